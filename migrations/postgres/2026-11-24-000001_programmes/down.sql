@@ -1,0 +1,9 @@
+DROP TABLE rule_clauses;
+DROP TABLE rule_sections;
+DROP TABLE programme_contacts;
+DROP TABLE programme_policies;
+DROP TABLE commission_rates;
+DROP TABLE commission_group_texts;
+DROP TABLE commission_groups;
+DROP TABLE programme_texts;
+DROP TABLE programmes;

@@ -1,0 +1,137 @@
+//! Accounts: who can log in. `portal admin create` makes account managers here.
+
+use diesel::prelude::*;
+
+use crate::db::schema::accounts;
+use crate::db::AnyConnection;
+use crate::domain::EmailAddress;
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Participant,
+    Manager,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Participant => "participant",
+            Role::Manager => "manager",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("an account with the address {0} exists already")]
+    Exists(String),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Creates an account manager, active at once (no activation mail: an operator made it).
+pub fn create_manager(
+    conn: &mut AnyConnection,
+    email: &EmailAddress,
+    password_hash: &str,
+    lang: Lang,
+) -> Result<i64, CreateError> {
+    let result = diesel::insert_into(accounts::table)
+        .values((
+            accounts::email.eq(email.as_str()),
+            accounts::password_hash.eq(password_hash),
+            accounts::role.eq(Role::Manager.as_str()),
+            accounts::lang.eq(lang.code()),
+            accounts::created_at.eq(crate::db::now()),
+            accounts::activated_at.eq(Some(crate::db::now())),
+        ))
+        .returning(accounts::id)
+        .get_result(conn);
+    match result {
+        Ok(id) => Ok(id),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Err(CreateError::Exists(email.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An account as login and the account pages need it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub lang: String,
+    pub activated_at: Option<chrono::NaiveDateTime>,
+}
+
+type AccountColumns = (
+    accounts::id,
+    accounts::email,
+    accounts::password_hash,
+    accounts::role,
+    accounts::lang,
+    accounts::activated_at,
+);
+
+const ACCOUNT_COLUMNS: AccountColumns = (
+    accounts::id,
+    accounts::email,
+    accounts::password_hash,
+    accounts::role,
+    accounts::lang,
+    accounts::activated_at,
+);
+
+impl Account {
+    pub fn lang(&self) -> Lang {
+        Lang::from_code(&self.lang).unwrap_or(Lang::DEFAULT)
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.activated_at.is_some()
+    }
+
+    pub fn is_manager(&self) -> bool {
+        self.role == Role::Manager.as_str()
+    }
+}
+
+pub fn find_by_email(
+    conn: &mut AnyConnection,
+    email: &EmailAddress,
+) -> QueryResult<Option<Account>> {
+    accounts::table
+        .filter(accounts::email.eq(email.as_str()))
+        .select(ACCOUNT_COLUMNS)
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Account>> {
+    accounts::table
+        .find(id)
+        .select(ACCOUNT_COLUMNS)
+        .first(conn)
+        .optional()
+}
+
+pub fn activate(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::activated_at.is_null()),
+    )
+    .set(accounts::activated_at.eq(Some(crate::db::now())))
+    .execute(conn)
+}
+
+pub fn set_password_hash(conn: &mut AnyConnection, id: i64, hash: &str) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::password_hash.eq(hash))
+        .execute(conn)
+}

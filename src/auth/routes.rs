@@ -1,0 +1,660 @@
+//! `/{lang}/login`, `POST /logout`, `/{lang}/password/forgot`, `/{lang}/password/reset/{token}`,
+//! `/{lang}/account` (dashboard), `/{lang}/account/password` and `/{lang}/manage`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_session::{Session, SessionExt};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use askama::Template;
+use diesel::prelude::*;
+
+use super::account_tokens::{self, Purpose, TokenProblem};
+use super::{rate_limit, session_store, SessionUser};
+use crate::accounts::{self, Account};
+use crate::db::schema::{channels, participants};
+use crate::domain::{password, EmailAddress, Password};
+use crate::forms::{FormData, FormState};
+use crate::i18n::Lang;
+use crate::signup::routes::deliver;
+use crate::startup::AppState;
+use crate::web::{check_csrf, render, render_form, see_other, with_conn, AppError, Ctx};
+
+/// A hash that never matches, verified against when the address is unknown so that a login
+/// takes as long for unknown addresses as for known ones.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Password::parse(&super::tokens::random_token())
+        .map(|p| p.hash())
+        .unwrap_or_default()
+});
+
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::startup::Limiter) {
+    cfg.service(
+        web::resource("/login")
+            .wrap(limiter.governor())
+            .route(web::get().to(login_form))
+            .route(web::post().to(login_submit)),
+    )
+    .service(
+        web::resource("/password/forgot")
+            .wrap(limiter.governor())
+            .route(web::get().to(forgot_form))
+            .route(web::post().to(forgot_submit)),
+    )
+    .service(
+        web::resource("/password/reset/{token}")
+            .wrap(limiter.governor())
+            .route(web::get().to(reset_form))
+            .route(web::post().to(reset_submit)),
+    )
+    .route("/account", web::get().to(dashboard))
+    .service(
+        web::resource("/account/password")
+            .wrap(limiter.governor())
+            .route(web::get().to(change_form))
+            .route(web::post().to(change_submit)),
+    )
+    .route("/manage", web::get().to(manage));
+}
+
+/// The logged-in account, checked against the database on every request. Without one the
+/// visitor is sent to the login page.
+pub struct CurrentUser {
+    pub account: Account,
+}
+
+#[derive(Debug)]
+pub struct LoginRequired(Lang);
+
+impl std::fmt::Display for LoginRequired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("login required")
+    }
+}
+
+impl ResponseError for LoginRequired {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::SEE_OTHER
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        see_other(&format!("/{}/login?notice=login-required", self.0.code()))
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let session = req.get_session();
+        let lang = Lang::from_path(req.path()).unwrap_or(Lang::DEFAULT);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let (Some(user), Some(state)) = (SessionUser::from_session(&session), state) else {
+                session.purge();
+                return Err(LoginRequired(lang).into());
+            };
+            let id = user.id;
+            let account = with_conn(&state, move |conn| Ok(accounts::find(conn, id)?)).await?;
+            match account {
+                Some(account) if account.is_active() => Ok(CurrentUser { account }),
+                _ => {
+                    session.purge();
+                    Err(LoginRequired(lang).into())
+                }
+            }
+        })
+    }
+}
+
+/// Messages a page may show after a redirect, chosen by name from this list only.
+const NOTICES: &[&str] = &[
+    "login-required",
+    "logged-out",
+    "password-reset-done",
+    "password-changed",
+];
+
+#[derive(serde::Deserialize)]
+struct NoticeQuery {
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+fn notice_text(ctx: &Ctx, query: &NoticeQuery) -> Option<String> {
+    let name = query.notice.as_deref()?;
+    NOTICES
+        .contains(&name)
+        .then(|| ctx.t(&format!("notice-{name}")))
+}
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    ctx: Ctx,
+    form: FormState,
+    notice: Option<String>,
+    /// Set when the password was right but the account is not activated yet.
+    inactive: bool,
+}
+
+async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
+    let notice = notice_text(&ctx, &query);
+    if ctx.user.is_some() && notice.is_none() {
+        return Ok(see_other(&ctx.href(ctx.home_path())));
+    }
+    render(&LoginPage {
+        ctx,
+        form: FormState::new(),
+        notice,
+        inactive: false,
+    })
+}
+
+enum LoginResult {
+    Ok(Account),
+    Inactive,
+    Wrong,
+    Limited,
+}
+
+async fn login_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let lang = ctx.lang;
+    let mut form = FormState::new();
+    form.set("email", data.get("email"));
+    let failed = |form: &mut FormState, key: &str| form.add_error("email", lang.t(key));
+    let email = EmailAddress::parse(data.get("email"));
+    let password = data.get("password").to_owned();
+    if password.is_empty() {
+        form.fail(lang, "password", "error-password-empty");
+    }
+    let email = match email {
+        Ok(e) => e,
+        Err(e) => {
+            form.fail(lang, "email", e.message_key());
+            return render_form(
+                true,
+                &LoginPage {
+                    ctx,
+                    form,
+                    notice: None,
+                    inactive: false,
+                },
+            );
+        }
+    };
+    if password.is_empty() {
+        return render_form(
+            true,
+            &LoginPage {
+                ctx,
+                form,
+                notice: None,
+                inactive: false,
+            },
+        );
+    }
+    let result = with_conn(&state, move |conn| {
+        let bucket = format!("login:{}", email.as_str());
+        if rate_limit::is_limited(conn, &bucket, rate_limit::LOGIN_FAILURES)? {
+            return Ok(LoginResult::Limited);
+        }
+        let account = accounts::find_by_email(conn, &email)?;
+        let hash = account
+            .as_ref()
+            .map(|a| a.password_hash.as_str())
+            .unwrap_or(DUMMY_HASH.as_str());
+        // Verification runs on this blocking thread (~15 ms), also for unknown addresses.
+        let matches = password::verify(&password, hash);
+        match account {
+            Some(account) if matches => {
+                rate_limit::clear(conn, &bucket)?;
+                if account.is_active() {
+                    Ok(LoginResult::Ok(account))
+                } else {
+                    Ok(LoginResult::Inactive)
+                }
+            }
+            _ => {
+                rate_limit::record(conn, &bucket)?;
+                Ok(LoginResult::Wrong)
+            }
+        }
+    })
+    .await?;
+    match result {
+        LoginResult::Ok(account) => {
+            start_session(&session, &account)?;
+            tracing::info!(account_id = account.id, "logged in");
+            let home = if account.is_manager() {
+                "/manage"
+            } else {
+                "/account"
+            };
+            Ok(see_other(&ctx.href(home)))
+        }
+        LoginResult::Inactive => render_form(
+            true,
+            &LoginPage {
+                ctx,
+                form,
+                notice: None,
+                inactive: true,
+            },
+        ),
+        LoginResult::Wrong => {
+            failed(&mut form, "error-login-failed");
+            render_form(
+                true,
+                &LoginPage {
+                    ctx,
+                    form,
+                    notice: None,
+                    inactive: false,
+                },
+            )
+        }
+        LoginResult::Limited => {
+            failed(&mut form, "error-login-limited");
+            crate::web::render_status(
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                &LoginPage {
+                    ctx,
+                    form,
+                    notice: None,
+                    inactive: false,
+                },
+            )
+        }
+    }
+}
+
+/// A new session (new key, new CSRF token) for `account`: renewing at login defeats session
+/// fixation.
+fn start_session(session: &Session, account: &Account) -> Result<(), AppError> {
+    session.renew();
+    session.remove("csrf");
+    let insert = |k: &str, v: serde_json::Value| {
+        session
+            .insert(k, v)
+            .map_err(|e| AppError::Other(anyhow::anyhow!("session: {e}")))
+    };
+    insert(super::SESSION_ACCOUNT, account.id.into())?;
+    insert(super::SESSION_EMAIL, account.email.clone().into())?;
+    insert(super::SESSION_ROLE, account.role.clone().into())?;
+    insert(
+        super::SESSION_AUTH_AT,
+        chrono::Utc::now().timestamp().into(),
+    )?;
+    Ok(())
+}
+
+/// `POST /logout` (`csrf_token`, `lang`).
+pub async fn logout(session: Session, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let lang = Lang::from_code(data.get("lang")).unwrap_or(Lang::DEFAULT);
+    session.purge();
+    Ok(see_other(&format!(
+        "/{}/login?notice=logged-out",
+        lang.code()
+    )))
+}
+
+#[derive(Template)]
+#[template(path = "auth/forgot.html")]
+struct ForgotPage {
+    ctx: Ctx,
+    form: FormState,
+    sent: bool,
+}
+
+async fn forgot_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    render(&ForgotPage {
+        ctx,
+        form: FormState::new(),
+        sent: false,
+    })
+}
+
+async fn forgot_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let mut form = FormState::new();
+    form.set("email", data.get("email"));
+    let email = match EmailAddress::parse(data.get("email")) {
+        Ok(e) => e,
+        Err(e) => {
+            form.fail(ctx.lang, "email", e.message_key());
+            return render_form(
+                true,
+                &ForgotPage {
+                    ctx,
+                    form,
+                    sent: false,
+                },
+            );
+        }
+    };
+    let to = email.clone();
+    let issued = with_conn(&state, move |conn| {
+        let Some(account) = accounts::find_by_email(conn, &email)? else {
+            return Ok(None);
+        };
+        let bucket = format!("mail:reset:{}", account.id);
+        if !account.is_active()
+            || !rate_limit::try_acquire(conn, &bucket, rate_limit::MAILS_PER_ADDRESS)?
+        {
+            return Ok(None);
+        }
+        let token = account_tokens::issue(conn, account.id, Purpose::PasswordReset)?;
+        Ok(Some((account.lang(), token)))
+    })
+    .await?;
+    if let Some((lang, token)) = issued {
+        let base = state.settings.base_url.as_str().trim_end_matches('/');
+        let link = format!("{base}/{}/password/reset/{token}", lang.code());
+        deliver(
+            &state,
+            crate::mail::password_reset(lang, &link),
+            to.as_str(),
+        )
+        .await;
+    }
+    render(&ForgotPage {
+        ctx,
+        form: FormState::new(),
+        sent: true,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "auth/reset.html")]
+struct ResetPage {
+    ctx: Ctx,
+    form: FormState,
+    token: String,
+    problem: Option<TokenProblem>,
+}
+
+impl ResetPage {
+    fn problem_key(&self) -> &'static str {
+        match self.problem {
+            None => "",
+            Some(TokenProblem::Unknown) => "reset-unknown",
+            Some(TokenProblem::Used) => "reset-used",
+            Some(TokenProblem::Expired) => "reset-expired",
+        }
+    }
+}
+
+async fn reset_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, token) = path.into_inner();
+    let check_token = token.clone();
+    let checked = with_conn(&state, move |conn| {
+        Ok(account_tokens::check(
+            conn,
+            &check_token,
+            Purpose::PasswordReset,
+        )?)
+    })
+    .await?;
+    let page = ResetPage {
+        ctx,
+        form: FormState::new(),
+        token: if checked.is_ok() {
+            token
+        } else {
+            String::new()
+        },
+        problem: checked.err(),
+    };
+    if page.problem.is_some() {
+        return crate::web::render_status(actix_web::http::StatusCode::NOT_FOUND, &page);
+    }
+    render(&page)
+}
+
+/// Checks a new password and its confirmation; errors go on `form`.
+fn new_password(
+    form: &mut FormState,
+    lang: Lang,
+    data: &FormData,
+    email: &str,
+) -> Option<Password> {
+    let email = EmailAddress::parse(email).ok()?;
+    let password = Password::parse_for(data.get("password"), &email)
+        .map_err(|e| form.fail(lang, "password", e.message_key()))
+        .ok();
+    if data.get("password_confirm").is_empty() {
+        form.fail(lang, "password_confirm", "error-password-confirm-empty");
+    } else if data.get("password_confirm") != data.get("password") {
+        form.fail(lang, "password_confirm", "error-password-mismatch");
+    }
+    password.filter(|_| !form.has_errors())
+}
+
+async fn reset_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let (_, token) = path.into_inner();
+    let check_token = token.clone();
+    let account = with_conn(&state, move |conn| {
+        Ok(
+            match account_tokens::check(conn, &check_token, Purpose::PasswordReset)? {
+                Ok((_, account_id)) => Ok(accounts::find(conn, account_id)?),
+                Err(problem) => Err(problem),
+            },
+        )
+    })
+    .await?;
+    let account = match account {
+        Ok(Some(a)) => a,
+        Ok(None) => return Err(AppError::NotFound),
+        Err(problem) => {
+            let page = ResetPage {
+                ctx,
+                form: FormState::new(),
+                token: String::new(),
+                problem: Some(problem),
+            };
+            return crate::web::render_status(actix_web::http::StatusCode::NOT_FOUND, &page);
+        }
+    };
+    let mut form = FormState::new();
+    let Some(password) = new_password(&mut form, ctx.lang, &data, &account.email) else {
+        return render_form(
+            true,
+            &ResetPage {
+                ctx,
+                form,
+                token,
+                problem: None,
+            },
+        );
+    };
+    let hash = web::block(move || password.hash()).await?;
+    let used = with_conn(&state, move |conn| {
+        conn.transaction(|conn| {
+            let used = account_tokens::consume(conn, &token, Purpose::PasswordReset)?;
+            if let Ok(account_id) = used {
+                accounts::set_password_hash(conn, account_id, &hash)?;
+                // Whoever was logged in with the old password is logged out.
+                session_store::end_other_sessions(conn, account_id, None)?;
+            }
+            Ok::<_, diesel::result::Error>(used.is_ok())
+        })
+        .map_err(AppError::from)
+    })
+    .await?;
+    if !used {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(account_id = account.id, "password reset");
+    session.purge();
+    Ok(see_other(&ctx.href("/login?notice=password-reset-done")))
+}
+
+/// One of the participant's channels, for the dashboard.
+pub struct ChannelRow {
+    pub name: String,
+    pub website_url: String,
+    pub review_state: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/dashboard.html")]
+struct DashboardPage {
+    ctx: Ctx,
+    account: Account,
+    kind: Option<String>,
+    company_name: Option<String>,
+    channels: Vec<ChannelRow>,
+    notice: Option<String>,
+}
+
+async fn dashboard(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    if user.account.is_manager() {
+        return Ok(see_other(&ctx.href("/manage")));
+    }
+    let account_id = user.account.id;
+    let (participant, channels) = with_conn(&state, move |conn| {
+        let participant: Option<(i64, String, String)> = participants::table
+            .filter(participants::account_id.eq(account_id))
+            .select((
+                participants::id,
+                participants::kind,
+                participants::company_name,
+            ))
+            .first(conn)
+            .optional()?;
+        let channels = match &participant {
+            Some((participant_id, _, _)) => channels::table
+                .filter(channels::participant_id.eq(participant_id))
+                .order(channels::id)
+                .select((
+                    channels::name,
+                    channels::website_url,
+                    channels::review_state,
+                ))
+                .load::<(String, String, String)>(conn)?
+                .into_iter()
+                .map(|(name, website_url, review_state)| ChannelRow {
+                    name,
+                    website_url,
+                    review_state,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok((participant, channels))
+    })
+    .await?;
+    let notice = notice_text(&ctx, &query);
+    render(&DashboardPage {
+        kind: participant
+            .as_ref()
+            .map(|p| ctx.t(&format!("kind-{}", p.1))),
+        company_name: participant.map(|p| p.2),
+        ctx,
+        account: user.account,
+        channels,
+        notice,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct ChangePasswordPage {
+    ctx: Ctx,
+    form: FormState,
+}
+
+async fn change_form(ctx: Ctx, _user: CurrentUser) -> Result<HttpResponse, AppError> {
+    render(&ChangePasswordPage {
+        ctx,
+        form: FormState::new(),
+    })
+}
+
+async fn change_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let lang = ctx.lang;
+    let mut form = FormState::new();
+    let current = data.get("current_password").to_owned();
+    let stored = user.account.password_hash.clone();
+    let current_ok = web::block(move || password::verify(&current, &stored)).await?;
+    if !current_ok {
+        form.fail(lang, "current_password", "error-current-password");
+    }
+    let new = new_password(&mut form, lang, &data, &user.account.email);
+    let Some(new) = new.filter(|_| current_ok) else {
+        return render_form(true, &ChangePasswordPage { ctx, form });
+    };
+    let hash = web::block(move || new.hash()).await?;
+    let account_id = user.account.id;
+    with_conn(&state, move |conn| {
+        conn.transaction(|conn| {
+            accounts::set_password_hash(conn, account_id, &hash)?;
+            // Every other session of the account ends; this one continues under a new key.
+            session_store::end_other_sessions(conn, account_id, None)
+        })
+        .map_err(AppError::from)
+    })
+    .await?;
+    start_session(&session, &user.account)?;
+    tracing::info!(account_id, "password changed");
+    Ok(see_other(&ctx.href("/account?notice=password-changed")))
+}
+
+#[derive(Template)]
+#[template(path = "manage/index.html")]
+struct ManagePage {
+    ctx: Ctx,
+    account: Account,
+}
+
+async fn manage(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    if !user.account.is_manager() {
+        return Err(AppError::Forbidden);
+    }
+    render(&ManagePage {
+        ctx,
+        account: user.account,
+    })
+}

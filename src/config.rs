@@ -1,0 +1,333 @@
+//! Settings from the environment, validated once at start.
+//!
+//! Every variable has a default that runs the portal on a laptop; a wrong value stops start-up with
+//! one line naming the variable.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            variable,
+            message: message.into(),
+        }
+    }
+}
+
+/// Which database the URL selects; the query code is the same for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    pub kind: DatabaseKind,
+    /// The URL as diesel's connection wants it.
+    pub url: String,
+}
+
+impl DatabaseSettings {
+    /// `sqlite://path` (relative to the working directory) or `postgres://…`/`postgresql://…`.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(
+                    "a sqlite:// URL needs a file path, e.g. sqlite://data/portal.db".into(),
+                );
+            }
+            return Ok(Self {
+                kind: DatabaseKind::Sqlite,
+                url: url.to_owned(),
+            });
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            url::Url::parse(url).map_err(|e| format!("not a valid PostgreSQL URL ({e})"))?;
+            return Ok(Self {
+                kind: DatabaseKind::Postgres,
+                url: url.to_owned(),
+            });
+        }
+        Err("must start with sqlite:// or postgres://".into())
+    }
+
+    /// The SQLite file, for creating its folder before the first connection.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        match self.kind {
+            DatabaseKind::Sqlite => self
+                .url
+                .strip_prefix("sqlite://")
+                .map(|p| PathBuf::from(p.split('?').next().unwrap_or(p))),
+            DatabaseKind::Postgres => None,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Settings {
+    pub database: DatabaseSettings,
+    pub bind: SocketAddr,
+    /// Public address of the portal, used in links in e-mails and tracking links.
+    pub base_url: url::Url,
+    /// 64 bytes: signs cookies and salts hashes.
+    pub secret_key: Vec<u8>,
+    /// `None`: mail is written to `outbox_dir` as `.eml` files.
+    pub smtp_url: Option<String>,
+    /// Sender of the portal's mails.
+    pub mail_from: String,
+    pub data_dir: PathBuf,
+    /// Requests per minute per IP on login, signup and mail-sending forms.
+    pub rate_limit_per_minute: u32,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database", &self.database.kind)
+            .field("bind", &self.bind)
+            .field("base_url", &self.base_url.as_str())
+            .field("smtp", &self.smtp_url.is_some())
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+pub const SECRET_KEY_LEN: usize = 64;
+
+impl Settings {
+    /// Reads the `PORTAL_*` variables of the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can pass their own variables.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let data_dir = PathBuf::from(get("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
+
+        let database_url =
+            get("PORTAL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/portal.db".into());
+        let database = DatabaseSettings::parse(&database_url)
+            .map_err(|m| ConfigError::new("PORTAL_DATABASE_URL", m))?;
+
+        let bind_text = get("PORTAL_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind: SocketAddr = bind_text.parse().map_err(|_| {
+            ConfigError::new(
+                "PORTAL_BIND",
+                format!("'{bind_text}' is not an address and port such as 127.0.0.1:8080"),
+            )
+        })?;
+
+        let base_text = get("PORTAL_BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let base_url = url::Url::parse(&base_text)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| {
+                ConfigError::new(
+                    "PORTAL_BASE_URL",
+                    format!("'{base_text}' is not an http(s) URL such as https://portal.example"),
+                )
+            })?;
+
+        let secret_key = match get("PORTAL_SECRET_KEY") {
+            Some(hex_key) => {
+                parse_secret_key(&hex_key).map_err(|m| ConfigError::new("PORTAL_SECRET_KEY", m))?
+            }
+            None => load_or_create_secret_key(&data_dir.join("secret.key"))
+                .map_err(|m| ConfigError::new("PORTAL_SECRET_KEY", m))?,
+        };
+
+        let smtp_url = match get("PORTAL_SMTP_URL") {
+            Some(u) => {
+                let parsed = url::Url::parse(&u)
+                    .ok()
+                    .filter(|p| matches!(p.scheme(), "smtp" | "smtps") && p.host_str().is_some());
+                if parsed.is_none() {
+                    return Err(ConfigError::new(
+                        "PORTAL_SMTP_URL",
+                        format!("'{u}' is not an smtp:// or smtps:// URL"),
+                    ));
+                }
+                Some(u)
+            }
+            None => None,
+        };
+
+        let mail_from = get("PORTAL_MAIL_FROM").unwrap_or_else(|| {
+            let host = match base_url.host() {
+                Some(url::Host::Domain(d)) if d.contains('.') => d.to_owned(),
+                _ => "localhost".to_owned(),
+            };
+            format!("Partnerlink <noreply@{host}>")
+        });
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::new(
+                "PORTAL_MAIL_FROM",
+                format!(
+                    "'{mail_from}' is not a mail address such as Partnerlink <noreply@example.org>"
+                ),
+            ));
+        }
+
+        let rate_text = get("PORTAL_RATE_LIMIT_PER_MINUTE").unwrap_or_else(|| "20".into());
+        let rate_limit_per_minute = rate_text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                ConfigError::new(
+                    "PORTAL_RATE_LIMIT_PER_MINUTE",
+                    format!("'{rate_text}' is not a whole number above 0"),
+                )
+            })?;
+
+        Ok(Self {
+            database,
+            bind,
+            base_url,
+            secret_key,
+            smtp_url,
+            mail_from,
+            data_dir,
+            rate_limit_per_minute,
+        })
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
+    /// Cookies get the Secure flag when the portal is served over https.
+    pub fn is_https(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+}
+
+fn parse_secret_key(hex_key: &str) -> Result<Vec<u8>, String> {
+    let bytes = hex::decode(hex_key.trim())
+        .map_err(|_| format!("must be {} hexadecimal characters", SECRET_KEY_LEN * 2))?;
+    if bytes.len() < SECRET_KEY_LEN {
+        return Err(format!(
+            "must be at least {} hexadecimal characters ({SECRET_KEY_LEN} bytes)",
+            SECRET_KEY_LEN * 2
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Without `PORTAL_SECRET_KEY` a random key is made once and kept, so sessions survive restarts.
+fn load_or_create_secret_key(path: &Path) -> Result<Vec<u8>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            parse_secret_key(&text).map_err(|m| format!("the key in {} {m}", path.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut key = vec![0u8; SECRET_KEY_LEN];
+            rand::thread_rng().fill_bytes(&mut key);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {} ({e})", dir.display()))?;
+            }
+            write_private(path, &hex::encode(&key))
+                .map_err(|e| format!("cannot write {} ({e})", path.display()))?;
+            Ok(key)
+        }
+        Err(e) => Err(format!("cannot read {} ({e})", path.display())),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let mut map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        map.insert(
+            "PORTAL_DATA_DIR".into(),
+            dir.path().to_string_lossy().into_owned(),
+        );
+        let result = Settings::from_lookup(|k| map.get(k).cloned());
+        drop(dir);
+        result
+    }
+
+    #[test]
+    fn defaults_run_on_sqlite_on_localhost() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database.kind, DatabaseKind::Sqlite);
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.base_url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(s.secret_key.len(), SECRET_KEY_LEN);
+        assert!(s.smtp_url.is_none());
+        assert!(!s.is_https());
+    }
+
+    #[test]
+    fn postgres_url_selects_postgres() {
+        let s = settings(&[("PORTAL_DATABASE_URL", "postgres://u@localhost/portal")]).unwrap();
+        assert_eq!(s.database.kind, DatabaseKind::Postgres);
+    }
+
+    #[test]
+    fn each_bad_variable_is_named_in_the_error() {
+        for (var, value) in [
+            ("PORTAL_DATABASE_URL", "mysql://localhost/x"),
+            ("PORTAL_DATABASE_URL", "sqlite://"),
+            ("PORTAL_BIND", "localhost"),
+            ("PORTAL_BASE_URL", "ftp://example.org"),
+            ("PORTAL_SECRET_KEY", "abc"),
+            ("PORTAL_SMTP_URL", "http://mail"),
+            ("PORTAL_MAIL_FROM", "not an address"),
+            ("PORTAL_RATE_LIMIT_PER_MINUTE", "0"),
+            ("PORTAL_RATE_LIMIT_PER_MINUTE", "many"),
+        ] {
+            let err = settings(&[(var, value)]).unwrap_err();
+            assert_eq!(err.variable, var, "{value}");
+            assert!(err.to_string().starts_with(var));
+            assert!(!err.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn generated_secret_key_is_kept_for_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret.key");
+        let first = load_or_create_secret_key(&path).unwrap();
+        let second = load_or_create_secret_key(&path).unwrap();
+        assert_eq!(first, second);
+    }
+}

@@ -1,0 +1,119 @@
+//! The database: one query code path for SQLite and PostgreSQL.
+//!
+//! `AnyConnection` is diesel's `MultiConnection`; queries are written once against it. The backend is
+//! chosen from the URL scheme by our own pool manager, because `MultiConnection::establish` would
+//! silently fall back to SQLite (and create a file named like the URL) when PostgreSQL is down.
+
+pub mod schema;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::config::{DatabaseKind, DatabaseSettings};
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Per-connection SQLite settings: WAL for concurrent readers, foreign keys enforced, and a busy
+/// timeout so a writer waits for the lock instead of failing.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("database migration failed: {0}")]
+    Migrate(String),
+}
+
+#[derive(Debug)]
+pub struct Manager {
+    settings: DatabaseSettings,
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        let url = &self.settings.url;
+        match self.settings.kind {
+            DatabaseKind::Postgres => diesel::PgConnection::establish(url)
+                .map(AnyConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseKind::Sqlite => {
+                let mut conn = diesel::SqliteConnection::establish(url)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+/// Opens a pool; fails fast (a few seconds) when the database cannot be reached.
+pub fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
+    if let Some(path) = settings.sqlite_path() {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DbError::Connect(format!("cannot create {} ({e})", dir.display())))?;
+        }
+    }
+    let manager = Manager {
+        settings: settings.clone(),
+    };
+    // Check the first connection directly so the error says why, not just "timed out".
+    manager
+        .connect()
+        .map_err(|e| DbError::Connect(e.to_string()))?;
+    let max_size = match settings.kind {
+        DatabaseKind::Sqlite => 8,
+        DatabaseKind::Postgres => 16,
+    };
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(std::time::Duration::from_secs(5))
+        .build(manager)
+        .map_err(|e| DbError::Connect(e.to_string()))
+}
+
+/// Applies the embedded migrations of the connection's dialect; applying twice is harmless.
+pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, DbError> {
+    let applied = match conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Postgresql(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    applied.map_err(|e| DbError::Migrate(e.to_string()))
+}
+
+/// Current UTC time as stored in `TIMESTAMP` columns (whole microseconds, the precision both
+/// backends keep).
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}

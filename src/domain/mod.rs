@@ -1,0 +1,14 @@
+//! Rules and value types with no I/O; each validates on construction.
+
+pub mod brand;
+pub mod email;
+pub mod participant;
+pub mod password;
+pub mod rate;
+pub mod website;
+
+pub use email::EmailAddress;
+pub use participant::ParticipantKind;
+pub use password::Password;
+pub use rate::Rate;
+pub use website::WebsiteUrl;

@@ -1,0 +1,151 @@
+//! Passwords: the length rule at construction, argon2id for storage.
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+
+pub const MIN_CHARS: usize = 12;
+
+static COMMON: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("common-passwords.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect()
+    });
+pub const MAX_CHARS: usize = 128;
+
+/// A password that meets the rules. Never logged: `Debug` hides it.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, thiserror::Error, PartialEq, Eq)]
+pub enum PasswordError {
+    #[error("a password has at least 12 characters")]
+    TooShort,
+    #[error("a password has at most 128 characters")]
+    TooLong,
+    #[error("this password is too common")]
+    Common,
+    #[error("a password may not contain the e-mail address")]
+    ContainsEmail,
+}
+
+impl PasswordError {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            PasswordError::TooShort => "error-password-too-short",
+            PasswordError::TooLong => "error-password-too-long",
+            PasswordError::Common => "error-password-common",
+            PasswordError::ContainsEmail => "error-password-contains-email",
+        }
+    }
+}
+
+impl Password {
+    /// Any characters are allowed; only the length (in characters, not bytes) is checked here.
+    pub fn parse(input: &str) -> Result<Password, PasswordError> {
+        let chars = input.chars().count();
+        if chars < MIN_CHARS {
+            return Err(PasswordError::TooShort);
+        }
+        if chars > MAX_CHARS {
+            return Err(PasswordError::TooLong);
+        }
+        Ok(Password(input.to_owned()))
+    }
+
+    /// The full policy for an account's password: the length, not in the list of common
+    /// passwords shipped with the portal, and not containing the e-mail address's local part.
+    pub fn parse_for(
+        input: &str,
+        email: &crate::domain::EmailAddress,
+    ) -> Result<Password, PasswordError> {
+        let password = Password::parse(input)?;
+        let lower = input.to_lowercase();
+        if COMMON.contains(lower.as_str()) {
+            return Err(PasswordError::Common);
+        }
+        let local = email.local_part();
+        if local.chars().count() >= 3 && lower.contains(local) {
+            return Err(PasswordError::ContainsEmail);
+        }
+        Ok(password)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// An argon2id PHC string with the OWASP parameters (m = 19 MiB, t = 2, p = 1) and a random
+    /// salt. Costs ~15 ms: call it off the async workers.
+    pub fn hash(&self) -> String {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(self.0.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            // Only fails for parameters or salts out of range, which these are not.
+            .unwrap_or_default()
+    }
+}
+
+/// Whether `candidate` matches the stored PHC string; a malformed hash never matches.
+pub fn verify(candidate: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(candidate.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn length_is_counted_in_characters() {
+        assert_eq!(
+            Password::parse("short").unwrap_err(),
+            PasswordError::TooShort
+        );
+        assert!(Password::parse("ééééééééééé").is_err()); // 11 characters, 22 bytes
+        assert!(Password::parse("éééééééééééé").is_ok());
+        assert_eq!(
+            Password::parse(&"x".repeat(129)).unwrap_err(),
+            PasswordError::TooLong
+        );
+    }
+
+    #[test]
+    fn policy_refuses_common_passwords_and_the_address() {
+        let email = crate::domain::EmailAddress::parse("jansen@example.nl").unwrap();
+        assert_eq!(
+            Password::parse_for("Password1234", &email).unwrap_err(),
+            PasswordError::Common
+        );
+        assert_eq!(
+            Password::parse_for("my name is JANSEN really", &email).unwrap_err(),
+            PasswordError::ContainsEmail
+        );
+        assert!(Password::parse_for("paars konijn op de fiets", &email).is_ok());
+    }
+
+    #[test]
+    fn hashes_with_argon2id_and_verifies() {
+        let p = Password::parse("correct horse battery").unwrap();
+        let phc = p.hash();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify("correct horse battery", &phc));
+        assert!(!verify("correct horse batterY", &phc));
+        assert!(!verify("anything", "not a hash"));
+        assert!(!format!("{p:?}").contains("horse"));
+    }
+}

@@ -1,0 +1,156 @@
+//! Website addresses of advertising channels: http(s) only, a real public host name, no
+//! credentials in the URL.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebsiteUrl {
+    url: url::Url,
+}
+
+#[derive(Debug, Clone, Copy, thiserror::Error, PartialEq, Eq)]
+pub enum WebsiteError {
+    #[error("a website address is required")]
+    Empty,
+    #[error("a website address is at most 2,000 characters")]
+    TooLong,
+    #[error("only http and https addresses are accepted")]
+    Scheme,
+    #[error("the address may not contain a user name or password")]
+    Credentials,
+    #[error("not a valid website address")]
+    Invalid,
+}
+
+impl WebsiteError {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            WebsiteError::Empty => "error-website-empty",
+            WebsiteError::TooLong => "error-website-too-long",
+            WebsiteError::Scheme => "error-website-scheme",
+            WebsiteError::Credentials => "error-website-credentials",
+            WebsiteError::Invalid => "error-website-invalid",
+        }
+    }
+}
+
+impl WebsiteUrl {
+    /// `example.nl` is read as `https://example.nl/`.
+    pub fn parse(input: &str) -> Result<WebsiteUrl, WebsiteError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(WebsiteError::Empty);
+        }
+        if text.len() > 2000 {
+            return Err(WebsiteError::TooLong);
+        }
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(WebsiteError::Invalid);
+        }
+        let with_scheme = if text.contains("://") {
+            text.to_owned()
+        } else if text.contains(':') && !text.contains('.') {
+            // `javascript:alert(1)`, `mailto:x`: a scheme without slashes.
+            return Err(WebsiteError::Scheme);
+        } else {
+            format!("https://{text}")
+        };
+        let url = url::Url::parse(&with_scheme).map_err(|_| WebsiteError::Invalid)?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(WebsiteError::Scheme);
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(WebsiteError::Credentials);
+        }
+        let Some(url::Host::Domain(host)) = url.host() else {
+            // IP addresses and missing hosts are not public websites.
+            return Err(WebsiteError::Invalid);
+        };
+        if !is_public_host_name(host) {
+            return Err(WebsiteError::Invalid);
+        }
+        Ok(WebsiteUrl { url })
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.url.as_str()
+    }
+
+    /// The host without a leading `www.`, lower case (`url` has normalised it, IDNs as punycode).
+    pub fn domain(&self) -> &str {
+        let host = self.url.host_str().unwrap_or("");
+        host.strip_prefix("www.").unwrap_or(host)
+    }
+}
+
+/// At least two labels, each 1-63 letters, digits or inner hyphens, and a top-level label that
+/// is alphabetic (or punycode); not `localhost` or an internal name.
+fn is_public_host_name(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    if host.len() > 253 {
+        return false;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() < 2 {
+        return false;
+    }
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    if !labels.iter().all(label_ok) {
+        return false;
+    }
+    let tld = labels[labels.len() - 1];
+    let tld_ok =
+        tld.starts_with("xn--") || (tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
+    tld_ok
+        && !matches!(
+            tld,
+            "localhost" | "local" | "internal" | "test" | "invalid" | "example"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_websites_with_or_without_scheme() {
+        let w = WebsiteUrl::parse("www.Voorbeeld.nl").unwrap();
+        assert_eq!(w.as_str(), "https://www.voorbeeld.nl/");
+        assert_eq!(w.domain(), "voorbeeld.nl");
+        let w = WebsiteUrl::parse(" http://blog.example.co.uk/deals?x=1 ").unwrap();
+        assert_eq!(w.domain(), "blog.example.co.uk");
+        assert!(WebsiteUrl::parse("https://bücher.de")
+            .unwrap()
+            .domain()
+            .starts_with("xn--"));
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_public_website() {
+        use WebsiteError::*;
+        for (input, error) in [
+            ("", Empty),
+            ("   ", Empty),
+            ("ftp://example.nl", Scheme),
+            ("javascript:alert(1)", Scheme),
+            ("https://user:pw@example.nl", Credentials),
+            ("https://user@example.nl", Credentials),
+            ("https://localhost", Invalid),
+            ("https://127.0.0.1", Invalid),
+            ("https://[::1]/", Invalid),
+            ("https://intranet", Invalid),
+            ("https://exa mple.nl", Invalid),
+            ("https://example.123", Invalid),
+            ("https://-bad-.nl", Invalid),
+            ("https://shop.local", Invalid),
+        ] {
+            assert_eq!(WebsiteUrl::parse(input), Err(error), "{input:?}");
+        }
+        let long = format!("https://example.nl/{}", "a".repeat(2000));
+        assert_eq!(WebsiteUrl::parse(&long), Err(TooLong));
+    }
+}

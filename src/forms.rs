@@ -1,0 +1,150 @@
+//! HTML forms: reading a urlencoded body (repeated fields included), and the state a form is
+//! re-shown with — what the user typed and a message per wrong field.
+
+use std::collections::HashMap;
+
+use crate::i18n::Lang;
+
+/// A submitted form body. Field names may repeat (`promotion_methods`).
+#[derive(Debug, Default)]
+pub struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> FormData {
+        FormData(url::form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    /// The first value of `name`, or "" when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+}
+
+/// What a form shows: values to fill in and errors next to fields (already translated).
+#[derive(Debug, Default, Clone)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    multi: HashMap<String, Vec<String>>,
+    errors: Vec<(String, String)>,
+}
+
+impl FormState {
+    pub fn new() -> FormState {
+        FormState::default()
+    }
+
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.values.insert(name.to_owned(), value.into());
+    }
+
+    pub fn set_all(&mut self, name: &str, values: Vec<String>) {
+        self.multi.insert(name.to_owned(), values);
+    }
+
+    /// Adds the message for `field` (the first error of a field wins).
+    pub fn add_error(&mut self, field: &str, message: impl Into<String>) {
+        if self.error(field).is_none() {
+            self.errors.push((field.to_owned(), message.into()));
+        }
+    }
+
+    /// Adds the translated message `key` for `field`.
+    pub fn fail(&mut self, lang: Lang, field: &str, key: &str) {
+        self.add_error(field, lang.t(key));
+    }
+
+    pub fn value(&self, name: impl AsRef<str>) -> &str {
+        self.values
+            .get(name.as_ref())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// Whether `option` is chosen for `name` (checkboxes, radio buttons, select options).
+    pub fn is_chosen(&self, name: impl AsRef<str>, option: impl AsRef<str>) -> bool {
+        let (name, option) = (name.as_ref(), option.as_ref());
+        self.multi
+            .get(name)
+            .is_some_and(|values| values.iter().any(|v| v == option))
+            || self.value(name) == option
+    }
+
+    pub fn error(&self, name: impl AsRef<str>) -> Option<&str> {
+        let name = name.as_ref();
+        self.errors
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn invalid(&self, name: impl AsRef<str>) -> bool {
+        self.error(name).is_some()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    pub fn errors(&self) -> &[(String, String)] {
+        &self.errors
+    }
+
+    /// `aria-describedby` for a field: its help text and its error, when present.
+    pub fn described_by(&self, name: impl AsRef<str>, help: impl AsRef<str>) -> String {
+        let name = name.as_ref();
+        let mut ids = Vec::new();
+        if !help.as_ref().is_empty() {
+            ids.push(format!("{name}-help"));
+        }
+        if self.invalid(name) {
+            ids.push(format!("{name}-error"));
+        }
+        ids.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_fields_are_all_kept() {
+        let form =
+            FormData::parse(b"a=1&promotion_methods=content&promotion_methods=coupons&e=%C3%A9+x");
+        assert_eq!(form.get("a"), "1");
+        assert_eq!(form.all("promotion_methods"), ["content", "coupons"]);
+        assert_eq!(form.get("e"), "é x");
+        assert_eq!(form.get("missing"), "");
+        assert!(!form.has("missing"));
+    }
+
+    #[test]
+    fn first_error_of_a_field_wins() {
+        let mut state = FormState::new();
+        state.add_error("email", "first");
+        state.add_error("email", "second");
+        assert_eq!(state.error("email"), Some("first"));
+        assert_eq!(state.errors().len(), 1);
+        assert_eq!(
+            state.described_by("email", "help"),
+            "email-help email-error"
+        );
+        assert_eq!(state.described_by("email", ""), "email-error");
+    }
+}

@@ -1,0 +1,274 @@
+//! Languages: the `Lang` of every page, the Fluent strings, and numbers and dates per language.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use rust_decimal::Decimal;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // No Unicode isolation marks around arguments: they would end up inside HTML attributes
+        // and e-mail subjects.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Nl, Lang::En];
+    /// The language of a visitor whose browser tells us nothing.
+    pub const DEFAULT: Lang = Lang::Nl;
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language a path starts with (`/en/...`), if any.
+    pub fn from_path(path: &str) -> Option<Lang> {
+        let first = path.trim_start_matches('/').split('/').next()?;
+        Lang::from_code(first)
+    }
+
+    /// The most preferred of our languages in an `Accept-Language` header, or `DEFAULT`.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, usize, Lang)> = None;
+        for (index, item) in header.split(',').enumerate() {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let quality = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .filter_map(|q| q.trim().parse::<f32>().ok())
+                .next()
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            let Some(lang) = Lang::from_code(primary) else {
+                continue;
+            };
+            if quality <= 0.0 {
+                continue;
+            }
+            // Highest quality wins; on a tie the one listed first.
+            let better = match best {
+                None => true,
+                Some((q, i, _)) => quality > q || (quality == q && index < i),
+            };
+            if better {
+                best = Some((quality, index, lang));
+            }
+        }
+        best.map(|(_, _, lang)| lang).unwrap_or(Lang::DEFAULT)
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Nl => Lang::En,
+            Lang::En => Lang::Nl,
+        }
+    }
+
+    fn langid(self) -> LanguageIdentifier {
+        match self {
+            Lang::Nl => fluent_templates::langid!("nl"),
+            Lang::En => fluent_templates::langid!("en"),
+        }
+    }
+
+    /// The UI string `key`; a missing key shows as the key itself (the test
+    /// `every_key_exists_in_both_languages` keeps that from happening).
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(&self.langid(), key)
+    }
+
+    /// The UI string `key` with Fluent arguments.
+    pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES.lookup_with_args(&self.langid(), key, &map)
+    }
+
+    /// A decimal number: `3,5` in Dutch, `3.5` in English; thousands grouped (`1.234,5` / `1,234.5`).
+    pub fn format_decimal(self, value: Decimal) -> String {
+        let (thousands, decimal) = match self {
+            Lang::Nl => ('.', ','),
+            Lang::En => (',', '.'),
+        };
+        let text = value.normalize().to_string();
+        let (sign, digits) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text.as_str()),
+        };
+        let (int_part, frac_part) = match digits.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (digits, None),
+        };
+        let mut grouped = String::with_capacity(int_part.len() + int_part.len() / 3);
+        for (i, ch) in int_part.chars().enumerate() {
+            if i > 0 && (int_part.len() - i) % 3 == 0 {
+                grouped.push(thousands);
+            }
+            grouped.push(ch);
+        }
+        match frac_part {
+            Some(f) => format!("{sign}{grouped}{decimal}{f}"),
+            None => format!("{sign}{grouped}"),
+        }
+    }
+
+    /// A percentage: `3,5 %` in Dutch (with a space, as Dutch typography has it), `3.5%` in English.
+    pub fn format_percent(self, percent: Decimal) -> String {
+        let number = self.format_decimal(percent);
+        match self {
+            Lang::Nl => format!("{number} %"),
+            Lang::En => format!("{number}%"),
+        }
+    }
+
+    /// A date: `24-11-2026` in Dutch, `24 Nov 2026` in English.
+    pub fn format_date(self, date: chrono::NaiveDate) -> String {
+        match self {
+            Lang::Nl => date.format("%d-%m-%Y").to_string(),
+            Lang::En => date.format("%-d %b %Y").to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Lang {
+    /// `NL` / `EN` in the language switch.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Lang::Nl => "NL",
+            Lang::En => "EN",
+        }
+    }
+
+    /// Fluent key of the language's name (`Nederlands`, `English`).
+    pub fn name_key(&self) -> &'static str {
+        match self {
+            Lang::Nl => "lang-name-nl",
+            Lang::En => "lang-name-en",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn percentages_follow_each_language() {
+        assert_eq!(Lang::Nl.format_percent(d("7")), "7 %");
+        assert_eq!(Lang::Nl.format_percent(d("3.5")), "3,5 %");
+        assert_eq!(Lang::Nl.format_percent(d("0.8")), "0,8 %");
+        assert_eq!(Lang::En.format_percent(d("7")), "7%");
+        assert_eq!(Lang::En.format_percent(d("3.50")), "3.5%");
+        assert_eq!(Lang::En.format_percent(d("0.8")), "0.8%");
+    }
+
+    #[test]
+    fn large_numbers_are_grouped() {
+        assert_eq!(Lang::Nl.format_decimal(d("1234567.89")), "1.234.567,89");
+        assert_eq!(Lang::En.format_decimal(d("1234567.89")), "1,234,567.89");
+        assert_eq!(Lang::En.format_decimal(d("-1234")), "-1,234");
+        assert_eq!(Lang::En.format_decimal(d("123")), "123");
+    }
+
+    #[test]
+    fn dates_follow_each_language() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
+        assert_eq!(Lang::Nl.format_date(date), "04-11-2026");
+        assert_eq!(Lang::En.format_date(date), "4 Nov 2026");
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_supported_language() {
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,nl;q=0.8"),
+            Lang::En
+        );
+        assert_eq!(Lang::from_accept_language("nl-BE, en;q=0.5"), Lang::Nl);
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,fr;q=0.9,en;q=0.3"),
+            Lang::En
+        );
+        assert_eq!(Lang::from_accept_language("en;q=0.2, nl;q=0.7"), Lang::Nl);
+        assert_eq!(Lang::from_accept_language("de"), Lang::Nl);
+        assert_eq!(Lang::from_accept_language(""), Lang::Nl);
+        assert_eq!(Lang::from_accept_language("en;q=0"), Lang::Nl);
+        assert_eq!(Lang::from_accept_language("*;q=garbage,,;"), Lang::Nl);
+    }
+
+    #[test]
+    fn path_language() {
+        assert_eq!(Lang::from_path("/en/programmes"), Some(Lang::En));
+        assert_eq!(Lang::from_path("/nl"), Some(Lang::Nl));
+        assert_eq!(Lang::from_path("/fr/"), None);
+        assert_eq!(Lang::from_path("/"), None);
+    }
+
+    fn message_ids(lang: &str) -> std::collections::BTreeSet<String> {
+        let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+        let mut ids = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for line in text.lines() {
+                if let Some((id, _)) = line.split_once(" =") {
+                    if !id.starts_with([' ', '#', '.']) && !id.is_empty() {
+                        ids.insert(id.trim().to_owned());
+                    }
+                }
+            }
+        }
+        ids
+    }
+
+    #[test]
+    fn every_key_exists_in_both_languages() {
+        let nl = message_ids("nl");
+        let en = message_ids("en");
+        assert!(!nl.is_empty());
+        let only_nl: Vec<_> = nl.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&nl).collect();
+        assert!(only_nl.is_empty(), "missing in en: {only_nl:?}");
+        assert!(only_en.is_empty(), "missing in nl: {only_en:?}");
+    }
+
+    #[test]
+    fn lookups_are_translated() {
+        assert_eq!(Lang::Nl.t("nav-signup"), "Aanmelden");
+        assert_eq!(Lang::En.t("nav-signup"), "Sign up");
+    }
+}

@@ -1,0 +1,16 @@
+//! The publisher portal of an affiliate network.
+
+pub mod accounts;
+pub mod assets;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod forms;
+pub mod i18n;
+pub mod mail;
+pub mod programme;
+pub mod signup;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,115 @@
+//! `portal`: serve the portal, migrate its database, manage accounts.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use portal::config::Settings;
+use portal::domain::{EmailAddress, Password};
+use portal::i18n::Lang;
+use portal::{accounts, startup, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "portal",
+    version,
+    about = "The publisher portal of an affiliate network"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (the default): migrates and seeds the database first.
+    Serve,
+    /// Apply pending migrations and seed the programmes, then exit.
+    Migrate,
+    /// Manage accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account manager. The password is asked for, or read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Language of the manager's e-mails: nl or en.
+        #[arg(long, default_value = "nl")]
+        lang: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => startup::prepare_database(&settings).map(|_| {
+            println!("database is up to date");
+        }),
+        Command::Admin {
+            command: AdminCommand::Create { email, lang },
+        } => create_manager(&settings, &email, &lang),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let bind = settings.bind;
+        let base = settings.base_url.to_string();
+        let app = startup::Application::build(settings)?;
+        tracing::info!(%bind, %base, "portal listening");
+        app.run_until_stopped().await?;
+        tracing::info!("portal stopped");
+        Ok(())
+    })
+}
+
+fn create_manager(settings: &Settings, email: &str, lang: &str) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let lang = Lang::from_code(lang).ok_or_else(|| anyhow::anyhow!("--lang: use nl or en"))?;
+    let password = read_password()?;
+    let pool = startup::prepare_database(settings)?;
+    let mut conn = pool.get()?;
+    let id = accounts::create_manager(&mut conn, &email, &password.hash(), lang)?;
+    println!("account manager {email} created (id {id})");
+    Ok(())
+}
+
+/// Asks twice on a terminal; otherwise reads one line from standard input (for scripts).
+fn read_password() -> anyhow::Result<Password> {
+    let text = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        if first != second {
+            anyhow::bail!("the two passwords differ");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    Password::parse(&text).map_err(|e| anyhow::anyhow!("password: {e}"))
+}

@@ -1,0 +1,298 @@
+//! Reading a programme for its pages.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::db::schema::*;
+use crate::db::AnyConnection;
+use crate::domain::Rate;
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = programmes)]
+pub struct Programme {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub advertiser: String,
+    pub landing_url: String,
+    pub currency: String,
+    pub rules_title: String,
+    pub rules_updated: String,
+}
+
+/// One row of the commission table, with the rate in force at the time asked for.
+#[derive(Debug, Clone)]
+pub struct CommissionLine {
+    pub code: String,
+    pub event_name: String,
+    pub scope: String,
+    pub rate: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub role: String,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub key: String,
+    pub value: String,
+}
+
+/// Everything the programme page shows, in one language.
+#[derive(Debug, Clone)]
+pub struct ProgrammeView {
+    pub programme: Programme,
+    /// Section name → paragraphs (or list items) in order.
+    pub texts: HashMap<String, Vec<String>>,
+    pub commission: Vec<CommissionLine>,
+    pub policies: Vec<Policy>,
+    pub contacts: Vec<Contact>,
+}
+
+impl ProgrammeView {
+    pub fn text(&self, section: &str) -> &[String] {
+        self.texts.get(section).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn policy(&self, key: &str) -> Option<&str> {
+        self.policies
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.value.as_str())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error("commission group {0} has no rate in force")]
+    NoRate(String),
+    #[error("commission group {group} has an invalid stored rate: {message}")]
+    BadRate { group: String, message: String },
+}
+
+pub fn find_programme(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Programme>> {
+    programmes::table
+        .filter(programmes::slug.eq(slug))
+        .select(Programme::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The programme page's data in `lang`, with the rates in force at `at`.
+pub fn load_programme(
+    conn: &mut AnyConnection,
+    slug: &str,
+    lang: Lang,
+    at: NaiveDateTime,
+) -> Result<Option<ProgrammeView>, QueryError> {
+    let Some(programme) = find_programme(conn, slug)? else {
+        return Ok(None);
+    };
+
+    let mut texts: HashMap<String, Vec<String>> = HashMap::new();
+    let rows: Vec<(String, String)> = programme_texts::table
+        .filter(programme_texts::programme_id.eq(programme.id))
+        .filter(programme_texts::lang.eq(lang.code()))
+        .order((programme_texts::section, programme_texts::position))
+        .select((programme_texts::section, programme_texts::body))
+        .load(conn)?;
+    for (section, body) in rows {
+        texts.entry(section).or_default().push(body);
+    }
+
+    let commission = load_commission(conn, programme.id, lang, at)?;
+
+    let policies = programme_policies::table
+        .filter(programme_policies::programme_id.eq(programme.id))
+        .order(programme_policies::position)
+        .select((programme_policies::key, programme_policies::value))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(key, value)| Policy { key, value })
+        .collect();
+
+    let contacts = programme_contacts::table
+        .filter(programme_contacts::programme_id.eq(programme.id))
+        .order(programme_contacts::position)
+        .select((
+            programme_contacts::role,
+            programme_contacts::name,
+            programme_contacts::email,
+        ))
+        .load::<(String, String, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(role, name, email)| Contact { role, name, email })
+        .collect();
+
+    Ok(Some(ProgrammeView {
+        programme,
+        texts,
+        commission,
+        policies,
+        contacts,
+    }))
+}
+
+/// The commission table: each group with the rate whose `effective_from` is the latest not after
+/// `at`. One rate per group, so the table and every sentence about rates agree.
+pub fn load_commission(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+    lang: Lang,
+    at: NaiveDateTime,
+) -> Result<Vec<CommissionLine>, QueryError> {
+    let groups: Vec<(i64, String, String, String)> = commission_groups::table
+        .inner_join(commission_group_texts::table)
+        .filter(commission_groups::programme_id.eq(programme_id))
+        .filter(commission_group_texts::lang.eq(lang.code()))
+        .order(commission_groups::position)
+        .select((
+            commission_groups::id,
+            commission_groups::code,
+            commission_group_texts::event_name,
+            commission_group_texts::scope,
+        ))
+        .load(conn)?;
+
+    let group_ids: Vec<i64> = groups.iter().map(|g| g.0).collect();
+    let rates: Vec<(i64, String)> = commission_rates::table
+        .filter(commission_rates::group_id.eq_any(&group_ids))
+        .filter(commission_rates::effective_from.le(at))
+        .order((
+            commission_rates::group_id,
+            commission_rates::effective_from.desc(),
+        ))
+        .select((commission_rates::group_id, commission_rates::rate_percent))
+        .load(conn)?;
+    let mut current: HashMap<i64, String> = HashMap::new();
+    for (group_id, rate) in rates {
+        // Ordered newest first per group: keep the first seen.
+        current.entry(group_id).or_insert(rate);
+    }
+
+    groups
+        .into_iter()
+        .map(|(id, code, event_name, scope)| {
+            let text = current
+                .remove(&id)
+                .ok_or_else(|| QueryError::NoRate(code.clone()))?;
+            let rate = Rate::parse_percent(&text).map_err(|e| QueryError::BadRate {
+                group: code.clone(),
+                message: e.to_string(),
+            })?;
+            Ok(CommissionLine {
+                code,
+                event_name,
+                scope,
+                rate: rate.percent(),
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleClause {
+    pub anchor: String,
+    pub label: String,
+    pub depth: i32,
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleSection {
+    pub letter: String,
+    pub title: String,
+    pub clauses: Vec<RuleClause>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RulesView {
+    pub programme: Programme,
+    pub preamble: Vec<String>,
+    pub sections: Vec<RuleSection>,
+}
+
+/// The rules of a programme. They are published in English only, whatever the page's language.
+pub fn load_rules(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<RulesView>> {
+    let Some(programme) = find_programme(conn, slug)? else {
+        return Ok(None);
+    };
+    let preamble = programme_texts::table
+        .filter(programme_texts::programme_id.eq(programme.id))
+        .filter(programme_texts::lang.eq(Lang::En.code()))
+        .filter(programme_texts::section.eq("rules_preamble"))
+        .order(programme_texts::position)
+        .select(programme_texts::body)
+        .load(conn)?;
+    let section_rows: Vec<(String, String)> = rule_sections::table
+        .filter(rule_sections::programme_id.eq(programme.id))
+        .order(rule_sections::position)
+        .select((rule_sections::letter, rule_sections::title))
+        .load(conn)?;
+    let clause_rows: Vec<(String, String, String, i32, String)> = rule_clauses::table
+        .filter(rule_clauses::programme_id.eq(programme.id))
+        .order(rule_clauses::position)
+        .select((
+            rule_clauses::section_letter,
+            rule_clauses::anchor,
+            rule_clauses::label,
+            rule_clauses::depth,
+            rule_clauses::body,
+        ))
+        .load(conn)?;
+    let mut sections: Vec<RuleSection> = section_rows
+        .into_iter()
+        .map(|(letter, title)| RuleSection {
+            letter,
+            title,
+            clauses: Vec::new(),
+        })
+        .collect();
+    for (letter, anchor, label, depth, body) in clause_rows {
+        if let Some(section) = sections.iter_mut().find(|s| s.letter == letter) {
+            section.clauses.push(RuleClause {
+                anchor,
+                label,
+                depth,
+                body,
+            });
+        }
+    }
+    Ok(Some(RulesView {
+        programme,
+        preamble,
+        sections,
+    }))
+}
+
+/// The publisher team's contact, shown in every page's footer.
+pub fn publisher_team_contact(
+    conn: &mut AnyConnection,
+) -> QueryResult<Option<(String, Option<String>)>> {
+    programme_contacts::table
+        .filter(programme_contacts::role.eq("publisher_team"))
+        .order((
+            programme_contacts::programme_id,
+            programme_contacts::position,
+        ))
+        .select((programme_contacts::name, programme_contacts::email))
+        .first(conn)
+        .optional()
+}
+
+impl RuleClause {
+    /// How the rules cite the clause: `E.10.c` for anchor `E-10-c`.
+    pub fn citation(&self) -> String {
+        self.anchor.replace('-', ".")
+    }
+}

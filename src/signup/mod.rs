@@ -1,0 +1,6 @@
+//! The three-step signup (`/{lang}/signup`, `/channel`, `/account`), activation by e-mail and
+//! "send the link again".
+
+pub mod draft;
+pub mod routes;
+pub mod service;

@@ -1,0 +1,592 @@
+//! `/{lang}/signup` (step 1), `/{lang}/signup/channel` (2), `/{lang}/signup/account` (3),
+//! `/{lang}/signup/sent`, `/{lang}/signup/resend` and `/activate/{token}`.
+
+use actix_session::Session;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::draft::{self, ChannelInput, Draft, DraftData};
+use super::service::{self, Outcome};
+use crate::accounts;
+use crate::auth::account_tokens::{self, Purpose, TokenProblem};
+use crate::auth::rate_limit;
+use crate::domain::participant::{self, CATEGORIES, PROMOTION_METHODS};
+use crate::domain::{EmailAddress, ParticipantKind, Password};
+use crate::forms::{FormData, FormState};
+use crate::i18n::Lang;
+use crate::startup::AppState;
+use crate::web::{check_csrf, render, render_form, see_other, with_conn, AppError, Ctx};
+
+#[derive(Template)]
+#[template(path = "signup/email.html")]
+struct EmailStep {
+    ctx: Ctx,
+    form: FormState,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "signup/channel.html")]
+struct ChannelStep {
+    ctx: Ctx,
+    form: FormState,
+    email: String,
+}
+
+#[derive(Template)]
+#[template(path = "signup/account.html")]
+struct AccountStep {
+    ctx: Ctx,
+    form: FormState,
+    email: String,
+}
+
+#[derive(Template)]
+#[template(path = "signup/sent.html")]
+struct SentPage {
+    ctx: Ctx,
+}
+
+#[derive(Template)]
+#[template(path = "signup/resend.html")]
+struct ResendPage {
+    ctx: Ctx,
+    form: FormState,
+    sent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "signup/activated.html")]
+struct ActivatedPage {
+    ctx: Ctx,
+    problem: Option<TokenProblem>,
+}
+
+impl ChannelStep {
+    fn kinds(&self) -> Vec<(&'static str, String, String)> {
+        ParticipantKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.as_str(),
+                    self.ctx.t(&format!("kind-{}", k.as_str())),
+                    self.ctx.t(&format!("kind-{}-help", k.as_str())),
+                )
+            })
+            .collect()
+    }
+
+    fn categories(&self) -> Vec<(&'static str, String)> {
+        CATEGORIES
+            .iter()
+            .map(|c| (*c, self.ctx.t(&format!("category-{}", c.replace('_', "-")))))
+            .collect()
+    }
+
+    fn methods(&self) -> Vec<(&'static str, String)> {
+        PROMOTION_METHODS
+            .iter()
+            .map(|m| (*m, self.ctx.t(&format!("method-{}", m.replace('_', "-")))))
+            .collect()
+    }
+
+    fn countries(&self) -> Vec<(&'static str, &'static str)> {
+        participant::countries(self.ctx.lang)
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::startup::Limiter) {
+    cfg.service(
+        web::resource("/signup")
+            .wrap(limiter.governor())
+            .route(web::get().to(email_form))
+            .route(web::post().to(email_submit)),
+    )
+    .service(
+        web::resource("/signup/channel")
+            .wrap(limiter.governor())
+            .route(web::get().to(channel_form))
+            .route(web::post().to(channel_submit)),
+    )
+    .service(
+        web::resource("/signup/account")
+            .wrap(limiter.governor())
+            .route(web::get().to(account_form))
+            .route(web::post().to(account_submit)),
+    )
+    .route("/signup/sent", web::get().to(sent))
+    .service(
+        web::resource("/signup/resend")
+            .wrap(limiter.governor())
+            .route(web::get().to(resend_form))
+            .route(web::post().to(resend_submit)),
+    );
+}
+
+fn draft_id(session: &Session) -> Option<String> {
+    session.get::<String>(draft::SESSION_KEY).ok().flatten()
+}
+
+async fn load_draft(
+    state: &web::Data<AppState>,
+    session: &Session,
+) -> Result<Option<Draft>, AppError> {
+    let Some(id) = draft_id(session) else {
+        return Ok(None);
+    };
+    with_conn(state, move |conn| Ok(draft::load(conn, &id)?)).await
+}
+
+/// Step 2 or 3 without a draft: back to step 1, which says why.
+fn restart(ctx: &Ctx) -> HttpResponse {
+    see_other(&ctx.href("/signup?expired=1"))
+}
+
+#[derive(serde::Deserialize)]
+struct StepOneQuery {
+    #[serde(default)]
+    expired: Option<String>,
+}
+
+async fn email_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<StepOneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let mut form = FormState::new();
+    if let Some(d) = load_draft(&state, &session).await? {
+        form.set("email", d.email);
+    }
+    let notice = query
+        .expired
+        .as_ref()
+        .map(|_| ctx.t("signup-draft-expired"));
+    render(&EmailStep { ctx, form, notice })
+}
+
+async fn email_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let lang = ctx.lang;
+    let mut form = FormState::new();
+    form.set("email", data.get("email"));
+    let email = match EmailAddress::parse(data.get("email")) {
+        Ok(e) => e,
+        Err(e) => {
+            form.fail(lang, "email", e.message_key());
+            return render_form(
+                true,
+                &EmailStep {
+                    ctx,
+                    form,
+                    notice: None,
+                },
+            );
+        }
+    };
+    let existing = draft_id(&session);
+    let saved = with_conn(&state, move |conn| {
+        // F.11.g: a barred address or domain goes no further.
+        if service::is_banned(conn, Some(&email), None)? {
+            return Ok(None);
+        }
+        let data = match existing.as_deref() {
+            Some(id) => draft::load(conn, id)?.map(|d| d.data).unwrap_or_default(),
+            None => DraftData::default(),
+        };
+        Ok(Some(draft::save(
+            conn,
+            existing.as_deref(),
+            lang,
+            email.as_str(),
+            &data,
+        )?))
+    })
+    .await?;
+    match saved {
+        None => {
+            form.fail(lang, "email", "error-registration-barred");
+            render_form(
+                true,
+                &EmailStep {
+                    ctx,
+                    form,
+                    notice: None,
+                },
+            )
+        }
+        Some(id) => {
+            session
+                .insert(draft::SESSION_KEY, id)
+                .map_err(|e| AppError::Other(anyhow::anyhow!("session: {e}")))?;
+            Ok(see_other(&ctx.href("/signup/channel")))
+        }
+    }
+}
+
+async fn channel_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    let Some(d) = load_draft(&state, &session).await? else {
+        return Ok(restart(&ctx));
+    };
+    let form = service::channel_form_state(&d.data.channel);
+    render(&ChannelStep {
+        ctx,
+        form,
+        email: d.email,
+    })
+}
+
+fn channel_input(data: &FormData) -> ChannelInput {
+    ChannelInput {
+        website_url: data.get("website_url").to_owned(),
+        channel_name: data.get("channel_name").to_owned(),
+        category: data.get("category").to_owned(),
+        participant_kind: data.get("participant_kind").to_owned(),
+        promotion_methods: data.all("promotion_methods"),
+        company_name: data.get("company_name").to_owned(),
+        contact_name: data.get("contact_name").to_owned(),
+        country: data.get("country").to_owned(),
+        is_platform_seller: matches!(data.get("is_platform_seller"), "yes" | "on" | "true"),
+    }
+}
+
+async fn channel_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let Some(d) = load_draft(&state, &session).await? else {
+        return Ok(restart(&ctx));
+    };
+    let lang = ctx.lang;
+    let input = channel_input(&data);
+    let validated = service::validate_channel(&input, lang);
+    let domain = validated
+        .as_ref()
+        .ok()
+        .map(|v| v.website.domain().to_owned());
+    let email = EmailAddress::parse(&d.email).ok();
+    let mut draft_data = DraftData {
+        channel: input.clone(),
+        channel_valid: validated.is_ok(),
+    };
+    // Whatever was typed is kept, also when it is wrong.
+    let draft_id = d.id.clone();
+    let draft_email = d.email.clone();
+    let (banned, saved) = {
+        let draft_data = draft_data.clone();
+        with_conn(&state, move |conn| {
+            let banned = match &domain {
+                Some(domain) => service::is_banned(conn, email.as_ref(), Some(domain))?,
+                None => false,
+            };
+            let mut to_save = draft_data;
+            to_save.channel_valid &= !banned;
+            let saved = draft::save(conn, Some(&draft_id), lang, &draft_email, &to_save)?;
+            Ok((banned, saved))
+        })
+        .await?
+    };
+    if saved != d.id {
+        session
+            .insert(draft::SESSION_KEY, saved)
+            .map_err(|e| AppError::Other(anyhow::anyhow!("session: {e}")))?;
+    }
+    match validated {
+        Ok(_) if !banned => Ok(see_other(&ctx.href("/signup/account"))),
+        Ok(_) => {
+            draft_data.channel_valid = false;
+            let mut form = service::channel_form_state(&input);
+            form.fail(lang, "website_url", "error-registration-barred");
+            render_form(
+                true,
+                &ChannelStep {
+                    ctx,
+                    form,
+                    email: d.email,
+                },
+            )
+        }
+        Err(form) => render_form(
+            true,
+            &ChannelStep {
+                ctx,
+                form,
+                email: d.email,
+            },
+        ),
+    }
+}
+
+async fn account_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    let Some(d) = load_draft(&state, &session).await? else {
+        return Ok(restart(&ctx));
+    };
+    if !d.data.channel_valid {
+        return Ok(see_other(&ctx.href("/signup/channel")));
+    }
+    render(&AccountStep {
+        ctx,
+        form: FormState::new(),
+        email: d.email,
+    })
+}
+
+async fn account_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let Some(d) = load_draft(&state, &session).await? else {
+        return Ok(restart(&ctx));
+    };
+    let lang = ctx.lang;
+    let Ok(email) = EmailAddress::parse(&d.email) else {
+        return Ok(restart(&ctx));
+    };
+    let channel = match service::validate_channel(&d.data.channel, lang) {
+        Ok(c) if d.data.channel_valid => c,
+        _ => return Ok(see_other(&ctx.href("/signup/channel"))),
+    };
+
+    let mut form = FormState::new();
+    let accepted = data.get("accept_rules") == "yes";
+    if accepted {
+        form.set("accept_rules", "yes");
+    }
+    let password = Password::parse_for(data.get("password"), &email)
+        .map_err(|e| form.fail(lang, "password", e.message_key()))
+        .ok();
+    if data.get("password_confirm").is_empty() {
+        form.fail(lang, "password_confirm", "error-password-confirm-empty");
+    } else if data.get("password_confirm") != data.get("password") {
+        form.fail(lang, "password_confirm", "error-password-mismatch");
+    }
+    if !accepted {
+        form.fail(lang, "accept_rules", "error-accept-rules");
+    }
+    let Some(password) = password.filter(|_| !form.has_errors()) else {
+        return render_form(
+            true,
+            &AccountStep {
+                ctx,
+                form,
+                email: d.email,
+            },
+        );
+    };
+
+    // Hashing takes ~15 ms of CPU: off the async workers. It runs for known addresses too, so
+    // the answer takes as long either way.
+    let hash = web::block(move || password.hash()).await?;
+    let draft_id = d.id.clone();
+    let outcome = {
+        let email = email.clone();
+        with_conn(&state, move |conn| {
+            let outcome = service::complete(conn, &email, &channel, &hash, lang)?;
+            draft::delete(conn, &draft_id)?;
+            Ok(outcome)
+        })
+        .await?
+    };
+    session.remove(draft::SESSION_KEY);
+    send_signup_mail(&state, &email, outcome).await;
+    Ok(see_other(&ctx.href("/signup/sent")))
+}
+
+/// Sends the activation mail, or the "you already have an account" mail. A mail that cannot be
+/// sent is logged; the visitor can ask for the link again.
+async fn send_signup_mail(state: &web::Data<AppState>, email: &EmailAddress, outcome: Outcome) {
+    let base = state
+        .settings
+        .base_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
+    let content = match outcome {
+        Outcome::Created { account_id, token } => {
+            tracing::info!(account_id, "participant signed up");
+            crate::mail::activation(
+                lang_of_outcome(state, account_id).await,
+                &format!("{base}/activate/{token}"),
+            )
+        }
+        Outcome::AlreadyRegistered { lang } => crate::mail::already_registered(
+            lang,
+            &format!("{base}/{}/login", lang.code()),
+            &format!("{base}/{}/password/forgot", lang.code()),
+        ),
+    };
+    deliver(state, content, email.as_str()).await;
+}
+
+async fn lang_of_outcome(state: &web::Data<AppState>, account_id: i64) -> Lang {
+    with_conn(state, move |conn| Ok(accounts::find(conn, account_id)?))
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.lang())
+        .unwrap_or(Lang::DEFAULT)
+}
+
+/// Renders and sends a mail; failures are logged, never shown as a server error.
+pub async fn deliver(state: &web::Data<AppState>, content: crate::mail::MailContent, to: &str) {
+    match content.render(to) {
+        Ok(mail) => {
+            if let Err(e) = state.mailer.send(mail).await {
+                tracing::error!(error = %e, "mail not sent");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "mail not rendered"),
+    }
+}
+
+async fn sent(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    render(&SentPage { ctx })
+}
+
+async fn resend_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    render(&ResendPage {
+        ctx,
+        form: FormState::new(),
+        sent: false,
+    })
+}
+
+async fn resend_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let mut form = FormState::new();
+    form.set("email", data.get("email"));
+    let email = match EmailAddress::parse(data.get("email")) {
+        Ok(e) => e,
+        Err(e) => {
+            form.fail(ctx.lang, "email", e.message_key());
+            return render_form(
+                true,
+                &ResendPage {
+                    ctx,
+                    form,
+                    sent: false,
+                },
+            );
+        }
+    };
+    let to = email.clone();
+    let issued = with_conn(&state, move |conn| {
+        let Some(account) = accounts::find_by_email(conn, &email)? else {
+            return Ok(None);
+        };
+        if account.is_active() {
+            return Ok(None);
+        }
+        let bucket = format!("mail:activation:{}", account.id);
+        if !rate_limit::try_acquire(conn, &bucket, rate_limit::MAILS_PER_ADDRESS)? {
+            return Ok(None);
+        }
+        let token = account_tokens::issue(conn, account.id, Purpose::Activation)?;
+        Ok(Some((account.lang(), token)))
+    })
+    .await?;
+    if let Some((lang, token)) = issued {
+        let base = state.settings.base_url.as_str().trim_end_matches('/');
+        let content = crate::mail::activation(lang, &format!("{base}/activate/{token}"));
+        deliver(&state, content, to.as_str()).await;
+    }
+    // The same answer whether or not the address is known.
+    render(&ResendPage {
+        ctx,
+        form: FormState::new(),
+        sent: true,
+    })
+}
+
+/// `GET /activate/{token}`: activates the account and offers login, in the account's language.
+pub async fn activate(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let result = with_conn(&state, move |conn| {
+        let outcome = conn_transaction(conn, |conn| {
+            match account_tokens::consume(conn, &token, Purpose::Activation)? {
+                Ok(account_id) => {
+                    accounts::activate(conn, account_id)?;
+                    Ok(Ok(account_id))
+                }
+                Err(problem) => Ok(Err(problem)),
+            }
+        })?;
+        // Answer in the account's language, also when the link no longer works.
+        let owner = match outcome {
+            Ok(account_id) => Some(account_id),
+            Err(_) => account_tokens::owner(conn, &token)?,
+        };
+        let lang = match owner {
+            Some(id) => accounts::find(conn, id)?.map(|a| a.lang()),
+            None => None,
+        };
+        Ok((outcome, lang))
+    })
+    .await?;
+    let mut ctx = Ctx::from_request(&req);
+    let (outcome, lang) = result;
+    if let Some(lang) = lang {
+        ctx.lang = lang;
+    }
+    match outcome {
+        Ok(_) => render(&ActivatedPage { ctx, problem: None }),
+        Err(problem) => {
+            let page = ActivatedPage {
+                ctx,
+                problem: Some(problem),
+            };
+            crate::web::render_status(actix_web::http::StatusCode::NOT_FOUND, &page)
+        }
+    }
+}
+
+fn conn_transaction<T>(
+    conn: &mut crate::db::AnyConnection,
+    f: impl FnOnce(&mut crate::db::AnyConnection) -> diesel::QueryResult<T>,
+) -> Result<T, AppError> {
+    use diesel::Connection;
+    Ok(conn.transaction(f)?)
+}
+
+impl ActivatedPage {
+    fn problem_key(&self) -> &'static str {
+        match self.problem {
+            None => "",
+            Some(TokenProblem::Unknown) => "activate-unknown",
+            Some(TokenProblem::Used) => "activate-used",
+            Some(TokenProblem::Expired) => "activate-expired",
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Signup rules: validating step 2, screening against the rules, and creating the account.
+
+use diesel::prelude::*;
+
+use super::draft::ChannelInput;
+use crate::accounts::Role;
+use crate::auth::account_tokens::{self, Purpose};
+use crate::db::schema::{accounts, channels, participants, registration_bans};
+use crate::db::AnyConnection;
+use crate::domain::participant::{self, clean_name, NameError, CATEGORIES, PROMOTION_METHODS};
+use crate::domain::{brand, EmailAddress, ParticipantKind, WebsiteUrl};
+use crate::forms::FormState;
+use crate::i18n::Lang;
+
+pub const CHANNEL_NAME_MAX: usize = 100;
+pub const PERSON_NAME_MAX: usize = 200;
+
+/// Step 2, checked.
+#[derive(Debug, Clone)]
+pub struct ValidChannel {
+    pub website: WebsiteUrl,
+    pub channel_name: String,
+    pub category: String,
+    pub kind: ParticipantKind,
+    pub promotion_methods: Vec<String>,
+    pub company_name: String,
+    pub contact_name: String,
+    pub country: String,
+}
+
+fn name_error_key(field: &str, error: NameError) -> String {
+    let what = match error {
+        NameError::Empty => "empty",
+        NameError::TooShort => "too-short",
+        NameError::TooLong => "too-long",
+        NameError::BadCharacters => "characters",
+    };
+    format!("error-{field}-{what}")
+}
+
+/// Checks every field of step 2; the errors name each wrong field, in `lang`.
+pub fn validate_channel(input: &ChannelInput, lang: Lang) -> Result<ValidChannel, FormState> {
+    let mut form = channel_form_state(input);
+    let website = WebsiteUrl::parse(&input.website_url)
+        .map_err(|e| form.fail(lang, "website_url", e.message_key()))
+        .ok();
+    let channel_name = clean_name(&input.channel_name, CHANNEL_NAME_MAX)
+        .map_err(|e| form.fail(lang, "channel_name", &name_error_key("channel-name", e)))
+        .ok();
+    if !CATEGORIES.contains(&input.category.as_str()) {
+        form.fail(lang, "category", "error-category");
+    }
+    let kind = ParticipantKind::parse(&input.participant_kind);
+    if kind.is_none() {
+        form.fail(lang, "participant_kind", "error-participant-kind");
+    }
+    if input.promotion_methods.is_empty() {
+        form.fail(lang, "promotion_methods", "error-promotion-methods-empty");
+    } else if input
+        .promotion_methods
+        .iter()
+        .any(|m| !PROMOTION_METHODS.contains(&m.as_str()))
+    {
+        form.fail(lang, "promotion_methods", "error-promotion-methods-unknown");
+    }
+    let company_name = clean_name(&input.company_name, PERSON_NAME_MAX)
+        .map_err(|e| form.fail(lang, "company_name", &name_error_key("company-name", e)))
+        .ok();
+    let contact_name = clean_name(&input.contact_name, PERSON_NAME_MAX)
+        .map_err(|e| form.fail(lang, "contact_name", &name_error_key("contact-name", e)))
+        .ok();
+    if !participant::is_country(&input.country) {
+        form.fail(lang, "country", "error-country");
+    }
+    // E.10.k: a seller on the platform may not become a publisher or network.
+    if input.is_platform_seller {
+        form.fail(lang, "is_platform_seller", "error-platform-seller");
+    }
+    match (website, channel_name, kind, company_name, contact_name) {
+        (Some(website), Some(channel_name), Some(kind), Some(company_name), Some(contact_name))
+            if !form.has_errors() =>
+        {
+            let mut promotion_methods = input.promotion_methods.clone();
+            promotion_methods.sort();
+            promotion_methods.dedup();
+            Ok(ValidChannel {
+                website,
+                channel_name,
+                category: input.category.clone(),
+                kind,
+                promotion_methods,
+                company_name,
+                contact_name,
+                country: input.country.clone(),
+            })
+        }
+        _ => Err(form),
+    }
+}
+
+/// The form state that shows `input` as typed.
+pub fn channel_form_state(input: &ChannelInput) -> FormState {
+    let mut form = FormState::new();
+    form.set("website_url", &input.website_url);
+    form.set("channel_name", &input.channel_name);
+    form.set("category", &input.category);
+    form.set("participant_kind", &input.participant_kind);
+    form.set_all("promotion_methods", input.promotion_methods.clone());
+    form.set("company_name", &input.company_name);
+    form.set("contact_name", &input.contact_name);
+    form.set("country", &input.country);
+    if input.is_platform_seller {
+        form.set("is_platform_seller", "yes");
+    }
+    form
+}
+
+/// Whether the address, its domain or a website domain is barred from registering (F.11.g).
+pub fn is_banned(
+    conn: &mut AnyConnection,
+    email: Option<&EmailAddress>,
+    website_domain: Option<&str>,
+) -> QueryResult<bool> {
+    let mut domains: Vec<String> = Vec::new();
+    if let Some(e) = email {
+        domains.push(e.domain().to_owned());
+    }
+    if let Some(d) = website_domain {
+        domains.push(d.to_owned());
+    }
+    let emails: Vec<String> = email.map(|e| e.as_str().to_owned()).into_iter().collect();
+    let hits: i64 = registration_bans::table
+        .filter(
+            registration_bans::kind
+                .eq("email")
+                .and(registration_bans::value.eq_any(&emails))
+                .or(registration_bans::kind
+                    .eq("domain")
+                    .and(registration_bans::value.eq_any(&domains))),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(hits > 0)
+}
+
+/// What happened at the end of step 3. The visitor sees the same page either way.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A new account waits for activation with this token.
+    Created { account_id: i64, token: String },
+    /// The address had an account already; it is told so by mail, nothing was created.
+    AlreadyRegistered { lang: Lang },
+}
+
+/// Creates the account, participant, channel and activation token in one transaction.
+pub fn complete(
+    conn: &mut AnyConnection,
+    email: &EmailAddress,
+    channel: &ValidChannel,
+    password_hash: &str,
+    lang: Lang,
+) -> QueryResult<Outcome> {
+    let result = conn.transaction(|conn| {
+        if let Some(existing) = crate::accounts::find_by_email(conn, email)? {
+            return Ok(Outcome::AlreadyRegistered {
+                lang: existing.lang(),
+            });
+        }
+        let now = crate::db::now();
+        let account_id: i64 = diesel::insert_into(accounts::table)
+            .values((
+                accounts::email.eq(email.as_str()),
+                accounts::password_hash.eq(password_hash),
+                accounts::role.eq(Role::Participant.as_str()),
+                accounts::lang.eq(lang.code()),
+                accounts::created_at.eq(now),
+            ))
+            .returning(accounts::id)
+            .get_result(conn)?;
+        let participant_id: i64 = diesel::insert_into(participants::table)
+            .values((
+                participants::account_id.eq(account_id),
+                participants::kind.eq(channel.kind.as_str()),
+                participants::company_name.eq(&channel.company_name),
+                participants::contact_name.eq(&channel.contact_name),
+                participants::country.eq(&channel.country),
+                participants::created_at.eq(now),
+            ))
+            .returning(participants::id)
+            .get_result(conn)?;
+        // B.5.a: a brand in the name or domain is accepted but flagged for review.
+        let note = brand::screen_channel(&channel.channel_name, channel.website.domain());
+        diesel::insert_into(channels::table)
+            .values((
+                channels::participant_id.eq(participant_id),
+                channels::website_url.eq(channel.website.as_str()),
+                channels::domain.eq(channel.website.domain()),
+                channels::name.eq(&channel.channel_name),
+                channels::category.eq(&channel.category),
+                channels::promotion_methods.eq(channel.promotion_methods.join(",")),
+                channels::review_state.eq(if note.is_some() { "flagged" } else { "pending" }),
+                channels::screening_note.eq(note),
+                channels::created_at.eq(now),
+                channels::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let token = account_tokens::issue(conn, account_id, Purpose::Activation)?;
+        Ok(Outcome::Created { account_id, token })
+    });
+    match result {
+        // Two signups for one address at the same moment: the second one finds the first.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(Outcome::AlreadyRegistered { lang }),
+        other => other,
+    }
+}

@@ -1,0 +1,273 @@
+//! Builds the application from `Settings`: used by `main` and by the tests, which start the very
+//! same app on port 0.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::db::{self, Pool};
+use crate::{assets, programme, web as webx};
+
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Settings,
+    pub mailer: crate::mail::MailSender,
+    /// The publisher team's name and address for the footer, read once at start.
+    pub footer_contact: Option<(String, Option<String>)>,
+}
+
+/// Connects, migrates and seeds the database; safe to run on every start and more than once.
+pub fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
+    let pool = db::connect(&settings.database)?;
+    let mut conn = pool.get().context("cannot get a database connection")?;
+    let applied = db::run_migrations(&mut conn)?;
+    let seeded = programme::seed::apply(&mut conn)?;
+    tracing::info!(
+        migrations = applied,
+        programmes_seeded = seeded,
+        "database ready"
+    );
+    Ok(pool)
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: Pool,
+}
+
+impl Application {
+    /// Prepares the database and binds the listener; the server runs when awaited.
+    pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        let pool = prepare_database(&settings)?;
+        let footer_contact = {
+            let mut conn = pool.get().context("cannot get a database connection")?;
+            programme::queries::publisher_team_contact(&mut conn)?
+        };
+        let mailer = crate::mail::MailSender::from_settings(&settings)?;
+        let limiter = Limiter::new(settings.rate_limit_per_minute);
+        let session_key = actix_web::cookie::Key::from(&settings.secret_key[..]);
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            settings,
+            mailer,
+            footer_contact,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(
+                    ErrorHandlers::new()
+                        .default_handler_client(webx::error_page)
+                        .default_handler_server(webx::error_page),
+                )
+                .wrap(security_headers(state.settings.is_https()))
+                .wrap(TracingLogger::default())
+                .configure(|cfg| routes(cfg, &state, &limiter, &session_key))
+        })
+        .listen(listener)?
+        .shutdown_timeout(30)
+        .run();
+        Ok(Application { port, server, pool })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let maintenance = tokio::spawn(maintain(self.pool.clone()));
+        let result = self.server.await;
+        maintenance.abort();
+        result
+    }
+}
+
+/// Every ten minutes: forget expired sessions, signup drafts and old rate-limit counts.
+async fn maintain(pool: Pool) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        interval.tick().await;
+        let pool = pool.clone();
+        let result =
+            tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, usize, usize)> {
+                let mut conn = pool.get()?;
+                Ok((
+                    crate::auth::session_store::purge_expired(&mut conn)?,
+                    crate::signup::draft::purge_expired(&mut conn)?,
+                    crate::auth::rate_limit::purge_old(&mut conn)?,
+                ))
+            })
+            .await;
+        match result {
+            Ok(Ok((sessions, drafts, events))) => {
+                tracing::debug!(sessions, drafts, events, "expired rows purged")
+            }
+            Ok(Err(e)) => tracing::warn!(error = %e, "purging expired rows failed"),
+            Err(e) => tracing::warn!(error = %e, "purging expired rows failed"),
+        }
+    }
+}
+
+/// Per-IP limits on the forms that log in, sign up or send mail (POST only), shared by all
+/// workers of this instance.
+#[derive(Clone)]
+pub struct Limiter {
+    config: actix_governor::GovernorConfig<
+        actix_governor::PeerIpKeyExtractor,
+        actix_governor::governor::middleware::NoOpMiddleware,
+    >,
+}
+
+impl Limiter {
+    pub fn new(per_minute: u32) -> Limiter {
+        let config = actix_governor::GovernorConfigBuilder::default()
+            .requests_per_minute(u64::from(per_minute))
+            .burst_size(per_minute)
+            .methods(vec![actix_web::http::Method::POST])
+            .finish()
+            .unwrap_or_default();
+        Limiter { config }
+    }
+
+    pub fn governor(
+        &self,
+    ) -> actix_governor::Governor<
+        actix_governor::PeerIpKeyExtractor,
+        actix_governor::governor::middleware::NoOpMiddleware,
+    > {
+        actix_governor::Governor::new(&self.config)
+    }
+}
+
+/// Sessions live in the database; the cookie is HttpOnly, SameSite=Lax, Secure on https, and
+/// lasts as long as the browser session. They end after 30 idle minutes (12 hours after login
+/// at the latest, see `auth::SessionUser`).
+fn session_middleware(
+    state: &web::Data<AppState>,
+    key: &actix_web::cookie::Key,
+) -> actix_session::SessionMiddleware<crate::auth::session_store::DbSessionStore> {
+    use actix_session::config::{BrowserSession, TtlExtensionPolicy};
+    actix_session::SessionMiddleware::builder(
+        crate::auth::session_store::DbSessionStore::new(state.pool.clone()),
+        key.clone(),
+    )
+    .cookie_name("portal_session".into())
+    .cookie_secure(state.settings.is_https())
+    .cookie_http_only(true)
+    .cookie_same_site(actix_web::cookie::SameSite::Lax)
+    .session_lifecycle(
+        BrowserSession::default()
+            .state_ttl(actix_web::cookie::time::Duration::minutes(
+                crate::auth::IDLE_TIMEOUT_MINUTES,
+            ))
+            .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+    )
+    .build()
+}
+
+fn routes(
+    cfg: &mut web::ServiceConfig,
+    state: &web::Data<AppState>,
+    limiter: &Limiter,
+    key: &actix_web::cookie::Key,
+) {
+    let limiter = limiter.clone();
+    cfg.route("/healthz", web::get().to(healthz))
+        .route("/", web::get().to(root))
+        .route("/favicon.ico", web::get().to(assets::favicon))
+        .route("/static/{file}", web::get().to(assets::serve))
+        .service(
+            web::resource("/logout")
+                .wrap(session_middleware(state, key))
+                .route(web::post().to(crate::auth::routes::logout)),
+        )
+        .service(
+            web::resource("/activate/{token}")
+                .wrap(session_middleware(state, key))
+                .route(web::get().to(crate::signup::routes::activate)),
+        )
+        .service(
+            web::scope("/{lang:nl|en}")
+                .wrap(session_middleware(state, key))
+                .route("", web::get().to(add_slash))
+                .configure(programme::routes::configure)
+                .configure(|cfg| crate::signup::routes::configure(cfg, &limiter))
+                .configure(|cfg| crate::auth::routes::configure(cfg, &limiter)),
+        )
+        .default_service(web::to(webx::not_found));
+}
+
+/// Content-Security-Policy and friends on every response. No inline script or style is allowed.
+fn security_headers(https: bool) -> DefaultHeaders {
+    let mut headers = DefaultHeaders::new()
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .add((
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ));
+    if https {
+        headers = headers.add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        ));
+    }
+    headers
+}
+
+/// 200 when the database answers a query, 503 otherwise.
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    use diesel::connection::SimpleConnection;
+    let pool = state.pool.clone();
+    let ok = web::block(move || {
+        pool.get()
+            .ok()
+            .is_some_and(|mut c| c.batch_execute("SELECT 1").is_ok())
+    })
+    .await
+    .unwrap_or(false);
+    if ok {
+        HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body("ok")
+    } else {
+        HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE)
+            .content_type("text/plain; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body("database unavailable")
+    }
+}
+
+/// `/` sends the visitor to the language its browser prefers.
+async fn root(req: HttpRequest) -> HttpResponse {
+    let lang = webx::preferred_lang(&req);
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, format!("/{}/", lang.code())))
+        .insert_header((header::VARY, "Accept-Language"))
+        .finish()
+}
+
+/// `/nl` → `/nl/`.
+async fn add_slash(req: HttpRequest) -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, format!("{}/", req.path())))
+        .finish()
+}

@@ -1,0 +1,15 @@
+//! Structured logs: one line per event, level from `RUST_LOG` (default `info`).
+
+use tracing_subscriber::{fmt, EnvFilter};
+
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = std::env::var("PORTAL_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = fmt().with_env_filter(filter).with_target(false);
+    // A second call (tests) finds a subscriber in place; that is fine.
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.compact().try_init()
+    };
+}

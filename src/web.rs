@@ -1,0 +1,290 @@
+//! What every page shares: the request's language and context for the layout, the error type that
+//! handlers return, and the localized error pages.
+
+use std::future::{ready, Ready};
+
+use actix_web::body::{BoxBody, EitherBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::assets;
+use crate::i18n::Lang;
+use crate::startup::AppState;
+
+/// Per-request context for templates: the language, where the language switch points, the footer.
+#[derive(Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    /// The logged-in account as the session remembers it (for the header; handlers that act
+    /// for an account use `auth::CurrentUser`, which checks the database).
+    pub user: Option<crate::auth::SessionUser>,
+    session: actix_session::Session,
+    /// The path after the language segment, with its query (`/programmes/aliexpress`).
+    pub rest: String,
+    pub footer_contact: Option<(String, Option<String>)>,
+}
+
+impl Ctx {
+    pub fn from_request(req: &HttpRequest) -> Ctx {
+        let path = req.path();
+        let (lang, rest) = match Lang::from_path(path) {
+            Some(lang) => (lang, path[1 + lang.code().len()..].to_owned()),
+            None => (preferred_lang(req), String::new()),
+        };
+        let mut rest = if rest.is_empty() {
+            "/".to_owned()
+        } else {
+            rest
+        };
+        let query = req.query_string();
+        if !query.is_empty() {
+            rest.push('?');
+            rest.push_str(query);
+        }
+        let footer_contact = req
+            .app_data::<web::Data<AppState>>()
+            .and_then(|state| state.footer_contact.clone());
+        let session = actix_session::SessionExt::get_session(req);
+        let user = crate::auth::SessionUser::from_session(&session);
+        Ctx {
+            lang,
+            user,
+            session,
+            rest,
+            footer_contact,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn t_args(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        self.lang.t_args(key, args)
+    }
+
+    /// A path in the page's language: `href("/programmes/aliexpress")` → `/nl/programmes/aliexpress`.
+    pub fn href(&self, rest: &str) -> String {
+        format!("/{}{}", self.lang.code(), rest)
+    }
+
+    /// The same page in `lang`, for the language switch.
+    pub fn switch_href(&self, lang: &Lang) -> String {
+        format!("/{}{}", lang.code(), self.rest)
+    }
+
+    /// The session's CSRF token for a form's hidden `csrf_token` field, created on first use.
+    pub fn csrf(&self) -> String {
+        crate::auth::csrf::token(&self.session)
+    }
+
+    pub fn is_manager(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == "manager")
+    }
+
+    pub fn is_current(&self, rest: &str) -> bool {
+        self.rest == rest
+    }
+
+    pub fn langs(&self) -> [Lang; 2] {
+        Lang::ALL
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(Ok(Ctx::from_request(req)))
+    }
+}
+
+pub fn preferred_lang(req: &HttpRequest) -> Lang {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or(Lang::DEFAULT)
+}
+
+/// What a handler can fail with. Details are logged; the visitor sees a localized page.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    /// A POST without this session's CSRF token, or an object that is not the user's.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("database pool: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("database: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+    #[error("blocking task: {0}")]
+    Blocking(#[from] actix_web::error::BlockingError),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status_code().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        // The body is replaced by the localized error page (see `error_page`).
+        HttpResponse::build(self.status_code()).finish()
+    }
+}
+
+/// Renders a template as an HTML page.
+pub fn render(template: &impl Template) -> Result<HttpResponse, AppError> {
+    render_status(StatusCode::OK, template)
+}
+
+/// Renders a page with another status: 422 for a form re-shown with its errors.
+pub fn render_status(
+    status: StatusCode,
+    template: &impl Template,
+) -> Result<HttpResponse, AppError> {
+    let body = template.render()?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}
+
+/// A form re-shown: 422 when it has errors, 200 otherwise.
+pub fn render_form(has_errors: bool, template: &impl Template) -> Result<HttpResponse, AppError> {
+    let status = if has_errors {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(status, template)
+}
+
+/// 303 See Other to a path of our own (never a URL taken from the request).
+pub fn see_other(path: &str) -> HttpResponse {
+    debug_assert!(path.starts_with('/') && !path.starts_with("//"));
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, path))
+        .finish()
+}
+
+/// Refuses a POST whose `csrf_token` is not the session's.
+pub fn check_csrf(
+    session: &actix_session::Session,
+    form: &crate::forms::FormData,
+) -> Result<(), AppError> {
+    if crate::auth::csrf::verify(session, form.get("csrf_token")) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Runs `f` with a pooled connection on the blocking thread pool.
+pub async fn with_conn<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut crate::db::AnyConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: Ctx,
+    status: u16,
+    title: String,
+    message: String,
+}
+
+/// Replaces the body of error responses with a page in the visitor's language.
+pub fn error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let status = res.status();
+    let is_html_already = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html_already {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let ctx = Ctx::from_request(res.request());
+    let (title_key, message_key) = match status {
+        StatusCode::NOT_FOUND => ("error-404-title", "error-404-message"),
+        StatusCode::FORBIDDEN => ("error-403-title", "error-403-message"),
+        StatusCode::TOO_MANY_REQUESTS => ("error-429-title", "error-429-message"),
+        s if s.is_client_error() => ("error-400-title", "error-400-message"),
+        _ => ("error-500-title", "error-500-message"),
+    };
+    let page = ErrorPage {
+        title: ctx.t(title_key),
+        message: ctx.t(message_key),
+        status: status.as_u16(),
+        ctx,
+    };
+    let body = page.render().unwrap_or_else(|_| status.to_string());
+    let (req, old) = res.into_parts();
+    let mut response = HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body);
+    // Keep headers such as Retry-After or Allow that the original response carried.
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    let response: HttpResponse<BoxBody> = response;
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body::<B>(),
+    ))
+}
+
+pub type ErrorBody<B> = EitherBody<B>;
+
+/// The 404 answer for any route we do not have.
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+impl Ctx {
+    pub fn is_lang(&self, lang: &Lang) -> bool {
+        self.lang == *lang
+    }
+}
+
+impl Ctx {
+    /// Where the header's account link points: the console for managers, the dashboard otherwise.
+    pub fn home_path(&self) -> &'static str {
+        if self.is_manager() {
+            "/manage"
+        } else {
+            "/account"
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! `portal admin create`: account managers are made from the command line, never with a default
+//! password.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::TestDatabase;
+use diesel::prelude::*;
+use portal::db::schema::accounts;
+
+fn admin_create(database: &TestDatabase, email: &str, password: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portal"))
+        .args(["admin", "create", "--email", email, "--lang", "en"])
+        .env("PORTAL_DATABASE_URL", &database.settings.url)
+        .env("PORTAL_DATA_DIR", database.data_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run portal");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn creates_an_account_manager_with_an_argon2id_hash() {
+    let database = TestDatabase::new();
+    let output = admin_create(&database, "Manager@Example.org", "a long enough secret");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let pool = portal::db::connect(&database.settings).unwrap();
+    let mut conn = pool.get().unwrap();
+    let (email, role, hash, activated): (String, String, String, Option<chrono::NaiveDateTime>) =
+        accounts::table
+            .select((
+                accounts::email,
+                accounts::role,
+                accounts::password_hash,
+                accounts::activated_at,
+            ))
+            .first(&mut conn)
+            .unwrap();
+    assert_eq!(email, "manager@example.org");
+    assert_eq!(role, "manager");
+    assert!(hash.starts_with("$argon2id$"));
+    assert!(portal::domain::password::verify(
+        "a long enough secret",
+        &hash
+    ));
+    assert!(activated.is_some());
+
+    // The same address again is refused, in one line.
+    let again = admin_create(&database, "manager@example.org", "another long secret");
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("exists already"), "{stderr}");
+}
+
+#[test]
+fn refuses_a_short_password_or_a_bad_address() {
+    let database = TestDatabase::new();
+    let short = admin_create(&database, "m@example.org", "short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
+
+    let bad = admin_create(&database, "not-an-address", "a long enough secret");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--email"));
+
+    let empty = admin_create(&database, "m@example.org", "");
+    assert!(!empty.status.success());
+}

@@ -1,0 +1,273 @@
+//! Shared test setup: the real app on a random port against a fresh database.
+//!
+//! With `PORTAL_TEST_DATABASE_URL=postgres://user@host/` every test gets its own new PostgreSQL
+//! database (dropped at the end); without it, its own SQLite file in a temporary folder.
+
+#![allow(dead_code)]
+
+pub mod smtp;
+
+use std::sync::Once;
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use portal::config::{DatabaseKind, DatabaseSettings, Settings};
+use portal::db::{AnyConnection, Pool};
+
+pub struct TestApp {
+    pub smtp: Option<smtp::SmtpServer>,
+    pub address: String,
+    pub port: u16,
+    pub settings: Settings,
+    pub pool: Pool,
+    pub client: reqwest::Client,
+    database: TestDatabase,
+}
+
+/// A database that exists for one test.
+pub struct TestDatabase {
+    pub settings: DatabaseSettings,
+    /// Keeps the SQLite folder alive for the test.
+    _dir: tempfile::TempDir,
+    /// PostgreSQL: the server URL and the database name, to drop it afterwards.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub fn new() -> TestDatabase {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match std::env::var("PORTAL_TEST_DATABASE_URL") {
+            Ok(server) if !server.trim().is_empty() => {
+                let server = server.trim().trim_end_matches('/').to_owned();
+                let name = format!("portal_test_{}", random_suffix());
+                let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres"))
+                    .expect("connect to PORTAL_TEST_DATABASE_URL");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
+                TestDatabase {
+                    settings: DatabaseSettings::parse(&format!("{server}/{name}")).unwrap(),
+                    _dir: dir,
+                    postgres: Some((server, name)),
+                }
+            }
+            _ => {
+                let path = dir.path().join("portal.db");
+                TestDatabase {
+                    settings: DatabaseSettings::parse(&format!("sqlite://{}", path.display()))
+                        .unwrap(),
+                    _dir: dir,
+                    postgres: None,
+                }
+            }
+        }
+    }
+
+    pub fn kind(&self) -> DatabaseKind {
+        self.settings.kind
+    }
+
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self._dir.path().to_path_buf()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((server, name)) = &self.postgres {
+            if let Ok(mut admin) = diesel::PgConnection::establish(&format!("{server}/postgres")) {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+fn random_suffix() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..12)
+        .map(|_| char::from(b'a' + rng.gen_range(0..26)))
+        .collect()
+}
+
+pub fn test_settings(database: &TestDatabase) -> Settings {
+    settings_with(database, None, 10_000)
+}
+
+fn settings_with(database: &TestDatabase, smtp_url: Option<String>, rate_limit: u32) -> Settings {
+    let data_dir = database.data_dir();
+    let db_url = database.settings.url.clone();
+    Settings::from_lookup(|name| match name {
+        "PORTAL_DATABASE_URL" => Some(db_url.clone()),
+        "PORTAL_BIND" => Some("127.0.0.1:0".into()),
+        "PORTAL_BASE_URL" => Some("http://127.0.0.1".into()),
+        "PORTAL_DATA_DIR" => Some(data_dir.to_string_lossy().into_owned()),
+        "PORTAL_SMTP_URL" => smtp_url.clone(),
+        "PORTAL_RATE_LIMIT_PER_MINUTE" => Some(rate_limit.to_string()),
+        _ => None,
+    })
+    .expect("test settings")
+}
+
+/// How a test wants its app.
+pub struct Options {
+    /// Mail through an in-process SMTP server (true) or into the outbox folder (false).
+    pub smtp: bool,
+    /// Per-IP requests per minute on login, signup and mail forms.
+    pub rate_limit: u32,
+    /// Pretend the public address is https (Secure cookies, HSTS).
+    pub https: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            smtp: true,
+            rate_limit: 10_000,
+            https: false,
+        }
+    }
+}
+
+static TRACING: Once = Once::new();
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    TRACING.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            portal::telemetry::init();
+        }
+    });
+    let database = TestDatabase::new();
+    let smtp = if options.smtp {
+        Some(smtp::SmtpServer::start().await)
+    } else {
+        None
+    };
+    let settings = settings_with(
+        &database,
+        smtp.as_ref().map(|s| s.url()),
+        options.rate_limit,
+    );
+    // The base URL must carry the real port so links in mails work.
+    let listener_probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener_probe.local_addr().unwrap().port();
+    drop(listener_probe);
+    let mut settings = settings;
+    settings.bind = format!("127.0.0.1:{port}").parse().unwrap();
+    let scheme = if options.https { "https" } else { "http" };
+    settings.base_url = format!("{scheme}://127.0.0.1:{port}/").parse().unwrap();
+    let app = portal::startup::Application::build(settings.clone()).expect("app builds");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    let pool = portal::db::connect(&database.settings).expect("test pool");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    TestApp {
+        smtp,
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        settings,
+        pool,
+        client,
+        database,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GET a page and return its status and body.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+
+    pub fn conn(&self) -> diesel::r2d2::PooledConnection<portal::db::Manager> {
+        self.pool.get().expect("test connection")
+    }
+
+    pub fn kind(&self) -> DatabaseKind {
+        self.database.kind()
+    }
+
+    /// A second browser: its own cookies.
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap()
+    }
+
+    pub fn smtp(&self) -> &smtp::SmtpServer {
+        self.smtp.as_ref().expect("this app sends mail over SMTP")
+    }
+
+    /// GETs `form_path` with `client`, then POSTs `fields` plus the page's CSRF token to
+    /// `post_path`.
+    pub async fn submit_with(
+        &self,
+        client: &reqwest::Client,
+        form_path: &str,
+        post_path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let page = client.get(self.url(form_path)).send().await.unwrap();
+        let html = page.text().await.unwrap();
+        let token = csrf_token(&html).unwrap_or_else(|| panic!("no csrf_token on {form_path}"));
+        let mut body: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        body.extend_from_slice(fields);
+        client
+            .post(self.url(post_path))
+            .form(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `submit_with` on the app's own client, the form on the page it posts to.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.submit_with(&self.client, path, path, fields).await
+    }
+
+    /// Runs SQL directly, as an operator at the database would.
+    pub fn sql(&self, statement: &str) {
+        let mut conn = self.conn();
+        let conn: &mut AnyConnection = &mut conn;
+        conn.batch_execute(statement).expect(statement);
+    }
+}
+
+/// The value of the first `csrf_token` field in a page.
+pub fn csrf_token(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf_token\" value=\"")?;
+    let rest = &html[at + "name=\"csrf_token\" value=\"".len()..];
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,171 @@
+//! Migrations, seeding and configuration against the real database.
+
+mod common;
+
+use common::{test_settings, TestDatabase};
+use diesel::prelude::*;
+use portal::db::schema::*;
+
+#[test]
+fn migrations_and_seed_apply_twice_without_harm() {
+    let database = TestDatabase::new();
+    let settings = test_settings(&database);
+    let pool = portal::startup::prepare_database(&settings).expect("first start");
+    let mut conn = pool.get().unwrap();
+    let counts = |conn: &mut portal::db::AnyConnection| -> (i64, i64, i64, i64) {
+        (
+            programmes::table.count().get_result(conn).unwrap(),
+            commission_rates::table.count().get_result(conn).unwrap(),
+            rule_clauses::table.count().get_result(conn).unwrap(),
+            programme_texts::table.count().get_result(conn).unwrap(),
+        )
+    };
+    let first = counts(&mut conn);
+    assert_eq!(first.0, 1);
+    assert_eq!(first.1, 3);
+    assert!(first.2 > 60, "all clauses A-G seeded: {}", first.2);
+
+    // Second start: nothing applied again, nothing duplicated.
+    assert_eq!(portal::db::run_migrations(&mut conn).unwrap(), 0);
+    assert_eq!(portal::programme::seed::apply(&mut conn).unwrap(), 0);
+    drop(conn);
+    let pool = portal::startup::prepare_database(&settings).expect("second start");
+    let mut conn = pool.get().unwrap();
+    assert_eq!(counts(&mut conn), first);
+}
+
+#[test]
+fn seeding_never_overwrites_an_edited_programme() {
+    let database = TestDatabase::new();
+    let settings = test_settings(&database);
+    let pool = portal::startup::prepare_database(&settings).unwrap();
+    let mut conn = pool.get().unwrap();
+    diesel::update(programmes::table)
+        .set(programmes::landing_url.eq("https://example.org/edited"))
+        .execute(&mut conn)
+        .unwrap();
+    drop(conn);
+    let pool = portal::startup::prepare_database(&settings).unwrap();
+    let mut conn = pool.get().unwrap();
+    let url: String = programmes::table
+        .select(programmes::landing_url)
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(url, "https://example.org/edited");
+}
+
+/// Every column in schema.rs exists in the migrated database with a loadable type.
+#[test]
+fn schema_matches_migrations() {
+    let database = TestDatabase::new();
+    let pool = portal::startup::prepare_database(&test_settings(&database)).unwrap();
+    let mut conn = pool.get().unwrap();
+    let conn = &mut *conn;
+    programmes::table
+        .select(programmes::all_columns)
+        .load::<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            chrono::NaiveDateTime,
+        )>(conn)
+        .unwrap();
+    programme_texts::table
+        .select(programme_texts::all_columns)
+        .load::<(i64, i64, String, String, i32, String)>(conn)
+        .unwrap();
+    commission_groups::table
+        .select(commission_groups::all_columns)
+        .load::<(i64, i64, String, i32)>(conn)
+        .unwrap();
+    commission_group_texts::table
+        .select(commission_group_texts::all_columns)
+        .load::<(i64, String, String, String)>(conn)
+        .unwrap();
+    commission_rates::table
+        .select(commission_rates::all_columns)
+        .load::<(
+            i64,
+            i64,
+            String,
+            chrono::NaiveDateTime,
+            chrono::NaiveDateTime,
+        )>(conn)
+        .unwrap();
+    programme_policies::table
+        .select(programme_policies::all_columns)
+        .load::<(i64, String, String, i32)>(conn)
+        .unwrap();
+    programme_contacts::table
+        .select(programme_contacts::all_columns)
+        .load::<(i64, i64, String, String, Option<String>, i32)>(conn)
+        .unwrap();
+    rule_sections::table
+        .select(rule_sections::all_columns)
+        .load::<(i64, i64, String, String, i32)>(conn)
+        .unwrap();
+    rule_clauses::table
+        .select(rule_clauses::all_columns)
+        .load::<(i64, i64, String, String, String, i32, String, i32)>(conn)
+        .unwrap();
+    accounts::table
+        .select(accounts::all_columns)
+        .load::<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+        )>(conn)
+        .unwrap();
+}
+
+#[test]
+fn bad_database_url_stops_start_up_with_a_clear_message() {
+    // Not a supported scheme: refused while reading the settings, naming the variable.
+    let err = portal::config::Settings::from_lookup(|name| match name {
+        "PORTAL_DATABASE_URL" => Some("mysql://localhost/portal".into()),
+        "PORTAL_DATA_DIR" => Some(std::env::temp_dir().to_string_lossy().into_owned()),
+        _ => None,
+    })
+    .unwrap_err();
+    assert!(err.to_string().starts_with("PORTAL_DATABASE_URL:"), "{err}");
+
+    // A PostgreSQL server that is not there: start-up fails fast with the reason, and no SQLite
+    // file named after the URL appears.
+    let settings = portal::config::Settings::from_lookup(|name| match name {
+        "PORTAL_DATABASE_URL" => Some("postgres://nobody@127.0.0.1:1/none".into()),
+        "PORTAL_DATA_DIR" => Some(std::env::temp_dir().to_string_lossy().into_owned()),
+        _ => None,
+    })
+    .unwrap();
+    let started = std::time::Instant::now();
+    let err = portal::startup::prepare_database(&settings).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("cannot connect to the database"),
+        "{err:#}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(!std::path::Path::new("postgres:").exists());
+}
+
+#[test]
+fn the_binary_reports_a_bad_variable_in_one_line() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_portal"))
+        .arg("migrate")
+        .env("PORTAL_DATABASE_URL", "oracle://db")
+        .output()
+        .expect("run portal");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("PORTAL_DATABASE_URL"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}

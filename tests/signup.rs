@@ -1,0 +1,1295 @@
+//! Signing up in three steps, activating by e-mail (a real SMTP conversation), logging in and
+//! out — and every bad input on the way.
+
+mod common;
+
+use common::{location, spawn_app, spawn_app_with, Options, TestApp};
+use diesel::prelude::*;
+use portal::db::schema::{accounts, channels, participants};
+
+const PASSWORD: &str = "groene fiets op het dak";
+
+fn channel_fields<'a>() -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("website_url", "www.koopjesblog.nl"),
+        ("channel_name", "Koopjesblog"),
+        ("category", "content"),
+        ("participant_kind", "publisher"),
+        ("promotion_methods", "content"),
+        ("promotion_methods", "reviews"),
+        ("company_name", "Koopjes B.V."),
+        ("contact_name", "Jan Jansen"),
+        ("country", "NL"),
+    ]
+}
+
+/// Steps 1 to 3 with `client`; returns the last response.
+async fn sign_up(
+    app: &TestApp,
+    client: &reqwest::Client,
+    lang: &str,
+    email: &str,
+    channel: &[(&str, &str)],
+) -> reqwest::Response {
+    let step1 = format!("/{lang}/signup");
+    let r = app
+        .submit_with(client, &step1, &step1, &[("email", email)])
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "step 1");
+    assert_eq!(location(&r), format!("/{lang}/signup/channel"));
+    let step2 = format!("/{lang}/signup/channel");
+    let r = app.submit_with(client, &step2, &step2, channel).await;
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "step 2: {}",
+        r.text().await.unwrap()
+    );
+    let step3 = format!("/{lang}/signup/account");
+    app.submit_with(
+        client,
+        &step3,
+        &step3,
+        &[
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+            ("accept_rules", "yes"),
+        ],
+    )
+    .await
+}
+
+async fn log_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    lang: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let path = format!("/{lang}/login");
+    app.submit_with(
+        client,
+        &path,
+        &path,
+        &[("email", email), ("password", password)],
+    )
+    .await
+}
+
+fn account_count(app: &TestApp) -> i64 {
+    accounts::table.count().get_result(&mut app.conn()).unwrap()
+}
+
+#[tokio::test]
+async fn a_new_publisher_signs_up_activates_logs_in_and_out_in_each_language() {
+    let app = spawn_app().await;
+    for (lang, email, subject, pending, activated) in [
+        (
+            "nl",
+            "jan@koopjes.nl",
+            "Activeer uw Partnerlink-account",
+            "Wacht op beoordeling",
+            "Uw account is geactiveerd",
+        ),
+        (
+            "en",
+            "ann@bargains.example.com",
+            "Activate your Partnerlink account",
+            "Awaiting review",
+            "Your account is activated",
+        ),
+    ] {
+        let client = app.new_client();
+        // The steps say where the visitor is.
+        let (_, page) = (
+            200,
+            client
+                .get(app.url(&format!("/{lang}/signup")))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+        );
+        assert!(page.contains(if lang == "nl" {
+            "Stap 1 uit 3"
+        } else {
+            "Step 1 of 3"
+        }));
+
+        let mut channel = channel_fields();
+        channel[0].1 = if lang == "nl" {
+            "www.koopjesblog.nl"
+        } else {
+            "bargains-blog.com"
+        };
+        let r = sign_up(&app, &client, lang, email, &channel).await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(location(&r), format!("/{lang}/signup/sent"));
+
+        let mail = app.smtp().wait_for(email, 0).await;
+        assert_eq!(mail.subject(), subject);
+        assert!(
+            mail.html().contains("<a href=\"http://127.0.0.1"),
+            "HTML part with a link"
+        );
+        let link = mail.link_containing("/activate/").expect("activation link");
+
+        // Logging in before activating explains what to do.
+        let r = log_in(&app, &client, lang, email, PASSWORD).await;
+        assert_eq!(r.status().as_u16(), 422);
+        let body = r.text().await.unwrap();
+        assert!(body.contains(&format!("href=\"/{lang}/signup/resend\"")));
+
+        let r = client.get(&link).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(r.text().await.unwrap().contains(activated));
+
+        let r = log_in(&app, &client, lang, email, PASSWORD).await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(location(&r), format!("/{lang}/account"));
+        let dashboard = client
+            .get(app.url(&format!("/{lang}/account")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(dashboard.status().as_u16(), 200);
+        let body = dashboard.text().await.unwrap();
+        assert!(body.contains(email));
+        assert!(body.contains("Publisher"));
+        assert!(body.contains("Koopjesblog"));
+        assert!(body.contains(pending));
+
+        // Log out (a POST with the CSRF token), and the dashboard is closed again.
+        let token = common::csrf_token(&body).unwrap();
+        let r = client
+            .post(app.url("/logout"))
+            .form(&[("csrf_token", token.as_str()), ("lang", lang)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        let r = client
+            .get(app.url(&format!("/{lang}/account")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        assert!(location(&r).starts_with(&format!("/{lang}/login")));
+    }
+}
+
+#[tokio::test]
+async fn without_smtp_the_activation_mail_lands_in_the_outbox() {
+    let app = spawn_app_with(Options {
+        smtp: false,
+        ..Options::default()
+    })
+    .await;
+    let client = app.new_client();
+    let r = sign_up(&app, &client, "nl", "outbox@koopjes.nl", &channel_fields()).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let outbox = app.settings.outbox_dir();
+    let files: Vec<_> = std::fs::read_dir(&outbox).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    let path = files[0].as_ref().unwrap().path();
+    assert_eq!(path.extension().unwrap(), "eml");
+    let raw = std::fs::read(path).unwrap();
+    let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(message.subject(), Some("Activeer uw Partnerlink-account"));
+    assert!(message.body_text(0).unwrap().contains("/activate/"));
+}
+
+#[tokio::test]
+async fn skipping_steps_sends_the_visitor_to_step_one_with_a_message() {
+    let app = spawn_app().await;
+    for path in ["/nl/signup/channel", "/en/signup/account"] {
+        let r = app.get(path).await;
+        assert_eq!(r.status().as_u16(), 303, "{path}");
+        assert!(location(&r).ends_with("/signup?expired=1"));
+    }
+    let (_, page) = app.page("/nl/signup?expired=1").await;
+    assert!(page.contains("Uw aanmelding is verlopen"));
+
+    // Step 3 before step 2 is valid: back to step 2.
+    let r = app
+        .submit("/en/signup", &[("email", "skip@example.org")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = app.get("/en/signup/account").await;
+    assert_eq!(location(&r), "/en/signup/channel");
+}
+
+#[tokio::test]
+async fn going_back_or_refreshing_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    app.submit("/nl/signup", &[("email", "terug@koopjes.nl")])
+        .await;
+    // Step 2 with a mistake: everything typed comes back, with the message beside the field.
+    let mut fields = channel_fields();
+    fields[0].1 = "ftp://koopjes.nl";
+    let r = app.submit("/nl/signup/channel", &fields).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("id=\"website_url-error\""));
+    assert!(body.contains("Alleen adressen die met http:// of https:// beginnen"));
+    assert!(body.contains("value=\"ftp://koopjes.nl\""));
+    assert!(body.contains("value=\"Koopjesblog\""));
+    assert!(body.contains("value=\"reviews\" id=\"promotion_methods-reviews\" checked"));
+    assert!(body.contains("<option value=\"NL\" selected>Nederland</option>"));
+    // An error summary links to the field.
+    assert!(body.contains("<a href=\"#website_url\">"));
+
+    // A fresh GET (back button, refresh) shows the same input.
+    let (_, again) = app.page("/nl/signup/channel").await;
+    assert!(again.contains("value=\"ftp://koopjes.nl\""));
+    assert!(again.contains("value=\"Jan Jansen\""));
+    let (_, step1) = app.page("/nl/signup").await;
+    assert!(step1.contains("value=\"terug@koopjes.nl\""));
+}
+
+#[tokio::test]
+async fn step_one_bad_inputs_get_a_message_and_keep_the_input() {
+    let app = spawn_app().await;
+    let long = format!("{}@example.org", "a".repeat(250));
+    for (lang, input, message) in [
+        ("nl", "", "Vul uw e-mailadres in."),
+        ("en", "   ", "Enter your e-mail address."),
+        ("en", "not-an-address", "Enter a valid e-mail address"),
+        ("nl", "jan@@koopjes.nl", "Vul een geldig e-mailadres in"),
+        ("en", "jаn@example.org", "Enter a valid e-mail address"), // Cyrillic а
+        ("en", "<script>@x.org", "Enter a valid e-mail address"),
+        ("en", long.as_str(), "at most 254 characters"),
+    ] {
+        let path = format!("/{lang}/signup");
+        let r = app.submit(&path, &[("email", input)]).await;
+        assert_eq!(r.status().as_u16(), 422, "{input:?}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains(message), "{input:?}: {message}");
+        assert!(body.contains("id=\"email-error\""));
+        assert!(body.contains("aria-invalid=\"true\""));
+        if input == "<script>@x.org" {
+            assert!(
+                body.contains("value=\"&#60;script&#62;@x.org\"")
+                    || body.contains("value=\"&lt;script&gt;@x.org\"")
+            );
+            assert!(!body.contains("<script>@x.org"));
+        }
+    }
+    assert_eq!(account_count(&app), 0);
+}
+
+#[tokio::test]
+async fn step_two_bad_inputs_get_a_message_next_to_their_field() {
+    let app = spawn_app().await;
+    app.submit("/en/signup", &[("email", "fields@example.org")])
+        .await;
+    let long_name = "x".repeat(101);
+    let cases: Vec<(&str, &str, &str)> = vec![
+        ("website_url", "", "Enter your website"),
+        (
+            "website_url",
+            "javascript:alert(1)",
+            "Only addresses starting with http",
+        ),
+        (
+            "website_url",
+            "https://user:secret@shop.nl",
+            "may not contain a user name or password",
+        ),
+        (
+            "website_url",
+            "http://localhost:8080",
+            "Enter the address of a public website",
+        ),
+        (
+            "website_url",
+            "http://192.168.1.1",
+            "Enter the address of a public website",
+        ),
+        (
+            "channel_name",
+            "",
+            "Enter the name of your advertising channel.",
+        ),
+        ("channel_name", "x", "at least 2 characters"),
+        ("channel_name", long_name.as_str(), "at most 100 characters"),
+        (
+            "channel_name",
+            "Shop\u{202e}evil",
+            "characters that are not allowed",
+        ),
+        ("category", "", "Choose the kind of website."),
+        ("category", "casino", "Choose the kind of website."),
+        (
+            "participant_kind",
+            "",
+            "Choose whether you are a publisher or a network.",
+        ),
+        (
+            "participant_kind",
+            "advertiser",
+            "Choose whether you are a publisher or a network.",
+        ),
+        ("company_name", "", "Enter your company name."),
+        ("contact_name", " ", "Enter the contact person"),
+        ("country", "", "Choose a country from the list."),
+        ("country", "XX", "Choose a country from the list."),
+        ("country", "nl", "Choose a country from the list."),
+    ];
+    for (field, value, message) in cases {
+        let mut fields: Vec<(&str, &str)> = channel_fields()
+            .into_iter()
+            .filter(|(k, _)| *k != field)
+            .collect();
+        fields.push((field, value));
+        let r = app.submit("/en/signup/channel", &fields).await;
+        assert_eq!(r.status().as_u16(), 422, "{field}={value:?}");
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains(&format!("id=\"{field}-error\"")),
+            "{field}={value:?}"
+        );
+        assert!(body.contains(message), "{field}={value:?}: {message}");
+        // The other fields keep their values.
+        if field != "company_name" {
+            assert!(body.contains("value=\"Koopjes B.V.\""), "{field}");
+        }
+    }
+    // No promotion method, or one we do not know.
+    let without: Vec<(&str, &str)> = channel_fields()
+        .into_iter()
+        .filter(|(k, _)| *k != "promotion_methods")
+        .collect();
+    let r = app.submit("/en/signup/channel", &without).await;
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Choose at least one promotion method."));
+    let mut unknown = without.clone();
+    unknown.push(("promotion_methods", "spam"));
+    let r = app.submit("/en/signup/channel", &unknown).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(account_count(&app), 0);
+}
+
+#[tokio::test]
+async fn step_three_bad_inputs_create_nothing() {
+    let app = spawn_app().await;
+    app.submit("/nl/signup", &[("email", "wachtwoord@koopjes.nl")])
+        .await;
+    let r = app.submit("/nl/signup/channel", &channel_fields()).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let long = "x".repeat(129);
+    for (password, confirm, accept, field, message) in [
+        ("kort", "kort", "yes", "password", "minstens 12 tekens"),
+        (
+            "éénéénéén",
+            "éénéénéén",
+            "yes",
+            "password",
+            "minstens 12 tekens",
+        ),
+        (
+            long.as_str(),
+            long.as_str(),
+            "yes",
+            "password",
+            "hoogstens 128 tekens",
+        ),
+        (
+            "password1234",
+            "password1234",
+            "yes",
+            "password",
+            "komt te vaak voor",
+        ),
+        (
+            "mijn naam is wachtwoord!",
+            "mijn naam is wachtwoord!",
+            "yes",
+            "password",
+            "mag uw e-mailadres niet bevatten",
+        ),
+        (
+            PASSWORD,
+            "iets anders dan dat",
+            "yes",
+            "password_confirm",
+            "niet gelijk",
+        ),
+        (
+            PASSWORD,
+            "",
+            "yes",
+            "password_confirm",
+            "Herhaal het wachtwoord.",
+        ),
+        (
+            PASSWORD,
+            PASSWORD,
+            "",
+            "accept_rules",
+            "akkoord gaat met de regels",
+        ),
+        (
+            PASSWORD,
+            PASSWORD,
+            "no",
+            "accept_rules",
+            "akkoord gaat met de regels",
+        ),
+    ] {
+        let r = app
+            .submit(
+                "/nl/signup/account",
+                &[
+                    ("password", password),
+                    ("password_confirm", confirm),
+                    ("accept_rules", accept),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status().as_u16(),
+            422,
+            "{password:?} {confirm:?} {accept:?}"
+        );
+        let body = r.text().await.unwrap();
+        assert!(body.contains(&format!("id=\"{field}-error\"")), "{field}");
+        assert!(body.contains(message), "{message}");
+        // Passwords are never written back into the page.
+        assert!(!body.contains(&format!("value=\"{password}\"")) || password.is_empty());
+    }
+    assert_eq!(account_count(&app), 0);
+    assert_eq!(app.smtp().count(), 0);
+}
+
+#[tokio::test]
+async fn posts_without_the_csrf_token_are_refused_with_a_clear_page() {
+    let app = spawn_app().await;
+    // No token at all, a wrong token, and a token from another session.
+    let other = app.new_client();
+    let page = other
+        .get(app.url("/en/signup"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let foreign = common::csrf_token(&page).unwrap();
+    app.get("/en/signup").await;
+    for (path, token) in [
+        ("/en/signup", None),
+        ("/nl/signup", Some("0000")),
+        ("/en/signup", Some(foreign.as_str())),
+        ("/en/login", None),
+        ("/nl/signup/resend", None),
+        ("/en/password/forgot", Some("")),
+    ] {
+        let mut form = vec![("email", "csrf@example.org"), ("password", PASSWORD)];
+        if let Some(t) = token {
+            form.push(("csrf_token", t));
+        }
+        let r = app
+            .client
+            .post(app.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403, "{path}");
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains("Access denied") || body.contains("Geen toegang"),
+            "{path}"
+        );
+    }
+    let r = app
+        .client
+        .post(app.url("/logout"))
+        .form(&[("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(account_count(&app), 0);
+}
+
+#[tokio::test]
+async fn a_platform_seller_is_refused_politely_and_keeps_its_input() {
+    let app = spawn_app().await;
+    app.submit("/en/signup", &[("email", "seller@example.org")])
+        .await;
+    let mut fields = channel_fields();
+    fields.push(("is_platform_seller", "yes"));
+    let r = app.submit("/en/signup/channel", &fields).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("id=\"is_platform_seller-error\""));
+    assert!(body.contains("rule E.10.k"));
+    assert!(body.contains("value=\"Koopjesblog\""));
+    assert!(body.contains("id=\"is_platform_seller\" name=\"is_platform_seller\" value=\"yes\""));
+    // And step 3 stays closed.
+    let r = app.get("/en/signup/account").await;
+    assert_eq!(location(&r), "/en/signup/channel");
+}
+
+#[tokio::test]
+async fn barred_addresses_and_domains_are_refused_without_saying_why() {
+    let app = spawn_app().await;
+    app.sql(
+        "INSERT INTO registration_bans (kind, value, reason, created_at) VALUES \
+         ('email', 'banned@example.org', 'F.11.g fraud', '2026-01-01 00:00:00'), \
+         ('domain', 'spamdomain.net', 'F.11.g', '2026-01-01 00:00:00'), \
+         ('domain', 'badsite.com', 'F.11.g', '2026-01-01 00:00:00')",
+    );
+    for email in ["banned@example.org", "Anyone@SpamDomain.net"] {
+        let r = app.submit("/en/signup", &[("email", email)]).await;
+        assert_eq!(r.status().as_u16(), 422, "{email}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Please contact the publisher team."));
+        assert!(!body.contains("fraud") && !body.contains("F.11.g"));
+    }
+    // A website on a barred domain, at step 2.
+    app.submit("/en/signup", &[("email", "fine@example.org")])
+        .await;
+    let mut fields = channel_fields();
+    fields[0].1 = "https://www.badsite.com/blog";
+    let r = app.submit("/en/signup/channel", &fields).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("id=\"website_url-error\""));
+    assert_eq!(
+        location(&app.get("/en/signup/account").await),
+        "/en/signup/channel"
+    );
+}
+
+#[tokio::test]
+async fn a_brand_in_the_channel_name_or_domain_is_flagged_for_review() {
+    let app = spawn_app().await;
+    let client = app.new_client();
+    let mut fields = channel_fields();
+    fields[0].1 = "aliexpress-koopjes.nl";
+    fields[1].1 = "Ali Koopjes";
+    let r = sign_up(&app, &client, "nl", "brand@koopjes.nl", &fields).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (state, note): (String, Option<String>) = channels::table
+        .select((channels::review_state, channels::screening_note))
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(state, "flagged");
+    assert!(note.unwrap().starts_with("B.5.a"));
+
+    // "australia" is no brand.
+    let client = app.new_client();
+    let mut fields = channel_fields();
+    fields[0].1 = "australia-travel.com";
+    fields[1].1 = "Australia Travel";
+    sign_up(&app, &client, "en", "travel@example.org", &fields).await;
+    let states: Vec<String> = channels::table
+        .order(channels::id)
+        .select(channels::review_state)
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(states, ["flagged", "pending"]);
+}
+
+#[tokio::test]
+async fn signing_up_twice_with_one_address_reveals_nothing_and_mails_the_owner() {
+    let app = spawn_app().await;
+    let first = sign_up(
+        &app,
+        &app.new_client(),
+        "nl",
+        "twice@koopjes.nl",
+        &channel_fields(),
+    )
+    .await;
+    let second = sign_up(
+        &app,
+        &app.new_client(),
+        "en",
+        "Twice@Koopjes.nl",
+        &channel_fields(),
+    )
+    .await;
+    assert_eq!(first.status(), second.status());
+    assert_eq!(location(&first).replace("/nl/", "/en/"), location(&second));
+    assert_eq!(account_count(&app), 1);
+    let participants: i64 = participants::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(participants, 1);
+    let second_mail = app.smtp().wait_for("twice@koopjes.nl", 1).await;
+    // In the language of the existing account.
+    assert_eq!(second_mail.subject(), "U heeft al een Partnerlink-account");
+    assert!(second_mail.link_containing("/nl/login").is_some());
+}
+
+#[tokio::test]
+async fn activation_links_work_once_and_only_within_48_hours() {
+    let app = spawn_app().await;
+    sign_up(
+        &app,
+        &app.new_client(),
+        "en",
+        "once@example.org",
+        &channel_fields(),
+    )
+    .await;
+    let link = app
+        .smtp()
+        .wait_for("once@example.org", 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    assert_eq!(
+        app.client
+            .get(&link)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    let replay = app.client.get(&link).send().await.unwrap();
+    assert_eq!(replay.status().as_u16(), 404);
+    assert!(replay
+        .text()
+        .await
+        .unwrap()
+        .contains("has been used already"));
+
+    for bad in [
+        "/activate/abc",
+        "/activate/../../etc/passwd",
+        &format!("/activate/{}", "0".repeat(64)),
+    ] {
+        let r = app.get(bad).await;
+        assert_eq!(r.status().as_u16(), 404, "{bad}");
+    }
+
+    sign_up(
+        &app,
+        &app.new_client(),
+        "en",
+        "late@example.org",
+        &channel_fields(),
+    )
+    .await;
+    let link = app
+        .smtp()
+        .wait_for("late@example.org", 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    app.sql("UPDATE account_tokens SET expires_at = '2000-01-01 00:00:00' WHERE used_at IS NULL");
+    let r = app.client.get(&link).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    assert!(r.text().await.unwrap().contains("has expired"));
+    let active: Option<chrono::NaiveDateTime> = accounts::table
+        .filter(accounts::email.eq("late@example.org"))
+        .select(accounts::activated_at)
+        .first(&mut app.conn())
+        .unwrap();
+    assert!(active.is_none());
+}
+
+#[tokio::test]
+async fn a_new_link_can_be_sent_and_the_old_one_stops_working() {
+    let app = spawn_app().await;
+    sign_up(
+        &app,
+        &app.new_client(),
+        "nl",
+        "opnieuw@koopjes.nl",
+        &channel_fields(),
+    )
+    .await;
+    let old = app
+        .smtp()
+        .wait_for("opnieuw@koopjes.nl", 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    let known = app
+        .submit("/nl/signup/resend", &[("email", "opnieuw@koopjes.nl")])
+        .await;
+    let unknown = app
+        .submit("/nl/signup/resend", &[("email", "niemand@koopjes.nl")])
+        .await;
+    // The same answer for a known and an unknown address.
+    assert_eq!(known.status(), unknown.status());
+    let (known, unknown) = (known.text().await.unwrap(), unknown.text().await.unwrap());
+    assert!(known.contains("hebben wij een nieuwe link gestuurd"));
+    assert_eq!(strip_tokens(&known), strip_tokens(&unknown));
+
+    let new = app
+        .smtp()
+        .wait_for("opnieuw@koopjes.nl", 1)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    assert_ne!(old, new);
+    assert_eq!(
+        app.client.get(&old).send().await.unwrap().status().as_u16(),
+        404
+    );
+    assert_eq!(
+        app.client.get(&new).send().await.unwrap().status().as_u16(),
+        200
+    );
+
+    // At most three mails an hour per address.
+    sign_up(
+        &app,
+        &app.new_client(),
+        "en",
+        "often@example.org",
+        &channel_fields(),
+    )
+    .await;
+    for _ in 0..5 {
+        app.submit("/en/signup/resend", &[("email", "often@example.org")])
+            .await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.smtp().mails_to("often@example.org").len(), 1 + 3);
+
+    let r = app
+        .submit("/en/signup/resend", &[("email", "no address")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+}
+
+fn strip_tokens(html: &str) -> String {
+    html.lines()
+        .filter(|l| !l.contains("csrf_token"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn wrong_credentials_get_one_generic_message() {
+    let app = spawn_app().await;
+    let client = app.new_client();
+    sign_up(&app, &client, "en", "known@example.org", &channel_fields()).await;
+    let link = app
+        .smtp()
+        .wait_for("known@example.org", 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    client.get(&link).send().await.unwrap();
+
+    let wrong_password = log_in(
+        &app,
+        &app.new_client(),
+        "en",
+        "known@example.org",
+        "not the password",
+    )
+    .await;
+    let unknown = log_in(
+        &app,
+        &app.new_client(),
+        "en",
+        "unknown@example.org",
+        "not the password",
+    )
+    .await;
+    assert_eq!(wrong_password.status().as_u16(), 422);
+    assert_eq!(unknown.status().as_u16(), 422);
+    let a = wrong_password.text().await.unwrap();
+    let b = unknown.text().await.unwrap();
+    assert!(a.contains("The e-mail address or the password is not right."));
+    assert_eq!(
+        strip_tokens(&a).replace("known@", "X@"),
+        strip_tokens(&b).replace("unknown@", "X@")
+    );
+
+    for (email, password, field) in [
+        ("", PASSWORD, "email"),
+        ("x", PASSWORD, "email"),
+        ("known@example.org", "", "password"),
+    ] {
+        let r = log_in(&app, &app.new_client(), "en", email, password).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("id=\"{field}-error\"")));
+    }
+}
+
+#[tokio::test]
+async fn five_failed_logins_lock_the_account_for_a_while() {
+    let app = spawn_app().await;
+    let client = app.new_client();
+    sign_up(&app, &client, "nl", "slot@koopjes.nl", &channel_fields()).await;
+    let link = app
+        .smtp()
+        .wait_for("slot@koopjes.nl", 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    client.get(&link).send().await.unwrap();
+    for _ in 0..5 {
+        let r = log_in(
+            &app,
+            &app.new_client(),
+            "nl",
+            "slot@koopjes.nl",
+            "fout wachtwoord!",
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 422);
+    }
+    let r = log_in(&app, &app.new_client(), "nl", "slot@koopjes.nl", PASSWORD).await;
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Te veel mislukte pogingen"));
+}
+
+#[tokio::test]
+async fn forms_are_rate_limited_per_ip() {
+    let app = spawn_app_with(Options {
+        rate_limit: 3,
+        ..Options::default()
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let r = app
+            .submit(
+                "/en/login",
+                &[("email", "x@example.org"), ("password", "whatever")],
+            )
+            .await;
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(&statuses[..3], [422, 422, 422]);
+    assert_eq!(statuses[4], 429);
+    let r = app
+        .submit(
+            "/en/login",
+            &[("email", "x@example.org"), ("password", "x")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(r.text().await.unwrap().contains("Too many attempts"));
+    // Reading pages is not limited.
+    assert_eq!(app.get("/en/login").await.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn login_renews_the_session_and_cookies_are_locked_down() {
+    let app = spawn_app().await;
+    let client = app.new_client();
+    sign_up(&app, &client, "en", "cookie@example.org", &channel_fields()).await;
+    let link = app
+        .smtp()
+        .wait_for("cookie@example.org", 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    client.get(&link).send().await.unwrap();
+
+    let client = app.new_client();
+    let page = client.get(app.url("/en/login")).send().await.unwrap();
+    let before = session_cookie(&page).expect("a session before login");
+    assert!(before.contains("HttpOnly"));
+    assert!(before.contains("SameSite=Lax"));
+    assert!(!before.contains("Max-Age"), "a browser-session cookie");
+    let token = common::csrf_token(&page.text().await.unwrap()).unwrap();
+    let r = client
+        .post(app.url("/en/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "cookie@example.org"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let after = session_cookie(&r).expect("a new session at login");
+    assert_ne!(cookie_value(&before), cookie_value(&after));
+    // Only hashes of session keys are stored.
+    let stored: Vec<String> = portal::db::schema::sessions::table
+        .select(portal::db::schema::sessions::key_hash)
+        .load(&mut app.conn())
+        .unwrap();
+    assert!(!stored.iter().any(|h| after.contains(h.as_str())));
+}
+
+fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("portal_session="))
+}
+
+fn cookie_value(cookie: &str) -> &str {
+    cookie.split(';').next().unwrap()
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_mail() {
+    let app = spawn_app().await;
+    let client = app.new_client();
+    sign_up(
+        &app,
+        &client,
+        "nl",
+        "vergeten@koopjes.nl",
+        &channel_fields(),
+    )
+    .await;
+    let link = app
+        .smtp()
+        .wait_for("vergeten@koopjes.nl", 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    client.get(&link).send().await.unwrap();
+    // Logged in somewhere with the password that is about to be replaced.
+    let elsewhere = app.new_client();
+    assert_eq!(
+        log_in(&app, &elsewhere, "nl", "vergeten@koopjes.nl", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+
+    let known = app
+        .submit("/nl/password/forgot", &[("email", "vergeten@koopjes.nl")])
+        .await;
+    let unknown = app
+        .submit("/nl/password/forgot", &[("email", "onbekend@koopjes.nl")])
+        .await;
+    assert_eq!(
+        strip_tokens(&known.text().await.unwrap()),
+        strip_tokens(&unknown.text().await.unwrap())
+    );
+    let mail = app.smtp().wait_for("vergeten@koopjes.nl", 1).await;
+    assert_eq!(mail.subject(), "Kies een nieuw wachtwoord voor Partnerlink");
+    let reset = mail.link_containing("/password/reset/").unwrap();
+    let path = reset.trim_start_matches(&app.address).to_owned();
+
+    // Bad input on the reset form first.
+    let r = app
+        .submit(&path, &[("password", "kort"), ("password_confirm", "kort")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let new_password = "een heel nieuw wachtwoord";
+    let r = app
+        .submit(
+            &path,
+            &[
+                ("password", new_password),
+                ("password_confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/nl/login?notice=password-reset-done");
+    // The old session is gone, the old password no longer works, the new one does.
+    let r = elsewhere.get(app.url("/nl/account")).send().await.unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "the session with the old password ended"
+    );
+    assert_eq!(
+        log_in(
+            &app,
+            &app.new_client(),
+            "nl",
+            "vergeten@koopjes.nl",
+            PASSWORD
+        )
+        .await
+        .status()
+        .as_u16(),
+        422
+    );
+    assert_eq!(
+        log_in(
+            &app,
+            &app.new_client(),
+            "nl",
+            "vergeten@koopjes.nl",
+            new_password
+        )
+        .await
+        .status()
+        .as_u16(),
+        303
+    );
+    // The link works once.
+    let r = app.get(&path).await;
+    assert_eq!(r.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn changing_the_password_logs_out_every_other_session() {
+    let app = spawn_app().await;
+    let laptop = app.new_client();
+    sign_up(&app, &laptop, "en", "change@example.org", &channel_fields()).await;
+    let link = app
+        .smtp()
+        .wait_for("change@example.org", 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    laptop.get(&link).send().await.unwrap();
+    let phone = app.new_client();
+    assert_eq!(
+        log_in(&app, &laptop, "en", "change@example.org", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(
+        log_in(&app, &phone, "en", "change@example.org", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+
+    let new_password = "another long passphrase";
+    let r = app
+        .submit_with(
+            &laptop,
+            "/en/account/password",
+            "/en/account/password",
+            &[
+                ("current_password", "wrong current password"),
+                ("password", new_password),
+                ("password_confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"current_password-error\""));
+
+    let r = app
+        .submit_with(
+            &laptop,
+            "/en/account/password",
+            "/en/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", new_password),
+                ("password_confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        laptop
+            .get(app.url("/en/account"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    let r = phone.get(app.url("/en/account")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303, "the other session ended");
+}
+
+#[tokio::test]
+async fn account_managers_land_in_the_console_and_participants_may_not() {
+    let app = spawn_app().await;
+    {
+        let mut conn = app.conn();
+        let email = portal::domain::EmailAddress::parse("manager@partnerlink.example.com").unwrap();
+        let hash = portal::domain::Password::parse(PASSWORD).unwrap().hash();
+        portal::accounts::create_manager(&mut conn, &email, &hash, portal::i18n::Lang::En).unwrap();
+    }
+    let manager = app.new_client();
+    let r = log_in(
+        &app,
+        &manager,
+        "en",
+        "manager@partnerlink.example.com",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(location(&r), "/en/manage");
+    let console = manager.get(app.url("/en/manage")).send().await.unwrap();
+    assert_eq!(console.status().as_u16(), 200);
+    assert!(console.text().await.unwrap().contains("account manager"));
+
+    let publisher = app.new_client();
+    sign_up(&app, &publisher, "en", "pub@example.org", &channel_fields()).await;
+    let link = app
+        .smtp()
+        .wait_for("pub@example.org", 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    publisher.get(&link).send().await.unwrap();
+    log_in(&app, &publisher, "en", "pub@example.org", PASSWORD).await;
+    assert_eq!(
+        publisher
+            .get(app.url("/en/manage"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        403
+    );
+    // Not logged in at all: to the login page.
+    let r = app
+        .new_client()
+        .get(app.url("/nl/manage"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/nl/login?notice=login-required");
+}
+
+/// Signs up, activates and logs in `email` with a new client.
+async fn logged_in(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = app.new_client();
+    sign_up(app, &client, "en", email, &channel_fields()).await;
+    let link = app
+        .smtp()
+        .wait_for(email, 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    client.get(&link).send().await.unwrap();
+    assert_eq!(
+        log_in(app, &client, "en", email, PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    client
+}
+
+#[tokio::test]
+async fn sessions_end_after_30_idle_minutes_and_12_hours_at_most() {
+    use portal::db::schema::sessions;
+    let app = spawn_app().await;
+    let idle = logged_in(&app, "idle@example.org").await;
+    assert_eq!(
+        idle.get(app.url("/en/account"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    // Every request moves the idle deadline 30 minutes ahead.
+    let expires: chrono::NaiveDateTime = sessions::table
+        .filter(sessions::account_id.is_not_null())
+        .select(sessions::expires_at)
+        .first(&mut app.conn())
+        .unwrap();
+    let ahead = expires - chrono::Utc::now().naive_utc();
+    assert!(
+        ahead > chrono::Duration::minutes(29) && ahead <= chrono::Duration::minutes(31),
+        "{ahead}"
+    );
+    app.sql("UPDATE sessions SET expires_at = '2000-01-01 00:00:00'");
+    let r = idle.get(app.url("/en/account")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303, "idle session ended");
+
+    // Active all day: still ended 12 hours after login.
+    let busy = logged_in(&app, "busy@example.org").await;
+    let thirteen_hours_ago = chrono::Utc::now().timestamp() - 13 * 3600;
+    let state: String = sessions::table
+        .filter(sessions::account_id.is_not_null())
+        .select(sessions::state)
+        .first(&mut app.conn())
+        .unwrap();
+    let mut map: std::collections::HashMap<String, String> = serde_json::from_str(&state).unwrap();
+    map.insert("auth_at".into(), thirteen_hours_ago.to_string());
+    let new_state = serde_json::to_string(&map).unwrap().replace('\'', "''");
+    app.sql(&format!(
+        "UPDATE sessions SET state = '{new_state}' WHERE account_id IS NOT NULL"
+    ));
+    let r = busy.get(app.url("/en/account")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303, "session past 12 hours ended");
+}
+
+#[tokio::test]
+async fn on_https_cookies_are_secure_and_hsts_is_sent() {
+    let app = spawn_app_with(Options {
+        https: true,
+        ..Options::default()
+    })
+    .await;
+    let r = app.get("/en/signup").await;
+    assert!(r.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    let cookie = session_cookie(&r).expect("session cookie");
+    assert!(cookie.contains("Secure"), "{cookie}");
+    let plain = spawn_app().await;
+    assert!(!plain
+        .get("/en/")
+        .await
+        .headers()
+        .contains_key("strict-transport-security"));
+}
+
+#[tokio::test]
+async fn odd_request_bodies_never_cause_a_server_error() {
+    let app = spawn_app().await;
+    let page = app.get("/en/signup").await.text().await.unwrap();
+    let token = common::csrf_token(&page).unwrap();
+    for body in [
+        format!("csrf_token={token}&email=%ZZ%%"),
+        format!("csrf_token={token}&email=\u{0}\u{1}"),
+        format!("csrf_token={token}&email[]=a&email[]=b"),
+        format!("csrf_token={token}&{}", "x=1&".repeat(5000)),
+    ] {
+        let r = app
+            .client
+            .post(app.url("/en/signup"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_client_error(), "{}", r.status());
+    }
+    let r = app
+        .client
+        .post(app.url("/en/signup"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![0xff, 0xfe, 0x00, 0x80])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+}
