@@ -1,0 +1,415 @@
+//! End-to-end journeys in a real headless Chromium, in Dutch and in English. Every page visited is
+//! screenshotted to `target/e2e-screenshots/`, checked with axe-core (WCAG 2.2 A and AA) inside
+//! the browser, and its HTML validated with the Nu Html Checker.
+//!
+//! Needs `chromium`, `chromedriver`, `java` and the npm packages `vnu-jar` and `axe-core` (in
+//! `target/e2e-tools/node_modules`, or `PORTAL_E2E_TOOLS`). Without them the journeys are skipped
+//! with one line; with `PORTAL_E2E=required` (as in CI) a missing tool fails the test.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{spawn_app, TestApp};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const PASSWORD: &str = "een lange zin als wachtwoord";
+
+struct Tools {
+    chromium: PathBuf,
+    chromedriver: PathBuf,
+    axe: PathBuf,
+    vnu: PathBuf,
+}
+
+fn find_tools() -> Result<Tools, String> {
+    let which = |name: &str| -> Option<PathBuf> {
+        std::env::var_os("PATH")?
+            .to_str()?
+            .split(':')
+            .map(|dir| Path::new(dir).join(name))
+            .find(|p| p.is_file())
+    };
+    let chromium = which("chromium")
+        .or_else(|| which("chromium-browser"))
+        .ok_or("chromium not found")?;
+    let chromedriver = which("chromedriver").ok_or("chromedriver not found")?;
+    which("java").ok_or("java not found")?;
+    let modules = std::env::var_os("PORTAL_E2E_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-tools/node_modules"));
+    let axe = modules.join("axe-core/axe.min.js");
+    let vnu = modules.join("vnu-jar/build/dist/vnu.jar");
+    for file in [&axe, &vnu] {
+        if !file.is_file() {
+            return Err(format!("{} not found", file.display()));
+        }
+    }
+    Ok(Tools {
+        chromium,
+        chromedriver,
+        axe,
+        vnu,
+    })
+}
+
+/// The tools, or `None` after one line saying why the journeys are skipped.
+fn tools_or_skip() -> Option<Tools> {
+    match find_tools() {
+        Ok(t) => Some(t),
+        Err(why) => {
+            if std::env::var("PORTAL_E2E").is_ok_and(|v| v == "required") {
+                panic!("browser tests are required (PORTAL_E2E=required) but {why}");
+            }
+            // Straight to stderr, past the test harness's output capture.
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping browser tests: {why} (see README, 'Browser tests')"
+            );
+            None
+        }
+    }
+}
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    name: String,
+    seq: usize,
+    shots: PathBuf,
+    pages: Vec<PathBuf>,
+    axe_source: String,
+    violations: Vec<String>,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    async fn start(tools: &Tools, name: &str) -> Browser {
+        // lettre and hyper-rustls bring two crypto providers; name one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(&tools.chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = tempfile::tempdir().unwrap();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": tools.chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            match ClientBuilder::rustls()
+                .unwrap()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if std::time::Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot start a browser session: {e}"),
+            }
+        };
+        let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        Browser {
+            client,
+            driver,
+            name: name.to_owned(),
+            seq: 0,
+            shots,
+            pages: Vec::new(),
+            axe_source: std::fs::read_to_string(&tools.axe).unwrap(),
+            violations: Vec::new(),
+            _profile: profile,
+        }
+    }
+
+    /// Screenshot, HTML for the validator, and axe-core on the page now shown.
+    async fn check_page(&mut self, label: &str) {
+        self.seq += 1;
+        let stem = format!("{}-{:02}-{label}", self.name, self.seq);
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(self.shots.join(format!("{stem}.png")), png).unwrap();
+        let source = self.client.source().await.unwrap();
+        let html = self.shots.join(format!("{stem}.html"));
+        std::fs::write(&html, format!("<!DOCTYPE html>\n{source}")).unwrap();
+        self.pages.push(html);
+
+        self.client.execute(&self.axe_source, vec![]).await.unwrap();
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: {type: 'tag',
+                     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
+                   .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' -> ' +
+                       v.nodes.map(n => n.target.join(' ')).join(', '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        for v in result.as_array().cloned().unwrap_or_default() {
+            self.violations.push(format!("{stem}: {}", v.as_str().unwrap_or_default()));
+        }
+    }
+
+    async fn goto(&mut self, url: &str, label: &str) {
+        self.client.goto(url).await.unwrap();
+        self.check_page(label).await;
+    }
+
+    async fn path(&self) -> String {
+        let url = self.client.current_url().await.unwrap();
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    async fn text_of(&self, css: &str) -> String {
+        self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    }
+
+    async fn type_into(&self, id: &str, text: &str) {
+        let field = self.client.find(Locator::Id(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn value_of(&self, id: &str) -> String {
+        let field = self.client.find(Locator::Id(id)).await.unwrap();
+        field.prop("value").await.unwrap().unwrap_or_default()
+    }
+
+    async fn click(&self, css: &str) {
+        self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+    }
+
+    async fn submit(&mut self, label: &str) {
+        self.click("main form button[type=submit]").await;
+        self.check_page(label).await;
+    }
+
+    async fn finish(mut self) -> (Vec<PathBuf>, Vec<String>) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        (self.pages, self.violations)
+    }
+}
+
+struct Words {
+    lang: &'static str,
+    other: &'static str,
+    signup: &'static str,
+    step1: &'static str,
+    step2: &'static str,
+    step3: &'static str,
+    sent: &'static str,
+    activated: &'static str,
+    dashboard: &'static str,
+    pending: &'static str,
+    logged_out: &'static str,
+    bad_email: &'static str,
+    short_password: &'static str,
+    mismatch: &'static str,
+    accept: &'static str,
+    programme_title: &'static str,
+}
+
+const NL: Words = Words {
+    lang: "nl",
+    other: "en",
+    signup: "Aanmelden",
+    step1: "Stap 1 uit 3",
+    step2: "Stap 2 uit 3",
+    step3: "Stap 3 uit 3",
+    sent: "Kijk in uw mailbox",
+    activated: "Uw account is geactiveerd",
+    dashboard: "Mijn account",
+    pending: "Wacht op beoordeling",
+    logged_out: "U bent uitgelogd.",
+    bad_email: "Vul een geldig e-mailadres in",
+    short_password: "minstens 12 tekens",
+    mismatch: "niet gelijk",
+    accept: "akkoord gaat met de regels",
+    programme_title: "AliExpress affiliate programma",
+};
+
+const EN: Words = Words {
+    lang: "en",
+    other: "nl",
+    signup: "Sign up",
+    step1: "Step 1 of 3",
+    step2: "Step 2 of 3",
+    step3: "Step 3 of 3",
+    sent: "Check your mailbox",
+    activated: "Your account is activated",
+    dashboard: "My account",
+    pending: "Awaiting review",
+    logged_out: "You have logged out.",
+    bad_email: "Enter a valid e-mail address",
+    short_password: "at least 12 characters",
+    mismatch: "not the same",
+    accept: "only sign up if you accept the rules",
+    programme_title: "AliExpress affiliate programme",
+};
+
+async fn journeys(app: &TestApp, b: &mut Browser, w: &Words) {
+    let base = &app.address;
+    let lang = w.lang;
+
+    // A visitor reads the programme page and switches language: same page, other language.
+    b.goto(&format!("{base}/{lang}/programmes/aliexpress"), "programme").await;
+    assert_eq!(b.text_of("h1").await, w.programme_title);
+    b.click(&format!(".lang-switch a[hreflang={}]", w.other)).await;
+    b.check_page("programme-switched").await;
+    assert_eq!(b.path().await, format!("/{}/programmes/aliexpress", w.other));
+    b.click(&format!(".lang-switch a[hreflang={lang}]")).await;
+    assert_eq!(b.path().await, format!("/{lang}/programmes/aliexpress"));
+    b.goto(&format!("{base}/{lang}/programmes/aliexpress/rules"), "rules").await;
+
+    // Mistakes on purpose: each message beside its field, the typed input still there.
+    let email = format!("browser-{lang}@koopjes.nl");
+    b.goto(&format!("{base}/{lang}/"), "home").await;
+    b.click(".main-nav a.button").await;
+    b.check_page("signup-step1").await;
+    assert!(b.text_of(".step-indicator").await.contains(w.step1));
+    b.type_into("email", "browser-at-koopjes.nl").await;
+    b.submit("signup-step1-error").await;
+    assert!(b.text_of("#email-error").await.contains(w.bad_email));
+    assert!(b.text_of(".error-summary").await.contains(w.bad_email));
+    assert_eq!(b.value_of("email").await, "browser-at-koopjes.nl");
+
+    b.type_into("email", &email).await;
+    b.submit("signup-step2").await;
+    assert!(b.text_of(".step-indicator").await.contains(w.step2));
+    b.type_into("website_url", "www.koopjes-browser.nl").await;
+    b.type_into("channel_name", "Koopjes in de browser").await;
+    b.client
+        .find(Locator::Id("category"))
+        .await
+        .unwrap()
+        .select_by_value("reviews")
+        .await
+        .unwrap();
+    b.click("#promotion_methods").await;
+    b.click("#participant_kind").await;
+    b.type_into("company_name", "Browser B.V.").await;
+    b.type_into("contact_name", "Bea Browser").await;
+    b.client
+        .find(Locator::Id("country"))
+        .await
+        .unwrap()
+        .select_by_value("BE")
+        .await
+        .unwrap();
+    b.submit("signup-step3").await;
+    assert!(b.text_of(".step-indicator").await.contains(w.step3));
+
+    b.type_into("password", "kort").await;
+    b.type_into("password_confirm", "anders").await;
+    b.submit("signup-step3-errors").await;
+    assert!(b.text_of("#password-error").await.contains(w.short_password));
+    assert!(b.text_of("#password_confirm-error").await.contains(w.mismatch));
+    assert!(b.text_of("#accept_rules-error").await.contains(w.accept));
+
+    // Back to step 2 and forward again: nothing typed there is lost.
+    b.goto(&format!("{base}/{lang}/signup/channel"), "signup-step2-again").await;
+    assert_eq!(b.value_of("channel_name").await, "Koopjes in de browser");
+    assert_eq!(b.value_of("country").await, "BE");
+    b.submit("signup-step3-again").await;
+
+    b.type_into("password", PASSWORD).await;
+    b.type_into("password_confirm", PASSWORD).await;
+    b.click("#accept_rules").await;
+    b.submit("signup-sent").await;
+    assert_eq!(b.text_of("h1").await, w.sent);
+
+    // The mail the portal sent, opened in the browser.
+    let mail = app.smtp().wait_for(&email, 0).await;
+    let link = mail.link_containing("/activate/").expect("activation link");
+    b.goto(&link, "activated").await;
+    assert_eq!(b.text_of("h1").await, w.activated);
+    b.click("main a.button").await;
+    b.check_page("login").await;
+    b.type_into("email", &email).await;
+    b.type_into("password", PASSWORD).await;
+    b.submit("dashboard").await;
+    assert_eq!(b.path().await, format!("/{lang}/account"));
+    assert_eq!(b.text_of("h1").await, w.dashboard);
+    assert!(b.text_of("main").await.contains(w.pending));
+    assert!(b.text_of("main").await.contains("Koopjes in de browser"));
+
+    b.click(".main-nav .link-button").await;
+    b.check_page("logged-out").await;
+    assert!(b.text_of(".notice").await.contains(w.logged_out));
+    let signup_link = b.text_of(".main-nav a.button").await;
+    assert_eq!(signup_link, w.signup);
+}
+
+/// Runs the Nu Html Checker over every saved page; returns its complaints.
+fn validate_html(tools: &Tools, pages: &[PathBuf]) -> Vec<String> {
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(&tools.vnu)
+        .arg("--errors-only")
+        .args(pages)
+        .output()
+        .expect("run the Nu Html Checker");
+    let text = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn run(words: &'static Words) {
+    let Some(tools) = tools_or_skip() else {
+        return;
+    };
+    let app = spawn_app().await;
+    let mut browser = Browser::start(&tools, words.lang).await;
+    journeys(&app, &mut browser, words).await;
+    let (pages, violations) = browser.finish().await;
+    assert!(violations.is_empty(), "axe-core violations:\n{}", violations.join("\n"));
+    let errors = validate_html(&tools, &pages);
+    assert!(errors.is_empty(), "HTML errors:\n{}", errors.join("\n"));
+    assert!(pages.len() >= 15, "{} pages checked", pages.len());
+}
+
+#[tokio::test]
+async fn browser_journeys_in_dutch() {
+    run(&NL).await;
+}
+
+#[tokio::test]
+async fn browser_journeys_in_english() {
+    run(&EN).await;
+}
