@@ -89,6 +89,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Requests per minute per IP on login, signup and mail-sending forms.
     pub rate_limit_per_minute: u32,
+    /// Clicks per visitor per minute above which further clicks are not credited (E.10.c).
+    pub click_velocity_per_minute: u32,
+    /// Serves `GET /bench/302`, a bare redirect the click benchmark compares `/click` against.
+    pub bench_routes: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -193,6 +197,29 @@ impl Settings {
                 )
             })?;
 
+        let velocity_text = get("PORTAL_CLICK_VELOCITY_PER_MINUTE").unwrap_or_else(|| "20".into());
+        let click_velocity_per_minute = velocity_text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                ConfigError::new(
+                    "PORTAL_CLICK_VELOCITY_PER_MINUTE",
+                    format!("'{velocity_text}' is not a whole number above 0"),
+                )
+            })?;
+
+        let bench_routes = match get("PORTAL_BENCH_ROUTES").as_deref() {
+            None | Some("0") | Some("false") => false,
+            Some("1") | Some("true") => true,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "PORTAL_BENCH_ROUTES",
+                    format!("'{other}' is not 1 or 0"),
+                ))
+            }
+        };
+
         Ok(Self {
             database,
             bind,
@@ -202,6 +229,8 @@ impl Settings {
             mail_from,
             data_dir,
             rate_limit_per_minute,
+            click_velocity_per_minute,
+            bench_routes,
         })
     }
 

@@ -3,14 +3,17 @@
 pub mod accounts;
 pub mod assets;
 pub mod auth;
+pub mod channels;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod forms;
 pub mod i18n;
 pub mod mail;
+pub mod manage;
 pub mod programme;
 pub mod signup;
 pub mod startup;
 pub mod telemetry;
+pub mod tracking;
 pub mod web;

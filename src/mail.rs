@@ -182,3 +182,47 @@ pub fn password_reset(lang: Lang, link: &str) -> MailContent {
     mail.after_action.push(lang.t("mail-reset-not-you"));
     mail
 }
+
+/// An account manager's decision on a channel or a programme application, with the reason.
+pub fn decision(
+    lang: Lang,
+    notice: &crate::channels::DecisionNotice,
+    approved: bool,
+    reason: Option<&str>,
+    link: &str,
+) -> MailContent {
+    let (subject_key, intro_key) = match (&notice.programme_name, approved) {
+        (None, true) => (
+            "mail-channel-approved-subject",
+            "mail-channel-approved-intro",
+        ),
+        (None, false) => (
+            "mail-channel-rejected-subject",
+            "mail-channel-rejected-intro",
+        ),
+        (Some(_), true) => (
+            "mail-membership-approved-subject",
+            "mail-membership-approved-intro",
+        ),
+        (Some(_), false) => (
+            "mail-membership-rejected-subject",
+            "mail-membership-rejected-intro",
+        ),
+    };
+    let args = [
+        ("channel", notice.channel_name.clone()),
+        (
+            "programme",
+            notice.programme_name.clone().unwrap_or_default(),
+        ),
+    ];
+    let mut mail = MailContent::new(lang, subject_key);
+    mail.subject = lang.t_args(subject_key, &args);
+    mail.paragraphs.push(lang.t_args(intro_key, &args));
+    if let Some(reason) = reason {
+        mail.paragraphs
+            .push(lang.t_args("mail-decision-reason", &[("reason", reason.to_owned())]));
+    }
+    mail.action = Some((lang.t("mail-decision-action"), link.to_owned()));
+    mail
+}

@@ -20,6 +20,7 @@ pub struct AppState {
     pub mailer: crate::mail::MailSender,
     /// The publisher team's name and address for the footer, read once at start.
     pub footer_contact: Option<(String, Option<String>)>,
+    pub tracking: crate::tracking::Tracking,
 }
 
 /// Connects, migrates and seeds the database; safe to run on every start and more than once.
@@ -40,6 +41,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: Pool,
+    click_writer: std::thread::JoinHandle<()>,
 }
 
 impl Application {
@@ -56,11 +58,16 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let (click_queue, click_writer) =
+            crate::tracking::writer::start(pool.clone(), settings.click_velocity_per_minute)
+                .context("cannot start the click writer")?;
+        let tracking = crate::tracking::Tracking::new(click_queue, &settings.secret_key);
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             settings,
             mailer,
             footer_contact,
+            tracking,
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -77,18 +84,35 @@ impl Application {
         .listen(listener)?
         .shutdown_timeout(30)
         .run();
-        Ok(Application { port, server, pool })
+        Ok(Application {
+            port,
+            server,
+            pool,
+            click_writer,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight and waits until
+    /// the click writer has stored every click it was given.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let maintenance = tokio::spawn(maintain(self.pool.clone()));
         let result = self.server.await;
         maintenance.abort();
+        // The app (and with it the last click queue handle) is gone now; the writer drains
+        // what is queued and ends.
+        let writer = self.click_writer;
+        let joined = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            tokio::task::spawn_blocking(move || writer.join()),
+        )
+        .await;
+        if joined.is_err() {
+            tracing::error!("the click writer did not stop within 30 seconds");
+        }
         result
     }
 }
@@ -183,7 +207,14 @@ fn routes(
     key: &actix_web::cookie::Key,
 ) {
     let limiter = limiter.clone();
+    if state.settings.bench_routes {
+        cfg.route(
+            "/bench/302",
+            web::get().to(crate::tracking::routes::bare_redirect),
+        );
+    }
     cfg.route("/healthz", web::get().to(healthz))
+        .route("/click", web::get().to(crate::tracking::routes::click))
         .route("/", web::get().to(root))
         .route("/favicon.ico", web::get().to(assets::favicon))
         .route("/static/{file}", web::get().to(assets::serve))
@@ -203,7 +234,11 @@ fn routes(
                 .route("", web::get().to(add_slash))
                 .configure(programme::routes::configure)
                 .configure(|cfg| crate::signup::routes::configure(cfg, &limiter))
-                .configure(|cfg| crate::auth::routes::configure(cfg, &limiter)),
+                .configure(|cfg| crate::auth::routes::configure(cfg, &limiter))
+                .configure(crate::channels::routes::configure)
+                .configure(crate::tracking::links::configure)
+                .configure(crate::tracking::stats::configure)
+                .configure(crate::manage::configure),
         )
         .default_service(web::to(webx::not_found));
 }

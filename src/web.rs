@@ -89,6 +89,13 @@ impl Ctx {
         self.rest == rest
     }
 
+    /// Whether the page is `rest` or below it, ignoring the query (`/account/channels/3`).
+    /// `/account` itself matches only exactly.
+    pub fn is_section(&self, rest: &str) -> bool {
+        let path = self.rest.split('?').next().unwrap_or("");
+        path == rest || (rest != "/account" && path.starts_with(&format!("{rest}/")))
+    }
+
     pub fn langs(&self) -> [Lang; 2] {
         Lang::ALL
     }
@@ -123,6 +130,9 @@ pub enum AppError {
     /// A POST without this session's CSRF token, or an object that is not the user's.
     #[error("forbidden")]
     Forbidden,
+    /// Something the request needs is not available now (the click writer): 503.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("database pool: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("database: {0}")]
@@ -140,12 +150,14 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         if self.status_code().is_server_error() {
+            // 503 included: the visitor sees "try again", the log says why.
             tracing::error!(error = %self, "request failed");
         }
         // The body is replaced by the localized error page (see `error_page`).

@@ -125,6 +125,66 @@ fn schema_matches_migrations() {
             Option<chrono::NaiveDateTime>,
         )>(conn)
         .unwrap();
+    type Time = chrono::NaiveDateTime;
+    participants::table
+        .select(participants::all_columns)
+        .load::<(i64, i64, String, String, String, String, Time, Option<Time>)>(conn)
+        .unwrap();
+    channels::table
+        .select(channels::all_columns)
+        .load::<(
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Time,
+            Time,
+            Option<String>,
+            Option<i64>,
+            Option<Time>,
+        )>(conn)
+        .unwrap();
+    programme_domains::table
+        .select(programme_domains::all_columns)
+        .load::<(i64, String)>(conn)
+        .unwrap();
+    memberships::table
+        .select(memberships::all_columns)
+        .load::<(
+            i64,
+            i64,
+            i64,
+            String,
+            Option<String>,
+            Time,
+            Option<i64>,
+            Option<Time>,
+        )>(conn)
+        .unwrap();
+    clicks::table
+        .select(clicks::all_columns)
+        .load::<(
+            i64,
+            String,
+            Time,
+            String,
+            i64,
+            i64,
+            i64,
+            Option<i64>,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+            bool,
+            Option<String>,
+        )>(conn)
+        .unwrap();
 }
 
 #[test]

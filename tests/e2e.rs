@@ -40,7 +40,9 @@ fn find_tools() -> Result<Tools, String> {
     which("java").ok_or("java not found")?;
     let modules = std::env::var_os("PORTAL_E2E_TOOLS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-tools/node_modules"));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-tools/node_modules")
+        });
     let axe = modules.join("axe-core/axe.min.js");
     let vnu = modules.join("vnu-jar/build/dist/vnu.jar");
     for file in [&axe, &vnu] {
@@ -174,7 +176,8 @@ impl Browser {
             .await
             .unwrap();
         for v in result.as_array().cloned().unwrap_or_default() {
-            self.violations.push(format!("{stem}: {}", v.as_str().unwrap_or_default()));
+            self.violations
+                .push(format!("{stem}: {}", v.as_str().unwrap_or_default()));
         }
     }
 
@@ -192,7 +195,13 @@ impl Browser {
     }
 
     async fn text_of(&self, css: &str) -> String {
-        self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     async fn type_into(&self, id: &str, text: &str) {
@@ -207,7 +216,13 @@ impl Browser {
     }
 
     async fn click(&self, css: &str) {
-        self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
 
     async fn submit(&mut self, label: &str) {
@@ -285,14 +300,23 @@ async fn journeys(app: &TestApp, b: &mut Browser, w: &Words) {
     let lang = w.lang;
 
     // A visitor reads the programme page and switches language: same page, other language.
-    b.goto(&format!("{base}/{lang}/programmes/aliexpress"), "programme").await;
+    b.goto(&format!("{base}/{lang}/programmes/aliexpress"), "programme")
+        .await;
     assert_eq!(b.text_of("h1").await, w.programme_title);
-    b.click(&format!(".lang-switch a[hreflang={}]", w.other)).await;
+    b.click(&format!(".lang-switch a[hreflang={}]", w.other))
+        .await;
     b.check_page("programme-switched").await;
-    assert_eq!(b.path().await, format!("/{}/programmes/aliexpress", w.other));
+    assert_eq!(
+        b.path().await,
+        format!("/{}/programmes/aliexpress", w.other)
+    );
     b.click(&format!(".lang-switch a[hreflang={lang}]")).await;
     assert_eq!(b.path().await, format!("/{lang}/programmes/aliexpress"));
-    b.goto(&format!("{base}/{lang}/programmes/aliexpress/rules"), "rules").await;
+    b.goto(
+        &format!("{base}/{lang}/programmes/aliexpress/rules"),
+        "rules",
+    )
+    .await;
 
     // Mistakes on purpose: each message beside its field, the typed input still there.
     let email = format!("browser-{lang}@koopjes.nl");
@@ -335,12 +359,22 @@ async fn journeys(app: &TestApp, b: &mut Browser, w: &Words) {
     b.type_into("password", "kort").await;
     b.type_into("password_confirm", "anders").await;
     b.submit("signup-step3-errors").await;
-    assert!(b.text_of("#password-error").await.contains(w.short_password));
-    assert!(b.text_of("#password_confirm-error").await.contains(w.mismatch));
+    assert!(b
+        .text_of("#password-error")
+        .await
+        .contains(w.short_password));
+    assert!(b
+        .text_of("#password_confirm-error")
+        .await
+        .contains(w.mismatch));
     assert!(b.text_of("#accept_rules-error").await.contains(w.accept));
 
     // Back to step 2 and forward again: nothing typed there is lost.
-    b.goto(&format!("{base}/{lang}/signup/channel"), "signup-step2-again").await;
+    b.goto(
+        &format!("{base}/{lang}/signup/channel"),
+        "signup-step2-again",
+    )
+    .await;
     assert_eq!(b.value_of("channel_name").await, "Koopjes in de browser");
     assert_eq!(b.value_of("country").await, "BE");
     b.submit("signup-step3-again").await;
@@ -398,7 +432,11 @@ async fn run(words: &'static Words) {
     let mut browser = Browser::start(&tools, words.lang).await;
     journeys(&app, &mut browser, words).await;
     let (pages, violations) = browser.finish().await;
-    assert!(violations.is_empty(), "axe-core violations:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "axe-core violations:\n{}",
+        violations.join("\n")
+    );
     let errors = validate_html(&tools, &pages);
     assert!(errors.is_empty(), "HTML errors:\n{}", errors.join("\n"));
     assert!(pages.len() >= 15, "{} pages checked", pages.len());

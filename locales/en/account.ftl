@@ -164,7 +164,6 @@ review-rejected = Rejected
 
 manage-title = Console
 manage-welcome = You are logged in as an account manager ({ $email }).
-manage-coming = The review of channels and memberships, enforcement actions and objections will appear here.
 
 mail-signature = Kind regards, the Partnerlink publisher team
 mail-not-you = Did you not sign up? Then you can ignore this e-mail; nothing will happen.

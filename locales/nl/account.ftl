@@ -164,7 +164,6 @@ review-rejected = Afgewezen
 
 manage-title = Beheer
 manage-welcome = U bent ingelogd als accountmanager ({ $email }).
-manage-coming = Hier komen de beoordeling van kanalen en deelnames, maatregelen en bezwaren.
 
 mail-signature = Met vriendelijke groet, het publisherteam van Partnerlink
 mail-not-you = Heeft u zich niet aangemeld? Dan kunt u deze e-mail negeren; er gebeurt niets.

@@ -53,8 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::startup::Limiter
             .wrap(limiter.governor())
             .route(web::get().to(change_form))
             .route(web::post().to(change_submit)),
-    )
-    .route("/manage", web::get().to(manage));
+    );
 }
 
 /// The logged-in account, checked against the database on every request. Without one the
@@ -640,21 +639,4 @@ async fn change_submit(
     start_session(&session, &user.account)?;
     tracing::info!(account_id, "password changed");
     Ok(see_other(&ctx.href("/account?notice=password-changed")))
-}
-
-#[derive(Template)]
-#[template(path = "manage/index.html")]
-struct ManagePage {
-    ctx: Ctx,
-    account: Account,
-}
-
-async fn manage(ctx: Ctx, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    if !user.account.is_manager() {
-        return Err(AppError::Forbidden);
-    }
-    render(&ManagePage {
-        ctx,
-        account: user.account,
-    })
 }

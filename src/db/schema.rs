@@ -118,19 +118,6 @@ diesel::joinable!(programme_contacts -> programmes (programme_id));
 diesel::joinable!(rule_sections -> programmes (programme_id));
 diesel::joinable!(rule_clauses -> programmes (programme_id));
 
-diesel::allow_tables_to_appear_in_same_query!(
-    programmes,
-    programme_texts,
-    commission_groups,
-    commission_group_texts,
-    commission_rates,
-    programme_policies,
-    programme_contacts,
-    rule_sections,
-    rule_clauses,
-    accounts,
-);
-
 diesel::table! {
     participants (id) {
         id -> BigInt,
@@ -140,6 +127,7 @@ diesel::table! {
         contact_name -> Text,
         country -> Text,
         created_at -> Timestamp,
+        terminated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -156,6 +144,9 @@ diesel::table! {
         screening_note -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        review_reason -> Nullable<Text>,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -214,10 +205,69 @@ diesel::joinable!(channels -> participants (participant_id));
 diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 
+diesel::table! {
+    programme_domains (programme_id, domain) {
+        programme_id -> BigInt,
+        domain -> Text,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        channel_id -> BigInt,
+        state -> Text,
+        reason -> Nullable<Text>,
+        applied_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    clicks (id) {
+        id -> BigInt,
+        click_id -> Text,
+        clicked_at -> Timestamp,
+        day -> Text,
+        programme_id -> BigInt,
+        channel_id -> BigInt,
+        participant_id -> BigInt,
+        ad_id -> Nullable<BigInt>,
+        epi -> Nullable<Text>,
+        ip_hash -> Text,
+        user_agent -> Text,
+        referrer -> Nullable<Text>,
+        credited -> Bool,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(programme_domains -> programmes (programme_id));
+diesel::joinable!(memberships -> programmes (programme_id));
+diesel::joinable!(memberships -> channels (channel_id));
+diesel::joinable!(clicks -> channels (channel_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    programmes,
+    programme_texts,
+    commission_groups,
+    commission_group_texts,
+    commission_rates,
+    programme_policies,
+    programme_contacts,
+    rule_sections,
+    rule_clauses,
     accounts,
     participants,
     channels,
+    signup_drafts,
     account_tokens,
     sessions,
+    registration_bans,
+    rate_limit_events,
+    programme_domains,
+    memberships,
+    clicks,
 );

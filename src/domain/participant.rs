@@ -62,6 +62,26 @@ pub const PROMOTION_METHODS: &[&str] = &[
     "keyword_marketing",
 ];
 
+/// The categories as (value, label in `lang`), for a select.
+pub fn category_options(lang: Lang) -> Vec<(&'static str, String)> {
+    CATEGORIES
+        .iter()
+        .map(|c| (*c, lang.t(&format!("category-{}", c.replace('_', "-")))))
+        .collect()
+}
+
+/// The promotion methods as (value, label in `lang`), for checkboxes.
+pub fn method_options(lang: Lang) -> Vec<(&'static str, String)> {
+    PROMOTION_METHODS
+        .iter()
+        .map(|m| (*m, method_label(m, lang)))
+        .collect()
+}
+
+pub fn method_label(method: &str, lang: Lang) -> String {
+    lang.t(&format!("method-{}", method.replace('_', "-")))
+}
+
 #[derive(Debug, Clone, Copy, thiserror::Error, PartialEq, Eq)]
 pub enum NameError {
     #[error("required")]

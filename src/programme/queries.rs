@@ -296,3 +296,62 @@ impl RuleClause {
         self.anchor.replace('-', ".")
     }
 }
+
+/// The paragraphs of one text section in `lang` (the programme's own words).
+pub fn programme_text(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+    section: &str,
+    lang: Lang,
+) -> QueryResult<Vec<String>> {
+    programme_texts::table
+        .filter(programme_texts::programme_id.eq(programme_id))
+        .filter(programme_texts::lang.eq(lang.code()))
+        .filter(programme_texts::section.eq(section))
+        .order(programme_texts::position)
+        .select(programme_texts::body)
+        .load(conn)
+}
+
+pub fn policy_value(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+    key: &str,
+) -> QueryResult<Option<String>> {
+    programme_policies::table
+        .filter(programme_policies::programme_id.eq(programme_id))
+        .filter(programme_policies::key.eq(key))
+        .select(programme_policies::value)
+        .first(conn)
+        .optional()
+}
+
+/// The promotion methods a programme forbids: keyword marketing when its keyword policy is
+/// closed (the AliExpress policy: closed, no brand bidding).
+pub fn forbidden_methods(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+) -> QueryResult<Vec<&'static str>> {
+    let keyword = policy_value(conn, programme_id, "keyword_marketing")?;
+    Ok(match keyword {
+        Some(v) if v.starts_with("closed") => vec!["keyword_marketing"],
+        _ => Vec::new(),
+    })
+}
+
+/// Whether the programme takes deep links, and to which of its domains.
+pub fn deeplink_policy(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+) -> QueryResult<crate::tracking::link::DeeplinkPolicy> {
+    let value = policy_value(conn, programme_id, "deeplinking")?;
+    let domains = programme_domains::table
+        .filter(programme_domains::programme_id.eq(programme_id))
+        .order(programme_domains::domain)
+        .select(programme_domains::domain)
+        .load(conn)?;
+    Ok(crate::tracking::link::DeeplinkPolicy::from_policy(
+        value.as_deref(),
+        domains,
+    ))
+}

@@ -10,7 +10,7 @@ use super::service::{self, Outcome};
 use crate::accounts;
 use crate::auth::account_tokens::{self, Purpose, TokenProblem};
 use crate::auth::rate_limit;
-use crate::domain::participant::{self, CATEGORIES, PROMOTION_METHODS};
+use crate::domain::participant;
 use crate::domain::{EmailAddress, ParticipantKind, Password};
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
@@ -77,17 +77,11 @@ impl ChannelStep {
     }
 
     fn categories(&self) -> Vec<(&'static str, String)> {
-        CATEGORIES
-            .iter()
-            .map(|c| (*c, self.ctx.t(&format!("category-{}", c.replace('_', "-")))))
-            .collect()
+        participant::category_options(self.ctx.lang)
     }
 
     fn methods(&self) -> Vec<(&'static str, String)> {
-        PROMOTION_METHODS
-            .iter()
-            .map(|m| (*m, self.ctx.t(&format!("method-{}", m.replace('_', "-")))))
-            .collect()
+        participant::method_options(self.ctx.lang)
     }
 
     fn countries(&self) -> Vec<(&'static str, &'static str)> {

@@ -38,30 +38,77 @@ fn name_error_key(field: &str, error: NameError) -> String {
     format!("error-{field}-{what}")
 }
 
-/// Checks every field of step 2; the errors name each wrong field, in `lang`.
-pub fn validate_channel(input: &ChannelInput, lang: Lang) -> Result<ValidChannel, FormState> {
-    let mut form = channel_form_state(input);
-    let website = WebsiteUrl::parse(&input.website_url)
+/// The fields that describe an advertising channel, checked (signup step 2 and the channel form).
+#[derive(Debug, Clone)]
+pub struct ChannelFields {
+    pub website: WebsiteUrl,
+    pub channel_name: String,
+    pub category: String,
+    /// Sorted, without repeats.
+    pub promotion_methods: Vec<String>,
+}
+
+/// Checks a channel's website, name, category and promotion methods; each wrong field gets its
+/// message in `form`.
+pub fn check_channel_fields(
+    form: &mut FormState,
+    lang: Lang,
+    website_url: &str,
+    channel_name: &str,
+    category: &str,
+    promotion_methods: &[String],
+) -> Option<ChannelFields> {
+    let website = WebsiteUrl::parse(website_url)
         .map_err(|e| form.fail(lang, "website_url", e.message_key()))
         .ok();
-    let channel_name = clean_name(&input.channel_name, CHANNEL_NAME_MAX)
+    let channel_name = clean_name(channel_name, CHANNEL_NAME_MAX)
         .map_err(|e| form.fail(lang, "channel_name", &name_error_key("channel-name", e)))
         .ok();
-    if !CATEGORIES.contains(&input.category.as_str()) {
+    let category_ok = CATEGORIES.contains(&category);
+    if !category_ok {
         form.fail(lang, "category", "error-category");
     }
-    let kind = ParticipantKind::parse(&input.participant_kind);
-    if kind.is_none() {
-        form.fail(lang, "participant_kind", "error-participant-kind");
-    }
-    if input.promotion_methods.is_empty() {
+    let methods_ok = if promotion_methods.is_empty() {
         form.fail(lang, "promotion_methods", "error-promotion-methods-empty");
-    } else if input
-        .promotion_methods
+        false
+    } else if promotion_methods
         .iter()
         .any(|m| !PROMOTION_METHODS.contains(&m.as_str()))
     {
         form.fail(lang, "promotion_methods", "error-promotion-methods-unknown");
+        false
+    } else {
+        true
+    };
+    let (website, channel_name) = (website?, channel_name?);
+    if !(category_ok && methods_ok) {
+        return None;
+    }
+    let mut methods = promotion_methods.to_vec();
+    methods.sort();
+    methods.dedup();
+    Some(ChannelFields {
+        website,
+        channel_name,
+        category: category.to_owned(),
+        promotion_methods: methods,
+    })
+}
+
+/// Checks every field of step 2; the errors name each wrong field, in `lang`.
+pub fn validate_channel(input: &ChannelInput, lang: Lang) -> Result<ValidChannel, FormState> {
+    let mut form = channel_form_state(input);
+    let fields = check_channel_fields(
+        &mut form,
+        lang,
+        &input.website_url,
+        &input.channel_name,
+        &input.category,
+        &input.promotion_methods,
+    );
+    let kind = ParticipantKind::parse(&input.participant_kind);
+    if kind.is_none() {
+        form.fail(lang, "participant_kind", "error-participant-kind");
     }
     let company_name = clean_name(&input.company_name, PERSON_NAME_MAX)
         .map_err(|e| form.fail(lang, "company_name", &name_error_key("company-name", e)))
@@ -76,19 +123,16 @@ pub fn validate_channel(input: &ChannelInput, lang: Lang) -> Result<ValidChannel
     if input.is_platform_seller {
         form.fail(lang, "is_platform_seller", "error-platform-seller");
     }
-    match (website, channel_name, kind, company_name, contact_name) {
-        (Some(website), Some(channel_name), Some(kind), Some(company_name), Some(contact_name))
+    match (fields, kind, company_name, contact_name) {
+        (Some(fields), Some(kind), Some(company_name), Some(contact_name))
             if !form.has_errors() =>
         {
-            let mut promotion_methods = input.promotion_methods.clone();
-            promotion_methods.sort();
-            promotion_methods.dedup();
             Ok(ValidChannel {
-                website,
-                channel_name,
-                category: input.category.clone(),
+                website: fields.website,
+                channel_name: fields.channel_name,
+                category: fields.category,
                 kind,
-                promotion_methods,
+                promotion_methods: fields.promotion_methods,
                 company_name,
                 contact_name,
                 country: input.country.clone(),

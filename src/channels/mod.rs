@@ -1,0 +1,587 @@
+//! Advertising channels and programme membership: what a participant may add, change and apply
+//! for, and what an account manager decides. Every query that reads a channel for a participant
+//! filters on the participant, so an id typed into a URL never shows another participant's data.
+
+pub mod routes;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{accounts, channels, memberships, participants, programmes};
+use crate::db::AnyConnection;
+use crate::domain::{brand, ParticipantKind};
+use crate::signup::service::ChannelFields;
+
+/// The participant behind an account.
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub id: i64,
+    pub kind: ParticipantKind,
+    pub terminated: bool,
+}
+
+pub fn participant_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> QueryResult<Option<Participant>> {
+    let row: Option<(i64, String, Option<NaiveDateTime>)> = participants::table
+        .filter(participants::account_id.eq(account_id))
+        .select((
+            participants::id,
+            participants::kind,
+            participants::terminated_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(id, kind, terminated_at)| Participant {
+        id,
+        kind: ParticipantKind::parse(&kind).unwrap_or(ParticipantKind::Publisher),
+        terminated: terminated_at.is_some(),
+    }))
+}
+
+/// A channel's review states: `flagged` is pending with a brand-screening note (B.5.a).
+pub const REVIEW_STATES: &[&str] = &["pending", "flagged", "approved", "rejected"];
+
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub id: i64,
+    pub state: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub id: i64,
+    pub name: String,
+    pub website_url: String,
+    pub category: String,
+    pub promotion_methods: Vec<String>,
+    pub review_state: String,
+    pub review_reason: Option<String>,
+    /// The channel's membership of the programme the page is about.
+    pub membership: Option<Membership>,
+}
+
+impl Channel {
+    pub fn is_approved(&self) -> bool {
+        self.review_state == "approved"
+    }
+
+    pub fn membership_approved(&self) -> bool {
+        self.membership
+            .as_ref()
+            .is_some_and(|m| m.state == "approved")
+    }
+
+    /// Approved channels without a membership, or with a rejected one, may apply.
+    pub fn may_apply(&self) -> bool {
+        self.is_approved()
+            && self
+                .membership
+                .as_ref()
+                .is_none_or(|m| m.state == "rejected")
+    }
+}
+
+type ChannelRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+fn channel_from_row(row: ChannelRow) -> Channel {
+    let (
+        id,
+        name,
+        website_url,
+        category,
+        methods,
+        review_state,
+        review_reason,
+        m_id,
+        m_state,
+        m_reason,
+    ) = row;
+    Channel {
+        id,
+        name,
+        website_url,
+        category,
+        promotion_methods: methods
+            .split(',')
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        review_state,
+        review_reason,
+        membership: match (m_id, m_state) {
+            (Some(id), Some(state)) => Some(Membership {
+                id,
+                state,
+                reason: m_reason,
+            }),
+            _ => None,
+        },
+    }
+}
+
+/// The participant's channels, with their membership of `programme_id`; `only` narrows to one.
+pub fn channels_of(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    programme_id: i64,
+    only: Option<i64>,
+) -> QueryResult<Vec<Channel>> {
+    let mut query = channels::table
+        .left_join(
+            memberships::table.on(memberships::channel_id
+                .eq(channels::id)
+                .and(memberships::programme_id.eq(programme_id))),
+        )
+        .filter(channels::participant_id.eq(participant_id))
+        .select((
+            channels::id,
+            channels::name,
+            channels::website_url,
+            channels::category,
+            channels::promotion_methods,
+            channels::review_state,
+            channels::review_reason,
+            memberships::id.nullable(),
+            memberships::state.nullable(),
+            memberships::reason.nullable(),
+        ))
+        .order(channels::id)
+        .into_boxed();
+    if let Some(id) = only {
+        query = query.filter(channels::id.eq(id));
+    }
+    Ok(query
+        .load::<ChannelRow>(conn)?
+        .into_iter()
+        .map(channel_from_row)
+        .collect())
+}
+
+/// One of the participant's channels; `None` for a channel of someone else.
+pub fn own_channel(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    programme_id: i64,
+    channel_id: i64,
+) -> QueryResult<Option<Channel>> {
+    Ok(
+        channels_of(conn, participant_id, programme_id, Some(channel_id))?
+            .into_iter()
+            .next(),
+    )
+}
+
+/// Whether the participant may add another channel: a publisher has one (A.1.f), a network
+/// several (A.1.g).
+pub fn may_add_channel(participant: &Participant, count: usize) -> bool {
+    !participant.terminated
+        && participant
+            .kind
+            .max_channels()
+            .is_none_or(|max| count < max)
+}
+
+fn review_state_for(fields: &ChannelFields) -> (&'static str, Option<String>) {
+    // B.5.a: a brand in the name or domain is accepted but flagged for a closer review.
+    let note = brand::screen_channel(&fields.channel_name, fields.website.domain());
+    (if note.is_some() { "flagged" } else { "pending" }, note)
+}
+
+pub fn create_channel(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    fields: &ChannelFields,
+) -> QueryResult<i64> {
+    let now = crate::db::now();
+    let (state, note) = review_state_for(fields);
+    diesel::insert_into(channels::table)
+        .values((
+            channels::participant_id.eq(participant_id),
+            channels::website_url.eq(fields.website.as_str()),
+            channels::domain.eq(fields.website.domain()),
+            channels::name.eq(&fields.channel_name),
+            channels::category.eq(&fields.category),
+            channels::promotion_methods.eq(fields.promotion_methods.join(",")),
+            channels::review_state.eq(state),
+            channels::screening_note.eq(note),
+            channels::created_at.eq(now),
+            channels::updated_at.eq(now),
+        ))
+        .returning(channels::id)
+        .get_result(conn)
+}
+
+/// Saves a changed channel; it waits for a new review (and is screened again). Saving the same
+/// values again changes nothing and keeps the review. Returns whether anything changed.
+pub fn update_channel(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    channel_id: i64,
+    fields: &ChannelFields,
+) -> QueryResult<bool> {
+    conn.transaction(|conn| {
+        let current: Option<(String, String, String, String)> = channels::table
+            .filter(channels::id.eq(channel_id))
+            .filter(channels::participant_id.eq(participant_id))
+            .select((
+                channels::website_url,
+                channels::name,
+                channels::category,
+                channels::promotion_methods,
+            ))
+            .first(conn)
+            .optional()?;
+        let Some(current) = current else {
+            return Err(diesel::result::Error::NotFound);
+        };
+        let new = (
+            fields.website.as_str().to_owned(),
+            fields.channel_name.clone(),
+            fields.category.clone(),
+            fields.promotion_methods.join(","),
+        );
+        if current == new {
+            return Ok(false);
+        }
+        let (state, note) = review_state_for(fields);
+        diesel::update(
+            channels::table
+                .filter(channels::id.eq(channel_id))
+                .filter(channels::participant_id.eq(participant_id)),
+        )
+        .set((
+            channels::website_url.eq(&new.0),
+            channels::domain.eq(fields.website.domain()),
+            channels::name.eq(&new.1),
+            channels::category.eq(&new.2),
+            channels::promotion_methods.eq(&new.3),
+            channels::review_state.eq(state),
+            channels::screening_note.eq(note),
+            channels::review_reason.eq(None::<String>),
+            channels::reviewed_by.eq(None::<i64>),
+            channels::reviewed_at.eq(None::<NaiveDateTime>),
+            channels::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+        Ok(true)
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplyRefusal {
+    Terminated,
+    ChannelNotApproved,
+    AlreadyApplied,
+    /// The channel declares methods the programme forbids.
+    ForbiddenMethods(Vec<&'static str>),
+}
+
+/// Applies `channel` to the programme: a new pending membership, or a rejected one pending again.
+pub fn apply(
+    conn: &mut AnyConnection,
+    participant: &Participant,
+    channel: &Channel,
+    programme_id: i64,
+) -> Result<(), ApplyRefusalOr> {
+    if participant.terminated {
+        return Err(ApplyRefusal::Terminated.into());
+    }
+    if !channel.is_approved() {
+        return Err(ApplyRefusal::ChannelNotApproved.into());
+    }
+    if !channel.may_apply() {
+        return Err(ApplyRefusal::AlreadyApplied.into());
+    }
+    let forbidden: Vec<&'static str> =
+        crate::programme::queries::forbidden_methods(conn, programme_id)?
+            .into_iter()
+            .filter(|m| channel.promotion_methods.iter().any(|c| c == m))
+            .collect();
+    if !forbidden.is_empty() {
+        return Err(ApplyRefusal::ForbiddenMethods(forbidden).into());
+    }
+    let now = crate::db::now();
+    match &channel.membership {
+        Some(m) => {
+            diesel::update(
+                memberships::table
+                    .filter(memberships::id.eq(m.id))
+                    .filter(memberships::state.eq("rejected")),
+            )
+            .set((
+                memberships::state.eq("pending"),
+                memberships::reason.eq(None::<String>),
+                memberships::applied_at.eq(now),
+                memberships::decided_by.eq(None::<i64>),
+                memberships::decided_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        }
+        None => {
+            let inserted = diesel::insert_into(memberships::table)
+                .values((
+                    memberships::programme_id.eq(programme_id),
+                    memberships::channel_id.eq(channel.id),
+                    memberships::state.eq("pending"),
+                    memberships::applied_at.eq(now),
+                ))
+                .execute(conn);
+            match inserted {
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => return Err(ApplyRefusal::AlreadyApplied.into()),
+                other => {
+                    other?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyRefusalOr {
+    #[error("refused: {0:?}")]
+    Refused(ApplyRefusal),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+impl From<ApplyRefusal> for ApplyRefusalOr {
+    fn from(r: ApplyRefusal) -> Self {
+        ApplyRefusalOr::Refused(r)
+    }
+}
+
+/// A channel waiting for review, as the account managers' queue shows it.
+#[derive(Debug, Clone)]
+pub struct ChannelForReview {
+    pub id: i64,
+    pub name: String,
+    pub website_url: String,
+    pub category: String,
+    pub promotion_methods: Vec<String>,
+    pub review_state: String,
+    pub screening_note: Option<String>,
+    pub company_name: String,
+    pub email: String,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn channels_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<ChannelForReview>> {
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        NaiveDateTime,
+    )> = channels::table
+        .inner_join(participants::table.inner_join(accounts::table))
+        .filter(channels::review_state.eq_any(["pending", "flagged"]))
+        .filter(accounts::activated_at.is_not_null())
+        .order(channels::updated_at)
+        .select((
+            channels::id,
+            channels::name,
+            channels::website_url,
+            channels::category,
+            channels::promotion_methods,
+            channels::review_state,
+            channels::screening_note,
+            participants::company_name,
+            accounts::email,
+            channels::updated_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                name,
+                website_url,
+                category,
+                methods,
+                review_state,
+                screening_note,
+                company_name,
+                email,
+                updated_at,
+            )| {
+                ChannelForReview {
+                    id,
+                    name,
+                    website_url,
+                    category,
+                    promotion_methods: methods.split(',').map(str::to_owned).collect(),
+                    review_state,
+                    screening_note,
+                    company_name,
+                    email,
+                    updated_at,
+                }
+            },
+        )
+        .collect())
+}
+
+/// A membership application waiting for a decision.
+#[derive(Debug, Clone)]
+pub struct MembershipForReview {
+    pub id: i64,
+    pub programme_name: String,
+    pub channel_name: String,
+    pub website_url: String,
+    pub promotion_methods: Vec<String>,
+    pub company_name: String,
+    pub applied_at: NaiveDateTime,
+}
+
+pub fn memberships_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<MembershipForReview>> {
+    let rows: Vec<(i64, String, String, String, String, String, NaiveDateTime)> =
+        memberships::table
+            .inner_join(programmes::table)
+            .inner_join(channels::table.inner_join(participants::table))
+            .filter(memberships::state.eq("pending"))
+            .order(memberships::applied_at)
+            .select((
+                memberships::id,
+                programmes::name,
+                channels::name,
+                channels::website_url,
+                channels::promotion_methods,
+                participants::company_name,
+                memberships::applied_at,
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, programme_name, channel_name, website_url, methods, company_name, applied_at)| {
+                MembershipForReview {
+                    id,
+                    programme_name,
+                    channel_name,
+                    website_url,
+                    promotion_methods: methods.split(',').map(str::to_owned).collect(),
+                    company_name,
+                    applied_at,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Who is told about a decision: the participant's address, language and the channel's name.
+#[derive(Debug, Clone)]
+pub struct DecisionNotice {
+    pub email: String,
+    pub lang: String,
+    pub channel_name: String,
+    pub programme_name: Option<String>,
+}
+
+/// Decides a channel waiting for review. `None` when there is no such channel waiting.
+pub fn decide_channel(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+    manager_id: i64,
+    approve: bool,
+    reason: Option<&str>,
+) -> QueryResult<Option<DecisionNotice>> {
+    conn.transaction(|conn| {
+        let updated = diesel::update(
+            channels::table
+                .filter(channels::id.eq(channel_id))
+                .filter(channels::review_state.eq_any(["pending", "flagged"])),
+        )
+        .set((
+            channels::review_state.eq(if approve { "approved" } else { "rejected" }),
+            channels::review_reason.eq(reason),
+            channels::reviewed_by.eq(Some(manager_id)),
+            channels::reviewed_at.eq(Some(crate::db::now())),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Ok(None);
+        }
+        let (email, lang, channel_name): (String, String, String) = channels::table
+            .inner_join(participants::table.inner_join(accounts::table))
+            .filter(channels::id.eq(channel_id))
+            .select((accounts::email, accounts::lang, channels::name))
+            .first(conn)?;
+        Ok(Some(DecisionNotice {
+            email,
+            lang,
+            channel_name,
+            programme_name: None,
+        }))
+    })
+}
+
+/// Decides a pending membership application. `None` when there is no such application waiting.
+pub fn decide_membership(
+    conn: &mut AnyConnection,
+    membership_id: i64,
+    manager_id: i64,
+    approve: bool,
+    reason: Option<&str>,
+) -> QueryResult<Option<DecisionNotice>> {
+    conn.transaction(|conn| {
+        let updated = diesel::update(
+            memberships::table
+                .filter(memberships::id.eq(membership_id))
+                .filter(memberships::state.eq("pending")),
+        )
+        .set((
+            memberships::state.eq(if approve { "approved" } else { "rejected" }),
+            memberships::reason.eq(reason),
+            memberships::decided_by.eq(Some(manager_id)),
+            memberships::decided_at.eq(Some(crate::db::now())),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Ok(None);
+        }
+        let (email, lang, channel_name, programme_name): (String, String, String, String) =
+            memberships::table
+                .inner_join(programmes::table)
+                .inner_join(
+                    channels::table.inner_join(participants::table.inner_join(accounts::table)),
+                )
+                .filter(memberships::id.eq(membership_id))
+                .select((
+                    accounts::email,
+                    accounts::lang,
+                    channels::name,
+                    programmes::name,
+                ))
+                .first(conn)?;
+        Ok(Some(DecisionNotice {
+            email,
+            lang,
+            channel_name,
+            programme_name: Some(programme_name),
+        }))
+    })
+}

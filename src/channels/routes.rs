@@ -1,0 +1,426 @@
+//! `/{lang}/account/channels…`: the participant's channels, adding and changing them, and
+//! applying to the programme.
+
+use actix_session::Session;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::{ApplyRefusal, ApplyRefusalOr, Channel, Participant};
+use crate::auth::routes::CurrentUser;
+use crate::domain::participant;
+use crate::forms::{FormData, FormState};
+use crate::i18n::Lang;
+use crate::programme::queries::{self, Programme};
+use crate::signup::service::check_channel_fields;
+use crate::startup::AppState;
+use crate::web::{check_csrf, render, render_form, see_other, with_conn, AppError, Ctx};
+
+/// The programme the account pages are about (the portal's first and only one today).
+pub const PROGRAMME_SLUG: &str = "aliexpress";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/account/channels", web::get().to(list))
+        .service(
+            web::resource("/account/channels/new")
+                .route(web::get().to(new_form))
+                .route(web::post().to(new_submit)),
+        )
+        .service(
+            web::resource("/account/channels/{id}")
+                .route(web::get().to(edit_form))
+                .route(web::post().to(edit_submit)),
+        )
+        .route("/account/channels/{id}/apply", web::post().to(apply));
+}
+
+/// The participant of the logged-in account; account managers have none (403).
+pub async fn current_participant(
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+) -> Result<Participant, AppError> {
+    let account_id = user.account.id;
+    with_conn(state, move |conn| {
+        Ok(super::participant_of(conn, account_id)?)
+    })
+    .await?
+    .ok_or(AppError::Forbidden)
+}
+
+pub async fn programme(state: &web::Data<AppState>) -> Result<Programme, AppError> {
+    with_conn(state, |conn| {
+        Ok(queries::find_programme(conn, PROGRAMME_SLUG)?)
+    })
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+/// An id from the path: digits only, else 404.
+pub fn path_id(text: &str) -> Result<i64, AppError> {
+    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::NotFound);
+    }
+    text.parse().map_err(|_| AppError::NotFound)
+}
+
+const NOTICES: &[&str] = &[
+    "channel-added",
+    "channel-saved",
+    "channel-unchanged",
+    "membership-applied",
+];
+
+#[derive(serde::Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/channels.html")]
+struct ChannelsPage {
+    ctx: Ctx,
+    programme: Programme,
+    channels: Vec<Channel>,
+    may_add: bool,
+    is_publisher: bool,
+    terminated: bool,
+    /// Methods the programme forbids, and its own words about them.
+    forbidden: Vec<&'static str>,
+    keyword_policy: Vec<String>,
+    notice: Option<String>,
+    /// A refused application: the channel and the message.
+    apply_error: Option<(i64, String)>,
+}
+
+impl ChannelsPage {
+    fn method_label(&self, method: &str) -> String {
+        participant::method_label(method, self.ctx.lang)
+    }
+
+    fn category_label(&self, category: &str) -> String {
+        self.ctx
+            .t(&format!("category-{}", category.replace('_', "-")))
+    }
+
+    fn forbidden_in(&self, channel: &Channel) -> Vec<String> {
+        channel
+            .promotion_methods
+            .iter()
+            .filter(|m| self.forbidden.contains(&m.as_str()))
+            .map(|m| self.method_label(m))
+            .collect()
+    }
+
+    fn apply_error_for(&self, channel: &Channel) -> Option<&str> {
+        self.apply_error
+            .as_ref()
+            .filter(|(id, _)| *id == channel.id)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+async fn channels_page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    participant: &Participant,
+    notice: Option<String>,
+    apply_error: Option<(i64, String)>,
+) -> Result<ChannelsPage, AppError> {
+    let programme = programme(state).await?;
+    let (participant_id, programme_id, lang) = (participant.id, programme.id, ctx.lang);
+    let (channels, forbidden, keyword_policy) = with_conn(state, move |conn| {
+        Ok((
+            super::channels_of(conn, participant_id, programme_id, None)?,
+            queries::forbidden_methods(conn, programme_id)?,
+            queries::programme_text(conn, programme_id, "keyword_policy", lang)?,
+        ))
+    })
+    .await?;
+    Ok(ChannelsPage {
+        may_add: super::may_add_channel(participant, channels.len()),
+        is_publisher: participant.kind.max_channels().is_some(),
+        terminated: participant.terminated,
+        ctx,
+        programme,
+        channels,
+        forbidden,
+        keyword_policy,
+        notice,
+        apply_error,
+    })
+}
+
+async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let participant = current_participant(&state, &user).await?;
+    let notice = query
+        .notice
+        .as_deref()
+        .filter(|n| NOTICES.contains(n))
+        .map(|n| ctx.t(&format!("notice-{n}")));
+    render(&channels_page(ctx, &state, &participant, notice, None).await?)
+}
+
+#[derive(Template)]
+#[template(path = "account/channel_form.html")]
+struct ChannelFormPage {
+    ctx: Ctx,
+    form: FormState,
+    /// `None` for a new channel.
+    channel_id: Option<i64>,
+    /// Changing an approved channel sends it back to review; the form says so.
+    was_approved: bool,
+}
+
+impl ChannelFormPage {
+    fn categories(&self) -> Vec<(&'static str, String)> {
+        participant::category_options(self.ctx.lang)
+    }
+
+    fn methods(&self) -> Vec<(&'static str, String)> {
+        participant::method_options(self.ctx.lang)
+    }
+
+    fn action(&self) -> String {
+        match self.channel_id {
+            Some(id) => self.ctx.href(&format!("/account/channels/{id}")),
+            None => self.ctx.href("/account/channels/new"),
+        }
+    }
+}
+
+fn form_from(data: &FormData) -> FormState {
+    let mut form = FormState::new();
+    for name in ["website_url", "channel_name", "category"] {
+        form.set(name, data.get(name));
+    }
+    form.set_all("promotion_methods", data.all("promotion_methods"));
+    form
+}
+
+fn check(
+    form: &mut FormState,
+    lang: Lang,
+    data: &FormData,
+) -> Option<crate::signup::service::ChannelFields> {
+    check_channel_fields(
+        form,
+        lang,
+        data.get("website_url"),
+        data.get("channel_name"),
+        data.get("category"),
+        &data.all("promotion_methods"),
+    )
+}
+
+async fn new_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let participant = current_participant(&state, &user).await?;
+    let count = channel_count(&state, participant.id).await?;
+    if !super::may_add_channel(&participant, count) {
+        return Ok(see_other(&ctx.href("/account/channels")));
+    }
+    render(&ChannelFormPage {
+        ctx,
+        form: FormState::new(),
+        channel_id: None,
+        was_approved: false,
+    })
+}
+
+async fn channel_count(
+    state: &web::Data<AppState>,
+    participant_id: i64,
+) -> Result<usize, AppError> {
+    use crate::db::schema::channels;
+    use diesel::prelude::*;
+    let n: i64 = with_conn(state, move |conn| {
+        Ok(channels::table
+            .filter(channels::participant_id.eq(participant_id))
+            .count()
+            .get_result(conn)?)
+    })
+    .await?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+async fn new_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let participant = current_participant(&state, &user).await?;
+    let mut form = form_from(&data);
+    let fields = check(&mut form, ctx.lang, &data);
+    let count = channel_count(&state, participant.id).await?;
+    if !super::may_add_channel(&participant, count) {
+        form.fail(ctx.lang, "website_url", "error-channel-limit");
+    }
+    let Some(fields) = fields.filter(|_| !form.has_errors()) else {
+        return render_form(
+            true,
+            &ChannelFormPage {
+                ctx,
+                form,
+                channel_id: None,
+                was_approved: false,
+            },
+        );
+    };
+    let participant_id = participant.id;
+    let id = with_conn(&state, move |conn| {
+        Ok(super::create_channel(conn, participant_id, &fields)?)
+    })
+    .await?;
+    tracing::info!(participant_id, channel_id = id, "channel added");
+    Ok(see_other(
+        &ctx.href("/account/channels?notice=channel-added"),
+    ))
+}
+
+async fn own(
+    state: &web::Data<AppState>,
+    participant: &Participant,
+    id: i64,
+) -> Result<Channel, AppError> {
+    let programme = programme(state).await?;
+    let participant_id = participant.id;
+    with_conn(state, move |conn| {
+        Ok(super::own_channel(conn, participant_id, programme.id, id)?)
+    })
+    .await?
+    // Someone else's channel looks exactly like one that does not exist.
+    .ok_or(AppError::NotFound)
+}
+
+async fn edit_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&path.1)?;
+    let participant = current_participant(&state, &user).await?;
+    let channel = own(&state, &participant, id).await?;
+    let mut form = FormState::new();
+    form.set("website_url", &channel.website_url);
+    form.set("channel_name", &channel.name);
+    form.set("category", &channel.category);
+    form.set_all("promotion_methods", channel.promotion_methods.clone());
+    render(&ChannelFormPage {
+        ctx,
+        form,
+        channel_id: Some(channel.id),
+        was_approved: channel.is_approved(),
+    })
+}
+
+async fn edit_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&path.1)?;
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let participant = current_participant(&state, &user).await?;
+    let channel = own(&state, &participant, id).await?;
+    let mut form = form_from(&data);
+    if participant.terminated {
+        form.fail(ctx.lang, "website_url", "error-terminated");
+    }
+    let fields = check(&mut form, ctx.lang, &data);
+    let Some(fields) = fields.filter(|_| !form.has_errors()) else {
+        return render_form(
+            true,
+            &ChannelFormPage {
+                ctx,
+                form,
+                channel_id: Some(channel.id),
+                was_approved: channel.is_approved(),
+            },
+        );
+    };
+    let participant_id = participant.id;
+    let changed = with_conn(&state, move |conn| {
+        Ok(super::update_channel(conn, participant_id, id, &fields)?)
+    })
+    .await?;
+    if changed {
+        state.tracking.queue.changed();
+        tracing::info!(
+            participant_id,
+            channel_id = id,
+            "channel changed, review again"
+        );
+        Ok(see_other(
+            &ctx.href("/account/channels?notice=channel-saved"),
+        ))
+    } else {
+        Ok(see_other(
+            &ctx.href("/account/channels?notice=channel-unchanged"),
+        ))
+    }
+}
+
+async fn apply(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&path.1)?;
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let participant = current_participant(&state, &user).await?;
+    let channel = own(&state, &participant, id).await?;
+    let programme = programme(&state).await?;
+    let (p, c, programme_id) = (participant.clone(), channel.clone(), programme.id);
+    let result = with_conn(&state, move |conn| {
+        Ok(super::apply(conn, &p, &c, programme_id))
+    })
+    .await?;
+    let refusal = match result {
+        Ok(()) => {
+            tracing::info!(
+                participant_id = participant.id,
+                channel_id = id,
+                "applied to programme"
+            );
+            return Ok(see_other(
+                &ctx.href("/account/channels?notice=membership-applied"),
+            ));
+        }
+        Err(ApplyRefusalOr::Database(e)) => return Err(e.into()),
+        Err(ApplyRefusalOr::Refused(r)) => r,
+    };
+    let message = match &refusal {
+        ApplyRefusal::Terminated => ctx.t("error-terminated"),
+        ApplyRefusal::ChannelNotApproved => ctx.t("error-apply-not-approved"),
+        ApplyRefusal::AlreadyApplied => ctx.t("error-apply-already"),
+        ApplyRefusal::ForbiddenMethods(methods) => {
+            let names: Vec<String> = methods
+                .iter()
+                .map(|m| participant::method_label(m, ctx.lang))
+                .collect();
+            ctx.t_args("error-apply-forbidden", &[("methods", names.join(", "))])
+        }
+    };
+    let page = channels_page(ctx, &state, &participant, None, Some((id, message))).await?;
+    render_form(true, &page)
+}

@@ -1,0 +1,287 @@
+//! `/{lang}/manage…`: the account managers' review queue (channels and programme applications)
+//! and the share of flagged clicks per channel. Only account managers get in (403 otherwise).
+
+use actix_session::Session;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use crate::auth::routes::CurrentUser;
+use crate::channels::routes::path_id;
+use crate::channels::{ChannelForReview, DecisionNotice, MembershipForReview};
+use crate::domain::participant;
+use crate::forms::FormData;
+use crate::i18n::Lang;
+use crate::startup::AppState;
+use crate::tracking::stats::ChannelQuality;
+use crate::web::{check_csrf, render_form, see_other, with_conn, AppError, Ctx};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/manage", web::get().to(index))
+        .route(
+            "/manage/channels/{id}/review",
+            web::post().to(review_channel),
+        )
+        .route(
+            "/manage/memberships/{id}/review",
+            web::post().to(review_membership),
+        );
+}
+
+/// Longest reason a manager can give.
+pub const REASON_MAX: usize = 1000;
+/// The quality table covers this many days up to today.
+pub const QUALITY_DAYS: i64 = 30;
+
+fn require_manager(user: &CurrentUser) -> Result<(), AppError> {
+    if user.account.is_manager() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A decision form that was refused: which item, and the message for its reason field.
+struct FormProblem {
+    field_id: String,
+    message: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "manage/index.html")]
+struct ManagePage {
+    ctx: Ctx,
+    email: String,
+    channels: Vec<ChannelForReview>,
+    memberships: Vec<MembershipForReview>,
+    quality: Vec<ChannelQuality>,
+    notice: Option<String>,
+    problem: Option<FormProblem>,
+}
+
+impl ManagePage {
+    fn methods(&self, methods: &[String]) -> String {
+        methods
+            .iter()
+            .map(|m| participant::method_label(m, self.ctx.lang))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn category(&self, category: &str) -> String {
+        self.ctx
+            .t(&format!("category-{}", category.replace('_', "-")))
+    }
+
+    fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.ctx.lang.format_date(at.date())
+    }
+
+    fn error_for(&self, field_id: &str) -> Option<&str> {
+        self.problem
+            .as_ref()
+            .filter(|p| p.field_id == field_id)
+            .map(|p| p.message.as_str())
+    }
+
+    fn reason_value(&self, field_id: &str) -> &str {
+        self.problem
+            .as_ref()
+            .filter(|p| p.field_id == field_id)
+            .map(|p| p.reason.as_str())
+            .unwrap_or("")
+    }
+
+    fn share(&self, q: &ChannelQuality) -> String {
+        self.ctx.lang.format_percent(q.flagged_share_percent())
+    }
+
+    fn number(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        self.ctx
+            .lang
+            .format_decimal(rust_decimal::Decimal::from(*n.borrow()))
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+const NOTICES: &[&str] = &["decision-saved", "decision-gone"];
+
+async fn page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    notice: Option<String>,
+    problem: Option<FormProblem>,
+) -> Result<ManagePage, AppError> {
+    let since = (chrono::Utc::now().date_naive() - chrono::Days::new(QUALITY_DAYS as u64 - 1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let (channels, memberships, quality) = with_conn(state, move |conn| {
+        Ok((
+            crate::channels::channels_for_review(conn)?,
+            crate::channels::memberships_for_review(conn)?,
+            crate::tracking::stats::channel_quality(conn, &since)?,
+        ))
+    })
+    .await?;
+    Ok(ManagePage {
+        ctx,
+        email: user.account.email.clone(),
+        channels,
+        memberships,
+        quality,
+        notice,
+        problem,
+    })
+}
+
+async fn index(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    require_manager(&user)?;
+    let notice = query
+        .notice
+        .as_deref()
+        .filter(|n| NOTICES.contains(n))
+        .map(|n| ctx.t(&format!("notice-{n}")));
+    crate::web::render(&page(ctx, &state, &user, notice, None).await?)
+}
+
+/// Reads `decision` (approve/reject) and `reason` (required to reject).
+fn read_decision(
+    data: &FormData,
+    lang: Lang,
+    field_id: String,
+) -> Result<(bool, Option<String>), FormProblem> {
+    let reason = data.get("reason").trim().to_owned();
+    let fail = |key: &str| FormProblem {
+        field_id: field_id.clone(),
+        message: lang.t(key),
+        reason: data.get("reason").to_owned(),
+    };
+    if reason.chars().count() > REASON_MAX {
+        return Err(fail("error-reason-too-long"));
+    }
+    if reason
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(fail("error-reason-characters"));
+    }
+    match data.get("decision") {
+        "approve" => Ok((true, Some(reason).filter(|r| !r.is_empty()))),
+        "reject" if reason.is_empty() => Err(fail("error-reason-required")),
+        "reject" => Ok((false, Some(reason))),
+        _ => Err(fail("error-decision")),
+    }
+}
+
+async fn tell(
+    state: &web::Data<AppState>,
+    notice: DecisionNotice,
+    approved: bool,
+    reason: Option<String>,
+) {
+    let lang = Lang::from_code(&notice.lang).unwrap_or(Lang::DEFAULT);
+    let link = state
+        .settings
+        .base_url
+        .join(&format!("/{}/account/channels", lang.code()))
+        .map(String::from)
+        .unwrap_or_default();
+    let content = crate::mail::decision(lang, &notice, approved, reason.as_deref(), &link);
+    crate::signup::routes::deliver(state, content, &notice.email).await;
+}
+
+async fn review_channel(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    require_manager(&user)?;
+    let id = path_id(&path.1)?;
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let (approve, reason) = match read_decision(&data, ctx.lang, format!("reason-channel-{id}")) {
+        Ok(d) => d,
+        Err(problem) => {
+            let page = page(ctx, &state, &user, None, Some(problem)).await?;
+            return render_form(true, &page);
+        }
+    };
+    let manager_id = user.account.id;
+    let r = reason.clone();
+    let decided = with_conn(&state, move |conn| {
+        Ok(crate::channels::decide_channel(
+            conn,
+            id,
+            manager_id,
+            approve,
+            r.as_deref(),
+        )?)
+    })
+    .await?;
+    let Some(notice) = decided else {
+        return Ok(see_other(&ctx.href("/manage?notice=decision-gone")));
+    };
+    state.tracking.queue.changed();
+    tracing::info!(channel_id = id, manager_id, approve, "channel reviewed");
+    tell(&state, notice, approve, reason).await;
+    Ok(see_other(&ctx.href("/manage?notice=decision-saved")))
+}
+
+async fn review_membership(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    require_manager(&user)?;
+    let id = path_id(&path.1)?;
+    let data = FormData::parse(&body);
+    check_csrf(&session, &data)?;
+    let (approve, reason) = match read_decision(&data, ctx.lang, format!("reason-membership-{id}"))
+    {
+        Ok(d) => d,
+        Err(problem) => {
+            let page = page(ctx, &state, &user, None, Some(problem)).await?;
+            return render_form(true, &page);
+        }
+    };
+    let manager_id = user.account.id;
+    let r = reason.clone();
+    let decided = with_conn(&state, move |conn| {
+        Ok(crate::channels::decide_membership(
+            conn,
+            id,
+            manager_id,
+            approve,
+            r.as_deref(),
+        )?)
+    })
+    .await?;
+    let Some(notice) = decided else {
+        return Ok(see_other(&ctx.href("/manage?notice=decision-gone")));
+    };
+    state.tracking.queue.changed();
+    tracing::info!(
+        membership_id = id,
+        manager_id,
+        approve,
+        "membership decided"
+    );
+    tell(&state, notice, approve, reason).await;
+    Ok(see_other(&ctx.href("/manage?notice=decision-saved")))
+}

@@ -1,0 +1,175 @@
+//! Abnormal clicks (rules E.10.c): recorded, but not credited, with the reason.
+//!
+//! A visitor is the pair (keyed IP hash, user agent). The same visitor clicking the same link
+//! again within 30 seconds is a duplicate; more clicks per visitor in 60 seconds than the
+//! configured limit is abnormal velocity. The memory is per app instance and holds one minute.
+
+use std::collections::{HashMap, VecDeque};
+
+/// Why a click is recorded but not credited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NotCredited {
+    ParticipantTerminated,
+    ChannelNotApproved,
+    MembershipNotApproved,
+    Bot,
+    Duplicate,
+    Velocity,
+}
+
+impl NotCredited {
+    pub const ALL: [NotCredited; 6] = [
+        NotCredited::ParticipantTerminated,
+        NotCredited::ChannelNotApproved,
+        NotCredited::MembershipNotApproved,
+        NotCredited::Bot,
+        NotCredited::Duplicate,
+        NotCredited::Velocity,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotCredited::ParticipantTerminated => "participant_terminated",
+            NotCredited::ChannelNotApproved => "channel_not_approved",
+            NotCredited::MembershipNotApproved => "membership_not_approved",
+            NotCredited::Bot => "bot",
+            NotCredited::Duplicate => "duplicate",
+            NotCredited::Velocity => "velocity",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<NotCredited> {
+        NotCredited::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// Bot, duplicate and velocity are the abnormal clicks of E.10.c.
+    pub fn is_abnormal(self) -> bool {
+        matches!(
+            self,
+            NotCredited::Bot | NotCredited::Duplicate | NotCredited::Velocity
+        )
+    }
+}
+
+pub const DUPLICATE_WINDOW_MS: i64 = 30_000;
+pub const VELOCITY_WINDOW_MS: i64 = 60_000;
+
+/// Remembers recent clicks per visitor. Used by the single click writer, so it needs no lock.
+pub struct Detector {
+    velocity_limit: usize,
+    /// Per visitor: the times of its latest clicks (at most `velocity_limit + 1`).
+    recent: HashMap<u64, VecDeque<i64>>,
+    /// Per (visitor, link): the time of the latest click.
+    last_on_link: HashMap<(u64, u64), i64>,
+    last_pruned: i64,
+}
+
+impl Detector {
+    pub fn new(velocity_limit: u32) -> Detector {
+        Detector {
+            velocity_limit: velocity_limit as usize,
+            recent: HashMap::new(),
+            last_on_link: HashMap::new(),
+            last_pruned: 0,
+        }
+    }
+
+    /// Records a click by `visitor` on `link` at `now_ms` and says whether it is abnormal.
+    pub fn judge(&mut self, visitor: u64, link: u64, now_ms: i64) -> Option<NotCredited> {
+        self.prune(now_ms);
+        let duplicate = self
+            .last_on_link
+            .insert((visitor, link), now_ms)
+            .is_some_and(|before| now_ms - before < DUPLICATE_WINDOW_MS);
+        let times = self.recent.entry(visitor).or_default();
+        while times
+            .front()
+            .is_some_and(|t| now_ms - t >= VELOCITY_WINDOW_MS)
+        {
+            times.pop_front();
+        }
+        times.push_back(now_ms);
+        let too_fast = times.len() > self.velocity_limit;
+        while times.len() > self.velocity_limit + 1 {
+            times.pop_front();
+        }
+        if duplicate {
+            Some(NotCredited::Duplicate)
+        } else if too_fast {
+            Some(NotCredited::Velocity)
+        } else {
+            None
+        }
+    }
+
+    /// Forgets what is older than the windows, at most once a second.
+    fn prune(&mut self, now_ms: i64) {
+        if now_ms - self.last_pruned < 1_000 {
+            return;
+        }
+        self.last_pruned = now_ms;
+        self.last_on_link
+            .retain(|_, t| now_ms - *t < DUPLICATE_WINDOW_MS);
+        self.recent.retain(|_, times| {
+            times
+                .back()
+                .is_some_and(|t| now_ms - t < VELOCITY_WINDOW_MS)
+        });
+    }
+
+    pub fn remembered_visitors(&self) -> usize {
+        self.recent.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_link_again_within_30_seconds_is_a_duplicate() {
+        let mut d = Detector::new(100);
+        assert_eq!(d.judge(1, 10, 0), None);
+        assert_eq!(d.judge(1, 10, 29_999), Some(NotCredited::Duplicate));
+        // The window counts from the latest click.
+        assert_eq!(d.judge(1, 10, 59_998), Some(NotCredited::Duplicate));
+        assert_eq!(d.judge(1, 10, 89_998), None);
+        // Another link, or another visitor, is not a duplicate.
+        assert_eq!(d.judge(1, 11, 89_999), None);
+        assert_eq!(d.judge(2, 10, 89_999), None);
+    }
+
+    #[test]
+    fn more_clicks_per_minute_than_the_limit_is_velocity() {
+        let mut d = Detector::new(3);
+        for (i, t) in [0, 10_000, 20_000].into_iter().enumerate() {
+            assert_eq!(d.judge(7, i as u64, t), None);
+        }
+        assert_eq!(d.judge(7, 100, 30_000), Some(NotCredited::Velocity));
+        // A minute after the first clicks the visitor is back within the limit.
+        assert_eq!(d.judge(7, 101, 75_000), None);
+        // Another visitor is not affected.
+        assert_eq!(d.judge(8, 100, 30_000), None);
+    }
+
+    #[test]
+    fn memory_stays_bounded() {
+        let mut d = Detector::new(5);
+        for i in 0..10_000u64 {
+            d.judge(i, i, i as i64);
+        }
+        d.judge(0, 0, 200_000);
+        assert_eq!(d.remembered_visitors(), 1);
+        for t in 0..10_000 {
+            d.judge(3, 3, 300_000 + t);
+        }
+        assert!(d.recent[&3].len() <= 6);
+    }
+
+    #[test]
+    fn reasons_round_trip() {
+        for r in NotCredited::ALL {
+            assert_eq!(NotCredited::parse(r.as_str()), Some(r));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Tracking links and clicks: the link format, the click redirect and its writer, abnormal-click
+//! detection, the link generator and the statistics.
+
+pub mod abnormal;
+pub mod link;
+pub mod links;
+pub mod routes;
+pub mod stats;
+pub mod writer;
+
+use sha2::{Digest, Sha256};
+
+/// What the click handler needs besides the queue: the bot list and the salt for IP hashes.
+pub struct Tracking {
+    pub queue: writer::ClickQueue,
+    bots: isbot::Bots,
+    ip_salt: [u8; 32],
+}
+
+impl Tracking {
+    /// The salt is derived from the secret key, so every instance hashes an address alike and
+    /// the hashes cannot be reversed by trying all addresses without the key.
+    pub fn new(queue: writer::ClickQueue, secret_key: &[u8]) -> Tracking {
+        let mut hasher = Sha256::new();
+        hasher.update(b"portal click ip salt\0");
+        hasher.update(secret_key);
+        Tracking {
+            queue,
+            bots: isbot::Bots::default(),
+            ip_salt: hasher.finalize().into(),
+        }
+    }
+
+    /// A keyed hash of the visitor's address: 32 hex characters. The address is never stored.
+    pub fn ip_hash(&self, ip: Option<std::net::IpAddr>) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.ip_salt);
+        match ip {
+            Some(std::net::IpAddr::V4(v4)) => hasher.update(v4.octets()),
+            Some(std::net::IpAddr::V6(v6)) => hasher.update(v6.octets()),
+            None => hasher.update(b"unknown"),
+        }
+        hex::encode(&hasher.finalize()[..16])
+    }
+
+    /// Known crawlers, and requests without a user agent (real browsers always send one).
+    pub fn is_bot(&self, user_agent: &str) -> bool {
+        user_agent.trim().is_empty() || self.bots.is_bot(user_agent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_hashes_are_keyed_and_stable() {
+        let (queue_a, _) = dummy_queue();
+        let a = Tracking::new(queue_a, b"key one");
+        let (queue_b, _) = dummy_queue();
+        let b = Tracking::new(queue_b, b"key two");
+        let ip = Some("192.0.2.7".parse().unwrap());
+        assert_eq!(a.ip_hash(ip), a.ip_hash(ip));
+        assert_ne!(a.ip_hash(ip), b.ip_hash(ip));
+        assert_ne!(a.ip_hash(ip), a.ip_hash(Some("192.0.2.8".parse().unwrap())));
+        assert_eq!(a.ip_hash(ip).len(), 32);
+        assert!(!a.ip_hash(ip).contains("192"));
+    }
+
+    #[test]
+    fn bots_are_recognised() {
+        let (queue, _) = dummy_queue();
+        let t = Tracking::new(queue, b"k");
+        assert!(t.is_bot("Googlebot/2.1 (+http://www.google.com/bot.html)"));
+        assert!(t.is_bot(""));
+        assert!(t.is_bot("curl/8.5.0"));
+        assert!(!t.is_bot(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+             Chrome/130.0.0.0 Safari/537.36"
+        ));
+    }
+
+    fn dummy_queue() -> (
+        writer::ClickQueue,
+        tokio::sync::mpsc::Receiver<writer::ClickJob>,
+    ) {
+        writer::ClickQueue::detached()
+    }
+}
