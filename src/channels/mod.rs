@@ -383,19 +383,21 @@ pub struct ChannelForReview {
     pub updated_at: NaiveDateTime,
 }
 
+type ReviewRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    NaiveDateTime,
+);
+
 pub fn channels_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<ChannelForReview>> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        NaiveDateTime,
-    )> = channels::table
+    let rows: Vec<ReviewRow> = channels::table
         .inner_join(participants::table.inner_join(accounts::table))
         .filter(channels::review_state.eq_any(["pending", "flagged"]))
         .filter(accounts::activated_at.is_not_null())

@@ -92,10 +92,15 @@ fn random_suffix() -> String {
 }
 
 pub fn test_settings(database: &TestDatabase) -> Settings {
-    settings_with(database, None, 10_000)
+    settings_with(database, None, 10_000, 20)
 }
 
-fn settings_with(database: &TestDatabase, smtp_url: Option<String>, rate_limit: u32) -> Settings {
+fn settings_with(
+    database: &TestDatabase,
+    smtp_url: Option<String>,
+    rate_limit: u32,
+    click_velocity: u32,
+) -> Settings {
     let data_dir = database.data_dir();
     let db_url = database.settings.url.clone();
     Settings::from_lookup(|name| match name {
@@ -105,6 +110,7 @@ fn settings_with(database: &TestDatabase, smtp_url: Option<String>, rate_limit: 
         "PORTAL_DATA_DIR" => Some(data_dir.to_string_lossy().into_owned()),
         "PORTAL_SMTP_URL" => smtp_url.clone(),
         "PORTAL_RATE_LIMIT_PER_MINUTE" => Some(rate_limit.to_string()),
+        "PORTAL_CLICK_VELOCITY_PER_MINUTE" => Some(click_velocity.to_string()),
         _ => None,
     })
     .expect("test settings")
@@ -118,6 +124,8 @@ pub struct Options {
     pub rate_limit: u32,
     /// Pretend the public address is https (Secure cookies, HSTS).
     pub https: bool,
+    /// Clicks per visitor per minute before they count as abnormal.
+    pub click_velocity: u32,
 }
 
 impl Default for Options {
@@ -126,6 +134,7 @@ impl Default for Options {
             smtp: true,
             rate_limit: 10_000,
             https: false,
+            click_velocity: 20,
         }
     }
 }
@@ -152,6 +161,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         &database,
         smtp.as_ref().map(|s| s.url()),
         options.rate_limit,
+        options.click_velocity,
     );
     // The base URL must carry the real port so links in mails work.
     let listener_probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -270,4 +280,160 @@ pub fn location(response: &reqwest::Response) -> String {
         .get("location")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default()
+}
+
+/// The password of every account the fixtures below create.
+pub const PASSWORD: &str = "zeven groene kikkers springen";
+
+static PASSWORD_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    portal::domain::Password::parse(PASSWORD)
+        .expect("fixture password")
+        .hash()
+});
+
+/// A participant made directly in the database, active, with one channel.
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub email: String,
+    pub account_id: i64,
+    pub participant_id: i64,
+    pub channel_id: i64,
+}
+
+impl TestApp {
+    pub fn programme_id(&self) -> i64 {
+        use diesel::prelude::*;
+        use portal::db::schema::programmes;
+        programmes::table
+            .filter(programmes::slug.eq("aliexpress"))
+            .select(programmes::id)
+            .first(&mut *self.conn())
+            .unwrap()
+    }
+
+    /// An active participant (`publisher` or `network`) with one channel in `channel_state`.
+    pub fn add_participant(&self, email: &str, kind: &str, channel_state: &str) -> Participant {
+        use diesel::prelude::*;
+        use portal::db::schema::{accounts, participants};
+        let mut conn = self.conn();
+        let now = portal::db::now();
+        let account_id: i64 = diesel::insert_into(accounts::table)
+            .values((
+                accounts::email.eq(email),
+                accounts::password_hash.eq(PASSWORD_HASH.as_str()),
+                accounts::role.eq("participant"),
+                accounts::lang.eq("nl"),
+                accounts::created_at.eq(now),
+                accounts::activated_at.eq(Some(now)),
+            ))
+            .returning(accounts::id)
+            .get_result(&mut *conn)
+            .unwrap();
+        let participant_id: i64 = diesel::insert_into(participants::table)
+            .values((
+                participants::account_id.eq(account_id),
+                participants::kind.eq(kind),
+                participants::company_name.eq(format!("Bedrijf {email}")),
+                participants::contact_name.eq("Jan Jansen"),
+                participants::country.eq("NL"),
+                participants::created_at.eq(now),
+            ))
+            .returning(participants::id)
+            .get_result(&mut *conn)
+            .unwrap();
+        drop(conn);
+        // anna@koopjes.nl → anna-koopjes.nl
+        let (local, host) = email.split_once('@').unwrap();
+        let domain = format!("{local}-{}.nl", host.split('.').next().unwrap());
+        let channel_id = self.add_channel(participant_id, &domain, channel_state);
+        Participant {
+            email: email.to_owned(),
+            account_id,
+            participant_id,
+            channel_id,
+        }
+    }
+
+    /// A channel for `domain` (named after it), promoting with content, in `state`.
+    pub fn add_channel(&self, participant_id: i64, domain: &str, state: &str) -> i64 {
+        use diesel::prelude::*;
+        use portal::db::schema::channels;
+        let now = portal::db::now();
+        diesel::insert_into(channels::table)
+            .values((
+                channels::participant_id.eq(participant_id),
+                channels::website_url.eq(format!("https://www.{domain}/")),
+                channels::domain.eq(domain),
+                channels::name.eq(format!("Kanaal {domain}")),
+                channels::category.eq("content"),
+                channels::promotion_methods.eq("content"),
+                channels::review_state.eq(state),
+                channels::created_at.eq(now),
+                channels::updated_at.eq(now),
+            ))
+            .returning(channels::id)
+            .get_result(&mut *self.conn())
+            .unwrap()
+    }
+
+    /// A membership of the AliExpress programme in `state`.
+    pub fn add_membership(&self, channel_id: i64, state: &str) -> i64 {
+        use diesel::prelude::*;
+        use portal::db::schema::memberships;
+        let programme_id = self.programme_id();
+        diesel::insert_into(memberships::table)
+            .values((
+                memberships::programme_id.eq(programme_id),
+                memberships::channel_id.eq(channel_id),
+                memberships::state.eq(state),
+                memberships::applied_at.eq(portal::db::now()),
+            ))
+            .returning(memberships::id)
+            .get_result(&mut *self.conn())
+            .unwrap()
+    }
+
+    /// A publisher whose channel and membership are approved: ready to make links.
+    pub fn add_ready_publisher(&self, email: &str) -> Participant {
+        let p = self.add_participant(email, "publisher", "approved");
+        self.add_membership(p.channel_id, "approved");
+        p
+    }
+
+    pub fn add_manager(&self, email: &str) -> i64 {
+        let address = portal::domain::EmailAddress::parse(email).unwrap();
+        portal::accounts::create_manager(
+            &mut self.conn(),
+            &address,
+            PASSWORD_HASH.as_str(),
+            portal::i18n::Lang::Nl,
+        )
+        .unwrap()
+    }
+
+    /// Logs `client` in as `email` (with the fixtures' password).
+    pub async fn login_as(&self, client: &reqwest::Client, email: &str) {
+        let r = self
+            .submit_with(
+                client,
+                "/nl/login",
+                "/nl/login",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "login as {email}");
+    }
+
+    /// A new browser, logged in as `email`.
+    pub async fn client_for(&self, email: &str) -> reqwest::Client {
+        let client = self.new_client();
+        self.login_as(&client, email).await;
+        client
+    }
+
+    pub fn click_count(&self) -> i64 {
+        use diesel::prelude::*;
+        use portal::db::schema::clicks;
+        clicks::table.count().get_result(&mut *self.conn()).unwrap()
+    }
 }
