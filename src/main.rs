@@ -44,6 +44,15 @@ enum AdminCommand {
         #[arg(long, default_value = "nl")]
         lang: String,
     },
+    /// For demonstrations and benchmarks: create an active publisher whose channel and
+    /// AliExpress membership are approved at once, and print its tracking link. The password is
+    /// asked for, or read from standard input.
+    DemoPublisher {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "https://www.demo-publisher.nl/")]
+        website: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +73,9 @@ fn main() -> ExitCode {
         Command::Admin {
             command: AdminCommand::Create { email, lang },
         } => create_manager(&settings, &email, &lang),
+        Command::Admin {
+            command: AdminCommand::DemoPublisher { email, website },
+        } => demo_publisher(&settings, &email, &website),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -94,6 +106,32 @@ fn create_manager(settings: &Settings, email: &str, lang: &str) -> anyhow::Resul
     let mut conn = pool.get()?;
     let id = accounts::create_manager(&mut conn, &email, &password.hash(), lang)?;
     println!("account manager {email} created (id {id})");
+    Ok(())
+}
+
+fn demo_publisher(settings: &Settings, email: &str, website: &str) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let website = portal::domain::WebsiteUrl::parse(website)
+        .map_err(|e| anyhow::anyhow!("--website: {e}"))?;
+    let password = read_password()?;
+    let pool = startup::prepare_database(settings)?;
+    let mut conn = pool.get()?;
+    let (programme_id, channel_id) = portal::channels::create_demo_publisher(
+        &mut conn,
+        &email,
+        &password.hash(),
+        &website,
+        "aliexpress",
+    )?;
+    let link = portal::tracking::link::LinkParams {
+        programme_id,
+        channel_id,
+        ad_id: None,
+        epi: None,
+        deep_url: None,
+    }
+    .url(&settings.base_url);
+    println!("publisher {email} created; tracking link: {link}");
     Ok(())
 }
 

@@ -587,3 +587,77 @@ pub fn decide_membership(
         }))
     })
 }
+
+/// For demonstrations and the benchmark: an active publisher whose channel and membership of
+/// `programme_slug` are approved at once, as if an account manager had reviewed them. Returns
+/// the programme and channel ids that make up its tracking link.
+pub fn create_demo_publisher(
+    conn: &mut AnyConnection,
+    email: &crate::domain::EmailAddress,
+    password_hash: &str,
+    website: &crate::domain::WebsiteUrl,
+    programme_slug: &str,
+) -> anyhow::Result<(i64, i64)> {
+    let programme = crate::programme::queries::find_programme(conn, programme_slug)?
+        .ok_or_else(|| anyhow::anyhow!("no programme {programme_slug}"))?;
+    let result = conn.transaction(|conn| -> Result<i64, diesel::result::Error> {
+        let now = crate::db::now();
+        let account_id: i64 = diesel::insert_into(accounts::table)
+            .values((
+                accounts::email.eq(email.as_str()),
+                accounts::password_hash.eq(password_hash),
+                accounts::role.eq(crate::accounts::Role::Participant.as_str()),
+                accounts::lang.eq("nl"),
+                accounts::created_at.eq(now),
+                accounts::activated_at.eq(Some(now)),
+            ))
+            .returning(accounts::id)
+            .get_result(conn)?;
+        let participant_id: i64 = diesel::insert_into(participants::table)
+            .values((
+                participants::account_id.eq(account_id),
+                participants::kind.eq("publisher"),
+                participants::company_name.eq(website.domain()),
+                participants::contact_name.eq(email.as_str()),
+                participants::country.eq("NL"),
+                participants::created_at.eq(now),
+            ))
+            .returning(participants::id)
+            .get_result(conn)?;
+        let channel_id: i64 = diesel::insert_into(channels::table)
+            .values((
+                channels::participant_id.eq(participant_id),
+                channels::website_url.eq(website.as_str()),
+                channels::domain.eq(website.domain()),
+                channels::name.eq(website.domain()),
+                channels::category.eq("content"),
+                channels::promotion_methods.eq("content"),
+                channels::review_state.eq("approved"),
+                channels::review_reason.eq(Some("demo")),
+                channels::reviewed_at.eq(Some(now)),
+                channels::created_at.eq(now),
+                channels::updated_at.eq(now),
+            ))
+            .returning(channels::id)
+            .get_result(conn)?;
+        diesel::insert_into(memberships::table)
+            .values((
+                memberships::programme_id.eq(programme.id),
+                memberships::channel_id.eq(channel_id),
+                memberships::state.eq("approved"),
+                memberships::reason.eq(Some("demo")),
+                memberships::applied_at.eq(now),
+                memberships::decided_at.eq(Some(now)),
+            ))
+            .execute(conn)?;
+        Ok(channel_id)
+    });
+    match result {
+        Ok(channel_id) => Ok((programme.id, channel_id)),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => anyhow::bail!("an account with the address {email} exists already"),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use tokio::sync::{mpsc, oneshot};
 
@@ -118,6 +117,9 @@ pub fn start(
 #[derive(Clone)]
 struct ProgrammeInfo {
     landing: url::Url,
+    /// The landing URL with the click id parameter started: append the id and it is done
+    /// (`None` when the URL has a fragment, which must stay last).
+    landing_prefix: Option<String>,
     deeplinks: DeeplinkPolicy,
 }
 
@@ -201,12 +203,7 @@ impl Writer {
 
     fn connection(&mut self) -> anyhow::Result<&mut AnyConnection> {
         if self.conn.is_none() {
-            let mut conn = self.pool.get()?;
-            if let AnyConnection::Sqlite(_) = &mut *conn {
-                // Every acknowledged click must survive a power cut, not only a crash.
-                conn.batch_execute("PRAGMA synchronous = FULL")?;
-            }
-            self.conn = Some(conn);
+            self.conn = Some(self.pool.get()?);
         }
         Ok(&mut **self.conn.as_mut().expect("connection just set"))
     }
@@ -226,8 +223,18 @@ impl Writer {
             let link = self.link(params.programme_id, params.channel_id)?;
             let found = match (programme, link) {
                 (Some(programme), Some(link)) => match &params.deep_url {
-                    None => Some((link, programme.landing.clone())),
-                    Some(deep) => programme.deeplinks.check(deep).ok().map(|url| (link, url)),
+                    None => Some((
+                        link,
+                        match programme.landing_prefix {
+                            Some(prefix) => Target::Prefix(prefix),
+                            None => Target::Url(programme.landing),
+                        },
+                    )),
+                    Some(deep) => programme
+                        .deeplinks
+                        .check(deep)
+                        .ok()
+                        .map(|url| (link, Target::Url(url))),
                 },
                 _ => None,
             };
@@ -250,11 +257,15 @@ impl Writer {
                 .or(draft.is_bot.then_some(NotCredited::Bot))
                 .or(abnormal);
             let click_id = new_click_id();
-            outcomes.push(ClickOutcome::Redirect(with_click_id(&target, &click_id)));
+            let location = match target {
+                Target::Prefix(prefix) => prefix + &click_id,
+                Target::Url(url) => with_click_id(&url, &click_id),
+            };
+            outcomes.push(ClickOutcome::Redirect(location));
             rows.push(NewClick {
                 click_id,
                 clicked_at: draft.at,
-                day: draft.at.format("%Y-%m-%d").to_string(),
+                day: day_of(draft.at),
                 programme_id: draft.params.programme_id,
                 channel_id: draft.params.channel_id,
                 participant_id: link.participant_id,
@@ -307,8 +318,14 @@ impl Writer {
                     .filter(programme_domains::programme_id.eq(id))
                     .select(programme_domains::domain)
                     .load(conn)?;
+                let landing: url::Url = landing.parse()?;
+                let landing_prefix = landing
+                    .fragment()
+                    .is_none()
+                    .then(|| with_click_id(&landing, ""));
                 Some(ProgrammeInfo {
-                    landing: landing.parse()?,
+                    landing,
+                    landing_prefix,
                     deeplinks: DeeplinkPolicy::from_policy(policy.as_deref(), domains),
                 })
             }
@@ -362,6 +379,17 @@ impl Writer {
         self.links.insert(key, (Instant::now(), info.clone()));
         Ok(info)
     }
+}
+
+enum Target {
+    Prefix(String),
+    Url(url::Url),
+}
+
+/// The UTC date of a click, `2026-11-25`.
+fn day_of(at: chrono::NaiveDateTime) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", at.year(), at.month(), at.day())
 }
 
 /// Tells links apart for the duplicate check: the same parameters are the same link.

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The click benchmark: `/click` against a bare 302 served by the same release binary
+# (PORTAL_BENCH_ROUTES=1 adds GET /bench/302), on SQLite and on PostgreSQL, with wrk on
+# loopback. Then a crash test: SIGKILL in the middle of the load, and the stored clicks are
+# compared with the 302s wrk received. Writes BENCHMARKS.md.
+#
+#   bash bench/run.sh                 # needs wrk, python3, psql and a PostgreSQL server
+#   BENCH_PG_URL=postgres://user:pw@127.0.0.1:5432 BENCH_DURATION=10 bash bench/run.sh
+#   BENCH_SKIP_PG=1 bash bench/run.sh # SQLite only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+THREADS=${BENCH_THREADS:-1}
+PG_SERVER=${BENCH_PG_URL:-postgres://portal:portal@127.0.0.1:5432}
+OUT=${BENCH_OUT:-BENCHMARKS.md}
+PORT=${BENCH_PORT:-18181}
+BIN=target/release/portal
+PASSWORD="benchmark wachtwoord $$ $RANDOM"
+
+for tool in wrk python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install $tool)"; exit 2; }
+done
+echo "== building the release binary"
+cargo build --release --locked --quiet
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+PG_DB="portal_bench_$$"
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null || true
+  if [ -z "${BENCH_SKIP_PG:-}" ]; then
+    psql -q "$PG_SERVER/postgres" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# count_clicks URL: the number of rows in `clicks`.
+count_clicks() {
+  case "$1" in
+    sqlite://*) python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM clicks').fetchone()[0])" "${1#sqlite://}" ;;
+    *) psql -qtA "$1" -c "SELECT count(*) FROM clicks" ;;
+  esac
+}
+
+start_server() { # URL DATA_DIR
+  PORTAL_DATABASE_URL="$1" PORTAL_DATA_DIR="$2" PORTAL_BIND="127.0.0.1:$PORT" \
+    PORTAL_BENCH_ROUTES=1 RUST_LOG=warn "$BIN" serve >"$2/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "bench: the server did not start"; cat "$2/server.log"; exit 1
+}
+
+stop_server() {
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" || true
+  SERVER_PID=""
+}
+
+# run_wrk PATH → the RESULT line's fields as shell variables (prefixed with r_)
+run_wrk() {
+  local line
+  line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2:-$DURATION}s" -s bench/summary.lua \
+    "http://127.0.0.1:$PORT$1" | grep '^RESULT')
+  for pair in ${line#RESULT }; do eval "r_${pair}"; done
+}
+
+peak_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
+
+ROWS=()
+CRASH_ROWS=()
+run_backend() { # NAME URL
+  local name=$1 url=$2 data="$WORK/$1"
+  mkdir -p "$data"
+  echo "== $name: preparing the database and a demo publisher"
+  local link
+  link=$(echo "$PASSWORD" | PORTAL_DATABASE_URL="$url" PORTAL_DATA_DIR="$data" \
+    PORTAL_BASE_URL="http://127.0.0.1:$PORT" RUST_LOG=warn \
+    "$BIN" admin demo-publisher --email "bench-$name@bench.example.org" | sed -n 's/.*tracking link: //p')
+  local click_path="/click?${link#*\?}&epi=bench"
+  start_server "$url" "$data"
+  # Warm-up, not measured.
+  wrk -t1 -c8 -d2s "http://127.0.0.1:$PORT/bench/302" >/dev/null
+  wrk -t1 -c8 -d2s "http://127.0.0.1:$PORT$click_path" >/dev/null
+
+  echo "== $name: bare 302, ${DURATION}s at $CONNECTIONS connections"
+  run_wrk /bench/302
+  local bare_rps=$r_rps bare_p50=$r_p50_ms bare_p99=$r_p99_ms
+
+  echo "== $name: /click, ${DURATION}s at $CONNECTIONS connections"
+  local before after
+  before=$(count_clicks "$url")
+  run_wrk "$click_path"
+  after=$(count_clicks "$url")
+  local stored=$((after - before)) redirects=$((r_requests - r_non3xx))
+  local peak
+  peak=$(peak_mb)
+  stop_server
+  local ratio
+  ratio=$(python3 -c "print(f'{$r_rps / $bare_rps:.2f}')")
+  echo "   bare $bare_rps req/s, click $r_rps req/s ($ratio×), p99 $r_p99_ms ms, peak $peak MB, 302s $redirects, stored $stored"
+  ROWS+=("| $name | $bare_rps | $bare_p50 / $bare_p99 | $r_rps | $r_p50_ms / $r_p99_ms | **${ratio}×** | $peak MB | $redirects | $stored | $r_non3xx |")
+
+  echo "== $name: SIGKILL in the middle of ${DURATION}s of load"
+  start_server "$url" "$data"
+  before=$(count_clicks "$url")
+  local out="$data/crash.txt"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s bench/summary.lua \
+    "http://127.0.0.1:$PORT$click_path" >"$out" 2>&1 &
+  local wrk_pid=$!
+  sleep "$((DURATION / 2))"
+  kill -9 "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+  wait "$wrk_pid" || true
+  local line
+  line=$(grep '^RESULT' "$out")
+  for pair in ${line#RESULT }; do eval "r_${pair}"; done
+  after=$(count_clicks "$url")
+  stored=$((after - before))
+  redirects=$((r_requests - r_non3xx))
+  local verdict="no click lost"
+  [ "$stored" -ge "$redirects" ] || verdict="**LOST $((redirects - stored))**"
+  echo "   302s received $redirects, clicks stored $stored: $verdict"
+  CRASH_ROWS+=("| $name | $redirects | $stored | $((stored - redirects)) | $verdict |")
+}
+
+run_backend sqlite "sqlite://$WORK/sqlite/portal.db"
+if [ -z "${BENCH_SKIP_PG:-}" ]; then
+  psql -q "$PG_SERVER/postgres" -c "CREATE DATABASE $PG_DB" >/dev/null
+  run_backend postgresql "$PG_SERVER/$PG_DB"
+fi
+
+CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+{
+  echo "# Benchmarks"
+  echo
+  echo "## The click redirect against a bare 302"
+  echo
+  echo "Produced by \`bash bench/run.sh\` on $(date -u +%Y-%m-%d) at commit \`$(git rev-parse --short HEAD)\`."
+  echo "Machine: $(nproc) cores ($CPU), $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048576 }' /proc/meminfo) RAM, $(uname -sr)."
+  echo "Load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s\` on loopback, on the same machine as the server"
+  echo "(release build, 2 actix workers, \`RUST_LOG=warn\`); each run follows a 2 s warm-up. Both handlers"
+  echo "pass the same middleware; \`/click\` stores every click (group commit, one writer) before it"
+  echo "answers. \"302s\" are the redirects wrk received, \"stored\" the rows added to \`clicks\` in"
+  echo "that run. Latencies in ms (p50 / p99), peak memory is the server's VmHWM."
+  echo
+  echo "| database | bare 302 req/s | bare p50 / p99 | /click req/s | /click p50 / p99 | click ÷ bare | peak memory | 302s | stored | errors |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "Targets (issue 6): /click ≥ 0.7× bare on SQLite and ≥ 0.5× on PostgreSQL, p99 ≤ 10 ms,"
+  echo "peak memory under 100 MB, stored = 302s."
+  echo
+  echo "## SIGKILL under load"
+  echo
+  echo "The same load on /click for ${DURATION} s; the server is killed with SIGKILL after $((DURATION / 2)) s."
+  echo "Every redirect a client received must be a stored click."
+  echo
+  echo "| database | 302s received | clicks stored | stored − received | result |"
+  echo "|---|---:|---:|---:|---|"
+  printf '%s\n' "${CRASH_ROWS[@]}"
+} >"$OUT"
+echo "== written to $OUT"
