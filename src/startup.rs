@@ -58,9 +58,12 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let (click_queue, click_writer) =
-            crate::tracking::writer::start(pool.clone(), settings.click_velocity_per_minute)
-                .context("cannot start the click writer")?;
+        let (click_queue, click_writer) = crate::tracking::writer::start(
+            pool.clone(),
+            settings.database.kind,
+            settings.click_velocity_per_minute,
+        )
+        .context("cannot start the click writer")?;
         let tracking = crate::tracking::Tracking::new(click_queue, &settings.secret_key);
         let state = web::Data::new(AppState {
             pool: pool.clone(),

@@ -407,6 +407,113 @@ async fn journeys(app: &TestApp, b: &mut Browser, w: &Words) {
     assert_eq!(signup_link, w.signup);
 }
 
+/// Logs in through the form and checks the page it lands on.
+async fn log_in(b: &mut Browser, base: &str, lang: &str, email: &str, label: &str) {
+    b.goto(&format!("{base}/{lang}/login"), &format!("{label}-login"))
+        .await;
+    b.type_into("email", email).await;
+    b.type_into("password", PASSWORD).await;
+    b.submit(label).await;
+}
+
+async fn log_out(b: &mut Browser) {
+    b.click(".main-nav .link-button").await;
+    assert!(b.path().await.contains("/login"), "{}", b.path().await);
+}
+
+/// The publisher from the signup journey gets its channel and membership approved by an account
+/// manager, makes a tracking link, follows it and finds the click in its statistics.
+async fn tracking_journey(app: &TestApp, b: &mut Browser, w: &Words) {
+    let base = &app.address;
+    let lang = w.lang;
+    let publisher = format!("browser-{lang}@koopjes.nl");
+    let manager = format!("beheer-{lang}@partnerlink.nl");
+    app.add_manager(&manager);
+    // The advertiser's landing page is this portal's programme page, so the browser can reach it.
+    let landing = format!("{base}/{lang}/programmes/aliexpress?utm_source=partnerlink");
+    app.sql(&format!("UPDATE programmes SET landing_url = '{landing}'"));
+
+    // The manager reviews the new channel: a rejection without a reason is refused, then approved.
+    log_in(b, base, lang, &manager, "manage-queue").await;
+    assert_eq!(b.path().await, format!("/{lang}/manage"));
+    assert!(b.text_of("main").await.contains("Koopjes in de browser"));
+    b.click("form[action*='/manage/channels/'] button[value=reject]")
+        .await;
+    b.check_page("manage-reject-without-reason").await;
+    assert!(b.text_of(".error-summary").await.len() > 3);
+    b.click("form[action*='/manage/channels/'] button[value=approve]")
+        .await;
+    b.check_page("manage-channel-approved").await;
+    log_out(b).await;
+
+    // The publisher applies to the programme with the approved channel.
+    log_in(b, base, lang, &publisher, "publisher-dashboard").await;
+    b.goto(&format!("{base}/{lang}/account/channels"), "channels")
+        .await;
+    assert!(b.text_of("main").await.contains("Koopjes in de browser"));
+    b.click("form[action$='/apply'] button").await;
+    b.check_page("channels-applied").await;
+    assert!(b.text_of("main .state-pending").await.len() > 3);
+    log_out(b).await;
+
+    log_in(b, base, lang, &manager, "manage-membership").await;
+    b.click("form[action*='/manage/memberships/'] button[value=approve]")
+        .await;
+    b.check_page("manage-membership-approved").await;
+    log_out(b).await;
+
+    // The link generator: a deep URL is refused in the programme's words, the input stays.
+    log_in(b, base, lang, &publisher, "publisher-again").await;
+    b.goto(&format!("{base}/{lang}/account/links"), "links")
+        .await;
+    b.type_into("epi", "nieuwsbrief-1").await;
+    b.type_into("url", "https://www.aliexpress.com/item/1005.html")
+        .await;
+    b.submit("links-deep-url-refused").await;
+    assert!(b.text_of("#url-error").await.len() > 10);
+    assert_eq!(b.value_of("epi").await, "nieuwsbrief-1");
+    assert_eq!(
+        b.value_of("url").await,
+        "https://www.aliexpress.com/item/1005.html"
+    );
+    b.type_into("url", "").await;
+    b.submit("links-generated").await;
+    let link = b.value_of("link").await;
+    assert!(
+        link.starts_with(&format!("{base}/click?p=")) && link.ends_with("&epi=nieuwsbrief-1"),
+        "{link}"
+    );
+    assert!(b
+        .value_of("snippet")
+        .await
+        .contains(&link.replace('&', "&amp;")));
+    b.client
+        .find(Locator::Css("figure.qr svg"))
+        .await
+        .expect("a QR code");
+
+    // A visitor follows the link and lands on the advertiser's page with a click id.
+    b.click("a[rel=nofollow]").await;
+    let landed = b.path().await;
+    assert!(
+        landed.starts_with(&format!(
+            "/{lang}/programmes/aliexpress?utm_source=partnerlink&click_id="
+        )),
+        "{landed}"
+    );
+    b.check_page("advertiser-landing").await;
+
+    // The click is in the statistics, under its sub-id.
+    b.goto(
+        &format!("{base}/{lang}/account/statistics?group=epi"),
+        "statistics-by-epi",
+    )
+    .await;
+    assert!(b.text_of("main table").await.contains("nieuwsbrief-1"));
+    assert_eq!(app.click_count(), 1);
+    log_out(b).await;
+}
+
 /// Runs the Nu Html Checker over every saved page; returns its complaints.
 fn validate_html(tools: &Tools, pages: &[PathBuf]) -> Vec<String> {
     let output = Command::new("java")
@@ -431,6 +538,7 @@ async fn run(words: &'static Words) {
     let app = spawn_app().await;
     let mut browser = Browser::start(&tools, words.lang).await;
     journeys(&app, &mut browser, words).await;
+    tracking_journey(&app, &mut browser, words).await;
     let (pages, violations) = browser.finish().await;
     assert!(
         violations.is_empty(),
@@ -439,7 +547,7 @@ async fn run(words: &'static Words) {
     );
     let errors = validate_html(&tools, &pages);
     assert!(errors.is_empty(), "HTML errors:\n{}", errors.join("\n"));
-    assert!(pages.len() >= 15, "{} pages checked", pages.len());
+    assert!(pages.len() >= 30, "{} pages checked", pages.len());
 }
 
 #[tokio::test]

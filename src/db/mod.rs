@@ -90,7 +90,7 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
         .map_err(|e| DbError::Connect(e.to_string()))?;
     let max_size = match settings.kind {
         DatabaseKind::Sqlite => 8,
-        DatabaseKind::Postgres => 16,
+        DatabaseKind::Postgres => 20,
     };
     r2d2::Pool::builder()
         .max_size(max_size)

@@ -77,7 +77,16 @@ pub fn participant_stats(
     to: NaiveDate,
     grouping: Grouping,
 ) -> QueryResult<Vec<StatsLine>> {
+    let names: BTreeMap<i64, String> = channels::table
+        .filter(channels::participant_id.eq(participant_id))
+        .select((channels::id, channels::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
     let rows: Vec<(String, i64, Option<String>, bool, i64)> = clicks::table
+        // Through the participant's channels: `clicks_channel_day` is the one index the
+        // click writer keeps up besides the click id's.
+        .filter(clicks::channel_id.eq_any(names.keys().copied().collect::<Vec<_>>()))
         .filter(clicks::participant_id.eq(participant_id))
         .filter(clicks::day.ge(from.format("%Y-%m-%d").to_string()))
         .filter(clicks::day.le(to.format("%Y-%m-%d").to_string()))
@@ -95,12 +104,6 @@ pub fn participant_stats(
             count_star(),
         ))
         .load(conn)?;
-    let names: BTreeMap<i64, String> = channels::table
-        .filter(channels::participant_id.eq(participant_id))
-        .select((channels::id, channels::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
     // Sort keys: days ascending, channels by name, sub-IDs alphabetically with "none" first.
     let mut groups: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
     for (day, channel_id, epi, credited, count) in rows {

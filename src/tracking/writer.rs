@@ -1,16 +1,18 @@
-//! The click writer: one thread that owns a database connection and stores clicks in batches
-//! (group commit).
+//! The click writer: stores clicks in batches (group commit) before their redirects are sent.
 //!
-//! Handlers send a click and wait; the writer takes the first waiting click, drains whatever
-//! else is queued already (no timer), resolves and judges them, inserts them all with one
-//! statement, and only after that statement has committed answers every waiting handler. A
-//! handler answers 302 only after its answer, so an acknowledged click is on disk. When the
-//! server stops, the handlers in flight are still answered: the writer ends when the last
-//! sender is gone and the queue is empty.
+//! Handlers send a click and wait. One judge thread takes the first waiting click, drains
+//! whatever else is queued already (no timer), resolves the links and judges the clicks
+//! (abnormal-click memory needs one place that sees every click in order), and passes the
+//! batch to a committer. A committer inserts the batch (merged with any other waiting batch) in
+//! one transaction and only after the commit answers every waiting handler; a handler answers
+//! 302 only after its answer, so an acknowledged click is on disk. SQLite has one committer;
+//! PostgreSQL several, so one batch is inserted while another waits for its WAL flush. When the
+//! server stops, the handlers in flight are still answered: the judge ends when the last sender
+//! is gone and the queue is empty, and the committers when they have stored what they hold.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
@@ -18,13 +20,19 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::abnormal::{Detector, NotCredited};
 use super::link::{with_click_id, DeeplinkPolicy, LinkParams};
+use crate::config::DatabaseKind;
 use crate::db::schema::{
     channels, clicks, memberships, participants, programme_domains, programme_policies, programmes,
 };
 use crate::db::{AnyConnection, Pool};
 
-/// At most this many clicks go into one statement.
+/// At most this many clicks are judged together (a commit may merge waiting batches).
 const MAX_BATCH: usize = 1000;
+/// Transactions in flight at once on PostgreSQL: while one waits for its WAL flush, the next
+/// batch is inserted already. More committers made smaller batches and cost the server more
+/// per click than they saved (measured: 1 → 15.8k, 2 → 18.3k, 3 → 16.0k clicks/s). SQLite has
+/// one write lock, so it gets one committer.
+const POSTGRES_COMMITTERS: usize = 2;
 /// What the writer knows about programmes and links is looked up again after this long, so
 /// changes made through another app instance apply within it; changes made through this
 /// instance apply at once (see `Tracking::changed`).
@@ -95,12 +103,14 @@ impl ClickQueue {
 /// is drained; join the handle to wait for that.
 pub fn start(
     pool: Pool,
+    kind: DatabaseKind,
     velocity_limit: u32,
 ) -> std::io::Result<(ClickQueue, std::thread::JoinHandle<()>)> {
     let (sender, receiver) = mpsc::channel(8192);
     let generation = Arc::new(AtomicU64::new(0));
     let writer = Writer {
         pool,
+        kind,
         conn: None,
         detector: Detector::new(velocity_limit),
         generation: generation.clone(),
@@ -132,6 +142,7 @@ struct LinkInfo {
 
 struct Writer {
     pool: Pool,
+    kind: DatabaseKind,
     conn: Option<crate::db::PooledConnection>,
     detector: Detector,
     generation: Arc<AtomicU64>,
@@ -141,7 +152,7 @@ struct Writer {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = clicks)]
+#[diesel(table_name = clicks, treat_none_as_default_value = false)]
 struct NewClick {
     click_id: String,
     clicked_at: chrono::NaiveDateTime,
@@ -160,45 +171,126 @@ struct NewClick {
 
 impl Writer {
     fn run(mut self, mut receiver: mpsc::Receiver<ClickJob>) {
-        let mut batch = Vec::with_capacity(MAX_BATCH);
+        let committers = match self.kind {
+            DatabaseKind::Sqlite => 1,
+            DatabaseKind::Postgres => POSTGRES_COMMITTERS,
+        };
+        let (to_committers, from_judge) = std::sync::mpsc::sync_channel::<Batch>(committers);
+        let from_judge = Arc::new(Mutex::new(from_judge));
+        let handles: Vec<_> = (0..committers)
+            .map(|n| {
+                let committer = Committer {
+                    pool: self.pool.clone(),
+                    conn: None,
+                    batches: from_judge.clone(),
+                };
+                std::thread::Builder::new()
+                    .name(format!("click-commit-{n}"))
+                    .spawn(move || committer.run())
+                    .expect("start a click committer thread")
+            })
+            .collect();
+
+        let mut jobs = Vec::with_capacity(MAX_BATCH);
         while let Some(first) = receiver.blocking_recv() {
-            batch.push(first);
-            while batch.len() < MAX_BATCH {
+            jobs.push(first);
+            while jobs.len() < MAX_BATCH {
                 match receiver.try_recv() {
-                    Ok(job) => batch.push(job),
+                    Ok(job) => jobs.push(job),
                     Err(_) => break,
                 }
             }
-            self.write(&mut batch);
+            if let Some(batch) = self.judge_all(&mut jobs) {
+                // Blocks while every committer is busy and one batch waits already; clicks
+                // queue up meanwhile and make the next batch larger.
+                if let Err(unsent) = to_committers.send(batch) {
+                    for (reply, _) in unsent.0.replies {
+                        let _ = reply.send(Err("the click writer has stopped".to_owned()));
+                    }
+                }
+            }
         }
-        tracing::info!("click writer stopped: every click is stored");
+        // Every handle is gone and the queue is empty: let the committers finish what they hold.
+        drop(to_committers);
+        let (mut clicks, mut commits) = (0u64, 0u64);
+        for handle in handles {
+            if let Ok((c, n)) = handle.join() {
+                clicks += c;
+                commits += n;
+            }
+        }
+        tracing::info!(
+            clicks,
+            commits,
+            "click writer stopped: every click is stored"
+        );
     }
 
-    fn write(&mut self, batch: &mut Vec<ClickJob>) {
-        let result = self.try_write(batch);
-        let result = match result {
-            Ok(outcomes) => Ok(outcomes),
+    /// Resolves and judges the clicks. Clicks on unknown links are answered at once; the others
+    /// come back as rows to store, with their answers. A lookup that fails (a broken
+    /// connection) is tried once more on a fresh connection before the clicks are refused.
+    fn judge_all(&mut self, jobs: &mut Vec<ClickJob>) -> Option<Batch> {
+        let resolved = match self.resolve_all(jobs) {
+            Ok(resolved) => resolved,
             Err(first) => {
-                // A broken connection: one more try on a fresh one.
-                tracing::warn!(error = %first, "storing clicks failed, trying again");
+                tracing::warn!(error = %first, "looking up links failed, trying again");
                 self.conn = None;
-                self.try_write(batch)
+                match self.resolve_all(jobs) {
+                    Ok(resolved) => resolved,
+                    Err(e) => {
+                        tracing::error!(error = %e, clicks = jobs.len(), "looking up links failed");
+                        self.conn = None;
+                        for job in jobs.drain(..) {
+                            let _ = job.reply.send(Err(e.to_string()));
+                        }
+                        return None;
+                    }
+                }
             }
         };
-        match result {
-            Ok(outcomes) => {
-                for (job, outcome) in batch.drain(..).zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, clicks = batch.len(), "storing clicks failed");
-                self.conn = None;
-                for job in batch.drain(..) {
-                    let _ = job.reply.send(Err(e.to_string()));
-                }
-            }
+        let mut batch = Batch {
+            rows: Vec::with_capacity(jobs.len()),
+            replies: Vec::with_capacity(jobs.len()),
+        };
+        for (job, found) in jobs.drain(..).zip(resolved) {
+            let Some((link, target)) = found else {
+                let _ = job.reply.send(Ok(ClickOutcome::Unknown));
+                continue;
+            };
+            let draft = job.draft;
+            let now_ms = draft.at.and_utc().timestamp_millis();
+            let abnormal = self
+                .detector
+                .judge(draft.visitor, link_key(&draft.params), now_ms);
+            let reason = link
+                .not_credited
+                .or(draft.is_bot.then_some(NotCredited::Bot))
+                .or(abnormal);
+            let click_id = new_click_id(now_ms);
+            let location = match target {
+                Target::Prefix(prefix) => prefix + &click_id,
+                Target::Url(url) => with_click_id(&url, &click_id),
+            };
+            batch
+                .replies
+                .push((job.reply, ClickOutcome::Redirect(location)));
+            batch.rows.push(NewClick {
+                click_id,
+                clicked_at: draft.at,
+                day: day_of(draft.at),
+                programme_id: draft.params.programme_id,
+                channel_id: draft.params.channel_id,
+                participant_id: link.participant_id,
+                ad_id: draft.params.ad_id,
+                epi: draft.params.epi,
+                ip_hash: draft.ip_hash,
+                user_agent: draft.user_agent,
+                referrer: draft.referrer,
+                credited: reason.is_none(),
+                reason: reason.map(NotCredited::as_str),
+            });
         }
+        (!batch.rows.is_empty()).then_some(batch)
     }
 
     fn connection(&mut self) -> anyhow::Result<&mut AnyConnection> {
@@ -208,16 +300,20 @@ impl Writer {
         Ok(&mut **self.conn.as_mut().expect("connection just set"))
     }
 
-    fn try_write(&mut self, batch: &[ClickJob]) -> anyhow::Result<Vec<ClickOutcome>> {
+    /// Where each click goes, or `None` for an unknown link or a refused deep URL. Reads only
+    /// the caches and the database; the detector is untouched.
+    fn resolve_all(
+        &mut self,
+        jobs: &[ClickJob],
+    ) -> anyhow::Result<Vec<Option<(LinkInfo, Target)>>> {
         let generation = self.generation.load(Ordering::Acquire);
         if generation != self.seen_generation {
             self.seen_generation = generation;
             self.programmes.clear();
             self.links.clear();
         }
-        // Resolve every click first; a lookup error leaves the detector untouched.
-        let mut resolved = Vec::with_capacity(batch.len());
-        for job in batch {
+        let mut resolved = Vec::with_capacity(jobs.len());
+        for job in jobs {
             let params = &job.draft.params;
             let programme = self.programme(params.programme_id)?;
             let link = self.link(params.programme_id, params.channel_id)?;
@@ -240,57 +336,7 @@ impl Writer {
             };
             resolved.push(found);
         }
-        let mut rows = Vec::with_capacity(batch.len());
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for (job, found) in batch.iter().zip(resolved) {
-            let Some((link, target)) = found else {
-                outcomes.push(ClickOutcome::Unknown);
-                continue;
-            };
-            let draft = &job.draft;
-            let now_ms = draft.at.and_utc().timestamp_millis();
-            let abnormal = self
-                .detector
-                .judge(draft.visitor, link_key(&draft.params), now_ms);
-            let reason = link
-                .not_credited
-                .or(draft.is_bot.then_some(NotCredited::Bot))
-                .or(abnormal);
-            let click_id = new_click_id();
-            let location = match target {
-                Target::Prefix(prefix) => prefix + &click_id,
-                Target::Url(url) => with_click_id(&url, &click_id),
-            };
-            outcomes.push(ClickOutcome::Redirect(location));
-            rows.push(NewClick {
-                click_id,
-                clicked_at: draft.at,
-                day: day_of(draft.at),
-                programme_id: draft.params.programme_id,
-                channel_id: draft.params.channel_id,
-                participant_id: link.participant_id,
-                ad_id: draft.params.ad_id,
-                epi: draft.params.epi.clone(),
-                ip_hash: draft.ip_hash.clone(),
-                user_agent: draft.user_agent.clone(),
-                referrer: draft.referrer.clone(),
-                credited: reason.is_none(),
-                reason: reason.map(NotCredited::as_str),
-            });
-        }
-        if !rows.is_empty() {
-            let conn = self.connection()?;
-            // One multi-row INSERT is one atomic statement, committed before anyone is answered.
-            match conn {
-                AnyConnection::Sqlite(c) => diesel::insert_into(clicks::table)
-                    .values(&rows)
-                    .execute(c)?,
-                AnyConnection::Postgresql(c) => diesel::insert_into(clicks::table)
-                    .values(&rows)
-                    .execute(c)?,
-            };
-        }
-        Ok(outcomes)
+        Ok(resolved)
     }
 
     fn programme(&mut self, id: i64) -> anyhow::Result<Option<ProgrammeInfo>> {
@@ -381,6 +427,178 @@ impl Writer {
     }
 }
 
+/// Judged clicks on their way to the database, with the answers to send once they are stored.
+struct Batch {
+    rows: Vec<NewClick>,
+    replies: Vec<(oneshot::Sender<Result<ClickOutcome, String>>, ClickOutcome)>,
+}
+
+/// Stores batches: takes one, merges whatever else is waiting, inserts all in one
+/// transaction, commits, then answers. It ends when the judge is gone and nothing waits.
+struct Committer {
+    pool: Pool,
+    conn: Option<crate::db::PooledConnection>,
+    batches: Arc<Mutex<std::sync::mpsc::Receiver<Batch>>>,
+}
+
+impl Committer {
+    /// Returns how many clicks it stored in how many commits.
+    fn run(mut self) -> (u64, u64) {
+        let (mut clicks, mut commits) = (0u64, 0u64);
+        loop {
+            let batch = {
+                let batches = self.batches.lock().expect("click batch queue");
+                let Ok(mut batch) = batches.recv() else {
+                    break;
+                };
+                while batch.rows.len() < MAX_BATCH {
+                    match batches.try_recv() {
+                        Ok(more) => {
+                            batch.rows.extend(more.rows);
+                            batch.replies.extend(more.replies);
+                        }
+                        Err(_) => break,
+                    }
+                }
+                batch
+            };
+            let result = self.insert(&batch.rows).or_else(|first| {
+                // A broken connection: one more try on a fresh one.
+                tracing::warn!(error = %first, "storing clicks failed, trying again");
+                self.conn = None;
+                self.insert(&batch.rows)
+            });
+            match result {
+                Ok(()) => {
+                    clicks += batch.rows.len() as u64;
+                    commits += 1;
+                    for (reply, outcome) in batch.replies {
+                        let _ = reply.send(Ok(outcome));
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, clicks = batch.rows.len(), "storing clicks failed");
+                    self.conn = None;
+                    for (reply, _) in batch.replies {
+                        let _ = reply.send(Err(e.to_string()));
+                    }
+                }
+            }
+        }
+        (clicks, commits)
+    }
+
+    /// All rows in one transaction, committed before anyone is answered. SQLite runs one
+    /// prepared single-row INSERT per click, kept in diesel's statement cache (a multi-row
+    /// statement would be built and prepared anew for every batch size); PostgreSQL takes the
+    /// whole batch in one statement (see `PgInsertClicks`), atomic without BEGIN and COMMIT.
+    fn insert(&mut self, rows: &[NewClick]) -> anyhow::Result<()> {
+        if self.conn.is_none() {
+            self.conn = Some(self.pool.get()?);
+        }
+        let conn: &mut AnyConnection = self.conn.as_mut().expect("connection just set");
+        match conn {
+            AnyConnection::Sqlite(c) => c.transaction(|c| {
+                for row in rows {
+                    diesel::insert_into(clicks::table).values(row).execute(c)?;
+                }
+                diesel::QueryResult::Ok(())
+            })?,
+            AnyConnection::Postgresql(c) => {
+                PgInsertClicks::new(rows).execute(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// PostgreSQL: `INSERT … SELECT * FROM UNNEST(…)` with one array per column. The SQL is the
+/// same for every batch size, so diesel keeps it prepared and the server parses and plans it
+/// once per connection; a multi-row VALUES list was planned anew for each batch, which cost
+/// the server more than storing the rows.
+#[derive(diesel::query_builder::QueryId)]
+struct PgInsertClicks {
+    click_id: Vec<String>,
+    clicked_at: Vec<chrono::NaiveDateTime>,
+    day: Vec<String>,
+    programme_id: Vec<i64>,
+    channel_id: Vec<i64>,
+    participant_id: Vec<i64>,
+    ad_id: Vec<Option<i64>>,
+    epi: Vec<Option<String>>,
+    ip_hash: Vec<String>,
+    user_agent: Vec<String>,
+    referrer: Vec<Option<String>>,
+    credited: Vec<bool>,
+    reason: Vec<Option<&'static str>>,
+}
+
+impl PgInsertClicks {
+    fn new(rows: &[NewClick]) -> PgInsertClicks {
+        fn column<T>(rows: &[NewClick], f: impl Fn(&NewClick) -> T) -> Vec<T> {
+            rows.iter().map(f).collect()
+        }
+        PgInsertClicks {
+            click_id: column(rows, |r| r.click_id.clone()),
+            clicked_at: column(rows, |r| r.clicked_at),
+            day: column(rows, |r| r.day.clone()),
+            programme_id: column(rows, |r| r.programme_id),
+            channel_id: column(rows, |r| r.channel_id),
+            participant_id: column(rows, |r| r.participant_id),
+            ad_id: column(rows, |r| r.ad_id),
+            epi: column(rows, |r| r.epi.clone()),
+            ip_hash: column(rows, |r| r.ip_hash.clone()),
+            user_agent: column(rows, |r| r.user_agent.clone()),
+            referrer: column(rows, |r| r.referrer.clone()),
+            credited: column(rows, |r| r.credited),
+            reason: column(rows, |r| r.reason),
+        }
+    }
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for PgInsertClicks {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamp};
+        out.push_sql(
+            "INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id, \
+             participant_id, ad_id, epi, ip_hash, user_agent, referrer, credited, reason) \
+             SELECT * FROM UNNEST(",
+        );
+        out.push_bind_param::<Array<Text>, _>(&self.click_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Timestamp>, _>(&self.clicked_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.day)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<BigInt>, _>(&self.programme_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<BigInt>, _>(&self.channel_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<BigInt>, _>(&self.participant_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<BigInt>>, _>(&self.ad_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.epi)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.ip_hash)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.user_agent)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.referrer)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Bool>, _>(&self.credited)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.reason)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<diesel::PgConnection> for PgInsertClicks {}
+
 enum Target {
     Prefix(String),
     Url(url::Url),
@@ -400,10 +618,42 @@ fn link_key(params: &LinkParams) -> u64 {
     hasher.finish()
 }
 
-/// 128 random bits, URL-safe: handed to the advertiser to attribute a later conversion.
-fn new_click_id() -> String {
+/// A click id, handed to the advertiser to attribute a later conversion: 128 bits, 32 hex
+/// characters — the click's time in milliseconds (48 bits) followed by 80 random bits. The
+/// random part makes ids unguessable; the time first makes them ascend, so each new id lands
+/// at the end of the `click_id` index instead of on a random page of it (a random id dirtied
+/// one index page per click and made every commit write that many pages).
+fn new_click_id(now_ms: i64) -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes[..6].copy_from_slice(&(now_ms as u64).to_be_bytes()[2..]);
+    rand::thread_rng().fill_bytes(&mut bytes[6..]);
     hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn click_ids_ascend_with_time_and_differ_within_a_millisecond() {
+        let a = new_click_id(1_764_000_000_000);
+        let b = new_click_id(1_764_000_000_000);
+        let c = new_click_id(1_764_000_000_001);
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+        assert_eq!(a[..12], b[..12]);
+        assert!(c > a && c > b);
+        assert_eq!(&a[..12], "019ab697e800");
+    }
+
+    #[test]
+    fn days_are_utc_dates() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
+            .unwrap()
+            .and_hms_opt(23, 59, 59)
+            .unwrap();
+        assert_eq!(day_of(at), "2026-01-05");
+    }
 }
