@@ -146,9 +146,10 @@ CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
   echo "Machine: $(nproc) cores ($CPU), $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048576 }' /proc/meminfo) RAM, $(uname -sr)."
   echo "Load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s\` on loopback, on the same machine as the server"
   echo "(release build, 2 actix workers, \`RUST_LOG=warn\`); each run follows a 2 s warm-up. Both handlers"
-  echo "pass the same middleware; \`/click\` stores every click (group commit, one writer) before it"
-  echo "answers. \"302s\" are the redirects wrk received, \"stored\" the rows added to \`clicks\` in"
-  echo "that run. Latencies in ms (p50 / p99), peak memory is the server's VmHWM."
+  echo "pass the same middleware; \`/click\` stores every click (group commit) before it answers."
+  echo "\"302s\" are the redirects wrk received, \"stored\" the rows added to \`clicks\` in that run:"
+  echo "stored may exceed 302s by at most the $CONNECTIONS requests in flight when wrk stopped (stored, but"
+  echo "their 302s not counted). Latencies in ms (p50 / p99), peak memory is the server's VmHWM."
   echo
   echo "| database | bare 302 req/s | bare p50 / p99 | /click req/s | /click p50 / p99 | click ÷ bare | peak memory | 302s | stored | errors |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -165,5 +166,9 @@ CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
   echo "| database | 302s received | clicks stored | stored − received | result |"
   echo "|---|---:|---:|---:|---|"
   printf '%s\n' "${CRASH_ROWS[@]}"
+  if [ -f bench/notes.md ]; then
+    echo
+    cat bench/notes.md
+  fi
 } >"$OUT"
 echo "== written to $OUT"

@@ -73,7 +73,7 @@ async fn sigterm_under_load_loses_no_acknowledged_click() {
     let port = free_port();
     let link = demo_link(&database, port);
 
-    let mut server = portal(&database, port)
+    let server = portal(&database, port)
         .arg("serve")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
