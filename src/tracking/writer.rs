@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use tokio::sync::{mpsc, oneshot};
 
@@ -175,6 +176,16 @@ impl Writer {
             DatabaseKind::Sqlite => 1,
             DatabaseKind::Postgres => POSTGRES_COMMITTERS,
         };
+        // SQLite: the WAL is copied back into the database by a thread of its own, so the
+        // committer never stalls on a checkpoint (and its fsync) with handlers waiting.
+        let (stop_checkpoints, checkpoints_stopped) = std::sync::mpsc::channel::<()>();
+        let checkpointer = matches!(self.kind, DatabaseKind::Sqlite).then(|| {
+            let pool = self.pool.clone();
+            std::thread::Builder::new()
+                .name("click-checkpoint".into())
+                .spawn(move || checkpoint_until_stopped(pool, checkpoints_stopped))
+                .expect("start the checkpoint thread")
+        });
         let (to_committers, from_judge) = std::sync::mpsc::sync_channel::<Batch>(committers);
         let from_judge = Arc::new(Mutex::new(from_judge));
         let handles: Vec<_> = (0..committers)
@@ -218,6 +229,10 @@ impl Writer {
                 clicks += c;
                 commits += n;
             }
+        }
+        drop(stop_checkpoints);
+        if let Some(checkpointer) = checkpointer {
+            let _ = checkpointer.join();
         }
         tracing::info!(
             clicks,
@@ -494,7 +509,12 @@ impl Committer {
     /// whole batch in one statement (see `PgInsertClicks`), atomic without BEGIN and COMMIT.
     fn insert(&mut self, rows: &[NewClick]) -> anyhow::Result<()> {
         if self.conn.is_none() {
-            self.conn = Some(self.pool.get()?);
+            let mut conn = self.pool.get()?;
+            if let AnyConnection::Sqlite(c) = &mut *conn {
+                // Checkpoints are the checkpoint thread's work (see `Writer::run`).
+                c.batch_execute("PRAGMA wal_autocheckpoint = 0")?;
+            }
+            self.conn = Some(conn);
         }
         let conn: &mut AnyConnection = self.conn.as_mut().expect("connection just set");
         match conn {
@@ -509,6 +529,34 @@ impl Committer {
             }
         }
         Ok(())
+    }
+}
+
+/// How often the checkpoint thread copies the SQLite WAL back into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// SQLite: a passive checkpoint every `CHECKPOINT_EVERY` (it never blocks the committer), and
+/// one more when the writer stops.
+fn checkpoint_until_stopped(pool: Pool, stopped: std::sync::mpsc::Receiver<()>) {
+    use std::sync::mpsc::RecvTimeoutError;
+    loop {
+        let last = !matches!(
+            stopped.recv_timeout(CHECKPOINT_EVERY),
+            Err(RecvTimeoutError::Timeout)
+        );
+        let result = pool
+            .get()
+            .map_err(anyhow::Error::from)
+            .and_then(|mut conn| {
+                conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    .map_err(anyhow::Error::from)
+            });
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+        if last {
+            break;
+        }
     }
 }
 
