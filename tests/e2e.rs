@@ -225,8 +225,22 @@ impl Browser {
             .unwrap();
     }
 
+    /// Clicks something that loads another page, and waits until the old page is gone.
+    async fn click_to_navigate(&self, css: &str) {
+        let old = self.client.find(Locator::Css("html")).await.unwrap();
+        self.click(css).await;
+        for _ in 0..200 {
+            if old.tag_name().await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("clicking {css} did not load a page");
+    }
+
     async fn submit(&mut self, label: &str) {
-        self.click("main form button[type=submit]").await;
+        self.click_to_navigate("main form button[type=submit]")
+            .await;
         self.check_page(label).await;
     }
 
@@ -423,7 +437,7 @@ async fn log_in(b: &mut Browser, base: &str, lang: &str, email: &str, label: &st
 }
 
 async fn log_out(b: &mut Browser) {
-    b.click(".main-nav .link-button").await;
+    b.click_to_navigate(".main-nav .link-button").await;
     assert!(b.path().await.contains("/login"), "{}", b.path().await);
 }
 
@@ -443,11 +457,11 @@ async fn tracking_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_in(b, base, lang, &manager, "manage-queue").await;
     assert_eq!(b.path().await, format!("/{lang}/manage"));
     assert!(b.text_of("main").await.contains("Koopjes in de browser"));
-    b.click("form[action*='/manage/channels/'] button[value=reject]")
+    b.click_to_navigate("form[action*='/manage/channels/'] button[value=reject]")
         .await;
     b.check_page("manage-reject-without-reason").await;
     assert!(b.text_of(".error-summary").await.len() > 3);
-    b.click("form[action*='/manage/channels/'] button[value=approve]")
+    b.click_to_navigate("form[action*='/manage/channels/'] button[value=approve]")
         .await;
     b.check_page("manage-channel-approved").await;
     log_out(b).await;
@@ -457,13 +471,13 @@ async fn tracking_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     b.goto(&format!("{base}/{lang}/account/channels"), "channels")
         .await;
     assert!(b.text_of("main").await.contains("Koopjes in de browser"));
-    b.click("form[action$='/apply'] button").await;
+    b.click_to_navigate("form[action$='/apply'] button").await;
     b.check_page("channels-applied").await;
     assert!(b.text_of("main .state-pending").await.len() > 3);
     log_out(b).await;
 
     log_in(b, base, lang, &manager, "manage-membership").await;
-    b.click("form[action*='/manage/memberships/'] button[value=approve]")
+    b.click_to_navigate("form[action*='/manage/memberships/'] button[value=approve]")
         .await;
     b.check_page("manage-membership-approved").await;
     log_out(b).await;
@@ -499,7 +513,7 @@ async fn tracking_journey(app: &TestApp, b: &mut Browser, w: &Words) {
         .expect("a QR code");
 
     // A visitor follows the link and lands on the advertiser's page with a click id.
-    b.click("a[rel=nofollow]").await;
+    b.click_to_navigate("a[rel=nofollow]").await;
     let landed = b.path().await;
     assert!(
         landed.starts_with(&format!(
