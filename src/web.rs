@@ -14,6 +14,23 @@ use crate::assets;
 use crate::i18n::Lang;
 use crate::startup::AppState;
 
+/// `?notice=NAME` after a redirect: a message the next page shows, chosen by name from the
+/// handler's own list (anything else shows nothing, so a link cannot put text on a page).
+#[derive(serde::Deserialize)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+impl NoticeQuery {
+    pub fn text(&self, ctx: &Ctx, allowed: &[&str]) -> Option<String> {
+        let name = self.notice.as_deref()?;
+        allowed
+            .contains(&name)
+            .then(|| ctx.t(&format!("notice-{name}")))
+    }
+}
+
 /// Per-request context for templates: the language, where the language switch points, the footer.
 #[derive(Clone)]
 pub struct Ctx {

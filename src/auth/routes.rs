@@ -18,7 +18,9 @@ use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 use crate::signup::routes::deliver;
 use crate::startup::AppState;
-use crate::web::{check_csrf, render, render_form, see_other, with_conn, AppError, Ctx};
+use crate::web::{
+    check_csrf, render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery,
+};
 
 /// A hash that never matches, verified against when the address is unknown so that a login
 /// takes as long for unknown addresses as for known ones.
@@ -115,19 +117,6 @@ const NOTICES: &[&str] = &[
     "password-changed",
 ];
 
-#[derive(serde::Deserialize)]
-struct NoticeQuery {
-    #[serde(default)]
-    notice: Option<String>,
-}
-
-fn notice_text(ctx: &Ctx, query: &NoticeQuery) -> Option<String> {
-    let name = query.notice.as_deref()?;
-    NOTICES
-        .contains(&name)
-        .then(|| ctx.t(&format!("notice-{name}")))
-}
-
 #[derive(Template)]
 #[template(path = "auth/login.html")]
 struct LoginPage {
@@ -139,7 +128,7 @@ struct LoginPage {
 }
 
 async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
-    let notice = notice_text(&ctx, &query);
+    let notice = query.text(&ctx, NOTICES);
     if ctx.user.is_some() && notice.is_none() {
         return Ok(see_other(&ctx.href(ctx.home_path())));
     }
@@ -577,7 +566,7 @@ async fn dashboard(
         Ok((participant, channels))
     })
     .await?;
-    let notice = notice_text(&ctx, &query);
+    let notice = query.text(&ctx, NOTICES);
     render(&DashboardPage {
         kind: participant
             .as_ref()

@@ -84,6 +84,15 @@ impl Channel {
     }
 }
 
+/// A channel's promotion methods as stored: comma-separated (see `create_channel`).
+fn methods_of(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 type ChannelRow = (
     i64,
     String,
@@ -115,11 +124,7 @@ fn channel_from_row(row: ChannelRow) -> Channel {
         name,
         website_url,
         category,
-        promotion_methods: methods
-            .split(',')
-            .filter(|m| !m.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        promotion_methods: methods_of(&methods),
         review_state,
         review_reason,
         membership: match (m_id, m_state) {
@@ -435,7 +440,7 @@ pub fn channels_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<ChannelF
                     name,
                     website_url,
                     category,
-                    promotion_methods: methods.split(',').map(str::to_owned).collect(),
+                    promotion_methods: methods_of(&methods),
                     review_state,
                     screening_note,
                     company_name,
@@ -485,7 +490,7 @@ pub fn memberships_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<Membe
                     programme_name,
                     channel_name,
                     website_url,
-                    promotion_methods: methods.split(',').map(str::to_owned).collect(),
+                    promotion_methods: methods_of(&methods),
                     company_name,
                     applied_at,
                 }

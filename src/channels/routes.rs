@@ -13,7 +13,9 @@ use crate::i18n::Lang;
 use crate::programme::queries::{self, Programme};
 use crate::signup::service::check_channel_fields;
 use crate::startup::AppState;
-use crate::web::{check_csrf, render, render_form, see_other, with_conn, AppError, Ctx};
+use crate::web::{
+    check_csrf, render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery,
+};
 
 /// The programme the account pages are about (the portal's first and only one today).
 pub const PROGRAMME_SLUG: &str = "aliexpress";
@@ -68,11 +70,6 @@ const NOTICES: &[&str] = &[
     "channel-unchanged",
     "membership-applied",
 ];
-
-#[derive(serde::Deserialize)]
-struct NoticeQuery {
-    notice: Option<String>,
-}
 
 #[derive(Template)]
 #[template(path = "account/channels.html")]
@@ -156,11 +153,7 @@ async fn list(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let participant = current_participant(&state, &user).await?;
-    let notice = query
-        .notice
-        .as_deref()
-        .filter(|n| NOTICES.contains(n))
-        .map(|n| ctx.t(&format!("notice-{n}")));
+    let notice = query.text(&ctx, NOTICES);
     render(&channels_page(ctx, &state, &participant, notice, None).await?)
 }
 

@@ -13,7 +13,7 @@ use crate::forms::FormData;
 use crate::i18n::Lang;
 use crate::startup::AppState;
 use crate::tracking::stats::ChannelQuality;
-use crate::web::{check_csrf, render_form, see_other, with_conn, AppError, Ctx};
+use crate::web::{check_csrf, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage", web::get().to(index))
@@ -103,11 +103,6 @@ impl ManagePage {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct NoticeQuery {
-    notice: Option<String>,
-}
-
 const NOTICES: &[&str] = &["decision-saved", "decision-gone"];
 
 async fn page(
@@ -146,11 +141,7 @@ async fn index(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     require_manager(&user)?;
-    let notice = query
-        .notice
-        .as_deref()
-        .filter(|n| NOTICES.contains(n))
-        .map(|n| ctx.t(&format!("notice-{n}")));
+    let notice = query.text(&ctx, NOTICES);
     crate::web::render(&page(ctx, &state, &user, notice, None).await?)
 }
 
@@ -200,6 +191,40 @@ async fn tell(
     crate::signup::routes::deliver(state, content, &notice.email).await;
 }
 
+/// What a manager decides on: a channel waiting for review, or a membership application.
+#[derive(Debug, Clone, Copy)]
+enum Subject {
+    Channel,
+    Membership,
+}
+
+impl Subject {
+    fn name(self) -> &'static str {
+        match self {
+            Subject::Channel => "channel",
+            Subject::Membership => "membership",
+        }
+    }
+
+    fn decide(
+        self,
+        conn: &mut crate::db::AnyConnection,
+        id: i64,
+        manager_id: i64,
+        approve: bool,
+        reason: Option<&str>,
+    ) -> diesel::QueryResult<Option<DecisionNotice>> {
+        match self {
+            Subject::Channel => {
+                crate::channels::decide_channel(conn, id, manager_id, approve, reason)
+            }
+            Subject::Membership => {
+                crate::channels::decide_membership(conn, id, manager_id, approve, reason)
+            }
+        }
+    }
+}
+
 async fn review_channel(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -208,36 +233,7 @@ async fn review_channel(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    require_manager(&user)?;
-    let id = path_id(&path.1)?;
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
-    let (approve, reason) = match read_decision(&data, ctx.lang, format!("reason-channel-{id}")) {
-        Ok(d) => d,
-        Err(problem) => {
-            let page = page(ctx, &state, &user, None, Some(problem)).await?;
-            return render_form(true, &page);
-        }
-    };
-    let manager_id = user.account.id;
-    let r = reason.clone();
-    let decided = with_conn(&state, move |conn| {
-        Ok(crate::channels::decide_channel(
-            conn,
-            id,
-            manager_id,
-            approve,
-            r.as_deref(),
-        )?)
-    })
-    .await?;
-    let Some(notice) = decided else {
-        return Ok(see_other(&ctx.href("/manage?notice=decision-gone")));
-    };
-    state.tracking.queue.changed();
-    tracing::info!(channel_id = id, manager_id, approve, "channel reviewed");
-    tell(&state, notice, approve, reason).await;
-    Ok(see_other(&ctx.href("/manage?notice=decision-saved")))
+    review(Subject::Channel, ctx, state, session, user, &path.1, body).await
 }
 
 async fn review_membership(
@@ -248,12 +244,35 @@ async fn review_membership(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
+    review(
+        Subject::Membership,
+        ctx,
+        state,
+        session,
+        user,
+        &path.1,
+        body,
+    )
+    .await
+}
+
+/// Approves or rejects `subject` number `id`, then tells the participant by mail. A decision on
+/// something no longer waiting (decided meanwhile by another manager) changes nothing.
+async fn review(
+    subject: Subject,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    id: &str,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
     require_manager(&user)?;
-    let id = path_id(&path.1)?;
+    let id = path_id(id)?;
     let data = FormData::parse(&body);
     check_csrf(&session, &data)?;
-    let (approve, reason) = match read_decision(&data, ctx.lang, format!("reason-membership-{id}"))
-    {
+    let field_id = format!("reason-{}-{id}", subject.name());
+    let (approve, reason) = match read_decision(&data, ctx.lang, field_id) {
         Ok(d) => d,
         Err(problem) => {
             let page = page(ctx, &state, &user, None, Some(problem)).await?;
@@ -263,13 +282,7 @@ async fn review_membership(
     let manager_id = user.account.id;
     let r = reason.clone();
     let decided = with_conn(&state, move |conn| {
-        Ok(crate::channels::decide_membership(
-            conn,
-            id,
-            manager_id,
-            approve,
-            r.as_deref(),
-        )?)
+        Ok(subject.decide(conn, id, manager_id, approve, r.as_deref())?)
     })
     .await?;
     let Some(notice) = decided else {
@@ -277,10 +290,11 @@ async fn review_membership(
     };
     state.tracking.queue.changed();
     tracing::info!(
-        membership_id = id,
+        subject = subject.name(),
+        id,
         manager_id,
         approve,
-        "membership decided"
+        "decision saved"
     );
     tell(&state, notice, approve, reason).await;
     Ok(see_other(&ctx.href("/manage?notice=decision-saved")))

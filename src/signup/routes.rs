@@ -271,7 +271,7 @@ async fn channel_submit(
     let domain = validated
         .as_ref()
         .ok()
-        .map(|v| v.website.domain().to_owned());
+        .map(|v| v.channel.website.domain().to_owned());
     let email = EmailAddress::parse(&d.email).ok();
     let mut draft_data = DraftData {
         channel: input.clone(),

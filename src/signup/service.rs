@@ -5,10 +5,10 @@ use diesel::prelude::*;
 use super::draft::ChannelInput;
 use crate::accounts::Role;
 use crate::auth::account_tokens::{self, Purpose};
-use crate::db::schema::{accounts, channels, participants, registration_bans};
+use crate::db::schema::{accounts, participants, registration_bans};
 use crate::db::AnyConnection;
 use crate::domain::participant::{self, clean_name, NameError, CATEGORIES, PROMOTION_METHODS};
-use crate::domain::{brand, EmailAddress, ParticipantKind, WebsiteUrl};
+use crate::domain::{EmailAddress, ParticipantKind, WebsiteUrl};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 
@@ -18,11 +18,8 @@ pub const PERSON_NAME_MAX: usize = 200;
 /// Step 2, checked.
 #[derive(Debug, Clone)]
 pub struct ValidChannel {
-    pub website: WebsiteUrl,
-    pub channel_name: String,
-    pub category: String,
+    pub channel: ChannelFields,
     pub kind: ParticipantKind,
-    pub promotion_methods: Vec<String>,
     pub company_name: String,
     pub contact_name: String,
     pub country: String,
@@ -128,11 +125,8 @@ pub fn validate_channel(input: &ChannelInput, lang: Lang) -> Result<ValidChannel
             if !form.has_errors() =>
         {
             Ok(ValidChannel {
-                website: fields.website,
-                channel_name: fields.channel_name,
-                category: fields.category,
+                channel: fields,
                 kind,
-                promotion_methods: fields.promotion_methods,
                 company_name,
                 contact_name,
                 country: input.country.clone(),
@@ -232,22 +226,7 @@ pub fn complete(
             ))
             .returning(participants::id)
             .get_result(conn)?;
-        // B.5.a: a brand in the name or domain is accepted but flagged for review.
-        let note = brand::screen_channel(&channel.channel_name, channel.website.domain());
-        diesel::insert_into(channels::table)
-            .values((
-                channels::participant_id.eq(participant_id),
-                channels::website_url.eq(channel.website.as_str()),
-                channels::domain.eq(channel.website.domain()),
-                channels::name.eq(&channel.channel_name),
-                channels::category.eq(&channel.category),
-                channels::promotion_methods.eq(channel.promotion_methods.join(",")),
-                channels::review_state.eq(if note.is_some() { "flagged" } else { "pending" }),
-                channels::screening_note.eq(note),
-                channels::created_at.eq(now),
-                channels::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+        crate::channels::create_channel(conn, participant_id, &channel.channel)?;
         let token = account_tokens::issue(conn, account_id, Purpose::Activation)?;
         Ok(Outcome::Created { account_id, token })
     });

@@ -42,14 +42,14 @@ struct Checked {
 }
 
 /// Checks the generator's fields against the channels that may have links.
-fn check(
-    query: &LinkQuery,
-    lang: Lang,
-    eligible: &[Channel],
-    programme_id: i64,
-    deeplinks: &DeeplinkPolicy,
-    deeplink_words: &[String],
-) -> (FormState, Option<Checked>) {
+fn check(query: &LinkQuery, lang: Lang, loaded: &Loaded) -> (FormState, Option<Checked>) {
+    let Loaded {
+        programme,
+        eligible,
+        deeplinks,
+        deeplink_words,
+    } = loaded;
+    let programme_id = programme.id;
     let mut form = FormState::new();
     let channel_text = query.channel.as_deref().unwrap_or("").trim().to_owned();
     let ad_text = query.ad.as_deref().unwrap_or("").trim().to_owned();
@@ -215,14 +215,7 @@ async fn page(
 ) -> Result<HttpResponse, AppError> {
     let loaded = load(&state, &user, ctx.lang).await?;
     let asked = query.channel.is_some();
-    let (mut form, checked) = check(
-        &query,
-        ctx.lang,
-        &loaded.eligible,
-        loaded.programme.id,
-        &loaded.deeplinks,
-        &loaded.deeplink_words,
-    );
+    let (mut form, checked) = check(&query, ctx.lang, &loaded);
     let generated = checked.map(|c| {
         let link = c.params.url(&state.settings.base_url);
         let snippet = format!(
@@ -281,14 +274,7 @@ async fn qr_download(
         epi: params.epi.clone(),
         url: params.deep_url.clone(),
     };
-    let (_, checked) = check(
-        &query,
-        ctx.lang,
-        &loaded.eligible,
-        loaded.programme.id,
-        &loaded.deeplinks,
-        &loaded.deeplink_words,
-    );
+    let (_, checked) = check(&query, ctx.lang, &loaded);
     let checked = checked
         .filter(|c| c.params.programme_id == params.programme_id)
         .ok_or(AppError::NotFound)?;

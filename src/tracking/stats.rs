@@ -342,22 +342,24 @@ impl StatisticsPage {
     }
 }
 
-async fn page(
+/// The asked period's lines, or, for a wrong period, the page with its messages and the input
+/// kept (the CSV link answers with that page too, instead of a broken file).
+async fn lines_for(
     ctx: Ctx,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    query: web::Query<PeriodQuery>,
-) -> Result<HttpResponse, AppError> {
-    let participant = current_participant(&state, &user).await?;
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    query: &PeriodQuery,
+) -> Result<Result<StatisticsPage, HttpResponse>, AppError> {
+    let participant = current_participant(state, user).await?;
     let today = chrono::Utc::now().date_naive();
-    let (form, asked) = read_query(&query, ctx.lang, today);
+    let (form, asked) = read_query(query, ctx.lang, today);
     let Some((from, to, grouping)) = asked else {
         let grouping = query
             .group
             .as_deref()
             .and_then(Grouping::parse)
             .unwrap_or(Grouping::Day);
-        return render_form(
+        return Ok(Err(render_form(
             true,
             &StatisticsPage {
                 ctx,
@@ -366,23 +368,32 @@ async fn page(
                 grouping,
                 period: None,
             },
-        );
+        )?));
     };
     let participant_id = participant.id;
-    let lines = with_conn(&state, move |conn| {
+    let lines = with_conn(state, move |conn| {
         Ok(participant_stats(conn, participant_id, from, to, grouping)?)
     })
     .await?;
-    render_form(
-        false,
-        &StatisticsPage {
-            ctx,
-            form,
-            lines: Some(lines),
-            grouping,
-            period: Some((from, to)),
-        },
-    )
+    Ok(Ok(StatisticsPage {
+        ctx,
+        form,
+        lines: Some(lines),
+        grouping,
+        period: Some((from, to)),
+    }))
+}
+
+async fn page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    match lines_for(ctx, &state, &user, &query).await? {
+        Ok(page) => render_form(false, &page),
+        Err(invalid) => Ok(invalid),
+    }
 }
 
 /// A spreadsheet cell that could start a formula is prefixed with `'` (CSV injection).
@@ -400,27 +411,19 @@ async fn csv_export(
     user: CurrentUser,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let participant = current_participant(&state, &user).await?;
-    let today = chrono::Utc::now().date_naive();
-    let (form, asked) = read_query(&query, ctx.lang, today);
-    let Some((from, to, grouping)) = asked else {
-        // The same form, with its messages, instead of a broken file.
-        return render_form(
-            true,
-            &StatisticsPage {
-                ctx,
-                form,
-                lines: None,
-                grouping: Grouping::Day,
-                period: None,
-            },
-        );
+    let page = match lines_for(ctx, &state, &user, &query).await? {
+        Ok(page) => page,
+        Err(invalid) => return Ok(invalid),
     };
-    let participant_id = participant.id;
-    let lines = with_conn(&state, move |conn| {
-        Ok(participant_stats(conn, participant_id, from, to, grouping)?)
-    })
-    .await?;
+    let StatisticsPage {
+        ctx,
+        lines,
+        grouping,
+        period,
+        ..
+    } = page;
+    let lines = lines.unwrap_or_default();
+    let (from, to) = period.expect("a period comes with its lines");
     let mut writer = csv::Writer::from_writer(Vec::new());
     let write = |writer: &mut csv::Writer<Vec<u8>>, row: [String; 4]| {
         writer

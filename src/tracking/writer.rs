@@ -125,7 +125,7 @@ pub fn start(
     Ok((ClickQueue { sender, generation }, handle))
 }
 
-#[derive(Clone)]
+/// What the writer caches about a programme; shared (`Arc`) so a click copies nothing of it.
 struct ProgrammeInfo {
     landing: url::Url,
     /// The landing URL with the click id parameter started: append the id and it is done
@@ -134,7 +134,22 @@ struct ProgrammeInfo {
     deeplinks: DeeplinkPolicy,
 }
 
-#[derive(Clone)]
+impl ProgrammeInfo {
+    /// The landing page with `click_id` appended.
+    fn landing_with(&self, click_id: &str) -> String {
+        match &self.landing_prefix {
+            Some(prefix) => {
+                let mut location = String::with_capacity(prefix.len() + click_id.len());
+                location.push_str(prefix);
+                location.push_str(click_id);
+                location
+            }
+            None => with_click_id(&self.landing, click_id),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
 struct LinkInfo {
     participant_id: i64,
     /// Why clicks on this link are not credited whatever the visitor does.
@@ -148,7 +163,7 @@ struct Writer {
     detector: Detector,
     generation: Arc<AtomicU64>,
     seen_generation: u64,
-    programmes: HashMap<i64, (Instant, Option<ProgrammeInfo>)>,
+    programmes: HashMap<i64, (Instant, Option<Arc<ProgrammeInfo>>)>,
     links: HashMap<(i64, i64), (Instant, Option<LinkInfo>)>,
 }
 
@@ -283,8 +298,8 @@ impl Writer {
                 .or(abnormal);
             let click_id = new_click_id(now_ms);
             let location = match target {
-                Target::Prefix(prefix) => prefix + &click_id,
-                Target::Url(url) => with_click_id(&url, &click_id),
+                Target::Landing(programme) => programme.landing_with(&click_id),
+                Target::Deep(url) => with_click_id(&url, &click_id),
             };
             batch
                 .replies
@@ -334,18 +349,12 @@ impl Writer {
             let link = self.link(params.programme_id, params.channel_id)?;
             let found = match (programme, link) {
                 (Some(programme), Some(link)) => match &params.deep_url {
-                    None => Some((
-                        link,
-                        match programme.landing_prefix {
-                            Some(prefix) => Target::Prefix(prefix),
-                            None => Target::Url(programme.landing),
-                        },
-                    )),
+                    None => Some((link, Target::Landing(programme))),
                     Some(deep) => programme
                         .deeplinks
                         .check(deep)
                         .ok()
-                        .map(|url| (link, Target::Url(url))),
+                        .map(|url| (link, Target::Deep(url))),
                 },
                 _ => None,
             };
@@ -354,7 +363,7 @@ impl Writer {
         Ok(resolved)
     }
 
-    fn programme(&mut self, id: i64) -> anyhow::Result<Option<ProgrammeInfo>> {
+    fn programme(&mut self, id: i64) -> anyhow::Result<Option<Arc<ProgrammeInfo>>> {
         if let Some((at, info)) = self.programmes.get(&id) {
             if at.elapsed() < CACHE_TTL {
                 return Ok(info.clone());
@@ -384,11 +393,11 @@ impl Writer {
                     .fragment()
                     .is_none()
                     .then(|| with_click_id(&landing, ""));
-                Some(ProgrammeInfo {
+                Some(Arc::new(ProgrammeInfo {
                     landing,
                     landing_prefix,
                     deeplinks: DeeplinkPolicy::from_policy(policy.as_deref(), domains),
-                })
+                }))
             }
         };
         self.programmes.insert(id, (Instant::now(), info.clone()));
@@ -399,7 +408,7 @@ impl Writer {
         let key = (programme_id, channel_id);
         if let Some((at, info)) = self.links.get(&key) {
             if at.elapsed() < CACHE_TTL {
-                return Ok(info.clone());
+                return Ok(*info);
             }
         }
         let conn = self.connection()?;
@@ -437,7 +446,7 @@ impl Writer {
                 })
             }
         };
-        self.links.insert(key, (Instant::now(), info.clone()));
+        self.links.insert(key, (Instant::now(), info));
         Ok(info)
     }
 }
@@ -564,47 +573,53 @@ fn checkpoint_until_stopped(pool: Pool, stopped: std::sync::mpsc::Receiver<()>) 
 /// same for every batch size, so diesel keeps it prepared and the server parses and plans it
 /// once per connection; a multi-row VALUES list was planned anew for each batch, which cost
 /// the server more than storing the rows.
-#[derive(diesel::query_builder::QueryId)]
-struct PgInsertClicks {
-    click_id: Vec<String>,
+struct PgInsertClicks<'a> {
+    click_id: Vec<&'a str>,
     clicked_at: Vec<chrono::NaiveDateTime>,
-    day: Vec<String>,
+    day: Vec<&'a str>,
     programme_id: Vec<i64>,
     channel_id: Vec<i64>,
     participant_id: Vec<i64>,
     ad_id: Vec<Option<i64>>,
-    epi: Vec<Option<String>>,
-    ip_hash: Vec<String>,
-    user_agent: Vec<String>,
-    referrer: Vec<Option<String>>,
+    epi: Vec<Option<&'a str>>,
+    ip_hash: Vec<&'a str>,
+    user_agent: Vec<&'a str>,
+    referrer: Vec<Option<&'a str>>,
     credited: Vec<bool>,
     reason: Vec<Option<&'static str>>,
 }
 
-impl PgInsertClicks {
-    fn new(rows: &[NewClick]) -> PgInsertClicks {
-        fn column<T>(rows: &[NewClick], f: impl Fn(&NewClick) -> T) -> Vec<T> {
+/// The same statement for every batch: diesel keys its prepared-statement cache on this type.
+impl diesel::query_builder::QueryId for PgInsertClicks<'_> {
+    type QueryId = PgInsertClicks<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<'a> PgInsertClicks<'a> {
+    /// The rows as columns, borrowed: nothing of a click is copied.
+    fn new(rows: &'a [NewClick]) -> PgInsertClicks<'a> {
+        fn column<'a, T>(rows: &'a [NewClick], f: impl Fn(&'a NewClick) -> T) -> Vec<T> {
             rows.iter().map(f).collect()
         }
         PgInsertClicks {
-            click_id: column(rows, |r| r.click_id.clone()),
+            click_id: column(rows, |r| r.click_id.as_str()),
             clicked_at: column(rows, |r| r.clicked_at),
-            day: column(rows, |r| r.day.clone()),
+            day: column(rows, |r| r.day.as_str()),
             programme_id: column(rows, |r| r.programme_id),
             channel_id: column(rows, |r| r.channel_id),
             participant_id: column(rows, |r| r.participant_id),
             ad_id: column(rows, |r| r.ad_id),
-            epi: column(rows, |r| r.epi.clone()),
-            ip_hash: column(rows, |r| r.ip_hash.clone()),
-            user_agent: column(rows, |r| r.user_agent.clone()),
-            referrer: column(rows, |r| r.referrer.clone()),
+            epi: column(rows, |r| r.epi.as_deref()),
+            ip_hash: column(rows, |r| r.ip_hash.as_str()),
+            user_agent: column(rows, |r| r.user_agent.as_str()),
+            referrer: column(rows, |r| r.referrer.as_deref()),
             credited: column(rows, |r| r.credited),
             reason: column(rows, |r| r.reason),
         }
     }
 }
 
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for PgInsertClicks {
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for PgInsertClicks<'_> {
     fn walk_ast<'b>(
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
@@ -645,11 +660,12 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for PgInsertClicks {
     }
 }
 
-impl RunQueryDsl<diesel::PgConnection> for PgInsertClicks {}
+impl RunQueryDsl<diesel::PgConnection> for PgInsertClicks<'_> {}
 
+/// Where a click goes: the programme's landing page, or a deep URL the programme accepts.
 enum Target {
-    Prefix(String),
-    Url(url::Url),
+    Landing(Arc<ProgrammeInfo>),
+    Deep(url::Url),
 }
 
 /// The UTC date of a click, `2026-11-25`.
