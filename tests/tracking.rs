@@ -44,12 +44,6 @@ fn shown_link(html: &str) -> Option<String> {
     )
 }
 
-async fn page_with(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn a_publisher_goes_from_channel_to_credited_click() {
     let app = spawn_app().await;
@@ -67,7 +61,7 @@ async fn a_publisher_goes_from_channel_to_credited_click() {
     assert!(r.text().await.unwrap().contains("nog niet goedgekeurd"));
 
     // The manager sees it in the queue; rejecting needs a reason, which is kept when missing.
-    let (status, queue) = page_with(&manager, &app, "/nl/manage").await;
+    let (status, queue) = app.page_with(&manager, "/nl/manage").await;
     assert_eq!(status, 200);
     assert!(queue.contains("Kanaal anna-koopjes.nl"));
     let review = format!("/nl/manage/channels/{}/review", publisher.channel_id);
@@ -129,7 +123,7 @@ async fn a_publisher_goes_from_channel_to_credited_click() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let (_, mine) = page_with(&anna, &app, "/nl/account/channels").await;
+    let (_, mine) = app.page_with(&anna, "/nl/account/channels").await;
     assert!(mine.contains("Aanvraag afgewezen"));
     assert!(mine.contains("Graag eerst &#60;b&#62;meer&#60;/b&#62; inhoud"));
     let r = app
@@ -148,15 +142,15 @@ async fn a_publisher_goes_from_channel_to_credited_click() {
     );
 
     // The generator makes the link; following it lands on AliExpress with a click id.
-    let (status, html) = page_with(
-        &anna,
-        &app,
-        &format!(
-            "/nl/account/links?channel={}&epi=blog-1",
-            publisher.channel_id
-        ),
-    )
-    .await;
+    let (status, html) = app
+        .page_with(
+            &anna,
+            &format!(
+                "/nl/account/links?channel={}&epi=blog-1",
+                publisher.channel_id
+            ),
+        )
+        .await;
     assert_eq!(status, 200);
     let link = shown_link(&html).expect("a link on the page");
     assert_eq!(
@@ -186,7 +180,9 @@ async fn a_publisher_goes_from_channel_to_credited_click() {
     assert_eq!(epi.as_deref(), Some("blog-1"));
 
     // And it shows in the statistics, per day, channel and sub-ID, and in the CSV.
-    let (_, stats) = page_with(&anna, &app, "/nl/account/statistics?group=epi").await;
+    let (_, stats) = app
+        .page_with(&anna, "/nl/account/statistics?group=epi")
+        .await;
     assert!(stats.contains("<th scope=\"row\">blog-1</th><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td>"), "{stats}");
     let csv = anna
         .get(app.url("/nl/account/statistics.csv?group=channel"))
@@ -225,7 +221,7 @@ async fn links_for_every_combination_of_parameters() {
             urlencode(ad),
             urlencode(epi)
         );
-        let (status, html) = page_with(&client, &app, &path).await;
+        let (status, html) = app.page_with(&client, &path).await;
         assert_eq!(status, 200, "{path}");
         assert_eq!(
             shown_link(&html).as_deref(),
@@ -279,7 +275,7 @@ async fn bad_generator_input_is_explained_beside_the_field_and_kept() {
             p.channel_id,
             urlencode(value)
         );
-        let (status, html) = page_with(&client, &app, &path).await;
+        let (status, html) = app.page_with(&client, &path).await;
         assert_eq!(status, 422, "{field}={value}");
         assert!(
             html.contains(&format!("id=\"{field}-error\"")),
@@ -298,12 +294,9 @@ async fn bad_generator_input_is_explained_beside_the_field_and_kept() {
     }
     // Another participant's channel id: the same message as any unknown channel, no link.
     for channel in [other.channel_id.to_string(), "999999".into(), "abc".into()] {
-        let (status, html) = page_with(
-            &client,
-            &app,
-            &format!("/nl/account/links?channel={channel}"),
-        )
-        .await;
+        let (status, html) = app
+            .page_with(&client, &format!("/nl/account/links?channel={channel}"))
+            .await;
         assert_eq!(status, 422);
         assert!(html.contains("Kies een van uw advertentiekanalen"));
         assert!(shown_link(&html).is_none());
@@ -332,16 +325,16 @@ async fn a_programme_that_allows_deeplinks_takes_only_its_own_domains() {
     ));
     let client = app.client_for(&p.email).await;
     let deep = "https://nl.aliexpress.com/item/1005.html?lang=nl";
-    let (status, html) = page_with(
-        &client,
-        &app,
-        &format!(
-            "/en/account/links?channel={}&url={}",
-            p.channel_id,
-            urlencode(deep)
-        ),
-    )
-    .await;
+    let (status, html) = app
+        .page_with(
+            &client,
+            &format!(
+                "/en/account/links?channel={}&url={}",
+                p.channel_id,
+                urlencode(deep)
+            ),
+        )
+        .await;
     assert_eq!(status, 200);
     let link = shown_link(&html).unwrap();
     assert!(link.ends_with(&format!("&u={}", urlencode(deep))), "{link}");
@@ -361,16 +354,16 @@ async fn a_programme_that_allows_deeplinks_takes_only_its_own_domains() {
         ),
         ("javascript:alert(1)", "Enter a full web address"),
     ] {
-        let (status, html) = page_with(
-            &client,
-            &app,
-            &format!(
-                "/en/account/links?channel={}&url={}",
-                p.channel_id,
-                urlencode(url)
-            ),
-        )
-        .await;
+        let (status, html) = app
+            .page_with(
+                &client,
+                &format!(
+                    "/en/account/links?channel={}&url={}",
+                    p.channel_id,
+                    urlencode(url)
+                ),
+            )
+            .await;
         assert_eq!(status, 422, "{url}");
         assert!(html.contains(message), "{url}");
         // Typed straight into a click link, such a URL gets the 404 page and no redirect.
@@ -521,9 +514,9 @@ async fn clicks_that_are_not_credited_say_why() {
     // The managers see the flagged share per channel: 2 bots + 1 duplicate + 2 velocity of 7.
     app.add_manager("quality@partnerlink.nl");
     let manager = app.client_for("quality@partnerlink.nl").await;
-    let (_, html) = page_with(&manager, &app, "/en/manage").await;
+    let (_, html) = app.page_with(&manager, "/en/manage").await;
     assert!(html.contains("71.4%"), "{html}");
-    let (_, html) = page_with(&manager, &app, "/nl/manage").await;
+    let (_, html) = app.page_with(&manager, "/nl/manage").await;
     assert!(html.contains("71,4 %"));
 }
 
@@ -579,19 +572,21 @@ async fn statistics_add_up_to_the_stored_clicks() {
         .get_result(&mut *app.conn())
         .unwrap();
     assert_eq!(stored_for_network, expected_total);
-    let (_, html) = page_with(&client, &app, "/en/account/statistics?group=epi").await;
+    let (_, html) = app
+        .page_with(&client, "/en/account/statistics?group=epi")
+        .await;
     assert!(html.contains("(no sub-ID)"));
     assert!(html.contains(&format!(
         "<tfoot><tr><th scope=\"row\">Total</th><td class=\"num\">{expected_total}</td>"
     )));
 
     // A period in the past has no clicks; a bad period is explained beside the field.
-    let (status, html) = page_with(
-        &client,
-        &app,
-        "/en/account/statistics?from=2020-01-01&to=2020-01-31",
-    )
-    .await;
+    let (status, html) = app
+        .page_with(
+            &client,
+            "/en/account/statistics?from=2020-01-01&to=2020-01-31",
+        )
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("No clicks in this period."));
     for (query, field) in [
@@ -601,8 +596,9 @@ async fn statistics_add_up_to_the_stored_clicks() {
         ("from=2020-01-01&to=2026-01-01", "to"),
         ("group=week", "group"),
     ] {
-        let (status, html) =
-            page_with(&client, &app, &format!("/nl/account/statistics?{query}")).await;
+        let (status, html) = app
+            .page_with(&client, &format!("/nl/account/statistics?{query}"))
+            .await;
         assert_eq!(status, 422, "{query}");
         assert!(html.contains(&format!("id=\"{field}-error\"")), "{query}");
         let csv = client
@@ -697,7 +693,7 @@ async fn channels_are_added_changed_and_screened() {
 
     // Changing an approved channel sends it back to review; a brand in the name flags it.
     let edit = format!("/en/account/channels/{}", network.channel_id);
-    let (_, form) = page_with(&net_client, &app, &edit).await;
+    let (_, form) = app.page_with(&net_client, &edit).await;
     assert!(form.contains("an account manager reviews it again"));
     let changed = [
         ("website_url", "https://www.many-koopjes.nl/"),
@@ -731,7 +727,7 @@ async fn a_channel_with_keyword_marketing_is_told_before_it_applies() {
         p.channel_id
     ));
     let client = app.client_for(&p.email).await;
-    let (_, html) = page_with(&client, &app, "/en/account/channels").await;
+    let (_, html) = app.page_with(&client, "/en/account/channels").await;
     assert!(
         html.contains("AliExpress has a closed keyword policy and does not allow brand bidding.")
     );
@@ -764,7 +760,7 @@ async fn nobody_sees_or_changes_another_participants_channels() {
         "/nl/account/channels/abc".to_owned(),
         "/nl/account/channels/99999999".to_owned(),
     ] {
-        let (status, html) = page_with(&client, &app, &path).await;
+        let (status, html) = app.page_with(&client, &path).await;
         assert_eq!(status, 404, "{path}");
         assert!(!html.contains("owner-koopjes.nl"));
     }
@@ -794,11 +790,11 @@ async fn nobody_sees_or_changes_another_participants_channels() {
         .first(&mut *app.conn())
         .unwrap();
     assert_eq!(name, "Kanaal owner-koopjes.nl");
-    let (_, mine) = page_with(&client, &app, "/nl/account/channels").await;
+    let (_, mine) = app.page_with(&client, "/nl/account/channels").await;
     assert!(!mine.contains("owner-koopjes.nl"));
 
     // A participant is not an account manager; a visitor must log in first.
-    let (status, _) = page_with(&client, &app, "/nl/manage").await;
+    let (status, _) = app.page_with(&client, "/nl/manage").await;
     assert_eq!(status, 403);
     let r = app
         .submit_with(
@@ -847,10 +843,98 @@ async fn account_pages_render_in_both_languages() {
         ),
     ] {
         for (path, word) in ["channels", "links", "statistics"].iter().zip(words) {
-            let (status, html) = page_with(&client, &app, &format!("/{lang}/account/{path}")).await;
+            let (status, html) = app
+                .page_with(&client, &format!("/{lang}/account/{path}"))
+                .await;
             assert_eq!(status, 200, "{lang} {path}");
             assert!(html.contains(word), "{lang} {path}");
             assert!(html.contains("aria-current=\"page\""), "{lang} {path}");
         }
     }
+}
+
+#[tokio::test]
+async fn manager_decisions_refuse_bad_input_and_keep_the_reason() {
+    let app = spawn_app().await;
+    let p = app.add_participant("wacht@koopjes.nl", "publisher", "pending");
+    app.add_manager("beheer@partnerlink.nl");
+    let manager = app.client_for("beheer@partnerlink.nl").await;
+    let review = format!("/nl/manage/channels/{}/review", p.channel_id);
+    let long = "x".repeat(1001);
+    for (decision, reason, message) in [
+        ("misschien", "", "Kies goedkeuren of afwijzen."),
+        ("", "", "Kies goedkeuren of afwijzen."),
+        (
+            "reject",
+            long.as_str(),
+            "Een reden heeft hoogstens 1.000 tekens.",
+        ),
+        (
+            "reject",
+            "bel\u{7}signaal",
+            "De reden bevat tekens die niet zijn toegestaan.",
+        ),
+        ("reject", "\n\t ", "Geef de reden van de afwijzing."),
+    ] {
+        let r = app
+            .submit_with(
+                &manager,
+                "/nl/manage",
+                &review,
+                &[("decision", decision), ("reason", reason)],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "{decision}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains(&format!("id=\"reason-channel-{}-error\"", p.channel_id)),
+            "{decision}"
+        );
+        assert!(html.contains(message), "{decision}: {message}");
+        if reason.len() > 20 {
+            assert!(html.contains(reason), "the reason typed is kept");
+        }
+    }
+    let state: String = channels::table
+        .find(p.channel_id)
+        .select(channels::review_state)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(state, "pending", "nothing was decided");
+    assert_eq!(app.smtp().count(), 0, "nobody was told anything");
+
+    // Ids that are not numbers are not found; a decision on something no longer waiting
+    // changes nothing and says so; a form without its CSRF token is refused.
+    for path in [
+        "/nl/manage/channels/abc/review",
+        "/nl/manage/memberships/1e3/review",
+    ] {
+        let r = app
+            .submit_with(&manager, "/nl/manage", path, &[("decision", "approve")])
+            .await;
+        assert_eq!(r.status().as_u16(), 404, "{path}");
+    }
+    let r = app
+        .submit_with(
+            &manager,
+            "/nl/manage",
+            "/nl/manage/memberships/999999/review",
+            &[("decision", "approve")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/nl/manage?notice=decision-gone");
+    let r = manager
+        .post(app.url(&review))
+        .form(&[("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let state: String = channels::table
+        .find(p.channel_id)
+        .select(channels::review_state)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(state, "pending");
 }

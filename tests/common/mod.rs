@@ -206,7 +206,12 @@ impl TestApp {
 
     /// GET a page and return its status and body.
     pub async fn page(&self, path: &str) -> (u16, String) {
-        let response = self.get(path).await;
+        self.page_with(&self.client, path).await
+    }
+
+    /// `page` in another browser (a logged-in client, say).
+    pub async fn page_with(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let response = client.get(self.url(path)).send().await.expect("request");
         let status = response.status().as_u16();
         (status, response.text().await.unwrap())
     }
