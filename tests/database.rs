@@ -169,16 +169,15 @@ fn schema_matches_migrations() {
     clicks::table
         .select(clicks::all_columns)
         .load::<(
+            Vec<u8>,
             i64,
-            String,
-            Time,
-            String,
+            i32,
             i64,
             i64,
             i64,
             Option<i64>,
             Option<String>,
-            String,
+            Vec<u8>,
             String,
             Option<String>,
             bool,

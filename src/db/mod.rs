@@ -26,9 +26,11 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Per-connection SQLite settings: WAL for concurrent readers, foreign keys enforced, and a busy
-/// timeout so a writer waits for the lock instead of failing.
+/// timeout so a writer waits for the lock instead of failing. No connection checkpoints the
+/// WAL after its own commits: the click writer's checkpoint thread does, every half second
+/// (see `tracking::writer`); SQLite still checkpoints when the last connection closes.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0;";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

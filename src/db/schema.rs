@@ -226,17 +226,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    clicks (id) {
-        id -> BigInt,
-        click_id -> Text,
-        clicked_at -> Timestamp,
-        day -> Text,
+    clicks (click_id) {
+        click_id -> Binary,
+        clicked_at -> BigInt,
+        day -> Integer,
         programme_id -> BigInt,
         channel_id -> BigInt,
         participant_id -> BigInt,
         ad_id -> Nullable<BigInt>,
         epi -> Nullable<Text>,
-        ip_hash -> Text,
+        ip_hash -> Binary,
         user_agent -> Text,
         referrer -> Nullable<Text>,
         credited -> Bool,

@@ -112,14 +112,12 @@ async fn page(
     notice: Option<String>,
     problem: Option<FormProblem>,
 ) -> Result<ManagePage, AppError> {
-    let since = (chrono::Utc::now().date_naive() - chrono::Days::new(QUALITY_DAYS as u64 - 1))
-        .format("%Y-%m-%d")
-        .to_string();
+    let since = chrono::Utc::now().date_naive() - chrono::Days::new(QUALITY_DAYS as u64 - 1);
     let (channels, memberships, quality) = with_conn(state, move |conn| {
         Ok((
             crate::channels::channels_for_review(conn)?,
             crate::channels::memberships_for_review(conn)?,
-            crate::tracking::stats::channel_quality(conn, &since)?,
+            crate::tracking::stats::channel_quality(conn, since)?,
         ))
     })
     .await?;

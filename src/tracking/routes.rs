@@ -40,7 +40,7 @@ pub async fn click(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     };
     let draft = ClickDraft {
         params,
-        at: crate::db::now(),
+        at_ms: chrono::Utc::now().timestamp_millis(),
         ip_hash,
         visitor,
         is_bot: tracking.is_bot(&user_agent),

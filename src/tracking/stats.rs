@@ -69,6 +69,16 @@ impl StatsLine {
     }
 }
 
+/// A date as the click log stores it: days since 1970-01-01.
+pub fn day_number(date: NaiveDate) -> i32 {
+    (date - chrono::DateTime::UNIX_EPOCH.date_naive()).num_days() as i32
+}
+
+/// The date of a day number of the click log.
+pub fn date_of_day(day: i32) -> NaiveDate {
+    chrono::DateTime::UNIX_EPOCH.date_naive() + chrono::Duration::days(i64::from(day))
+}
+
 /// The participant's click counts in [from, to], grouped.
 pub fn participant_stats(
     conn: &mut AnyConnection,
@@ -83,13 +93,13 @@ pub fn participant_stats(
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
-    let rows: Vec<(String, i64, Option<String>, bool, i64)> = clicks::table
+    let rows: Vec<(i32, i64, Option<String>, bool, i64)> = clicks::table
         // Through the participant's channels: `clicks_channel_day` is the one index the
         // click writer keeps up besides the click id's.
         .filter(clicks::channel_id.eq_any(names.keys().copied().collect::<Vec<_>>()))
         .filter(clicks::participant_id.eq(participant_id))
-        .filter(clicks::day.ge(from.format("%Y-%m-%d").to_string()))
-        .filter(clicks::day.le(to.format("%Y-%m-%d").to_string()))
+        .filter(clicks::day.ge(day_number(from)))
+        .filter(clicks::day.le(day_number(to)))
         .group_by((
             clicks::day,
             clicks::channel_id,
@@ -108,7 +118,10 @@ pub fn participant_stats(
     let mut groups: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
     for (day, channel_id, epi, credited, count) in rows {
         let key = match grouping {
-            Grouping::Day => (day.clone(), day),
+            Grouping::Day => {
+                let day = date_of_day(day).format("%Y-%m-%d").to_string();
+                (day.clone(), day)
+            }
             Grouping::Channel => {
                 let name = names.get(&channel_id).cloned().unwrap_or_default();
                 (format!("{name}\u{0}{channel_id}"), name)
@@ -162,13 +175,13 @@ impl ChannelQuality {
     }
 }
 
-/// Every channel with clicks since `since_day` (inclusive), the highest flagged share first.
+/// Every channel with clicks since `since` (inclusive), the highest flagged share first.
 pub fn channel_quality(
     conn: &mut AnyConnection,
-    since_day: &str,
+    since: NaiveDate,
 ) -> QueryResult<Vec<ChannelQuality>> {
     let rows: Vec<(i64, Option<String>, i64)> = clicks::table
-        .filter(clicks::day.ge(since_day))
+        .filter(clicks::day.ge(day_number(since)))
         .group_by((clicks::channel_id, clicks::reason))
         .select((clicks::channel_id, clicks::reason, count_star()))
         .load(conn)?;
