@@ -18,6 +18,12 @@ OUT=${BENCH_OUT:-BENCHMARKS.md}
 PORT=${BENCH_PORT:-18181}
 BIN=target/release/portal
 PASSWORD="benchmark wachtwoord $$ $RANDOM"
+# Every request carries what a browser following a link on a publisher's page sends: without
+# a user agent a click would be judged a bot at once and skip the bot list, and its row
+# would be shorter than a real one. The bare 302 gets the same headers.
+BROWSER="Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+REFERRER="https://www.fietsblog.example/reviews/beste-fietsverlichting-2026"
+WRK_HEADERS=(-H "User-Agent: $BROWSER" -H "Referer: $REFERRER")
 
 for tool in wrk python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install $tool)"; exit 2; }
@@ -65,7 +71,7 @@ stop_server() {
 # run_wrk PATH → the RESULT line's fields as shell variables (prefixed with r_)
 run_wrk() {
   local line
-  line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2:-$DURATION}s" -s bench/summary.lua \
+  line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2:-$DURATION}s" -s bench/summary.lua "${WRK_HEADERS[@]}" \
     "http://127.0.0.1:$PORT$1" | grep '^RESULT')
   for pair in ${line#RESULT }; do eval "r_${pair}"; done
 }
@@ -85,8 +91,8 @@ run_backend() { # NAME URL
   local click_path="/click?${link#*\?}&epi=bench"
   start_server "$url" "$data"
   # Warm-up, not measured.
-  wrk -t1 -c8 -d2s "http://127.0.0.1:$PORT/bench/302" >/dev/null
-  wrk -t1 -c8 -d2s "http://127.0.0.1:$PORT$click_path" >/dev/null
+  wrk -t1 -c8 -d2s "${WRK_HEADERS[@]}" "http://127.0.0.1:$PORT/bench/302" >/dev/null
+  wrk -t1 -c8 -d2s "${WRK_HEADERS[@]}" "http://127.0.0.1:$PORT$click_path" >/dev/null
 
   echo "== $name: bare 302, ${DURATION}s at $CONNECTIONS connections"
   run_wrk /bench/302
@@ -110,7 +116,7 @@ run_backend() { # NAME URL
   start_server "$url" "$data"
   before=$(count_clicks "$url")
   local out="$data/crash.txt"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s bench/summary.lua \
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s bench/summary.lua "${WRK_HEADERS[@]}" \
     "http://127.0.0.1:$PORT$click_path" >"$out" 2>&1 &
   local wrk_pid=$!
   sleep "$((DURATION / 2))"
@@ -144,7 +150,8 @@ CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
   echo
   echo "Produced by \`bash bench/run.sh\` on $(date -u +%Y-%m-%d) at commit \`$(git rev-parse --short HEAD)\`."
   echo "Machine: $(nproc) cores ($CPU), $(awk '/MemTotal/ { printf "%.0f GiB", $2/1048576 }' /proc/meminfo) RAM, $(uname -sr)."
-  echo "Load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s\` on loopback, on the same machine as the server"
+  echo "Load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s\` on loopback, on the same machine as the server,"
+  echo "every request with a browser's User-Agent and a Referer (a click's row is as long as a real one's)"
   echo "(release build, 2 actix workers, \`RUST_LOG=warn\`); each run follows a 2 s warm-up. Both handlers"
   echo "pass the same middleware; \`/click\` stores every click (group commit) before it answers."
   echo "\"302s\" are the redirects wrk received, \"stored\" the rows added to \`clicks\` in that run:"

@@ -587,8 +587,11 @@ impl Committer {
     }
 }
 
-/// How often the checkpoint thread copies the SQLite WAL back into the database.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+/// How often the checkpoint thread copies the SQLite WAL back into the database. Often, so
+/// each checkpoint's fsyncs are small: while they run, the committer's WAL writes wait on
+/// the disk (measured at 30k clicks/s: every 500 ms → p99 15–25 ms, 100 ms → 5–9 ms,
+/// 50 ms → 4–6 ms). An idle checkpoint costs about 70 µs.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(50);
 
 /// SQLite: a passive checkpoint every `CHECKPOINT_EVERY` (it never blocks the committer), and
 /// one more when the writer stops. No other connection checkpoints (`wal_autocheckpoint = 0`
