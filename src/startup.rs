@@ -99,6 +99,12 @@ impl Application {
         self.port
     }
 
+    /// Stops the server from elsewhere (as SIGTERM would): `run_until_stopped` then finishes
+    /// the requests in flight and waits for the click writer.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight and waits until
     /// the click writer has stored every click it was given.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -14,7 +14,9 @@ use diesel::Connection;
 use portal::config::{DatabaseKind, DatabaseSettings, Settings};
 use portal::db::{AnyConnection, Pool};
 
+/// Fields drop in this order: the server stops first, the database goes last.
 pub struct TestApp {
+    server: RunningServer,
     pub smtp: Option<smtp::SmtpServer>,
     pub address: String,
     pub port: u16,
@@ -22,6 +24,50 @@ pub struct TestApp {
     pub pool: Pool,
     pub client: reqwest::Client,
     database: TestDatabase,
+}
+
+/// The app, served from a thread of its own (its own actix system), so the test can stop it
+/// and wait for it: a test ends with its server stopped and its click writer finished, before
+/// the database is dropped. (Left running, the app's connections broke when the test database
+/// was dropped, the pools kept reconnecting, and a test binary could crash in its exit
+/// handlers while a reconnect was under way.)
+struct RunningServer {
+    handle: actix_web::dev::ServerHandle,
+    stopped: std::sync::mpsc::Receiver<()>,
+}
+
+impl RunningServer {
+    fn start(settings: Settings) -> (RunningServer, u16) {
+        let (started_tx, started) = std::sync::mpsc::channel();
+        let (stopped_tx, stopped) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("test-app".into())
+            .spawn(move || {
+                actix_web::rt::System::new().block_on(async move {
+                    let app = portal::startup::Application::build(settings).expect("app builds");
+                    started_tx.send((app.port(), app.handle())).unwrap();
+                    let _ = app.run_until_stopped().await;
+                });
+                let _ = stopped_tx.send(());
+            })
+            .expect("start the app thread");
+        let (port, handle) = started.recv().expect("the app starts");
+        (RunningServer { handle, stopped }, port)
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        // The stop command is sent at once; the returned future only waits for it.
+        drop(self.handle.stop(true));
+        if self
+            .stopped
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .is_err()
+        {
+            eprintln!("the test app did not stop within 20 seconds");
+        }
+    }
 }
 
 /// A database that exists for one test.
@@ -171,9 +217,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     settings.bind = format!("127.0.0.1:{port}").parse().unwrap();
     let scheme = if options.https { "https" } else { "http" };
     settings.base_url = format!("{scheme}://127.0.0.1:{port}/").parse().unwrap();
-    let app = portal::startup::Application::build(settings.clone()).expect("app builds");
-    let port = app.port();
-    tokio::spawn(app.run_until_stopped());
+    let (server, port) = RunningServer::start(settings.clone());
     let pool = portal::db::connect(&database.settings).expect("test pool");
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -187,6 +231,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         settings,
         pool,
         client,
+        server,
         database,
     }
 }
