@@ -15,6 +15,17 @@ pub struct Tracking {
     pub queue: writer::ClickQueue,
     bots: isbot::Bots,
     ip_salt: [u8; 32],
+    /// Keys the user-agent hashes of `BOT_VERDICTS` (random per instance, so nobody can
+    /// craft a user agent that collides with a browser's).
+    verdict_keys: std::collections::hash_map::RandomState,
+}
+
+/// How many bot verdicts a worker thread keeps before it starts over.
+const BOT_VERDICTS_KEPT: usize = 4096;
+
+thread_local! {
+    static BOT_VERDICTS: std::cell::RefCell<std::collections::HashMap<u64, bool>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 impl Tracking {
@@ -28,6 +39,7 @@ impl Tracking {
             queue,
             bots: isbot::Bots::default(),
             ip_salt: hasher.finalize().into(),
+            verdict_keys: std::collections::hash_map::RandomState::new(),
         }
     }
 
@@ -47,8 +59,32 @@ impl Tracking {
     }
 
     /// Known crawlers, and requests without a user agent (real browsers always send one).
+    ///
+    /// The bot list is one large regular expression, the costliest step of a click's handler;
+    /// a handful of user agents make most clicks, so each worker thread remembers its latest
+    /// verdicts (by a 64-bit hash of the user agent; at most `BOT_VERDICTS_KEPT`).
     pub fn is_bot(&self, user_agent: &str) -> bool {
-        user_agent.trim().is_empty() || self.bots.is_bot(user_agent)
+        if user_agent.trim().is_empty() {
+            return true;
+        }
+        let key = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut hasher = self.verdict_keys.build_hasher();
+            hasher.write(user_agent.as_bytes());
+            hasher.finish()
+        };
+        BOT_VERDICTS.with(|verdicts| {
+            let mut verdicts = verdicts.borrow_mut();
+            if let Some(&verdict) = verdicts.get(&key) {
+                return verdict;
+            }
+            let verdict = self.bots.is_bot(user_agent);
+            if verdicts.len() >= BOT_VERDICTS_KEPT {
+                verdicts.clear();
+            }
+            verdicts.insert(key, verdict);
+            verdict
+        })
     }
 }
 
@@ -74,13 +110,21 @@ mod tests {
     fn bots_are_recognised() {
         let (queue, _) = dummy_queue();
         let t = Tracking::new(queue, b"k");
-        assert!(t.is_bot("Googlebot/2.1 (+http://www.google.com/bot.html)"));
-        assert!(t.is_bot(""));
+        let browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
+                       (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+        // Twice each: the second verdict comes from the thread's memory.
+        for _ in 0..2 {
+            assert!(t.is_bot("Googlebot/2.1 (+http://www.google.com/bot.html)"));
+            assert!(t.is_bot(""));
+            assert!(t.is_bot("curl/8.5.0"));
+            assert!(!t.is_bot(browser));
+        }
+        // A full memory starts over and still answers right.
+        for n in 0..BOT_VERDICTS_KEPT + 10 {
+            assert!(!t.is_bot(&format!("{browser} build/{n}")));
+        }
         assert!(t.is_bot("curl/8.5.0"));
-        assert!(!t.is_bot(
-            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
-             Chrome/130.0.0.0 Safari/537.36"
-        ));
+        assert!(BOT_VERDICTS.with(|v| v.borrow().len()) <= BOT_VERDICTS_KEPT);
     }
 
     fn dummy_queue() -> (

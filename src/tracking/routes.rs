@@ -14,8 +14,12 @@ const USER_AGENT_MAX: usize = 512;
 const REFERRER_MAX: usize = 1024;
 
 fn header_text(req: &HttpRequest, name: header::HeaderName, max: usize) -> Option<String> {
-    let value = req.headers().get(name)?;
-    let text = String::from_utf8_lossy(value.as_bytes());
+    let value = req.headers().get(name)?.as_bytes();
+    // Valid UTF-8 is checked at once; only a broken header takes the slower lossy path.
+    let text = match std::str::from_utf8(value) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(value),
+    };
     let mut end = text.len().min(max);
     while !text.is_char_boundary(end) {
         end -= 1;
