@@ -5,8 +5,9 @@
 //! (abnormal-click memory needs one place that sees every click in order), and passes the
 //! batch to a committer. A committer inserts the batch (merged with any other waiting batch) in
 //! one transaction and only after the commit answers every waiting handler; a handler answers
-//! 302 only after its answer, so an acknowledged click is on disk. SQLite has one committer;
-//! PostgreSQL several, so one batch is inserted while another waits for its WAL flush. When the
+//! 302 only after its answer, so an acknowledged click is on disk. On SQLite the judge is its
+//! own committer; PostgreSQL has several, so one batch is inserted while another waits for its
+//! WAL flush. When the
 //! server stops, the handlers in flight are still answered: the judge ends when the last sender
 //! is gone and the queue is empty, and the committers when they have stored what they hold.
 
@@ -234,6 +235,7 @@ impl Writer {
             DatabaseKind::Sqlite => 1,
             DatabaseKind::Postgres => POSTGRES_COMMITTERS,
         };
+
         // SQLite: the WAL is copied back into the database by a thread of its own, so the
         // committer never waits for a checkpoint's fsyncs (measured: 80–110 ms each under load).
         let (stop_checkpoints, checkpoints_stopped) = std::sync::mpsc::channel::<()>();
@@ -244,15 +246,21 @@ impl Writer {
                 .spawn(move || checkpoint_until_stopped(pool, checkpoints_stopped))
                 .expect("start the checkpoint thread")
         });
+        // PostgreSQL: committer threads, so one batch is inserted while another waits for its
+        // WAL flush. SQLite: one write lock and no wait for a flush (synchronous = NORMAL), so
+        // the judge stores its batches itself: a thread and a hand-over fewer per batch.
         let (to_committers, from_judge) = std::sync::mpsc::sync_channel::<Batch>(committers);
         let from_judge = Arc::new(Mutex::new(from_judge));
+        let new_committer = || Committer {
+            pool: self.pool.clone(),
+            conn: None,
+            batches: from_judge.clone(),
+        };
+        let mut inline = (committers == 1).then(new_committer);
         let handles: Vec<_> = (0..committers)
+            .filter(|_| inline.is_none())
             .map(|n| {
-                let committer = Committer {
-                    pool: self.pool.clone(),
-                    conn: None,
-                    batches: from_judge.clone(),
-                };
+                let committer = new_committer();
                 std::thread::Builder::new()
                     .name(format!("click-commit-{n}"))
                     .spawn(move || committer.run())
@@ -260,6 +268,7 @@ impl Writer {
             })
             .collect();
 
+        let (mut clicks, mut commits) = (0u64, 0u64);
         let mut jobs = Vec::with_capacity(MAX_BATCH);
         while let Some(first) = receiver.blocking_recv() {
             jobs.push(first);
@@ -269,19 +278,26 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            if let Some(batch) = self.judge_all(&mut jobs) {
-                // Blocks while every committer is busy and one batch waits already; clicks
-                // queue up meanwhile and make the next batch larger.
-                if let Err(unsent) = to_committers.send(batch) {
-                    for (reply, _) in unsent.0.replies {
-                        let _ = reply.send(Err("the click writer has stopped".to_owned()));
-                    }
+            let Some(batch) = self.judge_all(&mut jobs) else {
+                continue;
+            };
+            if let Some(committer) = inline.as_mut() {
+                let stored = batch.rows.len();
+                if committer.store(batch) {
+                    clicks += stored as u64;
+                    commits += 1;
+                }
+            } else if let Err(unsent) = to_committers.send(batch) {
+                // (`send` blocks while every committer is busy and one batch waits already;
+                // clicks queue up meanwhile and make the next batch larger.)
+                for (reply, _) in unsent.0.replies {
+                    let _ = reply.send(Err("the click writer has stopped".to_owned()));
                 }
             }
         }
         // Every handle is gone and the queue is empty: let the committers finish what they hold.
         drop(to_committers);
-        let (mut clicks, mut commits) = (0u64, 0u64);
+        drop(inline);
         for handle in handles {
             if let Ok((c, n)) = handle.join() {
                 clicks += c;
@@ -532,30 +548,39 @@ impl Committer {
                 }
                 batch
             };
-            let result = self.insert(&batch.rows).or_else(|first| {
-                // A broken connection: one more try on a fresh one.
-                tracing::warn!(error = %first, "storing clicks failed, trying again");
-                self.conn = None;
-                self.insert(&batch.rows)
-            });
-            match result {
-                Ok(()) => {
-                    clicks += batch.rows.len() as u64;
-                    commits += 1;
-                    for (reply, outcome) in batch.replies {
-                        let _ = reply.send(Ok(outcome));
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, clicks = batch.rows.len(), "storing clicks failed");
-                    self.conn = None;
-                    for (reply, _) in batch.replies {
-                        let _ = reply.send(Err(e.to_string()));
-                    }
-                }
+            let stored = batch.rows.len();
+            if self.store(batch) {
+                clicks += stored as u64;
+                commits += 1;
             }
         }
         (clicks, commits)
+    }
+
+    /// Inserts and commits the batch, then answers its clicks; says whether it was stored.
+    fn store(&mut self, batch: Batch) -> bool {
+        let result = self.insert(&batch.rows).or_else(|first| {
+            // A broken connection: one more try on a fresh one.
+            tracing::warn!(error = %first, "storing clicks failed, trying again");
+            self.conn = None;
+            self.insert(&batch.rows)
+        });
+        match result {
+            Ok(()) => {
+                for (reply, outcome) in batch.replies {
+                    let _ = reply.send(Ok(outcome));
+                }
+                true
+            }
+            Err(e) => {
+                tracing::error!(error = %e, clicks = batch.rows.len(), "storing clicks failed");
+                self.conn = None;
+                for (reply, _) in batch.replies {
+                    let _ = reply.send(Err(e.to_string()));
+                }
+                false
+            }
+        }
     }
 
     fn connection(&mut self) -> anyhow::Result<&mut AnyConnection> {
