@@ -178,11 +178,19 @@ fn schema_matches_migrations() {
             Option<i64>,
             Option<String>,
             Vec<u8>,
-            String,
-            Option<String>,
+            i64,
+            Option<i64>,
             bool,
             Option<String>,
         )>(conn)
+        .unwrap();
+    user_agents::table
+        .select(user_agents::all_columns)
+        .load::<(i64, String)>(conn)
+        .unwrap();
+    referrers::table
+        .select(referrers::all_columns)
+        .load::<(i64, String)>(conn)
         .unwrap();
 }
 

@@ -4,7 +4,7 @@ mod common;
 
 use common::{location, spawn_app, spawn_app_with, Options, TestApp};
 use diesel::prelude::*;
-use portal::db::schema::{channels, clicks, memberships};
+use portal::db::schema::{channels, clicks, memberships, referrers, user_agents};
 
 const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
                        Chrome/131.0.0.0 Safari/537.36";
@@ -505,8 +505,9 @@ async fn clicks_that_are_not_credited_say_why() {
 
     // The address is stored only as a keyed hash.
     let (ip_hash, agent): (Vec<u8>, String) = clicks::table
+        .inner_join(user_agents::table)
         .order(clicks::click_id.desc())
-        .select((clicks::ip_hash, clicks::user_agent))
+        .select((clicks::ip_hash, user_agents::user_agent))
         .first(&mut *app.conn())
         .unwrap();
     assert_eq!(ip_hash.len(), 16);
@@ -520,6 +521,51 @@ async fn clicks_that_are_not_credited_say_why() {
     assert!(html.contains("71.4%"), "{html}");
     let (_, html) = app.page_with(&manager, "/nl/manage").await;
     assert!(html.contains("71,4 %"));
+
+    // A user agent is stored once, however many clicks carry it; a referrer the same way.
+    let copies: i64 = user_agents::table
+        .filter(user_agents::user_agent.eq(&visitor))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(copies, 1);
+    let carrying: i64 = clicks::table
+        .inner_join(user_agents::table)
+        .filter(user_agents::user_agent.eq(&visitor))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(carrying, 5);
+    let page = "https://fietsblog.example/lampen?p=2";
+    for _ in 0..2 {
+        let r = app
+            .client
+            .get(app.url(&link))
+            .header(
+                "user-agent",
+                "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Firefox/133.0",
+            )
+            .header("referer", page)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 302);
+    }
+    let referrer_ids: Vec<Option<i64>> = clicks::table
+        .order(clicks::click_id.desc())
+        .select(clicks::referrer_id)
+        .limit(3)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert!(referrer_ids[0].is_some());
+    assert_eq!(referrer_ids[0], referrer_ids[1]);
+    assert_eq!(referrer_ids[2], None, "a click without a Referer has none");
+    let stored_page: String = referrers::table
+        .find(referrer_ids[0].unwrap())
+        .select(referrers::referrer)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(stored_page, page);
 }
 
 #[tokio::test]

@@ -236,14 +236,29 @@ diesel::table! {
         ad_id -> Nullable<BigInt>,
         epi -> Nullable<Text>,
         ip_hash -> Binary,
-        user_agent -> Text,
-        referrer -> Nullable<Text>,
+        user_agent_id -> BigInt,
+        referrer_id -> Nullable<BigInt>,
         credited -> Bool,
         reason -> Nullable<Text>,
     }
 }
 
+diesel::table! {
+    user_agents (id) {
+        id -> BigInt,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    referrers (id) {
+        id -> BigInt,
+        referrer -> Text,
+    }
+}
+
 diesel::joinable!(programme_domains -> programmes (programme_id));
+diesel::joinable!(clicks -> user_agents (user_agent_id));
 diesel::joinable!(memberships -> programmes (programme_id));
 diesel::joinable!(memberships -> channels (channel_id));
 diesel::joinable!(clicks -> channels (channel_id));
@@ -269,4 +284,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     programme_domains,
     memberships,
     clicks,
+    user_agents,
+    referrers,
 );

@@ -25,6 +25,7 @@ use super::link::{with_click_id, DeeplinkPolicy, LinkParams};
 use crate::config::DatabaseKind;
 use crate::db::schema::{
     channels, clicks, memberships, participants, programme_domains, programme_policies, programmes,
+    referrers, user_agents,
 };
 use crate::db::{AnyConnection, Pool};
 
@@ -203,14 +204,14 @@ struct NewClick<'a> {
     ad_id: Option<i64>,
     epi: Option<&'a str>,
     ip_hash: &'a [u8],
-    user_agent: &'a str,
-    referrer: Option<&'a str>,
+    user_agent_id: i64,
+    referrer_id: Option<i64>,
     credited: bool,
     reason: Option<&'static str>,
 }
 
-impl<'a> From<&'a ClickRow> for NewClick<'a> {
-    fn from(row: &'a ClickRow) -> NewClick<'a> {
+impl<'a> NewClick<'a> {
+    fn new(row: &'a ClickRow, (user_agent_id, referrer_id): TextIds) -> NewClick<'a> {
         NewClick {
             click_id: &row.click_id,
             clicked_at: row.clicked_at,
@@ -221,8 +222,8 @@ impl<'a> From<&'a ClickRow> for NewClick<'a> {
             ad_id: row.ad_id,
             epi: row.epi.as_deref(),
             ip_hash: &row.ip_hash,
-            user_agent: &row.user_agent,
-            referrer: row.referrer.as_deref(),
+            user_agent_id,
+            referrer_id,
             credited: row.credited,
             reason: row.reason,
         }
@@ -255,6 +256,7 @@ impl Writer {
             pool: self.pool.clone(),
             conn: None,
             batches: from_judge.clone(),
+            texts: TextIdCache::default(),
         };
         let mut inline = (committers == 1).then(new_committer);
         let handles: Vec<_> = (0..committers)
@@ -513,6 +515,114 @@ impl Writer {
     }
 }
 
+/// A click's user agent and referrer as the ids of their rows in `user_agents` and `referrers`.
+type TextIds = (i64, Option<i64>);
+
+/// The ids of the user agents and referrers a committer has stored or looked up. A text is
+/// written once (by whichever committer or app instance sees it first) and never changes, so
+/// remembered ids stay right; each map starts over at `TEXTS_KEPT` entries.
+#[derive(Default)]
+struct TextIdCache {
+    user_agents: HashMap<String, i64>,
+    referrers: HashMap<String, i64>,
+}
+
+const TEXTS_KEPT: usize = 20_000;
+
+impl TextIdCache {
+    /// The ids for every row, storing the texts seen for the first time. Runs before the
+    /// clicks' transaction: a text stored for clicks that then fail is merely kept unused.
+    fn ids(&mut self, conn: &mut AnyConnection, rows: &[ClickRow]) -> QueryResult<Vec<TextIds>> {
+        rows.iter()
+            .map(|row| {
+                let user_agent = text_id(conn, &mut self.user_agents, &row.user_agent, UserAgents)?;
+                let referrer = match &row.referrer {
+                    Some(referrer) => {
+                        Some(text_id(conn, &mut self.referrers, referrer, Referrers)?)
+                    }
+                    None => None,
+                };
+                Ok((user_agent, referrer))
+            })
+            .collect()
+    }
+}
+
+/// The two text tables, for `text_id`.
+#[derive(Clone, Copy)]
+struct UserAgents;
+#[derive(Clone, Copy)]
+struct Referrers;
+
+trait TextTable: Copy {
+    fn find(self, conn: &mut AnyConnection, text: &str) -> QueryResult<Option<i64>>;
+    fn add(self, conn: &mut AnyConnection, text: &str) -> QueryResult<usize>;
+}
+
+impl TextTable for UserAgents {
+    fn find(self, conn: &mut AnyConnection, text: &str) -> QueryResult<Option<i64>> {
+        user_agents::table
+            .filter(user_agents::user_agent.eq(text))
+            .select(user_agents::id)
+            .first(conn)
+            .optional()
+    }
+    fn add(self, conn: &mut AnyConnection, text: &str) -> QueryResult<usize> {
+        diesel::insert_into(user_agents::table)
+            .values(user_agents::user_agent.eq(text))
+            .execute(conn)
+    }
+}
+
+impl TextTable for Referrers {
+    fn find(self, conn: &mut AnyConnection, text: &str) -> QueryResult<Option<i64>> {
+        referrers::table
+            .filter(referrers::referrer.eq(text))
+            .select(referrers::id)
+            .first(conn)
+            .optional()
+    }
+    fn add(self, conn: &mut AnyConnection, text: &str) -> QueryResult<usize> {
+        diesel::insert_into(referrers::table)
+            .values(referrers::referrer.eq(text))
+            .execute(conn)
+    }
+}
+
+/// The id of `text` in `table`: remembered, found, or stored now. Two writers storing the same
+/// new text at once: one insert fails on the unique index and that writer reads the other's.
+fn text_id(
+    conn: &mut AnyConnection,
+    known: &mut HashMap<String, i64>,
+    text: &str,
+    table: impl TextTable,
+) -> QueryResult<i64> {
+    if let Some(&id) = known.get(text) {
+        return Ok(id);
+    }
+    let id = match table.find(conn, text)? {
+        Some(id) => id,
+        None => {
+            match table.add(conn, text) {
+                Ok(_) => {}
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => {}
+                Err(e) => return Err(e),
+            }
+            table
+                .find(conn, text)?
+                .ok_or(diesel::result::Error::NotFound)?
+        }
+    };
+    if known.len() >= TEXTS_KEPT {
+        known.clear();
+    }
+    known.insert(text.to_owned(), id);
+    Ok(id)
+}
+
 /// Judged clicks on their way to the database, with the answers to send once they are stored.
 struct Batch {
     rows: Vec<ClickRow>,
@@ -525,6 +635,7 @@ struct Committer {
     pool: Pool,
     conn: Option<crate::db::PooledConnection>,
     batches: Arc<Mutex<std::sync::mpsc::Receiver<Batch>>>,
+    texts: TextIdCache,
 }
 
 impl Committer {
@@ -583,29 +694,28 @@ impl Committer {
         }
     }
 
-    fn connection(&mut self) -> anyhow::Result<&mut AnyConnection> {
-        if self.conn.is_none() {
-            self.conn = Some(self.pool.get()?);
-        }
-        Ok(&mut **self.conn.as_mut().expect("connection just set"))
-    }
-
-    /// All rows in one transaction, committed before anyone is answered. SQLite runs one
+    /// All rows in one transaction, committed before anyone is answered (user agents and
+    /// referrers seen for the first time are stored just before, see `TextIdCache`). SQLite runs one
     /// prepared single-row INSERT per click, kept in diesel's statement cache (a multi-row
     /// statement would be built and prepared anew for every batch size); PostgreSQL takes the
     /// whole batch in one statement (see `PgInsertClicks`), atomic without BEGIN and COMMIT.
     fn insert(&mut self, rows: &[ClickRow]) -> anyhow::Result<()> {
-        match self.connection()? {
+        if self.conn.is_none() {
+            self.conn = Some(self.pool.get()?);
+        }
+        let conn: &mut AnyConnection = self.conn.as_mut().expect("connection just set");
+        let ids = self.texts.ids(conn, rows)?;
+        match conn {
             AnyConnection::Sqlite(c) => c.transaction(|c| {
-                for row in rows {
+                for (row, ids) in rows.iter().zip(ids) {
                     diesel::insert_into(clicks::table)
-                        .values(NewClick::from(row))
+                        .values(NewClick::new(row, ids))
                         .execute(c)?;
                 }
                 diesel::QueryResult::Ok(())
             })?,
             AnyConnection::Postgresql(c) => {
-                PgInsertClicks::new(rows).execute(c)?;
+                PgInsertClicks::new(rows, &ids).execute(c)?;
             }
         }
         Ok(())
@@ -659,8 +769,8 @@ struct PgInsertClicks<'a> {
     ad_id: Vec<Option<i64>>,
     epi: Vec<Option<&'a str>>,
     ip_hash: Vec<&'a [u8]>,
-    user_agent: Vec<&'a str>,
-    referrer: Vec<Option<&'a str>>,
+    user_agent_id: Vec<i64>,
+    referrer_id: Vec<Option<i64>>,
     credited: Vec<bool>,
     reason: Vec<Option<&'static str>>,
 }
@@ -673,7 +783,7 @@ impl diesel::query_builder::QueryId for PgInsertClicks<'_> {
 
 impl<'a> PgInsertClicks<'a> {
     /// The rows as columns, borrowed: nothing of a click is copied.
-    fn new(rows: &'a [ClickRow]) -> PgInsertClicks<'a> {
+    fn new(rows: &'a [ClickRow], ids: &[TextIds]) -> PgInsertClicks<'a> {
         fn column<'a, T>(rows: &'a [ClickRow], f: impl Fn(&'a ClickRow) -> T) -> Vec<T> {
             rows.iter().map(f).collect()
         }
@@ -687,8 +797,8 @@ impl<'a> PgInsertClicks<'a> {
             ad_id: column(rows, |r| r.ad_id),
             epi: column(rows, |r| r.epi.as_deref()),
             ip_hash: column(rows, |r| &r.ip_hash[..]),
-            user_agent: column(rows, |r| r.user_agent.as_str()),
-            referrer: column(rows, |r| r.referrer.as_deref()),
+            user_agent_id: ids.iter().map(|&(user_agent, _)| user_agent).collect(),
+            referrer_id: ids.iter().map(|&(_, referrer)| referrer).collect(),
             credited: column(rows, |r| r.credited),
             reason: column(rows, |r| r.reason),
         }
@@ -703,7 +813,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for PgInsertClicks<'_>
         use diesel::sql_types::{Array, BigInt, Binary, Bool, Integer, Nullable, Text};
         out.push_sql(
             "INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id, \
-             participant_id, ad_id, epi, ip_hash, user_agent, referrer, credited, reason) \
+             participant_id, ad_id, epi, ip_hash, user_agent_id, referrer_id, credited, reason) \
              SELECT * FROM UNNEST(",
         );
         out.push_bind_param::<Array<Binary>, _>(&self.click_id)?;
@@ -724,9 +834,9 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for PgInsertClicks<'_>
         out.push_sql(", ");
         out.push_bind_param::<Array<Binary>, _>(&self.ip_hash)?;
         out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.user_agent)?;
+        out.push_bind_param::<Array<BigInt>, _>(&self.user_agent_id)?;
         out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.referrer)?;
+        out.push_bind_param::<Array<Nullable<BigInt>>, _>(&self.referrer_id)?;
         out.push_sql(", ");
         out.push_bind_param::<Array<Bool>, _>(&self.credited)?;
         out.push_sql(", ");

@@ -21,8 +21,12 @@ SELECT encode(click_id, 'hex'),
        to_timestamp(clicked_at / 1000.0) AT TIME ZONE 'UTC',
        to_char(DATE '1970-01-01' + day, 'YYYY-MM-DD'),
        programme_id, channel_id, participant_id, ad_id, epi, encode(ip_hash, 'hex'),
-       user_agent, referrer, credited, reason
+       (SELECT user_agent FROM user_agents u WHERE u.id = clicks.user_agent_id),
+       (SELECT referrer FROM referrers r WHERE r.id = clicks.referrer_id),
+       credited, reason
 FROM clicks ORDER BY click_id;
 DROP TABLE clicks;
 ALTER TABLE click_log RENAME TO clicks;
 CREATE INDEX clicks_channel_day ON clicks (channel_id, day);
+DROP TABLE referrers;
+DROP TABLE user_agents;

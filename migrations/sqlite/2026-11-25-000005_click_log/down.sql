@@ -20,9 +20,13 @@ INSERT INTO click_log (click_id, clicked_at, day, programme_id, channel_id, part
 SELECT lower(hex(click_id)),
        strftime('%Y-%m-%d %H:%M:%f', clicked_at / 1000.0, 'unixepoch'),
        date(day * 86400, 'unixepoch'),
-       programme_id, channel_id, participant_id, ad_id, epi, lower(hex(ip_hash)), user_agent,
-       referrer, credited, reason
+       programme_id, channel_id, participant_id, ad_id, epi, lower(hex(ip_hash)),
+       (SELECT user_agent FROM user_agents u WHERE u.id = clicks.user_agent_id),
+       (SELECT referrer FROM referrers r WHERE r.id = clicks.referrer_id),
+       credited, reason
 FROM clicks ORDER BY click_id;
 DROP TABLE clicks;
 ALTER TABLE click_log RENAME TO clicks;
 CREATE INDEX clicks_channel_day ON clicks (channel_id, day);
+DROP TABLE referrers;
+DROP TABLE user_agents;
