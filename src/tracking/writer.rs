@@ -559,35 +559,28 @@ trait TextTable: Copy {
     fn add(self, conn: &mut AnyConnection, text: &str) -> QueryResult<usize>;
 }
 
-impl TextTable for UserAgents {
-    fn find(self, conn: &mut AnyConnection, text: &str) -> QueryResult<Option<i64>> {
-        user_agents::table
-            .filter(user_agents::user_agent.eq(text))
-            .select(user_agents::id)
-            .first(conn)
-            .optional()
-    }
-    fn add(self, conn: &mut AnyConnection, text: &str) -> QueryResult<usize> {
-        diesel::insert_into(user_agents::table)
-            .values(user_agents::user_agent.eq(text))
-            .execute(conn)
-    }
+/// `TextTable` for a table of (`id`, text column).
+macro_rules! text_table {
+    ($name:ident, $table:ident, $column:ident) => {
+        impl TextTable for $name {
+            fn find(self, conn: &mut AnyConnection, text: &str) -> QueryResult<Option<i64>> {
+                $table::table
+                    .filter($table::$column.eq(text))
+                    .select($table::id)
+                    .first(conn)
+                    .optional()
+            }
+            fn add(self, conn: &mut AnyConnection, text: &str) -> QueryResult<usize> {
+                diesel::insert_into($table::table)
+                    .values($table::$column.eq(text))
+                    .execute(conn)
+            }
+        }
+    };
 }
 
-impl TextTable for Referrers {
-    fn find(self, conn: &mut AnyConnection, text: &str) -> QueryResult<Option<i64>> {
-        referrers::table
-            .filter(referrers::referrer.eq(text))
-            .select(referrers::id)
-            .first(conn)
-            .optional()
-    }
-    fn add(self, conn: &mut AnyConnection, text: &str) -> QueryResult<usize> {
-        diesel::insert_into(referrers::table)
-            .values(referrers::referrer.eq(text))
-            .execute(conn)
-    }
-}
+text_table!(UserAgents, user_agents, user_agent);
+text_table!(Referrers, referrers, referrer);
 
 /// The id of `text` in `table`: remembered, found, or stored now. Two writers storing the same
 /// new text at once: one insert fails on the unique index and that writer reads the other's.
