@@ -485,6 +485,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn statistics_days_are_the_days_the_writer_stores() {
+        for (y, m, d) in [(1970, 1, 1), (2026, 2, 28), (2028, 2, 29), (2026, 12, 31)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let midnight = date
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp_millis();
+            assert_eq!(day_number(date), crate::tracking::writer::day_of(midnight));
+            assert_eq!(
+                day_number(date),
+                crate::tracking::writer::day_of(midnight + 86_399_999)
+            );
+            assert_eq!(date_of_day(day_number(date)), date);
+        }
+        assert_eq!(day_number(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
+    }
+
+    #[test]
     fn flagged_share_is_rounded_once_to_one_decimal() {
         let q = ChannelQuality {
             channel_id: 1,
