@@ -113,9 +113,8 @@ pub fn start(
     let (sender, receiver) = mpsc::channel(8192);
     let generation = Arc::new(AtomicU64::new(0));
     let writer = Writer {
-        pool,
+        db: HeldConnection::new(pool),
         kind,
-        conn: None,
         detector: Detector::new(velocity_limit),
         generation: generation.clone(),
         seen_generation: 0,
@@ -161,9 +160,8 @@ struct LinkInfo {
 }
 
 struct Writer {
-    pool: Pool,
+    db: HeldConnection,
     kind: DatabaseKind,
-    conn: Option<crate::db::PooledConnection>,
     detector: Detector,
     generation: Arc<AtomicU64>,
     seen_generation: u64,
@@ -232,45 +230,20 @@ impl<'a> NewClick<'a> {
 
 impl Writer {
     fn run(mut self, mut receiver: mpsc::Receiver<ClickJob>) {
-        let committers = match self.kind {
-            DatabaseKind::Sqlite => 1,
-            DatabaseKind::Postgres => POSTGRES_COMMITTERS,
-        };
-
         // SQLite: the WAL is copied back into the database by a thread of its own, so the
         // committer never waits for a checkpoint's fsyncs (measured: 80–110 ms each under load).
         let (stop_checkpoints, checkpoints_stopped) = std::sync::mpsc::channel::<()>();
         let checkpointer = matches!(self.kind, DatabaseKind::Sqlite).then(|| {
-            let pool = self.pool.clone();
+            let pool = self.db.pool.clone();
             std::thread::Builder::new()
                 .name("click-checkpoint".into())
                 .spawn(move || checkpoint_until_stopped(pool, checkpoints_stopped))
                 .expect("start the checkpoint thread")
         });
-        // PostgreSQL: committer threads, so one batch is inserted while another waits for its
-        // WAL flush. SQLite: one write lock and no wait for a flush (synchronous = NORMAL), so
-        // the judge stores its batches itself: a thread and a hand-over fewer per batch.
-        let (to_committers, from_judge) = std::sync::mpsc::sync_channel::<Batch>(committers);
-        let from_judge = Arc::new(Mutex::new(from_judge));
-        let new_committer = || Committer {
-            pool: self.pool.clone(),
-            conn: None,
-            batches: from_judge.clone(),
-            texts: TextIdCache::default(),
+        let mut storage = match self.kind {
+            DatabaseKind::Sqlite => Storage::Inline(Box::new(Committer::new(self.db.pool.clone()))),
+            DatabaseKind::Postgres => Storage::threads(&self.db.pool, POSTGRES_COMMITTERS),
         };
-        let mut inline = (committers == 1).then(new_committer);
-        let handles: Vec<_> = (0..committers)
-            .filter(|_| inline.is_none())
-            .map(|n| {
-                let committer = new_committer();
-                std::thread::Builder::new()
-                    .name(format!("click-commit-{n}"))
-                    .spawn(move || committer.run())
-                    .expect("start a click committer thread")
-            })
-            .collect();
-
-        let (mut clicks, mut commits) = (0u64, 0u64);
         let mut jobs = Vec::with_capacity(MAX_BATCH);
         while let Some(first) = receiver.blocking_recv() {
             jobs.push(first);
@@ -280,32 +253,12 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            let Some(batch) = self.judge_all(&mut jobs) else {
-                continue;
-            };
-            if let Some(committer) = inline.as_mut() {
-                let stored = batch.rows.len();
-                if committer.store(batch) {
-                    clicks += stored as u64;
-                    commits += 1;
-                }
-            } else if let Err(unsent) = to_committers.send(batch) {
-                // (`send` blocks while every committer is busy and one batch waits already;
-                // clicks queue up meanwhile and make the next batch larger.)
-                for (reply, _) in unsent.0.replies {
-                    let _ = reply.send(Err("the click writer has stopped".to_owned()));
-                }
+            if let Some(batch) = self.judge_all(&mut jobs) {
+                storage.store(batch);
             }
         }
         // Every handle is gone and the queue is empty: let the committers finish what they hold.
-        drop(to_committers);
-        drop(inline);
-        for handle in handles {
-            if let Ok((c, n)) = handle.join() {
-                clicks += c;
-                commits += n;
-            }
-        }
+        let (clicks, commits) = storage.finish();
         drop(stop_checkpoints);
         if let Some(checkpointer) = checkpointer {
             let _ = checkpointer.join();
@@ -325,12 +278,12 @@ impl Writer {
             Ok(resolved) => resolved,
             Err(first) => {
                 tracing::warn!(error = %first, "looking up links failed, trying again");
-                self.conn = None;
+                self.db.release();
                 match self.resolve_all(jobs) {
                     Ok(resolved) => resolved,
                     Err(e) => {
                         tracing::error!(error = %e, clicks = jobs.len(), "looking up links failed");
-                        self.conn = None;
+                        self.db.release();
                         for job in jobs.drain(..) {
                             let _ = job.reply.send(Err(e.to_string()));
                         }
@@ -387,13 +340,6 @@ impl Writer {
         (!batch.rows.is_empty()).then_some(batch)
     }
 
-    fn connection(&mut self) -> anyhow::Result<&mut AnyConnection> {
-        if self.conn.is_none() {
-            self.conn = Some(self.pool.get()?);
-        }
-        Ok(&mut **self.conn.as_mut().expect("connection just set"))
-    }
-
     /// Where each click goes, or `None` for an unknown link or a refused deep URL. Reads only
     /// the caches and the database; the detector is untouched.
     fn resolve_all(
@@ -433,7 +379,7 @@ impl Writer {
                 return Ok(info.clone());
             }
         }
-        let conn = self.connection()?;
+        let conn = self.db.get()?;
         let landing: Option<String> = programmes::table
             .filter(programmes::id.eq(id))
             .select(programmes::landing_url)
@@ -475,7 +421,7 @@ impl Writer {
                 return Ok(*info);
             }
         }
-        let conn = self.connection()?;
+        let conn = self.db.get()?;
         let channel: Option<(i64, String, Option<chrono::NaiveDateTime>)> = channels::table
             .inner_join(participants::table)
             .filter(channels::id.eq(channel_id))
@@ -616,73 +562,173 @@ fn text_id(
     Ok(id)
 }
 
+/// A connection a writer thread keeps between batches (a pool checkout costs a validation
+/// query), taken anew from the pool after a failure.
+struct HeldConnection {
+    pool: Pool,
+    conn: Option<crate::db::PooledConnection>,
+}
+
+impl HeldConnection {
+    fn new(pool: Pool) -> HeldConnection {
+        HeldConnection { pool, conn: None }
+    }
+
+    fn get(&mut self) -> anyhow::Result<&mut AnyConnection> {
+        if self.conn.is_none() {
+            self.conn = Some(self.pool.get()?);
+        }
+        Ok(&mut **self.conn.as_mut().expect("connection just set"))
+    }
+
+    /// Forgets a connection that failed; the next `get` takes a fresh one.
+    fn release(&mut self) {
+        self.conn = None;
+    }
+}
+
 /// Judged clicks on their way to the database, with the answers to send once they are stored.
 struct Batch {
     rows: Vec<ClickRow>,
     replies: Vec<(oneshot::Sender<Result<ClickOutcome, String>>, ClickOutcome)>,
 }
 
-/// Stores batches: takes one, merges whatever else is waiting, inserts all in one
-/// transaction, commits, then answers. It ends when the judge is gone and nothing waits.
+impl Batch {
+    fn merge(&mut self, more: Batch) {
+        self.rows.extend(more.rows);
+        self.replies.extend(more.replies);
+    }
+}
+
+/// Where judged batches go. PostgreSQL: committer threads, so one batch is inserted while
+/// another waits for its WAL flush. SQLite: one write lock and no wait for a flush
+/// (synchronous = NORMAL), so the judge stores its batches itself: a thread and a hand-over
+/// fewer per batch.
+enum Storage {
+    Inline(Box<Committer>),
+    Threads {
+        batches: std::sync::mpsc::SyncSender<Batch>,
+        committers: Vec<std::thread::JoinHandle<(u64, u64)>>,
+    },
+}
+
+impl Storage {
+    fn threads(pool: &Pool, count: usize) -> Storage {
+        let (batches, receiver) = std::sync::mpsc::sync_channel::<Batch>(count);
+        let receiver = Arc::new(Mutex::new(receiver));
+        let committers = (0..count)
+            .map(|n| {
+                let committer = Committer::new(pool.clone());
+                let receiver = receiver.clone();
+                std::thread::Builder::new()
+                    .name(format!("click-commit-{n}"))
+                    .spawn(move || committer.run(&receiver))
+                    .expect("start a click committer thread")
+            })
+            .collect();
+        Storage::Threads {
+            batches,
+            committers,
+        }
+    }
+
+    fn store(&mut self, batch: Batch) {
+        match self {
+            Storage::Inline(committer) => committer.store(batch),
+            // `send` blocks while every committer is busy and one batch waits already; clicks
+            // queue up meanwhile and make the next batch larger.
+            Storage::Threads { batches, .. } => {
+                if let Err(unsent) = batches.send(batch) {
+                    for (reply, _) in unsent.0.replies {
+                        let _ = reply.send(Err("the click writer has stopped".to_owned()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits until everything handed over is stored; how many clicks in how many commits.
+    fn finish(self) -> (u64, u64) {
+        match self {
+            Storage::Inline(committer) => (committer.clicks, committer.commits),
+            Storage::Threads {
+                batches,
+                committers,
+            } => {
+                drop(batches);
+                committers
+                    .into_iter()
+                    .filter_map(|handle| handle.join().ok())
+                    .fold((0, 0), |(c, n), (more_c, more_n)| (c + more_c, n + more_n))
+            }
+        }
+    }
+}
+
+/// Stores batches: inserts a batch in one transaction, commits, then answers. As a thread it
+/// takes one batch, merges whatever else is waiting, and ends when the judge is gone and
+/// nothing waits.
 struct Committer {
-    pool: Pool,
-    conn: Option<crate::db::PooledConnection>,
-    batches: Arc<Mutex<std::sync::mpsc::Receiver<Batch>>>,
+    db: HeldConnection,
     texts: TextIdCache,
+    /// Clicks stored, and in how many commits.
+    clicks: u64,
+    commits: u64,
 }
 
 impl Committer {
+    fn new(pool: Pool) -> Committer {
+        Committer {
+            db: HeldConnection::new(pool),
+            texts: TextIdCache::default(),
+            clicks: 0,
+            commits: 0,
+        }
+    }
+
     /// Returns how many clicks it stored in how many commits.
-    fn run(mut self) -> (u64, u64) {
-        let (mut clicks, mut commits) = (0u64, 0u64);
+    fn run(mut self, batches: &Mutex<std::sync::mpsc::Receiver<Batch>>) -> (u64, u64) {
         loop {
             let batch = {
-                let batches = self.batches.lock().expect("click batch queue");
+                let batches = batches.lock().expect("click batch queue");
                 let Ok(mut batch) = batches.recv() else {
                     break;
                 };
                 while batch.rows.len() < MAX_BATCH {
                     match batches.try_recv() {
-                        Ok(more) => {
-                            batch.rows.extend(more.rows);
-                            batch.replies.extend(more.replies);
-                        }
+                        Ok(more) => batch.merge(more),
                         Err(_) => break,
                     }
                 }
                 batch
             };
-            let stored = batch.rows.len();
-            if self.store(batch) {
-                clicks += stored as u64;
-                commits += 1;
-            }
+            self.store(batch);
         }
-        (clicks, commits)
+        (self.clicks, self.commits)
     }
 
-    /// Inserts and commits the batch, then answers its clicks; says whether it was stored.
-    fn store(&mut self, batch: Batch) -> bool {
+    /// Inserts and commits the batch, then answers its clicks.
+    fn store(&mut self, batch: Batch) {
         let result = self.insert(&batch.rows).or_else(|first| {
             // A broken connection: one more try on a fresh one.
             tracing::warn!(error = %first, "storing clicks failed, trying again");
-            self.conn = None;
+            self.db.release();
             self.insert(&batch.rows)
         });
         match result {
             Ok(()) => {
+                self.clicks += batch.rows.len() as u64;
+                self.commits += 1;
                 for (reply, outcome) in batch.replies {
                     let _ = reply.send(Ok(outcome));
                 }
-                true
             }
             Err(e) => {
                 tracing::error!(error = %e, clicks = batch.rows.len(), "storing clicks failed");
-                self.conn = None;
+                self.db.release();
                 for (reply, _) in batch.replies {
                     let _ = reply.send(Err(e.to_string()));
                 }
-                false
             }
         }
     }
@@ -693,10 +739,7 @@ impl Committer {
     /// statement would be built and prepared anew for every batch size); PostgreSQL takes the
     /// whole batch in one statement (see `PgInsertClicks`), atomic without BEGIN and COMMIT.
     fn insert(&mut self, rows: &[ClickRow]) -> anyhow::Result<()> {
-        if self.conn.is_none() {
-            self.conn = Some(self.pool.get()?);
-        }
-        let conn: &mut AnyConnection = self.conn.as_mut().expect("connection just set");
+        let conn = self.db.get()?;
         let ids = self.texts.ids(conn, rows)?;
         match conn {
             AnyConnection::Sqlite(c) => c.transaction(|c| {
@@ -727,20 +770,19 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(50);
 /// that request wait for the fsyncs.
 fn checkpoint_until_stopped(pool: Pool, stopped: std::sync::mpsc::Receiver<()>) {
     use std::sync::mpsc::RecvTimeoutError;
+    let mut db = HeldConnection::new(pool);
     loop {
         let last = !matches!(
             stopped.recv_timeout(CHECKPOINT_EVERY),
             Err(RecvTimeoutError::Timeout)
         );
-        let result = pool
-            .get()
-            .map_err(anyhow::Error::from)
-            .and_then(|mut conn| {
-                conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
-                    .map_err(anyhow::Error::from)
-            });
+        let result = db.get().and_then(|conn| {
+            conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
+                .map_err(anyhow::Error::from)
+        });
         if let Err(e) = result {
             tracing::warn!(error = %e, "WAL checkpoint failed");
+            db.release();
         }
         if last {
             break;
