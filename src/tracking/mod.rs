@@ -88,9 +88,59 @@ impl Tracking {
     }
 }
 
+/// The click log counts days as days since 1970-01-01 (UTC): the writer stores them, the
+/// statistics select and show them.
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// The day of a click at `at_ms` (milliseconds since 1970, UTC).
+pub fn day_of(at_ms: i64) -> i32 {
+    at_ms.div_euclid(MS_PER_DAY) as i32
+}
+
+/// A date as the click log stores it.
+pub fn day_number(date: chrono::NaiveDate) -> i32 {
+    (date - chrono::DateTime::UNIX_EPOCH.date_naive()).num_days() as i32
+}
+
+/// The date of a day number of the click log.
+pub fn date_of_day(day: i32) -> chrono::NaiveDate {
+    chrono::DateTime::UNIX_EPOCH.date_naive() + chrono::Duration::days(i64::from(day))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn days_are_utc_dates() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let last_ms = day
+            .and_hms_milli_opt(23, 59, 59, 999)
+            .unwrap()
+            .and_utc()
+            .timestamp_millis();
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        assert_eq!(day_of(last_ms), (day - epoch).num_days() as i32);
+        assert_eq!(day_of(last_ms + 1), day_of(last_ms) + 1);
+        assert_eq!(day_of(-1), -1);
+    }
+
+    #[test]
+    fn statistics_days_are_the_days_the_writer_stores() {
+        for (y, m, d) in [(1970, 1, 1), (2026, 2, 28), (2028, 2, 29), (2026, 12, 31)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let midnight = date
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp_millis();
+            assert_eq!(day_number(date), day_of(midnight));
+            assert_eq!(day_number(date), day_of(midnight + 86_399_999));
+            assert_eq!(date_of_day(day_number(date)), date);
+        }
+        assert_eq!(day_number(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
+    }
 
     #[test]
     fn ip_hashes_are_keyed_and_stable() {

@@ -69,16 +69,6 @@ impl StatsLine {
     }
 }
 
-/// A date as the click log stores it: days since 1970-01-01.
-pub fn day_number(date: NaiveDate) -> i32 {
-    (date - chrono::DateTime::UNIX_EPOCH.date_naive()).num_days() as i32
-}
-
-/// The date of a day number of the click log.
-pub fn date_of_day(day: i32) -> NaiveDate {
-    chrono::DateTime::UNIX_EPOCH.date_naive() + chrono::Duration::days(i64::from(day))
-}
-
 /// The participant's click counts in [from, to], grouped.
 pub fn participant_stats(
     conn: &mut AnyConnection,
@@ -93,6 +83,7 @@ pub fn participant_stats(
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
+    use super::{date_of_day, day_number};
     let rows: Vec<(i32, i64, Option<String>, bool, i64)> = clicks::table
         // Through the participant's channels: `clicks_channel_day` is the one index the
         // click writer keeps up besides the click id's.
@@ -181,7 +172,7 @@ pub fn channel_quality(
     since: NaiveDate,
 ) -> QueryResult<Vec<ChannelQuality>> {
     let rows: Vec<(i64, Option<String>, i64)> = clicks::table
-        .filter(clicks::day.ge(day_number(since)))
+        .filter(clicks::day.ge(super::day_number(since)))
         .group_by((clicks::channel_id, clicks::reason))
         .select((clicks::channel_id, clicks::reason, count_star()))
         .load(conn)?;
@@ -483,25 +474,6 @@ async fn csv_export(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statistics_days_are_the_days_the_writer_stores() {
-        for (y, m, d) in [(1970, 1, 1), (2026, 2, 28), (2028, 2, 29), (2026, 12, 31)] {
-            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-            let midnight = date
-                .and_hms_opt(0, 0, 0)
-                .unwrap()
-                .and_utc()
-                .timestamp_millis();
-            assert_eq!(day_number(date), crate::tracking::writer::day_of(midnight));
-            assert_eq!(
-                day_number(date),
-                crate::tracking::writer::day_of(midnight + 86_399_999)
-            );
-            assert_eq!(date_of_day(day_number(date)), date);
-        }
-        assert_eq!(day_number(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
-    }
 
     #[test]
     fn flagged_share_is_rounded_once_to_one_decimal() {

@@ -324,7 +324,7 @@ impl Writer {
             batch.rows.push(ClickRow {
                 click_id,
                 clicked_at: now_ms,
-                day: day_of(now_ms),
+                day: super::day_of(now_ms),
                 programme_id: draft.params.programme_id,
                 channel_id: draft.params.channel_id,
                 participant_id: link.participant_id,
@@ -889,13 +889,6 @@ enum Target {
     Deep(url::Url),
 }
 
-/// The day of a click in days since 1970-01-01 (UTC).
-pub fn day_of(at_ms: i64) -> i32 {
-    at_ms.div_euclid(MS_PER_DAY) as i32
-}
-
-const MS_PER_DAY: i64 = 86_400_000;
-
 /// Tells links apart for the duplicate check: the same parameters are the same link.
 fn link_key(params: &LinkParams) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -951,19 +944,5 @@ mod tests {
         // The random part differs between writers.
         let mut other = ClickIds::default();
         assert_ne!(other.next(1_764_000_000_000), a);
-    }
-
-    #[test]
-    fn days_are_utc_dates() {
-        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-        let last_ms = day
-            .and_hms_milli_opt(23, 59, 59, 999)
-            .unwrap()
-            .and_utc()
-            .timestamp_millis();
-        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
-        assert_eq!(day_of(last_ms), (day - epoch).num_days() as i32);
-        assert_eq!(day_of(last_ms + 1), day_of(last_ms) + 1);
-        assert_eq!(day_of(-1), -1);
     }
 }
