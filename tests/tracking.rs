@@ -986,3 +986,66 @@ async fn manager_decisions_refuse_bad_input_and_keep_the_reason() {
         .unwrap();
     assert_eq!(state, "pending");
 }
+
+#[tokio::test]
+async fn long_or_broken_user_agents_and_referrers_are_kept_cut_and_readable() {
+    let app = spawn_app().await;
+    let publisher = app.add_ready_publisher("headers@koopjes.nl");
+    let link = link_for(&app, publisher.channel_id);
+    let send = |agent: reqwest::header::HeaderValue, referrer: reqwest::header::HeaderValue| {
+        app.client
+            .get(app.url(&link))
+            .header(reqwest::header::USER_AGENT, agent)
+            .header(reqwest::header::REFERER, referrer)
+            .send()
+    };
+    let latest = || -> (String, Option<String>) {
+        let (agent, referrer_id): (String, Option<i64>) = clicks::table
+            .inner_join(user_agents::table)
+            .order(clicks::click_id.desc())
+            .select((user_agents::user_agent, clicks::referrer_id))
+            .first(&mut *app.conn())
+            .unwrap();
+        let referrer = referrer_id.map(|id| {
+            referrers::table
+                .find(id)
+                .select(referrers::referrer)
+                .first(&mut *app.conn())
+                .unwrap()
+        });
+        (agent, referrer)
+    };
+
+    // Too long: cut at 512 and 1024 bytes, never inside a character (é is two bytes).
+    let agent = format!("Mozilla/5.0 x{}", "é".repeat(600));
+    let referrer = format!("https://blog.example/{}", "é".repeat(1000));
+    let r = send(
+        agent.parse().unwrap(),
+        reqwest::header::HeaderValue::from_bytes(referrer.as_bytes()).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 302);
+    let (stored_agent, stored_referrer) = latest();
+    let stored_referrer = stored_referrer.unwrap();
+    assert!(stored_agent.len() <= 512 && stored_agent.len() >= 511);
+    assert!(agent.starts_with(&stored_agent));
+    assert!(stored_referrer.len() <= 1024 && stored_referrer.len() >= 1023);
+    assert!(referrer.starts_with(&stored_referrer));
+
+    // Not UTF-8: kept with the broken bytes replaced, and the visitor still redirected.
+    let r = send(
+        reqwest::header::HeaderValue::from_bytes(b"Mozilla/5.0 caf\xe9").unwrap(),
+        reqwest::header::HeaderValue::from_bytes(b"https://blog.example/caf\xe9").unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 302);
+    assert_eq!(
+        latest(),
+        (
+            "Mozilla/5.0 caf\u{fffd}".to_owned(),
+            Some("https://blog.example/caf\u{fffd}".to_owned())
+        )
+    );
+}
