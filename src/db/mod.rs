@@ -25,12 +25,17 @@ pub type PooledConnection = r2d2::PooledConnection<Manager>;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// Per-connection SQLite settings: WAL for concurrent readers, foreign keys enforced, and a busy
-/// timeout so a writer waits for the lock instead of failing. No connection checkpoints the
-/// WAL after its own commits: the click writer's checkpoint thread does, every half second
-/// (see `tracking::writer`); SQLite still checkpoints when the last connection closes.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0;";
+/// Per-connection SQLite settings: WAL for concurrent readers; `synchronous = FULL`, so a
+/// commit is on disk (the WAL fsynced) before it returns — a click is acknowledged only after
+/// its commit, and a power cut must not take it back (NORMAL syncs only at checkpoints);
+/// foreign keys enforced; a busy timeout so a writer waits for the lock instead of failing.
+/// No connection checkpoints the WAL after its own commits: the click writer's checkpoint
+/// thread does (see `tracking::writer`), and it makes the WAL start over from its beginning
+/// once it has grown, so the file stays small; `journal_size_limit` cuts it back to 64 MiB
+/// if it grew beyond. SQLite still checkpoints when the last connection closes.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0; \
+     PRAGMA journal_size_limit = 67108864;";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -43,6 +48,14 @@ pub enum DbError {
 #[derive(Debug)]
 pub struct Manager {
     settings: DatabaseSettings,
+}
+
+impl Manager {
+    pub fn new(settings: &DatabaseSettings) -> Manager {
+        Manager {
+            settings: settings.clone(),
+        }
+    }
 }
 
 impl ManageConnection for Manager {
@@ -83,9 +96,7 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
                 .map_err(|e| DbError::Connect(format!("cannot create {} ({e})", dir.display())))?;
         }
     }
-    let manager = Manager {
-        settings: settings.clone(),
-    };
+    let manager = Manager::new(settings);
     // Check the first connection directly so the error says why, not just "timed out".
     manager
         .connect()

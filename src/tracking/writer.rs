@@ -233,15 +233,34 @@ impl Writer {
         // SQLite: the WAL is copied back into the database by a thread of its own, so the
         // committer never waits for a checkpoint's fsyncs (measured: 80–110 ms each under load).
         let (stop_checkpoints, checkpoints_stopped) = std::sync::mpsc::channel::<()>();
-        let checkpointer = matches!(self.kind, DatabaseKind::Sqlite).then(|| {
-            let pool = self.db.pool.clone();
-            std::thread::Builder::new()
-                .name("click-checkpoint".into())
-                .spawn(move || checkpoint_until_stopped(pool, checkpoints_stopped))
-                .expect("start the checkpoint thread")
-        });
+        let mut checkpointer = None;
         let mut storage = match self.kind {
-            DatabaseKind::Sqlite => Storage::Inline(Box::new(Committer::new(self.db.pool.clone()))),
+            DatabaseKind::Sqlite => {
+                let gate = Arc::new(Mutex::new(()));
+                let pool = self.db.pool.clone();
+                let checkpoint_gate = gate.clone();
+                checkpointer = Some(
+                    std::thread::Builder::new()
+                        .name("click-checkpoint".into())
+                        .spawn(move || {
+                            checkpoint_until_stopped(pool, &checkpoint_gate, checkpoints_stopped)
+                        })
+                        .expect("start the checkpoint thread"),
+                );
+                let syncer = match self.db.get().and_then(wal_path) {
+                    Ok(Some(wal)) => Some(WalSyncer::start(wal)),
+                    Ok(None) => None,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "no WAL file to sync: every commit syncs");
+                        None
+                    }
+                };
+                Storage::Inline(Box::new(Committer::sqlite(
+                    self.db.pool.clone(),
+                    gate,
+                    syncer,
+                )))
+            }
             DatabaseKind::Postgres => Storage::threads(&self.db.pool, POSTGRES_COMMITTERS),
         };
         let mut jobs = Vec::with_capacity(MAX_BATCH);
@@ -567,24 +586,151 @@ fn text_id(
 struct HeldConnection {
     pool: Pool,
     conn: Option<crate::db::PooledConnection>,
+    /// Run on each connection taken, and its undoing when it goes back to the pool.
+    setup: Option<(&'static str, &'static str)>,
 }
 
 impl HeldConnection {
     fn new(pool: Pool) -> HeldConnection {
-        HeldConnection { pool, conn: None }
+        HeldConnection {
+            pool,
+            conn: None,
+            setup: None,
+        }
     }
 
     fn get(&mut self) -> anyhow::Result<&mut AnyConnection> {
         if self.conn.is_none() {
-            self.conn = Some(self.pool.get()?);
+            let mut conn = self.pool.get()?;
+            if let Some((setup, _)) = self.setup {
+                conn.batch_execute(setup)?;
+            }
+            self.conn = Some(conn);
         }
         Ok(&mut **self.conn.as_mut().expect("connection just set"))
     }
 
     /// Forgets a connection that failed; the next `get` takes a fresh one.
     fn release(&mut self) {
+        if let (Some(conn), Some((_, undo))) = (self.conn.as_mut(), self.setup) {
+            if let Err(e) = conn.batch_execute(undo) {
+                tracing::warn!(error = %e, "resetting a writer's connection failed");
+            }
+        }
         self.conn = None;
     }
+}
+
+impl Drop for HeldConnection {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
+/// Locks a mutex that guards no data (a poisoned one is as good).
+fn hold(gate: &Mutex<()>) -> std::sync::MutexGuard<'_, ()> {
+    gate.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+type Replies = Vec<(oneshot::Sender<Result<ClickOutcome, String>>, ClickOutcome)>;
+
+fn answer(replies: Replies) {
+    for (reply, outcome) in replies {
+        let _ = reply.send(Ok(outcome));
+    }
+}
+
+/// SQLite: makes committed clicks durable before they are answered, without the committer
+/// waiting for the disk. The committer commits with `synchronous = NORMAL` — the WAL frames
+/// are written, not yet flushed — and hands the answers over; this thread flushes the WAL
+/// file (`fdatasync`, what `synchronous = FULL` would do inside the commit) and then answers
+/// every click committed before the flush began. Meanwhile the committer stores the next
+/// batch, so one flush covers several commits. Checkpoints flush the WAL and the database
+/// themselves before the WAL starts over.
+struct WalSyncer {
+    sender: std::sync::mpsc::SyncSender<Replies>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl WalSyncer {
+    fn start(wal: std::path::PathBuf) -> WalSyncer {
+        // Bounded: a committer that runs ahead of the disk waits instead of piling up
+        // answers (clicks queue in front of the judge meanwhile and make larger batches).
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Replies>(64);
+        let thread = std::thread::Builder::new()
+            .name("click-sync".into())
+            .spawn(move || sync_until_stopped(&wal, &receiver))
+            .expect("start the WAL sync thread");
+        WalSyncer { sender, thread }
+    }
+
+    fn answer_when_synced(&self, replies: Replies) {
+        if let Err(unsent) = self.sender.send(replies) {
+            for (reply, _) in unsent.0 {
+                let _ = reply.send(Err("the click writer has stopped".to_owned()));
+            }
+        }
+    }
+
+    /// Waits until everything handed over is flushed and answered.
+    fn finish(self) {
+        drop(self.sender);
+        let _ = self.thread.join();
+    }
+}
+
+fn sync_until_stopped(wal: &std::path::Path, answers: &std::sync::mpsc::Receiver<Replies>) {
+    let mut file = None;
+    while let Ok(mut replies) = answers.recv() {
+        while let Ok(more) = answers.try_recv() {
+            replies.extend(more);
+        }
+        match sync_wal(wal, &mut file) {
+            Ok(()) => answer(replies),
+            Err(e) => {
+                // Stored, but maybe not on disk: the visitor is not told it worked.
+                tracing::error!(error = %e, clicks = replies.len(), "flushing the WAL failed");
+                file = None;
+                for (reply, _) in replies {
+                    let _ = reply.send(Err(format!("flushing the WAL failed: {e}")));
+                }
+            }
+        }
+    }
+}
+
+/// `fdatasync` of the WAL file, opened once and again when the file is a new one (SQLite
+/// removes it when the last connection closes; ours stays open while clicks are stored).
+fn sync_wal(wal: &std::path::Path, file: &mut Option<(std::fs::File, u64)>) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let inode = std::fs::metadata(wal)?.ino();
+    let open = match file.take() {
+        Some((open, known)) if known == inode => open,
+        _ => std::fs::File::open(wal)?,
+    };
+    let result = open.sync_data();
+    *file = Some((open, inode));
+    result
+}
+
+/// The WAL file of the connection's main database, or `None` for a database in memory.
+fn wal_path(conn: &mut AnyConnection) -> anyhow::Result<Option<std::path::PathBuf>> {
+    #[derive(QueryableByName)]
+    struct Database {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        file: String,
+    }
+    let AnyConnection::Sqlite(conn) = conn else {
+        return Ok(None);
+    };
+    let databases: Vec<Database> = diesel::sql_query("PRAGMA database_list").load(conn)?;
+    Ok(databases
+        .into_iter()
+        .find(|d| d.name == "main" && !d.file.is_empty())
+        .map(|d| format!("{}-wal", d.file).into()))
 }
 
 /// Judged clicks on their way to the database, with the answers to send once they are stored.
@@ -650,7 +796,7 @@ impl Storage {
     /// Waits until everything handed over is stored; how many clicks in how many commits.
     fn finish(self) -> (u64, u64) {
         match self {
-            Storage::Inline(committer) => (committer.clicks, committer.commits),
+            Storage::Inline(committer) => committer.finish(),
             Storage::Threads {
                 batches,
                 committers,
@@ -671,6 +817,13 @@ impl Storage {
 struct Committer {
     db: HeldConnection,
     texts: TextIdCache,
+    /// SQLite: held while a transaction is open, so the checkpoint thread can restart the
+    /// WAL between two of them (see `checkpoint`) without either side sleeping in SQLite's
+    /// busy handler.
+    gate: Option<Arc<Mutex<()>>>,
+    /// SQLite: commits do not wait for the disk; the syncer flushes the WAL after them and
+    /// then answers (see `WalSyncer`). Without one, every commit syncs before it returns.
+    syncer: Option<WalSyncer>,
     /// Clicks stored, and in how many commits.
     clicks: u64,
     commits: u64,
@@ -681,9 +834,31 @@ impl Committer {
         Committer {
             db: HeldConnection::new(pool),
             texts: TextIdCache::default(),
+            gate: None,
+            syncer: None,
             clicks: 0,
             commits: 0,
         }
+    }
+
+    /// SQLite's one committer. With a syncer its connection commits without syncing
+    /// (`synchronous = NORMAL`, undone when the connection goes back to the pool).
+    fn sqlite(pool: Pool, gate: Arc<Mutex<()>>, syncer: Option<WalSyncer>) -> Committer {
+        let mut committer = Committer::new(pool);
+        if syncer.is_some() {
+            committer.db.setup = Some(("PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL"));
+        }
+        committer.gate = Some(gate);
+        committer.syncer = syncer;
+        committer
+    }
+
+    /// Waits until every stored click is answered; how many clicks in how many commits.
+    fn finish(self) -> (u64, u64) {
+        if let Some(syncer) = self.syncer {
+            syncer.finish();
+        }
+        (self.clicks, self.commits)
     }
 
     /// Returns how many clicks it stored in how many commits.
@@ -719,8 +894,9 @@ impl Committer {
             Ok(()) => {
                 self.clicks += batch.rows.len() as u64;
                 self.commits += 1;
-                for (reply, outcome) in batch.replies {
-                    let _ = reply.send(Ok(outcome));
+                match &self.syncer {
+                    Some(syncer) => syncer.answer_when_synced(batch.replies),
+                    None => answer(batch.replies),
                 }
             }
             Err(e) => {
@@ -742,14 +918,17 @@ impl Committer {
         let conn = self.db.get()?;
         let ids = self.texts.ids(conn, rows)?;
         match conn {
-            AnyConnection::Sqlite(c) => c.transaction(|c| {
-                for (row, ids) in rows.iter().zip(ids) {
-                    diesel::insert_into(clicks::table)
-                        .values(NewClick::new(row, ids))
-                        .execute(c)?;
-                }
-                diesel::QueryResult::Ok(())
-            })?,
+            AnyConnection::Sqlite(c) => {
+                let _open = self.gate.as_deref().map(hold);
+                c.transaction(|c| {
+                    for (row, ids) in rows.iter().zip(ids) {
+                        diesel::insert_into(clicks::table)
+                            .values(NewClick::new(row, ids))
+                            .execute(c)?;
+                    }
+                    diesel::QueryResult::Ok(())
+                })?
+            }
             AnyConnection::Postgresql(c) => {
                 PgInsertClicks::new(rows, &ids).execute(c)?;
             }
@@ -764,11 +943,32 @@ impl Committer {
 /// 50 ms → 4–6 ms). An idle checkpoint costs about 70 µs.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(50);
 
+/// A WAL longer than this many pages (16 MiB of 4 KiB pages) is started over from its
+/// beginning. Under steady writing a passive checkpoint never catches up with the writer
+/// completely, and SQLite starts the WAL over only when it has: left alone the file grew by
+/// about 55 MB a second under load (1.7 GB after 30 s), every commit appending fresh blocks
+/// to it, and the disk would fill.
+const WAL_RESTART_PAGES: i64 = 4096;
+
+/// What `PRAGMA wal_checkpoint` answers.
+#[derive(QueryableByName)]
+struct CheckpointResult {
+    /// 1 when the checkpoint could not take the locks it needed.
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    busy: i32,
+    /// Pages in the WAL.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    log: i64,
+}
+
 /// SQLite: a passive checkpoint every `CHECKPOINT_EVERY` (it never blocks the committer), and
-/// one more when the writer stops. No other connection checkpoints (`wal_autocheckpoint = 0`
+/// one more when the writer stops. When the WAL has grown past `WAL_RESTART_PAGES` a
+/// restarting checkpoint follows: the passive one just copied nearly everything, so it holds
+/// the write lock only for the last few pages and a fsync, and the next commit writes the WAL
+/// from its beginning again. No other connection checkpoints (`wal_autocheckpoint = 0`
 /// on every connection, see `db`): a checkpoint started by a web request's commit would make
 /// that request wait for the fsyncs.
-fn checkpoint_until_stopped(pool: Pool, stopped: std::sync::mpsc::Receiver<()>) {
+fn checkpoint_until_stopped(pool: Pool, gate: &Mutex<()>, stopped: std::sync::mpsc::Receiver<()>) {
     use std::sync::mpsc::RecvTimeoutError;
     let mut db = HeldConnection::new(pool);
     loop {
@@ -776,11 +976,10 @@ fn checkpoint_until_stopped(pool: Pool, stopped: std::sync::mpsc::Receiver<()>) 
             stopped.recv_timeout(CHECKPOINT_EVERY),
             Err(RecvTimeoutError::Timeout)
         );
-        let result = db.get().and_then(|conn| {
-            conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
-                .map_err(anyhow::Error::from)
-        });
-        if let Err(e) = result {
+        if let Err(e) = db
+            .get()
+            .and_then(|conn| checkpoint(conn, gate, WAL_RESTART_PAGES))
+        {
             tracing::warn!(error = %e, "WAL checkpoint failed");
             db.release();
         }
@@ -788,6 +987,28 @@ fn checkpoint_until_stopped(pool: Pool, stopped: std::sync::mpsc::Receiver<()>) 
             break;
         }
     }
+}
+
+/// One passive checkpoint, and a restarting one if the WAL has grown too long. The restart
+/// waits for the committer's open transaction and holds the next one back (`gate`): in
+/// SQLite's busy handler either side would sleep 1, 2, 5, 10… ms between tries.
+fn checkpoint(
+    conn: &mut AnyConnection,
+    gate: &Mutex<()>,
+    restart_pages: i64,
+) -> anyhow::Result<()> {
+    let AnyConnection::Sqlite(conn) = conn else {
+        return Ok(());
+    };
+    let passive: CheckpointResult =
+        diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)").get_result(conn)?;
+    if passive.busy == 0 && passive.log > restart_pages {
+        // Copy what came in during the first one, still beside the committer.
+        diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)").get_result::<CheckpointResult>(conn)?;
+        let _closed = hold(gate);
+        diesel::sql_query("PRAGMA wal_checkpoint(RESTART)").get_result::<CheckpointResult>(conn)?;
+    }
+    Ok(())
 }
 
 /// PostgreSQL: `INSERT … SELECT * FROM UNNEST(…)` with one array per column. The SQL is the
@@ -944,5 +1165,131 @@ mod tests {
         // The random part differs between writers.
         let mut other = ClickIds::default();
         assert_ne!(other.next(1_764_000_000_000), a);
+    }
+
+    /// A pool on a fresh SQLite file, with the portal's connection settings.
+    fn sqlite_pool(dir: &tempfile::TempDir) -> Pool {
+        let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+        let settings = crate::config::DatabaseSettings::parse(&url).unwrap();
+        crate::db::connect(&settings).unwrap()
+    }
+
+    /// The WAL file's size after `commits` commits of about 6 KB made while a checkpoint
+    /// thread runs `checkpoint` every millisecond, as the click writer's does.
+    fn wal_size_under_load(restart_pages: i64, commits: usize) -> u64 {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = sqlite_pool(&dir);
+        pool.get()
+            .unwrap()
+            .batch_execute("CREATE TABLE filler (text TEXT NOT NULL)")
+            .unwrap();
+        let gate = Arc::new(Mutex::new(()));
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let checkpoints = {
+            let (pool, gate, done) = (pool.clone(), gate.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                while !done.load(Ordering::Acquire) {
+                    checkpoint(&mut conn, &gate, restart_pages).unwrap();
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            })
+        };
+        let mut conn = pool.get().unwrap();
+        for _ in 0..commits {
+            let _open = hold(&gate);
+            conn.batch_execute("INSERT INTO filler VALUES (hex(randomblob(3000)))")
+                .unwrap();
+        }
+        done.store(true, Ordering::Release);
+        checkpoints.join().unwrap();
+        let rows: i64 =
+            diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT count(*) FROM filler")
+                .get_result(&mut *conn)
+                .unwrap();
+        assert_eq!(rows, commits as i64);
+        std::fs::metadata(dir.path().join("portal.db-wal"))
+            .unwrap()
+            .len()
+    }
+
+    #[test]
+    fn a_long_wal_starts_over_while_clicks_are_written() {
+        // 2,000 commits write about 4,000 pages (16 MB) to the WAL. A passive checkpoint
+        // never catches up with a writer that commits all the time, so without restarts the
+        // WAL keeps them all; with a restart past 200 pages it stays near that size.
+        let restarted = wal_size_under_load(200, 2000);
+        assert!(restarted < 4 << 20, "the WAL grew to {restarted} bytes");
+        let unrestarted = wal_size_under_load(i64::MAX, 2000);
+        assert!(
+            unrestarted > 12 << 20,
+            "without restarts: {unrestarted} bytes"
+        );
+    }
+
+    #[test]
+    fn the_wal_file_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = sqlite_pool(&dir);
+        let wal = wal_path(&mut pool.get().unwrap()).unwrap().unwrap();
+        assert_eq!(wal, dir.path().join("portal.db-wal"));
+    }
+
+    #[test]
+    fn a_new_wal_file_is_opened_to_be_flushed() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let wal = dir.path().join("portal.db-wal");
+        let mut file = None;
+        assert!(sync_wal(&wal, &mut file).is_err(), "no file yet");
+        std::fs::write(&wal, b"frames").unwrap();
+        sync_wal(&wal, &mut file).unwrap();
+        let first = file.as_ref().map(|(_, inode)| *inode).unwrap();
+        sync_wal(&wal, &mut file).unwrap();
+        assert_eq!(file.as_ref().map(|(_, inode)| *inode), Some(first));
+        // SQLite removes the WAL when the last connection closes and makes a new one later
+        // (the old one stays open here, so the new one cannot have its inode).
+        std::fs::remove_file(&wal).unwrap();
+        std::fs::write(&wal, b"other frames").unwrap();
+        sync_wal(&wal, &mut file).unwrap();
+        let second = file.as_ref().map(|(_, inode)| *inode).unwrap();
+        assert_ne!(second, first);
+        assert_eq!(second, std::fs::metadata(&wal).unwrap().ino());
+    }
+
+    #[test]
+    fn a_writer_connection_goes_back_to_the_pool_as_it_came() {
+        #[derive(QueryableByName)]
+        struct Synchronous {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            synchronous: i32,
+        }
+        let synchronous = |conn: &mut AnyConnection| -> i32 {
+            let AnyConnection::Sqlite(conn) = conn else {
+                unreachable!()
+            };
+            diesel::sql_query("PRAGMA synchronous")
+                .get_result::<Synchronous>(conn)
+                .unwrap()
+                .synchronous
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+        let settings = crate::config::DatabaseSettings::parse(&url).unwrap();
+        // One connection, so the test gets back the very one the writer had.
+        let pool = diesel::r2d2::Pool::builder()
+            .max_size(1)
+            .build(crate::db::Manager::new(&settings))
+            .unwrap();
+        // FULL (2) for every connection of the pool; NORMAL (1) while the committer has it.
+        assert_eq!(synchronous(&mut pool.get().unwrap()), 2);
+        let mut held = HeldConnection::new(pool.clone());
+        held.setup = Some(("PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL"));
+        assert_eq!(synchronous(held.get().unwrap()), 1);
+        held.release();
+        assert_eq!(synchronous(&mut pool.get().unwrap()), 2);
+        assert_eq!(synchronous(held.get().unwrap()), 1);
+        drop(held);
+        assert_eq!(synchronous(&mut pool.get().unwrap()), 2);
     }
 }
