@@ -4,10 +4,12 @@
 //! whatever else is queued already (no timer), resolves the links and judges the clicks
 //! (abnormal-click memory needs one place that sees every click in order), and passes the
 //! batch to a committer. A committer inserts the batch (merged with any other waiting batch) in
-//! one transaction and only after the commit answers every waiting handler; a handler answers
-//! 302 only after its answer, so an acknowledged click is on disk. On SQLite the judge is its
-//! own committer; PostgreSQL has several, so one batch is inserted while another waits for its
-//! WAL flush. When the
+//! one transaction and answers every waiting handler only once the commit is on disk; a
+//! handler answers 302 only after its answer, so an acknowledged click survives a crash of
+//! the portal and a power cut alike. PostgreSQL has several committer threads, so one batch is
+//! inserted while another waits for its WAL flush. On SQLite the judge is its own committer
+//! and a sync thread flushes the WAL after its commits (see `WalSyncer`), so there too the
+//! next batch is stored while the last one reaches the disk. When the
 //! server stops, the handlers in flight are still answered: the judge ends when the last sender
 //! is gone and the queue is empty, and the committers when they have stored what they hold.
 
@@ -747,9 +749,9 @@ impl Batch {
 }
 
 /// Where judged batches go. PostgreSQL: committer threads, so one batch is inserted while
-/// another waits for its WAL flush. SQLite: one write lock and no wait for a flush
-/// (synchronous = NORMAL), so the judge stores its batches itself: a thread and a hand-over
-/// fewer per batch.
+/// another waits for its WAL flush. SQLite: one write lock, and the flush happens after the
+/// commit on the sync thread, so the judge stores its batches itself: a thread and a
+/// hand-over fewer per batch.
 enum Storage {
     Inline(Box<Committer>),
     Threads {
