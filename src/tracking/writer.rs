@@ -1260,6 +1260,46 @@ mod tests {
     }
 
     #[test]
+    fn clicks_are_answered_after_the_flush_and_refused_when_it_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let wal = dir.path().join("portal.db-wal");
+        std::fs::write(&wal, b"frames").unwrap();
+        let replies = |n: usize| {
+            let (senders, receivers): (Replies, Vec<_>) = (0..n)
+                .map(|i| {
+                    let (sender, receiver) = oneshot::channel();
+                    (
+                        (
+                            sender,
+                            ClickOutcome::Redirect(format!("https://example.com/{i}")),
+                        ),
+                        receiver,
+                    )
+                })
+                .unzip();
+            (senders, receivers)
+        };
+        let syncer = WalSyncer::start(wal.clone());
+        let (flushed, answers) = replies(3);
+        syncer.answer_when_synced(flushed);
+        for (i, answer) in answers.into_iter().enumerate() {
+            assert_eq!(
+                answer.blocking_recv().unwrap(),
+                Ok(ClickOutcome::Redirect(format!("https://example.com/{i}")))
+            );
+        }
+        // A WAL that cannot be flushed: the clicks are not confirmed to their visitors.
+        std::fs::remove_file(&wal).unwrap();
+        let (unflushed, answers) = replies(2);
+        syncer.answer_when_synced(unflushed);
+        for answer in answers {
+            let refused = answer.blocking_recv().unwrap().unwrap_err();
+            assert!(refused.contains("flushing the WAL failed"), "{refused}");
+        }
+        syncer.finish();
+    }
+
+    #[test]
     fn a_writer_connection_goes_back_to_the_pool_as_it_came() {
         #[derive(QueryableByName)]
         struct Synchronous {
