@@ -917,20 +917,19 @@ impl Committer {
     /// statement would be built and prepared anew for every batch size); PostgreSQL takes the
     /// whole batch in one statement (see `PgInsertClicks`), atomic without BEGIN and COMMIT.
     fn insert(&mut self, rows: &[ClickRow]) -> anyhow::Result<()> {
+        // SQLite: new user agents and referrers are written too, so the gate is held from here.
+        let _writing = self.gate.as_deref().map(hold);
         let conn = self.db.get()?;
         let ids = self.texts.ids(conn, rows)?;
         match conn {
-            AnyConnection::Sqlite(c) => {
-                let _open = self.gate.as_deref().map(hold);
-                c.transaction(|c| {
-                    for (row, ids) in rows.iter().zip(ids) {
-                        diesel::insert_into(clicks::table)
-                            .values(NewClick::new(row, ids))
-                            .execute(c)?;
-                    }
-                    diesel::QueryResult::Ok(())
-                })?
-            }
+            AnyConnection::Sqlite(c) => c.transaction(|c| {
+                for (row, ids) in rows.iter().zip(ids) {
+                    diesel::insert_into(clicks::table)
+                        .values(NewClick::new(row, ids))
+                        .execute(c)?;
+                }
+                diesel::QueryResult::Ok(())
+            })?,
             AnyConnection::Postgresql(c) => {
                 PgInsertClicks::new(rows, &ids).execute(c)?;
             }
