@@ -538,9 +538,13 @@ macro_rules! text_table {
                     .optional()
             }
             fn add(self, conn: &mut AnyConnection, text: &str) -> QueryResult<usize> {
-                diesel::insert_into($table::table)
+                let insert = diesel::insert_into($table::table)
                     .values($table::$column.eq(text))
-                    .execute(conn)
+                    .on_conflict_do_nothing();
+                match conn {
+                    AnyConnection::Sqlite(c) => insert.execute(c),
+                    AnyConnection::Postgresql(c) => insert.execute(c),
+                }
             }
         }
     };
@@ -550,7 +554,8 @@ text_table!(UserAgents, user_agents, user_agent);
 text_table!(Referrers, referrers, referrer);
 
 /// The id of `text` in `table`: remembered, found, or stored now. Two writers storing the same
-/// new text at once: one insert fails on the unique index and that writer reads the other's.
+/// new text at once: one insert adds nothing (`ON CONFLICT DO NOTHING`, so PostgreSQL logs no
+/// unique violation) and that writer reads the other's row.
 fn text_id(
     conn: &mut AnyConnection,
     known: &mut HashMap<String, i64>,
@@ -563,14 +568,8 @@ fn text_id(
     let id = match table.find(conn, text)? {
         Some(id) => id,
         None => {
-            match table.add(conn, text) {
-                Ok(_) => {}
-                Err(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                )) => {}
-                Err(e) => return Err(e),
-            }
+            // Adds nothing when another writer stored the text since `find`.
+            table.add(conn, text)?;
             table
                 .find(conn, text)?
                 .ok_or(diesel::result::Error::NotFound)?
@@ -1296,6 +1295,35 @@ mod tests {
             assert!(refused.contains("flushing the WAL failed"), "{refused}");
         }
         syncer.finish();
+    }
+
+    #[test]
+    fn a_text_another_writer_stored_first_is_read_not_stored_twice() {
+        /// `UserAgents`, but another writer stores the text between `find` and `add`.
+        #[derive(Clone, Copy)]
+        struct Racing<'a>(&'a Pool);
+        impl TextTable for Racing<'_> {
+            fn find(self, conn: &mut AnyConnection, text: &str) -> QueryResult<Option<i64>> {
+                UserAgents.find(conn, text)
+            }
+            fn add(self, conn: &mut AnyConnection, text: &str) -> QueryResult<usize> {
+                assert_eq!(UserAgents.add(&mut self.0.get().unwrap(), text)?, 1);
+                UserAgents.add(conn, text)
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let pool = sqlite_pool(&dir);
+        crate::db::run_migrations(&mut pool.get().unwrap()).unwrap();
+        let mut conn = pool.get().unwrap();
+        let mut known = HashMap::new();
+        let id = text_id(&mut conn, &mut known, "Mozilla/5.0 racing", Racing(&pool)).unwrap();
+        assert_eq!(known.get("Mozilla/5.0 racing"), Some(&id));
+        let stored: Vec<i64> = user_agents::table
+            .filter(user_agents::user_agent.eq("Mozilla/5.0 racing"))
+            .select(user_agents::id)
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(stored, vec![id]);
     }
 
     #[test]
