@@ -85,7 +85,7 @@ impl ClickQueue {
         self.sender
             .send(ClickJob { draft, reply })
             .await
-            .map_err(|_| "the click writer has stopped".to_owned())?;
+            .map_err(|_| WRITER_STOPPED.to_owned())?;
         answer
             .await
             .map_err(|_| "the click writer dropped the click".to_owned())?
@@ -232,37 +232,8 @@ impl<'a> NewClick<'a> {
 
 impl Writer {
     fn run(mut self, mut receiver: mpsc::Receiver<ClickJob>) {
-        // SQLite: the WAL is copied back into the database by a thread of its own, so the
-        // committer never waits for a checkpoint's fsyncs (measured: 80–110 ms each under load).
-        let (stop_checkpoints, checkpoints_stopped) = std::sync::mpsc::channel::<()>();
-        let mut checkpointer = None;
         let mut storage = match self.kind {
-            DatabaseKind::Sqlite => {
-                let gate = Arc::new(Mutex::new(()));
-                let pool = self.db.pool.clone();
-                let checkpoint_gate = gate.clone();
-                checkpointer = Some(
-                    std::thread::Builder::new()
-                        .name("click-checkpoint".into())
-                        .spawn(move || {
-                            checkpoint_until_stopped(pool, &checkpoint_gate, checkpoints_stopped)
-                        })
-                        .expect("start the checkpoint thread"),
-                );
-                let syncer = match self.db.get().and_then(wal_path) {
-                    Ok(Some(wal)) => Some(WalSyncer::start(wal)),
-                    Ok(None) => None,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "no WAL file to sync: every commit syncs");
-                        None
-                    }
-                };
-                Storage::Inline(Box::new(Committer::sqlite(
-                    self.db.pool.clone(),
-                    gate,
-                    syncer,
-                )))
-            }
+            DatabaseKind::Sqlite => Storage::sqlite(&mut self.db),
             DatabaseKind::Postgres => Storage::threads(&self.db.pool, POSTGRES_COMMITTERS),
         };
         let mut jobs = Vec::with_capacity(MAX_BATCH);
@@ -280,10 +251,6 @@ impl Writer {
         }
         // Every handle is gone and the queue is empty: let the committers finish what they hold.
         let (clicks, commits) = storage.finish();
-        drop(stop_checkpoints);
-        if let Some(checkpointer) = checkpointer {
-            let _ = checkpointer.join();
-        }
         tracing::info!(
             clicks,
             commits,
@@ -628,6 +595,10 @@ impl Drop for HeldConnection {
     }
 }
 
+/// The SQLite committer's connection when a `WalSyncer` flushes after its commits, and the
+/// pool's setting it goes back to (see `db`).
+const UNSYNCED_COMMITS: (&str, &str) = ("PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL");
+
 /// Locks a mutex that guards no data (a poisoned one is as good).
 fn hold(gate: &Mutex<()>) -> std::sync::MutexGuard<'_, ()> {
     gate.lock()
@@ -641,6 +612,15 @@ fn answer(replies: Replies) {
         let _ = reply.send(Ok(outcome));
     }
 }
+
+/// Tells every waiting handler that its click was not stored, and why.
+fn refuse(replies: Replies, why: &str) {
+    for (reply, _) in replies {
+        let _ = reply.send(Err(why.to_owned()));
+    }
+}
+
+const WRITER_STOPPED: &str = "the click writer has stopped";
 
 /// SQLite: makes committed clicks durable before they are answered, without the committer
 /// waiting for the disk. The committer commits with `synchronous = NORMAL` — the WAL frames
@@ -668,9 +648,7 @@ impl WalSyncer {
 
     fn answer_when_synced(&self, replies: Replies) {
         if let Err(unsent) = self.sender.send(replies) {
-            for (reply, _) in unsent.0 {
-                let _ = reply.send(Err("the click writer has stopped".to_owned()));
-            }
+            refuse(unsent.0, WRITER_STOPPED);
         }
     }
 
@@ -693,9 +671,7 @@ fn sync_until_stopped(wal: &std::path::Path, answers: &std::sync::mpsc::Receiver
                 // Stored, but maybe not on disk: the visitor is not told it worked.
                 tracing::error!(error = %e, clicks = replies.len(), "flushing the WAL failed");
                 file = None;
-                for (reply, _) in replies {
-                    let _ = reply.send(Err(format!("flushing the WAL failed: {e}")));
-                }
+                refuse(replies, &format!("flushing the WAL failed: {e}"));
             }
         }
     }
@@ -737,7 +713,7 @@ fn wal_path(conn: &mut AnyConnection) -> anyhow::Result<Option<std::path::PathBu
 /// Judged clicks on their way to the database, with the answers to send once they are stored.
 struct Batch {
     rows: Vec<ClickRow>,
-    replies: Vec<(oneshot::Sender<Result<ClickOutcome, String>>, ClickOutcome)>,
+    replies: Replies,
 }
 
 impl Batch {
@@ -752,14 +728,49 @@ impl Batch {
 /// commit on the sync thread, so the judge stores its batches itself: a thread and a
 /// hand-over fewer per batch.
 enum Storage {
-    Inline(Box<Committer>),
+    Inline {
+        committer: Box<Committer>,
+        checkpoints: Checkpoints,
+    },
     Threads {
         batches: std::sync::mpsc::SyncSender<Batch>,
         committers: Vec<std::thread::JoinHandle<(u64, u64)>>,
     },
 }
 
+/// SQLite's checkpoint thread (see `checkpoint_until_stopped`) and what stops it.
+struct Checkpoints {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
 impl Storage {
+    /// SQLite: the judge's own committer, which shares a gate with the checkpoint thread, and
+    /// a sync thread for the WAL unless the database has no WAL file (in memory). The WAL is
+    /// copied back into the database by a thread of its own, so the committer never waits for
+    /// a checkpoint's fsyncs (measured: 80–110 ms each under load).
+    fn sqlite(judge: &mut HeldConnection) -> Storage {
+        let gate = Arc::new(Mutex::new(()));
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let (pool, checkpoint_gate) = (judge.pool.clone(), gate.clone());
+        let thread = std::thread::Builder::new()
+            .name("click-checkpoint".into())
+            .spawn(move || checkpoint_until_stopped(pool, &checkpoint_gate, stopped))
+            .expect("start the checkpoint thread");
+        let syncer = match judge.get().and_then(wal_path) {
+            Ok(Some(wal)) => Some(WalSyncer::start(wal)),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "no WAL file to sync: every commit syncs");
+                None
+            }
+        };
+        Storage::Inline {
+            committer: Box::new(Committer::sqlite(judge.pool.clone(), gate, syncer)),
+            checkpoints: Checkpoints { stop, thread },
+        }
+    }
+
     fn threads(pool: &Pool, count: usize) -> Storage {
         let (batches, receiver) = std::sync::mpsc::sync_channel::<Batch>(count);
         let receiver = Arc::new(Mutex::new(receiver));
@@ -781,23 +792,30 @@ impl Storage {
 
     fn store(&mut self, batch: Batch) {
         match self {
-            Storage::Inline(committer) => committer.store(batch),
+            Storage::Inline { committer, .. } => committer.store(batch),
             // `send` blocks while every committer is busy and one batch waits already; clicks
             // queue up meanwhile and make the next batch larger.
             Storage::Threads { batches, .. } => {
                 if let Err(unsent) = batches.send(batch) {
-                    for (reply, _) in unsent.0.replies {
-                        let _ = reply.send(Err("the click writer has stopped".to_owned()));
-                    }
+                    refuse(unsent.0.replies, WRITER_STOPPED);
                 }
             }
         }
     }
 
-    /// Waits until everything handed over is stored; how many clicks in how many commits.
+    /// Waits until everything handed over is stored (and on SQLite checkpointed once more);
+    /// how many clicks in how many commits.
     fn finish(self) -> (u64, u64) {
         match self {
-            Storage::Inline(committer) => committer.finish(),
+            Storage::Inline {
+                committer,
+                checkpoints,
+            } => {
+                let stored = committer.finish();
+                drop(checkpoints.stop);
+                let _ = checkpoints.thread.join();
+                stored
+            }
             Storage::Threads {
                 batches,
                 committers,
@@ -843,11 +861,11 @@ impl Committer {
     }
 
     /// SQLite's one committer. With a syncer its connection commits without syncing
-    /// (`synchronous = NORMAL`, undone when the connection goes back to the pool).
+    /// (`UNSYNCED_COMMITS`, undone when the connection goes back to the pool).
     fn sqlite(pool: Pool, gate: Arc<Mutex<()>>, syncer: Option<WalSyncer>) -> Committer {
         let mut committer = Committer::new(pool);
         if syncer.is_some() {
-            committer.db.setup = Some(("PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL"));
+            committer.db.setup = Some(UNSYNCED_COMMITS);
         }
         committer.gate = Some(gate);
         committer.syncer = syncer;
@@ -903,9 +921,7 @@ impl Committer {
             Err(e) => {
                 tracing::error!(error = %e, clicks = batch.rows.len(), "storing clicks failed");
                 self.db.release();
-                for (reply, _) in batch.replies {
-                    let _ = reply.send(Err(e.to_string()));
-                }
+                refuse(batch.replies, &e.to_string());
             }
         }
     }
@@ -1167,11 +1183,15 @@ mod tests {
         assert_ne!(other.next(1_764_000_000_000), a);
     }
 
+    /// The settings of a fresh SQLite file in `dir`.
+    fn sqlite_settings(dir: &tempfile::TempDir) -> crate::config::DatabaseSettings {
+        let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+        crate::config::DatabaseSettings::parse(&url).unwrap()
+    }
+
     /// A pool on a fresh SQLite file, with the portal's connection settings.
     fn sqlite_pool(dir: &tempfile::TempDir) -> Pool {
-        let url = format!("sqlite://{}", dir.path().join("portal.db").display());
-        let settings = crate::config::DatabaseSettings::parse(&url).unwrap();
-        crate::db::connect(&settings).unwrap()
+        crate::db::connect(&sqlite_settings(dir)).unwrap()
     }
 
     /// The WAL file's size after `commits` commits of about 6 KB made while a checkpoint
@@ -1343,17 +1363,15 @@ mod tests {
                 .synchronous
         };
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("portal.db").display());
-        let settings = crate::config::DatabaseSettings::parse(&url).unwrap();
         // One connection, so the test gets back the very one the writer had.
         let pool = diesel::r2d2::Pool::builder()
             .max_size(1)
-            .build(crate::db::Manager::new(&settings))
+            .build(crate::db::Manager::new(&sqlite_settings(&dir)))
             .unwrap();
         // FULL (2) for every connection of the pool; NORMAL (1) while the committer has it.
         assert_eq!(synchronous(&mut pool.get().unwrap()), 2);
         let mut held = HeldConnection::new(pool.clone());
-        held.setup = Some(("PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL"));
+        held.setup = Some(UNSYNCED_COMMITS);
         assert_eq!(synchronous(held.get().unwrap()), 1);
         held.release();
         assert_eq!(synchronous(&mut pool.get().unwrap()), 2);
