@@ -11,6 +11,7 @@ pub mod forms;
 pub mod i18n;
 pub mod mail;
 pub mod manage;
+pub mod participants;
 pub mod programme;
 pub mod signup;
 pub mod startup;

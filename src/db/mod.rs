@@ -33,9 +33,15 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// thread does (see `tracking::writer`), and it makes the WAL start over from its beginning
 /// once it has grown, so the file stays small; `journal_size_limit` cuts it back to 64 MiB
 /// if it grew beyond. SQLite still checkpoints when the last connection closes.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0; \
-     PRAGMA journal_size_limit = 67108864;";
+const SQLITE_PRAGMAS: &str = concat!(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; ",
+    "PRAGMA busy_timeout = 5000; ",
+    "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;"
+);
+
+/// The busy timeout of every SQLite connection, as set by `SQLITE_PRAGMAS` (for a connection
+/// that turns it off for a moment and back on).
+pub const SQLITE_BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 5000";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

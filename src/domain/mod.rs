@@ -1,6 +1,7 @@
 //! Rules and value types with no I/O; each validates on construction.
 
 pub mod brand;
+pub mod deeplink;
 pub mod email;
 pub mod participant;
 pub mod password;

@@ -343,14 +343,14 @@ pub fn forbidden_methods(
 pub fn deeplink_policy(
     conn: &mut AnyConnection,
     programme_id: i64,
-) -> QueryResult<crate::tracking::link::DeeplinkPolicy> {
+) -> QueryResult<crate::domain::deeplink::DeeplinkPolicy> {
     let value = policy_value(conn, programme_id, "deeplinking")?;
     let domains = programme_domains::table
         .filter(programme_domains::programme_id.eq(programme_id))
         .order(programme_domains::domain)
         .select(programme_domains::domain)
         .load(conn)?;
-    Ok(crate::tracking::link::DeeplinkPolicy::from_policy(
+    Ok(crate::domain::deeplink::DeeplinkPolicy::from_policy(
         value.as_deref(),
         domains,
     ))

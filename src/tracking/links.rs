@@ -5,10 +5,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::link::{is_valid_epi, parse_ad_id, DeeplinkPolicy, DeeplinkRefusal, LinkParams};
+use super::link::{is_valid_epi, parse_ad_id, LinkParams};
 use crate::auth::routes::CurrentUser;
 use crate::channels::routes::{current_participant, programme};
 use crate::channels::Channel;
+use crate::domain::deeplink::{DeeplinkPolicy, DeeplinkRefusal};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::programme::queries::{self, Programme};

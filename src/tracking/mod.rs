@@ -2,6 +2,7 @@
 //! detection, the link generator and the statistics.
 
 pub mod abnormal;
+pub mod crediting;
 pub mod link;
 pub mod links;
 pub mod routes;

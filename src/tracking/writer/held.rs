@@ -1,0 +1,51 @@
+//! The connection a writer thread keeps.
+
+use diesel::connection::SimpleConnection;
+
+use crate::db::{AnyConnection, Pool};
+
+/// A connection a writer thread keeps between batches (a pool checkout costs a validation
+/// query), taken anew from the pool after a failure.
+pub(super) struct HeldConnection {
+    pub(super) pool: Pool,
+    conn: Option<crate::db::PooledConnection>,
+    /// Run on each connection taken, and its undoing when it goes back to the pool.
+    pub(super) setup: Option<(&'static str, &'static str)>,
+}
+
+impl HeldConnection {
+    pub(super) fn new(pool: Pool) -> HeldConnection {
+        HeldConnection {
+            pool,
+            conn: None,
+            setup: None,
+        }
+    }
+
+    pub(super) fn get(&mut self) -> anyhow::Result<&mut AnyConnection> {
+        if self.conn.is_none() {
+            let mut conn = self.pool.get()?;
+            if let Some((setup, _)) = self.setup {
+                conn.batch_execute(setup)?;
+            }
+            self.conn = Some(conn);
+        }
+        Ok(&mut **self.conn.as_mut().expect("connection just set"))
+    }
+
+    /// Forgets a connection that failed; the next `get` takes a fresh one.
+    pub(super) fn release(&mut self) {
+        if let (Some(conn), Some((_, undo))) = (self.conn.as_mut(), self.setup) {
+            if let Err(e) = conn.batch_execute(undo) {
+                tracing::warn!(error = %e, "resetting a writer's connection failed");
+            }
+        }
+        self.conn = None;
+    }
+}
+
+impl Drop for HeldConnection {
+    fn drop(&mut self) {
+        self.release();
+    }
+}

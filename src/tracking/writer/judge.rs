@@ -1,0 +1,305 @@
+//! The judge: one thread takes every queued click in arrival order, resolves its link (through
+//! caches of programmes and links), judges it (`crediting`, `abnormal`), gives it a click id and
+//! hands the batch to the storage.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use diesel::prelude::*;
+use tokio::sync::mpsc;
+
+use super::click_ids::ClickIds;
+use super::held::HeldConnection;
+use super::storage::{ClickRow, Storage};
+use super::{Batch, ClickJob, ClickOutcome, CACHE_TTL, MAX_BATCH, POSTGRES_COMMITTERS};
+use crate::config::DatabaseKind;
+use crate::db::schema::{channels, memberships, participants, programmes};
+use crate::db::Pool;
+use crate::domain::deeplink::DeeplinkPolicy;
+use crate::participants::{MembershipState, ReviewState};
+use crate::tracking::abnormal::{Detector, NotCredited};
+use crate::tracking::link::{with_click_id, LinkParams};
+
+/// What the writer caches about a programme; shared (`Arc`) so a click copies nothing of it.
+struct ProgrammeInfo {
+    landing: url::Url,
+    /// The landing URL with the click id parameter started: append the id and it is done
+    /// (`None` when the URL has a fragment, which must stay last).
+    landing_prefix: Option<String>,
+    deeplinks: DeeplinkPolicy,
+}
+
+impl ProgrammeInfo {
+    /// The landing page with `click_id` appended.
+    fn landing_with(&self, click_id: &str) -> String {
+        match &self.landing_prefix {
+            Some(prefix) => {
+                let mut location = String::with_capacity(prefix.len() + click_id.len());
+                location.push_str(prefix);
+                location.push_str(click_id);
+                location
+            }
+            None => with_click_id(&self.landing, click_id),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct LinkInfo {
+    participant_id: i64,
+    /// Why clicks on this link are not credited whatever the visitor does.
+    not_credited: Option<NotCredited>,
+}
+
+pub(super) struct Judge {
+    db: HeldConnection,
+    kind: DatabaseKind,
+    detector: Detector,
+    generation: Arc<AtomicU64>,
+    seen_generation: u64,
+    programmes: HashMap<i64, (Instant, Option<Arc<ProgrammeInfo>>)>,
+    links: HashMap<(i64, i64), (Instant, Option<LinkInfo>)>,
+    click_ids: ClickIds,
+}
+
+impl Judge {
+    pub(super) fn new(
+        pool: Pool,
+        kind: DatabaseKind,
+        velocity_limit: u32,
+        generation: Arc<AtomicU64>,
+    ) -> Judge {
+        Judge {
+            db: HeldConnection::new(pool),
+            kind,
+            detector: Detector::new(velocity_limit),
+            generation,
+            seen_generation: 0,
+            programmes: HashMap::new(),
+            links: HashMap::new(),
+            click_ids: ClickIds::default(),
+        }
+    }
+
+    pub(super) fn run(mut self, mut receiver: mpsc::Receiver<ClickJob>) {
+        let mut storage = match self.kind {
+            DatabaseKind::Sqlite => Storage::sqlite(&mut self.db),
+            DatabaseKind::Postgres => Storage::threads(&self.db.pool, POSTGRES_COMMITTERS),
+        };
+        let mut jobs = Vec::with_capacity(MAX_BATCH);
+        while let Some(first) = receiver.blocking_recv() {
+            jobs.push(first);
+            while jobs.len() < MAX_BATCH {
+                match receiver.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+            if let Some(batch) = self.judge_all(&mut jobs) {
+                storage.store(batch);
+            }
+        }
+        // Every handle is gone and the queue is empty: let the committers finish what they hold.
+        let (clicks, commits) = storage.finish();
+        tracing::info!(
+            clicks,
+            commits,
+            "click writer stopped: every click is stored"
+        );
+    }
+
+    /// Resolves and judges the clicks. Clicks on unknown links are answered at once; the others
+    /// come back as rows to store, with their answers. A lookup that fails (a broken
+    /// connection) is tried once more on a fresh connection before the clicks are refused.
+    fn judge_all(&mut self, jobs: &mut Vec<ClickJob>) -> Option<Batch> {
+        let resolved = match self.resolve_all(jobs) {
+            Ok(resolved) => resolved,
+            Err(first) => {
+                tracing::warn!(error = %first, "looking up links failed, trying again");
+                self.db.release();
+                match self.resolve_all(jobs) {
+                    Ok(resolved) => resolved,
+                    Err(e) => {
+                        tracing::error!(error = %e, clicks = jobs.len(), "looking up links failed");
+                        self.db.release();
+                        for job in jobs.drain(..) {
+                            let _ = job.reply.send(Err(e.to_string()));
+                        }
+                        return None;
+                    }
+                }
+            }
+        };
+        let mut batch = Batch {
+            rows: Vec::with_capacity(jobs.len()),
+            replies: Vec::with_capacity(jobs.len()),
+        };
+        for (job, found) in jobs.drain(..).zip(resolved) {
+            let Some((link, target)) = found else {
+                let _ = job.reply.send(Ok(ClickOutcome::Unknown));
+                continue;
+            };
+            let draft = job.draft;
+            let now_ms = draft.at_ms;
+            let abnormal = self
+                .detector
+                .judge(draft.visitor, link_key(&draft.params), now_ms);
+            let reason = crate::tracking::crediting::click_verdict(
+                link.not_credited,
+                draft.is_bot,
+                abnormal,
+            );
+            let click_id = self.click_ids.next(now_ms);
+            let mut hex_id = [0u8; 32];
+            hex::encode_to_slice(click_id, &mut hex_id).expect("32 hex digits for 16 bytes");
+            let hex_id = std::str::from_utf8(&hex_id).expect("hex digits are ASCII");
+            let location = match target {
+                Target::Landing(programme) => programme.landing_with(hex_id),
+                Target::Deep(url) => with_click_id(&url, hex_id),
+            };
+            batch
+                .replies
+                .push((job.reply, ClickOutcome::Redirect(location)));
+            batch.rows.push(ClickRow {
+                click_id,
+                clicked_at: now_ms,
+                day: crate::tracking::day_of(now_ms),
+                programme_id: draft.params.programme_id,
+                channel_id: draft.params.channel_id,
+                participant_id: link.participant_id,
+                ad_id: draft.params.ad_id,
+                epi: draft.params.epi,
+                ip_hash: draft.ip_hash,
+                user_agent: draft.user_agent,
+                referrer: draft.referrer,
+                credited: reason.is_none(),
+                reason: reason.map(NotCredited::as_str),
+            });
+        }
+        (!batch.rows.is_empty()).then_some(batch)
+    }
+
+    /// Where each click goes, or `None` for an unknown link or a refused deep URL. Reads only
+    /// the caches and the database; the detector is untouched.
+    fn resolve_all(
+        &mut self,
+        jobs: &[ClickJob],
+    ) -> anyhow::Result<Vec<Option<(LinkInfo, Target)>>> {
+        let generation = self.generation.load(Ordering::Acquire);
+        if generation != self.seen_generation {
+            self.seen_generation = generation;
+            self.programmes.clear();
+            self.links.clear();
+        }
+        let mut resolved = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let params = &job.draft.params;
+            let programme = self.programme(params.programme_id)?;
+            let link = self.link(params.programme_id, params.channel_id)?;
+            let found = match (programme, link) {
+                (Some(programme), Some(link)) => match &params.deep_url {
+                    None => Some((link, Target::Landing(programme))),
+                    Some(deep) => programme
+                        .deeplinks
+                        .check(deep)
+                        .ok()
+                        .map(|url| (link, Target::Deep(url))),
+                },
+                _ => None,
+            };
+            resolved.push(found);
+        }
+        Ok(resolved)
+    }
+
+    fn programme(&mut self, id: i64) -> anyhow::Result<Option<Arc<ProgrammeInfo>>> {
+        if let Some((at, info)) = self.programmes.get(&id) {
+            if at.elapsed() < CACHE_TTL {
+                return Ok(info.clone());
+            }
+        }
+        let conn = self.db.get()?;
+        let landing: Option<String> = programmes::table
+            .filter(programmes::id.eq(id))
+            .select(programmes::landing_url)
+            .first(conn)
+            .optional()?;
+        let info = match landing {
+            None => None,
+            Some(landing) => {
+                let deeplinks = crate::programme::queries::deeplink_policy(conn, id)?;
+                let landing: url::Url = landing.parse()?;
+                let landing_prefix = landing
+                    .fragment()
+                    .is_none()
+                    .then(|| with_click_id(&landing, ""));
+                Some(Arc::new(ProgrammeInfo {
+                    landing,
+                    landing_prefix,
+                    deeplinks,
+                }))
+            }
+        };
+        self.programmes.insert(id, (Instant::now(), info.clone()));
+        Ok(info)
+    }
+
+    fn link(&mut self, programme_id: i64, channel_id: i64) -> anyhow::Result<Option<LinkInfo>> {
+        let key = (programme_id, channel_id);
+        if let Some((at, info)) = self.links.get(&key) {
+            if at.elapsed() < CACHE_TTL {
+                return Ok(*info);
+            }
+        }
+        let conn = self.db.get()?;
+        let channel: Option<(i64, ReviewState, Option<chrono::NaiveDateTime>)> = channels::table
+            .inner_join(participants::table)
+            .filter(channels::id.eq(channel_id))
+            .select((
+                channels::participant_id,
+                channels::review_state,
+                participants::terminated_at,
+            ))
+            .first(conn)
+            .optional()?;
+        let info = match channel {
+            None => None,
+            Some((participant_id, review_state, terminated_at)) => {
+                let membership: Option<MembershipState> = memberships::table
+                    .filter(memberships::programme_id.eq(programme_id))
+                    .filter(memberships::channel_id.eq(channel_id))
+                    .select(memberships::state)
+                    .first(conn)
+                    .optional()?;
+                let not_credited = crate::tracking::crediting::link_verdict(
+                    terminated_at.is_some(),
+                    review_state,
+                    membership,
+                );
+                Some(LinkInfo {
+                    participant_id,
+                    not_credited,
+                })
+            }
+        };
+        self.links.insert(key, (Instant::now(), info));
+        Ok(info)
+    }
+}
+
+/// A click's user agent and referrer as the ids of their rows in `user_agents` and `referrers`.
+/// Where a click goes: the programme's landing page, or a deep URL the programme accepts.
+enum Target {
+    Landing(Arc<ProgrammeInfo>),
+    Deep(url::Url),
+}
+
+/// Tells links apart for the duplicate check: the same parameters are the same link.
+fn link_key(params: &LinkParams) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    params.hash(&mut hasher);
+    hasher.finish()
+}
