@@ -6,21 +6,7 @@ use crate::db::schema::accounts;
 use crate::db::AnyConnection;
 use crate::domain::EmailAddress;
 use crate::i18n::Lang;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Participant,
-    Manager,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Participant => "participant",
-            Role::Manager => "manager",
-        }
-    }
-}
+pub use crate::participants::Role;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
@@ -41,7 +27,7 @@ pub fn create_manager(
         .values((
             accounts::email.eq(email.as_str()),
             accounts::password_hash.eq(password_hash),
-            accounts::role.eq(Role::Manager.as_str()),
+            accounts::role.eq(Role::Manager),
             accounts::lang.eq(lang.code()),
             accounts::created_at.eq(crate::db::now()),
             accounts::activated_at.eq(Some(crate::db::now())),
@@ -64,7 +50,7 @@ pub struct Account {
     pub id: i64,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub lang: String,
     pub activated_at: Option<chrono::NaiveDateTime>,
 }
@@ -97,7 +83,7 @@ impl Account {
     }
 
     pub fn is_manager(&self) -> bool {
-        self.role == Role::Manager.as_str()
+        self.role == Role::Manager
     }
 }
 

@@ -15,6 +15,8 @@ pub mod participants;
 pub mod programme;
 pub mod signup;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
+pub mod tokens;
 pub mod tracking;
 pub mod web;

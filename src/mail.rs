@@ -87,6 +87,19 @@ impl MailSender {
         };
         result.map_err(MailError::Send)
     }
+
+    /// Renders and sends a mail; a failure is logged, never shown to the visitor as an error
+    /// (every mail can be asked for again).
+    pub async fn deliver(&self, content: MailContent, to: &str) {
+        match content.render(to) {
+            Ok(mail) => {
+                if let Err(e) = self.send(mail).await {
+                    tracing::error!(error = %e, "mail not sent");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "mail not rendered"),
+        }
+    }
 }
 
 #[derive(askama::Template)]
@@ -183,15 +196,19 @@ pub fn password_reset(lang: Lang, link: &str) -> MailContent {
     mail
 }
 
+/// What a decision mail tells: the channel, the programme (for an application), the decision
+/// and the manager's reason.
+pub struct Decision<'a> {
+    pub channel_name: &'a str,
+    /// `None` for a channel's review, the programme's name for an application.
+    pub programme_name: Option<&'a str>,
+    pub approved: bool,
+    pub reason: Option<&'a str>,
+}
+
 /// An account manager's decision on a channel or a programme application, with the reason.
-pub fn decision(
-    lang: Lang,
-    notice: &crate::channels::DecisionNotice,
-    approved: bool,
-    reason: Option<&str>,
-    link: &str,
-) -> MailContent {
-    let (subject_key, intro_key) = match (&notice.programme_name, approved) {
+pub fn decision(lang: Lang, decision: &Decision<'_>, link: &str) -> MailContent {
+    let (subject_key, intro_key) = match (decision.programme_name, decision.approved) {
         (None, true) => (
             "mail-channel-approved-subject",
             "mail-channel-approved-intro",
@@ -210,16 +227,16 @@ pub fn decision(
         ),
     };
     let args = [
-        ("channel", notice.channel_name.clone()),
+        ("channel", decision.channel_name.to_owned()),
         (
             "programme",
-            notice.programme_name.clone().unwrap_or_default(),
+            decision.programme_name.unwrap_or_default().to_owned(),
         ),
     ];
     let mut mail = MailContent::new(lang, subject_key);
     mail.subject = lang.t_args(subject_key, &args);
     mail.paragraphs.push(lang.t_args(intro_key, &args));
-    if let Some(reason) = reason {
+    if let Some(reason) = decision.reason {
         mail.paragraphs
             .push(lang.t_args("mail-decision-reason", &[("reason", reason.to_owned())]));
     }

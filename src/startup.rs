@@ -12,16 +12,9 @@ use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
 use crate::db::{self, Pool};
+use crate::participants::CreditingChanges;
+use crate::state::{AppState, Limiter};
 use crate::{assets, programme, web as webx};
-
-pub struct AppState {
-    pub pool: Pool,
-    pub settings: Settings,
-    pub mailer: crate::mail::MailSender,
-    /// The publisher team's name and address for the footer, read once at start.
-    pub footer_contact: Option<(String, Option<String>)>,
-    pub tracking: crate::tracking::Tracking,
-}
 
 /// Connects, migrates and seeds the database; safe to run on every start and more than once.
 pub fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
@@ -58,23 +51,29 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let crediting = CreditingChanges::default();
         let (click_queue, click_writer) = crate::tracking::writer::start(
             pool.clone(),
             settings.database.kind,
             settings.click_velocity_per_minute,
+            crediting.clone(),
         )
         .context("cannot start the click writer")?;
-        let tracking = crate::tracking::Tracking::new(click_queue, &settings.secret_key);
+        let tracking = web::Data::new(crate::tracking::Tracking::new(
+            click_queue,
+            &settings.secret_key,
+        ));
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             settings,
             mailer,
             footer_contact,
-            tracking,
+            crediting,
         });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(tracking.clone())
                 .wrap(
                     ErrorHandlers::new()
                         .default_handler_client(webx::error_page)
@@ -152,40 +151,9 @@ async fn maintain(pool: Pool) {
     }
 }
 
-/// Per-IP limits on the forms that log in, sign up or send mail (POST only), shared by all
-/// workers of this instance.
-#[derive(Clone)]
-pub struct Limiter {
-    config: actix_governor::GovernorConfig<
-        actix_governor::PeerIpKeyExtractor,
-        actix_governor::governor::middleware::NoOpMiddleware,
-    >,
-}
-
-impl Limiter {
-    pub fn new(per_minute: u32) -> Limiter {
-        let config = actix_governor::GovernorConfigBuilder::default()
-            .requests_per_minute(u64::from(per_minute))
-            .burst_size(per_minute)
-            .methods(vec![actix_web::http::Method::POST])
-            .finish()
-            .unwrap_or_default();
-        Limiter { config }
-    }
-
-    pub fn governor(
-        &self,
-    ) -> actix_governor::Governor<
-        actix_governor::PeerIpKeyExtractor,
-        actix_governor::governor::middleware::NoOpMiddleware,
-    > {
-        actix_governor::Governor::new(&self.config)
-    }
-}
-
 /// Sessions live in the database; the cookie is HttpOnly, SameSite=Lax, Secure on https, and
 /// lasts as long as the browser session. They end after 30 idle minutes (12 hours after login
-/// at the latest, see `auth::SessionUser`).
+/// at the latest, see `web::session::SessionUser`).
 fn session_middleware(
     state: &web::Data<AppState>,
     key: &actix_web::cookie::Key,
@@ -202,7 +170,7 @@ fn session_middleware(
     .session_lifecycle(
         BrowserSession::default()
             .state_ttl(actix_web::cookie::time::Duration::minutes(
-                crate::auth::IDLE_TIMEOUT_MINUTES,
+                crate::web::session::IDLE_TIMEOUT_MINUTES,
             ))
             .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
     )

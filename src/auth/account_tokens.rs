@@ -3,9 +3,9 @@
 
 use diesel::prelude::*;
 
-use super::tokens::{looks_like_token, random_token, sha256_hex};
 use crate::db::schema::account_tokens;
 use crate::db::AnyConnection;
+use crate::tokens::{looks_like_token, random_token, sha256_hex};
 
 pub const LIFETIME_HOURS: i64 = 48;
 

@@ -1,48 +1,8 @@
-//! Logging in and out, sessions, CSRF tokens, one-time links and rate limits.
+//! Logging in and out, the session store, one-time links and rate limits.
 
 pub mod account_tokens;
-pub mod csrf;
+pub mod mailed_links;
 pub mod rate_limit;
 pub mod session_store;
-pub mod tokens;
 
 pub mod routes;
-
-use actix_session::Session;
-
-/// Session entries.
-pub const SESSION_ACCOUNT: &str = session_store::ACCOUNT_KEY;
-pub const SESSION_EMAIL: &str = "email";
-pub const SESSION_ROLE: &str = "role";
-/// Unix seconds of the login: sessions end 12 hours after it, whatever the activity.
-pub const SESSION_AUTH_AT: &str = "auth_at";
-
-/// Sessions end after 30 idle minutes…
-pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
-/// …and 12 hours after login at the latest.
-pub const ABSOLUTE_TIMEOUT_HOURS: i64 = 12;
-
-/// The logged-in account as remembered in the session.
-#[derive(Debug, Clone)]
-pub struct SessionUser {
-    pub id: i64,
-    pub email: String,
-    pub role: String,
-}
-
-impl SessionUser {
-    /// The session's user, unless the session is past its absolute lifetime.
-    pub fn from_session(session: &Session) -> Option<SessionUser> {
-        let id = session.get::<i64>(SESSION_ACCOUNT).ok().flatten()?;
-        let auth_at = session.get::<i64>(SESSION_AUTH_AT).ok().flatten()?;
-        let age = chrono::Utc::now().timestamp() - auth_at;
-        if !(0..ABSOLUTE_TIMEOUT_HOURS * 3600).contains(&age) {
-            return None;
-        }
-        Some(SessionUser {
-            id,
-            email: session.get::<String>(SESSION_EMAIL).ok().flatten()?,
-            role: session.get::<String>(SESSION_ROLE).ok().flatten()?,
-        })
-    }
-}

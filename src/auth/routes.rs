@@ -1,36 +1,32 @@
 //! `/{lang}/login`, `POST /logout`, `/{lang}/password/forgot`, `/{lang}/password/reset/{token}`,
 //! `/{lang}/account` (dashboard), `/{lang}/account/password` and `/{lang}/manage`.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use actix_session::{Session, SessionExt};
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use actix_session::Session;
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use diesel::prelude::*;
 
 use super::account_tokens::{self, Purpose, TokenProblem};
-use super::{rate_limit, session_store, SessionUser};
+use super::{rate_limit, session_store};
 use crate::accounts::{self, Account};
-use crate::db::schema::{channels, participants};
 use crate::domain::{password, EmailAddress, Password};
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
-use crate::signup::routes::deliver;
-use crate::startup::AppState;
-use crate::web::{
-    check_csrf, render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery,
-};
+use crate::participants;
+use crate::state::AppState;
+use crate::web::extract::{CsrfForm, CurrentUser};
+use crate::web::session;
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 /// A hash that never matches, verified against when the address is unknown so that a login
 /// takes as long for unknown addresses as for known ones.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    Password::parse(&super::tokens::random_token())
+    Password::parse(&crate::tokens::random_token())
         .map(|p| p.hash())
         .unwrap_or_default()
 });
 
-pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::startup::Limiter) {
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
     cfg.service(
         web::resource("/login")
             .wrap(limiter.governor())
@@ -56,57 +52,6 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::startup::Limiter
             .route(web::get().to(change_form))
             .route(web::post().to(change_submit)),
     );
-}
-
-/// The logged-in account, checked against the database on every request. Without one the
-/// visitor is sent to the login page.
-pub struct CurrentUser {
-    pub account: Account,
-}
-
-#[derive(Debug)]
-pub struct LoginRequired(Lang);
-
-impl std::fmt::Display for LoginRequired {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("login required")
-    }
-}
-
-impl ResponseError for LoginRequired {
-    fn status_code(&self) -> actix_web::http::StatusCode {
-        actix_web::http::StatusCode::SEE_OTHER
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        see_other(&format!("/{}/login?notice=login-required", self.0.code()))
-    }
-}
-
-impl FromRequest for CurrentUser {
-    type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let session = req.get_session();
-        let lang = Lang::from_path(req.path()).unwrap_or(Lang::DEFAULT);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let (Some(user), Some(state)) = (SessionUser::from_session(&session), state) else {
-                session.purge();
-                return Err(LoginRequired(lang).into());
-            };
-            let id = user.id;
-            let account = with_conn(&state, move |conn| Ok(accounts::find(conn, id)?)).await?;
-            match account {
-                Some(account) if account.is_active() => Ok(CurrentUser { account }),
-                _ => {
-                    session.purge();
-                    Err(LoginRequired(lang).into())
-                }
-            }
-        })
-    }
 }
 
 /// Messages a page may show after a redirect, chosen by name from this list only.
@@ -151,10 +96,8 @@ async fn login_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
     session: Session,
-    body: web::Bytes,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
     let lang = ctx.lang;
     let mut form = FormState::new();
     form.set("email", data.get("email"));
@@ -275,20 +218,18 @@ fn start_session(session: &Session, account: &Account) -> Result<(), AppError> {
             .insert(k, v)
             .map_err(|e| AppError::Other(anyhow::anyhow!("session: {e}")))
     };
-    insert(super::SESSION_ACCOUNT, account.id.into())?;
-    insert(super::SESSION_EMAIL, account.email.clone().into())?;
-    insert(super::SESSION_ROLE, account.role.clone().into())?;
+    insert(session::SESSION_ACCOUNT, account.id.into())?;
+    insert(session::SESSION_EMAIL, account.email.clone().into())?;
+    insert(session::SESSION_ROLE, account.role.as_str().into())?;
     insert(
-        super::SESSION_AUTH_AT,
+        session::SESSION_AUTH_AT,
         chrono::Utc::now().timestamp().into(),
     )?;
     Ok(())
 }
 
 /// `POST /logout` (`csrf_token`, `lang`).
-pub async fn logout(session: Session, body: web::Bytes) -> Result<HttpResponse, AppError> {
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
+pub async fn logout(session: Session, data: CsrfForm) -> Result<HttpResponse, AppError> {
     let lang = Lang::from_code(data.get("lang")).unwrap_or(Lang::DEFAULT);
     session.purge();
     Ok(see_other(&format!(
@@ -316,11 +257,8 @@ async fn forgot_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
 async fn forgot_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    session: Session,
-    body: web::Bytes,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
     let mut form = FormState::new();
     form.set("email", data.get("email"));
     let email = match EmailAddress::parse(data.get("email")) {
@@ -337,31 +275,7 @@ async fn forgot_submit(
             );
         }
     };
-    let to = email.clone();
-    let issued = with_conn(&state, move |conn| {
-        let Some(account) = accounts::find_by_email(conn, &email)? else {
-            return Ok(None);
-        };
-        let bucket = format!("mail:reset:{}", account.id);
-        if !account.is_active()
-            || !rate_limit::try_acquire(conn, &bucket, rate_limit::MAILS_PER_ADDRESS)?
-        {
-            return Ok(None);
-        }
-        let token = account_tokens::issue(conn, account.id, Purpose::PasswordReset)?;
-        Ok(Some((account.lang(), token)))
-    })
-    .await?;
-    if let Some((lang, token)) = issued {
-        let base = state.settings.base_url.as_str().trim_end_matches('/');
-        let link = format!("{base}/{}/password/reset/{token}", lang.code());
-        deliver(
-            &state,
-            crate::mail::password_reset(lang, &link),
-            to.as_str(),
-        )
-        .await;
-    }
+    super::mailed_links::send(&state, email, Purpose::PasswordReset).await?;
     render(&ForgotPage {
         ctx,
         form: FormState::new(),
@@ -444,10 +358,8 @@ async fn reset_submit(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
     let (_, token) = path.into_inner();
     let check_token = token.clone();
     let account = with_conn(&state, move |conn| {
@@ -506,13 +418,6 @@ async fn reset_submit(
     Ok(see_other(&ctx.href("/login?notice=password-reset-done")))
 }
 
-/// One of the participant's channels, for the dashboard.
-pub struct ChannelRow {
-    pub name: String,
-    pub website_url: String,
-    pub review_state: String,
-}
-
 #[derive(Template)]
 #[template(path = "account/dashboard.html")]
 struct DashboardPage {
@@ -520,7 +425,7 @@ struct DashboardPage {
     account: Account,
     kind: Option<String>,
     company_name: Option<String>,
-    channels: Vec<ChannelRow>,
+    channels: Vec<crate::channels::ChannelSummary>,
     notice: Option<String>,
 }
 
@@ -535,32 +440,9 @@ async fn dashboard(
     }
     let account_id = user.account.id;
     let (participant, channels) = with_conn(&state, move |conn| {
-        let participant: Option<(i64, String, String)> = participants::table
-            .filter(participants::account_id.eq(account_id))
-            .select((
-                participants::id,
-                participants::kind,
-                participants::company_name,
-            ))
-            .first(conn)
-            .optional()?;
+        let participant = participants::of_account(conn, account_id)?;
         let channels = match &participant {
-            Some((participant_id, _, _)) => channels::table
-                .filter(channels::participant_id.eq(participant_id))
-                .order(channels::id)
-                .select((
-                    channels::name,
-                    channels::website_url,
-                    channels::review_state,
-                ))
-                .load::<(String, String, String)>(conn)?
-                .into_iter()
-                .map(|(name, website_url, review_state)| ChannelRow {
-                    name,
-                    website_url,
-                    review_state,
-                })
-                .collect(),
+            Some(p) => crate::channels::summaries(conn, p.id)?,
             None => Vec::new(),
         };
         Ok((participant, channels))
@@ -570,8 +452,8 @@ async fn dashboard(
     render(&DashboardPage {
         kind: participant
             .as_ref()
-            .map(|p| ctx.t(&format!("kind-{}", p.1))),
-        company_name: participant.map(|p| p.2),
+            .map(|p| ctx.t(&format!("kind-{}", p.kind.as_str()))),
+        company_name: participant.map(|p| p.company_name),
         ctx,
         account: user.account,
         channels,
@@ -598,10 +480,8 @@ async fn change_submit(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
-    body: web::Bytes,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
     let lang = ctx.lang;
     let mut form = FormState::new();
     let current = data.get("current_password").to_owned();

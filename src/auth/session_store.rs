@@ -14,7 +14,7 @@ use crate::db::schema::sessions;
 use crate::db::Pool;
 
 /// The session entry that names the logged-in account (a JSON number).
-pub const ACCOUNT_KEY: &str = "account_id";
+pub const ACCOUNT_KEY: &str = crate::web::session::SESSION_ACCOUNT;
 
 #[derive(Clone)]
 pub struct DbSessionStore {
@@ -28,7 +28,7 @@ impl DbSessionStore {
 }
 
 pub fn hash_key(key: &str) -> String {
-    crate::auth::tokens::sha256_hex(key)
+    crate::tokens::sha256_hex(key)
 }
 
 fn expiry(ttl: &Duration) -> NaiveDateTime {
@@ -84,7 +84,7 @@ impl SessionStore for DbSessionStore {
     ) -> Result<SessionKey, SaveError> {
         let state = serde_json::to_string(&session_state)
             .map_err(|e| SaveError::Serialization(e.into()))?;
-        let key = crate::auth::tokens::random_token();
+        let key = crate::tokens::random_token();
         let key_hash = hash_key(&key);
         let account_id = account_of(&session_state);
         let expires_at = expiry(ttl);

@@ -9,44 +9,14 @@ use diesel::prelude::*;
 
 use crate::db::schema::{accounts, channels, memberships, participants, programmes};
 use crate::db::AnyConnection;
-use crate::domain::{brand, ParticipantKind};
+use crate::domain::brand;
+use crate::participants::{CreditingChanges, MembershipState, Participant, ReviewState};
 use crate::signup::service::ChannelFields;
-
-/// The participant behind an account.
-#[derive(Debug, Clone)]
-pub struct Participant {
-    pub id: i64,
-    pub kind: ParticipantKind,
-    pub terminated: bool,
-}
-
-pub fn participant_of(
-    conn: &mut AnyConnection,
-    account_id: i64,
-) -> QueryResult<Option<Participant>> {
-    let row: Option<(i64, String, Option<NaiveDateTime>)> = participants::table
-        .filter(participants::account_id.eq(account_id))
-        .select((
-            participants::id,
-            participants::kind,
-            participants::terminated_at,
-        ))
-        .first(conn)
-        .optional()?;
-    Ok(row.map(|(id, kind, terminated_at)| Participant {
-        id,
-        kind: ParticipantKind::parse(&kind).unwrap_or(ParticipantKind::Publisher),
-        terminated: terminated_at.is_some(),
-    }))
-}
-
-/// A channel's review states: `flagged` is pending with a brand-screening note (B.5.a).
-pub const REVIEW_STATES: &[&str] = &["pending", "flagged", "approved", "rejected"];
 
 #[derive(Debug, Clone)]
 pub struct Membership {
     pub id: i64,
-    pub state: String,
+    pub state: MembershipState,
     pub reason: Option<String>,
 }
 
@@ -57,7 +27,7 @@ pub struct Channel {
     pub website_url: String,
     pub category: String,
     pub promotion_methods: Vec<String>,
-    pub review_state: String,
+    pub review_state: ReviewState,
     pub review_reason: Option<String>,
     /// The channel's membership of the programme the page is about.
     pub membership: Option<Membership>,
@@ -65,13 +35,13 @@ pub struct Channel {
 
 impl Channel {
     pub fn is_approved(&self) -> bool {
-        self.review_state == "approved"
+        self.review_state == ReviewState::Approved
     }
 
     pub fn membership_approved(&self) -> bool {
         self.membership
             .as_ref()
-            .is_some_and(|m| m.state == "approved")
+            .is_some_and(|m| m.state == MembershipState::Approved)
     }
 
     /// Approved channels without a membership, or with a rejected one, may apply.
@@ -80,8 +50,39 @@ impl Channel {
             && self
                 .membership
                 .as_ref()
-                .is_none_or(|m| m.state == "rejected")
+                .is_none_or(|m| m.state == MembershipState::Rejected)
     }
+}
+
+/// One of a participant's channels, for the dashboard.
+pub struct ChannelSummary {
+    pub name: String,
+    pub website_url: String,
+    pub review_state: ReviewState,
+}
+
+/// The participant's channels in the order they were added.
+pub fn summaries(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+) -> QueryResult<Vec<ChannelSummary>> {
+    let rows: Vec<(String, String, ReviewState)> = channels::table
+        .filter(channels::participant_id.eq(participant_id))
+        .order(channels::id)
+        .select((
+            channels::name,
+            channels::website_url,
+            channels::review_state,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, website_url, review_state)| ChannelSummary {
+            name,
+            website_url,
+            review_state,
+        })
+        .collect())
 }
 
 /// A channel's promotion methods as stored: comma-separated (see `create_channel`).
@@ -99,10 +100,10 @@ type ChannelRow = (
     String,
     String,
     String,
-    String,
+    ReviewState,
     Option<String>,
     Option<i64>,
-    Option<String>,
+    Option<MembershipState>,
     Option<String>,
 );
 
@@ -200,10 +201,15 @@ pub fn may_add_channel(participant: &Participant, count: usize) -> bool {
             .is_none_or(|max| count < max)
 }
 
-fn review_state_for(fields: &ChannelFields) -> (&'static str, Option<String>) {
+fn review_state_for(fields: &ChannelFields) -> (ReviewState, Option<String>) {
     // B.5.a: a brand in the name or domain is accepted but flagged for a closer review.
     let note = brand::screen_channel(&fields.channel_name, fields.website.domain());
-    (if note.is_some() { "flagged" } else { "pending" }, note)
+    let state = if note.is_some() {
+        ReviewState::Flagged
+    } else {
+        ReviewState::Pending
+    };
+    (state, note)
 }
 
 pub fn create_channel(
@@ -234,11 +240,12 @@ pub fn create_channel(
 /// values again changes nothing and keeps the review. Returns whether anything changed.
 pub fn update_channel(
     conn: &mut AnyConnection,
+    crediting: &CreditingChanges,
     participant_id: i64,
     channel_id: i64,
     fields: &ChannelFields,
 ) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    let changed = conn.transaction(|conn| {
         let current: Option<(String, String, String, String)> = channels::table
             .filter(channels::id.eq(channel_id))
             .filter(channels::participant_id.eq(participant_id))
@@ -283,7 +290,13 @@ pub fn update_channel(
         ))
         .execute(conn)?;
         Ok(true)
-    })
+    });
+    let changed = changed?;
+    if changed {
+        // The channel is back in review: its clicks are no longer credited.
+        crediting.changed();
+    }
+    Ok(changed)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,10 +338,10 @@ pub fn apply(
             diesel::update(
                 memberships::table
                     .filter(memberships::id.eq(m.id))
-                    .filter(memberships::state.eq("rejected")),
+                    .filter(memberships::state.eq(MembershipState::Rejected)),
             )
             .set((
-                memberships::state.eq("pending"),
+                memberships::state.eq(MembershipState::Pending),
                 memberships::reason.eq(None::<String>),
                 memberships::applied_at.eq(now),
                 memberships::decided_by.eq(None::<i64>),
@@ -341,7 +354,7 @@ pub fn apply(
                 .values((
                     memberships::programme_id.eq(programme_id),
                     memberships::channel_id.eq(channel.id),
-                    memberships::state.eq("pending"),
+                    memberships::state.eq(MembershipState::Pending),
                     memberships::applied_at.eq(now),
                 ))
                 .execute(conn);
@@ -381,7 +394,7 @@ pub struct ChannelForReview {
     pub website_url: String,
     pub category: String,
     pub promotion_methods: Vec<String>,
-    pub review_state: String,
+    pub review_state: ReviewState,
     pub screening_note: Option<String>,
     pub company_name: String,
     pub email: String,
@@ -394,7 +407,7 @@ type ReviewRow = (
     String,
     String,
     String,
-    String,
+    ReviewState,
     Option<String>,
     String,
     String,
@@ -404,7 +417,7 @@ type ReviewRow = (
 pub fn channels_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<ChannelForReview>> {
     let rows: Vec<ReviewRow> = channels::table
         .inner_join(participants::table.inner_join(accounts::table))
-        .filter(channels::review_state.eq_any(["pending", "flagged"]))
+        .filter(channels::review_state.eq_any(ReviewState::OPEN))
         .filter(accounts::activated_at.is_not_null())
         .order(channels::updated_at)
         .select((
@@ -469,7 +482,7 @@ pub fn memberships_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<Membe
         memberships::table
             .inner_join(programmes::table)
             .inner_join(channels::table.inner_join(participants::table))
-            .filter(memberships::state.eq("pending"))
+            .filter(memberships::state.eq(MembershipState::Pending))
             .order(memberships::applied_at)
             .select((
                 memberships::id,
@@ -511,19 +524,24 @@ pub struct DecisionNotice {
 /// Decides a channel waiting for review. `None` when there is no such channel waiting.
 pub fn decide_channel(
     conn: &mut AnyConnection,
+    crediting: &CreditingChanges,
     channel_id: i64,
     manager_id: i64,
     approve: bool,
     reason: Option<&str>,
 ) -> QueryResult<Option<DecisionNotice>> {
-    conn.transaction(|conn| {
+    let notice = conn.transaction(|conn| -> QueryResult<Option<DecisionNotice>> {
         let updated = diesel::update(
             channels::table
                 .filter(channels::id.eq(channel_id))
-                .filter(channels::review_state.eq_any(["pending", "flagged"])),
+                .filter(channels::review_state.eq_any(ReviewState::OPEN)),
         )
         .set((
-            channels::review_state.eq(if approve { "approved" } else { "rejected" }),
+            channels::review_state.eq(if approve {
+                ReviewState::Approved
+            } else {
+                ReviewState::Rejected
+            }),
             channels::review_reason.eq(reason),
             channels::reviewed_by.eq(Some(manager_id)),
             channels::reviewed_at.eq(Some(crate::db::now())),
@@ -543,25 +561,32 @@ pub fn decide_channel(
             channel_name,
             programme_name: None,
         }))
-    })
+    })?;
+    crediting.changed();
+    Ok(notice)
 }
 
 /// Decides a pending membership application. `None` when there is no such application waiting.
 pub fn decide_membership(
     conn: &mut AnyConnection,
+    crediting: &CreditingChanges,
     membership_id: i64,
     manager_id: i64,
     approve: bool,
     reason: Option<&str>,
 ) -> QueryResult<Option<DecisionNotice>> {
-    conn.transaction(|conn| {
+    let notice = conn.transaction(|conn| -> QueryResult<Option<DecisionNotice>> {
         let updated = diesel::update(
             memberships::table
                 .filter(memberships::id.eq(membership_id))
-                .filter(memberships::state.eq("pending")),
+                .filter(memberships::state.eq(MembershipState::Pending)),
         )
         .set((
-            memberships::state.eq(if approve { "approved" } else { "rejected" }),
+            memberships::state.eq(if approve {
+                MembershipState::Approved
+            } else {
+                MembershipState::Rejected
+            }),
             memberships::reason.eq(reason),
             memberships::decided_by.eq(Some(manager_id)),
             memberships::decided_at.eq(Some(crate::db::now())),
@@ -590,7 +615,9 @@ pub fn decide_membership(
             channel_name,
             programme_name: Some(programme_name),
         }))
-    })
+    })?;
+    crediting.changed();
+    Ok(notice)
 }
 
 /// For demonstrations and the benchmark: an active publisher whose channel and membership of
@@ -611,7 +638,7 @@ pub fn create_demo_publisher(
             .values((
                 accounts::email.eq(email.as_str()),
                 accounts::password_hash.eq(password_hash),
-                accounts::role.eq(crate::accounts::Role::Participant.as_str()),
+                accounts::role.eq(crate::participants::Role::Participant),
                 accounts::lang.eq("nl"),
                 accounts::created_at.eq(now),
                 accounts::activated_at.eq(Some(now)),
@@ -637,7 +664,7 @@ pub fn create_demo_publisher(
                 channels::name.eq(website.domain()),
                 channels::category.eq("content"),
                 channels::promotion_methods.eq("content"),
-                channels::review_state.eq("approved"),
+                channels::review_state.eq(ReviewState::Approved),
                 channels::review_reason.eq(Some("demo")),
                 channels::reviewed_at.eq(Some(now)),
                 channels::created_at.eq(now),
@@ -649,7 +676,7 @@ pub fn create_demo_publisher(
             .values((
                 memberships::programme_id.eq(programme.id),
                 memberships::channel_id.eq(channel_id),
-                memberships::state.eq("approved"),
+                memberships::state.eq(MembershipState::Approved),
                 memberships::reason.eq(Some("demo")),
                 memberships::applied_at.eq(now),
                 memberships::decided_at.eq(Some(now)),

@@ -1,24 +1,20 @@
 //! `/{lang}/account/channels…`: the participant's channels, adding and changing them, and
 //! applying to the programme.
 
-use actix_session::Session;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::{ApplyRefusal, ApplyRefusalOr, Channel, Participant};
-use crate::auth::routes::CurrentUser;
+use super::{ApplyRefusal, ApplyRefusalOr, Channel};
 use crate::domain::participant;
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
+use crate::participants::Participant;
+use crate::programme::account_programme;
 use crate::programme::queries::{self, Programme};
 use crate::signup::service::check_channel_fields;
-use crate::startup::AppState;
-use crate::web::{
-    check_csrf, render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery,
-};
-
-/// The programme the account pages are about (the portal's first and only one today).
-pub const PROGRAMME_SLUG: &str = "aliexpress";
+use crate::state::AppState;
+use crate::web::extract::{self, CsrfForm};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/account/channels", web::get().to(list))
@@ -33,35 +29,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(edit_submit)),
         )
         .route("/account/channels/{id}/apply", web::post().to(apply));
-}
-
-/// The participant of the logged-in account; account managers have none (403).
-pub async fn current_participant(
-    state: &web::Data<AppState>,
-    user: &CurrentUser,
-) -> Result<Participant, AppError> {
-    let account_id = user.account.id;
-    with_conn(state, move |conn| {
-        Ok(super::participant_of(conn, account_id)?)
-    })
-    .await?
-    .ok_or(AppError::Forbidden)
-}
-
-pub async fn programme(state: &web::Data<AppState>) -> Result<Programme, AppError> {
-    with_conn(state, |conn| {
-        Ok(queries::find_programme(conn, PROGRAMME_SLUG)?)
-    })
-    .await?
-    .ok_or(AppError::NotFound)
-}
-
-/// An id from the path: digits only, else 404.
-pub fn path_id(text: &str) -> Result<i64, AppError> {
-    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::NotFound);
-    }
-    text.parse().map_err(|_| AppError::NotFound)
 }
 
 const NOTICES: &[&str] = &[
@@ -122,7 +89,7 @@ async fn channels_page(
     notice: Option<String>,
     apply_error: Option<(i64, String)>,
 ) -> Result<ChannelsPage, AppError> {
-    let programme = programme(state).await?;
+    let programme = account_programme(state).await?;
     let (participant_id, programme_id, lang) = (participant.id, programme.id, ctx.lang);
     let (channels, forbidden, keyword_policy) = with_conn(state, move |conn| {
         Ok((
@@ -149,10 +116,10 @@ async fn channels_page(
 async fn list(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: extract::Participant,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let participant = current_participant(&state, &user).await?;
+    let participant = user.participant;
     let notice = query.text(&ctx, NOTICES);
     render(&channels_page(ctx, &state, &participant, notice, None).await?)
 }
@@ -212,9 +179,9 @@ fn check(
 async fn new_form(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: extract::Participant,
 ) -> Result<HttpResponse, AppError> {
-    let participant = current_participant(&state, &user).await?;
+    let participant = user.participant;
     let count = channel_count(&state, participant.id).await?;
     if !super::may_add_channel(&participant, count) {
         return Ok(see_other(&ctx.href("/account/channels")));
@@ -246,13 +213,10 @@ async fn channel_count(
 async fn new_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    body: web::Bytes,
+    user: extract::Participant,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
-    let participant = current_participant(&state, &user).await?;
+    let participant = user.participant;
     let mut form = form_from(&data);
     let fields = check(&mut form, ctx.lang, &data);
     let count = channel_count(&state, participant.id).await?;
@@ -286,7 +250,7 @@ async fn own(
     participant: &Participant,
     id: i64,
 ) -> Result<Channel, AppError> {
-    let programme = programme(state).await?;
+    let programme = account_programme(state).await?;
     let participant_id = participant.id;
     with_conn(state, move |conn| {
         Ok(super::own_channel(conn, participant_id, programme.id, id)?)
@@ -299,12 +263,11 @@ async fn own(
 async fn edit_form(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<(String, String)>,
+    user: extract::Participant,
+    path: web::Path<(Lang, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&path.1)?;
-    let participant = current_participant(&state, &user).await?;
-    let channel = own(&state, &participant, id).await?;
+    let (_, id) = path.into_inner();
+    let channel = own(&state, &user.participant, id).await?;
     let mut form = FormState::new();
     form.set("website_url", &channel.website_url);
     form.set("channel_name", &channel.name);
@@ -321,15 +284,12 @@ async fn edit_form(
 async fn edit_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
+    user: extract::Participant,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&path.1)?;
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
-    let participant = current_participant(&state, &user).await?;
+    let (_, id) = path.into_inner();
+    let participant = user.participant;
     let channel = own(&state, &participant, id).await?;
     let mut form = form_from(&data);
     if participant.terminated {
@@ -348,12 +308,18 @@ async fn edit_submit(
         );
     };
     let participant_id = participant.id;
+    let crediting = state.crediting.clone();
     let changed = with_conn(&state, move |conn| {
-        Ok(super::update_channel(conn, participant_id, id, &fields)?)
+        Ok(super::update_channel(
+            conn,
+            &crediting,
+            participant_id,
+            id,
+            &fields,
+        )?)
     })
     .await?;
     if changed {
-        state.tracking.queue.changed();
         tracing::info!(
             participant_id,
             channel_id = id,
@@ -372,17 +338,14 @@ async fn edit_submit(
 async fn apply(
     ctx: Ctx,
     state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
+    user: extract::Participant,
+    path: web::Path<(Lang, i64)>,
+    _form: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&path.1)?;
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
-    let participant = current_participant(&state, &user).await?;
+    let (_, id) = path.into_inner();
+    let participant = user.participant;
     let channel = own(&state, &participant, id).await?;
-    let programme = programme(&state).await?;
+    let programme = account_programme(&state).await?;
     let (p, c, programme_id) = (participant.clone(), channel.clone(), programme.id);
     let result = with_conn(&state, move |conn| {
         Ok(super::apply(conn, &p, &c, programme_id))

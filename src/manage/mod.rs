@@ -1,19 +1,18 @@
 //! `/{lang}/manage…`: the account managers' review queue (channels and programme applications)
 //! and the share of flagged clicks per channel. Only account managers get in (403 otherwise).
 
-use actix_session::Session;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::auth::routes::CurrentUser;
-use crate::channels::routes::path_id;
 use crate::channels::{ChannelForReview, DecisionNotice, MembershipForReview};
 use crate::domain::participant;
 use crate::forms::FormData;
 use crate::i18n::Lang;
-use crate::startup::AppState;
+use crate::participants::CreditingChanges;
+use crate::state::AppState;
 use crate::tracking::stats::ChannelQuality;
-use crate::web::{check_csrf, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::web::extract::{CsrfForm, Manager};
+use crate::web::{render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage", web::get().to(index))
@@ -31,14 +30,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub const REASON_MAX: usize = 1000;
 /// The quality table covers this many days up to today.
 pub const QUALITY_DAYS: i64 = 30;
-
-fn require_manager(user: &CurrentUser) -> Result<(), AppError> {
-    if user.account.is_manager() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 /// A decision form that was refused: which item, and the message for its reason field.
 struct FormProblem {
@@ -108,7 +99,7 @@ const NOTICES: &[&str] = &["decision-saved", "decision-gone"];
 async fn page(
     ctx: Ctx,
     state: &web::Data<AppState>,
-    user: &CurrentUser,
+    manager: &Manager,
     notice: Option<String>,
     problem: Option<FormProblem>,
 ) -> Result<ManagePage, AppError> {
@@ -123,7 +114,7 @@ async fn page(
     .await?;
     Ok(ManagePage {
         ctx,
-        email: user.account.email.clone(),
+        email: manager.account.email.clone(),
         channels,
         memberships,
         quality,
@@ -135,12 +126,11 @@ async fn page(
 async fn index(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    manager: Manager,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_manager(&user)?;
     let notice = query.text(&ctx, NOTICES);
-    crate::web::render(&page(ctx, &state, &user, notice, None).await?)
+    crate::web::render(&page(ctx, &state, &manager, notice, None).await?)
 }
 
 /// Reads `decision` (approve/reject) and `reason` (required to reject).
@@ -185,8 +175,14 @@ async fn tell(
         .join(&format!("/{}/account/channels", lang.code()))
         .map(String::from)
         .unwrap_or_default();
-    let content = crate::mail::decision(lang, &notice, approved, reason.as_deref(), &link);
-    crate::signup::routes::deliver(state, content, &notice.email).await;
+    let decision = crate::mail::Decision {
+        channel_name: &notice.channel_name,
+        programme_name: notice.programme_name.as_deref(),
+        approved,
+        reason: reason.as_deref(),
+    };
+    let content = crate::mail::decision(lang, &decision, &link);
+    state.mailer.deliver(content, &notice.email).await;
 }
 
 /// What a manager decides on: a channel waiting for review, or a membership application.
@@ -207,6 +203,7 @@ impl Subject {
     fn decide(
         self,
         conn: &mut crate::db::AnyConnection,
+        crediting: &CreditingChanges,
         id: i64,
         manager_id: i64,
         approve: bool,
@@ -214,10 +211,10 @@ impl Subject {
     ) -> diesel::QueryResult<Option<DecisionNotice>> {
         match self {
             Subject::Channel => {
-                crate::channels::decide_channel(conn, id, manager_id, approve, reason)
+                crate::channels::decide_channel(conn, crediting, id, manager_id, approve, reason)
             }
             Subject::Membership => {
-                crate::channels::decide_membership(conn, id, manager_id, approve, reason)
+                crate::channels::decide_membership(conn, crediting, id, manager_id, approve, reason)
             }
         }
     }
@@ -226,32 +223,21 @@ impl Subject {
 async fn review_channel(
     ctx: Ctx,
     state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
+    manager: Manager,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    review(Subject::Channel, ctx, state, session, user, &path.1, body).await
+    review(Subject::Channel, ctx, state, manager, path.1, data).await
 }
 
 async fn review_membership(
     ctx: Ctx,
     state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
+    manager: Manager,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    review(
-        Subject::Membership,
-        ctx,
-        state,
-        session,
-        user,
-        &path.1,
-        body,
-    )
-    .await
+    review(Subject::Membership, ctx, state, manager, path.1, data).await
 }
 
 /// Approves or rejects `subject` number `id`, then tells the participant by mail. A decision on
@@ -260,33 +246,27 @@ async fn review(
     subject: Subject,
     ctx: Ctx,
     state: web::Data<AppState>,
-    session: Session,
-    user: CurrentUser,
-    id: &str,
-    body: web::Bytes,
+    manager: Manager,
+    id: i64,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    require_manager(&user)?;
-    let id = path_id(id)?;
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
     let field_id = format!("reason-{}-{id}", subject.name());
     let (approve, reason) = match read_decision(&data, ctx.lang, field_id) {
         Ok(d) => d,
         Err(problem) => {
-            let page = page(ctx, &state, &user, None, Some(problem)).await?;
+            let page = page(ctx, &state, &manager, None, Some(problem)).await?;
             return render_form(true, &page);
         }
     };
-    let manager_id = user.account.id;
-    let r = reason.clone();
+    let manager_id = manager.account.id;
+    let (r, crediting) = (reason.clone(), state.crediting.clone());
     let decided = with_conn(&state, move |conn| {
-        Ok(subject.decide(conn, id, manager_id, approve, r.as_deref())?)
+        Ok(subject.decide(conn, &crediting, id, manager_id, approve, r.as_deref())?)
     })
     .await?;
     let Some(notice) = decided else {
         return Ok(see_other(&ctx.href("/manage?notice=decision-gone")));
     };
-    state.tracking.queue.changed();
     tracing::info!(
         subject = subject.name(),
         id,

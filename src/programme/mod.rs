@@ -5,3 +5,22 @@ pub mod routes;
 pub mod seed;
 
 pub use queries::{CommissionLine, ProgrammeView, RuleClause, RuleSection, RulesView};
+
+use actix_web::web;
+
+use crate::state::AppState;
+use crate::web::{with_conn, AppError};
+
+/// The programme the account pages are about (the portal's first and only one today).
+pub const ACCOUNT_PROGRAMME: &str = "aliexpress";
+
+/// The programme of the account pages (channels, links, statistics).
+pub async fn account_programme(
+    state: &web::Data<AppState>,
+) -> Result<queries::Programme, AppError> {
+    with_conn(state, |conn| {
+        Ok(queries::find_programme(conn, ACCOUNT_PROGRAMME)?)
+    })
+    .await?
+    .ok_or(AppError::NotFound)
+}

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::queries::{self, ProgrammeView, RulesView};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{render, with_conn, AppError, Ctx};
 
 /// The programme the home page presents.

@@ -88,7 +88,7 @@ pub fn save(
             return Ok(id.to_owned());
         }
     }
-    let id = crate::auth::tokens::random_token();
+    let id = crate::tokens::random_token();
     diesel::insert_into(signup_drafts::table)
         .values((
             signup_drafts::id.eq(&id),

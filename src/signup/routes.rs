@@ -9,13 +9,13 @@ use super::draft::{self, ChannelInput, Draft, DraftData};
 use super::service::{self, Outcome};
 use crate::accounts;
 use crate::auth::account_tokens::{self, Purpose, TokenProblem};
-use crate::auth::rate_limit;
 use crate::domain::participant;
 use crate::domain::{EmailAddress, ParticipantKind, Password};
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
-use crate::startup::AppState;
-use crate::web::{check_csrf, render, render_form, see_other, with_conn, AppError, Ctx};
+use crate::state::AppState;
+use crate::web::extract::CsrfForm;
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 #[derive(Template)]
 #[template(path = "signup/email.html")]
@@ -89,7 +89,7 @@ impl ChannelStep {
     }
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::startup::Limiter) {
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
     cfg.service(
         web::resource("/signup")
             .wrap(limiter.governor())
@@ -163,10 +163,8 @@ async fn email_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
     session: Session,
-    body: web::Bytes,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
     let lang = ctx.lang;
     let mut form = FormState::new();
     form.set("email", data.get("email"));
@@ -258,10 +256,8 @@ async fn channel_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
     session: Session,
-    body: web::Bytes,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
     let Some(d) = load_draft(&state, &session).await? else {
         return Ok(restart(&ctx));
     };
@@ -347,10 +343,8 @@ async fn account_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
     session: Session,
-    body: web::Bytes,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
     let Some(d) = load_draft(&state, &session).await? else {
         return Ok(restart(&ctx));
     };
@@ -431,7 +425,7 @@ async fn send_signup_mail(state: &web::Data<AppState>, email: &EmailAddress, out
             &format!("{base}/{}/password/forgot", lang.code()),
         ),
     };
-    deliver(state, content, email.as_str()).await;
+    state.mailer.deliver(content, email.as_str()).await;
 }
 
 async fn lang_of_outcome(state: &web::Data<AppState>, account_id: i64) -> Lang {
@@ -441,18 +435,6 @@ async fn lang_of_outcome(state: &web::Data<AppState>, account_id: i64) -> Lang {
         .flatten()
         .map(|a| a.lang())
         .unwrap_or(Lang::DEFAULT)
-}
-
-/// Renders and sends a mail; failures are logged, never shown as a server error.
-pub async fn deliver(state: &web::Data<AppState>, content: crate::mail::MailContent, to: &str) {
-    match content.render(to) {
-        Ok(mail) => {
-            if let Err(e) = state.mailer.send(mail).await {
-                tracing::error!(error = %e, "mail not sent");
-            }
-        }
-        Err(e) => tracing::error!(error = %e, "mail not rendered"),
-    }
 }
 
 async fn sent(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -470,11 +452,8 @@ async fn resend_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
 async fn resend_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    session: Session,
-    body: web::Bytes,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let data = FormData::parse(&body);
-    check_csrf(&session, &data)?;
     let mut form = FormState::new();
     form.set("email", data.get("email"));
     let email = match EmailAddress::parse(data.get("email")) {
@@ -491,27 +470,7 @@ async fn resend_submit(
             );
         }
     };
-    let to = email.clone();
-    let issued = with_conn(&state, move |conn| {
-        let Some(account) = accounts::find_by_email(conn, &email)? else {
-            return Ok(None);
-        };
-        if account.is_active() {
-            return Ok(None);
-        }
-        let bucket = format!("mail:activation:{}", account.id);
-        if !rate_limit::try_acquire(conn, &bucket, rate_limit::MAILS_PER_ADDRESS)? {
-            return Ok(None);
-        }
-        let token = account_tokens::issue(conn, account.id, Purpose::Activation)?;
-        Ok(Some((account.lang(), token)))
-    })
-    .await?;
-    if let Some((lang, token)) = issued {
-        let base = state.settings.base_url.as_str().trim_end_matches('/');
-        let content = crate::mail::activation(lang, &format!("{base}/activate/{token}"));
-        deliver(&state, content, to.as_str()).await;
-    }
+    crate::auth::mailed_links::send(&state, email, Purpose::Activation).await?;
     // The same answer whether or not the address is known.
     render(&ResendPage {
         ctx,

@@ -209,7 +209,7 @@ pub fn complete(
             .values((
                 accounts::email.eq(email.as_str()),
                 accounts::password_hash.eq(password_hash),
-                accounts::role.eq(Role::Participant.as_str()),
+                accounts::role.eq(Role::Participant),
                 accounts::lang.eq(lang.code()),
                 accounts::created_at.eq(now),
             ))

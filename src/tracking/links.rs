@@ -6,14 +6,15 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::link::{is_valid_epi, parse_ad_id, LinkParams};
-use crate::auth::routes::CurrentUser;
-use crate::channels::routes::{current_participant, programme};
 use crate::channels::Channel;
 use crate::domain::deeplink::{DeeplinkPolicy, DeeplinkRefusal};
 use crate::forms::FormState;
 use crate::i18n::Lang;
+use crate::participants::Participant;
+use crate::programme::account_programme;
 use crate::programme::queries::{self, Programme};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::web::extract;
 use crate::web::{render_form, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -178,11 +179,10 @@ struct Loaded {
 
 async fn load(
     state: &web::Data<AppState>,
-    user: &CurrentUser,
+    participant: &Participant,
     lang: Lang,
 ) -> Result<Loaded, AppError> {
-    let participant = current_participant(state, user).await?;
-    let programme = programme(state).await?;
+    let programme = account_programme(state).await?;
     let (participant_id, programme_id) = (participant.id, programme.id);
     let (channels, deeplinks, deeplink_words) = with_conn(state, move |conn| {
         Ok((
@@ -211,10 +211,10 @@ async fn load(
 async fn page(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: extract::Participant,
     query: web::Query<LinkQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let loaded = load(&state, &user, ctx.lang).await?;
+    let loaded = load(&state, &user.participant, ctx.lang).await?;
     let asked = query.channel.is_some();
     let (mut form, checked) = check(&query, ctx.lang, &loaded);
     let generated = checked.map(|c| {
@@ -264,10 +264,10 @@ async fn page(
 async fn qr_download(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: extract::Participant,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let loaded = load(&state, &user, ctx.lang).await?;
+    let loaded = load(&state, &user.participant, ctx.lang).await?;
     let params = LinkParams::from_query(req.query_string()).ok_or(AppError::NotFound)?;
     let query = LinkQuery {
         channel: Some(params.channel_id.to_string()),

@@ -6,7 +6,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::link::LinkParams;
 use super::writer::{ClickDraft, ClickOutcome};
-use crate::startup::AppState;
 use crate::web::AppError;
 
 /// Longest user agent and referrer kept; longer ones are cut (at a character boundary).
@@ -30,9 +29,11 @@ fn header_text(req: &HttpRequest, name: header::HeaderName, max: usize) -> Optio
 /// Stores the click, then sends the visitor to the programme's landing page with the click id.
 /// Unknown or malformed parameters get the 404 page; the target never comes from the request
 /// (a deep URL is followed only when the programme allows deep links to its own domains).
-pub async fn click(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn click(
+    req: HttpRequest,
+    tracking: web::Data<super::Tracking>,
+) -> Result<HttpResponse, AppError> {
     let params = LinkParams::from_query(req.query_string()).ok_or(AppError::NotFound)?;
-    let tracking = &state.tracking;
     let user_agent = header_text(&req, header::USER_AGENT, USER_AGENT_MAX).unwrap_or_default();
     let referrer = header_text(&req, header::REFERER, REFERRER_MAX).filter(|r| !r.is_empty());
     let ip_hash = tracking.ip_hash(req.peer_addr().map(|a| a.ip()));

@@ -13,13 +13,13 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use super::abnormal::NotCredited;
-use crate::auth::routes::CurrentUser;
-use crate::channels::routes::current_participant;
 use crate::db::schema::{channels, clicks, participants};
 use crate::db::AnyConnection;
 use crate::forms::FormState;
 use crate::i18n::Lang;
-use crate::startup::AppState;
+use crate::participants::Participant;
+use crate::state::AppState;
+use crate::web::extract;
 use crate::web::{render_form, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -351,10 +351,9 @@ impl StatisticsPage {
 async fn lines_for(
     ctx: Ctx,
     state: &web::Data<AppState>,
-    user: &CurrentUser,
+    participant: &Participant,
     query: &PeriodQuery,
 ) -> Result<Result<StatisticsPage, HttpResponse>, AppError> {
-    let participant = current_participant(state, user).await?;
     let today = chrono::Utc::now().date_naive();
     let (form, asked) = read_query(query, ctx.lang, today);
     let Some((from, to, grouping)) = asked else {
@@ -391,10 +390,10 @@ async fn lines_for(
 async fn page(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: extract::Participant,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
-    match lines_for(ctx, &state, &user, &query).await? {
+    match lines_for(ctx, &state, &user.participant, &query).await? {
         Ok(page) => render_form(false, &page),
         Err(invalid) => Ok(invalid),
     }
@@ -412,10 +411,10 @@ fn safe_cell(text: &str) -> String {
 async fn csv_export(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: extract::Participant,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = match lines_for(ctx, &state, &user, &query).await? {
+    let page = match lines_for(ctx, &state, &user.participant, &query).await? {
         Ok(page) => page,
         Err(invalid) => return Ok(invalid),
     };

@@ -3,7 +3,6 @@
 //! hands the batch to the storage.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -18,7 +17,7 @@ use crate::config::DatabaseKind;
 use crate::db::schema::{channels, memberships, participants, programmes};
 use crate::db::Pool;
 use crate::domain::deeplink::DeeplinkPolicy;
-use crate::participants::{MembershipState, ReviewState};
+use crate::participants::{CreditingChanges, MembershipState, ReviewState};
 use crate::tracking::abnormal::{Detector, NotCredited};
 use crate::tracking::link::{with_click_id, LinkParams};
 
@@ -57,8 +56,8 @@ pub(super) struct Judge {
     db: HeldConnection,
     kind: DatabaseKind,
     detector: Detector,
-    generation: Arc<AtomicU64>,
-    seen_generation: u64,
+    crediting: CreditingChanges,
+    seen_changes: u64,
     programmes: HashMap<i64, (Instant, Option<Arc<ProgrammeInfo>>)>,
     links: HashMap<(i64, i64), (Instant, Option<LinkInfo>)>,
     click_ids: ClickIds,
@@ -69,14 +68,14 @@ impl Judge {
         pool: Pool,
         kind: DatabaseKind,
         velocity_limit: u32,
-        generation: Arc<AtomicU64>,
+        crediting: CreditingChanges,
     ) -> Judge {
         Judge {
             db: HeldConnection::new(pool),
             kind,
             detector: Detector::new(velocity_limit),
-            generation,
-            seen_generation: 0,
+            crediting,
+            seen_changes: 0,
             programmes: HashMap::new(),
             links: HashMap::new(),
             click_ids: ClickIds::default(),
@@ -187,9 +186,9 @@ impl Judge {
         &mut self,
         jobs: &[ClickJob],
     ) -> anyhow::Result<Vec<Option<(LinkInfo, Target)>>> {
-        let generation = self.generation.load(Ordering::Acquire);
-        if generation != self.seen_generation {
-            self.seen_generation = generation;
+        let changes = self.crediting.count();
+        if changes != self.seen_changes {
+            self.seen_changes = changes;
             self.programmes.clear();
             self.links.clear();
         }

@@ -19,8 +19,6 @@ mod judge;
 mod storage;
 mod texts;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
@@ -28,6 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::link::LinkParams;
 use crate::config::DatabaseKind;
 use crate::db::Pool;
+use crate::participants::CreditingChanges;
 use judge::Judge;
 use storage::ClickRow;
 
@@ -40,7 +39,7 @@ const MAX_BATCH: usize = 1000;
 const POSTGRES_COMMITTERS: usize = 2;
 /// What the writer knows about programmes and links is looked up again after this long, so
 /// changes made through another app instance apply within it; changes made through this
-/// instance apply at once (see `Tracking::changed`).
+/// instance apply at once (see `CreditingChanges`).
 const CACHE_TTL: Duration = Duration::from_secs(2);
 
 /// A click as the handler saw it.
@@ -70,12 +69,10 @@ pub struct ClickJob {
     pub reply: oneshot::Sender<Result<ClickOutcome, String>>,
 }
 
-/// The handle the app keeps: where to send clicks, and a counter that tells the writer to
-/// forget what it cached after a channel, membership or participant changed.
+/// The handle the app keeps: where to send clicks.
 #[derive(Clone)]
 pub struct ClickQueue {
     sender: mpsc::Sender<ClickJob>,
-    generation: Arc<AtomicU64>,
 }
 
 impl ClickQueue {
@@ -95,13 +92,7 @@ impl ClickQueue {
     #[doc(hidden)]
     pub fn detached() -> (ClickQueue, mpsc::Receiver<ClickJob>) {
         let (sender, receiver) = mpsc::channel(1);
-        let generation = Arc::new(AtomicU64::new(0));
-        (ClickQueue { sender, generation }, receiver)
-    }
-
-    /// Call after changing anything that decides whether clicks are credited.
-    pub fn changed(&self) {
-        self.generation.fetch_add(1, Ordering::Release);
+        (ClickQueue { sender }, receiver)
     }
 }
 
@@ -111,14 +102,14 @@ pub fn start(
     pool: Pool,
     kind: DatabaseKind,
     velocity_limit: u32,
+    crediting: CreditingChanges,
 ) -> std::io::Result<(ClickQueue, std::thread::JoinHandle<()>)> {
     let (sender, receiver) = mpsc::channel(8192);
-    let generation = Arc::new(AtomicU64::new(0));
-    let judge = Judge::new(pool, kind, velocity_limit, generation.clone());
+    let judge = Judge::new(pool, kind, velocity_limit, crediting);
     let handle = std::thread::Builder::new()
         .name("click-writer".into())
         .spawn(move || judge.run(receiver))?;
-    Ok((ClickQueue { sender, generation }, handle))
+    Ok((ClickQueue { sender }, handle))
 }
 
 /// Judged clicks on their way to the database, with the answers to send once they are stored.

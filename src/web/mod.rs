@@ -10,9 +10,13 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
+pub mod csrf;
+pub mod extract;
+pub mod session;
+
 use crate::assets;
 use crate::i18n::Lang;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `?notice=NAME` after a redirect: a message the next page shows, chosen by name from the
 /// handler's own list (anything else shows nothing, so a link cannot put text on a page).
@@ -36,8 +40,8 @@ impl NoticeQuery {
 pub struct Ctx {
     pub lang: Lang,
     /// The logged-in account as the session remembers it (for the header; handlers that act
-    /// for an account use `auth::CurrentUser`, which checks the database).
-    pub user: Option<crate::auth::SessionUser>,
+    /// for an account use the extractors of `extract`, which checks the database).
+    pub user: Option<session::SessionUser>,
     session: actix_session::Session,
     /// The path after the language segment, with its query (`/programmes/aliexpress`).
     pub rest: String,
@@ -65,7 +69,7 @@ impl Ctx {
             .app_data::<web::Data<AppState>>()
             .and_then(|state| state.footer_contact.clone());
         let session = actix_session::SessionExt::get_session(req);
-        let user = crate::auth::SessionUser::from_session(&session);
+        let user = session::SessionUser::from_session(&session);
         Ctx {
             lang,
             user,
@@ -95,11 +99,11 @@ impl Ctx {
 
     /// The session's CSRF token for a form's hidden `csrf_token` field, created on first use.
     pub fn csrf(&self) -> String {
-        crate::auth::csrf::token(&self.session)
+        csrf::token(&self.session)
     }
 
     pub fn is_manager(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role == "manager")
+        self.user.as_ref().is_some_and(|u| u.is_manager())
     }
 
     pub fn is_current(&self, rest: &str) -> bool {
@@ -222,7 +226,7 @@ pub fn check_csrf(
     session: &actix_session::Session,
     form: &crate::forms::FormData,
 ) -> Result<(), AppError> {
-    if crate::auth::csrf::verify(session, form.get("csrf_token")) {
+    if csrf::verify(session, form.get("csrf_token")) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

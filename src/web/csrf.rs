@@ -3,7 +3,7 @@
 
 use actix_session::Session;
 
-use super::tokens::{constant_time_eq, random_token};
+use crate::tokens::{constant_time_eq, random_token};
 
 const KEY: &str = "csrf";
 

@@ -1,0 +1,60 @@
+//! "Send me a link by mail": the forgotten-password link and the activation link asked for
+//! again. Both forms answer the same whatever the address, so a stranger cannot learn which
+//! addresses are registered; the mail goes only to an account in the right state, at most
+//! three of a kind per address an hour.
+
+use actix_web::web;
+
+use super::account_tokens::{self, Purpose};
+use super::rate_limit;
+use crate::accounts;
+use crate::domain::EmailAddress;
+use crate::state::AppState;
+use crate::web::{with_conn, AppError};
+
+/// Mails a new one-time link of `purpose` to `email` when that is an account that may use
+/// one: a reset link to an active account, an activation link to one not activated yet.
+pub async fn send(
+    state: &web::Data<AppState>,
+    email: EmailAddress,
+    purpose: Purpose,
+) -> Result<(), AppError> {
+    let to = email.clone();
+    let issued = with_conn(state, move |conn| {
+        let Some(account) = accounts::find_by_email(conn, &email)? else {
+            return Ok(None);
+        };
+        let may_use = match purpose {
+            Purpose::PasswordReset => account.is_active(),
+            Purpose::Activation => !account.is_active(),
+        };
+        let bucket = format!("mail:{}:{}", bucket_name(purpose), account.id);
+        if !may_use || !rate_limit::try_acquire(conn, &bucket, rate_limit::MAILS_PER_ADDRESS)? {
+            return Ok(None);
+        }
+        let token = account_tokens::issue(conn, account.id, purpose)?;
+        Ok(Some((account.lang(), token)))
+    })
+    .await?;
+    let Some((lang, token)) = issued else {
+        return Ok(());
+    };
+    let base = state.settings.base_url.as_str().trim_end_matches('/');
+    let content = match purpose {
+        Purpose::PasswordReset => crate::mail::password_reset(
+            lang,
+            &format!("{base}/{}/password/reset/{token}", lang.code()),
+        ),
+        Purpose::Activation => crate::mail::activation(lang, &format!("{base}/activate/{token}")),
+    };
+    state.mailer.deliver(content, to.as_str()).await;
+    Ok(())
+}
+
+/// The mail limit's bucket per purpose (`mail:reset:ACCOUNT`, `mail:activation:ACCOUNT`).
+fn bucket_name(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::PasswordReset => "reset",
+        Purpose::Activation => "activation",
+    }
+}

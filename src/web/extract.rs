@@ -1,0 +1,168 @@
+//! Extractors that say what a handler needs, checked before the handler runs:
+//! - `CurrentUser`: a logged-in account (checked against the database), else the login page;
+//! - `Participant`: the logged-in participant, else the login page (403 for a manager);
+//! - `Manager`: an account manager, the role read from the database, else a 403 page;
+//! - `CsrfForm`: a form body whose `csrf_token` is this session's, else a 403 page.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_session::SessionExt;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+
+use super::session::SessionUser;
+use super::{see_other, with_conn, AppError};
+use crate::accounts::{self, Account};
+use crate::forms::FormData;
+use crate::i18n::Lang;
+use crate::participants;
+use crate::state::AppState;
+
+/// The logged-in account, checked against the database on every request. Without one the
+/// visitor is sent to the login page.
+pub struct CurrentUser {
+    pub account: Account,
+}
+
+/// The answer when a page needs a login: the login page, which says so.
+#[derive(Debug)]
+pub struct LoginRequired(Lang);
+
+impl std::fmt::Display for LoginRequired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("login required")
+    }
+}
+
+impl ResponseError for LoginRequired {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::SEE_OTHER
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        see_other(&format!("/{}/login?notice=login-required", self.0.code()))
+    }
+}
+
+type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
+
+impl CurrentUser {
+    async fn load(req: &HttpRequest) -> Result<CurrentUser, actix_web::Error> {
+        let session = req.get_session();
+        let lang = Lang::from_path(req.path()).unwrap_or(Lang::DEFAULT);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let (Some(user), Some(state)) = (SessionUser::from_session(&session), state) else {
+            session.purge();
+            return Err(LoginRequired(lang).into());
+        };
+        let id = user.id;
+        let account = with_conn(&state, move |conn| Ok(accounts::find(conn, id)?)).await?;
+        match account {
+            Some(account) if account.is_active() => Ok(CurrentUser { account }),
+            _ => {
+                session.purge();
+                Err(LoginRequired(lang).into())
+            }
+        }
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { CurrentUser::load(&req).await })
+    }
+}
+
+/// The logged-in participant: its account and its participant record. An account manager has
+/// none and gets a 403 page.
+pub struct Participant {
+    pub account: Account,
+    pub participant: participants::Participant,
+}
+
+impl FromRequest for Participant {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = CurrentUser::load(&req).await?;
+            let state = state_of(&req)?;
+            let account_id = user.account.id;
+            let participant = with_conn(&state, move |conn| {
+                Ok(participants::of_account(conn, account_id)?)
+            })
+            .await?
+            .ok_or(AppError::Forbidden)?;
+            Ok(Participant {
+                account: user.account,
+                participant,
+            })
+        })
+    }
+}
+
+/// A logged-in account manager (the role as the database has it now, not as the session
+/// remembers it). Anyone else gets a 403 page that tells nothing of what is there.
+pub struct Manager {
+    pub account: Account,
+}
+
+impl FromRequest for Manager {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = CurrentUser::load(&req).await?;
+            if !user.account.is_manager() {
+                return Err(AppError::Forbidden.into());
+            }
+            Ok(Manager {
+                account: user.account,
+            })
+        })
+    }
+}
+
+/// A submitted form whose `csrf_token` is this session's; any other POST gets a 403 page.
+pub struct CsrfForm(pub FormData);
+
+impl std::ops::Deref for CsrfForm {
+    type Target = FormData;
+
+    fn deref(&self) -> &FormData {
+        &self.0
+    }
+}
+
+impl FromRequest for CsrfForm {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let body = body.await?;
+            let data = FormData::parse(&body);
+            if super::csrf::verify(&req.get_session(), data.get("csrf_token")) {
+                Ok(CsrfForm(data))
+            } else {
+                Err(AppError::Forbidden.into())
+            }
+        })
+    }
+}
+
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Other(anyhow::anyhow!("no application state")))
+}
