@@ -153,17 +153,12 @@ impl MailContent {
 use crate::i18n::Lang;
 
 /// Sent at the end of signup: the one-time activation link.
-pub fn activation(lang: Lang, link: &str) -> MailContent {
+pub fn activation(lang: Lang, link: &str, valid_hours: i64) -> MailContent {
     let mut mail = MailContent::new(lang, "mail-activation-subject");
     mail.paragraphs.push(lang.t("mail-activation-intro"));
     mail.action = Some((lang.t("mail-activation-action"), link.to_owned()));
-    mail.after_action.push(lang.t_args(
-        "mail-link-validity",
-        &[(
-            "hours",
-            crate::auth::account_tokens::LIFETIME_HOURS.to_string(),
-        )],
-    ));
+    mail.after_action
+        .push(lang.t_args("mail-link-validity", &[("hours", valid_hours.to_string())]));
     mail.after_action.push(lang.t("mail-not-you"));
     mail
 }
@@ -181,17 +176,12 @@ pub fn already_registered(lang: Lang, login_link: &str, reset_link: &str) -> Mai
 }
 
 /// A one-time link to choose a new password.
-pub fn password_reset(lang: Lang, link: &str) -> MailContent {
+pub fn password_reset(lang: Lang, link: &str, valid_hours: i64) -> MailContent {
     let mut mail = MailContent::new(lang, "mail-reset-subject");
     mail.paragraphs.push(lang.t("mail-reset-intro"));
     mail.action = Some((lang.t("mail-reset-action"), link.to_owned()));
-    mail.after_action.push(lang.t_args(
-        "mail-link-validity",
-        &[(
-            "hours",
-            crate::auth::account_tokens::LIFETIME_HOURS.to_string(),
-        )],
-    ));
+    mail.after_action
+        .push(lang.t_args("mail-link-validity", &[("hours", valid_hours.to_string())]));
     mail.after_action.push(lang.t("mail-reset-not-you"));
     mail
 }

@@ -44,8 +44,13 @@ pub async fn send(
         Purpose::PasswordReset => crate::mail::password_reset(
             lang,
             &format!("{base}/{}/password/reset/{token}", lang.code()),
+            account_tokens::LIFETIME_HOURS,
         ),
-        Purpose::Activation => crate::mail::activation(lang, &format!("{base}/activate/{token}")),
+        Purpose::Activation => crate::mail::activation(
+            lang,
+            &format!("{base}/activate/{token}"),
+            account_tokens::LIFETIME_HOURS,
+        ),
     };
     state.mailer.deliver(content, to.as_str()).await;
     Ok(())

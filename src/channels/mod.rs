@@ -2,6 +2,7 @@
 //! for, and what an account manager decides. Every query that reads a channel for a participant
 //! filters on the participant, so an id typed into a URL never shows another participant's data.
 
+pub mod fields;
 pub mod routes;
 
 use chrono::NaiveDateTime;
@@ -11,7 +12,7 @@ use crate::db::schema::{accounts, channels, memberships, participants, programme
 use crate::db::AnyConnection;
 use crate::domain::brand;
 use crate::participants::{CreditingChanges, MembershipState, Participant, ReviewState};
-use crate::signup::service::ChannelFields;
+use fields::ChannelFields;
 
 #[derive(Debug, Clone)]
 pub struct Membership {

@@ -4,6 +4,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::fields::{check_channel_fields, ChannelFields};
 use super::{ApplyRefusal, ApplyRefusalOr, Channel};
 use crate::domain::participant;
 use crate::forms::{FormData, FormState};
@@ -11,7 +12,6 @@ use crate::i18n::Lang;
 use crate::participants::Participant;
 use crate::programme::account_programme;
 use crate::programme::queries::{self, Programme};
-use crate::signup::service::check_channel_fields;
 use crate::state::AppState;
 use crate::web::extract::{self, CsrfForm};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
@@ -161,11 +161,7 @@ fn form_from(data: &FormData) -> FormState {
     form
 }
 
-fn check(
-    form: &mut FormState,
-    lang: Lang,
-    data: &FormData,
-) -> Option<crate::signup::service::ChannelFields> {
+fn check(form: &mut FormState, lang: Lang, data: &FormData) -> Option<ChannelFields> {
     check_channel_fields(
         form,
         lang,

@@ -417,6 +417,7 @@ async fn send_signup_mail(state: &web::Data<AppState>, email: &EmailAddress, out
             crate::mail::activation(
                 lang_of_outcome(state, account_id).await,
                 &format!("{base}/activate/{token}"),
+                crate::auth::account_tokens::LIFETIME_HOURS,
             )
         }
         Outcome::AlreadyRegistered { lang } => crate::mail::already_registered(

@@ -5,14 +5,14 @@ use diesel::prelude::*;
 use super::draft::ChannelInput;
 use crate::accounts::Role;
 use crate::auth::account_tokens::{self, Purpose};
+use crate::channels::fields::{check_channel_fields, name_error_key, ChannelFields};
 use crate::db::schema::{accounts, participants, registration_bans};
 use crate::db::AnyConnection;
-use crate::domain::participant::{self, clean_name, NameError, CATEGORIES, PROMOTION_METHODS};
-use crate::domain::{EmailAddress, ParticipantKind, WebsiteUrl};
+use crate::domain::participant::{self, clean_name};
+use crate::domain::{EmailAddress, ParticipantKind};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 
-pub const CHANNEL_NAME_MAX: usize = 100;
 pub const PERSON_NAME_MAX: usize = 200;
 
 /// Step 2, checked.
@@ -23,73 +23,6 @@ pub struct ValidChannel {
     pub company_name: String,
     pub contact_name: String,
     pub country: String,
-}
-
-fn name_error_key(field: &str, error: NameError) -> String {
-    let what = match error {
-        NameError::Empty => "empty",
-        NameError::TooShort => "too-short",
-        NameError::TooLong => "too-long",
-        NameError::BadCharacters => "characters",
-    };
-    format!("error-{field}-{what}")
-}
-
-/// The fields that describe an advertising channel, checked (signup step 2 and the channel form).
-#[derive(Debug, Clone)]
-pub struct ChannelFields {
-    pub website: WebsiteUrl,
-    pub channel_name: String,
-    pub category: String,
-    /// Sorted, without repeats.
-    pub promotion_methods: Vec<String>,
-}
-
-/// Checks a channel's website, name, category and promotion methods; each wrong field gets its
-/// message in `form`.
-pub fn check_channel_fields(
-    form: &mut FormState,
-    lang: Lang,
-    website_url: &str,
-    channel_name: &str,
-    category: &str,
-    promotion_methods: &[String],
-) -> Option<ChannelFields> {
-    let website = WebsiteUrl::parse(website_url)
-        .map_err(|e| form.fail(lang, "website_url", e.message_key()))
-        .ok();
-    let channel_name = clean_name(channel_name, CHANNEL_NAME_MAX)
-        .map_err(|e| form.fail(lang, "channel_name", &name_error_key("channel-name", e)))
-        .ok();
-    let category_ok = CATEGORIES.contains(&category);
-    if !category_ok {
-        form.fail(lang, "category", "error-category");
-    }
-    let methods_ok = if promotion_methods.is_empty() {
-        form.fail(lang, "promotion_methods", "error-promotion-methods-empty");
-        false
-    } else if promotion_methods
-        .iter()
-        .any(|m| !PROMOTION_METHODS.contains(&m.as_str()))
-    {
-        form.fail(lang, "promotion_methods", "error-promotion-methods-unknown");
-        false
-    } else {
-        true
-    };
-    let (website, channel_name) = (website?, channel_name?);
-    if !(category_ok && methods_ok) {
-        return None;
-    }
-    let mut methods = promotion_methods.to_vec();
-    methods.sort();
-    methods.dedup();
-    Some(ChannelFields {
-        website,
-        channel_name,
-        category: category.to_owned(),
-        promotion_methods: methods,
-    })
 }
 
 /// Checks every field of step 2; the errors name each wrong field, in `lang`.

@@ -11,7 +11,8 @@ use tokio::sync::mpsc;
 
 use super::click_ids::ClickIds;
 use super::held::HeldConnection;
-use super::storage::{ClickRow, Storage};
+use super::row::ClickRow;
+use super::storage::Storage;
 use super::{Batch, ClickJob, ClickOutcome, CACHE_TTL, MAX_BATCH, POSTGRES_COMMITTERS};
 use crate::config::DatabaseKind;
 use crate::db::schema::{channels, memberships, participants, programmes};

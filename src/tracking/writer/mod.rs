@@ -16,6 +16,7 @@
 mod click_ids;
 mod held;
 mod judge;
+mod row;
 mod storage;
 mod texts;
 
@@ -28,7 +29,7 @@ use crate::config::DatabaseKind;
 use crate::db::Pool;
 use crate::participants::CreditingChanges;
 use judge::Judge;
-use storage::ClickRow;
+use row::ClickRow;
 
 /// At most this many clicks are judged together (a commit may merge waiting batches).
 const MAX_BATCH: usize = 1000;

@@ -5,12 +5,9 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::storage::ClickRow;
+use super::row::{ClickRow, TextIds};
 use crate::db::schema::{referrers, user_agents};
 use crate::db::AnyConnection;
-
-/// A click's user agent and referrer as the ids of their rows in `user_agents` and `referrers`.
-pub(super) type TextIds = (i64, Option<i64>);
 
 /// The ids of the user agents and referrers a committer has stored or looked up. A text is
 /// written once (by whichever committer or app instance sees it first) and never changes, so

@@ -9,70 +9,13 @@ use std::sync::{Arc, Mutex};
 use diesel::prelude::*;
 
 use super::held::HeldConnection;
-use super::texts::{TextIdCache, TextIds};
+use super::row::{ClickRow, NewClick};
+use super::texts::TextIdCache;
 use super::{answer, refuse, Batch, MAX_BATCH, WRITER_STOPPED};
 use crate::db::schema::clicks;
 use crate::db::{AnyConnection, Pool};
 use postgres::PgInsertClicks;
 use sqlite::{hold, Checkpoints, WalSyncer, UNSYNCED_COMMITS};
-
-/// A judged click, as it will be stored.
-pub(in crate::tracking::writer) struct ClickRow {
-    pub(in crate::tracking::writer) click_id: [u8; 16],
-    /// Milliseconds since 1970 (UTC).
-    pub(in crate::tracking::writer) clicked_at: i64,
-    /// Days since 1970-01-01 (UTC), what the statistics group by.
-    pub(in crate::tracking::writer) day: i32,
-    pub(in crate::tracking::writer) programme_id: i64,
-    pub(in crate::tracking::writer) channel_id: i64,
-    pub(in crate::tracking::writer) participant_id: i64,
-    pub(in crate::tracking::writer) ad_id: Option<i64>,
-    pub(in crate::tracking::writer) epi: Option<String>,
-    pub(in crate::tracking::writer) ip_hash: [u8; 16],
-    pub(in crate::tracking::writer) user_agent: String,
-    pub(in crate::tracking::writer) referrer: Option<String>,
-    pub(in crate::tracking::writer) credited: bool,
-    pub(in crate::tracking::writer) reason: Option<&'static str>,
-}
-
-/// A `ClickRow` borrowed for diesel.
-#[derive(Insertable)]
-#[diesel(table_name = clicks, treat_none_as_default_value = false)]
-struct NewClick<'a> {
-    click_id: &'a [u8],
-    clicked_at: i64,
-    day: i32,
-    programme_id: i64,
-    channel_id: i64,
-    participant_id: i64,
-    ad_id: Option<i64>,
-    epi: Option<&'a str>,
-    ip_hash: &'a [u8],
-    user_agent_id: i64,
-    referrer_id: Option<i64>,
-    credited: bool,
-    reason: Option<&'static str>,
-}
-
-impl<'a> NewClick<'a> {
-    fn new(row: &'a ClickRow, (user_agent_id, referrer_id): TextIds) -> NewClick<'a> {
-        NewClick {
-            click_id: &row.click_id,
-            clicked_at: row.clicked_at,
-            day: row.day,
-            programme_id: row.programme_id,
-            channel_id: row.channel_id,
-            participant_id: row.participant_id,
-            ad_id: row.ad_id,
-            epi: row.epi.as_deref(),
-            ip_hash: &row.ip_hash,
-            user_agent_id,
-            referrer_id,
-            credited: row.credited,
-            reason: row.reason,
-        }
-    }
-}
 
 /// Where judged batches go. PostgreSQL: committer threads, so one batch is inserted while
 /// another waits for its WAL flush. SQLite: one write lock, and the flush happens after the

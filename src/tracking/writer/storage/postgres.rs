@@ -2,8 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::super::texts::TextIds;
-use super::ClickRow;
+use super::super::row::{ClickRow, TextIds};
 
 /// /// the server more than storing the rows.
 pub(super) struct PgInsertClicks<'a> {
