@@ -74,11 +74,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(tracking.clone())
-                .wrap(
-                    ErrorHandlers::new()
-                        .default_handler_client(webx::error_page)
-                        .default_handler_server(webx::error_page),
-                )
+                .wrap(error_pages())
                 .wrap(security_headers(state.settings.is_https()))
                 .wrap(TracingLogger::default())
                 .configure(|cfg| routes(cfg, &state, &limiter, &session_key))
@@ -197,16 +193,19 @@ fn routes(
         .route("/static/{file}", web::get().to(assets::serve))
         .service(
             web::resource("/logout")
+                .wrap(error_pages())
                 .wrap(session_middleware(state, key))
                 .route(web::post().to(crate::auth::routes::logout)),
         )
         .service(
             web::resource("/activate/{token}")
+                .wrap(error_pages())
                 .wrap(session_middleware(state, key))
                 .route(web::get().to(crate::signup::routes::activate)),
         )
         .service(
             web::scope("/{lang:nl|en}")
+                .wrap(error_pages())
                 .wrap(session_middleware(state, key))
                 .route("", web::get().to(add_slash))
                 .configure(programme::routes::configure)
@@ -218,6 +217,15 @@ fn routes(
                 .configure(crate::manage::configure),
         )
         .default_service(web::to(webx::not_found));
+}
+
+/// Error responses get a page in the visitor's language. Inside the routes that have sessions
+/// it wraps them from within the session middleware, so the page's header shows who is logged
+/// in; around the whole app it catches the rest (`/click`, static files, unknown paths).
+fn error_pages<B: actix_web::body::MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new()
+        .default_handler_client(webx::error_page)
+        .default_handler_server(webx::error_page)
 }
 
 /// Content-Security-Policy and friends on every response. No inline script or style is allowed.

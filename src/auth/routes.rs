@@ -306,7 +306,7 @@ impl ResetPage {
 async fn reset_form(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Lang, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, token) = path.into_inner();
     let check_token = token.clone();
@@ -357,7 +357,7 @@ async fn reset_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
     session: Session,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Lang, String)>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let (_, token) = path.into_inner();
@@ -419,7 +419,7 @@ async fn reset_submit(
 }
 
 #[derive(Template)]
-#[template(path = "account/dashboard.html")]
+#[template(path = "auth/dashboard.html")]
 struct DashboardPage {
     ctx: Ctx,
     account: Account,
@@ -462,7 +462,7 @@ async fn dashboard(
 }
 
 #[derive(Template)]
-#[template(path = "account/password.html")]
+#[template(path = "auth/password.html")]
 struct ChangePasswordPage {
     ctx: Ctx,
     form: FormState,

@@ -39,7 +39,7 @@ const NOTICES: &[&str] = &[
 ];
 
 #[derive(Template)]
-#[template(path = "account/channels.html")]
+#[template(path = "channels/list.html")]
 struct ChannelsPage {
     ctx: Ctx,
     programme: Programme,
@@ -125,7 +125,7 @@ async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "account/channel_form.html")]
+#[template(path = "channels/form.html")]
 struct ChannelFormPage {
     ctx: Ctx,
     form: FormState,

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::queries::{self, ProgrammeView, RulesView};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::{render, with_conn, AppError, Ctx};
 
@@ -17,7 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "programme/home.html")]
 struct HomePage {
     ctx: Ctx,
     view: ProgrammeView,
@@ -59,7 +60,7 @@ async fn home(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppE
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Lang, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
     let view = load_view(&state, &ctx, slug).await?;
@@ -69,7 +70,7 @@ async fn show(
 async fn rules(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Lang, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
     let view = with_conn(&state, move |conn| {

@@ -159,7 +159,7 @@ fn escape_html(text: &str) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "account/links.html")]
+#[template(path = "tracking/links.html")]
 struct LinksPage {
     ctx: Ctx,
     programme: Programme,

@@ -272,7 +272,7 @@ fn read_query(
 }
 
 #[derive(Template)]
-#[template(path = "account/statistics.html")]
+#[template(path = "tracking/statistics.html")]
 struct StatisticsPage {
     ctx: Ctx,
     form: FormState,

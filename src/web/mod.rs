@@ -248,7 +248,7 @@ where
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "web/error.html")]
 struct ErrorPage {
     ctx: Ctx,
     status: u16,
