@@ -309,6 +309,19 @@ impl TestApp {
         self.submit_with(&self.client, path, path, fields).await
     }
 
+    /// Moves the timestamps `columns` of every row of `table` `seconds` into the past, as if
+    /// that much time had gone by since they were written.
+    pub fn age(&self, table: &str, columns: &[&str], seconds: i64) {
+        let sets: Vec<String> = columns
+            .iter()
+            .map(|c| match self.kind() {
+                DatabaseKind::Postgres => format!("{c} = {c} - INTERVAL '{seconds} seconds'"),
+                DatabaseKind::Sqlite => format!("{c} = datetime({c}, '-{seconds} seconds')"),
+            })
+            .collect();
+        self.sql(&format!("UPDATE {table} SET {}", sets.join(", ")));
+    }
+
     /// Runs SQL directly, as an operator at the database would.
     pub fn sql(&self, statement: &str) {
         let mut conn = self.conn();
@@ -461,16 +474,27 @@ impl TestApp {
         .unwrap()
     }
 
+    /// Submits the login form of `lang` with `client`; returns the answer.
+    pub async fn log_in(
+        &self,
+        client: &reqwest::Client,
+        lang: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let path = format!("/{lang}/login");
+        self.submit_with(
+            client,
+            &path,
+            &path,
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
     /// Logs `client` in as `email` (with the fixtures' password).
     pub async fn login_as(&self, client: &reqwest::Client, email: &str) {
-        let r = self
-            .submit_with(
-                client,
-                "/nl/login",
-                "/nl/login",
-                &[("email", email), ("password", PASSWORD)],
-            )
-            .await;
+        let r = self.log_in(client, "nl", email, PASSWORD).await;
         assert_eq!(r.status().as_u16(), 303, "login as {email}");
     }
 
