@@ -88,10 +88,12 @@ fn main() -> ExitCode {
 
 fn serve(settings: Settings) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
-        let bind = settings.bind;
+        let ip = settings.bind.ip();
         let base = settings.base_url.to_string();
         let app = startup::Application::build(settings)?;
-        tracing::info!(%bind, %base, "portal listening");
+        // The port actually bound (`PORTAL_BIND=127.0.0.1:0` picks a free one).
+        let address = std::net::SocketAddr::new(ip, app.port());
+        tracing::info!(%address, %base, "portal listening");
         app.run_until_stopped().await?;
         tracing::info!("portal stopped");
         Ok(())

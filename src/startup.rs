@@ -40,6 +40,14 @@ pub struct Application {
 impl Application {
     /// Prepares the database and binds the listener; the server runs when awaited.
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        Application::build_on(settings, listener)
+    }
+
+    /// `build` on a listener bound already (port 0 in the tests: the port is known, and kept,
+    /// before the settings that name it are made).
+    pub fn build_on(settings: Settings, listener: TcpListener) -> anyhow::Result<Application> {
         let pool = prepare_database(&settings)?;
         let footer_contact = {
             let mut conn = pool.get().context("cannot get a database connection")?;
@@ -48,8 +56,6 @@ impl Application {
         let mailer = crate::mail::MailSender::from_settings(&settings)?;
         let limiter = Limiter::new(settings.rate_limit_per_minute);
         let session_key = actix_web::cookie::Key::from(&settings.secret_key[..]);
-        let listener = TcpListener::bind(settings.bind)
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let crediting = CreditingChanges::default();
         let (click_queue, click_writer) = crate::tracking::writer::start(

@@ -4,6 +4,7 @@
 //! chosen from the URL scheme by our own pool manager, because `MultiConnection::establish` would
 //! silently fall back to SQLite (and create a file named like the URL) when PostgreSQL is down.
 
+mod joins;
 pub mod schema;
 
 use diesel::connection::SimpleConnection;

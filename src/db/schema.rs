@@ -1,9 +1,161 @@
-// The diesel schema of migrations/. Keep in step with both dialects' migrations; the test
-// `schema_matches_migrations` in tests/database.rs queries every column listed here.
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    account_tokens (id) {
+        id -> Int8,
+        account_id -> Int8,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> Int8,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        lang -> Text,
+        created_at -> Timestamp,
+        activated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    channels (id) {
+        id -> Int8,
+        participant_id -> Int8,
+        website_url -> Text,
+        domain -> Text,
+        name -> Text,
+        category -> Text,
+        promotion_methods -> Text,
+        review_state -> Text,
+        screening_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        review_reason -> Nullable<Text>,
+        reviewed_by -> Nullable<Int8>,
+        reviewed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    clicks (click_id) {
+        click_id -> Bytea,
+        clicked_at -> Int8,
+        day -> Int4,
+        programme_id -> Int8,
+        channel_id -> Int8,
+        participant_id -> Int8,
+        ad_id -> Nullable<Int8>,
+        epi -> Nullable<Text>,
+        ip_hash -> Bytea,
+        user_agent_id -> Int8,
+        referrer_id -> Nullable<Int8>,
+        credited -> Bool,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    commission_group_texts (group_id, lang) {
+        group_id -> Int8,
+        lang -> Text,
+        event_name -> Text,
+        scope -> Text,
+    }
+}
+
+diesel::table! {
+    commission_groups (id) {
+        id -> Int8,
+        programme_id -> Int8,
+        code -> Text,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    commission_rates (id) {
+        id -> Int8,
+        group_id -> Int8,
+        rate_percent -> Text,
+        effective_from -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> Int8,
+        programme_id -> Int8,
+        channel_id -> Int8,
+        state -> Text,
+        reason -> Nullable<Text>,
+        applied_at -> Timestamp,
+        decided_by -> Nullable<Int8>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    participants (id) {
+        id -> Int8,
+        account_id -> Int8,
+        kind -> Text,
+        company_name -> Text,
+        contact_name -> Text,
+        country -> Text,
+        created_at -> Timestamp,
+        terminated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    programme_contacts (id) {
+        id -> Int8,
+        programme_id -> Int8,
+        role -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    programme_domains (programme_id, domain) {
+        programme_id -> Int8,
+        domain -> Text,
+    }
+}
+
+diesel::table! {
+    programme_policies (programme_id, key) {
+        programme_id -> Int8,
+        key -> Text,
+        value -> Text,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    programme_texts (id) {
+        id -> Int8,
+        programme_id -> Int8,
+        lang -> Text,
+        section -> Text,
+        position -> Int4,
+        body -> Text,
+    }
+}
 
 diesel::table! {
     programmes (id) {
-        id -> BigInt,
+        id -> Int8,
         slug -> Text,
         name -> Text,
         advertiser -> Text,
@@ -16,137 +168,59 @@ diesel::table! {
 }
 
 diesel::table! {
-    programme_texts (id) {
-        id -> BigInt,
-        programme_id -> BigInt,
-        lang -> Text,
-        section -> Text,
-        position -> Integer,
-        body -> Text,
+    rate_limit_events (id) {
+        id -> Int8,
+        bucket -> Text,
+        at -> Timestamp,
     }
 }
 
 diesel::table! {
-    commission_groups (id) {
-        id -> BigInt,
-        programme_id -> BigInt,
-        code -> Text,
-        position -> Integer,
+    referrers (id) {
+        id -> Int8,
+        referrer -> Text,
     }
 }
 
 diesel::table! {
-    commission_group_texts (group_id, lang) {
-        group_id -> BigInt,
-        lang -> Text,
-        event_name -> Text,
-        scope -> Text,
-    }
-}
-
-diesel::table! {
-    commission_rates (id) {
-        id -> BigInt,
-        group_id -> BigInt,
-        rate_percent -> Text,
-        effective_from -> Timestamp,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    programme_policies (programme_id, key) {
-        programme_id -> BigInt,
-        key -> Text,
+    registration_bans (id) {
+        id -> Int8,
+        kind -> Text,
         value -> Text,
-        position -> Integer,
-    }
-}
-
-diesel::table! {
-    programme_contacts (id) {
-        id -> BigInt,
-        programme_id -> BigInt,
-        role -> Text,
-        name -> Text,
-        email -> Nullable<Text>,
-        position -> Integer,
-    }
-}
-
-diesel::table! {
-    rule_sections (id) {
-        id -> BigInt,
-        programme_id -> BigInt,
-        letter -> Text,
-        title -> Text,
-        position -> Integer,
+        reason -> Text,
+        created_at -> Timestamp,
     }
 }
 
 diesel::table! {
     rule_clauses (id) {
-        id -> BigInt,
-        programme_id -> BigInt,
+        id -> Int8,
+        programme_id -> Int8,
         section_letter -> Text,
         anchor -> Text,
         label -> Text,
-        depth -> Integer,
+        depth -> Int4,
         body -> Text,
-        position -> Integer,
+        position -> Int4,
     }
 }
 
 diesel::table! {
-    accounts (id) {
-        id -> BigInt,
-        email -> Text,
-        password_hash -> Text,
-        role -> Text,
-        lang -> Text,
-        created_at -> Timestamp,
-        activated_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::joinable!(programme_texts -> programmes (programme_id));
-diesel::joinable!(commission_groups -> programmes (programme_id));
-diesel::joinable!(commission_group_texts -> commission_groups (group_id));
-diesel::joinable!(commission_rates -> commission_groups (group_id));
-diesel::joinable!(programme_policies -> programmes (programme_id));
-diesel::joinable!(programme_contacts -> programmes (programme_id));
-diesel::joinable!(rule_sections -> programmes (programme_id));
-diesel::joinable!(rule_clauses -> programmes (programme_id));
-
-diesel::table! {
-    participants (id) {
-        id -> BigInt,
-        account_id -> BigInt,
-        kind -> Text,
-        company_name -> Text,
-        contact_name -> Text,
-        country -> Text,
-        created_at -> Timestamp,
-        terminated_at -> Nullable<Timestamp>,
+    rule_sections (id) {
+        id -> Int8,
+        programme_id -> Int8,
+        letter -> Text,
+        title -> Text,
+        position -> Int4,
     }
 }
 
 diesel::table! {
-    channels (id) {
-        id -> BigInt,
-        participant_id -> BigInt,
-        website_url -> Text,
-        domain -> Text,
-        name -> Text,
-        category -> Text,
-        promotion_methods -> Text,
-        review_state -> Text,
-        screening_note -> Nullable<Text>,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-        review_reason -> Nullable<Text>,
-        reviewed_by -> Nullable<BigInt>,
-        reviewed_at -> Nullable<Timestamp>,
+    sessions (key_hash) {
+        key_hash -> Text,
+        account_id -> Nullable<Int8>,
+        state -> Text,
+        expires_at -> Timestamp,
     }
 }
 
@@ -162,128 +236,50 @@ diesel::table! {
 }
 
 diesel::table! {
-    account_tokens (id) {
-        id -> BigInt,
-        account_id -> BigInt,
-        purpose -> Text,
-        token_hash -> Text,
-        created_at -> Timestamp,
-        expires_at -> Timestamp,
-        used_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
-    sessions (key_hash) {
-        key_hash -> Text,
-        account_id -> Nullable<BigInt>,
-        state -> Text,
-        expires_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    registration_bans (id) {
-        id -> BigInt,
-        kind -> Text,
-        value -> Text,
-        reason -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    rate_limit_events (id) {
-        id -> BigInt,
-        bucket -> Text,
-        at -> Timestamp,
-    }
-}
-
-diesel::joinable!(participants -> accounts (account_id));
-diesel::joinable!(channels -> participants (participant_id));
-diesel::joinable!(account_tokens -> accounts (account_id));
-diesel::joinable!(sessions -> accounts (account_id));
-
-diesel::table! {
-    programme_domains (programme_id, domain) {
-        programme_id -> BigInt,
-        domain -> Text,
-    }
-}
-
-diesel::table! {
-    memberships (id) {
-        id -> BigInt,
-        programme_id -> BigInt,
-        channel_id -> BigInt,
-        state -> Text,
-        reason -> Nullable<Text>,
-        applied_at -> Timestamp,
-        decided_by -> Nullable<BigInt>,
-        decided_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
-    clicks (click_id) {
-        click_id -> Binary,
-        clicked_at -> BigInt,
-        day -> Integer,
-        programme_id -> BigInt,
-        channel_id -> BigInt,
-        participant_id -> BigInt,
-        ad_id -> Nullable<BigInt>,
-        epi -> Nullable<Text>,
-        ip_hash -> Binary,
-        user_agent_id -> BigInt,
-        referrer_id -> Nullable<BigInt>,
-        credited -> Bool,
-        reason -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
     user_agents (id) {
-        id -> BigInt,
+        id -> Int8,
         user_agent -> Text,
     }
 }
 
-diesel::table! {
-    referrers (id) {
-        id -> BigInt,
-        referrer -> Text,
-    }
-}
-
-diesel::joinable!(programme_domains -> programmes (programme_id));
-diesel::joinable!(clicks -> user_agents (user_agent_id));
-diesel::joinable!(memberships -> programmes (programme_id));
+diesel::joinable!(account_tokens -> accounts (account_id));
+diesel::joinable!(channels -> participants (participant_id));
+diesel::joinable!(commission_group_texts -> commission_groups (group_id));
+diesel::joinable!(commission_groups -> programmes (programme_id));
+diesel::joinable!(commission_rates -> commission_groups (group_id));
+diesel::joinable!(memberships -> accounts (decided_by));
 diesel::joinable!(memberships -> channels (channel_id));
-diesel::joinable!(clicks -> channels (channel_id));
+diesel::joinable!(memberships -> programmes (programme_id));
+diesel::joinable!(participants -> accounts (account_id));
+diesel::joinable!(programme_contacts -> programmes (programme_id));
+diesel::joinable!(programme_domains -> programmes (programme_id));
+diesel::joinable!(programme_policies -> programmes (programme_id));
+diesel::joinable!(programme_texts -> programmes (programme_id));
+diesel::joinable!(rule_clauses -> programmes (programme_id));
+diesel::joinable!(rule_sections -> programmes (programme_id));
+diesel::joinable!(sessions -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    programmes,
-    programme_texts,
-    commission_groups,
-    commission_group_texts,
-    commission_rates,
-    programme_policies,
-    programme_contacts,
-    rule_sections,
-    rule_clauses,
-    accounts,
-    participants,
-    channels,
-    signup_drafts,
     account_tokens,
-    sessions,
-    registration_bans,
-    rate_limit_events,
-    programme_domains,
-    memberships,
+    accounts,
+    channels,
     clicks,
-    user_agents,
+    commission_group_texts,
+    commission_groups,
+    commission_rates,
+    memberships,
+    participants,
+    programme_contacts,
+    programme_domains,
+    programme_policies,
+    programme_texts,
+    programmes,
+    rate_limit_events,
     referrers,
+    registration_bans,
+    rule_clauses,
+    rule_sections,
+    sessions,
+    signup_drafts,
+    user_agents,
 );

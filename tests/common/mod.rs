@@ -37,14 +37,15 @@ struct RunningServer {
 }
 
 impl RunningServer {
-    fn start(settings: Settings) -> (RunningServer, u16) {
+    fn start(settings: Settings, listener: std::net::TcpListener) -> (RunningServer, u16) {
         let (started_tx, started) = std::sync::mpsc::channel();
         let (stopped_tx, stopped) = std::sync::mpsc::channel();
         std::thread::Builder::new()
             .name("test-app".into())
             .spawn(move || {
                 actix_web::rt::System::new().block_on(async move {
-                    let app = portal::startup::Application::build(settings).expect("app builds");
+                    let app = portal::startup::Application::build_on(settings, listener)
+                        .expect("app builds");
                     started_tx.send((app.port(), app.handle())).unwrap();
                     let _ = app.run_until_stopped().await;
                 });
@@ -60,12 +61,13 @@ impl Drop for RunningServer {
     fn drop(&mut self) {
         // The stop command is sent at once; the returned future only waits for it.
         drop(self.handle.stop(true));
-        if self
+        let stopped = self
             .stopped
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .is_err()
-        {
-            eprintln!("the test app did not stop within 20 seconds");
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .is_ok();
+        // A server that does not stop fails its test (unless the test failed already).
+        if !stopped && !std::thread::panicking() {
+            panic!("the test app did not stop within 60 seconds");
         }
     }
 }
@@ -209,15 +211,15 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         options.rate_limit,
         options.click_velocity,
     );
-    // The base URL must carry the real port so links in mails work.
-    let listener_probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener_probe.local_addr().unwrap().port();
-    drop(listener_probe);
+    // The base URL must carry the real port so links in mails work: the listener is bound
+    // first and handed to the app.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
     let mut settings = settings;
     settings.bind = format!("127.0.0.1:{port}").parse().unwrap();
     let scheme = if options.https { "https" } else { "http" };
     settings.base_url = format!("{scheme}://127.0.0.1:{port}/").parse().unwrap();
-    let (server, port) = RunningServer::start(settings.clone());
+    let (server, port) = RunningServer::start(settings.clone(), listener);
     let pool = portal::db::connect(&database.settings).expect("test pool");
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
