@@ -358,5 +358,32 @@ mod tests {
         let first = load_or_create_secret_key(&path).unwrap();
         let second = load_or_create_secret_key(&path).unwrap();
         assert_eq!(first, second);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "readable by its owner only");
+        }
+    }
+
+    #[test]
+    fn generated_secret_keys_are_64_random_bytes() {
+        let keys: Vec<Vec<u8>> = (0..32)
+            .map(|_| {
+                let dir = tempfile::tempdir().unwrap();
+                load_or_create_secret_key(&dir.path().join("secret.key")).unwrap()
+            })
+            .collect();
+        for key in &keys {
+            assert_eq!(key.len(), SECRET_KEY_LEN);
+            assert_eq!(SECRET_KEY_LEN, 64);
+        }
+        let distinct: std::collections::HashSet<&Vec<u8>> = keys.iter().collect();
+        assert_eq!(distinct.len(), keys.len(), "every new key differs");
+        // Every byte position takes many values over the keys: no fixed or zeroed part.
+        for position in 0..SECRET_KEY_LEN {
+            let values: std::collections::HashSet<u8> = keys.iter().map(|k| k[position]).collect();
+            assert!(values.len() >= 16, "byte {position}: {values:?}");
+        }
     }
 }

@@ -36,13 +36,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_256_bits_and_unique() {
-        let a = random_token();
-        let b = random_token();
-        assert_eq!(a.len(), 64);
-        assert!(looks_like_token(&a));
-        assert_ne!(a, b);
-        assert_ne!(sha256_hex(&a), a);
+    fn tokens_are_256_random_bits() {
+        let tokens: Vec<String> = (0..200).map(|_| random_token()).collect();
+        for t in &tokens {
+            assert_eq!(t.len(), 64);
+            assert!(looks_like_token(t), "{t}");
+        }
+        let distinct: std::collections::HashSet<&String> = tokens.iter().collect();
+        assert_eq!(distinct.len(), tokens.len());
+        // Every hex position takes many values over 200 tokens (a fixed or counting part
+        // would not): random bits all the way.
+        for position in 0..64 {
+            let seen: std::collections::HashSet<u8> =
+                tokens.iter().map(|t| t.as_bytes()[position]).collect();
+            assert!(seen.len() >= 8, "position {position}: {seen:?}");
+        }
+    }
+
+    #[test]
+    fn the_stored_hash_is_sha256_in_hex() {
+        // FIPS 180-2's test vector.
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let token = random_token();
+        assert_eq!(sha256_hex(&token), sha256_hex(&token));
+        assert_ne!(sha256_hex(&token), token);
+        assert!(looks_like_token(&sha256_hex(&token)));
     }
 
     #[test]

@@ -41,14 +41,6 @@ impl NotCredited {
     pub fn parse(text: &str) -> Option<NotCredited> {
         NotCredited::ALL.into_iter().find(|r| r.as_str() == text)
     }
-
-    /// Bot, duplicate and velocity are the abnormal clicks of E.10.c.
-    pub fn is_abnormal(self) -> bool {
-        matches!(
-            self,
-            NotCredited::Bot | NotCredited::Duplicate | NotCredited::Velocity
-        )
-    }
 }
 
 pub const DUPLICATE_WINDOW_MS: i64 = 30_000;
@@ -120,6 +112,11 @@ impl Detector {
     pub fn remembered_visitors(&self) -> usize {
         self.recent.len()
     }
+
+    /// How many (visitor, link) pairs the duplicate check remembers.
+    pub fn remembered_links(&self) -> usize {
+        self.last_on_link.len()
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +147,66 @@ mod tests {
         assert_eq!(d.judge(7, 101, 75_000), None);
         // Another visitor is not affected.
         assert_eq!(d.judge(8, 100, 30_000), None);
+    }
+
+    #[test]
+    fn the_duplicate_window_is_30_seconds_exactly() {
+        let mut d = Detector::new(100);
+        assert_eq!(d.judge(1, 10, 1_000), None);
+        assert_eq!(d.judge(1, 10, 1_000 + 29_999), Some(NotCredited::Duplicate));
+        let mut d = Detector::new(100);
+        assert_eq!(d.judge(1, 10, 1_000), None);
+        assert_eq!(d.judge(1, 10, 1_000 + DUPLICATE_WINDOW_MS), None);
+        assert_eq!(DUPLICATE_WINDOW_MS, 30_000);
+    }
+
+    #[test]
+    fn the_velocity_limit_counts_one_minute_exactly() {
+        let mut d = Detector::new(2);
+        assert_eq!(d.judge(5, 1, 0), None);
+        assert_eq!(d.judge(5, 2, 1), None);
+        // The third click in the same minute is one too many…
+        assert_eq!(d.judge(5, 3, 59_999), Some(NotCredited::Velocity));
+        // …but a minute after the first one, that one no longer counts.
+        let mut d = Detector::new(2);
+        assert_eq!(d.judge(5, 1, 0), None);
+        assert_eq!(d.judge(5, 2, 1), None);
+        assert_eq!(d.judge(5, 3, VELOCITY_WINDOW_MS), None);
+        // A duplicate that is also too fast is named a duplicate.
+        let mut d = Detector::new(1);
+        assert_eq!(d.judge(6, 1, 0), None);
+        assert_eq!(d.judge(6, 1, 10), Some(NotCredited::Duplicate));
+        assert_eq!(d.judge(6, 2, 20), Some(NotCredited::Velocity));
+    }
+
+    #[test]
+    fn pruning_forgets_only_what_the_windows_no_longer_need_at_most_once_a_second() {
+        let mut d = Detector::new(100);
+        let remembered = |d: &Detector| (d.remembered_visitors(), d.remembered_links());
+        d.judge(1, 1, 10_000);
+        d.judge(2, 2, 20_000);
+        d.judge(3, 3, 20_500);
+        assert_eq!(remembered(&d), (3, 3));
+        // 30 s after visitor 1's click its link is forgotten; the visitor itself is kept for
+        // the velocity check (one minute).
+        d.judge(4, 4, 40_000);
+        assert_eq!(remembered(&d), (4, 3));
+        d.judge(5, 5, 50_000);
+        assert_eq!(remembered(&d), (5, 3), "(2, 2) forgotten at 30 s");
+        // Less than a second after the last pruning nothing is forgotten, though (3, 3) is
+        // past its window now…
+        d.judge(6, 6, 50_600);
+        assert_eq!(remembered(&d), (6, 4));
+        // …a second after it, it is.
+        d.judge(7, 7, 51_000);
+        assert_eq!(remembered(&d), (7, 4));
+        // A minute after visitor 1's click, visitor 1 is forgotten.
+        d.judge(8, 8, 70_000);
+        assert_eq!(remembered(&d), (7, 4));
+        // Forgetting changes no verdict: what is kept still counts, what is gone was done.
+        assert_eq!(d.judge(5, 5, 79_999), Some(NotCredited::Duplicate));
+        assert_eq!(d.judge(1, 1, 80_000), None);
+        assert_eq!(d.judge(4, 4, 80_000), None);
     }
 
     #[test]
