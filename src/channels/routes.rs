@@ -241,29 +241,46 @@ async fn new_submit(
     ))
 }
 
-async fn own(
-    state: &web::Data<AppState>,
-    participant: &Participant,
-    id: i64,
-) -> Result<Channel, AppError> {
-    let programme = account_programme(state).await?;
-    let participant_id = participant.id;
-    with_conn(state, move |conn| {
-        Ok(super::own_channel(conn, participant_id, programme.id, id)?)
-    })
-    .await?
-    // Someone else's channel looks exactly like one that does not exist.
-    .ok_or(AppError::NotFound)
+/// One of the logged-in participant's own channels, named by the path's id
+/// (`/{lang}/account/channels/{id}…`). Someone else's channel looks exactly like one that does
+/// not exist: a 404.
+struct OwnChannel {
+    participant: Participant,
+    channel: Channel,
 }
 
-async fn edit_form(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::Participant,
-    path: web::Path<(Lang, i64)>,
-) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
-    let channel = own(&state, &user.participant, id).await?;
+impl actix_web::FromRequest for OwnChannel {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        let user = extract::Participant::from_request(req, payload);
+        let path = web::Path::<(Lang, i64)>::extract(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let participant = user.await?.participant;
+            let (_, id) = path.await?.into_inner();
+            let state = state.ok_or(AppError::NotFound)?;
+            let programme = account_programme(&state).await?;
+            let participant_id = participant.id;
+            let channel = with_conn(&state, move |conn| {
+                Ok(super::own_channel(conn, participant_id, programme.id, id)?)
+            })
+            .await?
+            .ok_or(AppError::NotFound)?;
+            Ok(OwnChannel {
+                participant,
+                channel,
+            })
+        })
+    }
+}
+
+async fn edit_form(ctx: Ctx, own: OwnChannel) -> Result<HttpResponse, AppError> {
+    let channel = own.channel;
     let mut form = FormState::new();
     form.set("website_url", &channel.website_url);
     form.set("channel_name", &channel.name);
@@ -280,13 +297,14 @@ async fn edit_form(
 async fn edit_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
-    path: web::Path<(Lang, i64)>,
     data: CsrfForm,
+    own: OwnChannel,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
-    let participant = user.participant;
-    let channel = own(&state, &participant, id).await?;
+    let OwnChannel {
+        participant,
+        channel,
+    } = own;
+    let id = channel.id;
     let mut form = form_from(&data);
     if participant.terminated {
         form.fail(ctx.lang, "website_url", "error-terminated");
@@ -334,13 +352,14 @@ async fn edit_submit(
 async fn apply(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
-    path: web::Path<(Lang, i64)>,
     _form: CsrfForm,
+    own: OwnChannel,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
-    let participant = user.participant;
-    let channel = own(&state, &participant, id).await?;
+    let OwnChannel {
+        participant,
+        channel,
+    } = own;
+    let id = channel.id;
     let programme = account_programme(&state).await?;
     let (p, c, programme_id) = (participant.clone(), channel.clone(), programme.id);
     let result = with_conn(&state, move |conn| {

@@ -121,19 +121,49 @@ fn draft_id(session: &Session) -> Option<String> {
     session.get::<String>(draft::SESSION_KEY).ok().flatten()
 }
 
-async fn load_draft(
-    state: &web::Data<AppState>,
-    session: &Session,
-) -> Result<Option<Draft>, AppError> {
-    let Some(id) = draft_id(session) else {
-        return Ok(None);
-    };
-    with_conn(state, move |conn| Ok(draft::load(conn, &id)?)).await
+/// The visitor's signup draft (what steps 1 and 2 kept). Steps 2 and 3 without one send the
+/// visitor to step 1, which says why.
+struct SignupDraft(Draft);
+
+impl actix_web::FromRequest for SignupDraft {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let session = actix_session::SessionExt::get_session(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let lang = Lang::from_path(req.path()).unwrap_or(Lang::DEFAULT);
+        Box::pin(async move {
+            let draft = match (draft_id(&session), state) {
+                (Some(id), Some(state)) => {
+                    with_conn(&state, move |conn| Ok(draft::load(conn, &id)?)).await?
+                }
+                _ => None,
+            };
+            draft
+                .map(SignupDraft)
+                .ok_or_else(|| DraftMissing(lang).into())
+        })
+    }
 }
 
-/// Step 2 or 3 without a draft: back to step 1, which says why.
-fn restart(ctx: &Ctx) -> HttpResponse {
-    see_other(&ctx.href("/signup?expired=1"))
+#[derive(Debug)]
+struct DraftMissing(Lang);
+
+impl std::fmt::Display for DraftMissing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no signup draft")
+    }
+}
+
+impl actix_web::ResponseError for DraftMissing {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::SEE_OTHER
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        see_other(&format!("/{}/signup?expired=1", self.0.code()))
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -144,12 +174,11 @@ struct StepOneQuery {
 
 async fn email_form(
     ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
+    draft: Option<SignupDraft>,
     query: web::Query<StepOneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut form = FormState::new();
-    if let Some(d) = load_draft(&state, &session).await? {
+    if let Some(SignupDraft(d)) = draft {
         form.set("email", d.email);
     }
     let notice = query
@@ -222,14 +251,7 @@ async fn email_submit(
     }
 }
 
-async fn channel_form(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
-) -> Result<HttpResponse, AppError> {
-    let Some(d) = load_draft(&state, &session).await? else {
-        return Ok(restart(&ctx));
-    };
+async fn channel_form(ctx: Ctx, SignupDraft(d): SignupDraft) -> Result<HttpResponse, AppError> {
     let form = service::channel_form_state(&d.data.channel);
     render(&ChannelStep {
         ctx,
@@ -257,10 +279,8 @@ async fn channel_submit(
     state: web::Data<AppState>,
     session: Session,
     data: CsrfForm,
+    SignupDraft(d): SignupDraft,
 ) -> Result<HttpResponse, AppError> {
-    let Some(d) = load_draft(&state, &session).await? else {
-        return Ok(restart(&ctx));
-    };
     let lang = ctx.lang;
     let input = channel_input(&data);
     let validated = service::validate_channel(&input, lang);
@@ -321,14 +341,7 @@ async fn channel_submit(
     }
 }
 
-async fn account_form(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
-) -> Result<HttpResponse, AppError> {
-    let Some(d) = load_draft(&state, &session).await? else {
-        return Ok(restart(&ctx));
-    };
+async fn account_form(ctx: Ctx, SignupDraft(d): SignupDraft) -> Result<HttpResponse, AppError> {
     if !d.data.channel_valid {
         return Ok(see_other(&ctx.href("/signup/channel")));
     }
@@ -344,13 +357,11 @@ async fn account_submit(
     state: web::Data<AppState>,
     session: Session,
     data: CsrfForm,
+    SignupDraft(d): SignupDraft,
 ) -> Result<HttpResponse, AppError> {
-    let Some(d) = load_draft(&state, &session).await? else {
-        return Ok(restart(&ctx));
-    };
     let lang = ctx.lang;
     let Ok(email) = EmailAddress::parse(&d.email) else {
-        return Ok(restart(&ctx));
+        return Ok(see_other(&ctx.href("/signup?expired=1")));
     };
     let channel = match service::validate_channel(&d.data.channel, lang) {
         Ok(c) if d.data.channel_valid => c,
