@@ -283,6 +283,11 @@ async fn step_two_bad_inputs_get_a_message_next_to_their_field() {
             "Enter the address of a public website",
         ),
         (
+            "website_url",
+            "www.\u{430}liexpress-deals.nl",
+            "look-alike letters from another script",
+        ),
+        (
             "channel_name",
             "",
             "Enter the name of your advertising channel.",

@@ -61,6 +61,7 @@ error-website-too-long = A website address has at most 2,000 characters.
 error-website-scheme = Only addresses starting with http:// or https:// are accepted.
 error-website-credentials = A website address may not contain a user name or password.
 error-website-invalid = Enter the address of a public website, such as www.yourwebsite.com.
+error-website-look-alike = This address mixes Latin letters with look-alike letters from another script. Type the address in plain letters.
 error-channel-name-empty = Enter the name of your advertising channel.
 error-channel-name-too-short = The name has at least 2 characters.
 error-channel-name-too-long = The name has at most 100 characters.

@@ -61,6 +61,7 @@ error-website-too-long = Een websiteadres heeft hoogstens 2000 tekens.
 error-website-scheme = Alleen adressen die met http:// of https:// beginnen zijn toegestaan.
 error-website-credentials = Een websiteadres mag geen gebruikersnaam of wachtwoord bevatten.
 error-website-invalid = Vul het adres van een openbare website in, zoals www.uwwebsite.nl.
+error-website-look-alike = Dit adres mengt Latijnse letters met letters uit een ander schrift die erop lijken. Typ het adres met gewone letters.
 error-channel-name-empty = Vul de naam van uw advertentiekanaal in.
 error-channel-name-too-short = De naam heeft minstens 2 tekens.
 error-channel-name-too-long = De naam heeft hoogstens 100 tekens.

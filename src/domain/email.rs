@@ -100,4 +100,23 @@ mod tests {
         let long = format!("{}@example.nl", "a".repeat(250));
         assert_eq!(EmailAddress::parse(&long), Err(EmailError::TooLong));
     }
+
+    #[test]
+    fn addresses_up_to_254_characters() {
+        // A 64-character local part and a 189-character domain of labels up to 63.
+        let domain = format!(
+            "{}.{}.{}.nl",
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(58)
+        );
+        let longest = format!("{}@{domain}", "a".repeat(64));
+        assert_eq!(longest.len(), 254);
+        assert_eq!(EmailAddress::parse(&longest).unwrap().as_str(), longest);
+        let one_more = format!("{}@d{domain}", "a".repeat(64));
+        assert_eq!(EmailAddress::parse(&one_more), Err(EmailError::TooLong));
+        // Counted after trimming, and a short valid address is fine.
+        assert!(EmailAddress::parse(&format!("  {longest}  ")).is_ok());
+        assert!(EmailAddress::parse("a@b.nl").is_ok());
+    }
 }

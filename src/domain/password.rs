@@ -125,6 +125,23 @@ mod tests {
     }
 
     #[test]
+    fn twelve_to_128_characters() {
+        assert_eq!(
+            Password::parse(&"k".repeat(11)).unwrap_err(),
+            PasswordError::TooShort
+        );
+        assert!(Password::parse(&"k".repeat(12)).is_ok());
+        assert!(Password::parse(&"k".repeat(128)).is_ok());
+        // 128 characters of two bytes each: still 128 characters.
+        assert!(Password::parse(&"é".repeat(128)).is_ok());
+        assert_eq!(
+            Password::parse(&"é".repeat(129)).unwrap_err(),
+            PasswordError::TooLong
+        );
+        assert_eq!((MIN_CHARS, MAX_CHARS), (12, 128));
+    }
+
+    #[test]
     fn policy_refuses_common_passwords_and_the_address() {
         let email = crate::domain::EmailAddress::parse("jansen@example.nl").unwrap();
         assert_eq!(

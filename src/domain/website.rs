@@ -18,6 +18,8 @@ pub enum WebsiteError {
     Credentials,
     #[error("not a valid website address")]
     Invalid,
+    #[error("the address mixes Latin letters with look-alike letters of another script")]
+    LookAlike,
 }
 
 impl WebsiteError {
@@ -28,6 +30,7 @@ impl WebsiteError {
             WebsiteError::Scheme => "error-website-scheme",
             WebsiteError::Credentials => "error-website-credentials",
             WebsiteError::Invalid => "error-website-invalid",
+            WebsiteError::LookAlike => "error-website-look-alike",
         }
     }
 }
@@ -67,6 +70,9 @@ impl WebsiteUrl {
         if !is_public_host_name(host) {
             return Err(WebsiteError::Invalid);
         }
+        if is_look_alike(host) {
+            return Err(WebsiteError::LookAlike);
+        }
         Ok(WebsiteUrl { url })
     }
 
@@ -79,6 +85,23 @@ impl WebsiteUrl {
         let host = self.url.host_str().unwrap_or("");
         host.strip_prefix("www.").unwrap_or(host)
     }
+}
+
+/// Whether a label of the host (read back from punycode) mixes Latin letters with Cyrillic or
+/// Greek ones: `аliexpress.com` with a Cyrillic `а` reads as the brand but is another domain, and
+/// would pass the brand screening (B.5.a) unseen. A label in one script (`bücher.de`,
+/// `пример.рф`) is a real internationalised name and is accepted.
+fn is_look_alike(host: &str) -> bool {
+    let (unicode, _) = idna::domain_to_unicode(host);
+    unicode.split('.').any(|label| {
+        let latin = label
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c));
+        let other = label.chars().any(|c| {
+            ('\u{0370}'..='\u{03FF}').contains(&c) || ('\u{0400}'..='\u{052F}').contains(&c)
+        });
+        latin && other
+    })
 }
 
 /// At least two labels, each 1-63 letters, digits or inner hyphens, and a top-level label that
@@ -152,5 +175,62 @@ mod tests {
         }
         let long = format!("https://example.nl/{}", "a".repeat(2000));
         assert_eq!(WebsiteUrl::parse(&long), Err(TooLong));
+        let longest = format!("https://example.nl/{}", "a".repeat(2000 - 19));
+        assert_eq!(longest.len(), 2000);
+        assert!(WebsiteUrl::parse(&longest).is_ok());
+    }
+
+    #[test]
+    fn host_names_up_to_253_characters_and_labels_up_to_63() {
+        let label63 = "a".repeat(63);
+        assert!(WebsiteUrl::parse(&format!("https://{label63}.nl")).is_ok());
+        assert_eq!(
+            WebsiteUrl::parse(&format!("https://a{label63}.nl")),
+            Err(WebsiteError::Invalid)
+        );
+        // 3 labels of 63, one of 58 and `.nl`: 253 characters.
+        let host253 = format!("{label63}.{label63}.{label63}.{}.nl", "b".repeat(58));
+        assert_eq!(host253.len(), 253);
+        assert!(WebsiteUrl::parse(&format!("https://{host253}/")).is_ok());
+        let host254 = format!("c{host253}");
+        assert_eq!(
+            WebsiteUrl::parse(&format!("https://{host254}/")),
+            Err(WebsiteError::Invalid)
+        );
+        // The top-level label: two letters at least, or punycode.
+        assert!(WebsiteUrl::parse("https://example.n").is_err());
+        assert!(WebsiteUrl::parse("https://example.xn--p1ai").is_ok());
+        assert!(WebsiteUrl::parse("https://ex-ample.nl").is_ok());
+        assert!(WebsiteUrl::parse("https://example-.nl").is_err());
+        assert!(WebsiteUrl::parse("https://exa_mple.nl").is_err());
+    }
+
+    #[test]
+    fn look_alike_domains_are_refused_and_real_international_names_accepted() {
+        for look_alike in [
+            "https://www.аliexpress.com",    // Cyrillic а
+            "https://alіexpress-deals.nl",   // Cyrillic і
+            "https://shop.αliexpress.nl",    // Greek α
+            "https://xn--liexpress-g4g.com", // the first one, as punycode
+        ] {
+            assert_eq!(
+                WebsiteUrl::parse(look_alike),
+                Err(WebsiteError::LookAlike),
+                "{look_alike}"
+            );
+        }
+        for real in [
+            "https://bücher.de",
+            "https://пример.рф",
+            "https://www.ελλάδα.gr",
+        ] {
+            assert!(WebsiteUrl::parse(real).is_ok(), "{real}");
+        }
+        assert_eq!(
+            WebsiteUrl::parse("https://aliexpress-deals.nl")
+                .unwrap()
+                .domain(),
+            "aliexpress-deals.nl"
+        );
     }
 }

@@ -168,6 +168,64 @@ mod tests {
     }
 
     #[test]
+    fn ids_have_1_to_18_digits() {
+        let max18 = "9".repeat(18);
+        let p = LinkParams::from_query(&format!("p={max18}&a={max18}")).unwrap();
+        assert_eq!(
+            (p.programme_id, p.channel_id),
+            (999_999_999_999_999_999, 999_999_999_999_999_999)
+        );
+        assert_eq!(LinkParams::from_query(&format!("p=1&a=1{max18}")), None);
+        assert_eq!(LinkParams::from_query(&format!("p=1{max18}&a=1")), None);
+        assert_eq!(parse_ad_id("999999999"), Some(AD_ID_MAX));
+        assert_eq!(parse_ad_id("1000000000"), None);
+        assert_eq!(parse_ad_id("1"), Some(1));
+        for bad in ["", "0", "+1", " 1", "1 ", "1e3", "٣"] {
+            assert_eq!(parse_ad_id(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_deep_url_is_read_from_u_decoded_and_bounded() {
+        let p =
+            LinkParams::from_query("p=1&a=2&u=https%3A%2F%2Fshop.example%2Fitem%3Fid%3D7%26c%3Dnl")
+                .unwrap();
+        assert_eq!(
+            p.deep_url.as_deref(),
+            Some("https://shop.example/item?id=7&c=nl")
+        );
+        assert_eq!(LinkParams::from_query("p=1&a=2&u=").unwrap().deep_url, None);
+        let longest = format!("https://shop.example/{}", "x".repeat(2000 - 21));
+        assert_eq!(longest.len(), 2000);
+        let query = |u: &str| {
+            format!(
+                "p=1&a=2&u={}",
+                url::form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>()
+            )
+        };
+        assert_eq!(
+            LinkParams::from_query(&query(&longest)).unwrap().deep_url,
+            Some(longest.clone())
+        );
+        assert_eq!(LinkParams::from_query(&query(&format!("{longest}x"))), None);
+        assert_eq!(LinkParams::from_query("p=1&a=2&u=a&u=b"), None);
+        // The deep URL survives the link's own round trip.
+        let base: url::Url = "https://portal.example/".parse().unwrap();
+        let params = LinkParams {
+            programme_id: 1,
+            channel_id: 2,
+            ad_id: None,
+            epi: None,
+            deep_url: Some("https://shop.example/a b?x=1&y=é".into()),
+        };
+        let link = params.url(&base);
+        assert_eq!(
+            LinkParams::from_query(link.split_once('?').unwrap().1),
+            Some(params)
+        );
+    }
+
+    #[test]
     fn links_round_trip_through_the_query() {
         let base: url::Url = "https://portal.example/".parse().unwrap();
         let params = LinkParams {
