@@ -164,6 +164,10 @@ async fn a_publisher_goes_from_channel_to_credited_click() {
         )
     );
     assert!(html.contains("<svg role=\"img\" aria-labelledby=\"qr-label\""));
+    // The QR code on the page reads as the link itself.
+    let svg_at = html.find("<svg role=\"img\"").unwrap();
+    let svg = &html[svg_at..svg_at + html[svg_at..].find("</svg>").unwrap() + 6];
+    assert_eq!(common::qr::decode_svg(svg), link);
     assert!(html.contains("rel=&#34;sponsored noopener&#34;"));
     let r = click(&app, link.strip_prefix(&app.address).unwrap(), BROWSER).await;
     assert_eq!(r.status().as_u16(), 302);
@@ -246,7 +250,15 @@ async fn links_for_every_combination_of_parameters() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["content-type"], "image/svg+xml");
-    assert!(r.text().await.unwrap().contains("<svg"));
+    assert_eq!(
+        common::qr::decode_svg(&r.text().await.unwrap()),
+        format!(
+            "{}/click?p={}&a={}&epi=x",
+            app.address,
+            app.programme_id(),
+            p.channel_id
+        )
+    );
 }
 
 fn urlencode(text: &str) -> String {
@@ -1047,5 +1059,40 @@ async fn long_or_broken_user_agents_and_referrers_are_kept_cut_and_readable() {
             "Mozilla/5.0 caf\u{fffd}".to_owned(),
             Some("https://blog.example/caf\u{fffd}".to_owned())
         )
+    );
+}
+
+#[tokio::test]
+async fn the_csv_export_defuses_formula_cells() {
+    let app = spawn_app().await;
+    let p = app.add_ready_publisher("formule@koopjes.nl");
+    // A channel name and sub-IDs a spreadsheet would run as formulas.
+    app.sql(&format!(
+        "UPDATE channels SET name = '=HYPERLINK(\"https://evil.example\")' WHERE id = {}",
+        p.channel_id
+    ));
+    for epi in ["-2.5", "-cmd", "plain"] {
+        let path = format!("{}&epi={epi}", link_for(&app, p.channel_id));
+        assert_eq!(click(&app, &path, BROWSER).await.status().as_u16(), 302);
+    }
+    let client = app.client_for("formule@koopjes.nl").await;
+    let csv = |group: &'static str| {
+        let client = client.clone();
+        let url = app.url(&format!("/en/account/statistics.csv?group={group}"));
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let by_epi = csv("epi").await;
+    let mut rows: Vec<&str> = by_epi.lines().skip(1).collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        ["'-2.5,1,0,1", "'-cmd,1,0,1", "plain,1,0,1"],
+        "{by_epi}"
+    );
+    let by_channel = csv("channel").await;
+    assert_eq!(
+        by_channel.lines().nth(1),
+        Some("\"'=HYPERLINK(\"\"https://evil.example\"\")\",3,0,3"),
+        "{by_channel}"
     );
 }

@@ -531,8 +531,27 @@ mod tests {
 
     #[test]
     fn formula_cells_are_defused() {
-        assert_eq!(safe_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        assert_eq!(safe_cell("-x"), "'-x");
-        assert_eq!(safe_cell("Koopjes"), "Koopjes");
+        // Every character a spreadsheet starts a formula with (OWASP's list).
+        for cell in [
+            "=HYPERLINK(1)",
+            "+31 6 1234",
+            "-x",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(safe_cell(cell), format!("'{cell}"), "{cell:?}");
+        }
+        for cell in [
+            "Koopjes",
+            "",
+            "a=b",
+            "x+y",
+            "mail@example.org",
+            "'quoted",
+            "3.5",
+        ] {
+            assert_eq!(safe_cell(cell), cell, "{cell:?}");
+        }
     }
 }

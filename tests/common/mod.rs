@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod qr;
 pub mod smtp;
 
 use std::sync::Once;
