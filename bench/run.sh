@@ -200,6 +200,10 @@ CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
   echo "| database | 302s received | clicks stored | stored − received | result |"
   echo "|---|---:|---:|---:|---|"
   printf '%s\n' "${CRASH_ROWS[@]}"
+  if [ -f bench/stats-under-load.md ]; then
+    echo
+    cat bench/stats-under-load.md
+  fi
   if [ -f bench/notes.md ]; then
     echo
     cat bench/notes.md

@@ -1096,3 +1096,63 @@ async fn the_csv_export_defuses_formula_cells() {
         "{by_channel}"
     );
 }
+
+#[tokio::test]
+async fn a_years_statistics_count_every_day_across_the_months_read_apart() {
+    let app = spawn_app().await;
+    let p = app.add_ready_publisher("jaar@koopjes.nl");
+    assert_eq!(
+        click(&app, &link_for(&app, p.channel_id), BROWSER)
+            .await
+            .status()
+            .as_u16(),
+        302
+    );
+    // Copies of that click on days before today, on both sides of where one month's read
+    // ends and the next begins (a 366-day period is read 31 days at a time from its first day).
+    let days_ago = [30, 31, 334, 335, 365];
+    for ago in days_ago {
+        let new_id = match app.kind() {
+            portal::config::DatabaseKind::Sqlite => "randomblob(16)",
+            portal::config::DatabaseKind::Postgres => "decode(md5(random()::text), 'hex')",
+        };
+        app.sql(&format!(
+            "INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id, \
+             participant_id, ad_id, epi, ip_hash, user_agent_id, referrer_id, credited, reason) \
+             SELECT {new_id}, clicked_at - {ago} * CAST(86400000 AS BIGINT), day - {ago}, programme_id, \
+             channel_id, participant_id, ad_id, epi, ip_hash, user_agent_id, referrer_id, \
+             credited, reason FROM clicks WHERE participant_id = {0} \
+             AND day = (SELECT max(day) FROM clicks WHERE participant_id = {0})",
+            p.participant_id
+        ));
+    }
+    let today = chrono::Utc::now().date_naive();
+    let from = today - chrono::Days::new(365);
+    let client = app.client_for(&p.email).await;
+    let csv = |query: String| {
+        let client = client.clone();
+        let url = app.url(&format!("/en/account/statistics.csv?{query}"));
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let by_day = csv(format!("from={from}&to={today}&group=day")).await;
+    let days: Vec<String> = by_day
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    let mut expected: Vec<String> = std::iter::once(0)
+        .chain(days_ago)
+        .map(|ago| (today - chrono::Days::new(ago)).to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(days, expected, "{by_day}");
+    let by_channel = csv(format!("from={from}&to={today}&group=channel")).await;
+    assert_eq!(
+        by_channel
+            .lines()
+            .nth(1)
+            .map(|l| l.rsplit(',').next().unwrap()),
+        Some("6"),
+        "{by_channel}"
+    );
+}
