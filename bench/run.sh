@@ -17,7 +17,8 @@ THREADS=${BENCH_THREADS:-1}
 PG_SERVER=${BENCH_PG_URL:-postgres://portal:portal@127.0.0.1:5432}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
 PORT=${BENCH_PORT:-18181}
-BIN=target/release/portal
+# BENCH_BIN: another build to measure (an older commit's, for an A/B on the same machine).
+BIN=${BENCH_BIN:-target/release/portal}
 PASSWORD="benchmark wachtwoord $$ $RANDOM"
 # Every request carries what a browser following a link on a publisher's page sends: without
 # a user agent a click would be judged a bot at once and skip the bot list, and its row
@@ -29,8 +30,10 @@ WRK_HEADERS=(-H "User-Agent: $BROWSER" -H "Referer: $REFERRER")
 for tool in wrk python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install $tool)"; exit 2; }
 done
-echo "== building the release binary"
-cargo build --release --locked --quiet
+if [ -z "${BENCH_BIN:-}" ]; then
+  echo "== building the release binary"
+  cargo build --release --locked --quiet
+fi
 
 WORK=$(mktemp -d)
 SERVER_PID=""
