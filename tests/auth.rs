@@ -15,6 +15,10 @@ async fn error_pages_know_who_is_looking() {
         "/en/account/channels/999999",
         "/en/no-such-page",
         "/en/account/channels/12x",
+        // Ids of 18 digits are read and not found; longer ones are no ids at all.
+        "/en/account/channels/999999999999999999",
+        "/en/account/channels/99999999999999999999",
+        "/en/account/channels/-1",
     ] {
         let (status, html) = app.page_with(&client, path).await;
         assert_eq!(status, 404, "{path}");

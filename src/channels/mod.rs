@@ -646,17 +646,16 @@ pub fn create_demo_publisher(
             ))
             .returning(accounts::id)
             .get_result(conn)?;
-        let participant_id: i64 = diesel::insert_into(participants::table)
-            .values((
-                participants::account_id.eq(account_id),
-                participants::kind.eq("publisher"),
-                participants::company_name.eq(website.domain()),
-                participants::contact_name.eq(email.as_str()),
-                participants::country.eq("NL"),
-                participants::created_at.eq(now),
-            ))
-            .returning(participants::id)
-            .get_result(conn)?;
+        let participant_id = crate::participants::create(
+            conn,
+            &crate::participants::NewParticipant {
+                account_id,
+                kind: crate::domain::ParticipantKind::Publisher,
+                company_name: website.domain(),
+                contact_name: email.as_str(),
+                country: "NL",
+            },
+        )?;
         let channel_id: i64 = diesel::insert_into(channels::table)
             .values((
                 channels::participant_id.eq(participant_id),

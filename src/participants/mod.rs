@@ -21,6 +21,31 @@ pub struct Participant {
     pub terminated: bool,
 }
 
+/// Who a new participant is, as signup (or an operator) gives it.
+pub struct NewParticipant<'a> {
+    pub account_id: i64,
+    pub kind: ParticipantKind,
+    pub company_name: &'a str,
+    pub contact_name: &'a str,
+    /// ISO 3166-1 alpha-2.
+    pub country: &'a str,
+}
+
+/// Stores a participant for its account; returns its id.
+pub fn create(conn: &mut AnyConnection, new: &NewParticipant<'_>) -> QueryResult<i64> {
+    diesel::insert_into(participants::table)
+        .values((
+            participants::account_id.eq(new.account_id),
+            participants::kind.eq(new.kind.as_str()),
+            participants::company_name.eq(new.company_name),
+            participants::contact_name.eq(new.contact_name),
+            participants::country.eq(new.country),
+            participants::created_at.eq(crate::db::now()),
+        ))
+        .returning(participants::id)
+        .get_result(conn)
+}
+
 /// The participant of an account; account managers have none.
 pub fn of_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Option<Participant>> {
     let row: Option<(i64, String, String, Option<NaiveDateTime>)> = participants::table

@@ -6,7 +6,7 @@ use super::draft::ChannelInput;
 use crate::accounts::Role;
 use crate::auth::account_tokens::{self, Purpose};
 use crate::channels::fields::{check_channel_fields, name_error_key, ChannelFields};
-use crate::db::schema::{accounts, participants, registration_bans};
+use crate::db::schema::{accounts, registration_bans};
 use crate::db::AnyConnection;
 use crate::domain::participant::{self, clean_name};
 use crate::domain::{EmailAddress, ParticipantKind};
@@ -148,17 +148,16 @@ pub fn complete(
             ))
             .returning(accounts::id)
             .get_result(conn)?;
-        let participant_id: i64 = diesel::insert_into(participants::table)
-            .values((
-                participants::account_id.eq(account_id),
-                participants::kind.eq(channel.kind.as_str()),
-                participants::company_name.eq(&channel.company_name),
-                participants::contact_name.eq(&channel.contact_name),
-                participants::country.eq(&channel.country),
-                participants::created_at.eq(now),
-            ))
-            .returning(participants::id)
-            .get_result(conn)?;
+        let participant_id = crate::participants::create(
+            conn,
+            &crate::participants::NewParticipant {
+                account_id,
+                kind: channel.kind,
+                company_name: &channel.company_name,
+                contact_name: &channel.contact_name,
+                country: &channel.country,
+            },
+        )?;
         crate::channels::create_channel(conn, participant_id, &channel.channel)?;
         let token = account_tokens::issue(conn, account_id, Purpose::Activation)?;
         Ok(Outcome::Created { account_id, token })
