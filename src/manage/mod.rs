@@ -15,15 +15,10 @@ use crate::web::extract::{CsrfForm, Manager};
 use crate::web::{render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/manage", web::get().to(index))
-        .route(
-            "/manage/channels/{id}/review",
-            web::post().to(review_channel),
-        )
-        .route(
-            "/manage/memberships/{id}/review",
-            web::post().to(review_membership),
-        );
+    cfg.route("/manage", web::get().to(index)).route(
+        "/manage/{subject:channels|memberships}/{id}/review",
+        web::post().to(review),
+    );
 }
 
 /// Longest reason a manager can give.
@@ -185,10 +180,13 @@ async fn tell(
     state.mailer.deliver(content, &notice.email).await;
 }
 
-/// What a manager decides on: a channel waiting for review, or a membership application.
-#[derive(Debug, Clone, Copy)]
+/// What a manager decides on: a channel waiting for review, or a membership application
+/// (`/manage/channels/{id}/review`, `/manage/memberships/{id}/review`).
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
 enum Subject {
+    #[serde(rename = "channels")]
     Channel,
+    #[serde(rename = "memberships")]
     Membership,
 }
 
@@ -220,36 +218,16 @@ impl Subject {
     }
 }
 
-async fn review_channel(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
-    path: web::Path<(Lang, i64)>,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    review(Subject::Channel, ctx, state, manager, path.1, data).await
-}
-
-async fn review_membership(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
-    path: web::Path<(Lang, i64)>,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    review(Subject::Membership, ctx, state, manager, path.1, data).await
-}
-
 /// Approves or rejects `subject` number `id`, then tells the participant by mail. A decision on
 /// something no longer waiting (decided meanwhile by another manager) changes nothing.
 async fn review(
-    subject: Subject,
     ctx: Ctx,
     state: web::Data<AppState>,
     manager: Manager,
-    id: i64,
+    path: web::Path<(Lang, Subject, i64)>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
+    let (_, subject, id) = path.into_inner();
     let field_id = format!("reason-{}-{id}", subject.name());
     let (approve, reason) = match read_decision(&data, ctx.lang, field_id) {
         Ok(d) => d,
