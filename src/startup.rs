@@ -69,12 +69,15 @@ impl Application {
             click_queue,
             &settings.secret_key,
         ));
+        let reports = crate::db::reports::Reports::start(pool.clone(), 2)
+            .context("cannot start the report threads")?;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             settings,
             mailer,
             footer_contact,
             crediting,
+            reports,
         });
         let server = HttpServer::new(move || {
             App::new()

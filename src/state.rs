@@ -14,6 +14,8 @@ pub struct AppState {
     /// Told of every change that decides whether clicks are credited; the click writer
     /// forgets what it cached when it moves.
     pub crediting: CreditingChanges,
+    /// Threads with a lower CPU priority for statistics.
+    pub reports: crate::db::reports::Reports,
 }
 
 /// Per-IP limits on the forms that log in, sign up or send mail (POST only), shared by all

@@ -5,6 +5,7 @@
 //! silently fall back to SQLite (and create a file named like the URL) when PostgreSQL is down.
 
 mod joins;
+pub mod reports;
 pub mod schema;
 
 use diesel::connection::SimpleConnection;

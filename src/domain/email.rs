@@ -39,11 +39,9 @@ impl EmailAddress {
             return Err(EmailError::TooLong);
         }
         let (local, domain) = email.rsplit_once('@').ok_or(EmailError::Invalid)?;
-        if !email.is_ascii()
-            || email.chars().any(|c| c.is_ascii_control() || c == ' ')
-            || local.is_empty()
-            || !domain.contains('.')
-            || !email.validate_email()
+        // The validator refuses spaces and control characters, but accepts a host without a
+        // dot (`localhost`) and letters beyond ASCII in the domain.
+        if !email.is_ascii() || local.is_empty() || !domain.contains('.') || !email.validate_email()
         {
             return Err(EmailError::Invalid);
         }
@@ -92,6 +90,9 @@ mod tests {
             "jan jansen@example.nl",
             "jan@exa mple.nl",
             "jаn@example.nl", // Cyrillic а
+            "jan@exämple.nl", // a look-alike domain the validator would take
+            "jan@example",
+            "\"jan jansen\"@example.nl",
             "jan@exam\tple.nl",
             "a@b@c.nl",
         ] {
@@ -99,6 +100,30 @@ mod tests {
         }
         let long = format!("{}@example.nl", "a".repeat(250));
         assert_eq!(EmailAddress::parse(&long), Err(EmailError::TooLong));
+    }
+
+    #[test]
+    fn each_error_has_its_own_message_in_both_languages() {
+        use crate::i18n::Lang;
+        let errors = [EmailError::Empty, EmailError::TooLong, EmailError::Invalid];
+        let keys: Vec<&str> = errors.iter().map(|e| e.message_key()).collect();
+        assert_eq!(
+            keys,
+            [
+                "error-email-empty",
+                "error-email-too-long",
+                "error-email-invalid"
+            ]
+        );
+        for lang in Lang::ALL {
+            let messages: std::collections::HashSet<String> =
+                keys.iter().map(|k| lang.t(k)).collect();
+            assert_eq!(messages.len(), 3, "{lang:?}: three different messages");
+            assert!(
+                messages.iter().all(|m| !m.contains("error-")),
+                "{messages:?}"
+            );
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::i18n::Lang;
 use crate::participants::Participant;
 use crate::state::AppState;
 use crate::web::extract;
-use crate::web::{render_form, with_conn, AppError, Ctx};
+use crate::web::{render_form, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/account/statistics", web::get().to(page))
@@ -393,10 +393,13 @@ async fn lines_for(
         )?));
     };
     let participant_id = participant.id;
-    let lines = with_conn(state, move |conn| {
-        Ok(participant_stats(conn, participant_id, from, to, grouping)?)
-    })
-    .await?;
+    // On a report thread: a long period must not take a core from the click path.
+    let lines = state
+        .reports
+        .run(move |conn| -> Result<_, AppError> {
+            Ok(participant_stats(conn, participant_id, from, to, grouping)?)
+        })
+        .await?;
     Ok(Ok(StatisticsPage {
         ctx,
         form,

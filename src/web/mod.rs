@@ -160,6 +160,8 @@ pub enum AppError {
     Database(#[from] diesel::result::Error),
     #[error("template: {0}")]
     Template(#[from] askama::Error),
+    #[error(transparent)]
+    Reports(#[from] crate::db::reports::ReportsStopped),
     #[error("blocking task: {0}")]
     Blocking(#[from] actix_web::error::BlockingError),
     #[error(transparent)]
