@@ -78,5 +78,18 @@ mod tests {
             screen_channel("Ali koopjes", "aliexpress-koopjes.nl").unwrap(),
             "B.5.a: contains ali, aliexpress"
         );
+        // A term in both the name and the domain is named once; one in the domain alone counts.
+        assert_eq!(
+            screen_channel("AliExpress deals", "aliexpress-deals.nl").unwrap(),
+            "B.5.a: contains aliexpress"
+        );
+        assert_eq!(
+            screen_channel("Koopjes", "tmall-koopjes.nl").unwrap(),
+            "B.5.a: contains tmall"
+        );
+        assert_eq!(
+            screen_channel("Taobao tips", "koopjes.nl").unwrap(),
+            "B.5.a: contains taobao"
+        );
     }
 }

@@ -77,6 +77,7 @@ mod tests {
         assert_eq!(e.as_str(), "jan.jansen@example.nl");
         assert_eq!(e.local_part(), "jan.jansen");
         assert_eq!(e.domain(), "example.nl");
+        assert_eq!(e.to_string(), "jan.jansen@example.nl");
     }
 
     #[test]

@@ -181,6 +181,34 @@ mod tests {
     }
 
     #[test]
+    fn each_error_has_its_own_message_in_both_languages() {
+        use crate::i18n::Lang;
+        use WebsiteError::*;
+        let errors = [Empty, TooLong, Scheme, Credentials, Invalid, LookAlike];
+        let keys: Vec<&str> = errors.iter().map(|e| e.message_key()).collect();
+        assert_eq!(
+            keys,
+            [
+                "error-website-empty",
+                "error-website-too-long",
+                "error-website-scheme",
+                "error-website-credentials",
+                "error-website-invalid",
+                "error-website-look-alike"
+            ]
+        );
+        for lang in Lang::ALL {
+            let messages: std::collections::HashSet<String> =
+                keys.iter().map(|k| lang.t(k)).collect();
+            assert_eq!(messages.len(), keys.len(), "{lang:?}");
+            assert!(
+                messages.iter().all(|m| !m.contains("error-")),
+                "{messages:?}"
+            );
+        }
+    }
+
+    #[test]
     fn host_names_up_to_253_characters_and_labels_up_to_63() {
         let label63 = "a".repeat(63);
         assert!(WebsiteUrl::parse(&format!("https://{label63}.nl")).is_ok());
