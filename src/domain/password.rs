@@ -80,10 +80,6 @@ impl Password {
         Ok(password)
     }
 
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
     /// An argon2id PHC string with the OWASP parameters (m = 19 MiB, t = 2, p = 1) and a random
     /// salt. Costs ~15 ms: call it off the async workers.
     pub fn hash(&self) -> String {
@@ -183,6 +179,24 @@ mod tests {
             PasswordError::ContainsEmail
         );
         assert!(Password::parse_for("paars konijn op de fiets", &email).is_ok());
+        // The common list is read case-blind.
+        assert_eq!(
+            Password::parse_for("PASSWORD1234", &email).unwrap_err(),
+            PasswordError::Common
+        );
+        // A local part of three characters counts; of two, it is too common a string to refuse.
+        let jan = crate::domain::EmailAddress::parse("jan@example.nl").unwrap();
+        assert_eq!(
+            Password::parse_for("mijn naam is jan, echt waar", &jan).unwrap_err(),
+            PasswordError::ContainsEmail
+        );
+        let jo = crate::domain::EmailAddress::parse("jo@example.nl").unwrap();
+        assert!(Password::parse_for("joggen in het bos elke dag", &jo).is_ok());
+        // Too short is said before too common.
+        assert_eq!(
+            Password::parse_for("password", &email).unwrap_err(),
+            PasswordError::TooShort
+        );
     }
 
     #[test]
