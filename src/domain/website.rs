@@ -144,6 +144,9 @@ mod tests {
         let w = WebsiteUrl::parse("www.Voorbeeld.nl").unwrap();
         assert_eq!(w.as_str(), "https://www.voorbeeld.nl/");
         assert_eq!(w.domain(), "voorbeeld.nl");
+        // A port without a scheme is still read as https.
+        let w = WebsiteUrl::parse("www.voorbeeld.nl:8080/winkel").unwrap();
+        assert_eq!(w.as_str(), "https://www.voorbeeld.nl:8080/winkel");
         let w = WebsiteUrl::parse(" http://blog.example.co.uk/deals?x=1 ").unwrap();
         assert_eq!(w.domain(), "blog.example.co.uk");
         assert!(WebsiteUrl::parse("https://bücher.de")
@@ -170,6 +173,12 @@ mod tests {
             ("https://example.123", Invalid),
             ("https://-bad-.nl", Invalid),
             ("https://shop.local", Invalid),
+            // No scheme and no dot: a name, not a website (not a scheme either).
+            ("intranet", Invalid),
+            // White space or control characters anywhere, also where a URL would escape them.
+            ("https://example.nl/a b", Invalid),
+            ("https://example.nl/\u{7}", Invalid),
+            ("https://exa\u{a0}mple.nl", Invalid),
         ] {
             assert_eq!(WebsiteUrl::parse(input), Err(error), "{input:?}");
         }
