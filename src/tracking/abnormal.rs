@@ -49,7 +49,7 @@ pub const VELOCITY_WINDOW_MS: i64 = 60_000;
 /// Remembers recent clicks per visitor. Used by the single click writer, so it needs no lock.
 pub struct Detector {
     velocity_limit: usize,
-    /// Per visitor: the times of its latest clicks (at most `velocity_limit + 1`).
+    /// Per visitor: the times of its latest clicks (at most `velocity_limit`).
     recent: HashMap<u64, VecDeque<i64>>,
     /// Per (visitor, link): the time of the latest click.
     last_on_link: HashMap<(u64, u64), i64>,
@@ -82,7 +82,8 @@ impl Detector {
         }
         times.push_back(now_ms);
         let too_fast = times.len() > self.velocity_limit;
-        while times.len() > self.velocity_limit + 1 {
+        // The next verdict needs only the latest `velocity_limit` times.
+        while times.len() > self.velocity_limit {
             times.pop_front();
         }
         if duplicate {
@@ -172,6 +173,17 @@ mod tests {
         assert_eq!(d.judge(5, 1, 0), None);
         assert_eq!(d.judge(5, 2, 1), None);
         assert_eq!(d.judge(5, 3, VELOCITY_WINDOW_MS), None);
+        // The minute counts back from each click, not from the first one remembered.
+        let mut d = Detector::new(2);
+        assert_eq!(d.judge(5, 1, 10_000), None);
+        assert_eq!(d.judge(5, 2, 20_000), None);
+        assert_eq!(d.judge(5, 3, 40_000), Some(NotCredited::Velocity));
+        assert_eq!(
+            d.judge(5, 4, 75_000),
+            Some(NotCredited::Velocity),
+            "20 s, 40 s, 75 s"
+        );
+        assert_eq!(d.judge(5, 5, 101_000), None, "only 75 s within the minute");
         // A duplicate that is also too fast is named a duplicate.
         let mut d = Detector::new(1);
         assert_eq!(d.judge(6, 1, 0), None);
@@ -220,7 +232,7 @@ mod tests {
         for t in 0..10_000 {
             d.judge(3, 3, 300_000 + t);
         }
-        assert!(d.recent[&3].len() <= 6);
+        assert_eq!(d.recent[&3].len(), 5);
     }
 
     #[test]
