@@ -159,6 +159,12 @@ mod tests {
         assert_eq!(d.judge(1, 10, 1_000), None);
         assert_eq!(d.judge(1, 10, 1_000 + DUPLICATE_WINDOW_MS), None);
         assert_eq!(DUPLICATE_WINDOW_MS, 30_000);
+        // The same at the edge when the memory was pruned less than a second before.
+        let mut d = Detector::new(100);
+        assert_eq!(d.judge(1, 10, 1_000), None);
+        assert_eq!(d.judge(2, 20, 30_500), None);
+        assert_eq!(d.judge(1, 10, 31_000), None, "30 s after: a new click");
+        assert_eq!(d.judge(2, 20, 31_200), Some(NotCredited::Duplicate));
     }
 
     #[test]
