@@ -179,6 +179,20 @@ impl Lang {
     }
 }
 
+/// For the tests of types whose errors name their message by key: every key has a message of its
+/// own in every language (a missing key would show as the key itself).
+#[cfg(test)]
+pub(crate) fn assert_distinct_messages(keys: &[&str]) {
+    for lang in Lang::ALL {
+        let messages: std::collections::HashSet<String> = keys.iter().map(|k| lang.t(k)).collect();
+        assert_eq!(messages.len(), keys.len(), "{lang:?}: {messages:?}");
+        assert!(
+            messages.iter().all(|m| !m.contains("error-")),
+            "{lang:?}: {messages:?}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

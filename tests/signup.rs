@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{location, spawn_app, spawn_app_with, Options, TestApp};
+use common::{location, spawn_app, spawn_app_with, strip_tokens, Options, TestApp};
 use diesel::prelude::*;
 use portal::db::schema::{accounts, channels, participants};
 
@@ -746,13 +746,6 @@ async fn a_new_link_can_be_sent_and_the_old_one_stops_working() {
         .submit("/en/signup/resend", &[("email", "no address")])
         .await;
     assert_eq!(r.status().as_u16(), 422);
-}
-
-fn strip_tokens(html: &str) -> String {
-    html.lines()
-        .filter(|l| !l.contains("csrf_token"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[tokio::test]

@@ -251,7 +251,7 @@ struct OwnChannel {
 
 impl actix_web::FromRequest for OwnChannel {
     type Error = actix_web::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+    type Future = extract::Extracted<Self>;
 
     fn from_request(
         req: &actix_web::HttpRequest,

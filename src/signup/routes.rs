@@ -14,7 +14,7 @@ use crate::domain::{EmailAddress, ParticipantKind, Password};
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::extract::CsrfForm;
+use crate::web::extract::{CsrfForm, Extracted, Redirect};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 #[derive(Template)]
@@ -127,7 +127,7 @@ struct SignupDraft(Draft);
 
 impl actix_web::FromRequest for SignupDraft {
     type Error = actix_web::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+    type Future = Extracted<Self>;
 
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let session = actix_session::SessionExt::get_session(req);
@@ -142,27 +142,8 @@ impl actix_web::FromRequest for SignupDraft {
             };
             draft
                 .map(SignupDraft)
-                .ok_or_else(|| DraftMissing(lang).into())
+                .ok_or_else(|| Redirect(format!("/{}/signup?expired=1", lang.code())).into())
         })
-    }
-}
-
-#[derive(Debug)]
-struct DraftMissing(Lang);
-
-impl std::fmt::Display for DraftMissing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("no signup draft")
-    }
-}
-
-impl actix_web::ResponseError for DraftMissing {
-    fn status_code(&self) -> actix_web::http::StatusCode {
-        actix_web::http::StatusCode::SEE_OTHER
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        see_other(&format!("/{}/signup?expired=1", self.0.code()))
     }
 }
 

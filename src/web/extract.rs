@@ -24,27 +24,37 @@ pub struct CurrentUser {
     pub account: Account,
 }
 
-/// The answer when a page needs a login: the login page, which says so.
+/// An extractor's answer that sends the visitor to another page of ours (303) instead of
+/// running the handler: the login page when a page needs a login, step 1 of the signup when
+/// its draft is gone.
 #[derive(Debug)]
-pub struct LoginRequired(Lang);
+pub struct Redirect(pub String);
 
-impl std::fmt::Display for LoginRequired {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("login required")
+impl Redirect {
+    /// The login page in `lang`, which says a login is needed.
+    pub fn to_login(lang: Lang) -> Redirect {
+        Redirect(format!("/{}/login?notice=login-required", lang.code()))
     }
 }
 
-impl ResponseError for LoginRequired {
+impl std::fmt::Display for Redirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redirect to {}", self.0)
+    }
+}
+
+impl ResponseError for Redirect {
     fn status_code(&self) -> actix_web::http::StatusCode {
         actix_web::http::StatusCode::SEE_OTHER
     }
 
     fn error_response(&self) -> HttpResponse {
-        see_other(&format!("/{}/login?notice=login-required", self.0.code()))
+        see_other(&self.0)
     }
 }
 
-type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
+/// What an extractor that reads the database returns.
+pub type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
 
 impl CurrentUser {
     async fn load(req: &HttpRequest) -> Result<CurrentUser, actix_web::Error> {
@@ -53,7 +63,7 @@ impl CurrentUser {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let (Some(user), Some(state)) = (SessionUser::from_session(&session), state) else {
             session.purge();
-            return Err(LoginRequired(lang).into());
+            return Err(Redirect::to_login(lang).into());
         };
         let id = user.id;
         let account = with_conn(&state, move |conn| Ok(accounts::find(conn, id)?)).await?;
@@ -61,7 +71,7 @@ impl CurrentUser {
             Some(account) if account.is_active() => Ok(CurrentUser { account }),
             _ => {
                 session.purge();
-                Err(LoginRequired(lang).into())
+                Err(Redirect::to_login(lang).into())
             }
         }
     }

@@ -333,6 +333,14 @@ impl TestApp {
     }
 }
 
+/// The page without its CSRF token (which differs per session), to compare two answers.
+pub fn strip_tokens(html: &str) -> String {
+    html.lines()
+        .filter(|l| !l.contains("csrf_token"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The value of the first `csrf_token` field in a page.
 pub fn csrf_token(html: &str) -> Option<String> {
     let at = html.find("name=\"csrf_token\" value=\"")?;
