@@ -968,6 +968,8 @@ async fn manager_decisions_refuse_bad_input_and_keep_the_reason() {
     for path in [
         "/nl/manage/channels/abc/review",
         "/nl/manage/memberships/1e3/review",
+        // Only channels and memberships are reviewed.
+        "/nl/manage/participants/1/review",
     ] {
         let r = app
             .submit_with(&manager, "/nl/manage", path, &[("decision", "approve")])

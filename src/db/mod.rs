@@ -27,6 +27,13 @@ pub type PooledConnection = r2d2::PooledConnection<Manager>;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// The busy timeout, written once for `SQLITE_PRAGMAS` and `SQLITE_BUSY_TIMEOUT`.
+macro_rules! busy_timeout {
+    () => {
+        "PRAGMA busy_timeout = 5000"
+    };
+}
+
 /// Per-connection SQLite settings: WAL for concurrent readers; `synchronous = FULL`, so a
 /// commit is on disk (the WAL fsynced) before it returns — a click is acknowledged only after
 /// its commit, and a power cut must not take it back (NORMAL syncs only at checkpoints);
@@ -37,13 +44,14 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// if it grew beyond. SQLite still checkpoints when the last connection closes.
 const SQLITE_PRAGMAS: &str = concat!(
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; ",
-    "PRAGMA busy_timeout = 5000; ",
+    busy_timeout!(),
+    "; ",
     "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;"
 );
 
 /// The busy timeout of every SQLite connection, as set by `SQLITE_PRAGMAS` (for a connection
 /// that turns it off for a moment and back on).
-pub const SQLITE_BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 5000";
+pub const SQLITE_BUSY_TIMEOUT: &str = busy_timeout!();
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
