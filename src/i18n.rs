@@ -146,6 +146,47 @@ impl Lang {
         }
     }
 
+    /// An amount of money: `€ 1.234,56` and `€ -1.234,56` in Dutch, `€1,234.56` and `-€1,234.56`
+    /// in English (CLDR's patterns), always with the currency's minor digits.
+    pub fn format_money(self, money: crate::domain::Money) -> String {
+        let mut value = money.to_decimal().abs();
+        value.rescale(money.currency.minor_digits());
+        let number = self.format_decimal_fixed(value);
+        let symbol = money.currency.symbol();
+        let negative = money.minor < 0;
+        match (self, negative) {
+            (Lang::Nl, false) => format!("{symbol}\u{a0}{number}"),
+            (Lang::Nl, true) => format!("{symbol}\u{a0}-{number}"),
+            (Lang::En, false) => format!("{symbol}{number}"),
+            (Lang::En, true) => format!("-{symbol}{number}"),
+        }
+    }
+
+    /// An amount for a CSV file in this language: `1234,56` / `1234.56` (no grouping, so a
+    /// spreadsheet reads it as a number).
+    pub fn format_plain_amount(self, money: crate::domain::Money) -> String {
+        let text = money.plain();
+        match self {
+            Lang::Nl => text.replace('.', ","),
+            Lang::En => text,
+        }
+    }
+
+    /// Like `format_decimal`, but keeps trailing zeros (`1.50` stays `1,50`).
+    fn format_decimal_fixed(self, value: Decimal) -> String {
+        let digits = value.to_string();
+        let (int_part, frac_part) = match digits.split_once('.') {
+            Some((i, f)) => (i.to_owned(), Some(f.to_owned())),
+            None => (digits, None),
+        };
+        let grouped = self.format_decimal(Decimal::from_str_exact(&int_part).unwrap_or_default());
+        match (frac_part, self) {
+            (Some(f), Lang::Nl) => format!("{grouped},{f}"),
+            (Some(f), Lang::En) => format!("{grouped}.{f}"),
+            (None, _) => grouped,
+        }
+    }
+
     /// A date: `24-11-2026` in Dutch, `24 Nov 2026` in English.
     pub fn format_date(self, date: chrono::NaiveDate) -> String {
         match self {
@@ -200,6 +241,20 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn money_follows_each_language() {
+        use crate::domain::{Currency, Money};
+        let eur = |minor| Money::new(minor, Currency::EUR);
+        assert_eq!(Lang::Nl.format_money(eur(123456)), "€\u{a0}1.234,56");
+        assert_eq!(Lang::En.format_money(eur(123456)), "€1,234.56");
+        assert_eq!(Lang::Nl.format_money(eur(-150)), "€\u{a0}-1,50");
+        assert_eq!(Lang::En.format_money(eur(-150)), "-€1.50");
+        assert_eq!(Lang::Nl.format_money(eur(0)), "€\u{a0}0,00");
+        assert_eq!(Lang::En.format_money(eur(100_000_000)), "€1,000,000.00");
+        assert_eq!(Lang::Nl.format_plain_amount(eur(-123456)), "-1234,56");
+        assert_eq!(Lang::En.format_plain_amount(eur(5)), "0.05");
     }
 
     #[test]

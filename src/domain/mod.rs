@@ -3,12 +3,16 @@
 pub mod brand;
 pub mod deeplink;
 pub mod email;
+pub mod iban;
+pub mod money;
 pub mod participant;
 pub mod password;
 pub mod rate;
 pub mod website;
 
 pub use email::EmailAddress;
+pub use iban::Iban;
+pub use money::{Currency, Money};
 pub use participant::ParticipantKind;
 pub use password::Password;
 pub use rate::Rate;
