@@ -121,3 +121,39 @@ pub fn set_password_hash(conn: &mut AnyConnection, id: i64, hash: &str) -> Query
         .set(accounts::password_hash.eq(hash))
         .execute(conn)
 }
+
+/// Notes that `account_id` logged in from the address with this keyed hash (the click log's
+/// hash): a conversion whose click came from there is held as possible self-purchase (E.10.j).
+pub fn record_login_address(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    ip_hash: &[u8; 16],
+) -> QueryResult<()> {
+    use crate::db::schema::login_addresses as la;
+    let now = crate::db::now();
+    let this = la::table
+        .filter(la::account_id.eq(account_id))
+        .filter(la::ip_hash.eq(&ip_hash[..]));
+    if diesel::update(this)
+        .set(la::last_seen_at.eq(now))
+        .execute(conn)?
+        > 0
+    {
+        return Ok(());
+    }
+    let inserted = diesel::insert_into(la::table)
+        .values((
+            la::account_id.eq(account_id),
+            la::ip_hash.eq(&ip_hash[..]),
+            la::last_seen_at.eq(now),
+        ))
+        .execute(conn);
+    match inserted {
+        // Another login from the same address stored it a moment ago.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(()),
+        other => other.map(|_| ()),
+    }
+}

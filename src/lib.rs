@@ -9,6 +9,8 @@ pub mod db;
 pub mod domain;
 pub mod forms;
 pub mod i18n;
+pub mod ip_hash;
+pub mod ledger;
 pub mod mail;
 pub mod manage;
 pub mod participants;

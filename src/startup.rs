@@ -71,11 +71,13 @@ impl Application {
         ));
         let reports = crate::db::reports::Reports::start(pool.clone(), 2)
             .context("cannot start the report threads")?;
+        let ip_hasher = crate::ip_hash::IpHasher::new(&settings.secret_key);
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             settings,
             mailer,
             footer_contact,
+            ip_hasher,
             crediting,
             reports,
         });

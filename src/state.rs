@@ -16,6 +16,8 @@ pub struct AppState {
     pub crediting: CreditingChanges,
     /// Threads with a lower CPU priority for statistics.
     pub reports: crate::db::reports::Reports,
+    /// Hashes addresses as the click log does (for where participants log in from).
+    pub ip_hasher: crate::ip_hash::IpHasher,
 }
 
 /// Per-IP limits on the forms that log in, sign up or send mail (POST only), shared by all

@@ -93,6 +93,7 @@ enum LoginResult {
 }
 
 async fn login_submit(
+    req: actix_web::HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
     session: Session,
@@ -133,6 +134,7 @@ async fn login_submit(
             },
         );
     }
+    let ip_hash = state.ip_hasher.hash(req.peer_addr().map(|a| a.ip()));
     let result = with_conn(&state, move |conn| {
         let bucket = format!("login:{}", email.as_str());
         if rate_limit::is_limited(conn, &bucket, rate_limit::LOGIN_FAILURES)? {
@@ -149,6 +151,7 @@ async fn login_submit(
             Some(account) if matches => {
                 rate_limit::clear(conn, &bucket)?;
                 if account.is_active() {
+                    accounts::record_login_address(conn, account.id, &ip_hash)?;
                     Ok(LoginResult::Ok(account))
                 } else {
                     Ok(LoginResult::Inactive)

@@ -7,6 +7,9 @@
 mod joins;
 pub mod reports;
 pub mod schema;
+mod text_enum;
+
+pub(crate) use text_enum::stored_as_text;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

@@ -25,6 +25,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    bank_accounts (id) {
+        id -> Int8,
+        participant_id -> Int8,
+        iban -> Text,
+        holder -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     channels (id) {
         id -> Int8,
         participant_id -> Int8,
@@ -62,6 +72,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    commission_events (id) {
+        id -> Int8,
+        commission_id -> Int8,
+        state -> Text,
+        amount -> Int8,
+        reason -> Nullable<Text>,
+        source -> Text,
+        decided_by -> Nullable<Int8>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     commission_group_texts (group_id, lang) {
         group_id -> Int8,
         lang -> Text,
@@ -90,6 +113,68 @@ diesel::table! {
 }
 
 diesel::table! {
+    commissions (id) {
+        id -> Int8,
+        conversion_id -> Int8,
+        participant_id -> Int8,
+        kind -> Text,
+        reverses_id -> Nullable<Int8>,
+        rate_percent -> Text,
+        amount -> Int8,
+        currency -> Text,
+        state -> Text,
+        reason -> Nullable<Text>,
+        held -> Bool,
+        locks_at -> Timestamp,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    conversions (id) {
+        id -> Int8,
+        programme_id -> Int8,
+        order_ref -> Text,
+        click_ref -> Text,
+        participant_id -> Nullable<Int8>,
+        channel_id -> Nullable<Int8>,
+        group_id -> Int8,
+        currency -> Text,
+        order_amount -> Int8,
+        returned_amount -> Int8,
+        coupon_redeemed -> Bool,
+        order_status -> Text,
+        attribution -> Text,
+        occurred_at -> Timestamp,
+        received_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> Int8,
+        participant_id -> Int8,
+        kind -> Text,
+        amount -> Int8,
+        currency -> Text,
+        commission_id -> Nullable<Int8>,
+        payout_id -> Nullable<Int8>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_addresses (account_id, ip_hash) {
+        account_id -> Int8,
+        ip_hash -> Bytea,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     memberships (id) {
         id -> Int8,
         programme_id -> Int8,
@@ -112,6 +197,29 @@ diesel::table! {
         country -> Text,
         created_at -> Timestamp,
         terminated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    payout_runs (id) {
+        id -> Int8,
+        period -> Text,
+        started_at -> Timestamp,
+        started_by -> Nullable<Int8>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    payouts (id) {
+        id -> Int8,
+        run_id -> Int8,
+        participant_id -> Int8,
+        amount -> Int8,
+        currency -> Text,
+        iban -> Text,
+        holder -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -143,6 +251,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    programme_secrets (id) {
+        id -> Int8,
+        programme_id -> Int8,
+        secret -> Text,
+        created_at -> Timestamp,
+        retires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     programme_texts (id) {
         id -> Int8,
         programme_id -> Int8,
@@ -164,6 +282,9 @@ diesel::table! {
         rules_title -> Text,
         rules_updated -> Text,
         created_at -> Timestamp,
+        cookie_days -> Int4,
+        validation_days -> Int4,
+        payout_threshold -> Int8,
     }
 }
 
@@ -225,6 +346,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    signatures_seen (signature) {
+        signature -> Text,
+        signed_at -> Int8,
+    }
+}
+
+diesel::table! {
     signup_drafts (id) {
         id -> Text,
         lang -> Text,
@@ -243,17 +371,34 @@ diesel::table! {
 }
 
 diesel::joinable!(account_tokens -> accounts (account_id));
+diesel::joinable!(bank_accounts -> participants (participant_id));
 diesel::joinable!(channels -> participants (participant_id));
+diesel::joinable!(commission_events -> accounts (decided_by));
+diesel::joinable!(commission_events -> commissions (commission_id));
 diesel::joinable!(commission_group_texts -> commission_groups (group_id));
 diesel::joinable!(commission_groups -> programmes (programme_id));
 diesel::joinable!(commission_rates -> commission_groups (group_id));
+diesel::joinable!(commissions -> conversions (conversion_id));
+diesel::joinable!(commissions -> participants (participant_id));
+diesel::joinable!(conversions -> channels (channel_id));
+diesel::joinable!(conversions -> commission_groups (group_id));
+diesel::joinable!(conversions -> participants (participant_id));
+diesel::joinable!(conversions -> programmes (programme_id));
+diesel::joinable!(ledger_entries -> commissions (commission_id));
+diesel::joinable!(ledger_entries -> participants (participant_id));
+diesel::joinable!(ledger_entries -> payouts (payout_id));
+diesel::joinable!(login_addresses -> accounts (account_id));
 diesel::joinable!(memberships -> accounts (decided_by));
 diesel::joinable!(memberships -> channels (channel_id));
 diesel::joinable!(memberships -> programmes (programme_id));
 diesel::joinable!(participants -> accounts (account_id));
+diesel::joinable!(payout_runs -> accounts (started_by));
+diesel::joinable!(payouts -> participants (participant_id));
+diesel::joinable!(payouts -> payout_runs (run_id));
 diesel::joinable!(programme_contacts -> programmes (programme_id));
 diesel::joinable!(programme_domains -> programmes (programme_id));
 diesel::joinable!(programme_policies -> programmes (programme_id));
+diesel::joinable!(programme_secrets -> programmes (programme_id));
 diesel::joinable!(programme_texts -> programmes (programme_id));
 diesel::joinable!(rule_clauses -> programmes (programme_id));
 diesel::joinable!(rule_sections -> programmes (programme_id));
@@ -262,16 +407,25 @@ diesel::joinable!(sessions -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     accounts,
+    bank_accounts,
     channels,
     clicks,
+    commission_events,
     commission_group_texts,
     commission_groups,
     commission_rates,
+    commissions,
+    conversions,
+    ledger_entries,
+    login_addresses,
     memberships,
     participants,
+    payout_runs,
+    payouts,
     programme_contacts,
     programme_domains,
     programme_policies,
+    programme_secrets,
     programme_texts,
     programmes,
     rate_limit_events,
@@ -280,6 +434,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rule_clauses,
     rule_sections,
     sessions,
+    signatures_seen,
     signup_drafts,
     user_agents,
 );

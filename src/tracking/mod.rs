@@ -9,13 +9,11 @@ pub mod routes;
 pub mod stats;
 pub mod writer;
 
-use sha2::{Digest, Sha256};
-
 /// What the click handler needs besides the queue: the bot list and the salt for IP hashes.
 pub struct Tracking {
     pub queue: writer::ClickQueue,
     bots: isbot::Bots,
-    ip_salt: [u8; 32],
+    ip_hasher: crate::ip_hash::IpHasher,
     /// Keys the user-agent hashes of `BOT_VERDICTS` (random per instance, so nobody can
     /// craft a user agent that collides with a browser's).
     verdict_keys: std::collections::hash_map::RandomState,
@@ -30,33 +28,18 @@ thread_local! {
 }
 
 impl Tracking {
-    /// The salt is derived from the secret key, so every instance hashes an address alike and
-    /// the hashes cannot be reversed by trying all addresses without the key.
     pub fn new(queue: writer::ClickQueue, secret_key: &[u8]) -> Tracking {
-        let mut hasher = Sha256::new();
-        hasher.update(b"portal click ip salt\0");
-        hasher.update(secret_key);
         Tracking {
             queue,
             bots: isbot::Bots::default(),
-            ip_salt: hasher.finalize().into(),
+            ip_hasher: crate::ip_hash::IpHasher::new(secret_key),
             verdict_keys: std::collections::hash_map::RandomState::new(),
         }
     }
 
     /// A keyed hash of the visitor's address: 16 bytes. The address is never stored.
     pub fn ip_hash(&self, ip: Option<std::net::IpAddr>) -> [u8; 16] {
-        let mut hasher = Sha256::new();
-        hasher.update(self.ip_salt);
-        match ip {
-            Some(std::net::IpAddr::V4(v4)) => hasher.update(v4.octets()),
-            Some(std::net::IpAddr::V6(v6)) => hasher.update(v6.octets()),
-            None => hasher.update(b"unknown"),
-        }
-        let digest = hasher.finalize();
-        let mut hash = [0u8; 16];
-        hash.copy_from_slice(&digest[..16]);
-        hash
+        self.ip_hasher.hash(ip)
     }
 
     /// Known crawlers, and requests without a user agent (real browsers always send one).

@@ -1,0 +1,14 @@
+DROP TABLE ledger_entries;
+DROP TABLE payouts;
+DROP FUNCTION refuse_money_change();
+DROP TABLE payout_runs;
+DROP TABLE bank_accounts;
+DROP TABLE commission_events;
+DROP TABLE commissions;
+DROP TABLE conversions;
+DROP TABLE login_addresses;
+DROP TABLE signatures_seen;
+DROP TABLE programme_secrets;
+ALTER TABLE programmes DROP COLUMN payout_threshold;
+ALTER TABLE programmes DROP COLUMN validation_days;
+ALTER TABLE programmes DROP COLUMN cookie_days;

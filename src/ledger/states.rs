@@ -1,0 +1,103 @@
+//! The states of orders, attributions, commissions and ledger entries, each mapped to the text
+//! the database stores in one place.
+
+use crate::db::stored_as_text;
+
+stored_as_text!(
+    /// The order's status as the advertiser reports it.
+    OrderStatus {
+        Pending => "pending",
+        Completed => "completed",
+        Cancelled => "cancelled",
+        Returned => "returned",
+    }
+);
+
+stored_as_text!(
+    /// Whether a conversion earns commission, and if not, why.
+    Attribution {
+        /// The click was credited and the order came within the cookie period.
+        Credited => "credited",
+        /// No click with this id was ever recorded.
+        UnknownClick => "unknown_click",
+        /// The click was recorded but not credited (a bot, a duplicate, a channel not approved…).
+        ClickNotCredited => "click_not_credited",
+        /// The order came after the cookie period of the click.
+        OutsideCookiePeriod => "outside_cookie_period",
+        /// The click came from an address the participant logged in from: held for review as
+        /// possible self-purchase (rule E.10.j).
+        SelfPurchase => "self_purchase",
+    }
+);
+
+impl Attribution {
+    /// Whether the conversion earns a commission row at all (a held one does, pending review).
+    pub fn earns_commission(self) -> bool {
+        matches!(self, Attribution::Credited | Attribution::SelfPurchase)
+    }
+}
+
+stored_as_text!(
+    /// A commission's state. Pending until its locking date; then approved (it enters the
+    /// ledger) or rejected. Reversed: approved, then taken back by an account manager.
+    CommissionState {
+        Pending => "pending",
+        Approved => "approved",
+        Rejected => "rejected",
+        Reversed => "reversed",
+    }
+);
+
+stored_as_text!(
+    /// The commission on the order itself, or the part reversed by a partial return.
+    CommissionKind {
+        Order => "order",
+        Return => "return",
+    }
+);
+
+stored_as_text!(
+    /// Who changed a commission.
+    EventSource {
+        Advertiser => "advertiser",
+        Import => "import",
+        Locking => "locking",
+        Manager => "manager",
+    }
+);
+
+stored_as_text!(
+    /// A ledger entry's kind: approved commission (+), partial return after approval (−),
+    /// reversal by an account manager (−), deduction (F.11.d, −) and payout (−).
+    EntryKind {
+        Commission => "commission",
+        Return => "return",
+        Reversal => "reversal",
+        Deduction => "deduction",
+        Payout => "payout",
+    }
+);
+
+/// Why a commission was rejected or changed: stable codes, shown to the publisher in words
+/// (`reason-<code>` in the Fluent files); a manager's own words are stored as they are typed.
+pub mod reason {
+    pub const COUPON_REDEEMED: &str = "coupon_redeemed";
+    pub const ORDER_CANCELLED: &str = "order_cancelled";
+    pub const ORDER_RETURNED: &str = "order_returned";
+    pub const PARTIAL_RETURN: &str = "partial_return";
+    pub const NOT_COMPLETED_BY_LOCKING: &str = "not_completed_by_locking";
+    pub const SELF_PURCHASE_REVIEW: &str = "self_purchase_review";
+    pub const ORIGINAL_REJECTED: &str = "original_rejected";
+    pub const AMOUNT_CHANGED: &str = "amount_changed";
+
+    pub const ALL: &[&str] = &[
+        COUPON_REDEEMED,
+        ORDER_CANCELLED,
+        ORDER_RETURNED,
+        PARTIAL_RETURN,
+        NOT_COMPLETED_BY_LOCKING,
+        SELF_PURCHASE_REVIEW,
+        ORIGINAL_REJECTED,
+        AMOUNT_CHANGED,
+    ];
+}
