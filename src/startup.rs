@@ -199,6 +199,7 @@ fn routes(
     }
     cfg.route("/healthz", web::get().to(healthz))
         .route("/click", web::get().to(crate::tracking::routes::click))
+        .configure(crate::ledger::api::configure)
         .route("/", web::get().to(root))
         .route("/favicon.ico", web::get().to(assets::favicon))
         .route("/static/{file}", web::get().to(assets::serve))

@@ -1,1 +1,11 @@
+//! Money: conversions reported by the advertiser (the API and the import), the commissions they
+//! earn and when those become final, the append-only ledger per participant, and payouts.
 
+pub mod api;
+pub mod commissions;
+pub mod intake;
+pub mod locking;
+pub mod report;
+pub mod secrets;
+pub mod signature;
+pub mod states;

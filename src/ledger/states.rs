@@ -24,6 +24,8 @@ stored_as_text!(
         ClickNotCredited => "click_not_credited",
         /// The order came after the cookie period of the click.
         OutsideCookiePeriod => "outside_cookie_period",
+        /// No commission rate of the group was in force yet at the order time.
+        NoRate => "no_rate",
         /// The click came from an address the participant logged in from: held for review as
         /// possible self-purchase (rule E.10.j).
         SelfPurchase => "self_purchase",

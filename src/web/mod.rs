@@ -265,7 +265,8 @@ pub fn error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerR
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+    // An HTML page is one already; a JSON error is the API's answer to a program.
     if is_html_already {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

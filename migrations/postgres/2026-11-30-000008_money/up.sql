@@ -25,6 +25,7 @@ CREATE TABLE signatures_seen (
     signature TEXT PRIMARY KEY,
     signed_at BIGINT NOT NULL
 );
+CREATE INDEX signatures_seen_signed_at ON signatures_seen (signed_at);
 
 -- Where a participant's account logged in from (the keyed IP hash of the click log), for the
 -- self-purchase check of rule E.10.j.
@@ -49,7 +50,7 @@ CREATE TABLE conversions (
     coupon_redeemed BOOLEAN NOT NULL,
     order_status TEXT NOT NULL CHECK (order_status IN ('pending', 'completed', 'cancelled', 'returned')),
     attribution TEXT NOT NULL CHECK (attribution IN ('credited', 'unknown_click',
-        'click_not_credited', 'outside_cookie_period', 'self_purchase')),
+        'click_not_credited', 'outside_cookie_period', 'no_rate', 'self_purchase')),
     occurred_at TIMESTAMP NOT NULL,
     received_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,

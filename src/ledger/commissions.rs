@@ -1,0 +1,234 @@
+//! Commission rows: reading them, changing one with its dated event, and the ledger entry an
+//! approved one writes. Every change of a commission goes through `change`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::states::{CommissionKind, CommissionState, EntryKind, EventSource};
+use crate::db::schema::{commission_events, commissions, ledger_entries};
+use crate::db::AnyConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = commissions)]
+pub struct Commission {
+    pub id: i64,
+    pub conversion_id: i64,
+    pub participant_id: i64,
+    pub kind: CommissionKind,
+    pub reverses_id: Option<i64>,
+    pub rate_percent: String,
+    pub amount: i64,
+    pub currency: String,
+    pub state: CommissionState,
+    pub reason: Option<String>,
+    pub held: bool,
+    pub locks_at: NaiveDateTime,
+}
+
+/// Who changes a commission, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub source: EventSource,
+    pub manager: Option<i64>,
+    pub at: NaiveDateTime,
+}
+
+pub fn of_conversion(conn: &mut AnyConnection, conversion_id: i64) -> QueryResult<Vec<Commission>> {
+    commissions::table
+        .filter(commissions::conversion_id.eq(conversion_id))
+        .order(commissions::id)
+        .select(Commission::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Commission>> {
+    commissions::table
+        .find(id)
+        .select(Commission::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub struct NewCommission<'a> {
+    pub conversion_id: i64,
+    pub participant_id: i64,
+    pub kind: CommissionKind,
+    pub reverses_id: Option<i64>,
+    pub rate_percent: &'a str,
+    pub amount: i64,
+    pub currency: &'a str,
+    pub state: CommissionState,
+    pub reason: Option<&'a str>,
+    pub held: bool,
+    pub locks_at: NaiveDateTime,
+}
+
+/// Stores a commission and its first event; an approved one enters the ledger at once.
+pub fn insert(conn: &mut AnyConnection, new: NewCommission, actor: Actor) -> QueryResult<i64> {
+    let id: i64 = diesel::insert_into(commissions::table)
+        .values((
+            commissions::conversion_id.eq(new.conversion_id),
+            commissions::participant_id.eq(new.participant_id),
+            commissions::kind.eq(new.kind),
+            commissions::reverses_id.eq(new.reverses_id),
+            commissions::rate_percent.eq(new.rate_percent),
+            commissions::amount.eq(new.amount),
+            commissions::currency.eq(new.currency),
+            commissions::state.eq(new.state),
+            commissions::reason.eq(new.reason),
+            commissions::held.eq(new.held),
+            commissions::locks_at.eq(new.locks_at),
+            commissions::created_at.eq(actor.at),
+            commissions::decided_at.eq((new.state != CommissionState::Pending).then_some(actor.at)),
+        ))
+        .returning(commissions::id)
+        .get_result(conn)?;
+    record_event(conn, id, new.state, new.amount, new.reason, actor)?;
+    if new.state == CommissionState::Approved {
+        let commission = find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
+        enter_in_ledger(conn, &commission, actor.at)?;
+    }
+    Ok(id)
+}
+
+/// Moves a commission to `state` with `amount` and `reason`, dated; nothing happens when that is
+/// what it already is. Approval writes its ledger entry in the same transaction.
+pub fn change(
+    conn: &mut AnyConnection,
+    commission: &Commission,
+    state: CommissionState,
+    amount: i64,
+    reason: Option<&str>,
+    actor: Actor,
+) -> QueryResult<bool> {
+    if commission.state == state
+        && commission.amount == amount
+        && commission.reason.as_deref() == reason
+    {
+        return Ok(false);
+    }
+    let decided_at = (state != CommissionState::Pending).then_some(actor.at);
+    diesel::update(commissions::table.find(commission.id))
+        .set((
+            commissions::state.eq(state),
+            commissions::amount.eq(amount),
+            commissions::reason.eq(reason),
+            commissions::decided_at.eq(decided_at),
+        ))
+        .execute(conn)?;
+    record_event(conn, commission.id, state, amount, reason, actor)?;
+    if state == CommissionState::Approved && commission.state != CommissionState::Approved {
+        let approved = Commission {
+            state,
+            amount,
+            reason: reason.map(str::to_owned),
+            ..commission.clone()
+        };
+        enter_in_ledger(conn, &approved, actor.at)?;
+    }
+    Ok(true)
+}
+
+/// Releases (or keeps) the self-purchase hold; the event says who and why.
+pub fn set_held(
+    conn: &mut AnyConnection,
+    commission: &Commission,
+    held: bool,
+    reason: Option<&str>,
+    actor: Actor,
+) -> QueryResult<()> {
+    diesel::update(commissions::table.find(commission.id))
+        .set((commissions::held.eq(held), commissions::reason.eq(reason)))
+        .execute(conn)?;
+    record_event(
+        conn,
+        commission.id,
+        commission.state,
+        commission.amount,
+        reason,
+        actor,
+    )
+}
+
+fn record_event(
+    conn: &mut AnyConnection,
+    commission_id: i64,
+    state: CommissionState,
+    amount: i64,
+    reason: Option<&str>,
+    actor: Actor,
+) -> QueryResult<()> {
+    diesel::insert_into(commission_events::table)
+        .values((
+            commission_events::commission_id.eq(commission_id),
+            commission_events::state.eq(state.as_str()),
+            commission_events::amount.eq(amount),
+            commission_events::reason.eq(reason),
+            commission_events::source.eq(actor.source),
+            commission_events::decided_by.eq(actor.manager),
+            commission_events::at.eq(actor.at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether an account manager decided this commission (such a decision is not undone by an
+/// advertiser's later update).
+pub fn decided_by_manager(conn: &mut AnyConnection, commission_id: i64) -> QueryResult<bool> {
+    use diesel::dsl::exists;
+    diesel::select(exists(
+        commission_events::table
+            .filter(commission_events::commission_id.eq(commission_id))
+            .filter(commission_events::source.eq(EventSource::Manager)),
+    ))
+    .get_result(conn)
+}
+
+/// The ledger entry of an approved commission: `+amount` for an order, `−amount` (already
+/// negative) for a partial return. Unique per commission and kind, so approving twice cannot
+/// enter it twice.
+fn enter_in_ledger(
+    conn: &mut AnyConnection,
+    commission: &Commission,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    let kind = match commission.kind {
+        CommissionKind::Order => EntryKind::Commission,
+        CommissionKind::Return => EntryKind::Return,
+    };
+    diesel::insert_into(ledger_entries::table)
+        .values((
+            ledger_entries::participant_id.eq(commission.participant_id),
+            ledger_entries::kind.eq(kind),
+            ledger_entries::amount.eq(commission.amount),
+            ledger_entries::currency.eq(&commission.currency),
+            ledger_entries::commission_id.eq(commission.id),
+            ledger_entries::reason.eq(commission.reason.as_deref()),
+            ledger_entries::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A reversal by an account manager: the approved commission's remaining amount (after partial
+/// returns) leaves the ledger as a new, negative row.
+pub fn enter_reversal(
+    conn: &mut AnyConnection,
+    commission: &Commission,
+    remaining: i64,
+    reason: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(ledger_entries::table)
+        .values((
+            ledger_entries::participant_id.eq(commission.participant_id),
+            ledger_entries::kind.eq(EntryKind::Reversal),
+            ledger_entries::amount.eq(-remaining),
+            ledger_entries::currency.eq(&commission.currency),
+            ledger_entries::commission_id.eq(commission.id),
+            ledger_entries::reason.eq(reason),
+            ledger_entries::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

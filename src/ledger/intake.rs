@@ -1,0 +1,598 @@
+//! Conversions in, from the API or an import: attribution to the click, the commission on the
+//! order, and the advertiser's later updates. Idempotent by (programme, order reference): the
+//! same report twice changes nothing.
+//!
+//! The rules, in the order they apply:
+//! - A conversion is credited to the channel of its click when the click was credited and the
+//!   order came within the programme's cookie period (session based: the same UTC day). Else it
+//!   is kept, not commissionable, with the reason. A click from an address the participant
+//!   logged in from holds the commission for review as possible self-purchase (E.10.j).
+//! - Commission = order amount × the rate of the group in force at the order time, rounded once
+//!   (`domain::money`). A redeemed coupon earns none; a cancelled or wholly returned order
+//!   neither.
+//! - The locking date is fixed on arrival: the order time plus the programme's validation
+//!   period. Until then an update may change the commission; from then on it is final (see
+//!   `locking`), and only a return still counts — as a new negative row.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::commissions::{self, Actor, Commission, NewCommission};
+use super::locking;
+use super::report::{Problem, Report};
+use super::states::{
+    reason, Attribution, CommissionKind, CommissionState, EventSource, OrderStatus,
+};
+use crate::db::schema::{
+    clicks, commission_groups, commission_rates, conversions, login_addresses, participants,
+    programmes,
+};
+use crate::db::AnyConnection;
+use crate::domain::{money, Currency, Money, Rate};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("unknown programme")]
+    UnknownProgramme,
+    #[error("the report does not fit the programme")]
+    Problems(Vec<Problem>),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// What happened to a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    /// The same report as the one stored: nothing changed.
+    Repeated,
+}
+
+/// The answer of the API: the conversion, its commission's state and amount (net of returns) and
+/// its locking date. Not commissionable: no state of a commission and no date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub outcome: Outcome,
+    pub conversion_id: i64,
+    pub attribution: Attribution,
+    pub state: Option<CommissionState>,
+    pub commission: Money,
+    pub locks_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = conversions)]
+pub struct Conversion {
+    pub id: i64,
+    pub programme_id: i64,
+    pub click_ref: String,
+    pub participant_id: Option<i64>,
+    pub group_id: i64,
+    pub currency: String,
+    pub order_amount: i64,
+    pub returned_amount: i64,
+    pub coupon_redeemed: bool,
+    pub order_status: OrderStatus,
+    pub attribution: Attribution,
+    pub occurred_at: NaiveDateTime,
+}
+
+/// A programme's money settings.
+#[derive(Debug, Clone, Queryable)]
+pub struct ProgrammeTerms {
+    pub id: i64,
+    pub currency: String,
+    pub cookie_days: i32,
+    pub validation_days: i32,
+}
+
+pub fn programme_terms(
+    conn: &mut AnyConnection,
+    slug: &str,
+) -> QueryResult<Option<ProgrammeTerms>> {
+    programmes::table
+        .filter(programmes::slug.eq(slug))
+        .select((
+            programmes::id,
+            programmes::currency,
+            programmes::cookie_days,
+            programmes::validation_days,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Records `report` (one transaction): a new conversion, an update of a stored one, or nothing
+/// for a repeat.
+pub fn record(
+    conn: &mut AnyConnection,
+    report: &Report,
+    source: EventSource,
+    now: NaiveDateTime,
+) -> Result<Recorded, IntakeError> {
+    conn.transaction(|conn| {
+        let terms =
+            programme_terms(conn, &report.programme)?.ok_or(IntakeError::UnknownProgramme)?;
+        let mut problems = Vec::new();
+        if report.order_amount.currency.code() != terms.currency {
+            problems.push(Problem::new("currency", "error-conversion-wrong-currency"));
+        }
+        let group_id: Option<i64> = commission_groups::table
+            .filter(commission_groups::programme_id.eq(terms.id))
+            .filter(commission_groups::code.eq(&report.commission_group))
+            .select(commission_groups::id)
+            .first(conn)
+            .optional()?;
+        if group_id.is_none() {
+            problems.push(Problem::new(
+                "commission_group",
+                "error-conversion-unknown-group",
+            ));
+        }
+        let (Some(group_id), true) = (group_id, problems.is_empty()) else {
+            return Err(IntakeError::Problems(problems));
+        };
+        let actor = Actor {
+            source,
+            manager: None,
+            at: now,
+        };
+        let stored: Option<Conversion> = conversions::table
+            .filter(conversions::programme_id.eq(terms.id))
+            .filter(conversions::order_ref.eq(&report.order_ref))
+            .select(Conversion::as_select())
+            .first(conn)
+            .optional()?;
+        let (conversion, outcome) = match stored {
+            None => (
+                create(conn, report, &terms, group_id, actor)?,
+                Outcome::Created,
+            ),
+            Some(stored) => {
+                if stored.click_ref != report.click_ref
+                    || stored.group_id != group_id
+                    || stored.occurred_at != report.occurred_at
+                {
+                    return Err(IntakeError::Problems(vec![Problem::new(
+                        "order_ref",
+                        "error-conversion-changed-fact",
+                    )]));
+                }
+                if same_report(&stored, report) {
+                    (stored, Outcome::Repeated)
+                } else {
+                    (update(conn, stored, report, actor)?, Outcome::Updated)
+                }
+            }
+        };
+        Ok(recorded(conn, &conversion, outcome)?)
+    })
+}
+
+fn same_report(stored: &Conversion, report: &Report) -> bool {
+    stored.order_amount == report.order_amount.minor
+        && stored.returned_amount == report.returned_amount.minor
+        && stored.coupon_redeemed == report.coupon_redeemed
+        && stored.order_status == report.status
+}
+
+/// The click behind a conversion, as attribution needs it.
+#[derive(Debug, Queryable)]
+struct ClickFacts {
+    programme_id: i64,
+    channel_id: i64,
+    participant_id: i64,
+    clicked_at_ms: i64,
+    day: i32,
+    credited: bool,
+    ip_hash: Vec<u8>,
+}
+
+/// A click id is 32 hex characters (16 bytes); anything else names no click.
+fn click_key(click_ref: &str) -> Option<Vec<u8>> {
+    (click_ref.len() == 32)
+        .then(|| hex::decode(click_ref).ok())
+        .flatten()
+}
+
+fn attribute(
+    conn: &mut AnyConnection,
+    report: &Report,
+    terms: &ProgrammeTerms,
+) -> QueryResult<(Attribution, Option<ClickFacts>)> {
+    let Some(key) = click_key(&report.click_ref) else {
+        return Ok((Attribution::UnknownClick, None));
+    };
+    let click: Option<ClickFacts> = clicks::table
+        .find(key)
+        .select((
+            clicks::programme_id,
+            clicks::channel_id,
+            clicks::participant_id,
+            clicks::clicked_at,
+            clicks::day,
+            clicks::credited,
+            clicks::ip_hash,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some(click) = click.filter(|c| c.programme_id == terms.id) else {
+        return Ok((Attribution::UnknownClick, None));
+    };
+    let attribution = attribution_of(&click, report.occurred_at, terms.cookie_days);
+    if attribution != Attribution::Credited {
+        return Ok((attribution, Some(click)));
+    }
+    // E.10.j: the click came from an address the participant's own account logged in from.
+    let own_address: bool = diesel::select(diesel::dsl::exists(
+        login_addresses::table
+            .inner_join(
+                participants::table.on(participants::account_id.eq(login_addresses::account_id)),
+            )
+            .filter(participants::id.eq(click.participant_id))
+            .filter(login_addresses::ip_hash.eq(&click.ip_hash)),
+    ))
+    .get_result(conn)?;
+    let attribution = if own_address {
+        Attribution::SelfPurchase
+    } else {
+        Attribution::Credited
+    };
+    Ok((attribution, Some(click)))
+}
+
+/// Clocks of advertiser and portal differ a little: an order stamped up to five minutes before
+/// its click still follows it.
+const CLOCK_TOLERANCE_MS: i64 = 300_000;
+
+/// The attribution of an order at `occurred_at` to `click`, before the self-purchase check.
+fn attribution_of(click: &ClickFacts, occurred_at: NaiveDateTime, cookie_days: i32) -> Attribution {
+    if !click.credited {
+        return Attribution::ClickNotCredited;
+    }
+    let order_ms = occurred_at.and_utc().timestamp_millis();
+    let order_day = order_ms.div_euclid(86_400_000);
+    let click_day = i64::from(click.day);
+    if order_ms + CLOCK_TOLERANCE_MS < click.clicked_at_ms
+        || order_day - click_day > i64::from(cookie_days)
+    {
+        return Attribution::OutsideCookiePeriod;
+    }
+    Attribution::Credited
+}
+
+/// The rate of `group_id` in force at `at`: the one with the latest start not after it.
+fn rate_at(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    at: NaiveDateTime,
+) -> QueryResult<Option<Rate>> {
+    let text: Option<String> = commission_rates::table
+        .filter(commission_rates::group_id.eq(group_id))
+        .filter(commission_rates::effective_from.le(at))
+        .order(commission_rates::effective_from.desc())
+        .select(commission_rates::rate_percent)
+        .first(conn)
+        .optional()?;
+    Ok(text.and_then(|t| Rate::parse_percent(&t).ok()))
+}
+
+fn create(
+    conn: &mut AnyConnection,
+    report: &Report,
+    terms: &ProgrammeTerms,
+    group_id: i64,
+    actor: Actor,
+) -> Result<Conversion, IntakeError> {
+    let (mut attribution, click) = attribute(conn, report, terms)?;
+    let rate = rate_at(conn, group_id, report.occurred_at)?;
+    if rate.is_none() && attribution.earns_commission() {
+        attribution = Attribution::NoRate;
+    }
+    let id: i64 = diesel::insert_into(conversions::table)
+        .values((
+            conversions::programme_id.eq(terms.id),
+            conversions::order_ref.eq(&report.order_ref),
+            conversions::click_ref.eq(&report.click_ref),
+            conversions::participant_id.eq(click.as_ref().map(|c| c.participant_id)),
+            conversions::channel_id.eq(click.as_ref().map(|c| c.channel_id)),
+            conversions::group_id.eq(group_id),
+            conversions::currency.eq(&terms.currency),
+            conversions::order_amount.eq(report.order_amount.minor),
+            conversions::returned_amount.eq(report.returned_amount.minor),
+            conversions::coupon_redeemed.eq(report.coupon_redeemed),
+            conversions::order_status.eq(report.status),
+            conversions::attribution.eq(attribution),
+            conversions::occurred_at.eq(report.occurred_at),
+            conversions::received_at.eq(actor.at),
+            conversions::updated_at.eq(actor.at),
+        ))
+        .returning(conversions::id)
+        .get_result(conn)?;
+    let conversion = find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
+    if let (true, Some(click), Some(rate)) = (attribution.earns_commission(), click, rate) {
+        let held = attribution == Attribution::SelfPurchase;
+        let amount = money::commission(report.order_amount, rate);
+        let locks_at =
+            report.occurred_at + chrono::Duration::days(i64::from(terms.validation_days));
+        let (state, why) = order_state(&conversion, held);
+        commissions::insert(
+            conn,
+            NewCommission {
+                conversion_id: id,
+                participant_id: click.participant_id,
+                kind: CommissionKind::Order,
+                reverses_id: None,
+                rate_percent: &rate.to_db(),
+                amount: amount.minor,
+                currency: &terms.currency,
+                state,
+                reason: why,
+                held,
+                locks_at,
+            },
+            actor,
+        )?;
+        apply_returns(conn, &conversion, actor)?;
+        // An order reported only after its validation period is final at once.
+        locking::settle_conversion(conn, id, actor.at)?;
+    }
+    Ok(conversion)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Conversion>> {
+    conversions::table
+        .find(id)
+        .select(Conversion::as_select())
+        .first(conn)
+        .optional()
+}
+
+fn currency_of(conversion: &Conversion) -> Currency {
+    Currency::parse(&conversion.currency).unwrap_or(Currency::EUR)
+}
+
+/// What the advertiser's report makes of an order commission that is not final yet.
+fn order_state(conversion: &Conversion, held: bool) -> (CommissionState, Option<&'static str>) {
+    if conversion.coupon_redeemed {
+        return (CommissionState::Rejected, Some(reason::COUPON_REDEEMED));
+    }
+    match conversion.order_status {
+        OrderStatus::Cancelled => (CommissionState::Rejected, Some(reason::ORDER_CANCELLED)),
+        OrderStatus::Returned if conversion.returned_amount >= conversion.order_amount => {
+            (CommissionState::Rejected, Some(reason::ORDER_RETURNED))
+        }
+        _ if held => (CommissionState::Pending, Some(reason::SELF_PURCHASE_REVIEW)),
+        _ => (CommissionState::Pending, None),
+    }
+}
+
+fn update(
+    conn: &mut AnyConnection,
+    stored: Conversion,
+    report: &Report,
+    actor: Actor,
+) -> Result<Conversion, IntakeError> {
+    // What fell due before this update is settled by the report it had.
+    locking::settle_conversion(conn, stored.id, actor.at)?;
+    diesel::update(conversions::table.find(stored.id))
+        .set((
+            conversions::order_amount.eq(report.order_amount.minor),
+            conversions::returned_amount.eq(report.returned_amount.minor),
+            conversions::coupon_redeemed.eq(report.coupon_redeemed),
+            conversions::order_status.eq(report.status),
+            conversions::updated_at.eq(actor.at),
+        ))
+        .execute(conn)?;
+    let conversion = find(conn, stored.id)?.ok_or(diesel::result::Error::NotFound)?;
+    let order = commissions::of_conversion(conn, conversion.id)?
+        .into_iter()
+        .find(|c| c.kind == CommissionKind::Order);
+    if let Some(order) = order {
+        // Not final yet (pending, or held for review): the report decides it.
+        if order.state == CommissionState::Pending
+            || (order.state == CommissionState::Rejected
+                && order.locks_at > actor.at
+                && !commissions::decided_by_manager(conn, order.id)?)
+        {
+            let rate = Rate::parse_percent(&order.rate_percent)
+                .map_err(|_| diesel::result::Error::NotFound)?;
+            let amount = money::commission(
+                Money::new(conversion.order_amount, currency_of(&conversion)),
+                rate,
+            );
+            let (state, why) = order_state(&conversion, order.held);
+            let why = why.or((amount.minor != order.amount).then_some(reason::AMOUNT_CHANGED));
+            commissions::change(conn, &order, state, amount.minor, why, actor)?;
+        }
+        apply_returns(conn, &conversion, actor)?;
+    }
+    Ok(conversion)
+}
+
+/// Brings the return rows of a conversion in line with the total returned: before the order
+/// commission is final, one pending row holds the share of the total; once it is approved, each
+/// further return is a new row, approved at once (it enters the ledger, and so is netted
+/// against the next payout when the commission was paid already).
+fn apply_returns(
+    conn: &mut AnyConnection,
+    conversion: &Conversion,
+    actor: Actor,
+) -> QueryResult<()> {
+    let rows = commissions::of_conversion(conn, conversion.id)?;
+    let Some(order) = rows.iter().find(|c| c.kind == CommissionKind::Order) else {
+        return Ok(());
+    };
+    let returns: Vec<&Commission> = rows
+        .iter()
+        .filter(|c| c.kind == CommissionKind::Return)
+        .collect();
+    let currency = currency_of(conversion);
+    let share = money::reversed_share(
+        Money::new(order.amount, currency),
+        Money::new(conversion.order_amount, currency),
+        Money::new(conversion.returned_amount, currency),
+    )
+    .minor;
+    match order.state {
+        CommissionState::Pending => {
+            let pending = returns.iter().find(|c| c.state == CommissionState::Pending);
+            let wholly_returned = conversion.returned_amount >= conversion.order_amount;
+            match pending {
+                Some(row) => {
+                    commissions::change(
+                        conn,
+                        row,
+                        CommissionState::Pending,
+                        -share,
+                        Some(reason::PARTIAL_RETURN),
+                        actor,
+                    )?;
+                }
+                None if share > 0 && !wholly_returned => {
+                    commissions::insert(
+                        conn,
+                        return_row(order, -share, CommissionState::Pending),
+                        actor,
+                    )?;
+                }
+                None => {}
+            }
+        }
+        CommissionState::Approved => {
+            let reversed: i64 = returns
+                .iter()
+                .filter(|c| c.state == CommissionState::Approved)
+                .map(|c| -c.amount)
+                .sum();
+            if share > reversed {
+                commissions::insert(
+                    conn,
+                    return_row(order, -(share - reversed), CommissionState::Approved),
+                    actor,
+                )?;
+            }
+        }
+        CommissionState::Rejected | CommissionState::Reversed => {
+            for row in returns
+                .iter()
+                .filter(|c| c.state == CommissionState::Pending)
+            {
+                commissions::change(
+                    conn,
+                    row,
+                    CommissionState::Rejected,
+                    row.amount,
+                    Some(reason::ORIGINAL_REJECTED),
+                    actor,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn return_row(order: &Commission, amount: i64, state: CommissionState) -> NewCommission<'_> {
+    NewCommission {
+        conversion_id: order.conversion_id,
+        participant_id: order.participant_id,
+        kind: CommissionKind::Return,
+        reverses_id: Some(order.id),
+        rate_percent: &order.rate_percent,
+        amount,
+        currency: &order.currency,
+        state,
+        reason: Some(reason::PARTIAL_RETURN),
+        held: false,
+        locks_at: order.locks_at,
+    }
+}
+
+fn recorded(
+    conn: &mut AnyConnection,
+    conversion: &Conversion,
+    outcome: Outcome,
+) -> QueryResult<Recorded> {
+    let rows = commissions::of_conversion(conn, conversion.id)?;
+    let order = rows.iter().find(|c| c.kind == CommissionKind::Order);
+    let net: i64 = match order {
+        Some(o) if o.state != CommissionState::Rejected => rows
+            .iter()
+            .filter(|c| c.state != CommissionState::Rejected)
+            .map(|c| c.amount)
+            .sum(),
+        _ => 0,
+    };
+    Ok(Recorded {
+        outcome,
+        conversion_id: conversion.id,
+        attribution: conversion.attribution,
+        state: order.map(|o| o.state),
+        commission: Money::new(net, currency_of(conversion)),
+        locks_at: order.map(|o| o.locks_at),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn click(day: i32, credited: bool) -> ClickFacts {
+        ClickFacts {
+            programme_id: 1,
+            channel_id: 1,
+            participant_id: 1,
+            clicked_at_ms: i64::from(day) * 86_400_000 + 10 * 3_600_000,
+            day,
+            credited,
+            ip_hash: vec![0; 16],
+        }
+    }
+
+    fn at(day: i32, hour: u32) -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(i64::from(day) * 86_400 + i64::from(hour) * 3600, 0)
+            .unwrap()
+            .naive_utc()
+    }
+
+    #[test]
+    fn session_based_cookie_credits_the_same_day_only() {
+        let c = click(20_000, true);
+        assert_eq!(attribution_of(&c, at(20_000, 14), 0), Attribution::Credited);
+        assert_eq!(attribution_of(&c, at(20_000, 23), 0), Attribution::Credited);
+        assert_eq!(
+            attribution_of(&c, at(20_001, 0), 0),
+            Attribution::OutsideCookiePeriod
+        );
+        // Before the click (beyond the clocks' tolerance) is not after it.
+        assert_eq!(
+            attribution_of(&c, at(20_000, 9), 0),
+            Attribution::OutsideCookiePeriod
+        );
+        // A 30-day cookie period.
+        assert_eq!(
+            attribution_of(&c, at(20_030, 23), 30),
+            Attribution::Credited
+        );
+        assert_eq!(
+            attribution_of(&c, at(20_031, 0), 30),
+            Attribution::OutsideCookiePeriod
+        );
+        assert_eq!(
+            attribution_of(&click(20_000, false), at(20_000, 14), 0),
+            Attribution::ClickNotCredited
+        );
+    }
+
+    #[test]
+    fn only_click_ids_of_the_right_form_are_looked_up() {
+        assert_eq!(
+            click_key("019ab697e800aabbccddeeff00112233").map(|k| k.len()),
+            Some(16)
+        );
+        assert_eq!(click_key("019ab697e800aabbccddeeff0011223"), None);
+        assert_eq!(click_key("zz9ab697e800aabbccddeeff00112233"), None);
+        assert_eq!(click_key(""), None);
+    }
+}

@@ -1,0 +1,108 @@
+//! The locking date: when it has passed, a pending commission becomes final — approved (it
+//! enters the ledger) when the order was completed, rejected otherwise — and never changes
+//! again. A commission held for self-purchase review waits for an account manager.
+//!
+//! Settling runs when a conversion is updated (what fell due is decided by the report it had),
+//! before every payout run, and every few minutes while the portal runs.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::commissions::{self, Actor, Commission};
+use super::intake::{self, Conversion};
+use super::states::{reason, CommissionKind, CommissionState, EventSource, OrderStatus};
+use crate::db::schema::commissions as c;
+use crate::db::AnyConnection;
+
+/// The final state of a commission whose locking date has passed, from its order and, for a
+/// partial return, from its original commission.
+pub fn final_state(
+    commission: &Commission,
+    conversion: &Conversion,
+    original: Option<CommissionState>,
+) -> (CommissionState, Option<&'static str>) {
+    match commission.kind {
+        CommissionKind::Order => match conversion.order_status {
+            OrderStatus::Completed | OrderStatus::Returned
+                if !conversion.coupon_redeemed
+                    && conversion.returned_amount < conversion.order_amount =>
+            {
+                (CommissionState::Approved, None)
+            }
+            OrderStatus::Cancelled => (CommissionState::Rejected, Some(reason::ORDER_CANCELLED)),
+            OrderStatus::Returned => (CommissionState::Rejected, Some(reason::ORDER_RETURNED)),
+            _ if conversion.coupon_redeemed => {
+                (CommissionState::Rejected, Some(reason::COUPON_REDEEMED))
+            }
+            _ => (
+                CommissionState::Rejected,
+                Some(reason::NOT_COMPLETED_BY_LOCKING),
+            ),
+        },
+        CommissionKind::Return => match original {
+            Some(CommissionState::Approved) => {
+                (CommissionState::Approved, Some(reason::PARTIAL_RETURN))
+            }
+            _ => (CommissionState::Rejected, Some(reason::ORIGINAL_REJECTED)),
+        },
+    }
+}
+
+/// Settles the due commissions of one conversion. Returns how many became final.
+pub fn settle_conversion(
+    conn: &mut AnyConnection,
+    conversion_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let Some(conversion) = intake::find(conn, conversion_id)? else {
+        return Ok(0);
+    };
+    let actor = Actor {
+        source: EventSource::Locking,
+        manager: None,
+        at: now,
+    };
+    let mut settled = 0;
+    // Orders first: a return follows the decision on its original.
+    let mut rows = commissions::of_conversion(conn, conversion_id)?;
+    rows.sort_by_key(|r| (r.kind != CommissionKind::Order, r.id));
+    let mut original_state = None;
+    for row in rows {
+        if row.kind == CommissionKind::Order {
+            original_state = Some(row.state);
+        }
+        if row.state != CommissionState::Pending || row.held || row.locks_at > now {
+            continue;
+        }
+        let (state, why) = final_state(&row, &conversion, original_state);
+        let why = why.or(row
+            .reason
+            .as_deref()
+            .filter(|_| state == CommissionState::Rejected));
+        commissions::change(conn, &row, state, row.amount, why, actor)?;
+        if row.kind == CommissionKind::Order {
+            original_state = Some(state);
+        }
+        settled += 1;
+    }
+    Ok(settled)
+}
+
+/// Settles every commission whose locking date has passed, conversion by conversion, each in
+/// its own transaction (a long run stopped half-way keeps what it finished; the rest is done
+/// next time). Returns how many became final.
+pub fn settle_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    let due: Vec<i64> = c::table
+        .filter(c::state.eq(CommissionState::Pending))
+        .filter(c::held.eq(false))
+        .filter(c::locks_at.le(now))
+        .select(c::conversion_id)
+        .distinct()
+        .order(c::conversion_id)
+        .load(conn)?;
+    let mut settled = 0;
+    for conversion_id in due {
+        settled += conn.transaction(|conn| settle_conversion(conn, conversion_id, now))?;
+    }
+    Ok(settled)
+}

@@ -1,0 +1,53 @@
+//! Programme secrets for the conversion API. The newest is current; rotating makes a new one
+//! and lets the previous ones work for 24 more hours, so an advertiser can switch without
+//! losing a conversion.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::programme_secrets as ps;
+use crate::db::AnyConnection;
+
+/// How long a replaced secret keeps working.
+pub const OVERLAP_HOURS: i64 = 24;
+
+/// The secrets a request may be signed with at `now`, newest first.
+pub fn in_force(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
+    ps::table
+        .filter(ps::programme_id.eq(programme_id))
+        .filter(ps::retires_at.is_null().or(ps::retires_at.gt(now)))
+        .order(ps::id.desc())
+        .select(ps::secret)
+        .load(conn)
+}
+
+/// Makes a new secret for the programme and returns it (it is shown once); the ones in force
+/// retire in 24 hours.
+pub fn rotate(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    conn.transaction(|conn| {
+        diesel::update(
+            ps::table
+                .filter(ps::programme_id.eq(programme_id))
+                .filter(ps::retires_at.is_null()),
+        )
+        .set(ps::retires_at.eq(now + chrono::Duration::hours(OVERLAP_HOURS)))
+        .execute(conn)?;
+        let secret = super::signature::new_secret();
+        diesel::insert_into(ps::table)
+            .values((
+                ps::programme_id.eq(programme_id),
+                ps::secret.eq(&secret),
+                ps::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(secret)
+    })
+}
