@@ -27,10 +27,25 @@ enum Command {
     Serve,
     /// Apply pending migrations and seed the programmes, then exit.
     Migrate,
+    /// Programme settings.
+    Programme {
+        #[command(subcommand)]
+        command: ProgrammeCommand,
+    },
     /// Manage accounts.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProgrammeCommand {
+    /// Make a new secret for the conversion API and print it once. The previous secret keeps
+    /// working for 24 hours, so the advertiser can switch without losing a conversion.
+    Secret {
+        #[arg(long)]
+        programme: String,
     },
 }
 
@@ -70,6 +85,9 @@ fn main() -> ExitCode {
         Command::Migrate => startup::prepare_database(&settings).map(|_| {
             println!("database is up to date");
         }),
+        Command::Programme {
+            command: ProgrammeCommand::Secret { programme },
+        } => programme_secret(&settings, &programme),
         Command::Admin {
             command: AdminCommand::Create { email, lang },
         } => create_manager(&settings, &email, &lang),
@@ -98,6 +116,20 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
         tracing::info!("portal stopped");
         Ok(())
     })
+}
+
+fn programme_secret(settings: &Settings, slug: &str) -> anyhow::Result<()> {
+    let pool = startup::prepare_database(settings)?;
+    let mut conn = pool.get()?;
+    let terms = portal::ledger::intake::programme_terms(&mut conn, slug)?
+        .ok_or_else(|| anyhow::anyhow!("--programme: there is no programme '{slug}'"))?;
+    let secret = portal::ledger::secrets::rotate(&mut conn, terms.id, portal::db::now())?;
+    println!("{secret}");
+    eprintln!(
+        "the new secret for {slug} is shown once, above; the previous one works for {} more hours",
+        portal::ledger::secrets::OVERLAP_HOURS
+    );
+    Ok(())
 }
 
 fn create_manager(settings: &Settings, email: &str, lang: &str) -> anyhow::Result<()> {

@@ -132,7 +132,8 @@ impl Application {
     }
 }
 
-/// Every ten minutes: forget expired sessions, signup drafts and old rate-limit counts.
+/// Every ten minutes: make commissions whose locking date has passed final, and forget expired
+/// sessions, signup drafts and old rate-limit counts.
 async fn maintain(pool: Pool) {
     let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -141,6 +142,10 @@ async fn maintain(pool: Pool) {
         let result =
             tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, usize, usize)> {
                 let mut conn = pool.get()?;
+                let settled = crate::ledger::locking::settle_due(&mut conn, crate::db::now())?;
+                if settled > 0 {
+                    tracing::info!(settled, "commissions final at their locking date");
+                }
                 Ok((
                     crate::auth::session_store::purge_expired(&mut conn)?,
                     crate::signup::draft::purge_expired(&mut conn)?,

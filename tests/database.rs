@@ -73,6 +73,9 @@ fn schema_matches_migrations() {
             String,
             String,
             chrono::NaiveDateTime,
+            i32,
+            i32,
+            i64,
         )>(conn)
         .unwrap();
     programme_texts::table
@@ -191,6 +194,97 @@ fn schema_matches_migrations() {
     referrers::table
         .select(referrers::all_columns)
         .load::<(i64, String)>(conn)
+        .unwrap();
+    programme_secrets::table
+        .select(programme_secrets::all_columns)
+        .load::<(i64, i64, String, Time, Option<Time>)>(conn)
+        .unwrap();
+    signatures_seen::table
+        .select(signatures_seen::all_columns)
+        .load::<(String, i64)>(conn)
+        .unwrap();
+    login_addresses::table
+        .select(login_addresses::all_columns)
+        .load::<(i64, Vec<u8>, Time)>(conn)
+        .unwrap();
+    conversions::table
+        .select(conversions::all_columns)
+        .load::<(
+            i64,
+            i64,
+            String,
+            String,
+            Option<i64>,
+            Option<i64>,
+            i64,
+            String,
+            i64,
+            i64,
+            bool,
+            String,
+            String,
+            Time,
+            Time,
+            Time,
+        )>(conn)
+        .unwrap();
+    commissions::table
+        .select(commissions::all_columns)
+        .load::<(
+            i64,
+            i64,
+            i64,
+            String,
+            Option<i64>,
+            String,
+            i64,
+            String,
+            String,
+            Option<String>,
+            bool,
+            Time,
+            Time,
+            Option<Time>,
+        )>(conn)
+        .unwrap();
+    commission_events::table
+        .select(commission_events::all_columns)
+        .load::<(
+            i64,
+            i64,
+            String,
+            i64,
+            Option<String>,
+            String,
+            Option<i64>,
+            Time,
+        )>(conn)
+        .unwrap();
+    bank_accounts::table
+        .select(bank_accounts::all_columns)
+        .load::<(i64, i64, String, String, Time)>(conn)
+        .unwrap();
+    payout_runs::table
+        .select(payout_runs::all_columns)
+        .load::<(i64, String, Time, Option<i64>, Option<Time>)>(conn)
+        .unwrap();
+    payouts::table
+        .select(payouts::all_columns)
+        .load::<(i64, i64, i64, i64, String, String, String, Time)>(conn)
+        .unwrap();
+    ledger_entries::table
+        .select(ledger_entries::all_columns)
+        .load::<(
+            i64,
+            i64,
+            String,
+            i64,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            Time,
+        )>(conn)
         .unwrap();
 }
 

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod money;
 pub mod qr;
 pub mod smtp;
 

@@ -1,0 +1,410 @@
+//! The conversion API: signed reports in, commissions out, and every refusal storing nothing.
+
+mod common;
+
+use common::money::{self, balance, click, pass_locking_dates, post_signed, report, secret, send};
+use common::spawn_app;
+use diesel::prelude::*;
+use portal::db::schema::{commission_events, commissions, conversions, ledger_entries};
+
+fn count(app: &common::TestApp, table: &str) -> i64 {
+    use diesel::sql_types::BigInt;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+        .get_result::<N>(&mut *app.conn())
+        .unwrap()
+        .n
+}
+
+#[tokio::test]
+async fn a_signed_conversion_for_a_real_click_earns_its_commission_pending_then_approved() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+
+    let (status, answer) = send(&app, &key, &report(&click_id, "AE-1001", "129.95", &at)).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["state"], "pending");
+    assert_eq!(answer["attribution"], "credited");
+    // 129.95 × 7 % = 9.0965 → 9.10
+    assert_eq!(answer["commission"], "9.10");
+    let locks_at = answer["locks_at"].as_str().unwrap();
+    let occurred = chrono::DateTime::parse_from_rfc3339(&at).unwrap();
+    let locks = chrono::DateTime::parse_from_rfc3339(locks_at).unwrap();
+    assert_eq!(locks - occurred, chrono::Duration::days(30));
+    assert_eq!(
+        balance(&app, anna.participant_id),
+        0,
+        "pending is not in the ledger"
+    );
+
+    // The advertiser completes the order; the commission stays pending until its locking date.
+    let mut completed = report(&click_id, "AE-1001", "129.95", &at);
+    completed["status"] = "completed".into();
+    let (status, answer) = send(&app, &key, &completed).await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["state"], "pending");
+    // The same report again (signed anew: the same signed request would be a replay) changes
+    // nothing.
+    let body = completed.to_string();
+    let (status, again) = post_signed(&app, &key, money::now_unix() + 1, body.as_bytes()).await;
+    assert_eq!(status, 200);
+    assert_eq!(again, answer);
+    assert_eq!(count(&app, "conversions"), 1);
+
+    pass_locking_dates(&app);
+    let (state, amount): (String, i64) = commissions::table
+        .select((commissions::state, commissions::amount))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!((state.as_str(), amount), ("approved", 910));
+    assert_eq!(balance(&app, anna.participant_id), 910);
+    // Each change is dated with who made it.
+    let sources: Vec<String> = commission_events::table
+        .order(commission_events::id)
+        .select(commission_events::source)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(sources, ["advertiser", "locking"]);
+
+    // After the locking date an update cannot change it any more…
+    let mut cancelled = completed.clone();
+    cancelled["status"] = "cancelled".into();
+    let (status, answer) = send(&app, &key, &cancelled).await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["state"], "approved");
+    assert_eq!(balance(&app, anna.participant_id), 910);
+}
+
+#[tokio::test]
+async fn a_partial_return_reverses_its_share_and_after_approval_becomes_a_negative_entry() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut order = report(&click_id, "AE-2001", "100.00", &at);
+    order["status"] = "completed".into();
+    assert_eq!(send(&app, &key, &order).await.0, 201);
+
+    // Before locking: 20 of 100 returned reverses 20 % of 7.00.
+    let mut returned = order.clone();
+    returned["status"] = "returned".into();
+    returned["returned_amount"] = "20.00".into();
+    let (status, answer) = send(&app, &key, &returned).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["commission"], "5.60");
+    pass_locking_dates(&app);
+    assert_eq!(balance(&app, anna.participant_id), 560);
+
+    // After approval, a further return is a new negative ledger row with its reason.
+    returned["returned_amount"] = "50.00".into();
+    let (_, answer) = send(&app, &key, &returned).await;
+    assert_eq!(answer["commission"], "3.50");
+    assert_eq!(balance(&app, anna.participant_id), 350);
+    let kinds: Vec<(String, i64, Option<String>)> = ledger_entries::table
+        .order(ledger_entries::id)
+        .select((
+            ledger_entries::kind,
+            ledger_entries::amount,
+            ledger_entries::reason,
+        ))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        kinds,
+        [
+            ("commission".into(), 700, None),
+            ("return".into(), -140, Some("partial_return".into())),
+            ("return".into(), -210, Some("partial_return".into())),
+        ]
+    );
+    // The return rows are linked to the original.
+    let linked: i64 = commissions::table
+        .filter(commissions::reverses_id.is_not_null())
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(linked, 2);
+}
+
+#[tokio::test]
+async fn coupons_cancellations_and_unfinished_orders_earn_nothing() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+
+    let mut coupon = report(&click_id, "C-1", "50.00", &at);
+    coupon["coupon_redeemed"] = true.into();
+    coupon["status"] = "completed".into();
+    let (_, answer) = send(&app, &key, &coupon).await;
+    assert_eq!(
+        (answer["state"].as_str(), answer["commission"].as_str()),
+        (Some("rejected"), Some("0.00"))
+    );
+
+    let mut cancelled = report(&click_id, "C-2", "50.00", &at);
+    let (_, answer) = send(&app, &key, &cancelled).await;
+    assert_eq!(answer["state"], "pending");
+    cancelled["status"] = "cancelled".into();
+    let (_, answer) = send(&app, &key, &cancelled).await;
+    assert_eq!(answer["state"], "rejected");
+    // Before the locking date the advertiser may still correct it.
+    cancelled["status"] = "completed".into();
+    let (_, answer) = send(&app, &key, &cancelled).await;
+    assert_eq!(
+        (answer["state"].as_str(), answer["commission"].as_str()),
+        (Some("pending"), Some("3.50"))
+    );
+
+    let unfinished = report(&click_id, "C-3", "10.00", &at);
+    send(&app, &key, &unfinished).await;
+    pass_locking_dates(&app);
+    let states: Vec<(String, Option<String>)> = commissions::table
+        .order(commissions::id)
+        .select((commissions::state, commissions::reason))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        states,
+        [
+            ("rejected".into(), Some("coupon_redeemed".into())),
+            ("approved".into(), None),
+            ("rejected".into(), Some("not_completed_by_locking".into())),
+        ]
+    );
+    assert_eq!(balance(&app, anna.participant_id), 350);
+}
+
+#[tokio::test]
+async fn conversions_without_a_credited_click_in_time_are_kept_as_not_commissionable() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+
+    let (status, answer) = send(&app, &key, &report("not-a-click", "N-1", "10.00", &at)).await;
+    assert_eq!(status, 201);
+    assert_eq!(answer["state"], "not_commissionable");
+    assert_eq!(answer["attribution"], "unknown_click");
+    assert_eq!(answer["locks_at"], serde_json::Value::Null);
+
+    // Session based: an order the day after the click is outside the cookie period.
+    let next_day = (chrono::DateTime::parse_from_rfc3339(&at).unwrap() + chrono::Duration::days(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut late = report(&click_id, "N-2", "10.00", &next_day);
+    if chrono::DateTime::parse_from_rfc3339(&next_day).unwrap() > chrono::Utc::now() {
+        // The order time may not lie in the future: move the click a day back instead.
+        app.sql("UPDATE clicks SET day = day - 1, clicked_at = clicked_at - 86400000");
+        late = report(&click_id, "N-2", "10.00", &at);
+    }
+    let (_, answer) = send(&app, &key, &late).await;
+    assert_eq!(answer["attribution"], "outside_cookie_period");
+    assert_eq!(count(&app, "commissions"), 0);
+    // Kept with the participant, so the publisher sees why.
+    let participants: Vec<Option<i64>> = conversions::table
+        .order(conversions::id)
+        .select(conversions::participant_id)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(participants, [None, Some(anna.participant_id)]);
+}
+
+#[tokio::test]
+async fn a_click_from_where_the_publisher_logged_in_is_held_as_possible_self_purchase() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    // Anna logs in from this machine, and a click comes from the same address (E.10.j).
+    app.client_for("anna@example.nl").await;
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut order = report(&click_id, "S-1", "100.00", &at);
+    order["status"] = "completed".into();
+    let (_, answer) = send(&app, &key, &order).await;
+    assert_eq!(answer["attribution"], "self_purchase");
+    assert_eq!(answer["state"], "pending");
+    // It is not approved at its locking date: it waits for an account manager.
+    pass_locking_dates(&app);
+    let (state, held, reason): (String, bool, Option<String>) = commissions::table
+        .select((commissions::state, commissions::held, commissions::reason))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        (state.as_str(), held, reason.as_deref()),
+        ("pending", true, Some("self_purchase_review"))
+    );
+    assert_eq!(balance(&app, anna.participant_id), 0);
+}
+
+#[tokio::test]
+async fn bad_old_replayed_oversized_and_malformed_requests_are_refused_and_store_nothing() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let body = report(&click_id, "AE-1", "10.00", &at).to_string();
+    let now = money::now_unix();
+
+    let (status, answer) = post_signed(&app, "not-the-secret", now, body.as_bytes()).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (401, Some("bad_signature"))
+    );
+    let (status, answer) = post_signed(&app, &key, now - 301, body.as_bytes()).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (401, Some("stale_timestamp"))
+    );
+    // No signature at all.
+    let r = app
+        .client
+        .post(app.url("/api/v1/conversions"))
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let answer: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(answer["error"]["code"], "bad_signature");
+    // A signature over another body.
+    let r = app
+        .client
+        .post(app.url("/api/v1/conversions"))
+        .header("content-type", "application/json")
+        .header(
+            "Partnerlink-Signature",
+            portal::ledger::signature::header(&key, now, b"{}"),
+        )
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+
+    let big = format!(
+        "{{\"programme\": \"aliexpress\", \"x\": \"{}\"}}",
+        "a".repeat(17_000)
+    );
+    let (status, answer) = post_signed(&app, &key, now, big.as_bytes()).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (413, Some("too_large"))
+    );
+    let (status, answer) = post_signed(&app, &key, now, b"{not json").await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (400, Some("malformed"))
+    );
+    let mut unknown = report(&click_id, "AE-1", "10.00", &at);
+    unknown["programme"] = "bol".into();
+    let (status, answer) = send(&app, &key, &unknown).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (404, Some("unknown_programme"))
+    );
+    let mut bad_amount = report(&click_id, "AE-1", "10,00", &at);
+    bad_amount["commission_group"] = "shoes".into();
+    let (status, answer) = send(&app, &key, &bad_amount).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (422, Some("malformed"))
+    );
+    assert_eq!(answer["error"]["field"], "order_amount");
+    let mut bad_group = report(&click_id, "AE-1", "10.00", &at);
+    bad_group["commission_group"] = "shoes".into();
+    let (status, answer) = send(&app, &key, &bad_group).await;
+    assert_eq!(
+        (status, answer["error"]["field"].as_str()),
+        (422, Some("commission_group"))
+    );
+    let mut dollars = report(&click_id, "AE-1", "10.00", &at);
+    dollars["currency"] = "USD".into();
+    let (status, answer) = send(&app, &key, &dollars).await;
+    assert_eq!(
+        (status, answer["error"]["field"].as_str()),
+        (422, Some("currency"))
+    );
+    assert_eq!(count(&app, "conversions"), 0);
+
+    // Accepted once; the very same signed request again is a replay.
+    let (status, _) = post_signed(&app, &key, now, body.as_bytes()).await;
+    assert_eq!(status, 201);
+    let (status, answer) = post_signed(&app, &key, now, body.as_bytes()).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (409, Some("replayed"))
+    );
+    assert_eq!(count(&app, "conversions"), 1);
+    // An update may not move the order to another click.
+    let mut moved = report("0123456789abcdef0123456789abcdef", "AE-1", "10.00", &at);
+    moved["status"] = "completed".into();
+    let (status, answer) = send(&app, &key, &moved).await;
+    assert_eq!(
+        (status, answer["error"]["field"].as_str()),
+        (422, Some("order_ref"))
+    );
+}
+
+#[tokio::test]
+async fn a_rotated_secret_keeps_working_for_24_hours() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let old = secret(&app);
+    let new = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    assert_eq!(
+        send(&app, &old, &report(&click_id, "R-1", "10.00", &at))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        send(&app, &new, &report(&click_id, "R-2", "10.00", &at))
+            .await
+            .0,
+        201
+    );
+    // A day later the old one is refused, the new one still works.
+    app.age("programme_secrets", &["retires_at"], 24 * 3600 + 1);
+    let (status, answer) = send(&app, &old, &report(&click_id, "R-3", "10.00", &at)).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (401, Some("bad_signature"))
+    );
+    assert_eq!(
+        send(&app, &new, &report(&click_id, "R-4", "10.00", &at))
+            .await
+            .0,
+        201
+    );
+}
+
+#[tokio::test]
+async fn the_ledger_refuses_update_and_delete() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut order = report(&click_id, "L-1", "100.00", &at);
+    order["status"] = "completed".into();
+    send(&app, &key, &order).await;
+    pass_locking_dates(&app);
+    use diesel::connection::SimpleConnection;
+    let mut pooled = app.conn();
+    let conn: &mut portal::db::AnyConnection = &mut pooled;
+    for statement in [
+        "UPDATE ledger_entries SET amount = 100000",
+        "DELETE FROM ledger_entries",
+    ] {
+        let refused = conn.batch_execute(statement).unwrap_err().to_string();
+        assert!(refused.contains("append-only"), "{statement}: {refused}");
+    }
+    drop(pooled);
+    assert_eq!(balance(&app, anna.participant_id), 700);
+}
