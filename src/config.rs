@@ -93,6 +93,10 @@ pub struct Settings {
     pub click_velocity_per_minute: u32,
     /// Serves `GET /bench/302`, a bare redirect the click benchmark compares `/click` against.
     pub bench_routes: bool,
+    /// Who pays the participants, as the SEPA bank file names it (`PORTAL_PAYER_NAME`, default
+    /// "Partnerlink"), and from which account (`PORTAL_PAYER_IBAN`; without it no payout runs).
+    pub payer_name: String,
+    pub payer_iban: Option<crate::domain::Iban>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -220,7 +224,26 @@ impl Settings {
             }
         };
 
+        let payer_name = get("PORTAL_PAYER_NAME").unwrap_or_else(|| "Partnerlink".into());
+        if payer_name.chars().count() > 70 {
+            return Err(ConfigError::new(
+                "PORTAL_PAYER_NAME",
+                "a SEPA payer name has at most 70 characters",
+            ));
+        }
+        let payer_iban = match get("PORTAL_PAYER_IBAN") {
+            Some(text) => Some(crate::domain::Iban::parse(&text).map_err(|e| {
+                ConfigError::new(
+                    "PORTAL_PAYER_IBAN",
+                    format!("'{text}' is not a valid IBAN: {e}"),
+                )
+            })?),
+            None => None,
+        };
+
         Ok(Self {
+            payer_name,
+            payer_iban,
             database,
             bind,
             base_url,

@@ -32,6 +32,11 @@ enum Command {
         #[command(subcommand)]
         command: ProgrammeCommand,
     },
+    /// Pay participants.
+    Payouts {
+        #[command(subcommand)]
+        command: PayoutsCommand,
+    },
     /// Manage accounts.
     Admin {
         #[command(subcommand)]
@@ -46,6 +51,21 @@ enum ProgrammeCommand {
     Secret {
         #[arg(long)]
         programme: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PayoutsCommand {
+    /// Pay every participant whose approved balance reaches the threshold and who has bank
+    /// details, and write the SEPA bank file (pain.001). Running a period again pays nobody
+    /// twice.
+    Run {
+        /// The month: 2026-11.
+        #[arg(long)]
+        period: String,
+        /// Where to write the bank file (default: payouts/pain001-<period>.xml in the data folder).
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
     },
 }
 
@@ -88,6 +108,9 @@ fn main() -> ExitCode {
         Command::Programme {
             command: ProgrammeCommand::Secret { programme },
         } => programme_secret(&settings, &programme),
+        Command::Payouts {
+            command: PayoutsCommand::Run { period, file },
+        } => payouts_run(&settings, &period, file),
         Command::Admin {
             command: AdminCommand::Create { email, lang },
         } => create_manager(&settings, &email, &lang),
@@ -128,6 +151,46 @@ fn programme_secret(settings: &Settings, slug: &str) -> anyhow::Result<()> {
     eprintln!(
         "the new secret for {slug} is shown once, above; the previous one works for {} more hours",
         portal::ledger::secrets::OVERLAP_HOURS
+    );
+    Ok(())
+}
+
+fn payouts_run(
+    settings: &Settings,
+    period: &str,
+    file: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    use portal::ledger::payouts;
+    let period = payouts::Period::parse(period)
+        .ok_or_else(|| anyhow::anyhow!("--period: write the month as 2026-11"))?;
+    let pool = startup::prepare_database(settings)?;
+    let mut conn = pool.get()?;
+    let now = portal::db::now();
+    let summary = payouts::run(&mut conn, period, None, settings.payer_iban.as_ref(), now)?;
+    let run = payouts::find_run(&mut conn, summary.run_id)?
+        .ok_or_else(|| anyhow::anyhow!("the run disappeared"))?;
+    let xml = payouts::bank_file(
+        &mut conn,
+        &run,
+        &settings.payer_name,
+        settings.payer_iban.as_ref(),
+    )?;
+    let path = file.unwrap_or_else(|| {
+        settings
+            .data_dir
+            .join("payouts")
+            .join(format!("pain001-{period}.xml"))
+    });
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&path, xml)?;
+    println!(
+        "payout run {period}: {} paid now, {} payouts in all, {} EUR; bank file {}",
+        summary.paid_now,
+        summary.payouts,
+        summary.total.plain(),
+        path.display()
     );
     Ok(())
 }

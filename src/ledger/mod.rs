@@ -5,6 +5,8 @@ pub mod api;
 pub mod commissions;
 pub mod intake;
 pub mod locking;
+pub mod pain001;
+pub mod payouts;
 pub mod report;
 pub mod secrets;
 pub mod signature;

@@ -161,6 +161,8 @@ fn settings_with(
         "PORTAL_SMTP_URL" => smtp_url.clone(),
         "PORTAL_RATE_LIMIT_PER_MINUTE" => Some(rate_limit.to_string()),
         "PORTAL_CLICK_VELOCITY_PER_MINUTE" => Some(click_velocity.to_string()),
+        "PORTAL_PAYER_NAME" => Some("Partnerlink B.V.".into()),
+        "PORTAL_PAYER_IBAN" => Some("NL02 ABNA 0123 4567 89".into()),
         _ => None,
     })
     .expect("test settings")

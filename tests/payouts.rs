@@ -1,0 +1,218 @@
+//! Payout runs: who is paid, the bank file, and that nobody is ever paid twice.
+
+mod common;
+
+use common::money::{balance, click, pass_locking_dates, report, secret, send};
+use common::{spawn_app, TestApp};
+use diesel::prelude::*;
+use portal::db::schema::{ledger_entries, payouts};
+use portal::domain::Iban;
+use portal::ledger::payouts::{self as run, Period};
+
+/// A completed order of `amount` through `channel_id`'s link, approved.
+async fn earn(app: &TestApp, key: &str, channel_id: i64, order_ref: &str, amount: &str) {
+    let (click_id, at) = click(app, channel_id).await;
+    let mut order = report(&click_id, order_ref, amount, &at);
+    order["status"] = "completed".into();
+    let (status, answer) = send(app, key, &order).await;
+    assert_eq!(status, 201, "{answer}");
+    pass_locking_dates(app);
+}
+
+fn bank(app: &TestApp, participant_id: i64, iban: &str, holder: &str) {
+    run::set_bank_account(
+        &mut app.conn(),
+        participant_id,
+        &Iban::parse(iban).unwrap(),
+        holder,
+        portal::db::now(),
+    )
+    .unwrap();
+}
+
+fn pay(app: &TestApp) -> run::RunSummary {
+    let now = portal::db::now();
+    run::run(
+        &mut app.conn(),
+        Period::of(now.date()),
+        None,
+        app.settings.payer_iban.as_ref(),
+        now,
+    )
+    .unwrap()
+}
+
+fn paid(app: &TestApp, participant_id: i64) -> Vec<i64> {
+    payouts::table
+        .filter(payouts::participant_id.eq(participant_id))
+        .order(payouts::id)
+        .select(payouts::amount)
+        .load(&mut *app.conn())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_run_pays_whoever_reached_the_threshold_with_bank_details_once() {
+    let app = spawn_app().await;
+    let key = secret(&app);
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let bob = app.add_ready_publisher("bob@example.nl");
+    let carla = app.add_ready_publisher("carla@example.nl");
+    earn(&app, &key, anna.channel_id, "A-1", "400.00").await; // 28.00
+    earn(&app, &key, bob.channel_id, "B-1", "300.00").await; // 21.00: below €25
+    earn(&app, &key, carla.channel_id, "C-1", "500.00").await; // 35.00, but no bank details
+    bank(
+        &app,
+        anna.participant_id,
+        "NL91 ABNA 0417 1643 00",
+        "Anna & Zonen",
+    );
+    bank(&app, bob.participant_id, "DE89370400440532013000", "Bob");
+
+    let summary = pay(&app);
+    assert_eq!(
+        (summary.paid_now, summary.payouts, summary.total.minor),
+        (1, 1, 2800)
+    );
+    assert_eq!(paid(&app, anna.participant_id), [2800]);
+    assert_eq!(balance(&app, anna.participant_id), 0);
+    assert_eq!(balance(&app, bob.participant_id), 2100);
+    assert_eq!(balance(&app, carla.participant_id), 3500);
+
+    // The bank file: one transfer, its count and control sum right, names escaped.
+    let mut conn = app.conn();
+    let the_run = run::find_run(&mut conn, summary.run_id).unwrap().unwrap();
+    let xml = run::bank_file(
+        &mut conn,
+        &the_run,
+        &app.settings.payer_name,
+        app.settings.payer_iban.as_ref(),
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(xml.matches("<NbOfTxs>1</NbOfTxs>").count(), 2);
+    assert_eq!(xml.matches("<CtrlSum>28.00</CtrlSum>").count(), 2);
+    assert!(xml.contains("<IBAN>NL91ABNA0417164300</IBAN>"));
+    assert!(xml.contains("<Nm>Anna &amp; Zonen</Nm>"));
+
+    // Running the period again pays nobody twice; Carla, with bank details now, is paid.
+    bank(&app, carla.participant_id, "BE68539007547034", "Carla");
+    let again = pay(&app);
+    assert_eq!(
+        (again.run_id, again.paid_now, again.payouts),
+        (summary.run_id, 1, 2)
+    );
+    assert_eq!(paid(&app, anna.participant_id), [2800]);
+    assert_eq!(paid(&app, carla.participant_id), [3500]);
+    let third = pay(&app);
+    assert_eq!(third.paid_now, 0);
+}
+
+#[tokio::test]
+async fn a_run_killed_half_way_pays_nobody_twice_when_started_again() {
+    let app = spawn_app().await;
+    let key = secret(&app);
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let bob = app.add_ready_publisher("bob@example.nl");
+    earn(&app, &key, anna.channel_id, "A-1", "400.00").await;
+    earn(&app, &key, bob.channel_id, "B-1", "400.00").await;
+    bank(&app, anna.participant_id, "NL91ABNA0417164300", "Anna");
+    bank(&app, bob.participant_id, "DE89370400440532013000", "Bob");
+    // The state a kill leaves between two participants' transactions: Anna's payout and ledger
+    // entry stored together, Bob's not begun, the run not finished.
+    let now = portal::db::now();
+    app.sql(&format!(
+        "INSERT INTO payout_runs (period, started_at) VALUES ('{}', '{}')",
+        Period::of(now.date()),
+        now.format("%Y-%m-%d %H:%M:%S")
+    ));
+    app.sql(&format!(
+        "INSERT INTO payouts (run_id, participant_id, amount, currency, iban, holder, created_at) \
+         VALUES (1, {}, 2800, 'EUR', 'NL91ABNA0417164300', 'Anna', '{}')",
+        anna.participant_id,
+        now.format("%Y-%m-%d %H:%M:%S")
+    ));
+    app.sql(&format!(
+        "INSERT INTO ledger_entries (participant_id, kind, amount, currency, payout_id, reason, created_at) \
+         VALUES ({}, 'payout', -2800, 'EUR', 1, 'killed', '{}')",
+        anna.participant_id,
+        now.format("%Y-%m-%d %H:%M:%S")
+    ));
+    let resumed = pay(&app);
+    assert_eq!(
+        (resumed.run_id, resumed.paid_now, resumed.payouts),
+        (1, 1, 2)
+    );
+    assert_eq!(paid(&app, anna.participant_id), [2800]);
+    assert_eq!(paid(&app, bob.participant_id), [2800]);
+    assert_eq!(balance(&app, anna.participant_id), 0);
+    assert_eq!(balance(&app, bob.participant_id), 0);
+}
+
+#[tokio::test]
+async fn a_return_after_payout_is_netted_against_the_next_payout() {
+    let app = spawn_app().await;
+    let key = secret(&app);
+    let anna = app.add_ready_publisher("anna@example.nl");
+    bank(&app, anna.participant_id, "NL91ABNA0417164300", "Anna");
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut order = report(&click_id, "A-1", "500.00", &at);
+    order["status"] = "completed".into();
+    send(&app, &key, &order).await;
+    pass_locking_dates(&app);
+    assert_eq!(pay(&app).paid_now, 1); // 35.00
+                                       // Last month's run is done; this month a part comes back and a new order is approved.
+    app.sql("UPDATE payout_runs SET period = '2000-01'");
+    order["status"] = "returned".into();
+    order["returned_amount"] = "100.00".into();
+    let (_, answer) = send(&app, &key, &order).await;
+    assert_eq!(answer["commission"], "28.00");
+    assert_eq!(balance(&app, anna.participant_id), -700);
+    // A second order after the same click (a second click this soon would be a duplicate).
+    let mut second = report(&click_id, "A-2", "500.00", &at);
+    second["status"] = "completed".into();
+    assert_eq!(send(&app, &key, &second).await.0, 201);
+    pass_locking_dates(&app);
+    assert_eq!(balance(&app, anna.participant_id), 2800);
+    let next = pay(&app);
+    assert_eq!(next.paid_now, 1);
+    assert_eq!(paid(&app, anna.participant_id), [3500, 2800]);
+    let reasons: Vec<(String, i64)> = ledger_entries::table
+        .order(ledger_entries::id)
+        .select((ledger_entries::kind, ledger_entries::amount))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        reasons,
+        [
+            ("commission".into(), 3500),
+            ("payout".into(), -3500),
+            ("return".into(), -700),
+            ("commission".into(), 3500),
+            ("payout".into(), -2800),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn no_run_without_the_payers_account_or_for_a_month_to_come() {
+    let app = spawn_app().await;
+    let now = portal::db::now();
+    let err = run::run(&mut app.conn(), Period::of(now.date()), None, None, now).unwrap_err();
+    assert!(matches!(err, run::PayoutError::NoPayerAccount));
+    let next_month = Period::parse(
+        &(now + chrono::Duration::days(40))
+            .format("%Y-%m")
+            .to_string(),
+    )
+    .unwrap();
+    let err = run::run(
+        &mut app.conn(),
+        next_month,
+        None,
+        app.settings.payer_iban.as_ref(),
+        now,
+    )
+    .unwrap_err();
+    assert!(matches!(err, run::PayoutError::FuturePeriod(_)));
+}
