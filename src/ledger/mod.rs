@@ -3,10 +3,12 @@
 
 pub mod api;
 pub mod commissions;
+pub mod earnings;
 pub mod intake;
 pub mod locking;
 pub mod pain001;
 pub mod payouts;
+pub mod queries;
 pub mod report;
 pub mod secrets;
 pub mod signature;

@@ -1,0 +1,325 @@
+//! The figures of the Commissions tab, computed from the commission rows and the ledger alone,
+//! so they add up to the ledger to the cent:
+//! - per month (of the order) and commission group: pending, approved (in the ledger, not paid
+//!   yet), rejected and paid;
+//! - which ledger entries are paid: payouts pay the oldest entries first, so an entry is paid when
+//!   the running sum of the entries up to it is covered by what was paid out in all;
+//! - why a balance was not paid.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+
+use super::queries::{CommissionLine, LedgerLine};
+use super::states::{CommissionKind, CommissionState, EntryKind};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Earnings {
+    pub pending: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    pub paid: i64,
+}
+
+impl Earnings {
+    fn add(&mut self, other: &Earnings) {
+        self.pending += other.pending;
+        self.approved += other.approved;
+        self.rejected += other.rejected;
+        self.paid += other.paid;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarningsLine {
+    /// The first day of the month.
+    pub month: NaiveDate,
+    pub group: String,
+    pub figures: Earnings,
+}
+
+/// For each ledger entry (not a payout), whether it is paid. The entries are read oldest first.
+pub fn paid_entries(ledger: &[LedgerLine]) -> HashMap<i64, bool> {
+    let paid_out: i64 = -ledger
+        .iter()
+        .filter(|e| e.kind == EntryKind::Payout)
+        .map(|e| e.amount)
+        .sum::<i64>();
+    let mut running = 0i64;
+    let mut paid = HashMap::new();
+    for entry in ledger.iter().filter(|e| e.kind != EntryKind::Payout) {
+        running += entry.amount;
+        paid.insert(entry.id, running <= paid_out);
+    }
+    paid
+}
+
+/// Earnings per month and group, oldest month first, groups in the order first seen.
+pub fn earnings(commissions: &[CommissionLine], ledger: &[LedgerLine]) -> Vec<EarningsLine> {
+    let paid = paid_entries(ledger);
+    // Per commission, what its ledger entries add up to, paid and not.
+    let mut entered: HashMap<i64, (i64, i64)> = HashMap::new();
+    for entry in ledger {
+        if let Some(commission_id) = entry.commission_id {
+            let slot = entered.entry(commission_id).or_default();
+            if paid.get(&entry.id).copied().unwrap_or(false) {
+                slot.0 += entry.amount;
+            } else {
+                slot.1 += entry.amount;
+            }
+        }
+    }
+    let mut lines: BTreeMap<(NaiveDate, usize), EarningsLine> = BTreeMap::new();
+    let mut group_order: Vec<String> = Vec::new();
+    for c in commissions {
+        let month = c
+            .occurred_at
+            .date()
+            .with_day(1)
+            .unwrap_or(c.occurred_at.date());
+        let position = match group_order.iter().position(|g| *g == c.group_code) {
+            Some(p) => p,
+            None => {
+                group_order.push(c.group_code.clone());
+                group_order.len() - 1
+            }
+        };
+        let line = lines
+            .entry((month, position))
+            .or_insert_with(|| EarningsLine {
+                month,
+                group: c.group_code.clone(),
+                figures: Earnings::default(),
+            });
+        match c.state {
+            CommissionState::Pending => line.figures.pending += c.amount,
+            CommissionState::Rejected if c.kind == CommissionKind::Order => {
+                line.figures.rejected += c.amount
+            }
+            CommissionState::Rejected => {}
+            CommissionState::Approved | CommissionState::Reversed => {
+                let (paid, unpaid) = entered.get(&c.id).copied().unwrap_or_default();
+                line.figures.paid += paid;
+                line.figures.approved += unpaid;
+            }
+        }
+    }
+    lines.into_values().collect()
+}
+
+pub fn totals(lines: &[EarningsLine]) -> Earnings {
+    let mut total = Earnings::default();
+    for line in lines {
+        total.add(&line.figures);
+    }
+    total
+}
+
+/// Why a balance was not paid (empty: it will be, in the next payout run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotPaid {
+    NoBankDetails,
+    BelowThreshold {
+        missing: i64,
+    },
+    /// Commissions still pending: they count once their locking date has passed.
+    NotYetLocked {
+        pending: i64,
+    },
+}
+
+pub fn why_not_paid(balance: i64, threshold: i64, has_bank: bool, pending: i64) -> Vec<NotPaid> {
+    let mut reasons = Vec::new();
+    if balance < threshold {
+        reasons.push(NotPaid::BelowThreshold {
+            missing: threshold - balance,
+        });
+        if pending > 0 {
+            reasons.push(NotPaid::NotYetLocked { pending });
+        }
+    }
+    if !has_bank {
+        reasons.push(NotPaid::NoBankDetails);
+    }
+    reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDateTime;
+    use proptest::prelude::*;
+
+    fn at(month: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, month, 15)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+    }
+
+    fn commission(
+        id: i64,
+        month: u32,
+        group: &str,
+        amount: i64,
+        state: CommissionState,
+    ) -> CommissionLine {
+        CommissionLine {
+            id,
+            kind: if amount < 0 {
+                CommissionKind::Return
+            } else {
+                CommissionKind::Order
+            },
+            amount,
+            currency: "EUR".into(),
+            state,
+            reason: None,
+            held: false,
+            locks_at: at(month),
+            order_ref: format!("O-{id}"),
+            occurred_at: at(month),
+            group_code: group.into(),
+        }
+    }
+
+    fn entry(id: i64, kind: EntryKind, amount: i64, commission_id: Option<i64>) -> LedgerLine {
+        LedgerLine {
+            id,
+            kind,
+            amount,
+            currency: "EUR".into(),
+            commission_id,
+            reason: None,
+            created_at: at(11),
+        }
+    }
+
+    #[test]
+    fn payouts_pay_the_oldest_entries_first() {
+        let ledger = [
+            entry(1, EntryKind::Commission, 1000, Some(1)),
+            entry(2, EntryKind::Commission, 500, Some(2)),
+            entry(3, EntryKind::Payout, -1000, None),
+            entry(4, EntryKind::Commission, 700, Some(3)),
+        ];
+        let paid = paid_entries(&ledger);
+        assert_eq!((paid[&1], paid[&2], paid[&4]), (true, false, false));
+    }
+
+    #[test]
+    fn earnings_per_month_and_group() {
+        let commissions = [
+            commission(1, 10, "sales", 1000, CommissionState::Approved),
+            commission(2, 10, "sales", 300, CommissionState::Pending),
+            commission(3, 10, "marketplace", 80, CommissionState::Rejected),
+            commission(4, 11, "sales", 500, CommissionState::Approved),
+            commission(5, 11, "sales", -100, CommissionState::Approved),
+        ];
+        let ledger = [
+            entry(1, EntryKind::Commission, 1000, Some(1)),
+            entry(2, EntryKind::Payout, -1000, None),
+            entry(3, EntryKind::Commission, 500, Some(4)),
+            entry(4, EntryKind::Return, -100, Some(5)),
+        ];
+        let lines = earnings(&commissions, &ledger);
+        let figures: Vec<(u32, &str, Earnings)> = lines
+            .iter()
+            .map(|l| (l.month.month(), l.group.as_str(), l.figures.clone()))
+            .collect();
+        assert_eq!(
+            figures,
+            [
+                (
+                    10,
+                    "sales",
+                    Earnings {
+                        pending: 300,
+                        approved: 0,
+                        rejected: 0,
+                        paid: 1000
+                    }
+                ),
+                (
+                    10,
+                    "marketplace",
+                    Earnings {
+                        pending: 0,
+                        approved: 0,
+                        rejected: 80,
+                        paid: 0
+                    }
+                ),
+                (
+                    11,
+                    "sales",
+                    Earnings {
+                        pending: 0,
+                        approved: 400,
+                        rejected: 0,
+                        paid: 0
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn why_a_balance_was_not_paid() {
+        assert_eq!(why_not_paid(3000, 2500, true, 0), []);
+        assert_eq!(why_not_paid(2500, 2500, true, 0), []);
+        assert_eq!(
+            why_not_paid(2499, 2500, true, 900),
+            [
+                NotPaid::BelowThreshold { missing: 1 },
+                NotPaid::NotYetLocked { pending: 900 }
+            ]
+        );
+        assert_eq!(
+            why_not_paid(3000, 2500, false, 10),
+            [NotPaid::NoBankDetails]
+        );
+        assert_eq!(
+            why_not_paid(0, 2500, false, 0),
+            [
+                NotPaid::BelowThreshold { missing: 2500 },
+                NotPaid::NoBankDetails
+            ]
+        );
+    }
+
+    proptest! {
+        /// Approved and paid together are what the commission rows put in the ledger; paid is
+        /// never more than was paid out.
+        #[test]
+        fn approved_and_paid_add_up_to_the_ledger(
+            amounts in proptest::collection::vec((1i64..100_000, 0usize..3, any::<bool>()), 1..30),
+            payout_share in 0i64..=100,
+        ) {
+            let mut commissions = Vec::new();
+            let mut ledger = Vec::new();
+            for (i, (amount, state, has_return)) in amounts.iter().enumerate() {
+                let id = i as i64 * 2 + 1;
+                let state = [CommissionState::Pending, CommissionState::Approved, CommissionState::Rejected][*state];
+                commissions.push(commission(id, 1 + (i as u32 % 12), "sales", *amount, state));
+                if state == CommissionState::Approved {
+                    ledger.push(entry(ledger.len() as i64 + 1, EntryKind::Commission, *amount, Some(id)));
+                    if *has_return {
+                        commissions.push(commission(id + 1, 1 + (i as u32 % 12), "sales", -amount / 3, CommissionState::Approved));
+                        ledger.push(entry(ledger.len() as i64 + 1, EntryKind::Return, -amount / 3, Some(id + 1)));
+                    }
+                }
+            }
+            let earned: i64 = ledger.iter().map(|e| e.amount).sum();
+            let paid_out = earned * payout_share / 100;
+            if paid_out > 0 {
+                ledger.push(entry(ledger.len() as i64 + 1, EntryKind::Payout, -paid_out, None));
+            }
+            let total = totals(&earnings(&commissions, &ledger));
+            prop_assert_eq!(total.approved + total.paid, earned);
+            prop_assert!(total.paid <= paid_out);
+            let pending: i64 = commissions.iter().filter(|c| c.state == CommissionState::Pending).map(|c| c.amount).sum();
+            prop_assert_eq!(total.pending, pending);
+        }
+    }
+}

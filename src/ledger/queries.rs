@@ -1,0 +1,336 @@
+//! What the publisher's Commissions tab and the account managers' pages read. Every query of a
+//! participant's money takes the participant's id from the session, never from the request.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+
+use super::states::{Attribution, CommissionKind, CommissionState, EntryKind, OrderStatus};
+use crate::db::schema::{
+    channels, commission_group_texts, commission_groups, commission_rates, commissions,
+    conversions, ledger_entries, memberships, payouts, programmes,
+};
+use crate::db::AnyConnection;
+use crate::domain::Rate;
+use crate::i18n::Lang;
+
+/// One rate of a group: from when, how much, and whether it is the one in force now.
+#[derive(Debug, Clone)]
+pub struct RateStep {
+    pub from: NaiveDate,
+    pub percent: Decimal,
+    pub in_force: bool,
+    pub future: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupRates {
+    pub code: String,
+    pub event_name: String,
+    pub scope: String,
+    /// Newest first.
+    pub steps: Vec<RateStep>,
+}
+
+impl GroupRates {
+    pub fn current(&self) -> Option<Decimal> {
+        self.steps.iter().find(|s| s.in_force).map(|s| s.percent)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ProgrammeRates {
+    pub name: String,
+    pub slug: String,
+    pub groups: Vec<GroupRates>,
+}
+
+/// The commission table of each programme the participant is a member of (any channel's
+/// membership, whatever its state: an applicant wants to see the rates too).
+pub fn rate_tables(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<ProgrammeRates>> {
+    let programme_ids: Vec<i64> = memberships::table
+        .inner_join(channels::table)
+        .filter(channels::participant_id.eq(participant_id))
+        .select(memberships::programme_id)
+        .distinct()
+        .load(conn)?;
+    let mut tables = Vec::new();
+    for programme_id in programme_ids {
+        let (name, slug): (String, String) = programmes::table
+            .find(programme_id)
+            .select((programmes::name, programmes::slug))
+            .first(conn)?;
+        let groups: Vec<(i64, String, String, String)> = commission_groups::table
+            .inner_join(commission_group_texts::table)
+            .filter(commission_groups::programme_id.eq(programme_id))
+            .filter(commission_group_texts::lang.eq(lang.code()))
+            .order(commission_groups::position)
+            .select((
+                commission_groups::id,
+                commission_groups::code,
+                commission_group_texts::event_name,
+                commission_group_texts::scope,
+            ))
+            .load(conn)?;
+        let mut rows = Vec::new();
+        for (group_id, code, event_name, scope) in groups {
+            let rates: Vec<(NaiveDateTime, String)> = commission_rates::table
+                .filter(commission_rates::group_id.eq(group_id))
+                .order(commission_rates::effective_from.desc())
+                .select((
+                    commission_rates::effective_from,
+                    commission_rates::rate_percent,
+                ))
+                .load(conn)?;
+            let mut seen_in_force = false;
+            let steps = rates
+                .into_iter()
+                .filter_map(|(from, text)| {
+                    let percent = Rate::parse_percent(&text).ok()?.percent();
+                    let future = from > now;
+                    let in_force = !future && !seen_in_force;
+                    seen_in_force |= in_force;
+                    Some(RateStep {
+                        from: from.date(),
+                        percent,
+                        in_force,
+                        future,
+                    })
+                })
+                .collect();
+            rows.push(GroupRates {
+                code,
+                event_name,
+                scope,
+                steps,
+            });
+        }
+        tables.push(ProgrammeRates {
+            name,
+            slug,
+            groups: rows,
+        });
+    }
+    Ok(tables)
+}
+
+/// A commission row with what the publisher needs to read it.
+#[derive(Debug, Clone, Queryable)]
+pub struct CommissionLine {
+    pub id: i64,
+    pub kind: CommissionKind,
+    pub amount: i64,
+    pub currency: String,
+    pub state: CommissionState,
+    pub reason: Option<String>,
+    pub held: bool,
+    pub locks_at: NaiveDateTime,
+    pub order_ref: String,
+    pub occurred_at: NaiveDateTime,
+    pub group_code: String,
+}
+
+pub fn commission_lines(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+) -> QueryResult<Vec<CommissionLine>> {
+    commissions::table
+        .inner_join(conversions::table.inner_join(commission_groups::table))
+        .filter(commissions::participant_id.eq(participant_id))
+        .order(commissions::id)
+        .select((
+            commissions::id,
+            commissions::kind,
+            commissions::amount,
+            commissions::currency,
+            commissions::state,
+            commissions::reason,
+            commissions::held,
+            commissions::locks_at,
+            conversions::order_ref,
+            conversions::occurred_at,
+            commission_groups::code,
+        ))
+        .load(conn)
+}
+
+/// A conversion as the publisher sees it: the order, whether it counts and why, and its
+/// commission (the order's row; returns are netted in `commission`).
+#[derive(Debug, Clone)]
+pub struct ConversionLine {
+    pub id: i64,
+    pub order_ref: String,
+    pub occurred_at: NaiveDateTime,
+    pub group_code: String,
+    pub order_amount: i64,
+    pub returned_amount: i64,
+    pub currency: String,
+    pub order_status: OrderStatus,
+    pub attribution: Attribution,
+    pub state: Option<CommissionState>,
+    pub reason: Option<String>,
+    pub held: bool,
+    pub commission: i64,
+    pub locks_at: Option<NaiveDateTime>,
+}
+
+type ConversionRow = (
+    i64,
+    String,
+    NaiveDateTime,
+    String,
+    i64,
+    i64,
+    String,
+    OrderStatus,
+    Attribution,
+);
+
+/// The participant's conversions, newest first (at most `limit`).
+pub fn conversion_lines(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<ConversionLine>> {
+    let rows: Vec<ConversionRow> = conversions::table
+        .inner_join(commission_groups::table)
+        .filter(conversions::participant_id.eq(participant_id))
+        .order((conversions::occurred_at.desc(), conversions::id.desc()))
+        .limit(limit)
+        .select((
+            conversions::id,
+            conversions::order_ref,
+            conversions::occurred_at,
+            commission_groups::code,
+            conversions::order_amount,
+            conversions::returned_amount,
+            conversions::currency,
+            conversions::order_status,
+            conversions::attribution,
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let rows_of_commission: Vec<(
+        i64,
+        CommissionKind,
+        i64,
+        CommissionState,
+        Option<String>,
+        bool,
+        NaiveDateTime,
+    )> = commissions::table
+        .filter(commissions::conversion_id.eq_any(&ids))
+        .filter(commissions::participant_id.eq(participant_id))
+        .order(commissions::id)
+        .select((
+            commissions::conversion_id,
+            commissions::kind,
+            commissions::amount,
+            commissions::state,
+            commissions::reason,
+            commissions::held,
+            commissions::locks_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mine: Vec<_> = rows_of_commission.iter().filter(|c| c.0 == r.0).collect();
+            let order = mine.iter().find(|c| c.1 == CommissionKind::Order);
+            let commission = match order {
+                Some(o) if o.3 != CommissionState::Rejected => mine
+                    .iter()
+                    .filter(|c| c.3 != CommissionState::Rejected)
+                    .map(|c| c.2)
+                    .sum(),
+                Some(o) => o.2,
+                None => 0,
+            };
+            ConversionLine {
+                id: r.0,
+                order_ref: r.1,
+                occurred_at: r.2,
+                group_code: r.3,
+                order_amount: r.4,
+                returned_amount: r.5,
+                currency: r.6,
+                order_status: r.7,
+                attribution: r.8,
+                state: order.map(|o| o.3),
+                reason: order.and_then(|o| o.4.clone()),
+                held: order.is_some_and(|o| o.5),
+                commission,
+                locks_at: order.map(|o| o.6),
+            }
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct LedgerLine {
+    pub id: i64,
+    pub kind: EntryKind,
+    pub amount: i64,
+    pub currency: String,
+    pub commission_id: Option<i64>,
+    pub reason: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The participant's ledger, oldest first (the running balance is read down the page).
+pub fn ledger_lines(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<Vec<LedgerLine>> {
+    ledger_entries::table
+        .filter(ledger_entries::participant_id.eq(participant_id))
+        .order(ledger_entries::id)
+        .select((
+            ledger_entries::id,
+            ledger_entries::kind,
+            ledger_entries::amount,
+            ledger_entries::currency,
+            ledger_entries::commission_id,
+            ledger_entries::reason,
+            ledger_entries::created_at,
+        ))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct PayoutLine {
+    pub id: i64,
+    pub amount: i64,
+    pub currency: String,
+    pub iban: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn payout_lines(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<Vec<PayoutLine>> {
+    payouts::table
+        .filter(payouts::participant_id.eq(participant_id))
+        .order(payouts::id.desc())
+        .select((
+            payouts::id,
+            payouts::amount,
+            payouts::currency,
+            payouts::iban,
+            payouts::created_at,
+        ))
+        .load(conn)
+}
+
+/// The event names of commission groups in `lang`, by code.
+pub fn group_names(
+    conn: &mut AnyConnection,
+    lang: Lang,
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = commission_groups::table
+        .inner_join(commission_group_texts::table)
+        .filter(commission_group_texts::lang.eq(lang.code()))
+        .select((commission_groups::code, commission_group_texts::scope))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
