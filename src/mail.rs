@@ -186,6 +186,17 @@ pub fn password_reset(lang: Lang, link: &str, valid_hours: i64) -> MailContent {
     mail
 }
 
+/// Sent when the bank details payouts go to were changed, so a change the participant did not
+/// make does not go unnoticed.
+pub fn bank_details_changed(lang: Lang, masked_iban: &str, link: &str) -> MailContent {
+    let mut mail = MailContent::new(lang, "mail-bank-subject");
+    mail.paragraphs
+        .push(lang.t_args("mail-bank-intro", &[("iban", masked_iban.to_owned())]));
+    mail.action = Some((lang.t("mail-bank-action"), link.to_owned()));
+    mail.after_action.push(lang.t("mail-bank-not-you"));
+    mail
+}
+
 /// What a decision mail tells: the channel, the programme (for an application), the decision
 /// and the manager's reason.
 pub struct Decision<'a> {

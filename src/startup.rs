@@ -231,6 +231,7 @@ fn routes(
                 .configure(crate::channels::routes::configure)
                 .configure(crate::tracking::links::configure)
                 .configure(crate::tracking::stats::configure)
+                .configure(|cfg| crate::ledger::routes::configure(cfg, &limiter))
                 .configure(crate::manage::configure),
         )
         .default_service(web::to(webx::not_found));

@@ -10,6 +10,7 @@ pub mod pain001;
 pub mod payouts;
 pub mod queries;
 pub mod report;
+pub mod routes;
 pub mod secrets;
 pub mod signature;
 pub mod states;

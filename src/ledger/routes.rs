@@ -1,0 +1,593 @@
+//! `/{lang}/account/commissions…` and `/{lang}/account/bank`: the publisher's Commissions tab —
+//! rates, earnings, conversions, the ledger with its running balance, payouts, CSV exports — and
+//! the bank details payouts go to.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::earnings::{self, EarningsLine, NotPaid};
+use super::payouts::{self, BankAccount};
+use super::queries::{self, ConversionLine, LedgerLine, PayoutLine, ProgrammeRates};
+use super::states::{reason, CommissionState, EntryKind};
+use crate::domain::{Currency, Iban, Money};
+use crate::forms::FormState;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::web::chart::{Bar, Chart};
+use crate::web::extract::{self, CsrfForm};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
+    cfg.route("/account/commissions", web::get().to(overview))
+        .route("/account/commissions/conversions", web::get().to(conversions))
+        .route("/account/commissions/ledger", web::get().to(ledger))
+        .route("/account/commissions/{file}.csv", web::get().to(csv_export))
+        .service(
+            web::resource("/account/bank")
+                // The password is asked for here: limited like the login form.
+                .wrap(limiter.governor())
+                .route(web::get().to(bank_form))
+                .route(web::post().to(bank_submit)),
+        );
+}
+
+/// The conversions page shows the newest this many (the CSV has them all).
+const CONVERSIONS_SHOWN: i64 = 500;
+
+const NOTICES: &[&str] = &["bank-saved"];
+
+/// Words and amounts in the page's language, shared by the pages below.
+pub struct Words {
+    pub lang: Lang,
+}
+
+impl Words {
+    pub fn money(&self, minor: impl std::borrow::Borrow<i64>) -> String {
+        self.lang
+            .format_money(Money::new(*minor.borrow(), Currency::EUR))
+    }
+
+    pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.lang.format_date(at.date())
+    }
+
+    /// A stored reason: a code in words, or an account manager's own words as they are.
+    pub fn reason(&self, text: &str) -> String {
+        if reason::ALL.contains(&text) {
+            self.lang.t(&format!("reason-{}", text.replace('_', "-")))
+        } else {
+            text.to_owned()
+        }
+    }
+
+    pub fn state(&self, state: CommissionState) -> String {
+        self.lang.t(&format!("commission-state-{}", state.as_str()))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ledger/overview.html")]
+struct OverviewPage {
+    ctx: Ctx,
+    words: Words,
+    balance: i64,
+    threshold: i64,
+    not_paid: Vec<NotPaid>,
+    bank: Option<BankAccount>,
+    lines: Vec<EarningsLine>,
+    totals: earnings::Earnings,
+    group_names: std::collections::HashMap<String, String>,
+    rates: Vec<ProgrammeRates>,
+}
+
+impl OverviewPage {
+    fn month(&self, line: &EarningsLine) -> String {
+        month_label(self.ctx.lang, line.month)
+    }
+
+    fn group(&self, code: &str) -> String {
+        self.group_names
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    fn percent(&self, p: &rust_decimal::Decimal) -> String {
+        self.ctx.lang.format_percent(*p)
+    }
+
+    fn day(&self, d: &chrono::NaiveDate) -> String {
+        self.ctx.lang.format_date(*d)
+    }
+
+    fn masked_iban(&self) -> String {
+        self.bank
+            .as_ref()
+            .and_then(|b| Iban::parse(&b.iban).ok())
+            .map(|i| i.masked())
+            .unwrap_or_default()
+    }
+
+    fn not_paid_text(&self, why: &NotPaid) -> String {
+        let words = &self.words;
+        match why {
+            NotPaid::NoBankDetails => self.ctx.t("payout-why-no-bank"),
+            NotPaid::BelowThreshold { missing } => self.ctx.t_args(
+                "payout-why-below-threshold",
+                &[
+                    ("threshold", words.money(self.threshold)),
+                    ("missing", words.money(*missing)),
+                ],
+            ),
+            NotPaid::NotYetLocked { pending } => self.ctx.t_args(
+                "payout-why-not-locked",
+                &[("pending", words.money(*pending))],
+            ),
+        }
+    }
+
+    /// Months in order with their paid, approved and pending amounts stacked.
+    fn chart(&self) -> String {
+        let mut months: Vec<(chrono::NaiveDate, [i64; 3])> = Vec::new();
+        for line in &self.lines {
+            let f = &line.figures;
+            match months.iter_mut().find(|(m, _)| *m == line.month) {
+                Some((_, v)) => {
+                    v[0] += f.paid;
+                    v[1] += f.approved;
+                    v[2] += f.pending;
+                }
+                None => months.push((line.month, [f.paid, f.approved, f.pending])),
+            }
+        }
+        let lang = self.ctx.lang;
+        Chart {
+            id: "earnings-chart",
+            title: self.ctx.t("earnings-chart-title"),
+            description: self.ctx.t("earnings-chart-desc"),
+            series: vec![
+                self.ctx.t("earnings-paid"),
+                self.ctx.t("earnings-approved"),
+                self.ctx.t("earnings-pending"),
+            ],
+            bars: months
+                .into_iter()
+                .map(|(m, v)| Bar {
+                    label: month_label(lang, m),
+                    values: v.to_vec(),
+                })
+                .collect(),
+        }
+        .to_svg(|v| lang.format_money(Money::new(v, Currency::EUR)))
+    }
+}
+
+/// `nov. 2026` / `Nov 2026`.
+pub fn month_label(lang: Lang, month: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let key = format!("month-{}", month.month());
+    format!("{} {}", lang.t(&key), month.year())
+}
+
+async fn overview(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+) -> Result<HttpResponse, AppError> {
+    let participant_id = user.participant.id;
+    let lang = ctx.lang;
+    let now = crate::db::now();
+    let (commissions, ledger, threshold, bank, group_names, rates) =
+        with_conn(&state, move |conn| {
+            Ok((
+                queries::commission_lines(conn, participant_id)?,
+                queries::ledger_lines(conn, participant_id)?,
+                payouts::threshold(conn)?.minor,
+                payouts::bank_account(conn, participant_id)?,
+                queries::group_names(conn, lang)?,
+                queries::rate_tables(conn, participant_id, lang, now)?,
+            ))
+        })
+        .await?;
+    let lines = earnings::earnings(&commissions, &ledger);
+    let balance: i64 = ledger.iter().map(|e| e.amount).sum();
+    let pending: i64 = commissions
+        .iter()
+        .filter(|c| c.state == CommissionState::Pending)
+        .map(|c| c.amount)
+        .sum();
+    let page = OverviewPage {
+        totals: earnings::totals(&lines),
+        not_paid: earnings::why_not_paid(balance, threshold, bank.is_some(), pending),
+        group_names,
+        rates,
+        ctx,
+        words: Words { lang },
+        balance,
+        threshold,
+        bank,
+        lines,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "ledger/conversions.html")]
+struct ConversionsPage {
+    ctx: Ctx,
+    words: Words,
+    lines: Vec<ConversionLine>,
+    group_names: std::collections::HashMap<String, String>,
+}
+
+impl ConversionsPage {
+    fn group(&self, code: &str) -> String {
+        self.group_names
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    /// The state in words, or why the conversion earns nothing.
+    fn state_text(&self, line: &ConversionLine) -> String {
+        match line.state {
+            Some(state) => self.words.state(state),
+            None => self.ctx.t("commission-state-none"),
+        }
+    }
+
+    fn why(&self, line: &ConversionLine) -> String {
+        if line.state.is_none() || line.attribution.as_str() == "self_purchase" {
+            return self.ctx.t(&format!(
+                "attribution-{}",
+                line.attribution.as_str().replace('_', "-")
+            ));
+        }
+        line.reason
+            .as_deref()
+            .map(|r| self.words.reason(r))
+            .unwrap_or_default()
+    }
+}
+
+async fn conversions(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+) -> Result<HttpResponse, AppError> {
+    let participant_id = user.participant.id;
+    let lang = ctx.lang;
+    let (lines, group_names) = with_conn(&state, move |conn| {
+        Ok((
+            queries::conversion_lines(conn, participant_id, CONVERSIONS_SHOWN)?,
+            queries::group_names(conn, lang)?,
+        ))
+    })
+    .await?;
+    render(&ConversionsPage {
+        lines,
+        group_names,
+        ctx,
+        words: Words { lang },
+    })
+}
+
+#[derive(Template)]
+#[template(path = "ledger/ledger.html")]
+struct LedgerPage {
+    ctx: Ctx,
+    words: Words,
+    /// Oldest first, with the balance after each.
+    lines: Vec<(LedgerLine, i64)>,
+    payouts: Vec<PayoutLine>,
+}
+
+impl LedgerPage {
+    fn kind(&self, kind: &EntryKind) -> String {
+        self.ctx.t(&format!("entry-kind-{}", kind.as_str()))
+    }
+
+    fn entry_reason(&self, line: &LedgerLine) -> String {
+        match (line.kind, line.reason.as_deref()) {
+            (EntryKind::Payout, Some(period)) => self
+                .ctx
+                .t_args("entry-payout-period", &[("period", period.to_owned())]),
+            (_, Some(text)) => self.words.reason(text),
+            (_, None) => String::new(),
+        }
+    }
+
+    fn masked(&self, iban: &str) -> String {
+        Iban::parse(iban).map(|i| i.masked()).unwrap_or_default()
+    }
+}
+
+fn with_running_balance(lines: Vec<LedgerLine>) -> Vec<(LedgerLine, i64)> {
+    let mut balance = 0;
+    lines
+        .into_iter()
+        .map(|l| {
+            balance += l.amount;
+            (l, balance)
+        })
+        .collect()
+}
+
+async fn ledger(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+) -> Result<HttpResponse, AppError> {
+    let participant_id = user.participant.id;
+    let lang = ctx.lang;
+    let (lines, payouts) = with_conn(&state, move |conn| {
+        Ok((
+            queries::ledger_lines(conn, participant_id)?,
+            queries::payout_lines(conn, participant_id)?,
+        ))
+    })
+    .await?;
+    render(&LedgerPage {
+        lines: with_running_balance(lines),
+        payouts,
+        ctx,
+        words: Words { lang },
+    })
+}
+
+/// A spreadsheet cell that could start a formula is prefixed with `'` (CSV injection).
+fn safe_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// An amount cell: the plain number in the language's decimal separator. A negative amount is a
+/// number, not a formula, and stays as it is.
+fn amount_cell(lang: Lang, minor: i64) -> String {
+    lang.format_plain_amount(Money::new(minor, Currency::EUR))
+}
+
+async fn csv_export(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    path: web::Path<(Lang, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, file) = path.into_inner();
+    if !matches!(file.as_str(), "conversions" | "ledger" | "payouts") {
+        return Err(AppError::NotFound);
+    }
+    let participant_id = user.participant.id;
+    let lang = ctx.lang;
+    let words = Words { lang };
+    let name = file.clone();
+    let rows: Vec<Vec<String>> = with_conn(&state, move |conn| {
+        let t = |k: &str| lang.t(k);
+        Ok(match file.as_str() {
+            "conversions" => {
+                let names = queries::group_names(conn, lang)?;
+                let mut rows = vec![vec![
+                    t("conversion-order"),
+                    t("conversion-date"),
+                    t("conversion-group"),
+                    t("conversion-amount"),
+                    t("conversion-returned"),
+                    t("conversion-commission"),
+                    t("conversion-state"),
+                    t("conversion-reason"),
+                    t("conversion-locks-at"),
+                ]];
+                for l in queries::conversion_lines(conn, participant_id, i64::MAX)? {
+                    let why = match (l.state, l.reason.as_deref()) {
+                        (None, _) => lang.t(&format!(
+                            "attribution-{}",
+                            l.attribution.as_str().replace('_', "-")
+                        )),
+                        (_, Some(r)) => words.reason(r),
+                        (_, None) => String::new(),
+                    };
+                    rows.push(vec![
+                        safe_cell(&l.order_ref),
+                        l.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
+                        safe_cell(names.get(&l.group_code).unwrap_or(&l.group_code)),
+                        amount_cell(lang, l.order_amount),
+                        amount_cell(lang, l.returned_amount),
+                        amount_cell(lang, l.commission),
+                        l.state
+                            .map(|s| words.state(s))
+                            .unwrap_or_else(|| t("commission-state-none")),
+                        safe_cell(&why),
+                        l.locks_at
+                            .map(|d| d.format("%Y-%m-%d").to_string())
+                            .unwrap_or_default(),
+                    ]);
+                }
+                rows
+            }
+            "ledger" => {
+                let mut rows = vec![vec![
+                    t("ledger-date"),
+                    t("ledger-kind"),
+                    t("ledger-reason"),
+                    t("ledger-amount"),
+                    t("ledger-balance"),
+                ]];
+                for (l, balance) in with_running_balance(queries::ledger_lines(conn, participant_id)?) {
+                    rows.push(vec![
+                        l.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                        lang.t(&format!("entry-kind-{}", l.kind.as_str())),
+                        safe_cell(&l.reason.as_deref().map(|r| words.reason(r)).unwrap_or_default()),
+                        amount_cell(lang, l.amount),
+                        amount_cell(lang, balance),
+                    ]);
+                }
+                rows
+            }
+            _ => {
+                let mut rows = vec![vec![t("payout-date"), t("payout-amount"), t("payout-iban")]];
+                for p in queries::payout_lines(conn, participant_id)? {
+                    rows.push(vec![
+                        p.created_at.format("%Y-%m-%d").to_string(),
+                        amount_cell(lang, p.amount),
+                        Iban::parse(&p.iban).map(|i| i.masked()).unwrap_or_default(),
+                    ]);
+                }
+                rows
+            }
+        })
+    })
+    .await?;
+    // A Dutch spreadsheet reads `;` as the separator when the decimal comma is in use.
+    let delimiter = match lang {
+        Lang::Nl => b';',
+        Lang::En => b',',
+    };
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(&row)
+            .map_err(|e| AppError::Other(e.into()))?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| AppError::Other(anyhow::anyhow!("csv: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.csv\""),
+        ))
+        .body(body))
+}
+
+#[derive(Template)]
+#[template(path = "ledger/bank.html")]
+struct BankPage {
+    ctx: Ctx,
+    form: FormState,
+    current: Option<BankAccount>,
+    notice: Option<String>,
+}
+
+impl BankPage {
+    fn masked(&self, iban: &str) -> String {
+        Iban::parse(iban).map(|i| i.masked()).unwrap_or_default()
+    }
+
+    fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.ctx.lang.format_date(at.date())
+    }
+}
+
+async fn bank_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let participant_id = user.participant.id;
+    let current = with_conn(&state, move |conn| {
+        Ok(payouts::bank_account(conn, participant_id)?)
+    })
+    .await?;
+    let mut form = FormState::new();
+    if let Some(b) = &current {
+        form.set("holder", b.holder.clone());
+    }
+    let notice = query.text(&ctx, NOTICES);
+    render(&BankPage {
+        ctx,
+        form,
+        current,
+        notice,
+    })
+}
+
+/// Holders' names as banks take them: 2 to 70 characters.
+const HOLDER_MAX: usize = 70;
+
+async fn bank_submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let lang = ctx.lang;
+    let mut form = FormState::new();
+    let iban_text = data.get("iban").trim().to_owned();
+    let holder = data.get("holder").trim().to_owned();
+    let password = data.get("password").to_owned();
+    form.set("iban", iban_text.clone());
+    form.set("holder", holder.clone());
+    let iban = Iban::parse(&iban_text)
+        .map_err(|e| form.fail(lang, "iban", e.message_key()))
+        .ok();
+    let holder_len = holder.chars().count();
+    if holder_len < 2 {
+        form.fail(lang, "holder", "error-holder-empty");
+    } else if holder_len > HOLDER_MAX || holder.chars().any(char::is_control) {
+        form.fail(lang, "holder", "error-holder-too-long");
+    }
+    // Changing where money goes asks for the password again: a session left open is not enough.
+    if password.is_empty() {
+        form.fail(lang, "password", "error-password-empty");
+    } else {
+        let hash = user.account.password_hash.clone();
+        // Argon2 takes ~15 ms: not on the request thread.
+        let matches = web::block(move || crate::domain::password::verify(&password, &hash))
+            .await
+            .map_err(|e| AppError::Other(anyhow::anyhow!("password check: {e}")))?;
+        if !matches {
+            form.fail(lang, "password", "error-password-wrong");
+        }
+    }
+    let participant_id = user.participant.id;
+    let Some(iban) = iban.filter(|_| !form.has_errors()) else {
+        let current = with_conn(&state, move |conn| {
+            Ok(payouts::bank_account(conn, participant_id)?)
+        })
+        .await?;
+        return render_form(
+            true,
+            &BankPage {
+                ctx,
+                form,
+                current,
+                notice: None,
+            },
+        );
+    };
+    let masked = iban.masked();
+    with_conn(&state, move |conn| {
+        Ok(payouts::set_bank_account(
+            conn,
+            participant_id,
+            &iban,
+            &holder,
+            crate::db::now(),
+        )?)
+    })
+    .await?;
+    tracing::info!(participant_id, "bank details changed");
+    let account_lang = Lang::from_code(&user.account.lang).unwrap_or(lang);
+    let link = format!(
+        "{}{}/account/bank",
+        state.settings.base_url.as_str().trim_end_matches('/'),
+        format_args!("/{}", account_lang.code())
+    );
+    state
+        .mailer
+        .deliver(
+            crate::mail::bank_details_changed(account_lang, &masked, &link),
+            &user.account.email,
+        )
+        .await;
+    Ok(see_other(&ctx.href("/account/bank?notice=bank-saved")))
+}
