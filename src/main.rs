@@ -92,7 +92,8 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init();
+    // The server logs to standard output; other commands keep it for their result.
+    telemetry::init_to(!matches!(cli.command, None | Some(Command::Serve)));
     let settings = match Settings::from_env() {
         Ok(s) => s,
         Err(e) => {

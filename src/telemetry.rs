@@ -3,9 +3,24 @@
 use tracing_subscriber::{fmt, EnvFilter};
 
 pub fn init() {
+    init_to(false);
+}
+
+/// Logs to standard error when `stderr` (commands whose standard output is their result, such
+/// as a new secret to paste elsewhere); to standard output otherwise (the server).
+pub fn init_to(stderr: bool) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("PORTAL_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let builder = fmt().with_env_filter(filter).with_target(false);
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(move || -> Box<dyn std::io::Write> {
+            if stderr {
+                Box::new(std::io::stderr())
+            } else {
+                Box::new(std::io::stdout())
+            }
+        });
     // A second call (tests) finds a subscriber in place; that is fine.
     let _ = if json {
         builder.json().try_init()

@@ -151,3 +151,4 @@ mail-bank-subject = Your bank details were changed
 mail-bank-intro = The bank details of your Partnerlink account were changed: payouts now go to { $iban }.
 mail-bank-action = See your bank details
 mail-bank-not-you = Did you not make this change? Change your password at once and contact the publisher team.
+entry-order = Order { $order }

@@ -151,3 +151,4 @@ mail-bank-subject = Uw bankgegevens zijn gewijzigd
 mail-bank-intro = De bankgegevens van uw Partnerlink-account zijn gewijzigd: uitbetalingen gaan nu naar { $iban }.
 mail-bank-action = Uw bankgegevens bekijken
 mail-bank-not-you = Heeft u dit niet zelf gewijzigd? Wijzig dan meteen uw wachtwoord en neem contact op met het publisherteam.
+entry-order = Bestelling { $order }

@@ -192,6 +192,7 @@ mod tests {
             commission_id,
             reason: None,
             created_at: at(11),
+            order_ref: None,
         }
     }
 

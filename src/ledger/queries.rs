@@ -191,6 +191,17 @@ type ConversionRow = (
     Attribution,
 );
 
+/// conversion id, kind, amount, state, reason, held, locking date
+type CommissionOfConversion = (
+    i64,
+    CommissionKind,
+    i64,
+    CommissionState,
+    Option<String>,
+    bool,
+    NaiveDateTime,
+);
+
 /// The participant's conversions, newest first (at most `limit`).
 pub fn conversion_lines(
     conn: &mut AnyConnection,
@@ -215,15 +226,7 @@ pub fn conversion_lines(
         ))
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let rows_of_commission: Vec<(
-        i64,
-        CommissionKind,
-        i64,
-        CommissionState,
-        Option<String>,
-        bool,
-        NaiveDateTime,
-    )> = commissions::table
+    let rows_of_commission: Vec<CommissionOfConversion> = commissions::table
         .filter(commissions::conversion_id.eq_any(&ids))
         .filter(commissions::participant_id.eq(participant_id))
         .order(commissions::id)
@@ -280,11 +283,14 @@ pub struct LedgerLine {
     pub commission_id: Option<i64>,
     pub reason: Option<String>,
     pub created_at: NaiveDateTime,
+    /// The order behind a commission's entry.
+    pub order_ref: Option<String>,
 }
 
 /// The participant's ledger, oldest first (the running balance is read down the page).
 pub fn ledger_lines(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<Vec<LedgerLine>> {
     ledger_entries::table
+        .left_join(commissions::table.inner_join(conversions::table))
         .filter(ledger_entries::participant_id.eq(participant_id))
         .order(ledger_entries::id)
         .select((
@@ -295,6 +301,7 @@ pub fn ledger_lines(conn: &mut AnyConnection, participant_id: i64) -> QueryResul
             ledger_entries::commission_id,
             ledger_entries::reason,
             ledger_entries::created_at,
+            conversions::order_ref.nullable(),
         ))
         .load(conn)
 }
@@ -330,7 +337,7 @@ pub fn group_names(
     let rows: Vec<(String, String)> = commission_groups::table
         .inner_join(commission_group_texts::table)
         .filter(commission_group_texts::lang.eq(lang.code()))
-        .select((commission_groups::code, commission_group_texts::scope))
+        .select((commission_groups::code, commission_group_texts::event_name))
         .load(conn)?;
     Ok(rows.into_iter().collect())
 }

@@ -20,7 +20,10 @@ use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, Notic
 
 pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
     cfg.route("/account/commissions", web::get().to(overview))
-        .route("/account/commissions/conversions", web::get().to(conversions))
+        .route(
+            "/account/commissions/conversions",
+            web::get().to(conversions),
+        )
         .route("/account/commissions/ledger", web::get().to(ledger))
         .route("/account/commissions/{file}.csv", web::get().to(csv_export))
         .service(
@@ -289,17 +292,35 @@ impl LedgerPage {
     }
 
     fn entry_reason(&self, line: &LedgerLine) -> String {
-        match (line.kind, line.reason.as_deref()) {
-            (EntryKind::Payout, Some(period)) => self
-                .ctx
-                .t_args("entry-payout-period", &[("period", period.to_owned())]),
-            (_, Some(text)) => self.words.reason(text),
-            (_, None) => String::new(),
-        }
+        entry_reason(&self.words, line)
     }
 
     fn masked(&self, iban: &str) -> String {
         Iban::parse(iban).map(|i| i.masked()).unwrap_or_default()
+    }
+}
+
+/// What an entry is for: the order, and the reason or the payout run.
+fn entry_reason(words: &Words, line: &LedgerLine) -> String {
+    let reason = match (line.kind, line.reason.as_deref()) {
+        (EntryKind::Payout, Some(period)) => words
+            .lang
+            .t_args("entry-payout-period", &[("period", period.to_owned())]),
+        (_, Some(text)) => words.reason(text),
+        (_, None) => String::new(),
+    };
+    match &line.order_ref {
+        Some(order) => {
+            let order = words
+                .lang
+                .t_args("entry-order", &[("order", order.clone())]);
+            if reason.is_empty() {
+                order
+            } else {
+                format!("{order} — {reason}")
+            }
+        }
+        None => reason,
     }
 }
 
@@ -416,11 +437,13 @@ async fn csv_export(
                     t("ledger-amount"),
                     t("ledger-balance"),
                 ]];
-                for (l, balance) in with_running_balance(queries::ledger_lines(conn, participant_id)?) {
+                for (l, balance) in
+                    with_running_balance(queries::ledger_lines(conn, participant_id)?)
+                {
                     rows.push(vec![
                         l.created_at.format("%Y-%m-%d %H:%M").to_string(),
                         lang.t(&format!("entry-kind-{}", l.kind.as_str())),
-                        safe_cell(&l.reason.as_deref().map(|r| words.reason(r)).unwrap_or_default()),
+                        safe_cell(&entry_reason(&words, &l)),
                         amount_cell(lang, l.amount),
                         amount_cell(lang, balance),
                     ]);

@@ -75,7 +75,7 @@ impl Chart<'_> {
         }
         let n = self.bars.len().max(1) as i64;
         let slot = plot_w / n;
-        let bar_w = (slot * 7 / 10).max(2);
+        let bar_w = (slot * 7 / 10).clamp(2, 64);
         // At most about twelve labels under the axis.
         let label_every = (n + 11) / 12;
         for (i, bar) in self.bars.iter().enumerate() {

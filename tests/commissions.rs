@@ -1,0 +1,225 @@
+//! The publisher's Commissions tab: figures that add up to the ledger, in both languages, only
+//! the participant's own, CSV exports, and the bank details form.
+
+mod common;
+
+use common::money::{click, pass_locking_dates, report, secret, send};
+use common::{spawn_app, spawn_app_with, Options, TestApp};
+
+/// Anna earns: one order approved (129.95 → 9.10), one pending (50.00 → 3.50), one with a coupon.
+async fn anna_with_commissions(app: &TestApp) -> common::Participant {
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(app);
+    let (click_id, at) = click(app, anna.channel_id).await;
+    let mut approved = report(&click_id, "AE-1001", "129.95", &at);
+    approved["status"] = "completed".into();
+    send(app, &key, &approved).await;
+    pass_locking_dates(app);
+    send(app, &key, &report(&click_id, "AE-1002", "50.00", &at)).await;
+    let mut coupon = report(&click_id, "=HYPERLINK(\"x\")", "10.00", &at);
+    coupon["coupon_redeemed"] = true.into();
+    send(app, &key, &coupon).await;
+    anna
+}
+
+#[tokio::test]
+async fn the_commissions_tab_shows_earnings_that_add_up_to_the_ledger_in_both_languages() {
+    let app = spawn_app().await;
+    anna_with_commissions(&app).await;
+    let browser = app.client_for("anna@example.nl").await;
+
+    let (status, nl) = app.page_with(&browser, "/nl/account/commissions").await;
+    assert_eq!(status, 200);
+    assert!(nl.contains("<h1>Commissies</h1>"));
+    // Balance 9,10; pending 3,50; rejected (coupon) 0,70; threshold €25.
+    assert!(nl.contains("<dd class=\"num\">€\u{a0}9,10</dd>"), "{nl}");
+    assert!(nl.contains("<dd class=\"num\">€\u{a0}25,00</dd>"));
+    assert!(nl.contains("<dd class=\"num\">€\u{a0}3,50</dd>"));
+    assert!(nl.contains("nog €\u{a0}15,90 te gaan"), "{nl}");
+    assert!(nl.contains("We hebben nog geen bankgegevens van u."));
+    assert!(nl.contains("<td class=\"num\">€\u{a0}3,50</td><td class=\"num\">€\u{a0}9,10</td><td class=\"num\">€\u{a0}0,70</td><td class=\"num\">€\u{a0}0,00</td>"), "{nl}");
+    // The chart is an image with a title and description, beside the table.
+    assert!(nl.contains("<svg class=\"chart\" role=\"img\" aria-labelledby=\"earnings-chart-title earnings-chart-desc\""));
+    // The commission table with the rate in force and since when.
+    assert!(nl.contains("7 % vanaf 01-09-2015"), "{nl}");
+
+    let (_, en) = app.page_with(&browser, "/en/account/commissions").await;
+    assert!(en.contains("<dd class=\"num\">€9.10</dd>"));
+    assert!(en.contains("7% from 1 Sep 2015"));
+
+    let (_, conversions) = app
+        .page_with(&browser, "/en/account/commissions/conversions")
+        .await;
+    assert!(conversions.contains("AE-1001") && conversions.contains("AE-1002"));
+    assert!(conversions.contains("A coupon was redeemed with this order: no commission."));
+    assert!(
+        conversions.contains("=HYPERLINK(&#34;x&#34;)")
+            || conversions.contains("=HYPERLINK(&quot;x&quot;)"),
+        "escaped"
+    );
+
+    let (_, ledger) = app
+        .page_with(&browser, "/nl/account/commissions/ledger")
+        .await;
+    assert!(
+        ledger.contains("<td class=\"num\">€\u{a0}9,10</td><td class=\"num\">€\u{a0}9,10</td>"),
+        "{ledger}"
+    );
+}
+
+#[tokio::test]
+async fn csv_exports_follow_the_language_and_defuse_formulas() {
+    let app = spawn_app().await;
+    anna_with_commissions(&app).await;
+    let browser = app.client_for("anna@example.nl").await;
+    let r = browser
+        .get(app.url("/nl/account/commissions/conversions.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = r.text().await.unwrap();
+    assert!(body.starts_with("Bestelling;Besteldatum;"), "{body}");
+    assert!(body.contains(";129,95;0,00;9,10;Goedgekeurd;"), "{body}");
+    assert!(body.contains("'=HYPERLINK"), "{body}");
+    let en = browser
+        .get(app.url("/en/account/commissions/ledger.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.starts_with("Date,Entry,Reason,Amount,Balance"), "{en}");
+    assert!(en.contains(",Commission,Order AE-1001,9.10,9.10"), "{en}");
+    let r = browser
+        .get(app.url("/en/account/commissions/secrets.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn a_participant_never_sees_another_participants_money() {
+    let app = spawn_app().await;
+    anna_with_commissions(&app).await;
+    app.add_ready_publisher("bob@example.nl");
+    let bob = app.client_for("bob@example.nl").await;
+    for path in [
+        "/en/account/commissions",
+        "/en/account/commissions/conversions",
+        "/en/account/commissions/ledger",
+        "/en/account/commissions/conversions.csv",
+        "/en/account/commissions/ledger.csv",
+    ] {
+        let (status, body) = app.page_with(&bob, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            !body.contains("AE-1001") && !body.contains("9.10") && !body.contains("9,10"),
+            "{path}: {body}"
+        );
+    }
+    // Without logging in: the login page.
+    let r = app
+        .new_client()
+        .get(app.url("/en/account/commissions"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        common::location(&r).starts_with("/en/login"),
+        "{}",
+        common::location(&r)
+    );
+}
+
+#[tokio::test]
+async fn bank_details_are_checked_kept_on_error_and_their_change_mailed() {
+    let app = spawn_app_with(Options {
+        smtp: true,
+        ..Options::default()
+    })
+    .await;
+    app.add_ready_publisher("anna@example.nl");
+    let browser = app.client_for("anna@example.nl").await;
+    let path = "/en/account/bank";
+
+    let r = app
+        .submit_with(
+            &browser,
+            path,
+            path,
+            &[
+                ("iban", "NL91 ABNA 0417 1643 01"),
+                ("holder", "Anna de Vries"),
+                ("password", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("This IBAN is not valid: a character is mistyped."));
+    assert!(page.contains("value=\"NL91 ABNA 0417 1643 01\""));
+    assert!(page.contains("value=\"Anna de Vries\""));
+
+    let r = app
+        .submit_with(
+            &browser,
+            path,
+            path,
+            &[
+                ("iban", "NL91 ABNA 0417 1643 00"),
+                ("holder", ""),
+                ("password", "wrong password here"),
+            ],
+        )
+        .await;
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Enter the account holder&#39;s name")
+            || page.contains("Enter the account holder&#x27;s name")
+            || page.contains("Enter the account holder's name"),
+        "{page}"
+    );
+    assert!(page.contains("This is not your password."));
+    assert!(page.contains("value=\"NL91 ABNA 0417 1643 00\""));
+    assert_eq!(app.smtp().count(), 0);
+
+    let r = app
+        .submit_with(
+            &browser,
+            path,
+            path,
+            &[
+                ("iban", "nl91abna0417164300"),
+                ("holder", "Anna de Vries"),
+                ("password", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = app
+        .page_with(&browser, "/en/account/bank?notice=bank-saved")
+        .await;
+    assert!(page.contains("Your bank details are saved."));
+    assert!(
+        page.contains("NL91 **** **** **** 00 (Anna de Vries)"),
+        "{page}"
+    );
+    let mail = app.smtp().wait_for("anna@example.nl", 0).await;
+    assert!(mail.text().contains("NL91 **** **** **** 00"));
+    // Without the CSRF token nothing is saved.
+    let r = browser
+        .post(app.url(path))
+        .form(&[
+            ("iban", "DE89370400440532013000"),
+            ("holder", "Mallory"),
+            ("password", common::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+}
