@@ -232,6 +232,7 @@ fn routes(
                 .configure(crate::tracking::links::configure)
                 .configure(crate::tracking::stats::configure)
                 .configure(|cfg| crate::ledger::routes::configure(cfg, &limiter))
+                .configure(crate::ledger::manage::configure)
                 .configure(crate::manage::configure),
         )
         .default_service(web::to(webx::not_found));

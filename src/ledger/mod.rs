@@ -3,9 +3,12 @@
 
 pub mod api;
 pub mod commissions;
+pub mod decide;
 pub mod earnings;
+pub mod import;
 pub mod intake;
 pub mod locking;
+pub mod manage;
 pub mod pain001;
 pub mod payouts;
 pub mod queries;

@@ -172,6 +172,9 @@ pub struct ConversionLine {
     pub currency: String,
     pub order_status: OrderStatus,
     pub attribution: Attribution,
+    pub participant_id: Option<i64>,
+    /// The commission on the order, when the conversion earns one.
+    pub commission_id: Option<i64>,
     pub state: Option<CommissionState>,
     pub reason: Option<String>,
     pub held: bool,
@@ -189,10 +192,12 @@ type ConversionRow = (
     String,
     OrderStatus,
     Attribution,
+    Option<i64>,
 );
 
-/// conversion id, kind, amount, state, reason, held, locking date
+/// commission id, conversion id, kind, amount, state, reason, held, locking date
 type CommissionOfConversion = (
+    i64,
     i64,
     CommissionKind,
     i64,
@@ -202,15 +207,27 @@ type CommissionOfConversion = (
     NaiveDateTime,
 );
 
-/// The participant's conversions, newest first (at most `limit`).
+/// Whose conversions: one participant's (their own pages, or a manager looking at them), or
+/// everyone's (a manager).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Participant(i64),
+    All,
+}
+
+/// The conversions in `scope`, newest first (at most `limit`).
 pub fn conversion_lines(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    scope: Scope,
     limit: i64,
 ) -> QueryResult<Vec<ConversionLine>> {
-    let rows: Vec<ConversionRow> = conversions::table
+    let mut query = conversions::table
         .inner_join(commission_groups::table)
-        .filter(conversions::participant_id.eq(participant_id))
+        .into_boxed();
+    if let Scope::Participant(id) = scope {
+        query = query.filter(conversions::participant_id.eq(id));
+    }
+    let rows: Vec<ConversionRow> = query
         .order((conversions::occurred_at.desc(), conversions::id.desc()))
         .limit(limit)
         .select((
@@ -223,14 +240,16 @@ pub fn conversion_lines(
             conversions::currency,
             conversions::order_status,
             conversions::attribution,
+            conversions::participant_id,
         ))
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    // A conversion's commissions are its participant's: the scope holds for them too.
     let rows_of_commission: Vec<CommissionOfConversion> = commissions::table
         .filter(commissions::conversion_id.eq_any(&ids))
-        .filter(commissions::participant_id.eq(participant_id))
         .order(commissions::id)
         .select((
+            commissions::id,
             commissions::conversion_id,
             commissions::kind,
             commissions::amount,
@@ -243,15 +262,15 @@ pub fn conversion_lines(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let mine: Vec<_> = rows_of_commission.iter().filter(|c| c.0 == r.0).collect();
-            let order = mine.iter().find(|c| c.1 == CommissionKind::Order);
+            let mine: Vec<_> = rows_of_commission.iter().filter(|c| c.1 == r.0).collect();
+            let order = mine.iter().find(|c| c.2 == CommissionKind::Order);
             let commission = match order {
-                Some(o) if o.3 != CommissionState::Rejected => mine
+                Some(o) if o.4 != CommissionState::Rejected => mine
                     .iter()
-                    .filter(|c| c.3 != CommissionState::Rejected)
-                    .map(|c| c.2)
+                    .filter(|c| c.4 != CommissionState::Rejected)
+                    .map(|c| c.3)
                     .sum(),
-                Some(o) => o.2,
+                Some(o) => o.3,
                 None => 0,
             };
             ConversionLine {
@@ -264,11 +283,13 @@ pub fn conversion_lines(
                 currency: r.6,
                 order_status: r.7,
                 attribution: r.8,
-                state: order.map(|o| o.3),
-                reason: order.and_then(|o| o.4.clone()),
-                held: order.is_some_and(|o| o.5),
+                participant_id: r.9,
+                commission_id: order.map(|o| o.0),
+                state: order.map(|o| o.4),
+                reason: order.and_then(|o| o.5.clone()),
+                held: order.is_some_and(|o| o.6),
                 commission,
-                locks_at: order.map(|o| o.6),
+                locks_at: order.map(|o| o.7),
             }
         })
         .collect())

@@ -263,7 +263,11 @@ async fn conversions(
     let lang = ctx.lang;
     let (lines, group_names) = with_conn(&state, move |conn| {
         Ok((
-            queries::conversion_lines(conn, participant_id, CONVERSIONS_SHOWN)?,
+            queries::conversion_lines(
+                conn,
+                queries::Scope::Participant(participant_id),
+                CONVERSIONS_SHOWN,
+            )?,
             queries::group_names(conn, lang)?,
         ))
     })
@@ -402,7 +406,11 @@ async fn csv_export(
                     t("conversion-reason"),
                     t("conversion-locks-at"),
                 ]];
-                for l in queries::conversion_lines(conn, participant_id, i64::MAX)? {
+                for l in queries::conversion_lines(
+                    conn,
+                    queries::Scope::Participant(participant_id),
+                    i64::MAX,
+                )? {
                     let why = match (l.state, l.reason.as_deref()) {
                         (None, _) => lang.t(&format!(
                             "attribution-{}",

@@ -152,6 +152,9 @@ pub enum AppError {
     /// A POST without this session's CSRF token, or an object that is not the user's.
     #[error("forbidden")]
     Forbidden,
+    /// A request that is not what the form sends (a broken upload): 400.
+    #[error("bad request")]
+    BadRequest,
     /// Something the request needs is not available now (the click writer): 503.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -174,6 +177,7 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }

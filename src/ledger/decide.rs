@@ -1,0 +1,169 @@
+//! An account manager's decisions on a commission: reject a pending one, reverse an approved
+//! one, or release one held for self-purchase review (E.10.j). Every decision carries a reason
+//! the participant sees; a reversal is a new negative ledger row, never a change of one.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::commissions::{self, Actor, Commission};
+use super::states::{reason, CommissionKind, CommissionState, EventSource};
+use crate::db::AnyConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Reject,
+    Reverse,
+    Release,
+}
+
+impl Action {
+    pub fn parse(text: &str) -> Option<Action> {
+        match text {
+            "reject" => Some(Action::Reject),
+            "reverse" => Some(Action::Reverse),
+            "release" => Some(Action::Release),
+            _ => None,
+        }
+    }
+
+    /// Whether the action needs the manager's reason (the participant reads it).
+    pub fn needs_reason(self) -> bool {
+        !matches!(self, Action::Release)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error("no such commission")]
+    NotFound,
+    /// The commission is no longer in a state the action applies to (decided meanwhile).
+    #[error("the commission changed meanwhile")]
+    Gone,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// The actions open on a commission in its present state.
+pub fn actions_for(kind: CommissionKind, state: CommissionState, held: bool) -> Vec<Action> {
+    match (kind, state) {
+        (CommissionKind::Order, CommissionState::Pending) if held => {
+            vec![Action::Release, Action::Reject]
+        }
+        (CommissionKind::Order, CommissionState::Pending) => vec![Action::Reject],
+        (CommissionKind::Order, CommissionState::Approved) => vec![Action::Reverse],
+        _ => Vec::new(),
+    }
+}
+
+/// Applies `action` to commission `id` in one transaction; returns the participant's id.
+pub fn decide(
+    conn: &mut AnyConnection,
+    id: i64,
+    action: Action,
+    why: Option<&str>,
+    manager_id: i64,
+    now: NaiveDateTime,
+) -> Result<i64, DecideError> {
+    conn.transaction(|conn| {
+        let commission = commissions::find(conn, id)?.ok_or(DecideError::NotFound)?;
+        if !actions_for(commission.kind, commission.state, commission.held).contains(&action) {
+            return Err(DecideError::Gone);
+        }
+        let actor = Actor {
+            source: EventSource::Manager,
+            manager: Some(manager_id),
+            at: now,
+        };
+        let returns: Vec<Commission> = commissions::of_conversion(conn, commission.conversion_id)?
+            .into_iter()
+            .filter(|c| c.reverses_id == Some(commission.id))
+            .collect();
+        match action {
+            Action::Release => {
+                commissions::set_held(conn, &commission, false, None, actor)?;
+                // Past its locking date it becomes final now.
+                super::locking::settle_conversion(conn, commission.conversion_id, now)?;
+            }
+            Action::Reject => {
+                commissions::change(
+                    conn,
+                    &commission,
+                    CommissionState::Rejected,
+                    commission.amount,
+                    why,
+                    actor,
+                )?;
+                reject_pending(conn, &returns, actor)?;
+            }
+            Action::Reverse => {
+                let returned: i64 = returns
+                    .iter()
+                    .filter(|r| r.state == CommissionState::Approved)
+                    .map(|r| r.amount)
+                    .sum();
+                let remaining = commission.amount + returned;
+                commissions::change(
+                    conn,
+                    &commission,
+                    CommissionState::Reversed,
+                    commission.amount,
+                    why,
+                    actor,
+                )?;
+                if remaining != 0 {
+                    commissions::enter_reversal(
+                        conn,
+                        &commission,
+                        remaining,
+                        why.unwrap_or_default(),
+                        now,
+                    )?;
+                }
+                reject_pending(conn, &returns, actor)?;
+            }
+        }
+        Ok(commission.participant_id)
+    })
+}
+
+fn reject_pending(
+    conn: &mut AnyConnection,
+    returns: &[Commission],
+    actor: Actor,
+) -> QueryResult<()> {
+    for row in returns
+        .iter()
+        .filter(|r| r.state == CommissionState::Pending)
+    {
+        commissions::change(
+            conn,
+            row,
+            CommissionState::Rejected,
+            row.amount,
+            Some(reason::ORIGINAL_REJECTED),
+            actor,
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_fitting_actions_are_offered() {
+        use CommissionKind::*;
+        use CommissionState::*;
+        assert_eq!(actions_for(Order, Pending, false), [Action::Reject]);
+        assert_eq!(
+            actions_for(Order, Pending, true),
+            [Action::Release, Action::Reject]
+        );
+        assert_eq!(actions_for(Order, Approved, false), [Action::Reverse]);
+        assert!(actions_for(Order, Rejected, false).is_empty());
+        assert!(actions_for(Order, Reversed, false).is_empty());
+        assert!(actions_for(Return, Pending, false).is_empty());
+        assert!(actions_for(Return, Approved, false).is_empty());
+    }
+}

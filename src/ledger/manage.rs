@@ -1,0 +1,558 @@
+//! `/{lang}/manage/conversions…`, `/{lang}/manage/payouts…`, `/{lang}/manage/programme/secret`:
+//! the account managers' side of money — conversions per participant with their decisions
+//! (reject, reverse, release a self-purchase hold), the CSV import with its preview, payout runs
+//! with their bank files, and the conversion API's secret.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use futures_util::StreamExt;
+
+use super::decide::{self, Action, DecideError};
+use super::import::{self, Counts, ImportLine};
+use super::payouts::{self, Period, Run};
+use super::queries::{self, ConversionLine, Scope};
+use super::routes::{month_label, Words};
+use crate::db::schema::participants;
+use crate::forms::FormState;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::web::extract::{CsrfForm, Manager};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/manage/conversions", web::get().to(conversions))
+        .route(
+            "/manage/commissions/{id}/decision",
+            web::post().to(decision),
+        )
+        .service(
+            web::resource("/manage/conversions/import")
+                .route(web::get().to(import_form))
+                .route(web::post().to(import_preview)),
+        )
+        .route(
+            "/manage/conversions/import/confirm",
+            web::post().to(import_confirm),
+        )
+        .service(
+            web::resource("/manage/payouts")
+                .route(web::get().to(payout_runs))
+                .route(web::post().to(payout_run)),
+        )
+        .route("/manage/payouts/{id}/pain001.xml", web::get().to(bank_file))
+        .route("/manage/programme/secret", web::post().to(new_secret));
+}
+
+/// The list shows the newest this many conversions.
+const SHOWN: i64 = 300;
+const NOTICES: &[&str] = &["commission-decided", "commission-gone", "import-stored"];
+
+#[derive(serde::Deserialize)]
+struct ConversionsQuery {
+    participant: Option<String>,
+    notice: Option<String>,
+    created: Option<usize>,
+    updated: Option<usize>,
+    unchanged: Option<usize>,
+}
+
+/// A refused decision: which commission, the message, what was typed.
+struct Problem {
+    commission_id: i64,
+    message: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "ledger/manage_conversions.html")]
+struct ConversionsPage {
+    ctx: Ctx,
+    words: Words,
+    lines: Vec<ConversionLine>,
+    participants: Vec<(i64, String)>,
+    chosen: Option<i64>,
+    notice: Option<String>,
+    problem: Option<Problem>,
+}
+
+impl ConversionsPage {
+    fn company(&self, id: &Option<i64>) -> String {
+        id.and_then(|id| self.participants.iter().find(|p| p.0 == id))
+            .map(|p| p.1.clone())
+            .unwrap_or_else(|| self.ctx.t("manage-conversion-nobody"))
+    }
+
+    fn actions(&self, line: &ConversionLine) -> Vec<(&'static str, String)> {
+        let Some(state) = line.state else {
+            return Vec::new();
+        };
+        decide::actions_for(super::states::CommissionKind::Order, state, line.held)
+            .into_iter()
+            .map(|a| match a {
+                Action::Release => ("release", self.ctx.t("manage-commission-release")),
+                Action::Reject => ("reject", self.ctx.t("manage-commission-reject")),
+                Action::Reverse => ("reverse", self.ctx.t("manage-commission-reverse")),
+            })
+            .collect()
+    }
+
+    fn why(&self, line: &ConversionLine) -> String {
+        match (line.state, line.reason.as_deref()) {
+            (None, _) | (_, None) if line.state.is_none() || line.held => self.ctx.t(&format!(
+                "attribution-{}",
+                line.attribution.as_str().replace('_', "-")
+            )),
+            (_, Some(r)) => self.words.reason(r),
+            _ => String::new(),
+        }
+    }
+
+    fn is_chosen(&self, id: &i64) -> bool {
+        self.chosen == Some(*id)
+    }
+
+    fn error_for(&self, id: &Option<i64>) -> Option<&str> {
+        self.problem
+            .as_ref()
+            .filter(|p| Some(p.commission_id) == *id)
+            .map(|p| p.message.as_str())
+    }
+
+    fn reason_value(&self, id: &Option<i64>) -> &str {
+        self.problem
+            .as_ref()
+            .filter(|p| Some(p.commission_id) == *id)
+            .map(|p| p.reason.as_str())
+            .unwrap_or("")
+    }
+}
+
+async fn conversions_page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    chosen: Option<i64>,
+    notice: Option<String>,
+    problem: Option<Problem>,
+) -> Result<ConversionsPage, AppError> {
+    use diesel::prelude::*;
+    let scope = chosen.map(Scope::Participant).unwrap_or(Scope::All);
+    let (lines, participants) = with_conn(state, move |conn| {
+        Ok((
+            queries::conversion_lines(conn, scope, SHOWN)?,
+            participants::table
+                .order(participants::company_name)
+                .select((participants::id, participants::company_name))
+                .load::<(i64, String)>(conn)?,
+        ))
+    })
+    .await?;
+    let lang = ctx.lang;
+    Ok(ConversionsPage {
+        ctx,
+        words: Words { lang },
+        lines,
+        participants,
+        chosen,
+        notice,
+        problem,
+    })
+}
+
+async fn conversions(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _manager: Manager,
+    query: web::Query<ConversionsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let chosen = query
+        .participant
+        .as_deref()
+        .and_then(|p| p.parse::<i64>().ok());
+    let notice = match query.notice.as_deref() {
+        Some("import-stored") => Some(ctx.t_args(
+            "notice-import-stored",
+            &[
+                ("created", query.created.unwrap_or(0).to_string()),
+                ("updated", query.updated.unwrap_or(0).to_string()),
+                ("unchanged", query.unchanged.unwrap_or(0).to_string()),
+            ],
+        )),
+        Some(name) if NOTICES.contains(&name) => Some(ctx.t(&format!("notice-{name}"))),
+        _ => None,
+    };
+    render(&conversions_page(ctx, &state, chosen, notice, None).await?)
+}
+
+async fn decision(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    manager: Manager,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, commission_id) = path.into_inner();
+    let lang = ctx.lang;
+    let chosen = data.get("participant").parse::<i64>().ok();
+    let reason = data.get("reason").trim().to_owned();
+    let action = Action::parse(data.get("action"));
+    let problem = |key: &str| Problem {
+        commission_id,
+        message: lang.t(key),
+        reason: data.get("reason").to_owned(),
+    };
+    let refused = match action {
+        None => Some(problem("error-decision")),
+        Some(a) if a.needs_reason() && reason.is_empty() => Some(problem("error-reason-required")),
+        _ if reason.chars().count() > crate::manage::REASON_MAX => {
+            Some(problem("error-reason-too-long"))
+        }
+        _ => None,
+    };
+    if let Some(problem) = refused {
+        let page = conversions_page(ctx, &state, chosen, None, Some(problem)).await?;
+        return render_form(true, &page);
+    }
+    let action = action.unwrap_or(Action::Reject);
+    let manager_id = manager.account.id;
+    let why = Some(reason).filter(|r| !r.is_empty());
+    let result = with_conn(&state, move |conn| {
+        Ok(
+            match decide::decide(
+                conn,
+                commission_id,
+                action,
+                why.as_deref(),
+                manager_id,
+                crate::db::now(),
+            ) {
+                Ok(_) => Ok(()),
+                Err(DecideError::Db(e)) => return Err(e.into()),
+                Err(e) => Err(e),
+            },
+        )
+    })
+    .await?;
+    let back = |notice: &str| {
+        let filter = chosen
+            .map(|p| format!("participant={p}&"))
+            .unwrap_or_default();
+        see_other(&ctx.href(&format!("/manage/conversions?{filter}notice={notice}")))
+    };
+    match result {
+        Ok(()) => Ok(back("commission-decided")),
+        Err(DecideError::NotFound) => Err(AppError::NotFound),
+        Err(_) => Ok(back("commission-gone")),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ledger/manage_import.html")]
+struct ImportPage {
+    ctx: Ctx,
+    form: FormState,
+    /// The lines of the uploaded file, with their problems; `None` before an upload.
+    lines: Option<Vec<ImportLine>>,
+    counts: Option<Counts>,
+    /// The file's text, carried to the confirmation when it has no problem.
+    content: String,
+}
+
+impl ImportPage {
+    fn problems(&self, line: &ImportLine) -> Vec<String> {
+        line.problems
+            .iter()
+            .map(|p| format!("{}: {}", p.field, self.ctx.t(p.key)))
+            .collect()
+    }
+
+    fn has_problems(&self) -> bool {
+        self.lines
+            .as_ref()
+            .is_some_and(|l| l.iter().any(|l| !l.problems.is_empty()))
+    }
+
+    fn problem_count(&self) -> usize {
+        self.lines
+            .as_ref()
+            .map(|l| l.iter().filter(|l| !l.problems.is_empty()).count())
+            .unwrap_or(0)
+    }
+}
+
+async fn import_form(ctx: Ctx, _manager: Manager) -> Result<HttpResponse, AppError> {
+    render(&ImportPage {
+        ctx,
+        form: FormState::new(),
+        lines: None,
+        counts: None,
+        content: String::new(),
+    })
+}
+
+/// Reads the uploaded form: the CSRF token and the file (at most `FILE_LIMIT` bytes).
+async fn read_upload(
+    mut multipart: actix_multipart::Multipart,
+) -> Result<(String, Result<Vec<u8>, import::FileProblem>), AppError> {
+    let mut token = String::new();
+    let mut file = Vec::new();
+    let mut too_large = false;
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|_| AppError::BadRequest)?;
+        let name = field.name().unwrap_or("").to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| AppError::BadRequest)?;
+            if bytes.len() + chunk.len() > import::FILE_LIMIT + 1 {
+                too_large = true;
+                continue;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" => file = bytes,
+            _ => {}
+        }
+    }
+    if too_large {
+        return Ok((token, Err(import::FileProblem::TooLarge)));
+    }
+    Ok((token, Ok(file)))
+}
+
+async fn import_preview(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _manager: Manager,
+    session: actix_session::Session,
+    multipart: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    let (token, file) = read_upload(multipart).await?;
+    if !crate::web::csrf::verify(&session, &token) {
+        return Err(AppError::Forbidden);
+    }
+    let bytes = match file {
+        Ok(b) => b,
+        Err(problem) => return import_file_problem(ctx, problem),
+    };
+    check_and_show(ctx, &state, bytes, false).await
+}
+
+fn import_file_problem(ctx: Ctx, problem: import::FileProblem) -> Result<HttpResponse, AppError> {
+    let mut form = FormState::new();
+    form.fail(ctx.lang, "file", problem.message_key());
+    render_form(
+        true,
+        &ImportPage {
+            ctx,
+            form,
+            lines: None,
+            counts: None,
+            content: String::new(),
+        },
+    )
+}
+
+/// Checks every line (storing nothing) and shows them; with `store`, stores the file when it
+/// has no problem.
+async fn check_and_show(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    bytes: Vec<u8>,
+    store: bool,
+) -> Result<HttpResponse, AppError> {
+    let now = crate::db::now();
+    let mut lines = match import::read(&bytes, now) {
+        Ok(lines) => lines,
+        Err(problem) => return import_file_problem(ctx, problem),
+    };
+    let (lines, counts) = with_conn(state, move |conn| {
+        let counts = import::run(conn, &mut lines, store, now)?;
+        Ok((lines, counts))
+    })
+    .await?;
+    if store {
+        if let Some(c) = counts {
+            return Ok(see_other(&ctx.href(&format!(
+                "/manage/conversions?notice=import-stored&created={}&updated={}&unchanged={}",
+                c.created, c.updated, c.unchanged
+            ))));
+        }
+    }
+    let has_problems = counts.is_none();
+    let page = ImportPage {
+        ctx,
+        form: FormState::new(),
+        lines: Some(lines),
+        counts,
+        content: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    render_form(has_problems, &page)
+}
+
+async fn import_confirm(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _manager: Manager,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let bytes = data.get("content").as_bytes().to_vec();
+    check_and_show(ctx, &state, bytes, true).await
+}
+
+#[derive(Template)]
+#[template(path = "ledger/manage_payouts.html")]
+struct PayoutsPage {
+    ctx: Ctx,
+    words: Words,
+    form: FormState,
+    runs: Vec<(Run, usize, i64)>,
+    payer_ready: bool,
+    notice: Option<String>,
+    secret: Option<String>,
+}
+
+impl PayoutsPage {
+    fn period(&self, run: &Run) -> String {
+        Period::parse(&run.period)
+            .map(|p| month_label(self.ctx.lang, p.start().date()))
+            .unwrap_or_else(|| run.period.clone())
+    }
+}
+
+async fn payouts_page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    form: FormState,
+    notice: Option<String>,
+    secret: Option<String>,
+) -> Result<PayoutsPage, AppError> {
+    let runs = with_conn(state, move |conn| {
+        let mut out = Vec::new();
+        for run in payouts::runs(conn)? {
+            let rows = payouts::payouts_of_run(conn, run.id)?;
+            let total = rows.iter().map(|r| r.amount).sum();
+            out.push((run, rows.len(), total));
+        }
+        Ok(out)
+    })
+    .await?;
+    let lang = ctx.lang;
+    Ok(PayoutsPage {
+        ctx,
+        words: Words { lang },
+        form,
+        runs,
+        payer_ready: state.settings.payer_iban.is_some(),
+        notice,
+        secret,
+    })
+}
+
+/// The month before today's: what a run at the start of a month pays.
+fn last_month(today: chrono::NaiveDate) -> String {
+    let first = Period::of(today).start().date();
+    Period::of(first - chrono::Days::new(1)).to_string()
+}
+
+async fn payout_runs(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _manager: Manager,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = query.text(&ctx, &["payout-run-done"]);
+    let mut form = FormState::new();
+    form.set("period", last_month(chrono::Utc::now().date_naive()));
+    render(&payouts_page(ctx, &state, form, notice, None).await?)
+}
+
+async fn payout_run(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    manager: Manager,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let mut form = FormState::new();
+    form.set("period", data.get("period").trim());
+    let now = crate::db::now();
+    let period = Period::parse(data.get("period"));
+    match period {
+        None => form.fail(ctx.lang, "period", "error-period-format"),
+        Some(p) if p.start() > now => form.fail(ctx.lang, "period", "error-period-future"),
+        Some(_) if state.settings.payer_iban.is_none() => {
+            form.fail(ctx.lang, "period", "error-payer-missing")
+        }
+        Some(_) => {}
+    }
+    let Some(period) = period.filter(|_| !form.has_errors()) else {
+        let page = payouts_page(ctx, &state, form, None, None).await?;
+        return render_form(true, &page);
+    };
+    let manager_id = manager.account.id;
+    let payer = state.settings.payer_iban.clone();
+    let summary = with_conn(&state, move |conn| {
+        payouts::run(conn, period, Some(manager_id), payer.as_ref(), now)
+            .map_err(|e| AppError::Other(e.into()))
+    })
+    .await?;
+    tracing::info!(period = %period, paid = summary.paid_now, "payout run");
+    Ok(see_other(
+        &ctx.href("/manage/payouts?notice=payout-run-done"),
+    ))
+}
+
+async fn bank_file(
+    state: web::Data<AppState>,
+    _manager: Manager,
+    path: web::Path<(Lang, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, run_id) = path.into_inner();
+    let settings_name = state.settings.payer_name.clone();
+    let payer = state.settings.payer_iban.clone();
+    let (period, xml) = with_conn(&state, move |conn| {
+        let Some(run) = payouts::find_run(conn, run_id)? else {
+            return Err(AppError::NotFound);
+        };
+        let xml = payouts::bank_file(conn, &run, &settings_name, payer.as_ref())
+            .map_err(|e| AppError::Other(e.into()))?;
+        Ok((run.period, xml))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/xml; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"pain001-{period}.xml\""),
+        ))
+        .body(xml))
+}
+
+/// A new secret for the conversion API, shown once on the page that answers this POST (never
+/// again: it is not in any URL, and a reload asks to post again).
+async fn new_secret(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    manager: Manager,
+    _data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let manager_id = manager.account.id;
+    let secret = with_conn(&state, move |conn| {
+        let terms = super::intake::programme_terms(conn, crate::programme::ACCOUNT_PROGRAMME)?
+            .ok_or(AppError::NotFound)?;
+        Ok(super::secrets::rotate(conn, terms.id, crate::db::now())?)
+    })
+    .await?;
+    tracing::info!(manager_id, "conversion API secret rotated");
+    let mut form = FormState::new();
+    form.set("period", last_month(chrono::Utc::now().date_naive()));
+    let page = payouts_page(ctx, &state, form, None, Some(secret)).await?;
+    let mut response = render(&page)?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
