@@ -258,6 +258,10 @@ struct Words {
     mismatch: &'static str,
     accept: &'static str,
     programme_title: &'static str,
+    /// The approved balance after the journey's order of 400.00 (7 %).
+    balance: &'static str,
+    iban_mistyped: &'static str,
+    held: &'static str,
 }
 
 const NL: Words = Words {
@@ -277,6 +281,9 @@ const NL: Words = Words {
     mismatch: "niet gelijk",
     accept: "akkoord gaat met de regels",
     programme_title: "AliExpress affiliate programma",
+    balance: "€\u{a0}28,00",
+    iban_mistyped: "er is een teken verkeerd getypt",
+    held: "Ter beoordeling aangehouden",
 };
 
 const EN: Words = Words {
@@ -296,6 +303,9 @@ const EN: Words = Words {
     mismatch: "not the same",
     accept: "only sign up if you accept the rules",
     programme_title: "AliExpress affiliate programme",
+    balance: "€28.00",
+    iban_mistyped: "a character is mistyped",
+    held: "Held for review",
 };
 
 async fn journeys(app: &TestApp, b: &mut Browser, w: &Words) {
@@ -523,6 +533,144 @@ async fn tracking_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_out(b).await;
 }
 
+/// The advertiser reports an order for the journey's click; it is held (the publisher logged in
+/// from the address the click came from, E.10.j) until the account manager releases it; it
+/// becomes final, shows on the Commissions tab, the publisher enters bank details, the manager
+/// imports a file and runs the payouts, and the publisher finds the payout in the ledger.
+async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
+    use diesel::prelude::*;
+    use portal::db::schema::clicks;
+    let base = &app.address;
+    let lang = w.lang;
+    let publisher = format!("browser-{lang}@koopjes.nl");
+    let manager = format!("beheer-{lang}@partnerlink.nl");
+    // The browser's own click was not credited (headless Chromium says it is a robot): a
+    // visitor with an ordinary browser follows the same channel's link.
+    let channel_id: i64 = clicks::table
+        .select(clicks::channel_id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let (click_id, at) = common::money::click(app, channel_id).await;
+    let key = common::money::secret(app);
+    let mut order = common::money::report(&click_id, "AE-7001", "400.00", &at);
+    order["status"] = "completed".into();
+    let (status, answer) = common::money::send(app, &key, &order).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["attribution"], "self_purchase");
+
+    // The publisher sees it pending, held for review.
+    log_in(b, base, lang, &publisher, "money-publisher").await;
+    b.goto(
+        &format!("{base}/{lang}/account/commissions/conversions"),
+        "commissions-conversions-held",
+    )
+    .await;
+    assert!(b.text_of("main table").await.contains(w.held));
+    log_out(b).await;
+
+    // The account manager releases the hold.
+    log_in(b, base, lang, &manager, "money-manager").await;
+    b.goto(
+        &format!("{base}/{lang}/manage/conversions"),
+        "manage-conversions",
+    )
+    .await;
+    b.click_to_navigate("form[action*='/decision'] button[value=release]")
+        .await;
+    b.check_page("manage-conversions-released").await;
+    log_out(b).await;
+
+    // Its locking date passes: approved, in the ledger.
+    common::money::pass_locking_dates(app);
+    log_in(b, base, lang, &publisher, "money-publisher-approved").await;
+    b.goto(
+        &format!("{base}/{lang}/account/commissions"),
+        "commissions-earnings",
+    )
+    .await;
+    assert!(
+        b.text_of("main .figures")
+            .await
+            .contains(&w.balance.replace('\u{a0}', " "))
+            || b.text_of("main .figures").await.contains(w.balance)
+    );
+    b.client
+        .find(Locator::Css("figure.chart-figure svg[role=img]"))
+        .await
+        .expect("the earnings chart");
+    b.goto(
+        &format!("{base}/{lang}/account/commissions/ledger"),
+        "commissions-ledger",
+    )
+    .await;
+    // Bank details: a mistyped IBAN is refused next to the field, the input kept.
+    b.goto(&format!("{base}/{lang}/account/bank"), "bank").await;
+    b.type_into("iban", "NL91 ABNA 0417 1643 01").await;
+    b.type_into("holder", "Koopjes B.V.").await;
+    b.type_into("password", PASSWORD).await;
+    b.submit("bank-mistyped").await;
+    assert!(b.text_of("#iban-error").await.contains(w.iban_mistyped));
+    assert_eq!(b.value_of("holder").await, "Koopjes B.V.");
+    b.type_into("iban", "NL91 ABNA 0417 1643 00").await;
+    b.type_into("password", PASSWORD).await;
+    b.submit("bank-saved").await;
+    assert!(b.text_of("main").await.contains("NL91 **** **** **** 00"));
+    log_out(b).await;
+
+    // The manager imports a file (previewed, then stored) and runs the month's payouts.
+    log_in(b, base, lang, &manager, "money-manager-payouts").await;
+    let csv = std::env::temp_dir().join(format!(
+        "portal-e2e-import-{lang}-{}.csv",
+        std::process::id()
+    ));
+    std::fs::write(
+        &csv,
+        format!(
+            "programme,click_id,order_ref,order_amount,currency,commission_group,coupon_redeemed,status,returned_amount,occurred_at\n\
+             aliexpress,{click_id},AE-7002,20.00,EUR,marketplace,false,pending,,{at}\n"
+        ),
+    )
+    .unwrap();
+    b.goto(
+        &format!("{base}/{lang}/manage/conversions/import"),
+        "manage-import",
+    )
+    .await;
+    b.client
+        .find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(&csv.to_string_lossy())
+        .await
+        .unwrap();
+    b.submit("manage-import-preview").await;
+    b.submit("manage-import-stored").await;
+    assert!(b.path().await.contains("notice=import-stored"));
+    let _ = std::fs::remove_file(&csv);
+    b.goto(&format!("{base}/{lang}/manage/payouts"), "manage-payouts")
+        .await;
+    let month = portal::ledger::payouts::Period::of(portal::db::now().date()).to_string();
+    b.type_into("period", &month).await;
+    b.submit("manage-payouts-run").await;
+    assert!(b
+        .text_of("main table")
+        .await
+        .contains(&format!("pain001-{month}.xml")));
+    log_out(b).await;
+
+    log_in(b, base, lang, &publisher, "money-publisher-paid").await;
+    b.goto(
+        &format!("{base}/{lang}/account/commissions/ledger"),
+        "commissions-ledger-paid",
+    )
+    .await;
+    assert!(b
+        .text_of("#payouts-heading + div table")
+        .await
+        .contains("NL91 **** **** **** 00"));
+    log_out(b).await;
+}
+
 /// Runs the Nu Html Checker over every saved page; returns its complaints.
 fn validate_html(tools: &Tools, pages: &[PathBuf]) -> Vec<String> {
     let output = Command::new("java")
@@ -546,6 +694,7 @@ async fn run(words: &'static Words) {
     let mut browser = Browser::start(&tools, words.lang).await;
     journeys(&app, &mut browser, words).await;
     tracking_journey(&app, &mut browser, words).await;
+    money_journey(&app, &mut browser, words).await;
     let (pages, violations) = browser.finish().await;
     assert!(
         violations.is_empty(),
