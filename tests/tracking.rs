@@ -186,9 +186,14 @@ async fn a_publisher_goes_from_channel_to_credited_click() {
     assert_eq!(epi.as_deref(), Some("blog-1"));
 
     // And it shows in the statistics, per day, channel and sub-ID, and in the CSV.
+    // Per day the statistics have a chart beside the table; grouped otherwise, the table only.
+    let (_, per_day) = app.page_with(&anna, "/nl/account/statistics").await;
+    assert!(per_day.contains("<svg class=\"chart\" role=\"img\" aria-labelledby=\"clicks-chart-title clicks-chart-desc\""));
+    assert!(per_day.contains("<title id=\"clicks-chart-title\">Kliks per dag</title>"));
     let (_, stats) = app
         .page_with(&anna, "/nl/account/statistics?group=epi")
         .await;
+    assert!(!stats.contains("<svg class=\"chart\""));
     assert!(stats.contains("<th scope=\"row\">blog-1</th><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td>"), "{stats}");
     let csv = anna
         .get(app.url("/nl/account/statistics.csv?group=channel"))

@@ -122,3 +122,6 @@ mail-membership-rejected-subject = Your application to { $programme } has not be
 mail-membership-rejected-intro = Your application for { $channel } to the { $programme } programme has not been approved.
 mail-decision-reason = Reason: { $reason }
 mail-decision-action = View your channels
+stats-chart-title = Clicks per day
+stats-chart-desc = Credited and not credited clicks per day, stacked; the table below gives the figures.
+stats-chart-caption = Credited and not credited clicks per day. The table below has every figure.

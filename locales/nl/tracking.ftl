@@ -122,3 +122,6 @@ mail-membership-rejected-subject = Uw aanvraag voor { $programme } is niet goedg
 mail-membership-rejected-intro = Uw aanvraag voor { $channel } voor het programma { $programme } is niet goedgekeurd.
 mail-decision-reason = Reden: { $reason }
 mail-decision-action = Uw kanalen bekijken
+stats-chart-title = Kliks per dag
+stats-chart-desc = Vergoede en niet vergoede kliks per dag, gestapeld; de tabel hieronder geeft de aantallen.
+stats-chart-caption = Vergoede en niet vergoede kliks per dag. De tabel hieronder heeft elk aantal.

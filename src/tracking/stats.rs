@@ -355,6 +355,46 @@ impl StatisticsPage {
         }
     }
 
+    /// Per day: credited and not credited clicks stacked (only when grouped by day, where the
+    /// bars are a time line).
+    fn chart(&self) -> Option<String> {
+        let lines = self.lines.as_ref().filter(|l| !l.is_empty())?;
+        if self.grouping != Grouping::Day {
+            return None;
+        }
+        let lang = self.ctx.lang;
+        Some(
+            crate::web::chart::Chart {
+                id: "clicks-chart",
+                title: self.ctx.t("stats-chart-title"),
+                description: self.ctx.t("stats-chart-desc"),
+                series: vec![
+                    self.ctx.t("stats-credited"),
+                    self.ctx.t("stats-not-credited"),
+                ],
+                bars: lines
+                    .iter()
+                    .map(|l| crate::web::chart::Bar {
+                        label: self.short_day(&l.label),
+                        values: vec![l.credited, l.not_credited],
+                    })
+                    .collect(),
+            }
+            .to_svg(|v| lang.format_decimal(Decimal::from(v))),
+        )
+    }
+
+    /// `24-11` / `24 Nov` under a bar.
+    fn short_day(&self, label: &str) -> String {
+        match NaiveDate::parse_from_str(label, "%Y-%m-%d") {
+            Ok(d) => match self.ctx.lang {
+                Lang::Nl => d.format("%d-%m").to_string(),
+                Lang::En => d.format("%-d %b").to_string(),
+            },
+            Err(_) => label.to_owned(),
+        }
+    }
+
     fn csv_href(&self) -> String {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         query.append_pair("from", self.form.value("from"));
