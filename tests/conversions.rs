@@ -408,3 +408,24 @@ async fn the_ledger_refuses_update_and_delete() {
     drop(pooled);
     assert_eq!(balance(&app, anna.participant_id), 700);
 }
+
+#[tokio::test]
+async fn changing_the_validation_period_does_not_move_a_stored_locking_date() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let (_, first) = send(&app, &key, &report(&click_id, "V-1", "10.00", &at)).await;
+    app.sql("UPDATE programmes SET validation_days = 60");
+    let (_, second) = send(&app, &key, &report(&click_id, "V-2", "10.00", &at)).await;
+    // An update of the first order answers with the date it got on arrival.
+    let mut update = report(&click_id, "V-1", "12.00", &at);
+    update["status"] = "completed".into();
+    let (_, updated) = send(&app, &key, &update).await;
+    let day = |v: &serde_json::Value| {
+        chrono::DateTime::parse_from_rfc3339(v["locks_at"].as_str().unwrap()).unwrap()
+    };
+    assert_eq!(day(&second) - day(&first), chrono::Duration::days(30));
+    assert_eq!(day(&updated), day(&first));
+    assert_eq!(updated["commission"], "0.84");
+}
