@@ -147,13 +147,11 @@ impl Lang {
     }
 
     /// An amount of money: `€ 1.234,56` and `€ -1.234,56` in Dutch, `€1,234.56` and `-€1,234.56`
-    /// in English (CLDR's patterns), always with the currency's minor digits.
-    pub fn format_money(self, money: crate::domain::Money) -> String {
-        let mut value = money.to_decimal().abs();
-        value.rescale(money.currency.minor_digits());
-        let number = self.format_decimal_fixed(value);
-        let symbol = money.currency.symbol();
-        let negative = money.minor < 0;
+    /// in English (CLDR's patterns), with as many decimals as `amount` has (`Money` gives the
+    /// currency's minor digits: `domain::Money::for_display`).
+    pub fn format_money(self, amount: Decimal, symbol: &str) -> String {
+        let negative = amount.is_sign_negative() && !amount.is_zero();
+        let number = self.format_decimal_fixed(amount.abs());
         match (self, negative) {
             (Lang::Nl, false) => format!("{symbol}\u{a0}{number}"),
             (Lang::Nl, true) => format!("{symbol}\u{a0}-{number}"),
@@ -164,8 +162,8 @@ impl Lang {
 
     /// An amount for a CSV file in this language: `1234,56` / `1234.56` (no grouping, so a
     /// spreadsheet reads it as a number).
-    pub fn format_plain_amount(self, money: crate::domain::Money) -> String {
-        let text = money.plain();
+    pub fn format_plain_amount(self, amount: Decimal) -> String {
+        let text = amount.to_string();
         match self {
             Lang::Nl => text.replace('.', ","),
             Lang::En => text,
@@ -245,14 +243,16 @@ mod tests {
 
     #[test]
     fn money_follows_each_language() {
-        use crate::domain::{Currency, Money};
-        let eur = |minor| Money::new(minor, Currency::EUR);
-        assert_eq!(Lang::Nl.format_money(eur(123456)), "€\u{a0}1.234,56");
-        assert_eq!(Lang::En.format_money(eur(123456)), "€1,234.56");
-        assert_eq!(Lang::Nl.format_money(eur(-150)), "€\u{a0}-1,50");
-        assert_eq!(Lang::En.format_money(eur(-150)), "-€1.50");
-        assert_eq!(Lang::Nl.format_money(eur(0)), "€\u{a0}0,00");
-        assert_eq!(Lang::En.format_money(eur(100_000_000)), "€1,000,000.00");
+        let eur = |minor| Decimal::new(minor, 2);
+        assert_eq!(Lang::Nl.format_money(eur(123456), "€"), "€\u{a0}1.234,56");
+        assert_eq!(Lang::En.format_money(eur(123456), "€"), "€1,234.56");
+        assert_eq!(Lang::Nl.format_money(eur(-150), "€"), "€\u{a0}-1,50");
+        assert_eq!(Lang::En.format_money(eur(-150), "€"), "-€1.50");
+        assert_eq!(Lang::Nl.format_money(eur(0), "€"), "€\u{a0}0,00");
+        assert_eq!(
+            Lang::En.format_money(eur(100_000_000), "€"),
+            "€1,000,000.00"
+        );
         assert_eq!(Lang::Nl.format_plain_amount(eur(-123456)), "-1234,56");
         assert_eq!(Lang::En.format_plain_amount(eur(5)), "0.05");
     }

@@ -165,11 +165,16 @@ impl Money {
         Decimal::new(self.minor, self.currency.minor_digits)
     }
 
-    /// `129.95`: the plain form of the API, CSV files and the bank file.
-    pub fn plain(self) -> String {
+    /// The value with exactly the currency's minor digits (`7` → `7.00`), as amounts are shown.
+    pub fn for_display(self) -> Decimal {
         let mut d = self.to_decimal();
         d.rescale(self.currency.minor_digits);
-        d.to_string()
+        d
+    }
+
+    /// `129.95`: the plain form of the API, CSV files and the bank file.
+    pub fn plain(self) -> String {
+        self.for_display().to_string()
     }
 }
 

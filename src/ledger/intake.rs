@@ -18,6 +18,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::commissions::{self, Actor, Commission, NewCommission};
+use super::conversions::{currency_of, find, Conversion};
 use super::locking;
 use super::report::{Problem, Report};
 use super::states::{
@@ -28,7 +29,7 @@ use crate::db::schema::{
     programmes,
 };
 use crate::db::AnyConnection;
-use crate::domain::{money, Currency, Money, Rate};
+use crate::domain::{money, Money, Rate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
@@ -59,23 +60,6 @@ pub struct Recorded {
     pub state: Option<CommissionState>,
     pub commission: Money,
     pub locks_at: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = conversions)]
-pub struct Conversion {
-    pub id: i64,
-    pub programme_id: i64,
-    pub click_ref: String,
-    pub participant_id: Option<i64>,
-    pub group_id: i64,
-    pub currency: String,
-    pub order_amount: i64,
-    pub returned_amount: i64,
-    pub coupon_redeemed: bool,
-    pub order_status: OrderStatus,
-    pub attribution: Attribution,
-    pub occurred_at: NaiveDateTime,
 }
 
 /// A programme's money settings.
@@ -339,18 +323,6 @@ fn create(
         locking::settle_conversion(conn, id, actor.at)?;
     }
     Ok(conversion)
-}
-
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Conversion>> {
-    conversions::table
-        .find(id)
-        .select(Conversion::as_select())
-        .first(conn)
-        .optional()
-}
-
-fn currency_of(conversion: &Conversion) -> Currency {
-    Currency::parse(&conversion.currency).unwrap_or(Currency::EUR)
 }
 
 /// What the advertiser's report makes of an order commission that is not final yet.

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::commissions::{self, Actor, Commission};
-use super::intake::{self, Conversion};
+use super::conversions::{self, Conversion};
 use super::states::{reason, CommissionKind, CommissionState, EventSource, OrderStatus};
 use crate::db::schema::commissions as c;
 use crate::db::AnyConnection;
@@ -54,7 +54,7 @@ pub fn settle_conversion(
     conversion_id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let Some(conversion) = intake::find(conn, conversion_id)? else {
+    let Some(conversion) = conversions::find(conn, conversion_id)? else {
         return Ok(0);
     };
     let actor = Actor {

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod commissions;
+pub mod conversions;
 pub mod decide;
 pub mod earnings;
 pub mod import;

@@ -47,8 +47,9 @@ pub struct Words {
 
 impl Words {
     pub fn money(&self, minor: impl std::borrow::Borrow<i64>) -> String {
+        let money = Money::new(*minor.borrow(), Currency::EUR);
         self.lang
-            .format_money(Money::new(*minor.borrow(), Currency::EUR))
+            .format_money(money.for_display(), money.currency.symbol())
     }
 
     pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
@@ -162,7 +163,7 @@ impl OverviewPage {
                 })
                 .collect(),
         }
-        .to_svg(|v| lang.format_money(Money::new(v, Currency::EUR)))
+        .to_svg(|v| Words { lang }.money(v))
     }
 }
 
@@ -373,7 +374,7 @@ fn safe_cell(text: &str) -> String {
 /// An amount cell: the plain number in the language's decimal separator. A negative amount is a
 /// number, not a formula, and stays as it is.
 fn amount_cell(lang: Lang, minor: i64) -> String {
-    lang.format_plain_amount(Money::new(minor, Currency::EUR))
+    lang.format_plain_amount(Money::new(minor, Currency::EUR).for_display())
 }
 
 async fn csv_export(
