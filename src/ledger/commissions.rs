@@ -129,6 +129,29 @@ pub fn change(
     Ok(true)
 }
 
+/// Rejects the pending partial returns of a commission that will not be paid (rejected or
+/// reversed): there is nothing left for them to take back.
+pub fn reject_pending_returns(
+    conn: &mut AnyConnection,
+    returns: &[&Commission],
+    actor: Actor,
+) -> QueryResult<()> {
+    for row in returns
+        .iter()
+        .filter(|r| r.state == CommissionState::Pending)
+    {
+        change(
+            conn,
+            row,
+            CommissionState::Rejected,
+            row.amount,
+            Some(super::states::reason::ORIGINAL_REJECTED),
+            actor,
+        )?;
+    }
+    Ok(())
+}
+
 /// Releases (or keeps) the self-purchase hold; the event says who and why.
 pub fn set_held(
     conn: &mut AnyConnection,

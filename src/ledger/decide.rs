@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::commissions::{self, Actor, Commission};
-use super::states::{reason, CommissionKind, CommissionState, EventSource};
+use super::states::{CommissionKind, CommissionState, EventSource};
 use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +93,11 @@ pub fn decide(
                     why,
                     actor,
                 )?;
-                reject_pending(conn, &returns, actor)?;
+                commissions::reject_pending_returns(
+                    conn,
+                    &returns.iter().collect::<Vec<_>>(),
+                    actor,
+                )?;
             }
             Action::Reverse => {
                 let returned: i64 = returns
@@ -119,32 +123,15 @@ pub fn decide(
                         now,
                     )?;
                 }
-                reject_pending(conn, &returns, actor)?;
+                commissions::reject_pending_returns(
+                    conn,
+                    &returns.iter().collect::<Vec<_>>(),
+                    actor,
+                )?;
             }
         }
         Ok(commission.participant_id)
     })
-}
-
-fn reject_pending(
-    conn: &mut AnyConnection,
-    returns: &[Commission],
-    actor: Actor,
-) -> QueryResult<()> {
-    for row in returns
-        .iter()
-        .filter(|r| r.state == CommissionState::Pending)
-    {
-        commissions::change(
-            conn,
-            row,
-            CommissionState::Rejected,
-            row.amount,
-            Some(reason::ORIGINAL_REJECTED),
-            actor,
-        )?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

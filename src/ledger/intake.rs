@@ -447,19 +447,7 @@ fn apply_returns(
             }
         }
         CommissionState::Rejected | CommissionState::Reversed => {
-            for row in returns
-                .iter()
-                .filter(|c| c.state == CommissionState::Pending)
-            {
-                commissions::change(
-                    conn,
-                    row,
-                    CommissionState::Rejected,
-                    row.amount,
-                    Some(reason::ORIGINAL_REJECTED),
-                    actor,
-                )?;
-            }
+            commissions::reject_pending_returns(conn, &returns, actor)?;
         }
     }
     Ok(())

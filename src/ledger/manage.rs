@@ -98,14 +98,7 @@ impl ConversionsPage {
     }
 
     fn why(&self, line: &ConversionLine) -> String {
-        match (line.state, line.reason.as_deref()) {
-            (None, _) | (_, None) if line.state.is_none() || line.held => self.ctx.t(&format!(
-                "attribution-{}",
-                line.attribution.as_str().replace('_', "-")
-            )),
-            (_, Some(r)) => self.words.reason(r),
-            _ => String::new(),
-        }
+        self.words.why(line)
     }
 
     fn is_chosen(&self, id: &i64) -> bool {

@@ -15,6 +15,7 @@ use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::chart::{Bar, Chart};
+use crate::web::csv::safe_cell;
 use crate::web::extract::{self, CsrfForm};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
@@ -62,6 +63,18 @@ impl Words {
             self.lang.t(&format!("reason-{}", text.replace('_', "-")))
         } else {
             text.to_owned()
+        }
+    }
+
+    /// Why a conversion earns nothing, or what happened to its commission.
+    pub fn why(&self, line: &ConversionLine) -> String {
+        match (line.state, line.reason.as_deref()) {
+            (None, _) => self.lang.t(&format!(
+                "attribution-{}",
+                line.attribution.as_str().replace('_', "-")
+            )),
+            (Some(_), Some(reason)) => self.reason(reason),
+            (Some(_), None) => String::new(),
         }
     }
 
@@ -242,16 +255,7 @@ impl ConversionsPage {
     }
 
     fn why(&self, line: &ConversionLine) -> String {
-        if line.state.is_none() || line.attribution.as_str() == "self_purchase" {
-            return self.ctx.t(&format!(
-                "attribution-{}",
-                line.attribution.as_str().replace('_', "-")
-            ));
-        }
-        line.reason
-            .as_deref()
-            .map(|r| self.words.reason(r))
-            .unwrap_or_default()
+        self.words.why(line)
     }
 }
 
@@ -362,15 +366,6 @@ async fn ledger(
     })
 }
 
-/// A spreadsheet cell that could start a formula is prefixed with `'` (CSV injection).
-fn safe_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
 /// An amount cell: the plain number in the language's decimal separator. A negative amount is a
 /// number, not a formula, and stays as it is.
 fn amount_cell(lang: Lang, minor: i64) -> String {
@@ -412,14 +407,7 @@ async fn csv_export(
                     queries::Scope::Participant(participant_id),
                     i64::MAX,
                 )? {
-                    let why = match (l.state, l.reason.as_deref()) {
-                        (None, _) => lang.t(&format!(
-                            "attribution-{}",
-                            l.attribution.as_str().replace('_', "-")
-                        )),
-                        (_, Some(r)) => words.reason(r),
-                        (_, None) => String::new(),
-                    };
+                    let why = words.why(&l);
                     rows.push(vec![
                         safe_cell(&l.order_ref),
                         l.occurred_at.format("%Y-%m-%d %H:%M").to_string(),

@@ -12,6 +12,7 @@ use askama::Template;
 
 pub mod chart;
 pub mod csrf;
+pub mod csv;
 pub mod extract;
 pub mod session;
 
