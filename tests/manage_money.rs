@@ -327,3 +327,37 @@ async fn a_payout_run_from_the_console_gives_its_bank_file_and_the_secret_is_sho
         201
     );
 }
+
+#[tokio::test]
+async fn a_large_import_is_confirmed_as_well_as_a_small_one() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    // About 200 KB: URL-encoded in the confirmation it is far more than a form usually carries.
+    let mut csv = HEADER.to_owned();
+    for n in 0..2000 {
+        csv.push_str(&format!(
+            "aliexpress,{click_id},LARGE-IMPORT-ORDER-{n:05},{}.{:02},EUR,sales,false,pending,,{at}\n",
+            10 + n,
+            n % 100
+        ));
+    }
+    assert!(
+        csv.len() > 200_000 && csv.len() < portal::ledger::import::FILE_LIMIT,
+        "{}",
+        csv.len()
+    );
+    let r = upload(&app, &boss, csv.clone()).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let r = app
+        .submit_with(
+            &boss,
+            "/nl/manage/conversions/import",
+            "/nl/manage/conversions/import/confirm",
+            &[("content", csv.as_str())],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(stored(&app), 2000);
+}

@@ -31,9 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(import_form))
                 .route(web::post().to(import_preview)),
         )
-        .route(
-            "/manage/conversions/import/confirm",
-            web::post().to(import_confirm),
+        .service(
+            web::resource("/manage/conversions/import/confirm")
+                // The file's text comes back URL-encoded: up to three times its size.
+                .app_data(web::PayloadConfig::new(4 * import::FILE_LIMIT))
+                .route(web::post().to(import_confirm)),
         )
         .service(
             web::resource("/manage/payouts")
