@@ -283,6 +283,21 @@ mod tests {
         assert_eq!(Currency::parse("XYZ"), None);
         assert_eq!(Currency::parse("EURO"), None);
         assert_eq!(Currency::EUR.symbol(), "€");
+        assert_eq!(Currency::parse("USD").unwrap().symbol(), "USD");
+        assert_eq!(Currency::EUR.minor_digits(), 2);
+        assert_eq!(Currency::parse("JPY").unwrap().minor_digits(), 0);
+        assert_eq!(Currency::EUR.to_string(), "EUR");
+    }
+
+    #[test]
+    fn amounts_beyond_any_order_are_held_at_the_limit() {
+        let huge = Decimal::from(10u64.pow(19));
+        assert_eq!(round_to_minor(huge, Currency::EUR).minor, MAX_MINOR);
+        assert_eq!(round_to_minor(-huge, Currency::EUR).minor, -MAX_MINOR);
+        assert_eq!(
+            round_to_minor(Decimal::new(-15, 1), Currency::EUR).minor,
+            -150
+        );
     }
 
     #[test]
