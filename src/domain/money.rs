@@ -326,6 +326,8 @@ mod tests {
         assert_eq!(reversed_share(paid, order, eur("100.00")), paid);
         assert_eq!(reversed_share(paid, order, eur("150.00")), paid);
         assert_eq!(reversed_share(paid, order, eur("0")).minor, 0);
+        // Without an order there is nothing to take back.
+        assert_eq!(reversed_share(paid, eur("0"), eur("10")).minor, 0);
         // 9.10 × 1/3 = 3.0333 → 3.03
         assert_eq!(
             reversed_share(Money::new(910, Currency::EUR), eur("30"), eur("10")).minor,
