@@ -216,6 +216,8 @@ mod tests {
             commission(3, 10, "marketplace", 80, CommissionState::Rejected),
             commission(4, 11, "sales", 500, CommissionState::Approved),
             commission(5, 11, "sales", -100, CommissionState::Approved),
+            // A return rejected with its original counts nowhere.
+            commission(6, 11, "sales", -50, CommissionState::Rejected),
         ];
         let ledger = [
             entry(1, EntryKind::Commission, 1000, Some(1)),
