@@ -22,18 +22,18 @@ pub fn final_state(
     original: Option<CommissionState>,
 ) -> (CommissionState, Option<&'static str>) {
     match commission.kind {
+        // The same order of reasons as the intake's (a coupon first).
+        CommissionKind::Order if conversion.coupon_redeemed => {
+            (CommissionState::Rejected, Some(reason::COUPON_REDEEMED))
+        }
         CommissionKind::Order => match conversion.order_status {
+            OrderStatus::Cancelled => (CommissionState::Rejected, Some(reason::ORDER_CANCELLED)),
             OrderStatus::Completed | OrderStatus::Returned
-                if !conversion.coupon_redeemed
-                    && conversion.returned_amount < conversion.order_amount =>
+                if conversion.returned_amount < conversion.order_amount =>
             {
                 (CommissionState::Approved, None)
             }
-            OrderStatus::Cancelled => (CommissionState::Rejected, Some(reason::ORDER_CANCELLED)),
             OrderStatus::Returned => (CommissionState::Rejected, Some(reason::ORDER_RETURNED)),
-            _ if conversion.coupon_redeemed => {
-                (CommissionState::Rejected, Some(reason::COUPON_REDEEMED))
-            }
             _ => (
                 CommissionState::Rejected,
                 Some(reason::NOT_COMPLETED_BY_LOCKING),
@@ -105,4 +105,117 @@ pub fn settle_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<u
         settled += conn.transaction(|conn| settle_conversion(conn, conversion_id, now))?;
     }
     Ok(settled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::states::Attribution;
+
+    fn at() -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 1)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+    }
+
+    fn commission(kind: CommissionKind) -> Commission {
+        Commission {
+            id: 1,
+            conversion_id: 1,
+            participant_id: 1,
+            kind,
+            reverses_id: (kind == CommissionKind::Return).then_some(1),
+            rate_percent: "7".into(),
+            amount: 700,
+            currency: "EUR".into(),
+            state: CommissionState::Pending,
+            reason: None,
+            held: false,
+            locks_at: at(),
+        }
+    }
+
+    fn conversion(status: OrderStatus, coupon: bool, returned: i64) -> Conversion {
+        Conversion {
+            id: 1,
+            programme_id: 1,
+            click_ref: "x".into(),
+            participant_id: Some(1),
+            group_id: 1,
+            currency: "EUR".into(),
+            order_amount: 10_000,
+            returned_amount: returned,
+            coupon_redeemed: coupon,
+            order_status: status,
+            attribution: Attribution::Credited,
+            occurred_at: at(),
+        }
+    }
+
+    #[test]
+    fn at_its_locking_date_a_commission_is_approved_only_for_a_completed_order() {
+        use CommissionState::{Approved, Rejected};
+        use OrderStatus::*;
+        let order = commission(CommissionKind::Order);
+        let cases = [
+            (Completed, false, 0, Approved, None),
+            (Returned, false, 2_000, Approved, None),
+            (Returned, false, 9_999, Approved, None),
+            (
+                Returned,
+                false,
+                10_000,
+                Rejected,
+                Some(reason::ORDER_RETURNED),
+            ),
+            (Completed, true, 0, Rejected, Some(reason::COUPON_REDEEMED)),
+            (
+                Returned,
+                true,
+                2_000,
+                Rejected,
+                Some(reason::COUPON_REDEEMED),
+            ),
+            (Pending, true, 0, Rejected, Some(reason::COUPON_REDEEMED)),
+            (Cancelled, false, 0, Rejected, Some(reason::ORDER_CANCELLED)),
+            (Cancelled, true, 0, Rejected, Some(reason::COUPON_REDEEMED)),
+            (
+                Pending,
+                false,
+                0,
+                Rejected,
+                Some(reason::NOT_COMPLETED_BY_LOCKING),
+            ),
+        ];
+        for (status, coupon, returned, state, why) in cases {
+            assert_eq!(
+                final_state(&order, &conversion(status, coupon, returned), None),
+                (state, why),
+                "{status:?} coupon {coupon} returned {returned}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_return_follows_its_original() {
+        let row = commission(CommissionKind::Return);
+        let sold = conversion(OrderStatus::Returned, false, 2_000);
+        assert_eq!(
+            final_state(&row, &sold, Some(CommissionState::Approved)),
+            (CommissionState::Approved, Some(reason::PARTIAL_RETURN))
+        );
+        for original in [
+            Some(CommissionState::Rejected),
+            Some(CommissionState::Pending),
+            Some(CommissionState::Reversed),
+            None,
+        ] {
+            assert_eq!(
+                final_state(&row, &sold, original),
+                (CommissionState::Rejected, Some(reason::ORIGINAL_REJECTED)),
+                "{original:?}"
+            );
+        }
+    }
 }
