@@ -265,6 +265,15 @@ mod tests {
                 ),
             ]
         );
+        assert_eq!(
+            totals(&lines),
+            Earnings {
+                pending: 300,
+                approved: 400,
+                rejected: 80,
+                paid: 1000
+            }
+        );
     }
 
     #[test]
