@@ -256,14 +256,18 @@ mod tests {
     /// thread, in the order the two threads take them under load, so the result does not
     /// depend on how threads are scheduled.
     fn wal_size_when_checkpoints_never_catch_up(restart_pages: i64, commits: usize) -> u64 {
+        use diesel::r2d2::ManageConnection;
         let dir = tempfile::tempdir().unwrap();
-        let pool = sqlite_pool(&dir);
-        let mut committer = pool.get().unwrap();
+        // Two connections of their own, not a pool's: a pool opens idle connections in the
+        // background, and one being opened (its `journal_mode` pragma) makes a restart busy —
+        // on a loaded machine, now and then, at the wrong moment.
+        let manager = crate::db::Manager::new(&sqlite_settings(&dir));
+        let mut committer = manager.connect().unwrap();
         // Not flushed: the test is about the WAL's length, not the disk.
         committer
             .batch_execute("PRAGMA synchronous = OFF; CREATE TABLE filler (text TEXT NOT NULL)")
             .unwrap();
-        let mut checkpointer = pool.get().unwrap();
+        let mut checkpointer = manager.connect().unwrap();
         let checkpointer = sqlite(&mut checkpointer);
         let gate = Mutex::new(());
         for _ in 0..commits {
@@ -283,7 +287,7 @@ mod tests {
         }
         let rows: i64 =
             diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT count(*) FROM filler")
-                .get_result(&mut *committer)
+                .get_result(&mut committer)
                 .unwrap();
         assert_eq!(rows, commits as i64);
         std::fs::metadata(dir.path().join("portal.db-wal"))
