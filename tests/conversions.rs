@@ -57,7 +57,8 @@ async fn a_signed_conversion_for_a_real_click_earns_its_commission_pending_then_
     assert_eq!(again, answer);
     assert_eq!(count(&app, "conversions"), 1);
 
-    pass_locking_dates(&app);
+    assert_eq!(pass_locking_dates(&app), 1);
+    assert_eq!(pass_locking_dates(&app), 0, "final is final");
     let (state, amount): (String, i64) = commissions::table
         .select((commissions::state, commissions::amount))
         .first(&mut *app.conn())
@@ -428,4 +429,28 @@ async fn changing_the_validation_period_does_not_move_a_stored_locking_date() {
     assert_eq!(day(&second) - day(&first), chrono::Duration::days(30));
     assert_eq!(day(&updated), day(&first));
     assert_eq!(updated["commission"], "0.84");
+}
+
+#[tokio::test]
+async fn a_commission_is_final_from_the_moment_of_its_locking_date() {
+    use portal::ledger::locking::settle_due;
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut order = report(&click_id, "F-1", "10.00", &at);
+    order["status"] = "completed".into();
+    send(&app, &key, &order).await;
+    app.sql("UPDATE commissions SET locks_at = '2030-01-01 00:00:00'");
+    let date = chrono::NaiveDate::from_ymd_opt(2030, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    assert_eq!(
+        settle_due(&mut app.conn(), date - chrono::Duration::seconds(1)).unwrap(),
+        0
+    );
+    assert_eq!(balance(&app, anna.participant_id), 0);
+    assert_eq!(settle_due(&mut app.conn(), date).unwrap(), 1);
+    assert_eq!(balance(&app, anna.participant_id), 70);
 }

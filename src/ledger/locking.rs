@@ -75,10 +75,6 @@ pub fn settle_conversion(
             continue;
         }
         let (state, why) = final_state(&row, &conversion, original_state);
-        let why = why.or(row
-            .reason
-            .as_deref()
-            .filter(|_| state == CommissionState::Rejected));
         commissions::change(conn, &row, state, row.amount, why, actor)?;
         if row.kind == CommissionKind::Order {
             original_state = Some(state);

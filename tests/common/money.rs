@@ -98,10 +98,11 @@ pub async fn send(
     post_signed(app, secret, now_unix(), report.to_string().as_bytes()).await
 }
 
-/// Makes every locking date pass and settles, as the portal's maintenance does every few minutes.
-pub fn pass_locking_dates(app: &TestApp) {
+/// Makes every locking date pass and settles, as the portal's maintenance does every few
+/// minutes; returns how many commissions became final.
+pub fn pass_locking_dates(app: &TestApp) -> usize {
     app.age("commissions", &["locks_at"], 400 * 86_400);
-    portal::ledger::locking::settle_due(&mut app.conn(), portal::db::now()).unwrap();
+    portal::ledger::locking::settle_due(&mut app.conn(), portal::db::now()).unwrap()
 }
 
 /// The participant's ledger balance in cents: the sum of its rows.
