@@ -216,3 +216,52 @@ async fn no_run_without_the_payers_account_or_for_a_month_to_come() {
     .unwrap_err();
     assert!(matches!(err, run::PayoutError::FuturePeriod(_)));
 }
+
+#[tokio::test]
+async fn a_balance_of_exactly_the_threshold_is_paid_and_a_month_can_be_run_from_its_first_second() {
+    let app = spawn_app().await;
+    let key = secret(&app);
+    let anna = app.add_ready_publisher("anna@example.nl");
+    // 357.14 × 7 % = 24.9998 → €25.00, the threshold itself.
+    earn(&app, &key, anna.channel_id, "T-1", "357.14").await;
+    assert_eq!(balance(&app, anna.participant_id), 2500);
+    bank(&app, anna.participant_id, "NL91ABNA0417164300", "Anna");
+    let now = portal::db::now();
+    let period = Period::of(now.date());
+    // Run at the very first second of the month: the month has begun (its entries so far are
+    // made "now", after that second, so a run then pays what came before: here, nothing).
+    let first = run::run(
+        &mut app.conn(),
+        period,
+        None,
+        app.settings.payer_iban.as_ref(),
+        period.start(),
+    )
+    .unwrap();
+    assert_eq!(first.paid_now, 0);
+    assert_eq!(pay(&app).paid_now, 1);
+    assert_eq!(paid(&app, anna.participant_id), [2500]);
+}
+
+#[tokio::test]
+async fn what_is_approved_after_a_run_waits_for_the_next_month_however_often_this_one_is_run() {
+    let app = spawn_app().await;
+    let key = secret(&app);
+    let anna = app.add_ready_publisher("anna@example.nl");
+    bank(&app, anna.participant_id, "NL91ABNA0417164300", "Anna");
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut order = report(&click_id, "W-1", "500.00", &at);
+    order["status"] = "completed".into();
+    send(&app, &key, &order).await;
+    pass_locking_dates(&app);
+    assert_eq!(pay(&app).paid_now, 1);
+    // Within the same month another commission is approved, above the threshold on its own.
+    let mut second = report(&click_id, "W-2", "500.00", &at);
+    second["status"] = "completed".into();
+    send(&app, &key, &second).await;
+    pass_locking_dates(&app);
+    assert_eq!(balance(&app, anna.participant_id), 3500);
+    // The month's run again pays it no second time (one payout per participant per run).
+    assert_eq!(pay(&app).paid_now, 0);
+    assert_eq!(paid(&app, anna.participant_id), [3500]);
+}
