@@ -132,8 +132,8 @@ impl Application {
     }
 }
 
-/// Every ten minutes: make commissions whose locking date has passed final, and forget expired
-/// sessions, signup drafts and old rate-limit counts.
+/// Every ten minutes: make commissions whose locking date has passed final, and forget the
+/// conversion API's stale signatures, expired sessions, signup drafts and old rate-limit counts.
 async fn maintain(pool: Pool) {
     let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -142,7 +142,9 @@ async fn maintain(pool: Pool) {
         let result =
             tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, usize, usize)> {
                 let mut conn = pool.get()?;
-                let settled = crate::ledger::locking::settle_due(&mut conn, crate::db::now())?;
+                let now = crate::db::now();
+                let settled = crate::ledger::locking::settle_due(&mut conn, now)?;
+                crate::ledger::signature::forget_stale(&mut conn, now.and_utc().timestamp())?;
                 if settled > 0 {
                     tracing::info!(settled, "commissions final at their locking date");
                 }

@@ -137,11 +137,6 @@ async fn conversions(
                 Ok(r) => r,
                 Err(problems) => return Ok(Err(Refusal::Problems(problems))),
             };
-            // Forget signatures whose time can no longer pass the freshness check anyway.
-            diesel::delete(signatures_seen::table.filter(
-                signatures_seen::signed_at.lt(unix_now - 2 * signature::TOLERANCE_SECONDS),
-            ))
-            .execute(conn)?;
             let outcome = conn.transaction(|conn| {
                 let seen = diesel::insert_into(signatures_seen::table)
                     .values((

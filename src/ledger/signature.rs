@@ -72,6 +72,14 @@ pub fn verify(
     Err(SignatureError::Bad)
 }
 
+/// Forgets the signatures of accepted requests whose time can no longer pass the freshness
+/// check anyway (run by the maintenance loop, not per request). Returns how many.
+pub fn forget_stale(conn: &mut crate::db::AnyConnection, now: i64) -> diesel::QueryResult<usize> {
+    use crate::db::schema::signatures_seen as s;
+    use diesel::prelude::*;
+    diesel::delete(s::table.filter(s::signed_at.lt(now - 2 * TOLERANCE_SECONDS))).execute(conn)
+}
+
 /// A new secret: 32 random bytes, prefixed so it is recognised when pasted somewhere wrong.
 pub fn new_secret() -> String {
     format!("plsec_{}", crate::tokens::random_token())
