@@ -2,12 +2,9 @@
 
 mod common;
 
-use common::{location, spawn_app, spawn_app_with, Options, TestApp};
+use common::{location, spawn_app, spawn_app_with, Options, TestApp, BROWSER};
 use diesel::prelude::*;
 use portal::db::schema::{channels, clicks, memberships, referrers, user_agents};
-
-const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
-                       Chrome/131.0.0.0 Safari/537.36";
 
 /// Follows a tracking link (path and query) as a browser would, without following the redirect.
 async fn click(app: &TestApp, path_and_query: &str, user_agent: &str) -> reqwest::Response {

@@ -121,8 +121,7 @@ impl OverviewPage {
     fn masked_iban(&self) -> String {
         self.bank
             .as_ref()
-            .and_then(|b| Iban::parse(&b.iban).ok())
-            .map(|i| i.masked())
+            .map(|b| masked_iban(&b.iban))
             .unwrap_or_default()
     }
 
@@ -178,6 +177,11 @@ impl OverviewPage {
         }
         .to_svg(|v| Words { lang }.money(v))
     }
+}
+
+/// A stored IBAN as pages and files show it: `NL91 **** **** **** 00`.
+pub fn masked_iban(iban: &str) -> String {
+    Iban::parse(iban).map(|i| i.masked()).unwrap_or_default()
 }
 
 /// `nov. 2026` / `Nov 2026`.
@@ -305,7 +309,7 @@ impl LedgerPage {
     }
 
     fn masked(&self, iban: &str) -> String {
-        Iban::parse(iban).map(|i| i.masked()).unwrap_or_default()
+        masked_iban(iban)
     }
 }
 
@@ -453,7 +457,7 @@ async fn csv_export(
                     rows.push(vec![
                         p.created_at.format("%Y-%m-%d").to_string(),
                         amount_cell(lang, p.amount),
-                        Iban::parse(&p.iban).map(|i| i.masked()).unwrap_or_default(),
+                        masked_iban(&p.iban),
                     ]);
                 }
                 rows
@@ -498,7 +502,7 @@ struct BankPage {
 
 impl BankPage {
     fn masked(&self, iban: &str) -> String {
-        Iban::parse(iban).map(|i| i.masked()).unwrap_or_default()
+        masked_iban(iban)
     }
 
     fn date(&self, at: &chrono::NaiveDateTime) -> String {

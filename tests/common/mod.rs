@@ -359,6 +359,10 @@ pub fn location(response: &reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
+/// What a browser following a link sends as its user agent (an empty or robot one is not credited).
+pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                           Chrome/131.0.0.0 Safari/537.36";
+
 /// The password of every account the fixtures below create.
 pub const PASSWORD: &str = "zeven groene kikkers springen";
 

@@ -5,10 +5,7 @@ use diesel::prelude::*;
 use portal::db::schema::clicks;
 use portal::ledger::{secrets, signature};
 
-use super::TestApp;
-
-const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
-                       Chrome/131.0.0.0 Safari/537.36";
+use super::{TestApp, BROWSER};
 
 /// A visitor follows `channel_id`'s tracking link; returns the click id handed to the advertiser
 /// and the click's time (RFC 3339, whole seconds) to report the order at.
