@@ -185,6 +185,28 @@ async fn bank_details_are_checked_kept_on_error_and_their_change_mailed() {
     );
     assert!(page.contains("This is not your password."));
     assert!(page.contains("value=\"NL91 ABNA 0417 1643 00\""));
+    let long_name = "A".repeat(71);
+    let r = app
+        .submit_with(
+            &browser,
+            path,
+            path,
+            &[
+                ("iban", "NL91ABNA0417164300"),
+                ("holder", long_name.as_str()),
+                ("password", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let refused = r.text().await.unwrap();
+    assert!(
+        refused.contains("An account holder&#39;s name has at most 70 characters.")
+            || refused.contains("An account holder&#x27;s name has at most 70 characters.")
+            || refused.contains("An account holder's name has at most 70 characters."),
+        "{refused}"
+    );
+    assert!(refused.contains(&format!("value=\"{long_name}\"")));
     assert_eq!(app.smtp().count(), 0);
 
     let r = app

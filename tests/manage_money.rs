@@ -361,3 +361,30 @@ async fn a_large_import_is_confirmed_as_well_as_a_small_one() {
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(stored(&app), 2000);
 }
+
+#[tokio::test]
+async fn a_decision_with_an_unknown_action_or_an_overlong_reason_is_refused_with_its_words_kept() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    send(&app, &key, &report(&click_id, "X-1", "100.00", &at)).await;
+    let id = commission_id(&app);
+    let r = decide(&app, &boss, id, "approve-all", "Mijn reden").await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Choose approve or reject."), "{page}");
+    assert!(page.contains(">Mijn reden</textarea>"));
+    let long = "x".repeat(1001);
+    let r = decide(&app, &boss, id, "reject", &long).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(&format!(">{long}</textarea>")));
+    let state: String = commissions::table
+        .find(id)
+        .select(commissions::state)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(state, "pending");
+}
