@@ -374,7 +374,10 @@ async fn a_decision_with_an_unknown_action_or_an_overlong_reason_is_refused_with
     let r = decide(&app, &boss, id, "approve-all", "Mijn reden").await;
     assert_eq!(r.status().as_u16(), 422);
     let page = r.text().await.unwrap();
-    assert!(page.contains("Choose approve or reject."), "{page}");
+    assert!(
+        page.contains("Choose one of the actions offered for this commission."),
+        "{page}"
+    );
     assert!(page.contains(">Mijn reden</textarea>"));
     let long = "x".repeat(1001);
     let r = decide(&app, &boss, id, "reject", &long).await;

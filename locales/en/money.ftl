@@ -214,3 +214,4 @@ manage-secret-intro = The advertiser signs conversions with this secret. A new o
 manage-secret-rotate = Make a new secret
 manage-secret-shown-once = The new secret, shown only now: give it to the advertiser's developers. The previous one works for 24 more hours.
 manage-secret-label = New secret
+error-commission-action = Choose one of the actions offered for this commission.

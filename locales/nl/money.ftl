@@ -214,3 +214,4 @@ manage-secret-intro = De adverteerder ondertekent conversies met dit geheim. Een
 manage-secret-rotate = Nieuw geheim maken
 manage-secret-shown-once = Het nieuwe geheim, alleen nu getoond: geef het aan de ontwikkelaars van de adverteerder. Het vorige werkt nog 24 uur.
 manage-secret-label = Nieuw geheim
+error-commission-action = Kies een van de handelingen die bij deze commissie horen.

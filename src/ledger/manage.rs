@@ -197,7 +197,7 @@ async fn decision(
         reason: data.get("reason").to_owned(),
     };
     let refused = match action {
-        None => Some(problem("error-decision")),
+        None => Some(problem("error-commission-action")),
         Some(a) if a.needs_reason() && reason.is_empty() => Some(problem("error-reason-required")),
         _ if reason.chars().count() > crate::manage::REASON_MAX => {
             Some(problem("error-reason-too-long"))
