@@ -53,6 +53,8 @@ pub struct Account {
     pub role: Role,
     pub lang: String,
     pub activated_at: Option<chrono::NaiveDateTime>,
+    /// An account manager who also manages managers and the programme's data.
+    pub administrator: bool,
 }
 
 type AccountColumns = (
@@ -62,6 +64,7 @@ type AccountColumns = (
     accounts::role,
     accounts::lang,
     accounts::activated_at,
+    accounts::administrator,
 );
 
 const ACCOUNT_COLUMNS: AccountColumns = (
@@ -71,6 +74,7 @@ const ACCOUNT_COLUMNS: AccountColumns = (
     accounts::role,
     accounts::lang,
     accounts::activated_at,
+    accounts::administrator,
 );
 
 impl Account {
@@ -84,6 +88,10 @@ impl Account {
 
     pub fn is_manager(&self) -> bool {
         self.role == Role::Manager
+    }
+
+    pub fn is_administrator(&self) -> bool {
+        self.is_manager() && self.administrator
     }
 }
 

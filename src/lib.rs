@@ -2,11 +2,13 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod channels;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod enforcement;
 pub mod forms;
 pub mod i18n;
 pub mod ip_hash;

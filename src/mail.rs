@@ -126,7 +126,7 @@ pub struct MailContent {
 }
 
 impl MailContent {
-    fn new(lang: Lang, subject_key: &str) -> MailContent {
+    pub fn new(lang: Lang, subject_key: &str) -> MailContent {
         MailContent {
             lang,
             subject: lang.t(subject_key),

@@ -22,6 +22,7 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
     let mut conn = pool.get().context("cannot get a database connection")?;
     let applied = db::run_migrations(&mut conn)?;
     let seeded = programme::seed::apply(&mut conn)?;
+    programme::versions::ensure_first(&mut conn, db::now())?;
     tracing::info!(
         migrations = applied,
         programmes_seeded = seeded,

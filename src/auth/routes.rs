@@ -60,6 +60,7 @@ const NOTICES: &[&str] = &[
     "logged-out",
     "password-reset-done",
     "password-changed",
+    "account-terminated",
 ];
 
 #[derive(Template)]
@@ -70,6 +71,9 @@ struct LoginPage {
     notice: Option<String>,
     /// Set when the password was right but the account is not activated yet.
     inactive: bool,
+    /// Set when the password was right but the participant was terminated (F.11.e): why, in
+    /// the visitor's language.
+    terminated: Option<String>,
 }
 
 async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
@@ -82,12 +86,15 @@ async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResp
         form: FormState::new(),
         notice,
         inactive: false,
+        terminated: None,
     })
 }
 
 enum LoginResult {
     Ok(Account),
     Inactive,
+    /// The participant was terminated: the measure that did it.
+    Terminated(crate::participants::standing::Termination),
     Wrong,
     Limited,
 }
@@ -119,6 +126,7 @@ async fn login_submit(
                     form,
                     notice: None,
                     inactive: false,
+                    terminated: None,
                 },
             );
         }
@@ -131,6 +139,7 @@ async fn login_submit(
                 form,
                 notice: None,
                 inactive: false,
+                terminated: None,
             },
         );
     }
@@ -150,8 +159,21 @@ async fn login_submit(
         match account {
             Some(account) if matches => {
                 rate_limit::clear(conn, &bucket)?;
+                if let Some(termination) =
+                    crate::participants::standing::termination_of_account(conn, account.id)?
+                {
+                    return Ok(LoginResult::Terminated(termination));
+                }
                 if account.is_active() {
                     accounts::record_login_address(conn, account.id, &ip_hash)?;
+                    if account.is_manager() {
+                        let actor = crate::audit::Actor::account(&account, &ip_hash);
+                        let entry = crate::audit::Entry::new(
+                            crate::audit::action::MANAGER_LOGIN,
+                            format!("account {}", account.id),
+                        );
+                        crate::audit::record(conn, &actor, entry, crate::db::now())?;
+                    }
                     Ok(LoginResult::Ok(account))
                 } else {
                     Ok(LoginResult::Inactive)
@@ -175,6 +197,19 @@ async fn login_submit(
             };
             Ok(see_other(&ctx.href(home)))
         }
+        LoginResult::Terminated(termination) => {
+            let message = termination.message(lang);
+            render_form(
+                true,
+                &LoginPage {
+                    ctx,
+                    form,
+                    notice: None,
+                    inactive: false,
+                    terminated: Some(message),
+                },
+            )
+        }
         LoginResult::Inactive => render_form(
             true,
             &LoginPage {
@@ -182,6 +217,7 @@ async fn login_submit(
                 form,
                 notice: None,
                 inactive: true,
+                terminated: None,
             },
         ),
         LoginResult::Wrong => {
@@ -193,6 +229,7 @@ async fn login_submit(
                     form,
                     notice: None,
                     inactive: false,
+                    terminated: None,
                 },
             )
         }
@@ -205,6 +242,7 @@ async fn login_submit(
                     form,
                     notice: None,
                     inactive: false,
+                    terminated: None,
                 },
             )
         }

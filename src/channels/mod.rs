@@ -303,6 +303,8 @@ pub fn update_channel(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplyRefusal {
     Terminated,
+    /// An account manager restricted new applications (F.11.f).
+    Restricted,
     ChannelNotApproved,
     AlreadyApplied,
     /// The channel declares methods the programme forbids.
@@ -318,6 +320,9 @@ pub fn apply(
 ) -> Result<(), ApplyRefusalOr> {
     if participant.terminated {
         return Err(ApplyRefusal::Terminated.into());
+    }
+    if crate::participants::standing::applications_restricted(conn, participant.id)?.is_some() {
+        return Err(ApplyRefusal::Restricted.into());
     }
     if !channel.is_approved() {
         return Err(ApplyRefusal::ChannelNotApproved.into());

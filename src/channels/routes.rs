@@ -382,6 +382,7 @@ async fn apply(
     };
     let message = match &refusal {
         ApplyRefusal::Terminated => ctx.t("error-terminated"),
+        ApplyRefusal::Restricted => ctx.t("error-applications-restricted"),
         ApplyRefusal::ChannelNotApproved => ctx.t("error-apply-not-approved"),
         ApplyRefusal::AlreadyApplied => ctx.t("error-apply-already"),
         ApplyRefusal::ForbiddenMethods(methods) => {

@@ -21,6 +21,22 @@ diesel::table! {
         lang -> Text,
         created_at -> Timestamp,
         activated_at -> Nullable<Timestamp>,
+        administrator -> Bool,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        at -> Timestamp,
+        actor_id -> Nullable<Int8>,
+        actor -> Text,
+        ip_hash -> Nullable<Text>,
+        action -> Text,
+        subject -> Text,
+        participant_id -> Nullable<Int8>,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
     }
 }
 
@@ -153,6 +169,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    holidays (day) {
+        day -> Date,
+        name -> Text,
+    }
+}
+
+diesel::table! {
     ledger_entries (id) {
         id -> Int8,
         participant_id -> Int8,
@@ -163,6 +186,7 @@ diesel::table! {
         payout_id -> Nullable<Int8>,
         reason -> Nullable<Text>,
         created_at -> Timestamp,
+        measure_id -> Nullable<Int8>,
     }
 }
 
@@ -175,6 +199,47 @@ diesel::table! {
 }
 
 diesel::table! {
+    measure_clauses (measure_id, position) {
+        measure_id -> Int8,
+        position -> Int4,
+        citation -> Text,
+        anchor -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    measures (id) {
+        id -> Int8,
+        participant_id -> Int8,
+        kind -> Text,
+        reason -> Text,
+        rules_version_id -> Int8,
+        deadline -> Nullable<Date>,
+        amount -> Nullable<Int8>,
+        currency -> Nullable<Text>,
+        restriction -> Nullable<Text>,
+        membership_id -> Nullable<Int8>,
+        ban_email -> Nullable<Text>,
+        ban_domain -> Nullable<Text>,
+        escalates_id -> Nullable<Int8>,
+        request_key -> Text,
+        taken_by -> Int8,
+        taken_at -> Timestamp,
+        claim_until -> Date,
+        read_at -> Nullable<Timestamp>,
+        cured_text -> Nullable<Text>,
+        cured_at -> Nullable<Timestamp>,
+        cure_decision -> Nullable<Text>,
+        cure_decided_by -> Nullable<Int8>,
+        cure_decided_at -> Nullable<Timestamp>,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_by -> Nullable<Int8>,
+        lift_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     memberships (id) {
         id -> Int8,
         programme_id -> Int8,
@@ -182,6 +247,33 @@ diesel::table! {
         state -> Text,
         reason -> Nullable<Text>,
         applied_at -> Timestamp,
+        decided_by -> Nullable<Int8>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    objection_files (id) {
+        id -> Int8,
+        objection_id -> Int8,
+        file_name -> Text,
+        content_type -> Text,
+        size -> Int8,
+        stored_as -> Text,
+        sha256 -> Text,
+    }
+}
+
+diesel::table! {
+    objections (id) {
+        id -> Int8,
+        measure_id -> Int8,
+        participant_id -> Int8,
+        text -> Text,
+        filed_at -> Timestamp,
+        due_on -> Date,
+        decision -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
         decided_by -> Nullable<Int8>,
         decided_at -> Nullable<Timestamp>,
     }
@@ -310,6 +402,7 @@ diesel::table! {
         value -> Text,
         reason -> Text,
         created_at -> Timestamp,
+        measure_id -> Nullable<Int8>,
     }
 }
 
@@ -333,6 +426,26 @@ diesel::table! {
         letter -> Text,
         title -> Text,
         position -> Int4,
+    }
+}
+
+diesel::table! {
+    rules_acceptances (participant_id, version_id) {
+        participant_id -> Int8,
+        version_id -> Int8,
+        accepted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rules_versions (id) {
+        id -> Int8,
+        programme_id -> Int8,
+        number -> Int4,
+        summary -> Text,
+        clauses -> Text,
+        published_at -> Timestamp,
+        published_by -> Nullable<Int8>,
     }
 }
 
@@ -371,6 +484,8 @@ diesel::table! {
 }
 
 diesel::joinable!(account_tokens -> accounts (account_id));
+diesel::joinable!(audit_log -> accounts (actor_id));
+diesel::joinable!(audit_log -> participants (participant_id));
 diesel::joinable!(bank_accounts -> participants (participant_id));
 diesel::joinable!(channels -> participants (participant_id));
 diesel::joinable!(commission_events -> accounts (decided_by));
@@ -385,12 +500,21 @@ diesel::joinable!(conversions -> commission_groups (group_id));
 diesel::joinable!(conversions -> participants (participant_id));
 diesel::joinable!(conversions -> programmes (programme_id));
 diesel::joinable!(ledger_entries -> commissions (commission_id));
+diesel::joinable!(ledger_entries -> measures (measure_id));
 diesel::joinable!(ledger_entries -> participants (participant_id));
 diesel::joinable!(ledger_entries -> payouts (payout_id));
 diesel::joinable!(login_addresses -> accounts (account_id));
+diesel::joinable!(measure_clauses -> measures (measure_id));
+diesel::joinable!(measures -> memberships (membership_id));
+diesel::joinable!(measures -> participants (participant_id));
+diesel::joinable!(measures -> rules_versions (rules_version_id));
 diesel::joinable!(memberships -> accounts (decided_by));
 diesel::joinable!(memberships -> channels (channel_id));
 diesel::joinable!(memberships -> programmes (programme_id));
+diesel::joinable!(objection_files -> objections (objection_id));
+diesel::joinable!(objections -> accounts (decided_by));
+diesel::joinable!(objections -> measures (measure_id));
+diesel::joinable!(objections -> participants (participant_id));
 diesel::joinable!(participants -> accounts (account_id));
 diesel::joinable!(payout_runs -> accounts (started_by));
 diesel::joinable!(payouts -> participants (participant_id));
@@ -400,13 +524,19 @@ diesel::joinable!(programme_domains -> programmes (programme_id));
 diesel::joinable!(programme_policies -> programmes (programme_id));
 diesel::joinable!(programme_secrets -> programmes (programme_id));
 diesel::joinable!(programme_texts -> programmes (programme_id));
+diesel::joinable!(registration_bans -> measures (measure_id));
 diesel::joinable!(rule_clauses -> programmes (programme_id));
 diesel::joinable!(rule_sections -> programmes (programme_id));
+diesel::joinable!(rules_acceptances -> participants (participant_id));
+diesel::joinable!(rules_acceptances -> rules_versions (version_id));
+diesel::joinable!(rules_versions -> accounts (published_by));
+diesel::joinable!(rules_versions -> programmes (programme_id));
 diesel::joinable!(sessions -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     accounts,
+    audit_log,
     bank_accounts,
     channels,
     clicks,
@@ -416,9 +546,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     commission_rates,
     commissions,
     conversions,
+    holidays,
     ledger_entries,
     login_addresses,
+    measure_clauses,
+    measures,
     memberships,
+    objection_files,
+    objections,
     participants,
     payout_runs,
     payouts,
@@ -433,6 +568,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     registration_bans,
     rule_clauses,
     rule_sections,
+    rules_acceptances,
+    rules_versions,
     sessions,
     signatures_seen,
     signup_drafts,

@@ -9,6 +9,7 @@ pub mod participant;
 pub mod password;
 pub mod rate;
 pub mod website;
+pub mod working_days;
 
 pub use email::EmailAddress;
 pub use iban::Iban;

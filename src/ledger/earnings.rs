@@ -118,6 +118,10 @@ pub fn totals(lines: &[EarningsLine]) -> Earnings {
 /// Why a balance was not paid (empty: it will be, in the next payout run).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotPaid {
+    /// An account manager withholds the payments (F.11.c): the measure's notice says why.
+    Withheld {
+        measure_id: i64,
+    },
     NoBankDetails,
     BelowThreshold {
         missing: i64,
@@ -128,8 +132,17 @@ pub enum NotPaid {
     },
 }
 
-pub fn why_not_paid(balance: i64, threshold: i64, has_bank: bool, pending: i64) -> Vec<NotPaid> {
+pub fn why_not_paid(
+    balance: i64,
+    threshold: i64,
+    has_bank: bool,
+    pending: i64,
+    withheld: Option<i64>,
+) -> Vec<NotPaid> {
     let mut reasons = Vec::new();
+    if let Some(measure_id) = withheld {
+        reasons.push(NotPaid::Withheld { measure_id });
+    }
     if balance < threshold {
         reasons.push(NotPaid::BelowThreshold {
             missing: threshold - balance,
@@ -278,23 +291,36 @@ mod tests {
 
     #[test]
     fn why_a_balance_was_not_paid() {
-        assert_eq!(why_not_paid(3000, 2500, true, 0), []);
-        assert_eq!(why_not_paid(2500, 2500, true, 0), []);
+        assert_eq!(why_not_paid(3000, 2500, true, 0, None), []);
+        assert_eq!(why_not_paid(2500, 2500, true, 0, None), []);
         assert_eq!(
-            why_not_paid(2499, 2500, true, 900),
+            why_not_paid(2499, 2500, true, 900, None),
             [
                 NotPaid::BelowThreshold { missing: 1 },
                 NotPaid::NotYetLocked { pending: 900 }
             ]
         );
         assert_eq!(
-            why_not_paid(3000, 2500, false, 10),
+            why_not_paid(3000, 2500, false, 10, None),
             [NotPaid::NoBankDetails]
         );
         assert_eq!(
-            why_not_paid(0, 2500, false, 0),
+            why_not_paid(0, 2500, false, 0, None),
             [
                 NotPaid::BelowThreshold { missing: 2500 },
+                NotPaid::NoBankDetails
+            ]
+        );
+        // Withheld comes first, whatever else holds; the rest is still said.
+        assert_eq!(
+            why_not_paid(3000, 2500, true, 0, Some(7)),
+            [NotPaid::Withheld { measure_id: 7 }]
+        );
+        assert_eq!(
+            why_not_paid(100, 2500, false, 0, Some(7)),
+            [
+                NotPaid::Withheld { measure_id: 7 },
+                NotPaid::BelowThreshold { missing: 2400 },
                 NotPaid::NoBankDetails
             ]
         );

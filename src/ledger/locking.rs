@@ -65,6 +65,13 @@ pub fn settle_conversion(
     let mut settled = 0;
     // Orders first: a return follows the decision on its original.
     let mut rows = commissions::of_conversion(conn, conversion_id)?;
+    // F.11.e: a terminated participant's pending commissions are not approved; they wait, and
+    // settle as usual should an upheld objection lift the termination.
+    if let Some(first) = rows.first() {
+        if crate::participants::standing::terminated_at(conn, first.participant_id)?.is_some() {
+            return Ok(0);
+        }
+    }
     rows.sort_by_key(|r| (r.kind != CommissionKind::Order, r.id));
     let mut original_state = None;
     for row in rows {

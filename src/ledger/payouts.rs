@@ -193,6 +193,11 @@ pub fn run(
             if already > 0 {
                 return Ok(false);
             }
+            // F.11.c: withheld until the measure is lifted; read in this transaction, so a
+            // withholding committed before it is never paid out.
+            if crate::participants::standing::withholding(conn, participant_id)?.is_some() {
+                return Ok(false);
+            }
             let amount = payable_before(conn, participant_id, cutoff)?;
             if amount < threshold {
                 return Ok(false);

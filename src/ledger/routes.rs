@@ -128,6 +128,7 @@ impl OverviewPage {
     fn not_paid_text(&self, why: &NotPaid) -> String {
         let words = &self.words;
         match why {
+            NotPaid::Withheld { .. } => self.ctx.t("payout-why-withheld"),
             NotPaid::NoBankDetails => self.ctx.t("payout-why-no-bank"),
             NotPaid::BelowThreshold { missing } => self.ctx.t_args(
                 "payout-why-below-threshold",
@@ -140,6 +141,16 @@ impl OverviewPage {
                 "payout-why-not-locked",
                 &[("pending", words.money(*pending))],
             ),
+        }
+    }
+
+    /// The notice that explains a withholding.
+    fn notice_link(&self, why: &NotPaid) -> Option<String> {
+        match why {
+            NotPaid::Withheld { measure_id } => {
+                Some(self.ctx.href(&format!("/account/notices/{measure_id}")))
+            }
+            _ => None,
         }
     }
 
@@ -199,7 +210,7 @@ async fn overview(
     let participant_id = user.participant.id;
     let lang = ctx.lang;
     let now = crate::db::now();
-    let (commissions, ledger, threshold, bank, group_names, rates) =
+    let (commissions, ledger, threshold, bank, group_names, rates, withheld) =
         with_conn(&state, move |conn| {
             Ok((
                 queries::commission_lines(conn, participant_id)?,
@@ -208,6 +219,7 @@ async fn overview(
                 payouts::bank_account(conn, participant_id)?,
                 queries::group_names(conn, lang)?,
                 queries::rate_tables(conn, participant_id, lang, now)?,
+                crate::participants::standing::withholding(conn, participant_id)?,
             ))
         })
         .await?;
@@ -220,7 +232,7 @@ async fn overview(
         .sum();
     let page = OverviewPage {
         totals: earnings::totals(&lines),
-        not_paid: earnings::why_not_paid(balance, threshold, bank.is_some(), pending),
+        not_paid: earnings::why_not_paid(balance, threshold, bank.is_some(), pending, withheld),
         group_names,
         rates,
         ctx,

@@ -1,9 +1,10 @@
 //! Participants (publishers and networks) and the states of their accounts, channels and
 //! memberships.
 
+pub mod standing;
 mod states;
 
-pub use states::{MembershipState, ReviewState, Role};
+pub use states::{MeasureKind, MembershipState, Restriction, ReviewState, Role};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -31,6 +31,43 @@ stored_as_text!(
     }
 );
 
+stored_as_text!(
+    /// A measure an account manager takes against a participant (rules F.11.a–g).
+    MeasureKind {
+        Warning => "warning",
+        CurePeriod => "cure_period",
+        Withhold => "withhold",
+        Deduct => "deduct",
+        Terminate => "terminate",
+        Restrict => "restrict",
+        Ban => "ban",
+    }
+);
+
+stored_as_text!(
+    /// What a restriction (F.11.f) restricts: new programme applications, or one membership
+    /// (which it ends).
+    Restriction {
+        Applications => "applications",
+        Membership => "membership",
+    }
+);
+
+impl MeasureKind {
+    /// The clause of the rules that gives the measure (F.11.a–g).
+    pub fn clause(self) -> &'static str {
+        match self {
+            MeasureKind::Warning => "F.11.a",
+            MeasureKind::CurePeriod => "F.11.b",
+            MeasureKind::Withhold => "F.11.c",
+            MeasureKind::Deduct => "F.11.d",
+            MeasureKind::Terminate => "F.11.e",
+            MeasureKind::Restrict => "F.11.f",
+            MeasureKind::Ban => "F.11.g",
+        }
+    }
+}
+
 impl ReviewState {
     /// Waiting for an account manager's decision.
     pub const OPEN: [ReviewState; 2] = [ReviewState::Pending, ReviewState::Flagged];

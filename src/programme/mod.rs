@@ -3,6 +3,7 @@
 pub mod queries;
 pub mod routes;
 pub mod seed;
+pub mod versions;
 
 pub use queries::{CommissionLine, ProgrammeView, RuleClause, RuleSection, RulesView};
 

@@ -355,3 +355,12 @@ pub fn deeplink_policy(
         domains,
     ))
 }
+
+/// The first programme's id (the portal has one today: AliExpress).
+pub fn first_programme_id(conn: &mut AnyConnection) -> QueryResult<Option<i64>> {
+    programmes::table
+        .select(programmes::id)
+        .order(programmes::id)
+        .first(conn)
+        .optional()
+}

@@ -67,6 +67,26 @@ impl CurrentUser {
         };
         let id = user.id;
         let account = with_conn(&state, move |conn| Ok(accounts::find(conn, id)?)).await?;
+        let account = match account {
+            Some(account) if !account.is_manager() => {
+                // A participant terminated meanwhile (F.11.e) is logged out at once.
+                let id = account.id;
+                let terminated = with_conn(&state, move |conn| {
+                    Ok(participants::standing::account_terminated(conn, id)?)
+                })
+                .await?;
+                if terminated {
+                    session.purge();
+                    return Err(Redirect(format!(
+                        "/{}/login?notice=account-terminated",
+                        lang.code()
+                    ))
+                    .into());
+                }
+                Some(account)
+            }
+            other => other,
+        };
         match account {
             Some(account) if account.is_active() => Ok(CurrentUser { account }),
             _ => {
@@ -121,6 +141,36 @@ impl FromRequest for Participant {
 /// remembers it). Anyone else gets a 403 page that tells nothing of what is there.
 pub struct Manager {
     pub account: Account,
+    /// The keyed hash of the address the request came from, for the audit log.
+    pub ip_hash: [u8; 16],
+}
+
+/// A logged-in administrator: an account manager who also manages managers and the
+/// programme's data. Anyone else gets the 403 page.
+pub struct Administrator(pub Manager);
+
+impl std::ops::Deref for Administrator {
+    type Target = Manager;
+
+    fn deref(&self) -> &Manager {
+        &self.0
+    }
+}
+
+impl FromRequest for Administrator {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let manager = Manager::from_request(req, payload);
+        Box::pin(async move {
+            let manager = manager.await?;
+            if !manager.account.is_administrator() {
+                return Err(AppError::Forbidden.into());
+            }
+            Ok(Administrator(manager))
+        })
+    }
 }
 
 impl FromRequest for Manager {
@@ -134,8 +184,11 @@ impl FromRequest for Manager {
             if !user.account.is_manager() {
                 return Err(AppError::Forbidden.into());
             }
+            let state = state_of(&req)?;
+            let ip_hash = state.ip_hasher.hash(req.peer_addr().map(|a| a.ip()));
             Ok(Manager {
                 account: user.account,
+                ip_hash,
             })
         })
     }

@@ -1,0 +1,13 @@
+DROP TABLE audit_log;
+DROP FUNCTION refuse_audit_change();
+DROP INDEX ledger_entries_measure;
+ALTER TABLE registration_bans DROP COLUMN measure_id;
+ALTER TABLE ledger_entries DROP COLUMN measure_id;
+DROP TABLE holidays;
+DROP TABLE objection_files;
+DROP TABLE objections;
+DROP TABLE measure_clauses;
+DROP TABLE measures;
+DROP TABLE rules_acceptances;
+DROP TABLE rules_versions;
+ALTER TABLE accounts DROP COLUMN administrator;

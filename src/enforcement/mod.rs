@@ -1,0 +1,8 @@
+//! Measures and objections (rules F.11 and G.12): account managers take measures against
+//! participants, participants read them as notices and may object; every step is in the audit
+//! log.
+
+pub mod calendar;
+pub mod evidence;
+pub mod measures;
+pub mod objections;

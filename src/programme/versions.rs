@@ -1,0 +1,443 @@
+//! Versions of a programme's rules. The seeded rules are version 1; an administrator publishes
+//! a new version by changing clauses, and every version is kept as it read, so a measure can quote
+//! the clauses in force when it was taken and anyone can read what changed between versions.
+//! Participants accept each version (signup records the first; later ones on their next login).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::schema::{participants, programmes, rule_clauses, rules_acceptances, rules_versions};
+use crate::db::AnyConnection;
+
+/// A clause as a version has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseText {
+    pub section: String,
+    pub anchor: String,
+    pub label: String,
+    pub depth: i32,
+    pub body: String,
+}
+
+impl ClauseText {
+    /// How the rules cite it: `E.10.c` for anchor `E-10-c`.
+    pub fn citation(&self) -> String {
+        citation_of(&self.anchor)
+    }
+}
+
+pub fn citation_of(anchor: &str) -> String {
+    anchor.replace('-', ".")
+}
+
+/// `E.10.c` → `E-10-c`.
+pub fn anchor_of(citation: &str) -> String {
+    citation.trim().replace('.', "-")
+}
+
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub id: i64,
+    pub programme_id: i64,
+    pub number: i32,
+    pub summary: String,
+    pub published_at: NaiveDateTime,
+    pub clauses: Vec<ClauseText>,
+}
+
+impl Version {
+    pub fn clause(&self, citation: &str) -> Option<&ClauseText> {
+        let anchor = anchor_of(citation);
+        self.clauses.iter().find(|c| c.anchor == anchor)
+    }
+}
+
+type VersionRow = (i64, i64, i32, String, NaiveDateTime, String);
+
+fn from_row(row: VersionRow) -> Version {
+    let (id, programme_id, number, summary, published_at, clauses) = row;
+    Version {
+        id,
+        programme_id,
+        number,
+        summary,
+        published_at,
+        clauses: serde_json::from_str(&clauses).unwrap_or_default(),
+    }
+}
+
+const COLUMNS: (
+    rules_versions::id,
+    rules_versions::programme_id,
+    rules_versions::number,
+    rules_versions::summary,
+    rules_versions::published_at,
+    rules_versions::clauses,
+) = (
+    rules_versions::id,
+    rules_versions::programme_id,
+    rules_versions::number,
+    rules_versions::summary,
+    rules_versions::published_at,
+    rules_versions::clauses,
+);
+
+fn clauses_now(conn: &mut AnyConnection, programme_id: i64) -> QueryResult<Vec<ClauseText>> {
+    let rows: Vec<(String, String, String, i32, String)> = rule_clauses::table
+        .filter(rule_clauses::programme_id.eq(programme_id))
+        .order(rule_clauses::position)
+        .select((
+            rule_clauses::section_letter,
+            rule_clauses::anchor,
+            rule_clauses::label,
+            rule_clauses::depth,
+            rule_clauses::body,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(section, anchor, label, depth, body)| ClauseText {
+            section,
+            anchor,
+            label,
+            depth,
+            body,
+        })
+        .collect())
+}
+
+/// Makes the rules as seeded version 1 of every programme that has no version yet; returns how
+/// many it made. Safe on every start.
+pub fn ensure_first(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    let ids: Vec<i64> = programmes::table.select(programmes::id).load(conn)?;
+    let mut made = 0;
+    for programme_id in ids {
+        let has: i64 = rules_versions::table
+            .filter(rules_versions::programme_id.eq(programme_id))
+            .count()
+            .get_result(conn)?;
+        if has > 0 {
+            continue;
+        }
+        let clauses = clauses_now(conn, programme_id)?;
+        let inserted = diesel::insert_into(rules_versions::table)
+            .values((
+                rules_versions::programme_id.eq(programme_id),
+                rules_versions::number.eq(1),
+                rules_versions::summary.eq(""),
+                rules_versions::clauses.eq(serde_json::to_string(&clauses).unwrap_or_default()),
+                rules_versions::published_at.eq(now),
+            ))
+            .execute(conn);
+        match inserted {
+            // Another instance made it at the same moment.
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => {}
+            other => made += other?,
+        }
+    }
+    Ok(made)
+}
+
+/// The version in force: the newest.
+pub fn current(conn: &mut AnyConnection, programme_id: i64) -> QueryResult<Option<Version>> {
+    rules_versions::table
+        .filter(rules_versions::programme_id.eq(programme_id))
+        .order(rules_versions::number.desc())
+        .select(COLUMNS)
+        .first::<VersionRow>(conn)
+        .optional()
+        .map(|r| r.map(from_row))
+}
+
+pub fn find(conn: &mut AnyConnection, version_id: i64) -> QueryResult<Option<Version>> {
+    rules_versions::table
+        .find(version_id)
+        .select(COLUMNS)
+        .first::<VersionRow>(conn)
+        .optional()
+        .map(|r| r.map(from_row))
+}
+
+/// Every version of the programme, oldest first.
+pub fn all(conn: &mut AnyConnection, programme_id: i64) -> QueryResult<Vec<Version>> {
+    let rows: Vec<VersionRow> = rules_versions::table
+        .filter(rules_versions::programme_id.eq(programme_id))
+        .order(rules_versions::number)
+        .select(COLUMNS)
+        .load(conn)?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("nothing changed")]
+    Unchanged,
+    #[error("no such clause")]
+    UnknownClause,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// Publishes a new version in which the clause `anchor` reads `body`; the rules page shows it
+/// from now on. Returns the new version.
+pub fn publish(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+    anchor: &str,
+    body: &str,
+    summary: &str,
+    by: i64,
+    now: NaiveDateTime,
+) -> Result<Version, PublishError> {
+    conn.transaction(|conn| {
+        let current = current(conn, programme_id)?.ok_or(PublishError::UnknownClause)?;
+        let mut clauses = current.clauses.clone();
+        let clause = clauses
+            .iter_mut()
+            .find(|c| c.anchor == anchor)
+            .ok_or(PublishError::UnknownClause)?;
+        if clause.body == body {
+            return Err(PublishError::Unchanged);
+        }
+        clause.body = body.to_owned();
+        let number = current.number + 1;
+        let id: i64 = diesel::insert_into(rules_versions::table)
+            .values((
+                rules_versions::programme_id.eq(programme_id),
+                rules_versions::number.eq(number),
+                rules_versions::summary.eq(summary),
+                rules_versions::clauses.eq(serde_json::to_string(&clauses).unwrap_or_default()),
+                rules_versions::published_at.eq(now),
+                rules_versions::published_by.eq(Some(by)),
+            ))
+            .returning(rules_versions::id)
+            .get_result(conn)?;
+        diesel::update(
+            rule_clauses::table
+                .filter(rule_clauses::programme_id.eq(programme_id))
+                .filter(rule_clauses::anchor.eq(anchor)),
+        )
+        .set(rule_clauses::body.eq(body))
+        .execute(conn)?;
+        Ok(Version {
+            id,
+            programme_id,
+            number,
+            summary: summary.to_owned(),
+            published_at: now,
+            clauses,
+        })
+    })
+}
+
+/// A part of a changed clause's text: kept, removed or added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Words {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+/// What changed in one clause from one version to the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseChange {
+    pub anchor: String,
+    pub label: String,
+    pub words: Vec<Words>,
+}
+
+impl ClauseChange {
+    pub fn citation(&self) -> String {
+        citation_of(&self.anchor)
+    }
+}
+
+/// The clauses that differ between `old` and `new`, word by word; a clause only in one of them
+/// is all removed or all added.
+pub fn diff(old: &[ClauseText], new: &[ClauseText]) -> Vec<ClauseChange> {
+    let mut changes = Vec::new();
+    for clause in new {
+        let before = old.iter().find(|c| c.anchor == clause.anchor);
+        let before_body = before.map(|c| c.body.as_str()).unwrap_or("");
+        if before.is_some_and(|c| c.body == clause.body) {
+            continue;
+        }
+        let words = similar::TextDiff::from_words(before_body, &clause.body)
+            .iter_all_changes()
+            .map(|change| {
+                let text = change.value().to_owned();
+                match change.tag() {
+                    similar::ChangeTag::Equal => Words::Same(text),
+                    similar::ChangeTag::Delete => Words::Removed(text),
+                    similar::ChangeTag::Insert => Words::Added(text),
+                }
+            })
+            .collect();
+        changes.push(ClauseChange {
+            anchor: clause.anchor.clone(),
+            label: clause.label.clone(),
+            words,
+        });
+    }
+    for clause in old {
+        if !new.iter().any(|c| c.anchor == clause.anchor) {
+            changes.push(ClauseChange {
+                anchor: clause.anchor.clone(),
+                label: clause.label.clone(),
+                words: vec![Words::Removed(clause.body.clone())],
+            });
+        }
+    }
+    changes
+}
+
+/// Records that the participant accepted `version_id` (again: nothing changes).
+pub fn accept(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    version_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let already: i64 = rules_acceptances::table
+        .filter(rules_acceptances::participant_id.eq(participant_id))
+        .filter(rules_acceptances::version_id.eq(version_id))
+        .count()
+        .get_result(conn)?;
+    if already > 0 {
+        return Ok(false);
+    }
+    let inserted = diesel::insert_into(rules_acceptances::table)
+        .values((
+            rules_acceptances::participant_id.eq(participant_id),
+            rules_acceptances::version_id.eq(version_id),
+            rules_acceptances::accepted_at.eq(now),
+        ))
+        .execute(conn);
+    match inserted {
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        other => other.map(|n| n > 0),
+    }
+}
+
+/// The versions the participant accepted, with when: (version number, accepted at).
+pub fn acceptances(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+) -> QueryResult<Vec<(i32, NaiveDateTime)>> {
+    rules_acceptances::table
+        .inner_join(rules_versions::table)
+        .filter(rules_acceptances::participant_id.eq(participant_id))
+        .order(rules_versions::number)
+        .select((rules_versions::number, rules_acceptances::accepted_at))
+        .load(conn)
+}
+
+/// The version in force if the participant has not accepted it yet, with the newest version
+/// it did accept (for the diff).
+pub fn to_accept(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+) -> QueryResult<Option<(Version, Option<Version>)>> {
+    let programme_id: Option<i64> = programmes::table
+        .select(programmes::id)
+        .order(programmes::id)
+        .first(conn)
+        .optional()?;
+    let Some(programme_id) = programme_id else {
+        return Ok(None);
+    };
+    let Some(current) = current(conn, programme_id)? else {
+        return Ok(None);
+    };
+    let accepted: Option<i64> = rules_acceptances::table
+        .inner_join(rules_versions::table)
+        .filter(rules_acceptances::participant_id.eq(participant_id))
+        .order(rules_versions::number.desc())
+        .select(rules_versions::id)
+        .first(conn)
+        .optional()?;
+    if accepted == Some(current.id) {
+        return Ok(None);
+    }
+    let before = match accepted {
+        Some(id) => find(conn, id)?,
+        None => None,
+    };
+    Ok(Some((current, before)))
+}
+
+/// Accounts (address, language) of every participant that is not terminated: whom a new
+/// version is mailed to.
+pub fn participants_to_tell(conn: &mut AnyConnection) -> QueryResult<Vec<(String, String)>> {
+    use crate::db::schema::accounts;
+    participants::table
+        .inner_join(accounts::table)
+        .filter(participants::terminated_at.is_null())
+        .filter(accounts::activated_at.is_not_null())
+        .select((accounts::email, accounts::lang))
+        .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clause(anchor: &str, body: &str) -> ClauseText {
+        ClauseText {
+            section: "E".into(),
+            anchor: anchor.into(),
+            label: "c.".into(),
+            depth: 2,
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn citations_and_anchors() {
+        assert_eq!(citation_of("E-10-c"), "E.10.c");
+        assert_eq!(anchor_of(" E.10.c "), "E-10-c");
+    }
+
+    #[test]
+    fn the_diff_names_changed_clauses_word_by_word() {
+        let old = [clause("E-10-a", "Keep this."), clause("E-10-c", "No brand bidding at all.")];
+        let new = [
+            clause("E-10-a", "Keep this."),
+            clause("E-10-c", "No brand bidding on any engine."),
+            clause("E-10-d", "New."),
+        ];
+        let changes = diff(&old, &new);
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[0].citation(), "E.10.c");
+        let removed: Vec<&str> = changes[0]
+            .words
+            .iter()
+            .filter_map(|w| match w {
+                Words::Removed(t) if !t.trim().is_empty() => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        let added: Vec<&str> = changes[0]
+            .words
+            .iter()
+            .filter_map(|w| match w {
+                Words::Added(t) if !t.trim().is_empty() => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(removed, ["at", "all."]);
+        assert_eq!(added, ["on", "any", "engine."]);
+        assert_eq!(changes[1].words, [Words::Added("New.".into())]);
+        assert!(diff(&new, &new).is_empty());
+        let gone = diff(&new, &old);
+        assert!(gone.iter().any(|c| c.anchor == "E-10-d"
+            && c.words == [Words::Removed("New.".into())]));
+    }
+}
