@@ -5,6 +5,9 @@ use std::collections::HashMap;
 
 use crate::i18n::Lang;
 
+/// Longest reason an account manager can give (a decision, a measure, a lift).
+pub const REASON_MAX: usize = 1000;
+
 /// A submitted form body. Field names may repeat (`promotion_methods`).
 #[derive(Debug, Default)]
 pub struct FormData(Vec<(String, String)>);

@@ -236,6 +236,8 @@ fn routes(
                 .configure(crate::tracking::stats::configure)
                 .configure(|cfg| crate::ledger::routes::configure(cfg, &limiter))
                 .configure(crate::ledger::manage::configure)
+                .configure(crate::enforcement::routes::configure)
+                .configure(crate::enforcement::manage::configure)
                 .configure(crate::manage::configure),
         )
         .default_service(web::to(webx::not_found));

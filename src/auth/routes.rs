@@ -92,6 +92,8 @@ async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResp
 
 enum LoginResult {
     Ok(Account),
+    /// Logged in; a new version of the rules waits for the participant's acceptance.
+    RulesToAccept(Account),
     Inactive,
     /// The participant was terminated: the measure that did it.
     Terminated(crate::participants::standing::Termination),
@@ -166,6 +168,13 @@ async fn login_submit(
                 }
                 if account.is_active() {
                     accounts::record_login_address(conn, account.id, &ip_hash)?;
+                    if !account.is_manager() {
+                        if let Some(p) = participants::of_account(conn, account.id)? {
+                            if crate::programme::versions::to_accept(conn, p.id)?.is_some() {
+                                return Ok(LoginResult::RulesToAccept(account));
+                            }
+                        }
+                    }
                     if account.is_manager() {
                         let actor = crate::audit::Actor::account(&account, &ip_hash);
                         let entry = crate::audit::Entry::new(
@@ -196,6 +205,11 @@ async fn login_submit(
                 "/account"
             };
             Ok(see_other(&ctx.href(home)))
+        }
+        LoginResult::RulesToAccept(account) => {
+            start_session(&session, &account)?;
+            tracing::info!(account_id = account.id, "logged in");
+            Ok(see_other(&ctx.href("/account/rules")))
         }
         LoginResult::Terminated(termination) => {
             let message = termination.message(lang);
@@ -468,6 +482,8 @@ struct DashboardPage {
     company_name: Option<String>,
     channels: Vec<crate::channels::ChannelSummary>,
     notice: Option<String>,
+    unread_notices: i64,
+    rules_pending: bool,
 }
 
 async fn dashboard(
@@ -480,13 +496,17 @@ async fn dashboard(
         return Ok(see_other(&ctx.href("/manage")));
     }
     let account_id = user.account.id;
-    let (participant, channels) = with_conn(&state, move |conn| {
+    let (participant, channels, unread_notices, rules_pending) = with_conn(&state, move |conn| {
         let participant = participants::of_account(conn, account_id)?;
-        let channels = match &participant {
-            Some(p) => crate::channels::summaries(conn, p.id)?,
-            None => Vec::new(),
+        let (channels, unread, pending) = match &participant {
+            Some(p) => (
+                crate::channels::summaries(conn, p.id)?,
+                participants::standing::unread_notices(conn, p.id)?,
+                crate::programme::versions::to_accept(conn, p.id)?.is_some(),
+            ),
+            None => (Vec::new(), 0, false),
         };
-        Ok((participant, channels))
+        Ok((participant, channels, unread, pending))
     })
     .await?;
     let notice = query.text(&ctx, NOTICES);
@@ -499,6 +519,8 @@ async fn dashboard(
         account: user.account,
         channels,
         notice,
+        unread_notices,
+        rules_pending,
     })
 }
 

@@ -725,15 +725,6 @@ pub fn mark_read(conn: &mut AnyConnection, measure_id: i64, now: NaiveDateTime) 
     Ok(())
 }
 
-/// Notices the participant has not opened yet.
-pub fn unread(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<i64> {
-    measures::table
-        .filter(measures::participant_id.eq(participant_id))
-        .filter(measures::read_at.is_null())
-        .count()
-        .get_result(conn)
-}
-
 /// Cure periods past their deadline that nobody decided on, oldest deadline first.
 pub fn overdue_cures(conn: &mut AnyConnection, today: NaiveDate) -> QueryResult<Vec<Measure>> {
     let ids: Vec<i64> = measures::table

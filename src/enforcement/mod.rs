@@ -3,6 +3,10 @@
 //! log.
 
 pub mod calendar;
+pub mod console;
 pub mod evidence;
+pub mod manage;
 pub mod measures;
+pub mod notices;
 pub mod objections;
+pub mod routes;

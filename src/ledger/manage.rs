@@ -199,7 +199,7 @@ async fn decision(
     let refused = match action {
         None => Some(problem("error-commission-action")),
         Some(a) if a.needs_reason() && reason.is_empty() => Some(problem("error-reason-required")),
-        _ if reason.chars().count() > crate::manage::REASON_MAX => {
+        _ if reason.chars().count() > crate::forms::REASON_MAX => {
             Some(problem("error-reason-too-long"))
         }
         _ => None,

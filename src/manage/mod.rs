@@ -21,8 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// Longest reason a manager can give.
-pub const REASON_MAX: usize = 1000;
+pub use crate::forms::REASON_MAX;
 /// The quality table covers this many days up to today.
 pub const QUALITY_DAYS: i64 = 30;
 

@@ -132,3 +132,12 @@ pub fn termination_of_account(
         claim_until: measure.map(|m| m.2),
     }))
 }
+
+/// Notices (measures) the participant has not opened yet.
+pub fn unread_notices(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<i64> {
+    measures::table
+        .filter(measures::participant_id.eq(participant_id))
+        .filter(measures::read_at.is_null())
+        .count()
+        .get_result(conn)
+}

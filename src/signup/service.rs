@@ -159,6 +159,12 @@ pub fn complete(
             },
         )?;
         crate::channels::create_channel(conn, participant_id, &channel.channel)?;
+        // The signup form's "I accept the rules" is an acceptance of the version in force.
+        if let Some(programme_id) = crate::programme::queries::first_programme_id(conn)? {
+            if let Some(version) = crate::programme::versions::current(conn, programme_id)? {
+                crate::programme::versions::accept(conn, participant_id, version.id, now)?;
+            }
+        }
         let token = account_tokens::issue(conn, account_id, Purpose::Activation)?;
         Ok(Outcome::Created { account_id, token })
     });

@@ -422,6 +422,11 @@ impl TestApp {
             .returning(participants::id)
             .get_result(&mut *conn)
             .unwrap();
+        // As signup does: the participant accepted the rules in force.
+        let version = portal::programme::versions::current(&mut conn, self.programme_id())
+            .unwrap()
+            .unwrap();
+        portal::programme::versions::accept(&mut conn, participant_id, version.id, now).unwrap();
         drop(conn);
         // anna@koopjes.nl → anna-koopjes.nl
         let (local, host) = email.split_once('@').unwrap();

@@ -1,0 +1,812 @@
+//! The console's participants and objections: `/{lang}/manage/participants` (search, filters,
+//! pages), a participant's page with its whole history, taking and lifting measures, deciding
+//! cure periods and objections, and the evidence files. Every handler takes `Manager`: anyone
+//! else gets the 403 page.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use rand::RngCore;
+
+use super::console::{self, ChannelLine, ClickQuality, ListQuery, ListResult, MembershipLine, Profile};
+use super::measures::{self, LiftError, Measure, Proposal, TakeError};
+use super::notices;
+use super::objections::{self, DecideError, Objection};
+use super::routes::{serve_evidence, tell};
+use crate::audit::Actor;
+use crate::domain::working_days;
+use crate::domain::{Currency, Money};
+use crate::forms::{FormData, FormState, REASON_MAX};
+use crate::i18n::Lang;
+use crate::ledger::states::CommissionState;
+use crate::participants::{MeasureKind, Restriction};
+use crate::programme::versions::{self, ClauseText};
+use crate::state::AppState;
+use crate::web::extract::{CsrfForm, Manager};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/manage/participants", web::get().to(list))
+        .route("/manage/participants/{id}", web::get().to(show))
+        .route(
+            "/manage/participants/{id}/measures",
+            web::post().to(take),
+        )
+        .route(
+            "/manage/participants/{id}/measures/{mid}/lift",
+            web::post().to(lift),
+        )
+        .route(
+            "/manage/participants/{id}/measures/{mid}/cure",
+            web::post().to(accept_cure),
+        )
+        .route("/manage/objections", web::get().to(objections_page))
+        .route(
+            "/manage/objections/{id}/decision",
+            web::post().to(decide),
+        )
+        .route("/manage/evidence/{file}", web::get().to(evidence_file));
+}
+
+const NOTICES: &[&str] = &[
+    "measure-taken",
+    "measure-exists",
+    "measure-lifted",
+    "measure-already-lifted",
+    "cure-accepted",
+    "cure-closed",
+    "objection-decided",
+    "objection-already-decided",
+];
+
+fn today() -> chrono::NaiveDate {
+    working_days::hong_kong_day(crate::db::now())
+}
+
+fn actor(manager: &Manager) -> Actor {
+    Actor::account(&manager.account, &manager.ip_hash)
+}
+
+/// Shared words of the console's pages.
+pub struct ConsoleWords {
+    pub lang: Lang,
+}
+
+impl ConsoleWords {
+    pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.lang.format_date(at.date())
+    }
+
+    pub fn day(&self, day: &chrono::NaiveDate) -> String {
+        self.lang.format_date(*day)
+    }
+
+    pub fn measure(&self, kind: &MeasureKind) -> String {
+        notices::title(self.lang, *kind)
+    }
+
+    pub fn share(&self, q: &ClickQuality) -> String {
+        self.lang.format_percent(q.share_percent())
+    }
+
+    pub fn number(&self, n: &i64) -> String {
+        self.lang.format_decimal(rust_decimal::Decimal::from(*n))
+    }
+
+    pub fn money(&self, minor: &i64) -> String {
+        let money = Money::new(*minor, Currency::EUR);
+        self.lang
+            .format_money(money.for_display(), money.currency.symbol())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "enforcement/participants.html")]
+struct ListPage {
+    ctx: Ctx,
+    words: ConsoleWords,
+    query: ListQuery,
+    result: ListResult,
+    countries: Vec<String>,
+}
+
+impl ListPage {
+    fn page_href(&self, page: usize) -> String {
+        let rest = self.query.without_page();
+        let sep = if rest.is_empty() { "" } else { "&" };
+        self.ctx
+            .href(&format!("/manage/participants?{rest}{sep}page={page}"))
+    }
+
+    fn open_text(&self, line: &console::ParticipantLine) -> String {
+        line.open_measures
+            .iter()
+            .map(|k| notices::title(self.ctx.lang, *k))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn status(&self, line: &console::ParticipantLine) -> String {
+        if line.terminated_at.is_some() {
+            self.ctx.t("participant-status-terminated")
+        } else if line.activated {
+            self.ctx.t("participant-status-active")
+        } else {
+            self.ctx.t("participant-status-inactive")
+        }
+    }
+
+    fn kinds(&self) -> Vec<(&'static str, String)> {
+        MeasureKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), notices::title(self.ctx.lang, *k)))
+            .collect()
+    }
+}
+
+async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _manager: Manager,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let q = query.clone();
+    let (result, countries) = with_conn(&state, move |conn| {
+        use crate::db::schema::participants;
+        use diesel::prelude::*;
+        let countries: Vec<String> = participants::table
+            .select(participants::country)
+            .distinct()
+            .order(participants::country)
+            .load(conn)?;
+        Ok((console::list(conn, &q, today())?, countries))
+    })
+    .await?;
+    render(&ListPage {
+        words: ConsoleWords { lang: ctx.lang },
+        ctx,
+        query,
+        result,
+        countries,
+    })
+}
+
+/// What a participant's page shows.
+struct Summary {
+    conversions: i64,
+    pending: i64,
+    approved: i64,
+    balance: i64,
+}
+
+#[derive(Template)]
+#[template(path = "enforcement/participant.html")]
+struct ParticipantPage {
+    ctx: Ctx,
+    words: ConsoleWords,
+    profile: Profile,
+    channels: Vec<ChannelLine>,
+    memberships: Vec<MembershipLine>,
+    quality: ClickQuality,
+    summary: Summary,
+    measures: Vec<(Measure, Option<Objection>)>,
+    acceptances: Vec<(i32, chrono::NaiveDateTime)>,
+    clauses: Vec<ClauseText>,
+    rules_version: i32,
+    form: FormState,
+    /// The form of a lift that was refused: (measure, its form).
+    lift_problem: Option<(i64, FormState)>,
+    escalating: Option<i64>,
+    notice: Option<String>,
+    today: chrono::NaiveDate,
+}
+
+impl ParticipantPage {
+    fn cure_overdue(&self, m: &Measure) -> bool {
+        m.cure_overdue(self.today)
+    }
+
+    fn measure_title(&self, m: &Measure) -> String {
+        notices::title(self.ctx.lang, m.kind)
+    }
+
+    fn effect(&self, m: &Measure) -> String {
+        notices::effect(self.ctx.lang, m)
+    }
+
+    fn kinds(&self) -> Vec<(&'static str, String)> {
+        MeasureKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), format!("{} ({})", notices::title(self.ctx.lang, *k), k.clause())))
+            .collect()
+    }
+
+    fn clause_option(&self, c: &ClauseText) -> String {
+        let mut words: String = c.body.chars().take(70).collect();
+        if c.body.chars().count() > 70 {
+            words.push('…');
+        }
+        format!("{} — {}", c.citation(), words)
+    }
+
+    fn clause_chosen(&self, c: &ClauseText) -> bool {
+        self.form.is_chosen("clauses", c.citation())
+    }
+
+    fn action(&self, rest: &str) -> String {
+        self.ctx
+            .href(&format!("/manage/participants/{}{rest}", self.profile.id))
+    }
+
+    fn clause_href(&self, anchor: &str) -> String {
+        self.ctx
+            .href(&format!("/programmes/aliexpress/rules#{anchor}"))
+    }
+
+    fn lift_error(&self, measure_id: &i64) -> Option<String> {
+        self.lift_problem
+            .as_ref()
+            .filter(|(id, _)| id == measure_id)
+            .and_then(|(_, f)| f.error("reason").map(str::to_owned))
+    }
+
+    fn lift_value(&self, measure_id: &i64) -> String {
+        self.lift_problem
+            .as_ref()
+            .filter(|(id, _)| id == measure_id)
+            .map(|(_, f)| f.value("reason").to_owned())
+            .unwrap_or_default()
+    }
+
+    fn review_state(&self, c: &ChannelLine) -> String {
+        self.ctx.t(&format!("review-{}", c.review_state.as_str()))
+    }
+
+    fn membership_state(&self, m: &MembershipLine) -> String {
+        self.ctx.t(&format!("membership-{}", m.state.as_str()))
+    }
+
+    fn open_memberships(&self) -> Vec<&MembershipLine> {
+        self.memberships
+            .iter()
+            .filter(|m| m.state == crate::participants::MembershipState::Approved)
+            .collect()
+    }
+}
+
+fn new_request_key() -> String {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn fresh_form(escalating: Option<i64>) -> FormState {
+    let mut form = FormState::new();
+    form.set("request_key", new_request_key());
+    if let Some(id) = escalating {
+        form.set("escalates", id.to_string());
+    }
+    form
+}
+
+#[derive(serde::Deserialize)]
+struct ShowQuery {
+    notice: Option<String>,
+    escalate: Option<i64>,
+}
+
+async fn participant_page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    participant_id: i64,
+    form: Option<FormState>,
+    lift_problem: Option<(i64, FormState)>,
+    escalating: Option<i64>,
+    notice: Option<String>,
+) -> Result<ParticipantPage, AppError> {
+    let today = today();
+    let data = with_conn(state, move |conn| {
+        let Some(profile) = console::profile(conn, participant_id)? else {
+            return Ok(None);
+        };
+        let since = today - chrono::Days::new(console::QUALITY_DAYS - 1);
+        let quality = console::click_quality(conn, since, Some(participant_id))?
+            .get(&participant_id)
+            .copied()
+            .unwrap_or_default();
+        let commissions = crate::ledger::queries::commission_lines(conn, participant_id)?;
+        let summary = Summary {
+            conversions: commissions.len() as i64,
+            pending: commissions
+                .iter()
+                .filter(|c| c.state == CommissionState::Pending)
+                .map(|c| c.amount)
+                .sum(),
+            approved: commissions
+                .iter()
+                .filter(|c| c.state == CommissionState::Approved)
+                .map(|c| c.amount)
+                .sum(),
+            balance: crate::ledger::payouts::balance(conn, participant_id)?,
+        };
+        let mut history = Vec::new();
+        for m in measures::of_participant(conn, participant_id)? {
+            let objection = objections::of_measure(conn, m.id)?;
+            history.push((m, objection));
+        }
+        let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
+        let version = versions::current(conn, programme_id)?;
+        Ok(Some((
+            profile,
+            console::channels_of(conn, participant_id)?,
+            console::memberships_of(conn, participant_id)?,
+            quality,
+            summary,
+            history,
+            versions::acceptances(conn, participant_id)?,
+            version,
+        )))
+    })
+    .await?;
+    let (profile, channels, memberships, quality, summary, history, acceptances, version) =
+        data.ok_or(AppError::NotFound)?;
+    let (clauses, rules_version) = version
+        .map(|v| (v.clauses, v.number))
+        .unwrap_or_default();
+    Ok(ParticipantPage {
+        words: ConsoleWords { lang: ctx.lang },
+        ctx,
+        profile,
+        channels,
+        memberships,
+        quality,
+        summary,
+        measures: history,
+        acceptances,
+        clauses,
+        rules_version,
+        form: form.unwrap_or_else(|| fresh_form(escalating)),
+        lift_problem,
+        escalating,
+        notice,
+        today,
+    })
+}
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _manager: Manager,
+    path: web::Path<(Lang, i64)>,
+    query: web::Query<ShowQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let notice = query
+        .notice
+        .as_deref()
+        .filter(|n| NOTICES.contains(n))
+        .map(|n| ctx.t(&format!("notice-{n}")));
+    let page = participant_page(ctx, &state, id, None, None, query.escalate, notice).await?;
+    render(&page)
+}
+
+/// A manager's reason: required, at most `REASON_MAX` characters, no control characters.
+pub fn check_reason(form: &mut FormState, lang: Lang, field: &str, text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        form.fail(lang, field, "error-reason-required");
+        return None;
+    }
+    if trimmed.chars().count() > REASON_MAX {
+        form.fail(lang, field, "error-reason-too-long");
+        return None;
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        form.fail(lang, field, "error-reason-characters");
+        return None;
+    }
+    Some(trimmed.to_owned())
+}
+
+/// Reads the measure form; returns the proposal or the form with its errors (and everything
+/// typed kept).
+fn read_measure(
+    data: &FormData,
+    lang: Lang,
+    clauses: &[ClauseText],
+    today: chrono::NaiveDate,
+) -> Result<Proposal, FormState> {
+    let mut form = FormState::new();
+    for field in ["kind", "reason", "deadline", "amount", "restriction", "membership", "request_key", "escalates"] {
+        form.set(field, data.get(field));
+    }
+    let citations: Vec<String> = data
+        .all("clauses")
+        .into_iter()
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    form.set_all("clauses", citations.clone());
+    form.set_all("ban", data.all("ban"));
+    let kind = MeasureKind::parse(data.get("kind"));
+    if kind.is_none() {
+        form.fail(lang, "kind", "error-measure-kind");
+    }
+    if citations.is_empty() {
+        form.fail(lang, "clauses", "error-measure-clauses");
+    } else if let Some(unknown) = citations
+        .iter()
+        .find(|c| !clauses.iter().any(|k| k.citation() == **c))
+    {
+        form.add_error(
+            "clauses",
+            lang.t_args("error-measure-clause-unknown", &[("clause", unknown.clone())]),
+        );
+    }
+    let reason = check_reason(&mut form, lang, "reason", data.get("reason"));
+    let mut proposal = Proposal {
+        kind: kind.unwrap_or(MeasureKind::Warning),
+        citations,
+        reason: reason.unwrap_or_default(),
+        deadline: None,
+        amount: None,
+        restriction: None,
+        membership_id: None,
+        ban_email: false,
+        ban_domains: false,
+        escalates: data.get("escalates").parse().ok(),
+        request_key: data.get("request_key").trim().to_owned(),
+    };
+    match kind {
+        Some(MeasureKind::CurePeriod) => {
+            match chrono::NaiveDate::parse_from_str(data.get("deadline").trim(), "%Y-%m-%d") {
+                Ok(d) if d > today => proposal.deadline = Some(d),
+                Ok(_) => form.fail(lang, "deadline", "error-deadline-past"),
+                Err(_) => form.fail(lang, "deadline", "error-deadline-date"),
+            }
+        }
+        Some(MeasureKind::Deduct) => match Money::parse(data.get("amount"), Currency::EUR) {
+            Ok(m) if m.minor > 0 => proposal.amount = Some(m),
+            Ok(_) => form.fail(lang, "amount", "error-amount-positive"),
+            Err(e) => form.fail(lang, "amount", e.message_key()),
+        },
+        Some(MeasureKind::Restrict) => match Restriction::parse(data.get("restriction")) {
+            Some(Restriction::Membership) => {
+                proposal.restriction = Some(Restriction::Membership);
+                match data.get("membership").parse::<i64>() {
+                    Ok(id) => proposal.membership_id = Some(id),
+                    Err(_) => form.fail(lang, "membership", "error-membership-choose"),
+                }
+            }
+            Some(r) => proposal.restriction = Some(r),
+            None => form.fail(lang, "restriction", "error-restriction-choose"),
+        },
+        Some(MeasureKind::Ban) => {
+            let ban = data.all("ban");
+            proposal.ban_email = ban.iter().any(|b| b == "email");
+            proposal.ban_domains = ban.iter().any(|b| b == "domain");
+            if !proposal.ban_email && !proposal.ban_domains {
+                form.fail(lang, "ban", "error-ban-choose");
+            }
+        }
+        _ => {}
+    }
+    let key_ok = (16..=64).contains(&proposal.request_key.len())
+        && proposal.request_key.chars().all(|c| c.is_ascii_hexdigit());
+    if !key_ok {
+        // A form from elsewhere: a new key, and the manager sends it again.
+        form.set("request_key", new_request_key());
+        form.fail(lang, "kind", "error-form-expired");
+    }
+    if form.has_errors() {
+        Err(form)
+    } else {
+        Ok(proposal)
+    }
+}
+
+async fn take(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    manager: Manager,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let today = today();
+    let clauses = with_conn(&state, |conn| {
+        let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
+        Ok(versions::current(conn, programme_id)?
+            .map(|v| v.clauses)
+            .unwrap_or_default())
+    })
+    .await?;
+    let escalating = data.get("escalates").parse().ok();
+    let proposal = match read_measure(&data, ctx.lang, &clauses, today) {
+        Ok(p) => p,
+        Err(form) => {
+            let page = participant_page(ctx, &state, id, Some(form), None, escalating, None).await?;
+            return render_form(true, &page);
+        }
+    };
+    let actor = actor(&manager);
+    let crediting = state.crediting.clone();
+    let p = proposal.clone();
+    let taken = with_conn(&state, move |conn| {
+        let calendar = super::calendar::load(conn)?;
+        match measures::take(conn, &crediting, &actor, id, &p, &calendar, crate::db::now()) {
+            Ok(t) => Ok(Ok(t)),
+            Err(TakeError::Db(e)) => Err(e.into()),
+            Err(other) => Ok(Err(other)),
+        }
+    })
+    .await?;
+    match taken {
+        Ok(t) if t.new => {
+            tracing::info!(measure_id = t.measure_id, participant_id = id, "measure taken");
+            tell(&state, t.measure_id, notices::taken_mail).await?;
+            Ok(see_other(&ctx.href(&format!(
+                "/manage/participants/{id}?notice=measure-taken"
+            ))))
+        }
+        Ok(_) => Ok(see_other(&ctx.href(&format!(
+            "/manage/participants/{id}?notice=measure-exists"
+        )))),
+        Err(TakeError::UnknownParticipant) => Err(AppError::NotFound),
+        Err(problem) => {
+            let (field, key) = match &problem {
+                TakeError::UnknownClause(_) => ("clauses", "error-measure-clause-gone"),
+                TakeError::AlreadyTerminated => ("kind", "error-already-terminated"),
+                TakeError::UnknownMembership | TakeError::MembershipNotActive => {
+                    ("membership", "error-membership-choose")
+                }
+                TakeError::NothingToBan => ("ban", "error-ban-nothing"),
+                _ => ("kind", "error-not-escalatable"),
+            };
+            let mut form = FormState::new();
+            for f in ["kind", "reason", "deadline", "amount", "restriction", "membership", "escalates"] {
+                form.set(f, data.get(f));
+            }
+            form.set_all("clauses", proposal.citations.clone());
+            form.set_all("ban", data.all("ban"));
+            form.set("request_key", new_request_key());
+            form.fail(ctx.lang, field, key);
+            let page = participant_page(ctx, &state, id, Some(form), None, escalating, None).await?;
+            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+        }
+    }
+}
+
+async fn lift(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    manager: Manager,
+    path: web::Path<(Lang, i64, i64)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id, measure_id) = path.into_inner();
+    let mut form = FormState::new();
+    form.set("reason", data.get("reason"));
+    let Some(reason) = check_reason(&mut form, ctx.lang, "reason", data.get("reason")) else {
+        let page = participant_page(ctx, &state, id, None, Some((measure_id, form)), None, None).await?;
+        return render_form(true, &page);
+    };
+    let actor = actor(&manager);
+    let crediting = state.crediting.clone();
+    let r = reason.clone();
+    let lifted = with_conn(&state, move |conn| {
+        // The measure must be this participant's.
+        match measures::find(conn, measure_id)? {
+            Some(m) if m.participant_id == id => {}
+            _ => return Ok(Err(LiftError::NotFound)),
+        }
+        match measures::lift(conn, &crediting, &actor, measure_id, &r, crate::db::now()) {
+            Ok(p) => Ok(Ok(p)),
+            Err(LiftError::Db(e)) => Err(e.into()),
+            Err(other) => Ok(Err(other)),
+        }
+    })
+    .await?;
+    match lifted {
+        Ok(_) => {
+            tell(&state, measure_id, move |lang, m, link| {
+                notices::lifted_mail(lang, m, &reason, link)
+            })
+            .await?;
+            Ok(see_other(&ctx.href(&format!(
+                "/manage/participants/{id}?notice=measure-lifted"
+            ))))
+        }
+        Err(LiftError::NotFound) => Err(AppError::NotFound),
+        Err(LiftError::AlreadyLifted) => Ok(see_other(&ctx.href(&format!(
+            "/manage/participants/{id}?notice=measure-already-lifted"
+        )))),
+        Err(_) => {
+            form.fail(ctx.lang, "reason", "error-termination-lift");
+            let page = participant_page(ctx, &state, id, None, Some((measure_id, form)), None, None).await?;
+            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+        }
+    }
+}
+
+async fn accept_cure(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    manager: Manager,
+    path: web::Path<(Lang, i64, i64)>,
+    _data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id, measure_id) = path.into_inner();
+    let actor = actor(&manager);
+    let accepted = with_conn(&state, move |conn| {
+        match measures::find(conn, measure_id)? {
+            Some(m) if m.participant_id == id => {}
+            _ => return Ok(Err(measures::CureError::NotFound)),
+        }
+        match measures::accept_cure(conn, &actor, measure_id, crate::db::now()) {
+            Ok(p) => Ok(Ok(p)),
+            Err(measures::CureError::Db(e)) => Err(e.into()),
+            Err(other) => Ok(Err(other)),
+        }
+    })
+    .await?;
+    match accepted {
+        Ok(_) => Ok(see_other(&ctx.href(&format!(
+            "/manage/participants/{id}?notice=cure-accepted"
+        )))),
+        Err(measures::CureError::NotFound) => Err(AppError::NotFound),
+        Err(_) => Ok(see_other(&ctx.href(&format!(
+            "/manage/participants/{id}?notice=cure-closed"
+        )))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "enforcement/objections.html")]
+struct ObjectionsPage {
+    ctx: Ctx,
+    words: ConsoleWords,
+    objections: Vec<Objection>,
+    today: chrono::NaiveDate,
+    /// A decision form that was refused: (objection, its form).
+    problem: Option<(i64, FormState)>,
+    notice: Option<String>,
+}
+
+impl ObjectionsPage {
+    fn error(&self, id: &i64, field: &str) -> Option<String> {
+        self.problem
+            .as_ref()
+            .filter(|(o, _)| o == id)
+            .and_then(|(_, f)| f.error(field).map(str::to_owned))
+    }
+
+    fn value(&self, id: &i64, field: &str) -> String {
+        self.problem
+            .as_ref()
+            .filter(|(o, _)| o == id)
+            .map(|(_, f)| f.value(field).to_owned())
+            .unwrap_or_default()
+    }
+
+    fn open(&self) -> Vec<&Objection> {
+        self.objections.iter().filter(|o| o.is_open()).collect()
+    }
+
+    fn decided(&self) -> Vec<&Objection> {
+        self.objections.iter().filter(|o| !o.is_open()).collect()
+    }
+
+    fn is_overdue(&self, o: &Objection) -> bool {
+        o.overdue(self.today)
+    }
+
+    fn overdue_count(&self) -> usize {
+        self.objections.iter().filter(|o| o.overdue(self.today)).count()
+    }
+}
+
+async fn objections_view(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    problem: Option<(i64, FormState)>,
+    notice: Option<String>,
+) -> Result<ObjectionsPage, AppError> {
+    let objections = with_conn(state, |conn| Ok(objections::all(conn)?)).await?;
+    Ok(ObjectionsPage {
+        words: ConsoleWords { lang: ctx.lang },
+        ctx,
+        objections,
+        today: today(),
+        problem,
+        notice,
+    })
+}
+
+async fn objections_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _manager: Manager,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = query.text(&ctx, NOTICES);
+    render(&objections_view(ctx, &state, None, notice).await?)
+}
+
+async fn decide(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    manager: Manager,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let mut form = FormState::new();
+    form.set("decision", data.get("decision"));
+    form.set("reason", data.get("reason"));
+    let upheld = match data.get("decision") {
+        "upheld" => Some(true),
+        "rejected" => Some(false),
+        _ => {
+            form.fail(ctx.lang, "decision", "error-objection-decision");
+            None
+        }
+    };
+    let reason = check_reason(&mut form, ctx.lang, "reason", data.get("reason"));
+    let (Some(upheld), Some(reason)) = (upheld, reason) else {
+        let page = objections_view(ctx, &state, Some((id, form)), None).await?;
+        return render_form(true, &page);
+    };
+    let actor = actor(&manager);
+    let crediting = state.crediting.clone();
+    let r = reason.clone();
+    let decided = with_conn(&state, move |conn| {
+        let measure_id = objections::find(conn, id)?.map(|o| o.measure_id);
+        match objections::decide(conn, &crediting, &actor, id, upheld, &r, crate::db::now()) {
+            Ok(_) => Ok(Ok(measure_id)),
+            Err(DecideError::Db(e)) => Err(e.into()),
+            Err(other) => Ok(Err(other)),
+        }
+    })
+    .await?;
+    match decided {
+        Ok(Some(measure_id)) => {
+            tell(&state, measure_id, move |lang, m, link| {
+                notices::decision_mail(lang, m, upheld, &reason, link)
+            })
+            .await?;
+            Ok(see_other(&ctx.href("/manage/objections?notice=objection-decided")))
+        }
+        Ok(None) | Err(DecideError::NotFound) => Err(AppError::NotFound),
+        Err(DecideError::Decided) => Ok(see_other(
+            &ctx.href("/manage/objections?notice=objection-already-decided"),
+        )),
+        Err(e) => Err(AppError::Other(e.into())),
+    }
+}
+
+async fn evidence_file(
+    state: web::Data<AppState>,
+    _manager: Manager,
+    path: web::Path<(Lang, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, file_id) = path.into_inner();
+    serve_evidence(&state, file_id, None).await
+}
+
+/// For the console's home page: cure periods past their deadline, and open objections (those
+/// past their due date first).
+pub fn overdue(
+    conn: &mut crate::db::AnyConnection,
+) -> Result<(Vec<Measure>, Vec<Objection>), AppError> {
+    let today = today();
+    let cures = measures::overdue_cures(conn, today)?;
+    let open: Vec<Objection> = objections::all(conn)?
+        .into_iter()
+        .filter(|o| o.is_open())
+        .collect();
+    Ok((cures, open))
+}

@@ -1,0 +1,127 @@
+//! How a measure is told to the participant: the words for each kind, and the mail sent when it
+//! is taken, lifted or when an objection is decided — in the participant's language, with the
+//! cited clauses quoted as they read when the measure was taken.
+
+use super::measures::Measure;
+use crate::i18n::Lang;
+use crate::mail::MailContent;
+use crate::participants::{MeasureKind, Restriction};
+
+/// The measure's name: "Written warning".
+pub fn title(lang: Lang, kind: MeasureKind) -> String {
+    lang.t(&format!("measure-{}", kind.as_str().replace('_', "-")))
+}
+
+/// What the measure does, in a sentence, with its figures.
+pub fn effect(lang: Lang, measure: &Measure) -> String {
+    match measure.kind {
+        MeasureKind::Warning => lang.t("measure-effect-warning"),
+        MeasureKind::CurePeriod => lang.t_args(
+            "measure-effect-cure-period",
+            &[(
+                "date",
+                measure
+                    .deadline
+                    .map(|d| lang.format_date(d))
+                    .unwrap_or_default(),
+            )],
+        ),
+        MeasureKind::Withhold => lang.t("measure-effect-withhold"),
+        MeasureKind::Deduct => lang.t_args(
+            "measure-effect-deduct",
+            &[(
+                "amount",
+                measure
+                    .amount
+                    .map(|m| lang.format_money(m.for_display(), m.currency.symbol()))
+                    .unwrap_or_default(),
+            )],
+        ),
+        MeasureKind::Terminate => lang.t("measure-effect-terminate"),
+        MeasureKind::Restrict => match measure.restriction {
+            Some(Restriction::Membership) => lang.t("measure-effect-restrict-membership"),
+            _ => lang.t("measure-effect-restrict-applications"),
+        },
+        MeasureKind::Ban => lang.t("measure-effect-ban"),
+    }
+}
+
+/// The mail sent when the measure is taken; `link` is the notice's page (or, for a terminated
+/// participant, the page to object without logging in).
+pub fn taken_mail(lang: Lang, measure: &Measure, link: &str) -> MailContent {
+    let mut mail = MailContent::new(lang, "mail-measure-subject");
+    mail.subject = lang.t_args(
+        "mail-measure-subject",
+        &[("measure", title(lang, measure.kind))],
+    );
+    mail.paragraphs.push(lang.t_args(
+        "mail-measure-intro",
+        &[("measure", title(lang, measure.kind))],
+    ));
+    mail.paragraphs.push(effect(lang, measure));
+    mail.paragraphs.push(lang.t_args(
+        "mail-measure-reason",
+        &[("reason", measure.reason.clone())],
+    ));
+    for clause in &measure.clauses {
+        mail.paragraphs
+            .push(format!("{} — “{}”", clause.citation, clause.body));
+    }
+    mail.paragraphs.push(lang.t_args(
+        "mail-measure-objection",
+        &[("date", lang.format_date(measure.claim_until))],
+    ));
+    mail.action = Some((lang.t("mail-measure-action"), link.to_owned()));
+    mail
+}
+
+/// The mail sent when a measure is lifted by hand.
+pub fn lifted_mail(lang: Lang, measure: &Measure, reason: &str, link: &str) -> MailContent {
+    let mut mail = MailContent::new(lang, "mail-lifted-subject");
+    mail.subject = lang.t_args(
+        "mail-lifted-subject",
+        &[("measure", title(lang, measure.kind))],
+    );
+    mail.paragraphs.push(lang.t_args(
+        "mail-lifted-intro",
+        &[
+            ("measure", title(lang, measure.kind)),
+            ("date", lang.format_date(measure.taken_at.date())),
+        ],
+    ));
+    mail.paragraphs
+        .push(lang.t_args("mail-measure-reason", &[("reason", reason.to_owned())]));
+    mail.action = Some((lang.t("mail-measure-action"), link.to_owned()));
+    mail
+}
+
+/// The mail that tells the participant the decision on its objection.
+pub fn decision_mail(
+    lang: Lang,
+    measure: &Measure,
+    upheld: bool,
+    reason: &str,
+    link: &str,
+) -> MailContent {
+    let key = if upheld {
+        "mail-objection-upheld"
+    } else {
+        "mail-objection-rejected"
+    };
+    let mut mail = MailContent::new(lang, "mail-objection-subject");
+    mail.subject = lang.t_args(
+        "mail-objection-subject",
+        &[("measure", title(lang, measure.kind))],
+    );
+    mail.paragraphs.push(lang.t_args(
+        key,
+        &[
+            ("measure", title(lang, measure.kind)),
+            ("date", lang.format_date(measure.taken_at.date())),
+        ],
+    ));
+    mail.paragraphs
+        .push(lang.t_args("mail-measure-reason", &[("reason", reason.to_owned())]));
+    mail.action = Some((lang.t("mail-measure-action"), link.to_owned()));
+    mail
+}

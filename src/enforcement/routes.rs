@@ -1,0 +1,792 @@
+//! The participant's side: `/{lang}/account/notices` (the measures taken, with the clauses
+//! quoted), answering a cure period, objecting with evidence within the claim period, the
+//! evidence files, and accepting a new version of the rules. A terminated participant cannot
+//! log in; the termination mail links to `/{lang}/objection/{measure}/{key}` to object there.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use futures_util::StreamExt;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::evidence::{self, FileProblem, Stored};
+use super::measures::{self, Measure};
+use super::notices;
+use super::objections::{self, FileError, Objection};
+use crate::audit::Actor;
+use crate::domain::working_days;
+use crate::forms::FormState;
+use crate::i18n::Lang;
+use crate::participants::MeasureKind;
+use crate::programme::versions::{self, ClauseChange, Version, Words};
+use crate::state::AppState;
+use crate::web::extract::{self, CsrfForm};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/account/notices", web::get().to(list))
+        .route("/account/notices/{id}", web::get().to(show))
+        .route("/account/notices/{id}/objection", web::post().to(object))
+        .route("/account/notices/{id}/cured", web::post().to(cured))
+        .route(
+            "/account/notices/{id}/evidence/{file}",
+            web::get().to(evidence_file),
+        )
+        .route("/account/rules", web::get().to(rules_form))
+        .route("/account/rules", web::post().to(rules_accept))
+        .service(
+            web::resource("/objection/{id}/{key}")
+                .route(web::get().to(token_show))
+                .route(web::post().to(token_object)),
+        );
+}
+
+/// Longest objection or cure answer.
+pub const TEXT_MAX: usize = 5000;
+
+const NOTICES: &[&str] = &["objection-filed", "cure-answered", "rules-accepted"];
+
+#[derive(Template)]
+#[template(path = "enforcement/notices.html")]
+struct ListPage {
+    ctx: Ctx,
+    measures: Vec<Measure>,
+}
+
+impl ListPage {
+    fn title(&self, m: &Measure) -> String {
+        notices::title(self.ctx.lang, m.kind)
+    }
+
+    fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.ctx.lang.format_date(at.date())
+    }
+}
+
+async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+) -> Result<HttpResponse, AppError> {
+    let participant_id = user.participant.id;
+    let measures =
+        with_conn(&state, move |conn| Ok(measures::of_participant(conn, participant_id)?)).await?;
+    render(&ListPage { ctx, measures })
+}
+
+#[derive(Template)]
+#[template(path = "enforcement/notice.html")]
+struct NoticePage {
+    ctx: Ctx,
+    measure: Measure,
+    objection: Option<Objection>,
+    /// Where the objection form posts (the notice's own, or the termination link's).
+    objection_action: String,
+    /// Where evidence files are fetched from, before `/{file}`.
+    evidence_base: String,
+    /// False on the termination link's page (no cure answer, no account links there).
+    logged_in: bool,
+    today: chrono::NaiveDate,
+    form: FormState,
+    cure_form: FormState,
+    notice: Option<String>,
+}
+
+impl NoticePage {
+    fn title(&self) -> String {
+        notices::title(self.ctx.lang, self.measure.kind)
+    }
+
+    fn effect(&self) -> String {
+        notices::effect(self.ctx.lang, &self.measure)
+    }
+
+    fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.ctx.lang.format_date(at.date())
+    }
+
+    fn day(&self, day: &chrono::NaiveDate) -> String {
+        self.ctx.lang.format_date(*day)
+    }
+
+    fn cure_action(&self) -> String {
+        self.ctx
+            .href(&format!("/account/notices/{}/cured", self.measure.id))
+    }
+
+    fn clause_href(&self, anchor: &str) -> String {
+        self.ctx
+            .href(&format!("/programmes/aliexpress/rules#{anchor}"))
+    }
+
+    fn may_object(&self) -> bool {
+        self.objection.is_none() && self.measure.claim_open(self.today)
+    }
+
+    fn may_answer_cure(&self) -> bool {
+        self.logged_in
+            && self.measure.kind == MeasureKind::CurePeriod
+            && self.measure.cure_decision.is_none()
+            && self.measure.lifted_at.is_none()
+    }
+
+    fn size(&self, bytes: &i64) -> String {
+        let kb = rust_decimal::Decimal::from(*bytes) / rust_decimal::Decimal::from(1024);
+        format!("{} KB", self.ctx.lang.format_decimal(kb.round_dp(0)))
+    }
+
+    fn decision_text(&self, o: &Objection) -> String {
+        match o.decision.as_deref() {
+            Some("upheld") => self.ctx.t("objection-upheld"),
+            Some("rejected") => self.ctx.t("objection-rejected"),
+            _ => self.ctx.t_args(
+                "objection-pending",
+                &[("date", self.ctx.lang.format_date(o.due_on))],
+            ),
+        }
+    }
+}
+
+/// The measure of `participant_id` numbered `id`, with its objection; `None` for anyone else's.
+async fn load_notice(
+    state: &web::Data<AppState>,
+    participant_id: i64,
+    id: i64,
+    mark_read: bool,
+) -> Result<Option<(Measure, Option<Objection>)>, AppError> {
+    with_conn(state, move |conn| {
+        let Some(measure) = measures::find(conn, id)? else {
+            return Ok(None);
+        };
+        if measure.participant_id != participant_id {
+            return Ok(None);
+        }
+        if mark_read {
+            measures::mark_read(conn, id, crate::db::now())?;
+        }
+        let objection = objections::of_measure(conn, id)?;
+        Ok(Some((measure, objection)))
+    })
+    .await
+}
+
+fn today() -> chrono::NaiveDate {
+    working_days::hong_kong_day(crate::db::now())
+}
+
+async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    path: web::Path<(Lang, i64)>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let (measure, objection) = load_notice(&state, user.participant.id, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let notice = query.text(&ctx, NOTICES);
+    render(&NoticePage {
+        objection_action: ctx.href(&format!("/account/notices/{id}/objection")),
+        evidence_base: ctx.href(&format!("/account/notices/{id}/evidence")),
+        logged_in: true,
+        today: today(),
+        form: FormState::new(),
+        cure_form: FormState::new(),
+        notice,
+        ctx,
+        measure,
+        objection,
+    })
+}
+
+/// An objection form as sent: the token, the text and the files (each checked, or its problem).
+struct Upload {
+    token: String,
+    text: String,
+    files: Vec<(String, Result<Vec<u8>, FileProblem>)>,
+}
+
+async fn read_upload(mut multipart: actix_multipart::Multipart) -> Result<Upload, AppError> {
+    let mut upload = Upload {
+        token: String::new(),
+        text: String::new(),
+        files: Vec::new(),
+    };
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|_| AppError::BadRequest)?;
+        let name = field.name().unwrap_or("").to_owned();
+        let file_name = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename().map(str::to_owned));
+        let limit = if name == "evidence" {
+            evidence::MAX_FILE_BYTES + 1
+        } else {
+            64 * 1024
+        };
+        let mut bytes = Vec::new();
+        let mut too_large = false;
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| AppError::BadRequest)?;
+            if bytes.len() + chunk.len() > limit {
+                too_large = true;
+                continue;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "csrf_token" => upload.token = String::from_utf8_lossy(&bytes).into_owned(),
+            "text" if !too_large => upload.text = String::from_utf8_lossy(&bytes).into_owned(),
+            "text" => upload.text = "\u{0}".repeat(TEXT_MAX + 1),
+            "evidence" => {
+                let file_name = file_name.unwrap_or_default();
+                // A file input left empty sends a part without a name or bytes.
+                if file_name.is_empty() && bytes.is_empty() {
+                    continue;
+                }
+                let checked = if too_large {
+                    Err(FileProblem::TooLarge)
+                } else {
+                    evidence::check(&bytes).map(|_| bytes)
+                };
+                upload.files.push((file_name, checked));
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// The participant's words: required, at most `TEXT_MAX` characters, no control characters.
+fn check_text(form: &mut FormState, lang: Lang, field: &str, text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        form.fail(lang, field, "error-objection-text-required");
+        return None;
+    }
+    if trimmed.chars().count() > TEXT_MAX {
+        form.fail(lang, field, "error-objection-text-too-long");
+        return None;
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        form.fail(lang, field, "error-reason-characters");
+        return None;
+    }
+    Some(trimmed.to_owned())
+}
+
+/// Checks an objection; returns its text and its checked files, or the form with its errors.
+fn check_objection(lang: Lang, upload: &Upload) -> Result<(String, Vec<(String, Vec<u8>)>), FormState> {
+    let mut form = FormState::new();
+    form.set("text", upload.text.replace('\u{0}', ""));
+    let text = check_text(&mut form, lang, "text", &upload.text);
+    let mut files = Vec::new();
+    if upload.files.is_empty() {
+        form.fail(lang, "evidence", "error-evidence-required");
+    } else if upload.files.len() > evidence::MAX_FILES {
+        form.fail(lang, "evidence", "error-evidence-too-many");
+    } else {
+        for (name, checked) in &upload.files {
+            match checked {
+                Ok(bytes) => files.push((name.clone(), bytes.clone())),
+                Err(problem) => {
+                    form.add_error(
+                        "evidence",
+                        lang.t_args(
+                            problem.message_key(),
+                            &[("file", evidence::clean_name(name))],
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    match text {
+        Some(text) if !form.has_errors() => Ok((text, files)),
+        _ => {
+            if !upload.files.is_empty() {
+                form.add_error("evidence", lang.t("error-evidence-choose-again"));
+            }
+            Err(form)
+        }
+    }
+}
+
+/// Stores the files and files the objection; on a refusal the stored files are removed.
+async fn file_objection(
+    state: &web::Data<AppState>,
+    actor: Actor,
+    participant_id: i64,
+    measure_id: i64,
+    text: String,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Result<i64, FileError>, AppError> {
+    let data_dir = state.settings.data_dir.clone();
+    with_conn(state, move |conn| {
+        let calendar = super::calendar::load(conn)?;
+        let mut stored: Vec<Stored> = Vec::new();
+        for (name, bytes) in &files {
+            let kind = evidence::check(bytes).map_err(|_| AppError::BadRequest)?;
+            match evidence::store(&data_dir, name, kind, bytes) {
+                Ok(s) => stored.push(s),
+                Err(e) => {
+                    evidence::remove(&data_dir, &stored);
+                    return Err(AppError::Other(e.into()));
+                }
+            }
+        }
+        let result = objections::file(
+            conn,
+            &actor,
+            participant_id,
+            measure_id,
+            &text,
+            &stored,
+            &calendar,
+            crate::db::now(),
+        );
+        if result.is_err() {
+            evidence::remove(&data_dir, &stored);
+        }
+        match result {
+            Err(FileError::Db(e)) => Err(e.into()),
+            other => Ok(other),
+        }
+    })
+    .await
+}
+
+fn actor_of(state: &AppState, req: &HttpRequest, account: &crate::accounts::Account) -> Actor {
+    let ip_hash = state.ip_hasher.hash(req.peer_addr().map(|a| a.ip()));
+    Actor::account(account, &ip_hash)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn objection_submitted(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    actor: Actor,
+    participant_id: i64,
+    id: i64,
+    upload: Upload,
+    page_base: (String, String, bool),
+    done: String,
+) -> Result<HttpResponse, AppError> {
+    let (objection_action, evidence_base, logged_in) = page_base;
+    let refused = |ctx: Ctx, measure, objection, form| NoticePage {
+        objection_action: objection_action.clone(),
+        evidence_base: evidence_base.clone(),
+        logged_in,
+        today: today(),
+        form,
+        cure_form: FormState::new(),
+        notice: None,
+        ctx,
+        measure,
+        objection,
+    };
+    let (measure, objection) = load_notice(state, participant_id, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (text, files) = match check_objection(ctx.lang, &upload) {
+        Ok(checked) => checked,
+        Err(form) => return render_form(true, &refused(ctx, measure, objection, form)),
+    };
+    match file_objection(state, actor, participant_id, id, text, files).await? {
+        Ok(_) => Ok(see_other(&done)),
+        Err(problem) => {
+            let key = match problem {
+                FileError::ClaimPeriodOver => "error-claim-period-over",
+                FileError::AlreadyFiled => "error-objection-filed",
+                _ => return Err(AppError::NotFound),
+            };
+            let mut form = FormState::new();
+            form.set("text", upload.text);
+            form.fail(ctx.lang, "text", key);
+            let page = refused(ctx, measure, objection, form);
+            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+        }
+    }
+}
+
+async fn object(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    session: actix_session::Session,
+    path: web::Path<(Lang, i64)>,
+    multipart: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let upload = read_upload(multipart).await?;
+    if !crate::web::csrf::verify(&session, &upload.token) {
+        return Err(AppError::Forbidden);
+    }
+    let actor = actor_of(&state, &req, &user.account);
+    let base = (
+        ctx.href(&format!("/account/notices/{id}/objection")),
+        ctx.href(&format!("/account/notices/{id}/evidence")),
+        true,
+    );
+    let done = ctx.href(&format!("/account/notices/{id}?notice=objection-filed"));
+    objection_submitted(ctx, &state, actor, user.participant.id, id, upload, base, done).await
+}
+
+async fn cured(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let participant_id = user.participant.id;
+    let mut cure_form = FormState::new();
+    cure_form.set("cured_text", data.get("text"));
+    let text = check_text(&mut cure_form, ctx.lang, "cured_text", data.get("text"));
+    let (measure, objection) = load_notice(&state, participant_id, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let page = |ctx: Ctx, cure_form| NoticePage {
+        objection_action: ctx.href(&format!("/account/notices/{id}/objection")),
+        evidence_base: ctx.href(&format!("/account/notices/{id}/evidence")),
+        logged_in: true,
+        today: today(),
+        form: FormState::new(),
+        cure_form,
+        notice: None,
+        ctx,
+        measure: measure.clone(),
+        objection: objection.clone(),
+    };
+    let Some(text) = text else {
+        return render_form(true, &page(ctx, cure_form));
+    };
+    let actor = actor_of(&state, &req, &user.account);
+    let answered = with_conn(&state, move |conn| {
+        match measures::answer_cure(conn, &actor, participant_id, id, &text, crate::db::now()) {
+            Ok(()) => Ok(Ok(())),
+            Err(measures::CureError::Db(e)) => Err(e.into()),
+            Err(other) => Ok(Err(other)),
+        }
+    })
+    .await?;
+    match answered {
+        Ok(()) => Ok(see_other(
+            &ctx.href(&format!("/account/notices/{id}?notice=cure-answered")),
+        )),
+        Err(measures::CureError::NotFound) => Err(AppError::NotFound),
+        Err(_) => {
+            cure_form.fail(ctx.lang, "cured_text", "error-cure-closed");
+            let page = page(ctx, cure_form);
+            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+        }
+    }
+}
+
+/// Serves an evidence file to its participant: as a download, never rendered inline.
+pub fn file_response(
+    file_name: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> HttpResponse {
+    use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+    HttpResponse::Ok()
+        .content_type(content_type.to_owned())
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(file_name.to_owned())],
+        })
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes)
+}
+
+/// An evidence file of one of the participant's own objections.
+pub async fn serve_evidence(
+    state: &web::Data<AppState>,
+    file_id: i64,
+    owner: Option<i64>,
+) -> Result<HttpResponse, AppError> {
+    let data_dir = state.settings.data_dir.clone();
+    let found = with_conn(state, move |conn| {
+        let Some((participant_id, name, content_type, stored_as)) =
+            objections::evidence_file(conn, file_id)?
+        else {
+            return Ok(None);
+        };
+        if owner.is_some_and(|o| o != participant_id) {
+            return Ok(None);
+        }
+        let bytes = evidence::read(&data_dir, &stored_as).map_err(|e| AppError::Other(e.into()))?;
+        Ok(Some((name, content_type, bytes)))
+    })
+    .await?;
+    let (name, content_type, bytes) = found.ok_or(AppError::NotFound)?;
+    Ok(file_response(&name, &content_type, bytes))
+}
+
+async fn evidence_file(
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    path: web::Path<(Lang, i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, _, file_id) = path.into_inner();
+    serve_evidence(&state, file_id, Some(user.participant.id)).await
+}
+
+/// The key in a termination mail's objection link: an HMAC of the measure's number, so the
+/// link works for that measure only and cannot be guessed.
+pub fn objection_key(secret_key: &[u8], measure_id: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC takes any key length");
+    mac.update(format!("objection link {measure_id}").as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+fn key_matches(secret_key: &[u8], measure_id: i64, key: &str) -> bool {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC takes any key length");
+    mac.update(format!("objection link {measure_id}").as_bytes());
+    match hex::decode(key) {
+        Ok(bytes) if bytes.len() == 16 => mac.verify_truncated_left(&bytes).is_ok(),
+        _ => false,
+    }
+}
+
+/// The termination (and the participant) a link is for; `None` when the key is wrong or the
+/// measure is not a termination.
+async fn linked_termination(
+    state: &web::Data<AppState>,
+    id: i64,
+    key: &str,
+) -> Result<(Measure, Option<Objection>, crate::accounts::Account), AppError> {
+    if !key_matches(&state.settings.secret_key, id, key) {
+        return Err(AppError::NotFound);
+    }
+    let found = with_conn(state, move |conn| {
+        let Some(measure) = measures::find(conn, id)? else {
+            return Ok(None);
+        };
+        if measure.kind != MeasureKind::Terminate {
+            return Ok(None);
+        }
+        let account_id: i64 = {
+            use crate::db::schema::participants;
+            use diesel::prelude::*;
+            participants::table
+                .find(measure.participant_id)
+                .select(participants::account_id)
+                .first(conn)?
+        };
+        let account = crate::accounts::find(conn, account_id)?;
+        let objection = objections::of_measure(conn, id)?;
+        Ok(account.map(|a| (measure, objection, a)))
+    })
+    .await?;
+    found.ok_or(AppError::NotFound)
+}
+
+async fn token_show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(Lang, i64, String)>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (_, id, key) = path.into_inner();
+    let (measure, objection, _) = linked_termination(&state, id, &key).await?;
+    let notice = query.text(&ctx, NOTICES);
+    render(&NoticePage {
+        objection_action: ctx.href(&format!("/objection/{id}/{key}")),
+        evidence_base: String::new(),
+        logged_in: false,
+        today: today(),
+        form: FormState::new(),
+        cure_form: FormState::new(),
+        notice,
+        ctx,
+        measure,
+        objection,
+    })
+}
+
+async fn token_object(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: actix_session::Session,
+    path: web::Path<(Lang, i64, String)>,
+    multipart: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    let (_, id, key) = path.into_inner();
+    let upload = read_upload(multipart).await?;
+    if !crate::web::csrf::verify(&session, &upload.token) {
+        return Err(AppError::Forbidden);
+    }
+    let (measure, _, account) = linked_termination(&state, id, &key).await?;
+    let actor = actor_of(&state, &req, &account);
+    let base = (ctx.href(&format!("/objection/{id}/{key}")), String::new(), false);
+    let done = ctx.href(&format!("/objection/{id}/{key}?notice=objection-filed"));
+    objection_submitted(ctx, &state, actor, measure.participant_id, id, upload, base, done).await
+}
+
+#[derive(Template)]
+#[template(path = "enforcement/rules_accept.html")]
+struct RulesPage {
+    ctx: Ctx,
+    version: Option<Version>,
+    changes: Vec<ClauseChange>,
+    accepted: Vec<(i32, chrono::NaiveDateTime)>,
+    notice: Option<String>,
+}
+
+impl RulesPage {
+    fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.ctx.lang.format_date(at.date())
+    }
+}
+
+/// A part of a changed clause, for the templates.
+pub struct WordPart {
+    pub removed: bool,
+    pub added: bool,
+    pub text: String,
+}
+
+pub fn word_parts(change: &ClauseChange) -> Vec<WordPart> {
+    change
+        .words
+        .iter()
+        .map(|w| match w {
+            Words::Same(t) => WordPart { removed: false, added: false, text: t.clone() },
+            Words::Removed(t) => WordPart { removed: true, added: false, text: t.clone() },
+            Words::Added(t) => WordPart { removed: false, added: true, text: t.clone() },
+        })
+        .collect()
+}
+
+async fn rules_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let participant_id = user.participant.id;
+    let (pending, accepted) = with_conn(&state, move |conn| {
+        Ok((
+            versions::to_accept(conn, participant_id)?,
+            versions::acceptances(conn, participant_id)?,
+        ))
+    })
+    .await?;
+    let (version, changes) = match pending {
+        Some((current, before)) => {
+            let old = before.map(|b| b.clauses).unwrap_or_default();
+            let changes = if old.is_empty() {
+                Vec::new()
+            } else {
+                versions::diff(&old, &current.clauses)
+            };
+            (Some(current), changes)
+        }
+        None => (None, Vec::new()),
+    };
+    render(&RulesPage {
+        notice: query.text(&ctx, NOTICES),
+        ctx,
+        version,
+        changes,
+        accepted,
+    })
+}
+
+async fn rules_accept(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let participant_id = user.participant.id;
+    let version_id: i64 = data.get("version").parse().map_err(|_| AppError::BadRequest)?;
+    let actor = actor_of(&state, &req, &user.account);
+    let accepted = with_conn(&state, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            // Only the version in force can be accepted (an old tab's form is refused).
+            let Some((current, _)) = versions::to_accept(conn, participant_id)? else {
+                return Ok(true);
+            };
+            if current.id != version_id {
+                return Ok(false);
+            }
+            let now = crate::db::now();
+            versions::accept(conn, participant_id, version_id, now)?;
+            let entry = crate::audit::Entry::new(
+                crate::audit::action::RULES_ACCEPTED,
+                format!("rules version {}", current.number),
+            )
+            .participant(participant_id);
+            crate::audit::record(conn, &actor, entry, now)?;
+            Ok::<bool, diesel::result::Error>(true)
+        })
+        .map_err(AppError::from)
+    })
+    .await?;
+    if !accepted {
+        return Ok(see_other(&ctx.href("/account/rules")));
+    }
+    Ok(see_other(&ctx.href("/account/rules?notice=rules-accepted")))
+}
+
+/// The link a notice mail points to.
+pub fn notice_link(state: &AppState, lang: Lang, measure: &Measure) -> String {
+    let path = if measure.kind == MeasureKind::Terminate {
+        format!(
+            "/{}/objection/{}/{}",
+            lang.code(),
+            measure.id,
+            objection_key(&state.settings.secret_key, measure.id)
+        )
+    } else {
+        format!("/{}/account/notices/{}", lang.code(), measure.id)
+    };
+    state
+        .settings
+        .base_url
+        .join(&path)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+/// Mails the participant of `measure` in its language.
+pub async fn tell(
+    state: &web::Data<AppState>,
+    measure_id: i64,
+    what: impl FnOnce(Lang, &Measure, &str) -> crate::mail::MailContent,
+) -> Result<(), AppError> {
+    let found = with_conn(state, move |conn| {
+        let Some(measure) = measures::find(conn, measure_id)? else {
+            return Ok(None);
+        };
+        use crate::db::schema::{accounts, participants};
+        use diesel::prelude::*;
+        let (email, lang): (String, String) = participants::table
+            .inner_join(accounts::table)
+            .filter(participants::id.eq(measure.participant_id))
+            .select((accounts::email, accounts::lang))
+            .first(conn)?;
+        Ok(Some((measure, email, lang)))
+    })
+    .await?;
+    let Some((measure, email, lang)) = found else {
+        return Ok(());
+    };
+    let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
+    let link = notice_link(state, lang, &measure);
+    let content = what(lang, &measure, &link);
+    state.mailer.deliver(content, &email).await;
+    Ok(())
+}
