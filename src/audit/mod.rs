@@ -3,7 +3,7 @@
 //! Writers call `record` in the same transaction as the change it describes, so a change is
 //! never without its line nor a line without its change.
 
-
+pub mod routes;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

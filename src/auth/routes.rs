@@ -276,6 +276,7 @@ fn start_session(session: &Session, account: &Account) -> Result<(), AppError> {
     insert(session::SESSION_ACCOUNT, account.id.into())?;
     insert(session::SESSION_EMAIL, account.email.clone().into())?;
     insert(session::SESSION_ROLE, account.role.as_str().into())?;
+    insert(session::SESSION_ADMIN, account.is_administrator().into())?;
     insert(
         session::SESSION_AUTH_AT,
         chrono::Utc::now().timestamp().into(),

@@ -521,6 +521,7 @@ pub fn memberships_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<Membe
 /// Who is told about a decision: the participant's address, language and the channel's name.
 #[derive(Debug, Clone)]
 pub struct DecisionNotice {
+    pub participant_id: i64,
     pub email: String,
     pub lang: String,
     pub channel_name: String,
@@ -556,12 +557,19 @@ pub fn decide_channel(
         if updated == 0 {
             return Ok(None);
         }
-        let (email, lang, channel_name): (String, String, String) = channels::table
-            .inner_join(participants::table.inner_join(accounts::table))
-            .filter(channels::id.eq(channel_id))
-            .select((accounts::email, accounts::lang, channels::name))
-            .first(conn)?;
+        let (participant_id, email, lang, channel_name): (i64, String, String, String) =
+            channels::table
+                .inner_join(participants::table.inner_join(accounts::table))
+                .filter(channels::id.eq(channel_id))
+                .select((
+                    participants::id,
+                    accounts::email,
+                    accounts::lang,
+                    channels::name,
+                ))
+                .first(conn)?;
         Ok(Some(DecisionNotice {
+            participant_id,
             email,
             lang,
             channel_name,
@@ -601,14 +609,20 @@ pub fn decide_membership(
         if updated == 0 {
             return Ok(None);
         }
-        let (email, lang, channel_name, programme_name): (String, String, String, String) =
-            memberships::table
+        let (participant_id, email, lang, channel_name, programme_name): (
+            i64,
+            String,
+            String,
+            String,
+            String,
+        ) = memberships::table
                 .inner_join(programmes::table)
                 .inner_join(
                     channels::table.inner_join(participants::table.inner_join(accounts::table)),
                 )
                 .filter(memberships::id.eq(membership_id))
                 .select((
+                    participants::id,
                     accounts::email,
                     accounts::lang,
                     channels::name,
@@ -616,6 +630,7 @@ pub fn decide_membership(
                 ))
                 .first(conn)?;
         Ok(Some(DecisionNotice {
+            participant_id,
             email,
             lang,
             channel_name,

@@ -2,7 +2,6 @@
 //! rates, earnings, conversions, the ledger with its running balance, payouts, CSV exports — and
 //! the bank details payouts go to.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
@@ -477,30 +476,7 @@ async fn csv_export(
         })
     })
     .await?;
-    // A Dutch spreadsheet reads `;` as the separator when the decimal comma is in use.
-    let delimiter = match lang {
-        Lang::Nl => b';',
-        Lang::En => b',',
-    };
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(delimiter)
-        .from_writer(Vec::new());
-    for row in rows {
-        writer
-            .write_record(&row)
-            .map_err(|e| AppError::Other(e.into()))?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Other(anyhow::anyhow!("csv: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}.csv\""),
-        ))
-        .body(body))
+    crate::web::csv::download(lang, &name, rows)
 }
 
 #[derive(Template)]

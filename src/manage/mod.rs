@@ -42,6 +42,11 @@ struct ManagePage {
     quality: Vec<ChannelQuality>,
     notice: Option<String>,
     problem: Option<FormProblem>,
+    /// Cure periods past their deadline with no decision.
+    overdue_cures: Vec<crate::enforcement::measures::Measure>,
+    /// Objections waiting for a decision, by due date.
+    open_objections: Vec<crate::enforcement::objections::Objection>,
+    today: chrono::NaiveDate,
 }
 
 impl ManagePage {
@@ -77,6 +82,18 @@ impl ManagePage {
             .unwrap_or("")
     }
 
+    fn day(&self, day: &chrono::NaiveDate) -> String {
+        self.ctx.lang.format_date(*day)
+    }
+
+    fn measure(&self, kind: &crate::participants::MeasureKind) -> String {
+        crate::enforcement::notices::title(self.ctx.lang, *kind)
+    }
+
+    fn objection_overdue(&self, o: &crate::enforcement::objections::Objection) -> bool {
+        o.overdue(self.today)
+    }
+
     fn share(&self, q: &ChannelQuality) -> String {
         self.ctx.lang.format_percent(q.flagged_share_percent())
     }
@@ -98,14 +115,16 @@ async fn page(
     problem: Option<FormProblem>,
 ) -> Result<ManagePage, AppError> {
     let since = chrono::Utc::now().date_naive() - chrono::Days::new(QUALITY_DAYS as u64 - 1);
-    let (channels, memberships, quality) = with_conn(state, move |conn| {
-        Ok((
-            crate::channels::channels_for_review(conn)?,
-            crate::channels::memberships_for_review(conn)?,
-            crate::tracking::stats::channel_quality(conn, since)?,
-        ))
-    })
-    .await?;
+    let (channels, memberships, quality, (overdue_cures, open_objections)) =
+        with_conn(state, move |conn| {
+            Ok((
+                crate::channels::channels_for_review(conn)?,
+                crate::channels::memberships_for_review(conn)?,
+                crate::tracking::stats::channel_quality(conn, since)?,
+                crate::enforcement::manage::overdue(conn)?,
+            ))
+        })
+        .await?;
     Ok(ManagePage {
         ctx,
         email: manager.account.email.clone(),
@@ -114,6 +133,9 @@ async fn page(
         quality,
         notice,
         problem,
+        overdue_cures,
+        open_objections,
+        today: crate::domain::working_days::hong_kong_day(crate::db::now()),
     })
 }
 
@@ -236,9 +258,30 @@ async fn review(
         }
     };
     let manager_id = manager.account.id;
+    let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
     let (r, crediting) = (reason.clone(), state.crediting.clone());
     let decided = with_conn(&state, move |conn| {
-        Ok(subject.decide(conn, &crediting, id, manager_id, approve, r.as_deref())?)
+        use diesel::Connection;
+        let decided = conn.transaction(|conn| {
+            let decided =
+                subject.decide(conn, &crediting, id, manager_id, approve, r.as_deref())?;
+            if let Some(notice) = &decided {
+                let action = match subject {
+                    Subject::Channel => crate::audit::action::CHANNEL_REVIEW,
+                    Subject::Membership => crate::audit::action::MEMBERSHIP_REVIEW,
+                };
+                let entry = crate::audit::Entry::new(action, format!("{} {id}", subject.name()))
+                    .participant(notice.participant_id)
+                    .before(serde_json::json!({ "state": "pending" }))
+                    .after(serde_json::json!({
+                        "state": if approve { "approved" } else { "rejected" },
+                        "reason": r,
+                    }));
+                crate::audit::record(conn, &actor, entry, crate::db::now())?;
+            }
+            Ok::<_, diesel::result::Error>(decided)
+        })?;
+        Ok(decided)
     })
     .await?;
     let Some(notice) = decided else {

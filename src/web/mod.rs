@@ -108,6 +108,12 @@ impl Ctx {
         self.user.as_ref().is_some_and(|u| u.is_manager())
     }
 
+    pub fn is_administrator(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.is_manager() && u.administrator)
+    }
+
     pub fn is_current(&self, rest: &str) -> bool {
         self.rest == rest
     }

@@ -8,6 +8,9 @@ use crate::participants::Role;
 pub const SESSION_ACCOUNT: &str = "account_id";
 pub const SESSION_EMAIL: &str = "email";
 pub const SESSION_ROLE: &str = "role";
+/// Whether the manager is an administrator (for the console's menu only; the routes check the
+/// database).
+pub const SESSION_ADMIN: &str = "administrator";
 /// Unix seconds of the login: sessions end 12 hours after it, whatever the activity.
 pub const SESSION_AUTH_AT: &str = "auth_at";
 
@@ -23,6 +26,7 @@ pub struct SessionUser {
     pub id: i64,
     pub email: String,
     pub role: Role,
+    pub administrator: bool,
 }
 
 impl SessionUser {
@@ -39,6 +43,11 @@ impl SessionUser {
             id,
             email: session.get::<String>(SESSION_EMAIL).ok().flatten()?,
             role: Role::parse(&role)?,
+            administrator: session
+                .get::<bool>(SESSION_ADMIN)
+                .ok()
+                .flatten()
+                .unwrap_or(false),
         })
     }
 

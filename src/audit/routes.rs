@@ -1,0 +1,234 @@
+//! `/{lang}/manage/audit` (+ `.csv`): the audit log for administrators, with filters on the
+//! actor, the subject (or a participant's number), the action and the dates.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::{action, lines, Filter, Line};
+use crate::forms::FormState;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::web::extract::Administrator;
+use crate::web::{render, render_form, with_conn, AppError, Ctx};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/manage/audit", web::get().to(page))
+        .route("/manage/audit.csv", web::get().to(csv));
+}
+
+/// Lines per page; the CSV has them all.
+pub const PAGE_SIZE: i64 = 100;
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+impl AuditQuery {
+    /// The filter, or the form with a message per wrong field.
+    fn filter(&self, lang: Lang) -> Result<Filter, FormState> {
+        let mut form = FormState::new();
+        for (k, v) in [
+            ("actor", &self.actor),
+            ("subject", &self.subject),
+            ("action", &self.action),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            form.set(k, v.as_str());
+        }
+        let date = |form: &mut FormState, field: &str, text: &str| {
+            if text.trim().is_empty() {
+                return None;
+            }
+            match chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    form.fail(lang, field, "error-audit-date");
+                    None
+                }
+            }
+        };
+        let from = date(&mut form, "from", &self.from);
+        let to = date(&mut form, "to", &self.to);
+        if let (Some(f), Some(t)) = (from, to) {
+            if t < f {
+                form.fail(lang, "to", "error-audit-dates-order");
+            }
+        }
+        let action = match self.action.as_str() {
+            "" => None,
+            a => match action::ALL.iter().find(|x| **x == a) {
+                Some(found) => Some(*found),
+                None => {
+                    form.fail(lang, "action", "error-audit-action");
+                    None
+                }
+            },
+        };
+        if form.has_errors() {
+            return Err(form);
+        }
+        Ok(Filter {
+            actor: self.actor.trim().to_owned(),
+            subject: self.subject.trim().to_owned(),
+            action,
+            from,
+            to,
+        })
+    }
+
+    fn without_page(&self) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("actor", &self.actor),
+            ("subject", &self.subject),
+            ("action", &self.action),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !v.trim().is_empty() {
+                out.append_pair(k, v.trim());
+            }
+        }
+        out.finish()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit/log.html")]
+struct AuditPage {
+    ctx: Ctx,
+    form: FormState,
+    lines: Vec<Line>,
+    page: i64,
+    more: bool,
+    query: String,
+}
+
+impl AuditPage {
+    fn action_label(&self, code: &str) -> String {
+        self.ctx.t(&format!("audit-action-{}", code.replace('_', "-")))
+    }
+
+    fn actions(&self) -> Vec<(&'static str, String)> {
+        action::ALL
+            .iter()
+            .map(|a| (*a, self.action_label(a)))
+            .collect()
+    }
+
+    fn at(&self, line: &Line) -> String {
+        format!(
+            "{} {}",
+            self.ctx.lang.format_date(line.at.date()),
+            line.at.format("%H:%M:%S")
+        )
+    }
+
+    fn page_href(&self, page: i64) -> String {
+        let sep = if self.query.is_empty() { "" } else { "&" };
+        self.ctx
+            .href(&format!("/manage/audit?{}{sep}page={page}", self.query))
+    }
+
+    fn csv_href(&self) -> String {
+        let sep = if self.query.is_empty() { "" } else { "?" };
+        self.ctx.href(&format!("/manage/audit.csv{sep}{}", self.query))
+    }
+}
+
+async fn page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _admin: Administrator,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page_no = query.page.unwrap_or(1).max(1);
+    let filter = match query.filter(ctx.lang) {
+        Ok(f) => f,
+        Err(form) => {
+            return render_form(
+                true,
+                &AuditPage {
+                    ctx,
+                    form,
+                    lines: Vec::new(),
+                    page: 1,
+                    more: false,
+                    query: String::new(),
+                },
+            )
+        }
+    };
+    let mut found = with_conn(&state, move |conn| {
+        Ok(lines(conn, &filter, (page_no - 1) * PAGE_SIZE, PAGE_SIZE + 1)?)
+    })
+    .await?;
+    let more = found.len() as i64 > PAGE_SIZE;
+    found.truncate(PAGE_SIZE as usize);
+    let mut form = FormState::new();
+    for (k, v) in [
+        ("actor", &query.actor),
+        ("subject", &query.subject),
+        ("action", &query.action),
+        ("from", &query.from),
+        ("to", &query.to),
+    ] {
+        form.set(k, v.as_str());
+    }
+    render(&AuditPage {
+        ctx,
+        form,
+        lines: found,
+        page: page_no,
+        more,
+        query: query.without_page(),
+    })
+}
+
+async fn csv(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _admin: Administrator,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let lang = ctx.lang;
+    let filter = query.filter(lang).map_err(|_| AppError::BadRequest)?;
+    let found = with_conn(&state, move |conn| Ok(lines(conn, &filter, 0, i64::MAX)?)).await?;
+    let cell = crate::web::csv::safe_cell;
+    let mut rows = vec![vec![
+        lang.t("audit-at"),
+        lang.t("audit-actor"),
+        lang.t("audit-ip-hash"),
+        lang.t("audit-action"),
+        lang.t("audit-subject"),
+        lang.t("audit-participant"),
+        lang.t("audit-before"),
+        lang.t("audit-after"),
+    ]];
+    for l in found {
+        rows.push(vec![
+            l.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            cell(&l.actor),
+            l.ip_hash.unwrap_or_default(),
+            l.action,
+            cell(&l.subject),
+            l.participant_id.map(|p| p.to_string()).unwrap_or_default(),
+            cell(&l.before.unwrap_or_default()),
+            cell(&l.after.unwrap_or_default()),
+        ]);
+    }
+    crate::web::csv::download(lang, "audit", rows)
+}
