@@ -1,6 +1,7 @@
 //! The publisher portal of an affiliate network.
 
 pub mod accounts;
+pub mod admin;
 pub mod assets;
 pub mod audit;
 pub mod auth;

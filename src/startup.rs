@@ -239,6 +239,7 @@ fn routes(
                 .configure(crate::enforcement::routes::configure)
                 .configure(crate::enforcement::manage::configure)
                 .configure(crate::audit::routes::configure)
+                .configure(crate::admin::configure)
                 .configure(crate::manage::configure),
         )
         .default_service(web::to(webx::not_found));

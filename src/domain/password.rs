@@ -80,6 +80,15 @@ impl Password {
         Ok(password)
     }
 
+    /// The hash of a random password nobody knows: for an account that chooses its own with
+    /// a mailed link. Costs what `hash` costs.
+    pub fn random_hash() -> String {
+        use rand::RngCore;
+        let mut bytes = [0u8; 24];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        Password(hex::encode(bytes)).hash()
+    }
+
     /// An argon2id PHC string with the OWASP parameters (m = 19 MiB, t = 2, p = 1) and a random
     /// salt. Costs ~15 ms: call it off the async workers.
     pub fn hash(&self) -> String {

@@ -1,0 +1,345 @@
+//! What only administrators do in the console: manage account managers (and who is an
+//! administrator), the programme's data (texts per language, rates with effective dates,
+//! policies, contacts), the versions of the rules, and the holiday table working days are
+//! counted with. Every change is in the audit log with its values before and after.
+
+pub mod programme;
+pub mod rules;
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::audit::{self, action, Actor};
+use crate::db::schema::accounts;
+use crate::domain::{EmailAddress, Password};
+use crate::forms::FormState;
+use crate::i18n::Lang;
+use crate::participants::Role;
+use crate::state::AppState;
+use crate::web::extract::{Administrator, CsrfForm};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/manage/managers", web::get().to(managers))
+        .route("/manage/managers", web::post().to(create_manager))
+        .route("/manage/managers/{id}/role", web::post().to(change_role))
+        .route("/manage/holidays", web::get().to(holidays))
+        .route("/manage/holidays", web::post().to(add_holiday))
+        .route(
+            "/manage/holidays/{day}/remove",
+            web::post().to(remove_holiday),
+        )
+        .configure(programme::configure)
+        .configure(rules::configure);
+}
+
+pub fn actor(admin: &Administrator) -> Actor {
+    Actor::account(&admin.account, &admin.ip_hash)
+}
+
+const NOTICES: &[&str] = &[
+    "manager-created",
+    "role-changed",
+    "role-last-administrator",
+    "holiday-saved",
+    "holiday-removed",
+];
+
+#[derive(Debug, Clone, Queryable)]
+struct ManagerLine {
+    id: i64,
+    email: String,
+    administrator: bool,
+    created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Template)]
+#[template(path = "admin/managers.html")]
+struct ManagersPage {
+    ctx: Ctx,
+    managers: Vec<ManagerLine>,
+    me: i64,
+    form: FormState,
+    notice: Option<String>,
+}
+
+impl ManagersPage {
+    fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.ctx.lang.format_date(at.date())
+    }
+}
+
+fn load_managers(conn: &mut crate::db::AnyConnection) -> QueryResult<Vec<ManagerLine>> {
+    accounts::table
+        .filter(accounts::role.eq(Role::Manager))
+        .order(accounts::email)
+        .select((
+            accounts::id,
+            accounts::email,
+            accounts::administrator,
+            accounts::created_at,
+        ))
+        .load(conn)
+}
+
+async fn managers_page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    admin: &Administrator,
+    form: FormState,
+    notice: Option<String>,
+) -> Result<ManagersPage, AppError> {
+    let managers = with_conn(state, |conn| Ok(load_managers(conn)?)).await?;
+    Ok(ManagersPage {
+        ctx,
+        managers,
+        me: admin.account.id,
+        form,
+        notice,
+    })
+}
+
+async fn managers(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = query.text(&ctx, NOTICES);
+    render(&managers_page(ctx, &state, &admin, FormState::new(), notice).await?)
+}
+
+/// `email`, `lang`, `administrator` (`yes`): a new account manager, who chooses a password with
+/// the link mailed to it.
+async fn create_manager(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let mut form = FormState::new();
+    form.set("email", data.get("email"));
+    form.set("lang", data.get("lang"));
+    form.set("administrator", data.get("administrator"));
+    let email = match EmailAddress::parse(data.get("email")) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            form.fail(ctx.lang, "email", e.message_key());
+            None
+        }
+    };
+    let lang = Lang::from_code(data.get("lang"));
+    if lang.is_none() {
+        form.fail(ctx.lang, "lang", "error-manager-lang");
+    }
+    let (Some(email), Some(lang)) = (email, lang) else {
+        let page = managers_page(ctx, &state, &admin, form, None).await?;
+        return render_form(true, &page);
+    };
+    let administrator = data.get("administrator") == "yes";
+    let actor = actor(&admin);
+    // An unusable password until the new manager chooses one with the mailed link.
+    let address = email.clone();
+    let created = with_conn(&state, move |conn| {
+        let placeholder = Password::random_hash();
+        conn.transaction(|conn| -> QueryResult<_> {
+            let id = match crate::accounts::create_manager(conn, &address, &placeholder, lang) {
+                Ok(id) => id,
+                Err(crate::accounts::CreateError::Exists(_)) => return Ok(None),
+                Err(crate::accounts::CreateError::Database(e)) => return Err(e),
+            };
+            diesel::update(accounts::table.find(id))
+                .set(accounts::administrator.eq(administrator))
+                .execute(conn)?;
+            let entry = audit::Entry::new(action::MANAGER_CREATED, format!("account {id}"))
+                .after(json!({ "email": address.as_str(), "administrator": administrator }));
+            audit::record(conn, &actor, entry, crate::db::now())?;
+            Ok(Some(id))
+        })
+        .map_err(AppError::from)
+    })
+    .await?;
+    if created.is_none() {
+        form.fail(ctx.lang, "email", "error-manager-exists");
+        let page = managers_page(ctx, &state, &admin, form, None).await?;
+        return crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page);
+    }
+    crate::auth::mailed_links::send(
+        &state,
+        email,
+        crate::auth::account_tokens::Purpose::PasswordReset,
+    )
+    .await?;
+    Ok(see_other(&ctx.href("/manage/managers?notice=manager-created")))
+}
+
+/// `role`: `administrator` or `manager`. The last administrator stays one.
+async fn change_role(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let administrator = match data.get("role") {
+        "administrator" => true,
+        "manager" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let actor = actor(&admin);
+    let changed = with_conn(&state, move |conn| {
+        conn.transaction(|conn| -> QueryResult<_> {
+            let before: Option<bool> = accounts::table
+                .find(id)
+                .filter(accounts::role.eq(Role::Manager))
+                .select(accounts::administrator)
+                .first(conn)
+                .optional()?;
+            let Some(before) = before else {
+                return Ok(None);
+            };
+            if before == administrator {
+                return Ok(Some(true));
+            }
+            if !administrator {
+                let admins: i64 = accounts::table
+                    .filter(accounts::role.eq(Role::Manager))
+                    .filter(accounts::administrator.eq(true))
+                    .count()
+                    .get_result(conn)?;
+                if admins <= 1 {
+                    return Ok(Some(false));
+                }
+            }
+            diesel::update(accounts::table.find(id))
+                .set(accounts::administrator.eq(administrator))
+                .execute(conn)?;
+            let entry = audit::Entry::new(action::ROLE_CHANGED, format!("account {id}"))
+                .before(json!({ "administrator": before }))
+                .after(json!({ "administrator": administrator }));
+            audit::record(conn, &actor, entry, crate::db::now())?;
+            Ok(Some(true))
+        })
+        .map_err(AppError::from)
+    })
+    .await?;
+    match changed {
+        None => Err(AppError::NotFound),
+        Some(true) => Ok(see_other(&ctx.href("/manage/managers?notice=role-changed"))),
+        Some(false) => Ok(see_other(
+            &ctx.href("/manage/managers?notice=role-last-administrator"),
+        )),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/holidays.html")]
+struct HolidaysPage {
+    ctx: Ctx,
+    holidays: Vec<(chrono::NaiveDate, String)>,
+    form: FormState,
+    notice: Option<String>,
+}
+
+impl HolidaysPage {
+    fn day(&self, day: &chrono::NaiveDate) -> String {
+        self.ctx.lang.format_date(*day)
+    }
+
+    fn weekday(&self, day: &chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        self.ctx.t(&format!(
+            "weekday-{}",
+            day.weekday().number_from_monday()
+        ))
+    }
+}
+
+async fn holidays_page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    form: FormState,
+    notice: Option<String>,
+) -> Result<HolidaysPage, AppError> {
+    let holidays = with_conn(state, |conn| Ok(crate::enforcement::calendar::all(conn)?)).await?;
+    Ok(HolidaysPage {
+        ctx,
+        holidays,
+        form,
+        notice,
+    })
+}
+
+async fn holidays(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _admin: Administrator,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = query.text(&ctx, NOTICES);
+    render(&holidays_page(ctx, &state, FormState::new(), notice).await?)
+}
+
+/// `day` (`2027-10-01`), `name`: adds a holiday, or renames the one on that day.
+async fn add_holiday(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let mut form = FormState::new();
+    form.set("day", data.get("day"));
+    form.set("name", data.get("name"));
+    let day = chrono::NaiveDate::parse_from_str(data.get("day").trim(), "%Y-%m-%d").ok();
+    if day.is_none() {
+        form.fail(ctx.lang, "day", "error-holiday-day");
+    }
+    let name = data.get("name").trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        form.fail(ctx.lang, "name", "error-holiday-name");
+    }
+    let Some(day) = day.filter(|_| !form.has_errors()) else {
+        let page = holidays_page(ctx, &state, form, None).await?;
+        return render_form(true, &page);
+    };
+    let actor = actor(&admin);
+    with_conn(&state, move |conn| {
+        Ok(crate::enforcement::calendar::put(
+            conn,
+            &actor,
+            day,
+            &name,
+            crate::db::now(),
+        )?)
+    })
+    .await?;
+    Ok(see_other(&ctx.href("/manage/holidays?notice=holiday-saved")))
+}
+
+async fn remove_holiday(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    path: web::Path<(Lang, String)>,
+    _data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, day) = path.into_inner();
+    let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
+    let actor = actor(&admin);
+    let removed = with_conn(&state, move |conn| {
+        Ok(crate::enforcement::calendar::remove(
+            conn,
+            &actor,
+            day,
+            crate::db::now(),
+        )?)
+    })
+    .await?;
+    if !removed {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&ctx.href("/manage/holidays?notice=holiday-removed")))
+}

@@ -1,0 +1,481 @@
+//! `/{lang}/manage/programme`: the programme's data for administrators — its texts per
+//! language, commission rates with the date they take effect (from today on: a new rate never
+//! changes a commission already earned, which keeps the rate of its order's time), policies and
+//! contacts.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::actor;
+use crate::audit::{self, action};
+use crate::db::schema::{
+    commission_group_texts, commission_groups, commission_rates, programme_contacts,
+    programme_policies, programme_texts,
+};
+use crate::db::AnyConnection;
+use crate::domain::{EmailAddress, Rate};
+use crate::forms::FormState;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::web::extract::{Administrator, CsrfForm};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/manage/programme", web::get().to(page))
+        .route("/manage/programme/texts/{id}", web::post().to(save_text))
+        .route("/manage/programme/rates", web::post().to(add_rate))
+        .route(
+            "/manage/programme/policies/{key}",
+            web::post().to(save_policy),
+        )
+        .route(
+            "/manage/programme/contacts/{id}",
+            web::post().to(save_contact),
+        );
+}
+
+const NOTICES: &[&str] = &["programme-saved", "rate-added"];
+/// Longest programme text paragraph.
+const TEXT_MAX: usize = 5000;
+
+#[derive(Debug, Clone, Queryable)]
+struct TextRow {
+    id: i64,
+    lang: String,
+    section: String,
+    position: i32,
+    body: String,
+}
+
+#[derive(Debug, Clone)]
+struct GroupRates {
+    code: String,
+    name: String,
+    /// (rate in percent, effective from), oldest first.
+    rates: Vec<(String, chrono::NaiveDateTime)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/programme.html")]
+struct ProgrammePage {
+    ctx: Ctx,
+    texts: Vec<TextRow>,
+    groups: Vec<GroupRates>,
+    policies: Vec<(String, String)>,
+    contacts: Vec<(i64, String, String, Option<String>)>,
+    /// The form that was refused: which one (`text-12`, `rate`, `policy-x`, `contact-3`) and
+    /// its state.
+    problem: Option<(String, FormState)>,
+    notice: Option<String>,
+    today: NaiveDate,
+}
+
+impl ProgrammePage {
+    fn form_of(&self, which: &str) -> Option<&FormState> {
+        self.problem
+            .as_ref()
+            .filter(|(w, _)| w == which)
+            .map(|(_, f)| f)
+    }
+
+    fn error(&self, which: &str, field: &str) -> Option<String> {
+        self.form_of(which)
+            .and_then(|f| f.error(field).map(str::to_owned))
+    }
+
+    /// What the field shows: what was typed into a refused form, else the stored value.
+    fn value(&self, which: &str, field: &str, stored: &str) -> String {
+        match self.form_of(which) {
+            Some(f) => f.value(field).to_owned(),
+            None => stored.to_owned(),
+        }
+    }
+
+    fn rate(&self, percent: &str) -> String {
+        percent
+            .parse::<rust_decimal::Decimal>()
+            .map(|d| self.ctx.lang.format_percent(d))
+            .unwrap_or_else(|_| percent.to_owned())
+    }
+
+    fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.ctx.lang.format_date(at.date())
+    }
+
+    fn upcoming(&self, at: &chrono::NaiveDateTime) -> bool {
+        at.date() > self.today
+    }
+
+    fn all_errors(&self) -> Vec<(String, String)> {
+        self.problem
+            .as_ref()
+            .map(|(_, f)| f.errors().to_vec())
+            .unwrap_or_default()
+    }
+}
+
+fn load(conn: &mut AnyConnection, lang: Lang) -> QueryResult<(i64, Vec<TextRow>, Vec<GroupRates>, Vec<(String, String)>, Vec<(i64, String, String, Option<String>)>)> {
+    let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
+    let texts: Vec<TextRow> = programme_texts::table
+        .filter(programme_texts::programme_id.eq(programme_id))
+        .order((
+            programme_texts::section,
+            programme_texts::lang,
+            programme_texts::position,
+        ))
+        .select((
+            programme_texts::id,
+            programme_texts::lang,
+            programme_texts::section,
+            programme_texts::position,
+            programme_texts::body,
+        ))
+        .load(conn)?;
+    let group_rows: Vec<(i64, String)> = commission_groups::table
+        .filter(commission_groups::programme_id.eq(programme_id))
+        .order(commission_groups::position)
+        .select((commission_groups::id, commission_groups::code))
+        .load(conn)?;
+    let mut groups = Vec::new();
+    for (id, code) in group_rows {
+        let name: Option<String> = commission_group_texts::table
+            .filter(commission_group_texts::group_id.eq(id))
+            .filter(commission_group_texts::lang.eq(lang.code()))
+            .select(commission_group_texts::event_name)
+            .first(conn)
+            .optional()?;
+        let rates = commission_rates::table
+            .filter(commission_rates::group_id.eq(id))
+            .order(commission_rates::effective_from)
+            .select((commission_rates::rate_percent, commission_rates::effective_from))
+            .load(conn)?;
+        groups.push(GroupRates {
+            name: name.unwrap_or_else(|| code.clone()),
+            code,
+            rates,
+        });
+    }
+    let policies = programme_policies::table
+        .filter(programme_policies::programme_id.eq(programme_id))
+        .order(programme_policies::position)
+        .select((programme_policies::key, programme_policies::value))
+        .load(conn)?;
+    let contacts = programme_contacts::table
+        .filter(programme_contacts::programme_id.eq(programme_id))
+        .order(programme_contacts::position)
+        .select((
+            programme_contacts::id,
+            programme_contacts::role,
+            programme_contacts::name,
+            programme_contacts::email,
+        ))
+        .load(conn)?;
+    Ok((programme_id, texts, groups, policies, contacts))
+}
+
+async fn programme_page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    problem: Option<(String, FormState)>,
+    notice: Option<String>,
+) -> Result<ProgrammePage, AppError> {
+    let lang = ctx.lang;
+    let (_, texts, groups, policies, contacts) =
+        with_conn(state, move |conn| Ok(load(conn, lang)?)).await?;
+    Ok(ProgrammePage {
+        ctx,
+        texts,
+        groups,
+        policies,
+        contacts,
+        problem,
+        notice,
+        today: crate::db::now().date(),
+    })
+}
+
+async fn page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _admin: Administrator,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = query.text(&ctx, NOTICES);
+    render(&programme_page(ctx, &state, None, notice).await?)
+}
+
+async fn refused(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    which: String,
+    form: FormState,
+) -> Result<HttpResponse, AppError> {
+    let page = programme_page(ctx, state, Some((which, form)), None).await?;
+    render_form(true, &page)
+}
+
+fn plain_text(text: &str, max: usize) -> Result<String, &'static str> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("error-programme-text-required");
+    }
+    if trimmed.chars().count() > max {
+        return Err("error-programme-text-too-long");
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err("error-reason-characters");
+    }
+    Ok(trimmed.to_owned())
+}
+
+async fn save_text(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let mut form = FormState::new();
+    form.set("body", data.get("body"));
+    let body = match plain_text(data.get("body"), TEXT_MAX) {
+        Ok(b) => b,
+        Err(key) => {
+            form.fail(ctx.lang, "body", key);
+            return refused(ctx, &state, format!("text-{id}"), form).await;
+        }
+    };
+    let actor = actor(&admin);
+    let saved = with_conn(&state, move |conn| {
+        conn.transaction(|conn| -> QueryResult<_> {
+            let before: Option<(String, String, String)> = programme_texts::table
+                .find(id)
+                .select((
+                    programme_texts::lang,
+                    programme_texts::section,
+                    programme_texts::body,
+                ))
+                .first(conn)
+                .optional()?;
+            let Some((lang, section, before)) = before else {
+                return Ok(false);
+            };
+            if before == body {
+                return Ok(true);
+            }
+            diesel::update(programme_texts::table.find(id))
+                .set(programme_texts::body.eq(&body))
+                .execute(conn)?;
+            let entry = audit::Entry::new(action::TEXT_CHANGED, format!("text {id} ({section}, {lang})"))
+                .before(json!({ "body": before }))
+                .after(json!({ "body": body }));
+            audit::record(conn, &actor, entry, crate::db::now())?;
+            Ok(true)
+        })
+        .map_err(AppError::from)
+    })
+    .await?;
+    if !saved {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&ctx.href("/manage/programme?notice=programme-saved")))
+}
+
+/// `group` (code), `rate` (percent: `3,5` or `3.5`), `effective_from` (today or later).
+async fn add_rate(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let mut form = FormState::new();
+    for f in ["group", "rate", "effective_from"] {
+        form.set(f, data.get(f));
+    }
+    let rate = match Rate::parse_percent(&data.get("rate").trim().trim_end_matches('%').replace(',', ".")) {
+        Ok(r) => Some(r),
+        Err(crate::domain::rate::RateError::NotANumber(_)) => {
+            form.fail(ctx.lang, "rate", "error-rate-number");
+            None
+        }
+        Err(crate::domain::rate::RateError::OutOfRange) => {
+            form.fail(ctx.lang, "rate", "error-rate-range");
+            None
+        }
+        Err(crate::domain::rate::RateError::TooPrecise) => {
+            form.fail(ctx.lang, "rate", "error-rate-precision");
+            None
+        }
+    };
+    let today = crate::db::now().date();
+    let from = match NaiveDate::parse_from_str(data.get("effective_from").trim(), "%Y-%m-%d") {
+        Ok(d) if d >= today => Some(d),
+        Ok(_) => {
+            form.fail(ctx.lang, "effective_from", "error-rate-past");
+            None
+        }
+        Err(_) => {
+            form.fail(ctx.lang, "effective_from", "error-rate-date");
+            None
+        }
+    };
+    let code = data.get("group").to_owned();
+    let (Some(rate), Some(from)) = (rate, from) else {
+        return refused(ctx, &state, "rate".into(), form).await;
+    };
+    let actor = actor(&admin);
+    let now = crate::db::now();
+    // Today means from now on (an order earlier today keeps the rate it had).
+    let effective = if from == today {
+        now
+    } else {
+        from.and_time(chrono::NaiveTime::MIN)
+    };
+    let added = with_conn(&state, move |conn| {
+        conn.transaction(|conn| -> QueryResult<_> {
+            let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
+            let group: Option<i64> = commission_groups::table
+                .filter(commission_groups::programme_id.eq(programme_id))
+                .filter(commission_groups::code.eq(&code))
+                .select(commission_groups::id)
+                .first(conn)
+                .optional()?;
+            let Some(group_id) = group else {
+                return Ok(false);
+            };
+            diesel::insert_into(commission_rates::table)
+                .values((
+                    commission_rates::group_id.eq(group_id),
+                    commission_rates::rate_percent.eq(rate.to_db()),
+                    commission_rates::effective_from.eq(effective),
+                    commission_rates::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            let entry = audit::Entry::new(action::RATE_CHANGED, format!("group {code}"))
+                .after(json!({ "rate_percent": rate.to_db(), "effective_from": effective }));
+            audit::record(conn, &actor, entry, now)?;
+            Ok(true)
+        })
+        .map_err(AppError::from)
+    })
+    .await?;
+    if !added {
+        form.fail(ctx.lang, "group", "error-rate-group");
+        return refused(ctx, &state, "rate".into(), form).await;
+    }
+    Ok(see_other(&ctx.href("/manage/programme?notice=rate-added")))
+}
+
+async fn save_policy(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    path: web::Path<(Lang, String)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, key) = path.into_inner();
+    let mut form = FormState::new();
+    form.set("value", data.get("value"));
+    let value = match plain_text(data.get("value"), 500) {
+        Ok(v) => v,
+        Err(k) => {
+            form.fail(ctx.lang, "value", k);
+            return refused(ctx, &state, format!("policy-{key}"), form).await;
+        }
+    };
+    let actor = actor(&admin);
+    let saved = with_conn(&state, move |conn| {
+        conn.transaction(|conn| -> QueryResult<_> {
+            let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
+            let this = programme_policies::table
+                .filter(programme_policies::programme_id.eq(programme_id))
+                .filter(programme_policies::key.eq(&key));
+            let before: Option<String> = this
+                .select(programme_policies::value)
+                .first(conn)
+                .optional()?;
+            let Some(before) = before else {
+                return Ok(false);
+            };
+            if before != value {
+                diesel::update(this).set(programme_policies::value.eq(&value)).execute(conn)?;
+                let entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
+                    .before(json!({ "value": before }))
+                    .after(json!({ "value": value }));
+                audit::record(conn, &actor, entry, crate::db::now())?;
+            }
+            Ok(true)
+        })
+        .map_err(AppError::from)
+    })
+    .await?;
+    if !saved {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&ctx.href("/manage/programme?notice=programme-saved")))
+}
+
+async fn save_contact(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let mut form = FormState::new();
+    form.set("name", data.get("name"));
+    form.set("email", data.get("email"));
+    let which = format!("contact-{id}");
+    let name = plain_text(data.get("name"), 200);
+    if let Err(k) = name {
+        form.fail(ctx.lang, "name", k);
+    }
+    let email = match data.get("email").trim() {
+        "" => Ok(None),
+        text => EmailAddress::parse(text).map(Some),
+    };
+    if let Err(e) = &email {
+        form.fail(ctx.lang, "email", e.message_key());
+    }
+    let (Ok(name), Ok(email)) = (name, email) else {
+        return refused(ctx, &state, which, form).await;
+    };
+    let actor = actor(&admin);
+    let email = email.map(|e| e.as_str().to_owned());
+    let saved = with_conn(&state, move |conn| {
+        conn.transaction(|conn| -> QueryResult<_> {
+            let before: Option<(String, Option<String>)> = programme_contacts::table
+                .find(id)
+                .select((programme_contacts::name, programme_contacts::email))
+                .first(conn)
+                .optional()?;
+            let Some(before) = before else {
+                return Ok(false);
+            };
+            diesel::update(programme_contacts::table.find(id))
+                .set((
+                    programme_contacts::name.eq(&name),
+                    programme_contacts::email.eq(&email),
+                ))
+                .execute(conn)?;
+            let entry = audit::Entry::new(action::TEXT_CHANGED, format!("contact {id}"))
+                .before(json!({ "name": before.0, "email": before.1 }))
+                .after(json!({ "name": name, "email": email }));
+            audit::record(conn, &actor, entry, crate::db::now())?;
+            Ok(true)
+        })
+        .map_err(AppError::from)
+    })
+    .await?;
+    if !saved {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&ctx.href("/manage/programme?notice=programme-saved")))
+}

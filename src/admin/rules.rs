@@ -1,0 +1,197 @@
+//! `/{lang}/manage/rules`: every version of the Advertising Rules with what changed from the one
+//! before, and publishing a new version (a clause's new text and a summary). Participants are
+//! mailed and asked to accept it on their next login; measures cite the version in force when
+//! they are taken.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde_json::json;
+
+use super::actor;
+use crate::audit::{self, action};
+use crate::enforcement::routes::{word_parts, WordPart};
+use crate::forms::FormState;
+use crate::i18n::Lang;
+use crate::mail::MailContent;
+use crate::programme::versions::{self, ClauseChange, PublishError, Version};
+use crate::state::AppState;
+use crate::web::extract::{Administrator, CsrfForm};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/manage/rules", web::get().to(page))
+        .route("/manage/rules", web::post().to(publish));
+}
+
+const NOTICES: &[&str] = &["rules-published"];
+/// Longest clause text.
+const CLAUSE_MAX: usize = 5000;
+
+#[derive(Template)]
+#[template(path = "admin/rules.html")]
+struct RulesPage {
+    ctx: Ctx,
+    /// Newest first, each with its changes from the one before.
+    versions: Vec<(Version, Vec<ClauseChange>)>,
+    form: FormState,
+    notice: Option<String>,
+}
+
+impl RulesPage {
+    fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.ctx.lang.format_date(at.date())
+    }
+
+    fn parts(&self, change: &ClauseChange) -> Vec<WordPart> {
+        word_parts(change)
+    }
+
+    fn clauses(&self) -> Vec<(String, String)> {
+        self.versions
+            .first()
+            .map(|(v, _)| {
+                v.clauses
+                    .iter()
+                    .map(|c| (c.anchor.clone(), c.citation()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+async fn rules_page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    form: FormState,
+    notice: Option<String>,
+) -> Result<RulesPage, AppError> {
+    let all = with_conn(state, |conn| {
+        let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
+        Ok(versions::all(conn, programme_id)?)
+    })
+    .await?;
+    let mut with_changes: Vec<(Version, Vec<ClauseChange>)> = Vec::new();
+    for (i, v) in all.iter().enumerate() {
+        let changes = if i == 0 {
+            Vec::new()
+        } else {
+            versions::diff(&all[i - 1].clauses, &v.clauses)
+        };
+        with_changes.push((v.clone(), changes));
+    }
+    with_changes.reverse();
+    Ok(RulesPage {
+        ctx,
+        versions: with_changes,
+        form,
+        notice,
+    })
+}
+
+async fn page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _admin: Administrator,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = query.text(&ctx, NOTICES);
+    render(&rules_page(ctx, &state, FormState::new(), notice).await?)
+}
+
+/// `clause` (an anchor, `E-10-c`), `body` (its new text), `summary` (what changed, for the
+/// participants).
+async fn publish(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let mut form = FormState::new();
+    for f in ["clause", "body", "summary"] {
+        form.set(f, data.get(f));
+    }
+    let body = data.get("body").trim().to_owned();
+    if body.is_empty() {
+        form.fail(ctx.lang, "body", "error-programme-text-required");
+    } else if body.chars().count() > CLAUSE_MAX {
+        form.fail(ctx.lang, "body", "error-programme-text-too-long");
+    }
+    let summary = data.get("summary").trim().to_owned();
+    if summary.is_empty() {
+        form.fail(ctx.lang, "summary", "error-rules-summary");
+    } else if summary.chars().count() > crate::forms::REASON_MAX {
+        form.fail(ctx.lang, "summary", "error-reason-too-long");
+    }
+    if form.has_errors() {
+        let page = rules_page(ctx, &state, form, None).await?;
+        return render_form(true, &page);
+    }
+    let anchor = data.get("clause").to_owned();
+    let actor = actor(&admin);
+    let by = admin.account.id;
+    let published = with_conn(&state, move |conn| {
+        use diesel::Connection;
+        let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
+        let now = crate::db::now();
+        let result = conn.transaction(|conn| {
+            let version =
+                versions::publish(conn, programme_id, &anchor, &body, &summary, by, now)?;
+            let entry = audit::Entry::new(
+                action::RULES_PUBLISHED,
+                format!("rules version {}", version.number),
+            )
+            .after(json!({ "clause": versions::citation_of(&anchor), "body": body, "summary": summary }));
+            audit::record(conn, &actor, entry, now)?;
+            Ok::<_, PublishError>(version)
+        });
+        match result {
+            Ok(v) => Ok(Ok((v, versions::participants_to_tell(conn)?))),
+            Err(PublishError::Db(e)) => Err(e.into()),
+            Err(other) => Ok(Err(other)),
+        }
+    })
+    .await?;
+    let (version, recipients) = match published {
+        Ok(p) => p,
+        Err(problem) => {
+            let (field, key) = match problem {
+                PublishError::Unchanged => ("body", "error-rules-unchanged"),
+                _ => ("clause", "error-rules-clause"),
+            };
+            form.fail(ctx.lang, field, key);
+            let page = rules_page(ctx, &state, form, None).await?;
+            return render_form(true, &page);
+        }
+    };
+    // Mailed in the background: a large programme has many participants.
+    let state_for_mail = state.clone();
+    actix_web::rt::spawn(async move {
+        let base = state_for_mail
+            .settings
+            .base_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned();
+        for (email, lang) in recipients {
+            let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
+            let content = new_rules_mail(
+                lang,
+                &version,
+                &format!("{base}/{}/account/rules", lang.code()),
+            );
+            state_for_mail.mailer.deliver(content, &email).await;
+        }
+    });
+    Ok(see_other(&ctx.href("/manage/rules?notice=rules-published")))
+}
+
+fn new_rules_mail(lang: Lang, version: &Version, link: &str) -> MailContent {
+    let mut mail = MailContent::new(lang, "mail-rules-subject");
+    mail.paragraphs.push(lang.t_args(
+        "mail-rules-intro",
+        &[("number", version.number.to_string())],
+    ));
+    mail.paragraphs.push(version.summary.clone());
+    mail.action = Some((lang.t("mail-rules-action"), link.to_owned()));
+    mail
+}
