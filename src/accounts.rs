@@ -114,6 +114,16 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Account>> {
         .optional()
 }
 
+pub fn set_administrator(
+    conn: &mut AnyConnection,
+    id: i64,
+    administrator: bool,
+) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::administrator.eq(administrator))
+        .execute(conn)
+}
+
 pub fn activate(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
     diesel::update(
         accounts::table

@@ -78,6 +78,10 @@ enum AdminCommand {
         /// Language of the manager's e-mails: nl or en.
         #[arg(long, default_value = "nl")]
         lang: String,
+        /// An administrator: also manages account managers, the programme's data, the rules
+        /// and the holiday table, and reads the audit log.
+        #[arg(long)]
+        administrator: bool,
     },
     /// For demonstrations and benchmarks: create an active publisher whose channel and
     /// AliExpress membership are approved at once, and print its tracking link. The password is
@@ -113,8 +117,13 @@ fn main() -> ExitCode {
             command: PayoutsCommand::Run { period, file },
         } => payouts_run(&settings, &period, file),
         Command::Admin {
-            command: AdminCommand::Create { email, lang },
-        } => create_manager(&settings, &email, &lang),
+            command:
+                AdminCommand::Create {
+                    email,
+                    lang,
+                    administrator,
+                },
+        } => create_manager(&settings, &email, &lang, administrator),
         Command::Admin {
             command: AdminCommand::DemoPublisher { email, website },
         } => demo_publisher(&settings, &email, &website),
@@ -148,6 +157,15 @@ fn programme_secret(settings: &Settings, slug: &str) -> anyhow::Result<()> {
     let terms = portal::ledger::intake::programme_terms(&mut conn, slug)?
         .ok_or_else(|| anyhow::anyhow!("--programme: there is no programme '{slug}'"))?;
     let secret = portal::ledger::secrets::rotate(&mut conn, terms.id, portal::db::now())?;
+    portal::audit::record(
+        &mut conn,
+        &portal::audit::Actor::command("portal programme secret"),
+        portal::audit::Entry::new(
+            portal::audit::action::SECRET_ROTATED,
+            format!("programme {}", terms.id),
+        ),
+        portal::db::now(),
+    )?;
     println!("{secret}");
     eprintln!(
         "the new secret for {slug} is shown once, above; the previous one works for {} more hours",
@@ -168,6 +186,12 @@ fn payouts_run(
     let mut conn = pool.get()?;
     let now = portal::db::now();
     let summary = payouts::run(&mut conn, period, None, settings.payer_iban.as_ref(), now)?;
+    payouts::audit_run(
+        &mut conn,
+        &portal::audit::Actor::command("portal payouts run"),
+        &summary,
+        now,
+    )?;
     let run = payouts::find_run(&mut conn, summary.run_id)?
         .ok_or_else(|| anyhow::anyhow!("the run disappeared"))?;
     let xml = payouts::bank_file(
@@ -196,14 +220,38 @@ fn payouts_run(
     Ok(())
 }
 
-fn create_manager(settings: &Settings, email: &str, lang: &str) -> anyhow::Result<()> {
+fn create_manager(
+    settings: &Settings,
+    email: &str,
+    lang: &str,
+    administrator: bool,
+) -> anyhow::Result<()> {
     let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let lang = Lang::from_code(lang).ok_or_else(|| anyhow::anyhow!("--lang: use nl or en"))?;
     let password = read_password()?;
     let pool = startup::prepare_database(settings)?;
     let mut conn = pool.get()?;
     let id = accounts::create_manager(&mut conn, &email, &password.hash(), lang)?;
-    println!("account manager {email} created (id {id})");
+    if administrator {
+        accounts::set_administrator(&mut conn, id, true)?;
+    }
+    let entry = portal::audit::Entry::new(
+        portal::audit::action::MANAGER_CREATED,
+        format!("account {id}"),
+    )
+    .after(serde_json::json!({ "email": email.as_str(), "administrator": administrator }));
+    portal::audit::record(
+        &mut conn,
+        &portal::audit::Actor::command("portal admin create"),
+        entry,
+        portal::db::now(),
+    )?;
+    let role = if administrator {
+        "administrator"
+    } else {
+        "account manager"
+    };
+    println!("{role} {email} created (id {id})");
     Ok(())
 }
 

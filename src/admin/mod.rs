@@ -172,7 +172,9 @@ async fn create_manager(
         crate::auth::account_tokens::Purpose::PasswordReset,
     )
     .await?;
-    Ok(see_other(&ctx.href("/manage/managers?notice=manager-created")))
+    Ok(see_other(
+        &ctx.href("/manage/managers?notice=manager-created"),
+    ))
 }
 
 /// `role`: `administrator` or `manager`. The last administrator stays one.
@@ -251,10 +253,8 @@ impl HolidaysPage {
 
     fn weekday(&self, day: &chrono::NaiveDate) -> String {
         use chrono::Datelike;
-        self.ctx.t(&format!(
-            "weekday-{}",
-            day.weekday().number_from_monday()
-        ))
+        self.ctx
+            .t(&format!("weekday-{}", day.weekday().number_from_monday()))
     }
 }
 
@@ -316,7 +316,9 @@ async fn add_holiday(
         )?)
     })
     .await?;
-    Ok(see_other(&ctx.href("/manage/holidays?notice=holiday-saved")))
+    Ok(see_other(
+        &ctx.href("/manage/holidays?notice=holiday-saved"),
+    ))
 }
 
 async fn remove_holiday(
@@ -327,7 +329,8 @@ async fn remove_holiday(
     _data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let (_, day) = path.into_inner();
-    let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
+    let day =
+        chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
     let actor = actor(&admin);
     let removed = with_conn(&state, move |conn| {
         Ok(crate::enforcement::calendar::remove(
@@ -341,5 +344,7 @@ async fn remove_holiday(
     if !removed {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(&ctx.href("/manage/holidays?notice=holiday-removed")))
+    Ok(see_other(
+        &ctx.href("/manage/holidays?notice=holiday-removed"),
+    ))
 }

@@ -117,7 +117,16 @@ impl ProgrammePage {
     }
 }
 
-fn load(conn: &mut AnyConnection, lang: Lang) -> QueryResult<(i64, Vec<TextRow>, Vec<GroupRates>, Vec<(String, String)>, Vec<(i64, String, String, Option<String>)>)> {
+fn load(
+    conn: &mut AnyConnection,
+    lang: Lang,
+) -> QueryResult<(
+    i64,
+    Vec<TextRow>,
+    Vec<GroupRates>,
+    Vec<(String, String)>,
+    Vec<(i64, String, String, Option<String>)>,
+)> {
     let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
     let texts: Vec<TextRow> = programme_texts::table
         .filter(programme_texts::programme_id.eq(programme_id))
@@ -150,7 +159,10 @@ fn load(conn: &mut AnyConnection, lang: Lang) -> QueryResult<(i64, Vec<TextRow>,
         let rates = commission_rates::table
             .filter(commission_rates::group_id.eq(id))
             .order(commission_rates::effective_from)
-            .select((commission_rates::rate_percent, commission_rates::effective_from))
+            .select((
+                commission_rates::rate_percent,
+                commission_rates::effective_from,
+            ))
             .load(conn)?;
         groups.push(GroupRates {
             name: name.unwrap_or_else(|| code.clone()),
@@ -272,9 +284,12 @@ async fn save_text(
             diesel::update(programme_texts::table.find(id))
                 .set(programme_texts::body.eq(&body))
                 .execute(conn)?;
-            let entry = audit::Entry::new(action::TEXT_CHANGED, format!("text {id} ({section}, {lang})"))
-                .before(json!({ "body": before }))
-                .after(json!({ "body": body }));
+            let entry = audit::Entry::new(
+                action::TEXT_CHANGED,
+                format!("text {id} ({section}, {lang})"),
+            )
+            .before(json!({ "body": before }))
+            .after(json!({ "body": body }));
             audit::record(conn, &actor, entry, crate::db::now())?;
             Ok(true)
         })
@@ -284,7 +299,9 @@ async fn save_text(
     if !saved {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(&ctx.href("/manage/programme?notice=programme-saved")))
+    Ok(see_other(
+        &ctx.href("/manage/programme?notice=programme-saved"),
+    ))
 }
 
 /// `group` (code), `rate` (percent: `3,5` or `3.5`), `effective_from` (today or later).
@@ -298,7 +315,13 @@ async fn add_rate(
     for f in ["group", "rate", "effective_from"] {
         form.set(f, data.get(f));
     }
-    let rate = match Rate::parse_percent(&data.get("rate").trim().trim_end_matches('%').replace(',', ".")) {
+    let rate = match Rate::parse_percent(
+        &data
+            .get("rate")
+            .trim()
+            .trim_end_matches('%')
+            .replace(',', "."),
+    ) {
         Ok(r) => Some(r),
         Err(crate::domain::rate::RateError::NotANumber(_)) => {
             form.fail(ctx.lang, "rate", "error-rate-number");
@@ -404,7 +427,9 @@ async fn save_policy(
                 return Ok(false);
             };
             if before != value {
-                diesel::update(this).set(programme_policies::value.eq(&value)).execute(conn)?;
+                diesel::update(this)
+                    .set(programme_policies::value.eq(&value))
+                    .execute(conn)?;
                 let entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
                     .before(json!({ "value": before }))
                     .after(json!({ "value": value }));
@@ -418,7 +443,9 @@ async fn save_policy(
     if !saved {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(&ctx.href("/manage/programme?notice=programme-saved")))
+    Ok(see_other(
+        &ctx.href("/manage/programme?notice=programme-saved"),
+    ))
 }
 
 async fn save_contact(
@@ -477,5 +504,7 @@ async fn save_contact(
     if !saved {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(&ctx.href("/manage/programme?notice=programme-saved")))
+    Ok(see_other(
+        &ctx.href("/manage/programme?notice=programme-saved"),
+    ))
 }

@@ -196,12 +196,22 @@ pub fn lines(
         .order(audit_log::id.desc())
         .into_boxed();
     if !filter.actor.is_empty() {
-        query = query.filter(audit_log::actor.like(like_pattern(&filter.actor)).escape('\\'));
+        query = query.filter(
+            audit_log::actor
+                .like(like_pattern(&filter.actor))
+                .escape('\\'),
+        );
     }
     if !filter.subject.is_empty() {
         match filter.subject.trim_start_matches('#').parse::<i64>() {
             Ok(participant) => query = query.filter(audit_log::participant_id.eq(participant)),
-            Err(_) => query = query.filter(audit_log::subject.like(like_pattern(&filter.subject)).escape('\\')),
+            Err(_) => {
+                query = query.filter(
+                    audit_log::subject
+                        .like(like_pattern(&filter.subject))
+                        .escape('\\'),
+                )
+            }
         }
     }
     if let Some(action) = filter.action {

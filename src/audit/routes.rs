@@ -119,7 +119,8 @@ struct AuditPage {
 
 impl AuditPage {
     fn action_label(&self, code: &str) -> String {
-        self.ctx.t(&format!("audit-action-{}", code.replace('_', "-")))
+        self.ctx
+            .t(&format!("audit-action-{}", code.replace('_', "-")))
     }
 
     fn actions(&self) -> Vec<(&'static str, String)> {
@@ -145,7 +146,8 @@ impl AuditPage {
 
     fn csv_href(&self) -> String {
         let sep = if self.query.is_empty() { "" } else { "?" };
-        self.ctx.href(&format!("/manage/audit.csv{sep}{}", self.query))
+        self.ctx
+            .href(&format!("/manage/audit.csv{sep}{}", self.query))
     }
 }
 
@@ -173,7 +175,12 @@ async fn page(
         }
     };
     let mut found = with_conn(&state, move |conn| {
-        Ok(lines(conn, &filter, (page_no - 1) * PAGE_SIZE, PAGE_SIZE + 1)?)
+        Ok(lines(
+            conn,
+            &filter,
+            (page_no - 1) * PAGE_SIZE,
+            PAGE_SIZE + 1,
+        )?)
     })
     .await?;
     let more = found.len() as i64 > PAGE_SIZE;

@@ -616,19 +616,17 @@ pub fn decide_membership(
             String,
             String,
         ) = memberships::table
-                .inner_join(programmes::table)
-                .inner_join(
-                    channels::table.inner_join(participants::table.inner_join(accounts::table)),
-                )
-                .filter(memberships::id.eq(membership_id))
-                .select((
-                    participants::id,
-                    accounts::email,
-                    accounts::lang,
-                    channels::name,
-                    programmes::name,
-                ))
-                .first(conn)?;
+            .inner_join(programmes::table)
+            .inner_join(channels::table.inner_join(participants::table.inner_join(accounts::table)))
+            .filter(memberships::id.eq(membership_id))
+            .select((
+                participants::id,
+                accounts::email,
+                accounts::lang,
+                channels::name,
+                programmes::name,
+            ))
+            .first(conn)?;
         Ok(Some(DecisionNotice {
             participant_id,
             email,

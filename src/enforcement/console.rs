@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::audit::like_pattern;
-use crate::db::schema::{accounts, channels, clicks, measures, memberships, participants, programmes};
+use crate::db::schema::{
+    accounts, channels, clicks, measures, memberships, participants, programmes,
+};
 use crate::db::AnyConnection;
 use crate::participants::{MeasureKind, MembershipState, ReviewState};
 
@@ -116,7 +118,11 @@ pub struct ListResult {
 fn open_measures(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, MeasureKind)>> {
     let rows: Vec<(i64, MeasureKind, Option<String>)> = measures::table
         .filter(measures::lifted_at.is_null())
-        .select((measures::participant_id, measures::kind, measures::cure_decision))
+        .select((
+            measures::participant_id,
+            measures::kind,
+            measures::cure_decision,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -152,7 +158,11 @@ pub fn click_quality(
 }
 
 /// The participants matching `query`, the page asked for.
-pub fn list(conn: &mut AnyConnection, query: &ListQuery, today: NaiveDate) -> QueryResult<ListResult> {
+pub fn list(
+    conn: &mut AnyConnection,
+    query: &ListQuery,
+    today: NaiveDate,
+) -> QueryResult<ListResult> {
     let mut rows = participants::table
         .inner_join(accounts::table)
         .select((
@@ -181,7 +191,9 @@ pub fn list(conn: &mut AnyConnection, query: &ListQuery, today: NaiveDate) -> Qu
             participants::company_name
                 .like(pattern.clone())
                 .escape('\\')
-                .or(participants::contact_name.like(pattern.clone()).escape('\\'))
+                .or(participants::contact_name
+                    .like(pattern.clone())
+                    .escape('\\'))
                 .or(accounts::email.like(pattern).escape('\\'))
                 .or(participants::id.eq_any(by_domain)),
         );
@@ -212,7 +224,15 @@ pub fn list(conn: &mut AnyConnection, query: &ListQuery, today: NaiveDate) -> Qu
             ),
         );
     }
-    type Row = (i64, String, String, String, String, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+    );
     let found: Vec<Row> = rows.load(conn)?;
     let open = open_measures(conn)?;
     let wanted_open = match query.open.as_str() {
@@ -229,27 +249,35 @@ pub fn list(conn: &mut AnyConnection, query: &ListQuery, today: NaiveDate) -> Qu
     };
     let mut lines: Vec<ParticipantLine> = found
         .into_iter()
-        .map(|(id, company_name, email, kind, country, activated_at, terminated_at)| {
-            ParticipantLine {
-                id,
-                company_name,
-                email,
-                kind,
-                country,
-                activated: activated_at.is_some(),
-                terminated_at,
-                domains: Vec::new(),
-                flagged: false,
-                open_measures: open.iter().filter(|(p, _)| *p == id).map(|(_, k)| *k).collect(),
-                quality: quality.get(&id).copied().unwrap_or_default(),
-            }
-        })
+        .map(
+            |(id, company_name, email, kind, country, activated_at, terminated_at)| {
+                ParticipantLine {
+                    id,
+                    company_name,
+                    email,
+                    kind,
+                    country,
+                    activated: activated_at.is_some(),
+                    terminated_at,
+                    domains: Vec::new(),
+                    flagged: false,
+                    open_measures: open
+                        .iter()
+                        .filter(|(p, _)| *p == id)
+                        .map(|(_, k)| *k)
+                        .collect(),
+                    quality: quality.get(&id).copied().unwrap_or_default(),
+                }
+            },
+        )
         .filter(|l| match wanted_open {
             None => true,
             Some(None) => !l.open_measures.is_empty(),
             Some(Some(kind)) => l.open_measures.contains(&kind),
         })
-        .filter(|l| min_share.is_none_or(|min| l.quality.total > 0 && l.quality.share_percent() >= min))
+        .filter(|l| {
+            min_share.is_none_or(|min| l.quality.total > 0 && l.quality.share_percent() >= min)
+        })
         .collect();
     let total = lines.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
@@ -263,7 +291,11 @@ pub fn list(conn: &mut AnyConnection, query: &ListQuery, today: NaiveDate) -> Qu
     let channel_rows: Vec<(i64, String, Option<String>)> = channels::table
         .filter(channels::participant_id.eq_any(&ids))
         .order(channels::id)
-        .select((channels::participant_id, channels::domain, channels::screening_note))
+        .select((
+            channels::participant_id,
+            channels::domain,
+            channels::screening_note,
+        ))
         .load(conn)?;
     for line in &mut lines {
         for (p, domain, note) in &channel_rows {
@@ -300,7 +332,13 @@ pub struct Profile {
 pub fn profile(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<Option<Profile>> {
     type Row = (
         (i64, i64, String, String, String, String),
-        (String, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>),
+        (
+            String,
+            String,
+            NaiveDateTime,
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+        ),
     );
     let row: Option<Row> = participants::table
         .inner_join(accounts::table)
@@ -371,13 +409,15 @@ pub fn channels_of(conn: &mut AnyConnection, participant_id: i64) -> QueryResult
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, website_url, review_state, screening_note)| ChannelLine {
-            id,
-            name,
-            website_url,
-            review_state,
-            screening_note,
-        })
+        .map(
+            |(id, name, website_url, review_state, screening_note)| ChannelLine {
+                id,
+                name,
+                website_url,
+                review_state,
+                screening_note,
+            },
+        )
         .collect())
 }
 
@@ -400,12 +440,14 @@ pub fn memberships_of(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, channel_name, programme_name, state, reason)| MembershipLine {
-            id,
-            channel_name,
-            programme_name,
-            state,
-            reason,
-        })
+        .map(
+            |(id, channel_name, programme_name, state, reason)| MembershipLine {
+                id,
+                channel_name,
+                programme_name,
+                state,
+                reason,
+            },
+        )
         .collect())
 }

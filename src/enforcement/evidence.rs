@@ -188,18 +188,29 @@ mod tests {
     fn pdf_png_and_jpeg_pass() {
         assert_eq!(check(PDF), Ok(FileType::Pdf));
         assert_eq!(check(&png()), Ok(FileType::Png));
-        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 0xFF, 0xD9];
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 0xFF, 0xD9,
+        ];
         assert_eq!(check(&jpeg), Ok(FileType::Jpeg));
     }
 
     #[test]
     fn files_that_lie_about_their_type_are_refused() {
         // A script, a ZIP, an HTML page: whatever name they come with.
-        assert_eq!(check(b"#!/bin/sh\nrm -rf /\n"), Err(FileProblem::NotAllowed));
+        assert_eq!(
+            check(b"#!/bin/sh\nrm -rf /\n"),
+            Err(FileProblem::NotAllowed)
+        );
         assert_eq!(check(b"PK\x03\x04rest"), Err(FileProblem::NotAllowed));
-        assert_eq!(check(b"<html><script>alert(1)</script>"), Err(FileProblem::NotAllowed));
+        assert_eq!(
+            check(b"<html><script>alert(1)</script>"),
+            Err(FileProblem::NotAllowed)
+        );
         // A PDF header in front of something that is not a PDF.
-        assert_eq!(check(b"%PDF-1.4\n<html>not a pdf"), Err(FileProblem::NotAllowed));
+        assert_eq!(
+            check(b"%PDF-1.4\n<html>not a pdf"),
+            Err(FileProblem::NotAllowed)
+        );
         // A cut-off PNG.
         assert_eq!(check(&png()[..20]), Err(FileProblem::NotAllowed));
         assert_eq!(check(b""), Err(FileProblem::Empty));

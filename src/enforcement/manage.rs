@@ -7,7 +7,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use rand::RngCore;
 
-use super::console::{self, ChannelLine, ClickQuality, ListQuery, ListResult, MembershipLine, Profile};
+use super::console::{
+    self, ChannelLine, ClickQuality, ListQuery, ListResult, MembershipLine, Profile,
+};
 use super::measures::{self, LiftError, Measure, Proposal, TakeError};
 use super::notices;
 use super::objections::{self, DecideError, Objection};
@@ -27,10 +29,7 @@ use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, Notic
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage/participants", web::get().to(list))
         .route("/manage/participants/{id}", web::get().to(show))
-        .route(
-            "/manage/participants/{id}/measures",
-            web::post().to(take),
-        )
+        .route("/manage/participants/{id}/measures", web::post().to(take))
         .route(
             "/manage/participants/{id}/measures/{mid}/lift",
             web::post().to(lift),
@@ -40,10 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(accept_cure),
         )
         .route("/manage/objections", web::get().to(objections_page))
-        .route(
-            "/manage/objections/{id}/decision",
-            web::post().to(decide),
-        )
+        .route("/manage/objections/{id}/decision", web::post().to(decide))
         .route("/manage/evidence/{file}", web::get().to(evidence_file));
 }
 
@@ -217,7 +213,12 @@ impl ParticipantPage {
     fn kinds(&self) -> Vec<(&'static str, String)> {
         MeasureKind::ALL
             .iter()
-            .map(|k| (k.as_str(), format!("{} ({})", notices::title(self.ctx.lang, *k), k.clause())))
+            .map(|k| {
+                (
+                    k.as_str(),
+                    format!("{} ({})", notices::title(self.ctx.lang, *k), k.clause()),
+                )
+            })
             .collect()
     }
 
@@ -350,9 +351,7 @@ async fn participant_page(
     .await?;
     let (profile, channels, memberships, quality, summary, history, acceptances, version) =
         data.ok_or(AppError::NotFound)?;
-    let (clauses, rules_version) = version
-        .map(|v| (v.clauses, v.number))
-        .unwrap_or_default();
+    let (clauses, rules_version) = version.map(|v| (v.clauses, v.number)).unwrap_or_default();
     Ok(ParticipantPage {
         words: ConsoleWords { lang: ctx.lang },
         ctx,
@@ -420,7 +419,16 @@ fn read_measure(
     today: chrono::NaiveDate,
 ) -> Result<Proposal, FormState> {
     let mut form = FormState::new();
-    for field in ["kind", "reason", "deadline", "amount", "restriction", "membership", "request_key", "escalates"] {
+    for field in [
+        "kind",
+        "reason",
+        "deadline",
+        "amount",
+        "restriction",
+        "membership",
+        "request_key",
+        "escalates",
+    ] {
         form.set(field, data.get(field));
     }
     let citations: Vec<String> = data
@@ -443,7 +451,10 @@ fn read_measure(
     {
         form.add_error(
             "clauses",
-            lang.t_args("error-measure-clause-unknown", &[("clause", unknown.clone())]),
+            lang.t_args(
+                "error-measure-clause-unknown",
+                &[("clause", unknown.clone())],
+            ),
         );
     }
     let reason = check_reason(&mut form, lang, "reason", data.get("reason"));
@@ -528,7 +539,8 @@ async fn take(
     let proposal = match read_measure(&data, ctx.lang, &clauses, today) {
         Ok(p) => p,
         Err(form) => {
-            let page = participant_page(ctx, &state, id, Some(form), None, escalating, None).await?;
+            let page =
+                participant_page(ctx, &state, id, Some(form), None, escalating, None).await?;
             return render_form(true, &page);
         }
     };
@@ -537,7 +549,15 @@ async fn take(
     let p = proposal.clone();
     let taken = with_conn(&state, move |conn| {
         let calendar = super::calendar::load(conn)?;
-        match measures::take(conn, &crediting, &actor, id, &p, &calendar, crate::db::now()) {
+        match measures::take(
+            conn,
+            &crediting,
+            &actor,
+            id,
+            &p,
+            &calendar,
+            crate::db::now(),
+        ) {
             Ok(t) => Ok(Ok(t)),
             Err(TakeError::Db(e)) => Err(e.into()),
             Err(other) => Ok(Err(other)),
@@ -546,15 +566,19 @@ async fn take(
     .await?;
     match taken {
         Ok(t) if t.new => {
-            tracing::info!(measure_id = t.measure_id, participant_id = id, "measure taken");
+            tracing::info!(
+                measure_id = t.measure_id,
+                participant_id = id,
+                "measure taken"
+            );
             tell(&state, t.measure_id, notices::taken_mail).await?;
             Ok(see_other(&ctx.href(&format!(
                 "/manage/participants/{id}?notice=measure-taken"
             ))))
         }
-        Ok(_) => Ok(see_other(&ctx.href(&format!(
-            "/manage/participants/{id}?notice=measure-exists"
-        )))),
+        Ok(_) => Ok(see_other(
+            &ctx.href(&format!("/manage/participants/{id}?notice=measure-exists")),
+        )),
         Err(TakeError::UnknownParticipant) => Err(AppError::NotFound),
         Err(problem) => {
             let (field, key) = match &problem {
@@ -567,14 +591,23 @@ async fn take(
                 _ => ("kind", "error-not-escalatable"),
             };
             let mut form = FormState::new();
-            for f in ["kind", "reason", "deadline", "amount", "restriction", "membership", "escalates"] {
+            for f in [
+                "kind",
+                "reason",
+                "deadline",
+                "amount",
+                "restriction",
+                "membership",
+                "escalates",
+            ] {
                 form.set(f, data.get(f));
             }
             form.set_all("clauses", proposal.citations.clone());
             form.set_all("ban", data.all("ban"));
             form.set("request_key", new_request_key());
             form.fail(ctx.lang, field, key);
-            let page = participant_page(ctx, &state, id, Some(form), None, escalating, None).await?;
+            let page =
+                participant_page(ctx, &state, id, Some(form), None, escalating, None).await?;
             crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
         }
     }
@@ -591,7 +624,8 @@ async fn lift(
     let mut form = FormState::new();
     form.set("reason", data.get("reason"));
     let Some(reason) = check_reason(&mut form, ctx.lang, "reason", data.get("reason")) else {
-        let page = participant_page(ctx, &state, id, None, Some((measure_id, form)), None, None).await?;
+        let page =
+            participant_page(ctx, &state, id, None, Some((measure_id, form)), None, None).await?;
         return render_form(true, &page);
     };
     let actor = actor(&manager);
@@ -626,7 +660,9 @@ async fn lift(
         )))),
         Err(_) => {
             form.fail(ctx.lang, "reason", "error-termination-lift");
-            let page = participant_page(ctx, &state, id, None, Some((measure_id, form)), None, None).await?;
+            let page =
+                participant_page(ctx, &state, id, None, Some((measure_id, form)), None, None)
+                    .await?;
             crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
         }
     }
@@ -654,13 +690,13 @@ async fn accept_cure(
     })
     .await?;
     match accepted {
-        Ok(_) => Ok(see_other(&ctx.href(&format!(
-            "/manage/participants/{id}?notice=cure-accepted"
-        )))),
+        Ok(_) => Ok(see_other(
+            &ctx.href(&format!("/manage/participants/{id}?notice=cure-accepted")),
+        )),
         Err(measures::CureError::NotFound) => Err(AppError::NotFound),
-        Err(_) => Ok(see_other(&ctx.href(&format!(
-            "/manage/participants/{id}?notice=cure-closed"
-        )))),
+        Err(_) => Ok(see_other(
+            &ctx.href(&format!("/manage/participants/{id}?notice=cure-closed")),
+        )),
     }
 }
 
@@ -705,7 +741,10 @@ impl ObjectionsPage {
     }
 
     fn overdue_count(&self) -> usize {
-        self.objections.iter().filter(|o| o.overdue(self.today)).count()
+        self.objections
+            .iter()
+            .filter(|o| o.overdue(self.today))
+            .count()
     }
 }
 
@@ -778,7 +817,9 @@ async fn decide(
                 notices::decision_mail(lang, m, upheld, &reason, link)
             })
             .await?;
-            Ok(see_other(&ctx.href("/manage/objections?notice=objection-decided")))
+            Ok(see_other(
+                &ctx.href("/manage/objections?notice=objection-decided"),
+            ))
         }
         Ok(None) | Err(DecideError::NotFound) => Err(AppError::NotFound),
         Err(DecideError::Decided) => Ok(see_other(

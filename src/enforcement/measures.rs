@@ -91,9 +91,8 @@ pub fn take(
     calendar: &Calendar,
     now: NaiveDateTime,
 ) -> Result<Taken, TakeError> {
-    let taken = conn.transaction(|conn| {
-        take_in(conn, actor, participant_id, proposal, calendar, now)
-    });
+    let taken =
+        conn.transaction(|conn| take_in(conn, actor, participant_id, proposal, calendar, now));
     let taken = match taken {
         // The same form, committed by a request a moment ago.
         Err(TakeError::Db(diesel::result::Error::DatabaseError(
@@ -326,9 +325,7 @@ fn apply_effect(
         }
         MeasureKind::Restrict => {
             if proposal.restriction == Some(Restriction::Membership) {
-                let membership_id = proposal
-                    .membership_id
-                    .ok_or(TakeError::UnknownMembership)?;
+                let membership_id = proposal.membership_id.ok_or(TakeError::UnknownMembership)?;
                 end_membership(conn, participant_id, membership_id, measure_id, now)?;
             }
         }
@@ -593,8 +590,19 @@ impl Measure {
 
 type MeasureRow = (
     (i64, i64, MeasureKind, String, i32, Option<NaiveDate>),
-    (Option<i64>, Option<String>, Option<Restriction>, Option<i64>),
-    (Option<String>, Option<String>, String, NaiveDateTime, NaiveDate),
+    (
+        Option<i64>,
+        Option<String>,
+        Option<Restriction>,
+        Option<i64>,
+    ),
+    (
+        Option<String>,
+        Option<String>,
+        String,
+        NaiveDateTime,
+        NaiveDate,
+    ),
     (
         Option<NaiveDateTime>,
         Option<String>,

@@ -59,10 +59,8 @@ pub fn taken_mail(lang: Lang, measure: &Measure, link: &str) -> MailContent {
         &[("measure", title(lang, measure.kind))],
     ));
     mail.paragraphs.push(effect(lang, measure));
-    mail.paragraphs.push(lang.t_args(
-        "mail-measure-reason",
-        &[("reason", measure.reason.clone())],
-    ));
+    mail.paragraphs
+        .push(lang.t_args("mail-measure-reason", &[("reason", measure.reason.clone())]));
     for clause in &measure.clauses {
         mail.paragraphs
             .push(format!("{} — “{}”", clause.citation, clause.body));

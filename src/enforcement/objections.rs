@@ -87,7 +87,9 @@ pub fn file(
             .collect();
         let entry = audit::Entry::new(action::OBJECTION_FILED, format!("objection {id}"))
             .participant(participant_id)
-            .after(json!({ "measure": measure_id, "text": text, "evidence": files, "due_on": due_on }));
+            .after(
+                json!({ "measure": measure_id, "text": text, "evidence": files, "due_on": due_on }),
+            );
         audit::record(conn, actor, entry, now)?;
         Ok(id)
     })
@@ -165,7 +167,11 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
         .inner_join(m::table)
         .inner_join(participants::table.on(participants::id.eq(objections::participant_id)))
         .filter(objections::id.eq_any(&ids))
-        .order((objections::decision.is_not_null(), objections::due_on, objections::id))
+        .order((
+            objections::decision.is_not_null(),
+            objections::due_on,
+            objections::id,
+        ))
         .select((
             (
                 objections::id,
@@ -197,13 +203,7 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
         ))
         .load(conn)?;
     let deciders: Vec<(i64, String)> = accounts::table
-        .filter(
-            accounts::id.eq_any(
-                rows.iter()
-                    .filter_map(|r| r.2 .0)
-                    .collect::<Vec<_>>(),
-            ),
-        )
+        .filter(accounts::id.eq_any(rows.iter().filter_map(|r| r.2 .0).collect::<Vec<_>>()))
         .select((accounts::id, accounts::email))
         .load(conn)?;
     Ok(rows
@@ -243,20 +243,19 @@ pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<Objection>> {
     load(conn, Which::All)
 }
 
-pub fn of_participant(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<Vec<Objection>> {
+pub fn of_participant(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+) -> QueryResult<Vec<Objection>> {
     load(conn, Which::Participant(participant_id))
 }
 
 pub fn of_measure(conn: &mut AnyConnection, measure_id: i64) -> QueryResult<Option<Objection>> {
-    Ok(load(conn, Which::Measure(measure_id))?
-        .into_iter()
-        .next())
+    Ok(load(conn, Which::Measure(measure_id))?.into_iter().next())
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Objection>> {
-    Ok(load(conn, Which::Id(id))?
-        .into_iter()
-        .next())
+    Ok(load(conn, Which::Id(id))?.into_iter().next())
 }
 
 /// An evidence file with the participant it belongs to: (participant, name, type, stored as).

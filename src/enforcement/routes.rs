@@ -69,8 +69,10 @@ async fn list(
     user: extract::Participant,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
-    let measures =
-        with_conn(&state, move |conn| Ok(measures::of_participant(conn, participant_id)?)).await?;
+    let measures = with_conn(&state, move |conn| {
+        Ok(measures::of_participant(conn, participant_id)?)
+    })
+    .await?;
     render(&ListPage { ctx, measures })
 }
 
@@ -279,7 +281,10 @@ fn check_text(form: &mut FormState, lang: Lang, field: &str, text: &str) -> Opti
 }
 
 /// Checks an objection; returns its text and its checked files, or the form with its errors.
-fn check_objection(lang: Lang, upload: &Upload) -> Result<(String, Vec<(String, Vec<u8>)>), FormState> {
+fn check_objection(
+    lang: Lang,
+    upload: &Upload,
+) -> Result<(String, Vec<(String, Vec<u8>)>), FormState> {
     let mut form = FormState::new();
     form.set("text", upload.text.replace('\u{0}', ""));
     let text = check_text(&mut form, lang, "text", &upload.text);
@@ -433,7 +438,17 @@ async fn object(
         true,
     );
     let done = ctx.href(&format!("/account/notices/{id}?notice=objection-filed"));
-    objection_submitted(ctx, &state, actor, user.participant.id, id, upload, base, done).await
+    objection_submitted(
+        ctx,
+        &state,
+        actor,
+        user.participant.id,
+        id,
+        upload,
+        base,
+        done,
+    )
+    .await
 }
 
 async fn cured(
@@ -490,11 +505,7 @@ async fn cured(
 }
 
 /// Serves an evidence file to its participant: as a download, never rendered inline.
-pub fn file_response(
-    file_name: &str,
-    content_type: &str,
-    bytes: Vec<u8>,
-) -> HttpResponse {
+pub fn file_response(file_name: &str, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
     use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
     HttpResponse::Ok()
         .content_type(content_type.to_owned())
@@ -627,9 +638,23 @@ async fn token_object(
     }
     let (measure, _, account) = linked_termination(&state, id, &key).await?;
     let actor = actor_of(&state, &req, &account);
-    let base = (ctx.href(&format!("/objection/{id}/{key}")), String::new(), false);
+    let base = (
+        ctx.href(&format!("/objection/{id}/{key}")),
+        String::new(),
+        false,
+    );
     let done = ctx.href(&format!("/objection/{id}/{key}?notice=objection-filed"));
-    objection_submitted(ctx, &state, actor, measure.participant_id, id, upload, base, done).await
+    objection_submitted(
+        ctx,
+        &state,
+        actor,
+        measure.participant_id,
+        id,
+        upload,
+        base,
+        done,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -660,9 +685,21 @@ pub fn word_parts(change: &ClauseChange) -> Vec<WordPart> {
         .words
         .iter()
         .map(|w| match w {
-            Words::Same(t) => WordPart { removed: false, added: false, text: t.clone() },
-            Words::Removed(t) => WordPart { removed: true, added: false, text: t.clone() },
-            Words::Added(t) => WordPart { removed: false, added: true, text: t.clone() },
+            Words::Same(t) => WordPart {
+                removed: false,
+                added: false,
+                text: t.clone(),
+            },
+            Words::Removed(t) => WordPart {
+                removed: true,
+                added: false,
+                text: t.clone(),
+            },
+            Words::Added(t) => WordPart {
+                removed: false,
+                added: true,
+                text: t.clone(),
+            },
         })
         .collect()
 }
@@ -710,7 +747,10 @@ async fn rules_accept(
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
-    let version_id: i64 = data.get("version").parse().map_err(|_| AppError::BadRequest)?;
+    let version_id: i64 = data
+        .get("version")
+        .parse()
+        .map_err(|_| AppError::BadRequest)?;
     let actor = actor_of(&state, &req, &user.account);
     let accepted = with_conn(&state, move |conn| {
         use diesel::Connection;

@@ -179,6 +179,14 @@ async fn conversions(
     render(&conversions_page(ctx, &state, chosen, notice, None).await?)
 }
 
+fn data_action(action: Action) -> &'static str {
+    match action {
+        Action::Reject => "reject",
+        Action::Reverse => "reverse",
+        Action::Release => "release",
+    }
+}
+
 async fn decision(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -210,22 +218,28 @@ async fn decision(
     }
     let action = action.unwrap_or(Action::Reject);
     let manager_id = manager.account.id;
+    let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
     let why = Some(reason).filter(|r| !r.is_empty());
     let result = with_conn(&state, move |conn| {
-        Ok(
-            match decide::decide(
-                conn,
-                commission_id,
-                action,
-                why.as_deref(),
-                manager_id,
-                crate::db::now(),
-            ) {
-                Ok(_) => Ok(()),
-                Err(DecideError::Db(e)) => return Err(e.into()),
-                Err(e) => Err(e),
-            },
-        )
+        use diesel::Connection;
+        let now = crate::db::now();
+        let outcome = conn.transaction(|conn| -> diesel::QueryResult<Result<(), DecideError>> {
+            match decide::decide(conn, commission_id, action, why.as_deref(), manager_id, now) {
+                Ok(participant_id) => {
+                    let entry = crate::audit::Entry::new(
+                        crate::audit::action::COMMISSION_DECIDED,
+                        format!("commission {commission_id}"),
+                    )
+                    .participant(participant_id)
+                    .after(serde_json::json!({ "action": data_action(action), "reason": why }));
+                    crate::audit::record(conn, &actor, entry, now)?;
+                    Ok(Ok(()))
+                }
+                Err(DecideError::Db(e)) => Err(e),
+                Err(e) => Ok(Err(e)),
+            }
+        })?;
+        Ok(outcome)
     })
     .await?;
     let back = |notice: &str| {
@@ -331,7 +345,7 @@ async fn import_preview(
         Ok(b) => b,
         Err(problem) => return import_file_problem(ctx, problem),
     };
-    check_and_show(ctx, &state, bytes, false).await
+    check_and_show(ctx, &state, bytes, None).await
 }
 
 fn import_file_problem(ctx: Ctx, problem: import::FileProblem) -> Result<HttpResponse, AppError> {
@@ -355,19 +369,32 @@ async fn check_and_show(
     ctx: Ctx,
     state: &web::Data<AppState>,
     bytes: Vec<u8>,
-    store: bool,
+    store: Option<crate::audit::Actor>,
 ) -> Result<HttpResponse, AppError> {
     let now = crate::db::now();
     let mut lines = match import::read(&bytes, now) {
         Ok(lines) => lines,
         Err(problem) => return import_file_problem(ctx, problem),
     };
+    let storing = store.is_some();
     let (lines, counts) = with_conn(state, move |conn| {
-        let counts = import::run(conn, &mut lines, store, now)?;
+        let counts = import::run(conn, &mut lines, store.is_some(), now)?;
+        if let (Some(actor), Some(c)) = (&store, &counts) {
+            let entry = crate::audit::Entry::new(
+                crate::audit::action::CONVERSIONS_IMPORTED,
+                format!("{} lines", lines.len()),
+            )
+            .after(serde_json::json!({
+                "created": c.created,
+                "updated": c.updated,
+                "unchanged": c.unchanged,
+            }));
+            crate::audit::record(conn, actor, entry, now)?;
+        }
         Ok((lines, counts))
     })
     .await?;
-    if store {
+    if storing {
         if let Some(c) = counts {
             return Ok(see_other(&ctx.href(&format!(
                 "/manage/conversions?notice=import-stored&created={}&updated={}&unchanged={}",
@@ -389,11 +416,12 @@ async fn check_and_show(
 async fn import_confirm(
     ctx: Ctx,
     state: web::Data<AppState>,
-    _manager: Manager,
+    manager: Manager,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let bytes = data.get("content").as_bytes().to_vec();
-    check_and_show(ctx, &state, bytes, true).await
+    let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
+    check_and_show(ctx, &state, bytes, Some(actor)).await
 }
 
 #[derive(Template)]
@@ -487,9 +515,12 @@ async fn payout_run(
     };
     let manager_id = manager.account.id;
     let payer = state.settings.payer_iban.clone();
+    let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
     let summary = with_conn(&state, move |conn| {
-        payouts::run(conn, period, Some(manager_id), payer.as_ref(), now)
-            .map_err(|e| AppError::Other(e.into()))
+        let summary = payouts::run(conn, period, Some(manager_id), payer.as_ref(), now)
+            .map_err(|e| AppError::Other(e.into()))?;
+        payouts::audit_run(conn, &actor, &summary, now)?;
+        Ok(summary)
     })
     .await?;
     tracing::info!(period = %period, paid = summary.paid_now, "payout run");
@@ -534,10 +565,18 @@ async fn new_secret(
     _data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let manager_id = manager.account.id;
+    let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
     let secret = with_conn(&state, move |conn| {
         let terms = super::intake::programme_terms(conn, crate::programme::ACCOUNT_PROGRAMME)?
             .ok_or(AppError::NotFound)?;
-        Ok(super::secrets::rotate(conn, terms.id, crate::db::now())?)
+        let secret = super::secrets::rotate(conn, terms.id, crate::db::now())?;
+        // The secret itself is never written down: only that it changed.
+        let entry = crate::audit::Entry::new(
+            crate::audit::action::SECRET_ROTATED,
+            format!("programme {}", terms.id),
+        );
+        crate::audit::record(conn, &actor, entry, crate::db::now())?;
+        Ok(secret)
     })
     .await?;
     tracing::info!(manager_id, "conversion API secret rotated");

@@ -248,6 +248,26 @@ pub fn run(
     })
 }
 
+/// The run's line in the audit log: who ran it, for which period, what it paid now.
+pub fn audit_run(
+    conn: &mut AnyConnection,
+    actor: &crate::audit::Actor,
+    summary: &RunSummary,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let entry = crate::audit::Entry::new(
+        crate::audit::action::PAYOUT_RUN,
+        format!("payout run {}", summary.run_id),
+    )
+    .after(serde_json::json!({
+        "period": summary.period.to_string(),
+        "paid_now": summary.paid_now,
+        "payouts": summary.payouts,
+        "total": summary.total.plain(),
+    }));
+    crate::audit::record(conn, actor, entry, now)
+}
+
 fn find_or_start_run(
     conn: &mut AnyConnection,
     period: Period,

@@ -7,7 +7,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{participants, programmes, rule_clauses, rules_acceptances, rules_versions};
+use crate::db::schema::{
+    participants, programmes, rule_clauses, rules_acceptances, rules_versions,
+};
 use crate::db::AnyConnection;
 
 /// A clause as a version has it.
@@ -407,7 +409,10 @@ mod tests {
 
     #[test]
     fn the_diff_names_changed_clauses_word_by_word() {
-        let old = [clause("E-10-a", "Keep this."), clause("E-10-c", "No brand bidding at all.")];
+        let old = [
+            clause("E-10-a", "Keep this."),
+            clause("E-10-c", "No brand bidding at all."),
+        ];
         let new = [
             clause("E-10-a", "Keep this."),
             clause("E-10-c", "No brand bidding on any engine."),
@@ -437,7 +442,8 @@ mod tests {
         assert_eq!(changes[1].words, [Words::Added("New.".into())]);
         assert!(diff(&new, &new).is_empty());
         let gone = diff(&new, &old);
-        assert!(gone.iter().any(|c| c.anchor == "E-10-d"
-            && c.words == [Words::Removed("New.".into())]));
+        assert!(gone
+            .iter()
+            .any(|c| c.anchor == "E-10-d" && c.words == [Words::Removed("New.".into())]));
     }
 }
