@@ -126,6 +126,7 @@ fn schema_matches_migrations() {
             String,
             chrono::NaiveDateTime,
             Option<chrono::NaiveDateTime>,
+            bool,
         )>(conn)
         .unwrap();
     type Time = chrono::NaiveDateTime;
@@ -284,7 +285,46 @@ fn schema_matches_migrations() {
             Option<i64>,
             Option<String>,
             Time,
+            Option<i64>,
         )>(conn)
+        .unwrap();
+    audit_log::table
+        .select(audit_log::all_columns)
+        .load::<(
+            i64,
+            Time,
+            Option<i64>,
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        )>(conn)
+        .unwrap();
+    holidays::table
+        .select(holidays::all_columns)
+        .load::<(chrono::NaiveDate, String)>(conn)
+        .unwrap();
+    objections::table
+        .select(objections::all_columns)
+        .load::<(
+            i64,
+            i64,
+            i64,
+            String,
+            Time,
+            chrono::NaiveDate,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<Time>,
+        )>(conn)
+        .unwrap();
+    rules_versions::table
+        .select(rules_versions::all_columns)
+        .load::<(i64, i64, i32, String, String, Time, Option<i64>)>(conn)
         .unwrap();
 }
 

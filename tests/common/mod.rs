@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod enforcement;
 pub mod money;
 pub mod qr;
 pub mod smtp;
