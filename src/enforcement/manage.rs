@@ -410,6 +410,16 @@ pub fn check_reason(form: &mut FormState, lang: Lang, field: &str, text: &str) -
     Some(trimmed.to_owned())
 }
 
+/// An amount as a person types it: `12,50`, `12.50`, `€ 12,50`.
+fn typed_amount(text: &str) -> String {
+    let plain = text.trim().trim_start_matches('€').trim();
+    if plain.contains(',') && !plain.contains('.') {
+        plain.replace(',', ".")
+    } else {
+        plain.to_owned()
+    }
+}
+
 /// Reads the measure form; returns the proposal or the form with its errors (and everything
 /// typed kept).
 fn read_measure(
@@ -479,11 +489,13 @@ fn read_measure(
                 Err(_) => form.fail(lang, "deadline", "error-deadline-date"),
             }
         }
-        Some(MeasureKind::Deduct) => match Money::parse(data.get("amount"), Currency::EUR) {
-            Ok(m) if m.minor > 0 => proposal.amount = Some(m),
-            Ok(_) => form.fail(lang, "amount", "error-amount-positive"),
-            Err(e) => form.fail(lang, "amount", e.message_key()),
-        },
+        Some(MeasureKind::Deduct) => {
+            match Money::parse(&typed_amount(data.get("amount")), Currency::EUR) {
+                Ok(m) if m.minor > 0 => proposal.amount = Some(m),
+                Ok(_) => form.fail(lang, "amount", "error-amount-positive"),
+                Err(e) => form.fail(lang, "amount", e.message_key()),
+            }
+        }
         Some(MeasureKind::Restrict) => match Restriction::parse(data.get("restriction")) {
             Some(Restriction::Membership) => {
                 proposal.restriction = Some(Restriction::Membership);

@@ -120,6 +120,20 @@ fn changes_crediting(proposal: &Proposal) -> bool {
             && proposal.restriction == Some(Restriction::Membership))
 }
 
+/// Locks the participant's row for the rest of the transaction (a write that changes nothing).
+pub fn lock_participant(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<usize> {
+    diesel::update(participants::table.find(participant_id))
+        .set(participants::id.eq(participants::id))
+        .execute(conn)
+}
+
+/// Locks the measure's row for the rest of the transaction; 0 when there is none.
+pub fn lock_measure(conn: &mut AnyConnection, measure_id: i64) -> QueryResult<usize> {
+    diesel::update(measures::table.find(measure_id))
+        .set(measures::id.eq(measures::id))
+        .execute(conn)
+}
+
 fn measure_by_key(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<i64>> {
     measures::table
         .filter(measures::request_key.eq(key))
@@ -136,6 +150,12 @@ fn take_in(
     calendar: &Calendar,
     now: NaiveDateTime,
 ) -> Result<Taken, TakeError> {
+    // First the participant's row, for writing: on PostgreSQL a row lock that makes managers
+    // acting on one participant take turns; on SQLite the write lock, taken before anything is
+    // read (a read first would make a concurrent writer fail instead of wait).
+    if lock_participant(conn, participant_id)? == 0 {
+        return Err(TakeError::UnknownParticipant);
+    }
     if let Some(id) = measure_by_key(conn, &proposal.request_key)? {
         return Ok(Taken {
             measure_id: id,
@@ -425,6 +445,9 @@ pub fn lift_in(
         Option<i64>,
         Option<NaiveDateTime>,
     );
+    if lock_measure(conn, measure_id)? == 0 {
+        return Err(LiftError::NotFound);
+    }
     let row: Option<Row> = measures::table
         .find(measure_id)
         .select((

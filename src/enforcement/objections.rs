@@ -40,6 +40,9 @@ pub fn file(
     now: NaiveDateTime,
 ) -> Result<i64, FileError> {
     conn.transaction(|conn| {
+        // The write lock (SQLite) or the row lock (PostgreSQL) first: two objections sent at
+        // once take turns, and the second finds the first.
+        measures::lock_measure(conn, measure_id)?;
         let measure: Option<(NaiveDate, Option<NaiveDateTime>)> = m::table
             .find(measure_id)
             .filter(m::participant_id.eq(participant_id))
@@ -309,6 +312,12 @@ pub fn decide(
     now: NaiveDateTime,
 ) -> Result<i64, DecideError> {
     let (participant_id, kind) = conn.transaction(|conn| {
+        let locked = diesel::update(objections::table.find(objection_id))
+            .set(objections::id.eq(objections::id))
+            .execute(conn)?;
+        if locked == 0 {
+            return Err(DecideError::NotFound);
+        }
         let row: Option<(i64, i64, Option<String>)> = objections::table
             .find(objection_id)
             .select((

@@ -62,7 +62,8 @@ pub fn last_measure(app: &TestApp) -> i64 {
 }
 
 /// A small PDF that is a PDF from its first byte to its last.
-pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+pub const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// Files an objection to `measure_id` from the notice page at `page` (posting to `action`),
 /// with `files` as (name, content type as the browser claims it, bytes).

@@ -1,0 +1,1198 @@
+//! Measures F.11.a–g from the console, their effects everywhere at once and their lifting;
+//! notices, cure periods and objections (G.12); the audit log.
+
+mod common;
+
+use common::enforcement::{hidden, last_measure, object, take, PDF};
+use common::money::{balance, click, pass_locking_dates, report, secret, send};
+use common::{location, spawn_app, TestApp, PASSWORD};
+use diesel::prelude::*;
+use portal::db::schema::{
+    audit_log, clicks, commissions, ledger_entries, measures, memberships, objections, participants,
+};
+
+async fn manager(app: &TestApp) -> reqwest::Client {
+    app.add_manager("beheer@partnerlink.nl");
+    app.client_for("beheer@partnerlink.nl").await
+}
+
+fn clause_body(app: &TestApp, anchor: &str) -> String {
+    use portal::db::schema::rule_clauses;
+    rule_clauses::table
+        .filter(rule_clauses::anchor.eq(anchor))
+        .select(rule_clauses::body)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+fn audit_actions(app: &TestApp) -> Vec<String> {
+    audit_log::table
+        .order(audit_log::id)
+        .select(audit_log::action)
+        .load(&mut *app.conn())
+        .unwrap()
+}
+
+/// The page's text with tags removed, for reading it as a person would.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn lift(
+    app: &TestApp,
+    client: &reqwest::Client,
+    participant_id: i64,
+    measure_id: i64,
+    reason: &str,
+) -> reqwest::Response {
+    let page = format!("/en/manage/participants/{participant_id}");
+    app.submit_with(
+        client,
+        &page,
+        &format!("{page}/measures/{measure_id}/lift"),
+        &[("reason", reason)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let bob = app.add_ready_publisher("bob@example.nl");
+
+    let r = take(
+        &app,
+        &boss,
+        anna.participant_id,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.c"),
+            ("clauses", "F.11.a"),
+            (
+                "reason",
+                "Brand bidding on “aliexpress korting” <b>seen on 28 November</b>.",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).ends_with(&format!(
+        "/manage/participants/{}?notice=measure-taken",
+        anna.participant_id
+    )));
+    let id = last_measure(&app);
+
+    // The mail, in Anna's language (Dutch), quotes the clause and links to the notice.
+    let mail = app.smtp().wait_for("anna@example.nl", 0).await;
+    assert!(
+        mail.subject().contains("Schriftelijke waarschuwing"),
+        "{}",
+        mail.subject()
+    );
+    let text = mail.text();
+    assert!(text.contains(&clause_body(&app, "E-10-c")));
+    assert!(text.contains("E.10.c"));
+    assert!(text.contains("aliexpress korting"));
+    assert!(mail
+        .link_containing(&format!("/nl/account/notices/{id}"))
+        .is_some());
+
+    // The dashboard shows the unread notice; the notice quotes the clause and links to it.
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let (_, dashboard) = app.page_with(&anna_browser, "/en/account").await;
+    assert!(dashboard.contains("Unread notices: 1."));
+    let (status, notice) = app
+        .page_with(&anna_browser, &format!("/en/account/notices/{id}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(notice.contains("Written warning"));
+    assert!(notice.contains(&clause_body(&app, "F-11-a")));
+    assert!(notice.contains("href=\"/en/programmes/aliexpress/rules#E-10-c\""));
+    // The manager's words are escaped, not markup.
+    assert!(!notice.contains("<b>seen") && notice.contains("seen on 28 November"));
+    let (_, dashboard) = app.page_with(&anna_browser, "/en/account").await;
+    assert!(!dashboard.contains("Unread notices"));
+    let (_, list) = app.page_with(&anna_browser, "/nl/account/notices").await;
+    assert!(list.contains("Schriftelijke waarschuwing"));
+
+    // Nobody else reads it.
+    let bob_browser = app.client_for("bob@example.nl").await;
+    let (status, _) = app
+        .page_with(&bob_browser, &format!("/en/account/notices/{id}"))
+        .await;
+    assert_eq!(status, 404);
+    let (_, bob_list) = app.page_with(&bob_browser, "/en/account/notices").await;
+    assert!(bob_list.contains("There are no notices for your account."));
+    let _ = bob;
+
+    // The console's page of the participant has it in the history.
+    let (_, page) = app
+        .page_with(
+            &boss,
+            &format!("/en/manage/participants/{}", anna.participant_id),
+        )
+        .await;
+    assert!(page.contains("Written warning"));
+    assert!(page.contains("beheer@partnerlink.nl"));
+
+    // And the audit log has it: who, whom, what.
+    let (actor, action, participant, after): (String, String, Option<i64>, Option<String>) =
+        audit_log::table
+            .filter(audit_log::action.eq("measure_taken"))
+            .select((
+                audit_log::actor,
+                audit_log::action,
+                audit_log::participant_id,
+                audit_log::after,
+            ))
+            .first(&mut *app.conn())
+            .unwrap();
+    assert_eq!(actor, "beheer@partnerlink.nl");
+    assert_eq!(action, "measure_taken");
+    assert_eq!(participant, Some(anna.participant_id));
+    assert!(after.unwrap().contains("E.10.c"));
+    assert!(audit_actions(&app).contains(&"manager_login".to_owned()));
+}
+
+#[tokio::test]
+async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+        (
+            vec![("clauses", "E.10.c"), ("reason", "Kept words")],
+            "kind",
+            "Choose a measure.",
+        ),
+        (
+            vec![("kind", "warning"), ("reason", "Kept words")],
+            "clauses",
+            "Choose at least one clause of the rules.",
+        ),
+        (
+            vec![
+                ("kind", "warning"),
+                ("clauses", "Z.99.z"),
+                ("reason", "Kept words"),
+            ],
+            "clauses",
+            "Z.99.z is not a clause of the rules in force.",
+        ),
+        (
+            vec![
+                ("kind", "warning"),
+                ("clauses", "E.10.c"),
+                ("reason", "   "),
+            ],
+            "reason",
+            "Give the reason",
+        ),
+        (
+            vec![
+                ("kind", "cure_period"),
+                ("clauses", "F.11.b"),
+                ("reason", "Kept words"),
+                ("deadline", "next week"),
+            ],
+            "deadline",
+            "Enter the deadline as a date",
+        ),
+        (
+            vec![
+                ("kind", "cure_period"),
+                ("clauses", "F.11.b"),
+                ("reason", "Kept words"),
+                ("deadline", "2020-01-01"),
+            ],
+            "deadline",
+            "The deadline must be after today.",
+        ),
+        (
+            vec![
+                ("kind", "deduct"),
+                ("clauses", "F.11.d"),
+                ("reason", "Kept words"),
+                ("amount", "twelve"),
+            ],
+            "amount",
+            "",
+        ),
+        (
+            vec![
+                ("kind", "deduct"),
+                ("clauses", "F.11.d"),
+                ("reason", "Kept words"),
+                ("amount", "0"),
+            ],
+            "amount",
+            "Enter an amount above zero.",
+        ),
+        (
+            vec![
+                ("kind", "restrict"),
+                ("clauses", "F.11.f"),
+                ("reason", "Kept words"),
+            ],
+            "restriction",
+            "Choose what to restrict.",
+        ),
+        (
+            vec![
+                ("kind", "restrict"),
+                ("clauses", "F.11.f"),
+                ("reason", "Kept words"),
+                ("restriction", "membership"),
+            ],
+            "membership",
+            "Choose an active membership of this participant.",
+        ),
+        (
+            vec![
+                ("kind", "ban"),
+                ("clauses", "F.11.g"),
+                ("reason", "Kept words"),
+            ],
+            "ban",
+            "Choose the e-mail address, the domains, or both.",
+        ),
+    ];
+    for (fields, field, message) in cases {
+        let r = take(&app, &boss, anna.participant_id, &fields).await;
+        assert_eq!(r.status().as_u16(), 422, "{fields:?}");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains(&format!("id=\"{field}-error\"")),
+            "{fields:?}: no error for {field}"
+        );
+        assert!(page.contains(message), "{fields:?}: {message}");
+        if fields.iter().any(|(_, v)| *v == "Kept words") {
+            assert!(
+                page.contains(">Kept words</textarea>"),
+                "{fields:?}: the reason was lost"
+            );
+        }
+    }
+    // Nothing was taken.
+    let count: i64 = measures::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(count, 0);
+    // An unknown participant is not found; a form without its CSRF token is refused.
+    let r = boss
+        .post(app.url("/en/manage/participants/999999/measures"))
+        .form(&[("kind", "warning")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let (status, _) = app.page_with(&boss, "/en/manage/participants/999999").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn withheld_payments_are_skipped_by_payout_runs_until_the_measure_is_lifted() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let p = anna.participant_id;
+    app.sql(&format!(
+        "INSERT INTO ledger_entries (participant_id, kind, amount, currency, created_at) \
+         VALUES ({p}, 'commission', 5000, 'EUR', '2026-01-01 00:00:00')"
+    ));
+    app.sql(&format!(
+        "INSERT INTO bank_accounts (participant_id, iban, holder, created_at) \
+         VALUES ({p}, 'NL91ABNA0417164300', 'Anna Koopjes', '2026-01-01 00:00:00')"
+    ));
+    let r = take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "withhold"),
+            ("clauses", "F.11.c"),
+            ("clauses", "E.10.j"),
+            ("reason", "Orders from your own address."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = last_measure(&app);
+
+    let now = portal::db::now();
+    let period = portal::ledger::payouts::Period::of(now.date());
+    let payer = portal::domain::Iban::parse("NL02ABNA0123456789").unwrap();
+    let run = |app: &TestApp| {
+        portal::ledger::payouts::run(
+            &mut app.conn(),
+            period,
+            None,
+            Some(&payer),
+            portal::db::now(),
+        )
+        .unwrap()
+    };
+    assert_eq!(run(&app).paid_now, 0);
+    assert_eq!(balance(&app, p), 5000);
+
+    // Anna sees why, with the notice.
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let (_, page) = app
+        .page_with(&anna_browser, "/en/account/commissions")
+        .await;
+    assert!(page.contains("Your payments are withheld by the account manager (rule F.11.c)"));
+    assert!(page.contains(&format!("href=\"/en/account/notices/{id}\"")));
+
+    // Lifting needs a reason; then the next run pays.
+    let r = lift(&app, &boss, p, id, "").await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains(&format!("id=\"lift-reason-{id}-error\"")));
+    let r = lift(
+        &app,
+        &boss,
+        p,
+        id,
+        "The orders were checked: not self-purchases.",
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).contains("notice=measure-lifted"));
+    let mail = app.smtp().wait_for("anna@example.nl", 1).await;
+    assert!(mail.subject().contains("opgeheven"), "{}", mail.subject());
+    let (_, page) = app
+        .page_with(&anna_browser, "/en/account/commissions")
+        .await;
+    assert!(!page.contains("withheld"));
+    assert_eq!(run(&app).paid_now, 1);
+    assert_eq!(balance(&app, p), 0);
+    // Lifting again changes nothing.
+    let r = lift(&app, &boss, p, id, "again").await;
+    assert!(location(&r).contains("notice=measure-already-lifted"));
+}
+
+#[tokio::test]
+async fn a_deduction_is_a_ledger_row_naming_its_measure_and_lifting_pays_it_back() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let p = anna.participant_id;
+    let r = take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "deduct"),
+            ("clauses", "F.11.d"),
+            ("reason", "Cookie stuffing damages."),
+            ("amount", "12,50"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = last_measure(&app);
+    let rows: Vec<(String, i64, Option<i64>, Option<String>)> = ledger_entries::table
+        .filter(ledger_entries::participant_id.eq(p))
+        .order(ledger_entries::id)
+        .select((
+            ledger_entries::kind,
+            ledger_entries::amount,
+            ledger_entries::measure_id,
+            ledger_entries::reason,
+        ))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        rows,
+        [(
+            "deduction".into(),
+            -1250,
+            Some(id),
+            Some("deduction".into())
+        )]
+    );
+    assert_eq!(balance(&app, p), -1250);
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let (_, notice) = app
+        .page_with(&anna_browser, &format!("/nl/account/notices/{id}"))
+        .await;
+    let words = text_of(&notice);
+    assert!(
+        words.contains("12,50 wordt ingehouden op uw saldo"),
+        "{words}"
+    );
+
+    let r = lift(&app, &boss, p, id, "Damages were not proven.").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(balance(&app, p), 0);
+    let kinds: Vec<(i64, Option<String>)> = ledger_entries::table
+        .filter(ledger_entries::measure_id.eq(id))
+        .order(ledger_entries::id)
+        .select((ledger_entries::amount, ledger_entries::reason))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        kinds,
+        [
+            (-1250, Some("deduction".into())),
+            (1250, Some("deduction_undone".into()))
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_terminated_participant_cannot_log_in_earns_nothing_and_can_object_by_the_mailed_link() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let p = anna.participant_id;
+    // A pending commission from before the termination.
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut order = report(&click_id, "T-1", "100.00", &at);
+    order["status"] = "completed".into();
+    send(&app, &key, &order).await;
+    let anna_browser = app.client_for("anna@example.nl").await;
+
+    let r = take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "terminate"),
+            ("clauses", "F.11.e"),
+            ("clauses", "E.10.a"),
+            ("reason", "Fraudulent traffic."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = last_measure(&app);
+
+    // Logged out at once, and the login page says why, in the visitor's language.
+    let r = anna_browser
+        .get(app.url("/en/account"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/en/login?notice=account-terminated");
+    for (lang, title, why) in [
+        (
+            "en",
+            "Your account has been terminated",
+            "Reason: Fraudulent traffic.",
+        ),
+        (
+            "nl",
+            "Uw account is beëindigd",
+            "Reden: Fraudulent traffic.",
+        ),
+    ] {
+        let r = app
+            .log_in(&app.new_client(), lang, "anna@example.nl", PASSWORD)
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "{lang}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains(title) && page.contains(why), "{lang}");
+    }
+    // A wrong password learns nothing of it.
+    let r = app
+        .log_in(
+            &app.new_client(),
+            "en",
+            "anna@example.nl",
+            "wrong password here",
+        )
+        .await;
+    assert!(!r.text().await.unwrap().contains("terminated"));
+
+    // Clicks are recorded, not credited.
+    let before = app.click_count();
+    let r = app
+        .new_client()
+        .get(app.url(&format!(
+            "/click?p={}&a={}",
+            app.programme_id(),
+            anna.channel_id
+        )))
+        .header("user-agent", common::BROWSER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 302);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.click_count() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the click was not recorded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let (credited, reason): (bool, Option<String>) = clicks::table
+        .order(clicks::clicked_at.desc())
+        .select((clicks::credited, clicks::reason))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert!(!credited);
+    assert_eq!(reason.as_deref(), Some("participant_terminated"));
+
+    // Its pending commission is not approved at its locking date.
+    pass_locking_dates(&app);
+    let state: String = commissions::table
+        .filter(commissions::participant_id.eq(p))
+        .select(commissions::state)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(state, "pending");
+
+    // A termination is not lifted by hand.
+    let r = lift(&app, &boss, p, id, "Changed my mind").await;
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("only by an upheld objection"));
+
+    // The mail's link lets Anna object without logging in; the manager upholds it.
+    let mail = app.smtp().wait_for("anna@example.nl", 0).await;
+    let link = mail
+        .link_containing("/objection/")
+        .expect("an objection link");
+    let path = link[link.find("/nl/").unwrap()..].to_owned();
+    let (status, page) = app.page(&path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Fraudulent traffic.") && page.contains("name=\"evidence\""));
+    // A forged key is not found.
+    let (status, _) = app
+        .page(&format!("/nl/objection/{id}/{}", "0".repeat(32)))
+        .await;
+    assert_eq!(status, 404);
+    let client = app.new_client();
+    let r = object(
+        &app,
+        &client,
+        &path,
+        &path,
+        "The traffic came from my newsletter.",
+        &[("newsletter.pdf", "application/pdf", PDF)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let objection_id: i64 = objections::table
+        .select(objections::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let r = app
+        .submit_with(
+            &boss,
+            "/en/manage/objections",
+            &format!("/en/manage/objections/{objection_id}/decision"),
+            &[
+                ("decision", "upheld"),
+                ("reason", "The newsletter explains the traffic."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let terminated: Option<chrono::NaiveDateTime> = participants::table
+        .find(p)
+        .select(participants::terminated_at)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert!(terminated.is_none());
+    let r = app
+        .log_in(&app.new_client(), "en", "anna@example.nl", PASSWORD)
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // The commission settles as any other now.
+    assert_eq!(pass_locking_dates(&app), 1);
+    let decision = app.smtp().wait_for("anna@example.nl", 1).await;
+    assert!(decision.subject().contains("Beslissing op uw bezwaar"));
+}
+
+#[tokio::test]
+async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    // Anna has an approved channel without a membership yet: she may apply.
+    let anna = app.add_participant("anna@example.nl", "publisher", "approved");
+    let p = anna.participant_id;
+    let r = take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "restrict"),
+            ("clauses", "F.11.f"),
+            ("reason", "Until the review ends."),
+            ("restriction", "applications"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let restriction = last_measure(&app);
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let apply = |client: reqwest::Client| {
+        let app = &app;
+        async move {
+            app.submit_with(
+                &client,
+                "/en/account/channels",
+                &format!("/en/account/channels/{}/apply", anna.channel_id),
+                &[],
+            )
+            .await
+        }
+    };
+    let r = apply(anna_browser.clone()).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("restricted new applications"));
+    lift(&app, &boss, p, restriction, "Review done.").await;
+    let r = apply(anna_browser.clone()).await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    // Ending a membership: the approved one of Bob.
+    let bob = app.add_ready_publisher("bob@example.nl");
+    let membership: i64 = memberships::table
+        .filter(memberships::channel_id.eq(bob.channel_id))
+        .select(memberships::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let r = take(
+        &app,
+        &boss,
+        bob.participant_id,
+        &[
+            ("kind", "restrict"),
+            ("clauses", "F.11.f"),
+            ("reason", "Coupon site."),
+            ("restriction", "membership"),
+            ("membership", &membership.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let ended = last_measure(&app);
+    let state = |app: &TestApp| -> String {
+        memberships::table
+            .find(membership)
+            .select(memberships::state)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(state(&app), "rejected");
+    lift(
+        &app,
+        &boss,
+        bob.participant_id,
+        ended,
+        "Not a coupon site after all.",
+    )
+    .await;
+    assert_eq!(state(&app), "approved");
+}
+
+#[tokio::test]
+async fn a_ban_bars_the_address_and_the_domains_from_signing_up_until_lifted() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@koopjes.nl");
+    let r = take(
+        &app,
+        &boss,
+        anna.participant_id,
+        &[
+            ("kind", "ban"),
+            ("clauses", "F.11.g"),
+            ("reason", "Repeated fraud."),
+            ("ban", "email"),
+            ("ban", "domain"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = last_measure(&app);
+    let r = app
+        .submit("/en/signup", &[("email", "anna@koopjes.nl")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Please contact the publisher team."));
+    // Her website's domain (anna-koopjes.nl) is barred too.
+    let r = app
+        .submit("/en/signup", &[("email", "someone@anna-koopjes.nl")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+
+    lift(&app, &boss, anna.participant_id, id, "Settled.").await;
+    let client = app.new_client();
+    let r = app
+        .submit_with(
+            &client,
+            "/en/signup",
+            "/en/signup",
+            &[("email", "someone@anna-koopjes.nl")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+}
+
+#[tokio::test]
+async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on_the_home_page() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let p = anna.participant_id;
+    let deadline = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).to_string();
+    let r = take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "cure_period"),
+            ("clauses", "F.11.b"),
+            ("clauses", "E.10.f"),
+            ("reason", "Remove the pop-ups."),
+            ("deadline", &deadline),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = last_measure(&app);
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let notice = format!("/en/account/notices/{id}");
+    let r = app
+        .submit_with(
+            &anna_browser,
+            &notice,
+            &format!("{notice}/cured"),
+            &[("text", " ")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("id=\"cured_text-error\""));
+    let r = app
+        .submit_with(
+            &anna_browser,
+            &notice,
+            &format!("{notice}/cured"),
+            &[("text", "Pop-ups removed on 30 November.")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = app
+        .page_with(&boss, &format!("/en/manage/participants/{p}"))
+        .await;
+    assert!(page.contains("Pop-ups removed on 30 November."));
+    let r = app
+        .submit_with(
+            &boss,
+            &format!("/en/manage/participants/{p}"),
+            &format!("/en/manage/participants/{p}/measures/{id}/cure"),
+            &[],
+        )
+        .await;
+    assert!(location(&r).contains("notice=cure-accepted"));
+    // Closed: no more answers.
+    let (_, page) = app.page_with(&anna_browser, &notice).await;
+    assert!(page.contains("accepted your fix") && !page.contains("name=\"text\" rows=\"5\""));
+
+    // A second one runs past its deadline: the console's home page lists it.
+    take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "cure_period"),
+            ("clauses", "F.11.b"),
+            ("reason", "Fix the disclosure."),
+            ("deadline", &deadline),
+        ],
+    )
+    .await;
+    let second = last_measure(&app);
+    app.sql(&format!(
+        "UPDATE measures SET deadline = '2026-01-05' WHERE id = {second}"
+    ));
+    let (_, home) = app.page_with(&boss, "/en/manage").await;
+    assert!(
+        home.contains("Cure periods past their deadline") && home.contains("Fix the disclosure.")
+    );
+    // Escalated to a deduction: the cure period is closed as escalated.
+    let r = take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "deduct"),
+            ("clauses", "F.11.d"),
+            ("reason", "Not fixed in time."),
+            ("amount", "50"),
+            ("escalates", &second.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let decision: Option<String> = measures::table
+        .find(second)
+        .select(measures::cure_decision)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(decision.as_deref(), Some("escalated"));
+    let (_, home) = app.page_with(&boss, "/en/manage").await;
+    assert!(!home.contains("Fix the disclosure."));
+}
+
+#[tokio::test]
+async fn objections_carry_checked_evidence_are_decided_once_and_are_refused_after_the_claim_period()
+{
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let bob = app.add_ready_publisher("bob@example.nl");
+    let p = anna.participant_id;
+    take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "deduct"),
+            ("clauses", "F.11.d"),
+            ("reason", "Fake orders."),
+            ("amount", "20"),
+        ],
+    )
+    .await;
+    let id = last_measure(&app);
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let notice = format!("/en/account/notices/{id}");
+    let action = format!("{notice}/objection");
+
+    // A text file named .pdf and sent as a PDF is refused; the words stay.
+    let r = object(
+        &app,
+        &anna_browser,
+        &notice,
+        &action,
+        "They were real orders.",
+        &[(
+            "orders.pdf",
+            "application/pdf",
+            b"just some text, not a PDF",
+        )],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("orders.pdf is not a PDF, PNG or JPEG file."));
+    assert!(page.contains(">They were real orders.</textarea>"));
+    // No words, no files, too many files.
+    let r = object(
+        &app,
+        &anna_browser,
+        &notice,
+        &action,
+        "",
+        &[("a.pdf", "application/pdf", PDF)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("Write your objection."));
+    let r = object(&app, &anna_browser, &notice, &action, "Words", &[]).await;
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Add at least one file as evidence."));
+    let six: Vec<(&str, &str, &[u8])> = (0..6).map(|_| ("a.pdf", "application/pdf", PDF)).collect();
+    let r = object(&app, &anna_browser, &notice, &action, "Words", &six).await;
+    assert!(r.text().await.unwrap().contains("Add at most 5 files."));
+    let count: i64 = objections::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(count, 0);
+
+    let r = object(
+        &app,
+        &anna_browser,
+        &notice,
+        &action,
+        "They were real orders.",
+        &[("orders.pdf", "application/pdf", PDF)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).ends_with("?notice=objection-filed"));
+    // Once only.
+    let r = object(
+        &app,
+        &anna_browser,
+        &notice,
+        &action,
+        "Again",
+        &[("orders.pdf", "application/pdf", PDF)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 409);
+
+    // The evidence: Anna and the managers may fetch it, Bob may not; never shown inline.
+    let (objection_id, file_id): (i64, i64) = {
+        use portal::db::schema::objection_files;
+        objection_files::table
+            .select((objection_files::objection_id, objection_files::id))
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let r = anna_browser
+        .get(app.url(&format!("{notice}/evidence/{file_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+    let r = boss
+        .get(app.url(&format!("/en/manage/evidence/{file_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let bob_browser = app.client_for("bob@example.nl").await;
+    let r = bob_browser
+        .get(app.url(&format!("{notice}/evidence/{file_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let r = bob_browser
+        .get(app.url(&format!("/en/manage/evidence/{file_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let _ = bob;
+
+    // The console shows the due date; a decision needs a choice and a reason.
+    let (_, page) = app.page_with(&boss, "/en/manage/objections").await;
+    assert!(page.contains("They were real orders.") && page.contains("Decide by"));
+    let decide = |fields: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let boss = boss.clone();
+        async move {
+            app.submit_with(
+                &boss,
+                "/en/manage/objections",
+                &format!("/en/manage/objections/{objection_id}/decision"),
+                &fields,
+            )
+            .await
+        }
+    };
+    let r = decide(vec![("reason", "No choice")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Choose upheld or rejected.") && page.contains(">No choice</textarea>"));
+    let r = decide(vec![("decision", "rejected"), ("reason", "")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let r = decide(vec![
+        ("decision", "rejected"),
+        ("reason", "The orders came from one address."),
+    ])
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = decide(vec![("decision", "upheld"), ("reason", "Changed")]).await;
+    assert!(location(&r).contains("objection-already-decided"));
+    assert_eq!(
+        balance(&app, p),
+        -2000,
+        "a rejected objection leaves the deduction"
+    );
+    let (_, page) = app.page_with(&anna_browser, &notice).await;
+    assert!(
+        page.contains("Your objection was rejected.")
+            && page.contains("The orders came from one address.")
+    );
+
+    // A measure whose claim period has ended: no button, and a direct POST is refused.
+    take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.a"),
+            ("reason", "Old warning."),
+        ],
+    )
+    .await;
+    let late = last_measure(&app);
+    app.sql(&format!(
+        "UPDATE measures SET claim_until = '2026-01-09' WHERE id = {late}"
+    ));
+    let late_notice = format!("/en/account/notices/{late}");
+    let (_, page) = app.page_with(&anna_browser, &late_notice).await;
+    assert!(!page.contains("name=\"evidence\""));
+    assert!(text_of(&page).contains("The period to object ended on 9 Jan 2026."));
+    let html = page;
+    let token = common::csrf_token(&html).unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .text("text", "Too late?")
+        .part(
+            "evidence",
+            reqwest::multipart::Part::bytes(PDF.to_vec())
+                .file_name("late.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let r = anna_browser
+        .post(app.url(&format!("{late_notice}/objection")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 409);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("The period to object has ended"));
+    let count: i64 = objections::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn the_same_form_sent_twice_takes_one_measure_and_two_lifts_lift_once() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let other = {
+        app.add_manager("collega@partnerlink.nl");
+        app.client_for("collega@partnerlink.nl").await
+    };
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let p = anna.participant_id;
+    let page = format!("/en/manage/participants/{p}");
+    let html = boss
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = common::csrf_token(&html).unwrap();
+    let key = hidden(&html, "request_key").unwrap();
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("request_key", key.as_str()),
+        ("kind", "deduct"),
+        ("clauses", "F.11.d"),
+        ("reason", "Damages."),
+        ("amount", "10"),
+    ];
+    let send = || {
+        boss.post(app.url(&format!("{page}/measures")))
+            .form(&fields)
+            .send()
+    };
+    let (a, b) = tokio::join!(send(), send());
+    let mut notices = vec![location(&a.unwrap()), location(&b.unwrap())];
+    notices.sort();
+    assert!(
+        notices[0].ends_with("notice=measure-exists")
+            || notices[1].ends_with("notice=measure-exists"),
+        "{notices:?}"
+    );
+    let count: i64 = measures::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(count, 1);
+    assert_eq!(balance(&app, p), -1000);
+
+    // Two managers lift it at the same moment: one lift, one repayment.
+    let id = last_measure(&app);
+    let (a, b) = tokio::join!(
+        lift(&app, &boss, p, id, "Lifted by one."),
+        lift(&app, &other, p, id, "Lifted by the other.")
+    );
+    let mut notices = vec![location(&a), location(&b)];
+    notices.sort();
+    assert!(
+        notices[0].ends_with("notice=measure-already-lifted"),
+        "{notices:?}"
+    );
+    assert!(notices[1].ends_with("notice=measure-lifted"), "{notices:?}");
+    assert_eq!(balance(&app, p), 0);
+    let lifts: i64 = audit_log::table
+        .filter(audit_log::action.eq("measure_lifted"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(lifts, 1);
+}
+
+#[tokio::test]
+async fn nobody_can_change_or_remove_an_audit_line() {
+    let app = spawn_app().await;
+    app.add_manager("beheer@partnerlink.nl");
+    app.client_for("beheer@partnerlink.nl").await;
+    let count: i64 = audit_log::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(count, 1, "the manager's login");
+    use diesel::connection::SimpleConnection;
+    let mut conn = app.conn();
+    let conn: &mut portal::db::AnyConnection = &mut conn;
+    for statement in [
+        "UPDATE audit_log SET actor = 'someone else'",
+        "DELETE FROM audit_log",
+    ] {
+        let refused = conn.batch_execute(statement);
+        assert!(refused.is_err(), "{statement} was allowed");
+        assert!(refused.unwrap_err().to_string().contains("append-only"));
+    }
+    if app.kind() == portal::config::DatabaseKind::Postgres {
+        assert!(conn.batch_execute("TRUNCATE audit_log").is_err());
+    }
+    let actor: String = audit_log::table
+        .select(audit_log::actor)
+        .first(conn)
+        .unwrap();
+    assert_eq!(actor, "beheer@partnerlink.nl");
+}
