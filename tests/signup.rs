@@ -152,6 +152,18 @@ async fn a_new_publisher_signs_up_activates_logs_in_and_out_in_each_language() {
         assert_eq!(r.status().as_u16(), 303);
         assert!(location(&r).starts_with(&format!("/{lang}/login")));
     }
+    // Signing up accepted the rules in force (version 1), recorded with its time: no request to
+    // accept them at the first login (it went to the dashboard above).
+    let accepted: Vec<(i32, chrono::NaiveDateTime)> = {
+        use portal::db::schema::{rules_acceptances, rules_versions};
+        rules_acceptances::table
+            .inner_join(rules_versions::table)
+            .select((rules_versions::number, rules_acceptances::accepted_at))
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(accepted.len(), 2);
+    assert!(accepted.iter().all(|(number, _)| *number == 1));
 }
 
 #[tokio::test]

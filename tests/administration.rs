@@ -1,0 +1,587 @@
+//! What administrators do: account managers and roles, the holiday table, programme data and
+//! rates, versions of the rules (with their diff and the participants' acceptance), and the
+//! audit log's page and CSV.
+
+mod common;
+
+use common::enforcement::{administrator, last_measure, take};
+use common::money::{click, report, secret, send};
+use common::{location, spawn_app, TestApp, PASSWORD};
+use diesel::prelude::*;
+use portal::db::schema::{accounts, audit_log, commissions, measures};
+
+fn audit_count(app: &TestApp, action: &str) -> i64 {
+    audit_log::table
+        .filter(audit_log::action.eq(action))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn administrators_make_managers_and_change_roles_but_keep_one_administrator() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let page = "/en/manage/managers";
+    for (email, lang, field) in [
+        ("not an address", "en", "email"),
+        ("new@partnerlink.nl", "fr", "lang"),
+    ] {
+        let r = app
+            .submit_with(&admin, page, page, &[("email", email), ("lang", lang)])
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "{email} {lang}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains(&format!("id=\"{field}-error\"")));
+        if field == "lang" {
+            assert!(
+                body.contains("value=\"new@partnerlink.nl\""),
+                "the address is kept"
+            );
+        }
+    }
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            page,
+            &[("email", "admin@partnerlink.nl"), ("lang", "en")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            page,
+            &[("email", "nieuw@partnerlink.nl"), ("lang", "nl")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // The new manager chooses a password with the mailed link, then works in the console.
+    let mail = app.smtp().wait_for("nieuw@partnerlink.nl", 0).await;
+    let link = mail
+        .link_containing("/password/reset/")
+        .expect("a link to choose a password");
+    let client = app.new_client();
+    let form = &link[link.find("/nl/").unwrap()..];
+    let r = app
+        .submit_with(
+            &client,
+            form,
+            form,
+            &[
+                ("password", "zeven blauwe olifanten dansen"),
+                ("password_confirm", "zeven blauwe olifanten dansen"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let r = app
+        .log_in(
+            &client,
+            "nl",
+            "nieuw@partnerlink.nl",
+            "zeven blauwe olifanten dansen",
+        )
+        .await;
+    assert_eq!(location(&r), "/nl/manage");
+    assert_eq!(audit_count(&app, "manager_created"), 1);
+
+    let new_id: i64 = accounts::table
+        .filter(accounts::email.eq("nieuw@partnerlink.nl"))
+        .select(accounts::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let admin_id: i64 = accounts::table
+        .filter(accounts::email.eq("admin@partnerlink.nl"))
+        .select(accounts::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let role = |id: i64, role: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.submit_with(
+                &admin,
+                page,
+                &format!("/en/manage/managers/{id}/role"),
+                &[("role", role)],
+            )
+            .await
+        }
+    };
+    // The only administrator stays one.
+    let r = role(admin_id, "manager").await;
+    assert!(location(&r).contains("notice=role-last-administrator"));
+    let r = role(new_id, "administrator").await;
+    assert!(location(&r).contains("notice=role-changed"));
+    let r = role(admin_id, "manager").await;
+    assert!(location(&r).contains("notice=role-changed"));
+    assert_eq!(audit_count(&app, "role_changed"), 2);
+    // The former administrator's next request finds the role changed.
+    let r = admin
+        .get(app.url("/en/manage/managers"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let (before, after): (Option<String>, Option<String>) = audit_log::table
+        .filter(audit_log::action.eq("role_changed"))
+        .order(audit_log::id.desc())
+        .select((audit_log::before, audit_log::after))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(before.as_deref(), Some(r#"{"administrator":true}"#));
+    assert_eq!(after.as_deref(), Some(r#"{"administrator":false}"#));
+}
+
+#[tokio::test]
+async fn the_holiday_table_is_edited_and_counts_for_the_claim_period() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let page = "/en/manage/holidays";
+    let (_, html) = app.page_with(&admin, page).await;
+    assert!(
+        html.contains("Christmas Day"),
+        "seeded from the Hong Kong table"
+    );
+    for (day, name, field) in [("31-12-2026", "Bad", "day"), ("2026-12-31", "", "name")] {
+        let r = app
+            .submit_with(&admin, page, page, &[("day", day), ("name", name)])
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("id=\"{field}-error\"")));
+    }
+    // Ten holidays in a row from tomorrow: the claim period of a measure taken today ends after them.
+    let today = portal::domain::working_days::hong_kong_day(portal::db::now());
+    for n in 1..=10u64 {
+        let day = (today + chrono::Days::new(n)).to_string();
+        let r = app
+            .submit_with(
+                &admin,
+                page,
+                page,
+                &[("day", &day), ("name", "Typhoon closure")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+    }
+    assert_eq!(audit_count(&app, "holiday_changed"), 10);
+    let anna = app.add_ready_publisher("anna@example.nl");
+    take(
+        &app,
+        &admin,
+        anna.participant_id,
+        &[("kind", "warning"), ("clauses", "E.10.a"), ("reason", "x")],
+    )
+    .await;
+    let claim_until: chrono::NaiveDate = measures::table
+        .find(last_measure(&app))
+        .select(measures::claim_until)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert!(claim_until > today + chrono::Days::new(10), "{claim_until}");
+
+    let first = (today + chrono::Days::new(1)).to_string();
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            &format!("/en/manage/holidays/{first}/remove"),
+            &[],
+        )
+        .await;
+    assert!(location(&r).contains("notice=holiday-removed"));
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            &format!("/en/manage/holidays/{first}/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn a_new_rate_applies_from_its_date_and_never_changes_a_past_commission() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    send(&app, &key, &report(&click_id, "R-1", "100.00", &at)).await;
+    let first: (String, i64) = commissions::table
+        .select((commissions::rate_percent, commissions::amount))
+        .first(&mut *app.conn())
+        .unwrap();
+
+    let page = "/en/manage/programme";
+    let (_, html) = app.page_with(&admin, page).await;
+    let group = {
+        let at = html.find("name=\"group\"").unwrap();
+        let rest = &html[at..];
+        let v = rest.find("value=\"").unwrap() + 7;
+        rest[v..v + rest[v..].find('"').unwrap()].to_owned()
+    };
+    let today = portal::db::now().date().to_string();
+    for (rate, from, field) in [
+        ("abc", today.as_str(), "rate"),
+        ("150", today.as_str(), "rate"),
+        ("9", "2020-01-01", "effective_from"),
+    ] {
+        let r = app
+            .submit_with(
+                &admin,
+                page,
+                "/en/manage/programme/rates",
+                &[("group", &group), ("rate", rate), ("effective_from", from)],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "{rate} {from}");
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains(&format!("id=\"rate-{field}-error\"")),
+            "{rate} {from}"
+        );
+        assert!(
+            body.contains(&format!("value=\"{rate}\"")),
+            "the rate typed is kept"
+        );
+    }
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            "/en/manage/programme/rates",
+            &[
+                ("group", &group),
+                ("rate", "12,5"),
+                ("effective_from", &today),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(audit_count(&app, "rate_changed"), 1);
+
+    // The earlier order keeps its rate even when reported again; a later order gets the new one.
+    send(&app, &key, &report(&click_id, "R-1", "100.00", &at)).await;
+    let again: (String, i64) = commissions::table
+        .order(commissions::id)
+        .select((commissions::rate_percent, commissions::amount))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(again, first);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let later = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    send(&app, &key, &report(&click_id, "R-2", "100.00", &later)).await;
+    let newest: (String, i64) = commissions::table
+        .order(commissions::id.desc())
+        .select((commissions::rate_percent, commissions::amount))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(newest, ("12.5".to_owned(), 1250));
+}
+
+#[tokio::test]
+async fn programme_texts_are_edited_with_their_before_and_after_in_the_audit_log() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let id: i64 = {
+        use portal::db::schema::programme_texts;
+        programme_texts::table
+            .filter(programme_texts::lang.eq("en"))
+            .filter(programme_texts::section.eq("summary"))
+            .order(programme_texts::position)
+            .select(programme_texts::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let page = "/en/manage/programme";
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            &format!("/en/manage/programme/texts/{id}"),
+            &[("body", "  ")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains(&format!("id=\"text-{id}-body-error\"")));
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            &format!("/en/manage/programme/texts/{id}"),
+            &[("body", "AliExpress pays up to 9% on every order.")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, public) = app.page("/en/programmes/aliexpress").await;
+    assert!(public.contains("AliExpress pays up to 9% on every order."));
+    let after: Option<String> = audit_log::table
+        .filter(audit_log::action.eq("text_changed"))
+        .select(audit_log::after)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert!(after.unwrap().contains("up to 9%"));
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            "/en/manage/programme/policies/cookie_period",
+            &[("value", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            "/en/manage/programme/policies/no_such_policy",
+            &[("value", "x")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn a_new_version_of_the_rules_is_diffed_mailed_accepted_and_cited_by_later_measures() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    // A measure under version 1.
+    take(
+        &app,
+        &admin,
+        anna.participant_id,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.c"),
+            ("reason", "Old"),
+        ],
+    )
+    .await;
+    let old_measure = last_measure(&app);
+    let page = "/en/manage/rules";
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            page,
+            &[
+                ("clause", "E-10-c"),
+                ("body", "New words."),
+                ("summary", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains(">New words.</textarea>"));
+    let current: String = {
+        use portal::db::schema::rule_clauses;
+        rule_clauses::table
+            .filter(rule_clauses::anchor.eq("E-10-c"))
+            .select(rule_clauses::body)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            page,
+            &[
+                ("clause", "E-10-c"),
+                ("body", &current),
+                ("summary", "Nothing"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let new_body =
+        format!("{current} Brand bidding on misspellings of the brand is forbidden too.");
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            page,
+            &[
+                ("clause", "E-10-c"),
+                ("body", &new_body),
+                ("summary", "E.10.c now covers misspellings."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = app.page_with(&admin, page).await;
+    assert!(
+        html.contains("<ins>misspellings</ins>"),
+        "the diff marks the new words"
+    );
+    // The rules page shows the new text; participants are mailed.
+    let (_, rules) = app.page("/en/programmes/aliexpress/rules").await;
+    assert!(rules.contains("misspellings of the brand"));
+    let mail = app.smtp().wait_for("anna@example.nl", 1).await;
+    assert!(
+        mail.subject().contains("advertentieregels"),
+        "{}",
+        mail.subject()
+    );
+
+    // Anna is asked to accept at her next login, with what changed.
+    let client = app.new_client();
+    let r = app.log_in(&client, "en", "anna@example.nl", PASSWORD).await;
+    assert_eq!(location(&r), "/en/account/rules");
+    let (_, html) = app.page_with(&client, "/en/account/rules").await;
+    assert!(html.contains("Version 2") && html.contains("<ins>misspellings</ins>"));
+    let r = app
+        .submit_with(
+            &client,
+            "/en/account/rules",
+            "/en/account/rules",
+            &[("version", "999")],
+        )
+        .await;
+    assert_eq!(
+        location(&r),
+        "/en/account/rules",
+        "an unknown version is not accepted"
+    );
+    let version: String = common::enforcement::hidden(&html, "version").unwrap();
+    let r = app
+        .submit_with(
+            &client,
+            "/en/account/rules",
+            "/en/account/rules",
+            &[("version", &version)],
+        )
+        .await;
+    assert!(location(&r).contains("notice=rules-accepted"));
+    let r = app
+        .log_in(&app.new_client(), "en", "anna@example.nl", PASSWORD)
+        .await;
+    assert_eq!(location(&r), "/en/account");
+
+    // A measure now cites version 2 and quotes the new text; the old one keeps what it quoted.
+    take(
+        &app,
+        &admin,
+        anna.participant_id,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.c"),
+            ("reason", "New"),
+        ],
+    )
+    .await;
+    let new_measure = last_measure(&app);
+    let quoted = |id: i64| -> String {
+        use portal::db::schema::measure_clauses;
+        measure_clauses::table
+            .filter(measure_clauses::measure_id.eq(id))
+            .select(measure_clauses::body)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(quoted(old_measure), current);
+    assert_eq!(quoted(new_measure), new_body);
+    let (_, console) = app
+        .page_with(
+            &admin,
+            &format!("/en/manage/participants/{}", anna.participant_id),
+        )
+        .await;
+    assert!(console.contains("rules version 2") && console.contains("rules version 1"));
+    assert_eq!(audit_count(&app, "rules_published"), 1);
+    assert_eq!(audit_count(&app, "rules_accepted"), 1);
+}
+
+#[tokio::test]
+async fn the_audit_log_page_filters_and_exports() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let bob = app.add_ready_publisher("bob@example.nl");
+    take(
+        &app,
+        &admin,
+        anna.participant_id,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.a"),
+            ("reason", "For Anna"),
+        ],
+    )
+    .await;
+    take(
+        &app,
+        &admin,
+        bob.participant_id,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.a"),
+            ("reason", "For Bob"),
+        ],
+    )
+    .await;
+
+    let (status, html) = app
+        .page_with(&admin, "/en/manage/audit?action=measure_taken")
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("For Anna") && html.contains("For Bob"));
+    assert!(!html.contains("Manager logged in</td>"));
+    let (_, html) = app
+        .page_with(
+            &admin,
+            &format!("/en/manage/audit?subject={}", anna.participant_id),
+        )
+        .await;
+    assert!(html.contains("For Anna") && !html.contains("For Bob"));
+    let (_, html) = app.page_with(&admin, "/en/manage/audit?actor=nobody").await;
+    assert!(html.contains("No lines match."));
+    let r = admin
+        .get(app.url("/en/manage/audit?from=yesterday&to=2026-01-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("id=\"from-error\""));
+    let r = admin
+        .get(app.url("/en/manage/audit?from=2026-12-01&to=2026-11-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+
+    let r = admin
+        .get(app.url("/nl/manage/audit.csv?action=measure_taken"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("Wanneer (UTC);Wie;"));
+    assert_eq!(lines.len(), 3);
+    assert!(csv.contains("For Anna") && csv.contains("admin@partnerlink.nl"));
+}
