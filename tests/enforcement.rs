@@ -174,7 +174,9 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
     let app = spawn_app().await;
     let boss = manager(&app).await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (the fields sent, the field that is wrong, what the page says)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![("clauses", "E.10.c"), ("reason", "Kept words")],
             "kind",

@@ -65,7 +65,7 @@ struct ProgrammePage {
     texts: Vec<TextRow>,
     groups: Vec<GroupRates>,
     policies: Vec<(String, String)>,
-    contacts: Vec<(i64, String, String, Option<String>)>,
+    contacts: Vec<Contact>,
     /// The form that was refused: which one (`text-12`, `rate`, `policy-x`, `contact-3`) and
     /// its state.
     problem: Option<(String, FormState)>,
@@ -117,16 +117,18 @@ impl ProgrammePage {
     }
 }
 
-fn load(
-    conn: &mut AnyConnection,
-    lang: Lang,
-) -> QueryResult<(
-    i64,
-    Vec<TextRow>,
-    Vec<GroupRates>,
-    Vec<(String, String)>,
-    Vec<(i64, String, String, Option<String>)>,
-)> {
+/// A contact: id, role, name, address.
+type Contact = (i64, String, String, Option<String>);
+
+/// The programme's data as the page shows it.
+struct Data {
+    texts: Vec<TextRow>,
+    groups: Vec<GroupRates>,
+    policies: Vec<(String, String)>,
+    contacts: Vec<Contact>,
+}
+
+fn load(conn: &mut AnyConnection, lang: Lang) -> QueryResult<Data> {
     let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
     let texts: Vec<TextRow> = programme_texts::table
         .filter(programme_texts::programme_id.eq(programme_id))
@@ -185,7 +187,12 @@ fn load(
             programme_contacts::email,
         ))
         .load(conn)?;
-    Ok((programme_id, texts, groups, policies, contacts))
+    Ok(Data {
+        texts,
+        groups,
+        policies,
+        contacts,
+    })
 }
 
 async fn programme_page(
@@ -195,14 +202,13 @@ async fn programme_page(
     notice: Option<String>,
 ) -> Result<ProgrammePage, AppError> {
     let lang = ctx.lang;
-    let (_, texts, groups, policies, contacts) =
-        with_conn(state, move |conn| Ok(load(conn, lang)?)).await?;
+    let data = with_conn(state, move |conn| Ok(load(conn, lang)?)).await?;
     Ok(ProgrammePage {
         ctx,
-        texts,
-        groups,
-        policies,
-        contacts,
+        texts: data.texts,
+        groups: data.groups,
+        policies: data.policies,
+        contacts: data.contacts,
         problem,
         notice,
         today: crate::db::now().date(),

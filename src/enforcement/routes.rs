@@ -280,11 +280,11 @@ fn check_text(form: &mut FormState, lang: Lang, field: &str, text: &str) -> Opti
     Some(trimmed.to_owned())
 }
 
+/// A file as sent: its name and bytes.
+type NamedFile = (String, Vec<u8>);
+
 /// Checks an objection; returns its text and its checked files, or the form with its errors.
-fn check_objection(
-    lang: Lang,
-    upload: &Upload,
-) -> Result<(String, Vec<(String, Vec<u8>)>), FormState> {
+fn check_objection(lang: Lang, upload: &Upload) -> Result<(String, Vec<NamedFile>), FormState> {
     let mut form = FormState::new();
     form.set("text", upload.text.replace('\u{0}', ""));
     let text = check_text(&mut form, lang, "text", &upload.text);
