@@ -262,6 +262,12 @@ struct Words {
     balance: &'static str,
     iban_mistyped: &'static str,
     held: &'static str,
+    warning: &'static str,
+    choose_measure: &'static str,
+    unread: &'static str,
+    objection_filed: &'static str,
+    upheld: &'static str,
+    terminated: &'static str,
 }
 
 const NL: Words = Words {
@@ -284,6 +290,12 @@ const NL: Words = Words {
     balance: "€\u{a0}28,00",
     iban_mistyped: "er is een teken verkeerd getypt",
     held: "Ter beoordeling aangehouden",
+    warning: "Schriftelijke waarschuwing",
+    choose_measure: "Kies een maatregel.",
+    unread: "Ongelezen berichten: 1.",
+    objection_filed: "Uw bezwaar is verstuurd.",
+    upheld: "Uw bezwaar is gegrond verklaard",
+    terminated: "Uw account is beëindigd",
 };
 
 const EN: Words = Words {
@@ -306,6 +318,12 @@ const EN: Words = Words {
     balance: "€28.00",
     iban_mistyped: "a character is mistyped",
     held: "Held for review",
+    warning: "Written warning",
+    choose_measure: "Choose a measure.",
+    unread: "Unread notices: 1.",
+    objection_filed: "Your objection has been sent.",
+    upheld: "Your objection was upheld",
+    terminated: "Your account has been terminated",
 };
 
 async fn journeys(app: &TestApp, b: &mut Browser, w: &Words) {
@@ -671,6 +689,147 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_out(b).await;
 }
 
+/// The account manager warns the publisher from the console (a mistake first), the publisher
+/// reads the notice and objects with a PDF, the manager upholds the objection; the manager
+/// terminates another participant, who can no longer log in.
+async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
+    let base = &app.address;
+    let lang = w.lang;
+    let publisher = format!("browser-{lang}@koopjes.nl");
+    let manager = format!("beheer-{lang}@partnerlink.nl");
+    // The manager is an administrator too, to read the audit log at the end.
+    app.sql(&format!(
+        "UPDATE accounts SET administrator = TRUE WHERE email = '{manager}'"
+    ));
+
+    log_in(b, base, lang, &manager, "enforce-manager").await;
+    b.goto(
+        &format!("{base}/{lang}/manage/participants?q=browser-{lang}"),
+        "participants-search",
+    )
+    .await;
+    b.click_to_navigate("main table a").await;
+    b.check_page("participant").await;
+    // No measure chosen: the message stands next to the field; the reason typed stays.
+    b.click("#clauses option[value='E.10.c']").await;
+    b.type_into("reason", "Brand bidding on AliExpress coupons.")
+        .await;
+    b.click_to_navigate("#measure-form button[type=submit]")
+        .await;
+    b.check_page("measure-without-kind").await;
+    assert!(b.text_of("#kind-error").await.contains(w.choose_measure));
+    assert_eq!(
+        b.value_of("reason").await,
+        "Brand bidding on AliExpress coupons."
+    );
+    b.click("#kind-warning").await;
+    b.click_to_navigate("#measure-form button[type=submit]")
+        .await;
+    b.check_page("measure-taken").await;
+    assert!(b.path().await.contains("notice=measure-taken"));
+    assert!(b
+        .text_of("#history-heading + article")
+        .await
+        .contains(w.warning));
+    log_out(b).await;
+
+    // The publisher finds the notice and objects with a PDF.
+    log_in(b, base, lang, &publisher, "enforce-publisher").await;
+    assert!(b.text_of("main").await.contains(w.unread));
+    b.goto(&format!("{base}/{lang}/account/notices"), "notices")
+        .await;
+    b.click_to_navigate("main table a").await;
+    b.check_page("notice").await;
+    assert!(b.text_of("main blockquote").await.len() > 20);
+    let pdf = std::env::temp_dir().join(format!(
+        "portal-e2e-evidence-{lang}-{}.pdf",
+        std::process::id()
+    ));
+    std::fs::write(&pdf, common::enforcement::PDF).unwrap();
+    b.type_into("text", "We bid on our own coupon pages, not on the brand.")
+        .await;
+    b.client
+        .find(Locator::Id("evidence"))
+        .await
+        .unwrap()
+        .send_keys(&pdf.to_string_lossy())
+        .await
+        .unwrap();
+    b.click_to_navigate("form[enctype] button[type=submit]")
+        .await;
+    b.check_page("objection-filed").await;
+    let _ = std::fs::remove_file(&pdf);
+    assert!(b.text_of(".notice").await.contains(w.objection_filed));
+    log_out(b).await;
+
+    // The manager upholds it.
+    log_in(b, base, lang, &manager, "enforce-manager-decides").await;
+    b.goto(&format!("{base}/{lang}/manage/objections"), "objections")
+        .await;
+    b.click("input[value=upheld]").await;
+    b.type_into(
+        &b.client
+            .find(Locator::Css("textarea[name=reason]"))
+            .await
+            .unwrap()
+            .attr("id")
+            .await
+            .unwrap()
+            .unwrap(),
+        "The bids were on the publisher's own coupon pages.",
+    )
+    .await;
+    b.click_to_navigate("form[action$='/decision'] button[type=submit]")
+        .await;
+    b.check_page("objection-decided").await;
+    assert!(b.path().await.contains("notice=objection-decided"));
+
+    // It terminates another participant.
+    let other = format!("stop-{lang}@example.nl");
+    let target = app.add_ready_publisher(&other);
+    b.goto(
+        &format!(
+            "{base}/{lang}/manage/participants/{}",
+            target.participant_id
+        ),
+        "participant-to-terminate",
+    )
+    .await;
+    b.click("#kind-terminate").await;
+    b.click("#clauses option[value='F.11.e']").await;
+    b.type_into("reason", "Fraudulent traffic from click farms.")
+        .await;
+    b.click_to_navigate("#measure-form button[type=submit]")
+        .await;
+    b.check_page("terminated").await;
+    b.goto(&format!("{base}/{lang}/manage/audit"), "audit")
+        .await;
+    assert!(b.text_of("main table").await.contains(&manager));
+    log_out(b).await;
+
+    // The publisher reads that the objection was upheld.
+    log_in(b, base, lang, &publisher, "enforce-publisher-upheld").await;
+    b.goto(&format!("{base}/{lang}/account/notices"), "notices-after")
+        .await;
+    b.click_to_navigate("main table a").await;
+    b.check_page("notice-upheld").await;
+    assert!(b.text_of("main").await.contains(w.upheld));
+    log_out(b).await;
+
+    // The terminated participant cannot log in, and is told why.
+    b.goto(&format!("{base}/{lang}/login"), "terminated-login")
+        .await;
+    b.type_into("email", &other).await;
+    b.type_into("password", common::PASSWORD).await;
+    b.submit("terminated-refused").await;
+    assert!(b.path().await.ends_with("/login"));
+    assert!(b.text_of(".error-summary").await.contains(w.terminated));
+    assert!(b
+        .text_of(".error-summary")
+        .await
+        .contains("Fraudulent traffic from click farms."));
+}
+
 /// Runs the Nu Html Checker over every saved page; returns its complaints.
 fn validate_html(tools: &Tools, pages: &[PathBuf]) -> Vec<String> {
     let output = Command::new("java")
@@ -695,6 +854,7 @@ async fn run(words: &'static Words) {
     journeys(&app, &mut browser, words).await;
     tracking_journey(&app, &mut browser, words).await;
     money_journey(&app, &mut browser, words).await;
+    enforcement_journey(&app, &mut browser, words).await;
     let (pages, violations) = browser.finish().await;
     assert!(
         violations.is_empty(),
