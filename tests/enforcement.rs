@@ -1198,3 +1198,177 @@ async fn nobody_can_change_or_remove_an_audit_line() {
         .unwrap();
     assert_eq!(actor, "beheer@partnerlink.nl");
 }
+
+#[tokio::test]
+async fn an_upheld_objection_to_a_deduction_pays_it_back_with_a_new_ledger_row() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let p = anna.participant_id;
+    take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "deduct"),
+            ("clauses", "F.11.d"),
+            ("reason", "Damages."),
+            ("amount", "30"),
+        ],
+    )
+    .await;
+    let id = last_measure(&app);
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let notice = format!("/nl/account/notices/{id}");
+    let png: Vec<u8> = {
+        let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+        bytes.extend_from_slice(b"IHDR");
+        bytes.extend_from_slice(&[0; 21]);
+        bytes.extend_from_slice(b"IEND");
+        bytes.extend_from_slice(&[0xAE, 0x42, 0x60, 0x82]);
+        bytes
+    };
+    let r = object(
+        &app,
+        &anna_browser,
+        &notice,
+        &format!("{notice}/objection"),
+        "Geen schade: zie de schermafdruk.",
+        &[("schermafdruk.png", "image/png", &png)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let objection_id: i64 = objections::table
+        .select(objections::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let r = app
+        .submit_with(
+            &boss,
+            "/en/manage/objections",
+            &format!("/en/manage/objections/{objection_id}/decision"),
+            &[("decision", "upheld"), ("reason", "No damage was shown.")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let rows: Vec<(i64, Option<String>)> = ledger_entries::table
+        .filter(ledger_entries::measure_id.eq(id))
+        .order(ledger_entries::id)
+        .select((ledger_entries::amount, ledger_entries::reason))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (-3000, Some("deduction".into())),
+            (3000, Some("deduction_undone".into()))
+        ]
+    );
+    let lifted: Option<chrono::NaiveDateTime> = measures::table
+        .find(id)
+        .select(measures::lifted_at)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert!(lifted.is_some());
+    let (_, page) = app.page_with(&anna_browser, &notice).await;
+    assert!(
+        page.contains("Uw bezwaar is gegrond verklaard") && page.contains("No damage was shown.")
+    );
+}
+
+#[tokio::test]
+async fn the_participants_list_searches_filters_and_pages() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@koopjes.nl");
+    let bob = app.add_participant("bob@example.be", "network", "approved");
+    app.sql(&format!(
+        "UPDATE participants SET country = 'BE' WHERE id = {}",
+        bob.participant_id
+    ));
+    app.sql(&format!(
+        "UPDATE channels SET screening_note = 'B.5.a: aliexpress' WHERE id = {}",
+        bob.channel_id
+    ));
+    take(
+        &app,
+        &boss,
+        anna.participant_id,
+        &[("kind", "withhold"), ("clauses", "F.11.c"), ("reason", "x")],
+    )
+    .await;
+    // Anna's clicks in the last 30 days: 1 credited, 3 not.
+    let day = portal::tracking::day_number(chrono::Utc::now().date_naive());
+    for (n, credited) in [(1u8, true), (2, false), (3, false), (4, false)] {
+        let credited = if credited { "TRUE" } else { "FALSE" };
+        let (id, ip) = match app.kind() {
+            portal::config::DatabaseKind::Postgres => (
+                format!("'\\x{:032x}'::bytea", n),
+                "'\\x00'::bytea".to_owned(),
+            ),
+            portal::config::DatabaseKind::Sqlite => (format!("X'{:032x}'", n), "X'00'".to_owned()),
+        };
+        app.sql(&format!(
+            "INSERT INTO user_agents (id, user_agent) VALUES ({n}, 'ua{n}');
+             INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id, participant_id, ip_hash, user_agent_id, credited, reason) \
+             VALUES ({id}, 0, {day}, {}, {}, {}, {ip}, {n}, {credited}, NULL)",
+            app.programme_id(),
+            anna.channel_id,
+            anna.participant_id
+        ));
+    }
+    let list = |query: &'static str| {
+        let app = &app;
+        let boss = boss.clone();
+        async move {
+            let (status, page) = app
+                .page_with(&boss, &format!("/en/manage/participants?{query}"))
+                .await;
+            assert_eq!(status, 200, "{query}");
+            (
+                page.contains("anna@koopjes.nl"),
+                page.contains("bob@example.be"),
+            )
+        }
+    };
+    assert_eq!(list("").await, (true, true));
+    assert_eq!(list("q=koopjes").await, (true, false));
+    assert_eq!(
+        list("q=anna-koopjes.nl").await,
+        (true, false),
+        "by a website's domain"
+    );
+    assert_eq!(
+        list("q=%25").await,
+        (false, false),
+        "a LIKE wildcard is taken literally"
+    );
+    assert_eq!(list("kind=network").await, (false, true));
+    assert_eq!(list("country=be").await, (false, true));
+    assert_eq!(list("flagged=yes").await, (false, true));
+    assert_eq!(list("open=any").await, (true, false));
+    assert_eq!(list("open=withhold").await, (true, false));
+    assert_eq!(list("open=terminate").await, (false, false));
+    assert_eq!(list("share=70").await, (true, false));
+    assert_eq!(list("share=80").await, (false, false));
+    assert_eq!(list("status=terminated").await, (false, false));
+    assert_eq!(list("status=active&kind=publisher").await, (true, false));
+    let (_, page) = app
+        .page_with(&boss, "/en/manage/participants?share=70")
+        .await;
+    assert!(page.contains(">75%<"), "the share shown per language");
+    // Odd values filter nothing rather than fail.
+    assert_eq!(
+        list("share=abc&status=odd&kind=odd&page=999").await,
+        (true, true)
+    );
+
+    // 60 more participants: two pages of 50.
+    for n in 0..60 {
+        app.add_participant(&format!("p{n}@example.org"), "publisher", "pending");
+    }
+    let (_, first) = app.page_with(&boss, "/en/manage/participants").await;
+    assert!(first.contains("Page 1 of 2") && first.contains("rel=\"next\""));
+    let (_, second) = app.page_with(&boss, "/en/manage/participants?page=2").await;
+    assert!(second.contains("Page 2 of 2") && second.contains("anna@koopjes.nl"));
+}
