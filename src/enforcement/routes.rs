@@ -221,7 +221,12 @@ async fn read_upload(mut multipart: actix_multipart::Multipart) -> Result<Upload
         let file_name = field
             .content_disposition()
             .and_then(|cd| cd.get_filename().map(str::to_owned));
-        let limit = if name == "evidence" {
+        // Past one file more than allowed (enough to say "too many"), files are read and
+        // dropped: a form with a thousand parts costs no memory.
+        let keep = name != "evidence" || upload.files.len() <= evidence::MAX_FILES;
+        let limit = if !keep {
+            0
+        } else if name == "evidence" {
             evidence::MAX_FILE_BYTES + 1
         } else {
             64 * 1024
@@ -240,6 +245,7 @@ async fn read_upload(mut multipart: actix_multipart::Multipart) -> Result<Upload
             "csrf_token" => upload.token = String::from_utf8_lossy(&bytes).into_owned(),
             "text" if !too_large => upload.text = String::from_utf8_lossy(&bytes).into_owned(),
             "text" => upload.text = "\u{0}".repeat(TEXT_MAX + 1),
+            "evidence" if !keep => {}
             "evidence" => {
                 let file_name = file_name.unwrap_or_default();
                 // A file input left empty sends a part without a name or bytes.
