@@ -1066,24 +1066,15 @@ async fn objections_carry_checked_evidence_are_decided_once_and_are_refused_afte
     let (_, page) = app.page_with(&anna_browser, &late_notice).await;
     assert!(!page.contains("name=\"evidence\""));
     assert!(text_of(&page).contains("The period to object ended on 9 Jan 2026."));
-    let html = page;
-    let token = common::csrf_token(&html).unwrap();
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", token)
-        .text("text", "Too late?")
-        .part(
-            "evidence",
-            reqwest::multipart::Part::bytes(PDF.to_vec())
-                .file_name("late.pdf")
-                .mime_str("application/pdf")
-                .unwrap(),
-        );
-    let r = anna_browser
-        .post(app.url(&format!("{late_notice}/objection")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = object(
+        &app,
+        &anna_browser,
+        &late_notice,
+        &format!("{late_notice}/objection"),
+        "Too late?",
+        &[("late.pdf", "application/pdf", PDF)],
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 409);
     assert!(r
         .text()
