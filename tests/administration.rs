@@ -116,7 +116,11 @@ async fn administrators_make_managers_and_change_roles_but_keep_one_administrato
             .await
         }
     };
-    // The only administrator stays one.
+    // A role that does not exist is refused; the only administrator stays one.
+    let r = role(new_id, "owner").await;
+    assert_eq!(r.status().as_u16(), 400);
+    let r = role(999_999, "manager").await;
+    assert_eq!(r.status().as_u16(), 404);
     let r = role(admin_id, "manager").await;
     assert!(location(&r).contains("notice=role-last-administrator"));
     let r = role(new_id, "administrator").await;
