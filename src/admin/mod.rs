@@ -144,7 +144,7 @@ async fn create_manager(
     let address = email.clone();
     let created = with_conn(&state, move |conn| {
         let placeholder = Password::random_hash();
-        conn.transaction(|conn| -> QueryResult<_> {
+        crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
             let id = match crate::accounts::create_manager(conn, &address, &placeholder, lang) {
                 Ok(id) => id,
                 Err(crate::accounts::CreateError::Exists(_)) => return Ok(None),
@@ -193,7 +193,7 @@ async fn change_role(
     };
     let actor = actor(&admin);
     let changed = with_conn(&state, move |conn| {
-        conn.transaction(|conn| -> QueryResult<_> {
+        crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
             let before: Option<bool> = accounts::table
                 .find(id)
                 .filter(accounts::role.eq(Role::Manager))

@@ -271,7 +271,7 @@ async fn save_text(
     };
     let actor = actor(&admin);
     let saved = with_conn(&state, move |conn| {
-        conn.transaction(|conn| -> QueryResult<_> {
+        crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
             let before: Option<(String, String, String)> = programme_texts::table
                 .find(id)
                 .select((
@@ -367,7 +367,7 @@ async fn add_rate(
         from.and_time(chrono::NaiveTime::MIN)
     };
     let added = with_conn(&state, move |conn| {
-        conn.transaction(|conn| -> QueryResult<_> {
+        crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
             let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
             let group: Option<i64> = commission_groups::table
                 .filter(commission_groups::programme_id.eq(programme_id))
@@ -420,7 +420,7 @@ async fn save_policy(
     };
     let actor = actor(&admin);
     let saved = with_conn(&state, move |conn| {
-        conn.transaction(|conn| -> QueryResult<_> {
+        crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
             let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
             let this = programme_policies::table
                 .filter(programme_policies::programme_id.eq(programme_id))
@@ -483,7 +483,7 @@ async fn save_contact(
     let actor = actor(&admin);
     let email = email.map(|e| e.as_str().to_owned());
     let saved = with_conn(&state, move |conn| {
-        conn.transaction(|conn| -> QueryResult<_> {
+        crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
             let before: Option<(String, Option<String>)> = programme_contacts::table
                 .find(id)
                 .select((programme_contacts::name, programme_contacts::email))

@@ -130,10 +130,9 @@ async fn publish(
     let actor = actor(&admin);
     let by = admin.account.id;
     let published = with_conn(&state, move |conn| {
-        use diesel::Connection;
         let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
         let now = crate::db::now();
-        let result = conn.transaction(|conn| {
+        let result = crate::db::write_transaction(conn, |conn| {
             let version =
                 versions::publish(conn, programme_id, &anchor, &body, &summary, by, now)?;
             let entry = audit::Entry::new(

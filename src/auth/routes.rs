@@ -4,7 +4,6 @@
 use actix_session::Session;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use diesel::prelude::*;
 
 use super::account_tokens::{self, Purpose, TokenProblem};
 use super::{rate_limit, session_store};
@@ -454,7 +453,7 @@ async fn reset_submit(
     };
     let hash = web::block(move || password.hash()).await?;
     let used = with_conn(&state, move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let used = account_tokens::consume(conn, &token, Purpose::PasswordReset)?;
             if let Ok(account_id) = used {
                 accounts::set_password_hash(conn, account_id, &hash)?;
@@ -561,7 +560,7 @@ async fn change_submit(
     let hash = web::block(move || new.hash()).await?;
     let account_id = user.account.id;
     with_conn(&state, move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             accounts::set_password_hash(conn, account_id, &hash)?;
             // Every other session of the account ends; this one continues under a new key.
             session_store::end_other_sessions(conn, account_id, None)

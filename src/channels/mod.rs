@@ -246,7 +246,7 @@ pub fn update_channel(
     channel_id: i64,
     fields: &ChannelFields,
 ) -> QueryResult<bool> {
-    let changed = conn.transaction(|conn| {
+    let changed = crate::db::write_transaction(conn, |conn| {
         let current: Option<(String, String, String, String)> = channels::table
             .filter(channels::id.eq(channel_id))
             .filter(channels::participant_id.eq(participant_id))
@@ -537,45 +537,46 @@ pub fn decide_channel(
     approve: bool,
     reason: Option<&str>,
 ) -> QueryResult<Option<DecisionNotice>> {
-    let notice = conn.transaction(|conn| -> QueryResult<Option<DecisionNotice>> {
-        let updated = diesel::update(
-            channels::table
-                .filter(channels::id.eq(channel_id))
-                .filter(channels::review_state.eq_any(ReviewState::OPEN)),
-        )
-        .set((
-            channels::review_state.eq(if approve {
-                ReviewState::Approved
-            } else {
-                ReviewState::Rejected
-            }),
-            channels::review_reason.eq(reason),
-            channels::reviewed_by.eq(Some(manager_id)),
-            channels::reviewed_at.eq(Some(crate::db::now())),
-        ))
-        .execute(conn)?;
-        if updated == 0 {
-            return Ok(None);
-        }
-        let (participant_id, email, lang, channel_name): (i64, String, String, String) =
-            channels::table
-                .inner_join(participants::table.inner_join(accounts::table))
-                .filter(channels::id.eq(channel_id))
-                .select((
-                    participants::id,
-                    accounts::email,
-                    accounts::lang,
-                    channels::name,
-                ))
-                .first(conn)?;
-        Ok(Some(DecisionNotice {
-            participant_id,
-            email,
-            lang,
-            channel_name,
-            programme_name: None,
-        }))
-    })?;
+    let notice =
+        crate::db::write_transaction(conn, |conn| -> QueryResult<Option<DecisionNotice>> {
+            let updated = diesel::update(
+                channels::table
+                    .filter(channels::id.eq(channel_id))
+                    .filter(channels::review_state.eq_any(ReviewState::OPEN)),
+            )
+            .set((
+                channels::review_state.eq(if approve {
+                    ReviewState::Approved
+                } else {
+                    ReviewState::Rejected
+                }),
+                channels::review_reason.eq(reason),
+                channels::reviewed_by.eq(Some(manager_id)),
+                channels::reviewed_at.eq(Some(crate::db::now())),
+            ))
+            .execute(conn)?;
+            if updated == 0 {
+                return Ok(None);
+            }
+            let (participant_id, email, lang, channel_name): (i64, String, String, String) =
+                channels::table
+                    .inner_join(participants::table.inner_join(accounts::table))
+                    .filter(channels::id.eq(channel_id))
+                    .select((
+                        participants::id,
+                        accounts::email,
+                        accounts::lang,
+                        channels::name,
+                    ))
+                    .first(conn)?;
+            Ok(Some(DecisionNotice {
+                participant_id,
+                email,
+                lang,
+                channel_name,
+                programme_name: None,
+            }))
+        })?;
     crediting.changed();
     Ok(notice)
 }
@@ -589,52 +590,55 @@ pub fn decide_membership(
     approve: bool,
     reason: Option<&str>,
 ) -> QueryResult<Option<DecisionNotice>> {
-    let notice = conn.transaction(|conn| -> QueryResult<Option<DecisionNotice>> {
-        let updated = diesel::update(
-            memberships::table
-                .filter(memberships::id.eq(membership_id))
-                .filter(memberships::state.eq(MembershipState::Pending)),
-        )
-        .set((
-            memberships::state.eq(if approve {
-                MembershipState::Approved
-            } else {
-                MembershipState::Rejected
-            }),
-            memberships::reason.eq(reason),
-            memberships::decided_by.eq(Some(manager_id)),
-            memberships::decided_at.eq(Some(crate::db::now())),
-        ))
-        .execute(conn)?;
-        if updated == 0 {
-            return Ok(None);
-        }
-        let (participant_id, email, lang, channel_name, programme_name): (
-            i64,
-            String,
-            String,
-            String,
-            String,
-        ) = memberships::table
-            .inner_join(programmes::table)
-            .inner_join(channels::table.inner_join(participants::table.inner_join(accounts::table)))
-            .filter(memberships::id.eq(membership_id))
-            .select((
-                participants::id,
-                accounts::email,
-                accounts::lang,
-                channels::name,
-                programmes::name,
+    let notice =
+        crate::db::write_transaction(conn, |conn| -> QueryResult<Option<DecisionNotice>> {
+            let updated = diesel::update(
+                memberships::table
+                    .filter(memberships::id.eq(membership_id))
+                    .filter(memberships::state.eq(MembershipState::Pending)),
+            )
+            .set((
+                memberships::state.eq(if approve {
+                    MembershipState::Approved
+                } else {
+                    MembershipState::Rejected
+                }),
+                memberships::reason.eq(reason),
+                memberships::decided_by.eq(Some(manager_id)),
+                memberships::decided_at.eq(Some(crate::db::now())),
             ))
-            .first(conn)?;
-        Ok(Some(DecisionNotice {
-            participant_id,
-            email,
-            lang,
-            channel_name,
-            programme_name: Some(programme_name),
-        }))
-    })?;
+            .execute(conn)?;
+            if updated == 0 {
+                return Ok(None);
+            }
+            let (participant_id, email, lang, channel_name, programme_name): (
+                i64,
+                String,
+                String,
+                String,
+                String,
+            ) = memberships::table
+                .inner_join(programmes::table)
+                .inner_join(
+                    channels::table.inner_join(participants::table.inner_join(accounts::table)),
+                )
+                .filter(memberships::id.eq(membership_id))
+                .select((
+                    participants::id,
+                    accounts::email,
+                    accounts::lang,
+                    channels::name,
+                    programmes::name,
+                ))
+                .first(conn)?;
+            Ok(Some(DecisionNotice {
+                participant_id,
+                email,
+                lang,
+                channel_name,
+                programme_name: Some(programme_name),
+            }))
+        })?;
     crediting.changed();
     Ok(notice)
 }
@@ -651,7 +655,7 @@ pub fn create_demo_publisher(
 ) -> anyhow::Result<(i64, i64)> {
     let programme = crate::programme::queries::find_programme(conn, programme_slug)?
         .ok_or_else(|| anyhow::anyhow!("no programme {programme_slug}"))?;
-    let result = conn.transaction(|conn| -> Result<i64, diesel::result::Error> {
+    let result = crate::db::write_transaction(conn, |conn| -> Result<i64, diesel::result::Error> {
         let now = crate::db::now();
         let account_id: i64 = diesel::insert_into(accounts::table)
             .values((

@@ -149,3 +149,49 @@ pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};
     Utc::now().naive_utc().trunc_subsecs(6)
 }
+
+/// Runs `f` in a transaction that may write. On SQLite it begins `IMMEDIATE`: the write lock is
+/// taken first (waiting up to the busy timeout), before anything is read. A transaction begun
+/// deferred reads first and must then upgrade to a writer, which in WAL mode fails at once with
+/// "database is locked" when another writer committed meanwhile — the busy timeout never applies.
+/// On PostgreSQL, and nested inside another transaction, it is `Connection::transaction`.
+pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let began = match conn {
+        AnyConnection::Sqlite(inner) => {
+            let depth = AnsiTransactionManager::transaction_manager_status_mut(inner)
+                .transaction_depth()?;
+            if depth.is_none() {
+                AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+                true
+            } else {
+                false
+            }
+        }
+        AnyConnection::Postgresql(_) => false,
+    };
+    if !began {
+        return conn.transaction(f);
+    }
+    let result = f(conn);
+    let AnyConnection::Sqlite(inner) = conn else {
+        unreachable!("began on SQLite")
+    };
+    match result {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(inner) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = AnsiTransactionManager::rollback_transaction(inner);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(inner)?;
+            Err(e)
+        }
+    }
+}

@@ -31,7 +31,7 @@ pub fn put(
     name: &str,
     now: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let before: Option<String> = holidays::table
             .find(day)
             .select(holidays::name)
@@ -60,7 +60,7 @@ pub fn remove(
     day: NaiveDate,
     now: chrono::NaiveDateTime,
 ) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let before: Option<String> = holidays::table
             .find(day)
             .select(holidays::name)

@@ -91,8 +91,9 @@ pub fn take(
     calendar: &Calendar,
     now: NaiveDateTime,
 ) -> Result<Taken, TakeError> {
-    let taken =
-        conn.transaction(|conn| take_in(conn, actor, participant_id, proposal, calendar, now));
+    let taken = crate::db::write_transaction(conn, |conn| {
+        take_in(conn, actor, participant_id, proposal, calendar, now)
+    });
     let taken = match taken {
         // The same form, committed by a request a moment ago.
         Err(TakeError::Db(diesel::result::Error::DatabaseError(
@@ -544,8 +545,9 @@ pub fn lift(
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<i64, LiftError> {
-    let (participant_id, kind) =
-        conn.transaction(|conn| lift_in(conn, actor, measure_id, reason, false, now))?;
+    let (participant_id, kind) = crate::db::write_transaction(conn, |conn| {
+        lift_in(conn, actor, measure_id, reason, false, now)
+    })?;
     if matches!(kind, MeasureKind::Terminate | MeasureKind::Restrict) {
         crediting.changed();
     }
@@ -793,7 +795,7 @@ pub fn answer_cure(
     text: &str,
     now: NaiveDateTime,
 ) -> Result<(), CureError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let changed = diesel::update(
             measures::table
                 .find(measure_id)
@@ -832,7 +834,7 @@ pub fn accept_cure(
     measure_id: i64,
     now: NaiveDateTime,
 ) -> Result<i64, CureError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let participant_id: Option<i64> = measures::table
             .find(measure_id)
             .filter(measures::kind.eq(MeasureKind::CurePeriod))

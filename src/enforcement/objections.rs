@@ -39,7 +39,7 @@ pub fn file(
     calendar: &Calendar,
     now: NaiveDateTime,
 ) -> Result<i64, FileError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         // The write lock (SQLite) or the row lock (PostgreSQL) first: two objections sent at
         // once take turns, and the second finds the first.
         measures::lock_measure(conn, measure_id)?;
@@ -311,7 +311,7 @@ pub fn decide(
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<i64, DecideError> {
-    let (participant_id, kind) = conn.transaction(|conn| {
+    let (participant_id, kind) = crate::db::write_transaction(conn, |conn| {
         let locked = diesel::update(objections::table.find(objection_id))
             .set(objections::id.eq(objections::id))
             .execute(conn)?;

@@ -759,8 +759,7 @@ async fn rules_accept(
         .map_err(|_| AppError::BadRequest)?;
     let actor = actor_of(&state, &req, &user.account);
     let accepted = with_conn(&state, move |conn| {
-        use diesel::Connection;
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             // Only the version in force can be accepted (an old tab's form is refused).
             let Some((current, _)) = versions::to_accept(conn, participant_id)? else {
                 return Ok(true);

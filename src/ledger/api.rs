@@ -137,7 +137,7 @@ async fn conversions(
                 Ok(r) => r,
                 Err(problems) => return Ok(Err(Refusal::Problems(problems))),
             };
-            let outcome = conn.transaction(|conn| {
+            let outcome = crate::db::write_transaction(conn, |conn| {
                 let seen = diesel::insert_into(signatures_seen::table)
                     .values((
                         signatures_seen::signature.eq(&signature),

@@ -3,7 +3,6 @@
 //! the participant sees; a reversal is a new negative ledger row, never a change of one.
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 use super::commissions::{self, Actor, Commission};
 use super::states::{CommissionKind, CommissionState, EventSource};
@@ -64,7 +63,7 @@ pub fn decide(
     manager_id: i64,
     now: NaiveDateTime,
 ) -> Result<i64, DecideError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let commission = commissions::find(conn, id)?.ok_or(DecideError::NotFound)?;
         if !actions_for(commission.kind, commission.state, commission.held).contains(&action) {
             return Err(DecideError::Gone);

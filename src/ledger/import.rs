@@ -201,7 +201,6 @@ pub fn run(
     store: bool,
     now: NaiveDateTime,
 ) -> Result<Option<Counts>, diesel::result::Error> {
-    use diesel::Connection;
     #[derive(Debug)]
     enum Stop {
         Problems,
@@ -213,7 +212,7 @@ pub fn run(
             Stop::Db(e)
         }
     }
-    let outcome = conn.transaction(|conn| -> Result<Counts, Stop> {
+    let outcome = crate::db::write_transaction(conn, |conn| -> Result<Counts, Stop> {
         let mut counts = Counts::default();
         let mut failed = false;
         for line in lines.iter_mut() {
@@ -222,8 +221,9 @@ pub fn run(
                 continue;
             };
             // A savepoint per line, so one refused line does not end the checks of the others.
-            let result =
-                conn.transaction(|conn| intake::record(conn, report, EventSource::Import, now));
+            let result = crate::db::write_transaction(conn, |conn| {
+                intake::record(conn, report, EventSource::Import, now)
+            });
             match result {
                 Ok(recorded) => match recorded.outcome {
                     Outcome::Created => counts.created += 1,

@@ -95,7 +95,7 @@ pub fn record(
     source: EventSource,
     now: NaiveDateTime,
 ) -> Result<Recorded, IntakeError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let terms =
             programme_terms(conn, &report.programme)?.ok_or(IntakeError::UnknownProgramme)?;
         let mut problems = Vec::new();

@@ -105,7 +105,8 @@ pub fn settle_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<u
         .load(conn)?;
     let mut settled = 0;
     for conversion_id in due {
-        settled += conn.transaction(|conn| settle_conversion(conn, conversion_id, now))?;
+        settled +=
+            crate::db::write_transaction(conn, |conn| settle_conversion(conn, conversion_id, now))?;
     }
     Ok(settled)
 }

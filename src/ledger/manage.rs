@@ -221,24 +221,26 @@ async fn decision(
     let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
     let why = Some(reason).filter(|r| !r.is_empty());
     let result = with_conn(&state, move |conn| {
-        use diesel::Connection;
         let now = crate::db::now();
-        let outcome = conn.transaction(|conn| -> diesel::QueryResult<Result<(), DecideError>> {
-            match decide::decide(conn, commission_id, action, why.as_deref(), manager_id, now) {
-                Ok(participant_id) => {
-                    let entry = crate::audit::Entry::new(
-                        crate::audit::action::COMMISSION_DECIDED,
-                        format!("commission {commission_id}"),
-                    )
-                    .participant(participant_id)
-                    .after(serde_json::json!({ "action": data_action(action), "reason": why }));
-                    crate::audit::record(conn, &actor, entry, now)?;
-                    Ok(Ok(()))
+        let outcome = crate::db::write_transaction(
+            conn,
+            |conn| -> diesel::QueryResult<Result<(), DecideError>> {
+                match decide::decide(conn, commission_id, action, why.as_deref(), manager_id, now) {
+                    Ok(participant_id) => {
+                        let entry = crate::audit::Entry::new(
+                            crate::audit::action::COMMISSION_DECIDED,
+                            format!("commission {commission_id}"),
+                        )
+                        .participant(participant_id)
+                        .after(serde_json::json!({ "action": data_action(action), "reason": why }));
+                        crate::audit::record(conn, &actor, entry, now)?;
+                        Ok(Ok(()))
+                    }
+                    Err(DecideError::Db(e)) => Err(e),
+                    Err(e) => Ok(Err(e)),
                 }
-                Err(DecideError::Db(e)) => Err(e),
-                Err(e) => Ok(Err(e)),
-            }
-        })?;
+            },
+        )?;
         Ok(outcome)
     })
     .await?;

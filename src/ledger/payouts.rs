@@ -184,7 +184,7 @@ pub fn run(
         .load(conn)?;
     let mut paid_now = 0;
     for participant_id in candidates {
-        let paid = conn.transaction(|conn| -> QueryResult<bool> {
+        let paid = crate::db::write_transaction(conn, |conn| -> QueryResult<bool> {
             let already: i64 = payouts::table
                 .filter(payouts::run_id.eq(run_id))
                 .filter(payouts::participant_id.eq(participant_id))

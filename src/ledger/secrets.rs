@@ -32,7 +32,7 @@ pub fn rotate(
     programme_id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<String> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::update(
             ps::table
                 .filter(ps::programme_id.eq(programme_id))

@@ -261,8 +261,7 @@ async fn review(
     let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
     let (r, crediting) = (reason.clone(), state.crediting.clone());
     let decided = with_conn(&state, move |conn| {
-        use diesel::Connection;
-        let decided = conn.transaction(|conn| {
+        let decided = crate::db::write_transaction(conn, |conn| {
             let decided =
                 subject.decide(conn, &crediting, id, manager_id, approve, r.as_deref())?;
             if let Some(notice) = &decided {

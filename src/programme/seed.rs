@@ -102,7 +102,7 @@ pub enum SeedError {
 pub fn apply(conn: &mut AnyConnection) -> Result<usize, SeedError> {
     let file: SeedFile =
         toml::from_str(ALIEXPRESS).map_err(|e| SeedError::Invalid(e.to_string()))?;
-    let inserted = conn.transaction(|conn| insert_if_missing(conn, &file));
+    let inserted = crate::db::write_transaction(conn, |conn| insert_if_missing(conn, &file));
     match inserted {
         Ok(added) => Ok(added),
         // Another instance seeded it at the same moment (several app servers on PostgreSQL).

@@ -195,7 +195,7 @@ pub fn publish(
     by: i64,
     now: NaiveDateTime,
 ) -> Result<Version, PublishError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = current(conn, programme_id)?.ok_or(PublishError::UnknownClause)?;
         let mut clauses = current.clauses.clone();
         let clause = clauses

@@ -522,8 +522,7 @@ fn conn_transaction<T>(
     conn: &mut crate::db::AnyConnection,
     f: impl FnOnce(&mut crate::db::AnyConnection) -> diesel::QueryResult<T>,
 ) -> Result<T, AppError> {
-    use diesel::Connection;
-    Ok(conn.transaction(f)?)
+    Ok(crate::db::write_transaction(conn, f)?)
 }
 
 impl ActivatedPage {

@@ -131,7 +131,7 @@ pub fn complete(
     password_hash: &str,
     lang: Lang,
 ) -> QueryResult<Outcome> {
-    let result = conn.transaction(|conn| {
+    let result = crate::db::write_transaction(conn, |conn| {
         if let Some(existing) = crate::accounts::find_by_email(conn, email)? {
             return Ok(Outcome::AlreadyRegistered {
                 lang: existing.lang(),
