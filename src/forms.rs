@@ -8,6 +8,22 @@ use crate::i18n::Lang;
 /// Longest reason an account manager can give (a decision, a measure, a lift).
 pub const REASON_MAX: usize = 1000;
 
+/// Whether any field name or value holds a NUL character: no person types one, and PostgreSQL
+/// refuses it in text, so such a request is refused before any query.
+pub fn has_nul(text: &str) -> bool {
+    text.contains('\0')
+}
+
+/// `has_nul` for every string (and key) of a JSON document.
+pub fn json_has_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => has_nul(s),
+        serde_json::Value::Array(items) => items.iter().any(json_has_nul),
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| has_nul(k) || json_has_nul(v)),
+        _ => false,
+    }
+}
+
 /// A submitted form body. Field names may repeat (`promotion_methods`).
 #[derive(Debug, Default)]
 pub struct FormData(Vec<(String, String)>);
@@ -15,6 +31,11 @@ pub struct FormData(Vec<(String, String)>);
 impl FormData {
     pub fn parse(body: &[u8]) -> FormData {
         FormData(url::form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    /// Whether a field's name or value holds a NUL character.
+    pub fn has_nul(&self) -> bool {
+        self.0.iter().any(|(k, v)| has_nul(k) || has_nul(v))
     }
 
     /// The first value of `name`, or "" when absent.

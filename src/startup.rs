@@ -86,6 +86,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(tracking.clone())
+                .wrap(actix_web::middleware::from_fn(webx::refuse_nul))
                 .wrap(error_pages())
                 .wrap(security_headers(state.settings.is_https()))
                 .wrap(TracingLogger::default())

@@ -100,8 +100,25 @@ async fn conversions(
             "send Content-Type: application/json",
         ));
     }
-    let raw: RawReport = match serde_json::from_slice(&body) {
-        Ok(raw) => raw,
+    let raw: RawReport = match serde_json::from_slice::<serde_json::Value>(&body) {
+        // A NUL in any text is refused before it reaches a query (PostgreSQL cannot store it).
+        Ok(value) if crate::forms::json_has_nul(&value) => {
+            return Ok(refuse(
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                "the body contains a NUL character",
+            ));
+        }
+        Ok(value) => match serde_json::from_value(value) {
+            Ok(raw) => raw,
+            Err(e) => {
+                return Ok(refuse(
+                    StatusCode::BAD_REQUEST,
+                    "malformed",
+                    &format!("the body is not a conversion: {e}"),
+                ));
+            }
+        },
         Err(e) => {
             return Ok(refuse(
                 StatusCode::BAD_REQUEST,

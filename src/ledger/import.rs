@@ -77,6 +77,10 @@ pub fn read(bytes: &[u8], now: NaiveDateTime) -> Result<Vec<ImportLine>, FilePro
         return Err(FileProblem::TooLarge);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| FileProblem::NotText)?;
+    // A NUL is no text a spreadsheet writes (and PostgreSQL refuses it in any query).
+    if text.contains('\0') {
+        return Err(FileProblem::NotText);
+    }
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(FileProblem::Empty);

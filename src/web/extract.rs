@@ -215,6 +215,9 @@ impl FromRequest for CsrfForm {
         Box::pin(async move {
             let body = body.await?;
             let data = FormData::parse(&body);
+            if data.has_nul() {
+                return Err(AppError::BadRequest.into());
+            }
             if super::csrf::verify(&req.get_session(), data.get("csrf_token")) {
                 Ok(CsrfForm(data))
             } else {

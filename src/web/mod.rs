@@ -336,3 +336,22 @@ impl Ctx {
         }
     }
 }
+
+/// Refuses (400) a request whose path or query holds an encoded NUL (`%00`) before any handler
+/// runs: no address of ours has one, and PostgreSQL cannot compare text holding it (it answered
+/// 500 there, 404 on SQLite). Form bodies and JSON are checked where they are read.
+pub async fn refuse_nul<B: actix_web::body::MessageBody>(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let uri = req.uri();
+    let nul = |s: &str| s.to_ascii_lowercase().contains("%00");
+    if nul(uri.path()) || uri.query().is_some_and(nul) {
+        // A response, not an error: the error pages and the security headers wrap it as usual.
+        let response = AppError::BadRequest.error_response();
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
