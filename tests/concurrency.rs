@@ -196,3 +196,42 @@ async fn sixteen_review_decisions_and_bank_saves_at_once_all_answer() {
     assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
     let _ = anna;
 }
+
+/// Security 8: a publisher has one channel (A.1.f); forms sent at once cannot both pass the count.
+#[tokio::test]
+async fn a_publisher_sending_the_new_channel_form_eight_times_at_once_gets_one_channel() {
+    let app = spawn_app().await;
+    let anna = app.add_participant("anna@example.nl", "publisher", "approved");
+    app.sql(&format!(
+        "DELETE FROM channels WHERE id = {}",
+        anna.channel_id
+    ));
+    let client = app.client_for("anna@example.nl").await;
+    let bodies = (0..8)
+        .map(|n| {
+            fields(&[
+                ("website_url", &format!("www.eigen-{n}.nl")),
+                ("channel_name", &format!("Eigen {n}")),
+                ("category", "reviews"),
+                ("promotion_methods", "reviews"),
+            ])
+        })
+        .collect();
+    let mut statuses = at_once(
+        &app,
+        &client,
+        "/en/account/channels/new",
+        "/en/account/channels/new",
+        bodies,
+    )
+    .await;
+    statuses.sort();
+    assert_eq!(statuses, [303, 422, 422, 422, 422, 422, 422, 422]);
+    use portal::db::schema::channels;
+    let count: i64 = channels::table
+        .filter(channels::participant_id.eq(anna.participant_id))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(count, 1);
+}

@@ -213,6 +213,28 @@ fn review_state_for(fields: &ChannelFields) -> (ReviewState, Option<String>) {
     (state, note)
 }
 
+/// Adds a channel when the participant may have another (A.1.f/g): the participant's row is
+/// locked first, so two forms sent at once cannot both pass the count. `None` at the limit.
+pub fn add_channel(
+    conn: &mut AnyConnection,
+    participant: &Participant,
+    fields: &ChannelFields,
+) -> QueryResult<Option<i64>> {
+    crate::db::write_transaction(conn, |conn| {
+        diesel::update(crate::db::schema::participants::table.find(participant.id))
+            .set(crate::db::schema::participants::id.eq(crate::db::schema::participants::id))
+            .execute(conn)?;
+        let count: i64 = channels::table
+            .filter(channels::participant_id.eq(participant.id))
+            .count()
+            .get_result(conn)?;
+        if !may_add_channel(participant, usize::try_from(count).unwrap_or(usize::MAX)) {
+            return Ok(None);
+        }
+        create_channel(conn, participant.id, fields).map(Some)
+    })
+}
+
 pub fn create_channel(
     conn: &mut AnyConnection,
     participant_id: i64,

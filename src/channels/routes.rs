@@ -231,10 +231,23 @@ async fn new_submit(
         );
     };
     let participant_id = participant.id;
-    let id = with_conn(&state, move |conn| {
-        Ok(super::create_channel(conn, participant_id, &fields)?)
+    let added = with_conn(&state, move |conn| {
+        Ok(super::add_channel(conn, &participant, &fields)?)
     })
     .await?;
+    let Some(id) = added else {
+        // Another form, sent at the same moment, added the channel the limit allows.
+        form.fail(ctx.lang, "website_url", "error-channel-limit");
+        return render_form(
+            true,
+            &ChannelFormPage {
+                ctx,
+                form,
+                channel_id: None,
+                was_approved: false,
+            },
+        );
+    };
     tracing::info!(participant_id, channel_id = id, "channel added");
     Ok(see_other(
         &ctx.href("/account/channels?notice=channel-added"),
