@@ -126,3 +126,4 @@ stats-chart-title = Clicks per day
 stats-chart-desc = Credited and not credited clicks per day, stacked; the table below gives the figures.
 stats-chart-caption = Credited and not credited clicks per day. The table below has every figure.
 error-applications-restricted = An account manager has restricted new applications for your account (rule F.11.f). See your notices.
+membership-ended-forbidden = Ended: the channel now declares { $methods }, which the programme does not allow.

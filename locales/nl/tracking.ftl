@@ -126,3 +126,4 @@ stats-chart-title = Kliks per dag
 stats-chart-desc = Vergoede en niet vergoede kliks per dag, gestapeld; de tabel hieronder geeft de aantallen.
 stats-chart-caption = Vergoede en niet vergoede kliks per dag. De tabel hieronder heeft elk aantal.
 error-applications-restricted = Een accountmanager heeft nieuwe aanvragen voor uw account beperkt (regel F.11.f). Zie uw berichten.
+membership-ended-forbidden = Beëindigd: het kanaal vermeldt nu { $methods }, wat het programma niet toestaat.

@@ -312,6 +312,7 @@ pub fn update_channel(
             channels::updated_at.eq(crate::db::now()),
         ))
         .execute(conn)?;
+        end_forbidden_memberships(conn, channel_id, &fields.promotion_methods)?;
         Ok(true)
     });
     let changed = changed?;
@@ -320,6 +321,44 @@ pub fn update_channel(
         crediting.changed();
     }
     Ok(changed)
+}
+
+/// The reason stored on a membership ended because its channel now declares methods the
+/// programme forbids: `forbidden-methods:` and the methods, words chosen by the page.
+pub const FORBIDDEN_METHODS_REASON: &str = "forbidden-methods:";
+
+/// A changed channel that now declares a method its programme forbids loses the membership at
+/// once (approved or waiting): the forbidden-methods rule is not only checked when applying.
+fn end_forbidden_memberships(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+    methods: &[String],
+) -> QueryResult<()> {
+    let rows: Vec<(i64, i64)> = memberships::table
+        .filter(memberships::channel_id.eq(channel_id))
+        .filter(memberships::state.eq_any([MembershipState::Approved, MembershipState::Pending]))
+        .select((memberships::id, memberships::programme_id))
+        .load(conn)?;
+    for (membership_id, programme_id) in rows {
+        let forbidden: Vec<&str> =
+            crate::programme::queries::forbidden_methods(conn, programme_id)?
+                .into_iter()
+                .filter(|f| methods.iter().any(|m| m == f))
+                .collect();
+        if forbidden.is_empty() {
+            continue;
+        }
+        diesel::update(memberships::table.find(membership_id))
+            .set((
+                memberships::state.eq(MembershipState::Rejected),
+                memberships::reason
+                    .eq(format!("{FORBIDDEN_METHODS_REASON}{}", forbidden.join(","))),
+                memberships::decided_by.eq(None::<i64>),
+                memberships::decided_at.eq(Some(crate::db::now())),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

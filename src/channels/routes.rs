@@ -65,6 +65,25 @@ impl ChannelsPage {
             .t(&format!("category-{}", category.replace('_', "-")))
     }
 
+    /// A membership's reason: an account manager's words as they are, or the words for a
+    /// membership ended by forbidden methods.
+    fn membership_reason(&self, reason: &str) -> String {
+        match reason.strip_prefix(super::FORBIDDEN_METHODS_REASON) {
+            Some(methods) => self.ctx.t_args(
+                "membership-ended-forbidden",
+                &[(
+                    "methods",
+                    methods
+                        .split(',')
+                        .map(|m| self.method_label(m))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )],
+            ),
+            None => reason.to_owned(),
+        }
+    }
+
     fn forbidden_in(&self, channel: &Channel) -> Vec<String> {
         channel
             .promotion_methods

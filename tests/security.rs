@@ -1,0 +1,80 @@
+//! The weaknesses found from outside (security issue 14), each with its test.
+
+mod common;
+
+use common::{spawn_app, TestApp};
+use diesel::prelude::*;
+use portal::db::schema::{clicks, memberships};
+
+fn membership_state(app: &TestApp, channel_id: i64) -> (String, Option<String>) {
+    memberships::table
+        .filter(memberships::channel_id.eq(channel_id))
+        .select((memberships::state, memberships::reason))
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+/// 7: a channel edited to declare a method the programme forbids loses its membership at once,
+/// and even approved again earns no credited click.
+#[tokio::test]
+async fn a_channel_that_now_declares_a_forbidden_method_loses_its_membership() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let client = app.client_for("anna@example.nl").await;
+    let path = format!("/en/account/channels/{}", anna.channel_id);
+    // An edit without forbidden methods keeps the membership.
+    let r = app
+        .submit_with(
+            &client,
+            &path,
+            &path,
+            &[
+                ("website_url", "www.anna-example.nl"),
+                ("channel_name", "Anna's reviews"),
+                ("category", "reviews"),
+                ("promotion_methods", "reviews"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(membership_state(&app, anna.channel_id).0, "approved");
+    let r = app
+        .submit_with(
+            &client,
+            &path,
+            &path,
+            &[
+                ("website_url", "www.anna-example.nl"),
+                ("channel_name", "Anna's reviews"),
+                ("category", "reviews"),
+                ("promotion_methods", "reviews"),
+                ("promotion_methods", "keyword_marketing"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (state, reason) = membership_state(&app, anna.channel_id);
+    assert_eq!(state, "rejected");
+    assert_eq!(
+        reason.as_deref(),
+        Some("forbidden-methods:keyword_marketing")
+    );
+    let (_, page) = app.page_with(&client, "/en/account/channels").await;
+    assert!(
+        page.contains("Ended: the channel now declares"),
+        "the reason in words"
+    );
+
+    // A manager approves the changed channel: its clicks are still not credited.
+    app.sql(&format!(
+        "UPDATE channels SET review_state = 'approved' WHERE id = {}",
+        anna.channel_id
+    ));
+    common::money::click(&app, anna.channel_id).await;
+    let credited: bool = clicks::table
+        .order(clicks::clicked_at.desc())
+        .select(clicks::credited)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert!(!credited);
+}
