@@ -163,9 +163,10 @@ impl Settings {
                     .ok()
                     .filter(|p| matches!(p.scheme(), "smtp" | "smtps") && p.host_str().is_some());
                 if parsed.is_none() {
+                    // Never the URL itself: it may hold the SMTP password.
                     return Err(ConfigError::new(
                         "PORTAL_SMTP_URL",
-                        format!("'{u}' is not an smtp:// or smtps:// URL"),
+                        "is not an smtp:// or smtps:// URL with a host (the value is not shown: it may hold a password)".to_owned(),
                     ));
                 }
                 Some(u)
@@ -363,6 +364,7 @@ mod tests {
             ("PORTAL_BASE_URL", "ftp://example.org"),
             ("PORTAL_SECRET_KEY", "abc"),
             ("PORTAL_SMTP_URL", "http://mail"),
+            ("PORTAL_SMTP_URL", "smtp//user:s3cret-pw@mail"),
             ("PORTAL_MAIL_FROM", "not an address"),
             ("PORTAL_RATE_LIMIT_PER_MINUTE", "0"),
             ("PORTAL_RATE_LIMIT_PER_MINUTE", "many"),
@@ -371,6 +373,8 @@ mod tests {
             assert_eq!(err.variable, var, "{value}");
             assert!(err.to_string().starts_with(var));
             assert!(!err.to_string().contains('\n'));
+            // Security 11: a malformed SMTP URL is not printed with its password.
+            assert!(!err.to_string().contains("s3cret-pw"));
         }
     }
 

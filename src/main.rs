@@ -228,7 +228,7 @@ fn create_manager(
 ) -> anyhow::Result<()> {
     let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let lang = Lang::from_code(lang).ok_or_else(|| anyhow::anyhow!("--lang: use nl or en"))?;
-    let password = read_password()?;
+    let password = read_password(&email)?;
     let pool = startup::prepare_database(settings)?;
     let mut conn = pool.get()?;
     let id = accounts::create_manager(&mut conn, &email, &password.hash(), lang)?;
@@ -259,7 +259,7 @@ fn demo_publisher(settings: &Settings, email: &str, website: &str) -> anyhow::Re
     let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let website = portal::domain::WebsiteUrl::parse(website)
         .map_err(|e| anyhow::anyhow!("--website: {e}"))?;
-    let password = read_password()?;
+    let password = read_password(&email)?;
     let pool = startup::prepare_database(settings)?;
     let mut conn = pool.get()?;
     let (programme_id, channel_id) = portal::channels::create_demo_publisher(
@@ -282,7 +282,9 @@ fn demo_publisher(settings: &Settings, email: &str, website: &str) -> anyhow::Re
 }
 
 /// Asks twice on a terminal; otherwise reads one line from standard input (for scripts).
-fn read_password() -> anyhow::Result<Password> {
+/// The password typed for an account with `email`: the same policy as every other account's (the
+/// length, not a common password, not the address's name).
+fn read_password(email: &EmailAddress) -> anyhow::Result<Password> {
     let text = if std::io::stdin().is_terminal() {
         let first = rpassword::prompt_password("Password: ")?;
         let second = rpassword::prompt_password("Password again: ")?;
@@ -295,5 +297,5 @@ fn read_password() -> anyhow::Result<Password> {
         std::io::stdin().lock().read_line(&mut line)?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
-    Password::parse(&text).map_err(|e| anyhow::anyhow!("password: {e}"))
+    Password::parse_for(&text, email).map_err(|e| anyhow::anyhow!("password: {e}"))
 }

@@ -167,6 +167,16 @@ async fn maintain(pool: Pool) {
     }
 }
 
+/// The session cookie's name: `__Host-portal_session` over https, `portal_session` on plain
+/// http (development), where browsers refuse `__Host-` cookies.
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-portal_session"
+    } else {
+        "portal_session"
+    }
+}
+
 /// Sessions live in the database; the cookie is HttpOnly, SameSite=Lax, Secure on https, and
 /// lasts as long as the browser session. They end after 30 idle minutes (12 hours after login
 /// at the latest, see `web::session::SessionUser`).
@@ -179,7 +189,9 @@ fn session_middleware(
         crate::auth::session_store::DbSessionStore::new(state.pool.clone()),
         key.clone(),
     )
-    .cookie_name("portal_session".into())
+    // Over https the `__Host-` prefix: the browser keeps the cookie only if it is Secure, for
+    // path `/` and this host alone (no Domain), so no subdomain can set or shadow it.
+    .cookie_name(session_cookie_name(state.settings.is_https()).into())
     .cookie_secure(state.settings.is_https())
     .cookie_http_only(true)
     .cookie_same_site(actix_web::cookie::SameSite::Lax)

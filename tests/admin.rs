@@ -81,3 +81,24 @@ fn refuses_a_short_password_or_a_bad_address() {
     let empty = admin_create(&database, "m@example.org", "");
     assert!(!empty.status.success());
 }
+
+/// Security 11: a manager's password meets the policy every account's password meets: not a
+/// common password, not the address's name.
+#[test]
+fn a_common_password_or_one_with_the_address_is_refused_for_a_manager() {
+    let database = TestDatabase::new();
+    for (email, password) in [
+        ("boss@example.org", "password1234"),
+        ("jansen@example.org", "jansen-is-de-baas-hier"),
+    ] {
+        let output = admin_create(&database, email, password);
+        assert!(!output.status.success(), "{email}: {password} was accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("password"), "{stderr}");
+    }
+    let pool = portal::db::connect(&database.settings).unwrap();
+    let mut conn = pool.get().unwrap();
+    portal::db::run_migrations(&mut conn).unwrap();
+    let count: i64 = accounts::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(count, 0);
+}

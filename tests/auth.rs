@@ -44,7 +44,7 @@ fn session_cookie(r: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("portal_session="))
+        .find(|c| c.starts_with("portal_session=") || c.starts_with("__Host-portal_session="))
 }
 
 fn cookie_value(cookie: &str) -> &str {
@@ -492,6 +492,12 @@ async fn on_https_cookies_are_secure_and_hsts_is_sent() {
         .contains("max-age="));
     let cookie = session_cookie(&r).expect("session cookie");
     assert!(cookie.contains("Secure"), "{cookie}");
+    // Security 11: the `__Host-` prefix (Secure, Path=/, no Domain).
+    assert!(cookie.starts_with("__Host-portal_session="), "{cookie}");
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Domain="),
+        "{cookie}"
+    );
     let plain = spawn_app().await;
     let r = plain.get("/en/signup").await;
     assert!(!r.headers().contains_key("strict-transport-security"));
