@@ -78,3 +78,32 @@ async fn a_channel_that_now_declares_a_forbidden_method_loses_its_membership() {
         .unwrap();
     assert!(!credited);
 }
+
+/// 9: a request that read a session before logout (or a password change) deleted it, and saves
+/// it afterwards, gets a new empty session, not the old login under a new key.
+#[tokio::test]
+async fn a_session_ended_meanwhile_does_not_come_back_under_a_new_key() {
+    use actix_session::storage::{SessionKey, SessionStore};
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let store = portal::auth::session_store::DbSessionStore::new(app.pool.clone());
+    let ttl = actix_web::cookie::time::Duration::minutes(30);
+    let mut state = std::collections::HashMap::new();
+    state.insert("account_id".to_owned(), anna.account_id.to_string());
+    state.insert("csrf".to_owned(), "\"token\"".to_owned());
+    let key = store.save(state.clone(), &ttl).await.unwrap();
+    let same = SessionKey::try_from(key.as_ref().to_owned()).unwrap();
+    // Logout deletes it; a slower request of the same browser then saves what it had read.
+    store.delete(&key).await.unwrap();
+    let new_key = store.update(same, state, &ttl).await.unwrap();
+    let loaded = store.load(&new_key).await.unwrap().unwrap_or_default();
+    assert!(loaded.get("account_id").is_none(), "{loaded:?}");
+    assert!(loaded.get("csrf").is_none(), "{loaded:?}");
+    use portal::db::schema::sessions;
+    let logged_in: i64 = sessions::table
+        .filter(sessions::account_id.is_not_null())
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(logged_in, 0);
+}

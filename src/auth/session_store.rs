@@ -133,8 +133,10 @@ impl SessionStore for DbSessionStore {
         if updated == 1 {
             Ok(session_key)
         } else {
-            // Deleted meanwhile (logged out elsewhere, password changed): start a new one.
-            self.save(session_state, ttl).await.map_err(|e| match e {
+            // Deleted meanwhile (logged out, password changed, "log out everywhere else"): a
+            // request that read it before must not bring it back under a new key. A new, empty
+            // session starts instead — nothing of the old one, no login.
+            self.save(HashMap::new(), ttl).await.map_err(|e| match e {
                 SaveError::Serialization(e) => UpdateError::Serialization(e),
                 SaveError::Other(e) => UpdateError::Other(e),
             })
