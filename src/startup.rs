@@ -8,7 +8,6 @@ use actix_web::http::{header, StatusCode};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use anyhow::Context;
-use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
 use crate::db::{self, Pool};
@@ -89,7 +88,7 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(webx::refuse_nul))
                 .wrap(error_pages())
                 .wrap(security_headers(state.settings.is_https()))
-                .wrap(TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(webx::access_log))
                 .configure(|cfg| routes(cfg, &state, &limiter, &session_key))
         })
         .listen(listener)?

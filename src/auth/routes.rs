@@ -145,6 +145,10 @@ async fn login_submit(
         );
     }
     let ip_hash = state.ip_hasher.hash(req.peer_addr().map(|a| a.ip()));
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
     let result = with_conn(&state, move |conn| {
         let bucket = format!("login:{}", email.as_str());
         if rate_limit::is_limited(conn, &bucket, rate_limit::LOGIN_FAILURES)? {
@@ -234,6 +238,7 @@ async fn login_submit(
             },
         ),
         LoginResult::Wrong => {
+            tracing::warn!(peer = %peer, "login failed");
             failed(&mut form, "error-login-failed");
             render_form(
                 true,
@@ -247,6 +252,7 @@ async fn login_submit(
             )
         }
         LoginResult::Limited => {
+            tracing::warn!(peer = %peer, "login refused: too many failures");
             failed(&mut form, "error-login-limited");
             crate::web::render_status(
                 actix_web::http::StatusCode::TOO_MANY_REQUESTS,

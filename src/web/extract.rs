@@ -221,6 +221,7 @@ impl FromRequest for CsrfForm {
             if super::csrf::verify(&req.get_session(), data.get("csrf_token")) {
                 Ok(CsrfForm(data))
             } else {
+                tracing::warn!(path = %super::redacted_path(req.path()), "form refused: CSRF token missing or wrong");
                 Err(AppError::Forbidden.into())
             }
         })

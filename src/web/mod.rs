@@ -355,3 +355,81 @@ pub async fn refuse_nul<B: actix_web::body::MessageBody>(
         .await
         .map(ServiceResponse::map_into_left_body)
 }
+
+/// The path as the access log writes it: one-time tokens and keys replaced by `…`.
+pub fn redacted_path(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    let mut out: Vec<&str> = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        let secret = match (
+            i,
+            parts.get(i.wrapping_sub(1)),
+            parts.get(i.wrapping_sub(2)),
+        ) {
+            // /activate/{token}
+            (_, Some(&"activate"), _) => true,
+            // /{lang}/password/reset/{token}
+            (_, Some(&"reset"), Some(&"password")) => true,
+            // /{lang}/objection/{measure}/{key}
+            (_, _, Some(&"objection")) => true,
+            _ => false,
+        };
+        out.push(if secret && !part.is_empty() {
+            "…"
+        } else {
+            part
+        });
+    }
+    out.join("/")
+}
+
+/// One line per request: method, path (tokens redacted), status, duration and the peer's
+/// address — the TCP peer, never `X-Forwarded-For`, which anyone can write.
+pub async fn access_log<B: actix_web::body::MessageBody>(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<B>,
+) -> Result<ServiceResponse<B>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = redacted_path(req.path());
+    let peer = req.peer_addr().map(|a| a.ip());
+    let result = next.call(req).await;
+    let status = match &result {
+        Ok(res) => res.status().as_u16(),
+        Err(e) => e.as_response_error().status_code().as_u16(),
+    };
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let peer = peer.map(|p| p.to_string()).unwrap_or_default();
+    if status >= 500 {
+        tracing::error!(%method, %path, status, ms, %peer, "request");
+    } else if status == 401 || status == 403 || status == 429 {
+        tracing::warn!(%method, %path, status, ms, %peer, "request");
+    } else {
+        tracing::info!(%method, %path, status, ms, %peer, "request");
+    }
+    result
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::redacted_path;
+
+    #[test]
+    fn tokens_in_paths_are_redacted() {
+        assert_eq!(redacted_path("/activate/abc123"), "/activate/…");
+        assert_eq!(
+            redacted_path("/nl/password/reset/abc123"),
+            "/nl/password/reset/…"
+        );
+        assert_eq!(
+            redacted_path("/en/objection/12/deadbeef"),
+            "/en/objection/12/…"
+        );
+        assert_eq!(
+            redacted_path("/en/account/notices/12"),
+            "/en/account/notices/12"
+        );
+        assert_eq!(redacted_path("/click"), "/click");
+        assert_eq!(redacted_path("/"), "/");
+    }
+}
