@@ -107,3 +107,84 @@ async fn a_session_ended_meanwhile_does_not_come_back_under_a_new_key() {
         .unwrap();
     assert_eq!(logged_in, 0);
 }
+
+fn client_from(address: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .local_address(std::net::IpAddr::from(address))
+        .build()
+        .unwrap()
+}
+
+/// 5: wrong passwords from one address hold back that address, not the owner elsewhere; and of
+/// attempts sent at the same moment no more than five are tried.
+#[tokio::test]
+async fn failed_logins_hold_back_their_address_not_the_owner_and_are_counted_atomically() {
+    let app = spawn_app().await;
+    app.add_ready_publisher("anna@example.nl");
+    let attacker = client_from([127, 0, 0, 3]);
+    for _ in 0..5 {
+        let r = app
+            .log_in(&attacker, "en", "anna@example.nl", "a wrong password here")
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+    }
+    let r = app
+        .log_in(&attacker, "en", "anna@example.nl", common::PASSWORD)
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        429,
+        "the attacking address is held back"
+    );
+    let owner = client_from([127, 0, 0, 4]);
+    let r = app
+        .log_in(&owner, "en", "anna@example.nl", common::PASSWORD)
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "the owner gets through from elsewhere"
+    );
+
+    // Twelve guesses at once from a new address: at most five are tried.
+    app.add_ready_publisher("bob@example.nl");
+    let guesser = client_from([127, 0, 0, 5]);
+    let html = guesser
+        .get(app.url("/en/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = common::csrf_token(&html).unwrap();
+    let tries = (0..12).map(|n| {
+        let guesser = guesser.clone();
+        let url = app.url("/en/login");
+        let token = token.clone();
+        async move {
+            let password = format!("wrong guess number {n}");
+            guesser
+                .post(url)
+                .form(&[
+                    ("csrf_token", token.as_str()),
+                    ("email", "bob@example.nl"),
+                    ("password", password.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(tries).await;
+    let tried = statuses.iter().filter(|s| **s == 422).count();
+    assert!(tried <= 5, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 422 || *s == 429),
+        "{statuses:?}"
+    );
+}

@@ -13,7 +13,8 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// Five failed logins per account in 15 minutes.
+/// Five login attempts per account *and address* in 15 minutes without a success: an attacker
+/// elsewhere cannot lock the owner out, and each address gets five guesses per account.
 pub const LOGIN_FAILURES: Limit = Limit {
     max: 5,
     window: Duration::minutes(15),
@@ -44,6 +45,24 @@ pub fn record(conn: &mut AnyConnection, bucket: &str) -> QueryResult<()> {
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Records one attempt first, then counts: of attempts made at the same moment, only the first
+/// `max` to be recorded see a count within the limit (a check before the record let every
+/// simultaneous attempt through). Returns whether this attempt is within the limit.
+pub fn record_then_check(
+    conn: &mut AnyConnection,
+    bucket: &str,
+    limit: Limit,
+) -> QueryResult<bool> {
+    record(conn, bucket)?;
+    let since = crate::db::now() - limit.window;
+    let count: i64 = rate_limit_events::table
+        .filter(rate_limit_events::bucket.eq(bucket))
+        .filter(rate_limit_events::at.gt(since))
+        .count()
+        .get_result(conn)?;
+    Ok(count <= limit.max)
 }
 
 /// Records one use of `bucket` unless it is at its limit; returns whether it was allowed.

@@ -150,8 +150,9 @@ async fn login_submit(
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
     let result = with_conn(&state, move |conn| {
-        let bucket = format!("login:{}", email.as_str());
-        if rate_limit::is_limited(conn, &bucket, rate_limit::LOGIN_FAILURES)? {
+        // Per account and address (the keyed hash), recorded before the password is checked.
+        let bucket = format!("login:{}:{}", email.as_str(), hex::encode(ip_hash));
+        if !rate_limit::record_then_check(conn, &bucket, rate_limit::LOGIN_FAILURES)? {
             return Ok(LoginResult::Limited);
         }
         let account = accounts::find_by_email(conn, &email)?;
@@ -191,10 +192,8 @@ async fn login_submit(
                     Ok(LoginResult::Inactive)
                 }
             }
-            _ => {
-                rate_limit::record(conn, &bucket)?;
-                Ok(LoginResult::Wrong)
-            }
+            // The attempt is recorded already.
+            _ => Ok(LoginResult::Wrong),
         }
     })
     .await?;
