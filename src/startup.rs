@@ -237,6 +237,7 @@ fn routes(
         )
         .service(
             web::scope("/{lang:nl|en}")
+                .wrap(actix_web::middleware::from_fn(webx::csrf::nonce_cookie))
                 .wrap(error_pages())
                 .wrap(session_middleware(state, key))
                 .route("", web::get().to(add_slash))

@@ -47,6 +47,14 @@ fn session_cookie(r: &reqwest::Response) -> Option<String> {
         .find(|c| c.starts_with("portal_session=") || c.starts_with("__Host-portal_session="))
 }
 
+fn cookie_named(r: &reqwest::Response, prefix: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with(prefix))
+}
+
 fn cookie_value(cookie: &str) -> &str {
     cookie.split(';').next().unwrap()
 }
@@ -180,11 +188,20 @@ async fn login_renews_the_session_and_cookies_are_locked_down() {
     let app = spawn_app().await;
     app.add_participant("cookie@example.org", "publisher", "approved");
     let client = app.new_client();
-    let page = client.get(app.url("/en/login")).send().await.unwrap();
-    let before = session_cookie(&page).expect("a session before login");
+    // A session that exists before login (signup's step 1 keeps a draft in it) is renewed.
+    let r = app
+        .submit_with(
+            &client,
+            "/en/signup",
+            "/en/signup",
+            &[("email", "draft@example.org")],
+        )
+        .await;
+    let before = session_cookie(&r).expect("a session before login");
     assert!(before.contains("HttpOnly"));
     assert!(before.contains("SameSite=Lax"));
     assert!(!before.contains("Max-Age"), "a browser-session cookie");
+    let page = client.get(app.url("/en/login")).send().await.unwrap();
     let token = csrf_token(&page.text().await.unwrap()).unwrap();
     let r = client
         .post(app.url("/en/login"))
@@ -490,6 +507,37 @@ async fn on_https_cookies_are_secure_and_hsts_is_sent() {
         .to_str()
         .unwrap()
         .contains("max-age="));
+    // An anonymous page sets only the CSRF nonce cookie: `__Host-`, Secure, HttpOnly.
+    let nonce = cookie_named(&r, "__Host-portal_csrf=").expect("the nonce cookie");
+    assert!(
+        nonce.contains("Secure") && nonce.contains("HttpOnly"),
+        "{nonce}"
+    );
+    assert!(
+        nonce.contains("Path=/") && !nonce.contains("Domain="),
+        "{nonce}"
+    );
+    assert!(
+        session_cookie(&r).is_none(),
+        "no session for an anonymous page"
+    );
+    // A form that stores something (signup's step 1) starts the session: `__Host-` too.
+    let token = csrf_token(&r.text().await.unwrap()).unwrap();
+    let bare = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = bare
+        .post(app.url("/en/signup"))
+        .header("cookie", cookie_value(&nonce))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "https@example.org"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
     let cookie = session_cookie(&r).expect("session cookie");
     assert!(cookie.contains("Secure"), "{cookie}");
     // Security 11: the `__Host-` prefix (Secure, Path=/, no Domain).
@@ -501,7 +549,7 @@ async fn on_https_cookies_are_secure_and_hsts_is_sent() {
     let plain = spawn_app().await;
     let r = plain.get("/en/signup").await;
     assert!(!r.headers().contains_key("strict-transport-security"));
-    assert!(!session_cookie(&r)
-        .expect("session cookie")
+    assert!(!cookie_named(&r, "portal_csrf=")
+        .expect("the nonce cookie")
         .contains("Secure"));
 }

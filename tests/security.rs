@@ -188,3 +188,57 @@ async fn failed_logins_hold_back_their_address_not_the_owner_and_are_counted_ato
         "{statuses:?}"
     );
 }
+
+/// 2: a visitor who is not logged in reads pages with forms without a session row being stored;
+/// its forms still carry a token only its browser can send.
+#[tokio::test]
+async fn anonymous_pages_with_forms_store_no_session_and_their_forms_still_work() {
+    use portal::db::schema::sessions;
+    let app = spawn_app().await;
+    app.add_ready_publisher("anna@example.nl");
+    let sessions_now = |app: &TestApp| -> i64 {
+        sessions::table
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap()
+    };
+    let visitor = app.new_client();
+    for page in [
+        "/en/login",
+        "/nl/signup",
+        "/en/password/forgot",
+        "/en/programmes/aliexpress",
+    ] {
+        let (status, _) = app.page_with(&visitor, page).await;
+        assert_eq!(status, 200, "{page}");
+    }
+    assert_eq!(sessions_now(&app), 0, "no session rows for anonymous pages");
+
+    // Another browser's token is refused; this browser's works and logs in.
+    let stranger = app.new_client();
+    let html = stranger
+        .get(app.url("/en/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let foreign = common::csrf_token(&html).unwrap();
+    let r = visitor
+        .post(app.url("/en/login"))
+        .form(&[
+            ("csrf_token", foreign.as_str()),
+            ("email", "anna@example.nl"),
+            ("password", common::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = app
+        .log_in(&visitor, "en", "anna@example.nl", common::PASSWORD)
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(sessions_now(&app), 1, "the login has its session");
+}

@@ -789,5 +789,15 @@ async fn odd_request_bodies_never_cause_a_server_error() {
         .send()
         .await
         .unwrap();
+    // A NUL in the body is refused before anything else (security 16).
+    assert_eq!(r.status().as_u16(), 400);
+    let r = app
+        .client
+        .post(app.url("/en/signup"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![0xff, 0xfe, 0x80])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
 }

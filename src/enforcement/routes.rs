@@ -428,13 +428,12 @@ async fn object(
     ctx: Ctx,
     state: web::Data<AppState>,
     user: extract::Participant,
-    session: actix_session::Session,
     path: web::Path<(Lang, i64)>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
     let upload = read_upload(multipart).await?;
-    if !crate::web::csrf::verify(&session, &upload.token) {
+    if !crate::web::csrf::verify_request(&req, &upload.token) {
         return Err(AppError::Forbidden);
     }
     let actor = actor_of(&state, &req, &user.account);
@@ -633,13 +632,12 @@ async fn token_object(
     req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
-    session: actix_session::Session,
     path: web::Path<(Lang, i64, String)>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (_, id, key) = path.into_inner();
     let upload = read_upload(multipart).await?;
-    if !crate::web::csrf::verify(&session, &upload.token) {
+    if !crate::web::csrf::verify_request(&req, &upload.token) {
         return Err(AppError::Forbidden);
     }
     let (measure, _, account) = linked_termination(&state, id, &key).await?;

@@ -333,14 +333,14 @@ async fn read_upload(
 }
 
 async fn import_preview(
+    req: actix_web::HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
     _manager: Manager,
-    session: actix_session::Session,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (token, file) = read_upload(multipart).await?;
-    if !crate::web::csrf::verify(&session, &token) {
+    if !crate::web::csrf::verify_request(&req, &token) {
         return Err(AppError::Forbidden);
     }
     let bytes = match file {

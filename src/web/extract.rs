@@ -218,7 +218,7 @@ impl FromRequest for CsrfForm {
             if data.has_nul() {
                 return Err(AppError::BadRequest.into());
             }
-            if super::csrf::verify(&req.get_session(), data.get("csrf_token")) {
+            if super::csrf::verify_request(&req, data.get("csrf_token")) {
                 Ok(CsrfForm(data))
             } else {
                 tracing::warn!(path = %super::redacted_path(req.path()), "form refused: CSRF token missing or wrong");

@@ -48,6 +48,8 @@ pub struct Ctx {
     /// The path after the language segment, with its query (`/programmes/aliexpress`).
     pub rest: String,
     pub footer_contact: Option<(String, Option<String>)>,
+    /// The visitor's anonymous CSRF token (see `csrf`), when the nonce middleware ran.
+    anonymous_csrf: Option<String>,
 }
 
 impl Ctx {
@@ -72,12 +74,16 @@ impl Ctx {
             .and_then(|state| state.footer_contact.clone());
         let session = actix_session::SessionExt::get_session(req);
         let user = session::SessionUser::from_session(&session);
+        let anonymous_csrf = actix_web::HttpMessage::extensions(req)
+            .get::<csrf::AnonymousToken>()
+            .map(|t| t.0.clone());
         Ctx {
             lang,
             user,
             session,
             rest,
             footer_contact,
+            anonymous_csrf,
         }
     }
 
@@ -99,9 +105,9 @@ impl Ctx {
         format!("/{}{}", lang.code(), self.rest)
     }
 
-    /// The session's CSRF token for a form's hidden `csrf_token` field, created on first use.
+    /// The CSRF token for a form's hidden `csrf_token` field (see `csrf`).
     pub fn csrf(&self) -> String {
-        csrf::token(&self.session)
+        csrf::token(&self.session, self.anonymous_csrf.as_deref())
     }
 
     pub fn is_manager(&self) -> bool {
@@ -233,18 +239,6 @@ pub fn see_other(path: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, path))
         .finish()
-}
-
-/// Refuses a POST whose `csrf_token` is not the session's.
-pub fn check_csrf(
-    session: &actix_session::Session,
-    form: &crate::forms::FormData,
-) -> Result<(), AppError> {
-    if csrf::verify(session, form.get("csrf_token")) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool.
