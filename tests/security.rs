@@ -242,3 +242,60 @@ async fn anonymous_pages_with_forms_store_no_session_and_their_forms_still_work(
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(sessions_now(&app), 1, "the login has its session");
 }
+
+/// 10: signing up again and again under one address (someone else's) sends it at most three
+/// mails an hour, and the answer is the same each time.
+#[tokio::test]
+async fn signing_up_again_and_again_under_one_address_sends_at_most_three_mails() {
+    let app = spawn_app().await;
+    app.add_ready_publisher("victim@example.nl");
+    let mut answers = Vec::new();
+    for _ in 0..5 {
+        let client = app.new_client();
+        let r = app
+            .submit_with(
+                &client,
+                "/en/signup",
+                "/en/signup",
+                &[("email", "victim@example.nl")],
+            )
+            .await;
+        answers.push((r.status().as_u16(), common::location(&r)));
+        let channel = [
+            ("website_url", "www.koopjesblog.nl"),
+            ("channel_name", "Koopjesblog"),
+            ("category", "content"),
+            ("participant_kind", "publisher"),
+            ("promotion_methods", "content"),
+            ("company_name", "Koopjes B.V."),
+            ("contact_name", "Jan Jansen"),
+            ("country", "NL"),
+        ];
+        app.submit_with(
+            &client,
+            "/en/signup/channel",
+            "/en/signup/channel",
+            &channel,
+        )
+        .await;
+        let r = app
+            .submit_with(
+                &client,
+                "/en/signup/account",
+                "/en/signup/account",
+                &[
+                    ("password", common::PASSWORD),
+                    ("password_confirm", common::PASSWORD),
+                    ("accept_rules", "yes"),
+                ],
+            )
+            .await;
+        answers.push((r.status().as_u16(), common::location(&r)));
+    }
+    assert!(
+        answers.chunks(2).all(|a| a == &answers[0..2]),
+        "{answers:?}"
+    );
+    // The form waits for the SMTP server's answer: every mail sent has arrived by now.
+    assert_eq!(app.smtp().mails_to("victim@example.nl").len(), 3);
+}

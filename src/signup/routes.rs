@@ -397,6 +397,22 @@ async fn account_submit(
 /// Sends the activation mail, or the "you already have an account" mail. A mail that cannot be
 /// sent is logged; the visitor can ask for the link again.
 async fn send_signup_mail(state: &web::Data<AppState>, email: &EmailAddress, outcome: Outcome) {
+    // At most three signup mails to one address an hour (security 10): signing up again and
+    // again under someone's address cannot flood it. The page answers the same either way.
+    let bucket = format!("mail:signup:{}", email.as_str());
+    let allowed = with_conn(state, move |conn| {
+        Ok(crate::auth::rate_limit::try_acquire(
+            conn,
+            &bucket,
+            crate::auth::rate_limit::MAILS_PER_ADDRESS,
+        )?)
+    })
+    .await
+    .unwrap_or(false);
+    if !allowed {
+        tracing::warn!("signup mail not sent: three to this address in the last hour");
+        return;
+    }
     let base = state
         .settings
         .base_url
