@@ -1,5 +1,10 @@
 //! Outgoing mail: SMTP when `PORTAL_SMTP_URL` is set, otherwise `.eml` files in the outbox folder.
-//! Every mail is multipart (plain text and HTML) in the recipient's language.
+//! Every mail is multipart (plain text and HTML) in the recipient's language, with a
+//! `Message-ID`.
+//!
+//! A mail is a row of `mail_queue` first (`deliver`); a worker (`run_queue`) sends due rows, one
+//! claim at a time, with retries and a growing back-off: a request never waits for SMTP, SMTP
+//! down or a full disk delays mail but fails no request, and a restart sends what is queued.
 
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -30,9 +35,29 @@ pub struct Mail {
     pub html: String,
 }
 
+#[derive(Clone)]
 pub struct MailSender {
     mailer: Mailer,
     from: Mailbox,
+    queue: Option<Queue>,
+}
+
+/// The database queue and the bell that wakes its worker.
+#[derive(Clone)]
+struct Queue {
+    pool: crate::db::Pool,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+}
+
+/// How long a claimed mail is left alone before another attempt (a worker that died mid-send).
+const CLAIM_SECONDS: i64 = 600;
+/// Rows sent per round.
+const BATCH: i64 = 20;
+
+/// The wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, … at most an hour.
+pub fn backoff_seconds(attempts: i32) -> i64 {
+    let exponent = u32::try_from(attempts.clamp(0, 7)).unwrap_or(7);
+    (30 * 2i64.pow(exponent)).min(3600)
 }
 
 impl MailSender {
@@ -55,15 +80,42 @@ impl MailSender {
             .mail_from
             .parse()
             .map_err(|e| anyhow::anyhow!("PORTAL_MAIL_FROM: {e}"))?;
-        Ok(MailSender { mailer, from })
+        Ok(MailSender {
+            mailer,
+            from,
+            queue: None,
+        })
+    }
+
+    /// Mails go through the database queue (the server); without it they are sent at once
+    /// (commands).
+    pub fn with_queue(mut self, pool: crate::db::Pool) -> MailSender {
+        self.queue = Some(Queue {
+            pool,
+            wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+        });
+        self
+    }
+
+    fn message_id(&self) -> String {
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        format!("<{}@{}>", hex::encode(bytes), self.from.email.domain())
     }
 
     pub async fn send(&self, mail: Mail) -> Result<(), MailError> {
+        let id = self.message_id();
+        self.send_with_id(mail, id).await
+    }
+
+    async fn send_with_id(&self, mail: Mail, message_id: String) -> Result<(), MailError> {
         let to: Mailbox = mail
             .to
             .parse()
             .map_err(|e: lettre::address::AddressError| MailError::Address(e.to_string()))?;
         let message = Message::builder()
+            .message_id(Some(message_id))
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject)
@@ -88,17 +140,154 @@ impl MailSender {
         result.map_err(MailError::Send)
     }
 
-    /// Renders and sends a mail; a failure is logged, never shown to the visitor as an error
-    /// (every mail can be asked for again).
+    /// Renders a mail and queues it (or, without a queue, sends it); a failure is logged, never
+    /// shown to the visitor as an error (every mail can be asked for again).
     pub async fn deliver(&self, content: MailContent, to: &str) {
-        match content.render(to) {
-            Ok(mail) => {
-                if let Err(e) = self.send(mail).await {
-                    tracing::error!(error = %e, "mail not sent");
+        let mail = match content.render(to) {
+            Ok(mail) => mail,
+            Err(e) => {
+                tracing::error!(error = %e, "mail not rendered");
+                return;
+            }
+        };
+        let Some(queue) = &self.queue else {
+            if let Err(e) = self.send(mail).await {
+                tracing::error!(error = %e, "mail not sent");
+            }
+            return;
+        };
+        let message_id = self.message_id();
+        let pool = queue.pool.clone();
+        let stored = actix_web::web::block(move || -> anyhow::Result<()> {
+            use crate::db::schema::mail_queue as q;
+            use diesel::prelude::*;
+            let now = crate::db::now();
+            diesel::insert_into(q::table)
+                .values((
+                    q::message_id.eq(message_id),
+                    q::recipient.eq(mail.to),
+                    q::subject.eq(mail.subject),
+                    q::text_body.eq(mail.text),
+                    q::html_body.eq(mail.html),
+                    q::created_at.eq(now),
+                    q::next_attempt_at.eq(now),
+                ))
+                .execute(&mut *pool.get()?)?;
+            Ok(())
+        })
+        .await;
+        match stored {
+            Ok(Ok(())) => queue.wake.notify_one(),
+            Ok(Err(e)) => tracing::error!(error = %e, "mail not queued"),
+            Err(e) => tracing::error!(error = %e, "mail not queued"),
+        }
+    }
+
+    /// The queue's worker: sends what is due, then waits for a new mail or a second.
+    pub async fn run_queue(self) {
+        let Some(queue) = self.queue.clone() else {
+            return;
+        };
+        loop {
+            match self.send_due(&queue).await {
+                Ok(sent) if sent > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "mail queue"),
+            }
+            tokio::select! {
+                _ = queue.wake.notified() => {}
+                _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+            }
+        }
+    }
+
+    /// Sends the due rows, each claimed first (a conditional update: one worker of all the
+    /// instances sends it). Returns how many were sent.
+    async fn send_due(&self, queue: &Queue) -> anyhow::Result<usize> {
+        use crate::db::schema::mail_queue as q;
+        use diesel::prelude::*;
+        type Row = (i64, String, String, String, String, String, i32);
+        let pool = queue.pool.clone();
+        let claimed: Vec<Row> = actix_web::web::block(move || -> anyhow::Result<Vec<Row>> {
+            let mut conn = pool.get()?;
+            let now = crate::db::now();
+            let due: Vec<Row> = q::table
+                .filter(q::sent_at.is_null())
+                .filter(q::next_attempt_at.le(now))
+                .order(q::id)
+                .limit(BATCH)
+                .select((
+                    q::id,
+                    q::message_id,
+                    q::recipient,
+                    q::subject,
+                    q::text_body,
+                    q::html_body,
+                    q::attempts,
+                ))
+                .load(&mut *conn)?;
+            let mut mine = Vec::new();
+            for row in due {
+                let claimed = diesel::update(
+                    q::table
+                        .find(row.0)
+                        .filter(q::sent_at.is_null())
+                        .filter(q::attempts.eq(row.6)),
+                )
+                .set((
+                    q::attempts.eq(row.6 + 1),
+                    q::next_attempt_at.eq(now + chrono::Duration::seconds(CLAIM_SECONDS)),
+                ))
+                .execute(&mut *conn)?;
+                if claimed == 1 {
+                    mine.push(row);
                 }
             }
-            Err(e) => tracing::error!(error = %e, "mail not rendered"),
+            Ok(mine)
+        })
+        .await??;
+        let mut sent = 0;
+        for (id, message_id, to, subject, text, html, attempts) in claimed {
+            let result = self
+                .send_with_id(
+                    Mail {
+                        to,
+                        subject,
+                        text,
+                        html,
+                    },
+                    message_id,
+                )
+                .await;
+            let pool = queue.pool.clone();
+            let ok = result.is_ok();
+            let error = result.err().map(|e| e.to_string());
+            if let Some(e) = &error {
+                tracing::warn!(error = %e, id, attempt = attempts + 1, "mail not sent yet");
+            }
+            actix_web::web::block(move || -> anyhow::Result<()> {
+                let now = crate::db::now();
+                let this = q::table.find(id);
+                let mut conn = pool.get()?;
+                if ok {
+                    diesel::update(this)
+                        .set((q::sent_at.eq(now), q::last_error.eq(None::<String>)))
+                        .execute(&mut *conn)?;
+                } else {
+                    let wait = backoff_seconds(attempts);
+                    diesel::update(this)
+                        .set((
+                            q::next_attempt_at.eq(now + chrono::Duration::seconds(wait)),
+                            q::last_error.eq(error),
+                        ))
+                        .execute(&mut *conn)?;
+                }
+                Ok(())
+            })
+            .await??;
+            sent += usize::from(ok);
         }
+        Ok(sent)
     }
 }
 

@@ -35,6 +35,8 @@ pub struct Application {
     server: Server,
     pool: Pool,
     click_writer: std::thread::JoinHandle<()>,
+    /// Sends the mail queue while the server runs.
+    mail_worker: crate::mail::MailSender,
 }
 
 impl Application {
@@ -53,7 +55,8 @@ impl Application {
             let mut conn = pool.get().context("cannot get a database connection")?;
             programme::queries::publisher_team_contact(&mut conn)?
         };
-        let mailer = crate::mail::MailSender::from_settings(&settings)?;
+        let mailer = crate::mail::MailSender::from_settings(&settings)?.with_queue(pool.clone());
+        let mail_worker = mailer.clone();
         let limiter = Limiter::new(settings.rate_limit_per_minute);
         let session_key = actix_web::cookie::Key::from(&settings.secret_key[..]);
         let port = listener.local_addr()?.port();
@@ -99,6 +102,7 @@ impl Application {
             server,
             pool,
             click_writer,
+            mail_worker,
         })
     }
 
@@ -116,8 +120,10 @@ impl Application {
     /// the click writer has stored every click it was given.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let maintenance = tokio::spawn(maintain(self.pool.clone()));
+        let mail = tokio::spawn(self.mail_worker.run_queue());
         let result = self.server.await;
         maintenance.abort();
+        mail.abort();
         // The app (and with it the last click queue handle) is gone now; the writer drains
         // what is queued and ends.
         let writer = self.click_writer;

@@ -207,6 +207,7 @@ async fn bank_details_are_checked_kept_on_error_and_their_change_mailed() {
         "{refused}"
     );
     assert!(refused.contains(&format!("value=\"{long_name}\"")));
+    app.mail_sent().await;
     assert_eq!(app.smtp().count(), 0);
 
     let r = app

@@ -296,6 +296,52 @@ async fn signing_up_again_and_again_under_one_address_sends_at_most_three_mails(
         answers.chunks(2).all(|a| a == &answers[0..2]),
         "{answers:?}"
     );
-    // The form waits for the SMTP server's answer: every mail sent has arrived by now.
+    // Every mail queued has been sent: the fourth and fifth were never queued.
+    app.mail_sent().await;
     assert_eq!(app.smtp().mails_to("victim@example.nl").len(), 3);
+}
+
+/// The mail queue (and security 4): the forgotten-password form answers the same for a known and
+/// an unknown address and never waits for SMTP — the mail is a queued row the worker sends, with
+/// a Message-ID; a mail queued before a restart is sent, once.
+#[tokio::test]
+async fn mail_goes_through_the_queue_with_a_message_id_and_is_sent_once() {
+    use portal::db::schema::mail_queue;
+    let app = spawn_app().await;
+    app.add_ready_publisher("anna@example.nl");
+    let known = app
+        .submit("/en/password/forgot", &[("email", "anna@example.nl")])
+        .await;
+    let unknown = app
+        .submit("/en/password/forgot", &[("email", "nobody@example.nl")])
+        .await;
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(
+        common::strip_tokens(&known.text().await.unwrap()),
+        common::strip_tokens(&unknown.text().await.unwrap())
+    );
+    let mail = app.smtp().wait_for("anna@example.nl", 0).await;
+    let message_id = mail.parsed().message_id().expect("a Message-ID").to_owned();
+    let (stored, sent): (String, Option<chrono::NaiveDateTime>) = mail_queue::table
+        .select((mail_queue::message_id, mail_queue::sent_at))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(stored.trim_matches(['<', '>']), message_id);
+    assert!(sent.is_some());
+
+    // A mail left queued (a server stopped before sending it) goes out once.
+    app.sql(
+        "INSERT INTO mail_queue (message_id, recipient, subject, text_body, html_body, created_at, attempts, next_attempt_at) \
+         VALUES ('<left@partnerlink.test>', 'later@example.nl', 'Queued before the restart', 'text', '<p>html</p>', '2026-11-30 00:00:00', 0, '2026-11-30 00:00:00')",
+    );
+    let later = app.smtp().wait_for("later@example.nl", 0).await;
+    assert_eq!(later.subject(), "Queued before the restart");
+    app.mail_sent().await;
+    assert_eq!(app.smtp().mails_to("later@example.nl").len(), 1);
+}
+
+#[test]
+fn failed_mail_waits_longer_each_time_up_to_an_hour() {
+    let waits: Vec<i64> = (0..10).map(portal::mail::backoff_seconds).collect();
+    assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
 }

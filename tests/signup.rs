@@ -455,6 +455,7 @@ async fn step_three_bad_inputs_create_nothing() {
         assert!(!body.contains(&format!("value=\"{password}\"")) || password.is_empty());
     }
     assert_eq!(account_count(&app), 0);
+    app.mail_sent().await;
     assert_eq!(app.smtp().count(), 0);
 }
 
@@ -750,8 +751,8 @@ async fn a_new_link_can_be_sent_and_the_old_one_stops_working() {
         app.submit("/en/signup/resend", &[("email", "often@example.org")])
             .await;
     }
-    // The SMTP server stores a mail before it answers, and the form waits for that answer:
-    // after the last response every mail sent has arrived.
+    // Once the queue is empty every mail sent has arrived.
+    app.mail_sent().await;
     assert_eq!(app.smtp().mails_to("often@example.org").len(), 1 + 3);
 
     let r = app

@@ -963,6 +963,7 @@ async fn manager_decisions_refuse_bad_input_and_keep_the_reason() {
         .first(&mut *app.conn())
         .unwrap();
     assert_eq!(state, "pending", "nothing was decided");
+    app.mail_sent().await;
     assert_eq!(app.smtp().count(), 0, "nobody was told anything");
 
     // Ids that are not numbers are not found; a decision on something no longer waiting

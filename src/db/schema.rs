@@ -199,6 +199,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_queue (id) {
+        id -> Int8,
+        message_id -> Text,
+        recipient -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        created_at -> Timestamp,
+        attempts -> Int4,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     measure_clauses (measure_id, position) {
         measure_id -> Int8,
         position -> Int4,
@@ -549,6 +565,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     holidays,
     ledger_entries,
     login_addresses,
+    mail_queue,
     measure_clauses,
     measures,
     memberships,

@@ -285,6 +285,29 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Waits (10 s at most) until the mail queue has sent everything queued so far: after it,
+    /// the SMTP server holds every mail the requests made.
+    pub async fn mail_sent(&self) {
+        use diesel::prelude::*;
+        use portal::db::schema::mail_queue;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let waiting: i64 = mail_queue::table
+                .filter(mail_queue::sent_at.is_null())
+                .count()
+                .get_result(&mut *self.conn())
+                .unwrap();
+            if waiting == 0 {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{waiting} mails still queued"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub fn smtp(&self) -> &smtp::SmtpServer {
         self.smtp.as_ref().expect("this app sends mail over SMTP")
     }
