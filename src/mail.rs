@@ -291,6 +291,44 @@ impl MailSender {
     }
 }
 
+/// A mail not sent yet, as the console lists it.
+#[derive(Debug, Clone, diesel::Queryable)]
+pub struct Waiting {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub attempts: i32,
+    pub next_attempt_at: chrono::NaiveDateTime,
+    pub last_error: Option<String>,
+}
+
+/// Mails that are stuck: not sent after a failed attempt, or queued longer than five minutes.
+pub fn stuck(conn: &mut crate::db::AnyConnection) -> diesel::QueryResult<Vec<Waiting>> {
+    use crate::db::schema::mail_queue as q;
+    use diesel::prelude::*;
+    let five_minutes_ago = crate::db::now() - chrono::Duration::minutes(5);
+    q::table
+        .filter(q::sent_at.is_null())
+        .filter(
+            q::last_error
+                .is_not_null()
+                .or(q::created_at.lt(five_minutes_ago)),
+        )
+        .order(q::id)
+        .limit(200)
+        .select((
+            q::id,
+            q::recipient,
+            q::subject,
+            q::created_at,
+            q::attempts,
+            q::next_attempt_at,
+            q::last_error,
+        ))
+        .load(conn)
+}
+
 #[derive(askama::Template)]
 #[template(path = "mail/mail.txt")]
 struct MailText<'a> {

@@ -345,3 +345,44 @@ fn failed_mail_waits_longer_each_time_up_to_an_hour() {
     let waits: Vec<i64> = (0..10).map(portal::mail::backoff_seconds).collect();
     assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
 }
+
+/// SMTP down: requests that mail still succeed; the mail waits in the queue with its error, and
+/// the account managers see it on the console's home page.
+#[tokio::test]
+async fn with_smtp_down_requests_succeed_and_managers_see_the_mail_waiting() {
+    use portal::db::schema::mail_queue;
+    let app = common::spawn_app_with(common::Options {
+        smtp_down: true,
+        ..common::Options::default()
+    })
+    .await;
+    app.add_ready_publisher("anna@example.nl");
+    let r = app
+        .submit("/en/password/forgot", &[("email", "anna@example.nl")])
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    // The worker tries, fails and sets the next attempt later.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let (attempts, error) = loop {
+        let row: (i32, Option<String>, Option<chrono::NaiveDateTime>) = mail_queue::table
+            .select((
+                mail_queue::attempts,
+                mail_queue::last_error,
+                mail_queue::sent_at,
+            ))
+            .first(&mut *app.conn())
+            .unwrap();
+        assert!(row.2.is_none(), "sent without an SMTP server?");
+        if row.1.is_some() {
+            break (row.0, row.1);
+        }
+        assert!(std::time::Instant::now() < deadline, "no attempt was made");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(attempts, 1);
+    assert!(error.unwrap().len() > 3);
+    app.add_manager("beheer@partnerlink.nl");
+    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let (_, home) = app.page_with(&boss, "/en/manage").await;
+    assert!(home.contains("Mail not sent yet") && home.contains("anna@example.nl"));
+}

@@ -47,6 +47,8 @@ struct ManagePage {
     /// Objections waiting for a decision, by due date.
     open_objections: Vec<crate::enforcement::objections::Objection>,
     today: chrono::NaiveDate,
+    /// Mails the queue could not send yet.
+    stuck_mail: Vec<crate::mail::Waiting>,
 }
 
 impl ManagePage {
@@ -82,6 +84,14 @@ impl ManagePage {
             .unwrap_or("")
     }
 
+    fn when(&self, at: &chrono::NaiveDateTime) -> String {
+        format!(
+            "{} {}",
+            self.ctx.lang.format_date(at.date()),
+            at.format("%H:%M")
+        )
+    }
+
     fn day(&self, day: &chrono::NaiveDate) -> String {
         self.ctx.lang.format_date(*day)
     }
@@ -115,13 +125,14 @@ async fn page(
     problem: Option<FormProblem>,
 ) -> Result<ManagePage, AppError> {
     let since = chrono::Utc::now().date_naive() - chrono::Days::new(QUALITY_DAYS as u64 - 1);
-    let (channels, memberships, quality, (overdue_cures, open_objections)) =
+    let (channels, memberships, quality, (overdue_cures, open_objections), stuck_mail) =
         with_conn(state, move |conn| {
             Ok((
                 crate::channels::channels_for_review(conn)?,
                 crate::channels::memberships_for_review(conn)?,
                 crate::tracking::stats::channel_quality(conn, since)?,
                 crate::enforcement::manage::overdue(conn)?,
+                crate::mail::stuck(conn)?,
             ))
         })
         .await?;
@@ -136,6 +147,7 @@ async fn page(
         overdue_cures,
         open_objections,
         today: crate::domain::working_days::hong_kong_day(crate::db::now()),
+        stuck_mail,
     })
 }
 

@@ -179,6 +179,8 @@ pub struct Options {
     pub https: bool,
     /// Clicks per visitor per minute before they count as abnormal.
     pub click_velocity: u32,
+    /// An SMTP server that is down (nothing listens at its address).
+    pub smtp_down: bool,
 }
 
 impl Default for Options {
@@ -188,6 +190,7 @@ impl Default for Options {
             rate_limit: 10_000,
             https: false,
             click_velocity: 20,
+            smtp_down: false,
         }
     }
 }
@@ -210,9 +213,18 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     } else {
         None
     };
+    let down = options.smtp_down.then(|| {
+        // A port that was free a moment ago: nothing answers there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        format!("smtp://127.0.0.1:{port}")
+    });
     let settings = settings_with(
         &database,
-        smtp.as_ref().map(|s| s.url()),
+        down.or(smtp.as_ref().map(|s| s.url())),
         options.rate_limit,
         options.click_velocity,
     );
