@@ -322,6 +322,8 @@ async fn mail_goes_through_the_queue_with_a_message_id_and_is_sent_once() {
     );
     let mail = app.smtp().wait_for("anna@example.nl", 0).await;
     let message_id = mail.parsed().message_id().expect("a Message-ID").to_owned();
+    // The worker marks it sent after the SMTP server's answer.
+    app.mail_sent().await;
     let (stored, sent): (String, Option<chrono::NaiveDateTime>) = mail_queue::table
         .select((mail_queue::message_id, mail_queue::sent_at))
         .first(&mut *app.conn())
@@ -385,4 +387,37 @@ async fn with_smtp_down_requests_succeed_and_managers_see_the_mail_waiting() {
     let boss = app.client_for("beheer@partnerlink.nl").await;
     let (_, home) = app.page_with(&boss, "/en/manage").await;
     assert!(home.contains("Mail not sent yet") && home.contains("anna@example.nl"));
+}
+
+/// 3: a new user agent per click no longer makes every click a new visitor: one address gets
+/// at most three times the per-visitor limit of credited clicks a minute.
+#[tokio::test]
+async fn changing_the_user_agent_per_click_does_not_pass_the_velocity_check() {
+    let app = spawn_app().await; // 20 clicks per visitor a minute: 60 per address
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let client = app.new_client();
+    for n in 0..70 {
+        let r = client
+            .get(app.url(&format!(
+                "/click?p={}&a={}",
+                app.programme_id(),
+                anna.channel_id
+            )))
+            .header("user-agent", format!("{} build/{n}", common::BROWSER))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 302);
+    }
+    let verdicts: Vec<(bool, Option<String>)> = clicks::table
+        .select((clicks::credited, clicks::reason))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(verdicts.len(), 70);
+    let credited = verdicts.iter().filter(|(c, _)| *c).count();
+    assert_eq!(credited, 60, "{verdicts:?}");
+    assert!(verdicts
+        .iter()
+        .filter(|(c, _)| !c)
+        .all(|(_, r)| r.as_deref() == Some("velocity")));
 }

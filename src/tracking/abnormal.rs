@@ -2,7 +2,10 @@
 //!
 //! A visitor is the pair (keyed IP hash, user agent). The same visitor clicking the same link
 //! again within 30 seconds is a duplicate; more clicks per visitor in 60 seconds than the
-//! configured limit is abnormal velocity. The memory is per app instance and holds one minute.
+//! configured limit is abnormal velocity. An address (IPv6: its /64) clicking more than
+//! `ADDRESS_FACTOR` times the limit in 60 seconds is abnormal velocity too, whatever user agents
+//! it sends — changing the user agent per click no longer makes every click a new visitor. The
+//! memory is per app instance and holds one minute.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -43,6 +46,26 @@ impl NotCredited {
     }
 }
 
+/// An address may click this many times the per-visitor limit (several people behind one
+/// address, a family or an office) before its clicks count as abnormal.
+pub const ADDRESS_FACTOR: usize = 3;
+
+/// The per-address key: an IPv4 address, or the /64 of an IPv6 address (one subscriber's
+/// network); not stored anywhere.
+pub fn address_key(ip: Option<std::net::IpAddr>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    match ip {
+        Some(std::net::IpAddr::V4(v4)) => (4u8, v4.octets()).hash(&mut hasher),
+        Some(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => (4u8, v4.octets()).hash(&mut hasher),
+            None => (6u8, &v6.octets()[..8]).hash(&mut hasher),
+        },
+        None => 0u8.hash(&mut hasher),
+    }
+    hasher.finish()
+}
+
 pub const DUPLICATE_WINDOW_MS: i64 = 30_000;
 pub const VELOCITY_WINDOW_MS: i64 = 60_000;
 
@@ -53,6 +76,8 @@ pub struct Detector {
     recent: HashMap<u64, VecDeque<i64>>,
     /// Per (visitor, link): the time of the latest click.
     last_on_link: HashMap<(u64, u64), i64>,
+    /// Per address: the times of its latest clicks (at most `ADDRESS_FACTOR` × the limit).
+    per_address: HashMap<u64, VecDeque<i64>>,
     last_pruned: i64,
 }
 
@@ -62,7 +87,37 @@ impl Detector {
             velocity_limit: velocity_limit as usize,
             recent: HashMap::new(),
             last_on_link: HashMap::new(),
+            per_address: HashMap::new(),
             last_pruned: 0,
+        }
+    }
+
+    /// `judge`, and the per-address count: an address over `ADDRESS_FACTOR` × the limit in a
+    /// minute makes its click abnormal velocity whatever the visitor.
+    pub fn judge_with_address(
+        &mut self,
+        visitor: u64,
+        address: u64,
+        link: u64,
+        now_ms: i64,
+    ) -> Option<NotCredited> {
+        let verdict = self.judge(visitor, link, now_ms);
+        let limit = self.velocity_limit.saturating_mul(ADDRESS_FACTOR);
+        let times = self.per_address.entry(address).or_default();
+        while times
+            .front()
+            .is_some_and(|t| now_ms - t >= VELOCITY_WINDOW_MS)
+        {
+            times.pop_front();
+        }
+        times.push_back(now_ms);
+        let too_fast = times.len() > limit;
+        while times.len() > limit {
+            times.pop_front();
+        }
+        match verdict {
+            None if too_fast => Some(NotCredited::Velocity),
+            other => other,
         }
     }
 
@@ -108,6 +163,11 @@ impl Detector {
                 .back()
                 .is_some_and(|t| now_ms - t < VELOCITY_WINDOW_MS)
         });
+        self.per_address.retain(|_, times| {
+            times
+                .back()
+                .is_some_and(|t| now_ms - t < VELOCITY_WINDOW_MS)
+        });
     }
 
     pub fn remembered_visitors(&self) -> usize {
@@ -123,6 +183,32 @@ impl Detector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_changing_its_user_agent_per_click_is_held_to_the_address_limit() {
+        // Limit 2 per visitor: 6 per address. Every click a new user agent (a new visitor).
+        let mut d = Detector::new(2);
+        let verdicts: Vec<_> = (0..8)
+            .map(|n| d.judge_with_address(100 + n, 7, n, 1_000 + n as i64))
+            .collect();
+        assert_eq!(verdicts[..6], [None; 6]);
+        assert_eq!(verdicts[6..], [Some(NotCredited::Velocity); 2]);
+        // Another address is not affected; a minute later this one is back within its limit.
+        assert_eq!(d.judge_with_address(500, 8, 1, 2_000), None);
+        assert_eq!(d.judge_with_address(501, 7, 1, 62_000), None);
+    }
+
+    #[test]
+    fn ipv6_addresses_count_per_64() {
+        let a: std::net::IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: std::net::IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let c: std::net::IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address_key(Some(a)), address_key(Some(b)));
+        assert_ne!(address_key(Some(a)), address_key(Some(c)));
+        let v4: std::net::IpAddr = "192.0.2.1".parse().unwrap();
+        let mapped: std::net::IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        assert_eq!(address_key(Some(v4)), address_key(Some(mapped)));
+    }
 
     #[test]
     fn the_same_link_again_within_30_seconds_is_a_duplicate() {

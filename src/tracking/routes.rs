@@ -43,11 +43,13 @@ pub async fn click(
         (&ip_hash, &user_agent).hash(&mut hasher);
         hasher.finish()
     };
+    let address = super::abnormal::address_key(req.peer_addr().map(|a| a.ip()));
     let draft = ClickDraft {
         params,
         at_ms: chrono::Utc::now().timestamp_millis(),
         ip_hash,
         visitor,
+        address,
         is_bot: tracking.is_bot(&user_agent),
         user_agent,
         referrer,

@@ -143,9 +143,12 @@ impl Judge {
             };
             let draft = job.draft;
             let now_ms = draft.at_ms;
-            let abnormal = self
-                .detector
-                .judge(draft.visitor, link_key(&draft.params), now_ms);
+            let abnormal = self.detector.judge_with_address(
+                draft.visitor,
+                draft.address,
+                link_key(&draft.params),
+                now_ms,
+            );
             let reason = crate::tracking::crediting::click_verdict(
                 link.not_credited,
                 draft.is_bot,

@@ -52,6 +52,9 @@ pub struct ClickDraft {
     pub ip_hash: [u8; 16],
     /// Identifies the visitor (IP hash and user agent) for duplicate and velocity checks.
     pub visitor: u64,
+    /// Identifies the address whatever the user agent (IPv6 by its /64), for the per-address
+    /// velocity check.
+    pub address: u64,
     pub user_agent: String,
     pub referrer: Option<String>,
     pub is_bot: bool,
