@@ -176,6 +176,8 @@ async fn without_smtp_the_activation_mail_lands_in_the_outbox() {
     let client = app.new_client();
     let r = sign_up(&app, &client, "nl", "outbox@koopjes.nl", &channel_fields()).await;
     assert_eq!(r.status().as_u16(), 303);
+    // The queue's worker writes the file.
+    app.mail_sent().await;
     let outbox = app.settings.outbox_dir();
     let files: Vec<_> = std::fs::read_dir(&outbox).unwrap().collect();
     assert_eq!(files.len(), 1);
