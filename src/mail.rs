@@ -424,6 +424,20 @@ pub fn bank_details_changed(lang: Lang, masked_iban: &str, link: &str) -> MailCo
     mail
 }
 
+/// Sent when the account's password was changed or reset, so a change the owner did not make
+/// does not go unnoticed.
+pub fn password_changed(lang: Lang, reset_link: &str) -> MailContent {
+    let mut mail = MailContent::new(lang, "mail-password-changed-subject");
+    mail.paragraphs.push(lang.t("mail-password-changed-intro"));
+    mail.action = Some((
+        lang.t("mail-password-changed-action"),
+        reset_link.to_owned(),
+    ));
+    mail.after_action
+        .push(lang.t("mail-password-changed-not-you"));
+    mail
+}
+
 /// What a decision mail tells: the channel, the programme (for an application), the decision
 /// and the manager's reason.
 pub struct Decision<'a> {

@@ -270,6 +270,8 @@ async fn a_forgotten_password_is_reset_by_mail() {
         .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(location(&r), "/nl/login?notice=password-reset-done");
+    let told = app.smtp().wait_for("vergeten@koopjes.nl", 1).await;
+    assert_eq!(told.subject(), "Uw Partnerlink-wachtwoord is gewijzigd");
     // The old session is gone, the old password no longer works, the new one does.
     assert_eq!(
         status(&elsewhere, &app, "/nl/account").await,
@@ -387,6 +389,10 @@ async fn changing_the_password_logs_out_every_other_session() {
         303,
         "the other session ended"
     );
+    // The owner is told by mail, in its language, with a way back should it not have been them.
+    let mail = app.smtp().wait_for("change@example.org", 0).await;
+    assert_eq!(mail.subject(), "Uw Partnerlink-wachtwoord is gewijzigd");
+    assert!(mail.link_containing("/nl/password/forgot").is_some());
 }
 
 #[tokio::test]

@@ -180,3 +180,7 @@ mail-reset-subject = Choose a new Partnerlink password
 mail-reset-intro = You asked for a new password. Click the button below to choose one.
 mail-reset-action = Choose a new password
 mail-reset-not-you = Did you not ask for this? Then you can ignore this e-mail; your password stays the same.
+mail-password-changed-subject = Your Partnerlink password was changed
+mail-password-changed-intro = The password of your Partnerlink account was just changed, and every other session of the account was logged out.
+mail-password-changed-action = Choose a new password
+mail-password-changed-not-you = Did you not change it? Choose a new password with the link above at once, and tell the publisher team.

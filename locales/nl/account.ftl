@@ -180,3 +180,7 @@ mail-reset-subject = Kies een nieuw wachtwoord voor Partnerlink
 mail-reset-intro = U vroeg om een nieuw wachtwoord. Klik op de knop hieronder om er een te kiezen.
 mail-reset-action = Nieuw wachtwoord kiezen
 mail-reset-not-you = Vroeg u dit niet aan? Dan kunt u deze e-mail negeren; uw wachtwoord blijft hetzelfde.
+mail-password-changed-subject = Uw Partnerlink-wachtwoord is gewijzigd
+mail-password-changed-intro = Het wachtwoord van uw Partnerlink-account is zojuist gewijzigd, en alle andere sessies van het account zijn uitgelogd.
+mail-password-changed-action = Kies een nieuw wachtwoord
+mail-password-changed-not-you = Hebt u het niet gewijzigd? Kies dan meteen een nieuw wachtwoord via de link hierboven en laat het publisherteam het weten.

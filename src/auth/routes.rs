@@ -267,6 +267,16 @@ async fn login_submit(
     }
 }
 
+/// Mails the account that its password changed, in its language, with the link to choose a new
+/// one should someone else have done it.
+async fn tell_password_changed(state: &web::Data<AppState>, account: &Account) {
+    let lang = account.lang();
+    let base = state.settings.base_url.as_str().trim_end_matches('/');
+    let link = format!("{base}/{}/password/forgot", lang.code());
+    let content = crate::mail::password_changed(lang, &link);
+    state.mailer.deliver(content, &account.email).await;
+}
+
 /// A new session (new key, new CSRF token) for `account`: renewing at login defeats session
 /// fixation.
 fn start_session(session: &Session, account: &Account) -> Result<(), AppError> {
@@ -474,6 +484,7 @@ async fn reset_submit(
         return Err(AppError::NotFound);
     }
     tracing::info!(account_id = account.id, "password reset");
+    tell_password_changed(&state, &account).await;
     session.purge();
     Ok(see_other(&ctx.href("/login?notice=password-reset-done")))
 }
@@ -575,5 +586,6 @@ async fn change_submit(
     .await?;
     start_session(&session, &user.account)?;
     tracing::info!(account_id, "password changed");
+    tell_password_changed(&state, &user.account).await;
     Ok(see_other(&ctx.href("/account?notice=password-changed")))
 }
