@@ -561,3 +561,37 @@ async fn on_https_cookies_are_secure_and_hsts_is_sent() {
         .expect("the nonce cookie")
         .contains("Secure"));
 }
+
+#[tokio::test]
+async fn log_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one() {
+    let app = spawn_app().await;
+    app.add_participant("overal@example.org", "publisher", "approved");
+    let laptop = app.client_for("overal@example.org").await;
+    let phone = app.client_for("overal@example.org").await;
+    let (status_code, page) = app.page_with(&laptop, "/en/account/sessions").await;
+    assert_eq!(status_code, 200);
+    assert!(page.contains("this one included: 2."), "{page}");
+    // Without the form's token nothing happens.
+    let r = laptop
+        .post(app.url("/en/account/sessions"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(status(&phone, &app, "/en/account").await, 200);
+    let r = app
+        .submit_with(&laptop, "/en/account/sessions", "/en/account/sessions", &[])
+        .await;
+    assert_eq!(location(&r), "/en/account/sessions?notice=sessions-ended");
+    assert_eq!(
+        status(&phone, &app, "/en/account").await,
+        303,
+        "the phone is logged out"
+    );
+    let (status_code, page) = app.page_with(&laptop, "/nl/account/sessions").await;
+    assert_eq!(status_code, 200, "the laptop stays logged in");
+    assert!(page.contains("deze meegeteld: 1."), "{page}");
+    // A visitor is sent to the login page.
+    let r = app.get("/en/account/sessions").await;
+    assert!(location(&r).starts_with("/en/login"));
+}

@@ -45,6 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) 
             .route(web::post().to(reset_submit)),
     )
     .route("/account", web::get().to(dashboard))
+    .route("/account/sessions", web::get().to(sessions_page))
+    .route("/account/sessions", web::post().to(end_other_sessions))
     .service(
         web::resource("/account/password")
             .wrap(limiter.governor())
@@ -588,4 +590,63 @@ async fn change_submit(
     tracing::info!(account_id, "password changed");
     tell_password_changed(&state, &user.account).await;
     Ok(see_other(&ctx.href("/account?notice=password-changed")))
+}
+
+#[derive(Template)]
+#[template(path = "auth/sessions.html")]
+struct SessionsPage {
+    ctx: Ctx,
+    /// When each logged-in session ends if left idle (this one included).
+    sessions: Vec<chrono::NaiveDateTime>,
+    notice: Option<String>,
+}
+
+impl SessionsPage {
+    fn until(&self, at: &chrono::NaiveDateTime) -> String {
+        format!(
+            "{} {} UTC",
+            self.ctx.lang.format_date(at.date()),
+            at.format("%H:%M")
+        )
+    }
+}
+
+/// `/{lang}/account/sessions`: how many sessions the account has, and "log out everywhere else".
+async fn sessions_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let account_id = user.account.id;
+    let sessions = with_conn(&state, move |conn| {
+        Ok(session_store::sessions_of(conn, account_id)?)
+    })
+    .await?;
+    let notice = query.text(&ctx, &["sessions-ended"]);
+    render(&SessionsPage {
+        ctx,
+        sessions,
+        notice,
+    })
+}
+
+/// Ends every other session of the account; this one continues under a new key.
+async fn end_other_sessions(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    _data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let account_id = user.account.id;
+    let ended = with_conn(&state, move |conn| {
+        Ok(session_store::end_other_sessions(conn, account_id, None)?)
+    })
+    .await?;
+    start_session(&session, &user.account)?;
+    tracing::info!(account_id, ended, "logged out everywhere else");
+    Ok(see_other(
+        &ctx.href("/account/sessions?notice=sessions-ended"),
+    ))
 }

@@ -181,6 +181,19 @@ pub fn end_other_sessions(
     query.execute(conn)
 }
 
+/// When each of the account's sessions ends if left idle, soonest first.
+pub fn sessions_of(
+    conn: &mut crate::db::AnyConnection,
+    account_id: i64,
+) -> QueryResult<Vec<NaiveDateTime>> {
+    sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::expires_at.gt(crate::db::now()))
+        .order(sessions::expires_at)
+        .select(sessions::expires_at)
+        .load(conn)
+}
+
 /// Removes expired sessions; run now and then.
 pub fn purge_expired(conn: &mut crate::db::AnyConnection) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::expires_at.le(crate::db::now()))).execute(conn)
