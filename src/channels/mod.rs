@@ -221,9 +221,7 @@ pub fn add_channel(
     fields: &ChannelFields,
 ) -> QueryResult<Option<i64>> {
     crate::db::write_transaction(conn, |conn| {
-        diesel::update(crate::db::schema::participants::table.find(participant.id))
-            .set(crate::db::schema::participants::id.eq(crate::db::schema::participants::id))
-            .execute(conn)?;
+        crate::participants::lock(conn, participant.id)?;
         let count: i64 = channels::table
             .filter(channels::participant_id.eq(participant.id))
             .count()

@@ -121,13 +121,6 @@ fn changes_crediting(proposal: &Proposal) -> bool {
             && proposal.restriction == Some(Restriction::Membership))
 }
 
-/// Locks the participant's row for the rest of the transaction (a write that changes nothing).
-pub fn lock_participant(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<usize> {
-    diesel::update(participants::table.find(participant_id))
-        .set(participants::id.eq(participants::id))
-        .execute(conn)
-}
-
 /// Locks the measure's row for the rest of the transaction; 0 when there is none.
 pub fn lock_measure(conn: &mut AnyConnection, measure_id: i64) -> QueryResult<usize> {
     diesel::update(measures::table.find(measure_id))
@@ -154,7 +147,7 @@ fn take_in(
     // First the participant's row, for writing: on PostgreSQL a row lock that makes managers
     // acting on one participant take turns; on SQLite the write lock, taken before anything is
     // read (a read first would make a concurrent writer fail instead of wait).
-    if lock_participant(conn, participant_id)? == 0 {
+    if crate::participants::lock(conn, participant_id)? == 0 {
         return Err(TakeError::UnknownParticipant);
     }
     if let Some(id) = measure_by_key(conn, &proposal.request_key)? {

@@ -47,6 +47,16 @@ pub fn create(conn: &mut AnyConnection, new: &NewParticipant<'_>) -> QueryResult
         .get_result(conn)
 }
 
+/// Locks the participant's row for the rest of the transaction (a write that changes nothing):
+/// on PostgreSQL a row lock that makes writers acting on one participant take turns; on SQLite,
+/// as the transaction's first statement, the write lock. Returns 0 when there is no such
+/// participant.
+pub fn lock(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<usize> {
+    diesel::update(participants::table.find(participant_id))
+        .set(participants::id.eq(participants::id))
+        .execute(conn)
+}
+
 /// The participant of an account; account managers have none.
 pub fn of_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Option<Participant>> {
     let row: Option<(i64, String, String, Option<NaiveDateTime>)> = participants::table
