@@ -24,6 +24,35 @@ pub fn json_has_nul(value: &serde_json::Value) -> bool {
     }
 }
 
+/// What is wrong with a text written into a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextProblem {
+    Empty,
+    TooLong,
+    /// Control characters other than line breaks and tabs.
+    Characters,
+}
+
+/// A written text (a reason, an objection, a programme text): trimmed, not empty, at most `max`
+/// characters, no control characters but line breaks and tabs. Each form says the problem in
+/// its own words.
+pub fn written_text(text: &str, max: usize) -> Result<String, TextProblem> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(TextProblem::Empty);
+    }
+    if trimmed.chars().count() > max {
+        return Err(TextProblem::TooLong);
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(TextProblem::Characters);
+    }
+    Ok(trimmed.to_owned())
+}
+
 /// A submitted form body. Field names may repeat (`promotion_methods`).
 #[derive(Debug, Default)]
 pub struct FormData(Vec<(String, String)>);
@@ -170,5 +199,27 @@ mod tests {
             "email-help email-error"
         );
         assert_eq!(state.described_by("email", ""), "email-error");
+    }
+}
+
+#[cfg(test)]
+mod written_text_tests {
+    use super::{written_text, TextProblem};
+
+    #[test]
+    fn written_texts_are_trimmed_bounded_and_plain() {
+        assert_eq!(
+            written_text("  Fixed.\nAll pages.  ", 20),
+            Ok("Fixed.\nAll pages.".into())
+        );
+        assert_eq!(written_text(" \n ", 20), Err(TextProblem::Empty));
+        assert_eq!(written_text("abcdef", 5), Err(TextProblem::TooLong));
+        assert_eq!(
+            written_text("ééééé", 5),
+            Ok("ééééé".into()),
+            "characters, not bytes"
+        );
+        assert_eq!(written_text("a\u{7}b", 5), Err(TextProblem::Characters));
+        assert_eq!(written_text("a\tb", 5), Ok("a\tb".into()));
     }
 }

@@ -236,20 +236,12 @@ async fn refused(
 }
 
 fn plain_text(text: &str, max: usize) -> Result<String, &'static str> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err("error-programme-text-required");
-    }
-    if trimmed.chars().count() > max {
-        return Err("error-programme-text-too-long");
-    }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err("error-reason-characters");
-    }
-    Ok(trimmed.to_owned())
+    use crate::forms::{written_text, TextProblem};
+    written_text(text, max).map_err(|problem| match problem {
+        TextProblem::Empty => "error-programme-text-required",
+        TextProblem::TooLong => "error-programme-text-too-long",
+        TextProblem::Characters => "error-reason-characters",
+    })
 }
 
 async fn save_text(

@@ -391,23 +391,17 @@ async fn show(
 
 /// A manager's reason: required, at most `REASON_MAX` characters, no control characters.
 pub fn check_reason(form: &mut FormState, lang: Lang, field: &str, text: &str) -> Option<String> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        form.fail(lang, field, "error-reason-required");
-        return None;
-    }
-    if trimmed.chars().count() > REASON_MAX {
-        form.fail(lang, field, "error-reason-too-long");
-        return None;
-    }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        form.fail(lang, field, "error-reason-characters");
-        return None;
-    }
-    Some(trimmed.to_owned())
+    use crate::forms::{written_text, TextProblem};
+    written_text(text, REASON_MAX)
+        .map_err(|problem| {
+            let key = match problem {
+                TextProblem::Empty => "error-reason-required",
+                TextProblem::TooLong => "error-reason-too-long",
+                TextProblem::Characters => "error-reason-characters",
+            };
+            form.fail(lang, field, key);
+        })
+        .ok()
 }
 
 /// An amount as a person types it: `12,50`, `12.50`, `€ 12,50`.

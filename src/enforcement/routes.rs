@@ -267,23 +267,17 @@ async fn read_upload(mut multipart: actix_multipart::Multipart) -> Result<Upload
 
 /// The participant's words: required, at most `TEXT_MAX` characters, no control characters.
 fn check_text(form: &mut FormState, lang: Lang, field: &str, text: &str) -> Option<String> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        form.fail(lang, field, "error-objection-text-required");
-        return None;
-    }
-    if trimmed.chars().count() > TEXT_MAX {
-        form.fail(lang, field, "error-objection-text-too-long");
-        return None;
-    }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        form.fail(lang, field, "error-reason-characters");
-        return None;
-    }
-    Some(trimmed.to_owned())
+    use crate::forms::{written_text, TextProblem};
+    written_text(text, TEXT_MAX)
+        .map_err(|problem| {
+            let key = match problem {
+                TextProblem::Empty => "error-objection-text-required",
+                TextProblem::TooLong => "error-objection-text-too-long",
+                TextProblem::Characters => "error-reason-characters",
+            };
+            form.fail(lang, field, key);
+        })
+        .ok()
 }
 
 /// A file as sent: its name and bytes.
