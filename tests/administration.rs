@@ -589,3 +589,30 @@ async fn the_audit_log_page_filters_and_exports() {
     assert_eq!(lines.len(), 3);
     assert!(csv.contains("For Anna") && csv.contains("admin@partnerlink.nl"));
 }
+
+#[tokio::test]
+async fn a_holiday_that_is_no_date_is_not_found() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let page = "/en/manage/holidays";
+    for day in ["31-12-2026", "2026-13-01", "tomorrow"] {
+        let r = app
+            .submit_with(
+                &admin,
+                page,
+                &format!("/en/manage/holidays/{day}/remove"),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 404, "{day}");
+    }
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            "/en/manage/programme/texts/999999",
+            &[("body", "x")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+}

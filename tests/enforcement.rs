@@ -1363,3 +1363,83 @@ async fn the_participants_list_searches_filters_and_pages() {
     let (_, second) = app.page_with(&boss, "/en/manage/participants?page=2").await;
     assert!(second.contains("Page 2 of 2") && second.contains("anna@koopjes.nl"));
 }
+
+#[tokio::test]
+async fn unknown_or_foreign_ids_and_malformed_values_are_refused_cleanly() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let bob = app.add_ready_publisher("bob@example.nl");
+    take(
+        &app,
+        &boss,
+        anna.participant_id,
+        &[
+            ("kind", "deduct"),
+            ("clauses", "F.11.d"),
+            ("reason", "x"),
+            ("amount", "5"),
+        ],
+    )
+    .await;
+    let id = last_measure(&app);
+    let home = "/en/manage";
+    // Anna's measure lifted or accepted through Bob's page, a decision on no objection, a file
+    // that does not exist: not found, nothing changed.
+    for path in [
+        format!(
+            "/en/manage/participants/{}/measures/{id}/lift",
+            bob.participant_id
+        ),
+        format!(
+            "/en/manage/participants/{}/measures/{id}/cure",
+            bob.participant_id
+        ),
+        "/en/manage/participants/1/measures/999999/cure".to_owned(),
+        "/en/manage/objections/999999/decision".to_owned(),
+    ] {
+        let r = app
+            .submit_with(
+                &boss,
+                home,
+                &path,
+                &[("reason", "why"), ("decision", "upheld")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 404, "{path}");
+    }
+    assert_eq!(balance(&app, anna.participant_id), -500);
+    let r = boss
+        .get(app.url("/en/manage/evidence/999999"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let r = boss
+        .get(app.url("/en/manage/participants/abc"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    // Anna's own pages: a malformed version to accept, someone else's notice to answer.
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let r = app
+        .submit_with(
+            &anna_browser,
+            "/en/account/rules",
+            "/en/account/rules",
+            &[("version", "abc")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let bob_browser = app.client_for("bob@example.nl").await;
+    let r = app
+        .submit_with(
+            &bob_browser,
+            "/en/account/notices",
+            &format!("/en/account/notices/{id}/cured"),
+            &[("text", "fixed")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+}
