@@ -35,6 +35,7 @@ pub struct Application {
     server: Server,
     pool: Pool,
     click_writer: std::thread::JoinHandle<()>,
+    report_threads: crate::db::reports::ReportThreads,
     /// Sends the mail queue while the server runs.
     mail_worker: crate::mail::MailSender,
 }
@@ -72,7 +73,7 @@ impl Application {
             click_queue,
             &settings.secret_key,
         ));
-        let reports = crate::db::reports::Reports::start(pool.clone(), 2)
+        let (reports, report_threads) = crate::db::reports::Reports::start(pool.clone(), 2)
             .context("cannot start the report threads")?;
         let ip_hasher = crate::ip_hash::IpHasher::new(&settings.secret_key);
         let state = web::Data::new(AppState {
@@ -102,6 +103,7 @@ impl Application {
             server,
             pool,
             click_writer,
+            report_threads,
             mail_worker,
         })
     }
@@ -124,16 +126,19 @@ impl Application {
         let result = self.server.await;
         maintenance.abort();
         mail.abort();
-        // The app (and with it the last click queue handle) is gone now; the writer drains
-        // what is queued and ends.
-        let writer = self.click_writer;
+        // The app (and with it the last click queue handle and `Reports`) is gone now; the
+        // writer drains what is queued and ends, so do the report threads.
+        let (writer, reports) = (self.click_writer, self.report_threads);
         let joined = tokio::time::timeout(
             std::time::Duration::from_secs(30),
-            tokio::task::spawn_blocking(move || writer.join()),
+            tokio::task::spawn_blocking(move || {
+                let _ = writer.join();
+                reports.join();
+            }),
         )
         .await;
         if joined.is_err() {
-            tracing::error!("the click writer did not stop within 30 seconds");
+            tracing::error!("the click writer or a report did not stop within 30 seconds");
         }
         result
     }

@@ -107,6 +107,22 @@ impl ManageConnection for Manager {
     }
 }
 
+/// The threads that open connections for every pool in the process (r2d2 starts three per pool
+/// otherwise). They live as long as the process: pools come and go (every test starts one or
+/// two) without threads ending at the same moment as the process, which glibc's `exit` does not
+/// survive reliably (a SIGSEGV at exit after all tests passed). A dropped pool leaves its idle
+/// reaper behind as a job that finds the pool gone and returns at once, every 30 s.
+static POOL_THREADS: std::sync::LazyLock<
+    std::sync::Arc<scheduled_thread_pool::ScheduledThreadPool>,
+> = std::sync::LazyLock::new(|| {
+    std::sync::Arc::new(
+        scheduled_thread_pool::ScheduledThreadPool::builder()
+            .num_threads(3)
+            .thread_name_pattern("db-pool-{}")
+            .build(),
+    )
+});
+
 /// Opens a pool; fails fast (a few seconds) when the database cannot be reached.
 pub fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
     if let Some(path) = settings.sqlite_path() {
@@ -125,6 +141,7 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
         DatabaseKind::Postgres => 20,
     };
     r2d2::Pool::builder()
+        .thread_pool(POOL_THREADS.clone())
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(std::time::Duration::from_secs(5))

@@ -17,14 +17,27 @@ pub struct Reports {
 /// How much lower the report threads' priority is than the rest (Linux nice, 0–19).
 const NICENESS: i32 = 10;
 
+/// The report threads' handles, to wait for their end once every `Reports` is dropped.
+pub struct ReportThreads(Vec<std::thread::JoinHandle<()>>);
+
+impl ReportThreads {
+    /// Waits until every report thread has ended (after the last `Reports` is dropped).
+    pub fn join(self) {
+        for thread in self.0 {
+            let _ = thread.join();
+        }
+    }
+}
+
 impl Reports {
     /// Starts `threads` report threads on `pool`. They end when the last `Reports` is dropped.
-    pub fn start(pool: Pool, threads: usize) -> std::io::Result<Reports> {
+    pub fn start(pool: Pool, threads: usize) -> std::io::Result<(Reports, ReportThreads)> {
         let (jobs, receiver) = mpsc::channel::<Job>();
         let receiver = Arc::new(Mutex::new(receiver));
+        let mut handles = Vec::new();
         for n in 0..threads.max(1) {
             let (pool, receiver) = (pool.clone(), receiver.clone());
-            std::thread::Builder::new()
+            let handle = std::thread::Builder::new()
                 .name(format!("reports-{n}"))
                 .spawn(move || {
                     lower_priority();
@@ -39,8 +52,9 @@ impl Reports {
                         }
                     }
                 })?;
+            handles.push(handle);
         }
-        Ok(Reports { jobs })
+        Ok((Reports { jobs }, ReportThreads(handles)))
     }
 
     /// Runs `f` with a pooled connection on a report thread and waits for its result.
@@ -108,7 +122,7 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("r.db").display());
         let pool =
             crate::db::connect(&crate::config::DatabaseSettings::parse(&url).unwrap()).unwrap();
-        let reports = Reports::start(pool, 1).unwrap();
+        let (reports, threads) = Reports::start(pool, 1).unwrap();
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -125,5 +139,8 @@ mod tests {
         let failed =
             rt.block_on(reports.run(|_conn| -> Result<(), Failure> { Err(Failure::Report) }));
         assert!(matches!(failed, Err(Failure::Report)));
+        // Without a `Reports` left, the threads end.
+        drop(reports);
+        threads.join();
     }
 }

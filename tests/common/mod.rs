@@ -36,14 +36,13 @@ pub struct TestApp {
 /// handlers while a reconnect was under way.)
 struct RunningServer {
     handle: actix_web::dev::ServerHandle,
-    stopped: std::sync::mpsc::Receiver<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl RunningServer {
     fn start(settings: Settings, listener: std::net::TcpListener) -> (RunningServer, u16) {
         let (started_tx, started) = std::sync::mpsc::channel();
-        let (stopped_tx, stopped) = std::sync::mpsc::channel();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("test-app".into())
             .spawn(move || {
                 actix_web::rt::System::new().block_on(async move {
@@ -52,11 +51,11 @@ impl RunningServer {
                     started_tx.send((app.port(), app.handle())).unwrap();
                     let _ = app.run_until_stopped().await;
                 });
-                let _ = stopped_tx.send(());
             })
             .expect("start the app thread");
         let (port, handle) = started.recv().expect("the app starts");
-        (RunningServer { handle, stopped }, port)
+        let thread = Some(thread);
+        (RunningServer { handle, thread }, port)
     }
 }
 
@@ -64,12 +63,19 @@ impl Drop for RunningServer {
     fn drop(&mut self) {
         // The stop command is sent at once; the returned future only waits for it.
         drop(self.handle.stop(true));
-        let stopped = self
-            .stopped
-            .recv_timeout(std::time::Duration::from_secs(60))
-            .is_ok();
-        // A server that does not stop fails its test (unless the test failed already).
-        if !stopped && !std::thread::panicking() {
+        // The app's thread is joined, not merely heard from: a thread still ending when the
+        // last test returns races the process's exit (glibc's `exit` is not safe against it).
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !thread.is_finished() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        if thread.is_finished() {
+            let _ = thread.join();
+        } else if !std::thread::panicking() {
+            // A server that does not stop fails its test (unless the test failed already).
             panic!("the test app did not stop within 60 seconds");
         }
     }
