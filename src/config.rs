@@ -91,12 +91,33 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     /// Clicks per visitor per minute above which further clicks are not credited (E.10.c).
     pub click_velocity_per_minute: u32,
+    /// Clicks per minute from one address (an IPv6 /64) that `/click` takes; more get 429 and
+    /// never reach the click writer (`PORTAL_CLICK_LIMIT_PER_MINUTE`, default 600; 0 = none).
+    pub click_limit_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`PORTAL_TRUSTED_PROXIES`,
+    /// addresses or networks separated by commas); from any other peer the header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Serves `GET /bench/302`, a bare redirect the click benchmark compares `/click` against.
     pub bench_routes: bool,
     /// Who pays the participants, as the SEPA bank file names it (`PORTAL_PAYER_NAME`, default
     /// "Partnerlink"), and from which account (`PORTAL_PAYER_IBAN`; without it no payout runs).
     pub payer_name: String,
     pub payer_iban: Option<crate::domain::Iban>,
+}
+
+/// Addresses and networks separated by commas (`192.0.2.1, 10.0.0.0/8, ::1`); an address is a
+/// network of one. The first entry that is neither comes back as the error.
+fn parse_networks(text: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            part.parse::<ipnet::IpNet>()
+                .or_else(|_| part.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map(|net| net.trunc())
+                .map_err(|_| part.to_owned())
+        })
+        .collect()
 }
 
 impl std::fmt::Debug for Settings {
@@ -214,6 +235,24 @@ impl Settings {
                 )
             })?;
 
+        let limit_text = get("PORTAL_CLICK_LIMIT_PER_MINUTE").unwrap_or_else(|| "600".into());
+        let click_limit_per_minute = limit_text.trim().parse::<u32>().map_err(|_| {
+            ConfigError::new(
+                "PORTAL_CLICK_LIMIT_PER_MINUTE",
+                format!("'{limit_text}' is not a whole number (0 for no limit)"),
+            )
+        })?;
+
+        let trusted_proxies = match get("PORTAL_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(text) => parse_networks(&text).map_err(|bad| {
+                ConfigError::new(
+                    "PORTAL_TRUSTED_PROXIES",
+                    format!("'{bad}' is not an address or a network such as 10.0.0.0/8"),
+                )
+            })?,
+        };
+
         let bench_routes = match get("PORTAL_BENCH_ROUTES").as_deref() {
             None | Some("0") | Some("false") => false,
             Some("1") | Some("true") => true,
@@ -254,6 +293,8 @@ impl Settings {
             data_dir,
             rate_limit_per_minute,
             click_velocity_per_minute,
+            click_limit_per_minute,
+            trusted_proxies,
             bench_routes,
         })
     }
@@ -350,6 +391,17 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_are_addresses_and_networks() {
+        let s = settings(&[("PORTAL_TRUSTED_PROXIES", " 10.1.2.3/8, 192.0.2.7 ,::1,")]).unwrap();
+        let nets: Vec<String> = s.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(nets, ["10.0.0.0/8", "192.0.2.7/32", "::1/128"]);
+        assert!(settings(&[]).unwrap().trusted_proxies.is_empty());
+        assert_eq!(settings(&[]).unwrap().click_limit_per_minute, 600);
+        let off = settings(&[("PORTAL_CLICK_LIMIT_PER_MINUTE", "0")]).unwrap();
+        assert_eq!(off.click_limit_per_minute, 0);
+    }
+
+    #[test]
     fn postgres_url_selects_postgres() {
         let s = settings(&[("PORTAL_DATABASE_URL", "postgres://u@localhost/portal")]).unwrap();
         assert_eq!(s.database.kind, DatabaseKind::Postgres);
@@ -368,6 +420,9 @@ mod tests {
             ("PORTAL_MAIL_FROM", "not an address"),
             ("PORTAL_RATE_LIMIT_PER_MINUTE", "0"),
             ("PORTAL_RATE_LIMIT_PER_MINUTE", "many"),
+            ("PORTAL_CLICK_LIMIT_PER_MINUTE", "-1"),
+            ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example"),
+            ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/33"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var, "{value}");

@@ -36,6 +36,7 @@ pub struct Application {
     pool: Pool,
     click_writer: std::thread::JoinHandle<()>,
     report_threads: crate::db::reports::ReportThreads,
+    limits: Limits,
     /// Sends the mail queue while the server runs.
     mail_worker: crate::mail::MailSender,
 }
@@ -72,7 +73,9 @@ impl Application {
         let tracking = web::Data::new(crate::tracking::Tracking::new(
             click_queue,
             &settings.secret_key,
+            settings.click_limit_per_minute,
         ));
+        let proxies = crate::web::client::TrustedProxies::new(&settings.trusted_proxies);
         let (reports, report_threads) = crate::db::reports::Reports::start(pool.clone(), 2)
             .context("cannot start the report threads")?;
         let ip_hasher = crate::ip_hash::IpHasher::new(&settings.secret_key);
@@ -85,10 +88,15 @@ impl Application {
             crediting,
             reports,
         });
+        let limits = Limits {
+            forms: limiter.clone(),
+            clicks: std::sync::Arc::downgrade(&tracking.clone().into_inner()),
+        };
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(tracking.clone())
+                .app_data(proxies.clone())
                 .wrap(actix_web::middleware::from_fn(webx::refuse_nul))
                 .wrap(error_pages())
                 .wrap(security_headers(state.settings.is_https()))
@@ -105,6 +113,7 @@ impl Application {
             click_writer,
             report_threads,
             mail_worker,
+            limits,
         })
     }
 
@@ -122,9 +131,11 @@ impl Application {
     /// the click writer has stored every click it was given.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let maintenance = tokio::spawn(maintain(self.pool.clone()));
+        let forgetting = tokio::spawn(self.limits.forget_idle_addresses());
         let mail = tokio::spawn(self.mail_worker.run_queue());
         let result = self.server.await;
         maintenance.abort();
+        forgetting.abort();
         mail.abort();
         // The app (and with it the last click queue handle and `Reports`) is gone now; the
         // writer drains what is queued and ends, so do the report threads.
@@ -141,6 +152,30 @@ impl Application {
             tracing::error!("the click writer or a report did not stop within 30 seconds");
         }
         result
+    }
+}
+
+/// The per-address limits of this instance: their maps grow with every new address, so the
+/// addresses that may send as much as a new one again are forgotten every minute.
+struct Limits {
+    forms: Limiter,
+    /// Weak: the click handler's state holds the click queue, which must go when the server
+    /// stops (the click writer ends then).
+    clicks: std::sync::Weak<crate::tracking::Tracking>,
+}
+
+impl Limits {
+    async fn forget_idle_addresses(self) {
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            interval.tick().await;
+            let forms = self.forms.forget_idle_addresses();
+            let clicks = self
+                .clicks
+                .upgrade()
+                .map_or(0, |tracking| tracking.forget_idle_addresses());
+            tracing::debug!(forms, clicks, "addresses kept by the rate limits");
+        }
     }
 }
 

@@ -20,12 +20,13 @@ pub struct AppState {
     pub ip_hasher: crate::ip_hash::IpHasher,
 }
 
-/// Per-IP limits on the forms that log in, sign up or send mail (POST only), shared by all
-/// workers of this instance.
+/// Per-address limits on the forms that log in, sign up or send mail (POST only), shared by all
+/// workers of this instance. The address is the client's (`web::client`: behind a trusted proxy
+/// the visitor's, not the proxy's), an IPv6 address counted per /64.
 #[derive(Clone)]
 pub struct Limiter {
     config: actix_governor::GovernorConfig<
-        actix_governor::PeerIpKeyExtractor,
+        ClientKey,
         actix_governor::governor::middleware::NoOpMiddleware,
     >,
 }
@@ -36,17 +37,45 @@ impl Limiter {
             .requests_per_minute(u64::from(per_minute))
             .burst_size(per_minute)
             .methods(vec![actix_web::http::Method::POST])
+            .key_extractor(ClientKey)
             .finish()
-            .unwrap_or_default();
+            .expect("a limit above 0 (checked by the settings)");
         Limiter { config }
     }
 
     pub fn governor(
         &self,
-    ) -> actix_governor::Governor<
-        actix_governor::PeerIpKeyExtractor,
-        actix_governor::governor::middleware::NoOpMiddleware,
-    > {
+    ) -> actix_governor::Governor<ClientKey, actix_governor::governor::middleware::NoOpMiddleware>
+    {
         actix_governor::Governor::new(&self.config)
+    }
+
+    /// Forgets the addresses whose limit is full again, so the map holds only those that sent
+    /// a form within the last minute; how many it still holds.
+    pub fn forget_idle_addresses(&self) -> usize {
+        let limiter = self.config.limiter();
+        limiter.retain_recent();
+        limiter.shrink_to_fit();
+        limiter.len()
+    }
+}
+
+/// The key of `Limiter`: the client's address (see `web::client::limit_key`).
+#[derive(Clone)]
+pub struct ClientKey;
+
+impl actix_governor::KeyExtractor for ClientKey {
+    type Key = std::net::IpAddr;
+    type KeyExtractionError = actix_governor::SimpleKeyExtractionError<&'static str>;
+
+    fn extract(
+        &self,
+        req: &actix_web::dev::ServiceRequest,
+    ) -> Result<Self::Key, Self::KeyExtractionError> {
+        crate::web::client::client_ip(req.request())
+            .map(crate::web::client::limit_key)
+            .ok_or_else(|| {
+                actix_governor::SimpleKeyExtractionError::new("the client's address is unknown")
+            })
     }
 }

@@ -421,3 +421,138 @@ async fn changing_the_user_agent_per_click_does_not_pass_the_velocity_check() {
         .filter(|(c, _)| !c)
         .all(|(_, r)| r.as_deref() == Some("velocity")));
 }
+
+/// A client whose requests say (through `X-Forwarded-For`) that they come from `ip`.
+fn client_claiming(ip: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", ip.parse().unwrap());
+    headers.insert("user-agent", common::BROWSER.parse().unwrap());
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+async fn click_status(app: &TestApp, client: &reqwest::Client, channel_id: i64) -> u16 {
+    let link = format!("/click?p={}&a={channel_id}", app.programme_id());
+    client
+        .get(app.url(&link))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// 1: `/click` takes a limited number of clicks a minute from one address; the next ones get a
+/// 429 (with when to try again, in the visitor's language) and reach neither the click writer
+/// nor the click log.
+#[tokio::test]
+async fn one_address_gets_its_clicks_per_minute_and_then_a_429() {
+    let app = common::spawn_app_with(common::Options {
+        click_limit: 5,
+        ..common::Options::default()
+    })
+    .await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let client = app.new_client();
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(click_status(&app, &client, anna.channel_id).await);
+    }
+    assert_eq!(statuses, [302, 302, 302, 302, 302, 429, 429]);
+    let stored: i64 = clicks::table.count().get_result(&mut *app.conn()).unwrap();
+    assert_eq!(stored, 5);
+    // Unknown links count too: ever new ids cannot reach the writer past the limit either.
+    let r = client
+        .get(app.url("/click?p=999999&a=888888"))
+        .header("accept-language", "nl")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    assert_eq!(r.headers()["retry-after"], "60");
+    assert!(r.text().await.unwrap().contains("lang=\"nl\""));
+}
+
+/// 12: without a trusted proxy, `X-Forwarded-For` is anyone's word and changes nothing: the
+/// limit stays with the address that connects.
+#[tokio::test]
+async fn a_forged_forwarded_for_does_not_escape_the_limits() {
+    let app = common::spawn_app_with(common::Options {
+        click_limit: 2,
+        rate_limit: 2,
+        ..common::Options::default()
+    })
+    .await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let mut statuses = Vec::new();
+    for n in 1..=3 {
+        let client = client_claiming(&format!("198.51.100.{n}"));
+        statuses.push(click_status(&app, &client, anna.channel_id).await);
+    }
+    assert_eq!(statuses, [302, 302, 429]);
+    let mut statuses = Vec::new();
+    for n in 1..=3 {
+        let client = client_claiming(&format!("198.51.100.{n}"));
+        let r = app
+            .submit_with(
+                &client,
+                "/en/login",
+                "/en/login",
+                &[("email", "x@example.org"), ("password", "whatever")],
+            )
+            .await;
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, [422, 422, 429]);
+}
+
+/// 12: behind a reverse proxy named in `PORTAL_TRUSTED_PROXIES`, every visitor is counted under
+/// the address the proxy saw, not the proxy's own: each has their own limits and IP hash, and a
+/// visitor's forged entry in front of the proxy's is ignored.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_visitor_has_their_own_limits() {
+    let app = common::spawn_app_with(common::Options {
+        click_limit: 2,
+        rate_limit: 2,
+        trusted_proxies: Some("127.0.0.1, ::1"),
+        ..common::Options::default()
+    })
+    .await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let first = client_claiming("198.51.100.1");
+    // The visitor wrote "203.0.113.50" themselves; the proxy appended what it saw.
+    let forging = client_claiming("203.0.113.50, 198.51.100.1");
+    let second = client_claiming("198.51.100.2");
+    let statuses = [
+        click_status(&app, &first, anna.channel_id).await,
+        click_status(&app, &forging, anna.channel_id).await,
+        click_status(&app, &first, anna.channel_id).await,
+        click_status(&app, &second, anna.channel_id).await,
+    ];
+    assert_eq!(statuses, [302, 302, 429, 302]);
+    let hashes: Vec<Vec<u8>> = clicks::table
+        .select(clicks::ip_hash)
+        .order(clicks::clicked_at)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(hashes.len(), 3);
+    assert_eq!(hashes[0], hashes[1], "the forged entry is ignored");
+    assert_ne!(hashes[0], hashes[2], "two visitors behind one proxy");
+    let mut statuses = Vec::new();
+    for client in [&first, &first, &first, &second] {
+        let r = app
+            .submit_with(
+                client,
+                "/en/login",
+                "/en/login",
+                &[("email", "x@example.org"), ("password", "whatever")],
+            )
+            .await;
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, [422, 422, 429, 422]);
+}

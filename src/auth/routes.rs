@@ -146,10 +146,9 @@ async fn login_submit(
             },
         );
     }
-    let ip_hash = state.ip_hasher.hash(req.peer_addr().map(|a| a.ip()));
-    let peer = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
+    let ip_hash = state.ip_hasher.hash(crate::web::client::client_ip(&req));
+    let peer = crate::web::client::client_ip(&req)
+        .map(|ip| ip.to_string())
         .unwrap_or_default();
     let result = with_conn(&state, move |conn| {
         // Per account and address (the keyed hash), recorded before the password is checked.

@@ -55,14 +55,7 @@ pub const ADDRESS_FACTOR: usize = 3;
 pub fn address_key(ip: Option<std::net::IpAddr>) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    match ip {
-        Some(std::net::IpAddr::V4(v4)) => (4u8, v4.octets()).hash(&mut hasher),
-        Some(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
-            Some(v4) => (4u8, v4.octets()).hash(&mut hasher),
-            None => (6u8, &v6.octets()[..8]).hash(&mut hasher),
-        },
-        None => 0u8.hash(&mut hasher),
-    }
+    ip.map(crate::web::client::limit_key).hash(&mut hasher);
     hasher.finish()
 }
 

@@ -17,6 +17,9 @@ pub struct Tracking {
     /// Keys the user-agent hashes of `BOT_VERDICTS` (random per instance, so nobody can
     /// craft a user agent that collides with a browser's).
     verdict_keys: std::collections::hash_map::RandomState,
+    /// Clicks per minute per address (`abnormal::address_key`: IPv4, or IPv6 per /64); `None`
+    /// when unlimited. Over the limit a click is refused before it reaches the click writer.
+    limiter: Option<governor::DefaultKeyedRateLimiter<u64>>,
 }
 
 /// How many bot verdicts a worker thread keeps before it starts over.
@@ -28,13 +31,34 @@ thread_local! {
 }
 
 impl Tracking {
-    pub fn new(queue: writer::ClickQueue, secret_key: &[u8]) -> Tracking {
+    /// `clicks_per_minute`: what one address may click (0: no limit).
+    pub fn new(queue: writer::ClickQueue, secret_key: &[u8], clicks_per_minute: u32) -> Tracking {
+        let limiter = std::num::NonZeroU32::new(clicks_per_minute)
+            .map(|n| governor::RateLimiter::keyed(governor::Quota::per_minute(n).allow_burst(n)));
         Tracking {
             queue,
             bots: isbot::Bots::default(),
             ip_hasher: crate::ip_hash::IpHasher::new(secret_key),
             verdict_keys: std::collections::hash_map::RandomState::new(),
+            limiter,
         }
+    }
+
+    /// Whether `address` may click once more now (and counts the click).
+    pub fn admits(&self, address: u64) -> bool {
+        self.limiter
+            .as_ref()
+            .is_none_or(|limiter| limiter.check_key(&address).is_ok())
+    }
+
+    /// Forgets the addresses whose limit is full again (they would be admitted as new), so the
+    /// limiter holds only addresses that clicked within the last minute; how many it still holds.
+    pub fn forget_idle_addresses(&self) -> usize {
+        self.limiter.as_ref().map_or(0, |limiter| {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+            limiter.len()
+        })
     }
 
     /// A keyed hash of the visitor's address: 16 bytes. The address is never stored.
@@ -129,9 +153,9 @@ mod tests {
     #[test]
     fn ip_hashes_are_keyed_and_stable() {
         let (queue_a, _) = dummy_queue();
-        let a = Tracking::new(queue_a, b"key one");
+        let a = Tracking::new(queue_a, b"key one", 0);
         let (queue_b, _) = dummy_queue();
-        let b = Tracking::new(queue_b, b"key two");
+        let b = Tracking::new(queue_b, b"key two", 0);
         let ip = Some("192.0.2.7".parse().unwrap());
         assert_eq!(a.ip_hash(ip), a.ip_hash(ip));
         assert_ne!(a.ip_hash(ip), b.ip_hash(ip));
@@ -143,7 +167,7 @@ mod tests {
     #[test]
     fn bots_are_recognised() {
         let (queue, _) = dummy_queue();
-        let t = Tracking::new(queue, b"k");
+        let t = Tracking::new(queue, b"k", 0);
         let browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
                        (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
         // Twice each: the second verdict comes from the thread's memory.
@@ -159,6 +183,24 @@ mod tests {
         }
         assert!(t.is_bot("curl/8.5.0"));
         assert!(BOT_VERDICTS.with(|v| v.borrow().len()) <= BOT_VERDICTS_KEPT);
+    }
+
+    #[test]
+    fn an_address_clicks_up_to_its_limit_per_minute_and_an_idle_one_is_forgotten() {
+        let (queue, _) = dummy_queue();
+        let t = Tracking::new(queue, b"k", 3);
+        let (one, other) = (abnormal::address_key(Some("192.0.2.1".parse().unwrap())), 7);
+        assert!((0..3).all(|_| t.admits(one)));
+        assert!(!t.admits(one), "the fourth click within the minute");
+        // Another address has its own limit.
+        assert!(t.admits(other));
+        // Both are within their minute: neither is forgotten.
+        assert_eq!(t.forget_idle_addresses(), 2);
+        // Unlimited.
+        let (queue, _) = dummy_queue();
+        let free = Tracking::new(queue, b"k", 0);
+        assert!((0..10_000).all(|_| free.admits(one)));
+        assert_eq!(free.forget_idle_addresses(), 0);
     }
 
     fn dummy_queue() -> (

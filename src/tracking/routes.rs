@@ -34,16 +34,20 @@ pub async fn click(
     tracking: web::Data<super::Tracking>,
 ) -> Result<HttpResponse, AppError> {
     let params = LinkParams::from_query(req.query_string()).ok_or(AppError::NotFound)?;
+    let client = crate::web::client::client_ip(&req);
+    let address = super::abnormal::address_key(client);
+    if !tracking.admits(address) {
+        return Err(AppError::TooManyRequests);
+    }
     let user_agent = header_text(&req, header::USER_AGENT, USER_AGENT_MAX).unwrap_or_default();
     let referrer = header_text(&req, header::REFERER, REFERRER_MAX).filter(|r| !r.is_empty());
-    let ip_hash = tracking.ip_hash(req.peer_addr().map(|a| a.ip()));
+    let ip_hash = tracking.ip_hash(client);
     let visitor = {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         (&ip_hash, &user_agent).hash(&mut hasher);
         hasher.finish()
     };
-    let address = super::abnormal::address_key(req.peer_addr().map(|a| a.ip()));
     let draft = ClickDraft {
         params,
         at_ms: chrono::Utc::now().timestamp_millis(),

@@ -185,7 +185,7 @@ impl FromRequest for Manager {
                 return Err(AppError::Forbidden.into());
             }
             let state = state_of(&req)?;
-            let ip_hash = state.ip_hasher.hash(req.peer_addr().map(|a| a.ip()));
+            let ip_hash = state.ip_hasher.hash(crate::web::client::client_ip(&req));
             Ok(Manager {
                 account: user.account,
                 ip_hash,

@@ -11,6 +11,7 @@ use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 pub mod chart;
+pub mod client;
 pub mod csrf;
 pub mod csv;
 pub mod extract;
@@ -168,6 +169,9 @@ pub enum AppError {
     /// A request that is not what the form sends (a broken upload): 400.
     #[error("bad request")]
     BadRequest,
+    /// More requests from this address than its limit allows (`/click`): 429, try in a minute.
+    #[error("too many requests")]
+    TooManyRequests,
     /// Something the request needs is not available now (the click writer): 503.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -191,6 +195,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -202,7 +207,11 @@ impl ResponseError for AppError {
             tracing::error!(error = %self, "request failed");
         }
         // The body is replaced by the localized error page (see `error_page`).
-        HttpResponse::build(self.status_code()).finish()
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, AppError::TooManyRequests) {
+            response.insert_header((header::RETRY_AFTER, "60"));
+        }
+        response.finish()
     }
 }
 
@@ -385,8 +394,9 @@ pub fn redacted_path(path: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out.join("/"))
 }
 
-/// One line per request: method, path (tokens redacted), status, duration and the peer's
-/// address — the TCP peer, never `X-Forwarded-For`, which anyone can write.
+/// One line per request: method, path (tokens redacted), status, duration and the client's
+/// address (`client::client_ip`: `X-Forwarded-For` only from a trusted proxy, since anyone can
+/// write it).
 pub async fn access_log<B: actix_web::body::MessageBody>(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<B>,
@@ -395,7 +405,7 @@ pub async fn access_log<B: actix_web::body::MessageBody>(
     let method = req.method().clone();
     // A clone of the URI shares its bytes (no copy); the path is read after the response.
     let uri = req.uri().clone();
-    let peer = req.peer_addr().map(|a| a.ip());
+    let peer = client::client_ip(req.request());
     let result = next.call(req).await;
     let status = match &result {
         Ok(res) => res.status().as_u16(),

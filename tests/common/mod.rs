@@ -149,15 +149,13 @@ fn random_suffix() -> String {
 }
 
 pub fn test_settings(database: &TestDatabase) -> Settings {
-    settings_with(database, None, 10_000, 20)
+    settings_with(database, None, &Options::default())
 }
 
-fn settings_with(
-    database: &TestDatabase,
-    smtp_url: Option<String>,
-    rate_limit: u32,
-    click_velocity: u32,
-) -> Settings {
+fn settings_with(database: &TestDatabase, smtp_url: Option<String>, options: &Options) -> Settings {
+    let (rate_limit, click_velocity) = (options.rate_limit, options.click_velocity);
+    let click_limit = options.click_limit;
+    let trusted_proxies = options.trusted_proxies;
     let data_dir = database.data_dir();
     let db_url = database.settings.url.clone();
     Settings::from_lookup(|name| match name {
@@ -168,6 +166,8 @@ fn settings_with(
         "PORTAL_SMTP_URL" => smtp_url.clone(),
         "PORTAL_RATE_LIMIT_PER_MINUTE" => Some(rate_limit.to_string()),
         "PORTAL_CLICK_VELOCITY_PER_MINUTE" => Some(click_velocity.to_string()),
+        "PORTAL_CLICK_LIMIT_PER_MINUTE" => Some(click_limit.to_string()),
+        "PORTAL_TRUSTED_PROXIES" => trusted_proxies.map(str::to_owned),
         "PORTAL_PAYER_NAME" => Some("Partnerlink B.V.".into()),
         "PORTAL_PAYER_IBAN" => Some("NL02 ABNA 0123 4567 89".into()),
         _ => None,
@@ -187,6 +187,10 @@ pub struct Options {
     pub click_velocity: u32,
     /// An SMTP server that is down (nothing listens at its address).
     pub smtp_down: bool,
+    /// Clicks per minute per address on `/click` (the portal's default, 600).
+    pub click_limit: u32,
+    /// `PORTAL_TRUSTED_PROXIES` (none).
+    pub trusted_proxies: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -197,6 +201,8 @@ impl Default for Options {
             https: false,
             click_velocity: 20,
             smtp_down: false,
+            click_limit: 600,
+            trusted_proxies: None,
         }
     }
 }
@@ -228,12 +234,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .port();
         format!("smtp://127.0.0.1:{port}")
     });
-    let settings = settings_with(
-        &database,
-        down.or(smtp.as_ref().map(|s| s.url())),
-        options.rate_limit,
-        options.click_velocity,
-    );
+    let settings = settings_with(&database, down.or(smtp.as_ref().map(|s| s.url())), &options);
     // The base URL must carry the real port so links in mails work: the listener is bound
     // first and handed to the app.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -2,7 +2,7 @@
 //! caches of programmes and links), judges it (`crediting`, `abnormal`), gives it a click id and
 //! hands the batch to the storage.
 
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -59,10 +59,16 @@ pub(super) struct Judge {
     detector: Detector,
     crediting: CreditingChanges,
     seen_changes: u64,
-    programmes: HashMap<i64, (Instant, Option<Arc<ProgrammeInfo>>)>,
-    links: HashMap<(i64, i64), (Instant, Option<LinkInfo>)>,
+    /// Looked-up programmes and links, unknown ones included, each kept `CACHE_TTL`; bounded,
+    /// the least recently used going first, so `/click` with ever new ids cannot grow them.
+    programmes: lru::LruCache<i64, (Instant, Option<Arc<ProgrammeInfo>>)>,
+    links: lru::LruCache<(i64, i64), (Instant, Option<LinkInfo>)>,
     click_ids: ClickIds,
 }
+
+/// How many programmes and links the judge remembers.
+const PROGRAMMES_KEPT: NonZeroUsize = NonZeroUsize::new(1_024).unwrap();
+const LINKS_KEPT: NonZeroUsize = NonZeroUsize::new(16_384).unwrap();
 
 impl Judge {
     pub(super) fn new(
@@ -77,8 +83,8 @@ impl Judge {
             detector: Detector::new(velocity_limit),
             crediting,
             seen_changes: 0,
-            programmes: HashMap::new(),
-            links: HashMap::new(),
+            programmes: lru::LruCache::new(PROGRAMMES_KEPT),
+            links: lru::LruCache::new(LINKS_KEPT),
             click_ids: ClickIds::default(),
         }
     }
@@ -245,7 +251,7 @@ impl Judge {
                 }))
             }
         };
-        self.programmes.insert(id, (Instant::now(), info.clone()));
+        self.programmes.put(id, (Instant::now(), info.clone()));
         Ok(info)
     }
 
@@ -287,7 +293,7 @@ impl Judge {
                 })
             }
         };
-        self.links.insert(key, (Instant::now(), info));
+        self.links.put(key, (Instant::now(), info));
         Ok(info)
     }
 }
@@ -305,4 +311,59 @@ fn link_key(params: &LinkParams) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     params.hash(&mut hasher);
     hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tracking::writer::test_support::sqlite_pool;
+    use crate::tracking::writer::{ClickDraft, ClickJob};
+
+    fn job(programme_id: i64, channel_id: i64) -> ClickJob {
+        let (reply, _) = tokio::sync::oneshot::channel();
+        ClickJob {
+            draft: ClickDraft {
+                params: LinkParams {
+                    programme_id,
+                    channel_id,
+                    ad_id: None,
+                    epi: None,
+                    deep_url: None,
+                },
+                at_ms: 0,
+                ip_hash: [0; 16],
+                visitor: 1,
+                address: 1,
+                user_agent: "Mozilla/5.0".into(),
+                referrer: None,
+                is_bot: false,
+            },
+            reply,
+        }
+    }
+
+    /// Security issue 14, weakness 1: clicks with ever new ids are unknown links, and each
+    /// miss is remembered (so a repeated one costs no read) — but no more than the bound.
+    #[test]
+    fn clicks_with_ever_new_ids_fill_the_caches_only_up_to_their_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = sqlite_pool(&dir);
+        crate::db::run_migrations(&mut pool.get().unwrap()).unwrap();
+        let mut judge = Judge::new(pool, DatabaseKind::Sqlite, 20, CreditingChanges::default());
+        let programmes = PROGRAMMES_KEPT.get() as i64 + 50;
+        let links = LINKS_KEPT.get() as i64 + 50;
+        for chunk in (0..links).collect::<Vec<_>>().chunks(1_000) {
+            let jobs: Vec<ClickJob> = chunk
+                .iter()
+                .map(|n| job(n % programmes, 1_000_000 + n))
+                .collect();
+            let resolved = judge.resolve_all(&jobs).unwrap();
+            assert!(resolved.iter().all(Option::is_none), "unknown links");
+        }
+        assert_eq!(judge.programmes.len(), PROGRAMMES_KEPT.get());
+        assert_eq!(judge.links.len(), LINKS_KEPT.get());
+        // The latest miss is remembered: asked again, it is answered from the cache.
+        let last = ((links - 1) % programmes, 1_000_000 + links - 1);
+        assert!(judge.links.contains(&last));
+    }
 }
