@@ -277,9 +277,12 @@ fn routes(
         )
         .service(
             web::resource("/activate/{token}")
+                .wrap(limiter.governor())
+                .wrap(actix_web::middleware::from_fn(webx::csrf::nonce_cookie))
                 .wrap(error_pages())
                 .wrap(session_middleware(state, key))
-                .route(web::get().to(crate::signup::routes::activate)),
+                .route(web::get().to(crate::signup::routes::activate_form))
+                .route(web::post().to(crate::signup::routes::activate_submit)),
         )
         .service(
             web::scope("/{lang:nl|en}")

@@ -249,6 +249,7 @@ struct Words {
     step2: &'static str,
     step3: &'static str,
     sent: &'static str,
+    activate: &'static str,
     activated: &'static str,
     dashboard: &'static str,
     pending: &'static str,
@@ -278,6 +279,7 @@ const NL: Words = Words {
     step2: "Stap 2 uit 3",
     step3: "Stap 3 uit 3",
     sent: "Kijk in uw mailbox",
+    activate: "Activeer uw account",
     activated: "Uw account is geactiveerd",
     dashboard: "Mijn account",
     pending: "Wacht op beoordeling",
@@ -306,6 +308,7 @@ const EN: Words = Words {
     step2: "Step 2 of 3",
     step3: "Step 3 of 3",
     sent: "Check your mailbox",
+    activate: "Activate your account",
     activated: "Your account is activated",
     dashboard: "My account",
     pending: "Awaiting review",
@@ -419,7 +422,11 @@ async fn journeys(app: &TestApp, b: &mut Browser, w: &Words) {
     // The mail the portal sent, opened in the browser.
     let mail = app.smtp().wait_for(&email, 0).await;
     let link = mail.link_containing("/activate/").expect("activation link");
-    b.goto(&link, "activated").await;
+    // The link asks for the password chosen at signup before it activates anything.
+    b.goto(&link, "activate").await;
+    assert_eq!(b.text_of("h1").await, w.activate);
+    b.type_into("password", PASSWORD).await;
+    b.submit("activated").await;
     assert_eq!(b.text_of("h1").await, w.activated);
     b.click("main a.button").await;
     b.check_page("login").await;

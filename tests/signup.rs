@@ -116,7 +116,7 @@ async fn a_new_publisher_signs_up_activates_logs_in_and_out_in_each_language() {
         let body = r.text().await.unwrap();
         assert!(body.contains(&format!("href=\"/{lang}/signup/resend\"")));
 
-        let r = client.get(&link).send().await.unwrap();
+        let r = app.activate_with(&client, &link, PASSWORD).await;
         assert_eq!(r.status().as_u16(), 200);
         assert!(r.text().await.unwrap().contains(activated));
 
@@ -642,16 +642,19 @@ async fn activation_links_work_once_and_only_within_48_hours() {
         .await
         .link_containing("/activate/")
         .unwrap();
-    assert_eq!(
-        app.client
-            .get(&link)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    // Opening the link (a mail scanner does too) uses nothing up: it asks for the password.
+    for _ in 0..2 {
+        let page = app.client.get(&link).send().await.unwrap();
+        assert_eq!(page.status().as_u16(), 200);
+        assert!(page.text().await.unwrap().contains("Activate my account"));
+    }
+    let r = app.activate_with(&app.client, &link, PASSWORD).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Your account is activated"));
     let replay = app.client.get(&link).send().await.unwrap();
     assert_eq!(replay.status().as_u16(), 404);
     assert!(replay
@@ -659,6 +662,14 @@ async fn activation_links_work_once_and_only_within_48_hours() {
         .await
         .unwrap()
         .contains("has been used already"));
+    let replay = app
+        .client
+        .post(&link)
+        .form(&[("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status().as_u16(), 403, "no CSRF token");
 
     for bad in [
         "/activate/abc",
@@ -803,4 +814,80 @@ async fn odd_request_bodies_never_cause_a_server_error() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
+}
+
+/// Security issue 14, weakness 10: someone signs up under another person's address with a
+/// password of their own. The owner's click on the mail no longer activates the stranger's
+/// password: the link asks for it, a wrong one is said next to the field, and the owner takes
+/// the address over by choosing a new password through a reset link instead.
+#[tokio::test]
+async fn a_signup_under_someone_elses_address_cannot_be_activated_without_its_password() {
+    let app = spawn_app().await;
+    let owner = "eigenaar@koopjes.nl";
+    sign_up(&app, &app.new_client(), "nl", owner, &channel_fields()).await;
+    let link = app
+        .smtp()
+        .wait_for(owner, 0)
+        .await
+        .link_containing("/activate/")
+        .unwrap();
+    let client = app.new_client();
+    for wrong in ["", "niet mijn wachtwoord"] {
+        let r = app.activate_with(&client, &link, wrong).await;
+        assert_eq!(r.status().as_u16(), 422, "{wrong:?}");
+        let page = r.text().await.unwrap();
+        let expected = if wrong.is_empty() {
+            "Vul uw wachtwoord in."
+        } else {
+            "Dit is niet het wachtwoord dat bij het aanmelden is gekozen."
+        };
+        assert!(page.contains(expected), "{page}");
+        assert!(page.contains("aria-invalid=\"true\""));
+        assert!(page.contains("href=\"/nl/password/forgot\""));
+    }
+    let activated: Option<chrono::NaiveDateTime> = accounts::table
+        .filter(accounts::email.eq(owner))
+        .select(accounts::activated_at)
+        .first(&mut app.conn())
+        .unwrap();
+    assert!(activated.is_none());
+
+    // The owner chooses a new password by mail; the account is theirs and active.
+    let r = app
+        .submit_with(
+            &client,
+            "/nl/password/forgot",
+            "/nl/password/forgot",
+            &[("email", owner)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let reset = app
+        .smtp()
+        .wait_for(owner, 1)
+        .await
+        .link_containing("/nl/password/reset/")
+        .expect("a reset link for an account not activated yet");
+    let path = reset.trim_start_matches(&app.address).to_owned();
+    let new_password = "mijn eigen nieuwe wachtwoord";
+    let r = app
+        .submit_with(
+            &client,
+            &path,
+            &path,
+            &[
+                ("password", new_password),
+                ("password_confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = app.log_in(&client, "nl", owner, PASSWORD).await;
+    assert_eq!(r.status().as_u16(), 422, "the stranger's password is gone");
+    let r = app.log_in(&client, "nl", owner, new_password).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/nl/account");
+    // The activation link is no use any more: it asks for a password the stranger no longer has.
+    let r = app.activate_with(&app.new_client(), &link, PASSWORD).await;
+    assert_eq!(r.status().as_u16(), 422);
 }

@@ -13,7 +13,9 @@ use crate::state::AppState;
 use crate::web::{with_conn, AppError};
 
 /// Mails a new one-time link of `purpose` to `email` when that is an account that may use
-/// one: a reset link to an active account, an activation link to one not activated yet.
+/// one: a reset link to any account (one not activated yet is activated by choosing a new
+/// password: the owner of an address someone else signed up with takes it over that way), an
+/// activation link to one not activated yet.
 pub async fn send(
     state: &web::Data<AppState>,
     email: EmailAddress,
@@ -25,7 +27,7 @@ pub async fn send(
             return Ok(None);
         };
         let may_use = match purpose {
-            Purpose::PasswordReset => account.is_active(),
+            Purpose::PasswordReset => true,
             Purpose::Activation => !account.is_active(),
         };
         let bucket = format!("mail:{}:{}", bucket_name(purpose), account.id);

@@ -473,6 +473,9 @@ async fn reset_submit(
             let used = account_tokens::consume(conn, &token, Purpose::PasswordReset)?;
             if let Ok(account_id) = used {
                 accounts::set_password_hash(conn, account_id, &hash)?;
+                // Proven owner of the address with a password of their own: an account not
+                // activated yet (maybe signed up by someone else) is theirs now.
+                accounts::activate(conn, account_id)?;
                 // Whoever was logged in with the old password is logged out.
                 session_store::end_other_sessions(conn, account_id, None)?;
             }

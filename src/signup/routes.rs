@@ -56,6 +56,21 @@ struct ResendPage {
 }
 
 #[derive(Template)]
+#[template(path = "signup/activate.html")]
+struct ActivatePage {
+    ctx: Ctx,
+    form: FormState,
+    token: String,
+    problem: Option<TokenProblem>,
+}
+
+impl ActivatePage {
+    fn problem_key(&self) -> &'static str {
+        problem_key(self.problem)
+    }
+}
+
+#[derive(Template)]
 #[template(path = "signup/activated.html")]
 struct ActivatedPage {
     ctx: Ctx,
@@ -488,15 +503,115 @@ async fn resend_submit(
     })
 }
 
-/// `GET /activate/{token}`: activates the account and offers login, in the account's language.
-pub async fn activate(
+/// The account behind a still-valid activation token and the token's state, read without
+/// using the token up; the page answers in the account's language, also when the link no longer
+/// works.
+async fn activation_of(
+    state: &web::Data<AppState>,
+    token: &str,
+) -> Result<(Result<accounts::Account, TokenProblem>, Option<Lang>), AppError> {
+    let token = token.to_owned();
+    with_conn(state, move |conn| {
+        let checked = account_tokens::check(conn, &token, Purpose::Activation)?;
+        let owner = match checked {
+            Ok((_, account_id)) => Some(account_id),
+            Err(_) => account_tokens::owner(conn, &token)?,
+        };
+        let account = match owner {
+            Some(id) => accounts::find(conn, id)?,
+            None => None,
+        };
+        let lang = account.as_ref().map(accounts::Account::lang);
+        let outcome = match (checked, account) {
+            (Ok(_), Some(account)) => Ok(account),
+            (Ok(_), None) => Err(TokenProblem::Unknown),
+            (Err(problem), _) => Err(problem),
+        };
+        Ok((outcome, lang))
+    })
+    .await
+}
+
+fn activation_page(
+    req: &actix_web::HttpRequest,
+    lang: Option<Lang>,
+    token: &str,
+    form: FormState,
+    problem: Option<TokenProblem>,
+) -> ActivatePage {
+    let mut ctx = Ctx::from_request(req);
+    if let Some(lang) = lang {
+        ctx.lang = lang;
+    }
+    ActivatePage {
+        ctx,
+        form,
+        token: if problem.is_none() {
+            token.to_owned()
+        } else {
+            String::new()
+        },
+        problem,
+    }
+}
+
+/// `GET /activate/{token}`: asks for the password chosen at signup (security issue 14,
+/// weakness 10: whoever signs up under someone else's address cannot have the owner activate
+/// the stranger's password by clicking the mail). Nothing is used up by reading the page, so a
+/// mail scanner opening the link activates nothing either.
+pub async fn activate_form(
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let result = with_conn(&state, move |conn| {
-        let outcome = conn_transaction(conn, |conn| {
+    let (outcome, lang) = activation_of(&state, &token).await?;
+    let problem = outcome.err();
+    let page = activation_page(&req, lang, &token, FormState::new(), problem);
+    if page.problem.is_some() {
+        return crate::web::render_status(actix_web::http::StatusCode::NOT_FOUND, &page);
+    }
+    render(&page)
+}
+
+/// `POST /activate/{token}`: the password chosen at signup activates the account; a wrong one
+/// is said next to the field, and the page offers to choose a new password instead (by a
+/// reset link, which activates the account as well).
+pub async fn activate_submit(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let (outcome, lang) = activation_of(&state, &token).await?;
+    let account = match outcome {
+        Ok(account) => account,
+        Err(problem) => {
+            let page = activation_page(&req, lang, &token, FormState::new(), Some(problem));
+            return crate::web::render_status(actix_web::http::StatusCode::NOT_FOUND, &page);
+        }
+    };
+    let mut form = FormState::new();
+    let lang = account.lang();
+    let candidate = data.get("password").to_owned();
+    if candidate.is_empty() {
+        form.fail(lang, "password", "error-password-empty");
+    } else {
+        let stored = account.password_hash.clone();
+        let matches =
+            web::block(move || crate::domain::password::verify(&candidate, &stored)).await?;
+        if !matches {
+            form.fail(lang, "password", "activate-wrong-password");
+        }
+    }
+    if form.has_errors() {
+        tracing::warn!(account_id = account.id, "activation with a wrong password");
+        let page = activation_page(&req, Some(lang), &token, form, None);
+        return render_form(true, &page);
+    }
+    let activated = with_conn(&state, move |conn| {
+        conn_transaction(conn, |conn| {
             match account_tokens::consume(conn, &token, Purpose::Activation)? {
                 Ok(account_id) => {
                     accounts::activate(conn, account_id)?;
@@ -504,26 +619,16 @@ pub async fn activate(
                 }
                 Err(problem) => Ok(Err(problem)),
             }
-        })?;
-        // Answer in the account's language, also when the link no longer works.
-        let owner = match outcome {
-            Ok(account_id) => Some(account_id),
-            Err(_) => account_tokens::owner(conn, &token)?,
-        };
-        let lang = match owner {
-            Some(id) => accounts::find(conn, id)?.map(|a| a.lang()),
-            None => None,
-        };
-        Ok((outcome, lang))
+        })
     })
     .await?;
     let mut ctx = Ctx::from_request(&req);
-    let (outcome, lang) = result;
-    if let Some(lang) = lang {
-        ctx.lang = lang;
-    }
-    match outcome {
-        Ok(_) => render(&ActivatedPage { ctx, problem: None }),
+    ctx.lang = lang;
+    match activated {
+        Ok(_) => {
+            tracing::info!(account_id = account.id, "account activated");
+            render(&ActivatedPage { ctx, problem: None })
+        }
         Err(problem) => {
             let page = ActivatedPage {
                 ctx,
@@ -543,11 +648,15 @@ fn conn_transaction<T>(
 
 impl ActivatedPage {
     fn problem_key(&self) -> &'static str {
-        match self.problem {
-            None => "",
-            Some(TokenProblem::Unknown) => "activate-unknown",
-            Some(TokenProblem::Used) => "activate-used",
-            Some(TokenProblem::Expired) => "activate-expired",
-        }
+        problem_key(self.problem)
+    }
+}
+
+fn problem_key(problem: Option<TokenProblem>) -> &'static str {
+    match problem {
+        None => "",
+        Some(TokenProblem::Unknown) => "activate-unknown",
+        Some(TokenProblem::Used) => "activate-used",
+        Some(TokenProblem::Expired) => "activate-expired",
     }
 }

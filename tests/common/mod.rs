@@ -353,6 +353,23 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Opens an activation link (a form) and sends `password` with it.
+    pub async fn activate_with(
+        &self,
+        client: &reqwest::Client,
+        link: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let html = client.get(link).send().await.unwrap().text().await.unwrap();
+        let token = csrf_token(&html).unwrap_or_else(|| panic!("no activation form at {link}"));
+        client
+            .post(link)
+            .form(&[("csrf_token", token.as_str()), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// `submit_with` on the app's own client, the form on the page it posts to.
     pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.submit_with(&self.client, path, path, fields).await
