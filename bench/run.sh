@@ -208,6 +208,10 @@ CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
     echo
     cat bench/stats-under-load.md
   fi
+  if [ -f bench/scan-memory.md ]; then
+    echo
+    cat bench/scan-memory.md
+  fi
   if [ -f bench/notes.md ]; then
     echo
     cat bench/notes.md

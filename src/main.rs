@@ -94,7 +94,22 @@ enum AdminCommand {
     },
 }
 
+/// glibc's allocator, tuned for a long-running server: allocations of 256 KiB and more (an
+/// argon2 hash's 19 MiB) get their own mapping, given back to the system when freed, instead
+/// of the threshold rising after the first such free and every thread's arena keeping them;
+/// and two arenas instead of 16 on 2 cores. Without this the server's RSS grew to hundreds of
+/// MB under scanning (`bench/scan_memory.sh`).
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; it runs before any other thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     // The server logs to standard output; other commands keep it for their result.
     telemetry::init_to(!matches!(cli.command, None | Some(Command::Serve)));

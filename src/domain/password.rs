@@ -93,21 +93,116 @@ impl Password {
     /// salt. Costs ~15 ms: call it off the async workers.
     pub fn hash(&self) -> String {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(self.0.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            // Only fails for parameters or salts out of range, which these are not.
-            .unwrap_or_default()
+        one_at_a_core(|| {
+            Argon2::default()
+                .hash_password(self.0.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                // Only fails for parameters or salts out of range, which these are not.
+                .unwrap_or_default()
+        })
     }
 }
 
 /// Whether `candidate` matches the stored PHC string; a malformed hash never matches.
 pub fn verify(candidate: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(candidate.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => one_at_a_core(|| {
+            Argon2::default()
+                .verify_password(candidate.as_bytes(), &parsed)
+                .is_ok()
+        }),
         Err(_) => false,
+    }
+}
+
+/// How many argon2 computations run at once: one per core. Each holds 19 MiB while it runs;
+/// without a bound, a flood of login or signup posts ran one on every blocking thread (up to
+/// 256) and the memory they had held stayed with the process (492 MB after 15,000 scanner
+/// requests, `bench/scan_memory.sh`). Beyond the bound they wait their turn.
+static HASHING: std::sync::LazyLock<Gate> = std::sync::LazyLock::new(|| {
+    Gate::new(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+});
+
+fn one_at_a_core<T>(f: impl FnOnce() -> T) -> T {
+    let _turn = HASHING.enter();
+    f()
+}
+
+/// A counting semaphore for blocking threads.
+struct Gate {
+    limit: usize,
+    running: std::sync::Mutex<usize>,
+    free: std::sync::Condvar,
+}
+
+/// A place taken in a `Gate`, given back when dropped.
+struct Turn<'a>(&'a Gate);
+
+impl Gate {
+    fn new(limit: usize) -> Gate {
+        Gate {
+            limit: limit.max(1),
+            running: std::sync::Mutex::new(0),
+            free: std::sync::Condvar::new(),
+        }
+    }
+
+    fn enter(&self) -> Turn<'_> {
+        let mut running = self
+            .running
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while *running >= self.limit {
+            running = self
+                .free
+                .wait(running)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        *running += 1;
+        Turn(self)
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut running = self
+            .0
+            .running
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *running -= 1;
+        self.0.free.notify_one();
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::Gate;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// However the threads are scheduled, never more than the limit are inside at once, and
+    /// everyone gets in.
+    #[test]
+    fn a_gate_lets_in_at_most_its_limit() {
+        let gate = Gate::new(2);
+        let (inside, most, done) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..50 {
+                        let _turn = gate.enter();
+                        let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::yield_now();
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                        done.fetch_add(1, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        assert!(most.load(Ordering::SeqCst) <= 2);
+        assert_eq!(done.load(Ordering::SeqCst), 400);
+        assert_eq!(*gate.running.lock().unwrap(), 0);
     }
 }
 

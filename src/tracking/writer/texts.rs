@@ -11,14 +11,38 @@ use crate::db::AnyConnection;
 
 /// The ids of the user agents and referrers a committer has stored or looked up. A text is
 /// written once (by whichever committer or app instance sees it first) and never changes, so
-/// remembered ids stay right; each map starts over at `TEXTS_KEPT` entries.
+/// remembered ids stay right; each map starts over at `TEXTS_KEPT` entries or `TEXT_BYTES_KEPT`
+/// bytes of text, whichever comes first (a scanner sends a new long referrer every click).
 #[derive(Default)]
 pub(super) struct TextIdCache {
-    user_agents: HashMap<String, i64>,
-    referrers: HashMap<String, i64>,
+    user_agents: KnownTexts,
+    referrers: KnownTexts,
+}
+
+/// Texts and their ids, with the bytes their texts take.
+#[derive(Default)]
+pub(super) struct KnownTexts {
+    ids: HashMap<String, i64>,
+    bytes: usize,
+}
+
+impl KnownTexts {
+    fn get(&self, text: &str) -> Option<i64> {
+        self.ids.get(text).copied()
+    }
+
+    fn remember(&mut self, text: &str, id: i64) {
+        if self.ids.len() >= TEXTS_KEPT || self.bytes + text.len() > TEXT_BYTES_KEPT {
+            // Starting over also gives the memory back (`clear` would keep the capacity).
+            *self = KnownTexts::default();
+        }
+        self.bytes += text.len();
+        self.ids.insert(text.to_owned(), id);
+    }
 }
 
 const TEXTS_KEPT: usize = 20_000;
+const TEXT_BYTES_KEPT: usize = 2 << 20;
 
 impl TextIdCache {
     /// The ids for every row, storing the texts seen for the first time. Runs before the
@@ -86,11 +110,11 @@ text_table!(Referrers, referrers, referrer);
 /// unique violation) and that writer reads the other's row.
 pub(super) fn text_id(
     conn: &mut AnyConnection,
-    known: &mut HashMap<String, i64>,
+    known: &mut KnownTexts,
     text: &str,
     table: impl TextTable,
 ) -> QueryResult<i64> {
-    if let Some(&id) = known.get(text) {
+    if let Some(id) = known.get(text) {
         return Ok(id);
     }
     let id = match table.find(conn, text)? {
@@ -103,10 +127,7 @@ pub(super) fn text_id(
                 .ok_or(diesel::result::Error::NotFound)?
         }
     };
-    if known.len() >= TEXTS_KEPT {
-        known.clear();
-    }
-    known.insert(text.to_owned(), id);
+    known.remember(text, id);
     Ok(id)
 }
 
@@ -115,6 +136,25 @@ mod tests {
     use super::*;
     use crate::db::Pool;
     use crate::tracking::writer::test_support::sqlite_pool;
+
+    /// Security issue 14, weaknesses 1 and 14: long new referrers on every click keep at most
+    /// `TEXT_BYTES_KEPT` bytes of text.
+    #[test]
+    fn remembered_texts_are_bounded_by_count_and_by_bytes() {
+        let mut known = KnownTexts::default();
+        let long = "r".repeat(1024);
+        for n in 0..10_000i64 {
+            known.remember(&format!("{long}{n}"), n);
+            assert!(known.bytes <= TEXT_BYTES_KEPT);
+            assert!(known.ids.len() <= TEXTS_KEPT);
+        }
+        assert_eq!(known.get(&format!("{long}9999")), Some(9_999));
+        let mut short = KnownTexts::default();
+        for n in 0..(TEXTS_KEPT as i64 + 5) {
+            short.remember(&n.to_string(), n);
+        }
+        assert_eq!(short.ids.len(), 5);
+    }
 
     #[test]
     fn a_text_another_writer_stored_first_is_read_not_stored_twice() {
@@ -134,9 +174,9 @@ mod tests {
         let pool = sqlite_pool(&dir);
         crate::db::run_migrations(&mut pool.get().unwrap()).unwrap();
         let mut conn = pool.get().unwrap();
-        let mut known = HashMap::new();
+        let mut known = KnownTexts::default();
         let id = text_id(&mut conn, &mut known, "Mozilla/5.0 racing", Racing(&pool)).unwrap();
-        assert_eq!(known.get("Mozilla/5.0 racing"), Some(&id));
+        assert_eq!(known.get("Mozilla/5.0 racing"), Some(id));
         let stored: Vec<i64> = user_agents::table
             .filter(user_agents::user_agent.eq("Mozilla/5.0 racing"))
             .select(user_agents::id)
