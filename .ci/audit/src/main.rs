@@ -56,6 +56,7 @@ fn main() -> ExitCode {
     let mut informational = 0;
     for package in &lockfile.packages {
         let query = rustsec::database::Query::crate_scope()
+            .informational(true)
             .package_name(package.name.clone())
             .package_version(package.version.clone());
         for advisory in database.query(&query) {
