@@ -185,7 +185,11 @@ mod gate_tests {
     #[test]
     fn a_gate_lets_in_at_most_its_limit() {
         let gate = Gate::new(2);
-        let (inside, most, done) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+        let (inside, most, done) = (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        );
         std::thread::scope(|scope| {
             for _ in 0..8 {
                 scope.spawn(|| {

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Writes tests/corpus/requests.jsonl, the bad-input corpus `tests/corpus.rs` replays on SQLite
+and on PostgreSQL (security issue 14): every form and every query or path parameter of every
+route, each with bad values one field at a time (the other fields valid), plus what goes wrong
+with a whole request (wrong content type, huge body, repeated parameters, missing, forged or
+doubled CSRF tokens, other participants' ids). Run it again after adding a route or a field:
+
+    python3 tests/corpus/make.py
+
+A line is one request:
+  as      anonymous | publisher | manager | administrator (who sends it)
+  method  GET | POST
+  path    with placeholders the replay fills in: {lang}, {own_channel}, {other_channel},
+          {own_participant}, {other_participant}, {other_notice}, {token}
+  lang    nl | en (also sent as Accept-Language)
+  form    [[name, value], ...] sent as application/x-www-form-urlencoded; values may hold
+          {long} (10,000 characters) and {huge} (3 MB)
+  raw     a body sent as it is, with `type` as its content type; raw_hex for bytes
+  csrf    valid | missing | forged | twice (a valid and a forged token) — for forms
+"""
+
+import json
+import os
+
+LONG = "{long}"
+BAD_VALUES = [
+    ("long", LONG),
+    ("nul", "a\u0000b"),
+    ("lookalike", "p\u0430yp\u0430l@ex\u0430mple.com"),
+    ("html", "<script>alert(1)</script><img src=x onerror=alert(2)>"),
+    ("sql", "' OR '1'='1' --; DROP TABLE accounts"),
+    ("controls", "\u202eevil\u0007\u0008\u001b[31m"),
+    ("empty", ""),
+    ("spaces", "   \t  "),
+    ("number", "-99999999999999999999999"),
+]
+# Raw bytes that are not UTF-8, percent-encoded in a form body.
+INVALID_UTF8 = "%C3%28%FF%FE"
+
+# Valid values, so that a request fails (or not) because of the one bad field.
+VALID = {
+    "email": "nieuw@koopjes.nl",
+    "password": "zeven groene kikkers springen",
+    "password_confirm": "zeven groene kikkers springen",
+    "current_password": "zeven groene kikkers springen",
+    "website_url": "www.fietsenwinkel-review.nl",
+    "channel_name": "Fietsen Review",
+    "category": "reviews",
+    "promotion_methods": "reviews",
+    "participant_kind": "publisher",
+    "company_name": "Koopjes B.V.",
+    "contact_name": "Anna de Vries",
+    "country": "NL",
+    "is_platform_seller": "no",
+    "accept_rules": "yes",
+    "holder": "A. de Vries",
+    "iban": "NL91 ABNA 0417 1643 00",
+    "version": "1",
+    "text": "Ik ben het niet eens met deze maatregel.",
+    "kind": "warning",
+    "reason": "Merknaam in advertentie",
+    "clauses": "E.10",
+    "deadline": "2026-12-31",
+    "amount": "12,50",
+    "restriction": "",
+    "membership": "",
+    "ban": "",
+    "request_key": "0" * 32,
+    "escalates": "",
+    "decision": "reject",
+    "period": "2026-11",
+    "lang": "nl",
+    "administrator": "",
+    "day": "2026-12-26",
+    "name": "Tweede kerstdag",
+    "group": "1",
+    "rate": "3,5",
+    "effective_from": "2027-01-01",
+    "body": "Een nieuwe tekst.",
+    "clause": "A.1",
+    "summary": "Kort",
+    "content": "order_id;status\n1;approved\n",
+}
+
+FORMS = [
+    # who, path, fields
+    ("anonymous", "/{lang}/login", ["email", "password"]),
+    ("anonymous", "/{lang}/signup", ["email"]),
+    ("anonymous", "/{lang}/signup/resend", ["email"]),
+    ("anonymous", "/{lang}/password/forgot", ["email"]),
+    ("anonymous", "/{lang}/password/reset/{token}", ["password", "password_confirm"]),
+    ("anonymous", "/activate/{token}", ["password"]),
+    ("publisher", "/{lang}/account/password", ["current_password", "password", "password_confirm"]),
+    ("publisher", "/{lang}/account/bank", ["holder", "iban", "password"]),
+    ("publisher", "/{lang}/account/channels/new", ["website_url", "channel_name", "category", "promotion_methods"]),
+    ("publisher", "/{lang}/account/channels/{own_channel}", ["website_url", "channel_name", "category", "promotion_methods"]),
+    ("publisher", "/{lang}/account/channels/{other_channel}", ["website_url", "channel_name"]),
+    ("publisher", "/{lang}/account/channels/{other_channel}/apply", []),
+    ("publisher", "/{lang}/account/rules", ["version"]),
+    ("publisher", "/{lang}/account/notices/{other_notice}/objection", ["text"]),
+    ("publisher", "/{lang}/account/notices/{other_notice}/cured", []),
+    ("manager", "/{lang}/manage/participants/{own_participant}/measures",
+     ["kind", "reason", "clauses", "deadline", "amount", "request_key"]),
+    ("manager", "/{lang}/manage/participants/{own_participant}/measures/999999/lift", ["reason"]),
+    ("manager", "/{lang}/manage/objections/999999/decision", ["decision", "reason"]),
+    ("manager", "/{lang}/manage/channels/{own_channel}/review", ["decision", "reason"]),
+    ("manager", "/{lang}/manage/commissions/999999/decision", ["decision", "reason"]),
+    ("manager", "/{lang}/manage/payouts", ["period"]),
+    ("administrator", "/{lang}/manage/managers", ["email", "lang", "administrator"]),
+    ("administrator", "/{lang}/manage/managers/999999/role", ["administrator"]),
+    ("administrator", "/{lang}/manage/holidays", ["day", "name"]),
+    ("administrator", "/{lang}/manage/programme/rates", ["group", "rate", "effective_from"]),
+    ("administrator", "/{lang}/manage/programme/texts/999999", ["body"]),
+    ("administrator", "/{lang}/manage/rules", ["clause", "summary", "body"]),
+]
+
+QUERIES = [
+    ("publisher", "/{lang}/account/statistics", {"from": "2026-11-01", "to": "2026-11-30", "group": "day"}),
+    ("publisher", "/{lang}/account/statistics.csv", {"from": "2026-11-01", "to": "2026-11-30", "group": "week"}),
+    ("publisher", "/{lang}/account/links", {"channel": "{own_channel}", "ad": "12", "epi": "blog", "url": ""}),
+    ("publisher", "/{lang}/account/links/qr.svg", {"channel": "{own_channel}", "ad": "", "epi": "", "url": ""}),
+    ("publisher", "/{lang}/account/commissions/ledger", {"page": "2"}),
+    ("manager", "/{lang}/manage/participants", {"q": "anna", "status": "active", "kind": "publisher", "country": "NL"}),
+    ("manager", "/{lang}/manage/conversions", {"status": "open", "participant": "{own_participant}"}),
+    ("administrator", "/{lang}/manage/audit", {"action": "measure", "actor": "beheer", "from": "2026-11-01", "to": "2026-11-30"}),
+    ("anonymous", "/click", {"p": "1", "a": "{own_channel}", "ad": "7", "epi": "x", "url": ""}),
+]
+
+# Path ids and names that are not this user's, not numbers, or not there.
+BAD_IDS = ["{other_channel}", "abc", "-1", "0", "99999999999999999999", "%00", "..%2F..%2Fetc%2Fpasswd",
+           "1%20OR%201%3D1", "%E2%80%AE", "1.5"]
+PATHS = [
+    ("publisher", "/{lang}/account/channels/{id}"),
+    ("publisher", "/{lang}/account/notices/{id}"),
+    ("manager", "/{lang}/manage/participants/{id}"),
+    ("manager", "/{lang}/manage/payouts/{id}/pain001.xml"),
+    ("manager", "/{lang}/manage/evidence/{id}"),
+    ("anonymous", "/{lang}/programmes/{id}"),
+    ("anonymous", "/{lang}/programmes/{id}/rules"),
+    ("anonymous", "/activate/{id}"),
+    ("anonymous", "/{lang}/password/reset/{id}"),
+    ("publisher", "/{lang}/account/commissions/{id}.csv"),
+]
+
+
+def main():
+    requests = []
+
+    def add(**request):
+        request.setdefault("csrf", "valid")
+        requests.append(request)
+
+    langs = ["nl", "en"]
+    for n, (who, path, fields) in enumerate(FORMS):
+        lang = langs[n % 2]
+        valid = [[f, VALID[f]] for f in fields]
+        # Each field bad in turn.
+        for field in fields:
+            for i, (_, bad) in enumerate(BAD_VALUES):
+                form = [[f, bad if f == field else v] for f, v in valid]
+                add(**{"as": who, "method": "POST", "path": path, "lang": langs[(n + i) % 2], "form": form})
+            raw = "&".join(
+                f"{f}={INVALID_UTF8 if f == field else v.replace(' ', '+')}" for f, v in valid
+            )
+            add(**{"as": who, "method": "POST", "path": path, "lang": lang, "raw": "csrf_token={csrf}&" + raw,
+                   "type": "application/x-www-form-urlencoded"})
+        # What goes wrong with the whole request.
+        add(**{"as": who, "method": "POST", "path": path, "lang": lang, "form": valid, "csrf": "missing"})
+        add(**{"as": who, "method": "POST", "path": path, "lang": lang, "form": valid, "csrf": "forged"})
+        add(**{"as": who, "method": "POST", "path": path, "lang": lang, "form": valid, "csrf": "twice"})
+        add(**{"as": who, "method": "POST", "path": path, "lang": lang, "form": valid + valid[:1] + [["extra", "x"]]})
+        add(**{"as": who, "method": "POST", "path": path, "lang": lang,
+               "form": [[f, "{huge}"] for f, _ in valid] or [["filler", "{huge}"]]})
+        add(**{"as": who, "method": "POST", "path": path, "lang": lang,
+               "raw": json.dumps(dict(valid)), "type": "application/json"})
+        add(**{"as": who, "method": "POST", "path": path, "lang": lang, "raw": "csrf_token={csrf}", "type": "text/plain"})
+        add(**{"as": who, "method": "POST", "path": path, "lang": lang, "raw": "", "type": "multipart/form-data"})
+        add(**{"as": who, "method": "POST", "path": path, "lang": lang, "raw": "%%%&&&===", "type":
+               "application/x-www-form-urlencoded"})
+    for n, (who, path, query) in enumerate(QUERIES):
+        for name in query:
+            for i, (_, bad) in enumerate(BAD_VALUES):
+                if bad == LONG:
+                    bad = "x" * 3000  # a URL, not a body: long, within what servers take
+                add(**{"as": who, "method": "GET", "path": path, "lang": langs[(n + i) % 2],
+                       "query": [[k, bad if k == name else v] for k, v in query.items()]})
+            add(**{"as": who, "method": "GET", "path": path, "lang": langs[n % 2],
+                   "query": list(query.items()) + [[name, "2"], [name, "<b>"]]})
+        add(**{"as": who, "method": "GET", "path": path + "?%FF%FE=%C3%28&&&=", "lang": langs[n % 2]})
+    for n, (who, path) in enumerate(PATHS):
+        for i, bad in enumerate(BAD_IDS):
+            add(**{"as": who, "method": "GET", "path": path.replace("{id}", bad), "lang": langs[(n + i) % 2]})
+    # The conversion API: JSON bodies that are not what it takes.
+    for i, body in enumerate(['', '{', '[]', 'null', '{"order_id": null}', '{"order_id": "' + "9" * 5000 + '"}',
+                              '{"order_id": "a\\u0000b", "amount": "1e999"}', '{"amount": -1}',
+                              '{"click_id": "<script>", "order_id": "1", "amount": "10.00", "currency": "EUR"}']):
+        add(**{"as": "anonymous", "method": "POST", "path": "/api/v1/conversions", "lang": langs[i % 2],
+               "raw": body, "type": "application/json", "csrf": "missing"})
+    for i, bad in enumerate(["text/plain", "application/xml", "application/x-www-form-urlencoded"]):
+        add(**{"as": "anonymous", "method": "POST", "path": "/api/v1/conversions", "lang": langs[i % 2],
+               "raw": "order_id=1&amount=10", "type": bad, "csrf": "missing"})
+    # Logging out without a token or with a forged one.
+    for csrf in ["missing", "forged"]:
+        add(**{"as": "publisher", "method": "POST", "path": "/logout", "lang": "nl", "form": [], "csrf": csrf})
+
+    out = os.path.join(os.path.dirname(__file__), "requests.jsonl")
+    with open(out, "w") as f:
+        for request in requests:
+            f.write(json.dumps(request, ensure_ascii=False) + "\n")
+    print(f"{len(requests)} requests written to {out}")
+
+
+main()
