@@ -265,3 +265,116 @@ async fn what_is_approved_after_a_run_waits_for_the_next_month_however_often_thi
     assert_eq!(pay(&app).paid_now, 0);
     assert_eq!(paid(&app, anna.participant_id), [3500]);
 }
+
+/// Security issue 14, fault tests: the real `portal payouts run`, killed with SIGKILL in the
+/// middle of a run of 1,500 payees, then run again: every payee is paid exactly once, and
+/// every balance is zero.
+#[test]
+fn a_payout_run_killed_with_sigkill_pays_nobody_twice_when_run_again() {
+    use common::binary::portal;
+    use std::process::Stdio;
+    const PAYEES: i64 = 1_500;
+    let database = common::TestDatabase::new();
+    let pool = portal::startup::prepare_database(&common::test_settings(&database)).unwrap();
+    let now = portal::db::now();
+    let at = now.format("%Y-%m-%d %H:%M:%S").to_string();
+    {
+        let mut conn = pool.get().unwrap();
+        portal::db::write_transaction(&mut conn, |conn| {
+            for chunk in (0..PAYEES).collect::<Vec<_>>().chunks(250) {
+                let rows: Vec<String> = chunk
+                    .iter()
+                    .map(|n| format!("('payee-{n}@uitgever.nl', 'x', 'participant', 'nl', '{at}', '{at}')"))
+                    .collect();
+                diesel::sql_query(format!(
+                    "INSERT INTO accounts (email, password_hash, role, lang, created_at, activated_at) VALUES {}",
+                    rows.join(", ")
+                ))
+                .execute(conn)?;
+            }
+            let payees = "SELECT p.id, p.created_at FROM participants p JOIN accounts a ON a.id = p.account_id \
+                          WHERE a.email LIKE 'payee-%'";
+            diesel::sql_query(format!(
+                "INSERT INTO participants (account_id, kind, company_name, contact_name, country, created_at) \
+                 SELECT id, 'publisher', 'Uitgever', 'Payee', 'NL', created_at FROM accounts WHERE email LIKE 'payee-%'"
+            ))
+            .execute(conn)?;
+            diesel::sql_query(format!(
+                "INSERT INTO bank_accounts (participant_id, iban, holder, created_at) \
+                 SELECT id, 'NL91ABNA0417164300', 'Payee', created_at FROM ({payees}) AS p"
+            ))
+            .execute(conn)?;
+            diesel::sql_query(format!(
+                "INSERT INTO ledger_entries (participant_id, kind, amount, currency, created_at) \
+                 SELECT id, 'commission', 3000, 'EUR', created_at FROM ({payees}) AS p"
+            ))
+            .execute(conn)?;
+            Ok::<_, diesel::result::Error>(())
+        })
+        .unwrap();
+    }
+    let paid_count = || -> i64 {
+        payouts::table
+            .count()
+            .get_result(&mut *pool.get().unwrap())
+            .unwrap()
+    };
+    let period = Period::of(now.date()).to_string();
+    let run = || {
+        let mut command = portal(&database);
+        command
+            .env("PORTAL_PAYER_IBAN", "NL02ABNA0123456789")
+            .args(["payouts", "run", "--period", &period])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    };
+
+    // Killed as soon as the first payouts are stored: far from the end of 1,500.
+    let mut child = run().spawn().expect("start portal payouts run");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while paid_count() == 0 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it paid anyone"
+        );
+        assert!(std::time::Instant::now() < deadline, "no payout in 120 s");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+    let at_kill = paid_count();
+    eprintln!("killed after {at_kill} of {PAYEES} payouts");
+    assert!(
+        at_kill > 0 && at_kill < PAYEES,
+        "killed half-way: {at_kill}"
+    );
+
+    let output = run().output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(paid_count(), PAYEES);
+    #[derive(QueryableByName)]
+    struct Twice {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = pool.get().unwrap();
+    let twice: Twice = diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM (SELECT participant_id FROM payouts \
+         GROUP BY participant_id HAVING COUNT(*) > 1) AS t",
+    )
+    .get_result(&mut *conn)
+    .unwrap();
+    assert_eq!(twice.n, 0, "paid twice");
+    let owed: Twice = diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM (SELECT participant_id FROM ledger_entries \
+         GROUP BY participant_id HAVING SUM(amount) <> 0) AS t",
+    )
+    .get_result(&mut *conn)
+    .unwrap();
+    assert_eq!(owed.n, 0, "every balance is paid out");
+}

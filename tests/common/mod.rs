@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod enforcement;
 pub mod money;
 pub mod qr;

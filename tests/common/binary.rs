@@ -1,0 +1,175 @@
+//! The real `portal` binary as a child process, for the tests that stop, kill or restart it.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use super::TestDatabase;
+
+/// The portal binary on the test's database, listening on a port the system picks; its logs
+/// are JSON lines.
+pub fn portal(database: &TestDatabase) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_portal"));
+    command
+        .env("PORTAL_DATABASE_URL", &database.settings.url)
+        .env("PORTAL_DATA_DIR", database.data_dir())
+        .env("PORTAL_BIND", "127.0.0.1:0")
+        .env("PORTAL_BASE_URL", BASE)
+        .env("PORTAL_LOG_FORMAT", "json")
+        // 32 visitors from one address click as fast as they can: no per-address limit.
+        .env("PORTAL_CLICK_LIMIT_PER_MINUTE", "0")
+        .env("RUST_LOG", "warn,portal=info");
+    command
+}
+
+/// The public address the portal is told it has (only the path of its links is used here).
+pub const BASE: &str = "http://portal.test/";
+
+/// Reads the server's log (standard output) until it says where it listens, then keeps reading (so the pipe never
+/// fills); the thread returns the whole log.
+pub fn watch_log(
+    stdout: std::process::ChildStdout,
+) -> (
+    std::sync::mpsc::Receiver<u16>,
+    std::thread::JoinHandle<String>,
+) {
+    use std::io::BufRead;
+    let (port_tx, port) = std::sync::mpsc::channel();
+    let log = std::thread::spawn(move || {
+        let mut log = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) {
+                let fields = &event["fields"];
+                if fields["message"] == "portal listening" {
+                    let address = fields["address"].as_str().unwrap_or_default();
+                    if let Some(port) = address.rsplit(':').next().and_then(|p| p.parse().ok()) {
+                        let _ = port_tx.send(port);
+                    }
+                }
+            }
+            log.push_str(&line);
+            log.push('\n');
+        }
+        log
+    });
+    (port, log)
+}
+
+/// Creates a ready publisher with `portal admin demo-publisher` and returns the path and query
+/// of its tracking link.
+pub fn demo_link(database: &TestDatabase) -> String {
+    let mut child = portal(database)
+        .args(["admin", "demo-publisher", "--email", "demo@uitgever.nl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run portal admin demo-publisher");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(super::PASSWORD.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let link = stdout
+        .split("tracking link: ")
+        .nth(1)
+        .expect("the command prints the link")
+        .trim();
+    let path = link
+        .strip_prefix(BASE.trim_end_matches('/'))
+        .unwrap_or(link);
+    assert!(path.starts_with("/click?p="), "{link}");
+    path.to_owned()
+}
+
+pub fn stored_clicks(database: &TestDatabase) -> i64 {
+    use diesel::prelude::*;
+    use portal::db::schema::clicks;
+    let pool = portal::db::connect(&database.settings).unwrap();
+    let mut conn = pool.get().unwrap();
+    clicks::table.count().get_result(&mut conn).unwrap()
+}
+
+/// The server started with `serve` on the test's database, and where it listens.
+pub struct Server {
+    pub child: std::process::Child,
+    pub port: u16,
+    /// The server's whole log, once it has exited.
+    pub log: std::thread::JoinHandle<String>,
+}
+
+pub fn serve(database: &TestDatabase) -> Server {
+    let mut child = portal(database)
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start portal serve");
+    let (port, log) = watch_log(child.stdout.take().unwrap());
+    let port = port
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the server says where it listens");
+    Server { child, port, log }
+}
+
+/// `visitors` visitors click `link_path` until the server stops answering; the count of
+/// redirects they received, and their tasks.
+pub async fn visitors(
+    port: u16,
+    link_path: &str,
+    count: usize,
+) -> (Arc<AtomicU64>, Vec<tokio::task::JoinHandle<()>>) {
+    let link = format!("http://127.0.0.1:{port}{link_path}");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0")
+        .build()
+        .unwrap();
+    // Listening: the socket is bound before the log line is written.
+    let health = format!("http://127.0.0.1:{port}/healthz");
+    assert_eq!(client.get(&health).send().await.unwrap().status(), 200);
+    let redirects = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..count {
+        let client = client.clone();
+        let link = link.clone();
+        let redirects = redirects.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                match client.get(&link).send().await {
+                    Ok(response) if response.status() == 302 => {
+                        let location = response.headers()["location"].to_str().unwrap();
+                        assert!(location.contains("click_id="), "{location}");
+                        redirects.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Ok(response) => panic!("unexpected answer {}", response.status()),
+                    // Refused or closed: the server is stopping or gone.
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    (redirects, tasks)
+}
+
+/// Waits until `redirects` reaches `n` (at most two minutes).
+pub async fn until_redirects(redirects: &AtomicU64, n: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while redirects.load(Ordering::SeqCst) < n {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{n} clicks did not get through in 120 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
