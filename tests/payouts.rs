@@ -294,10 +294,10 @@ fn a_payout_run_killed_with_sigkill_pays_nobody_twice_when_run_again() {
             }
             let payees = "SELECT p.id, p.created_at FROM participants p JOIN accounts a ON a.id = p.account_id \
                           WHERE a.email LIKE 'payee-%'";
-            diesel::sql_query(format!(
+            diesel::sql_query(
                 "INSERT INTO participants (account_id, kind, company_name, contact_name, country, created_at) \
-                 SELECT id, 'publisher', 'Uitgever', 'Payee', 'NL', created_at FROM accounts WHERE email LIKE 'payee-%'"
-            ))
+                 SELECT id, 'publisher', 'Uitgever', 'Payee', 'NL', created_at FROM accounts WHERE email LIKE 'payee-%'",
+            )
             .execute(conn)?;
             diesel::sql_query(format!(
                 "INSERT INTO bank_accounts (participant_id, iban, holder, created_at) \
