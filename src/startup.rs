@@ -68,6 +68,7 @@ impl Application {
             settings.database.kind,
             settings.click_velocity_per_minute,
             crediting.clone(),
+            Some(&settings.data_dir.join("spool")),
         )
         .context("cannot start the click writer")?;
         let tracking = web::Data::new(crate::tracking::Tracking::new(
@@ -273,6 +274,7 @@ fn routes(
             web::resource("/logout")
                 .wrap(error_pages())
                 .wrap(session_middleware(state, key))
+                .wrap(actix_web::middleware::from_fn(webx::database_outage))
                 .route(web::post().to(crate::auth::routes::logout)),
         )
         .service(
@@ -281,6 +283,7 @@ fn routes(
                 .wrap(actix_web::middleware::from_fn(webx::csrf::nonce_cookie))
                 .wrap(error_pages())
                 .wrap(session_middleware(state, key))
+                .wrap(actix_web::middleware::from_fn(webx::database_outage))
                 .route(web::get().to(crate::signup::routes::activate_form))
                 .route(web::post().to(crate::signup::routes::activate_submit)),
         )
@@ -289,6 +292,7 @@ fn routes(
                 .wrap(actix_web::middleware::from_fn(webx::csrf::nonce_cookie))
                 .wrap(error_pages())
                 .wrap(session_middleware(state, key))
+                .wrap(actix_web::middleware::from_fn(webx::database_outage))
                 .route("", web::get().to(add_slash))
                 .configure(programme::routes::configure)
                 .configure(|cfg| crate::signup::routes::configure(cfg, &limiter))

@@ -78,5 +78,7 @@ error-404-title = Page not found
 error-404-message = This page does not exist (any more). Check the address, or start from the home page.
 error-429-title = Too many attempts
 error-429-message = You tried this too often in a short time. Please wait a moment and try again.
+error-503-title = The portal is unavailable for a moment
+error-503-message = We cannot reach our database just now. Nothing you entered is lost; please try again in a moment.
 error-500-title = Something went wrong
 error-500-message = An error on our side kept this page from being shown. None of your data was lost. Please try again in a few minutes.

@@ -78,5 +78,7 @@ error-404-title = Pagina niet gevonden
 error-404-message = Deze pagina bestaat niet (meer). Controleer het adres, of begin op de startpagina.
 error-429-title = Te veel pogingen
 error-429-message = U heeft dit te vaak kort na elkaar geprobeerd. Wacht even en probeer het dan opnieuw.
+error-503-title = Het portaal is even niet bereikbaar
+error-503-message = Wij kunnen onze database op dit moment niet bereiken. Niets van wat u invulde is verloren gegaan; probeer het zo opnieuw.
 error-500-title = Er ging iets mis
 error-500-message = Door een fout aan onze kant kon deze pagina niet worden getoond. Er is niets van uw gegevens verloren gegaan. Probeer het over enkele minuten opnieuw.

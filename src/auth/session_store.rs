@@ -39,6 +39,17 @@ fn account_of(state: &HashMap<String, String>) -> Option<i64> {
     state.get(ACCOUNT_KEY).and_then(|v| v.parse().ok())
 }
 
+/// A store error as the session middleware passes it on: marked `DatabaseUnavailable` when the
+/// database could not be reached, so `web::database_outage` answers 503 instead of 500.
+fn unavailable_or(e: anyhow::Error) -> anyhow::Error {
+    if crate::db::error_is_unavailable(&e) {
+        tracing::warn!(error = %e, "the session store cannot reach the database");
+        anyhow::Error::new(crate::db::DatabaseUnavailable)
+    } else {
+        e
+    }
+}
+
 async fn blocking<T, F>(pool: &Pool, f: F) -> anyhow::Result<T>
 where
     F: FnOnce(&mut crate::db::AnyConnection) -> anyhow::Result<T> + Send + 'static,
@@ -68,7 +79,7 @@ impl SessionStore for DbSessionStore {
                 .optional()?)
         })
         .await
-        .map_err(LoadError::Other)?;
+        .map_err(|e| LoadError::Other(unavailable_or(e)))?;
         match row {
             None => Ok(None),
             Some(text) => serde_json::from_str(&text)
@@ -100,7 +111,7 @@ impl SessionStore for DbSessionStore {
             Ok(())
         })
         .await
-        .map_err(SaveError::Other)?;
+        .map_err(|e| SaveError::Other(unavailable_or(e)))?;
         SessionKey::try_from(key).map_err(|e| SaveError::Other(e.into()))
     }
 
@@ -129,7 +140,7 @@ impl SessionStore for DbSessionStore {
             .execute(conn)?)
         })
         .await
-        .map_err(UpdateError::Other)?;
+        .map_err(|e| UpdateError::Other(unavailable_or(e)))?;
         if updated == 1 {
             Ok(session_key)
         } else {

@@ -160,6 +160,51 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, DbError> {
     applied.map_err(|e| DbError::Migrate(e.to_string()))
 }
 
+/// The database cannot be reached (or is locked) at the moment: a request that needs it is
+/// answered 503, "try again in a moment", not 500.
+#[derive(Debug, thiserror::Error)]
+#[error("the database is unavailable")]
+pub struct DatabaseUnavailable;
+
+/// Whether a query failed because the database is unavailable rather than because of the query.
+pub fn is_unavailable(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            [
+                "database is locked",
+                "server closed the connection",
+                "no connection to the server",
+                "terminating connection",
+                "connection refused",
+                "could not connect",
+                "disk I/O error",
+                "unable to open database",
+            ]
+            .iter()
+            .any(|m| message.contains(m))
+        }
+        _ => false,
+    }
+}
+
+/// Whether an error (of any layer) comes from an unavailable database or pool.
+pub fn error_is_unavailable(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause.is::<DatabaseUnavailable>()
+            || cause.is::<r2d2::PoolError>()
+            || cause
+                .downcast_ref::<diesel::result::Error>()
+                .is_some_and(is_unavailable)
+            || cause.downcast_ref::<diesel::ConnectionError>().is_some()
+    })
+}
+
 /// Current UTC time as stored in `TIMESTAMP` columns (whole microseconds, the precision both
 /// backends keep).
 pub fn now() -> chrono::NaiveDateTime {

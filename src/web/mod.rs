@@ -196,7 +196,13 @@ impl ResponseError for AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Database(e) if crate::db::is_unavailable(e) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            AppError::Other(e) if crate::db::error_is_unavailable(e) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -208,8 +214,14 @@ impl ResponseError for AppError {
         }
         // The body is replaced by the localized error page (see `error_page`).
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, AppError::TooManyRequests) {
-            response.insert_header((header::RETRY_AFTER, "60"));
+        match self.status_code() {
+            StatusCode::TOO_MANY_REQUESTS => {
+                response.insert_header((header::RETRY_AFTER, "60"));
+            }
+            StatusCode::SERVICE_UNAVAILABLE => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
         }
         response.finish()
     }
@@ -290,6 +302,7 @@ pub fn error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerR
         StatusCode::NOT_FOUND => ("error-404-title", "error-404-message"),
         StatusCode::FORBIDDEN => ("error-403-title", "error-403-message"),
         StatusCode::TOO_MANY_REQUESTS => ("error-429-title", "error-429-message"),
+        StatusCode::SERVICE_UNAVAILABLE => ("error-503-title", "error-503-message"),
         s if s.is_client_error() => ("error-400-title", "error-400-message"),
         _ => ("error-500-title", "error-500-message"),
     };
@@ -392,6 +405,22 @@ pub fn redacted_path(path: &str) -> std::borrow::Cow<'_, str> {
         });
     }
     std::borrow::Cow::Owned(out.join("/"))
+}
+
+/// The session middleware turns a failing session store into an opaque 500; when the store
+/// failed because the database is unavailable (`db::DatabaseUnavailable`), the visitor gets
+/// the 503 page instead: nothing is broken, it is worth trying again in a moment. Wraps the
+/// session middleware from outside.
+pub async fn database_outage<B: actix_web::body::MessageBody + 'static>(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<B>,
+) -> Result<ServiceResponse<B>, actix_web::Error> {
+    match next.call(req).await {
+        Err(e) if e.to_string() == crate::db::DatabaseUnavailable.to_string() => {
+            Err(AppError::Unavailable("the session store's database is unavailable".into()).into())
+        }
+        other => other,
+    }
 }
 
 /// One line per request: method, path (tokens redacted), status, duration and the client's

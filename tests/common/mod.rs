@@ -8,6 +8,7 @@
 pub mod binary;
 pub mod enforcement;
 pub mod money;
+pub mod proxy;
 pub mod qr;
 pub mod smtp;
 

@@ -12,8 +12,9 @@ use tokio::sync::mpsc;
 use super::click_ids::ClickIds;
 use super::held::HeldConnection;
 use super::row::ClickRow;
+use super::spool::Spool;
 use super::storage::Storage;
-use super::{Batch, ClickJob, ClickOutcome, CACHE_TTL, MAX_BATCH, POSTGRES_COMMITTERS};
+use super::{Batch, ClickJob, ClickOutcome, CACHE_TTL, DOWN_PAUSE, MAX_BATCH, POSTGRES_COMMITTERS};
 use crate::config::DatabaseKind;
 use crate::db::schema::{channels, memberships, participants, programmes};
 use crate::db::Pool;
@@ -64,6 +65,11 @@ pub(super) struct Judge {
     programmes: lru::LruCache<i64, (Instant, Option<Arc<ProgrammeInfo>>)>,
     links: lru::LruCache<(i64, i64), (Instant, Option<LinkInfo>)>,
     click_ids: ClickIds,
+    spool: Option<Arc<Spool>>,
+    /// Until when the database is not asked again after a lookup failed: what the caches hold
+    /// is used however old (a link clicked in the last minutes keeps working through an
+    /// outage), and a link they do not hold is refused.
+    down_until: Option<Instant>,
 }
 
 /// How many programmes and links the judge remembers.
@@ -76,6 +82,7 @@ impl Judge {
         kind: DatabaseKind,
         velocity_limit: u32,
         crediting: CreditingChanges,
+        spool: Option<Arc<Spool>>,
     ) -> Judge {
         Judge {
             db: HeldConnection::new(pool),
@@ -86,13 +93,17 @@ impl Judge {
             programmes: lru::LruCache::new(PROGRAMMES_KEPT),
             links: lru::LruCache::new(LINKS_KEPT),
             click_ids: ClickIds::default(),
+            spool,
+            down_until: None,
         }
     }
 
     pub(super) fn run(mut self, mut receiver: mpsc::Receiver<ClickJob>) {
         let mut storage = match self.kind {
-            DatabaseKind::Sqlite => Storage::sqlite(&mut self.db),
-            DatabaseKind::Postgres => Storage::threads(&self.db.pool, POSTGRES_COMMITTERS),
+            DatabaseKind::Sqlite => Storage::sqlite(&mut self.db, self.spool.clone()),
+            DatabaseKind::Postgres => {
+                Storage::threads(&self.db.pool, POSTGRES_COMMITTERS, self.spool.clone())
+            }
         };
         let mut jobs = Vec::with_capacity(MAX_BATCH);
         while let Some(first) = receiver.blocking_recv() {
@@ -116,36 +127,26 @@ impl Judge {
         );
     }
 
-    /// Resolves and judges the clicks. Clicks on unknown links are answered at once; the others
-    /// come back as rows to store, with their answers. A lookup that fails (a broken
-    /// connection) is tried once more on a fresh connection before the clicks are refused.
+    /// Resolves and judges the clicks. Clicks on unknown links are answered at once, and so are
+    /// clicks whose link could not be looked up (the database is unreachable and the writer
+    /// never saw the link); the others come back as rows to store, with their answers.
     fn judge_all(&mut self, jobs: &mut Vec<ClickJob>) -> Option<Batch> {
-        let resolved = match self.resolve_all(jobs) {
-            Ok(resolved) => resolved,
-            Err(first) => {
-                tracing::warn!(error = %first, "looking up links failed, trying again");
-                self.db.release();
-                match self.resolve_all(jobs) {
-                    Ok(resolved) => resolved,
-                    Err(e) => {
-                        tracing::error!(error = %e, clicks = jobs.len(), "looking up links failed");
-                        self.db.release();
-                        for job in jobs.drain(..) {
-                            let _ = job.reply.send(Err(e.to_string()));
-                        }
-                        return None;
-                    }
-                }
-            }
-        };
+        let resolved = self.resolve_all(jobs);
         let mut batch = Batch {
             rows: Vec::with_capacity(jobs.len()),
             replies: Vec::with_capacity(jobs.len()),
         };
         for (job, found) in jobs.drain(..).zip(resolved) {
-            let Some((link, target)) = found else {
-                let _ = job.reply.send(Ok(ClickOutcome::Unknown));
-                continue;
+            let (link, target) = match found {
+                Ok(Some(found)) => found,
+                Ok(None) => {
+                    let _ = job.reply.send(Ok(ClickOutcome::Unknown));
+                    continue;
+                }
+                Err(e) => {
+                    let _ = job.reply.send(Err(e.to_string()));
+                    continue;
+                }
             };
             let draft = job.draft;
             let now_ms = draft.at_ms;
@@ -190,12 +191,13 @@ impl Judge {
         (!batch.rows.is_empty()).then_some(batch)
     }
 
-    /// Where each click goes, or `None` for an unknown link or a refused deep URL. Reads only
-    /// the caches and the database; the detector is untouched.
+    /// Where each click goes, `None` for an unknown link or a refused deep URL, or why its link
+    /// could not be looked up. Reads only the caches and the database; the detector is
+    /// untouched.
     fn resolve_all(
         &mut self,
         jobs: &[ClickJob],
-    ) -> anyhow::Result<Vec<Option<(LinkInfo, Target)>>> {
+    ) -> Vec<anyhow::Result<Option<(LinkInfo, Target)>>> {
         let changes = self.crediting.count();
         if changes != self.seen_changes {
             self.seen_changes = changes;
@@ -205,8 +207,19 @@ impl Judge {
         let mut resolved = Vec::with_capacity(jobs.len());
         for job in jobs {
             let params = &job.draft.params;
-            let programme = self.programme(params.programme_id)?;
-            let link = self.link(params.programme_id, params.channel_id)?;
+            let looked_up = self.programme(params.programme_id).and_then(|programme| {
+                Ok((
+                    programme,
+                    self.link(params.programme_id, params.channel_id)?,
+                ))
+            });
+            let (programme, link) = match looked_up {
+                Ok(found) => found,
+                Err(e) => {
+                    resolved.push(Err(e));
+                    continue;
+                }
+            };
             let found = match (programme, link) {
                 (Some(programme), Some(link)) => match &params.deep_url {
                     None => Some((link, Target::Landing(programme))),
@@ -218,17 +231,57 @@ impl Judge {
                 },
                 _ => None,
             };
-            resolved.push(found);
+            resolved.push(Ok(found));
         }
-        Ok(resolved)
+        resolved
+    }
+
+    /// Whether the database failed a moment ago (see `down_until`).
+    fn database_down(&self) -> bool {
+        self.down_until.is_some_and(|until| Instant::now() < until)
+    }
+
+    /// A lookup failed: the held connection goes, and the database rests for `DOWN_PAUSE`.
+    fn database_failed(&mut self, e: &anyhow::Error) {
+        if !self.database_down() {
+            tracing::warn!(error = %e, "looking up links failed: using what the writer knows");
+        }
+        self.db.release();
+        self.down_until = Some(Instant::now() + DOWN_PAUSE);
     }
 
     fn programme(&mut self, id: i64) -> anyhow::Result<Option<Arc<ProgrammeInfo>>> {
-        if let Some((at, info)) = self.programmes.get(&id) {
-            if at.elapsed() < CACHE_TTL {
+        let known = self.programmes.get(&id).cloned();
+        if let Some((at, info)) = &known {
+            if at.elapsed() < CACHE_TTL || self.database_down() {
                 return Ok(info.clone());
             }
         }
+        if self.database_down() {
+            anyhow::bail!("the database failed a moment ago");
+        }
+        let held = self.db.is_held();
+        let read = match self.read_programme(id) {
+            Err(_) if held => {
+                // A broken connection: one more try on a fresh one.
+                self.db.release();
+                self.read_programme(id)
+            }
+            read => read,
+        };
+        match read {
+            Ok(info) => {
+                self.programmes.put(id, (Instant::now(), info.clone()));
+                Ok(info)
+            }
+            Err(e) => {
+                self.database_failed(&e);
+                known.map(|(_, info)| info).ok_or(e)
+            }
+        }
+    }
+
+    fn read_programme(&mut self, id: i64) -> anyhow::Result<Option<Arc<ProgrammeInfo>>> {
         let conn = self.db.get()?;
         let landing: Option<String> = programmes::table
             .filter(programmes::id.eq(id))
@@ -251,17 +304,45 @@ impl Judge {
                 }))
             }
         };
-        self.programmes.put(id, (Instant::now(), info.clone()));
         Ok(info)
     }
 
     fn link(&mut self, programme_id: i64, channel_id: i64) -> anyhow::Result<Option<LinkInfo>> {
         let key = (programme_id, channel_id);
-        if let Some((at, info)) = self.links.get(&key) {
-            if at.elapsed() < CACHE_TTL {
-                return Ok(*info);
+        let known = self.links.get(&key).copied();
+        if let Some((at, info)) = known {
+            if at.elapsed() < CACHE_TTL || self.database_down() {
+                return Ok(info);
             }
         }
+        if self.database_down() {
+            anyhow::bail!("the database failed a moment ago");
+        }
+        let held = self.db.is_held();
+        let read = match self.read_link(programme_id, channel_id) {
+            Err(_) if held => {
+                self.db.release();
+                self.read_link(programme_id, channel_id)
+            }
+            read => read,
+        };
+        match read {
+            Ok(info) => {
+                self.links.put(key, (Instant::now(), info));
+                Ok(info)
+            }
+            Err(e) => {
+                self.database_failed(&e);
+                known.map(|(_, info)| info).ok_or(e)
+            }
+        }
+    }
+
+    fn read_link(
+        &mut self,
+        programme_id: i64,
+        channel_id: i64,
+    ) -> anyhow::Result<Option<LinkInfo>> {
         let conn = self.db.get()?;
         let channel: Option<(i64, ReviewState, Option<chrono::NaiveDateTime>)> = channels::table
             .inner_join(participants::table)
@@ -293,7 +374,6 @@ impl Judge {
                 })
             }
         };
-        self.links.put(key, (Instant::now(), info));
         Ok(info)
     }
 }
@@ -349,7 +429,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pool = sqlite_pool(&dir);
         crate::db::run_migrations(&mut pool.get().unwrap()).unwrap();
-        let mut judge = Judge::new(pool, DatabaseKind::Sqlite, 20, CreditingChanges::default());
+        let mut judge = Judge::new(
+            pool,
+            DatabaseKind::Sqlite,
+            20,
+            CreditingChanges::default(),
+            None,
+        );
         let programmes = PROGRAMMES_KEPT.get() as i64 + 50;
         let links = LINKS_KEPT.get() as i64 + 50;
         for chunk in (0..links).collect::<Vec<_>>().chunks(1_000) {
@@ -357,8 +443,11 @@ mod tests {
                 .iter()
                 .map(|n| job(n % programmes, 1_000_000 + n))
                 .collect();
-            let resolved = judge.resolve_all(&jobs).unwrap();
-            assert!(resolved.iter().all(Option::is_none), "unknown links");
+            let resolved = judge.resolve_all(&jobs);
+            assert!(
+                resolved.iter().all(|r| matches!(r, Ok(None))),
+                "unknown links"
+            );
         }
         assert_eq!(judge.programmes.len(), PROGRAMMES_KEPT.get());
         assert_eq!(judge.links.len(), LINKS_KEPT.get());

@@ -17,6 +17,7 @@ mod click_ids;
 mod held;
 mod judge;
 mod row;
+mod spool;
 mod storage;
 mod texts;
 
@@ -42,6 +43,10 @@ const POSTGRES_COMMITTERS: usize = 2;
 /// changes made through another app instance apply within it; changes made through this
 /// instance apply at once (see `CreditingChanges`).
 const CACHE_TTL: Duration = Duration::from_secs(2);
+/// After the database failed, the writer does not try it again for this long: clicks are
+/// judged from what it knows (however old) and go to the spool, instead of each waiting for the
+/// pool's time-out.
+const DOWN_PAUSE: Duration = Duration::from_secs(5);
 
 /// A click as the handler saw it.
 #[derive(Debug, Clone)]
@@ -101,15 +106,18 @@ impl ClickQueue {
 }
 
 /// Starts the writer thread. It ends when every `ClickQueue` clone is dropped and the queue
-/// is drained; join the handle to wait for that.
+/// is drained; join the handle to wait for that. With `spool_dir`, clicks the database does
+/// not take are kept there (see `spool`); without, they are refused.
 pub fn start(
     pool: Pool,
     kind: DatabaseKind,
     velocity_limit: u32,
     crediting: CreditingChanges,
+    spool_dir: Option<&std::path::Path>,
 ) -> std::io::Result<(ClickQueue, std::thread::JoinHandle<()>)> {
     let (sender, receiver) = mpsc::channel(8192);
-    let judge = Judge::new(pool, kind, velocity_limit, crediting);
+    let spool = spool_dir.map(spool::Spool::open).transpose()?;
+    let judge = Judge::new(pool, kind, velocity_limit, crediting, spool);
     let handle = std::thread::Builder::new()
         .name("click-writer".into())
         .spawn(move || judge.run(receiver))?;

@@ -10,8 +10,9 @@ use diesel::prelude::*;
 
 use super::held::HeldConnection;
 use super::row::{ClickRow, NewClick};
+use super::spool::{Spool, SpoolThread};
 use super::texts::TextIdCache;
-use super::{answer, refuse, Batch, MAX_BATCH, WRITER_STOPPED};
+use super::{answer, refuse, Batch, DOWN_PAUSE, MAX_BATCH, WRITER_STOPPED};
 use crate::db::schema::clicks;
 use crate::db::{AnyConnection, Pool};
 use postgres::PgInsertClicks;
@@ -21,7 +22,13 @@ use sqlite::{hold, Checkpoints, WalSyncer, UNSYNCED_COMMITS};
 /// another waits for its WAL flush. SQLite: one write lock, and the flush happens after the
 /// commit on the sync thread, so the judge stores its batches itself: a thread and a
 /// hand-over fewer per batch.
-pub(super) enum Storage {
+pub(super) struct Storage {
+    committers: Committers,
+    /// Stores what was spooled while the database could not take clicks.
+    spool: Option<SpoolThread>,
+}
+
+enum Committers {
     Inline {
         committer: Box<Committer>,
         checkpoints: Checkpoints,
@@ -37,7 +44,7 @@ impl Storage {
     /// a sync thread for the WAL unless the database has no WAL file (in memory). The WAL is
     /// copied back into the database by a thread of its own, so the committer never waits for
     /// a checkpoint's fsyncs (measured: 80–110 ms each under load).
-    pub(super) fn sqlite(judge: &mut HeldConnection) -> Storage {
+    pub(super) fn sqlite(judge: &mut HeldConnection, spool: Option<Arc<Spool>>) -> Storage {
         let gate = Arc::new(Mutex::new(()));
         let checkpoints = Checkpoints::start(judge.pool.clone(), gate.clone());
         let syncer = match judge.get().and_then(sqlite::wal_path) {
@@ -48,18 +55,24 @@ impl Storage {
                 None
             }
         };
-        Storage::Inline {
-            committer: Box::new(Committer::sqlite(judge.pool.clone(), gate, syncer)),
-            checkpoints,
+        let mut committer = Committer::sqlite(judge.pool.clone(), gate, syncer);
+        committer.spool = spool.clone();
+        Storage {
+            committers: Committers::Inline {
+                committer: Box::new(committer),
+                checkpoints,
+            },
+            spool: spool.map(|spool| SpoolThread::start(spool, judge.pool.clone())),
         }
     }
 
-    pub(super) fn threads(pool: &Pool, count: usize) -> Storage {
+    pub(super) fn threads(pool: &Pool, count: usize, spool: Option<Arc<Spool>>) -> Storage {
         let (batches, receiver) = std::sync::mpsc::sync_channel::<Batch>(count);
         let receiver = Arc::new(Mutex::new(receiver));
         let committers = (0..count)
             .map(|n| {
-                let committer = Committer::new(pool.clone());
+                let mut committer = Committer::new(pool.clone());
+                committer.spool = spool.clone();
                 let receiver = receiver.clone();
                 std::thread::Builder::new()
                     .name(format!("click-commit-{n}"))
@@ -67,18 +80,21 @@ impl Storage {
                     .expect("start a click committer thread")
             })
             .collect();
-        Storage::Threads {
-            batches,
-            committers,
+        Storage {
+            committers: Committers::Threads {
+                batches,
+                committers,
+            },
+            spool: spool.map(|spool| SpoolThread::start(spool, pool.clone())),
         }
     }
 
     pub(super) fn store(&mut self, batch: Batch) {
-        match self {
-            Storage::Inline { committer, .. } => committer.store(batch),
+        match &mut self.committers {
+            Committers::Inline { committer, .. } => committer.store(batch),
             // `send` blocks while every committer is busy and one batch waits already; clicks
             // queue up meanwhile and make the next batch larger.
-            Storage::Threads { batches, .. } => {
+            Committers::Threads { batches, .. } => {
                 if let Err(unsent) = batches.send(batch) {
                     refuse(unsent.0.replies, WRITER_STOPPED);
                 }
@@ -89,8 +105,8 @@ impl Storage {
     /// Waits until everything handed over is stored (and on SQLite checkpointed once more);
     /// how many clicks in how many commits.
     pub(super) fn finish(self) -> (u64, u64) {
-        match self {
-            Storage::Inline {
+        let stored = match self.committers {
+            Committers::Inline {
                 committer,
                 checkpoints,
             } => {
@@ -98,7 +114,7 @@ impl Storage {
                 checkpoints.finish();
                 stored
             }
-            Storage::Threads {
+            Committers::Threads {
                 batches,
                 committers,
             } => {
@@ -108,7 +124,12 @@ impl Storage {
                     .filter_map(|handle| handle.join().ok())
                     .fold((0, 0), |(c, n), (more_c, more_n)| (c + more_c, n + more_n))
             }
+        };
+        // One last try to store what waits in the spool; what stays is stored after a restart.
+        if let Some(spool) = self.spool {
+            spool.finish();
         }
+        stored
     }
 }
 
@@ -128,6 +149,11 @@ pub(in crate::tracking::writer) struct Committer {
     /// Clicks stored, and in how many commits.
     clicks: u64,
     commits: u64,
+    /// Where clicks go when the database does not take them (none in some unit tests).
+    spool: Option<Arc<Spool>>,
+    /// Until when the database is not tried again after it failed (clicks go to the spool at
+    /// once instead of each waiting for the pool's time-out).
+    down_until: Option<std::time::Instant>,
 }
 
 impl Committer {
@@ -139,6 +165,8 @@ impl Committer {
             syncer: None,
             clicks: 0,
             commits: 0,
+            spool: None,
+            down_until: None,
         }
     }
 
@@ -183,16 +211,30 @@ impl Committer {
         (self.clicks, self.commits)
     }
 
-    /// Inserts and commits the batch, then answers its clicks.
+    /// Inserts and commits the batch, then answers its clicks. When the database does not take
+    /// them, they go to the spool (on disk before anyone is answered) and are answered from
+    /// there; without a spool, or when it cannot be written either, they are refused.
     fn store(&mut self, batch: Batch) {
-        let result = self.insert(&batch.rows).or_else(|first| {
-            // A broken connection: one more try on a fresh one.
-            tracing::warn!(error = %first, "storing clicks failed, trying again");
-            self.db.release();
-            self.insert(&batch.rows)
-        });
+        let down = self
+            .down_until
+            .is_some_and(|until| std::time::Instant::now() < until);
+        let result = if down {
+            Err(anyhow::anyhow!("the database failed a moment ago"))
+        } else {
+            let held = self.db.is_held();
+            match self.insert(&batch.rows) {
+                Err(first) if held => {
+                    // A broken connection: one more try on a fresh one.
+                    tracing::warn!(error = %first, "storing clicks failed, trying again");
+                    self.db.release();
+                    self.insert(&batch.rows)
+                }
+                result => result,
+            }
+        };
         match result {
             Ok(()) => {
+                self.down_until = None;
                 self.clicks += batch.rows.len() as u64;
                 self.commits += 1;
                 match &self.syncer {
@@ -201,9 +243,24 @@ impl Committer {
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, clicks = batch.rows.len(), "storing clicks failed");
-                self.db.release();
-                refuse(batch.replies, &e.to_string());
+                if !down {
+                    self.db.release();
+                    self.down_until = Some(std::time::Instant::now() + DOWN_PAUSE);
+                }
+                let spooled = match &self.spool {
+                    Some(spool) => spool.append(&batch.rows).map_err(anyhow::Error::from),
+                    None => Err(anyhow::anyhow!("no spool")),
+                };
+                match spooled {
+                    Ok(()) => {
+                        tracing::warn!(error = %e, clicks = batch.rows.len(), "clicks spooled: the database did not take them");
+                        answer(batch.replies);
+                    }
+                    Err(spool_error) => {
+                        tracing::error!(error = %e, spool = %spool_error, clicks = batch.rows.len(), "storing clicks failed");
+                        refuse(batch.replies, &e.to_string());
+                    }
+                }
             }
         }
     }
