@@ -74,6 +74,20 @@ impl DatabaseSettings {
     }
 }
 
+/// How durable a click is before its visitor gets the 302 (`PORTAL_CLICK_DURABILITY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClickDurability {
+    /// `flushed` (the default): the click's commit is on disk — it survives a crash of the
+    /// portal and a power cut.
+    Flushed,
+    /// `committed`: the click is committed in the database's log (SQLite's WAL; PostgreSQL with
+    /// `synchronous_commit = off` for the click writer's sessions) — it survives a crash of the
+    /// portal, SIGKILL included. The log is flushed in the background right after the commit
+    /// (SQLite) or by PostgreSQL's WAL writer (`wal_writer_delay`, 200 ms unless set lower), so a
+    /// power cut or kernel crash may lose the clicks of that last moment.
+    Committed,
+}
+
 #[derive(Clone)]
 pub struct Settings {
     pub database: DatabaseSettings,
@@ -97,6 +111,7 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`PORTAL_TRUSTED_PROXIES`,
     /// addresses or networks separated by commas); from any other peer the header is ignored.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub click_durability: ClickDurability,
     /// Serves `GET /bench/302`, a bare redirect the click benchmark compares `/click` against.
     pub bench_routes: bool,
     /// Who pays the participants, as the SEPA bank file names it (`PORTAL_PAYER_NAME`, default
@@ -243,6 +258,17 @@ impl Settings {
             )
         })?;
 
+        let click_durability = match get("PORTAL_CLICK_DURABILITY").as_deref().map(str::trim) {
+            None | Some("flushed") => ClickDurability::Flushed,
+            Some("committed") => ClickDurability::Committed,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "PORTAL_CLICK_DURABILITY",
+                    format!("'{other}' is not flushed or committed"),
+                ))
+            }
+        };
+
         let trusted_proxies = match get("PORTAL_TRUSTED_PROXIES") {
             None => Vec::new(),
             Some(text) => parse_networks(&text).map_err(|bad| {
@@ -295,6 +321,7 @@ impl Settings {
             click_velocity_per_minute,
             click_limit_per_minute,
             trusted_proxies,
+            click_durability,
             bench_routes,
         })
     }
@@ -399,6 +426,12 @@ mod tests {
         assert_eq!(settings(&[]).unwrap().click_limit_per_minute, 600);
         let off = settings(&[("PORTAL_CLICK_LIMIT_PER_MINUTE", "0")]).unwrap();
         assert_eq!(off.click_limit_per_minute, 0);
+        assert_eq!(
+            settings(&[]).unwrap().click_durability,
+            ClickDurability::Flushed
+        );
+        let committed = settings(&[("PORTAL_CLICK_DURABILITY", "committed")]).unwrap();
+        assert_eq!(committed.click_durability, ClickDurability::Committed);
     }
 
     #[test]
@@ -421,6 +454,7 @@ mod tests {
             ("PORTAL_RATE_LIMIT_PER_MINUTE", "0"),
             ("PORTAL_RATE_LIMIT_PER_MINUTE", "many"),
             ("PORTAL_CLICK_LIMIT_PER_MINUTE", "-1"),
+            ("PORTAL_CLICK_DURABILITY", "fast"),
             ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example"),
             ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/33"),
         ] {

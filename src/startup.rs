@@ -69,6 +69,7 @@ impl Application {
             settings.click_velocity_per_minute,
             crediting.clone(),
             Some(&settings.data_dir.join("spool")),
+            settings.click_durability,
         )
         .context("cannot start the click writer")?;
         let tracking = web::Data::new(crate::tracking::Tracking::new(

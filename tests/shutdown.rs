@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::binary::{self, demo_link, serve, stored_clicks, until_redirects, Server};
+use common::binary::{self, demo_link, serve, serve_with, stored_clicks, until_redirects, Server};
 use common::TestDatabase;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -70,13 +70,24 @@ async fn sigterm_under_load_loses_no_acknowledged_click() {
 /// when the server starts again, and the link works.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_under_load_loses_no_acknowledged_click_and_the_server_starts_again() {
+    sigkill_under_load("flushed").await;
+}
+
+/// The same in `committed` mode (issue 15): a click is answered once committed, before its
+/// flush, and still survives SIGKILL — the operating system has it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_under_load_in_committed_mode_loses_no_acknowledged_click() {
+    sigkill_under_load("committed").await;
+}
+
+async fn sigkill_under_load(durability: &str) {
     let database = TestDatabase::new();
     let link_path = demo_link(&database);
     let Server {
         child: mut server,
         port,
         log,
-    } = serve(&database);
+    } = serve_with(&database, &[("PORTAL_CLICK_DURABILITY", durability)]);
     let (redirects, visitors) = binary::visitors(port, &link_path, 32).await;
     until_redirects(&redirects, 300).await;
     server.kill().unwrap();

@@ -109,7 +109,13 @@ pub struct Server {
 }
 
 pub fn serve(database: &TestDatabase) -> Server {
+    serve_with(database, &[])
+}
+
+/// `serve` with more environment variables.
+pub fn serve_with(database: &TestDatabase, env: &[(&str, &str)]) -> Server {
     let mut child = portal(database)
+        .envs(env.iter().copied())
         .arg("serve")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -15,7 +15,7 @@ use super::row::ClickRow;
 use super::spool::Spool;
 use super::storage::Storage;
 use super::{Batch, ClickJob, ClickOutcome, CACHE_TTL, DOWN_PAUSE, MAX_BATCH, POSTGRES_COMMITTERS};
-use crate::config::DatabaseKind;
+use crate::config::{ClickDurability, DatabaseKind};
 use crate::db::schema::{channels, memberships, participants, programmes};
 use crate::db::Pool;
 use crate::domain::deeplink::DeeplinkPolicy;
@@ -66,6 +66,7 @@ pub(super) struct Judge {
     links: lru::LruCache<(i64, i64), (Instant, Option<LinkInfo>)>,
     click_ids: ClickIds,
     spool: Option<Arc<Spool>>,
+    durability: ClickDurability,
     /// Until when the database is not asked again after a lookup failed: what the caches hold
     /// is used however old (a link clicked in the last minutes keeps working through an
     /// outage), and a link they do not hold is refused.
@@ -94,16 +95,28 @@ impl Judge {
             links: lru::LruCache::new(LINKS_KEPT),
             click_ids: ClickIds::default(),
             spool,
+            durability: ClickDurability::Flushed,
             down_until: None,
         }
     }
 
+    /// How durable a click is before it is answered (flushed unless told otherwise).
+    pub(super) fn durable(mut self, durability: ClickDurability) -> Judge {
+        self.durability = durability;
+        self
+    }
+
     pub(super) fn run(mut self, mut receiver: mpsc::Receiver<ClickJob>) {
         let mut storage = match self.kind {
-            DatabaseKind::Sqlite => Storage::sqlite(&mut self.db, self.spool.clone()),
-            DatabaseKind::Postgres => {
-                Storage::threads(&self.db.pool, POSTGRES_COMMITTERS, self.spool.clone())
+            DatabaseKind::Sqlite => {
+                Storage::sqlite(&mut self.db, self.spool.clone(), self.durability)
             }
+            DatabaseKind::Postgres => Storage::threads(
+                &self.db.pool,
+                POSTGRES_COMMITTERS,
+                self.spool.clone(),
+                self.durability,
+            ),
         };
         let mut jobs = Vec::with_capacity(MAX_BATCH);
         while let Some(first) = receiver.blocking_recv() {

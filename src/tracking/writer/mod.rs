@@ -26,7 +26,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use super::link::LinkParams;
-use crate::config::DatabaseKind;
+use crate::config::{ClickDurability, DatabaseKind};
 use crate::db::Pool;
 use crate::participants::CreditingChanges;
 use judge::Judge;
@@ -114,10 +114,11 @@ pub fn start(
     velocity_limit: u32,
     crediting: CreditingChanges,
     spool_dir: Option<&std::path::Path>,
+    durability: ClickDurability,
 ) -> std::io::Result<(ClickQueue, std::thread::JoinHandle<()>)> {
     let (sender, receiver) = mpsc::channel(8192);
     let spool = spool_dir.map(spool::Spool::open).transpose()?;
-    let judge = Judge::new(pool, kind, velocity_limit, crediting, spool);
+    let judge = Judge::new(pool, kind, velocity_limit, crediting, spool).durable(durability);
     let handle = std::thread::Builder::new()
         .name("click-writer".into())
         .spawn(move || judge.run(receiver))?;

@@ -13,6 +13,7 @@ use super::row::{ClickRow, NewClick};
 use super::spool::{Spool, SpoolThread};
 use super::texts::TextIdCache;
 use super::{answer, refuse, Batch, DOWN_PAUSE, MAX_BATCH, WRITER_STOPPED};
+use crate::config::ClickDurability;
 use crate::db::schema::clicks;
 use crate::db::{AnyConnection, Pool};
 use postgres::PgInsertClicks;
@@ -44,7 +45,11 @@ impl Storage {
     /// a sync thread for the WAL unless the database has no WAL file (in memory). The WAL is
     /// copied back into the database by a thread of its own, so the committer never waits for
     /// a checkpoint's fsyncs (measured: 80–110 ms each under load).
-    pub(super) fn sqlite(judge: &mut HeldConnection, spool: Option<Arc<Spool>>) -> Storage {
+    pub(super) fn sqlite(
+        judge: &mut HeldConnection,
+        spool: Option<Arc<Spool>>,
+        durability: ClickDurability,
+    ) -> Storage {
         let gate = Arc::new(Mutex::new(()));
         let checkpoints = Checkpoints::start(judge.pool.clone(), gate.clone());
         let syncer = match judge.get().and_then(sqlite::wal_path) {
@@ -57,6 +62,7 @@ impl Storage {
         };
         let mut committer = Committer::sqlite(judge.pool.clone(), gate, syncer);
         committer.spool = spool.clone();
+        committer.durability = durability;
         Storage {
             committers: Committers::Inline {
                 committer: Box::new(committer),
@@ -66,13 +72,22 @@ impl Storage {
         }
     }
 
-    pub(super) fn threads(pool: &Pool, count: usize, spool: Option<Arc<Spool>>) -> Storage {
+    /// `Committed`: the committers' sessions commit with `synchronous_commit = off`.
+    pub(super) fn threads(
+        pool: &Pool,
+        count: usize,
+        spool: Option<Arc<Spool>>,
+        durability: ClickDurability,
+    ) -> Storage {
         let (batches, receiver) = std::sync::mpsc::sync_channel::<Batch>(count);
         let receiver = Arc::new(Mutex::new(receiver));
         let committers = (0..count)
             .map(|n| {
                 let mut committer = Committer::new(pool.clone());
                 committer.spool = spool.clone();
+                if durability == ClickDurability::Committed {
+                    committer.db.setup = Some(ASYNC_COMMITS);
+                }
                 let receiver = receiver.clone();
                 std::thread::Builder::new()
                     .name(format!("click-commit-{n}"))
@@ -154,7 +169,14 @@ pub(in crate::tracking::writer) struct Committer {
     /// Until when the database is not tried again after it failed (clicks go to the spool at
     /// once instead of each waiting for the pool's time-out).
     down_until: Option<std::time::Instant>,
+    /// SQLite with a syncer: `Committed` answers after the commit and has the WAL flushed at
+    /// once in the background; `Flushed` answers after that flush.
+    durability: ClickDurability,
 }
+
+/// PostgreSQL in `Committed` mode: the committers' sessions do not wait for the WAL flush, and
+/// go back to the pool as they came.
+const ASYNC_COMMITS: (&str, &str) = ("SET synchronous_commit = off", "RESET synchronous_commit");
 
 impl Committer {
     fn new(pool: Pool) -> Committer {
@@ -167,6 +189,7 @@ impl Committer {
             commits: 0,
             spool: None,
             down_until: None,
+            durability: ClickDurability::Flushed,
         }
     }
 
@@ -237,9 +260,15 @@ impl Committer {
                 self.down_until = None;
                 self.clicks += batch.rows.len() as u64;
                 self.commits += 1;
-                match &self.syncer {
-                    Some(syncer) => syncer.answer_when_synced(batch.replies),
-                    None => answer(batch.replies),
+                match (&self.syncer, self.durability) {
+                    (Some(syncer), ClickDurability::Flushed) => {
+                        syncer.answer_when_synced(batch.replies)
+                    }
+                    (Some(syncer), ClickDurability::Committed) => {
+                        syncer.flush_soon();
+                        answer(batch.replies);
+                    }
+                    (None, _) => answer(batch.replies),
                 }
             }
             Err(e) => {

@@ -52,6 +52,13 @@ impl WalSyncer {
         }
     }
 
+    /// Has the WAL flushed soon without anyone waiting for it (`ClickDurability::Committed`):
+    /// the sync thread flushes as soon as it is free. When it is busy flushing, a flush is
+    /// pending already and this one is not needed.
+    pub(super) fn flush_soon(&self) {
+        let _ = self.sender.try_send(Vec::new());
+    }
+
     /// Waits until everything handed over is flushed and answered.
     pub(super) fn finish(self) {
         drop(self.sender);
