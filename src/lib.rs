@@ -6,6 +6,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod channels;
+pub mod client_ip;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -77,7 +77,7 @@ impl Application {
             &settings.secret_key,
             settings.click_limit_per_minute,
         ));
-        let proxies = crate::web::client::TrustedProxies::new(&settings.trusted_proxies);
+        let proxies = crate::client_ip::TrustedProxies::new(&settings.trusted_proxies);
         let (reports, report_threads) = crate::db::reports::Reports::start(pool.clone(), 2)
             .context("cannot start the report threads")?;
         let ip_hasher = crate::ip_hash::IpHasher::new(&settings.secret_key);

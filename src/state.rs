@@ -21,7 +21,7 @@ pub struct AppState {
 }
 
 /// Per-address limits on the forms that log in, sign up or send mail (POST only), shared by all
-/// workers of this instance. The address is the client's (`web::client`: behind a trusted proxy
+/// workers of this instance. The address is the client's (`client_ip`: behind a trusted proxy
 /// the visitor's, not the proxy's), an IPv6 address counted per /64.
 #[derive(Clone)]
 pub struct Limiter {
@@ -60,7 +60,7 @@ impl Limiter {
     }
 }
 
-/// The key of `Limiter`: the client's address (see `web::client::limit_key`).
+/// The key of `Limiter`: the client's address (see `client_ip::limit_key`).
 #[derive(Clone)]
 pub struct ClientKey;
 
@@ -72,8 +72,8 @@ impl actix_governor::KeyExtractor for ClientKey {
         &self,
         req: &actix_web::dev::ServiceRequest,
     ) -> Result<Self::Key, Self::KeyExtractionError> {
-        crate::web::client::client_ip(req.request())
-            .map(crate::web::client::limit_key)
+        crate::client_ip::client_ip(req.request())
+            .map(crate::client_ip::limit_key)
             .ok_or_else(|| {
                 actix_governor::SimpleKeyExtractionError::new("the client's address is unknown")
             })

@@ -146,8 +146,8 @@ async fn login_submit(
             },
         );
     }
-    let ip_hash = state.ip_hasher.hash(crate::web::client::client_ip(&req));
-    let peer = crate::web::client::client_ip(&req)
+    let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));
+    let peer = crate::client_ip::client_ip(&req)
         .map(|ip| ip.to_string())
         .unwrap_or_default();
     let result = with_conn(&state, move |conn| {

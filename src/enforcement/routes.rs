@@ -365,7 +365,7 @@ async fn file_objection(
 }
 
 fn actor_of(state: &AppState, req: &HttpRequest, account: &crate::accounts::Account) -> Actor {
-    let ip_hash = state.ip_hasher.hash(crate::web::client::client_ip(req));
+    let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(req));
     Actor::account(account, &ip_hash)
 }
 

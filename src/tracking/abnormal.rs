@@ -55,7 +55,7 @@ pub const ADDRESS_FACTOR: usize = 3;
 pub fn address_key(ip: Option<std::net::IpAddr>) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    ip.map(crate::web::client::limit_key).hash(&mut hasher);
+    ip.map(crate::client_ip::limit_key).hash(&mut hasher);
     hasher.finish()
 }
 

@@ -34,7 +34,7 @@ pub async fn click(
     tracking: web::Data<super::Tracking>,
 ) -> Result<HttpResponse, AppError> {
     let params = LinkParams::from_query(req.query_string()).ok_or(AppError::NotFound)?;
-    let client = crate::web::client::client_ip(&req);
+    let client = crate::client_ip::client_ip(&req);
     let address = super::abnormal::address_key(client);
     if !tracking.admits(address) {
         return Err(AppError::TooManyRequests);

@@ -185,7 +185,7 @@ impl FromRequest for Manager {
                 return Err(AppError::Forbidden.into());
             }
             let state = state_of(&req)?;
-            let ip_hash = state.ip_hasher.hash(crate::web::client::client_ip(&req));
+            let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));
             Ok(Manager {
                 account: user.account,
                 ip_hash,

@@ -11,7 +11,6 @@ use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 pub mod chart;
-pub mod client;
 pub mod csrf;
 pub mod csv;
 pub mod extract;
@@ -424,7 +423,7 @@ pub async fn database_outage<B: actix_web::body::MessageBody + 'static>(
 }
 
 /// One line per request: method, path (tokens redacted), status, duration and the client's
-/// address (`client::client_ip`: `X-Forwarded-For` only from a trusted proxy, since anyone can
+/// address (`client_ip::client_ip`: `X-Forwarded-For` only from a trusted proxy, since anyone can
 /// write it).
 pub async fn access_log<B: actix_web::body::MessageBody>(
     req: actix_web::dev::ServiceRequest,
@@ -434,7 +433,7 @@ pub async fn access_log<B: actix_web::body::MessageBody>(
     let method = req.method().clone();
     // A clone of the URI shares its bytes (no copy); the path is read after the response.
     let uri = req.uri().clone();
-    let peer = client::client_ip(req.request());
+    let peer = crate::client_ip::client_ip(req.request());
     let result = next.call(req).await;
     let status = match &result {
         Ok(res) => res.status().as_u16(),
