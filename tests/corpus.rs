@@ -160,14 +160,7 @@ fn who(name: &str) -> &'static str {
 }
 
 async fn token_of(app: &TestApp, client: &reqwest::Client, page: &str) -> String {
-    let html = client
-        .get(app.url(page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = app.page_with(client, page).await;
     csrf_token(&html).unwrap_or_else(|| panic!("no csrf token on {page}"))
 }
 

@@ -60,16 +60,23 @@ async fn an_upload_above_the_file_limit_is_refused_and_stores_nothing() {
     let browser = app.client_for("anna@example.nl").await;
     let notice = format!("/en/account/notices/{id}");
     let action = format!("{notice}/objection");
-    let large = pdf_of(10 * 1024 * 1024 + 1);
-    let r = object(
-        &app,
-        &browser,
-        &notice,
-        &action,
-        "They were real orders.",
-        &[("statement.pdf", "application/pdf", &large)],
-    )
-    .await;
+    // The objection with one statement of `size` bytes.
+    let send = |size: usize| {
+        let (app, browser, notice, action) = (&app, &browser, &notice, &action);
+        async move {
+            let statement = pdf_of(size);
+            object(
+                app,
+                browser,
+                notice,
+                action,
+                "They were real orders.",
+                &[("statement.pdf", "application/pdf", &statement)],
+            )
+            .await
+        }
+    };
+    let r = send(10 * 1024 * 1024 + 1).await;
     assert_eq!(r.status().as_u16(), 422);
     let page = r.text().await.unwrap();
     assert!(
@@ -89,16 +96,7 @@ async fn an_upload_above_the_file_limit_is_refused_and_stores_nothing() {
     );
     assert_eq!(stored, (0, 0));
     // Exactly 10 MB is taken.
-    let large = pdf_of(10 * 1024 * 1024);
-    let r = object(
-        &app,
-        &browser,
-        &notice,
-        &action,
-        "They were real orders.",
-        &[("statement.pdf", "application/pdf", &large)],
-    )
-    .await;
+    let r = send(10 * 1024 * 1024).await;
     assert_eq!(r.status().as_u16(), 303);
     let files: i64 = objection_files::table
         .count()
