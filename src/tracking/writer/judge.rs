@@ -14,7 +14,7 @@ use super::held::HeldConnection;
 use super::row::ClickRow;
 use super::spool::Spool;
 use super::storage::Storage;
-use super::{Batch, ClickJob, ClickOutcome, CACHE_TTL, DOWN_PAUSE, MAX_BATCH, POSTGRES_COMMITTERS};
+use super::{Batch, ClickJob, ClickOutcome, Rest, CACHE_TTL, MAX_BATCH, POSTGRES_COMMITTERS};
 use crate::config::{ClickDurability, DatabaseKind};
 use crate::db::schema::{channels, memberships, participants, programmes};
 use crate::db::Pool;
@@ -70,7 +70,7 @@ pub(super) struct Judge {
     /// Until when the database is not asked again after a lookup failed: what the caches hold
     /// is used however old (a link clicked in the last minutes keeps working through an
     /// outage), and a link they do not hold is refused.
-    down_until: Option<Instant>,
+    rest: Rest,
 }
 
 /// How many programmes and links the judge remembers.
@@ -96,7 +96,7 @@ impl Judge {
             click_ids: ClickIds::default(),
             spool,
             durability: ClickDurability::Flushed,
-            down_until: None,
+            rest: Rest::default(),
         }
     }
 
@@ -249,9 +249,9 @@ impl Judge {
         resolved
     }
 
-    /// Whether the database failed a moment ago (see `down_until`).
+    /// Whether the database failed a moment ago (see `rest`).
     fn database_down(&self) -> bool {
-        self.down_until.is_some_and(|until| Instant::now() < until)
+        self.rest.resting()
     }
 
     /// A lookup failed: the held connection goes, and the database rests for `DOWN_PAUSE`.
@@ -260,7 +260,7 @@ impl Judge {
             tracing::warn!(error = %e, "looking up links failed: using what the writer knows");
         }
         self.db.release();
-        self.down_until = Some(Instant::now() + DOWN_PAUSE);
+        self.rest.begin();
     }
 
     fn programme(&mut self, id: i64) -> anyhow::Result<Option<Arc<ProgrammeInfo>>> {

@@ -48,6 +48,26 @@ const CACHE_TTL: Duration = Duration::from_secs(2);
 /// pool's time-out.
 const DOWN_PAUSE: Duration = Duration::from_secs(5);
 
+/// A writer thread's rest from the database: `DOWN_PAUSE` from its last failure.
+#[derive(Default)]
+struct Rest(Option<std::time::Instant>);
+
+impl Rest {
+    fn resting(&self) -> bool {
+        self.0
+            .is_some_and(|until| std::time::Instant::now() < until)
+    }
+
+    /// The database failed: rest from now on.
+    fn begin(&mut self) {
+        self.0 = Some(std::time::Instant::now() + DOWN_PAUSE);
+    }
+
+    fn end(&mut self) {
+        self.0 = None;
+    }
+}
+
 /// A click as the handler saw it.
 #[derive(Debug, Clone)]
 pub struct ClickDraft {

@@ -12,7 +12,7 @@ use super::held::HeldConnection;
 use super::row::{ClickRow, NewClick};
 use super::spool::{Spool, SpoolThread};
 use super::texts::TextIdCache;
-use super::{answer, refuse, Batch, DOWN_PAUSE, MAX_BATCH, WRITER_STOPPED};
+use super::{answer, refuse, Batch, MAX_BATCH, WRITER_STOPPED};
 use crate::config::ClickDurability;
 use crate::db::schema::clicks;
 use crate::db::{AnyConnection, Pool};
@@ -168,7 +168,7 @@ pub(in crate::tracking::writer) struct Committer {
     spool: Option<Arc<Spool>>,
     /// Until when the database is not tried again after it failed (clicks go to the spool at
     /// once instead of each waiting for the pool's time-out).
-    down_until: Option<std::time::Instant>,
+    rest: super::Rest,
     /// SQLite with a syncer: `Committed` answers after the commit and has the WAL flushed at
     /// once in the background; `Flushed` answers after that flush.
     durability: ClickDurability,
@@ -188,7 +188,7 @@ impl Committer {
             clicks: 0,
             commits: 0,
             spool: None,
-            down_until: None,
+            rest: super::Rest::default(),
             durability: ClickDurability::Flushed,
         }
     }
@@ -238,9 +238,7 @@ impl Committer {
     /// them, they go to the spool (on disk before anyone is answered) and are answered from
     /// there; without a spool, or when it cannot be written either, they are refused.
     fn store(&mut self, batch: Batch) {
-        let down = self
-            .down_until
-            .is_some_and(|until| std::time::Instant::now() < until);
+        let down = self.rest.resting();
         let result = if down {
             Err(anyhow::anyhow!("the database failed a moment ago"))
         } else {
@@ -257,7 +255,7 @@ impl Committer {
         };
         match result {
             Ok(()) => {
-                self.down_until = None;
+                self.rest.end();
                 self.clicks += batch.rows.len() as u64;
                 self.commits += 1;
                 match (&self.syncer, self.durability) {
@@ -274,7 +272,7 @@ impl Committer {
             Err(e) => {
                 if !down {
                     self.db.release();
-                    self.down_until = Some(std::time::Instant::now() + DOWN_PAUSE);
+                    self.rest.begin();
                 }
                 let spooled = match &self.spool {
                     Some(spool) => spool.append(&batch.rows).map_err(anyhow::Error::from),
