@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::enforcement::{hidden, last_measure, object, take, PDF};
+use common::audit;
+use common::enforcement::{administrator, hidden, last_measure, object, take, PDF};
 use common::money::{balance, click, pass_locking_dates, report, secret, send};
 use common::{location, spawn_app, TestApp, PASSWORD};
 use diesel::prelude::*;
@@ -1035,6 +1036,17 @@ async fn objections_carry_checked_evidence_are_decided_once_and_are_refused_afte
     assert_eq!(r.status().as_u16(), 303);
     let r = decide(vec![("decision", "upheld"), ("reason", "Changed")]).await;
     assert!(location(&r).contains("objection-already-decided"));
+    // One decision in the audit log, by the manager from this machine; the second one wrote none.
+    let line = audit::only(&app, "objection_decided");
+    audit::assert_by(&app, &line, "beheer@partnerlink.nl");
+    assert_eq!(line.subject, format!("objection {objection_id}"));
+    assert_eq!(line.participant_id, Some(p));
+    let after = line.after.unwrap();
+    assert!(
+        after.contains("\"rejected\"") && after.contains("The orders came from one address."),
+        "{after}"
+    );
+    assert!(audit::lines(&app, "measure_lifted").is_empty());
     assert_eq!(
         balance(&app, p),
         -2000,
@@ -1265,6 +1277,15 @@ async fn an_upheld_objection_to_a_deduction_pays_it_back_with_a_new_ledger_row()
     assert!(
         page.contains("Uw bezwaar is gegrond verklaard") && page.contains("No damage was shown.")
     );
+    // The audit log has the decision and the lifting it caused, each by the manager.
+    let line = audit::only(&app, "objection_decided");
+    audit::assert_by(&app, &line, "beheer@partnerlink.nl");
+    assert_eq!(line.participant_id, Some(p));
+    assert!(line.after.unwrap().contains("\"upheld\""));
+    let lifted = audit::only(&app, "measure_lifted");
+    audit::assert_by(&app, &lifted, "beheer@partnerlink.nl");
+    assert_eq!(lifted.subject, format!("measure {id}"));
+    assert!(lifted.after.unwrap().contains("\"by_objection\":true"));
 }
 
 #[tokio::test]
@@ -1442,4 +1463,362 @@ async fn unknown_or_foreign_ids_and_malformed_values_are_refused_cleanly() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn review_decisions_on_channels_and_memberships_are_in_the_audit_log_with_the_address_hash() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let anna = app.add_participant("anna@example.nl", "publisher", "pending");
+    let p = anna.participant_id;
+    let channel_review = format!("/en/manage/channels/{}/review", anna.channel_id);
+    let r = app
+        .submit_with(
+            &admin,
+            "/en/manage",
+            &channel_review,
+            &[("decision", "approve"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).ends_with("notice=decision-saved"));
+    let membership = app.add_membership(anna.channel_id, "pending");
+    let r = app
+        .submit_with(
+            &admin,
+            "/en/manage",
+            &format!("/en/manage/memberships/{membership}/review"),
+            &[
+                ("decision", "reject"),
+                ("reason", "Not enough content yet."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    let line = audit::only(&app, "channel_review");
+    audit::assert_by(&app, &line, "admin@partnerlink.nl");
+    assert_eq!(line.subject, format!("channel {}", anna.channel_id));
+    assert_eq!(line.participant_id, Some(p));
+    assert_eq!(line.before.as_deref(), Some(r#"{"state":"pending"}"#));
+    assert!(line.after.unwrap().contains(r#""state":"approved""#));
+    let line = audit::only(&app, "membership_review");
+    audit::assert_by(&app, &line, "admin@partnerlink.nl");
+    assert_eq!(line.subject, format!("membership {membership}"));
+    assert_eq!(line.participant_id, Some(p));
+    let after = line.after.unwrap();
+    assert!(
+        after.contains(r#""state":"rejected""#) && after.contains("Not enough content yet."),
+        "{after}"
+    );
+
+    // A decision on a channel decided already changes nothing and writes no line.
+    let r = app
+        .submit_with(
+            &admin,
+            "/en/manage",
+            &channel_review,
+            &[("decision", "reject"), ("reason", "Too late")],
+        )
+        .await;
+    assert!(location(&r).ends_with("notice=decision-gone"));
+    assert_eq!(audit::lines(&app, "channel_review").len(), 1);
+
+    // The administrators' page shows the lines with the address's hash.
+    let (_, page) = app
+        .page_with(&admin, "/en/manage/audit?action=membership_review")
+        .await;
+    assert!(page.contains(&audit::local_ip_hash(&app)));
+    assert!(page.contains("Not enough content yet."));
+    assert!(!page.contains(&format!("channel {}<", anna.channel_id)));
+}
+
+#[tokio::test]
+async fn an_objection_past_its_decision_date_is_marked_overdue_on_the_console() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    take(
+        &app,
+        &boss,
+        anna.participant_id,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.c"),
+            ("reason", "Brand bidding."),
+        ],
+    )
+    .await;
+    let id = last_measure(&app);
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let notice = format!("/en/account/notices/{id}");
+    let r = object(
+        &app,
+        &anna_browser,
+        &notice,
+        &format!("{notice}/objection"),
+        "Not my advertisement.",
+        &[("ad.pdf", "application/pdf", PDF)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let objection_id: i64 = objections::table
+        .select(objections::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    const BADGE: &str = "<strong class=\"badge\">overdue</strong>";
+
+    // Within its decision period: listed with its date, not overdue.
+    let (_, home) = app.page_with(&boss, "/en/manage").await;
+    assert!(text_of(&home).contains("Bedrijf anna@example.nl · Written warning — Decide by"));
+    assert!(!home.contains(BADGE));
+    let (_, list) = app.page_with(&boss, "/en/manage/objections").await;
+    assert!(list.contains("Not my advertisement."));
+    assert!(!list.contains(BADGE) && !list.contains("Objections past their due date"));
+
+    // Its decision date has passed.
+    app.sql(&format!(
+        "UPDATE objections SET due_on = '2026-01-05' WHERE id = {objection_id}"
+    ));
+    let (_, home) = app.page_with(&boss, "/en/manage").await;
+    assert!(
+        text_of(&home).contains("Written warning — Decide by 5 Jan 2026. overdue"),
+        "{}",
+        text_of(&home)
+    );
+    assert!(home.contains(BADGE));
+    let (_, list) = app.page_with(&boss, "/en/manage/objections").await;
+    assert!(list.contains("Objections past their due date: 1"));
+    assert!(list.contains(BADGE));
+    let (_, dutch) = app.page_with(&boss, "/nl/manage/objections").await;
+    assert!(dutch.contains("Bezwaren voorbij hun termijn: 1"));
+    assert!(dutch.contains("<strong class=\"badge\">te laat</strong>"));
+
+    // Decided, it is overdue no more.
+    let r = app
+        .submit_with(
+            &boss,
+            "/en/manage/objections",
+            &format!("/en/manage/objections/{objection_id}/decision"),
+            &[("decision", "rejected"), ("reason", "It was yours.")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, list) = app.page_with(&boss, "/en/manage/objections").await;
+    assert!(!list.contains(BADGE) && !list.contains("Objections past their due date"));
+    let (_, home) = app.page_with(&boss, "/en/manage").await;
+    assert!(!home.contains(BADGE) && !home.contains("Not my advertisement."));
+}
+
+#[tokio::test]
+async fn the_participant_page_shows_click_quality_conversions_and_the_ledger_summary() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let bob = app.add_ready_publisher("bob@example.nl");
+    let p = anna.participant_id;
+    let key = secret(&app);
+    // Anna: one credited click; an order on it approved (100.00 → 7.00) and one pending
+    // (50.00 → 3.50) of which 10.00 came back (−0.70).
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut approved = report(&click_id, "F-1", "100.00", &at);
+    approved["status"] = "completed".into();
+    assert_eq!(send(&app, &key, &approved).await.0, 201);
+    pass_locking_dates(&app);
+    assert_eq!(
+        send(&app, &key, &report(&click_id, "F-2", "50.00", &at))
+            .await
+            .0,
+        201
+    );
+    let mut returned = report(&click_id, "F-2", "50.00", &at);
+    returned["status"] = "returned".into();
+    returned["returned_amount"] = "10.00".into();
+    let (status, answer) = send(&app, &key, &returned).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["commission"], "2.80", "{answer}");
+    // A deduction of 2.00: the balance is 5.00.
+    let r = take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "deduct"),
+            ("clauses", "F.11.d"),
+            ("reason", "Damages."),
+            ("amount", "2"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // And a click that was not credited (a robot's), today.
+    let day = portal::tracking::day_number(chrono::Utc::now().date_naive());
+    let (id, ip) = match app.kind() {
+        portal::config::DatabaseKind::Postgres => (
+            format!("'\\x{:032x}'::bytea", 901),
+            "'\\x00'::bytea".to_owned(),
+        ),
+        portal::config::DatabaseKind::Sqlite => (format!("X'{:032x}'", 901), "X'00'".to_owned()),
+    };
+    app.sql(&format!(
+        "INSERT INTO user_agents (id, user_agent) VALUES (901, 'robot');
+         INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id, participant_id, ip_hash, user_agent_id, credited, reason) \
+         VALUES ({id}, 0, {day}, {}, {}, {p}, {ip}, 901, FALSE, 'bot')",
+        app.programme_id(),
+        anna.channel_id,
+    ));
+    // Bob's order is not Anna's.
+    let (bob_click, bob_at) = click(&app, bob.channel_id).await;
+    assert_eq!(
+        send(&app, &key, &report(&bob_click, "B-1", "1000.00", &bob_at))
+            .await
+            .0,
+        201
+    );
+
+    let (status, page) = app
+        .page_with(&boss, &format!("/en/manage/participants/{p}"))
+        .await;
+    assert_eq!(status, 200);
+    let words = text_of(&page);
+    assert!(
+        words.contains(
+            "Clicks (30 days) 2 Not credited 50% Conversions 2 Pending €2.80 \
+             Approved commission €7.00 Approved balance €5.00"
+        ),
+        "{words}"
+    );
+    let (_, page) = app
+        .page_with(
+            &boss,
+            &format!("/en/manage/participants/{}", bob.participant_id),
+        )
+        .await;
+    let words = text_of(&page);
+    assert!(
+        words.contains(
+            "Clicks (30 days) 1 Not credited 0% Conversions 1 Pending €70.00 \
+             Approved commission €0.00 Approved balance €0.00"
+        ),
+        "{words}"
+    );
+}
+
+#[tokio::test]
+async fn a_lifted_warning_and_a_lifted_cure_period_show_as_lifted_to_the_participant_and_in_the_audit_log(
+) {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let p = anna.participant_id;
+    take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.c"),
+            ("reason", "Brand bidding seen."),
+        ],
+    )
+    .await;
+    let warning = last_measure(&app);
+    let deadline = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).to_string();
+    take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "cure_period"),
+            ("clauses", "F.11.b"),
+            ("reason", "Remove the pop-ups."),
+            ("deadline", &deadline),
+        ],
+    )
+    .await;
+    let cure = last_measure(&app);
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let (_, list) = app.page_with(&anna_browser, "/en/account/notices").await;
+    assert_eq!(text_of(&list).matches(" in force").count(), 2, "{list}");
+    let cure_notice = format!("/en/account/notices/{cure}");
+    let (_, page) = app.page_with(&anna_browser, &cure_notice).await;
+    assert!(
+        page.contains("id=\"cured_text\""),
+        "the cure can be answered"
+    );
+
+    let r = lift(&app, &boss, p, warning, "The ads were taken down.").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).contains("notice=measure-lifted"));
+    // The cure period ran past its deadline: the console's home page lists it until it is lifted.
+    app.sql(&format!(
+        "UPDATE measures SET deadline = '2026-01-05' WHERE id = {cure}"
+    ));
+    let (_, home) = app.page_with(&boss, "/en/manage").await;
+    assert!(home.contains("Remove the pop-ups."));
+    let r = lift(&app, &boss, p, cure, "Checked: the pop-ups are gone.").await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, home) = app.page_with(&boss, "/en/manage").await;
+    assert!(!home.contains("Remove the pop-ups."));
+
+    // Anna's notices say lifted, with the reason; the cure period takes no more answers.
+    let (_, list) = app.page_with(&anna_browser, "/en/account/notices").await;
+    let words = text_of(&list);
+    assert!(!words.contains(" in force"), "{words}");
+    assert_eq!(words.matches(" lifted").count(), 2, "{words}");
+    let (_, page) = app
+        .page_with(&anna_browser, &format!("/en/account/notices/{warning}"))
+        .await;
+    assert!(
+        text_of(&page).contains("Lifted on") && page.contains(" — The ads were taken down."),
+        "{page}"
+    );
+    let (_, page) = app.page_with(&anna_browser, &cure_notice).await;
+    assert!(page.contains(" — Checked: the pop-ups are gone."));
+    assert!(!page.contains("id=\"cured_text\""));
+    let r = app
+        .submit_with(
+            &anna_browser,
+            &format!("/en/account/notices/{warning}"),
+            &format!("{cure_notice}/cured"),
+            &[("text", "Fixed anyway.")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    // Both lifts are mailed, in Anna's language.
+    app.mail_sent().await;
+    let lifted_mails = app
+        .smtp()
+        .all()
+        .into_iter()
+        .filter(|m| m.subject().contains("opgeheven"))
+        .count();
+    assert_eq!(lifted_mails, 2);
+    // The console's history shows both lifted, with the reasons.
+    let (_, console) = app
+        .page_with(&boss, &format!("/en/manage/participants/{p}"))
+        .await;
+    assert!(
+        console.contains("The ads were taken down.") && console.contains("the pop-ups are gone")
+    );
+    assert!(!console.contains(&format!("/measures/{warning}/lift")));
+    assert!(!console.contains(&format!("/measures/{cure}/lift")));
+
+    // One audit line per lift, by the manager from this machine.
+    let lifts = audit::lines(&app, "measure_lifted");
+    assert_eq!(lifts.len(), 2, "{lifts:?}");
+    for (line, (id, kind, reason)) in lifts.iter().zip([
+        (warning, "warning", "The ads were taken down."),
+        (cure, "cure_period", "Checked: the pop-ups are gone."),
+    ]) {
+        audit::assert_by(&app, line, "beheer@partnerlink.nl");
+        assert_eq!(line.subject, format!("measure {id}"));
+        assert_eq!(line.participant_id, Some(p));
+        assert!(line
+            .before
+            .as_deref()
+            .unwrap()
+            .contains(&format!("\"kind\":\"{kind}\"")));
+        assert!(line.after.as_deref().unwrap().contains(reason));
+    }
 }

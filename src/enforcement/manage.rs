@@ -19,7 +19,7 @@ use crate::domain::working_days;
 use crate::domain::{Currency, Money};
 use crate::forms::{FormData, FormState, REASON_MAX};
 use crate::i18n::Lang;
-use crate::ledger::states::CommissionState;
+use crate::ledger::states::{CommissionKind, CommissionState};
 use crate::participants::{MeasureKind, Restriction};
 use crate::programme::versions::{self, ClauseText};
 use crate::state::AppState;
@@ -317,7 +317,11 @@ async fn participant_page(
             .unwrap_or_default();
         let commissions = crate::ledger::queries::commission_lines(conn, participant_id)?;
         let summary = Summary {
-            conversions: commissions.len() as i64,
+            // One order row per conversion; a return is a row of its own, not a conversion.
+            conversions: commissions
+                .iter()
+                .filter(|c| c.kind == CommissionKind::Order)
+                .count() as i64,
             pending: commissions
                 .iter()
                 .filter(|c| c.state == CommissionState::Pending)

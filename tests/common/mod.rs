@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod audit;
 pub mod binary;
 pub mod enforcement;
 pub mod money;
@@ -295,6 +296,11 @@ impl TestApp {
 
     pub fn kind(&self) -> DatabaseKind {
         self.database.kind()
+    }
+
+    /// The test's database, for running the `portal` binary on it.
+    pub fn database(&self) -> &TestDatabase {
+        &self.database
     }
 
     /// A second browser: its own cookies.

@@ -1,0 +1,76 @@
+//! The audit log as a test reads it: the lines of one action, and the hash the log must carry
+//! for a request from this machine.
+
+use diesel::prelude::*;
+use portal::db::schema::audit_log;
+
+use super::TestApp;
+
+/// One line of the audit log.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub actor: String,
+    pub subject: String,
+    pub participant_id: Option<i64>,
+    pub ip_hash: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The lines of `action`, oldest first.
+pub fn lines(app: &TestApp, action: &str) -> Vec<Line> {
+    type Row = (
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = audit_log::table
+        .filter(audit_log::action.eq(action))
+        .order(audit_log::id)
+        .select((
+            audit_log::actor,
+            audit_log::subject,
+            audit_log::participant_id,
+            audit_log::ip_hash,
+            audit_log::before,
+            audit_log::after,
+        ))
+        .load(&mut *app.conn())
+        .unwrap();
+    rows.into_iter()
+        .map(
+            |(actor, subject, participant_id, ip_hash, before, after)| Line {
+                actor,
+                subject,
+                participant_id,
+                ip_hash,
+                before,
+                after,
+            },
+        )
+        .collect()
+}
+
+/// The one line of `action`; fails when there is none or more than one.
+pub fn only(app: &TestApp, action: &str) -> Line {
+    let mut all = lines(app, action);
+    assert_eq!(all.len(), 1, "{action}: {all:?}");
+    all.remove(0)
+}
+
+/// The keyed hash of 127.0.0.1 (where the tests' requests come from), as the log writes it.
+pub fn local_ip_hash(app: &TestApp) -> String {
+    let hasher = portal::ip_hash::IpHasher::new(&app.settings.secret_key);
+    hex::encode(hasher.hash(Some("127.0.0.1".parse().unwrap())))
+}
+
+/// `line` was written by `actor` from this machine (its address hashed, never in the clear).
+pub fn assert_by(app: &TestApp, line: &Line, actor: &str) {
+    assert_eq!(line.actor, actor, "{line:?}");
+    let hash = line.ip_hash.as_deref().expect("an IP hash");
+    assert_eq!(hash, local_ip_hash(app), "{line:?}");
+    assert!(!hash.contains("127.0.0.1"));
+}
