@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::audit;
 use common::money::{balance, click, pass_locking_dates, report, secret, send};
 use common::{csrf_token, location, spawn_app, TestApp};
 use diesel::prelude::*;
@@ -112,6 +113,23 @@ async fn a_manager_rejects_and_reverses_with_a_reason_the_participant_reads() {
     assert_eq!(r.status().as_u16(), 403);
     let r = decide(&app, &boss, 999_999, "reject", "x").await;
     assert_eq!(r.status().as_u16(), 404);
+
+    // Two decisions in the audit log (none for the refused, repeated or unknown ones), each by
+    // the manager from this machine, with the action and the reason.
+    let lines = audit::lines(&app, "commission_decided");
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for (line, (action, reason)) in lines.iter().zip([
+        ("reject", "Order from a test account (E.10.j)"),
+        ("reverse", "Fraudulent order"),
+    ]) {
+        audit::assert_by(&app, line, "beheer@partnerlink.nl");
+        assert_eq!(line.participant_id, Some(anna.participant_id));
+        let after = line.after.as_deref().unwrap();
+        assert!(
+            after.contains(&format!("\"action\":\"{action}\"")) && after.contains(reason),
+            "{after}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -129,9 +147,15 @@ async fn a_held_commission_is_approved_once_a_manager_releases_it() {
     assert_eq!(balance(&app, anna.participant_id), 0);
     let (_, page) = app.page_with(&boss, "/en/manage/conversions").await;
     assert!(page.contains("Release the hold: not a self-purchase"));
-    let r = decide(&app, &boss, commission_id(&app), "release", "").await;
+    let id = commission_id(&app);
+    let r = decide(&app, &boss, id, "release", "").await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(balance(&app, anna.participant_id), 700);
+    let line = audit::only(&app, "commission_decided");
+    audit::assert_by(&app, &line, "beheer@partnerlink.nl");
+    assert_eq!(line.subject, format!("commission {id}"));
+    assert_eq!(line.participant_id, Some(anna.participant_id));
+    assert!(line.after.unwrap().contains("\"action\":\"release\""));
 }
 
 const HEADER: &str = "programme,click_id,order_ref,order_amount,currency,commission_group,coupon_redeemed,status,returned_amount,occurred_at\n";
@@ -205,6 +229,14 @@ async fn an_import_is_previewed_line_by_line_and_stores_all_or_nothing_once() {
         .await;
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
     assert_eq!(stored(&app), 2);
+    // The previews wrote no audit line; the confirmation writes one, with what it stored.
+    let line = audit::only(&app, "conversions_imported");
+    audit::assert_by(&app, &line, "beheer@partnerlink.nl");
+    assert_eq!(line.subject, "2 lines");
+    assert_eq!(
+        line.after.as_deref(),
+        Some(r#"{"created":2,"unchanged":0,"updated":0}"#)
+    );
     // The same file again stores nothing new.
     let r = app
         .submit_with(
@@ -220,6 +252,12 @@ async fn an_import_is_previewed_line_by_line_and_stores_all_or_nothing_once() {
         location(&r)
     );
     assert_eq!(stored(&app), 2);
+    let lines = audit::lines(&app, "conversions_imported");
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines[1].after.as_deref(),
+        Some(r#"{"created":0,"unchanged":2,"updated":0}"#)
+    );
     let events: i64 = portal::db::schema::commission_events::table
         .filter(portal::db::schema::commission_events::source.eq("import"))
         .count()
@@ -285,6 +323,17 @@ async fn a_payout_run_from_the_console_gives_its_bank_file_and_the_secret_is_sho
     let xml = file.text().await.unwrap();
     assert!(xml.contains("<CtrlSum>35.00</CtrlSum>") && xml.contains("<NbOfTxs>1</NbOfTxs>"));
     assert_eq!(balance(&app, anna.participant_id), 0);
+    // The run is in the audit log (the refused month wrote nothing): who, which month, what.
+    let line = audit::only(&app, "payout_run");
+    audit::assert_by(&app, &line, "beheer@partnerlink.nl");
+    assert_eq!(line.subject, "payout run 1");
+    let after = line.after.unwrap();
+    assert!(
+        after.contains(&format!("\"period\":\"{this_month}\""))
+            && after.contains("\"paid_now\":1")
+            && after.contains("\"total\":\"35.00\""),
+        "{after}"
+    );
     // A participant cannot fetch a bank file.
     let anna_browser = app.client_for("anna@example.nl").await;
     let r = anna_browser
@@ -314,6 +363,11 @@ async fn a_payout_run_from_the_console_gives_its_bank_file_and_the_secret_is_sho
     assert!(new_key.starts_with("plsec_"));
     let (_, again) = app.page_with(&boss, path).await;
     assert!(!again.contains(&new_key));
+    // The rotation is in the audit log, the secret itself is not.
+    let line = audit::only(&app, "secret_rotated");
+    audit::assert_by(&app, &line, "beheer@partnerlink.nl");
+    assert_eq!(line.subject, format!("programme {}", app.programme_id()));
+    assert_eq!((line.before, line.after), (None, None));
     assert_eq!(
         send(&app, &new_key, &report(&click_id, "B-2", "10.00", &at))
             .await
@@ -390,4 +444,150 @@ async fn a_decision_with_an_unknown_action_or_an_overlong_reason_is_refused_with
         .first(&mut *app.conn())
         .unwrap();
     assert_eq!(state, "pending");
+}
+
+#[tokio::test]
+async fn the_conversions_of_one_participant_are_listed_without_anyone_elses() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let bob = app.add_ready_publisher("bob@example.nl");
+    let key = secret(&app);
+    for (who, order) in [(&anna, "ANNA-ORDER-1"), (&bob, "BOB-ORDER-1")] {
+        let (click_id, at) = click(&app, who.channel_id).await;
+        let (status, answer) = send(&app, &key, &report(&click_id, order, "100.00", &at)).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut second = report(&click_id, "ANNA-ORDER-2", "40.00", &at);
+    second["coupon_redeemed"] = true.into();
+    assert_eq!(send(&app, &key, &second).await.0, 201);
+
+    let (_, everyone) = app.page_with(&boss, "/en/manage/conversions").await;
+    for order in ["ANNA-ORDER-1", "ANNA-ORDER-2", "BOB-ORDER-1"] {
+        assert!(everyone.contains(order), "{order}");
+    }
+    let only_anna = format!("/en/manage/conversions?participant={}", anna.participant_id);
+    let (status, page) = app.page_with(&boss, &only_anna).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("ANNA-ORDER-1") && page.contains("ANNA-ORDER-2"));
+    assert!(!page.contains("BOB-ORDER-1"), "{page}");
+    assert!(page.contains(&format!(
+        "<option value=\"{}\" selected>Bedrijf anna@example.nl</option>",
+        anna.participant_id
+    )));
+    let (_, page) = app
+        .page_with(
+            &boss,
+            &format!("/en/manage/conversions?participant={}", bob.participant_id),
+        )
+        .await;
+    assert!(page.contains("BOB-ORDER-1") && !page.contains("ANNA-ORDER"));
+    // Nobody's number: no conversions; a number that is none: everyone's.
+    let (_, page) = app
+        .page_with(&boss, "/en/manage/conversions?participant=999999")
+        .await;
+    assert!(!page.contains("ANNA-ORDER") && !page.contains("BOB-ORDER"));
+    let (status, page) = app
+        .page_with(&boss, "/en/manage/conversions?participant=abc")
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("ANNA-ORDER-1") && page.contains("BOB-ORDER-1"));
+
+    // A decision taken in the filtered list comes back to it.
+    let anna_order: i64 = commissions::table
+        .inner_join(conversions::table)
+        .filter(conversions::order_ref.eq("ANNA-ORDER-1"))
+        .select(commissions::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let anna_id = anna.participant_id.to_string();
+    let r = app
+        .submit_with(
+            &boss,
+            &only_anna,
+            &format!("/en/manage/commissions/{anna_order}/decision"),
+            &[
+                ("action", "reject"),
+                ("reason", "Test order"),
+                ("participant", anna_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&r),
+        format!(
+            "/en/manage/conversions?participant={}&notice=commission-decided",
+            anna.participant_id
+        )
+    );
+}
+
+/// `portal programme secret` run on the server, as an operator does while the portal serves.
+fn secret_command(app: &TestApp, programme: &str) -> std::process::Output {
+    common::binary::portal(app.database())
+        .args(["programme", "secret", "--programme", programme])
+        .output()
+        .expect("run portal programme secret")
+}
+
+#[tokio::test]
+async fn the_programme_secret_command_prints_a_new_secret_once_that_signs_accepted_conversions() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let (click_id, at) = click(&app, anna.channel_id).await;
+
+    let output = secret_command(&app, "aliexpress");
+    let (stdout, stderr) = (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    );
+    assert!(output.status.success(), "{stdout}{stderr}");
+    // Standard output holds the secret and nothing else; the words go to standard error.
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let first = lines[0].to_owned();
+    assert!(first.starts_with("plsec_") && first.len() > 30, "{first}");
+    assert!(stderr.contains("shown once"), "{stderr}");
+    assert!(!stderr.contains(&first));
+
+    // The running portal accepts a conversion signed with it; a made-up secret is refused.
+    let (status, answer) = send(&app, &first, &report(&click_id, "S-1", "100.00", &at)).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["commission"], "7.00", "{answer}");
+    let forged = format!("plsec_{}", "0".repeat(first.len() - 6));
+    let (status, answer) = send(&app, &forged, &report(&click_id, "S-2", "100.00", &at)).await;
+    assert_eq!(status, 401);
+    assert_eq!(answer["error"]["code"], "bad_signature", "{answer}");
+    assert_eq!(stored(&app), 1);
+
+    // In the audit log as the command's doing, without the secret.
+    let line = audit::only(&app, "secret_rotated");
+    assert_eq!(line.actor, "command: portal programme secret");
+    assert_eq!((line.ip_hash, line.before, line.after), (None, None, None));
+
+    // Run again: another secret, and the first keeps working for now.
+    let output = secret_command(&app, "aliexpress");
+    assert!(output.status.success());
+    let second = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    assert!(second.starts_with("plsec_") && second != first);
+    assert_eq!(
+        send(&app, &second, &report(&click_id, "S-3", "10.00", &at))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        send(&app, &first, &report(&click_id, "S-4", "10.00", &at))
+            .await
+            .0,
+        201
+    );
+
+    // A programme that does not exist: an error, no secret.
+    let output = secret_command(&app, "bol");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("there is no programme 'bol'"));
+    assert_eq!(audit::lines(&app, "secret_rotated").len(), 2);
 }
