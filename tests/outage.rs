@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::binary::{demo_link, portal, stored_clicks, watch_log};
+use common::binary::{demo_link, log_and_rollups, portal, stored_clicks, watch_log};
 use common::proxy::Proxy;
 use common::TestDatabase;
 use portal::config::DatabaseKind;
@@ -205,6 +205,9 @@ async fn with_the_database_away_pages_answer_503_and_clicks_are_spooled_then_sto
     phase("pages back");
     assert_eq!(click().await.0, 302);
     assert_eq!(stored_clicks(&database), before + redirects as i64 + 1);
+    // The spooled clicks are in the daily rollups once each, like the others (issue 15).
+    let (counted, rollups) = log_and_rollups(&database);
+    assert_eq!(rollups, counted, "rollups after the spool was stored");
     phase("clicks back");
 
     server.kill().unwrap();

@@ -8,7 +8,9 @@ use std::process::Command;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::binary::{self, demo_link, serve, serve_with, stored_clicks, until_redirects, Server};
+use common::binary::{
+    self, demo_link, log_and_rollups, serve, serve_with, stored_clicks, until_redirects, Server,
+};
 use common::TestDatabase;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,6 +108,10 @@ async fn sigkill_under_load(durability: &str) {
         stored >= received,
         "{received} redirects answered but only {stored} clicks stored"
     );
+    // The daily rollups count every stored click once, none twice (issue 15).
+    let (log, rollups) = log_and_rollups(&database);
+    assert_eq!(log.values().sum::<i64>(), stored);
+    assert_eq!(rollups, log, "rollups after SIGKILL");
 
     // Started again on the same database: it serves, and clicks are stored again.
     let Server {
@@ -122,4 +128,6 @@ async fn sigkill_under_load(durability: &str) {
     }
     let _ = log.join();
     assert!(stored_clicks(&database) >= stored + 20);
+    let (log, rollups) = log_and_rollups(&database);
+    assert_eq!(rollups, log, "rollups after the second SIGKILL");
 }

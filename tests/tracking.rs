@@ -1103,7 +1103,7 @@ async fn the_csv_export_defuses_formula_cells() {
 }
 
 #[tokio::test]
-async fn a_years_statistics_count_every_day_across_the_months_read_apart() {
+async fn a_years_statistics_count_every_day_of_the_year() {
     let app = spawn_app().await;
     let p = app.add_ready_publisher("jaar@koopjes.nl");
     assert_eq!(
@@ -1113,8 +1113,8 @@ async fn a_years_statistics_count_every_day_across_the_months_read_apart() {
             .as_u16(),
         302
     );
-    // Copies of that click on days before today, on both sides of where one month's read
-    // ends and the next begins (a 366-day period is read 31 days at a time from its first day).
+    // Copies of that click on days before today, at month ends and the period's first day
+    // (counted by the rollups' trigger, as the click writer's clicks are).
     let days_ago = [30, 31, 334, 335, 365];
     for ago in days_ago {
         let new_id = match app.kind() {
@@ -1159,5 +1159,92 @@ async fn a_years_statistics_count_every_day_across_the_months_read_apart() {
             .map(|l| l.rsplit(',').next().unwrap()),
         Some("6"),
         "{by_channel}"
+    );
+}
+
+/// Issue 15: statistics come from the daily rollups, and the CSV file of a period with more
+/// sub-IDs than one chunk holds is written a chunk at a time, every sub-ID once and in order;
+/// the page shows the first chunk, says so, and totals the whole period.
+#[tokio::test]
+async fn thousands_of_sub_ids_are_exported_in_chunks_and_the_page_totals_them_all() {
+    let app = spawn_app().await;
+    let p = app.add_ready_publisher("subids@koopjes.nl");
+    assert_eq!(
+        click(&app, &link_for(&app, p.channel_id), BROWSER)
+            .await
+            .status()
+            .as_u16(),
+        302
+    );
+    let n = 2_500;
+    let copies = match app.kind() {
+        portal::config::DatabaseKind::Sqlite => format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) \
+             INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id, \
+             participant_id, ad_id, epi, ip_hash, user_agent_id, referrer_id, credited, reason) \
+             SELECT randomblob(16), c.clicked_at, c.day, c.programme_id, c.channel_id, \
+             c.participant_id, c.ad_id, printf('e%05d', i), c.ip_hash, c.user_agent_id, \
+             c.referrer_id, i % 3 = 0, CASE WHEN i % 3 = 0 THEN NULL ELSE 'duplicate' END \
+             FROM n, (SELECT * FROM clicks WHERE participant_id = {0} LIMIT 1) c",
+            p.participant_id
+        ),
+        portal::config::DatabaseKind::Postgres => format!(
+            "INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id, \
+             participant_id, ad_id, epi, ip_hash, user_agent_id, referrer_id, credited, reason) \
+             SELECT decode(md5(random()::text || i), 'hex'), c.clicked_at, c.day, \
+             c.programme_id, c.channel_id, c.participant_id, c.ad_id, \
+             'e' || lpad(i::text, 5, '0'), c.ip_hash, c.user_agent_id, c.referrer_id, \
+             i % 3 = 0, CASE WHEN i % 3 = 0 THEN NULL ELSE 'duplicate' END \
+             FROM generate_series(1, {n}) i, \
+             (SELECT * FROM clicks WHERE participant_id = {0} LIMIT 1) c",
+            p.participant_id
+        ),
+    };
+    app.sql(&copies);
+    let client = app.client_for(&p.email).await;
+    let today = chrono::Utc::now().date_naive();
+    let csv = client
+        .get(app.url(&format!(
+            "/en/account/statistics.csv?from={today}&to={today}&group=epi"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "Sub-ID,Credited,Not credited,Total");
+    // The click without a sub-ID first, then every copy once, in order, across the chunks.
+    assert_eq!(lines.len(), 1 + 1 + n, "{}", &csv[..200]);
+    assert_eq!(lines[1], ",1,0,1");
+    let expected: Vec<String> = (1..=n)
+        .map(|i| {
+            let credited = i % 3 == 0;
+            format!("e{i:05},{},{},1", u8::from(credited), u8::from(!credited))
+        })
+        .collect();
+    assert_eq!(
+        lines[2..],
+        expected.iter().map(String::as_str).collect::<Vec<_>>()[..]
+    );
+
+    let (status, page) = app
+        .page_with(
+            &client,
+            &format!("/en/account/statistics?from={today}&to={today}&group=epi"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Only the first 1,000 sub-IDs are shown here"),
+        "{page}"
+    );
+    assert!(page.contains("e00999") && !page.contains("e01000"));
+    // The totals are the whole period's: 1 + 833 credited, 1,667 not.
+    let totals = page.split("<tfoot>").nth(1).unwrap();
+    assert!(
+        totals.contains(">834<") && totals.contains(">1,667<") && totals.contains(">2,501<"),
+        "{totals}"
     );
 }

@@ -80,6 +80,7 @@ stats-none = No clicks in this period.
 stats-no-epi = (no sub-ID)
 stats-not-credited-help = Clicks are not credited when the channel or its participation is not (yet) approved, and when they are abnormal (rule E.10.c): from known robots, repeated by the same visitor within 30 seconds, or too many from one visitor in a minute.
 stats-csv = Download as CSV
+stats-more = Only the first { $shown } sub-IDs are shown here; the CSV file has all of them.
 error-date = Enter a date as year-month-day, for example 2026-11-01.
 error-grouping = Choose day, channel or sub-ID.
 error-period-order = The end date must not be before the start date.

@@ -80,6 +80,7 @@ stats-none = Geen kliks in deze periode.
 stats-no-epi = (geen sub-ID)
 stats-not-credited-help = Kliks worden niet vergoed als het kanaal of de deelname (nog) niet is goedgekeurd, en als ze afwijkend zijn (regel E.10.c): van bekende robots, binnen 30 seconden herhaald door dezelfde bezoeker, of te veel van één bezoeker in een minuut.
 stats-csv = Downloaden als CSV
+stats-more = Hier staan alleen de eerste { $shown } sub-ID's; het CSV-bestand bevat ze allemaal.
 error-date = Vul een datum in als jaar-maand-dag, bijvoorbeeld 2026-11-01.
 error-grouping = Kies dag, kanaal of sub-ID.
 error-period-order = De einddatum mag niet voor de begindatum liggen.

@@ -70,6 +70,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    click_days (channel_id, day, epi, credited, reason, programme_id) {
+        channel_id -> Int8,
+        day -> Int4,
+        epi -> Text,
+        credited -> Bool,
+        reason -> Text,
+        programme_id -> Int8,
+        participant_id -> Int8,
+        clicks -> Int4,
+    }
+}
+
+diesel::table! {
     clicks (click_id) {
         click_id -> Bytea,
         clicked_at -> Int8,
@@ -555,6 +568,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     bank_accounts,
     channels,
+    click_days,
     clicks,
     commission_events,
     commission_group_texts,

@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::audit::like_pattern;
 use crate::db::schema::{
-    accounts, channels, clicks, measures, memberships, participants, programmes,
+    accounts, channels, click_days, measures, memberships, participants, programmes,
 };
 use crate::db::AnyConnection;
 use crate::participants::{MeasureKind, MembershipState, ReviewState};
@@ -137,17 +136,23 @@ pub fn click_quality(
     since: NaiveDate,
     participant: Option<i64>,
 ) -> QueryResult<HashMap<i64, ClickQuality>> {
-    let mut query = clicks::table
-        .filter(clicks::day.ge(crate::tracking::day_number(since)))
-        .group_by((clicks::participant_id, clicks::credited))
-        .select((clicks::participant_id, clicks::credited, count_star()))
+    // From the daily rollups, which outlive the click log's retention period.
+    let mut query = click_days::table
+        .filter(click_days::day.ge(crate::tracking::day_number(since)))
+        .group_by((click_days::participant_id, click_days::credited))
+        .select((
+            click_days::participant_id,
+            click_days::credited,
+            diesel::dsl::sum(click_days::clicks),
+        ))
         .into_boxed();
     if let Some(p) = participant {
-        query = query.filter(clicks::participant_id.eq(p));
+        query = query.filter(click_days::participant_id.eq(p));
     }
-    let rows: Vec<(i64, bool, i64)> = query.load(conn)?;
+    let rows: Vec<(i64, bool, Option<i64>)> = query.load(conn)?;
     let mut map: HashMap<i64, ClickQuality> = HashMap::new();
     for (p, credited, n) in rows {
+        let n = n.unwrap_or(0);
         let q = map.entry(p).or_default();
         q.total += n;
         if !credited {

@@ -8,12 +8,12 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
-use diesel::dsl::count_star;
 use diesel::prelude::*;
+use futures_util::StreamExt;
 use rust_decimal::Decimal;
 
 use super::abnormal::NotCredited;
-use crate::db::schema::{channels, clicks, participants};
+use crate::db::schema::{channels, click_days, participants};
 use crate::db::AnyConnection;
 use crate::forms::FormState;
 use crate::i18n::Lang;
@@ -56,7 +56,7 @@ impl Grouping {
 }
 
 /// One line of the statistics: what it groups (a day, a channel, a sub-ID) and its counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StatsLine {
     pub label: String,
     pub credited: i64,
@@ -69,93 +69,134 @@ impl StatsLine {
     }
 }
 
-/// Days of the click log one statistics query reads. A long period is read a month at a time,
-/// each month in a read transaction of its own, so no reader holds one snapshot for seconds: on
-/// SQLite the WAL cannot start over while a reader uses it, and the click writer's commits piled
-/// up behind a 365-day read of 3 million clicks (8 s), to be checkpointed all at once afterwards
-/// (/click's p99 went from 2 to 260–370 ms in the rounds after it, measured with
-/// `bench/stats_under_load.sh`). Days do not straddle months, so the sums are the same.
-const DAYS_PER_READ: i32 = 31;
+/// Sub-IDs per CSV chunk: the export of a period with any number of sub-IDs is written this
+/// many lines at a time, each chunk read after the one before has been sent.
+pub const EPI_CHUNK: i64 = 1000;
 
-/// The participant's click counts in [from, to], grouped.
-pub fn participant_stats(
+/// The participant's channels, by id, with their names.
+fn channel_names(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+) -> QueryResult<BTreeMap<i64, String>> {
+    Ok(channels::table
+        .filter(channels::participant_id.eq(participant_id))
+        .select((channels::id, channels::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Credited and not credited clicks of one rollup bucket, summed per group.
+macro_rules! split_sums {
+    () => {
+        (
+            diesel::dsl::sum(
+                diesel::dsl::case_when(click_days::credited.eq(true), click_days::clicks)
+                    .otherwise(0),
+            ),
+            diesel::dsl::sum(
+                diesel::dsl::case_when(click_days::credited.eq(false), click_days::clicks)
+                    .otherwise(0),
+            ),
+        )
+    };
+}
+
+/// The participant's click counts in [from, to], grouped: every line of a day or channel
+/// grouping (at most 366 days; the participant's channels), and for sub-IDs every line after
+/// `after` (alphabetically, "none" first), at most `limit` of them. Read from the daily rollups
+/// (`click_days`), which hold every column the statistics group by.
+pub fn participant_stats_after(
     conn: &mut AnyConnection,
     participant_id: i64,
     from: NaiveDate,
     to: NaiveDate,
     grouping: Grouping,
+    after: Option<&str>,
+    limit: i64,
 ) -> QueryResult<Vec<StatsLine>> {
-    let names: BTreeMap<i64, String> = channels::table
-        .filter(channels::participant_id.eq(participant_id))
-        .select((channels::id, channels::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
     use super::{date_of_day, day_number};
+    let names = channel_names(conn, participant_id)?;
+    // The participant's own channels (a channel never changes hands).
     let channel_ids: Vec<i64> = names.keys().copied().collect();
     let (first, last) = (day_number(from), day_number(to));
-    let mut rows: Vec<(i32, i64, Option<String>, bool, i64)> = Vec::new();
-    // A month per query, each its own read transaction (`with_conn` opens none): see
-    // `DAYS_PER_READ`.
-    let mut start = first;
-    while start <= last {
-        let end = (start + DAYS_PER_READ - 1).min(last);
-        rows.extend(
-            clicks::table
-                // The participant's own channels (a channel never changes hands), read from
-                // `clicks_channel_day` alone: it holds every column this query needs.
-                .filter(clicks::channel_id.eq_any(&channel_ids))
-                .filter(clicks::day.ge(start))
-                .filter(clicks::day.le(end))
-                .group_by((
-                    clicks::day,
-                    clicks::channel_id,
-                    clicks::epi,
-                    clicks::credited,
-                ))
-                .select((
-                    clicks::day,
-                    clicks::channel_id,
-                    clicks::epi,
-                    clicks::credited,
-                    count_star(),
-                ))
-                .load::<(i32, i64, Option<String>, bool, i64)>(conn)?,
-        );
-        start = end + 1;
-    }
-    // Sort keys: days ascending, channels by name, sub-IDs alphabetically with "none" first.
-    let mut groups: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
-    for (day, channel_id, epi, credited, count) in rows {
-        let key = match grouping {
-            Grouping::Day => {
-                let day = date_of_day(day).format("%Y-%m-%d").to_string();
-                (day.clone(), day)
-            }
-            Grouping::Channel => {
-                let name = names.get(&channel_id).cloned().unwrap_or_default();
-                (format!("{name}\u{0}{channel_id}"), name)
-            }
-            Grouping::Epi => {
-                let epi = epi.unwrap_or_default();
-                (epi.clone(), epi)
-            }
-        };
-        let entry = groups.entry(key).or_default();
-        if credited {
-            entry.0 += count;
-        } else {
-            entry.1 += count;
+    let period = click_days::table
+        .filter(click_days::channel_id.eq_any(channel_ids))
+        .filter(click_days::day.ge(first))
+        .filter(click_days::day.le(last));
+    let line = |label: String, (credited, not_credited): (Option<i64>, Option<i64>)| StatsLine {
+        label,
+        credited: credited.unwrap_or(0),
+        not_credited: not_credited.unwrap_or(0),
+    };
+    Ok(match grouping {
+        Grouping::Day => period
+            .group_by(click_days::day)
+            .select((click_days::day, split_sums!()))
+            .order_by(click_days::day)
+            .load::<(i32, (Option<i64>, Option<i64>))>(conn)?
+            .into_iter()
+            .map(|(day, sums)| line(date_of_day(day).format("%Y-%m-%d").to_string(), sums))
+            .collect(),
+        Grouping::Channel => {
+            let mut lines: Vec<(String, i64, StatsLine)> = period
+                .group_by(click_days::channel_id)
+                .select((click_days::channel_id, split_sums!()))
+                .load::<(i64, (Option<i64>, Option<i64>))>(conn)?
+                .into_iter()
+                .map(|(id, sums)| {
+                    let name = names.get(&id).cloned().unwrap_or_default();
+                    (name.clone(), id, line(name, sums))
+                })
+                .collect();
+            // Channels by name (two of the same name by id).
+            lines.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+            lines.into_iter().map(|(_, _, l)| l).collect()
         }
-    }
-    Ok(groups
-        .into_iter()
-        .map(|((_, label), (credited, not_credited))| StatsLine {
-            label,
-            credited,
-            not_credited,
-        })
-        .collect())
+        Grouping::Epi => {
+            macro_rules! epis_where {
+                ($condition:expr) => {
+                    period
+                        .filter($condition)
+                        .group_by(click_days::epi)
+                        .select((click_days::epi, split_sums!()))
+                        .order_by(click_days::epi)
+                        .limit(limit)
+                        .load::<(String, (Option<i64>, Option<i64>))>(conn)?
+                };
+            }
+            // After a sub-ID, or from the first ("none" is '', the least of all).
+            let rows = match after {
+                Some(after) => epis_where!(click_days::epi.gt(after)),
+                None => epis_where!(click_days::epi.ge("")),
+            };
+            rows.into_iter()
+                .map(|(epi, sums)| line(epi, sums))
+                .collect()
+        }
+    })
+}
+
+/// The participant's credited and not credited clicks in [from, to].
+pub fn participant_totals(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<StatsLine> {
+    use super::day_number;
+    let channel_ids: Vec<i64> = channel_names(conn, participant_id)?.into_keys().collect();
+    let (credited, not_credited): (Option<i64>, Option<i64>) = click_days::table
+        .filter(click_days::channel_id.eq_any(channel_ids))
+        .filter(click_days::day.ge(day_number(from)))
+        .filter(click_days::day.le(day_number(to)))
+        .select(split_sums!())
+        .get_result(conn)?;
+    Ok(StatsLine {
+        label: String::new(),
+        credited: credited.unwrap_or(0),
+        not_credited: not_credited.unwrap_or(0),
+    })
 }
 
 /// A channel's clicks over a period and how many were flagged as abnormal (E.10.c).
@@ -190,10 +231,14 @@ pub fn channel_quality(
     conn: &mut AnyConnection,
     since: NaiveDate,
 ) -> QueryResult<Vec<ChannelQuality>> {
-    let rows: Vec<(i64, Option<String>, i64)> = clicks::table
-        .filter(clicks::day.ge(super::day_number(since)))
-        .group_by((clicks::channel_id, clicks::reason))
-        .select((clicks::channel_id, clicks::reason, count_star()))
+    let rows: Vec<(i64, String, Option<i64>)> = click_days::table
+        .filter(click_days::day.ge(super::day_number(since)))
+        .group_by((click_days::channel_id, click_days::reason))
+        .select((
+            click_days::channel_id,
+            click_days::reason,
+            diesel::dsl::sum(click_days::clicks),
+        ))
         .load(conn)?;
     let mut by_channel: BTreeMap<i64, ChannelQuality> = BTreeMap::new();
     for (channel_id, reason, count) in rows {
@@ -208,8 +253,9 @@ pub fn channel_quality(
                 duplicate: 0,
                 velocity: 0,
             });
+        let count = count.unwrap_or(0);
         q.total += count;
-        match reason.as_deref().and_then(NotCredited::parse) {
+        match NotCredited::parse(&reason) {
             Some(NotCredited::Bot) => q.bot += count,
             Some(NotCredited::Duplicate) => q.duplicate += count,
             Some(NotCredited::Velocity) => q.velocity += count,
@@ -297,6 +343,10 @@ struct StatisticsPage {
     form: FormState,
     /// `None` when the form has errors.
     lines: Option<Vec<StatsLine>>,
+    /// The whole period's counts (also of sub-IDs past the first `EPI_CHUNK` shown).
+    totals: StatsLine,
+    /// More sub-IDs than shown: the CSV file has them all.
+    more: bool,
     grouping: Grouping,
     period: Option<(NaiveDate, NaiveDate)>,
 }
@@ -316,13 +366,9 @@ impl StatisticsPage {
         }
     }
 
-    fn totals(&self) -> StatsLine {
-        let lines = self.lines.as_deref().unwrap_or(&[]);
-        StatsLine {
-            label: String::new(),
-            credited: lines.iter().map(|l| l.credited).sum(),
-            not_credited: lines.iter().map(|l| l.not_credited).sum(),
-        }
+    fn more_text(&self) -> String {
+        self.ctx
+            .t_args("stats-more", &[("shown", self.number(EPI_CHUNK))])
     }
 
     fn groupings(&self) -> Vec<(&'static str, String)> {
@@ -427,23 +473,39 @@ async fn lines_for(
                 ctx,
                 form,
                 lines: None,
+                totals: StatsLine::default(),
+                more: false,
                 grouping,
                 period: None,
             },
         )?));
     };
     let participant_id = participant.id;
-    // On a report thread: a long period must not take a core from the click path.
-    let lines = state
+    // On a report thread: a long period must not take a core from the click path. The page
+    // shows the first `EPI_CHUNK` sub-IDs; the CSV file has them all.
+    let (mut lines, totals) = state
         .reports
         .run(move |conn| -> Result<_, AppError> {
-            Ok(participant_stats(conn, participant_id, from, to, grouping)?)
+            let lines = participant_stats_after(
+                conn,
+                participant_id,
+                from,
+                to,
+                grouping,
+                None,
+                EPI_CHUNK + 1,
+            )?;
+            Ok((lines, participant_totals(conn, participant_id, from, to)?))
         })
         .await?;
+    let more = lines.len() as i64 > EPI_CHUNK;
+    lines.truncate(EPI_CHUNK as usize);
     Ok(Ok(StatisticsPage {
         ctx,
         form,
         lines: Some(lines),
+        totals,
+        more,
         grouping,
         period: Some((from, to)),
     }))
@@ -461,55 +523,80 @@ async fn page(
     }
 }
 
+/// The CSV file of the asked period, written as it is read: a header line, then the lines a
+/// chunk at a time (sub-IDs `EPI_CHUNK` at a time, each chunk read once the one before has been
+/// handed to the connection), so the server holds one chunk whatever the file's length.
 async fn csv_export(
     ctx: Ctx,
     state: web::Data<AppState>,
     user: extract::Participant,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = match lines_for(ctx, &state, &user.participant, &query).await? {
-        Ok(page) => page,
-        Err(invalid) => return Ok(invalid),
+    let today = chrono::Utc::now().date_naive();
+    let Some((from, to, grouping)) = read_query(&query, ctx.lang, today).1 else {
+        // A wrong period: the page with its messages and the input kept, not a broken file.
+        return match lines_for(ctx, &state, &user.participant, &query).await? {
+            Ok(page) => render_form(true, &page),
+            Err(invalid) => Ok(invalid),
+        };
     };
-    let StatisticsPage {
-        ctx,
-        lines,
-        grouping,
-        period,
-        ..
-    } = page;
-    let lines = lines.unwrap_or_default();
-    let (from, to) = period.expect("a period comes with its lines");
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let write = |writer: &mut csv::Writer<Vec<u8>>, row: [String; 4]| {
-        writer
-            .write_record(&row)
-            .map_err(|e| AppError::Other(e.into()))
-    };
-    write(
-        &mut writer,
-        [
+    let header = csv_lines(
+        [[
             ctx.t(&format!("stats-group-{}", grouping.as_str())),
             ctx.t("stats-credited"),
             ctx.t("stats-not-credited"),
             ctx.t("stats-total"),
-        ],
+        ]]
+        .into_iter(),
     )?;
-    for line in &lines {
-        // Days stay ISO dates and counts plain integers, so spreadsheets read them as such.
-        write(
-            &mut writer,
-            [
-                crate::web::csv::safe_cell(&line.label),
-                line.credited.to_string(),
-                line.not_credited.to_string(),
-                line.total().to_string(),
-            ],
-        )?;
+    let participant_id = user.participant.id;
+    enum Next {
+        From(Option<String>),
+        Done,
     }
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Other(anyhow::anyhow!("csv: {e}")))?;
+    let body = futures_util::stream::unfold(Next::From(None), move |next| {
+        let state = state.clone();
+        async move {
+            let Next::From(after) = next else {
+                return None;
+            };
+            let chunk = state
+                .reports
+                .run(move |conn| -> Result<_, AppError> {
+                    Ok(participant_stats_after(
+                        conn,
+                        participant_id,
+                        from,
+                        to,
+                        grouping,
+                        after.as_deref(),
+                        EPI_CHUNK,
+                    )?)
+                })
+                .await;
+            let lines = match chunk {
+                Ok(lines) => lines,
+                Err(e) => return Some((Err(actix_web::Error::from(e)), Next::Done)),
+            };
+            let next = match lines.last() {
+                Some(last) if grouping == Grouping::Epi && lines.len() as i64 == EPI_CHUNK => {
+                    Next::From(Some(last.label.clone()))
+                }
+                _ => Next::Done,
+            };
+            // Days stay ISO dates and counts plain integers, so spreadsheets read them as such.
+            let rows = lines.iter().map(|line| {
+                [
+                    crate::web::csv::safe_cell(&line.label),
+                    line.credited.to_string(),
+                    line.not_credited.to_string(),
+                    line.total().to_string(),
+                ]
+            });
+            Some((csv_lines(rows).map_err(actix_web::Error::from), next))
+        }
+    });
+    let body = futures_util::stream::once(async move { Ok(header) }).chain(body);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -520,7 +607,21 @@ async fn csv_export(
                 grouping.as_str()
             ),
         ))
-        .body(body))
+        .streaming(body))
+}
+
+/// CSV lines as bytes.
+fn csv_lines(rows: impl Iterator<Item = [String; 4]>) -> Result<web::Bytes, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(&row)
+            .map_err(|e| AppError::Other(e.into()))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Other(anyhow::anyhow!("csv: {e}")))?;
+    Ok(web::Bytes::from(bytes))
 }
 
 #[cfg(test)]

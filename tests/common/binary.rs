@@ -100,6 +100,73 @@ pub fn stored_clicks(database: &TestDatabase) -> i64 {
     clicks::table.count().get_result(&mut conn).unwrap()
 }
 
+/// Rollup buckets: channel, day, sub-ID ('' for none), credited, reason ('' for none), programme.
+pub type Bucket = (i64, i32, String, bool, String, i64);
+
+/// The click log counted per rollup bucket, and the rollups (`click_days`) as stored: the two
+/// must be equal, whatever happened to the server.
+pub fn log_and_rollups(
+    database: &TestDatabase,
+) -> (
+    std::collections::BTreeMap<Bucket, i64>,
+    std::collections::BTreeMap<Bucket, i64>,
+) {
+    use diesel::dsl::count_star;
+    use diesel::prelude::*;
+    use portal::db::schema::{click_days, clicks};
+    let pool = portal::db::connect(&database.settings).unwrap();
+    let mut conn = pool.get().unwrap();
+    let mut log = std::collections::BTreeMap::new();
+    let raw: Vec<(i64, i32, Option<String>, bool, Option<String>, i64, i64)> = clicks::table
+        .group_by((
+            clicks::channel_id,
+            clicks::day,
+            clicks::epi,
+            clicks::credited,
+            clicks::reason,
+            clicks::programme_id,
+        ))
+        .select((
+            clicks::channel_id,
+            clicks::day,
+            clicks::epi,
+            clicks::credited,
+            clicks::reason,
+            clicks::programme_id,
+            count_star(),
+        ))
+        .load(&mut conn)
+        .unwrap();
+    for (channel, day, epi, credited, reason, programme, n) in raw {
+        let key = (
+            channel,
+            day,
+            epi.unwrap_or_default(),
+            credited,
+            reason.unwrap_or_default(),
+            programme,
+        );
+        *log.entry(key).or_insert(0) += n;
+    }
+    let rollups: Vec<(i64, i32, String, bool, String, i64, i32)> = click_days::table
+        .select((
+            click_days::channel_id,
+            click_days::day,
+            click_days::epi,
+            click_days::credited,
+            click_days::reason,
+            click_days::programme_id,
+            click_days::clicks,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    let rollups = rollups
+        .into_iter()
+        .map(|(c, d, e, cr, r, p, n)| ((c, d, e, cr, r, p), i64::from(n)))
+        .collect();
+    (log, rollups)
+}
+
 /// The server started with `serve` on the test's database, and where it listens.
 pub struct Server {
     pub child: std::process::Child,

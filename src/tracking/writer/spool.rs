@@ -299,6 +299,17 @@ mod tests {
                 (vec![3; 16], false, Some("duplicate".into())),
             ]
         );
+        // The daily rollups count each once too: the clicks stored again were not inserted.
+        use crate::db::schema::click_days;
+        let rollups: Vec<(bool, String, i32)> = click_days::table
+            .order(click_days::credited)
+            .select((click_days::credited, click_days::reason, click_days::clicks))
+            .load(&mut *pool.get().unwrap())
+            .unwrap();
+        assert_eq!(
+            rollups,
+            vec![(false, "duplicate".into(), 2), (true, String::new(), 1)]
+        );
         // A spool left from before a restart is found pending.
         std::fs::write(&spool.path, &kept).unwrap();
         assert!(Spool::open(&dir.path().join("spool")).unwrap().is_pending());

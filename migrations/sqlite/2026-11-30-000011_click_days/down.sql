@@ -1,0 +1,2 @@
+DROP TRIGGER clicks_roll_up;
+DROP TABLE click_days;
