@@ -100,6 +100,12 @@ impl Lang {
         LOCALES.lookup(&self.langid(), key)
     }
 
+    /// The UI string `key`, if there is one (a stored code may have none: an administrator's
+    /// own words).
+    pub fn try_t(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(&self.langid(), key)
+    }
+
     /// The UI string `key` with Fluent arguments.
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args

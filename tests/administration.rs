@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::audit;
 use common::enforcement::{administrator, last_measure, take};
 use common::money::{click, report, secret, send};
 use common::{location, spawn_app, TestApp, PASSWORD};
@@ -615,4 +616,141 @@ async fn a_holiday_that_is_no_date_is_not_found() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn policies_contacts_and_dutch_texts_are_saved_and_shown_on_the_public_pages() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let page = "/en/manage/programme";
+    let save = |path: String, fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.submit_with(&admin, page, &path, &fields).await
+        }
+    };
+
+    // A policy set to one of the known values reads in each language's words.
+    let r = save(
+        "/en/manage/programme/policies/coupon_sites".into(),
+        vec![("value", "not_allowed".into())],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).ends_with("notice=programme-saved"));
+    let (_, en) = app.page("/en/programmes/aliexpress").await;
+    assert!(en.contains("<th scope=\"row\">Coupon sites</th><td>Not allowed</td>"));
+    let (_, nl) = app.page("/nl/programmes/aliexpress").await;
+    assert!(nl.contains("<th scope=\"row\">Kortingscodesites</th><td>Niet toegestaan</td>"));
+    let line = audit::only(&app, "text_changed");
+    audit::assert_by(&app, &line, "admin@partnerlink.nl");
+    assert_eq!(line.subject, "policy coupon_sites");
+    assert_eq!(line.before.as_deref(), Some(r#"{"value":"allowed"}"#));
+    assert_eq!(line.after.as_deref(), Some(r#"{"value":"not_allowed"}"#));
+    // The same value again changes nothing and writes no line.
+    save(
+        "/en/manage/programme/policies/coupon_sites".into(),
+        vec![("value", "not_allowed".into())],
+    )
+    .await;
+    assert_eq!(audit::lines(&app, "text_changed").len(), 1);
+    // A policy in the administrator's own words is shown as written.
+    let r = save(
+        "/en/manage/programme/policies/prepayment".into(),
+        vec![("value", "Only for publishers with a contract".into())],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, en) = app.page("/en/programmes/aliexpress").await;
+    assert!(
+        en.contains(
+            "<th scope=\"row\">Prepayment programme</th><td>Only for publishers with a contract</td>"
+        ),
+        "{en}"
+    );
+    assert!(!en.contains("Unknown localization"));
+    let (_, admin_page) = app.page_with(&admin, page).await;
+    assert!(admin_page.contains("value=\"Only for publishers with a contract\""));
+
+    // A contact: a wrong address is refused beside its field and kept; a right one is shown.
+    let (contact, name): (i64, String) = {
+        use portal::db::schema::programme_contacts;
+        programme_contacts::table
+            .filter(programme_contacts::role.eq("account_manager"))
+            .select((programme_contacts::id, programme_contacts::name))
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let contact_path = format!("/en/manage/programme/contacts/{contact}");
+    let r = save(
+        contact_path.clone(),
+        vec![("name", "Eva de Vries".into()), ("email", "eva@".into())],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains(&format!("id=\"contact-{contact}-email-error\"")));
+    assert!(body.contains("value=\"eva@\"") && body.contains("value=\"Eva de Vries\""));
+    let r = save(
+        contact_path.clone(),
+        vec![
+            ("name", "Eva de Vries".into()),
+            ("email", "eva@partnerlink.nl".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, en) = app.page("/en/programmes/aliexpress").await;
+    assert!(en.contains("<a href=\"mailto:eva@partnerlink.nl\">Eva de Vries</a>"));
+    assert!(!en.contains(&name));
+    let (_, nl) = app.page("/nl/programmes/aliexpress").await;
+    assert!(nl.contains("<a href=\"mailto:eva@partnerlink.nl\">Eva de Vries</a>"));
+    let line = audit::lines(&app, "text_changed").pop().unwrap();
+    audit::assert_by(&app, &line, "admin@partnerlink.nl");
+    assert_eq!(line.subject, format!("contact {contact}"));
+    assert!(line.before.unwrap().contains(&name));
+    assert!(line.after.unwrap().contains("eva@partnerlink.nl"));
+    let r = save(
+        "/en/manage/programme/contacts/999999".into(),
+        vec![("name", "Nobody".into())],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 404);
+
+    // A Dutch text, edited from the English console: the Dutch page shows it, the English not.
+    let id: i64 = {
+        use portal::db::schema::programme_texts;
+        programme_texts::table
+            .filter(programme_texts::lang.eq("nl"))
+            .filter(programme_texts::section.eq("summary"))
+            .order(programme_texts::position)
+            .select(programme_texts::id)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    let (_, admin_page) = app.page_with(&admin, page).await;
+    assert!(admin_page.contains(&format!("/manage/programme/texts/{id}")));
+    let r = save(
+        format!("/en/manage/programme/texts/{id}"),
+        vec![(
+            "body",
+            "AliExpress betaalt tot 9% over elke bestelling.".into(),
+        )],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, nl) = app.page("/nl/programmes/aliexpress").await;
+    assert!(nl.contains("AliExpress betaalt tot 9% over elke bestelling."));
+    assert!(!nl.contains("AliExpress is een wereldwijd e-commerce platform"));
+    let (_, en) = app.page("/en/programmes/aliexpress").await;
+    assert!(!en.contains("betaalt tot 9%"));
+    assert!(en.contains("AliExpress is a global e-commerce platform"));
+    let line = audit::lines(&app, "text_changed").pop().unwrap();
+    assert_eq!(line.subject, format!("text {id} (summary, nl)"));
+    assert!(line
+        .before
+        .unwrap()
+        .contains("wereldwijd e-commerce platform"));
 }

@@ -97,8 +97,12 @@ impl ProgrammeView {
         )
     }
 
+    /// A known value (`not_allowed`) in the page's language; a value an administrator wrote in
+    /// words as written.
     pub fn policy_value(&self, ctx: &Ctx, value: &str) -> String {
-        ctx.t(&format!("policy-value-{}", value.replace('_', "-")))
+        ctx.lang
+            .try_t(&format!("policy-value-{}", value.replace('_', "-")))
+            .unwrap_or_else(|| value.to_owned())
     }
 
     pub fn policy_label(&self, ctx: &Ctx, key: &str) -> String {
