@@ -246,3 +246,77 @@ async fn bank_details_are_checked_kept_on_error_and_their_change_mailed() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
 }
+
+/// The row of `order` in a conversions table, from its order cell to the row's end.
+fn row_of<'a>(page: &'a str, order: &str) -> &'a str {
+    let start = page
+        .find(&format!("<th scope=\"row\" class=\"nowrap\">{order}</th>"))
+        .unwrap_or_else(|| panic!("no row for {order}"));
+    let rest = &page[start..];
+    &rest[..rest.find("</tr>").unwrap()]
+}
+
+#[tokio::test]
+async fn each_conversion_shows_the_locking_date_fixed_when_it_arrived() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let ordered = chrono::DateTime::parse_from_rfc3339(&at)
+        .unwrap()
+        .naive_utc()
+        .date();
+    // 45 days to validate when L-1 arrives, 10 when L-2 does.
+    app.sql("UPDATE programmes SET validation_days = 45");
+    assert_eq!(
+        send(&app, &key, &report(&click_id, "L-1", "100.00", &at))
+            .await
+            .0,
+        201
+    );
+    app.sql("UPDATE programmes SET validation_days = 10");
+    assert_eq!(
+        send(&app, &key, &report(&click_id, "L-2", "100.00", &at))
+            .await
+            .0,
+        201
+    );
+    let later = ordered + chrono::Days::new(45);
+    let sooner = ordered + chrono::Days::new(10);
+    let browser = app.client_for("anna@example.nl").await;
+    let (_, en) = app
+        .page_with(&browser, "/en/account/commissions/conversions")
+        .await;
+    assert!(en.contains("<th scope=\"col\">Final on</th>"));
+    for (order, day) in [("L-1", later), ("L-2", sooner)] {
+        let row = row_of(&en, order);
+        let cell = format!(
+            "<td class=\"nowrap\">{}</td>",
+            portal::i18n::Lang::En.format_date(day)
+        );
+        assert!(row.trim_end().ends_with(&cell), "{order}: {row}");
+    }
+    // The programme's period changed again: the dates already fixed stay.
+    app.sql("UPDATE programmes SET validation_days = 90");
+    let (_, nl) = app
+        .page_with(&browser, "/nl/account/commissions/conversions")
+        .await;
+    for (order, day) in [("L-1", later), ("L-2", sooner)] {
+        let cell = format!(
+            "<td class=\"nowrap\">{}</td>",
+            portal::i18n::Lang::Nl.format_date(day)
+        );
+        assert!(row_of(&nl, order).trim_end().ends_with(&cell), "{order}");
+    }
+    let csv = browser
+        .get(app.url("/en/account/commissions/conversions.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",Final on"), "{csv}");
+    let line = csv.lines().find(|l| l.starts_with("L-1,")).unwrap();
+    assert!(line.ends_with(&format!(",{later}")), "{line}");
+}

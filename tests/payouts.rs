@@ -192,6 +192,71 @@ async fn a_return_after_payout_is_netted_against_the_next_payout() {
             ("payout".into(), -2800),
         ]
     );
+
+    // Anna's ledger shows the return with its reason, netted before the second payout.
+    let browser = app.client_for("anna@example.nl").await;
+    let (_, ledger) = app
+        .page_with(&browser, "/en/account/commissions/ledger")
+        .await;
+    let cells: String = ledger.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        cells.contains(
+            "<th scope=\"row\">Partial return</th><td>Order A-1 — Part of the order was returned.</td><td class=\"num\">-€7.00</td><td class=\"num\">-€7.00</td>"
+        ),
+        "{ledger}"
+    );
+    let (_, dutch) = app
+        .page_with(&browser, "/nl/account/commissions/ledger")
+        .await;
+    assert!(
+        dutch.contains("<td>Bestelling A-1 — Een deel van de bestelling is geretourneerd.</td>"),
+        "{dutch}"
+    );
+    // The payouts as CSV, newest first, the account masked, amounts per language.
+    let days: Vec<String> = payouts::table
+        .order(payouts::id.desc())
+        .select(payouts::created_at)
+        .load::<chrono::NaiveDateTime>(&mut *app.conn())
+        .unwrap()
+        .iter()
+        .map(|at| at.format("%Y-%m-%d").to_string())
+        .collect();
+    let csv = |client: reqwest::Client, path: &'static str| {
+        let app = &app;
+        async move {
+            let r = client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{path}");
+            assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+            r.text().await.unwrap()
+        }
+    };
+    let en = csv(browser.clone(), "/en/account/commissions/payouts.csv").await;
+    let lines: Vec<&str> = en.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Date,Amount,To account",
+            &format!("{},28.00,NL91 **** **** **** 00", days[0]),
+            &format!("{},35.00,NL91 **** **** **** 00", days[1]),
+        ],
+        "{en}"
+    );
+    let nl = csv(browser.clone(), "/nl/account/commissions/payouts.csv").await;
+    assert!(
+        nl.contains(&format!("{};28,00;NL91 **** **** **** 00", days[0])),
+        "{nl}"
+    );
+    assert!(!nl.contains("NL91ABNA"), "the account number is masked");
+    // Another participant reads only its own (none), there and on its ledger page.
+    app.add_ready_publisher("bob@example.nl");
+    let bob = app.client_for("bob@example.nl").await;
+    let theirs = csv(bob.clone(), "/en/account/commissions/payouts.csv").await;
+    assert_eq!(
+        theirs.lines().collect::<Vec<_>>(),
+        ["Date,Amount,To account"]
+    );
+    let (_, page) = app.page_with(&bob, "/en/account/commissions/ledger").await;
+    assert!(page.contains("No payouts yet.") && !page.contains("28.00") && !page.contains("NL91"));
 }
 
 #[tokio::test]
