@@ -112,6 +112,9 @@ pub struct Settings {
     /// addresses or networks separated by commas); from any other peer the header is ignored.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub click_durability: ClickDurability,
+    /// Whole months of clicks kept before the current one (`PORTAL_CLICK_RETENTION_MONTHS`,
+    /// default 25): older clicks are removed, their rollups stay.
+    pub click_retention_months: u32,
     /// Serves `GET /bench/302`, a bare redirect the click benchmark compares `/click` against.
     pub bench_routes: bool,
     /// Who pays the participants, as the SEPA bank file names it (`PORTAL_PAYER_NAME`, default
@@ -297,6 +300,18 @@ impl Settings {
                 "a SEPA payer name has at most 70 characters",
             ));
         }
+        let retention_text = get("PORTAL_CLICK_RETENTION_MONTHS").unwrap_or_else(|| "25".into());
+        let click_retention_months = retention_text
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1200).contains(n))
+            .ok_or_else(|| {
+                ConfigError::new(
+                    "PORTAL_CLICK_RETENTION_MONTHS",
+                    format!("'{retention_text}' is not a whole number of months from 1 to 1200"),
+                )
+            })?;
         let payer_iban = match get("PORTAL_PAYER_IBAN") {
             Some(text) => Some(crate::domain::Iban::parse(&text).map_err(|e| {
                 ConfigError::new(
@@ -322,6 +337,7 @@ impl Settings {
             click_limit_per_minute,
             trusted_proxies,
             click_durability,
+            click_retention_months,
             bench_routes,
         })
     }
@@ -426,6 +442,9 @@ mod tests {
         assert_eq!(settings(&[]).unwrap().click_limit_per_minute, 600);
         let off = settings(&[("PORTAL_CLICK_LIMIT_PER_MINUTE", "0")]).unwrap();
         assert_eq!(off.click_limit_per_minute, 0);
+        assert_eq!(settings(&[]).unwrap().click_retention_months, 25);
+        let kept = settings(&[("PORTAL_CLICK_RETENTION_MONTHS", "13")]).unwrap();
+        assert_eq!(kept.click_retention_months, 13);
         assert_eq!(
             settings(&[]).unwrap().click_durability,
             ClickDurability::Flushed
@@ -454,6 +473,8 @@ mod tests {
             ("PORTAL_RATE_LIMIT_PER_MINUTE", "0"),
             ("PORTAL_RATE_LIMIT_PER_MINUTE", "many"),
             ("PORTAL_CLICK_LIMIT_PER_MINUTE", "-1"),
+            ("PORTAL_CLICK_RETENTION_MONTHS", "0"),
+            ("PORTAL_CLICK_RETENTION_MONTHS", "twee jaar"),
             ("PORTAL_CLICK_DURABILITY", "fast"),
             ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example"),
             ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/33"),

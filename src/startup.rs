@@ -22,6 +22,8 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
     let applied = db::run_migrations(&mut conn)?;
     let seeded = programme::seed::apply(&mut conn)?;
     programme::versions::ensure_first(&mut conn, db::now())?;
+    // The click log's months ahead (PostgreSQL's partitions) exist before the first click.
+    crate::tracking::retention::ensure_partitions(&mut conn, db::now().date())?;
     tracing::info!(
         migrations = applied,
         programmes_seeded = seeded,
@@ -37,6 +39,8 @@ pub struct Application {
     click_writer: std::thread::JoinHandle<()>,
     report_threads: crate::db::reports::ReportThreads,
     limits: Limits,
+    /// Whole months of clicks kept (see `tracking::retention`).
+    click_retention_months: u32,
     /// Sends the mail queue while the server runs.
     mail_worker: crate::mail::MailSender,
 }
@@ -53,6 +57,7 @@ impl Application {
     /// before the settings that name it are made).
     pub fn build_on(settings: Settings, listener: TcpListener) -> anyhow::Result<Application> {
         let pool = prepare_database(&settings)?;
+        let click_retention_months = settings.click_retention_months;
         let footer_contact = {
             let mut conn = pool.get().context("cannot get a database connection")?;
             programme::queries::publisher_team_contact(&mut conn)?
@@ -116,6 +121,7 @@ impl Application {
             report_threads,
             mail_worker,
             limits,
+            click_retention_months,
         })
     }
 
@@ -133,10 +139,15 @@ impl Application {
     /// the click writer has stored every click it was given.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let maintenance = tokio::spawn(maintain(self.pool.clone()));
+        let retention = tokio::spawn(retain_clicks(
+            self.pool.clone(),
+            self.click_retention_months,
+        ));
         let forgetting = tokio::spawn(self.limits.forget_idle_addresses());
         let mail = tokio::spawn(self.mail_worker.run_queue());
         let result = self.server.await;
         maintenance.abort();
+        retention.abort();
         forgetting.abort();
         mail.abort();
         // The app (and with it the last click queue handle and `Reports`) is gone now; the
@@ -210,6 +221,33 @@ async fn maintain(pool: Pool) {
             }
             Ok(Err(e)) => tracing::warn!(error = %e, "purging expired rows failed"),
             Err(e) => tracing::warn!(error = %e, "purging expired rows failed"),
+        }
+    }
+}
+
+/// At start and then every hour: the click log's months ahead exist (PostgreSQL), and clicks
+/// past the retention period are removed (`tracking::retention`).
+async fn retain_clicks(pool: Pool, months: u32) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        interval.tick().await;
+        let pool = pool.clone();
+        let result = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let mut conn = pool.get()?;
+            Ok(crate::tracking::retention::run(
+                &mut conn,
+                db::now().date(),
+                months,
+            )?)
+        })
+        .await;
+        match result {
+            Ok(Ok(removed)) if removed.deleted > 0 || !removed.months.is_empty() => {
+                tracing::info!(deleted = removed.deleted, months = ?removed.months, "old clicks removed")
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "removing old clicks failed"),
+            Err(e) => tracing::warn!(error = %e, "removing old clicks failed"),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod abnormal;
 pub mod crediting;
 pub mod link;
 pub mod links;
+pub mod retention;
 pub mod routes;
 pub mod stats;
 pub mod writer;
