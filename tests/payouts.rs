@@ -442,4 +442,23 @@ fn a_payout_run_killed_with_sigkill_pays_nobody_twice_when_run_again() {
     .get_result(&mut *conn)
     .unwrap();
     assert_eq!(owed.n, 0, "every balance is paid out");
+    // The run that finished is in the audit log as the command's, with what it paid; the
+    // killed one never got that far.
+    use portal::db::schema::audit_log;
+    let lines: Vec<(String, Option<String>, Option<String>)> = audit_log::table
+        .filter(audit_log::action.eq("payout_run"))
+        .select((audit_log::actor, audit_log::ip_hash, audit_log::after))
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let (actor, ip_hash, after) = &lines[0];
+    assert_eq!(actor, "command: portal payouts run");
+    assert_eq!(ip_hash, &None);
+    let after = after.as_deref().unwrap();
+    assert!(
+        after.contains(&format!("\"paid_now\":{}", PAYEES - at_kill))
+            && after.contains(&format!("\"payouts\":{PAYEES}"))
+            && after.contains(&format!("\"period\":\"{period}\"")),
+        "{after}"
+    );
 }
