@@ -103,21 +103,20 @@ pub fn stored_clicks(database: &TestDatabase) -> i64 {
 /// Rollup buckets: channel, day, sub-ID ('' for none), credited, reason ('' for none), programme.
 pub type Bucket = (i64, i32, String, bool, String, i64);
 
+/// Clicks per rollup bucket.
+pub type Counts = std::collections::BTreeMap<Bucket, i64>;
+
 /// The click log counted per rollup bucket, and the rollups (`click_days`) as stored: the two
 /// must be equal, whatever happened to the server.
-pub fn log_and_rollups(
-    database: &TestDatabase,
-) -> (
-    std::collections::BTreeMap<Bucket, i64>,
-    std::collections::BTreeMap<Bucket, i64>,
-) {
+pub fn log_and_rollups(database: &TestDatabase) -> (Counts, Counts) {
     use diesel::dsl::count_star;
     use diesel::prelude::*;
     use portal::db::schema::{click_days, clicks};
     let pool = portal::db::connect(&database.settings).unwrap();
     let mut conn = pool.get().unwrap();
     let mut log = std::collections::BTreeMap::new();
-    let raw: Vec<(i64, i32, Option<String>, bool, Option<String>, i64, i64)> = clicks::table
+    type Raw = (i64, i32, Option<String>, bool, Option<String>, i64, i64);
+    let raw: Vec<Raw> = clicks::table
         .group_by((
             clicks::channel_id,
             clicks::day,
@@ -148,21 +147,23 @@ pub fn log_and_rollups(
         );
         *log.entry(key).or_insert(0) += n;
     }
-    let rollups: Vec<(i64, i32, String, bool, String, i64, i32)> = click_days::table
+    let rollups: Vec<(Bucket, i32)> = click_days::table
         .select((
-            click_days::channel_id,
-            click_days::day,
-            click_days::epi,
-            click_days::credited,
-            click_days::reason,
-            click_days::programme_id,
+            (
+                click_days::channel_id,
+                click_days::day,
+                click_days::epi,
+                click_days::credited,
+                click_days::reason,
+                click_days::programme_id,
+            ),
             click_days::clicks,
         ))
         .load(&mut conn)
         .unwrap();
     let rollups = rollups
         .into_iter()
-        .map(|(c, d, e, cr, r, p, n)| ((c, d, e, cr, r, p), i64::from(n)))
+        .map(|(bucket, n)| (bucket, i64::from(n)))
         .collect();
     (log, rollups)
 }
