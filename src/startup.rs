@@ -83,6 +83,7 @@ impl Application {
             settings.click_limit_per_minute,
         ));
         let proxies = crate::client_ip::TrustedProxies::new(&settings.trusted_proxies);
+        let programme_pages = web::Data::new(programme::cache::ProgrammePages::default());
         let (reports, report_threads) = crate::db::reports::Reports::start(pool.clone(), 2)
             .context("cannot start the report threads")?;
         let ip_hasher = crate::ip_hash::IpHasher::new(&settings.secret_key);
@@ -104,6 +105,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(tracking.clone())
                 .app_data(proxies.clone())
+                .app_data(programme_pages.clone())
                 .wrap(actix_web::middleware::from_fn(webx::refuse_nul))
                 .wrap(error_pages())
                 .wrap(security_headers(state.settings.is_https()))

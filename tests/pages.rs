@@ -163,6 +163,44 @@ async fn a_new_rate_in_the_database_changes_the_page() {
     assert!(en.contains("<td class=\"num\">4.25%</td>"));
 }
 
+/// Issue 15: the programme pages come from memory. A change made elsewhere (another instance,
+/// or here straight in the database) shows within `FRESH_FOR` (5 s); the test waits for it, up
+/// to a generous bound, without asserting how fast.
+#[tokio::test]
+async fn a_change_made_elsewhere_reaches_the_remembered_programme_pages_within_seconds() {
+    let app = spawn_app().await;
+    let (_, before) = app.page("/en/programmes/aliexpress").await;
+    assert!(!before.contains("Changed on another instance"));
+    let (_, rules) = app.page("/en/programmes/aliexpress/rules").await;
+    assert!(!rules.contains("Rules renamed on another instance"));
+    app.sql(
+        "UPDATE programme_texts SET body = 'Changed on another instance.' \
+         WHERE lang = 'en' AND section = 'summary' AND position = \
+         (SELECT min(position) FROM programme_texts WHERE lang = 'en' AND section = 'summary')",
+    );
+    app.sql("UPDATE programmes SET rules_title = 'Rules renamed on another instance'");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (_, page) = app.page("/en/programmes/aliexpress").await;
+        let (_, rules) = app.page("/en/programmes/aliexpress/rules").await;
+        if page.contains("Changed on another instance.")
+            && rules.contains("Rules renamed on another instance")
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the change did not reach the pages"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Unknown programmes are not remembered: each is a 404, however many are asked for.
+    for n in 0..50 {
+        let (status, _) = app.page(&format!("/en/programmes/nothing-{n}")).await;
+        assert_eq!(status, 404);
+    }
+}
+
 #[tokio::test]
 async fn rules_have_one_anchor_per_clause() {
     let app = spawn_app().await;

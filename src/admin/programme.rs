@@ -19,6 +19,7 @@ use crate::db::AnyConnection;
 use crate::domain::{EmailAddress, Rate};
 use crate::forms::FormState;
 use crate::i18n::Lang;
+use crate::programme::cache::ProgrammePages;
 use crate::state::AppState;
 use crate::web::extract::{Administrator, CsrfForm};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
@@ -247,6 +248,7 @@ fn plain_text(text: &str, max: usize) -> Result<String, &'static str> {
 async fn save_text(
     ctx: Ctx,
     state: web::Data<AppState>,
+    pages: web::Data<ProgrammePages>,
     admin: Administrator,
     path: web::Path<(Lang, i64)>,
     data: CsrfForm,
@@ -297,6 +299,8 @@ async fn save_text(
     if !saved {
         return Err(AppError::NotFound);
     }
+    // The public programme pages show what was just saved.
+    pages.forget_all();
     Ok(see_other(
         &ctx.href("/manage/programme?notice=programme-saved"),
     ))
@@ -306,6 +310,7 @@ async fn save_text(
 async fn add_rate(
     ctx: Ctx,
     state: web::Data<AppState>,
+    pages: web::Data<ProgrammePages>,
     admin: Administrator,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
@@ -390,12 +395,15 @@ async fn add_rate(
         form.fail(ctx.lang, "group", "error-rate-group");
         return refused(ctx, &state, "rate".into(), form).await;
     }
+    // The public programme pages show what was just saved.
+    pages.forget_all();
     Ok(see_other(&ctx.href("/manage/programme?notice=rate-added")))
 }
 
 async fn save_policy(
     ctx: Ctx,
     state: web::Data<AppState>,
+    pages: web::Data<ProgrammePages>,
     admin: Administrator,
     path: web::Path<(Lang, String)>,
     data: CsrfForm,
@@ -441,6 +449,8 @@ async fn save_policy(
     if !saved {
         return Err(AppError::NotFound);
     }
+    // The public programme pages show what was just saved.
+    pages.forget_all();
     Ok(see_other(
         &ctx.href("/manage/programme?notice=programme-saved"),
     ))
@@ -449,6 +459,7 @@ async fn save_policy(
 async fn save_contact(
     ctx: Ctx,
     state: web::Data<AppState>,
+    pages: web::Data<ProgrammePages>,
     admin: Administrator,
     path: web::Path<(Lang, i64)>,
     data: CsrfForm,
@@ -502,6 +513,8 @@ async fn save_contact(
     if !saved {
         return Err(AppError::NotFound);
     }
+    // The public programme pages show what was just saved.
+    pages.forget_all();
     Ok(see_other(
         &ctx.href("/manage/programme?notice=programme-saved"),
     ))

@@ -13,6 +13,7 @@ use crate::enforcement::routes::{word_parts, WordPart};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::mail::MailContent;
+use crate::programme::cache::ProgrammePages;
 use crate::programme::versions::{self, ClauseChange, PublishError, Version};
 use crate::state::AppState;
 use crate::web::extract::{Administrator, CsrfForm};
@@ -103,6 +104,7 @@ async fn page(
 async fn publish(
     ctx: Ctx,
     state: web::Data<AppState>,
+    pages: web::Data<ProgrammePages>,
     admin: Administrator,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
@@ -181,6 +183,8 @@ async fn publish(
             state_for_mail.mailer.deliver(content, &email).await;
         }
     });
+    // The public programme pages show what was just saved.
+    pages.forget_all();
     Ok(see_other(&ctx.href("/manage/rules?notice=rules-published")))
 }
 

@@ -1,5 +1,6 @@
 //! Programmes: the public programme page, its commission table and policies, and its rules.
 
+pub mod cache;
 pub mod queries;
 pub mod routes;
 pub mod seed;

@@ -1,8 +1,11 @@
 //! `/{lang}/`, `/{lang}/programmes/{slug}` and `/{lang}/programmes/{slug}/rules`.
 
+use std::sync::Arc;
+
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::cache::ProgrammePages;
 use super::queries::{self, ProgrammeView, RulesView};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -21,62 +24,88 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[template(path = "programme/home.html")]
 struct HomePage {
     ctx: Ctx,
-    view: ProgrammeView,
+    view: Arc<ProgrammeView>,
 }
 
 #[derive(Template)]
 #[template(path = "programme/show.html")]
 struct ProgrammePage {
     ctx: Ctx,
-    view: ProgrammeView,
+    view: Arc<ProgrammeView>,
 }
 
 #[derive(Template)]
 #[template(path = "programme/rules.html")]
 struct RulesPage {
     ctx: Ctx,
-    view: RulesView,
+    view: Arc<RulesView>,
 }
 
+/// The programme page's data: from memory while fresh (see `cache`), else read and kept.
 async fn load_view(
     state: &web::Data<AppState>,
+    pages: &ProgrammePages,
     ctx: &Ctx,
     slug: String,
-) -> Result<ProgrammeView, AppError> {
+) -> Result<Arc<ProgrammeView>, AppError> {
     let lang = ctx.lang;
-    with_conn(state, move |conn| {
-        queries::load_programme(conn, &slug, lang, crate::db::now())
-            .map_err(|e| AppError::Other(e.into()))?
-            .ok_or(AppError::NotFound)
-    })
-    .await
+    if let Some(view) = pages.programme(&slug, lang) {
+        return Ok(view);
+    }
+    let key = slug.clone();
+    let view = Arc::new(
+        with_conn(state, move |conn| {
+            queries::load_programme(conn, &slug, lang, crate::db::now())
+                .map_err(|e| AppError::Other(e.into()))?
+                .ok_or(AppError::NotFound)
+        })
+        .await?,
+    );
+    pages.keep_programme(&key, lang, view.clone());
+    Ok(view)
 }
 
-async fn home(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let view = load_view(&state, &ctx, HOME_PROGRAMME.to_owned()).await?;
+async fn home(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    pages: web::Data<ProgrammePages>,
+) -> Result<HttpResponse, AppError> {
+    let view = load_view(&state, &pages, &ctx, HOME_PROGRAMME.to_owned()).await?;
     render(&HomePage { ctx, view })
 }
 
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
+    pages: web::Data<ProgrammePages>,
     path: web::Path<(Lang, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
-    let view = load_view(&state, &ctx, slug).await?;
+    let view = load_view(&state, &pages, &ctx, slug).await?;
     render(&ProgrammePage { ctx, view })
 }
 
 async fn rules(
     ctx: Ctx,
     state: web::Data<AppState>,
+    pages: web::Data<ProgrammePages>,
     path: web::Path<(Lang, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug) = path.into_inner();
-    let view = with_conn(&state, move |conn| {
-        queries::load_rules(conn, &slug)?.ok_or(AppError::NotFound)
-    })
-    .await?;
+    let view = match pages.rules(&slug) {
+        Some(view) => view,
+        None => {
+            let key = slug.clone();
+            let view = Arc::new(
+                with_conn(&state, move |conn| {
+                    queries::load_rules(conn, &slug)?.ok_or(AppError::NotFound)
+                })
+                .await?,
+            );
+            pages.keep_rules(&key, view.clone());
+            view
+        }
+    };
     render(&RulesPage { ctx, view })
 }
 
