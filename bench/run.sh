@@ -142,7 +142,7 @@ run_backend() { # NAME URL (in durability $MODE)
   done
   local peak spread
   peak=$(peak_mb)
-  spread=$(printf '%s\n' "${ratios[@]}" | sort -n | sed -n '1p;$p' | paste -sd '–')
+  spread=$(printf '%s\n' "${ratios[@]}" | sort -n | sed -n '1p;$p' | paste -sd ' ' | sed 's/ / to /')
 
   # Open loop: the highest constant arrival rate with p99 under 10 ms, bare and /click.
   echo "== $name: open loop (oha), bare 302"

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
@@ -16,6 +17,14 @@ fluent_templates::static_loader! {
         customise: |bundle| bundle.set_use_isolating(false),
     };
 }
+
+/// The strings without arguments, per language (`Lang as usize`), once looked up: fluent-templates
+/// negotiates the language and resolves the message on every lookup, and a page makes dozens of
+/// them (they were most of the programme page's time). Keys come from the code and from a few
+/// stored codes, so the memo stays small; past `MEMO_MAX` keys a lookup is not remembered.
+type Memo = std::sync::RwLock<rustc_hash::FxHashMap<Box<str>, Option<Arc<str>>>>;
+static MEMO: std::sync::LazyLock<[Memo; 2]> = std::sync::LazyLock::new(Default::default);
+const MEMO_MAX: usize = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -97,13 +106,23 @@ impl Lang {
     /// The UI string `key`; a missing key shows as the key itself (the test
     /// `every_key_exists_in_both_languages` keeps that from happening).
     pub fn t(self, key: &str) -> String {
-        LOCALES.lookup(&self.langid(), key)
+        self.try_t(key)
+            .unwrap_or_else(|| LOCALES.lookup(&self.langid(), key))
     }
 
     /// The UI string `key`, if there is one (a stored code may have none: an administrator's
     /// own words).
     pub fn try_t(self, key: &str) -> Option<String> {
-        LOCALES.try_lookup(&self.langid(), key)
+        let memo = &MEMO[self as usize];
+        if let Some(found) = memo.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+            return found.as_deref().map(str::to_owned);
+        }
+        let found: Option<Arc<str>> = LOCALES.try_lookup(&self.langid(), key).map(Arc::from);
+        let mut memo = memo.write().unwrap_or_else(|e| e.into_inner());
+        if memo.len() < MEMO_MAX {
+            memo.insert(key.into(), found.clone());
+        }
+        found.as_deref().map(str::to_owned)
     }
 
     /// The UI string `key` with Fluent arguments.

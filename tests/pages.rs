@@ -201,6 +201,34 @@ async fn a_change_made_elsewhere_reaches_the_remembered_programme_pages_within_s
     }
 }
 
+/// The programme pages an anonymous visitor sees are kept rendered; a logged-in visitor gets
+/// a page of their own (with their logout form), and nobody else ever gets that one.
+#[tokio::test]
+async fn a_kept_anonymous_page_is_never_shown_to_a_logged_in_visitor_nor_theirs_to_anyone() {
+    let app = spawn_app().await;
+    let p = app.add_ready_publisher("bewaard@koopjes.nl");
+    for path in [
+        "/en/",
+        "/en/programmes/aliexpress",
+        "/en/programmes/aliexpress/rules",
+    ] {
+        let (_, anonymous) = app.page(path).await;
+        assert!(!anonymous.contains("csrf_token") && !anonymous.contains("bewaard@"));
+        let client = app.client_for(&p.email).await;
+        let (status, theirs) = app.page_with(&client, path).await;
+        assert_eq!(status, 200);
+        assert!(
+            theirs.contains("title=\"bewaard@koopjes.nl\"") && theirs.contains("csrf_token"),
+            "{path}: {theirs}"
+        );
+        let (_, again) = app.page(path).await;
+        assert_eq!(again, anonymous, "{path}");
+        // With a query string the page is rendered anew (its language links repeat it).
+        let (_, queried) = app.page(&format!("{path}?ref=nieuwsbrief")).await;
+        assert!(queried.contains("ref=nieuwsbrief"), "{path}");
+    }
+}
+
 #[tokio::test]
 async fn rules_have_one_anchor_per_clause() {
     let app = spawn_app().await;

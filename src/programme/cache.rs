@@ -4,7 +4,8 @@
 //! is read once per language and kept; an edit through this instance forgets everything at once
 //! (`forget_all`, called by the console's handlers), and what another instance edited is read
 //! again within `FRESH_FOR` — as is a new rate or rules version that comes into force with time.
-//! Only programmes that exist are kept, so asking for ever new slugs fills nothing.
+//! Only programmes that exist are kept, so asking for ever new slugs fills nothing. For anonymous
+//! visitors the rendered page itself is kept too (see `page`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -20,12 +21,15 @@ pub const FRESH_FOR: Duration = Duration::from_secs(5);
 enum Key {
     Programme(String, Lang),
     Rules(String),
+    /// A page as an anonymous visitor sees it, by its path (language included, no query).
+    Page(String),
 }
 
 #[derive(Clone)]
 enum Entry {
     Programme(Arc<ProgrammeView>),
     Rules(Arc<RulesView>),
+    Page(actix_web::web::Bytes),
 }
 
 /// The programmes' pages' data, shared by the app's workers (app data).
@@ -52,7 +56,7 @@ impl ProgrammePages {
     pub fn programme(&self, slug: &str, lang: Lang) -> Option<Arc<ProgrammeView>> {
         match self.get(&Key::Programme(slug.to_owned(), lang))? {
             Entry::Programme(view) => Some(view),
-            Entry::Rules(_) => None,
+            _ => None,
         }
     }
 
@@ -67,12 +71,27 @@ impl ProgrammePages {
     pub fn rules(&self, slug: &str) -> Option<Arc<RulesView>> {
         match self.get(&Key::Rules(slug.to_owned()))? {
             Entry::Rules(view) => Some(view),
-            Entry::Programme(_) => None,
+            _ => None,
         }
     }
 
     pub fn keep_rules(&self, slug: &str, view: Arc<RulesView>) {
         self.keep(Key::Rules(slug.to_owned()), Entry::Rules(view));
+    }
+
+    /// The page at `path` as rendered for an anonymous visitor, if it is fresh. Such a page has
+    /// nothing of the visitor in it (no form, no name): the layout shows a logged-in visitor's
+    /// name and logout form only, and a query string (which the language links repeat) is
+    /// never kept. Rendering the rules' 23 KB of escaped text was most of that page's time.
+    pub fn page(&self, path: &str) -> Option<actix_web::web::Bytes> {
+        match self.get(&Key::Page(path.to_owned()))? {
+            Entry::Page(body) => Some(body),
+            _ => None,
+        }
+    }
+
+    pub fn keep_page(&self, path: &str, body: actix_web::web::Bytes) {
+        self.keep(Key::Page(path.to_owned()), Entry::Page(body));
     }
 
     /// A programme was edited: everything is read again on its next view.

@@ -2,14 +2,14 @@
 
 use std::sync::Arc;
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::cache::ProgrammePages;
 use super::queries::{self, ProgrammeView, RulesView};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::{render, with_conn, AppError, Ctx};
+use crate::web::{with_conn, AppError, Ctx};
 
 /// The programme the home page presents.
 const HOME_PROGRAMME: &str = "aliexpress";
@@ -65,32 +65,82 @@ async fn load_view(
     Ok(view)
 }
 
+/// The page an anonymous visitor is shown without a query string, if it is kept (see
+/// `ProgrammePages::page`): its path, and the kept body.
+fn kept_page(
+    req: &HttpRequest,
+    ctx: &Ctx,
+    pages: &ProgrammePages,
+) -> (Option<String>, Option<HttpResponse>) {
+    if ctx.user.is_some() || !req.query_string().is_empty() {
+        return (None, None);
+    }
+    let path = req.path().to_owned();
+    let kept = pages.page(&path).map(html);
+    (Some(path), kept)
+}
+
+/// Renders the page, and keeps it when it is an anonymous visitor's (`path` from `kept_page`).
+fn render_kept(
+    pages: &ProgrammePages,
+    path: Option<String>,
+    template: &impl Template,
+) -> Result<HttpResponse, AppError> {
+    let body = web::Bytes::from(template.render()?);
+    if let Some(path) = path {
+        pages.keep_page(&path, body.clone());
+    }
+    Ok(html(body))
+}
+
+fn html(body: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
 async fn home(
+    req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
     pages: web::Data<ProgrammePages>,
 ) -> Result<HttpResponse, AppError> {
+    let (path, kept) = kept_page(&req, &ctx, &pages);
+    if let Some(kept) = kept {
+        return Ok(kept);
+    }
     let view = load_view(&state, &pages, &ctx, HOME_PROGRAMME.to_owned()).await?;
-    render(&HomePage { ctx, view })
+    render_kept(&pages, path, &HomePage { ctx, view })
 }
 
 async fn show(
+    req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
     pages: web::Data<ProgrammePages>,
     path: web::Path<(Lang, String)>,
 ) -> Result<HttpResponse, AppError> {
+    let (page_path, kept) = kept_page(&req, &ctx, &pages);
+    if let Some(kept) = kept {
+        return Ok(kept);
+    }
     let (_, slug) = path.into_inner();
     let view = load_view(&state, &pages, &ctx, slug).await?;
-    render(&ProgrammePage { ctx, view })
+    render_kept(&pages, page_path, &ProgrammePage { ctx, view })
 }
 
 async fn rules(
+    req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
     pages: web::Data<ProgrammePages>,
     path: web::Path<(Lang, String)>,
 ) -> Result<HttpResponse, AppError> {
+    let (page_path, kept) = kept_page(&req, &ctx, &pages);
+    if let Some(kept) = kept {
+        return Ok(kept);
+    }
     let (_, slug) = path.into_inner();
     let view = match pages.rules(&slug) {
         Some(view) => view,
@@ -106,7 +156,7 @@ async fn rules(
             view
         }
     };
-    render(&RulesPage { ctx, view })
+    render_kept(&pages, page_path, &RulesPage { ctx, view })
 }
 
 /// Helpers the programme templates call.
