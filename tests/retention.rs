@@ -210,3 +210,45 @@ async fn the_server_removes_old_clicks_from_its_start() {
         .unwrap();
     assert_eq!(counted, Some(1));
 }
+
+/// Instances starting together on one PostgreSQL database create the months ahead at the same
+/// time: each month is created once, and nobody fails for it.
+#[tokio::test]
+async fn months_created_at_once_by_several_instances_are_created_once() {
+    let app = spawn_app().await;
+    if app.kind() != DatabaseKind::Postgres {
+        return;
+    }
+    let threads: Vec<_> = (0..8)
+        .map(|n| {
+            let pool = app.pool.clone();
+            std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                let portal::db::AnyConnection::Postgresql(c) = &mut *conn else {
+                    unreachable!()
+                };
+                for month in 1..=6 {
+                    let day = NaiveDate::from_ymd_opt(2090, month, 1 + n).unwrap();
+                    retention::ensure_month(c, day)
+                        .unwrap_or_else(|e| panic!("thread {n}, month {month}: {e}"));
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let made: i64 = diesel::sql_query(
+        "SELECT count(*) AS n FROM pg_class WHERE relkind = 'r' AND relname LIKE 'clicks\\_2090\\_%'",
+    )
+    .get_result::<Count>(&mut *app.conn())
+    .unwrap()
+    .n;
+    assert_eq!(made, 6);
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}

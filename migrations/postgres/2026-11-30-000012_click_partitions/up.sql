@@ -12,12 +12,15 @@ CREATE FUNCTION click_id_at(t TIMESTAMPTZ) RETURNS BYTEA LANGUAGE sql IMMUTABLE 
                   || repeat('0', 20), 'hex')
 $$;
 
--- The partition of the (UTC) month that `day` is in, created unless it exists.
+-- The partition of the (UTC) month that `day` is in, created unless it exists. Instances
+-- starting together on one database take turns (a transaction-wide advisory lock), so two never
+-- create the same month at once.
 CREATE FUNCTION ensure_click_partition(day DATE) RETURNS VOID LANGUAGE plpgsql AS $$
 DECLARE
     first DATE := date_trunc('month', day)::DATE;
     name TEXT := 'clicks_' || to_char(first, 'YYYY_MM');
 BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('ensure_click_partition'));
     IF to_regclass(name) IS NULL THEN
         EXECUTE format('CREATE TABLE %I PARTITION OF clicks FOR VALUES FROM (%L) TO (%L)',
                        name,
