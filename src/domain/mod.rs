@@ -8,6 +8,7 @@ pub mod money;
 pub mod participant;
 pub mod password;
 pub mod rate;
+pub mod sepa;
 pub mod website;
 pub mod working_days;
 
