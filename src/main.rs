@@ -57,13 +57,14 @@ enum ProgrammeCommand {
 #[derive(Subcommand)]
 enum PayoutsCommand {
     /// Pay every participant whose approved balance reaches the threshold and who has bank
-    /// details, and write the SEPA bank file (pain.001). Running a period again pays nobody
-    /// twice.
+    /// details, and write the run's SEPA bank file (pain.001). Running a period again pays
+    /// only what is still owed, in a file of its own; a run that pays nobody writes none.
     Run {
         /// The month: 2026-11.
         #[arg(long)]
         period: String,
-        /// Where to write the bank file (default: payouts/pain001-<period>.xml in the data folder).
+        /// Where to write the run's bank file (default:
+        /// payouts/pain001-<period>-<message id>.xml in the data folder).
         #[arg(long)]
         file: Option<std::path::PathBuf>,
     },
@@ -215,37 +216,50 @@ fn payouts_run(
     let pool = startup::prepare_database(settings)?;
     let mut conn = pool.get()?;
     let now = portal::db::now();
-    let summary = payouts::run(&mut conn, period, None, settings.payer_iban.as_ref(), now)?;
+    let payer_iban = settings
+        .payer_iban
+        .as_ref()
+        .ok_or(payouts::PayoutError::NoPayerAccount)?;
+    let payer = payouts::Payer {
+        name: &settings.payer_name,
+        iban: payer_iban,
+    };
+    let outcome = payouts::run(&mut conn, period, None, Some(payer), now)?;
     payouts::audit_run(
         &mut conn,
         &portal::audit::Actor::command("portal payouts run"),
-        &summary,
+        &outcome,
         now,
     )?;
+    let summary = match outcome {
+        payouts::RunOutcome::Paid(summary) => summary,
+        payouts::RunOutcome::NobodyToPay(period) => {
+            println!("payout run {period}: nobody is owed a payout now; no bank file was written");
+            return Ok(());
+        }
+    };
     let run = payouts::find_run(&mut conn, summary.run_id)?
         .ok_or_else(|| anyhow::anyhow!("the run disappeared"))?;
-    let xml = payouts::bank_file(
-        &mut conn,
-        &run,
-        &settings.payer_name,
-        settings.payer_iban.as_ref(),
-    )?;
+    let stored = payouts::bank_file(&mut conn, &run, Some(payer))?
+        .ok_or_else(|| anyhow::anyhow!("the run has no bank file"))?;
     let path = file.unwrap_or_else(|| {
         settings
             .data_dir
             .join("payouts")
-            .join(format!("pain001-{period}.xml"))
+            .join(format!("pain001-{period}-{}.xml", summary.message_id))
     });
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(&path, xml)?;
+    std::fs::write(&path, stored.xml.as_bytes())?;
     println!(
-        "payout run {period}: {} paid now, {} payouts in all, {} EUR; bank file {}",
-        summary.paid_now,
+        "payout run {period} (run {}): {} payouts, {} EUR; bank file {} (MsgId {}, sha256 {})",
+        summary.run_id,
         summary.payouts,
         summary.total.plain(),
-        path.display()
+        path.display(),
+        summary.message_id,
+        stored.sha256
     );
     Ok(())
 }

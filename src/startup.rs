@@ -15,11 +15,12 @@ use crate::participants::CreditingChanges;
 use crate::state::{AppState, Limiter};
 use crate::{assets, programme, web as webx};
 
-/// Connects, migrates and seeds the database; safe to run on every start and more than once.
+/// Connects, migrates (as the owner when `PORTAL_MIGRATION_DATABASE_URL` is set, granting the
+/// portal's role its rights) and seeds the database; safe to run on every start and more than once.
 pub fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
     let pool = db::connect(&settings.database)?;
     let mut conn = pool.get().context("cannot get a database connection")?;
-    let applied = db::run_migrations(&mut conn)?;
+    let applied = db::migrate(&mut conn, settings.migration_database.as_ref())?;
     let seeded = programme::seed::apply(&mut conn)?;
     programme::versions::ensure_first(&mut conn, db::now())?;
     // The click log's months ahead (PostgreSQL's partitions) exist before the first click.
@@ -343,6 +344,7 @@ fn routes(
                 .configure(crate::tracking::stats::configure)
                 .configure(|cfg| crate::ledger::routes::configure(cfg, &limiter))
                 .configure(crate::ledger::manage::configure)
+                .configure(crate::ledger::payout_console::configure)
                 .configure(crate::enforcement::routes::configure)
                 .configure(crate::enforcement::manage::configure)
                 .configure(crate::audit::routes::configure)

@@ -559,9 +559,10 @@ async fn tracking_journey(app: &TestApp, b: &mut Browser, w: &Words) {
 }
 
 /// The advertiser reports an order for the journey's click; it is held (the publisher logged in
-/// from the address the click came from, E.10.j) until the account manager releases it; it
-/// becomes final, shows on the Commissions tab, the publisher enters bank details, the manager
-/// imports a file and runs the payouts, and the publisher finds the payout in the ledger.
+/// from the address the click came from, E.10.j) until an administrator releases it; it
+/// becomes final, shows on the Commissions tab, the publisher enters bank details, the account
+/// manager imports a file, the administrator runs the payouts (separation of duties: whoever
+/// enters conversions does not pay them out), and the publisher finds the payout in the ledger.
 async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     use diesel::prelude::*;
     use portal::db::schema::clicks;
@@ -569,6 +570,11 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     let lang = w.lang;
     let publisher = format!("browser-{lang}@koopjes.nl");
     let manager = format!("beheer-{lang}@partnerlink.nl");
+    let treasurer = format!("financien-{lang}@partnerlink.nl");
+    let treasurer_id = app.add_manager(&treasurer);
+    app.sql(&format!(
+        "UPDATE accounts SET administrator = TRUE WHERE id = {treasurer_id}"
+    ));
     // The browser's own click was not credited (headless Chromium says it is a robot): a
     // visitor with an ordinary browser follows the same channel's link.
     let channel_id: i64 = clicks::table
@@ -593,8 +599,8 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     assert!(b.text_of("main table").await.contains(w.held));
     log_out(b).await;
 
-    // The account manager releases the hold.
-    log_in(b, base, lang, &manager, "money-manager").await;
+    // An administrator releases the hold.
+    log_in(b, base, lang, &treasurer, "money-administrator").await;
     b.goto(
         &format!("{base}/{lang}/manage/conversions"),
         "manage-conversions",
@@ -631,19 +637,19 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     // Bank details: a mistyped IBAN is refused next to the field, the input kept.
     b.goto(&format!("{base}/{lang}/account/bank"), "bank").await;
     b.type_into("iban", "NL91 ABNA 0417 1643 01").await;
-    b.type_into("holder", "Koopjes B.V.").await;
+    b.type_into("account_holder", "Koopjes B.V.").await;
     b.type_into("password", PASSWORD).await;
     b.submit("bank-mistyped").await;
     assert!(b.text_of("#iban-error").await.contains(w.iban_mistyped));
-    assert_eq!(b.value_of("holder").await, "Koopjes B.V.");
+    assert_eq!(b.value_of("account_holder").await, "Koopjes B.V.");
     b.type_into("iban", "NL91 ABNA 0417 1643 00").await;
     b.type_into("password", PASSWORD).await;
     b.submit("bank-saved").await;
     assert!(b.text_of("main").await.contains("NL91 **** **** **** 00"));
     log_out(b).await;
 
-    // The manager imports a file (previewed, then stored) and runs the month's payouts.
-    log_in(b, base, lang, &manager, "money-manager-payouts").await;
+    // The manager imports a file (previewed, then stored).
+    log_in(b, base, lang, &manager, "money-manager-import").await;
     let csv = std::env::temp_dir().join(format!(
         "portal-e2e-import-{lang}-{}.csv",
         std::process::id()
@@ -672,6 +678,10 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     b.submit("manage-import-stored").await;
     assert!(b.path().await.contains("notice=import-stored"));
     let _ = std::fs::remove_file(&csv);
+    log_out(b).await;
+
+    // The administrator runs the month's payouts.
+    log_in(b, base, lang, &treasurer, "money-administrator-payouts").await;
     b.goto(&format!("{base}/{lang}/manage/payouts"), "manage-payouts")
         .await;
     let month = portal::ledger::payouts::Period::of(portal::db::now().date()).to_string();

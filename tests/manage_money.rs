@@ -14,6 +14,12 @@ async fn manager(app: &TestApp) -> reqwest::Client {
     app.client_for("beheer@partnerlink.nl").await
 }
 
+/// An account manager who is also an administrator: releases holds, runs payouts and makes the
+/// conversion API's secret (separation of duties).
+async fn treasurer(app: &TestApp) -> reqwest::Client {
+    common::enforcement::administrator(app, "beheer@partnerlink.nl").await
+}
+
 fn commission_id(app: &TestApp) -> i64 {
     commissions::table
         .filter(commissions::kind.eq("order"))
@@ -133,11 +139,14 @@ async fn a_manager_rejects_and_reverses_with_a_reason_the_participant_reads() {
 }
 
 #[tokio::test]
-async fn a_held_commission_is_approved_once_a_manager_releases_it() {
+async fn a_held_commission_is_approved_once_an_administrator_releases_it_and_never_by_a_plain_manager(
+) {
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
     app.client_for("anna@example.nl").await; // logs in from the address the click comes from
-    let boss = manager(&app).await;
+    app.add_manager("collega@partnerlink.nl");
+    let colleague = app.client_for("collega@partnerlink.nl").await;
+    let boss = treasurer(&app).await;
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
     let mut order = report(&click_id, "H-1", "100.00", &at);
@@ -148,6 +157,20 @@ async fn a_held_commission_is_approved_once_a_manager_releases_it() {
     let (_, page) = app.page_with(&boss, "/en/manage/conversions").await;
     assert!(page.contains("Release the hold: not a self-purchase"));
     let id = commission_id(&app);
+    // A plain account manager is not offered the release, and a release sent anyway is refused
+    // next to the commission, in words; nothing changes.
+    let (_, page) = app.page_with(&colleague, "/en/manage/conversions").await;
+    assert!(!page.contains("Release the hold: not a self-purchase"));
+    assert!(page.contains("H-1"));
+    let r = decide(&app, &colleague, id, "release", "").await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Only an administrator can release a held commission."));
+    assert_eq!(balance(&app, anna.participant_id), 0);
+    assert!(audit::lines(&app, "commission_decided").is_empty());
     let r = decide(&app, &boss, id, "release", "").await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(balance(&app, anna.participant_id), 700);
@@ -278,7 +301,7 @@ async fn an_import_is_previewed_line_by_line_and_stores_all_or_nothing_once() {
 #[tokio::test]
 async fn a_payout_run_from_the_console_gives_its_bank_file_and_the_secret_is_shown_once() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = treasurer(&app).await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
@@ -330,7 +353,7 @@ async fn a_payout_run_from_the_console_gives_its_bank_file_and_the_secret_is_sho
     let after = line.after.unwrap();
     assert!(
         after.contains(&format!("\"period\":\"{this_month}\""))
-            && after.contains("\"paid_now\":1")
+            && after.contains("\"payouts\":1")
             && after.contains("\"total\":\"35.00\""),
         "{after}"
     );
@@ -367,7 +390,18 @@ async fn a_payout_run_from_the_console_gives_its_bank_file_and_the_secret_is_sho
     let line = audit::only(&app, "secret_rotated");
     audit::assert_by(&app, &line, "beheer@partnerlink.nl");
     assert_eq!(line.subject, format!("programme {}", app.programme_id()));
-    assert_eq!((line.before, line.after), (None, None));
+    assert_eq!(line.before, None);
+    let after = line.after.unwrap();
+    assert!(
+        after.contains("previous_until") && !after.contains(&new_key),
+        "{after}"
+    );
+    // The page says when the old secret stops working.
+    let (_, again) = app.page_with(&boss, path).await;
+    assert!(
+        again.contains("The previous secret stops working on "),
+        "{again}"
+    );
     assert_eq!(
         send(&app, &new_key, &report(&click_id, "B-2", "10.00", &at))
             .await

@@ -30,16 +30,35 @@ fn bank(app: &TestApp, participant_id: i64, iban: &str, holder: &str) {
     .unwrap();
 }
 
-fn pay(app: &TestApp) -> run::RunSummary {
+fn payer(app: &TestApp) -> run::Payer<'_> {
+    run::Payer {
+        name: &app.settings.payer_name,
+        iban: app.settings.payer_iban.as_ref().unwrap(),
+    }
+}
+
+/// Runs this month's payouts; the run's summary, or None when it paid nobody.
+fn pay(app: &TestApp) -> Option<run::RunSummary> {
     let now = portal::db::now();
     run::run(
         &mut app.conn(),
         Period::of(now.date()),
         None,
-        app.settings.payer_iban.as_ref(),
+        Some(payer(app)),
         now,
     )
     .unwrap()
+    .paid()
+    .cloned()
+}
+
+/// A run's bank file as served.
+fn file_of(app: &TestApp, run_id: i64) -> run::StoredFile {
+    let mut conn = app.conn();
+    let the_run = run::find_run(&mut conn, run_id).unwrap().unwrap();
+    run::bank_file(&mut conn, &the_run, Some(payer(app)))
+        .unwrap()
+        .unwrap()
 }
 
 fn paid(app: &TestApp, participant_id: i64) -> Vec<i64> {
@@ -69,47 +88,65 @@ async fn a_run_pays_whoever_reached_the_threshold_with_bank_details_once() {
     );
     bank(&app, bob.participant_id, "DE89370400440532013000", "Bob");
 
-    let summary = pay(&app);
-    assert_eq!(
-        (summary.paid_now, summary.payouts, summary.total.minor),
-        (1, 1, 2800)
-    );
+    let summary = pay(&app).expect("Anna is paid");
+    assert_eq!((summary.payouts, summary.total.minor), (1, 2800));
     assert_eq!(paid(&app, anna.participant_id), [2800]);
     assert_eq!(balance(&app, anna.participant_id), 0);
     assert_eq!(balance(&app, bob.participant_id), 2100);
     assert_eq!(balance(&app, carla.participant_id), 3500);
 
-    // The bank file: one transfer, its count and control sum right, names escaped.
-    let mut conn = app.conn();
-    let the_run = run::find_run(&mut conn, summary.run_id).unwrap().unwrap();
-    let xml = run::bank_file(
-        &mut conn,
-        &the_run,
-        &app.settings.payer_name,
-        app.settings.payer_iban.as_ref(),
-    )
-    .unwrap();
-    drop(conn);
+    // The bank file: one transfer, its count and control sum right, the name in the SEPA set,
+    // valid against the pain.001.001.03 schema, and the same bytes every time it is asked for.
+    let first = file_of(&app, summary.run_id);
+    common::sepa::assert_valid_pain001(&first.xml);
+    let xml = &first.xml;
     assert_eq!(xml.matches("<NbOfTxs>1</NbOfTxs>").count(), 2);
     assert_eq!(xml.matches("<CtrlSum>28.00</CtrlSum>").count(), 2);
     assert!(xml.contains("<IBAN>NL91ABNA0417164300</IBAN>"));
-    assert!(xml.contains("<Nm>Anna &amp; Zonen</Nm>"));
-
-    // Running the period again pays nobody twice; Carla, with bank details now, is paid.
-    bank(&app, carla.participant_id, "BE68539007547034", "Carla");
-    let again = pay(&app);
+    assert!(xml.contains("<Nm>Anna + Zonen</Nm>"), "{xml}");
+    assert!(xml.contains(&format!("<MsgId>{}</MsgId>", summary.message_id)));
+    assert_eq!(file_of(&app, summary.run_id).xml, first.xml);
     assert_eq!(
-        (again.run_id, again.paid_now, again.payouts),
-        (summary.run_id, 1, 2)
+        first.sha256,
+        common::sepa::sha256_hex(first.xml.as_bytes()),
+        "the stored checksum is the file's"
     );
+
+    // Running the period again pays nobody twice; Carla, with bank details now, is paid in a
+    // run of her own, with a file of its own: only her transfer, its own MsgId and CreDtTm.
+    bank(&app, carla.participant_id, "BE68539007547034", "Carla");
+    let again = pay(&app).expect("Carla is paid");
+    assert_ne!(again.run_id, summary.run_id);
+    assert_ne!(again.message_id, summary.message_id);
+    assert_eq!((again.payouts, again.total.minor), (1, 3500));
     assert_eq!(paid(&app, anna.participant_id), [2800]);
     assert_eq!(paid(&app, carla.participant_id), [3500]);
-    let third = pay(&app);
-    assert_eq!(third.paid_now, 0);
+    let second = file_of(&app, again.run_id);
+    common::sepa::assert_valid_pain001(&second.xml);
+    assert_eq!(
+        second.xml.matches("<CdtTrfTxInf>").count(),
+        1,
+        "{}",
+        second.xml
+    );
+    assert!(second.xml.contains("<IBAN>BE68539007547034</IBAN>"));
+    assert!(
+        !second.xml.contains("NL91ABNA0417164300"),
+        "Anna's transfer again"
+    );
+    assert!(!second.xml.contains(&first.message_id));
+    // The first file is unchanged by the second run.
+    assert_eq!(file_of(&app, summary.run_id).xml, first.xml);
+
+    // A third run pays nobody: no run, no file.
+    let runs_before = run::runs(&mut app.conn()).unwrap().len();
+    assert_eq!(pay(&app), None);
+    assert_eq!(run::runs(&mut app.conn()).unwrap().len(), runs_before);
 }
 
 #[tokio::test]
-async fn a_run_killed_half_way_pays_nobody_twice_when_started_again() {
+async fn a_run_left_unfinished_by_an_earlier_version_keeps_its_own_file_and_the_next_run_pays_the_rest(
+) {
     let app = spawn_app().await;
     let key = secret(&app);
     let anna = app.add_ready_publisher("anna@example.nl");
@@ -118,8 +155,9 @@ async fn a_run_killed_half_way_pays_nobody_twice_when_started_again() {
     earn(&app, &key, bob.channel_id, "B-1", "400.00").await;
     bank(&app, anna.participant_id, "NL91ABNA0417164300", "Anna");
     bank(&app, bob.participant_id, "DE89370400440532013000", "Bob");
-    // The state a kill leaves between two participants' transactions: Anna's payout and ledger
-    // entry stored together, Bob's not begun, the run not finished.
+    // What the portal before issue 20 could leave behind when killed between two participants'
+    // transactions: Anna's payout and ledger entry stored, Bob's not, the run not finished and
+    // no file written (that version wrote files on request).
     let now = portal::db::now();
     app.sql(&format!(
         "INSERT INTO payout_runs (period, started_at) VALUES ('{}', '{}')",
@@ -138,15 +176,24 @@ async fn a_run_killed_half_way_pays_nobody_twice_when_started_again() {
         anna.participant_id,
         now.format("%Y-%m-%d %H:%M:%S")
     ));
-    let resumed = pay(&app);
-    assert_eq!(
-        (resumed.run_id, resumed.paid_now, resumed.payouts),
-        (1, 1, 2)
-    );
+    let next = pay(&app).expect("Bob is paid");
+    assert_eq!((next.payouts, next.total.minor), (1, 2800));
     assert_eq!(paid(&app, anna.participant_id), [2800]);
     assert_eq!(paid(&app, bob.participant_id), [2800]);
     assert_eq!(balance(&app, anna.participant_id), 0);
     assert_eq!(balance(&app, bob.participant_id), 0);
+    // Each run's file lists its own transfers only, under its own message id.
+    let old = file_of(&app, 1);
+    let new = file_of(&app, next.run_id);
+    for file in [&old, &new] {
+        common::sepa::assert_valid_pain001(&file.xml);
+        assert_eq!(file.xml.matches("<CdtTrfTxInf>").count(), 1);
+    }
+    assert!(old.xml.contains("NL91ABNA0417164300") && !old.xml.contains("DE89370400440532013000"));
+    assert!(new.xml.contains("DE89370400440532013000") && !new.xml.contains("NL91ABNA0417164300"));
+    assert_ne!(old.message_id, new.message_id);
+    // Written once, kept: asked again, the old run's file is the same bytes.
+    assert_eq!(file_of(&app, 1).xml, old.xml);
 }
 
 #[tokio::test]
@@ -160,8 +207,8 @@ async fn a_return_after_payout_is_netted_against_the_next_payout() {
     order["status"] = "completed".into();
     send(&app, &key, &order).await;
     pass_locking_dates(&app);
-    assert_eq!(pay(&app).paid_now, 1); // 35.00
-                                       // Last month's run is done; this month a part comes back and a new order is approved.
+    assert_eq!(pay(&app).map(|r| r.payouts), Some(1)); // 35.00
+                                                       // Last month's run is done; this month a part comes back and a new order is approved.
     app.sql("UPDATE payout_runs SET period = '2000-01'");
     order["status"] = "returned".into();
     order["returned_amount"] = "100.00".into();
@@ -175,7 +222,7 @@ async fn a_return_after_payout_is_netted_against_the_next_payout() {
     pass_locking_dates(&app);
     assert_eq!(balance(&app, anna.participant_id), 2800);
     let next = pay(&app);
-    assert_eq!(next.paid_now, 1);
+    assert_eq!(next.map(|r| r.payouts), Some(1));
     assert_eq!(paid(&app, anna.participant_id), [3500, 2800]);
     let reasons: Vec<(String, i64)> = ledger_entries::table
         .order(ledger_entries::id)
@@ -271,14 +318,7 @@ async fn no_run_without_the_payers_account_or_for_a_month_to_come() {
             .to_string(),
     )
     .unwrap();
-    let err = run::run(
-        &mut app.conn(),
-        next_month,
-        None,
-        app.settings.payer_iban.as_ref(),
-        now,
-    )
-    .unwrap_err();
+    let err = run::run(&mut app.conn(), next_month, None, Some(payer(&app)), now).unwrap_err();
     assert!(matches!(err, run::PayoutError::FuturePeriod(_)));
 }
 
@@ -300,7 +340,7 @@ async fn a_balance_of_exactly_the_threshold_is_paid_and_a_month_can_be_run_from_
         &mut app.conn(),
         period,
         None,
-        app.settings.payer_iban.as_ref(),
+        Some(payer(&app)),
         period.start(),
     )
     .unwrap();
@@ -319,21 +359,24 @@ async fn what_is_approved_after_a_run_waits_for_the_next_month_however_often_thi
     order["status"] = "completed".into();
     send(&app, &key, &order).await;
     pass_locking_dates(&app);
-    assert_eq!(pay(&app).paid_now, 1);
+    assert_eq!(pay(&app).map(|r| r.payouts), Some(1));
     // Within the same month another commission is approved, above the threshold on its own.
     let mut second = report(&click_id, "W-2", "500.00", &at);
     second["status"] = "completed".into();
     send(&app, &key, &second).await;
     pass_locking_dates(&app);
     assert_eq!(balance(&app, anna.participant_id), 3500);
-    // The month's run again pays it no second time (one payout per participant per run).
-    assert_eq!(pay(&app).paid_now, 0);
+    // The month's run again pays it no second time (what is approved after the period's end
+    // waits for the next month's run).
+    assert_eq!(pay(&app), None);
     assert_eq!(paid(&app, anna.participant_id), [3500]);
 }
 
 /// Security issue 14, fault tests: the real `portal payouts run`, killed with SIGKILL in the
 /// middle of a run of 1,500 payees, then run again: every payee is paid exactly once, and
-/// every balance is zero.
+/// every balance is zero. A run is one transaction (issue 20), so the killed one is seen inside
+/// it — holding the payout runs' advisory lock (PostgreSQL) or the write lock (SQLite) — and
+/// leaves nothing behind.
 #[test]
 fn a_payout_run_killed_with_sigkill_pays_nobody_twice_when_run_again() {
     use common::binary::portal;
@@ -395,25 +438,29 @@ fn a_payout_run_killed_with_sigkill_pays_nobody_twice_when_run_again() {
         command
     };
 
-    // Killed as soon as the first payouts are stored: far from the end of 1,500.
+    // Killed while its transaction is open: far from its end (1,500 payees to read and pay).
     let mut child = run().spawn().expect("start portal payouts run");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while paid_count() == 0 {
+    while !common::binary::payout_run_in_progress(&database) {
         assert!(
             child.try_wait().unwrap().is_none(),
-            "the run ended before it paid anyone"
+            "the run ended before it was seen at work"
         );
-        assert!(std::time::Instant::now() < deadline, "no payout in 120 s");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no run at work in 120 s"
+        );
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
     child.kill().unwrap();
     assert!(!child.wait().unwrap().success());
     let at_kill = paid_count();
-    eprintln!("killed after {at_kill} of {PAYEES} payouts");
-    assert!(
-        at_kill > 0 && at_kill < PAYEES,
-        "killed half-way: {at_kill}"
-    );
+    assert_eq!(at_kill, 0, "a killed run leaves no payout behind");
+    let files: i64 = portal::db::schema::bank_files::table
+        .count()
+        .get_result(&mut *pool.get().unwrap())
+        .unwrap();
+    assert_eq!(files, 0, "nor a bank file");
 
     let output = run().output().unwrap();
     assert!(
@@ -456,9 +503,163 @@ fn a_payout_run_killed_with_sigkill_pays_nobody_twice_when_run_again() {
     assert_eq!(ip_hash, &None);
     let after = after.as_deref().unwrap();
     assert!(
-        after.contains(&format!("\"paid_now\":{}", PAYEES - at_kill))
-            && after.contains(&format!("\"payouts\":{PAYEES}"))
+        after.contains(&format!("\"payouts\":{PAYEES}"))
             && after.contains(&format!("\"period\":\"{period}\"")),
         "{after}"
     );
+}
+
+/// Participants with an approved balance entered three months ago (so any of the last months'
+/// runs would pay it) and bank details; returns their ids and balances.
+fn old_balances(app: &TestApp, amounts: &[i64]) -> Vec<(i64, i64)> {
+    let long_ago = (portal::db::now() - chrono::Duration::days(95))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    amounts
+        .iter()
+        .enumerate()
+        .map(|(n, amount)| {
+            let who = app.add_ready_publisher(&format!("payee-{n}@example.nl"));
+            bank(app, who.participant_id, "NL91ABNA0417164300", "Payee");
+            app.sql(&format!(
+                "INSERT INTO ledger_entries (participant_id, kind, amount, currency, created_at) \
+                 VALUES ({}, 'commission', {amount}, 'EUR', '{long_ago}')",
+                who.participant_id
+            ));
+            (who.participant_id, *amount)
+        })
+        .collect()
+}
+
+/// The periods of this month and the three before it: all have begun, all would pay an old
+/// balance.
+fn four_periods() -> Vec<Period> {
+    let mut period = Period::of(portal::db::now().date());
+    let mut out = vec![period];
+    for _ in 0..3 {
+        period = Period::of(period.start().date() - chrono::Days::new(1));
+        out.push(period);
+    }
+    out
+}
+
+/// What was paid to each, and that every balance is zero and every run's file valid.
+fn assert_paid_once(app: &TestApp, owed: &[(i64, i64)]) {
+    for (participant_id, amount) in owed {
+        assert_eq!(paid(app, *participant_id), [*amount], "paid once, in full");
+        assert_eq!(balance(app, *participant_id), 0);
+    }
+    let total_paid: i64 = payouts::table
+        .select(payouts::amount)
+        .load::<i64>(&mut *app.conn())
+        .unwrap()
+        .iter()
+        .sum();
+    assert_eq!(total_paid, owed.iter().map(|(_, a)| a).sum::<i64>());
+    for the_run in run::runs(&mut app.conn()).unwrap() {
+        common::sepa::assert_valid_pain001(&file_of(app, the_run.id).xml);
+    }
+}
+
+/// Issue 20, point 1: runs for different periods started at the same moment (two managers, or
+/// the console and the command, on several instances) pay each approved balance once.
+#[tokio::test]
+async fn runs_for_different_periods_started_at_once_pay_each_balance_once() {
+    let app = spawn_app().await;
+    let owed = old_balances(&app, &[10_000, 3_000, 2_500, 7_777]);
+    let periods = four_periods();
+    let barrier = std::sync::Barrier::new(periods.len());
+    let mut connections: Vec<_> = periods.iter().map(|_| app.app_conn()).collect();
+    let now = portal::db::now();
+    let outcomes: Vec<run::RunOutcome> = std::thread::scope(|scope| {
+        let handles: Vec<_> = connections
+            .iter_mut()
+            .zip(&periods)
+            .map(|(conn, period)| {
+                let barrier = &barrier;
+                let payer = payer(&app);
+                scope.spawn(move || {
+                    barrier.wait();
+                    run::run(conn, *period, None, Some(payer), now).unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    // One run paid everyone; the others found nobody left to pay and wrote nothing.
+    let paying: Vec<_> = outcomes.iter().filter_map(|o| o.paid()).collect();
+    assert_eq!(paying.len(), 1, "{outcomes:?}");
+    assert_eq!(paying[0].payouts, owed.len());
+    drop(connections);
+    assert_paid_once(&app, &owed);
+}
+
+/// Issue 20, point 1, from two processes: two `portal payouts run` commands for different
+/// months at the same moment pay each balance once.
+#[tokio::test]
+async fn two_payout_commands_at_once_pay_each_balance_once() {
+    let app = spawn_app().await;
+    let owed = old_balances(&app, &[4_000, 2_600, 9_100]);
+    let periods = four_periods();
+    let children: Vec<_> = periods[..2]
+        .iter()
+        .map(|period| {
+            let mut command = common::binary::portal(app.database());
+            command
+                .env("PORTAL_PAYER_IBAN", "NL02ABNA0123456789")
+                .args(["payouts", "run", "--period", &period.to_string()])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            command.spawn().expect("start portal payouts run")
+        })
+        .collect();
+    let mut said = Vec::new();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        said.push(String::from_utf8_lossy(&output.stdout).into_owned());
+    }
+    assert_eq!(
+        said.iter()
+            .filter(|s| s.contains("nobody is owed a payout"))
+            .count(),
+        1,
+        "{said:?}"
+    );
+    assert_paid_once(&app, &owed);
+}
+
+/// Issue 20, point 4: whatever name reached the database (written before names were checked
+/// at entry), the bank file stays well-formed, inside the SEPA set and valid.
+#[tokio::test]
+async fn names_outside_the_sepa_set_never_break_the_bank_file() {
+    let app = spawn_app().await;
+    let names = [
+        "Zoë & Søn Łódź",
+        "Ω Omega Ltd",
+        "Shop \u{1F600} B.V.",
+        "Bad\u{FFFF}Char",
+        "<Tag> \"quoted\"",
+    ];
+    let owed = old_balances(&app, &[3_000; 5]);
+    for ((participant_id, _), name) in owed.iter().zip(names) {
+        bank(&app, *participant_id, "DE89370400440532013000", name);
+    }
+    let summary = pay(&app).expect("all are paid");
+    let xml = file_of(&app, summary.run_id).xml;
+    common::sepa::assert_valid_pain001(&xml);
+    for name in xml.split("<Nm>").skip(1) {
+        let name = &name[..name.find("</Nm>").unwrap()];
+        assert!(
+            name.chars().all(portal::domain::sepa::is_sepa_char),
+            "{name:?} is outside the SEPA set"
+        );
+    }
+    assert!(xml.contains("<Nm>Zoe + Son Lodz</Nm>"), "{xml}");
+    assert!(xml.contains("<Nm>Omega Ltd</Nm>"), "{xml}");
+    assert!(xml.contains("<Nm>Shop B.V.</Nm>"), "{xml}");
 }

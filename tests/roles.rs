@@ -42,10 +42,16 @@ const ROUTES: &[(&str, &str, Needs)] = &[
     ("GET", "/manage/conversions/import", Needs::Manager),
     ("POST", "/manage/conversions/import", Needs::Manager),
     ("POST", "/manage/conversions/import/confirm", Needs::Manager),
-    ("GET", "/manage/payouts", Needs::Manager),
-    ("POST", "/manage/payouts", Needs::Manager),
-    ("GET", "/manage/payouts/{id}/pain001.xml", Needs::Manager),
-    ("POST", "/manage/programme/secret", Needs::Manager),
+    // Separation of duties (issue 20): paying out and the key that makes money are an
+    // administrator's; a plain account manager enters conversions and decides commissions.
+    ("GET", "/manage/payouts", Needs::Administrator),
+    ("POST", "/manage/payouts", Needs::Administrator),
+    (
+        "GET",
+        "/manage/payouts/{id}/pain001.xml",
+        Needs::Administrator,
+    ),
+    ("POST", "/manage/programme/secret", Needs::Administrator),
     ("GET", "/manage/audit", Needs::Administrator),
     ("GET", "/manage/audit.csv", Needs::Administrator),
     ("GET", "/manage/managers", Needs::Administrator),

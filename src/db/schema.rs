@@ -51,6 +51,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    bank_files (id) {
+        id -> Int8,
+        run_id -> Int8,
+        message_id -> Text,
+        created_at -> Timestamp,
+        transactions -> Int4,
+        control_sum -> Int8,
+        sha256 -> Text,
+        xml -> Text,
+    }
+}
+
+diesel::table! {
     channels (id) {
         id -> Int8,
         participant_id -> Int8,
@@ -178,6 +191,9 @@ diesel::table! {
         occurred_at -> Timestamp,
         received_at -> Timestamp,
         updated_at -> Timestamp,
+        entered_via -> Text,
+        secret_id -> Nullable<Int8>,
+        imported_by -> Nullable<Int8>,
     }
 }
 
@@ -516,6 +532,7 @@ diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::joinable!(audit_log -> accounts (actor_id));
 diesel::joinable!(audit_log -> participants (participant_id));
 diesel::joinable!(bank_accounts -> participants (participant_id));
+diesel::joinable!(bank_files -> payout_runs (run_id));
 diesel::joinable!(channels -> participants (participant_id));
 diesel::joinable!(commission_events -> accounts (decided_by));
 diesel::joinable!(commission_events -> commissions (commission_id));
@@ -524,9 +541,11 @@ diesel::joinable!(commission_groups -> programmes (programme_id));
 diesel::joinable!(commission_rates -> commission_groups (group_id));
 diesel::joinable!(commissions -> conversions (conversion_id));
 diesel::joinable!(commissions -> participants (participant_id));
+diesel::joinable!(conversions -> accounts (imported_by));
 diesel::joinable!(conversions -> channels (channel_id));
 diesel::joinable!(conversions -> commission_groups (group_id));
 diesel::joinable!(conversions -> participants (participant_id));
+diesel::joinable!(conversions -> programme_secrets (secret_id));
 diesel::joinable!(conversions -> programmes (programme_id));
 diesel::joinable!(ledger_entries -> commissions (commission_id));
 diesel::joinable!(ledger_entries -> measures (measure_id));
@@ -567,6 +586,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_log,
     bank_accounts,
+    bank_files,
     channels,
     click_days,
     clicks,

@@ -1,5 +1,10 @@
 //! Commission rows: reading them, changing one with its dated event, and the ledger entry an
-//! approved one writes. Every change of a commission goes through `change`.
+//! approved one writes. Every change of a commission's state goes through `change`, which
+//! changes it only from the state it was read in (in the same statement), so two decisions at
+//! the same moment cannot both apply: the later one finds the row changed and fails with
+//! `changed_meanwhile`, rolling its transaction back. Callers that decide take the conversion's
+//! row lock first (`lock_conversion`), so on PostgreSQL they wait for each other and read what
+//! the one before them wrote.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -23,6 +28,38 @@ pub struct Commission {
     pub reason: Option<String>,
     pub held: bool,
     pub locks_at: NaiveDateTime,
+}
+
+/// The error of a change whose commission was changed by someone else since it was read.
+pub fn changed_meanwhile() -> diesel::result::Error {
+    diesel::result::Error::DatabaseError(
+        diesel::result::DatabaseErrorKind::SerializationFailure,
+        Box::new(String::from("the commission was changed meanwhile")),
+    )
+}
+
+/// Whether `e` is `changed_meanwhile`'s (or PostgreSQL's own serialization failure).
+pub fn is_changed_meanwhile(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::SerializationFailure,
+            _
+        )
+    )
+}
+
+/// Locks the conversion's row until the transaction ends, so that everything deciding its
+/// commissions (an account manager, the advertiser's update, the locking date) happens one
+/// after the other. PostgreSQL: a row lock; SQLite: the write transaction's `BEGIN IMMEDIATE`
+/// already holds the database's only write lock.
+pub fn lock_conversion(conn: &mut AnyConnection, conversion_id: i64) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT id FROM conversions WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::BigInt, _>(conversion_id)
+            .execute(pg)?;
+    }
+    Ok(())
 }
 
 /// Who changes a commission, and when.
@@ -107,15 +144,28 @@ pub fn change(
     {
         return Ok(false);
     }
+    if !allowed(commission.state, state) {
+        return Err(changed_meanwhile());
+    }
     let decided_at = (state != CommissionState::Pending).then_some(actor.at);
-    diesel::update(commissions::table.find(commission.id))
-        .set((
-            commissions::state.eq(state),
-            commissions::amount.eq(amount),
-            commissions::reason.eq(reason),
-            commissions::decided_at.eq(decided_at),
-        ))
-        .execute(conn)?;
+    // From the state (and amount and hold) it was read in, or not at all.
+    let updated = diesel::update(
+        commissions::table
+            .find(commission.id)
+            .filter(commissions::state.eq(commission.state))
+            .filter(commissions::amount.eq(commission.amount))
+            .filter(commissions::held.eq(commission.held)),
+    )
+    .set((
+        commissions::state.eq(state),
+        commissions::amount.eq(amount),
+        commissions::reason.eq(reason),
+        commissions::decided_at.eq(decided_at),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(changed_meanwhile());
+    }
     record_event(conn, commission.id, state, amount, reason, actor)?;
     if state == CommissionState::Approved && commission.state != CommissionState::Approved {
         let approved = Commission {
@@ -127,6 +177,20 @@ pub fn change(
         enter_in_ledger(conn, &approved, actor.at)?;
     }
     Ok(true)
+}
+
+/// The moves a commission's state may make: a pending one is decided (or stays pending with a
+/// new amount), a rejected one may become pending again while not final (the advertiser
+/// reported the order completed after all), an approved one can only be reversed; a reversed
+/// one never changes. The database's trigger holds the same table.
+pub fn allowed(from: CommissionState, to: CommissionState) -> bool {
+    use CommissionState::*;
+    matches!(
+        (from, to),
+        (Pending, Pending | Approved | Rejected)
+            | (Rejected, Pending | Rejected)
+            | (Approved, Reversed)
+    )
 }
 
 /// Rejects the pending partial returns of a commission that will not be paid (rejected or
@@ -160,9 +224,17 @@ pub fn set_held(
     reason: Option<&str>,
     actor: Actor,
 ) -> QueryResult<()> {
-    diesel::update(commissions::table.find(commission.id))
-        .set((commissions::held.eq(held), commissions::reason.eq(reason)))
-        .execute(conn)?;
+    let updated = diesel::update(
+        commissions::table
+            .find(commission.id)
+            .filter(commissions::state.eq(commission.state))
+            .filter(commissions::held.eq(commission.held)),
+    )
+    .set((commissions::held.eq(held), commissions::reason.eq(reason)))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(changed_meanwhile());
+    }
     record_event(
         conn,
         commission.id,

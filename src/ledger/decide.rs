@@ -63,7 +63,10 @@ pub fn decide(
     manager_id: i64,
     now: NaiveDateTime,
 ) -> Result<i64, DecideError> {
-    crate::db::write_transaction(conn, |conn| {
+    let decided = crate::db::write_transaction(conn, |conn| {
+        let found = commissions::find(conn, id)?.ok_or(DecideError::NotFound)?;
+        // Whoever decides second waits here, then reads the first one's decision.
+        commissions::lock_conversion(conn, found.conversion_id)?;
         let commission = commissions::find(conn, id)?.ok_or(DecideError::NotFound)?;
         if !actions_for(commission.kind, commission.state, commission.held).contains(&action) {
             return Err(DecideError::Gone);
@@ -130,7 +133,11 @@ pub fn decide(
             }
         }
         Ok(commission.participant_id)
-    })
+    });
+    match decided {
+        Err(DecideError::Db(e)) if commissions::is_changed_meanwhile(&e) => Err(DecideError::Gone),
+        other => other,
+    }
 }
 
 #[cfg(test)]

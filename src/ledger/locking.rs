@@ -22,19 +22,17 @@ pub fn final_state(
     original: Option<CommissionState>,
 ) -> (CommissionState, Option<&'static str>) {
     match commission.kind {
-        // The same order of reasons as the intake's (a coupon first).
-        CommissionKind::Order if conversion.coupon_redeemed => {
-            (CommissionState::Rejected, Some(reason::COUPON_REDEEMED))
-        }
-        CommissionKind::Order => match conversion.order_status {
-            OrderStatus::Cancelled => (CommissionState::Rejected, Some(reason::ORDER_CANCELLED)),
-            OrderStatus::Completed | OrderStatus::Returned
-                if conversion.returned_amount < conversion.order_amount =>
+        // The same reasons, in the same order, as the intake's (`Conversion::refusal`).
+        CommissionKind::Order => match conversion.refusal() {
+            Some(why) => (CommissionState::Rejected, Some(why)),
+            None if matches!(
+                conversion.order_status,
+                OrderStatus::Completed | OrderStatus::Returned
+            ) && conversion.returned_amount < conversion.order_amount =>
             {
                 (CommissionState::Approved, None)
             }
-            OrderStatus::Returned => (CommissionState::Rejected, Some(reason::ORDER_RETURNED)),
-            _ => (
+            None => (
                 CommissionState::Rejected,
                 Some(reason::NOT_COMPLETED_BY_LOCKING),
             ),
@@ -54,6 +52,8 @@ pub fn settle_conversion(
     conversion_id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    // After a decision made meanwhile, not beside it (see `commissions::change`).
+    commissions::lock_conversion(conn, conversion_id)?;
     let Some(conversion) = conversions::find(conn, conversion_id)? else {
         return Ok(0);
     };

@@ -1,24 +1,22 @@
-//! `/{lang}/manage/conversions…`, `/{lang}/manage/payouts…`, `/{lang}/manage/programme/secret`:
-//! the account managers' side of money — conversions per participant with their decisions
-//! (reject, reverse, release a self-purchase hold), the CSV import with its preview, payout runs
-//! with their bank files, and the conversion API's secret.
+//! `/{lang}/manage/conversions…`: the account managers' side of money — conversions per
+//! participant with their decisions (reject, reverse; releasing a self-purchase hold is an
+//! administrator's) and the CSV import with its preview. Payout runs, bank files and the
+//! conversion API's secret are the administrators' (`payout_console`).
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use futures_util::StreamExt;
 
 use super::decide::{self, Action, DecideError};
 use super::import::{self, Counts, ImportLine};
-use super::payouts::{self, Period, Run};
 use super::queries::{self, ConversionLine, Scope};
-use super::routes::{month_label, Words};
+use super::routes::Words;
 use crate::db::schema::participants;
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::extract::{CsrfForm, Manager};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage/conversions", web::get().to(conversions))
@@ -36,14 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 // The file's text comes back URL-encoded: up to three times its size.
                 .app_data(web::PayloadConfig::new(4 * import::FILE_LIMIT))
                 .route(web::post().to(import_confirm)),
-        )
-        .service(
-            web::resource("/manage/payouts")
-                .route(web::get().to(payout_runs))
-                .route(web::post().to(payout_run)),
-        )
-        .route("/manage/payouts/{id}/pain001.xml", web::get().to(bank_file))
-        .route("/manage/programme/secret", web::post().to(new_secret));
+        );
 }
 
 /// The list shows the newest this many conversions.
@@ -91,6 +82,8 @@ impl ConversionsPage {
         };
         decide::actions_for(super::states::CommissionKind::Order, state, line.held)
             .into_iter()
+            // Releasing a hold makes money payable: an administrator's decision.
+            .filter(|a| *a != Action::Release || self.ctx.is_administrator())
             .map(|a| match a {
                 Action::Release => ("release", self.ctx.t("manage-commission-release")),
                 Action::Reject => ("reject", self.ctx.t("manage-commission-reject")),
@@ -206,6 +199,10 @@ async fn decision(
     };
     let refused = match action {
         None => Some(problem("error-commission-action")),
+        // Separation of duties: a plain account manager cannot make a held commission payable.
+        Some(Action::Release) if !manager.account.is_administrator() => {
+            Some(problem("error-release-administrator"))
+        }
         Some(a) if a.needs_reason() && reason.is_empty() => Some(problem("error-reason-required")),
         _ if reason.chars().count() > crate::forms::REASON_MAX => {
             Some(problem("error-reason-too-long"))
@@ -424,171 +421,4 @@ async fn import_confirm(
     let bytes = data.get("content").as_bytes().to_vec();
     let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
     check_and_show(ctx, &state, bytes, Some(actor)).await
-}
-
-#[derive(Template)]
-#[template(path = "ledger/manage_payouts.html")]
-struct PayoutsPage {
-    ctx: Ctx,
-    words: Words,
-    form: FormState,
-    runs: Vec<(Run, usize, i64)>,
-    payer_ready: bool,
-    notice: Option<String>,
-    secret: Option<String>,
-}
-
-impl PayoutsPage {
-    fn period(&self, run: &Run) -> String {
-        Period::parse(&run.period)
-            .map(|p| month_label(self.ctx.lang, p.start().date()))
-            .unwrap_or_else(|| run.period.clone())
-    }
-}
-
-async fn payouts_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    form: FormState,
-    notice: Option<String>,
-    secret: Option<String>,
-) -> Result<PayoutsPage, AppError> {
-    let runs = with_conn(state, move |conn| {
-        let mut out = Vec::new();
-        for run in payouts::runs(conn)? {
-            let rows = payouts::payouts_of_run(conn, run.id)?;
-            let total = rows.iter().map(|r| r.amount).sum();
-            out.push((run, rows.len(), total));
-        }
-        Ok(out)
-    })
-    .await?;
-    let lang = ctx.lang;
-    Ok(PayoutsPage {
-        ctx,
-        words: Words { lang },
-        form,
-        runs,
-        payer_ready: state.settings.payer_iban.is_some(),
-        notice,
-        secret,
-    })
-}
-
-/// The month before today's: what a run at the start of a month pays.
-fn last_month(today: chrono::NaiveDate) -> String {
-    let first = Period::of(today).start().date();
-    Period::of(first - chrono::Days::new(1)).to_string()
-}
-
-async fn payout_runs(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _manager: Manager,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx, &["payout-run-done"]);
-    let mut form = FormState::new();
-    form.set("period", last_month(chrono::Utc::now().date_naive()));
-    render(&payouts_page(ctx, &state, form, notice, None).await?)
-}
-
-async fn payout_run(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::new();
-    form.set("period", data.get("period").trim());
-    let now = crate::db::now();
-    let period = Period::parse(data.get("period"));
-    match period {
-        None => form.fail(ctx.lang, "period", "error-period-format"),
-        Some(p) if p.start() > now => form.fail(ctx.lang, "period", "error-period-future"),
-        Some(_) if state.settings.payer_iban.is_none() => {
-            form.fail(ctx.lang, "period", "error-payer-missing")
-        }
-        Some(_) => {}
-    }
-    let Some(period) = period.filter(|_| !form.has_errors()) else {
-        let page = payouts_page(ctx, &state, form, None, None).await?;
-        return render_form(true, &page);
-    };
-    let manager_id = manager.account.id;
-    let payer = state.settings.payer_iban.clone();
-    let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
-    let summary = with_conn(&state, move |conn| {
-        let summary = payouts::run(conn, period, Some(manager_id), payer.as_ref(), now)
-            .map_err(|e| AppError::Other(e.into()))?;
-        payouts::audit_run(conn, &actor, &summary, now)?;
-        Ok(summary)
-    })
-    .await?;
-    tracing::info!(period = %period, paid = summary.paid_now, "payout run");
-    Ok(see_other(
-        &ctx.href("/manage/payouts?notice=payout-run-done"),
-    ))
-}
-
-async fn bank_file(
-    state: web::Data<AppState>,
-    _manager: Manager,
-    path: web::Path<(Lang, i64)>,
-) -> Result<HttpResponse, AppError> {
-    let (_, run_id) = path.into_inner();
-    let settings_name = state.settings.payer_name.clone();
-    let payer = state.settings.payer_iban.clone();
-    let (period, xml) = with_conn(&state, move |conn| {
-        let Some(run) = payouts::find_run(conn, run_id)? else {
-            return Err(AppError::NotFound);
-        };
-        let xml = payouts::bank_file(conn, &run, &settings_name, payer.as_ref())
-            .map_err(|e| AppError::Other(e.into()))?;
-        Ok((run.period, xml))
-    })
-    .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/xml; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"pain001-{period}.xml\""),
-        ))
-        .body(xml))
-}
-
-/// A new secret for the conversion API, shown once on the page that answers this POST (never
-/// again: it is not in any URL, and a reload asks to post again).
-async fn new_secret(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
-    _data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let manager_id = manager.account.id;
-    let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
-    let secret = with_conn(&state, move |conn| {
-        let terms = super::intake::programme_terms(conn, crate::programme::ACCOUNT_PROGRAMME)?
-            .ok_or(AppError::NotFound)?;
-        let secret = super::secrets::rotate(conn, terms.id, crate::db::now())?;
-        // The secret itself is never written down: only that it changed.
-        let entry = crate::audit::Entry::new(
-            crate::audit::action::SECRET_ROTATED,
-            format!("programme {}", terms.id),
-        );
-        crate::audit::record(conn, &actor, entry, crate::db::now())?;
-        Ok(secret)
-    })
-    .await?;
-    tracing::info!(manager_id, "conversion API secret rotated");
-    let mut form = FormState::new();
-    form.set("period", last_month(chrono::Utc::now().date_naive()));
-    let page = payouts_page(ctx, &state, form, None, Some(secret)).await?;
-    let mut response = render(&page)?;
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
 }

@@ -11,6 +11,7 @@ pub mod intake;
 pub mod locking;
 pub mod manage;
 pub mod pain001;
+pub mod payout_console;
 pub mod payouts;
 pub mod queries;
 pub mod report;

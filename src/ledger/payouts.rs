@@ -1,11 +1,22 @@
-//! Payout runs: once per period (`2026-11`), every participant whose approved balance reaches
-//! the payout threshold and who has bank details is paid that balance — one payout row, one
-//! negative ledger entry, one transfer in the SEPA bank file.
+//! Payout runs: every participant whose payable balance reaches the payout threshold and who
+//! has bank details is paid that balance — one payout row, one negative ledger entry, one
+//! transfer in the run's SEPA bank file.
 //!
-//! A run pays the balance of the ledger entries made before the period's end (plus every payout
-//! already made, so nothing is paid twice). Each participant's payout is stored in its own
-//! transaction, and a participant is paid at most once per run (a unique key), so running a
-//! period again — or again after a run was killed half-way — pays only whom it had not paid yet.
+//! Money is paid once, whoever runs what at the same moment:
+//! - A run is one transaction: the run, its payouts, their ledger entries and its bank file are
+//!   stored together or not at all (a run killed half-way left nothing, and running again pays
+//!   everyone once).
+//! - Runs are serialised: on PostgreSQL by a transaction-wide advisory lock taken before anything
+//!   is read (so two instances, two managers, or the console and `portal payouts run` wait for
+//!   each other, and the second reads the first's payouts), on SQLite by the write lock that
+//!   `write_transaction` takes first (`BEGIN IMMEDIATE`).
+//! - What a run pays is the balance of the ledger entries made before the period's end plus
+//!   every payout already made, to each participant at most once per period, so a period can be
+//!   run again (for whoever has entered bank details since) and pays only whom it has not paid;
+//!   a run that pays nobody stores nothing and writes no file.
+//! - Each run that pays someone has exactly one bank file, written in the same transaction from
+//!   that run's payouts only, with its own message id (`MsgId`, unique forever) and creation
+//!   time, kept with its SHA-256 and served again byte for byte.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -13,7 +24,7 @@ use diesel::prelude::*;
 use super::pain001::{BankFile, Transfer};
 use super::states::EntryKind;
 use crate::db::schema::{
-    bank_accounts, ledger_entries, participants, payout_runs, payouts, programmes,
+    bank_accounts, bank_files, ledger_entries, participants, payout_runs, payouts, programmes,
 };
 use crate::db::AnyConnection;
 use crate::domain::{Currency, Iban, Money};
@@ -148,159 +159,213 @@ pub fn set_bank_account(
     Ok(())
 }
 
+/// The account payouts are made from, as the bank file names it.
+#[derive(Debug, Clone, Copy)]
+pub struct Payer<'a> {
+    pub name: &'a str,
+    pub iban: &'a Iban,
+}
+
+/// A run that paid someone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunSummary {
     pub run_id: i64,
     pub period: Period,
-    /// Paid by this call (not by an earlier run of the same period).
-    pub paid_now: usize,
-    /// Every payout of the run so far.
     pub payouts: usize,
     pub total: Money,
+    /// The bank file's message id (`MsgId`).
+    pub message_id: String,
 }
 
-/// Runs (or resumes) the payout run of `period`.
+/// What a run did: paid some participants in a bank file of its own, or nobody (and then it
+/// stored nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunOutcome {
+    Paid(RunSummary),
+    NobodyToPay(Period),
+}
+
+impl RunOutcome {
+    pub fn period(&self) -> Period {
+        match self {
+            RunOutcome::Paid(summary) => summary.period,
+            RunOutcome::NobodyToPay(period) => *period,
+        }
+    }
+
+    pub fn paid(&self) -> Option<&RunSummary> {
+        match self {
+            RunOutcome::Paid(summary) => Some(summary),
+            RunOutcome::NobodyToPay(_) => None,
+        }
+    }
+}
+
+/// One transfer decided by a run, before it is stored.
+struct Due {
+    participant_id: i64,
+    amount: i64,
+    bank: BankAccount,
+}
+
+/// Runs `period`: pays every payable participant in one transaction with its bank file.
 pub fn run(
     conn: &mut AnyConnection,
     period: Period,
     started_by: Option<i64>,
-    payer_iban: Option<&Iban>,
+    payer: Option<Payer>,
     now: NaiveDateTime,
-) -> Result<RunSummary, PayoutError> {
+) -> Result<RunOutcome, PayoutError> {
     // No payout is stored that no bank file could be made for.
-    payer_iban.ok_or(PayoutError::NoPayerAccount)?;
+    let payer = payer.ok_or(PayoutError::NoPayerAccount)?;
     if period.start() > now {
         return Err(PayoutError::FuturePeriod(period));
     }
     super::locking::settle_due(conn, now)?;
-    let run_id = find_or_start_run(conn, period, started_by, now)?;
     let cutoff = period.end().min(now + chrono::Duration::seconds(1));
-    let threshold = threshold(conn)?.minor;
-    let candidates: Vec<i64> = ledger_entries::table
-        .inner_join(participants::table)
-        .select(ledger_entries::participant_id)
-        .distinct()
-        .order(ledger_entries::participant_id)
-        .load(conn)?;
-    let mut paid_now = 0;
-    for participant_id in candidates {
-        let paid = crate::db::write_transaction(conn, |conn| -> QueryResult<bool> {
-            let already: i64 = payouts::table
-                .filter(payouts::run_id.eq(run_id))
-                .filter(payouts::participant_id.eq(participant_id))
-                .count()
-                .get_result(conn)?;
-            if already > 0 {
-                return Ok(false);
-            }
-            // F.11.c: withheld until the measure is lifted; read in this transaction, so a
-            // withholding committed before it is never paid out.
-            if crate::participants::standing::withholding(conn, participant_id)?.is_some() {
-                return Ok(false);
-            }
-            let amount = payable_before(conn, participant_id, cutoff)?;
-            if amount < threshold {
-                return Ok(false);
-            }
-            let Some(bank) = bank_account(conn, participant_id)? else {
-                return Ok(false);
-            };
+    let outcome = crate::db::write_transaction(conn, |conn| -> QueryResult<RunOutcome> {
+        serialise_runs(conn)?;
+        let due = payable(conn, period, cutoff)?;
+        if due.is_empty() {
+            return Ok(RunOutcome::NobodyToPay(period));
+        }
+        let run_id: i64 = diesel::insert_into(payout_runs::table)
+            .values((
+                payout_runs::period.eq(period.to_string()),
+                payout_runs::started_at.eq(now),
+                payout_runs::started_by.eq(started_by),
+                payout_runs::finished_at.eq(now),
+            ))
+            .returning(payout_runs::id)
+            .get_result(conn)?;
+        for d in &due {
             let payout_id: i64 = diesel::insert_into(payouts::table)
                 .values((
                     payouts::run_id.eq(run_id),
-                    payouts::participant_id.eq(participant_id),
-                    payouts::amount.eq(amount),
-                    payouts::currency.eq("EUR"),
-                    payouts::iban.eq(&bank.iban),
-                    payouts::holder.eq(&bank.holder),
+                    payouts::participant_id.eq(d.participant_id),
+                    payouts::amount.eq(d.amount),
+                    payouts::currency.eq(Currency::EUR.code()),
+                    payouts::iban.eq(&d.bank.iban),
+                    payouts::holder.eq(&d.bank.holder),
                     payouts::created_at.eq(now),
                 ))
                 .returning(payouts::id)
                 .get_result(conn)?;
             diesel::insert_into(ledger_entries::table)
                 .values((
-                    ledger_entries::participant_id.eq(participant_id),
+                    ledger_entries::participant_id.eq(d.participant_id),
                     ledger_entries::kind.eq(EntryKind::Payout),
-                    ledger_entries::amount.eq(-amount),
-                    ledger_entries::currency.eq("EUR"),
+                    ledger_entries::amount.eq(-d.amount),
+                    ledger_entries::currency.eq(Currency::EUR.code()),
                     ledger_entries::payout_id.eq(payout_id),
                     ledger_entries::reason.eq(period.to_string()),
                     ledger_entries::created_at.eq(now),
                 ))
                 .execute(conn)?;
-            Ok(true)
-        })?;
-        paid_now += usize::from(paid);
-    }
-    diesel::update(payout_runs::table.find(run_id))
-        .set(payout_runs::finished_at.eq(now))
-        .execute(conn)?;
-    let amounts: Vec<i64> = payouts::table
-        .filter(payouts::run_id.eq(run_id))
-        .select(payouts::amount)
-        .load(conn)?;
-    Ok(RunSummary {
-        run_id,
-        period,
-        paid_now,
-        payouts: amounts.len(),
-        total: Money::new(amounts.iter().sum(), Currency::EUR),
-    })
+        }
+        let run = Run {
+            id: run_id,
+            period: period.to_string(),
+            started_at: now,
+            finished_at: Some(now),
+        };
+        let file = write_bank_file(conn, &run, payer)?;
+        Ok(RunOutcome::Paid(RunSummary {
+            run_id,
+            period,
+            payouts: due.len(),
+            total: Money::new(due.iter().map(|d| d.amount).sum(), Currency::EUR),
+            message_id: file.message_id,
+        }))
+    })?;
+    Ok(outcome)
 }
 
-/// The run's line in the audit log: who ran it, for which period, what it paid now.
+/// Waits for any other payout run to end, on PostgreSQL (released with the transaction). On
+/// SQLite the run's `BEGIN IMMEDIATE` already holds the only write lock.
+fn serialise_runs(conn: &mut AnyConnection) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('portal_payout_run'))")
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Who is to be paid how much now: whoever has reached the threshold with the entries made
+/// before `cutoff`, has bank details, is not withheld (F.11.c) and was not paid for `period`
+/// yet (one payout per participant and month; what is approved after a payout waits for the
+/// next month's run).
+fn payable(
+    conn: &mut AnyConnection,
+    period: Period,
+    cutoff: NaiveDateTime,
+) -> QueryResult<Vec<Due>> {
+    let threshold = threshold(conn)?.minor;
+    let paid_this_period: Vec<i64> = payouts::table
+        .inner_join(payout_runs::table)
+        .filter(payout_runs::period.eq(period.to_string()))
+        .select(payouts::participant_id)
+        .load(conn)?;
+    let candidates: Vec<i64> = ledger_entries::table
+        .inner_join(participants::table)
+        .select(ledger_entries::participant_id)
+        .distinct()
+        .order(ledger_entries::participant_id)
+        .load(conn)?;
+    let mut due = Vec::new();
+    for participant_id in candidates {
+        if paid_this_period.contains(&participant_id) {
+            continue;
+        }
+        if crate::participants::standing::withholding(conn, participant_id)?.is_some() {
+            continue;
+        }
+        let amount = payable_before(conn, participant_id, cutoff)?;
+        if amount < threshold {
+            continue;
+        }
+        let Some(bank) = bank_account(conn, participant_id)? else {
+            continue;
+        };
+        due.push(Due {
+            participant_id,
+            amount,
+            bank,
+        });
+    }
+    Ok(due)
+}
+
+/// The run's line in the audit log: who ran it, for which period, what it paid (or that it paid
+/// nobody).
 pub fn audit_run(
     conn: &mut AnyConnection,
     actor: &crate::audit::Actor,
-    summary: &RunSummary,
+    outcome: &RunOutcome,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let entry = crate::audit::Entry::new(
-        crate::audit::action::PAYOUT_RUN,
-        format!("payout run {}", summary.run_id),
-    )
-    .after(serde_json::json!({
-        "period": summary.period.to_string(),
-        "paid_now": summary.paid_now,
-        "payouts": summary.payouts,
-        "total": summary.total.plain(),
-    }));
+    let entry = match outcome {
+        RunOutcome::Paid(summary) => crate::audit::Entry::new(
+            crate::audit::action::PAYOUT_RUN,
+            format!("payout run {}", summary.run_id),
+        )
+        .after(serde_json::json!({
+            "period": summary.period.to_string(),
+            "payouts": summary.payouts,
+            "total": summary.total.plain(),
+            "message_id": summary.message_id,
+        })),
+        RunOutcome::NobodyToPay(period) => {
+            crate::audit::Entry::new(crate::audit::action::PAYOUT_RUN, "payout run (none)").after(
+                serde_json::json!({
+                    "period": period.to_string(),
+                    "payouts": 0,
+                    "total": "0.00",
+                }),
+            )
+        }
+    };
     crate::audit::record(conn, actor, entry, now)
-}
-
-fn find_or_start_run(
-    conn: &mut AnyConnection,
-    period: Period,
-    started_by: Option<i64>,
-    now: NaiveDateTime,
-) -> QueryResult<i64> {
-    let existing = payout_runs::table
-        .filter(payout_runs::period.eq(period.to_string()))
-        .select(payout_runs::id)
-        .first(conn)
-        .optional()?;
-    if let Some(id) = existing {
-        return Ok(id);
-    }
-    let inserted = diesel::insert_into(payout_runs::table)
-        .values((
-            payout_runs::period.eq(period.to_string()),
-            payout_runs::started_at.eq(now),
-            payout_runs::started_by.eq(started_by),
-        ))
-        .returning(payout_runs::id)
-        .get_result(conn);
-    match inserted {
-        // Started a moment ago by someone else: join it.
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => payout_runs::table
-            .filter(payout_runs::period.eq(period.to_string()))
-            .select(payout_runs::id)
-            .first(conn),
-        other => other,
-    }
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -361,21 +426,33 @@ pub fn payouts_of_run(conn: &mut AnyConnection, run_id: i64) -> QueryResult<Vec<
         .load(conn)
 }
 
-/// The run's SEPA bank file, written from its stored payouts (so it is the same every time it
-/// is asked for).
-pub fn bank_file(
-    conn: &mut AnyConnection,
-    run: &Run,
-    payer_name: &str,
-    payer_iban: Option<&Iban>,
-) -> Result<String, PayoutError> {
-    let payer_iban = payer_iban.ok_or(PayoutError::NoPayerAccount)?;
+/// A run's bank file as stored.
+#[derive(Debug, Clone, Queryable)]
+pub struct StoredFile {
+    pub run_id: i64,
+    pub message_id: String,
+    pub created_at: NaiveDateTime,
+    pub transactions: i32,
+    pub control_sum: i64,
+    pub sha256: String,
+    pub xml: String,
+}
+
+/// The message id of a run's file: the run's creation time and id, so no two files of this
+/// portal — or of a portal started anew on an empty database — share one (35 characters at
+/// most, as pain.001 allows).
+fn message_id(run: &Run) -> String {
+    format!("PL-{}-{}", run.started_at.format("%Y%m%d%H%M%S"), run.id)
+}
+
+/// Writes and stores the bank file of `run` from its payouts.
+fn write_bank_file(conn: &mut AnyConnection, run: &Run, payer: Payer) -> QueryResult<StoredFile> {
     let rows = payouts_of_run(conn, run.id)?;
     let file = BankFile {
-        message_id: format!("PORTAL-{}-{}", run.period, run.id),
+        message_id: message_id(run),
         created_at: run.started_at,
-        payer_name,
-        payer_iban,
+        payer_name: payer.name,
+        payer_iban: payer.iban,
         execution_date: run.started_at.date(),
         transfers: rows
             .iter()
@@ -388,7 +465,76 @@ pub fn bank_file(
             })
             .collect(),
     };
-    Ok(file.to_xml())
+    let xml = file.to_xml();
+    let stored = StoredFile {
+        run_id: run.id,
+        message_id: file.message_id.clone(),
+        created_at: file.created_at,
+        transactions: i32::try_from(file.transfers.len()).unwrap_or(i32::MAX),
+        control_sum: file.control_sum().minor,
+        sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(xml.as_bytes())),
+        xml,
+    };
+    diesel::insert_into(bank_files::table)
+        .values((
+            bank_files::run_id.eq(stored.run_id),
+            bank_files::message_id.eq(&stored.message_id),
+            bank_files::created_at.eq(stored.created_at),
+            bank_files::transactions.eq(stored.transactions),
+            bank_files::control_sum.eq(stored.control_sum),
+            bank_files::sha256.eq(&stored.sha256),
+            bank_files::xml.eq(&stored.xml),
+        ))
+        .execute(conn)?;
+    Ok(stored)
+}
+
+/// The run's bank file, byte for byte as written when the run paid. A run stored by an earlier
+/// version of the portal (which wrote files on request) gets its file written and kept now.
+pub fn bank_file(
+    conn: &mut AnyConnection,
+    run: &Run,
+    payer: Option<Payer>,
+) -> Result<Option<StoredFile>, PayoutError> {
+    if let Some(stored) = stored_file(conn, run.id)? {
+        return Ok(Some(stored));
+    }
+    let payer = payer.ok_or(PayoutError::NoPayerAccount)?;
+    let written = crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
+        if let Some(stored) = stored_file(conn, run.id)? {
+            return Ok(Some(stored));
+        }
+        if payouts_of_run(conn, run.id)?.is_empty() {
+            return Ok(None);
+        }
+        write_bank_file(conn, run, payer).map(Some)
+    })?;
+    Ok(written)
+}
+
+/// The message id of a run's stored file, if it has one yet.
+pub fn message_id_of(conn: &mut AnyConnection, run_id: i64) -> QueryResult<Option<String>> {
+    bank_files::table
+        .filter(bank_files::run_id.eq(run_id))
+        .select(bank_files::message_id)
+        .first(conn)
+        .optional()
+}
+
+fn stored_file(conn: &mut AnyConnection, run_id: i64) -> QueryResult<Option<StoredFile>> {
+    bank_files::table
+        .filter(bank_files::run_id.eq(run_id))
+        .select((
+            bank_files::run_id,
+            bank_files::message_id,
+            bank_files::created_at,
+            bank_files::transactions,
+            bank_files::control_sum,
+            bank_files::sha256,
+            bank_files::xml,
+        ))
+        .first(conn)
+        .optional()
 }
 
 #[cfg(test)]

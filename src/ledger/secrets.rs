@@ -25,6 +25,28 @@ pub fn in_force(
         .load(conn)
 }
 
+/// Since when the current secret is in force, and until when a replaced one still works (the
+/// latest such moment), for the administrators' page.
+pub fn status(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<(Option<NaiveDateTime>, Option<NaiveDateTime>)> {
+    let current: Option<NaiveDateTime> = ps::table
+        .filter(ps::programme_id.eq(programme_id))
+        .filter(ps::retires_at.is_null())
+        .order(ps::id.desc())
+        .select(ps::created_at)
+        .first(conn)
+        .optional()?;
+    let previous: Option<NaiveDateTime> = ps::table
+        .filter(ps::programme_id.eq(programme_id))
+        .filter(ps::retires_at.gt(now))
+        .select(diesel::dsl::max(ps::retires_at))
+        .first::<Option<NaiveDateTime>>(conn)?;
+    Ok((current, previous))
+}
+
 /// Makes a new secret for the programme and returns it (it is shown once); the ones in force
 /// retire in 24 hours.
 pub fn rotate(

@@ -20,6 +20,10 @@ pub fn portal(database: &TestDatabase) -> Command {
         // 32 visitors from one address click as fast as they can: no per-address limit.
         .env("PORTAL_CLICK_LIMIT_PER_MINUTE", "0")
         .env("RUST_LOG", "warn,portal=info");
+    // PostgreSQL: the owner migrates and grants, the portal runs as its own role.
+    if let Some(owner) = &database.owner {
+        command.env("PORTAL_MIGRATION_DATABASE_URL", &owner.url);
+    }
     command
 }
 
@@ -245,5 +249,43 @@ pub async fn until_redirects(redirects: &AtomicU64, n: u64) {
             "{n} clicks did not get through in 120 s"
         );
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// Whether a payout run is inside its transaction right now: on PostgreSQL it holds the payout
+/// runs' advisory lock; on SQLite somebody holds the write lock (nothing else in a `payouts run`
+/// command writes while the test waits for it).
+pub fn payout_run_in_progress(database: &TestDatabase) -> bool {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    match database.kind() {
+        portal::config::DatabaseKind::Postgres => {
+            #[derive(QueryableByName)]
+            struct Held {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            let mut conn = diesel::PgConnection::establish(&database.settings.url).unwrap();
+            let held: Held = diesel::sql_query(
+                "SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted \
+                 AND objsubid = 1 \
+                 AND objid::bigint = (hashtext('portal_payout_run')::bigint & 4294967295)",
+            )
+            .get_result(&mut conn)
+            .unwrap();
+            held.n > 0
+        }
+        portal::config::DatabaseKind::Sqlite => {
+            let path = database.settings.sqlite_path().unwrap();
+            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+            conn.batch_execute("PRAGMA busy_timeout = 0").unwrap();
+            match conn.batch_execute("BEGIN IMMEDIATE") {
+                Ok(()) => {
+                    conn.batch_execute("ROLLBACK").unwrap();
+                    false
+                }
+                Err(_) => true,
+            }
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Shared test setup: the real app on a random port against a fresh database.
 //!
 //! With `PORTAL_TEST_DATABASE_URL=postgres://user@host/` every test gets its own new PostgreSQL
-//! database (dropped at the end); without it, its own SQLite file in a temporary folder.
+//! database (dropped at the end), owned and migrated by that user, with the app running as the
+//! least-privileged role `portal_app` (see `TestDatabase`); without it, its own SQLite file in a
+//! temporary folder.
 
 #![allow(dead_code)]
 
@@ -11,6 +13,7 @@ pub mod enforcement;
 pub mod money;
 pub mod proxy;
 pub mod qr;
+pub mod sepa;
 pub mod smtp;
 
 use std::sync::Once;
@@ -27,7 +30,11 @@ pub struct TestApp {
     pub address: String,
     pub port: u16,
     pub settings: Settings,
+    /// The test's own hands at the database, as an operator's: on PostgreSQL the owner's
+    /// connection (fixtures, `sql`, `age`), on SQLite the one file.
     pub pool: Pool,
+    /// The portal's own role, as the app connects (on SQLite the same file as `pool`).
+    pub app_pool: Pool,
     pub client: reqwest::Client,
     database: TestDatabase,
 }
@@ -85,16 +92,68 @@ impl Drop for RunningServer {
 }
 
 /// A database that exists for one test.
+///
+/// On PostgreSQL it is set up as the README's deployment section says: the role of
+/// `PORTAL_TEST_DATABASE_URL` creates the database, owns it and every table, and migrates it;
+/// the portal runs as `portal_app` (`settings`), a plain role that owns nothing and may only
+/// read and add rows of the append-only tables (`portal::db::privileges`).
 pub struct TestDatabase {
+    /// The portal's own connection (on PostgreSQL the least-privileged role).
     pub settings: DatabaseSettings,
+    /// PostgreSQL: the owner's connection to the same database, which migrates it
+    /// (`PORTAL_MIGRATION_DATABASE_URL`); SQLite has no roles.
+    pub owner: Option<DatabaseSettings>,
     /// Keeps the SQLite folder alive for the test.
     _dir: tempfile::TempDir,
     /// PostgreSQL: the server URL and the database name, to drop it afterwards.
     postgres: Option<(String, String)>,
 }
 
+/// The portal's role in the tests on PostgreSQL.
+pub const APP_ROLE: &str = "portal_app";
+const APP_PASSWORD: &str = "portal_app";
+
+/// Makes `APP_ROLE` once per server (tests of one binary and test binaries may start together):
+/// a login role that is no superuser and may create neither databases nor roles. The owner
+/// becomes a member of it, so that dropping a test database may end the app's sessions.
+fn ensure_app_role(admin: &mut diesel::PgConnection) {
+    static DONE: Once = Once::new();
+    DONE.call_once(|| {
+        admin
+            .batch_execute(&format!(
+                "SELECT pg_advisory_lock(hashtext('portal test role'));
+                 DO $$ BEGIN
+                   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
+                     CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}'
+                       NOSUPERUSER NOCREATEDB NOCREATEROLE;
+                   END IF;
+                   IF NOT pg_has_role(current_user, '{APP_ROLE}', 'MEMBER') THEN
+                     EXECUTE format('GRANT {APP_ROLE} TO %I', current_user);
+                   END IF;
+                 END $$;
+                 SELECT pg_advisory_unlock(hashtext('portal test role'));"
+            ))
+            .expect("create the portal's role for the tests");
+    });
+}
+
 impl TestDatabase {
+    /// A database migrated by its owner, ready for the portal's role.
     pub fn new() -> TestDatabase {
+        let database = TestDatabase::empty();
+        if let (Some(owner), Some(_)) = (&database.owner, &database.postgres) {
+            let mut owner =
+                diesel::PgConnection::establish(&owner.url).expect("connect as the owner");
+            let mut portal = diesel::PgConnection::establish(&database.settings.url)
+                .expect("connect as the portal's role");
+            portal::db::privileges::migrate_as_owner(&mut owner, &mut portal)
+                .expect("migrate as the owner");
+        }
+        database
+    }
+
+    /// A database with nothing in it (on PostgreSQL the portal's role can then not even read it).
+    pub fn empty() -> TestDatabase {
         let dir = tempfile::tempdir().expect("temp dir");
         match std::env::var("PORTAL_TEST_DATABASE_URL") {
             Ok(server) if !server.trim().is_empty() => {
@@ -102,11 +161,17 @@ impl TestDatabase {
                 let name = format!("portal_test_{}", random_suffix());
                 let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres"))
                     .expect("connect to PORTAL_TEST_DATABASE_URL");
+                ensure_app_role(&mut admin);
                 admin
                     .batch_execute(&format!("CREATE DATABASE {name}"))
                     .expect("create test database");
+                let owner = DatabaseSettings::parse(&format!("{server}/{name}")).unwrap();
+                let mut app = url::Url::parse(&owner.url).unwrap();
+                app.set_username(APP_ROLE).unwrap();
+                app.set_password(Some(APP_PASSWORD)).unwrap();
                 TestDatabase {
-                    settings: DatabaseSettings::parse(&format!("{server}/{name}")).unwrap(),
+                    settings: DatabaseSettings::parse(app.as_str()).unwrap(),
+                    owner: Some(owner),
                     _dir: dir,
                     postgres: Some((server, name)),
                 }
@@ -116,6 +181,7 @@ impl TestDatabase {
                 TestDatabase {
                     settings: DatabaseSettings::parse(&format!("sqlite://{}", path.display()))
                         .unwrap(),
+                    owner: None,
                     _dir: dir,
                     postgres: None,
                 }
@@ -129,6 +195,12 @@ impl TestDatabase {
 
     pub fn data_dir(&self) -> std::path::PathBuf {
         self._dir.path().to_path_buf()
+    }
+
+    /// The owner's connection settings on PostgreSQL, the one database file on SQLite: for what
+    /// a test does at the database as an operator would (ageing rows, checking the triggers).
+    pub fn owner_settings(&self) -> &DatabaseSettings {
+        self.owner.as_ref().unwrap_or(&self.settings)
     }
 }
 
@@ -161,8 +233,10 @@ fn settings_with(database: &TestDatabase, smtp_url: Option<String>, options: &Op
     let trusted_proxies = options.trusted_proxies;
     let data_dir = database.data_dir();
     let db_url = database.settings.url.clone();
+    let owner_url = database.owner.as_ref().map(|o| o.url.clone());
     Settings::from_lookup(|name| match name {
         "PORTAL_DATABASE_URL" => Some(db_url.clone()),
+        "PORTAL_MIGRATION_DATABASE_URL" => owner_url.clone(),
         "PORTAL_BIND" => Some("127.0.0.1:0".into()),
         "PORTAL_BASE_URL" => Some("http://127.0.0.1".into()),
         "PORTAL_DATA_DIR" => Some(data_dir.to_string_lossy().into_owned()),
@@ -247,7 +321,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let scheme = if options.https { "https" } else { "http" };
     settings.base_url = format!("{scheme}://127.0.0.1:{port}/").parse().unwrap();
     let (server, port) = RunningServer::start(settings.clone(), listener);
-    let pool = portal::db::connect(&database.settings).expect("test pool");
+    let pool = portal::db::connect(database.owner_settings()).expect("test pool");
+    let app_pool = portal::db::connect(&database.settings).expect("the portal's pool");
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -259,6 +334,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         port,
         settings,
         pool,
+        app_pool,
         client,
         server,
         database,
@@ -292,6 +368,11 @@ impl TestApp {
 
     pub fn conn(&self) -> diesel::r2d2::PooledConnection<portal::db::Manager> {
         self.pool.get().expect("test connection")
+    }
+
+    /// A connection as the portal's own role (on PostgreSQL the least-privileged one).
+    pub fn app_conn(&self) -> diesel::r2d2::PooledConnection<portal::db::Manager> {
+        self.app_pool.get().expect("the portal's connection")
     }
 
     pub fn kind(&self) -> DatabaseKind {

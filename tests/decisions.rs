@@ -1,0 +1,177 @@
+//! Issue 20, point 5: decisions on one commission at the same moment. Two account managers (or
+//! a manager and the locking date's settlement) deciding the same held commission: exactly one
+//! decision applies, the other is told it was decided meanwhile, and the ledger agrees with the
+//! commission's final state. On PostgreSQL the deciders wait for the conversion's row lock; on
+//! SQLite for the write lock.
+
+mod common;
+
+use common::money::{click, pass_locking_dates, report, secret, send};
+use common::spawn_app;
+use diesel::prelude::*;
+use portal::db::schema::{commissions, ledger_entries};
+use portal::ledger::decide::{self, Action, DecideError};
+
+#[tokio::test]
+async fn release_and_reject_at_the_same_moment_decide_once_and_the_ledger_agrees() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    // Anna logs in from the address the clicks come from: her orders are held (E.10.j).
+    app.client_for("anna@example.nl").await;
+    let boss = app.add_manager("beheer@partnerlink.nl");
+    let other = app.add_manager("collega@partnerlink.nl");
+    let key = secret(&app);
+    const ROUNDS: usize = 8;
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    for n in 0..ROUNDS {
+        let mut order = report(&click_id, &format!("R-{n}"), "100.00", &at);
+        order["status"] = "completed".into();
+        let (status, answer) = send(&app, &key, &order).await;
+        assert_eq!(status, 201, "{answer}");
+        assert_eq!(answer["attribution"], "self_purchase");
+    }
+    // Past their locking dates: a release approves at once (and enters the ledger).
+    pass_locking_dates(&app);
+    let ids: Vec<i64> = commissions::table
+        .filter(commissions::kind.eq("order"))
+        .filter(commissions::held.eq(true))
+        .order(commissions::id)
+        .select(commissions::id)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(ids.len(), ROUNDS);
+
+    for (n, id) in ids.iter().enumerate() {
+        let barrier = std::sync::Barrier::new(2);
+        // Who goes first differs per round; the outcome must not depend on it.
+        let actions = if n % 2 == 0 {
+            [(Action::Release, boss), (Action::Reject, other)]
+        } else {
+            [(Action::Reject, other), (Action::Release, boss)]
+        };
+        let mut conns = [app.app_conn(), app.app_conn()];
+        let results: Vec<(Action, Result<i64, DecideError>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = conns
+                .iter_mut()
+                .zip(actions)
+                .map(|(conn, (action, manager))| {
+                    let barrier = &barrier;
+                    scope.spawn(move || {
+                        barrier.wait();
+                        let why = (action == Action::Reject).then_some("Zelfaankoop");
+                        let result =
+                            decide::decide(conn, *id, action, why, manager, portal::db::now());
+                        (action, result)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        drop(conns);
+        let applied: Vec<Action> = results
+            .iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(a, _)| *a)
+            .collect();
+        assert_eq!(applied.len(), 1, "round {n}: {results:?}");
+        assert!(
+            results
+                .iter()
+                .any(|(_, r)| matches!(r, Err(DecideError::Gone))),
+            "round {n}: the other is told it was decided meanwhile: {results:?}"
+        );
+        let (state, held): (String, bool) = commissions::table
+            .find(id)
+            .select((commissions::state, commissions::held))
+            .first(&mut *app.conn())
+            .unwrap();
+        let entries: Vec<i64> = ledger_entries::table
+            .filter(ledger_entries::commission_id.eq(id))
+            .select(ledger_entries::amount)
+            .load(&mut *app.conn())
+            .unwrap();
+        match applied[0] {
+            Action::Release => {
+                assert_eq!((state.as_str(), held), ("approved", false), "round {n}");
+                assert_eq!(entries, [700], "round {n}");
+            }
+            _ => {
+                assert_eq!(state, "rejected", "round {n}");
+                assert!(
+                    entries.is_empty(),
+                    "round {n}: a rejected commission paid {entries:?}"
+                );
+            }
+        }
+    }
+}
+
+/// The locking date's settlement racing a manager's rejection of a pending commission: one of
+/// the two decides, never both (approved in the ledger and rejected).
+#[tokio::test]
+async fn settlement_and_a_rejection_at_the_same_moment_decide_once() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let boss = app.add_manager("beheer@partnerlink.nl");
+    let key = secret(&app);
+    const ROUNDS: usize = 8;
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    for n in 0..ROUNDS {
+        let mut order = report(&click_id, &format!("S-{n}"), "100.00", &at);
+        order["status"] = "completed".into();
+        assert_eq!(send(&app, &key, &order).await.0, 201);
+    }
+    let ids: Vec<i64> = commissions::table
+        .filter(commissions::kind.eq("order"))
+        .order(commissions::id)
+        .select(commissions::id)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(ids.len(), ROUNDS);
+    for (n, id) in ids.iter().enumerate() {
+        // This one falls due now, not settled yet.
+        app.sql(&format!(
+            "UPDATE commissions SET locks_at = '2000-01-01 00:00:00' WHERE id = {id}"
+        ));
+        let barrier = std::sync::Barrier::new(2);
+        let mut reject_conn = app.app_conn();
+        let mut settle_conn = app.app_conn();
+        let now = portal::db::now();
+        let rejected = std::thread::scope(|scope| {
+            let settle = scope.spawn(|| {
+                barrier.wait();
+                portal::ledger::locking::settle_due(&mut settle_conn, now).unwrap()
+            });
+            let reject = scope.spawn(|| {
+                barrier.wait();
+                decide::decide(
+                    &mut reject_conn,
+                    *id,
+                    Action::Reject,
+                    Some("Fraude"),
+                    boss,
+                    now,
+                )
+            });
+            settle.join().unwrap();
+            reject.join().unwrap()
+        });
+        let state: String = commissions::table
+            .find(id)
+            .select(commissions::state)
+            .first(&mut *app.conn())
+            .unwrap();
+        let entries: i64 = ledger_entries::table
+            .filter(ledger_entries::commission_id.eq(id))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap();
+        match rejected {
+            Ok(_) => assert_eq!((state.as_str(), entries), ("rejected", 0), "round {n}"),
+            Err(DecideError::Gone) => {
+                assert_eq!((state.as_str(), entries), ("approved", 1), "round {n}")
+            }
+            Err(e) => panic!("round {n}: {e}"),
+        }
+    }
+}
