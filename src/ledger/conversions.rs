@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::states::{Attribution, OrderStatus};
+use super::states::{reason, Attribution, OrderStatus};
 use crate::db::schema::conversions;
 use crate::db::AnyConnection;
 use crate::domain::Currency;
@@ -24,6 +24,25 @@ pub struct Conversion {
     pub order_status: OrderStatus,
     pub attribution: Attribution,
     pub occurred_at: NaiveDateTime,
+}
+
+impl Conversion {
+    /// Why the order earns no commission, from the advertiser's report: the reasons in the order
+    /// they apply — a redeemed coupon first (the rules: none on redeemed coupons), then a
+    /// cancellation, then a whole return. The same for the intake (while the commission is
+    /// pending) and at the locking date (when it becomes final).
+    pub fn refusal(&self) -> Option<&'static str> {
+        if self.coupon_redeemed {
+            return Some(reason::COUPON_REDEEMED);
+        }
+        match self.order_status {
+            OrderStatus::Cancelled => Some(reason::ORDER_CANCELLED),
+            OrderStatus::Returned if self.returned_amount >= self.order_amount => {
+                Some(reason::ORDER_RETURNED)
+            }
+            _ => None,
+        }
+    }
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Conversion>> {
