@@ -31,12 +31,15 @@ pub enum TextProblem {
     TooLong,
     /// Control characters other than line breaks and tabs.
     Characters,
+    /// A direction control or another invisible format character (`domain::text`).
+    Invisible,
 }
 
 /// A written text (a reason, an objection, a programme text): trimmed, not empty, at most `max`
-/// characters, no control characters but line breaks and tabs. Each form says the problem in
-/// its own words.
+/// characters, no control characters but line breaks and tabs, no direction controls or other
+/// invisible format characters (`domain::text`). Each form says the problem in its own words.
 pub fn written_text(text: &str, max: usize) -> Result<String, TextProblem> {
+    use crate::domain::text::{readable, Lines, Unreadable};
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(TextProblem::Empty);
@@ -44,13 +47,11 @@ pub fn written_text(text: &str, max: usize) -> Result<String, TextProblem> {
     if trimmed.chars().count() > max {
         return Err(TextProblem::TooLong);
     }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(TextProblem::Characters);
+    match readable(trimmed, Lines::Several) {
+        Err(Unreadable::Control) => Err(TextProblem::Characters),
+        Err(Unreadable::Invisible) => Err(TextProblem::Invisible),
+        Ok(()) => Ok(trimmed.to_owned()),
     }
-    Ok(trimmed.to_owned())
 }
 
 /// A submitted form body. Field names may repeat (`promotion_methods`).
@@ -221,5 +222,10 @@ mod written_text_tests {
         );
         assert_eq!(written_text("a\u{7}b", 5), Err(TextProblem::Characters));
         assert_eq!(written_text("a\tb", 5), Ok("a\tb".into()));
+        assert_eq!(
+            written_text("Fixed \u{202e}today", 20),
+            Err(TextProblem::Invisible)
+        );
+        assert_eq!(written_text("a\u{200b}b", 5), Err(TextProblem::Invisible));
     }
 }

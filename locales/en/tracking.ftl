@@ -110,6 +110,7 @@ notice-decision-gone = This item had already been decided; nothing was changed.
 error-reason-required = Give the reason for the rejection.
 error-reason-too-long = A reason has at most 1,000 characters.
 error-reason-characters = The reason contains characters that are not allowed.
+error-text-invisible = The text contains an invisible formatting character (such as a direction mark or a zero-width space), perhaps pasted with it. Type that part again.
 error-decision = Choose approve or reject.
 
 ## Mails about decisions

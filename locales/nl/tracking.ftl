@@ -110,6 +110,7 @@ notice-decision-gone = Over dit onderdeel was al besloten; er is niets gewijzigd
 error-reason-required = Geef de reden van de afwijzing.
 error-reason-too-long = Een reden heeft hoogstens 1.000 tekens.
 error-reason-characters = De reden bevat tekens die niet zijn toegestaan.
+error-text-invisible = De tekst bevat een onzichtbaar opmaakteken (zoals een richtingsteken of een spatie zonder breedte), misschien mee geplakt. Typ dat deel opnieuw.
 error-decision = Kies goedkeuren of afwijzen.
 
 ## E-mails over besluiten

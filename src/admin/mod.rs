@@ -298,7 +298,8 @@ async fn add_holiday(
         form.fail(ctx.lang, "day", "error-holiday-day");
     }
     let name = data.get("name").trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    let readable = crate::domain::text::readable(&name, crate::domain::text::Lines::One).is_ok();
+    if name.is_empty() || name.chars().count() > 100 || !readable {
         form.fail(ctx.lang, "name", "error-holiday-name");
     }
     let Some(day) = day.filter(|_| !form.has_errors()) else {

@@ -242,6 +242,7 @@ fn plain_text(text: &str, max: usize) -> Result<String, &'static str> {
         TextProblem::Empty => "error-programme-text-required",
         TextProblem::TooLong => "error-programme-text-too-long",
         TextProblem::Characters => "error-reason-characters",
+        TextProblem::Invisible => "error-text-invisible",
     })
 }
 

@@ -15,6 +15,7 @@ pub fn name_error_key(field: &str, error: NameError) -> String {
         NameError::TooShort => "too-short",
         NameError::TooLong => "too-long",
         NameError::BadCharacters => "characters",
+        NameError::Invisible => "invisible",
     };
     format!("error-{field}-{what}")
 }

@@ -9,6 +9,7 @@ pub mod participant;
 pub mod password;
 pub mod rate;
 pub mod sepa;
+pub mod text;
 pub mod website;
 pub mod working_days;
 

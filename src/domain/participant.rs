@@ -92,20 +92,24 @@ pub enum NameError {
     TooLong,
     #[error("contains characters that are not allowed")]
     BadCharacters,
+    /// A direction control or another invisible format character (`domain::text`).
+    #[error("contains an invisible formatting character")]
+    Invisible,
 }
 
 /// A name typed by a person (channel, company, contact): trimmed, inner spaces folded, 2 to `max`
-/// characters, no control or invisible formatting characters.
+/// characters, no control or invisible formatting characters (`domain::text`), no `<` or `>`.
 pub fn clean_name(input: &str, max: usize) -> Result<String, NameError> {
+    use super::text::{readable, Lines, Unreadable};
     let folded = input.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.is_empty() {
         return Err(NameError::Empty);
     }
-    if folded
-        .chars()
-        .any(|c| c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '<' | '>'))
-    {
-        return Err(NameError::BadCharacters);
+    match readable(&folded, Lines::One) {
+        Err(Unreadable::Invisible) => return Err(NameError::Invisible),
+        Err(Unreadable::Control) => return Err(NameError::BadCharacters),
+        Ok(()) if folded.contains(['<', '>']) => return Err(NameError::BadCharacters),
+        Ok(()) => {}
     }
     let count = folded.chars().count();
     if count < 2 {
@@ -173,10 +177,19 @@ mod tests {
         assert_eq!(clean_name("", 100), Err(NameError::Empty));
         assert_eq!(clean_name("x", 100), Err(NameError::TooShort));
         assert_eq!(clean_name(&"x".repeat(101), 100), Err(NameError::TooLong));
-        assert_eq!(
-            clean_name("Shop\u{202e}evil", 100),
-            Err(NameError::BadCharacters)
-        );
+        for hidden in [
+            "Shop\u{202e}evil",
+            "Shop\u{2066}",
+            "Sh\u{200b}op",
+            "\u{feff}Shop",
+        ] {
+            assert_eq!(
+                clean_name(hidden, 100),
+                Err(NameError::Invisible),
+                "{hidden}"
+            );
+        }
+        assert_eq!(clean_name("Shop\u{7}", 100), Err(NameError::BadCharacters));
         assert_eq!(
             clean_name("<b>Shop</b>", 100),
             Err(NameError::BadCharacters)

@@ -402,6 +402,7 @@ pub fn check_reason(form: &mut FormState, lang: Lang, field: &str, text: &str) -
                 TextProblem::Empty => "error-reason-required",
                 TextProblem::TooLong => "error-reason-too-long",
                 TextProblem::Characters => "error-reason-characters",
+                TextProblem::Invisible => "error-text-invisible",
             };
             form.fail(lang, field, key);
         })

@@ -274,6 +274,7 @@ fn check_text(form: &mut FormState, lang: Lang, field: &str, text: &str) -> Opti
                 TextProblem::Empty => "error-objection-text-required",
                 TextProblem::TooLong => "error-objection-text-too-long",
                 TextProblem::Characters => "error-reason-characters",
+                TextProblem::Invisible => "error-text-invisible",
             };
             form.fail(lang, field, key);
         })

@@ -6,6 +6,7 @@ use askama::Template;
 
 use crate::channels::{ChannelForReview, DecisionNotice, MembershipForReview};
 use crate::domain::participant;
+use crate::domain::text::{readable, Lines, Unreadable};
 use crate::forms::FormData;
 use crate::i18n::Lang;
 use crate::participants::CreditingChanges;
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 pub use crate::forms::REASON_MAX;
+
 /// The quality table covers this many days up to today.
 pub const QUALITY_DAYS: i64 = 30;
 
@@ -176,11 +178,10 @@ fn read_decision(
     if reason.chars().count() > REASON_MAX {
         return Err(fail("error-reason-too-long"));
     }
-    if reason
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(fail("error-reason-characters"));
+    match readable(&reason, Lines::Several) {
+        Err(Unreadable::Control) => return Err(fail("error-reason-characters")),
+        Err(Unreadable::Invisible) => return Err(fail("error-text-invisible")),
+        Ok(()) => {}
     }
     match data.get("decision") {
         "approve" => Ok((true, Some(reason).filter(|r| !r.is_empty()))),
