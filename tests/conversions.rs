@@ -73,12 +73,12 @@ async fn a_signed_conversion_for_a_real_click_earns_its_commission_pending_then_
         .unwrap();
     assert_eq!(sources, ["advertiser", "locking"]);
 
-    // After the locking date an update cannot change it any more…
+    // After the locking date an update cannot change it any more: it is refused as locked.
     let mut cancelled = completed.clone();
     cancelled["status"] = "cancelled".into();
     let (status, answer) = send(&app, &key, &cancelled).await;
-    assert_eq!(status, 200);
-    assert_eq!(answer["state"], "approved");
+    assert_eq!(status, 409, "{answer}");
+    assert_eq!(answer["error"]["code"], "locked");
     assert_eq!(balance(&app, anna.participant_id), 910);
 }
 
@@ -333,14 +333,11 @@ async fn bad_old_replayed_oversized_and_malformed_requests_are_refused_and_store
     );
     assert_eq!(count(&app, "conversions"), 0);
 
-    // Accepted once; the very same signed request again is a replay.
-    let (status, _) = post_signed(&app, &key, now, body.as_bytes()).await;
+    // Accepted once; the very same signed request again answers as stored (a safe retry).
+    let (status, first) = post_signed(&app, &key, now, body.as_bytes()).await;
     assert_eq!(status, 201);
-    let (status, answer) = post_signed(&app, &key, now, body.as_bytes()).await;
-    assert_eq!(
-        (status, answer["error"]["code"].as_str()),
-        (409, Some("replayed"))
-    );
+    let (status, again) = post_signed(&app, &key, now, body.as_bytes()).await;
+    assert_eq!((status, &again), (200, &first));
     assert_eq!(count(&app, "conversions"), 1);
     // An update may not move the order to another click.
     let mut moved = report("0123456789abcdef0123456789abcdef", "AE-1", "10.00", &at);
@@ -453,4 +450,320 @@ async fn a_commission_is_final_from_the_moment_of_its_locking_date() {
     assert_eq!(balance(&app, anna.participant_id), 0);
     assert_eq!(settle_due(&mut app.conn(), date).unwrap(), 1);
     assert_eq!(balance(&app, anna.participant_id), 70);
+}
+
+/// The conversion's stored facts: status, amounts, and how many events its commissions have.
+fn stored_facts(app: &common::TestApp, order_ref: &str) -> (String, i64, i64, bool, i64) {
+    let (status, amount, returned, coupon): (String, i64, i64, bool) = conversions::table
+        .filter(conversions::order_ref.eq(order_ref))
+        .select((
+            conversions::order_status,
+            conversions::order_amount,
+            conversions::returned_amount,
+            conversions::coupon_redeemed,
+        ))
+        .first(&mut *app.conn())
+        .unwrap();
+    (
+        status,
+        amount,
+        returned,
+        coupon,
+        count(app, "commission_events"),
+    )
+}
+
+#[tokio::test]
+async fn a_change_of_status_after_the_locking_date_is_refused_as_locked_and_changes_nothing() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut order = report(&click_id, "K-1", "100.00", &at);
+    order["status"] = "completed".into();
+    assert_eq!(send(&app, &key, &order).await.0, 201);
+    pass_locking_dates(&app);
+    assert_eq!(balance(&app, anna.participant_id), 700);
+    let locks_at: chrono::NaiveDateTime = commissions::table
+        .select(commissions::locks_at)
+        .first(&mut *app.conn())
+        .unwrap();
+    let date = locks_at
+        .and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let before = stored_facts(&app, "K-1");
+    assert_eq!(before.0, "completed");
+
+    // Cancelled, back to pending, another amount, a coupon after all: each one too late.
+    let mut cancelled = order.clone();
+    cancelled["status"] = "cancelled".into();
+    let mut pending = order.clone();
+    pending["status"] = "pending".into();
+    let mut other_amount = order.clone();
+    other_amount["order_amount"] = "90.00".into();
+    let mut coupon = order.clone();
+    coupon["coupon_redeemed"] = true.into();
+    for late in [cancelled, pending, other_amount, coupon] {
+        let (status, answer) = send(&app, &key, &late).await;
+        assert_eq!(status, 409, "{late}: {answer}");
+        assert_eq!(answer["error"]["code"], "locked", "{answer}");
+        assert_eq!(answer["error"]["field"], "status", "{answer}");
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&date),
+            "the locking date {date} in: {message}"
+        );
+        assert_eq!(stored_facts(&app, "K-1"), before, "nothing changed");
+        assert_eq!(balance(&app, anna.participant_id), 700);
+    }
+    // The report as stored, sent again: a repeat, not a change.
+    let (status, answer) = send(&app, &key, &order).await;
+    assert_eq!((status, answer["state"].as_str()), (200, Some("approved")));
+
+    // A return still counts after the locking date: a new negative row…
+    let mut returned = order.clone();
+    returned["status"] = "returned".into();
+    returned["returned_amount"] = "40.00".into();
+    let (status, answer) = send(&app, &key, &returned).await;
+    assert_eq!(
+        (status, answer["commission"].as_str()),
+        (200, Some("4.20")),
+        "{answer}"
+    );
+    assert_eq!(balance(&app, anna.participant_id), 420);
+    // …but returning less than before, or completing it again, is a change too late.
+    let after_return = stored_facts(&app, "K-1");
+    returned["returned_amount"] = "10.00".into();
+    // (`order` as it was first reported, signed anew: the same signed request again would be
+    // a repeat, answered as stored.)
+    let completed_again = order.clone();
+    for late in [returned, completed_again] {
+        let body = late.to_string();
+        let (status, answer) =
+            post_signed(&app, &key, money::now_unix() + 1, body.as_bytes()).await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (409, Some("locked")),
+            "{late}"
+        );
+        assert_eq!(stored_facts(&app, "K-1"), after_return);
+    }
+    assert_eq!(balance(&app, anna.participant_id), 420);
+
+    // An order whose commission was rejected at its locking date takes no return either.
+    let unfinished = report(&click_id, "K-2", "50.00", &at);
+    assert_eq!(send(&app, &key, &unfinished).await.0, 201);
+    pass_locking_dates(&app);
+    let mut completed = unfinished.clone();
+    completed["status"] = "completed".into();
+    let (status, answer) = send(&app, &key, &completed).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (409, Some("locked"))
+    );
+    assert_eq!(stored_facts(&app, "K-2").0, "pending");
+}
+
+#[tokio::test]
+async fn the_identical_signed_request_sent_again_answers_200_with_the_stored_answer() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let body = report(&click_id, "T-1", "100.00", &at).to_string();
+    let t = money::now_unix();
+
+    let (status, first) = post_signed(&app, &key, t, body.as_bytes()).await;
+    assert_eq!(status, 201, "{first}");
+    // The answer was lost on the way: the advertiser sends the very same request again.
+    for _ in 0..2 {
+        let (status, again) = post_signed(&app, &key, t, body.as_bytes()).await;
+        assert_eq!((status, &again), (200, &first));
+    }
+    assert_eq!(count(&app, "conversions"), 1);
+    assert_eq!(count(&app, "commission_events"), 1, "nothing changed");
+
+    // A newer report completes the order; the old request sent again cannot undo it: it
+    // answers what is stored now.
+    let mut completed = report(&click_id, "T-1", "100.00", &at);
+    completed["status"] = "completed".into();
+    let (status, newer) = send(&app, &key, &completed).await;
+    assert_eq!(status, 200);
+    let (status, replayed) = post_signed(&app, &key, t, body.as_bytes()).await;
+    assert_eq!((status, &replayed), (200, &newer));
+    let (order_status,): (String,) = conversions::table
+        .select((conversions::order_status,))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(order_status, "completed");
+
+    // Another body under that signature does not verify.
+    let other = report(&click_id, "T-2", "100.00", &at).to_string();
+    let r = app
+        .client
+        .post(app.url("/api/v1/conversions"))
+        .header("content-type", "application/json")
+        .header(
+            "Partnerlink-Signature",
+            portal::ledger::signature::header(&key, t, body.as_bytes()),
+        )
+        .body(other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    assert_eq!(count(&app, "conversions"), 1);
+
+    // A request that was refused is refused again when repeated, and still stores nothing.
+    let mut wrong = report(&click_id, "T-3", "100.00", &at);
+    wrong["commission_group"] = "shoes".into();
+    let wrong = wrong.to_string();
+    for _ in 0..2 {
+        let (status, _) = post_signed(&app, &key, t, wrong.as_bytes()).await;
+        assert_eq!(status, 422);
+    }
+    assert_eq!(count(&app, "conversions"), 1);
+}
+
+#[tokio::test]
+async fn amounts_more_precise_than_the_currency_and_json_of_the_wrong_type_are_refused_by_field() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+
+    for amount in ["12.999999999999999999999999999999", "12.345"] {
+        let (status, answer) = send(&app, &key, &report(&click_id, "P-1", amount, &at)).await;
+        assert_eq!(
+            (
+                status,
+                answer["error"]["code"].as_str(),
+                answer["error"]["field"].as_str()
+            ),
+            (422, Some("malformed"), Some("order_amount")),
+            "{amount}: {answer}"
+        );
+        let mut returned = report(&click_id, "P-1", "100.00", &at);
+        returned["status"] = "returned".into();
+        returned["returned_amount"] = amount.into();
+        let (status, answer) = send(&app, &key, &returned).await;
+        assert_eq!(
+            (status, answer["error"]["field"].as_str()),
+            (422, Some("returned_amount")),
+            "{amount}: {answer}"
+        );
+    }
+    // Trailing zeros are only zeros.
+    let (status, answer) = send(&app, &key, &report(&click_id, "P-2", "12.50000", &at)).await;
+    assert_eq!((status, answer["commission"].as_str()), (201, Some("0.88")));
+
+    // JSON of another type, or a field left out: 400, naming the field.
+    let mut number = report(&click_id, "P-3", "10.00", &at);
+    number["order_amount"] = serde_json::json!(10.0);
+    let mut text_flag = report(&click_id, "P-3", "10.00", &at);
+    text_flag["coupon_redeemed"] = "false".into();
+    let mut no_status = report(&click_id, "P-3", "10.00", &at);
+    no_status.as_object_mut().unwrap().remove("status");
+    let mut null_time = report(&click_id, "P-3", "10.00", &at);
+    null_time["occurred_at"] = serde_json::Value::Null;
+    let mut extra = report(&click_id, "P-3", "10.00", &at);
+    extra["discount"] = "1.00".into();
+    for (body, field) in [
+        (number, "order_amount"),
+        (text_flag, "coupon_redeemed"),
+        (no_status, "status"),
+        (null_time, "occurred_at"),
+        (extra, "discount"),
+    ] {
+        let (status, answer) = send(&app, &key, &body).await;
+        assert_eq!(
+            (
+                status,
+                answer["error"]["code"].as_str(),
+                answer["error"]["field"].as_str()
+            ),
+            (400, Some("malformed"), Some(field)),
+            "{answer}"
+        );
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with(field), "{message}");
+    }
+
+    // The currency's message names the programme's currency.
+    let mut dollars = report(&click_id, "P-4", "10.00", &at);
+    dollars["currency"] = "USD".into();
+    let (status, answer) = send(&app, &key, &dollars).await;
+    assert_eq!(
+        (status, answer["error"]["field"].as_str()),
+        (422, Some("currency"))
+    );
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(message.contains("EUR"), "{message}");
+
+    // The body's limit is in the answer.
+    let big = format!("{{\"order_ref\": \"{}\"}}", "a".repeat(16 * 1024));
+    let (status, answer) = post_signed(&app, &key, money::now_unix(), big.as_bytes()).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (413, Some("too_large"))
+    );
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("16 KiB") && message.contains("16384 bytes"),
+        "{message}"
+    );
+    assert_eq!(count(&app, "conversions"), 1, "only P-2");
+}
+
+#[tokio::test]
+async fn an_order_reference_with_a_direction_control_or_invisible_character_is_refused() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    for order_ref in [
+        "AE-\u{202e}1001",
+        "AE-\u{2066}1001",
+        "AE-\u{200b}1001",
+        "\u{feff}AE-1001",
+    ] {
+        let (status, answer) = send(&app, &key, &report(&click_id, order_ref, "10.00", &at)).await;
+        assert_eq!(
+            (status, answer["error"]["field"].as_str()),
+            (422, Some("order_ref")),
+            "{order_ref:?}: {answer}"
+        );
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains("invisible"), "{message}");
+    }
+    assert_eq!(count(&app, "conversions"), 0);
+
+    // The CSV import checks its lines the same way, next to the line.
+    app.add_manager("beheer@partnerlink.nl");
+    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let (_, page) = app.page_with(&boss, "/en/manage/conversions/import").await;
+    let token = common::csrf_token(&page).unwrap();
+    let csv = format!(
+        "programme,click_id,order_ref,order_amount,currency,commission_group,coupon_redeemed,status,returned_amount,occurred_at\n\
+         aliexpress,{click_id},AE-\u{202e}1001,10.00,EUR,sales,false,pending,,{at}\n"
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("conversions.csv"),
+        );
+    let r = boss
+        .post(app.url("/en/manage/conversions/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("order_ref: This field contains an invisible formatting character"),
+        "{page}"
+    );
+    assert_eq!(count(&app, "conversions"), 0);
 }

@@ -131,6 +131,18 @@ impl Money {
             && trimmed
                 .chars()
                 .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+        // The precision is judged on the digits as written: `Decimal` keeps at most 28 decimals
+        // and rounds the rest away, so "12.999999999999999999999999999999" would read as 13.
+        let written_decimals = trimmed
+            .split_once('.')
+            .filter(|(_, decimals)| decimals.chars().all(|c| c.is_ascii_digit()))
+            .map_or(0, |(_, decimals)| decimals.trim_end_matches('0').len());
+        if plain && written_decimals > currency.minor_digits as usize {
+            return Err(AmountError::TooPrecise {
+                currency: currency.code().to_owned(),
+                digits: currency.minor_digits,
+            });
+        }
         let value = Decimal::from_str(trimmed)
             .ok()
             .filter(|_| plain)
@@ -270,6 +282,25 @@ mod tests {
             Money::parse("1.5", Currency::parse("JPY").unwrap()),
             Err(AmountError::TooPrecise { digits: 0, .. })
         ));
+        // More decimals than `Decimal` keeps: refused, not rounded to 13.00.
+        for text in [
+            "12.999999999999999999999999999999",
+            "12.0000000000000000000000000000001",
+            "12.345",
+        ] {
+            assert!(
+                matches!(
+                    Money::parse(text, Currency::EUR),
+                    Err(AmountError::TooPrecise { digits: 2, .. })
+                ),
+                "{text}"
+            );
+        }
+        // Zeros beyond the minor unit are only zeros, however many.
+        assert_eq!(
+            Money::parse("12.500000000000000000000000000000", Currency::EUR),
+            Ok(Money::new(1250, Currency::EUR))
+        );
         assert_eq!(
             Money::parse("100000000000.01", Currency::EUR),
             Err(AmountError::TooLarge)

@@ -1,6 +1,12 @@
 //! `POST /api/v1/conversions`: the advertiser's system reports orders and their later status
 //! (the contract is in DESIGN.md, "The conversion API"). Answers are JSON; every refusal has a
 //! stable code and stores nothing.
+//!
+//! Retries are safe: the identical signed request sent again (a timeout, a lost answer) answers
+//! 200 with the conversion as stored and changes nothing — also when a later report changed it
+//! meanwhile, so an old request replayed cannot undo a newer one. A request is identified by its
+//! signature, which covers the time and the exact body; another body under a reused signature
+//! does not verify.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -8,7 +14,7 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 use super::intake::{self, IntakeError, Outcome};
-use super::report::RawReport;
+use super::report::{Problem, RawReport, LOCKED};
 use super::signature::{self, SignatureError};
 use super::states::EventSource;
 use crate::db::schema::signatures_seen;
@@ -18,6 +24,14 @@ use crate::state::AppState;
 /// A conversion report is a few hundred bytes; this leaves room and refuses anything else.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
+/// The `too_large` answer's message, with the limit.
+fn too_large_message() -> String {
+    format!(
+        "the body is larger than {} KiB ({BODY_LIMIT} bytes), the most a conversion report may be",
+        BODY_LIMIT / 1024
+    )
+}
+
 pub const SIGNATURE_HEADER: &str = "Partnerlink-Signature";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -25,16 +39,39 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn refuse(status: StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("application/json")
-        .json(json!({ "error": { "code": code, "message": message } }))
+    refuse_field(status, code, message, None)
 }
 
-fn problems_answer(problems: &[super::report::Problem]) -> HttpResponse {
+fn refuse_field(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    field: Option<&str>,
+) -> HttpResponse {
+    let mut error = json!({ "code": code, "message": message });
+    if let Some(field) = field {
+        error["field"] = json!(field);
+    }
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .json(json!({ "error": error }))
+}
+
+/// 422 `malformed` naming every field that is wrong (the first in `field`); or 409 `locked`
+/// when the report came after the conversion's locking date.
+fn problems_answer(problems: &[Problem]) -> HttpResponse {
+    if let Some(locked) = problems.iter().find(|p| p.key == LOCKED) {
+        return refuse_field(
+            StatusCode::CONFLICT,
+            "locked",
+            &locked.message(Lang::En),
+            Some(locked.field),
+        );
+    }
     let first = problems.first();
     let message = problems
         .iter()
-        .map(|p| format!("{}: {}", p.field, Lang::En.t(p.key)))
+        .map(|p| format!("{}: {}", p.field, p.message(Lang::En)))
         .collect::<Vec<_>>()
         .join(" ");
     HttpResponse::UnprocessableEntity().json(json!({
@@ -42,7 +79,7 @@ fn problems_answer(problems: &[super::report::Problem]) -> HttpResponse {
             "code": "malformed",
             "message": message,
             "field": first.map(|p| p.field),
-            "problems": problems.iter().map(|p| json!({"field": p.field, "message": Lang::En.t(p.key)})).collect::<Vec<_>>(),
+            "problems": problems.iter().map(|p| json!({"field": p.field, "message": p.message(Lang::En)})).collect::<Vec<_>>(),
         }
     }))
 }
@@ -50,9 +87,34 @@ fn problems_answer(problems: &[super::report::Problem]) -> HttpResponse {
 enum Refusal {
     Bad,
     Stale,
-    Replayed,
     UnknownProgramme,
-    Problems(Vec<super::report::Problem>),
+    Problems(Vec<Problem>),
+}
+
+/// Remembers a signature; `false` when it was seen before (the same request again). In a
+/// savepoint: on PostgreSQL a refused insert would otherwise end the whole transaction.
+fn first_time(
+    conn: &mut crate::db::AnyConnection,
+    signature: &str,
+    signed_at: i64,
+) -> diesel::QueryResult<bool> {
+    use diesel::prelude::*;
+    let inserted = crate::db::write_transaction(conn, |conn| {
+        diesel::insert_into(signatures_seen::table)
+            .values((
+                signatures_seen::signature.eq(signature),
+                signatures_seen::signed_at.eq(signed_at),
+            ))
+            .execute(conn)
+    });
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 async fn conversions(
@@ -69,7 +131,7 @@ async fn conversions(
         return Ok(refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
-            "the body is larger than 16 KiB",
+            &too_large_message(),
         ));
     }
     let mut body = web::BytesMut::new();
@@ -79,7 +141,7 @@ async fn conversions(
             return Ok(refuse(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                "the body is larger than 16 KiB",
+                &too_large_message(),
             ));
         }
         body.extend_from_slice(&chunk);
@@ -109,13 +171,14 @@ async fn conversions(
                 "the body contains a NUL character",
             ));
         }
-        Ok(value) => match serde_json::from_value(value) {
+        Ok(value) => match RawReport::from_json(value) {
             Ok(raw) => raw,
             Err(e) => {
-                return Ok(refuse(
+                return Ok(refuse_field(
                     StatusCode::BAD_REQUEST,
                     "malformed",
-                    &format!("the body is not a conversion: {e}"),
+                    &e.message,
+                    e.field.as_deref(),
                 ));
             }
         },
@@ -138,7 +201,6 @@ async fn conversions(
         move || -> Result<Result<intake::Recorded, Refusal>, anyhow::Error> {
             let mut conn = pool.get()?;
             let conn = &mut *conn;
-            use diesel::prelude::*;
             let Some(terms) = intake::programme_terms(conn, raw.programme.trim())? else {
                 return Ok(Err(Refusal::UnknownProgramme));
             };
@@ -155,24 +217,14 @@ async fn conversions(
                 Err(problems) => return Ok(Err(Refusal::Problems(problems))),
             };
             let outcome = crate::db::write_transaction(conn, |conn| {
-                let seen = diesel::insert_into(signatures_seen::table)
-                    .values((
-                        signatures_seen::signature.eq(&signature),
-                        signatures_seen::signed_at.eq(unix_now),
-                    ))
-                    .execute(conn);
-                match seen {
-                    Err(diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::UniqueViolation,
-                        _,
-                    )) => return Ok(Err(Refusal::Replayed)),
-                    other => other.map_err(IntakeError::Db)?,
-                };
-                match intake::record(conn, &report, EventSource::Advertiser, now) {
-                    Ok(recorded) => Ok(Ok(recorded)),
-                    // Roll back the remembered signature too: nothing is stored.
-                    Err(e) => Err(e),
+                if !first_time(conn, &signature, unix_now)? {
+                    // The same request again: what is stored now, unchanged.
+                    if let Some(answer) = intake::stored_answer(conn, &report)? {
+                        return Ok(Ok(answer));
+                    }
                 }
+                // A refusal rolls back the remembered signature too: nothing is stored.
+                intake::record(conn, &report, EventSource::Advertiser, now).map(Ok)
             });
             match outcome {
                 Ok(answer) => Ok(answer),
@@ -203,7 +255,6 @@ async fn conversions(
         }
         Err(Refusal::Bad) => refuse(StatusCode::UNAUTHORIZED, "bad_signature", "the Partnerlink-Signature header does not match the body with a secret of this programme"),
         Err(Refusal::Stale) => refuse(StatusCode::UNAUTHORIZED, "stale_timestamp", "the signature's time is more than 5 minutes from now"),
-        Err(Refusal::Replayed) => refuse(StatusCode::CONFLICT, "replayed", "this signed request was received before; sign each request anew"),
         Err(Refusal::UnknownProgramme) => refuse(StatusCode::NOT_FOUND, "unknown_programme", "there is no programme with this name"),
         Err(Refusal::Problems(problems)) => problems_answer(&problems),
     })

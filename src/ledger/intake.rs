@@ -12,24 +12,32 @@
 //!   neither.
 //! - The locking date is fixed on arrival: the order time plus the programme's validation
 //!   period. Until then an update may change the commission; from then on it is final (see
-//!   `locking`), and only a return still counts — as a new negative row.
+//!   `locking`). A report that would change the conversion after its locking date is refused as
+//!   `locked` (the error names the date) and changes nothing — with one exception: a further
+//!   return of an order whose commission still counts (approved, or pending while held for
+//!   review) is a new negative row, so a return after payout is netted against the next payout.
+//!   An order returned less than before, a cancellation, a new amount or coupon, or any change
+//!   of an order whose commission was rejected or reversed is refused. A conversion that earns
+//!   no commission has no locking date and may be updated at any time.
+//! - The same report as the one stored changes nothing and answers as a repeat, before or after
+//!   the locking date.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::commissions::{self, Actor, Commission, NewCommission};
 use super::conversions::{currency_of, find, Conversion};
+use super::earnings::net_commission;
 use super::locking;
-use super::report::{Problem, Report};
+use super::report::{Detail, Problem, Report, LOCKED};
 use super::states::{
     reason, Attribution, CommissionKind, CommissionState, EventSource, OrderStatus,
 };
 use crate::db::schema::{
-    clicks, commission_groups, commission_rates, conversions, login_addresses, participants,
-    programmes,
+    clicks, commission_groups, conversions, login_addresses, participants, programmes,
 };
 use crate::db::AnyConnection;
-use crate::domain::{money, Money, Rate};
+use crate::domain::{money, Currency, Money, Rate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
@@ -100,7 +108,11 @@ pub fn record(
             programme_terms(conn, &report.programme)?.ok_or(IntakeError::UnknownProgramme)?;
         let mut problems = Vec::new();
         if report.order_amount.currency.code() != terms.currency {
-            problems.push(Problem::new("currency", "error-conversion-wrong-currency"));
+            let problem = Problem::new("currency", "error-conversion-wrong-currency");
+            problems.push(match Currency::parse(&terms.currency) {
+                Some(currency) => problem.with(Detail::Currency(currency)),
+                None => problem,
+            });
         }
         let group_id: Option<i64> = commission_groups::table
             .filter(commission_groups::programme_id.eq(terms.id))
@@ -122,12 +134,7 @@ pub fn record(
             manager: None,
             at: now,
         };
-        let stored: Option<Conversion> = conversions::table
-            .filter(conversions::programme_id.eq(terms.id))
-            .filter(conversions::order_ref.eq(&report.order_ref))
-            .select(Conversion::as_select())
-            .first(conn)
-            .optional()?;
+        let stored = stored_conversion(conn, terms.id, &report.order_ref)?;
         let (conversion, outcome) = match stored {
             None => (
                 create(conn, report, &terms, group_id, actor)?,
@@ -146,12 +153,70 @@ pub fn record(
                 if same_report(&stored, report) {
                     (stored, Outcome::Repeated)
                 } else {
+                    // What fell due before this report is settled by the report it had.
+                    locking::settle_conversion(conn, stored.id, actor.at)?;
+                    if let Some(locks_at) = locked_since(conn, &stored, report, actor.at)? {
+                        return Err(IntakeError::Problems(vec![
+                            Problem::new("status", LOCKED).with(Detail::LockedSince(locks_at))
+                        ]));
+                    }
                     (update(conn, stored, report, actor)?, Outcome::Updated)
                 }
             }
         };
         Ok(recorded(conn, &conversion, outcome)?)
     })
+}
+
+fn stored_conversion(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+    order_ref: &str,
+) -> QueryResult<Option<Conversion>> {
+    conversions::table
+        .filter(conversions::programme_id.eq(programme_id))
+        .filter(conversions::order_ref.eq(order_ref))
+        .select(Conversion::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The answer for a conversion as it is stored now, for a report that was received before (the
+/// same signed request again): nothing is changed. `None` when nothing is stored for it.
+pub fn stored_answer(conn: &mut AnyConnection, report: &Report) -> QueryResult<Option<Recorded>> {
+    let Some(terms) = programme_terms(conn, &report.programme)? else {
+        return Ok(None);
+    };
+    match stored_conversion(conn, terms.id, &report.order_ref)? {
+        Some(conversion) => recorded(conn, &conversion, Outcome::Repeated).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The locking date of `stored`, when it has passed and `report` may no longer change it (see
+/// the module's rules).
+fn locked_since(
+    conn: &mut AnyConnection,
+    stored: &Conversion,
+    report: &Report,
+    now: NaiveDateTime,
+) -> QueryResult<Option<NaiveDateTime>> {
+    let order = commissions::of_conversion(conn, stored.id)?
+        .into_iter()
+        .find(|c| c.kind == CommissionKind::Order);
+    Ok(order
+        .filter(|o| o.locks_at <= now && !is_further_return(stored, report, o.state))
+        .map(|o| o.locks_at))
+}
+
+/// Whether `report` only returns more of `stored`'s order while its commission still counts:
+/// the one change a conversion takes after its locking date.
+fn is_further_return(stored: &Conversion, report: &Report, order: CommissionState) -> bool {
+    report.status == OrderStatus::Returned
+        && report.order_amount.minor == stored.order_amount
+        && report.coupon_redeemed == stored.coupon_redeemed
+        && report.returned_amount.minor > stored.returned_amount
+        && matches!(order, CommissionState::Approved | CommissionState::Pending)
 }
 
 fn same_report(stored: &Conversion, report: &Report) -> bool {
@@ -246,22 +311,6 @@ fn attribution_of(click: &ClickFacts, occurred_at: NaiveDateTime, cookie_days: i
     Attribution::Credited
 }
 
-/// The rate of `group_id` in force at `at`: the one with the latest start not after it.
-fn rate_at(
-    conn: &mut AnyConnection,
-    group_id: i64,
-    at: NaiveDateTime,
-) -> QueryResult<Option<Rate>> {
-    let text: Option<String> = commission_rates::table
-        .filter(commission_rates::group_id.eq(group_id))
-        .filter(commission_rates::effective_from.le(at))
-        .order(commission_rates::effective_from.desc())
-        .select(commission_rates::rate_percent)
-        .first(conn)
-        .optional()?;
-    Ok(text.and_then(|t| Rate::parse_percent(&t).ok()))
-}
-
 fn create(
     conn: &mut AnyConnection,
     report: &Report,
@@ -270,7 +319,8 @@ fn create(
     actor: Actor,
 ) -> Result<Conversion, IntakeError> {
     let (mut attribution, click) = attribute(conn, report, terms)?;
-    let rate = rate_at(conn, group_id, report.occurred_at)?;
+    let rate = crate::programme::queries::rate_at(conn, group_id, report.occurred_at)?
+        .and_then(|stored| stored.rate().ok());
     if rate.is_none() && attribution.earns_commission() {
         attribution = Attribution::NoRate;
     }
@@ -325,18 +375,13 @@ fn create(
     Ok(conversion)
 }
 
-/// What the advertiser's report makes of an order commission that is not final yet.
+/// What the advertiser's report makes of an order commission that is not final yet (the
+/// reasons in `Conversion::refusal`'s order, as at the locking date).
 fn order_state(conversion: &Conversion, held: bool) -> (CommissionState, Option<&'static str>) {
-    if conversion.coupon_redeemed {
-        return (CommissionState::Rejected, Some(reason::COUPON_REDEEMED));
-    }
-    match conversion.order_status {
-        OrderStatus::Cancelled => (CommissionState::Rejected, Some(reason::ORDER_CANCELLED)),
-        OrderStatus::Returned if conversion.returned_amount >= conversion.order_amount => {
-            (CommissionState::Rejected, Some(reason::ORDER_RETURNED))
-        }
-        _ if held => (CommissionState::Pending, Some(reason::SELF_PURCHASE_REVIEW)),
-        _ => (CommissionState::Pending, None),
+    match conversion.refusal() {
+        Some(why) => (CommissionState::Rejected, Some(why)),
+        None if held => (CommissionState::Pending, Some(reason::SELF_PURCHASE_REVIEW)),
+        None => (CommissionState::Pending, None),
     }
 }
 
@@ -346,8 +391,6 @@ fn update(
     report: &Report,
     actor: Actor,
 ) -> Result<Conversion, IntakeError> {
-    // What fell due before this update is settled by the report it had.
-    locking::settle_conversion(conn, stored.id, actor.at)?;
     diesel::update(conversions::table.find(stored.id))
         .set((
             conversions::order_amount.eq(report.order_amount.minor),
@@ -476,14 +519,7 @@ fn recorded(
 ) -> QueryResult<Recorded> {
     let rows = commissions::of_conversion(conn, conversion.id)?;
     let order = rows.iter().find(|c| c.kind == CommissionKind::Order);
-    let net: i64 = match order {
-        Some(o) if o.state != CommissionState::Rejected => rows
-            .iter()
-            .filter(|c| c.state != CommissionState::Rejected)
-            .map(|c| c.amount)
-            .sum(),
-        _ => 0,
-    };
+    let net = net_commission(rows.iter().map(|c| (c.kind, c.state, c.amount)));
     Ok(Recorded {
         outcome,
         conversion_id: conversion.id,
@@ -543,6 +579,107 @@ mod tests {
             attribution_of(&click(20_000, false), at(20_000, 14), 0),
             Attribution::ClickNotCredited
         );
+    }
+
+    fn eur(minor: i64) -> Money {
+        Money::new(minor, Currency::EUR)
+    }
+
+    fn stored(status: OrderStatus, returned: i64) -> Conversion {
+        Conversion {
+            id: 1,
+            programme_id: 1,
+            click_ref: "x".into(),
+            participant_id: Some(1),
+            group_id: 1,
+            currency: "EUR".into(),
+            order_amount: 10_000,
+            returned_amount: returned,
+            coupon_redeemed: false,
+            order_status: status,
+            attribution: Attribution::Credited,
+            occurred_at: at(20_000, 12),
+        }
+    }
+
+    fn reported(status: OrderStatus, order: i64, returned: i64, coupon: bool) -> Report {
+        Report {
+            programme: "aliexpress".into(),
+            click_ref: "x".into(),
+            order_ref: "AE-1".into(),
+            order_amount: eur(order),
+            returned_amount: eur(returned),
+            commission_group: "sales".into(),
+            coupon_redeemed: coupon,
+            status,
+            occurred_at: at(20_000, 12),
+        }
+    }
+
+    #[test]
+    fn after_the_locking_date_only_a_further_return_of_a_counting_order_is_taken() {
+        use CommissionState::{Approved, Pending, Rejected, Reversed};
+        use OrderStatus::{Cancelled, Completed, Returned};
+        let sold = stored(Completed, 0);
+        let partly = stored(Returned, 2_000);
+        // A further return of an approved order, or of one held for review.
+        assert!(is_further_return(
+            &sold,
+            &reported(Returned, 10_000, 2_000, false),
+            Approved
+        ));
+        assert!(is_further_return(
+            &partly,
+            &reported(Returned, 10_000, 2_001, false),
+            Approved
+        ));
+        assert!(is_further_return(
+            &partly,
+            &reported(Returned, 10_000, 10_000, false),
+            Pending
+        ));
+        // Nothing to take back from a rejected or reversed commission.
+        assert!(!is_further_return(
+            &sold,
+            &reported(Returned, 10_000, 2_000, false),
+            Rejected
+        ));
+        assert!(!is_further_return(
+            &sold,
+            &reported(Returned, 10_000, 2_000, false),
+            Reversed
+        ));
+        // Not more returned than before, or anything else changed with it: refused.
+        assert!(!is_further_return(
+            &partly,
+            &reported(Returned, 10_000, 2_000, false),
+            Approved
+        ));
+        assert!(!is_further_return(
+            &partly,
+            &reported(Returned, 10_000, 1_000, false),
+            Approved
+        ));
+        assert!(!is_further_return(
+            &partly,
+            &reported(Returned, 12_000, 3_000, false),
+            Approved
+        ));
+        assert!(!is_further_return(
+            &partly,
+            &reported(Returned, 10_000, 3_000, true),
+            Approved
+        ));
+        assert!(!is_further_return(
+            &sold,
+            &reported(Cancelled, 10_000, 0, false),
+            Approved
+        ));
+        assert!(!is_further_return(
+            &partly,
+            &reported(Completed, 10_000, 0, false),
+            Approved
+        ));
     }
 
     #[test]

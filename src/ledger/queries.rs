@@ -5,14 +5,15 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
+use super::earnings::net_commission;
 use super::states::{Attribution, CommissionKind, CommissionState, EntryKind, OrderStatus};
 use crate::db::schema::{
-    channels, commission_group_texts, commission_groups, commission_rates, commissions,
-    conversions, ledger_entries, memberships, payouts, programmes,
+    channels, commission_group_texts, commission_groups, commissions, conversions, ledger_entries,
+    memberships, payouts, programmes,
 };
 use crate::db::AnyConnection;
-use crate::domain::Rate;
 use crate::i18n::Lang;
+use crate::programme::queries::{in_force, rate_history, StoredRate};
 
 /// One rate of a group: from when, how much, and whether it is the one in force now.
 #[derive(Debug, Clone)]
@@ -77,29 +78,21 @@ pub fn rate_tables(
                 commission_group_texts::scope,
             ))
             .load(conn)?;
+        let group_ids: Vec<i64> = groups.iter().map(|g| g.0).collect();
+        let history = rate_history(conn, &group_ids)?;
         let mut rows = Vec::new();
         for (group_id, code, event_name, scope) in groups {
-            let rates: Vec<(NaiveDateTime, String)> = commission_rates::table
-                .filter(commission_rates::group_id.eq(group_id))
-                .order(commission_rates::effective_from.desc())
-                .select((
-                    commission_rates::effective_from,
-                    commission_rates::rate_percent,
-                ))
-                .load(conn)?;
-            let mut seen_in_force = false;
+            let rates: Vec<&StoredRate> =
+                history.iter().filter(|r| r.group_id == group_id).collect();
+            let current = in_force(rates.iter().copied(), now);
             let steps = rates
-                .into_iter()
-                .filter_map(|(from, text)| {
-                    let percent = Rate::parse_percent(&text).ok()?.percent();
-                    let future = from > now;
-                    let in_force = !future && !seen_in_force;
-                    seen_in_force |= in_force;
+                .iter()
+                .filter_map(|stored| {
                     Some(RateStep {
-                        from: from.date(),
-                        percent,
-                        in_force,
-                        future,
+                        from: stored.effective_from.date(),
+                        percent: stored.rate().ok()?.percent(),
+                        in_force: current.is_some_and(|c| std::ptr::eq(c, *stored)),
+                        future: stored.effective_from > now,
                     })
                 })
                 .collect();
@@ -160,7 +153,7 @@ pub fn commission_lines(
 }
 
 /// A conversion as the publisher sees it: the order, whether it counts and why, and its
-/// commission (the order's row; returns are netted in `commission`).
+/// commission (`commission`: what it earns, `earnings::net_commission`).
 #[derive(Debug, Clone)]
 pub struct ConversionLine {
     pub id: i64,
@@ -264,15 +257,7 @@ pub fn conversion_lines(
         .map(|r| {
             let mine: Vec<_> = rows_of_commission.iter().filter(|c| c.1 == r.0).collect();
             let order = mine.iter().find(|c| c.2 == CommissionKind::Order);
-            let commission = match order {
-                Some(o) if o.4 != CommissionState::Rejected => mine
-                    .iter()
-                    .filter(|c| c.4 != CommissionState::Rejected)
-                    .map(|c| c.3)
-                    .sum(),
-                Some(o) => o.3,
-                None => 0,
-            };
+            let commission = net_commission(mine.iter().map(|c| (c.2, c.4, c.3)));
             ConversionLine {
                 id: r.0,
                 order_ref: r.1,

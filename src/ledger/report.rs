@@ -7,7 +7,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 
 use super::states::OrderStatus;
+use crate::domain::text::{readable, Lines, Unreadable};
 use crate::domain::{Currency, Money};
+use crate::i18n::Lang;
 
 /// The fields of the contract (`../shared/DESIGN.md`, "The conversion API"), as received.
 #[derive(Debug, Clone, Deserialize)]
@@ -46,11 +48,56 @@ pub struct Problem {
     pub field: &'static str,
     /// Fluent key of the message.
     pub key: &'static str,
+    /// What the message can say in addition (the message is then `Detail::key`'s, which says
+    /// all that `key`'s does and this).
+    pub detail: Option<Detail>,
 }
+
+/// The fact a problem's fuller message names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The currency the programme pays in (a report in another).
+    Currency(Currency),
+    /// The locking date that has passed (a change that came after it).
+    LockedSince(NaiveDateTime),
+}
+
+/// The key of the problem "the locking date has passed": the API answers it with 409 `locked`.
+pub const LOCKED: &str = "error-conversion-locked";
 
 impl Problem {
     pub fn new(field: &'static str, key: &'static str) -> Problem {
-        Problem { field, key }
+        Problem {
+            field,
+            key,
+            detail: None,
+        }
+    }
+
+    pub fn with(self, detail: Detail) -> Problem {
+        Problem {
+            detail: Some(detail),
+            ..self
+        }
+    }
+
+    /// The message in `lang`, with the detail when there is one.
+    pub fn message(&self, lang: Lang) -> String {
+        match self.detail {
+            None => lang.t(self.key),
+            Some(Detail::Currency(currency)) => lang.t_args(
+                "error-conversion-wrong-currency-named",
+                &[("currency", currency.code().to_owned())],
+            ),
+            Some(Detail::LockedSince(at)) => lang.t_args(
+                "error-conversion-locked-since",
+                &[(
+                    "date",
+                    at.and_utc()
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                )],
+            ),
+        }
     }
 }
 
@@ -59,16 +106,108 @@ pub const REF_MAX: usize = 100;
 /// How far in the future an order's time may be (clocks differ).
 const FUTURE_TOLERANCE_SECONDS: i64 = 300;
 
+/// An order reference, click id, programme or group: one line a person may read (the order
+/// reference is shown on pages and in CSV files), so no control or invisible format characters.
 fn check_ref(text: &str, field: &'static str, problems: &mut Vec<Problem>) -> String {
     let text = text.trim();
     if text.is_empty() {
         problems.push(Problem::new(field, "error-conversion-ref-empty"));
     } else if text.chars().count() > REF_MAX {
         problems.push(Problem::new(field, "error-conversion-ref-too-long"));
-    } else if text.chars().any(char::is_control) {
-        problems.push(Problem::new(field, "error-conversion-ref-control"));
+    } else {
+        match readable(text, Lines::One) {
+            Err(Unreadable::Control) => {
+                problems.push(Problem::new(field, "error-conversion-ref-control"))
+            }
+            Err(Unreadable::Invisible) => {
+                problems.push(Problem::new(field, "error-conversion-ref-invisible"))
+            }
+            Ok(()) => {}
+        }
     }
     text.to_owned()
+}
+
+/// Why a body is not a conversion report at all (the API answers 400): its JSON has the wrong
+/// shape, before any field's value is judged. `field` names the field when one is to blame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeError {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Text,
+    Flag,
+    /// A text that may be left out or `null`.
+    OptionalText,
+}
+
+/// The contract's fields in the order a developer reads them, with the JSON type of each.
+const SHAPES: &[(&str, Shape)] = &[
+    ("programme", Shape::Text),
+    ("click_id", Shape::Text),
+    ("order_ref", Shape::Text),
+    ("order_amount", Shape::Text),
+    ("currency", Shape::Text),
+    ("commission_group", Shape::Text),
+    ("coupon_redeemed", Shape::Flag),
+    ("status", Shape::Text),
+    ("returned_amount", Shape::OptionalText),
+    ("occurred_at", Shape::Text),
+];
+
+impl RawReport {
+    /// The report in a JSON body, each field of the right JSON type; the first field that is
+    /// missing, unknown or of another type is named.
+    pub fn from_json(value: serde_json::Value) -> Result<RawReport, ShapeError> {
+        use serde_json::Value;
+        let shape_error = |field: &str, message: String| ShapeError {
+            field: Some(field.to_owned()),
+            message,
+        };
+        let Value::Object(object) = &value else {
+            return Err(ShapeError {
+                field: None,
+                message: "the body is not a JSON object with a conversion's fields".into(),
+            });
+        };
+        if let Some(unknown) = object
+            .keys()
+            .find(|k| !SHAPES.iter().any(|(name, _)| name == k))
+        {
+            return Err(shape_error(
+                unknown,
+                format!("{unknown}: this field is not part of a conversion report"),
+            ));
+        }
+        for &(name, shape) in SHAPES {
+            let fits = match (object.get(name), shape) {
+                (None, Shape::OptionalText) | (Some(Value::Null), Shape::OptionalText) => true,
+                (None, _) => {
+                    return Err(shape_error(name, format!("{name}: the field is missing")))
+                }
+                (Some(Value::String(_)), Shape::Text | Shape::OptionalText) => true,
+                (Some(Value::Bool(_)), Shape::Flag) => true,
+                _ => false,
+            };
+            if !fits {
+                let expected = match (name, shape) {
+                    ("order_amount" | "returned_amount", _) => {
+                        "a string with a dot, such as \"129.95\" (a JSON number could lose cents)"
+                    }
+                    (_, Shape::Flag) => "true or false",
+                    _ => "a string",
+                };
+                return Err(shape_error(name, format!("{name}: must be {expected}")));
+            }
+        }
+        serde_json::from_value(value).map_err(|e| ShapeError {
+            field: None,
+            message: format!("the body is not a conversion report: {e}"),
+        })
+    }
 }
 
 fn amount_problem(field: &'static str, e: &crate::domain::money::AmountError) -> Problem {
@@ -172,6 +311,7 @@ pub const PROBLEM_KEYS: &[&str] = &[
     "error-conversion-ref-empty",
     "error-conversion-ref-too-long",
     "error-conversion-ref-control",
+    "error-conversion-ref-invisible",
     "error-conversion-currency",
     "error-conversion-status",
     "error-conversion-returned-missing",
@@ -183,6 +323,7 @@ pub const PROBLEM_KEYS: &[&str] = &[
     "error-conversion-unknown-group",
     "error-conversion-wrong-currency",
     "error-conversion-changed-fact",
+    LOCKED,
 ];
 
 #[cfg(test)]
@@ -290,6 +431,122 @@ mod tests {
                 "error-conversion-returned-without-return"
             )]
         );
+    }
+
+    #[test]
+    fn a_json_body_of_the_wrong_shape_names_its_field() {
+        use serde_json::json;
+        let good = || {
+            json!({
+                "programme": "aliexpress", "click_id": "x", "order_ref": "AE-1001",
+                "order_amount": "129.95", "currency": "EUR", "commission_group": "sales",
+                "coupon_redeemed": false, "status": "pending", "occurred_at": "2026-11-29T14:03:00Z",
+            })
+        };
+        let read = |value| {
+            RawReport::from_json(value)
+                .map(|r| (r.order_ref, r.returned_amount))
+                .map_err(|e| e.field)
+        };
+        assert_eq!(read(good()), Ok(("AE-1001".into(), None)));
+        let mut returned = good();
+        returned["returned_amount"] = "20.00".into();
+        assert_eq!(
+            read(returned.clone()),
+            Ok(("AE-1001".into(), Some("20.00".into())))
+        );
+        returned["returned_amount"] = serde_json::Value::Null;
+        assert_eq!(read(returned), Ok(("AE-1001".into(), None)));
+        for (field, value) in [
+            ("order_amount", json!(129.95)),
+            ("coupon_redeemed", json!("false")),
+            ("order_ref", json!(1001)),
+            ("occurred_at", serde_json::Value::Null),
+            ("returned_amount", json!(20)),
+            ("programme", json!(["aliexpress"])),
+        ] {
+            let mut body = good();
+            body[field] = value;
+            assert_eq!(read(body), Err(Some(field.to_owned())), "{field}");
+        }
+        for field in ["status", "coupon_redeemed", "click_id"] {
+            let mut body = good();
+            body.as_object_mut().unwrap().remove(field);
+            let error = RawReport::from_json(body).unwrap_err();
+            assert_eq!(error.field.as_deref(), Some(field));
+            assert!(error.message.contains("missing"), "{}", error.message);
+        }
+        let mut extra = good();
+        extra["discount"] = json!("5.00");
+        assert_eq!(read(extra), Err(Some("discount".to_owned())));
+        assert_eq!(read(json!(["a list"])), Err(None));
+    }
+
+    #[test]
+    fn references_people_read_have_no_hidden_characters() {
+        let mut bad = raw();
+        bad.order_ref = "AE-\u{202e}1001".into();
+        bad.click_id = "019ab697e800\u{200b}aabbccddeeff00112233".into();
+        bad.commission_group = "sa\u{7}les".into();
+        assert_eq!(
+            fields(bad.check(now()).unwrap_err()),
+            vec![
+                ("click_id", "error-conversion-ref-invisible"),
+                ("order_ref", "error-conversion-ref-invisible"),
+                ("commission_group", "error-conversion-ref-control"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_amount_more_precise_than_the_currency_is_named() {
+        for amount in ["12.999999999999999999999999999999", "12.345"] {
+            let mut bad = raw();
+            bad.order_amount = amount.into();
+            assert_eq!(
+                fields(bad.check(now()).unwrap_err()),
+                vec![("order_amount", "error-amount-too-precise")],
+                "{amount}"
+            );
+            let mut bad = raw();
+            bad.status = "returned".into();
+            bad.returned_amount = Some(amount.into());
+            assert_eq!(
+                fields(bad.check(now()).unwrap_err()),
+                vec![("returned_amount", "error-amount-too-precise")],
+                "{amount}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_detail_makes_the_message_name_the_fact() {
+        let currency = Problem::new("currency", "error-conversion-wrong-currency")
+            .with(Detail::Currency(Currency::EUR));
+        assert!(currency.message(Lang::En).contains("EUR"));
+        assert!(currency.message(Lang::Nl).contains("EUR"));
+        let at = now() + chrono::Duration::days(30);
+        let locked = Problem::new("status", LOCKED).with(Detail::LockedSince(at));
+        for lang in Lang::ALL {
+            assert!(
+                locked.message(lang).contains("2026-12-29T15:00:00Z"),
+                "{}",
+                locked.message(lang)
+            );
+        }
+        assert_eq!(
+            Problem::new("status", LOCKED).message(Lang::En),
+            Lang::En.t(LOCKED)
+        );
+        // Each in its own words in both languages.
+        assert_ne!(currency.message(Lang::En), currency.message(Lang::Nl));
+        assert_ne!(locked.message(Lang::En), locked.message(Lang::Nl));
+        for message in [currency.message(Lang::Nl), locked.message(Lang::En)] {
+            assert!(
+                !message.contains("error-") && !message.contains('$'),
+                "{message}"
+            );
+        }
     }
 
     #[test]

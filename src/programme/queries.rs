@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::db::schema::*;
 use crate::db::AnyConnection;
+use crate::domain::rate::RateError;
 use crate::domain::Rate;
 use crate::i18n::Lang;
 
@@ -165,28 +166,14 @@ pub fn load_commission(
         .load(conn)?;
 
     let group_ids: Vec<i64> = groups.iter().map(|g| g.0).collect();
-    let rates: Vec<(i64, String)> = commission_rates::table
-        .filter(commission_rates::group_id.eq_any(&group_ids))
-        .filter(commission_rates::effective_from.le(at))
-        .order((
-            commission_rates::group_id,
-            commission_rates::effective_from.desc(),
-        ))
-        .select((commission_rates::group_id, commission_rates::rate_percent))
-        .load(conn)?;
-    let mut current: HashMap<i64, String> = HashMap::new();
-    for (group_id, rate) in rates {
-        // Ordered newest first per group: keep the first seen.
-        current.entry(group_id).or_insert(rate);
-    }
+    let history = rate_history(conn, &group_ids)?;
 
     groups
         .into_iter()
         .map(|(id, code, event_name, scope)| {
-            let text = current
-                .remove(&id)
+            let step = in_force(history.iter().filter(|s| s.group_id == id), at)
                 .ok_or_else(|| QueryError::NoRate(code.clone()))?;
-            let rate = Rate::parse_percent(&text).map_err(|e| QueryError::BadRate {
+            let rate = step.rate().map_err(|e| QueryError::BadRate {
                 group: code.clone(),
                 message: e.to_string(),
             })?;
@@ -198,6 +185,60 @@ pub fn load_commission(
             })
         })
         .collect()
+}
+
+/// A commission rate as stored: a group's rate from a moment on. A group's rates form its
+/// history; a new rate is a new row.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct StoredRate {
+    pub group_id: i64,
+    pub effective_from: NaiveDateTime,
+    pub rate_percent: String,
+}
+
+impl StoredRate {
+    pub fn rate(&self) -> Result<Rate, RateError> {
+        Rate::parse_percent(&self.rate_percent)
+    }
+}
+
+/// The rule of the rate in force, for the programme page, the publisher's commission tables and
+/// the commission on an order alike: of a group's rates, the one with the latest start not after
+/// `at` (none before its first). Pass one group's rates.
+pub fn in_force<'a>(
+    rates: impl IntoIterator<Item = &'a StoredRate>,
+    at: NaiveDateTime,
+) -> Option<&'a StoredRate> {
+    rates
+        .into_iter()
+        .filter(|r| r.effective_from <= at)
+        .max_by_key(|r| r.effective_from)
+}
+
+/// Every rate of the groups `group_ids`, newest first per group.
+pub fn rate_history(conn: &mut AnyConnection, group_ids: &[i64]) -> QueryResult<Vec<StoredRate>> {
+    commission_rates::table
+        .filter(commission_rates::group_id.eq_any(group_ids))
+        .order((
+            commission_rates::group_id,
+            commission_rates::effective_from.desc(),
+        ))
+        .select((
+            commission_rates::group_id,
+            commission_rates::effective_from,
+            commission_rates::rate_percent,
+        ))
+        .load(conn)
+}
+
+/// The rate of `group_id` in force at `at` (`in_force`), if there is one.
+pub fn rate_at(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    at: NaiveDateTime,
+) -> QueryResult<Option<StoredRate>> {
+    let history = rate_history(conn, &[group_id])?;
+    Ok(in_force(&history, at).cloned())
 }
 
 #[derive(Debug, Clone)]
@@ -363,4 +404,44 @@ pub fn first_programme_id(conn: &mut AnyConnection) -> QueryResult<Option<i64>> 
         .order(programmes::id)
         .first(conn)
         .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: u32, second: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, day)
+            .unwrap()
+            .and_hms_opt(0, 0, second)
+            .unwrap()
+    }
+
+    fn stored(day: u32, percent: &str) -> StoredRate {
+        StoredRate {
+            group_id: 1,
+            effective_from: at(day, 0),
+            rate_percent: percent.into(),
+        }
+    }
+
+    #[test]
+    fn the_rate_in_force_is_the_latest_started_not_after_the_moment() {
+        // In any order: the rule does not depend on how the rows were read.
+        let history = [stored(10, "7"), stored(1, "5"), stored(20, "8")];
+        let percent = |when| in_force(&history, when).map(|r| r.rate_percent.as_str());
+        assert_eq!(percent(at(1, 0)), Some("5"), "from its very first second");
+        assert_eq!(percent(at(9, 59)), Some("5"));
+        assert_eq!(percent(at(10, 0)), Some("7"));
+        assert_eq!(percent(at(19, 0)), Some("7"));
+        assert_eq!(percent(at(25, 0)), Some("8"));
+        assert_eq!(
+            in_force(&history, at(1, 0) - chrono::Duration::seconds(1)),
+            None,
+            "none before the first"
+        );
+        assert_eq!(in_force(&[], at(25, 0)), None);
+        assert_eq!(stored(1, "3.5").rate().map(|r| r.to_db()), Ok("3.5".into()));
+        assert!(stored(1, "abc").rate().is_err());
+    }
 }
