@@ -265,7 +265,8 @@ proptest! {
                     }
                 }
                 Op::Payout => {
-                    payouts::run(conn, payouts::Period::of(now.date()), None, Some(&payer), now).unwrap();
+                    let payer = payouts::Payer { name: "Partnerlink", iban: &payer };
+                    payouts::run(conn, payouts::Period::of(now.date()), None, Some(payer), now).unwrap();
                 }
             }
             ledger = check(conn, participant, &ledger);

@@ -20,8 +20,7 @@ use serde_json::json;
 
 use crate::audit::{self, action, Actor};
 use crate::db::schema::{
-    accounts, channels, ledger_entries, measure_clauses, measures, memberships, participants,
-    registration_bans,
+    accounts, channels, measure_clauses, measures, memberships, participants, registration_bans,
 };
 use crate::db::AnyConnection;
 use crate::domain::working_days::{self, Calendar};
@@ -313,17 +312,19 @@ fn apply_effect(
             let amount = proposal
                 .amount
                 .ok_or(TakeError::Db(diesel::result::Error::NotFound))?;
-            diesel::insert_into(ledger_entries::table)
-                .values((
-                    ledger_entries::participant_id.eq(participant_id),
-                    ledger_entries::kind.eq(EntryKind::Deduction),
-                    ledger_entries::amount.eq(-amount.minor),
-                    ledger_entries::currency.eq(amount.currency.code()),
-                    ledger_entries::measure_id.eq(measure_id),
-                    ledger_entries::reason.eq(DEDUCTION),
-                    ledger_entries::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            crate::ledger::entries::enter(
+                conn,
+                crate::ledger::entries::NewEntry {
+                    participant_id,
+                    kind: EntryKind::Deduction,
+                    amount: crate::domain::Money::new(-amount.minor, amount.currency),
+                    commission_id: None,
+                    payout_id: None,
+                    measure_id: Some(measure_id),
+                    reason: Some(DEDUCTION),
+                    at: now,
+                },
+            )?;
         }
         MeasureKind::Terminate => {
             let changed = diesel::update(
@@ -480,17 +481,21 @@ pub fn lift_in(
         MeasureKind::Warning | MeasureKind::CurePeriod | MeasureKind::Withhold => {}
         MeasureKind::Deduct => {
             if let (Some(amount), Some(currency)) = (amount, currency) {
-                diesel::insert_into(ledger_entries::table)
-                    .values((
-                        ledger_entries::participant_id.eq(participant_id),
-                        ledger_entries::kind.eq(EntryKind::Deduction),
-                        ledger_entries::amount.eq(amount),
-                        ledger_entries::currency.eq(currency),
-                        ledger_entries::measure_id.eq(measure_id),
-                        ledger_entries::reason.eq(DEDUCTION_UNDONE),
-                        ledger_entries::created_at.eq(now),
-                    ))
-                    .execute(conn)?;
+                let currency = crate::domain::Currency::parse(&currency)
+                    .unwrap_or(crate::domain::Currency::EUR);
+                crate::ledger::entries::enter(
+                    conn,
+                    crate::ledger::entries::NewEntry {
+                        participant_id,
+                        kind: EntryKind::Deduction,
+                        amount: crate::domain::Money::new(amount, currency),
+                        commission_id: None,
+                        payout_id: None,
+                        measure_id: Some(measure_id),
+                        reason: Some(DEDUCTION_UNDONE),
+                        at: now,
+                    },
+                )?;
             }
         }
         MeasureKind::Terminate => {

@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::states::{CommissionKind, CommissionState, EntryKind, EventSource};
-use crate::db::schema::{commission_events, commissions, ledger_entries};
+use crate::db::schema::{commission_events, commissions};
 use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -291,18 +291,19 @@ fn enter_in_ledger(
         CommissionKind::Order => EntryKind::Commission,
         CommissionKind::Return => EntryKind::Return,
     };
-    diesel::insert_into(ledger_entries::table)
-        .values((
-            ledger_entries::participant_id.eq(commission.participant_id),
-            ledger_entries::kind.eq(kind),
-            ledger_entries::amount.eq(commission.amount),
-            ledger_entries::currency.eq(&commission.currency),
-            ledger_entries::commission_id.eq(commission.id),
-            ledger_entries::reason.eq(commission.reason.as_deref()),
-            ledger_entries::created_at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(())
+    super::entries::enter(
+        conn,
+        super::entries::NewEntry {
+            participant_id: commission.participant_id,
+            kind,
+            amount: money_of(commission, commission.amount),
+            commission_id: Some(commission.id),
+            payout_id: None,
+            measure_id: None,
+            reason: commission.reason.as_deref(),
+            at,
+        },
+    )
 }
 
 /// A reversal by an account manager: the approved commission's remaining amount (after partial
@@ -314,16 +315,24 @@ pub fn enter_reversal(
     reason: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::insert_into(ledger_entries::table)
-        .values((
-            ledger_entries::participant_id.eq(commission.participant_id),
-            ledger_entries::kind.eq(EntryKind::Reversal),
-            ledger_entries::amount.eq(-remaining),
-            ledger_entries::currency.eq(&commission.currency),
-            ledger_entries::commission_id.eq(commission.id),
-            ledger_entries::reason.eq(reason),
-            ledger_entries::created_at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(())
+    super::entries::enter(
+        conn,
+        super::entries::NewEntry {
+            participant_id: commission.participant_id,
+            kind: EntryKind::Reversal,
+            amount: money_of(commission, -remaining),
+            commission_id: Some(commission.id),
+            payout_id: None,
+            measure_id: None,
+            reason: Some(reason),
+            at,
+        },
+    )
+}
+
+/// `minor` in the commission's currency.
+fn money_of(commission: &Commission, minor: i64) -> crate::domain::Money {
+    let currency = crate::domain::Currency::parse(&commission.currency)
+        .unwrap_or(crate::domain::Currency::EUR);
+    crate::domain::Money::new(minor, currency)
 }

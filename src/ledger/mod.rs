@@ -6,6 +6,7 @@ pub mod commissions;
 pub mod conversions;
 pub mod decide;
 pub mod earnings;
+pub mod entries;
 pub mod import;
 pub mod intake;
 pub mod locking;

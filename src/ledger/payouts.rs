@@ -251,17 +251,19 @@ pub fn run(
                 ))
                 .returning(payouts::id)
                 .get_result(conn)?;
-            diesel::insert_into(ledger_entries::table)
-                .values((
-                    ledger_entries::participant_id.eq(d.participant_id),
-                    ledger_entries::kind.eq(EntryKind::Payout),
-                    ledger_entries::amount.eq(-d.amount),
-                    ledger_entries::currency.eq(Currency::EUR.code()),
-                    ledger_entries::payout_id.eq(payout_id),
-                    ledger_entries::reason.eq(period.to_string()),
-                    ledger_entries::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            super::entries::enter(
+                conn,
+                super::entries::NewEntry {
+                    participant_id: d.participant_id,
+                    kind: EntryKind::Payout,
+                    amount: Money::new(-d.amount, Currency::EUR),
+                    commission_id: None,
+                    payout_id: Some(payout_id),
+                    measure_id: None,
+                    reason: Some(&period.to_string()),
+                    at: now,
+                },
+            )?;
         }
         let run = Run {
             id: run_id,
