@@ -90,7 +90,12 @@ pub enum ClickDurability {
 
 #[derive(Clone)]
 pub struct Settings {
+    /// The portal's own connection (`PORTAL_DATABASE_URL`).
     pub database: DatabaseSettings,
+    /// PostgreSQL: the role that owns the tables and runs the migrations
+    /// (`PORTAL_MIGRATION_DATABASE_URL`); at start it migrates and grants the portal's role what
+    /// it needs (`db::privileges`). `None`: the portal's own connection migrates.
+    pub migration_database: Option<DatabaseSettings>,
     pub bind: SocketAddr,
     /// Public address of the portal, used in links in e-mails and tracking links.
     pub base_url: url::Url,
@@ -142,6 +147,7 @@ impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
             .field("database", &self.database.kind)
+            .field("migration_database", &self.migration_database.is_some())
             .field("bind", &self.bind)
             .field("base_url", &self.base_url.as_str())
             .field("smtp", &self.smtp_url.is_some())
@@ -168,6 +174,14 @@ impl Settings {
             get("PORTAL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/portal.db".into());
         let database = DatabaseSettings::parse(&database_url)
             .map_err(|m| ConfigError::new("PORTAL_DATABASE_URL", m))?;
+
+        let migration_database = match get("PORTAL_MIGRATION_DATABASE_URL") {
+            None => None,
+            Some(url) => Some(
+                parse_migration_database(&url, database.kind)
+                    .map_err(|m| ConfigError::new("PORTAL_MIGRATION_DATABASE_URL", m))?,
+            ),
+        };
 
         let bind_text = get("PORTAL_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let bind: SocketAddr = bind_text.parse().map_err(|_| {
@@ -326,6 +340,7 @@ impl Settings {
             payer_name,
             payer_iban,
             database,
+            migration_database,
             bind,
             base_url,
             secret_key,
@@ -349,6 +364,20 @@ impl Settings {
     /// Cookies get the Secure flag when the portal is served over https.
     pub fn is_https(&self) -> bool {
         self.base_url.scheme() == "https"
+    }
+}
+
+/// The owner's URL: PostgreSQL, like the portal's own (SQLite has no roles to separate).
+fn parse_migration_database(url: &str, portal: DatabaseKind) -> Result<DatabaseSettings, String> {
+    let settings = DatabaseSettings::parse(url)?;
+    match (settings.kind, portal) {
+        (DatabaseKind::Postgres, DatabaseKind::Postgres) => Ok(settings),
+        (DatabaseKind::Sqlite, _) => {
+            Err("must be a postgres:// URL: SQLite has no roles; leave it unset".into())
+        }
+        (DatabaseKind::Postgres, DatabaseKind::Sqlite) => {
+            Err("is for PostgreSQL, but PORTAL_DATABASE_URL is SQLite; leave it unset".into())
+        }
     }
 }
 
@@ -460,10 +489,38 @@ mod tests {
     }
 
     #[test]
+    fn migrations_run_as_the_owner_only_when_asked_and_only_on_postgres() {
+        assert!(settings(&[]).unwrap().migration_database.is_none());
+        let portal = ("PORTAL_DATABASE_URL", "postgres://portal_app:pw@db/portal");
+        assert!(settings(&[portal]).unwrap().migration_database.is_none());
+        let owner = (
+            "PORTAL_MIGRATION_DATABASE_URL",
+            "postgres://owner:pw@db/portal",
+        );
+        let split = settings(&[portal, owner]).unwrap();
+        let migrator = split.migration_database.unwrap();
+        assert_eq!(migrator.kind, DatabaseKind::Postgres);
+        assert_eq!(migrator.url, "postgres://owner:pw@db/portal");
+        let sqlite_owner = ("PORTAL_MIGRATION_DATABASE_URL", "sqlite://data/owner.db");
+        let err = settings(&[portal, sqlite_owner]).unwrap_err();
+        assert_eq!(err.variable, "PORTAL_MIGRATION_DATABASE_URL");
+        assert!(err.message.contains("SQLite has no roles"), "{err}");
+    }
+
+    #[test]
     fn each_bad_variable_is_named_in_the_error() {
         for (var, value) in [
             ("PORTAL_DATABASE_URL", "mysql://localhost/x"),
             ("PORTAL_DATABASE_URL", "sqlite://"),
+            ("PORTAL_MIGRATION_DATABASE_URL", "sqlite://data/owner.db"),
+            (
+                "PORTAL_MIGRATION_DATABASE_URL",
+                "postgres://owner:s3cret-pw@localhost/portal",
+            ),
+            (
+                "PORTAL_MIGRATION_DATABASE_URL",
+                "postgres://owner:s3cret-pw@[::1/portal",
+            ),
             ("PORTAL_BIND", "localhost"),
             ("PORTAL_BASE_URL", "ftp://example.org"),
             ("PORTAL_SECRET_KEY", "abc"),

@@ -5,6 +5,7 @@
 //! silently fall back to SQLite (and create a file named like the URL) when PostgreSQL is down.
 
 mod joins;
+pub mod privileges;
 pub mod reports;
 pub mod schema;
 mod text_enum;
@@ -62,6 +63,8 @@ pub enum DbError {
     Connect(String),
     #[error("database migration failed: {0}")]
     Migrate(String),
+    #[error("the database roles are not as they must be: {0}")]
+    Privileges(String),
 }
 
 #[derive(Debug)]
@@ -150,14 +153,90 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
 }
 
 /// Applies the embedded migrations of the connection's dialect; applying twice is harmless.
+/// With nothing pending it changes nothing and needs no more than to read diesel's record of the
+/// migrations applied: a role that may not create tables (the portal's own, when another role
+/// migrates) can call it too.
 pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, DbError> {
-    let applied = match conn {
-        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        AnyConnection::Postgresql(c) => c
-            .run_pending_migrations(POSTGRES_MIGRATIONS)
-            .map(|v| v.len()),
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            let applied = diesel::sql_query(APPLIED_VERSIONS).load(c);
+            if nothing_pending::<diesel::sqlite::Sqlite>(applied, &SQLITE_MIGRATIONS) {
+                return Ok(0);
+            }
+            c.run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(|e| DbError::Migrate(e.to_string()))
+        }
+        AnyConnection::Postgresql(c) => run_postgres_migrations(c),
+    }
+}
+
+pub(crate) fn run_postgres_migrations(c: &mut diesel::PgConnection) -> Result<usize, DbError> {
+    let applied = diesel::sql_query(APPLIED_VERSIONS).load(c);
+    if nothing_pending::<diesel::pg::Pg>(applied, &POSTGRES_MIGRATIONS) {
+        return Ok(0);
+    }
+    c.run_pending_migrations(POSTGRES_MIGRATIONS)
+        .map(|v| v.len())
+        .map_err(|e| DbError::Migrate(e.to_string()))
+}
+
+#[derive(QueryableByName)]
+struct AppliedVersion {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    version: String,
+}
+
+/// diesel's record of the migrations applied, read without its harness (which first creates
+/// its table, needing the right to create).
+const APPLIED_VERSIONS: &str = "SELECT version FROM __diesel_schema_migrations";
+
+/// Whether every embedded migration of `source` is among those `applied`. When the record could
+/// not be read, the harness is asked, and says why.
+fn nothing_pending<DB: diesel::backend::Backend>(
+    applied: QueryResult<Vec<AppliedVersion>>,
+    source: &EmbeddedMigrations,
+) -> bool
+where
+    EmbeddedMigrations: diesel::migration::MigrationSource<DB>,
+{
+    use diesel::migration::MigrationSource;
+    let Ok(applied) = applied else {
+        return false;
     };
-    applied.map_err(|e| DbError::Migrate(e.to_string()))
+    let applied: std::collections::HashSet<String> =
+        applied.into_iter().map(|v| v.version).collect();
+    MigrationSource::<DB>::migrations(source).is_ok_and(|embedded| {
+        embedded
+            .iter()
+            .all(|m| applied.contains(&m.name().version().to_string()))
+    })
+}
+
+/// Migrates the database at start. With `owner` (`PORTAL_MIGRATION_DATABASE_URL`) the owner
+/// migrates and grants the portal's role what it needs, and the portal's role is checked to own
+/// nothing (`privileges`); without it the portal's own connection migrates, as on SQLite.
+pub fn migrate(
+    portal: &mut AnyConnection,
+    owner: Option<&DatabaseSettings>,
+) -> Result<usize, DbError> {
+    match (owner, portal) {
+        (None, portal) => {
+            let applied = run_migrations(portal)?;
+            if let AnyConnection::Postgresql(c) = portal {
+                privileges::warn_when_owner(c);
+            }
+            Ok(applied)
+        }
+        (Some(owner), AnyConnection::Postgresql(portal)) => {
+            let mut owner = diesel::PgConnection::establish(&owner.url)
+                .map_err(|e| DbError::Connect(format!("PORTAL_MIGRATION_DATABASE_URL: {e}")))?;
+            privileges::migrate_as_owner(&mut owner, portal)
+        }
+        (Some(_), AnyConnection::Sqlite(_)) => Err(DbError::Migrate(
+            "PORTAL_MIGRATION_DATABASE_URL is for PostgreSQL; SQLite has no roles".into(),
+        )),
+    }
 }
 
 /// The database cannot be reached (or is locked) at the moment: a request that needs it is

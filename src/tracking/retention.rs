@@ -5,7 +5,9 @@
 //! that many months before the current one, on both databases alike.
 //!
 //! On PostgreSQL the click log is partitioned by month (migration 000012): a month past the
-//! period is one `DROP TABLE`, and the months ahead are created here. On SQLite old clicks are
+//! period is one `DROP TABLE`, and the months ahead are created here — both through functions
+//! that run as the table's owner (`ensure_click_partition`, `drop_click_partition`, migration
+//! 000014), since the portal's own role owns no table. On SQLite old clicks are
 //! deleted by click id (its first 48 bits are the time) in batches of `BATCH`, each its own
 //! short transaction with a pause after it, so the click writer is never kept waiting for
 //! long.
@@ -114,6 +116,12 @@ pub fn remove_before(conn: &mut AnyConnection, first_kept: NaiveDate) -> QueryRe
     }
 }
 
+#[derive(QueryableByName)]
+struct Dropped {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    dropped: bool,
+}
+
 /// PostgreSQL: drops every month's partition that ends on or before `first_kept`.
 fn drop_months_before(
     conn: &mut diesel::PgConnection,
@@ -137,12 +145,17 @@ fn drop_months_before(
             continue;
         }
         // The drop locks the click log for a moment; a busy one is tried again next round
-        // rather than keeping clicks waiting.
-        conn.transaction(|c| {
+        // rather than keeping clicks waiting. Dropping needs the table's owner: the function
+        // runs as the owner (migration 000014), the portal's role may only call it.
+        let Dropped { dropped: done } = conn.transaction(|c| {
             diesel::sql_query("SET LOCAL lock_timeout = '2s'").execute(c)?;
-            diesel::sql_query(format!("DROP TABLE \"{name}\"")).execute(c)
+            diesel::sql_query("SELECT drop_click_partition($1) AS dropped")
+                .bind::<diesel::sql_types::Date, _>(month)
+                .get_result(c)
         })?;
-        dropped.push(name["clicks_".len()..].to_owned());
+        if done {
+            dropped.push(name["clicks_".len()..].to_owned());
+        }
     }
     Ok(dropped)
 }

@@ -1,0 +1,10 @@
+GRANT EXECUTE ON FUNCTION ensure_click_partition(DATE) TO PUBLIC;
+DROP FUNCTION drop_click_partition(DATE);
+ALTER FUNCTION ensure_click_partition(DATE) SECURITY INVOKER RESET search_path;
+DROP TRIGGER commissions_no_truncate ON commissions;
+DROP TRIGGER commissions_guarded ON commissions;
+DROP FUNCTION guard_commission_change();
+DROP TRIGGER bank_accounts_no_truncate ON bank_accounts;
+DROP TRIGGER bank_accounts_append_only ON bank_accounts;
+DROP TRIGGER commission_events_no_truncate ON commission_events;
+DROP TRIGGER commission_events_append_only ON commission_events;
