@@ -153,7 +153,7 @@ async fn bank_details_are_checked_kept_on_error_and_their_change_mailed() {
             path,
             &[
                 ("iban", "NL91 ABNA 0417 1643 01"),
-                ("holder", "Anna de Vries"),
+                ("account_holder", "Anna de Vries"),
                 ("password", common::PASSWORD),
             ],
         )
@@ -171,7 +171,7 @@ async fn bank_details_are_checked_kept_on_error_and_their_change_mailed() {
             path,
             &[
                 ("iban", "NL91 ABNA 0417 1643 00"),
-                ("holder", ""),
+                ("account_holder", ""),
                 ("password", "wrong password here"),
             ],
         )
@@ -193,7 +193,7 @@ async fn bank_details_are_checked_kept_on_error_and_their_change_mailed() {
             path,
             &[
                 ("iban", "NL91ABNA0417164300"),
-                ("holder", long_name.as_str()),
+                ("account_holder", long_name.as_str()),
                 ("password", common::PASSWORD),
             ],
         )
@@ -217,7 +217,7 @@ async fn bank_details_are_checked_kept_on_error_and_their_change_mailed() {
             path,
             &[
                 ("iban", "nl91abna0417164300"),
-                ("holder", "Anna de Vries"),
+                ("account_holder", "Anna de Vries"),
                 ("password", common::PASSWORD),
             ],
         )
@@ -238,7 +238,7 @@ async fn bank_details_are_checked_kept_on_error_and_their_change_mailed() {
         .post(app.url(path))
         .form(&[
             ("iban", "DE89370400440532013000"),
-            ("holder", "Mallory"),
+            ("account_holder", "Mallory"),
             ("password", common::PASSWORD),
         ])
         .send()

@@ -180,7 +180,7 @@ async fn sixteen_review_decisions_and_bank_saves_at_once_all_answer() {
         .map(|_| {
             fields(&[
                 ("iban", "NL91ABNA0417164300"),
-                ("holder", "Anna"),
+                ("account_holder", "Anna"),
                 ("password", common::PASSWORD),
             ])
         })

@@ -178,6 +178,7 @@ audit-action-commission-decided = Commission decided
 audit-action-conversions-imported = Conversions imported
 audit-action-payout-run = Payout run
 audit-action-secret-rotated = API secret replaced
+audit-action-bank-details-changed = Bank details changed
 
 managers-title = Account managers
 managers-caption = Account managers and administrators

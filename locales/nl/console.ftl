@@ -178,6 +178,7 @@ audit-action-commission-decided = Commissie beslist
 audit-action-conversions-imported = Conversies geïmporteerd
 audit-action-payout-run = Uitbetalingsronde
 audit-action-secret-rotated = API-geheim vervangen
+audit-action-bank-details-changed = Bankgegevens gewijzigd
 
 managers-title = Accountmanagers
 managers-caption = Accountmanagers en beheerders

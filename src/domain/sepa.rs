@@ -118,6 +118,70 @@ pub fn to_sepa_lossy(text: &str) -> String {
     out
 }
 
+/// The name a bank account is in, as typed (trimmed): 2 to 70 characters, each with a spelling
+/// in the SEPA set, so the name in the bank file is the one the publisher gave (EPC: `Nm` of a
+/// creditor is at most 70 characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountHolder(String);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HolderError {
+    Empty,
+    TooLong,
+    /// The characters without a SEPA spelling, each once, in the order typed.
+    Characters(Vec<char>),
+}
+
+impl AccountHolder {
+    pub const MAX_CHARS: usize = 70;
+
+    pub fn parse(text: &str) -> Result<AccountHolder, HolderError> {
+        let name = text.trim();
+        let length = name.chars().count();
+        if length < 2 {
+            return Err(HolderError::Empty);
+        }
+        if length > Self::MAX_CHARS {
+            return Err(HolderError::TooLong);
+        }
+        let mut refused: Vec<char> = Vec::new();
+        let mut scratch = String::new();
+        for c in name.chars() {
+            scratch.clear();
+            if !push_sepa(c, &mut scratch) && !refused.contains(&c) {
+                refused.push(c);
+            }
+        }
+        if refused.is_empty() {
+            Ok(AccountHolder(name.to_owned()))
+        } else {
+            Err(HolderError::Characters(refused))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A refused character as a message names it: itself when it can be seen, its code point when
+/// it is invisible, a control or would change the message around it (`U+202E`).
+pub fn describe_char(c: char) -> String {
+    let code = c as u32;
+    let hidden = c.is_control()
+        || c.is_whitespace()
+        || is_combining_mark(c)
+        || matches!(code, 0xAD | 0x61C | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E)
+        || matches!(code, 0x2060..=0x206F | 0xFEFF | 0xFFF0..=0xFFFF | 0xFDD0..=0xFDEF)
+        || matches!(code, 0xE000..=0xF8FF | 0xE0000..=0xE007F | 0xF0000..)
+        || code & 0xFFFE == 0xFFFE;
+    if hidden {
+        format!("U+{code:04X}")
+    } else {
+        format!("“{c}”")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +272,34 @@ mod tests {
         let out = to_sepa_lossy(nasty);
         assert!(out.chars().all(is_sepa_char), "{out:?}");
         assert_eq!(transliterate(&out).as_deref(), Some(out.as_str()));
+    }
+
+    #[test]
+    fn a_holder_name_is_two_to_seventy_spellable_characters() {
+        assert_eq!(
+            AccountHolder::parse("  Zoë & Søn  ").map(|h| h.as_str().to_owned()),
+            Ok("Zoë & Søn".to_owned())
+        );
+        assert_eq!(AccountHolder::parse(" J "), Err(HolderError::Empty));
+        assert!(AccountHolder::parse("Jo").is_ok());
+        assert!(AccountHolder::parse(&"a".repeat(70)).is_ok());
+        assert_eq!(
+            AccountHolder::parse(&"a".repeat(71)),
+            Err(HolderError::TooLong)
+        );
+        assert_eq!(
+            AccountHolder::parse("Ωmega 😀 Ωhm\u{202E}"),
+            Err(HolderError::Characters(vec!['Ω', '😀', '\u{202E}']))
+        );
+    }
+
+    #[test]
+    fn refused_characters_are_named_without_acting_on_the_message() {
+        assert_eq!(describe_char('Ω'), "“Ω”");
+        assert_eq!(describe_char('😀'), "“😀”");
+        assert_eq!(describe_char('\u{202E}'), "U+202E");
+        assert_eq!(describe_char('\u{FFFF}'), "U+FFFF");
+        assert_eq!(describe_char('\u{7}'), "U+0007");
+        assert_eq!(describe_char('\u{200B}'), "U+200B");
     }
 }

@@ -2,13 +2,14 @@
 //! rates, earnings, conversions, the ledger with its running balance, payouts, CSV exports — and
 //! the bank details payouts go to.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::earnings::{self, EarningsLine, NotPaid};
 use super::payouts::{self, BankAccount};
 use super::queries::{self, ConversionLine, LedgerLine, PayoutLine, ProgrammeRates};
 use super::states::{reason, CommissionState, EntryKind};
+use crate::domain::sepa::{describe_char, AccountHolder, HolderError};
 use crate::domain::{Currency, Iban, Money};
 use crate::forms::FormState;
 use crate::i18n::Lang;
@@ -511,7 +512,7 @@ async fn bank_form(
     .await?;
     let mut form = FormState::new();
     if let Some(b) = &current {
-        form.set("holder", b.holder.clone());
+        form.set("account_holder", b.holder.clone());
     }
     let notice = query.text(&ctx, NOTICES);
     render(&BankPage {
@@ -522,11 +523,9 @@ async fn bank_form(
     })
 }
 
-/// Holders' names as banks take them: 2 to 70 characters.
-const HOLDER_MAX: usize = 70;
-
 async fn bank_submit(
     ctx: Ctx,
+    req: HttpRequest,
     state: web::Data<AppState>,
     user: extract::Participant,
     data: CsrfForm,
@@ -534,19 +533,16 @@ async fn bank_submit(
     let lang = ctx.lang;
     let mut form = FormState::new();
     let iban_text = data.get("iban").trim().to_owned();
-    let holder = data.get("holder").trim().to_owned();
+    let holder_text = data.get("account_holder").trim().to_owned();
     let password = data.get("password").to_owned();
     form.set("iban", iban_text.clone());
-    form.set("holder", holder.clone());
+    form.set("account_holder", holder_text.clone());
     let iban = Iban::parse(&iban_text)
         .map_err(|e| form.fail(lang, "iban", e.message_key()))
         .ok();
-    let holder_len = holder.chars().count();
-    if holder_len < 2 {
-        form.fail(lang, "holder", "error-holder-empty");
-    } else if holder_len > HOLDER_MAX || holder.chars().any(char::is_control) {
-        form.fail(lang, "holder", "error-holder-too-long");
-    }
+    let holder = AccountHolder::parse(&holder_text)
+        .map_err(|e| holder_refused(&mut form, lang, e))
+        .ok();
     // Changing where money goes asks for the password again: a session left open is not enough.
     if password.is_empty() {
         form.fail(lang, "password", "error-password-empty");
@@ -561,7 +557,7 @@ async fn bank_submit(
         }
     }
     let participant_id = user.participant.id;
-    let Some(iban) = iban.filter(|_| !form.has_errors()) else {
+    let (Some(iban), Some(holder), false) = (iban, holder, form.has_errors()) else {
         let current = with_conn(&state, move |conn| {
             Ok(payouts::bank_account(conn, participant_id)?)
         })
@@ -577,14 +573,14 @@ async fn bank_submit(
         );
     };
     let masked = iban.masked();
+    let actor = crate::audit::Actor::account(
+        &user.account,
+        &state.ip_hasher.hash(crate::client_ip::client_ip(&req)),
+    );
     with_conn(&state, move |conn| {
-        Ok(payouts::set_bank_account(
-            conn,
-            participant_id,
-            &iban,
-            &holder,
-            crate::db::now(),
-        )?)
+        crate::db::write_transaction(conn, |conn| {
+            save_bank_details(conn, &actor, participant_id, &iban, &holder)
+        })
     })
     .await?;
     tracing::info!(participant_id, "bank details changed");
@@ -602,4 +598,51 @@ async fn bank_submit(
         )
         .await;
     Ok(see_other(&ctx.href("/account/bank?notice=bank-saved")))
+}
+
+/// The holder's name refused, in words beside the field: what banks take, and which characters
+/// they would not (EPC's SEPA character set).
+fn holder_refused(form: &mut FormState, lang: Lang, error: HolderError) {
+    match error {
+        HolderError::Empty => form.fail(lang, "account_holder", "error-holder-empty"),
+        HolderError::TooLong => form.fail(lang, "account_holder", "error-holder-too-long"),
+        HolderError::Characters(chars) => {
+            let named: Vec<String> = chars.into_iter().map(describe_char).collect();
+            form.add_error(
+                "account_holder",
+                lang.t_args(
+                    "error-holder-characters",
+                    &[("characters", named.join(", "))],
+                ),
+            );
+        }
+    }
+}
+
+/// New bank details, with their audit line (old and new IBAN masked) in the same transaction:
+/// where money goes is never changed without a trace.
+fn save_bank_details(
+    conn: &mut crate::db::AnyConnection,
+    actor: &crate::audit::Actor,
+    participant_id: i64,
+    iban: &Iban,
+    holder: &AccountHolder,
+) -> Result<(), AppError> {
+    let before = payouts::bank_account(conn, participant_id)?;
+    let now = crate::db::now();
+    payouts::set_bank_account(conn, participant_id, iban, holder.as_str(), now)?;
+    let mut entry = crate::audit::Entry::new(
+        crate::audit::action::BANK_DETAILS_CHANGED,
+        format!("participant {participant_id}"),
+    )
+    .participant(participant_id)
+    .after(serde_json::json!({ "iban": iban.masked(), "holder": holder.as_str() }));
+    if let Some(old) = before {
+        entry = entry.before(serde_json::json!({
+            "iban": masked_iban(&old.iban),
+            "holder": old.holder,
+        }));
+    }
+    crate::audit::record(conn, actor, entry, now)?;
+    Ok(())
 }

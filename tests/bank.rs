@@ -1,0 +1,202 @@
+//! The bank details form (`/{lang}/account/bank`) as the contract names it (`iban`,
+//! `account_holder`, `password`), holder names a bank can take (the SEPA Latin set), and the
+//! audit line every change of where money goes leaves behind (issue 20, points 4, 7 and 12).
+
+mod common;
+
+use common::audit;
+use common::spawn_app;
+use diesel::prelude::*;
+use portal::db::schema::bank_accounts;
+
+const PATH_EN: &str = "/en/account/bank";
+
+fn stored(app: &common::TestApp, participant_id: i64) -> Vec<(String, String)> {
+    bank_accounts::table
+        .filter(bank_accounts::participant_id.eq(participant_id))
+        .order(bank_accounts::id)
+        .select((bank_accounts::iban, bank_accounts::holder))
+        .load(&mut *app.conn())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn bank_form_takes_the_account_holder_field_the_contract_names() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let browser = app.client_for("anna@example.nl").await;
+
+    let (_, form) = app.page_with(&browser, PATH_EN).await;
+    assert!(form.contains("name=\"account_holder\""), "{form}");
+    assert!(!form.contains("name=\"holder\""), "{form}");
+
+    let r = app
+        .submit_with(
+            &browser,
+            PATH_EN,
+            PATH_EN,
+            &[
+                ("iban", "NL91 ABNA 0417 1643 00"),
+                ("account_holder", "Anna de Vries"),
+                ("password", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        stored(&app, anna.participant_id),
+        vec![("NL91ABNA0417164300".to_owned(), "Anna de Vries".to_owned())]
+    );
+    // The saved name is offered again under the contract's name.
+    let (_, again) = app.page_with(&browser, PATH_EN).await;
+    assert!(again.contains("value=\"Anna de Vries\""), "{again}");
+}
+
+#[tokio::test]
+async fn holder_names_a_bank_cannot_take_are_refused_beside_the_field_in_both_languages() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let browser = app.client_for("anna@example.nl").await;
+    // (name as typed, how the message names the character it refuses)
+    let refused = [
+        ("Ωmega Trading", "“Ω”"),
+        ("Koopjes 😀 B.V.", "“😀”"),
+        ("Jan\u{FFFF} de Vries", "U+FFFF"),
+        ("Anna\u{202E}seirV ed", "U+202E"),
+        ("Zero\u{200B}Width", "U+200B"),
+        ("株式会社 Koopjes", "“株”"),
+    ];
+    for (lang, words) in [
+        (
+            "en",
+            "Banks take an account holder&#39;s name in Latin letters only",
+        ),
+        (
+            "nl",
+            "Banken nemen de naam van een rekeninghouder alleen in Latijnse letters aan",
+        ),
+    ] {
+        let path = format!("/{lang}/account/bank");
+        for (name, named) in refused {
+            let r = app
+                .submit_with(
+                    &browser,
+                    &path,
+                    &path,
+                    &[
+                        ("iban", "NL91 ABNA 0417 1643 00"),
+                        ("account_holder", name),
+                        ("password", common::PASSWORD),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status().as_u16(), 422, "{lang} {name:?}");
+            let page = r.text().await.unwrap();
+            let page = page.replace("&#x27;", "&#39;");
+            // The message sits beside the field (its error paragraph) and names the character.
+            let beside = page
+                .split("id=\"account_holder-error\"")
+                .nth(1)
+                .and_then(|rest| rest.split("</p>").next())
+                .unwrap_or_else(|| panic!("no error beside the field ({lang} {name:?}): {page}"));
+            assert!(beside.contains(words), "{lang} {name:?}: {beside}");
+            assert!(beside.contains(named), "{lang} {name:?}: {beside}");
+            // What was typed is kept.
+            assert!(
+                page.contains(&format!("value=\"{name}\"")),
+                "{lang} {name:?}: {page}"
+            );
+            assert!(page.contains("aria-invalid=\"true\""));
+        }
+    }
+    assert!(stored(&app, anna.participant_id).is_empty());
+    assert!(audit::lines(&app, "bank_details_changed").is_empty());
+
+    // Accents, ligatures and `&` have a spelling in the set: stored as typed, the bank file
+    // spells them.
+    let r = app
+        .submit_with(
+            &browser,
+            PATH_EN,
+            PATH_EN,
+            &[
+                ("iban", "NL91 ABNA 0417 1643 00"),
+                ("account_holder", "Zoë & Søn Łódź Straße"),
+                ("password", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        stored(&app, anna.participant_id),
+        vec![(
+            "NL91ABNA0417164300".to_owned(),
+            "Zoë & Søn Łódź Straße".to_owned()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn a_change_of_bank_details_leaves_an_audit_line_with_both_ibans_masked() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let browser = app.client_for("anna@example.nl").await;
+    for (iban, holder) in [
+        ("NL91ABNA0417164300", "Anna de Vries"),
+        ("DE89 3704 0044 0532 0130 00", "A. de Vries"),
+    ] {
+        let r = app
+            .submit_with(
+                &browser,
+                PATH_EN,
+                PATH_EN,
+                &[
+                    ("iban", iban),
+                    ("account_holder", holder),
+                    ("password", common::PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+    }
+    // A refused change (wrong password) changes nothing and leaves no line.
+    let r = app
+        .submit_with(
+            &browser,
+            PATH_EN,
+            PATH_EN,
+            &[
+                ("iban", "NL91ABNA0417164300"),
+                ("account_holder", "Mallory"),
+                ("password", "not the password at all"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+
+    let lines = audit::lines(&app, "bank_details_changed");
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for line in &lines {
+        audit::assert_by(&app, line, "anna@example.nl");
+        assert_eq!(line.participant_id, Some(anna.participant_id));
+        for text in [&line.before, &line.after].into_iter().flatten() {
+            // Never a whole account number in the log.
+            assert!(!text.contains("0417164300"), "{text}");
+            assert!(!text.contains("0532013000"), "{text}");
+        }
+    }
+    let first: serde_json::Value =
+        serde_json::from_str(lines[0].after.as_deref().unwrap()).unwrap();
+    assert_eq!(first["iban"], "NL91 **** **** **** 00");
+    assert_eq!(first["holder"], "Anna de Vries");
+    assert_eq!(lines[0].before, None);
+    let before: serde_json::Value =
+        serde_json::from_str(lines[1].before.as_deref().unwrap()).unwrap();
+    let after: serde_json::Value =
+        serde_json::from_str(lines[1].after.as_deref().unwrap()).unwrap();
+    assert_eq!(before["iban"], "NL91 **** **** **** 00");
+    assert_eq!(after["iban"], "DE89 **** **** **** **** 00");
+    assert_eq!(after["holder"], "A. de Vries");
+    // The earlier details are kept: a change is a new row.
+    assert_eq!(stored(&app, anna.participant_id).len(), 2);
+}
