@@ -320,3 +320,131 @@ async fn each_conversion_shows_the_locking_date_fixed_when_it_arrived() {
     let line = csv.lines().find(|l| l.starts_with("L-1,")).unwrap();
     assert!(line.ends_with(&format!(",{later}")), "{line}");
 }
+
+/// The text of the console's card of `order`, from its heading to the card's end.
+fn card_of<'a>(page: &'a str, order: &str) -> &'a str {
+    let heading = page
+        .find(&format!("\">{order} <span class=\"state"))
+        .unwrap_or_else(|| panic!("no card for {order}"));
+    let rest = &page[heading..];
+    &rest[..rest.find("</article>").unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn a_rejected_conversion_shows_no_commission_on_any_page_or_file() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    // A redeemed coupon (50.00 would earn 3.50) and an order cancelled while pending (40.00
+    // earned 2.80 until then), beside one that counts (100.00 earns 7.00).
+    let mut coupon = report(&click_id, "X-COUPON", "50.00", &at);
+    coupon["coupon_redeemed"] = true.into();
+    let mut cancelled = report(&click_id, "X-CANCELLED", "40.00", &at);
+    let (_, answer) = send(&app, &key, &cancelled).await;
+    assert_eq!(answer["commission"], "2.80");
+    cancelled["status"] = "cancelled".into();
+    let kept = report(&click_id, "X-KEPT", "100.00", &at);
+    for (body, commission) in [(&coupon, "0.00"), (&cancelled, "0.00"), (&kept, "7.00")] {
+        let (_, answer) = send(&app, &key, body).await;
+        assert_eq!(answer["commission"], commission, "{answer}");
+    }
+
+    // The publisher's Conversions page says what the API said, in both languages.
+    let browser = app.client_for("anna@example.nl").await;
+    for (lang, zero, seven, never) in [
+        ("en", "€0.00", "€7.00", ["€3.50", "€2.80"]),
+        (
+            "nl",
+            "€\u{a0}0,00",
+            "€\u{a0}7,00",
+            ["€\u{a0}3,50", "€\u{a0}2,80"],
+        ),
+    ] {
+        let (_, page) = app
+            .page_with(
+                &browser,
+                &format!("/{lang}/account/commissions/conversions"),
+            )
+            .await;
+        for order in ["X-COUPON", "X-CANCELLED"] {
+            let row = row_of(&page, order);
+            assert!(
+                row.contains(&format!("<td class=\"num\">{zero}</td>")),
+                "{lang} {order}: {row}"
+            );
+            for amount in never {
+                assert!(!row.contains(amount), "{lang} {order}: {row}");
+            }
+        }
+        let row = row_of(&page, "X-KEPT");
+        assert!(
+            row.contains(&format!("<td class=\"num\">{seven}</td>")),
+            "{row}"
+        );
+    }
+
+    // The CSV files: order amount, returned, commission.
+    for (lang, lines) in [
+        (
+            "en",
+            [
+                ("X-COUPON", ",50.00,0.00,0.00,"),
+                ("X-CANCELLED", ",40.00,0.00,0.00,"),
+                ("X-KEPT", ",100.00,0.00,7.00,"),
+            ],
+        ),
+        (
+            "nl",
+            [
+                ("X-COUPON", ";50,00;0,00;0,00;"),
+                ("X-CANCELLED", ";40,00;0,00;0,00;"),
+                ("X-KEPT", ";100,00;0,00;7,00;"),
+            ],
+        ),
+    ] {
+        let csv = browser
+            .get(app.url(&format!("/{lang}/account/commissions/conversions.csv")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for (order, cells) in lines {
+            let line = csv
+                .lines()
+                .find(|l| l.contains(order))
+                .unwrap_or_else(|| panic!("{lang}: no line for {order}: {csv}"))
+                .replace('"', "");
+            assert!(line.contains(cells), "{lang} {order}: {line}");
+        }
+    }
+
+    // The account managers' console reads the same figure.
+    app.add_manager("beheer@partnerlink.nl");
+    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let (_, console) = app.page_with(&boss, "/en/manage/conversions").await;
+    for (order, commission) in [
+        ("X-COUPON", "€0.00"),
+        ("X-CANCELLED", "€0.00"),
+        ("X-KEPT", "€7.00"),
+    ] {
+        let card = card_of(&console, order);
+        assert!(
+            card.contains(&format!("<dt>Commission</dt><dd>{commission}</dd>")),
+            "{order}: {card}"
+        );
+    }
+
+    // The overview: pending is only what still counts; the rejected column says what the
+    // rejected orders would have earned, and its help says so.
+    let (_, overview) = app.page_with(&browser, "/en/account/commissions").await;
+    assert!(
+        overview.contains(
+            "<td class=\"num\">€7.00</td><td class=\"num\">€0.00</td><td class=\"num\">€6.30</td>"
+        ),
+        "{overview}"
+    );
+    assert!(overview.contains("they earn nothing, and show €0.00 as their commission."));
+}
