@@ -29,7 +29,6 @@ error-conversion-locked-since = The locking date ({ $date }) has passed: the con
 error-holder-empty = Enter the account holder's name, as the bank knows it.
 error-holder-too-long = An account holder's name has at most 70 characters.
 error-holder-characters = Banks take an account holder's name in Latin letters only, and cannot take { $characters }. Accents are fine (é is sent as e), and so are digits, spaces and . , ' - / + ? : ( ) &.
-error-holder-characters = Banks take an account holder's name in Latin letters only, and cannot take { $characters }. Accents are fine (é is sent as e), and so are digits, spaces and . , ' - / + ? : ( ) &.
 error-password-wrong = This is not your password.
 
 ## The Commissions tab.

@@ -35,7 +35,6 @@ pub mod action {
     pub const PAYOUT_RUN: &str = "payout_run";
     pub const SECRET_ROTATED: &str = "secret_rotated";
     pub const BANK_DETAILS_CHANGED: &str = "bank_details_changed";
-    pub const BANK_DETAILS_CHANGED: &str = "bank_details_changed";
     pub const BANK_FILE_DOWNLOADED: &str = "bank_file_downloaded";
 
     pub const ALL: &[&str] = &[
@@ -59,7 +58,6 @@ pub mod action {
         CONVERSIONS_IMPORTED,
         PAYOUT_RUN,
         SECRET_ROTATED,
-        BANK_DETAILS_CHANGED,
         BANK_DETAILS_CHANGED,
         BANK_FILE_DOWNLOADED,
     ];
