@@ -227,6 +227,9 @@ fn schema_matches_migrations() {
             Time,
             Time,
             Time,
+            String,
+            Option<i64>,
+            Option<i64>,
         )>(conn)
         .unwrap();
     commissions::table
@@ -268,6 +271,10 @@ fn schema_matches_migrations() {
     payout_runs::table
         .select(payout_runs::all_columns)
         .load::<(i64, String, Time, Option<i64>, Option<Time>)>(conn)
+        .unwrap();
+    bank_files::table
+        .select(bank_files::all_columns)
+        .load::<(i64, i64, String, Time, i32, i64, String, String)>(conn)
         .unwrap();
     payouts::table
         .select(payouts::all_columns)
