@@ -1827,3 +1827,77 @@ async fn a_lifted_warning_and_a_lifted_cure_period_show_as_lifted_to_the_partici
         assert!(line.after.as_deref().unwrap().contains(reason));
     }
 }
+
+#[tokio::test]
+async fn a_reason_or_objection_with_a_direction_control_or_invisible_character_is_refused_next_to_it(
+) {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let p = anna.participant_id;
+    let measures_taken = |app: &TestApp| -> i64 {
+        measures::table
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap()
+    };
+    // U+202E would show "Fake clicks" reversed on the notice; U+200B hides inside a word.
+    for reason in ["Fake clicks \u{202e}today.", "Fake cl\u{200b}icks."] {
+        let r = take(
+            &app,
+            &boss,
+            p,
+            &[
+                ("kind", "warning"),
+                ("clauses", "E.10.c"),
+                ("reason", reason),
+            ],
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 422, "{reason:?}");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("The text contains an invisible formatting character"),
+            "{page}"
+        );
+        assert_eq!(measures_taken(&app), 0);
+    }
+    let r = take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.c"),
+            ("reason", "Fake clicks."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let id = last_measure(&app);
+
+    // The participant's objection, in Dutch: the message in Dutch, the words kept.
+    let anna_browser = app.client_for("anna@example.nl").await;
+    let notice = format!("/nl/account/notices/{id}");
+    let action = format!("{notice}/objection");
+    let r = object(
+        &app,
+        &anna_browser,
+        &notice,
+        &action,
+        "Het waren echte \u{2066}klikken.",
+        &[("bewijs.pdf", "application/pdf", PDF)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("De tekst bevat een onzichtbaar opmaakteken"),
+        "{page}"
+    );
+    let count: i64 = objections::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(count, 0);
+}

@@ -308,10 +308,23 @@ async fn step_two_bad_inputs_get_a_message_next_to_their_field() {
         ),
         ("channel_name", "x", "at least 2 characters"),
         ("channel_name", long_name.as_str(), "at most 100 characters"),
+        ("channel_name", "Shop<b>", "characters that are not allowed"),
+        // Direction controls and other invisible format characters: the message says so,
+        // since nobody sees what is wrong (issue 20).
         (
             "channel_name",
             "Shop\u{202e}evil",
-            "characters that are not allowed",
+            "contains an invisible formatting character",
+        ),
+        (
+            "company_name",
+            "Koopjes\u{200b} B.V.",
+            "contains an invisible formatting character",
+        ),
+        (
+            "contact_name",
+            "\u{2066}Anna de Vries",
+            "contains an invisible formatting character",
         ),
         ("category", "", "Choose the kind of website."),
         ("category", "casino", "Choose the kind of website."),
