@@ -113,15 +113,17 @@ pub struct TestDatabase {
 pub const APP_ROLE: &str = "portal_app";
 const APP_PASSWORD: &str = "portal_app";
 
-/// Makes `APP_ROLE` once per server (tests of one binary and test binaries may start together):
-/// a login role that is no superuser and may create neither databases nor roles. The owner
-/// becomes a member of it, so that dropping a test database may end the app's sessions.
+/// Makes `APP_ROLE` once per server (tests of one binary and test binaries may start together:
+/// the statements are one transaction, holding a transaction-wide advisory lock until the role
+/// is committed): a login role that is no superuser and may create neither databases nor roles.
+/// The owner becomes a member of it, so that dropping a test database may end the app's
+/// sessions.
 fn ensure_app_role(admin: &mut diesel::PgConnection) {
     static DONE: Once = Once::new();
     DONE.call_once(|| {
         admin
             .batch_execute(&format!(
-                "SELECT pg_advisory_lock(hashtext('portal test role'));
+                "SELECT pg_advisory_xact_lock(hashtext('portal test role'));
                  DO $$ BEGIN
                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
                      CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}'
@@ -130,8 +132,7 @@ fn ensure_app_role(admin: &mut diesel::PgConnection) {
                    IF NOT pg_has_role(current_user, '{APP_ROLE}', 'MEMBER') THEN
                      EXECUTE format('GRANT {APP_ROLE} TO %I', current_user);
                    END IF;
-                 END $$;
-                 SELECT pg_advisory_unlock(hashtext('portal test role'));"
+                 END $$;"
             ))
             .expect("create the portal's role for the tests");
     });
