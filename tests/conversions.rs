@@ -767,3 +767,27 @@ async fn an_order_reference_with_a_direction_control_or_invisible_character_is_r
     );
     assert_eq!(count(&app, "conversions"), 0);
 }
+
+#[tokio::test]
+async fn the_same_request_sent_twice_at_once_stores_one_conversion_and_answers_both() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    for round in 0..4 {
+        let body = report(&click_id, &format!("D-{round}"), "100.00", &at).to_string();
+        let t = money::now_unix();
+        let (a, b) = tokio::join!(
+            post_signed(&app, &key, t, body.as_bytes()),
+            post_signed(&app, &key, t, body.as_bytes())
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(statuses, [200, 201], "{a:?} {b:?}");
+        assert_eq!(a.1["conversion_id"], b.1["conversion_id"]);
+        assert_eq!(a.1["commission"], "7.00");
+        assert_eq!(b.1["commission"], "7.00");
+    }
+    assert_eq!(count(&app, "conversions"), 4);
+    assert_eq!(count(&app, "commissions"), 4);
+}
