@@ -586,7 +586,7 @@ async fn the_audit_log_page_filters_and_exports() {
         .starts_with("text/csv"));
     let csv = r.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].starts_with("Wanneer (UTC);Wie;"));
+    assert!(lines[0].starts_with("\"Wanneer (UTC)\";\"Wie\";"));
     assert_eq!(lines.len(), 3);
     assert!(csv.contains("For Anna") && csv.contains("admin@partnerlink.nl"));
 }

@@ -80,8 +80,14 @@ async fn csv_exports_follow_the_language_and_defuse_formulas() {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
     let body = r.text().await.unwrap();
-    assert!(body.starts_with("Bestelling;Besteldatum;"), "{body}");
-    assert!(body.contains(";129,95;0,00;9,10;Goedgekeurd;"), "{body}");
+    assert!(
+        body.starts_with("\"Bestelling\";\"Besteldatum\";"),
+        "{body}"
+    );
+    assert!(
+        body.contains(";129,95;0,00;9,10;\"Goedgekeurd\";"),
+        "{body}"
+    );
     assert!(body.contains("'=HYPERLINK"), "{body}");
     let en = browser
         .get(app.url("/en/account/commissions/ledger.csv"))
@@ -91,8 +97,14 @@ async fn csv_exports_follow_the_language_and_defuse_formulas() {
         .text()
         .await
         .unwrap();
-    assert!(en.starts_with("Date,Entry,Reason,Amount,Balance"), "{en}");
-    assert!(en.contains(",Commission,Order AE-1001,9.10,9.10"), "{en}");
+    assert!(
+        en.starts_with("\"Date\",\"Entry\",\"Reason\",\"Amount\",\"Balance\""),
+        "{en}"
+    );
+    assert!(
+        en.contains(",\"Commission\",\"Order AE-1001\",9.10,9.10"),
+        "{en}"
+    );
     let r = browser
         .get(app.url("/en/account/commissions/secrets.csv"))
         .send()
@@ -316,8 +328,11 @@ async fn each_conversion_shows_the_locking_date_fixed_when_it_arrived() {
         .text()
         .await
         .unwrap();
-    assert!(csv.lines().next().unwrap().ends_with(",Final on"), "{csv}");
-    let line = csv.lines().find(|l| l.starts_with("L-1,")).unwrap();
+    assert!(
+        csv.lines().next().unwrap().ends_with(",\"Final on\""),
+        "{csv}"
+    );
+    let line = csv.lines().find(|l| l.starts_with("\"L-1\",")).unwrap();
     assert!(line.ends_with(&format!(",{later}")), "{line}");
 }
 

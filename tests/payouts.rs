@@ -282,15 +282,15 @@ async fn a_return_after_payout_is_netted_against_the_next_payout() {
     assert_eq!(
         lines,
         [
-            "Date,Amount,To account",
-            &format!("{},28.00,NL91 **** **** **** 00", days[0]),
-            &format!("{},35.00,NL91 **** **** **** 00", days[1]),
+            "\"Date\",\"Amount\",\"To account\"",
+            &format!("{},28.00,\"NL91 **** **** **** 00\"", days[0]),
+            &format!("{},35.00,\"NL91 **** **** **** 00\"", days[1]),
         ],
         "{en}"
     );
     let nl = csv(browser.clone(), "/nl/account/commissions/payouts.csv").await;
     assert!(
-        nl.contains(&format!("{};28,00;NL91 **** **** **** 00", days[0])),
+        nl.contains(&format!("{};28,00;\"NL91 **** **** **** 00\"", days[0])),
         "{nl}"
     );
     assert!(!nl.contains("NL91ABNA"), "the account number is masked");
@@ -300,7 +300,7 @@ async fn a_return_after_payout_is_netted_against_the_next_payout() {
     let theirs = csv(bob.clone(), "/en/account/commissions/payouts.csv").await;
     assert_eq!(
         theirs.lines().collect::<Vec<_>>(),
-        ["Date,Amount,To account"]
+        ["\"Date\",\"Amount\",\"To account\""]
     );
     let (_, page) = app.page_with(&bob, "/en/account/commissions/ledger").await;
     assert!(page.contains("No payouts yet.") && !page.contains("28.00") && !page.contains("NL91"));

@@ -201,7 +201,7 @@ async fn a_publisher_goes_from_channel_to_credited_click() {
     let body = csv.text().await.unwrap();
     assert_eq!(
         body,
-        "Kanaal,Vergoed,Niet vergoed,Totaal\nKanaal anna-koopjes.nl,1,0,1\n"
+        "\"Kanaal\";\"Vergoed\";\"Niet vergoed\";\"Totaal\"\n\"Kanaal anna-koopjes.nl\";1;0;1\n"
     );
 }
 
@@ -1091,7 +1091,7 @@ async fn the_csv_export_defuses_formula_cells() {
     rows.sort();
     assert_eq!(
         rows,
-        ["'-2.5,1,0,1", "'-cmd,1,0,1", "plain,1,0,1"],
+        ["\"'-2.5\",1,0,1", "\"'-cmd\",1,0,1", "\"plain\",1,0,1"],
         "{by_epi}"
     );
     let by_channel = csv("channel").await;
@@ -1209,14 +1209,21 @@ async fn thousands_of_sub_ids_are_exported_in_chunks_and_the_page_totals_them_al
         .await
         .unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "Sub-ID,Credited,Not credited,Total");
+    assert_eq!(
+        lines[0],
+        "\"Sub-ID\",\"Credited\",\"Not credited\",\"Total\""
+    );
     // The click without a sub-ID first, then every copy once, in order, across the chunks.
     assert_eq!(lines.len(), 1 + 1 + n, "{}", &csv[..200]);
-    assert_eq!(lines[1], ",1,0,1");
+    assert_eq!(lines[1], "\"\",1,0,1");
     let expected: Vec<String> = (1..=n)
         .map(|i| {
             let credited = i % 3 == 0;
-            format!("e{i:05},{},{},1", u8::from(credited), u8::from(!credited))
+            format!(
+                "\"e{i:05}\",{},{},1",
+                u8::from(credited),
+                u8::from(!credited)
+            )
         })
         .collect();
     assert_eq!(

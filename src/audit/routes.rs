@@ -8,6 +8,7 @@ use super::{action, lines, Filter, Line};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::web::csv::Cell;
 use crate::web::extract::Administrator;
 use crate::web::{render, render_form, with_conn, AppError, Ctx};
 
@@ -214,27 +215,27 @@ async fn csv(
     let lang = ctx.lang;
     let filter = query.filter(lang).map_err(|_| AppError::BadRequest)?;
     let found = with_conn(&state, move |conn| Ok(lines(conn, &filter, 0, i64::MAX)?)).await?;
-    let cell = crate::web::csv::safe_cell;
+    let text = |key: &str| Cell::text(lang.t(key));
     let mut rows = vec![vec![
-        lang.t("audit-at"),
-        lang.t("audit-actor"),
-        lang.t("audit-ip-hash"),
-        lang.t("audit-action"),
-        lang.t("audit-subject"),
-        lang.t("audit-participant"),
-        lang.t("audit-before"),
-        lang.t("audit-after"),
+        text("audit-at"),
+        text("audit-actor"),
+        text("audit-ip-hash"),
+        text("audit-action"),
+        text("audit-subject"),
+        text("audit-participant"),
+        text("audit-before"),
+        text("audit-after"),
     ]];
     for l in found {
         rows.push(vec![
-            l.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            cell(&l.actor),
-            l.ip_hash.unwrap_or_default(),
-            l.action,
-            cell(&l.subject),
-            l.participant_id.map(|p| p.to_string()).unwrap_or_default(),
-            cell(&l.before.unwrap_or_default()),
-            cell(&l.after.unwrap_or_default()),
+            Cell::number(l.at.format("%Y-%m-%d %H:%M:%S")),
+            Cell::text(l.actor),
+            Cell::text(l.ip_hash.unwrap_or_default()),
+            Cell::text(l.action),
+            Cell::text(l.subject),
+            l.participant_id.map_or(Cell::text(""), Cell::number),
+            Cell::text(l.before.unwrap_or_default()),
+            Cell::text(l.after.unwrap_or_default()),
         ]);
     }
     crate::web::csv::download(lang, "audit", rows)

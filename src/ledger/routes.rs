@@ -15,7 +15,7 @@ use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::chart::{Bar, Chart};
-use crate::web::csv::safe_cell;
+use crate::web::csv::Cell;
 use crate::web::extract::{self, CsrfForm};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
@@ -384,8 +384,8 @@ async fn ledger(
 
 /// An amount cell: the plain number in the language's decimal separator. A negative amount is a
 /// number, not a formula, and stays as it is.
-fn amount_cell(lang: Lang, minor: i64) -> String {
-    lang.format_plain_amount(Money::new(minor, Currency::EUR).for_display())
+fn amount_cell(lang: Lang, minor: i64) -> Cell {
+    Cell::number(lang.format_plain_amount(Money::new(minor, Currency::EUR).for_display()))
 }
 
 async fn csv_export(
@@ -402,8 +402,8 @@ async fn csv_export(
     let lang = ctx.lang;
     let words = Words { lang };
     let name = file.clone();
-    let rows: Vec<Vec<String>> = with_conn(&state, move |conn| {
-        let t = |k: &str| lang.t(k);
+    let rows: Vec<Vec<Cell>> = with_conn(&state, move |conn| {
+        let t = |k: &str| Cell::text(lang.t(k));
         Ok(match file.as_str() {
             "conversions" => {
                 let names = queries::group_names(conn, lang)?;
@@ -425,19 +425,23 @@ async fn csv_export(
                 )? {
                     let why = words.why(&l);
                     rows.push(vec![
-                        safe_cell(&l.order_ref),
-                        l.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
-                        safe_cell(names.get(&l.group_code).unwrap_or(&l.group_code)),
+                        Cell::text(&l.order_ref),
+                        Cell::number(l.occurred_at.format("%Y-%m-%d %H:%M")),
+                        Cell::text(names.get(&l.group_code).unwrap_or(&l.group_code)),
                         amount_cell(lang, l.order_amount),
                         amount_cell(lang, l.returned_amount),
                         amount_cell(lang, l.commission),
-                        l.state
-                            .map(|s| words.state(s))
-                            .unwrap_or_else(|| t("commission-state-none")),
-                        safe_cell(&why),
-                        l.locks_at
-                            .map(|d| d.format("%Y-%m-%d").to_string())
-                            .unwrap_or_default(),
+                        Cell::text(
+                            l.state
+                                .map(|s| words.state(s))
+                                .unwrap_or_else(|| lang.t("commission-state-none")),
+                        ),
+                        Cell::text(why),
+                        Cell::number(
+                            l.locks_at
+                                .map(|d| d.format("%Y-%m-%d").to_string())
+                                .unwrap_or_default(),
+                        ),
                     ]);
                 }
                 rows
@@ -454,9 +458,9 @@ async fn csv_export(
                     with_running_balance(queries::ledger_lines(conn, participant_id)?)
                 {
                     rows.push(vec![
-                        l.created_at.format("%Y-%m-%d %H:%M").to_string(),
-                        lang.t(&format!("entry-kind-{}", l.kind.as_str())),
-                        safe_cell(&entry_reason(&words, &l)),
+                        Cell::number(l.created_at.format("%Y-%m-%d %H:%M")),
+                        Cell::text(lang.t(&format!("entry-kind-{}", l.kind.as_str()))),
+                        Cell::text(entry_reason(&words, &l)),
                         amount_cell(lang, l.amount),
                         amount_cell(lang, balance),
                     ]);
@@ -467,9 +471,9 @@ async fn csv_export(
                 let mut rows = vec![vec![t("payout-date"), t("payout-amount"), t("payout-iban")]];
                 for p in queries::payout_lines(conn, participant_id)? {
                     rows.push(vec![
-                        p.created_at.format("%Y-%m-%d").to_string(),
+                        Cell::number(p.created_at.format("%Y-%m-%d")),
                         amount_cell(lang, p.amount),
-                        masked_iban(&p.iban),
+                        Cell::text(masked_iban(&p.iban)),
                     ]);
                 }
                 rows

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
@@ -19,6 +18,7 @@ use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::participants::Participant;
 use crate::state::AppState;
+use crate::web::csv::Cell;
 use crate::web::extract;
 use crate::web::{render_form, AppError, Ctx};
 
@@ -540,15 +540,13 @@ async fn csv_export(
             Err(invalid) => Ok(invalid),
         };
     };
-    let header = csv_lines(
-        [[
-            ctx.t(&format!("stats-group-{}", grouping.as_str())),
-            ctx.t("stats-credited"),
-            ctx.t("stats-not-credited"),
-            ctx.t("stats-total"),
-        ]]
-        .into_iter(),
-    )?;
+    let format = crate::web::csv::Format::of(ctx.lang);
+    let header = format.lines([[
+        Cell::text(ctx.t(&format!("stats-group-{}", grouping.as_str()))),
+        Cell::text(ctx.t("stats-credited")),
+        Cell::text(ctx.t("stats-not-credited")),
+        Cell::text(ctx.t("stats-total")),
+    ]]);
     let participant_id = user.participant.id;
     enum Next {
         From(Option<String>),
@@ -584,44 +582,27 @@ async fn csv_export(
                 }
                 _ => Next::Done,
             };
-            // Days stay ISO dates and counts plain integers, so spreadsheets read them as such.
+            // Days stay ISO dates and counts plain integers, so spreadsheets read them as such;
+            // channel names and sub-IDs are text.
             let rows = lines.iter().map(|line| {
                 [
-                    crate::web::csv::safe_cell(&line.label),
-                    line.credited.to_string(),
-                    line.not_credited.to_string(),
-                    line.total().to_string(),
+                    match grouping {
+                        Grouping::Day => Cell::number(&line.label),
+                        Grouping::Channel | Grouping::Epi => Cell::text(&line.label),
+                    },
+                    Cell::number(line.credited),
+                    Cell::number(line.not_credited),
+                    Cell::number(line.total()),
                 ]
             });
-            Some((csv_lines(rows).map_err(actix_web::Error::from), next))
+            Some((Ok(format.lines(rows)), next))
         }
     });
     let body = futures_util::stream::once(async move { Ok(header) }).chain(body);
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"clicks-{}-{from}-{to}.csv\"",
-                grouping.as_str()
-            ),
-        ))
-        .streaming(body))
-}
-
-/// CSV lines as bytes.
-fn csv_lines(rows: impl Iterator<Item = [String; 4]>) -> Result<web::Bytes, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer
-            .write_record(&row)
-            .map_err(|e| AppError::Other(e.into()))?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Other(anyhow::anyhow!("csv: {e}")))?;
-    Ok(web::Bytes::from(bytes))
+    Ok(
+        crate::web::csv::response(&format!("clicks-{}-{from}-{to}", grouping.as_str()))
+            .streaming(body),
+    )
 }
 
 #[cfg(test)]
