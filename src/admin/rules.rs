@@ -10,7 +10,7 @@ use serde_json::json;
 use super::actor;
 use crate::audit::{self, action};
 use crate::enforcement::routes::{word_parts, WordPart};
-use crate::forms::FormState;
+use crate::forms::{written_text, FormState, TextProblem};
 use crate::i18n::Lang;
 use crate::mail::MailContent;
 use crate::programme::cache::ProgrammePages;
@@ -112,18 +112,33 @@ async fn publish(
     for f in ["clause", "body", "summary"] {
         form.set(f, data.get(f));
     }
-    let body = data.get("body").trim().to_owned();
-    if body.is_empty() {
-        form.fail(ctx.lang, "body", "error-programme-text-required");
-    } else if body.chars().count() > CLAUSE_MAX {
-        form.fail(ctx.lang, "body", "error-programme-text-too-long");
-    }
-    let summary = data.get("summary").trim().to_owned();
-    if summary.is_empty() {
-        form.fail(ctx.lang, "summary", "error-rules-summary");
-    } else if summary.chars().count() > crate::forms::REASON_MAX {
-        form.fail(ctx.lang, "summary", "error-reason-too-long");
-    }
+    // Every participant reads both: no control, direction or other invisible characters.
+    let body = match written_text(data.get("body"), CLAUSE_MAX) {
+        Ok(body) => body,
+        Err(problem) => {
+            let key = match problem {
+                TextProblem::Empty => "error-programme-text-required",
+                TextProblem::TooLong => "error-programme-text-too-long",
+                TextProblem::Characters => "error-reason-characters",
+                TextProblem::Invisible => "error-text-invisible",
+            };
+            form.fail(ctx.lang, "body", key);
+            String::new()
+        }
+    };
+    let summary = match written_text(data.get("summary"), crate::forms::REASON_MAX) {
+        Ok(summary) => summary,
+        Err(problem) => {
+            let key = match problem {
+                TextProblem::Empty => "error-rules-summary",
+                TextProblem::TooLong => "error-reason-too-long",
+                TextProblem::Characters => "error-reason-characters",
+                TextProblem::Invisible => "error-text-invisible",
+            };
+            form.fail(ctx.lang, "summary", key);
+            String::new()
+        }
+    };
     if form.has_errors() {
         let page = rules_page(ctx, &state, form, None).await?;
         return render_form(true, &page);

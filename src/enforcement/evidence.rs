@@ -137,13 +137,14 @@ pub fn store(
     })
 }
 
-/// The name as shown and offered for download: no path, no control characters, at most 120
-/// characters.
+/// The name as shown and offered for download: no path, no control characters, no direction
+/// controls or other invisible format characters ("bewijs<U+202E>fdp.exe" would show as
+/// "bewijsexe.pdf"), at most 120 characters.
 pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && *c != '"')
+        .filter(|&c| !c.is_control() && !crate::domain::text::is_invisible(c) && c != '"')
         .take(120)
         .collect();
     if cleaned.trim().is_empty() {
@@ -224,6 +225,8 @@ mod tests {
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("C:\\x\\proof.pdf"), "proof.pdf");
         assert_eq!(clean_name("a\"b\n.pdf"), "ab.pdf");
+        assert_eq!(clean_name("bewijs\u{202e}fdp.exe"), "bewijsfdp.exe");
+        assert_eq!(clean_name("be\u{200b}wijs\u{feff}.pdf"), "bewijs.pdf");
         assert_eq!(clean_name(""), "evidence");
     }
 
