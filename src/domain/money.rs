@@ -296,6 +296,16 @@ mod tests {
                 "{text}"
             );
         }
+        // What is no number stays no number, however many digits follow a dot.
+        for text in ["1x.123", "1.2.345", "12.34-5"] {
+            assert!(
+                matches!(
+                    Money::parse(text, Currency::EUR),
+                    Err(AmountError::NotANumber(_))
+                ),
+                "{text}"
+            );
+        }
         // Zeros beyond the minor unit are only zeros, however many.
         assert_eq!(
             Money::parse("12.500000000000000000000000000000", Currency::EUR),

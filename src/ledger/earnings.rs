@@ -273,6 +273,7 @@ mod tests {
             0
         );
         assert_eq!(net_commission([]), 0);
+        assert_eq!(net_commission([(Return, Approved, -140)]), 0);
     }
 
     #[test]
