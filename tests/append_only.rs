@@ -406,7 +406,8 @@ async fn the_portals_role_makes_and_drops_click_months_only_through_the_owners_f
 }
 
 /// A fresh database: the owner migrates it at the portal's start and grants the portal's role
-/// its rights; one role named as both is refused, since the portal's role must own nothing.
+/// its rights; one role named as both is refused, since the portal's role must own nothing; and
+/// without `PORTAL_MIGRATION_DATABASE_URL` one role still migrates and serves.
 #[test]
 fn the_owner_migrates_a_fresh_database_at_start_and_one_role_for_both_is_refused() {
     let database = TestDatabase::empty();
@@ -430,5 +431,16 @@ fn the_owner_migrates_a_fresh_database_at_start_and_one_role_for_both_is_refused
             "DELETE FROM __diesel_schema_migrations",
         );
         assert!(error.contains("permission denied"), "{error}");
+        // One role migrating and serving, as before (a warning says what it could do).
+        let alone = TestDatabase::empty();
+        let mut settings = common::test_settings(&alone);
+        settings.database = alone.owner_settings().clone();
+        settings.migration_database = None;
+        let pool = portal::startup::prepare_database(&settings).expect("one role starts");
+        let programmes: i64 = portal::db::schema::programmes::table
+            .count()
+            .get_result(&mut *pool.get().unwrap())
+            .unwrap();
+        assert_eq!(programmes, 1);
     }
 }
