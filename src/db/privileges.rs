@@ -26,8 +26,9 @@ pub const APPEND_ONLY_TABLES: &[&str] = &[
 
 /// `commissions` are never deleted; the portal's role may change these columns only (a state
 /// along the allowed transitions, checked by a trigger, with its amount, reason, hold and date).
-/// `locks_at` is among them for the tests' sake (see migration 000014); the portal itself never
-/// changes it after the insert.
+/// `locks_at` is among them because a property test (tests/ledger_properties.rs) ages it through
+/// the portal's own pool; the portal itself never changes it after the insert. Without that,
+/// it could leave this list and the portal's role could not move a locking date.
 pub const COMMISSION_COLUMNS_CHANGED: &[&str] = &[
     "state",
     "amount",
@@ -98,7 +99,11 @@ pub fn migrate_as_owner(
 /// together take turns, and a running instance never sees its rights half given.
 pub fn grant(owner: &mut PgConnection, role: &str) -> QueryResult<()> {
     owner.transaction(|c| {
+        // Concurrent changes of one catalog row fail ("tuple concurrently updated"): grants
+        // take turns with each other and with the click log's months being made or dropped.
         diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('portal privileges'))")
+            .execute(c)?;
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('ensure_click_partition'))")
             .execute(c)?;
         let names = who(c)?;
         let role: Quoted = diesel::sql_query("SELECT quote_ident($1) AS name")

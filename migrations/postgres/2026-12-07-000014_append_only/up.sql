@@ -22,8 +22,9 @@ CREATE TRIGGER bank_accounts_no_truncate BEFORE TRUNCATE ON bank_accounts
 --   rejected -> rejected, pending              (the advertiser's update, only before the locking
 --                                               date and never after a manager's decision)
 --   approved -> reversed                       (a manager's reversal, the amount as approved)
--- The locking date is left out of the fixed facts: the tests move it as time passing would, as
--- the owner (see README, "Deployment"); the portal's role has no UPDATE privilege on it.
+-- The locking date is left out of the fixed facts: the tests move it as time passing would (as
+-- the owner, and a property test through the portal's own pool); the portal never changes it
+-- once stored (README, "Deployment").
 CREATE FUNCTION guard_commission_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'UPDATE' THEN
@@ -79,6 +80,8 @@ DECLARE
     first DATE := date_trunc('month', month)::DATE;
     name TEXT := 'clicks_' || to_char(first, 'YYYY_MM');
 BEGIN
+    -- One change of the click log's months at a time (ensure_click_partition takes it too).
+    PERFORM pg_advisory_xact_lock(hashtext('ensure_click_partition'));
     IF first + INTERVAL '1 month' > date_trunc('month', now() AT TIME ZONE 'UTC') THEN
         RAISE EXCEPTION 'the clicks of % are kept: only a month that has ended is dropped',
             to_char(first, 'YYYY-MM');
