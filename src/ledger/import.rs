@@ -1,19 +1,30 @@
 //! The CSV import of conversions by an account manager: the API's fields as columns, with a
 //! header row. Every line is checked before anything is stored; a file with any problem stores
 //! nothing, and the same file twice stores nothing new (orders are idempotent).
+//!
+//! The preview only reads: the file in one pass, then the programme, its groups and the stored
+//! conversions of the file's orders a few queries at a time. It never opens a write transaction,
+//! so on SQLite — one writer at a time — clicks and every other writer go on while a large file
+//! is checked. The confirmation stores the file through the intake in one transaction, which
+//! checks every line again: what changed since the preview is found there.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use diesel::prelude::*;
 
+use super::commissions::Commission;
+use super::conversions::Conversion;
 use super::intake::{self, IntakeError, Outcome};
-use super::report::{Problem, RawReport, Report};
-use super::states::EventSource;
+use super::report::{Detail, Problem, RawReport, Report, LOCKED};
+use super::states::{CommissionKind, CommissionState, EventSource, OrderStatus};
+use crate::db::schema::{commission_groups, commissions, conversions};
 use crate::db::AnyConnection;
+use crate::domain::Currency;
 
-/// An import file is at most this large (about 2,000 lines).
-pub const FILE_LIMIT: usize = 256 * 1024;
-pub const LINES_MAX: usize = 5000;
+/// An import file is at most this large (10,000 lines of the API's fields take about 1 MB).
+pub const FILE_LIMIT: usize = 2 * 1024 * 1024;
+pub const LINES_MAX: usize = 10_000;
 
 pub const COLUMNS: &[&str] = &[
     "programme",
@@ -61,6 +72,45 @@ pub struct ImportLine {
     pub status: String,
     pub problems: Vec<Problem>,
     pub report: Option<Report>,
+}
+
+/// The line numbers of a file as an editor shows them, counted as the reader goes: each record
+/// costs the bytes since the one before, so the file is counted once however long it is. (The
+/// csv reader's own line count leaves blank lines out.)
+struct LineNumbers<'a> {
+    bytes: &'a [u8],
+    /// Counted up to here: the start of the last record found.
+    offset: usize,
+    /// The line `offset` is on.
+    line: usize,
+}
+
+impl<'a> LineNumbers<'a> {
+    fn new(text: &'a str) -> LineNumbers<'a> {
+        LineNumbers {
+            bytes: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record the reader found at `byte`: where it began looking, before any
+    /// blank lines, so those are skipped first. Records come in the file's order.
+    fn line_at(&mut self, byte: u64) -> usize {
+        let bytes = self.bytes;
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+            start += 1;
+        }
+        if start > self.offset {
+            self.line += bytes[self.offset..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            self.offset = start;
+        }
+        self.line
+    }
 }
 
 fn coupon(text: &str) -> Option<bool> {
@@ -114,24 +164,15 @@ pub fn read(bytes: &[u8], now: NaiveDateTime) -> Result<Vec<ImportLine>, FilePro
     }
     let mut lines = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut numbering = LineNumbers::new(text);
     for (index, record) in reader.records().enumerate() {
         if index >= LINES_MAX {
             return Err(FileProblem::TooManyLines);
         }
         let record = record.map_err(|_| FileProblem::NotText)?;
-        // The line in the file as an editor shows it (blank lines are skipped, not counted out).
-        // (The csv reader's own line count leaves blank lines out.)
         let number = record
             .position()
-            .map(|p| {
-                // The position is where the reader began looking: before any blank lines.
-                let bytes = text.as_bytes();
-                let mut start = (p.byte() as usize).min(bytes.len());
-                while start < bytes.len() && (bytes[start] == b'\n' || bytes[start] == b'\r') {
-                    start += 1;
-                }
-                bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
-            })
+            .map(|p| numbering.line_at(p.byte()))
             .unwrap_or(index + 2);
         let cell = |name: &str| {
             position
@@ -196,19 +237,197 @@ pub struct Counts {
     pub unchanged: usize,
 }
 
-/// Checks the lines against the database by storing them in a transaction that is then rolled
-/// back (`store: false`: the preview), or kept (`store: true`: the confirmation). Any problem
-/// rolls everything back: a file with an error stores nothing.
-pub fn run(
+/// What the database knows of one programme named in the file.
+struct Known {
+    currency: String,
+    /// Commission group code → id.
+    groups: HashMap<String, i64>,
+    /// The file's orders that are stored already, by order reference.
+    stored: HashMap<String, Conversion>,
+}
+
+/// How many values one `IN (…)` takes: well below SQLite's and PostgreSQL's limits.
+const CHUNK: usize = 500;
+
+fn known(conn: &mut AnyConnection, slug: &str, order_refs: &[&str]) -> QueryResult<Option<Known>> {
+    let Some(terms) = intake::programme_terms(conn, slug)? else {
+        return Ok(None);
+    };
+    let groups = commission_groups::table
+        .filter(commission_groups::programme_id.eq(terms.id))
+        .select((commission_groups::code, commission_groups::id))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let mut stored = HashMap::new();
+    for chunk in order_refs.chunks(CHUNK) {
+        let found: Vec<(String, Conversion)> = conversions::table
+            .filter(conversions::programme_id.eq(terms.id))
+            .filter(conversions::order_ref.eq_any(chunk))
+            .select((conversions::order_ref, Conversion::as_select()))
+            .load(conn)?;
+        stored.extend(found);
+    }
+    Ok(Some(Known {
+        currency: terms.currency,
+        groups,
+        stored,
+    }))
+}
+
+/// The order commissions (not returns) of `conversion_ids`, by conversion.
+fn order_commissions(
+    conn: &mut AnyConnection,
+    conversion_ids: &[i64],
+) -> QueryResult<HashMap<i64, Commission>> {
+    let mut found = HashMap::new();
+    for chunk in conversion_ids.chunks(CHUNK) {
+        let rows: Vec<Commission> = commissions::table
+            .filter(commissions::conversion_id.eq_any(chunk))
+            .filter(commissions::kind.eq(CommissionKind::Order))
+            .select(Commission::as_select())
+            .load(conn)?;
+        for row in rows {
+            found.insert(row.conversion_id, row);
+        }
+    }
+    Ok(found)
+}
+
+/// Whether `report` says the same as what is stored (the intake's repeat).
+fn same_report(stored: &Conversion, report: &Report) -> bool {
+    stored.order_amount == report.order_amount.minor
+        && stored.returned_amount == report.returned_amount.minor
+        && stored.coupon_redeemed == report.coupon_redeemed
+        && stored.order_status == report.status
+}
+
+/// The locking date that refuses `report`'s change of `stored`, if it has passed: after it, only
+/// a further return of an order whose commission still counts is taken (see `intake`). The
+/// order's state is the one it has, or the one settling it at its date gives.
+fn locked_since(
+    stored: &Conversion,
+    order: &Commission,
+    report: &Report,
+    now: NaiveDateTime,
+) -> Option<NaiveDateTime> {
+    if order.locks_at > now {
+        return None;
+    }
+    let state = if order.state == CommissionState::Pending && !order.held {
+        super::locking::final_state(order, stored, Some(order.state)).0
+    } else {
+        order.state
+    };
+    let further_return = report.status == OrderStatus::Returned
+        && report.order_amount.minor == stored.order_amount
+        && report.coupon_redeemed == stored.coupon_redeemed
+        && report.returned_amount.minor > stored.returned_amount
+        && matches!(state, CommissionState::Approved | CommissionState::Pending);
+    (!further_return).then_some(order.locks_at)
+}
+
+/// The preview: what storing `lines` would do (new, updated, unchanged), or `None` when a line
+/// has a problem (added to its line). Reads only, in a few queries per programme and 500 orders,
+/// and no transaction: nothing waits for it.
+pub fn preview(
     conn: &mut AnyConnection,
     lines: &mut [ImportLine],
-    store: bool,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Counts>> {
+    let mut refs_by_programme: HashMap<&str, Vec<&str>> = HashMap::new();
+    for report in lines.iter().filter_map(|l| l.report.as_ref()) {
+        refs_by_programme
+            .entry(report.programme.as_str())
+            .or_default()
+            .push(report.order_ref.as_str());
+    }
+    let mut programmes: HashMap<String, Option<Known>> = HashMap::new();
+    for (slug, refs) in refs_by_programme {
+        programmes.insert(slug.to_owned(), known(conn, slug, &refs)?);
+    }
+    let updated_ids: Vec<i64> = lines
+        .iter()
+        .filter_map(|l| l.report.as_ref())
+        .filter_map(|r| {
+            let known = programmes.get(&r.programme)?.as_ref()?;
+            let stored = known.stored.get(&r.order_ref)?;
+            (!same_report(stored, r)).then_some(stored.id)
+        })
+        .collect();
+    let orders = order_commissions(conn, &updated_ids)?;
+
+    let mut counts = Counts::default();
+    let mut failed = false;
+    for line in lines.iter_mut() {
+        let Some(report) = &line.report else {
+            failed = true;
+            continue;
+        };
+        let Some(known) = programmes.get(&report.programme).and_then(Option::as_ref) else {
+            failed = true;
+            line.problems.push(Problem::new(
+                "programme",
+                "error-conversion-unknown-programme",
+            ));
+            continue;
+        };
+        let mut problems = Vec::new();
+        if report.order_amount.currency.code() != known.currency {
+            let problem = Problem::new("currency", "error-conversion-wrong-currency");
+            problems.push(match Currency::parse(&known.currency) {
+                Some(currency) => problem.with(Detail::Currency(currency)),
+                None => problem,
+            });
+        }
+        let group_id = known.groups.get(&report.commission_group).copied();
+        if group_id.is_none() {
+            problems.push(Problem::new(
+                "commission_group",
+                "error-conversion-unknown-group",
+            ));
+        }
+        match known.stored.get(&report.order_ref) {
+            _ if !problems.is_empty() => {}
+            None => counts.created += 1,
+            Some(stored)
+                if stored.click_ref != report.click_ref
+                    || Some(stored.group_id) != group_id
+                    || stored.occurred_at != report.occurred_at =>
+            {
+                problems.push(Problem::new("order_ref", "error-conversion-changed-fact"));
+            }
+            Some(stored) if same_report(stored, report) => counts.unchanged += 1,
+            Some(stored) => {
+                match orders
+                    .get(&stored.id)
+                    .and_then(|order| locked_since(stored, order, report, now))
+                {
+                    Some(at) => {
+                        problems.push(Problem::new("status", LOCKED).with(Detail::LockedSince(at)))
+                    }
+                    None => counts.updated += 1,
+                }
+            }
+        }
+        if !problems.is_empty() {
+            failed = true;
+            line.problems.append(&mut problems);
+        }
+    }
+    Ok((!failed).then_some(counts))
+}
+
+/// The confirmation: stores every line through the intake in one transaction, or nothing when
+/// a line has a problem (added to its line; found again here, whatever the preview said).
+pub fn store(
+    conn: &mut AnyConnection,
+    lines: &mut [ImportLine],
     now: NaiveDateTime,
 ) -> Result<Option<Counts>, diesel::result::Error> {
     #[derive(Debug)]
     enum Stop {
         Problems,
-        Preview(Counts),
         Db(diesel::result::Error),
     }
     impl From<diesel::result::Error> for Stop {
@@ -250,15 +469,12 @@ pub fn run(
         }
         if failed {
             Err(Stop::Problems)
-        } else if store {
-            Ok(counts)
         } else {
-            Err(Stop::Preview(counts))
+            Ok(counts)
         }
     });
     match outcome {
         Ok(counts) => Ok(Some(counts)),
-        Err(Stop::Preview(counts)) => Ok(Some(counts)),
         Err(Stop::Problems) => Ok(None),
         Err(Stop::Db(e)) => Err(e),
     }
@@ -302,6 +518,30 @@ mod tests {
         assert_eq!(fields, ["coupon_redeemed", "order_amount", "status"]);
         assert_eq!(lines[2].number, 5);
         assert_eq!(lines[2].problems[0].key, "error-import-duplicate");
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines_crlf_and_cells_over_two_lines() {
+        let line = |order: &str| {
+            format!("aliexpress,abc,{order},1.00,EUR,sales,false,pending,,2026-11-29T14:03:00Z")
+        };
+        let file = format!(
+            "{}\r\n{}\r\n\r\n\r\n{}\r\n{}\n\n{}",
+            HEADER.trim_end(),
+            line("A-2"),
+            line("A-5"),
+            line("\"A-6\nA-7\""),
+            line("A-9"),
+        );
+        let lines = read(file.as_bytes(), now()).unwrap();
+        let numbers: Vec<(usize, &str)> = lines
+            .iter()
+            .map(|l| (l.number, l.order_ref.as_str()))
+            .collect();
+        assert_eq!(
+            numbers,
+            [(2, "A-2"), (5, "A-5"), (6, "A-6\nA-7"), (9, "A-9")]
+        );
     }
 
     #[test]

@@ -270,7 +270,7 @@ impl ImportPage {
     fn problems(&self, line: &ImportLine) -> Vec<String> {
         line.problems
             .iter()
-            .map(|p| format!("{}: {}", p.field, self.ctx.t(p.key)))
+            .map(|p| format!("{}: {}", p.field, p.message(self.ctx.lang)))
             .collect()
     }
 
@@ -377,19 +377,26 @@ async fn check_and_show(
     };
     let storing = store.is_some();
     let (lines, counts) = with_conn(state, move |conn| {
-        let counts = import::run(conn, &mut lines, store.is_some(), now)?;
-        if let (Some(actor), Some(c)) = (&store, &counts) {
-            let entry = crate::audit::Entry::new(
-                crate::audit::action::CONVERSIONS_IMPORTED,
-                format!("{} lines", lines.len()),
-            )
-            .after(serde_json::json!({
-                "created": c.created,
-                "updated": c.updated,
-                "unchanged": c.unchanged,
-            }));
-            crate::audit::record(conn, actor, entry, now)?;
-        }
+        let counts = match &store {
+            // The preview reads only: no write transaction while a large file is checked.
+            None => import::preview(conn, &mut lines, now)?,
+            Some(actor) => crate::db::write_transaction(conn, |conn| {
+                let counts = import::store(conn, &mut lines, now)?;
+                if let Some(c) = &counts {
+                    let entry = crate::audit::Entry::new(
+                        crate::audit::action::CONVERSIONS_IMPORTED,
+                        format!("{} lines", lines.len()),
+                    )
+                    .after(serde_json::json!({
+                        "created": c.created,
+                        "updated": c.updated,
+                        "unchanged": c.unchanged,
+                    }));
+                    crate::audit::record(conn, actor, entry, now)?;
+                }
+                Ok::<_, diesel::result::Error>(counts)
+            })?,
+        };
         Ok((lines, counts))
     })
     .await?;
