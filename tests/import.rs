@@ -253,6 +253,9 @@ async fn a_preview_needs_no_write_lock_while_another_writer_holds_it() {
     );
     let file = big_file(&click_id, &at, 3_000, usize::MAX, "sales");
     let now = portal::db::now();
+    let entered = portal::ledger::states::EnteredBy::Import {
+        manager_id: app.add_manager("beheer@partnerlink.nl"),
+    };
 
     let mut writer_conn = app.conn();
     let writer: &mut AnyConnection = &mut writer_conn;
@@ -287,7 +290,7 @@ async fn a_preview_needs_no_write_lock_while_another_writer_holds_it() {
     // The lock is real: storing the file now would have to wait for it, and gives up.
     let mut copy = lines.clone();
     assert!(
-        import::store(reader, &mut copy, now).is_err(),
+        import::store(reader, &mut copy, entered, now).is_err(),
         "a write waits for the other writer"
     );
     writer
@@ -295,7 +298,7 @@ async fn a_preview_needs_no_write_lock_while_another_writer_holds_it() {
         .expect("the other writer commits");
     drop(writer_conn);
     // And the confirmation stores it, once the lock is free.
-    let counts = import::store(reader, &mut lines, now)
+    let counts = import::store(reader, &mut lines, entered, now)
         .unwrap()
         .expect("stored");
     assert_eq!(

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use portal::db::schema::{commissions, ledger_entries};
 use portal::db::AnyConnection;
 use portal::domain::{money, Currency, Money, Rate};
-use portal::ledger::states::{CommissionKind, CommissionState, EventSource, OrderStatus};
+use portal::ledger::states::{CommissionKind, CommissionState, EnteredBy, OrderStatus};
 use portal::ledger::{decide, earnings, intake, locking, payouts, queries, report::Report};
 use proptest::prelude::*;
 
@@ -241,7 +241,7 @@ proptest! {
                         status,
                         occurred_at: at,
                     };
-                    match intake::record(conn, &report, EventSource::Advertiser, now) {
+                    match intake::record(conn, &report, EnteredBy::Import { manager_id: DATABASE.2 }, now) {
                         Ok(_) => latest[*order] = Some(report),
                         // After its locking date a conversion takes no change but a further
                         // return: the others are refused as locked, and change nothing (the
@@ -281,7 +281,7 @@ proptest! {
         // The same reports again: nothing changes.
         let commission_rows: i64 = commissions::table.filter(commissions::participant_id.eq(participant)).count().get_result(conn).unwrap();
         for report in latest.iter().flatten() {
-            let again = intake::record(conn, report, EventSource::Advertiser, portal::db::now()).unwrap();
+            let again = intake::record(conn, report, EnteredBy::Import { manager_id: DATABASE.2 }, portal::db::now()).unwrap();
             prop_assert_eq!(again.outcome, intake::Outcome::Repeated);
         }
         let after: i64 = commissions::table.filter(commissions::participant_id.eq(participant)).count().get_result(conn).unwrap();

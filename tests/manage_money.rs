@@ -625,3 +625,84 @@ async fn the_programme_secret_command_prints_a_new_secret_once_that_signs_accept
     assert!(String::from_utf8_lossy(&output.stderr).contains("there is no programme 'bol'"));
     assert_eq!(audit::lines(&app, "secret_rotated").len(), 2);
 }
+
+/// Issue 20, separation of duties: every conversion records who entered it — the API with the
+/// id of the secret that signed it (and a line in the audit log), or an import with the
+/// manager — and the console says so. A plain manager cannot make or see the secret (the role
+/// table in tests/roles.rs), so cannot pass as the advertiser.
+#[tokio::test]
+async fn every_conversion_records_who_entered_it_and_api_conversions_are_audited() {
+    use portal::db::schema::programme_secrets;
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let boss_id: i64 = portal::db::schema::accounts::table
+        .filter(portal::db::schema::accounts::email.eq("beheer@partnerlink.nl"))
+        .select(portal::db::schema::accounts::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let secret_id: i64 = programme_secrets::table
+        .filter(programme_secrets::secret.eq(&key))
+        .select(programme_secrets::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let order = report(&click_id, "API-1", "100.00", &at);
+    assert_eq!(send(&app, &key, &order).await.0, 201);
+    // The identical request again (a retry) is no new arrival: one audit line.
+    let again = report(&click_id, "API-1", "100.00", &at);
+    assert_eq!(send(&app, &key, &again).await.0, 200);
+
+    let csv = format!("{HEADER}aliexpress,{click_id},IMP-1,50.00,EUR,sales,false,pending,,{at}\n");
+    assert_eq!(
+        upload(&app, &boss, csv.clone()).await.status().as_u16(),
+        200
+    );
+    let r = app
+        .submit_with(
+            &boss,
+            "/nl/manage/conversions/import",
+            "/nl/manage/conversions/import/confirm",
+            &[("content", csv.as_str())],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    let entered: Vec<(String, String, Option<i64>, Option<i64>)> = conversions::table
+        .order(conversions::id)
+        .select((
+            conversions::order_ref,
+            conversions::entered_via,
+            conversions::secret_id,
+            conversions::imported_by,
+        ))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        entered,
+        [
+            ("API-1".into(), "api".into(), Some(secret_id), None),
+            ("IMP-1".into(), "import".into(), None, Some(boss_id)),
+        ]
+    );
+    let line = audit::only(&app, "conversion_received");
+    assert_eq!(line.actor, format!("api: programme secret {secret_id}"));
+    let after = line.after.unwrap();
+    assert!(
+        after.contains("\"order_ref\":\"API-1\"") && after.contains("\"new\":true"),
+        "{after}"
+    );
+    // The console says who entered each, in both languages.
+    let (_, page) = app.page_with(&boss, "/en/manage/conversions").await;
+    assert!(
+        page.contains(&format!("the advertiser&#39;s API (secret {secret_id})"))
+            || page.contains(&format!("the advertiser&#x27;s API (secret {secret_id})"))
+            || page.contains(&format!("the advertiser's API (secret {secret_id})")),
+        "{page}"
+    );
+    assert!(page.contains("import by beheer@partnerlink.nl"), "{page}");
+    let (_, dutch) = app.page_with(&boss, "/nl/manage/conversions").await;
+    assert!(dutch.contains(&format!("de API van de adverteerder (geheim {secret_id})")));
+    assert!(dutch.contains("import door beheer@partnerlink.nl"));
+}

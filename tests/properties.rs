@@ -155,14 +155,14 @@ proptest! {
     ) {
         let secret = "whsec_programme";
         let t = now().and_utc().timestamp();
-        let _ = signature::verify(Some(&header), &body, &[secret.to_owned()], t);
+        let _ = signature::verify(Some(&header), &body, &[(1, secret.to_owned())], t);
         let good = signature::header(secret, t, &body);
-        prop_assert!(signature::verify(Some(&good), &body, &[secret.to_owned()], t).is_ok());
-        prop_assert!(signature::verify(Some(&good), &body, &["another".to_owned()], t).is_err());
+        prop_assert!(signature::verify(Some(&good), &body, &[(1, secret.to_owned())], t).is_ok());
+        prop_assert!(signature::verify(Some(&good), &body, &[(1, "another".to_owned())], t).is_err());
         if !body.is_empty() {
             let mut changed = body.clone();
             changed[flip % body.len()] ^= 0x01;
-            prop_assert!(signature::verify(Some(&good), &changed, &[secret.to_owned()], t).is_err());
+            prop_assert!(signature::verify(Some(&good), &changed, &[(1, secret.to_owned())], t).is_err());
         }
     }
 

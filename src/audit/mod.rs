@@ -36,6 +36,7 @@ pub mod action {
     pub const SECRET_ROTATED: &str = "secret_rotated";
     pub const BANK_DETAILS_CHANGED: &str = "bank_details_changed";
     pub const BANK_FILE_DOWNLOADED: &str = "bank_file_downloaded";
+    pub const CONVERSION_RECEIVED: &str = "conversion_received";
 
     pub const ALL: &[&str] = &[
         MANAGER_LOGIN,
@@ -60,6 +61,7 @@ pub mod action {
         SECRET_ROTATED,
         BANK_DETAILS_CHANGED,
         BANK_FILE_DOWNLOADED,
+        CONVERSION_RECEIVED,
     ];
 }
 
@@ -78,6 +80,15 @@ impl Actor {
             id: Some(account.id),
             name: account.email.clone(),
             ip_hash: Some(hex::encode(ip_hash)),
+        }
+    }
+
+    /// The advertiser's system, by the secret that signed its request.
+    pub fn advertiser(secret_id: i64) -> Actor {
+        Actor {
+            id: None,
+            name: format!("api: programme secret {secret_id}"),
+            ip_hash: None,
         }
     }
 

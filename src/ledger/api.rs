@@ -16,7 +16,7 @@ use serde_json::json;
 use super::intake::{self, IntakeError, Outcome};
 use super::report::{Problem, RawReport, LOCKED};
 use super::signature::{self, SignatureError};
-use super::states::EventSource;
+use super::states::EnteredBy;
 use crate::db::schema::signatures_seen;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -206,9 +206,9 @@ async fn conversions(
             };
             let secrets = super::secrets::in_force(conn, terms.id, now)?;
             let unix_now = now.and_utc().timestamp();
-            let signature =
+            let verified =
                 match signature::verify(signature_header.as_deref(), &body, &secrets, unix_now) {
-                    Ok(s) => s,
+                    Ok(v) => v,
                     Err(SignatureError::Bad) => return Ok(Err(Refusal::Bad)),
                     Err(SignatureError::Stale) => return Ok(Err(Refusal::Stale)),
                 };
@@ -217,14 +217,19 @@ async fn conversions(
                 Err(problems) => return Ok(Err(Refusal::Problems(problems))),
             };
             let outcome = crate::db::write_transaction(conn, |conn| {
-                if !first_time(conn, &signature, unix_now)? {
+                if !first_time(conn, &verified.signature, unix_now)? {
                     // The same request again: what is stored now, unchanged.
                     if let Some(answer) = intake::stored_answer(conn, &report)? {
                         return Ok(Ok(answer));
                     }
                 }
                 // A refusal rolls back the remembered signature too: nothing is stored.
-                intake::record(conn, &report, EventSource::Advertiser, now).map(Ok)
+                let entered = EnteredBy::Api {
+                    secret_id: verified.secret_id,
+                };
+                let recorded = intake::record(conn, &report, entered, now)?;
+                audit_conversion(conn, &report, &recorded, verified.secret_id, now)?;
+                Ok(Ok(recorded))
             });
             match outcome {
                 Ok(answer) => Ok(answer),
@@ -258,4 +263,36 @@ async fn conversions(
         Err(Refusal::UnknownProgramme) => refuse(StatusCode::NOT_FOUND, "unknown_programme", "there is no programme with this name"),
         Err(Refusal::Problems(problems)) => problems_answer(&problems),
     })
+}
+
+/// A conversion that arrived by the API (new or changed; not a repeat) in the audit log: which
+/// order, its state and commission now, and the secret that signed it.
+fn audit_conversion(
+    conn: &mut crate::db::AnyConnection,
+    report: &super::report::Report,
+    recorded: &intake::Recorded,
+    secret_id: i64,
+    now: chrono::NaiveDateTime,
+) -> Result<(), IntakeError> {
+    if recorded.outcome == Outcome::Repeated {
+        return Ok(());
+    }
+    let entry = crate::audit::Entry::new(
+        crate::audit::action::CONVERSION_RECEIVED,
+        format!("conversion {}", recorded.conversion_id),
+    )
+    .after(json!({
+        "order_ref": report.order_ref,
+        "status": report.status.as_str(),
+        "new": recorded.outcome == Outcome::Created,
+        "state": recorded.state.map(|s| s.as_str()),
+        "commission": recorded.commission.plain(),
+    }));
+    crate::audit::record(
+        conn,
+        &crate::audit::Actor::advertiser(secret_id),
+        entry,
+        now,
+    )?;
+    Ok(())
 }

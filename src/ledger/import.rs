@@ -17,7 +17,7 @@ use super::commissions::Commission;
 use super::conversions::Conversion;
 use super::intake::{self, IntakeError, Outcome};
 use super::report::{Detail, Problem, RawReport, Report, LOCKED};
-use super::states::{CommissionKind, CommissionState, EventSource, OrderStatus};
+use super::states::{CommissionKind, CommissionState, EnteredBy, OrderStatus};
 use crate::db::schema::{commission_groups, commissions, conversions};
 use crate::db::AnyConnection;
 use crate::domain::Currency;
@@ -423,6 +423,7 @@ pub fn preview(
 pub fn store(
     conn: &mut AnyConnection,
     lines: &mut [ImportLine],
+    entered: EnteredBy,
     now: NaiveDateTime,
 ) -> Result<Option<Counts>, diesel::result::Error> {
     #[derive(Debug)]
@@ -445,7 +446,7 @@ pub fn store(
             };
             // A savepoint per line, so one refused line does not end the checks of the others.
             let result = crate::db::write_transaction(conn, |conn| {
-                intake::record(conn, report, EventSource::Import, now)
+                intake::record(conn, report, entered, now)
             });
             match result {
                 Ok(recorded) => match recorded.outcome {

@@ -30,9 +30,7 @@ use super::conversions::{currency_of, find, Conversion};
 use super::earnings::net_commission;
 use super::locking;
 use super::report::{Detail, Problem, Report, LOCKED};
-use super::states::{
-    reason, Attribution, CommissionKind, CommissionState, EventSource, OrderStatus,
-};
+use super::states::{reason, Attribution, CommissionKind, CommissionState, EnteredBy, OrderStatus};
 use crate::db::schema::{
     clicks, commission_groups, conversions, login_addresses, participants, programmes,
 };
@@ -100,7 +98,7 @@ pub fn programme_terms(
 pub fn record(
     conn: &mut AnyConnection,
     report: &Report,
-    source: EventSource,
+    entered: EnteredBy,
     now: NaiveDateTime,
 ) -> Result<Recorded, IntakeError> {
     crate::db::write_transaction(conn, |conn| {
@@ -130,14 +128,14 @@ pub fn record(
             return Err(IntakeError::Problems(problems));
         };
         let actor = Actor {
-            source,
-            manager: None,
+            source: entered.source(),
+            manager: entered.manager_id(),
             at: now,
         };
         let stored = stored_conversion(conn, terms.id, &report.order_ref)?;
         let (conversion, outcome) = match stored {
             None => (
-                create(conn, report, &terms, group_id, actor)?,
+                create(conn, report, &terms, group_id, entered, actor)?,
                 Outcome::Created,
             ),
             Some(stored) => {
@@ -316,6 +314,7 @@ fn create(
     report: &Report,
     terms: &ProgrammeTerms,
     group_id: i64,
+    entered: EnteredBy,
     actor: Actor,
 ) -> Result<Conversion, IntakeError> {
     let (mut attribution, click) = attribute(conn, report, terms)?;
@@ -340,6 +339,9 @@ fn create(
             conversions::attribution.eq(attribution),
             conversions::occurred_at.eq(report.occurred_at),
             conversions::received_at.eq(actor.at),
+            conversions::entered_via.eq(entered.via()),
+            conversions::secret_id.eq(entered.secret_id()),
+            conversions::imported_by.eq(entered.manager_id()),
             conversions::updated_at.eq(actor.at),
         ))
         .returning(conversions::id)

@@ -11,7 +11,7 @@ use super::decide::{self, Action, DecideError};
 use super::import::{self, Counts, ImportLine};
 use super::queries::{self, ConversionLine, Scope};
 use super::routes::Words;
-use crate::db::schema::participants;
+use crate::db::schema::{accounts, participants};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -64,6 +64,8 @@ struct ConversionsPage {
     words: Words,
     lines: Vec<ConversionLine>,
     participants: Vec<(i64, String)>,
+    /// The accounts that imported the listed conversions: id, e-mail.
+    importers: Vec<(i64, String)>,
     chosen: Option<i64>,
     notice: Option<String>,
     problem: Option<Problem>,
@@ -90,6 +92,28 @@ impl ConversionsPage {
                 Action::Reverse => ("reverse", self.ctx.t("manage-commission-reverse")),
             })
             .collect()
+    }
+
+    /// Who entered the conversion: "API (secret 3)" or "Import by beheer@…".
+    fn entered(&self, line: &ConversionLine) -> String {
+        match (line.entered_via.as_str(), line.secret_id, line.imported_by) {
+            ("import", _, Some(id)) => {
+                let who = self
+                    .importers
+                    .iter()
+                    .find(|(i, _)| *i == id)
+                    .map(|(_, email)| email.clone())
+                    .unwrap_or_else(|| id.to_string());
+                self.ctx
+                    .t_args("manage-conversion-entered-import", &[("manager", who)])
+            }
+            ("import", _, None) => self.ctx.t("manage-conversion-entered-import-unknown"),
+            (_, Some(secret), _) => self.ctx.t_args(
+                "manage-conversion-entered-api",
+                &[("secret", secret.to_string())],
+            ),
+            _ => self.ctx.t("manage-conversion-entered-api-unknown"),
+        }
     }
 
     fn why(&self, line: &ConversionLine) -> String {
@@ -125,12 +149,18 @@ async fn conversions_page(
 ) -> Result<ConversionsPage, AppError> {
     use diesel::prelude::*;
     let scope = chosen.map(Scope::Participant).unwrap_or(Scope::All);
-    let (lines, participants) = with_conn(state, move |conn| {
+    let (lines, participants, importers) = with_conn(state, move |conn| {
+        let lines = queries::conversion_lines(conn, scope, SHOWN)?;
+        let importer_ids: Vec<i64> = lines.iter().filter_map(|l| l.imported_by).collect();
         Ok((
-            queries::conversion_lines(conn, scope, SHOWN)?,
+            lines,
             participants::table
                 .order(participants::company_name)
                 .select((participants::id, participants::company_name))
+                .load::<(i64, String)>(conn)?,
+            accounts::table
+                .filter(accounts::id.eq_any(importer_ids))
+                .select((accounts::id, accounts::email))
                 .load::<(i64, String)>(conn)?,
         ))
     })
@@ -141,6 +171,7 @@ async fn conversions_page(
         words: Words { lang },
         lines,
         participants,
+        importers,
         chosen,
         notice,
         problem,
@@ -381,7 +412,10 @@ async fn check_and_show(
             // The preview reads only: no write transaction while a large file is checked.
             None => import::preview(conn, &mut lines, now)?,
             Some(actor) => crate::db::write_transaction(conn, |conn| {
-                let counts = import::store(conn, &mut lines, now)?;
+                // The manager who imports is who entered these conversions.
+                let manager_id = actor.id.ok_or(diesel::result::Error::NotFound)?;
+                let entered = super::states::EnteredBy::Import { manager_id };
+                let counts = import::store(conn, &mut lines, entered, now)?;
                 if let Some(c) = &counts {
                     let entry = crate::audit::Entry::new(
                         crate::audit::action::CONVERSIONS_IMPORTED,

@@ -173,6 +173,10 @@ pub struct ConversionLine {
     pub held: bool,
     pub commission: i64,
     pub locks_at: Option<NaiveDateTime>,
+    /// Who entered it: the API with the secret that signed it, or a manager's import.
+    pub entered_via: String,
+    pub secret_id: Option<i64>,
+    pub imported_by: Option<i64>,
 }
 
 type ConversionRow = (
@@ -185,6 +189,9 @@ type ConversionRow = (
     String,
     OrderStatus,
     Attribution,
+    Option<i64>,
+    String,
+    Option<i64>,
     Option<i64>,
 );
 
@@ -234,6 +241,9 @@ pub fn conversion_lines(
             conversions::order_status,
             conversions::attribution,
             conversions::participant_id,
+            conversions::entered_via,
+            conversions::secret_id,
+            conversions::imported_by,
         ))
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
@@ -275,6 +285,9 @@ pub fn conversion_lines(
                 held: order.is_some_and(|o| o.6),
                 commission,
                 locks_at: order.map(|o| o.7),
+                entered_via: r.10,
+                secret_id: r.11,
+                imported_by: r.12,
             }
         })
         .collect())

@@ -11,17 +11,18 @@ use crate::db::AnyConnection;
 /// How long a replaced secret keeps working.
 pub const OVERLAP_HOURS: i64 = 24;
 
-/// The secrets a request may be signed with at `now`, newest first.
+/// The secrets a request may be signed with at `now`, newest first, with their ids (a
+/// conversion records which one signed it).
 pub fn in_force(
     conn: &mut AnyConnection,
     programme_id: i64,
     now: NaiveDateTime,
-) -> QueryResult<Vec<String>> {
+) -> QueryResult<Vec<(i64, String)>> {
     ps::table
         .filter(ps::programme_id.eq(programme_id))
         .filter(ps::retires_at.is_null().or(ps::retires_at.gt(now)))
         .order(ps::id.desc())
-        .select(ps::secret)
+        .select((ps::id, ps::secret))
         .load(conn)
 }
 

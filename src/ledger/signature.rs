@@ -37,12 +37,20 @@ fn mac(secret: &str, t: i64, body: &[u8]) -> Hmac<Sha256> {
 
 /// Checks `header` against the secrets in force and returns the matching signature (its hex, the
 /// key the replay check remembers). The comparison takes constant time.
+/// A request whose signature matched: the signature (remembered, so a repeat is known) and the
+/// secret that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub signature: String,
+    pub secret_id: i64,
+}
+
 pub fn verify(
     header: Option<&str>,
     body: &[u8],
-    secrets: &[String],
+    secrets: &[(i64, String)],
     now: i64,
-) -> Result<String, SignatureError> {
+) -> Result<Verified, SignatureError> {
     let header = header.ok_or(SignatureError::Bad)?;
     let mut t = None;
     let mut candidates = Vec::new();
@@ -60,12 +68,15 @@ pub fn verify(
         let Ok(bytes) = hex::decode(candidate) else {
             continue;
         };
-        for secret in secrets {
+        for (secret_id, secret) in secrets {
             if mac(secret, t, body).verify_slice(&bytes).is_ok() {
                 if (now - t).abs() > TOLERANCE_SECONDS {
                     return Err(SignatureError::Stale);
                 }
-                return Ok(candidate.to_ascii_lowercase());
+                return Ok(Verified {
+                    signature: candidate.to_ascii_lowercase(),
+                    secret_id: *secret_id,
+                });
             }
         }
     }
@@ -91,8 +102,9 @@ mod tests {
 
     const NOW: i64 = 1_764_424_980;
 
-    fn secrets(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    /// Secrets with ids 1, 2, … in the order given.
+    fn secrets(list: &[&str]) -> Vec<(i64, String)> {
+        (1..).zip(list.iter().map(|s| s.to_string())).collect()
     }
 
     #[test]
@@ -101,13 +113,20 @@ mod tests {
         let h = header("s3cret", NOW, body);
         assert_eq!(
             verify(Some(&h), body, &secrets(&["s3cret"]), NOW),
-            Ok(sign("s3cret", NOW, body))
+            Ok(Verified {
+                signature: sign("s3cret", NOW, body),
+                secret_id: 1
+            })
         );
         // Within five minutes either way.
         assert!(verify(Some(&h), body, &secrets(&["s3cret"]), NOW + 300).is_ok());
         assert!(verify(Some(&h), body, &secrets(&["s3cret"]), NOW - 300).is_ok());
         // By the old secret while it still works, alongside the new one.
-        assert!(verify(Some(&h), body, &secrets(&["new", "s3cret"]), NOW).is_ok());
+        assert_eq!(
+            verify(Some(&h), body, &secrets(&["new", "s3cret"]), NOW).map(|v| v.secret_id),
+            Ok(2),
+            "the secret that signed it"
+        );
         // Several v1 values, one of them right.
         let two = format!(
             "t={NOW},v1={},v1={}",

@@ -103,3 +103,45 @@ pub mod reason {
         AMOUNT_CHANGED,
     ];
 }
+
+/// Who entered a conversion (issue 20, separation of duties): the advertiser's system through
+/// the API, with the secret that signed the request, or an account manager's import. Stored
+/// with the conversion and shown in the console; the events of its commission carry the source.
+/// Nothing else can enter one: a manager can never pass as the advertiser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnteredBy {
+    Api { secret_id: i64 },
+    Import { manager_id: i64 },
+}
+
+impl EnteredBy {
+    /// What the commission's events say of it.
+    pub fn source(self) -> EventSource {
+        match self {
+            EnteredBy::Api { .. } => EventSource::Advertiser,
+            EnteredBy::Import { .. } => EventSource::Import,
+        }
+    }
+
+    /// `api` or `import`, as the `entered_via` column holds it.
+    pub fn via(self) -> &'static str {
+        match self {
+            EnteredBy::Api { .. } => "api",
+            EnteredBy::Import { .. } => "import",
+        }
+    }
+
+    pub fn secret_id(self) -> Option<i64> {
+        match self {
+            EnteredBy::Api { secret_id } => Some(secret_id),
+            EnteredBy::Import { .. } => None,
+        }
+    }
+
+    pub fn manager_id(self) -> Option<i64> {
+        match self {
+            EnteredBy::Import { manager_id } => Some(manager_id),
+            EnteredBy::Api { .. } => None,
+        }
+    }
+}
