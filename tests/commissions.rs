@@ -463,3 +463,32 @@ async fn a_rejected_conversion_shows_no_commission_on_any_page_or_file() {
     );
     assert!(overview.contains("they earn nothing, and show €0.00 as their commission."));
 }
+
+/// Issue 20, one rule one place: the money pages take the currency from the data (the
+/// programme's), not from the code — a programme kept in pounds shows pounds.
+#[tokio::test]
+async fn the_money_pages_show_the_programmes_currency() {
+    let app = spawn_app().await;
+    let key = secret(&app);
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut order = report(&click_id, "GBP-1", "100.00", &at);
+    order["status"] = "completed".into();
+    assert_eq!(send(&app, &key, &order).await.0, 201);
+    pass_locking_dates(&app);
+    let browser = app.client_for("anna@example.nl").await;
+    let (_, euros) = app.page_with(&browser, "/en/account/commissions").await;
+    assert!(euros.contains("€7.00") && !euros.contains("£"), "{euros}");
+    app.sql("UPDATE programmes SET currency = 'GBP'");
+    for path in [
+        "/en/account/commissions",
+        "/en/account/commissions/conversions",
+        "/en/account/commissions/ledger",
+    ] {
+        let (_, page) = app.page_with(&browser, path).await;
+        assert!(
+            page.contains("£7.00") && !page.contains("€7.00"),
+            "{path}: {page}"
+        );
+    }
+}

@@ -149,8 +149,9 @@ async fn conversions_page(
 ) -> Result<ConversionsPage, AppError> {
     use diesel::prelude::*;
     let scope = chosen.map(Scope::Participant).unwrap_or(Scope::All);
-    let (lines, participants, importers) = with_conn(state, move |conn| {
+    let (lines, participants, importers, currency) = with_conn(state, move |conn| {
         let lines = queries::conversion_lines(conn, scope, SHOWN)?;
+        let currency = queries::programme_currency(conn)?;
         let importer_ids: Vec<i64> = lines.iter().filter_map(|l| l.imported_by).collect();
         Ok((
             lines,
@@ -162,13 +163,14 @@ async fn conversions_page(
                 .filter(accounts::id.eq_any(importer_ids))
                 .select((accounts::id, accounts::email))
                 .load::<(i64, String)>(conn)?,
+            currency,
         ))
     })
     .await?;
     let lang = ctx.lang;
     Ok(ConversionsPage {
         ctx,
-        words: Words { lang },
+        words: Words { lang, currency },
         lines,
         participants,
         importers,

@@ -77,7 +77,7 @@ async fn payouts_page(
     secret: Option<String>,
 ) -> Result<PayoutsPage, AppError> {
     let now = crate::db::now();
-    let (runs, secrets) = with_conn(state, move |conn| {
+    let (runs, secrets, currency) = with_conn(state, move |conn| {
         let mut out = Vec::new();
         for run in payouts::runs(conn)? {
             let rows = payouts::payouts_of_run(conn, run.id)?;
@@ -103,13 +103,13 @@ async fn payouts_page(
                 previous_until: None,
             },
         };
-        Ok((out, secrets))
+        Ok((out, secrets, super::queries::programme_currency(conn)?))
     })
     .await?;
     let lang = ctx.lang;
     Ok(PayoutsPage {
         ctx,
-        words: Words { lang },
+        words: Words { lang, currency },
         form,
         runs,
         payer_ready: state.settings.payer_iban.is_some(),

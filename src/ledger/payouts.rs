@@ -201,7 +201,8 @@ impl RunOutcome {
     }
 }
 
-/// One transfer decided by a run, before it is stored.
+/// One transfer decided by a run, before it is stored. Payouts are SEPA credit transfers, which
+/// are in euros by definition: the currency here is the scheme's, not an assumption.
 struct Due {
     participant_id: i64,
     amount: i64,

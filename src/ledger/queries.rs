@@ -360,3 +360,19 @@ pub fn group_names(
         .load(conn)?;
     Ok(rows.into_iter().collect())
 }
+
+/// The currency the participants' money is kept in: the programme's, as stored (pages and files
+/// take it from here, never assume the euro).
+pub fn programme_currency(conn: &mut AnyConnection) -> QueryResult<crate::domain::Currency> {
+    use crate::db::schema::programmes;
+    use crate::domain::Currency;
+    let code: Option<String> = programmes::table
+        .filter(programmes::slug.eq(crate::programme::ACCOUNT_PROGRAMME))
+        .select(programmes::currency)
+        .first(conn)
+        .optional()?;
+    Ok(code
+        .as_deref()
+        .and_then(Currency::parse)
+        .unwrap_or(Currency::EUR))
+}

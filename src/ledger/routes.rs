@@ -44,11 +44,14 @@ const NOTICES: &[&str] = &["bank-saved"];
 /// Words and amounts in the page's language, shared by the pages below.
 pub struct Words {
     pub lang: Lang,
+    /// The currency of the amounts on the page, taken from the data
+    /// (`queries::programme_currency`).
+    pub currency: Currency,
 }
 
 impl Words {
     pub fn money(&self, minor: impl std::borrow::Borrow<i64>) -> String {
-        let money = Money::new(*minor.borrow(), Currency::EUR);
+        let money = Money::new(*minor.borrow(), self.currency);
         self.lang
             .format_money(money.for_display(), money.currency.symbol())
     }
@@ -186,7 +189,7 @@ impl OverviewPage {
                 })
                 .collect(),
         }
-        .to_svg(|v| Words { lang }.money(v))
+        .to_svg(|v| self.words.money(v))
     }
 }
 
@@ -210,7 +213,7 @@ async fn overview(
     let participant_id = user.participant.id;
     let lang = ctx.lang;
     let now = crate::db::now();
-    let (commissions, ledger, threshold, bank, group_names, rates, withheld) =
+    let (commissions, ledger, threshold, bank, group_names, rates, withheld, currency) =
         with_conn(&state, move |conn| {
             Ok((
                 queries::commission_lines(conn, participant_id)?,
@@ -220,6 +223,7 @@ async fn overview(
                 queries::group_names(conn, lang)?,
                 queries::rate_tables(conn, participant_id, lang, now)?,
                 crate::participants::standing::withholding(conn, participant_id)?,
+                queries::programme_currency(conn)?,
             ))
         })
         .await?;
@@ -236,7 +240,7 @@ async fn overview(
         group_names,
         rates,
         ctx,
-        words: Words { lang },
+        words: Words { lang, currency },
         balance,
         threshold,
         bank,
@@ -282,7 +286,7 @@ async fn conversions(
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
     let lang = ctx.lang;
-    let (lines, group_names) = with_conn(&state, move |conn| {
+    let (lines, group_names, currency) = with_conn(&state, move |conn| {
         Ok((
             queries::conversion_lines(
                 conn,
@@ -290,6 +294,7 @@ async fn conversions(
                 CONVERSIONS_SHOWN,
             )?,
             queries::group_names(conn, lang)?,
+            queries::programme_currency(conn)?,
         ))
     })
     .await?;
@@ -297,7 +302,7 @@ async fn conversions(
         lines,
         group_names,
         ctx,
-        words: Words { lang },
+        words: Words { lang, currency },
     })
 }
 
@@ -367,10 +372,11 @@ async fn ledger(
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
     let lang = ctx.lang;
-    let (lines, payouts) = with_conn(&state, move |conn| {
+    let (lines, payouts, currency) = with_conn(&state, move |conn| {
         Ok((
             queries::ledger_lines(conn, participant_id)?,
             queries::payout_lines(conn, participant_id)?,
+            queries::programme_currency(conn)?,
         ))
     })
     .await?;
@@ -378,14 +384,14 @@ async fn ledger(
         lines: with_running_balance(lines),
         payouts,
         ctx,
-        words: Words { lang },
+        words: Words { lang, currency },
     })
 }
 
 /// An amount cell: the plain number in the language's decimal separator. A negative amount is a
 /// number, not a formula, and stays as it is.
-fn amount_cell(lang: Lang, minor: i64) -> Cell {
-    Cell::number(lang.format_plain_amount(Money::new(minor, Currency::EUR).for_display()))
+fn amount_cell(lang: Lang, currency: Currency, minor: i64) -> Cell {
+    Cell::number(lang.format_plain_amount(Money::new(minor, currency).for_display()))
 }
 
 async fn csv_export(
@@ -400,9 +406,10 @@ async fn csv_export(
     }
     let participant_id = user.participant.id;
     let lang = ctx.lang;
-    let words = Words { lang };
     let name = file.clone();
     let rows: Vec<Vec<Cell>> = with_conn(&state, move |conn| {
+        let currency = queries::programme_currency(conn)?;
+        let words = Words { lang, currency };
         let t = |k: &str| Cell::text(lang.t(k));
         Ok(match file.as_str() {
             "conversions" => {
@@ -428,9 +435,9 @@ async fn csv_export(
                         Cell::text(&l.order_ref),
                         Cell::number(l.occurred_at.format("%Y-%m-%d %H:%M")),
                         Cell::text(names.get(&l.group_code).unwrap_or(&l.group_code)),
-                        amount_cell(lang, l.order_amount),
-                        amount_cell(lang, l.returned_amount),
-                        amount_cell(lang, l.commission),
+                        amount_cell(lang, currency, l.order_amount),
+                        amount_cell(lang, currency, l.returned_amount),
+                        amount_cell(lang, currency, l.commission),
                         Cell::text(
                             l.state
                                 .map(|s| words.state(s))
@@ -461,8 +468,8 @@ async fn csv_export(
                         Cell::number(l.created_at.format("%Y-%m-%d %H:%M")),
                         Cell::text(lang.t(&format!("entry-kind-{}", l.kind.as_str()))),
                         Cell::text(entry_reason(&words, &l)),
-                        amount_cell(lang, l.amount),
-                        amount_cell(lang, balance),
+                        amount_cell(lang, currency, l.amount),
+                        amount_cell(lang, currency, balance),
                     ]);
                 }
                 rows
@@ -472,7 +479,7 @@ async fn csv_export(
                 for p in queries::payout_lines(conn, participant_id)? {
                     rows.push(vec![
                         Cell::number(p.created_at.format("%Y-%m-%d")),
-                        amount_cell(lang, p.amount),
+                        amount_cell(lang, currency, p.amount),
                         Cell::text(masked_iban(&p.iban)),
                     ]);
                 }
@@ -610,6 +617,7 @@ fn holder_refused(form: &mut FormState, lang: Lang, error: HolderError) {
     match error {
         HolderError::Empty => form.fail(lang, "account_holder", "error-holder-empty"),
         HolderError::TooLong => form.fail(lang, "account_holder", "error-holder-too-long"),
+        HolderError::Invisible => form.fail(lang, "account_holder", "error-holder-invisible"),
         HolderError::Characters(chars) => {
             let named: Vec<String> = chars.into_iter().map(describe_char).collect();
             form.add_error(
