@@ -29,6 +29,7 @@ error-conversion-locked-since = The locking date ({ $date }) has passed: the con
 error-holder-empty = Enter the account holder's name, as the bank knows it.
 error-holder-too-long = An account holder's name has at most 70 characters.
 error-holder-characters = Banks take an account holder's name in Latin letters only, and cannot take { $characters }. Accents are fine (é is sent as e), and so are digits, spaces and . , ' - / + ? : ( ) &.
+error-holder-invisible = The name contains an invisible formatting character (such as a direction mark or a zero-width space), perhaps pasted with it. Type the name again.
 error-password-wrong = This is not your password.
 
 ## The Commissions tab.

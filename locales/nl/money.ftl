@@ -29,6 +29,7 @@ error-conversion-locked-since = De vergrendeldatum ({ $date }) is voorbij: de co
 error-holder-empty = Vul de naam van de rekeninghouder in, zoals de bank die kent.
 error-holder-too-long = De naam van een rekeninghouder heeft ten hoogste 70 tekens.
 error-holder-characters = Banken nemen de naam van een rekeninghouder alleen in Latijnse letters aan, en niet { $characters }. Accenten mogen (é gaat als e mee), net als cijfers, spaties en . , ' - / + ? : ( ) &.
+error-holder-invisible = De naam bevat een onzichtbaar opmaakteken (zoals een richtingsteken of een spatie zonder breedte), misschien mee geplakt. Typ de naam opnieuw.
 error-password-wrong = Dit is niet uw wachtwoord.
 
 ## Het tabblad Commissies.

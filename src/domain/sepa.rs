@@ -8,6 +8,8 @@
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+use super::text::{is_invisible, readable, Lines, Unreadable};
+
 /// Whether `c` is in the SEPA Latin set as it is.
 pub fn is_sepa_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
@@ -128,6 +130,9 @@ pub struct AccountHolder(String);
 pub enum HolderError {
     Empty,
     TooLong,
+    /// A direction control or another invisible format character (`domain::text`), perhaps
+    /// pasted with the name.
+    Invisible,
     /// The characters without a SEPA spelling, each once, in the order typed.
     Characters(Vec<char>),
 }
@@ -143,6 +148,10 @@ impl AccountHolder {
         }
         if length > Self::MAX_CHARS {
             return Err(HolderError::TooLong);
+        }
+        // Said in words of their own: the characters cannot be seen to be named.
+        if let Err(Unreadable::Invisible) = readable(name, Lines::One) {
+            return Err(HolderError::Invisible);
         }
         let mut refused: Vec<char> = Vec::new();
         let mut scratch = String::new();
@@ -168,12 +177,12 @@ impl AccountHolder {
 /// it is invisible, a control or would change the message around it (`U+202E`).
 pub fn describe_char(c: char) -> String {
     let code = c as u32;
+    // Invisible, or no character at all: noncharacters, private use, specials (U+FFF0–U+FFFF).
     let hidden = c.is_control()
         || c.is_whitespace()
         || is_combining_mark(c)
-        || matches!(code, 0xAD | 0x61C | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E)
-        || matches!(code, 0x2060..=0x206F | 0xFEFF | 0xFFF0..=0xFFFF | 0xFDD0..=0xFDEF)
-        || matches!(code, 0xE000..=0xF8FF | 0xE0000..=0xE007F | 0xF0000..)
+        || is_invisible(c)
+        || matches!(code, 0xFDD0..=0xFDEF | 0xE000..=0xF8FF | 0xFFF0..=0xFFFF | 0xF0000..)
         || code & 0xFFFE == 0xFFFE;
     if hidden {
         format!("U+{code:04X}")
@@ -288,8 +297,16 @@ mod tests {
             Err(HolderError::TooLong)
         );
         assert_eq!(
-            AccountHolder::parse("Ωmega 😀 Ωhm\u{202E}"),
-            Err(HolderError::Characters(vec!['Ω', '😀', '\u{202E}']))
+            AccountHolder::parse("Ωmega 😀 Ωhm\u{7}"),
+            Err(HolderError::Characters(vec!['Ω', '😀', '\u{7}']))
+        );
+        assert_eq!(
+            AccountHolder::parse("Ωmega\u{202E}"),
+            Err(HolderError::Invisible)
+        );
+        assert_eq!(
+            AccountHolder::parse("Zero\u{200B}Width"),
+            Err(HolderError::Invisible)
         );
     }
 
