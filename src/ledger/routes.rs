@@ -618,7 +618,6 @@ fn holder_refused(form: &mut FormState, lang: Lang, error: HolderError) {
         HolderError::Empty => form.fail(lang, "account_holder", "error-holder-empty"),
         HolderError::TooLong => form.fail(lang, "account_holder", "error-holder-too-long"),
         HolderError::Invisible => form.fail(lang, "account_holder", "error-holder-invisible"),
-        HolderError::Invisible => form.fail(lang, "account_holder", "error-holder-invisible"),
         HolderError::Characters(chars) => {
             let named: Vec<String> = chars.into_iter().map(describe_char).collect();
             form.add_error(
