@@ -294,7 +294,10 @@ fn order_commissions(
     Ok(found)
 }
 
-/// Whether `report` says the same as what is stored (the intake's repeat).
+/// Whether `report` says the same as what is stored (the intake's repeat). This and
+/// `locked_since` read as the intake's own rules (`same_report`, `is_further_return`, private
+/// there): the preview foretells, the confirmation decides with the intake's, and
+/// `tests/import.rs` checks that the two agree on new, updated, unchanged and locked lines.
 fn same_report(stored: &Conversion, report: &Report) -> bool {
     stored.order_amount == report.order_amount.minor
         && stored.returned_amount == report.returned_amount.minor
