@@ -570,7 +570,7 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     let lang = w.lang;
     let publisher = format!("browser-{lang}@koopjes.nl");
     let manager = format!("beheer-{lang}@partnerlink.nl");
-    let treasurer = format!("financien-{lang}@partnerlink.nl");
+    let treasurer = format!("beheer-financien-{lang}@partnerlink.nl");
     let treasurer_id = app.add_manager(&treasurer);
     app.sql(&format!(
         "UPDATE accounts SET administrator = TRUE WHERE id = {treasurer_id}"
