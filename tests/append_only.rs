@@ -406,10 +406,11 @@ async fn the_portals_role_makes_and_drops_click_months_only_through_the_owners_f
 }
 
 /// A fresh database: the owner migrates it at the portal's start and grants the portal's role
-/// its rights; one role named as both is refused, since the portal's role must own nothing; and
+/// its rights. The start is refused when the portal's role could alter tables (one role named
+/// as both, or a portal's role owning a table) or the owner's URL names another database; and
 /// without `PORTAL_MIGRATION_DATABASE_URL` one role still migrates and serves.
 #[test]
-fn the_owner_migrates_a_fresh_database_at_start_and_one_role_for_both_is_refused() {
+fn the_owner_migrates_a_fresh_database_and_a_portal_role_that_could_alter_tables_is_refused() {
     let database = TestDatabase::empty();
     let settings = common::test_settings(&database);
     let pool = portal::startup::prepare_database(&settings).expect("the portal starts");
@@ -431,16 +432,50 @@ fn the_owner_migrates_a_fresh_database_at_start_and_one_role_for_both_is_refused
             "DELETE FROM __diesel_schema_migrations",
         );
         assert!(error.contains("permission denied"), "{error}");
+        // A portal's role that owns a table (given one by the owner, who must first let it
+        // create in the schema) is refused at start.
+        let mut owner_conn = portal::db::connect(owner).unwrap().get().unwrap();
+        owner_conn
+            .batch_execute(&format!(
+                "GRANT CREATE ON SCHEMA public TO {role};
+                 ALTER TABLE programme_texts OWNER TO {role};
+                 REVOKE CREATE ON SCHEMA public FROM {role};",
+                role = common::APP_ROLE
+            ))
+            .unwrap();
+        let error = portal::startup::prepare_database(&settings)
+            .expect_err("a portal's role owning a table is refused")
+            .to_string();
+        assert!(
+            error.contains("owns, or is a member of the owner of, 2 objects"),
+            "{error}"
+        );
+        assert!(
+            error.contains("(programme_texts, programme_texts_id_seq)"),
+            "{error}"
+        );
+        owner_conn
+            .batch_execute("ALTER TABLE programme_texts OWNER TO CURRENT_USER")
+            .unwrap();
+        portal::startup::prepare_database(&settings).expect("starts again once it owns nothing");
+
         // One role migrating and serving, as before (a warning says what it could do).
         let alone = TestDatabase::empty();
-        let mut settings = common::test_settings(&alone);
-        settings.database = alone.owner_settings().clone();
-        settings.migration_database = None;
-        let pool = portal::startup::prepare_database(&settings).expect("one role starts");
+        let mut one_role = common::test_settings(&alone);
+        one_role.database = alone.owner_settings().clone();
+        one_role.migration_database = None;
+        let pool = portal::startup::prepare_database(&one_role).expect("one role starts");
         let programmes: i64 = portal::db::schema::programmes::table
             .count()
             .get_result(&mut *pool.get().unwrap())
             .unwrap();
         assert_eq!(programmes, 1);
+        // The owner's URL must name the portal's database.
+        let mut elsewhere = settings.clone();
+        elsewhere.migration_database = alone.owner.clone();
+        let error = portal::startup::prepare_database(&elsewhere)
+            .expect_err("another database's owner is refused")
+            .to_string();
+        assert!(error.contains("they must be one"), "{error}");
     }
 }

@@ -182,7 +182,7 @@ fn check_least_privilege(portal: &mut PgConnection, who: &Who) -> Result<(), DbE
     let owned: Owned = diesel::sql_query(
         "SELECT count(*) AS count, COALESCE(string_agg(name, ', ' ORDER BY name), '') AS some \
          FROM (SELECT relname::TEXT AS name, relowner AS owner FROM pg_class \
-               WHERE relnamespace = current_schema()::regnamespace \
+               WHERE relnamespace = current_schema()::regnamespace AND relkind NOT IN ('i', 'I') \
                UNION ALL SELECT proname::TEXT, proowner FROM pg_proc \
                WHERE pronamespace = current_schema()::regnamespace \
                UNION ALL SELECT 'schema ' || nspname, nspowner FROM pg_namespace \
@@ -196,7 +196,7 @@ fn check_least_privilege(portal: &mut PgConnection, who: &Who) -> Result<(), DbE
     if owned.count > 0 {
         let some: String = owned.some.chars().take(200).collect();
         return Err(DbError::Privileges(format!(
-            "the portal's role {} (PORTAL_DATABASE_URL) owns, or is a member of the owner of, {} tables or functions ({some}): as owner it could disable the append-only triggers; make the migration role their owner (REASSIGN OWNED, README \"Deployment\")",
+            "the portal's role {} (PORTAL_DATABASE_URL) owns, or is a member of the owner of, {} objects of the database ({some}): as owner it could disable the append-only triggers; make the migration role their owner (REASSIGN OWNED, README \"Deployment\")",
             who.role, owned.count
         )));
     }
