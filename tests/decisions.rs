@@ -175,3 +175,81 @@ async fn settlement_and_a_rejection_at_the_same_moment_decide_once() {
         }
     }
 }
+
+/// The compare-and-set under every change: a change from a state read before someone else's
+/// decision is refused as `changed_meanwhile` and changes nothing — whatever path it came by.
+#[tokio::test]
+async fn a_change_from_a_stale_reading_is_refused_and_changes_nothing() {
+    use portal::ledger::commissions::{self, Actor};
+    use portal::ledger::states::{CommissionState, EventSource};
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let boss = app.add_manager("beheer@partnerlink.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    assert_eq!(
+        send(&app, &key, &report(&click_id, "C-1", "100.00", &at))
+            .await
+            .0,
+        201
+    );
+    let id: i64 = portal::db::schema::commissions::table
+        .select(portal::db::schema::commissions::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let mut conn = app.app_conn();
+    let stale = commissions::find(&mut conn, id).unwrap().unwrap();
+    assert_eq!(stale.state, CommissionState::Pending);
+    // Someone rejects it meanwhile.
+    decide::decide(
+        &mut conn,
+        id,
+        Action::Reject,
+        Some("Fraude"),
+        boss,
+        portal::db::now(),
+    )
+    .unwrap();
+    let actor = Actor {
+        source: EventSource::Locking,
+        manager: None,
+        at: portal::db::now(),
+    };
+    let late = commissions::change(
+        &mut conn,
+        &stale,
+        CommissionState::Approved,
+        stale.amount,
+        None,
+        actor,
+    )
+    .unwrap_err();
+    assert!(commissions::is_changed_meanwhile(&late), "{late}");
+    assert!(!commissions::is_changed_meanwhile(
+        &diesel::result::Error::NotFound
+    ));
+    let state: String = portal::db::schema::commissions::table
+        .find(id)
+        .select(portal::db::schema::commissions::state)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(state, "rejected");
+    let entries: i64 = ledger_entries::table
+        .filter(ledger_entries::commission_id.eq(id))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(entries, 0, "nothing entered the ledger");
+    // A move the table does not allow is refused the same way, before any statement.
+    let rejected = commissions::find(&mut conn, id).unwrap().unwrap();
+    let refused = commissions::change(
+        &mut conn,
+        &rejected,
+        CommissionState::Approved,
+        rejected.amount,
+        None,
+        actor,
+    )
+    .unwrap_err();
+    assert!(commissions::is_changed_meanwhile(&refused));
+}
