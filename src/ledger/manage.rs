@@ -404,12 +404,14 @@ async fn check_and_show(
     store: Option<crate::audit::Actor>,
 ) -> Result<HttpResponse, AppError> {
     let now = crate::db::now();
-    let mut lines = match import::read(&bytes, now) {
-        Ok(lines) => lines,
-        Err(problem) => return import_file_problem(ctx, problem),
-    };
     let storing = store.is_some();
-    let (lines, counts) = with_conn(state, move |conn| {
+    // Reading a large file is work for a blocking thread, not for the server's worker, which
+    // answers clicks meanwhile.
+    let checked = with_conn(state, move |conn| {
+        let mut lines = match import::read(&bytes, now) {
+            Ok(lines) => lines,
+            Err(problem) => return Ok(Err(problem)),
+        };
         let counts = match &store {
             // The preview reads only: no write transaction while a large file is checked.
             None => import::preview(conn, &mut lines, now)?,
@@ -433,9 +435,13 @@ async fn check_and_show(
                 Ok::<_, diesel::result::Error>(counts)
             })?,
         };
-        Ok((lines, counts))
+        Ok(Ok((lines, counts, bytes)))
     })
     .await?;
+    let (lines, counts, bytes) = match checked {
+        Ok(checked) => checked,
+        Err(problem) => return import_file_problem(ctx, problem),
+    };
     if storing {
         if let Some(c) = counts {
             return Ok(see_other(&ctx.href(&format!(
