@@ -256,6 +256,16 @@ async fn a_commission_is_never_removed_and_moves_only_along_the_allowed_transiti
             DatabaseKind::Sqlite => assert!(error.contains("never change"), "{statement}: {error}"),
         }
     }
+    // The locking date is fixed on arrival: the portal's role cannot move it (only the owner,
+    // as the tests' passing of time does).
+    if app.kind() == DatabaseKind::Postgres {
+        let statement = format!(
+            "UPDATE commissions SET locks_at = '2000-01-01 00:00:00' WHERE {}",
+            commission_of("A-3")
+        );
+        let error = refused(portal, &statement);
+        assert!(error.contains("permission denied"), "{statement}: {error}");
+    }
     assert_eq!(states(), before, "nothing changed");
 
     // What the portal does is allowed: a rejection reopened by the advertiser before the

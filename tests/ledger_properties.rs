@@ -198,10 +198,13 @@ fn check(
 
 static CASE: AtomicUsize = AtomicUsize::new(0);
 /// One database for every case (each case has a participant of its own) and an account manager.
-static DATABASE: std::sync::LazyLock<(TestDatabase, portal::db::Pool, i64)> =
+/// The test database, the portal's pool, an account manager, and the owner's pool (what an
+/// operator may do that the portal's role may not: move a locking date).
+static DATABASE: std::sync::LazyLock<(TestDatabase, portal::db::Pool, i64, portal::db::Pool)> =
     std::sync::LazyLock::new(|| {
         let database = TestDatabase::new();
         let pool = portal::startup::prepare_database(&test_settings(&database)).unwrap();
+        let owner = portal::db::connect(database.owner_settings()).unwrap();
         let manager = portal::accounts::create_manager(
             &mut pool.get().unwrap(),
             &portal::domain::EmailAddress::parse("beheer@partnerlink.nl").unwrap(),
@@ -209,7 +212,7 @@ static DATABASE: std::sync::LazyLock<(TestDatabase, portal::db::Pool, i64)> =
             portal::i18n::Lang::Nl,
         )
         .unwrap();
-        (database, pool, manager)
+        (database, pool, manager, owner)
     });
 
 proptest! {
@@ -252,7 +255,8 @@ proptest! {
                     }
                 }
                 Op::Lock => {
-                    conn.batch_execute(&format!(
+                    // Time passes: the owner moves the dates (the portal's role cannot).
+                    DATABASE.3.get().unwrap().batch_execute(&format!(
                         "UPDATE commissions SET locks_at = '2000-01-01 00:00:00' WHERE participant_id = {participant}"
                     )).unwrap();
                     locking::settle_due(conn, now).unwrap();

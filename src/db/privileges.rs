@@ -25,18 +25,11 @@ pub const APPEND_ONLY_TABLES: &[&str] = &[
 ];
 
 /// `commissions` are never deleted; the portal's role may change these columns only (a state
-/// along the allowed transitions, checked by a trigger, with its amount, reason, hold and date).
-/// `locks_at` is among them because a property test (tests/ledger_properties.rs) ages it through
-/// the portal's own pool; the portal itself never changes it after the insert. Without that,
-/// it could leave this list and the portal's role could not move a locking date.
-pub const COMMISSION_COLUMNS_CHANGED: &[&str] = &[
-    "state",
-    "amount",
-    "reason",
-    "held",
-    "decided_at",
-    "locks_at",
-];
+/// along the allowed transitions, checked by a trigger, with its amount, reason, hold and the
+/// time of the decision). The locking date is fixed when the conversion arrives: the portal's
+/// role cannot move it (tests age it through the owner, as time passing would).
+pub const COMMISSION_COLUMNS_CHANGED: &[&str] =
+    &["state", "amount", "reason", "held", "decided_at"];
 
 /// Functions that do, as the owner, the one thing the portal needs an owner for at run time:
 /// creating and dropping the click log's months (`tracking::retention`).
