@@ -253,3 +253,43 @@ async fn a_change_from_a_stale_reading_is_refused_and_changes_nothing() {
     .unwrap_err();
     assert!(commissions::is_changed_meanwhile(&refused));
 }
+
+/// `commissions::change` does nothing only when nothing changes: a pending commission follows
+/// every new amount the advertiser reports (twice with the same reason, "amount changed"), and
+/// a rejected one takes a new reason at the same amount (cancelled, then the coupon reported).
+#[tokio::test]
+async fn every_real_change_of_amount_or_reason_is_applied() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let of = |order_ref: &str| -> (String, i64, Option<String>) {
+        commissions::table
+            .inner_join(portal::db::schema::conversions::table)
+            .filter(portal::db::schema::conversions::order_ref.eq(order_ref))
+            .filter(commissions::kind.eq("order"))
+            .select((commissions::state, commissions::amount, commissions::reason))
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    for (amount, commission) in [("100.00", 700), ("200.00", 1400), ("300.00", 2100)] {
+        let (status, answer) = send(&app, &key, &report(&click_id, "N-1", amount, &at)).await;
+        assert!(status == 200 || status == 201, "{answer}");
+        assert_eq!(of("N-1").1, commission, "after {amount}");
+    }
+    assert_eq!(of("N-1").2.as_deref(), Some("amount_changed"));
+
+    let mut cancelled = report(&click_id, "N-2", "100.00", &at);
+    cancelled["status"] = "cancelled".into();
+    assert_eq!(send(&app, &key, &cancelled).await.0, 201);
+    assert_eq!(
+        of("N-2"),
+        ("rejected".into(), 700, Some("order_cancelled".into()))
+    );
+    cancelled["coupon_redeemed"] = true.into();
+    assert_eq!(send(&app, &key, &cancelled).await.0, 200);
+    assert_eq!(
+        of("N-2"),
+        ("rejected".into(), 700, Some("coupon_redeemed".into()))
+    );
+}
