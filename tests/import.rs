@@ -23,12 +23,16 @@ async fn manager(app: &TestApp) -> reqwest::Client {
 }
 
 /// `n` orders `BIG-00000…` of one click, with a blank line after the 5,000th (editors count it,
-/// so the lines after it are one further down) and `group` as the commission group of order
-/// `odd_one`.
-fn big_file(click_id: &str, at: &str, n: usize, odd_one: usize, group: &str) -> String {
+/// so the lines after it are one further down) and `group` as the commission group of the
+/// orders `odd_ones`.
+fn big_file(click_id: &str, at: &str, n: usize, odd_ones: &[usize], group: &str) -> String {
     let mut csv = HEADER.to_owned();
     for i in 0..n {
-        let group = if i == odd_one { group } else { "sales" };
+        let group = if odd_ones.contains(&i) {
+            group
+        } else {
+            "sales"
+        };
         csv.push_str(&format!(
             "aliexpress,{click_id},BIG-{i:05},{}.{:02},EUR,{group},false,pending,,{at}\n",
             10 + i % 500,
@@ -72,47 +76,48 @@ async fn a_ten_thousand_line_file_is_previewed_line_by_line_and_stored_whole_at_
     let anna = app.add_ready_publisher("anna@example.nl");
     let (click_id, at) = click(&app, anna.channel_id).await;
 
-    // Order 7,000 names a group the programme does not have: on line 7,003 of the file (the
-    // header is line 1, order 0 line 2, and the blank line after order 4,999 counts).
-    let wrong = big_file(&click_id, &at, 10_000, 7_000, "shoes");
+    // Five orders name a group the programme does not have: the first, one on each side of the
+    // blank line, one further on and the last. Each is shown on its line of the file (the header
+    // is line 1, order 0 line 2, and the blank line after order 4,999 counts).
+    let wrong = big_file(
+        &click_id,
+        &at,
+        10_000,
+        &[0, 4_999, 5_000, 7_000, 9_999],
+        "shoes",
+    );
     let r = upload(&app, &boss, wrong).await;
     assert_eq!(r.status().as_u16(), 422);
     let page = r.text().await.unwrap();
     assert!(
-        page.contains("1 regels hebben een fout"),
+        page.contains("5 regels hebben een fout"),
         "{}",
         &page[..2000]
     );
     assert!(
-        page.contains(
-            "<tr class=\"row-invalid\"><td class=\"num\">7003</td><th scope=\"row\">BIG-07000</th>"
-        ),
-        "the problem on its line"
-    );
-    assert!(
         page.contains("commission_group: Het programma heeft geen commissiegroep met deze naam.")
     );
-    // Every line is shown with its number: the first, one on each side of the blank line, the last.
     for (line, order) in [
         (2, "BIG-00000"),
         (5001, "BIG-04999"),
         (5003, "BIG-05000"),
+        (7003, "BIG-07000"),
         (10002, "BIG-09999"),
     ] {
-        assert!(
-            page.contains(&format!(
-                "<td class=\"num\">{line}</td><th scope=\"row\">{order}</th>"
-            )),
-            "line {line}"
+        let row = format!(
+            "<tr class=\"row-invalid\"><td class=\"num\">{line}</td><th scope=\"row\">{order}</th>"
         );
+        assert!(page.contains(&row), "line {line}");
     }
+    // The table lists the lines with a problem, not the 9,995 right ones.
+    assert!(!page.contains("<th scope=\"row\">BIG-00001</th>"));
     assert!(
         !page.contains("name=\"content\""),
         "no confirmation with a problem"
     );
     assert_eq!(stored(&app), 0);
 
-    let right = big_file(&click_id, &at, 10_000, 7_000, "marketplace");
+    let right = big_file(&click_id, &at, 10_000, &[7_000], "marketplace");
     let r = upload(&app, &boss, right.clone()).await;
     assert_eq!(r.status().as_u16(), 200);
     let page = r.text().await.unwrap();
@@ -122,6 +127,10 @@ async fn a_ten_thousand_line_file_is_previewed_line_by_line_and_stored_whole_at_
         &page[..2000]
     );
     assert!(page.contains("name=\"content\""));
+    // A right file shows its first lines, to see it was read as meant.
+    assert!(page.contains("De eerste 20 van de 10000 regels van het bestand:"));
+    assert!(page.contains("<td class=\"num\">21</td><th scope=\"row\">BIG-00019</th>"));
+    assert!(!page.contains("<th scope=\"row\">BIG-00020</th>"));
     // The previews stored nothing and wrote no audit line.
     assert_eq!(stored(&app), 0);
     assert!(audit::lines(&app, "conversions_imported").is_empty());
@@ -251,7 +260,7 @@ async fn a_preview_needs_no_write_lock_while_another_writer_holds_it() {
             .0,
         201
     );
-    let file = big_file(&click_id, &at, 3_000, usize::MAX, "sales");
+    let file = big_file(&click_id, &at, 3_000, &[], "sales");
     let now = portal::db::now();
     let entered = portal::ledger::states::EnteredBy::Import {
         manager_id: app.add_manager("beheer@partnerlink.nl"),

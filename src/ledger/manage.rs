@@ -319,7 +319,51 @@ impl ImportPage {
             .map(|l| l.iter().filter(|l| !l.problems.is_empty()).count())
             .unwrap_or(0)
     }
+
+    /// The lines the table shows: those with a problem (the first `PROBLEMS_SHOWN`), or, when
+    /// every line is right, the first `SAMPLE_SHOWN` to see the file was read as meant. A file of
+    /// 10,000 lines is not a page of 10,000 rows.
+    fn shown(&self) -> Vec<&ImportLine> {
+        let Some(lines) = &self.lines else {
+            return Vec::new();
+        };
+        if self.has_problems() {
+            lines
+                .iter()
+                .filter(|l| !l.problems.is_empty())
+                .take(PROBLEMS_SHOWN)
+                .collect()
+        } else {
+            lines.iter().take(SAMPLE_SHOWN).collect()
+        }
+    }
+
+    /// What the table leaves out, in words; nothing when it shows every line it is about.
+    fn shown_note(&self) -> Option<String> {
+        let total = self.lines.as_ref().map_or(0, Vec::len);
+        let shown = self.shown().len().to_string();
+        if self.has_problems() {
+            let count = self.problem_count();
+            (count > PROBLEMS_SHOWN).then(|| {
+                self.ctx.t_args(
+                    "manage-import-shown-problems",
+                    &[("shown", shown), ("count", count.to_string())],
+                )
+            })
+        } else {
+            (total > SAMPLE_SHOWN).then(|| {
+                self.ctx.t_args(
+                    "manage-import-shown-sample",
+                    &[("shown", shown), ("total", total.to_string())],
+                )
+            })
+        }
+    }
 }
+
+/// The preview's table: at most this many lines with a problem, or this many of a right file.
+const PROBLEMS_SHOWN: usize = 500;
+const SAMPLE_SHOWN: usize = 20;
 
 async fn import_form(ctx: Ctx, _manager: Manager) -> Result<HttpResponse, AppError> {
     render(&ImportPage {
