@@ -278,6 +278,16 @@ async fn every_real_change_of_amount_or_reason_is_applied() {
         assert_eq!(of("N-1").1, commission, "after {amount}");
     }
     assert_eq!(of("N-1").2.as_deref(), Some("amount_changed"));
+    let decided_at = |order_ref: &str| -> Option<chrono::NaiveDateTime> {
+        commissions::table
+            .inner_join(portal::db::schema::conversions::table)
+            .filter(portal::db::schema::conversions::order_ref.eq(order_ref))
+            .filter(commissions::kind.eq("order"))
+            .select(commissions::decided_at)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(decided_at("N-1"), None, "pending: not decided");
 
     let mut cancelled = report(&click_id, "N-2", "100.00", &at);
     cancelled["status"] = "cancelled".into();
@@ -292,4 +302,5 @@ async fn every_real_change_of_amount_or_reason_is_applied() {
         of("N-2"),
         ("rejected".into(), 700, Some("coupon_redeemed".into()))
     );
+    assert!(decided_at("N-2").is_some(), "rejected: decided");
 }

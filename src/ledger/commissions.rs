@@ -123,7 +123,13 @@ pub fn insert(conn: &mut AnyConnection, new: NewCommission, actor: Actor) -> Que
     record_event(conn, id, new.state, new.amount, new.reason, actor)?;
     if new.state == CommissionState::Approved {
         let commission = find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
-        enter_in_ledger(conn, &commission, actor.at)?;
+        enter_in_ledger(
+            conn,
+            &commission,
+            commission.amount,
+            commission.reason.as_deref(),
+            actor.at,
+        )?;
     }
     Ok(id)
 }
@@ -168,13 +174,7 @@ pub fn change(
     }
     record_event(conn, commission.id, state, amount, reason, actor)?;
     if state == CommissionState::Approved && commission.state != CommissionState::Approved {
-        let approved = Commission {
-            state,
-            amount,
-            reason: reason.map(str::to_owned),
-            ..commission.clone()
-        };
-        enter_in_ledger(conn, &approved, actor.at)?;
+        enter_in_ledger(conn, commission, amount, reason, actor.at)?;
     }
     Ok(true)
 }
@@ -285,6 +285,8 @@ pub fn decided_by_manager(conn: &mut AnyConnection, commission_id: i64) -> Query
 fn enter_in_ledger(
     conn: &mut AnyConnection,
     commission: &Commission,
+    amount: i64,
+    reason: Option<&str>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     let kind = match commission.kind {
@@ -296,11 +298,11 @@ fn enter_in_ledger(
         super::entries::NewEntry {
             participant_id: commission.participant_id,
             kind,
-            amount: money_of(commission, commission.amount),
+            amount: money_of(commission, amount),
             commission_id: Some(commission.id),
             payout_id: None,
             measure_id: None,
-            reason: commission.reason.as_deref(),
+            reason,
             at,
         },
     )
