@@ -20,6 +20,28 @@ fn stored(app: &common::TestApp, participant_id: i64) -> Vec<(String, String)> {
         .unwrap()
 }
 
+/// Sends the bank form of `path` (its page's CSRF token, then the contract's three fields).
+async fn save(
+    app: &common::TestApp,
+    browser: &reqwest::Client,
+    path: &str,
+    iban: &str,
+    account_holder: &str,
+    password: &str,
+) -> reqwest::Response {
+    app.submit_with(
+        browser,
+        path,
+        path,
+        &[
+            ("iban", iban),
+            ("account_holder", account_holder),
+            ("password", password),
+        ],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn bank_form_takes_the_account_holder_field_the_contract_names() {
     let app = spawn_app().await;
@@ -30,18 +52,15 @@ async fn bank_form_takes_the_account_holder_field_the_contract_names() {
     assert!(form.contains("name=\"account_holder\""), "{form}");
     assert!(!form.contains("name=\"holder\""), "{form}");
 
-    let r = app
-        .submit_with(
-            &browser,
-            PATH_EN,
-            PATH_EN,
-            &[
-                ("iban", "NL91 ABNA 0417 1643 00"),
-                ("account_holder", "Anna de Vries"),
-                ("password", common::PASSWORD),
-            ],
-        )
-        .await;
+    let r = save(
+        &app,
+        &browser,
+        PATH_EN,
+        "NL91 ABNA 0417 1643 00",
+        "Anna de Vries",
+        common::PASSWORD,
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(
         stored(&app, anna.participant_id),
@@ -89,18 +108,15 @@ async fn holder_names_a_bank_cannot_take_are_refused_beside_the_field_in_both_la
             .map(|(name, named)| (*name, words, Some(*named)))
             .chain(invisible.iter().map(|name| (*name, hidden_words, None)));
         for (name, words, named) in cases {
-            let r = app
-                .submit_with(
-                    &browser,
-                    &path,
-                    &path,
-                    &[
-                        ("iban", "NL91 ABNA 0417 1643 00"),
-                        ("account_holder", name),
-                        ("password", common::PASSWORD),
-                    ],
-                )
-                .await;
+            let r = save(
+                &app,
+                &browser,
+                &path,
+                "NL91 ABNA 0417 1643 00",
+                name,
+                common::PASSWORD,
+            )
+            .await;
             assert_eq!(r.status().as_u16(), 422, "{lang} {name:?}");
             let page = r.text().await.unwrap();
             let page = page.replace("&#x27;", "&#39;");
@@ -127,18 +143,15 @@ async fn holder_names_a_bank_cannot_take_are_refused_beside_the_field_in_both_la
 
     // Accents, ligatures and `&` have a spelling in the set: stored as typed, the bank file
     // spells them.
-    let r = app
-        .submit_with(
-            &browser,
-            PATH_EN,
-            PATH_EN,
-            &[
-                ("iban", "NL91 ABNA 0417 1643 00"),
-                ("account_holder", "Zoë & Søn Łódź Straße"),
-                ("password", common::PASSWORD),
-            ],
-        )
-        .await;
+    let r = save(
+        &app,
+        &browser,
+        PATH_EN,
+        "NL91 ABNA 0417 1643 00",
+        "Zoë & Søn Łódź Straße",
+        common::PASSWORD,
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(
         stored(&app, anna.participant_id),
@@ -158,33 +171,19 @@ async fn a_change_of_bank_details_leaves_an_audit_line_with_both_ibans_masked() 
         ("NL91ABNA0417164300", "Anna de Vries"),
         ("DE89 3704 0044 0532 0130 00", "A. de Vries"),
     ] {
-        let r = app
-            .submit_with(
-                &browser,
-                PATH_EN,
-                PATH_EN,
-                &[
-                    ("iban", iban),
-                    ("account_holder", holder),
-                    ("password", common::PASSWORD),
-                ],
-            )
-            .await;
+        let r = save(&app, &browser, PATH_EN, iban, holder, common::PASSWORD).await;
         assert_eq!(r.status().as_u16(), 303);
     }
     // A refused change (wrong password) changes nothing and leaves no line.
-    let r = app
-        .submit_with(
-            &browser,
-            PATH_EN,
-            PATH_EN,
-            &[
-                ("iban", "NL91ABNA0417164300"),
-                ("account_holder", "Mallory"),
-                ("password", "not the password at all"),
-            ],
-        )
-        .await;
+    let r = save(
+        &app,
+        &browser,
+        PATH_EN,
+        "NL91ABNA0417164300",
+        "Mallory",
+        "not the password at all",
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 422);
 
     let lines = audit::lines(&app, "bank_details_changed");

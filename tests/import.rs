@@ -6,16 +6,15 @@
 mod common;
 
 use common::audit;
-use common::money::{click, pass_locking_dates, report, secret, send};
+use common::money::{
+    click, pass_locking_dates, report, secret, send, stored_conversions as stored,
+    upload_import as upload, IMPORT_HEADER as HEADER,
+};
 use common::{spawn_app, TestApp};
 use diesel::connection::SimpleConnection;
-use diesel::prelude::*;
 use portal::config::DatabaseKind;
-use portal::db::schema::conversions;
 use portal::db::AnyConnection;
 use portal::ledger::import;
-
-const HEADER: &str = "programme,click_id,order_ref,order_amount,currency,commission_group,coupon_redeemed,status,returned_amount,occurred_at\n";
 
 async fn manager(app: &TestApp) -> reqwest::Client {
     app.add_manager("beheer@partnerlink.nl");
@@ -43,30 +42,6 @@ fn big_file(click_id: &str, at: &str, n: usize, odd_ones: &[usize], group: &str)
         }
     }
     csv
-}
-
-async fn upload(app: &TestApp, client: &reqwest::Client, csv: String) -> reqwest::Response {
-    let (_, page) = app.page_with(client, "/nl/manage/conversions/import").await;
-    let token = common::csrf_token(&page).unwrap();
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", token)
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("conversies.csv"),
-        );
-    client
-        .post(app.url("/nl/manage/conversions/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn stored(app: &TestApp) -> i64 {
-    conversions::table
-        .count()
-        .get_result(&mut *app.conn())
-        .unwrap()
 }
 
 #[tokio::test]

@@ -4,8 +4,11 @@
 mod common;
 
 use common::audit;
-use common::money::{balance, click, pass_locking_dates, report, secret, send};
-use common::{csrf_token, location, spawn_app, TestApp};
+use common::money::{
+    balance, click, pass_locking_dates, report, secret, send, stored_conversions as stored,
+    upload_import as upload, IMPORT_HEADER as HEADER,
+};
+use common::{location, spawn_app, TestApp};
 use diesel::prelude::*;
 use portal::db::schema::{commissions, conversions, ledger_entries};
 
@@ -179,32 +182,6 @@ async fn a_held_commission_is_approved_once_an_administrator_releases_it_and_nev
     assert_eq!(line.subject, format!("commission {id}"));
     assert_eq!(line.participant_id, Some(anna.participant_id));
     assert!(line.after.unwrap().contains("\"action\":\"release\""));
-}
-
-const HEADER: &str = "programme,click_id,order_ref,order_amount,currency,commission_group,coupon_redeemed,status,returned_amount,occurred_at\n";
-
-async fn upload(app: &TestApp, client: &reqwest::Client, csv: String) -> reqwest::Response {
-    let (_, page) = app.page_with(client, "/nl/manage/conversions/import").await;
-    let token = csrf_token(&page).unwrap();
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", token)
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("conversies.csv"),
-        );
-    client
-        .post(app.url("/nl/manage/conversions/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn stored(app: &TestApp) -> i64 {
-    conversions::table
-        .count()
-        .get_result(&mut *app.conn())
-        .unwrap()
 }
 
 #[tokio::test]

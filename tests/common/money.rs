@@ -2,7 +2,7 @@
 //! signed POST to the conversion API.
 
 use diesel::prelude::*;
-use portal::db::schema::clicks;
+use portal::db::schema::{clicks, conversions};
 use portal::ledger::{secrets, signature};
 
 use super::{TestApp, BROWSER};
@@ -111,4 +111,38 @@ pub fn balance(app: &TestApp, participant_id: i64) -> i64 {
         .load(&mut *app.conn())
         .unwrap();
     amounts.iter().sum()
+}
+
+/// The CSV import's header row: the conversion API's fields as columns.
+pub const IMPORT_HEADER: &str = "programme,click_id,order_ref,order_amount,currency,commission_group,coupon_redeemed,status,returned_amount,occurred_at\n";
+
+/// Uploads `csv` on the Dutch import page as an account manager's browser does (the page's CSRF
+/// token, the file as a multipart part); returns the preview.
+pub async fn upload_import(
+    app: &TestApp,
+    client: &reqwest::Client,
+    csv: String,
+) -> reqwest::Response {
+    let (_, page) = app.page_with(client, "/nl/manage/conversions/import").await;
+    let token = super::csrf_token(&page).expect("the import page's csrf token");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("conversies.csv"),
+        );
+    client
+        .post(app.url("/nl/manage/conversions/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// How many conversions are stored.
+pub fn stored_conversions(app: &TestApp) -> i64 {
+    conversions::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap()
 }
