@@ -17,7 +17,7 @@ use super::commissions::Commission;
 use super::conversions::Conversion;
 use super::intake::{self, IntakeError, Outcome};
 use super::report::{Detail, Problem, RawReport, Report, LOCKED};
-use super::states::{CommissionKind, CommissionState, EnteredBy, OrderStatus};
+use super::states::{CommissionKind, CommissionState, EnteredBy};
 use crate::db::schema::{commission_groups, commissions, conversions};
 use crate::db::AnyConnection;
 use crate::domain::Currency;
@@ -294,17 +294,6 @@ fn order_commissions(
     Ok(found)
 }
 
-/// Whether `report` says the same as what is stored (the intake's repeat). This and
-/// `locked_since` read as the intake's own rules (`same_report`, `is_further_return`, private
-/// there): the preview foretells, the confirmation decides with the intake's, and
-/// `tests/import.rs` checks that the two agree on new, updated, unchanged and locked lines.
-fn same_report(stored: &Conversion, report: &Report) -> bool {
-    stored.order_amount == report.order_amount.minor
-        && stored.returned_amount == report.returned_amount.minor
-        && stored.coupon_redeemed == report.coupon_redeemed
-        && stored.order_status == report.status
-}
-
 /// The locking date that refuses `report`'s change of `stored`, if it has passed: after it, only
 /// a further return of an order whose commission still counts is taken (see `intake`). The
 /// order's state is the one it has, or the one settling it at its date gives.
@@ -322,12 +311,8 @@ fn locked_since(
     } else {
         order.state
     };
-    let further_return = report.status == OrderStatus::Returned
-        && report.order_amount.minor == stored.order_amount
-        && report.coupon_redeemed == stored.coupon_redeemed
-        && report.returned_amount.minor > stored.returned_amount
-        && matches!(state, CommissionState::Approved | CommissionState::Pending);
-    (!further_return).then_some(order.locks_at)
+    // The intake's own rule, so the preview foretells what the confirmation decides.
+    (!intake::is_further_return(stored, report, state)).then_some(order.locks_at)
 }
 
 /// The preview: what storing `lines` would do (new, updated, unchanged), or `None` when a line
@@ -355,7 +340,7 @@ pub fn preview(
         .filter_map(|r| {
             let known = programmes.get(&r.programme)?.as_ref()?;
             let stored = known.stored.get(&r.order_ref)?;
-            (!same_report(stored, r)).then_some(stored.id)
+            (!intake::same_report(stored, r)).then_some(stored.id)
         })
         .collect();
     let orders = order_commissions(conn, &updated_ids)?;
@@ -400,7 +385,7 @@ pub fn preview(
             {
                 problems.push(Problem::new("order_ref", "error-conversion-changed-fact"));
             }
-            Some(stored) if same_report(stored, report) => counts.unchanged += 1,
+            Some(stored) if intake::same_report(stored, report) => counts.unchanged += 1,
             Some(stored) => {
                 match orders
                     .get(&stored.id)

@@ -209,7 +209,9 @@ fn locked_since(
 
 /// Whether `report` only returns more of `stored`'s order while its commission still counts:
 /// the one change a conversion takes after its locking date.
-fn is_further_return(stored: &Conversion, report: &Report, order: CommissionState) -> bool {
+/// Whether `report` only returns more of an order whose commission still counts: the one change
+/// taken after the locking date (the import's preview asks the same).
+pub fn is_further_return(stored: &Conversion, report: &Report, order: CommissionState) -> bool {
     report.status == OrderStatus::Returned
         && report.order_amount.minor == stored.order_amount
         && report.coupon_redeemed == stored.coupon_redeemed
@@ -217,7 +219,8 @@ fn is_further_return(stored: &Conversion, report: &Report, order: CommissionStat
         && matches!(order, CommissionState::Approved | CommissionState::Pending)
 }
 
-fn same_report(stored: &Conversion, report: &Report) -> bool {
+/// Whether `report` says what is stored already (a repeat; the import's preview asks the same).
+pub fn same_report(stored: &Conversion, report: &Report) -> bool {
     stored.order_amount == report.order_amount.minor
         && stored.returned_amount == report.returned_amount.minor
         && stored.coupon_redeemed == report.coupon_redeemed
