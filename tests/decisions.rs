@@ -304,3 +304,45 @@ async fn every_real_change_of_amount_or_reason_is_applied() {
     );
     assert!(decided_at("N-2").is_some(), "rejected: decided");
 }
+
+/// A reversal takes back what is left of an approved commission after its partial returns:
+/// the ledger of the order adds up to nothing, never less.
+#[tokio::test]
+async fn a_reversal_after_a_partial_return_takes_back_only_what_is_left() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let boss = app.add_manager("beheer@partnerlink.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let mut order = report(&click_id, "V-1", "100.00", &at);
+    order["status"] = "completed".into();
+    assert_eq!(send(&app, &key, &order).await.0, 201);
+    pass_locking_dates(&app);
+    // Part of it comes back after it was approved: a new approved return row.
+    order["status"] = "returned".into();
+    order["returned_amount"] = "50.00".into();
+    let (status, answer) = send(&app, &key, &order).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(common::money::balance(&app, anna.participant_id), 350);
+    let id: i64 = commissions::table
+        .filter(commissions::kind.eq("order"))
+        .select(commissions::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    decide::decide(
+        &mut app.app_conn(),
+        id,
+        Action::Reverse,
+        Some("Fraude"),
+        boss,
+        portal::db::now(),
+    )
+    .unwrap();
+    let reversal: Vec<i64> = ledger_entries::table
+        .filter(ledger_entries::kind.eq("reversal"))
+        .select(ledger_entries::amount)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(reversal, [-350]);
+    assert_eq!(common::money::balance(&app, anna.participant_id), 0);
+}

@@ -62,6 +62,32 @@ pub fn lock_conversion(conn: &mut AnyConnection, conversion_id: i64) -> QueryRes
     Ok(())
 }
 
+/// What a conversion earns, from its commission rows (kind, state, amount): the one figure the
+/// API answers and every page and CSV file shows as its commission. Nothing when the order's
+/// commission is rejected (a redeemed coupon, a cancelled or wholly returned order, a manager's
+/// rejection) or reversed; else the order's commission net of its returns, pending or approved
+/// (a rejected return takes nothing back).
+pub fn net_commission(
+    rows: impl IntoIterator<Item = (CommissionKind, CommissionState, i64)>,
+) -> i64 {
+    let counts = |state| matches!(state, CommissionState::Pending | CommissionState::Approved);
+    let mut order_counts = false;
+    let mut net = 0;
+    for (kind, state, amount) in rows {
+        if kind == CommissionKind::Order {
+            order_counts = counts(state);
+        }
+        if counts(state) {
+            net += amount;
+        }
+    }
+    if order_counts {
+        net
+    } else {
+        0
+    }
+}
+
 /// Who changes a commission, and when.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor {
@@ -337,4 +363,50 @@ fn money_of(commission: &Commission, minor: i64) -> crate::domain::Money {
     let currency = crate::domain::Currency::parse(&commission.currency)
         .unwrap_or(crate::domain::Currency::EUR);
     crate::domain::Money::new(minor, currency)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conversion_earns_its_commission_net_of_returns_and_nothing_once_rejected() {
+        use CommissionKind::{Order, Return};
+        use CommissionState::{Approved, Pending, Rejected, Reversed};
+        assert_eq!(net_commission([(Order, Pending, 350)]), 350);
+        assert_eq!(
+            net_commission([(Order, Approved, 700), (Return, Approved, -140)]),
+            560
+        );
+        assert_eq!(
+            net_commission([(Order, Pending, 700), (Return, Pending, -140)]),
+            560
+        );
+        // A rejected return takes nothing back.
+        assert_eq!(
+            net_commission([(Order, Approved, 700), (Return, Rejected, -140)]),
+            700
+        );
+        // Rejected (a coupon, a cancellation) or reversed: nothing, whatever its rows say.
+        assert_eq!(net_commission([(Order, Rejected, 350)]), 0);
+        assert_eq!(
+            net_commission([(Order, Rejected, 700), (Return, Pending, -140)]),
+            0
+        );
+        assert_eq!(
+            net_commission([(Order, Reversed, 700), (Return, Approved, -140)]),
+            0
+        );
+        // The rows' order does not matter; no order row earns nothing.
+        assert_eq!(
+            net_commission([(Return, Approved, -140), (Order, Approved, 700)]),
+            560
+        );
+        assert_eq!(
+            net_commission([(Return, Approved, -140), (Order, Rejected, 700)]),
+            0
+        );
+        assert_eq!(net_commission([]), 0);
+        assert_eq!(net_commission([(Return, Approved, -140)]), 0);
+    }
 }

@@ -25,9 +25,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::commissions::net_commission;
 use super::commissions::{self, Actor, Commission, NewCommission};
 use super::conversions::{currency_of, find, Conversion};
-use super::earnings::net_commission;
 use super::locking;
 use super::report::{Detail, Problem, Report, LOCKED};
 use super::states::{reason, Attribution, CommissionKind, CommissionState, EnteredBy, OrderStatus};

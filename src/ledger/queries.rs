@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use super::earnings::net_commission;
+use super::commissions::net_commission;
 use super::states::{Attribution, CommissionKind, CommissionState, EntryKind, OrderStatus};
 use crate::db::schema::{
     channels, commission_group_texts, commission_groups, commissions, conversions, ledger_entries,
@@ -153,7 +153,7 @@ pub fn commission_lines(
 }
 
 /// A conversion as the publisher sees it: the order, whether it counts and why, and its
-/// commission (`commission`: what it earns, `earnings::net_commission`).
+/// commission (`commission`: what it earns, `commissions::net_commission`).
 #[derive(Debug, Clone)]
 pub struct ConversionLine {
     pub id: i64,
