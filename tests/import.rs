@@ -110,14 +110,7 @@ async fn a_ten_thousand_line_file_is_previewed_line_by_line_and_stored_whole_at_
     assert_eq!(stored(&app), 0);
     assert!(audit::lines(&app, "conversions_imported").is_empty());
 
-    let r = app
-        .submit_with(
-            &boss,
-            "/nl/manage/conversions/import",
-            "/nl/manage/conversions/import/confirm",
-            &[("content", right.as_str())],
-        )
-        .await;
+    let r = common::money::confirm_import(&app, &boss, &right).await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(stored(&app), 10_000);
     let line = audit::only(&app, "conversions_imported");
@@ -188,27 +181,13 @@ async fn the_preview_tells_new_updated_unchanged_and_locked_lines_as_the_confirm
         "{preview_problem}"
     );
     // The confirmation of that file (sent as if the preview had let it through) finds the same.
-    let r = app
-        .submit_with(
-            &boss,
-            "/nl/manage/conversions/import",
-            "/nl/manage/conversions/import/confirm",
-            &[("content", locked.as_str())],
-        )
-        .await;
+    let r = common::money::confirm_import(&app, &boss, &locked).await;
     assert_eq!(r.status().as_u16(), 422);
     let page = r.text().await.unwrap();
     assert!(page.contains(&preview_problem), "{page}");
     assert_eq!(stored(&app), 3, "a file with a problem stores nothing");
 
-    let r = app
-        .submit_with(
-            &boss,
-            "/nl/manage/conversions/import",
-            "/nl/manage/conversions/import/confirm",
-            &[("content", ready.as_str())],
-        )
-        .await;
+    let r = common::money::confirm_import(&app, &boss, &ready).await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(stored(&app), 4);
     let line = audit::only(&app, "conversions_imported");

@@ -219,14 +219,7 @@ async fn an_import_is_previewed_line_by_line_and_stores_all_or_nothing_once() {
         "{page}"
     );
     assert_eq!(stored(&app), 0);
-    let r = app
-        .submit_with(
-            &boss,
-            "/nl/manage/conversions/import",
-            "/nl/manage/conversions/import/confirm",
-            &[("content", good.as_str())],
-        )
-        .await;
+    let r = common::money::confirm_import(&app, &boss, &good).await;
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
     assert_eq!(stored(&app), 2);
     // The previews wrote no audit line; the confirmation writes one, with what it stored.
@@ -238,14 +231,7 @@ async fn an_import_is_previewed_line_by_line_and_stores_all_or_nothing_once() {
         Some(r#"{"created":2,"unchanged":0,"updated":0}"#)
     );
     // The same file again stores nothing new.
-    let r = app
-        .submit_with(
-            &boss,
-            "/nl/manage/conversions/import",
-            "/nl/manage/conversions/import/confirm",
-            &[("content", good.as_str())],
-        )
-        .await;
+    let r = common::money::confirm_import(&app, &boss, &good).await;
     assert!(
         location(&r).contains("created=0&updated=0&unchanged=2"),
         "{}",
@@ -415,14 +401,7 @@ async fn a_large_import_is_confirmed_as_well_as_a_small_one() {
     );
     let r = upload(&app, &boss, csv.clone()).await;
     assert_eq!(r.status().as_u16(), 200);
-    let r = app
-        .submit_with(
-            &boss,
-            "/nl/manage/conversions/import",
-            "/nl/manage/conversions/import/confirm",
-            &[("content", csv.as_str())],
-        )
-        .await;
+    let r = common::money::confirm_import(&app, &boss, &csv).await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(stored(&app), 2000);
 }
@@ -636,14 +615,7 @@ async fn every_conversion_records_who_entered_it_and_api_conversions_are_audited
         upload(&app, &boss, csv.clone()).await.status().as_u16(),
         200
     );
-    let r = app
-        .submit_with(
-            &boss,
-            "/nl/manage/conversions/import",
-            "/nl/manage/conversions/import/confirm",
-            &[("content", csv.as_str())],
-        )
-        .await;
+    let r = common::money::confirm_import(&app, &boss, &csv).await;
     assert_eq!(r.status().as_u16(), 303);
 
     let entered: Vec<(String, String, Option<i64>, Option<i64>)> = conversions::table

@@ -139,6 +139,22 @@ pub async fn upload_import(
         .unwrap()
 }
 
+/// Confirms a previewed file as the preview page's button does (the text carried in `content`);
+/// returns the answer.
+pub async fn confirm_import(
+    app: &TestApp,
+    client: &reqwest::Client,
+    csv: &str,
+) -> reqwest::Response {
+    app.submit_with(
+        client,
+        "/nl/manage/conversions/import",
+        "/nl/manage/conversions/import/confirm",
+        &[("content", csv)],
+    )
+    .await
+}
+
 /// How many conversions are stored.
 pub fn stored_conversions(app: &TestApp) -> i64 {
     conversions::table
