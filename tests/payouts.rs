@@ -663,3 +663,48 @@ async fn names_outside_the_sepa_set_never_break_the_bank_file() {
     assert!(xml.contains("<Nm>Omega Ltd</Nm>"), "{xml}");
     assert!(xml.contains("<Nm>Shop B.V.</Nm>"), "{xml}");
 }
+
+/// An old run's file asked for twice at the same moment (two administrators' downloads, on
+/// PostgreSQL not waiting for each other until the insert): both get the same bytes, and one
+/// file is kept.
+#[tokio::test]
+async fn an_old_runs_file_asked_for_twice_at_once_is_written_once() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let at = portal::db::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    app.sql(&format!(
+        "INSERT INTO payout_runs (period, started_at) VALUES ('2026-11', '{at}')"
+    ));
+    app.sql(&format!(
+        "INSERT INTO payouts (run_id, participant_id, amount, currency, iban, holder, created_at) \
+         VALUES (1, {}, 2800, 'EUR', 'NL91ABNA0417164300', 'Anna', '{at}')",
+        anna.participant_id
+    ));
+    let barrier = std::sync::Barrier::new(2);
+    let mut conns = [app.app_conn(), app.app_conn()];
+    let files: Vec<run::StoredFile> = std::thread::scope(|scope| {
+        let handles: Vec<_> = conns
+            .iter_mut()
+            .map(|conn| {
+                let barrier = &barrier;
+                let payer = payer(&app);
+                scope.spawn(move || {
+                    let the_run = run::find_run(conn, 1).unwrap().unwrap();
+                    barrier.wait();
+                    run::bank_file(conn, &the_run, Some(payer))
+                        .unwrap()
+                        .unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    drop(conns);
+    assert_eq!(files[0].xml, files[1].xml);
+    common::sepa::assert_valid_pain001(&files[0].xml);
+    let kept: i64 = portal::db::schema::bank_files::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(kept, 1);
+}

@@ -511,8 +511,16 @@ pub fn bank_file(
             return Ok(None);
         }
         write_bank_file(conn, run, payer).map(Some)
-    })?;
-    Ok(written)
+    });
+    match written {
+        // Two downloads of an old run at the same moment on PostgreSQL: the other wrote it first
+        // (one file per run, `bank_files.run_id` is unique); serve the one it wrote.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(stored_file(conn, run.id)?),
+        other => Ok(other?),
+    }
 }
 
 /// The message id of a run's stored file, if it has one yet.
