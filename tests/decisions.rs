@@ -42,32 +42,24 @@ async fn release_and_reject_at_the_same_moment_decide_once_and_the_ledger_agrees
     assert_eq!(ids.len(), ROUNDS);
 
     for (n, id) in ids.iter().enumerate() {
-        let barrier = std::sync::Barrier::new(2);
         // Who goes first differs per round; the outcome must not depend on it.
         let actions = if n % 2 == 0 {
             [(Action::Release, boss), (Action::Reject, other)]
         } else {
             [(Action::Reject, other), (Action::Release, boss)]
         };
-        let mut conns = [app.app_conn(), app.app_conn()];
-        let results: Vec<(Action, Result<i64, DecideError>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = conns
-                .iter_mut()
-                .zip(actions)
-                .map(|(conn, (action, manager))| {
-                    let barrier = &barrier;
-                    scope.spawn(move || {
-                        barrier.wait();
-                        let why = (action == Action::Reject).then_some("Zelfaankoop");
-                        let result =
-                            decide::decide(conn, *id, action, why, manager, portal::db::now());
-                        (action, result)
-                    })
+        type Job<'a> = common::Job<'a, (Action, Result<i64, DecideError>)>;
+        let jobs: Vec<Job> = actions
+            .into_iter()
+            .map(|(action, manager)| -> Job {
+                Box::new(move |conn| {
+                    let why = (action == Action::Reject).then_some("Zelfaankoop");
+                    let result = decide::decide(conn, *id, action, why, manager, portal::db::now());
+                    (action, result)
                 })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        });
-        drop(conns);
+            })
+            .collect();
+        let results = app.at_once(jobs);
         let applied: Vec<Action> = results
             .iter()
             .filter(|(_, r)| r.is_ok())
@@ -133,29 +125,28 @@ async fn settlement_and_a_rejection_at_the_same_moment_decide_once() {
         app.sql(&format!(
             "UPDATE commissions SET locks_at = '2000-01-01 00:00:00' WHERE id = {id}"
         ));
-        let barrier = std::sync::Barrier::new(2);
-        let mut reject_conn = app.app_conn();
-        let mut settle_conn = app.app_conn();
         let now = portal::db::now();
-        let rejected = std::thread::scope(|scope| {
-            let settle = scope.spawn(|| {
-                barrier.wait();
-                portal::ledger::locking::settle_due(&mut settle_conn, now).unwrap()
-            });
-            let reject = scope.spawn(|| {
-                barrier.wait();
-                decide::decide(
-                    &mut reject_conn,
-                    *id,
-                    Action::Reject,
-                    Some("Fraude"),
-                    boss,
-                    now,
-                )
-            });
-            settle.join().unwrap();
-            reject.join().unwrap()
+        type Job<'a> = common::Job<'a, Option<Result<i64, DecideError>>>;
+        let settle: Job = Box::new(move |conn| {
+            portal::ledger::locking::settle_due(conn, now).unwrap();
+            None
         });
+        let reject: Job = Box::new(move |conn| {
+            Some(decide::decide(
+                conn,
+                *id,
+                Action::Reject,
+                Some("Fraude"),
+                boss,
+                now,
+            ))
+        });
+        let rejected = app
+            .at_once(vec![settle, reject])
+            .into_iter()
+            .flatten()
+            .next()
+            .expect("the rejection's answer");
         let state: String = commissions::table
             .find(id)
             .select(commissions::state)

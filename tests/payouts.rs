@@ -568,29 +568,20 @@ async fn runs_for_different_periods_started_at_once_pay_each_balance_once() {
     let app = spawn_app().await;
     let owed = old_balances(&app, &[10_000, 3_000, 2_500, 7_777]);
     let periods = four_periods();
-    let barrier = std::sync::Barrier::new(periods.len());
-    let mut connections: Vec<_> = periods.iter().map(|_| app.app_conn()).collect();
     let now = portal::db::now();
-    let outcomes: Vec<run::RunOutcome> = std::thread::scope(|scope| {
-        let handles: Vec<_> = connections
-            .iter_mut()
-            .zip(&periods)
-            .map(|(conn, period)| {
-                let barrier = &barrier;
-                let payer = payer(&app);
-                scope.spawn(move || {
-                    barrier.wait();
-                    run::run(conn, *period, None, Some(payer), now).unwrap()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    type Job<'a> = common::Job<'a, run::RunOutcome>;
+    let jobs: Vec<Job> = periods
+        .iter()
+        .map(|period| -> Job {
+            let payer = payer(&app);
+            Box::new(move |conn| run::run(conn, *period, None, Some(payer), now).unwrap())
+        })
+        .collect();
+    let outcomes = app.at_once(jobs);
     // One run paid everyone; the others found nobody left to pay and wrote nothing.
     let paying: Vec<_> = outcomes.iter().filter_map(|o| o.paid()).collect();
     assert_eq!(paying.len(), 1, "{outcomes:?}");
     assert_eq!(paying[0].payouts, owed.len());
-    drop(connections);
     assert_paid_once(&app, &owed);
 }
 
@@ -680,26 +671,15 @@ async fn an_old_runs_file_asked_for_twice_at_once_is_written_once() {
          VALUES (1, {}, 2800, 'EUR', 'NL91ABNA0417164300', 'Anna', '{at}')",
         anna.participant_id
     ));
-    let barrier = std::sync::Barrier::new(2);
-    let mut conns = [app.app_conn(), app.app_conn()];
-    let files: Vec<run::StoredFile> = std::thread::scope(|scope| {
-        let handles: Vec<_> = conns
-            .iter_mut()
-            .map(|conn| {
-                let barrier = &barrier;
-                let payer = payer(&app);
-                scope.spawn(move || {
-                    let the_run = run::find_run(conn, 1).unwrap().unwrap();
-                    barrier.wait();
-                    run::bank_file(conn, &the_run, Some(payer))
-                        .unwrap()
-                        .unwrap()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    drop(conns);
+    let the_run = run::find_run(&mut app.conn(), 1).unwrap().unwrap();
+    type Job<'a> = common::Job<'a, run::StoredFile>;
+    let jobs: Vec<Job> = (0..2)
+        .map(|_| -> Job {
+            let (payer, the_run) = (payer(&app), &the_run);
+            Box::new(move |conn| run::bank_file(conn, the_run, Some(payer)).unwrap().unwrap())
+        })
+        .collect();
+    let files = app.at_once(jobs);
     assert_eq!(files[0].xml, files[1].xml);
     common::sepa::assert_valid_pain001(&files[0].xml);
     let kept: i64 = portal::db::schema::bank_files::table

@@ -23,6 +23,9 @@ use diesel::Connection;
 use portal::config::{DatabaseKind, DatabaseSettings, Settings};
 use portal::db::{AnyConnection, Pool};
 
+/// Work for one connection of `TestApp::at_once`.
+pub type Job<'a, T> = Box<dyn FnOnce(&mut portal::db::AnyConnection) -> T + Send + 'a>;
+
 /// Fields drop in this order: the server stops first, the database goes last.
 pub struct TestApp {
     server: RunningServer,
@@ -374,6 +377,28 @@ impl TestApp {
     /// A connection as the portal's own role (on PostgreSQL the least-privileged one).
     pub fn app_conn(&self) -> diesel::r2d2::PooledConnection<portal::db::Manager> {
         self.app_pool.get().expect("the portal's connection")
+    }
+
+    /// Runs `jobs` on threads of their own, each with its own connection as the portal's role,
+    /// released at the same moment by a barrier: what two requests at once do (on PostgreSQL
+    /// nothing orders them but the database's locks). The answers, in the jobs' order.
+    pub fn at_once<'a, T: Send>(&self, jobs: Vec<Job<'a, T>>) -> Vec<T> {
+        let barrier = std::sync::Barrier::new(jobs.len());
+        let conns: Vec<_> = jobs.iter().map(|_| self.app_conn()).collect();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs
+                .into_iter()
+                .zip(conns)
+                .map(|(job, mut conn)| {
+                    let barrier = &barrier;
+                    scope.spawn(move || {
+                        barrier.wait();
+                        job(&mut conn)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
     }
 
     pub fn kind(&self) -> DatabaseKind {
