@@ -323,19 +323,22 @@ mod tests {
             #[diesel(sql_type = diesel::sql_types::Integer)]
             timeout: i32,
         }
+        use diesel::r2d2::ManageConnection;
         let dir = tempfile::tempdir().unwrap();
-        let pool = sqlite_pool(&dir);
-        let mut committer = pool.get().unwrap();
+        // Connections of their own, not a pool's: a pool opens idle connections in the
+        // background, and one being opened (its `journal_mode` pragma) makes a restart busy.
+        let manager = crate::db::Manager::new(&sqlite_settings(&dir));
+        let mut committer = manager.connect().unwrap();
         committer
             .batch_execute(
                 "CREATE TABLE filler (n INTEGER NOT NULL); INSERT INTO filler VALUES (1)",
             )
             .unwrap();
         // A statistics request: a read transaction on the snapshot it started with.
-        let mut reader = pool.get().unwrap();
+        let mut reader = manager.connect().unwrap();
         reader.batch_execute("BEGIN").unwrap();
         let _: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT count(*) FROM filler")
-            .get_result(&mut *reader)
+            .get_result(&mut reader)
             .unwrap();
         committer
             .batch_execute("INSERT INTO filler VALUES (2)")
@@ -345,31 +348,34 @@ mod tests {
         let gate = Arc::new(Mutex::new(()));
         let (done, finished) = std::sync::mpsc::channel();
         let restarting = {
-            let (pool, gate) = (pool.clone(), gate.clone());
+            let mut conn = manager.connect().unwrap();
+            let gate = gate.clone();
             std::thread::spawn(move || {
-                let mut conn = pool.get().unwrap();
-                let conn = sqlite(&mut conn);
-                conn.batch_execute("PRAGMA busy_timeout = 3600000").unwrap();
-                done.send(restart(conn, &gate).unwrap()).unwrap();
-                diesel::sql_query("PRAGMA busy_timeout")
-                    .get_result::<BusyTimeout>(conn)
+                let sqlite_conn = sqlite(&mut conn);
+                sqlite_conn
+                    .batch_execute("PRAGMA busy_timeout = 3600000")
+                    .unwrap();
+                done.send(restart(sqlite_conn, &gate).unwrap()).unwrap();
+                let timeout = diesel::sql_query("PRAGMA busy_timeout")
+                    .get_result::<BusyTimeout>(sqlite_conn)
                     .unwrap()
-                    .timeout
+                    .timeout;
+                (timeout, conn)
             })
         };
         let restarted = finished
             .recv_timeout(Duration::from_secs(60))
             .expect("the restart waited for the reader");
         assert!(!restarted, "the WAL cannot start over under a reader");
-        // The pool's busy timeout is back on the connection, and the gate is open.
-        assert_eq!(restarting.join().unwrap(), 5000);
+        // The connection's busy timeout is back, and the gate is open.
+        let (timeout, mut conn) = restarting.join().unwrap();
+        assert_eq!(timeout, 5000);
         assert!(gate.try_lock().is_ok());
         committer
             .batch_execute("INSERT INTO filler VALUES (3)")
             .unwrap();
         // Once the reader is done, the next round starts the WAL over.
         reader.batch_execute("COMMIT").unwrap();
-        let mut conn = pool.get().unwrap();
         let conn = sqlite(&mut conn);
         passive(conn).unwrap();
         assert!(restart(conn, &gate).unwrap());
