@@ -243,6 +243,73 @@ async fn anonymous_pages_with_forms_store_no_session_and_their_forms_still_work(
     assert_eq!(sessions_now(&app), 1, "the login has its session");
 }
 
+/// Issue 21 point 6: the CSRF token belongs to the session alone. After login, neither the token
+/// this browser had before it (the anonymous one) nor a token made for a nonce another site
+/// planted in the `portal_csrf` cookie is taken; the token changes at login; the session's works.
+#[tokio::test]
+async fn after_login_only_the_sessions_own_csrf_token_is_taken() {
+    use std::sync::Arc;
+    let app = spawn_app().await;
+    app.add_ready_publisher("anna@example.nl");
+    let url = reqwest::Url::parse(&app.url("/")).unwrap();
+
+    // The attacker's own visit gives a nonce and the token made for it.
+    let attacker = app.new_client();
+    let page = attacker.get(app.url("/en/login")).send().await.unwrap();
+    let nonce = page
+        .cookies()
+        .find(|c| c.name() == "portal_csrf")
+        .map(|c| c.value().to_owned())
+        .expect("an anonymous visitor gets a nonce cookie");
+    let planted_token = common::csrf_token(&page.text().await.unwrap()).unwrap();
+
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let victim = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_provider(jar.clone())
+        .build()
+        .unwrap();
+    let (_, html) = app.page_with(&victim, "/en/login").await;
+    let before_login = common::csrf_token(&html).unwrap();
+    let r = app
+        .log_in(&victim, "en", "anna@example.nl", common::PASSWORD)
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (status, html) = app.page_with(&victim, "/en/account").await;
+    assert_eq!(status, 200);
+    let session_token = common::csrf_token(&html).unwrap();
+    assert_ne!(session_token, before_login, "the token changes at login");
+
+    // A logged-in form: the password change (with a wrong current password, so that a form
+    // that gets through changes nothing and says so next to the field).
+    let change_password = |token: String| {
+        let victim = victim.clone();
+        let url = app.url("/en/account/password");
+        async move {
+            victim
+                .post(url)
+                .form(&[
+                    ("csrf_token", token.as_str()),
+                    ("current_password", "not the password"),
+                    ("new_password", "a new and long password"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // The token from before the login, with this browser's own nonce cookie still in place.
+    assert_eq!(change_password(before_login).await, 403);
+    // A nonce planted in the cookie, and the token the attacker got for it.
+    jar.add_cookie_str(&format!("portal_csrf={nonce}; Path=/"), &url);
+    assert_eq!(change_password(planted_token).await, 403);
+    // The session's own token is taken: the form answers with its message.
+    let status = change_password(session_token).await;
+    assert!(status != 403 && status < 500, "{status}");
+}
+
 /// 10: signing up again and again under one address (someone else's) sends it at most three
 /// mails an hour, and the answer is the same each time.
 #[tokio::test]

@@ -91,7 +91,11 @@ pub fn token(session: &Session, anonymous: Option<&str>) -> String {
     fresh
 }
 
-/// Whether `submitted` is this session's token, or this browser's anonymous token.
+/// Whether `submitted` is this session's token, or — for a visitor who is not logged in — this
+/// browser's anonymous token. Once an account is logged in, only the token made for its session
+/// (at login, `auth::routes::start_session` removes any earlier one) is taken: the anonymous
+/// token follows the nonce cookie, which another site on the same host could have planted over
+/// http (no `__Host-` prefix there), and a token from before the login is not the session's.
 pub fn verify(session: &Session, anonymous: Option<&str>, submitted: &str) -> bool {
     if submitted.is_empty() {
         return false;
@@ -101,7 +105,11 @@ pub fn verify(session: &Session, anonymous: Option<&str>, submitted: &str) -> bo
             return true;
         }
     }
-    anonymous.is_some_and(|expected| constant_time_eq(expected, submitted))
+    let logged_in = matches!(
+        session.get::<i64>(super::session::SESSION_ACCOUNT),
+        Ok(Some(_))
+    );
+    !logged_in && anonymous.is_some_and(|expected| constant_time_eq(expected, submitted))
 }
 
 /// `verify` for a request: its session and its anonymous token.
