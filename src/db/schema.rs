@@ -22,6 +22,7 @@ diesel::table! {
         created_at -> Timestamp,
         activated_at -> Nullable<Timestamp>,
         administrator -> Bool,
+        disabled_at -> Nullable<Timestamp>,
     }
 }
 
