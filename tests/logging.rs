@@ -1,6 +1,7 @@
 //! What the portal writes to its log (security issues 6 and 15): one line per request with method,
 //! path, status, duration and the TCP peer (never a forged `X-Forwarded-For`), tokens in paths
-//! redacted; failed logins and refused forms logged. One test: it owns the process's subscriber.
+//! redacted; failed logins and refused forms logged. One test owns the process's subscriber;
+//! the other runs the binary.
 
 mod common;
 
@@ -97,4 +98,26 @@ async fn requests_refusals_and_failed_logins_are_logged_without_tokens_or_forged
         !failed.contains("anna@example.nl"),
         "no address in the log: {failed}"
     );
+}
+
+/// Issue 21 point 11: a command whose standard error is a pipe (a script, a service manager)
+/// writes plain log lines, without the terminal's colour codes.
+#[test]
+fn a_command_logging_into_a_pipe_writes_no_colour_codes() {
+    let database = common::TestDatabase::new();
+    let output = common::binary::portal(&database)
+        .env_remove("PORTAL_LOG_FORMAT")
+        .env("RUST_LOG", "info")
+        .arg("migrate")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run portal migrate");
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{log}");
+    assert!(log.contains("database ready"), "the log is written: {log}");
+    assert!(!log.contains("\x1b["), "colour codes in a piped log: {log:?}");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(!out.contains("\x1b["), "{out:?}");
 }
