@@ -1,8 +1,9 @@
-//! Logging in and out, the session store, one-time links and rate limits.
+//! Logging in and out (with a second factor), the session store, one-time links and rate limits.
 
 pub mod account_tokens;
 pub mod mailed_links;
 pub mod rate_limit;
+pub mod second_factor;
 pub mod session_store;
 
 pub mod routes;

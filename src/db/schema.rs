@@ -435,6 +435,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    recovery_codes (id) {
+        id -> Int8,
+        account_id -> Int8,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     referrers (id) {
         id -> Int8,
         referrer -> Text,
@@ -492,6 +501,16 @@ diesel::table! {
         clauses -> Text,
         published_at -> Timestamp,
         published_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    second_factors (account_id) {
+        account_id -> Int8,
+        secret -> Text,
+        last_step -> Int8,
+        enabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -573,6 +592,7 @@ diesel::joinable!(programme_domains -> programmes (programme_id));
 diesel::joinable!(programme_policies -> programmes (programme_id));
 diesel::joinable!(programme_secrets -> programmes (programme_id));
 diesel::joinable!(programme_texts -> programmes (programme_id));
+diesel::joinable!(recovery_codes -> accounts (account_id));
 diesel::joinable!(registration_bans -> measures (measure_id));
 diesel::joinable!(rule_clauses -> programmes (programme_id));
 diesel::joinable!(rule_sections -> programmes (programme_id));
@@ -580,6 +600,7 @@ diesel::joinable!(rules_acceptances -> participants (participant_id));
 diesel::joinable!(rules_acceptances -> rules_versions (version_id));
 diesel::joinable!(rules_versions -> accounts (published_by));
 diesel::joinable!(rules_versions -> programmes (programme_id));
+diesel::joinable!(second_factors -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -616,12 +637,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     programme_texts,
     programmes,
     rate_limit_events,
+    recovery_codes,
     referrers,
     registration_bans,
     rule_clauses,
     rule_sections,
     rules_acceptances,
     rules_versions,
+    second_factors,
     sessions,
     signatures_seen,
     signup_drafts,
