@@ -84,6 +84,17 @@ enum AdminCommand {
         #[arg(long)]
         administrator: bool,
     },
+    /// Disable an account manager who leaves: every session ends at once and the account can
+    /// no longer log in. The last administrator cannot be disabled.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled account manager again.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
     /// For demonstrations and benchmarks: create an active publisher whose channel and
     /// AliExpress membership are approved at once, and print its tracking link. The password is
     /// asked for, or read from standard input.
@@ -140,6 +151,12 @@ fn main() -> ExitCode {
                     administrator,
                 },
         } => create_manager(&settings, &email, &lang, administrator),
+        Command::Admin {
+            command: AdminCommand::Disable { email },
+        } => manager_access(&settings, &email, true),
+        Command::Admin {
+            command: AdminCommand::Enable { email },
+        } => manager_access(&settings, &email, false),
         Command::Admin {
             command: AdminCommand::DemoPublisher { email, website },
         } => demo_publisher(&settings, &email, &website),
@@ -296,6 +313,37 @@ fn create_manager(
         "account manager"
     };
     println!("{role} {email} created (id {id})");
+    Ok(())
+}
+
+/// `portal admin disable` / `enable`: the console's change of access, from the server.
+fn manager_access(settings: &Settings, email: &str, disable: bool) -> anyhow::Result<()> {
+    use portal::accounts::ManagerChange;
+    let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let pool = startup::prepare_database(settings)?;
+    let mut conn = pool.get()?;
+    let id = accounts::manager_id_by_email(&mut conn, &email)?
+        .ok_or_else(|| anyhow::anyhow!("--email: there is no account manager {email}"))?;
+    let command = if disable {
+        "portal admin disable"
+    } else {
+        "portal admin enable"
+    };
+    let actor = portal::audit::Actor::command(command);
+    let now = portal::db::now();
+    match accounts::set_manager_disabled(&mut conn, &actor, id, disable, now)? {
+        ManagerChange::Changed if disable => {
+            println!("account manager {email} disabled; their sessions have ended")
+        }
+        ManagerChange::Changed => println!("account manager {email} enabled again"),
+        ManagerChange::Unchanged if disable => println!("{email} was disabled already"),
+        ManagerChange::Unchanged => println!("{email} was not disabled"),
+        ManagerChange::LastAdministrator => anyhow::bail!(
+            "{email} is the last administrator and stays enabled; make another manager an \
+             administrator first (portal admin create --administrator)"
+        ),
+        ManagerChange::NotFound => anyhow::bail!("--email: there is no account manager {email}"),
+    }
     Ok(())
 }
 

@@ -102,3 +102,74 @@ fn a_common_password_or_one_with_the_address_is_refused_for_a_manager() {
     let count: i64 = accounts::table.count().get_result(&mut conn).unwrap();
     assert_eq!(count, 0);
 }
+
+/// `portal admin disable|enable --email …` on the app's database: (success, stdout, stderr).
+fn admin_access(app: &common::TestApp, command: &str, email: &str) -> (bool, String, String) {
+    let output = common::binary::portal(app.database())
+        .args(["admin", command, "--email", email])
+        .output()
+        .expect("run portal");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Issue 21, point 4: a manager who leaves is disabled from the server's command line too: the
+/// session ends at once, the login is refused, an audit line names the command; the last
+/// administrator cannot be disabled; `enable` lets the manager in again.
+#[tokio::test]
+async fn portal_admin_disable_ends_a_managers_sessions_and_enable_lets_them_in_again() {
+    let app = common::spawn_app().await;
+    let jan = app.add_manager("jan@partnerlink.nl");
+    let boss = app.add_manager("baas@partnerlink.nl");
+    diesel::update(accounts::table.find(boss))
+        .set(accounts::administrator.eq(true))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let browser = app.client_for("jan@partnerlink.nl").await;
+
+    let (ok, out, err) = admin_access(&app, "disable", "Jan@Partnerlink.nl");
+    assert!(ok, "{err}");
+    assert!(out.contains("jan@partnerlink.nl disabled"), "{out}");
+    let r = browser.get(app.url("/en/manage")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(common::location(&r).starts_with("/en/login"));
+    let r = app
+        .log_in(
+            &app.new_client(),
+            "en",
+            "jan@partnerlink.nl",
+            common::PASSWORD,
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("has been disabled"));
+    let line = common::audit::only(&app, "manager_disabled");
+    assert_eq!(line.actor, "command: portal admin disable");
+    assert_eq!(line.subject, format!("account {jan}"));
+
+    // The only administrator stays; an address that is no manager is said to be none.
+    let (ok, _, err) = admin_access(&app, "disable", "baas@partnerlink.nl");
+    assert!(!ok);
+    assert!(err.contains("last administrator"), "{err}");
+    app.add_participant("anna@example.nl", "publisher", "approved");
+    for email in ["anna@example.nl", "nobody@example.nl"] {
+        let (ok, _, err) = admin_access(&app, "disable", email);
+        assert!(!ok, "{email}");
+        assert!(err.contains("there is no account manager"), "{err}");
+    }
+    let (ok, _, err) = admin_access(&app, "disable", "not an address");
+    assert!(!ok);
+    assert!(err.contains("--email"), "{err}");
+
+    let (ok, out, err) = admin_access(&app, "enable", "jan@partnerlink.nl");
+    assert!(ok, "{err}");
+    assert!(out.contains("enabled again"), "{out}");
+    assert_eq!(
+        common::audit::only(&app, "manager_enabled").actor,
+        "command: portal admin enable"
+    );
+    app.login_as(&browser, "jan@partnerlink.nl").await;
+}

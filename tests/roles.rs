@@ -57,6 +57,7 @@ const ROUTES: &[(&str, &str, Needs)] = &[
     ("GET", "/manage/managers", Needs::Administrator),
     ("POST", "/manage/managers", Needs::Administrator),
     ("POST", "/manage/managers/{id}/role", Needs::Administrator),
+    ("POST", "/manage/managers/{id}/access", Needs::Administrator),
     ("GET", "/manage/holidays", Needs::Administrator),
     ("POST", "/manage/holidays", Needs::Administrator),
     (

@@ -199,3 +199,7 @@ sessions-until = Ends, if left idle, at { $until }
 sessions-end-others = Log out everywhere else
 sessions-help = Every other browser or device is logged out at once; this one stays logged in. Change your password too if you do not recognise a session.
 notice-sessions-ended = You have been logged out everywhere else.
+
+# A disabled account manager (issue 21, point 4) and the password asked for again (point 8)
+error-login-disabled = This account has been disabled by an administrator of the network and cannot log in. Ask an administrator to enable it again.
+error-password-limited = Too many failed attempts with this account's password. Wait 15 minutes and try again.

@@ -278,3 +278,22 @@ manage-mail-queued = Queued
 manage-mail-attempts = Attempts
 manage-mail-next = Next attempt (UTC)
 manage-mail-error = Last error
+
+# Managers who leave (issue 21, points 4 and 5)
+managers-access = Access
+managers-disable = Disable { $email }
+managers-enable = Enable { $email } again
+managers-disabled-since = disabled since { $date }
+managers-enable-first = Enable the account again to change its role.
+notice-manager-disabled = The account manager has been disabled and logged out everywhere; the account can no longer log in.
+notice-manager-enabled = The account manager has been enabled again and can log in.
+notice-access-last-administrator = The last administrator cannot be disabled. Make another account manager an administrator first.
+audit-action-manager-disabled = Manager disabled
+audit-action-manager-enabled = Manager enabled
+
+# Four eyes on objections (issue 21, point 9)
+objection-taken-by = Measure taken by
+objection-deciders = Decided by another account manager than { $email }: { $names }.
+objection-only-manager = { $email } is the only account manager and so decides this objection too.
+objection-own-measure = You took this measure, so another account manager decides the objection to it: { $names }.
+error-objection-own-measure = You took this measure: another account manager decides the objection to it (four eyes).

@@ -199,3 +199,7 @@ sessions-until = Eindigt, bij geen activiteit, op { $until }
 sessions-end-others = Overal elders uitloggen
 sessions-help = Alle andere browsers en apparaten worden meteen uitgelogd; deze blijft ingelogd. Wijzig ook uw wachtwoord als u een sessie niet herkent.
 notice-sessions-ended = U bent overal elders uitgelogd.
+
+# Een uitgeschakelde accountmanager (issue 21, punt 4) en het wachtwoord opnieuw gevraagd (punt 8)
+error-login-disabled = Dit account is door een beheerder van het netwerk uitgeschakeld en kan niet inloggen. Vraag een beheerder om het weer in te schakelen.
+error-password-limited = Te veel mislukte pogingen met het wachtwoord van dit account. Wacht 15 minuten en probeer het dan opnieuw.

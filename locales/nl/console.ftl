@@ -278,3 +278,22 @@ manage-mail-queued = In de wachtrij sinds
 manage-mail-attempts = Pogingen
 manage-mail-next = Volgende poging (UTC)
 manage-mail-error = Laatste fout
+
+# Accountmanagers die vertrekken (issue 21, punten 4 en 5)
+managers-access = Toegang
+managers-disable = { $email } uitschakelen
+managers-enable = { $email } weer inschakelen
+managers-disabled-since = uitgeschakeld sinds { $date }
+managers-enable-first = Schakel het account weer in om de rol te wijzigen.
+notice-manager-disabled = De accountmanager is uitgeschakeld en overal uitgelogd; met dit account kan niet meer worden ingelogd.
+notice-manager-enabled = De accountmanager is weer ingeschakeld en kan inloggen.
+notice-access-last-administrator = De laatste beheerder kan niet worden uitgeschakeld. Maak eerst een andere accountmanager beheerder.
+audit-action-manager-disabled = Accountmanager uitgeschakeld
+audit-action-manager-enabled = Accountmanager ingeschakeld
+
+# Vier ogen bij bezwaren (issue 21, punt 9)
+objection-taken-by = Maatregel genomen door
+objection-deciders = Te beslissen door een andere accountmanager dan { $email }: { $names }.
+objection-only-manager = { $email } is de enige accountmanager en beslist daarom ook over dit bezwaar.
+objection-own-measure = U hebt deze maatregel genomen; daarom beslist een andere accountmanager over het bezwaar: { $names }.
+error-objection-own-measure = U hebt deze maatregel genomen: een andere accountmanager beslist over het bezwaar (vier ogen).

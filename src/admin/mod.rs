@@ -25,6 +25,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage/managers", web::get().to(managers))
         .route("/manage/managers", web::post().to(create_manager))
         .route("/manage/managers/{id}/role", web::post().to(change_role))
+        .route(
+            "/manage/managers/{id}/access",
+            web::post().to(change_access),
+        )
         .route("/manage/holidays", web::get().to(holidays))
         .route("/manage/holidays", web::post().to(add_holiday))
         .route(
@@ -43,6 +47,9 @@ const NOTICES: &[&str] = &[
     "manager-created",
     "role-changed",
     "role-last-administrator",
+    "manager-disabled",
+    "manager-enabled",
+    "access-last-administrator",
     "holiday-saved",
     "holiday-removed",
 ];
@@ -53,6 +60,7 @@ struct ManagerLine {
     email: String,
     administrator: bool,
     created_at: chrono::NaiveDateTime,
+    disabled_at: Option<chrono::NaiveDateTime>,
 }
 
 #[derive(Template)]
@@ -80,6 +88,7 @@ fn load_managers(conn: &mut crate::db::AnyConnection) -> QueryResult<Vec<Manager
             accounts::email,
             accounts::administrator,
             accounts::created_at,
+            accounts::disabled_at,
         ))
         .load(conn)
 }
@@ -177,7 +186,25 @@ async fn create_manager(
     ))
 }
 
-/// `role`: `administrator` or `manager`. The last administrator stays one.
+/// Where a change of a manager's role or access sends the administrator back to.
+fn after_change(
+    ctx: &Ctx,
+    changed: crate::accounts::ManagerChange,
+    done: &str,
+    last: &str,
+) -> Result<HttpResponse, AppError> {
+    use crate::accounts::ManagerChange;
+    let notice = match changed {
+        ManagerChange::NotFound => return Err(AppError::NotFound),
+        ManagerChange::Changed | ManagerChange::Unchanged => done,
+        ManagerChange::LastAdministrator => last,
+    };
+    Ok(see_other(
+        &ctx.href(&format!("/manage/managers?notice={notice}")),
+    ))
+}
+
+/// `role`: `administrator` or `manager`. The last enabled administrator stays one.
 async fn change_role(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -193,48 +220,50 @@ async fn change_role(
     };
     let actor = actor(&admin);
     let changed = with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
-            let before: Option<bool> = accounts::table
-                .find(id)
-                .filter(accounts::role.eq(Role::Manager))
-                .select(accounts::administrator)
-                .first(conn)
-                .optional()?;
-            let Some(before) = before else {
-                return Ok(None);
-            };
-            if before == administrator {
-                return Ok(Some(true));
-            }
-            if !administrator {
-                let admins: i64 = accounts::table
-                    .filter(accounts::role.eq(Role::Manager))
-                    .filter(accounts::administrator.eq(true))
-                    .count()
-                    .get_result(conn)?;
-                if admins <= 1 {
-                    return Ok(Some(false));
-                }
-            }
-            diesel::update(accounts::table.find(id))
-                .set(accounts::administrator.eq(administrator))
-                .execute(conn)?;
-            let entry = audit::Entry::new(action::ROLE_CHANGED, format!("account {id}"))
-                .before(json!({ "administrator": before }))
-                .after(json!({ "administrator": administrator }));
-            audit::record(conn, &actor, entry, crate::db::now())?;
-            Ok(Some(true))
-        })
-        .map_err(AppError::from)
+        Ok(crate::accounts::set_administrator_role(
+            conn,
+            &actor,
+            id,
+            administrator,
+            crate::db::now(),
+        )?)
     })
     .await?;
-    match changed {
-        None => Err(AppError::NotFound),
-        Some(true) => Ok(see_other(&ctx.href("/manage/managers?notice=role-changed"))),
-        Some(false) => Ok(see_other(
-            &ctx.href("/manage/managers?notice=role-last-administrator"),
-        )),
-    }
+    after_change(&ctx, changed, "role-changed", "role-last-administrator")
+}
+
+/// `access`: `disable` (a manager who leaves: logged out at once, no login any more) or
+/// `enable`. The last enabled administrator cannot be disabled.
+async fn change_access(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let disabled = match data.get("access") {
+        "disable" => true,
+        "enable" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let actor = actor(&admin);
+    let changed = with_conn(&state, move |conn| {
+        Ok(crate::accounts::set_manager_disabled(
+            conn,
+            &actor,
+            id,
+            disabled,
+            crate::db::now(),
+        )?)
+    })
+    .await?;
+    let done = if disabled {
+        "manager-disabled"
+    } else {
+        "manager-enabled"
+    };
+    after_change(&ctx, changed, done, "access-last-administrator")
 }
 
 #[derive(Template)]

@@ -25,6 +25,8 @@ pub mod action {
     pub const OBJECTION_DECIDED: &str = "objection_decided";
     pub const ROLE_CHANGED: &str = "role_changed";
     pub const MANAGER_CREATED: &str = "manager_created";
+    pub const MANAGER_DISABLED: &str = "manager_disabled";
+    pub const MANAGER_ENABLED: &str = "manager_enabled";
     pub const RATE_CHANGED: &str = "rate_changed";
     pub const TEXT_CHANGED: &str = "text_changed";
     pub const HOLIDAY_CHANGED: &str = "holiday_changed";
@@ -50,6 +52,8 @@ pub mod action {
         OBJECTION_DECIDED,
         ROLE_CHANGED,
         MANAGER_CREATED,
+        MANAGER_DISABLED,
+        MANAGER_ENABLED,
         RATE_CHANGED,
         TEXT_CHANGED,
         HOLIDAY_CHANGED,

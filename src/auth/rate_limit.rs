@@ -1,5 +1,5 @@
-//! Limits counted in the database, so every app instance shares them: failed logins per account,
-//! mails per address. (Per-IP limits on the same routes are actix-governor's, in memory.)
+//! Limits counted in the database, so every app instance shares them: tries of an account's
+//! password per account and address and per account, mails per address. (Per-IP limits on the same routes are actix-governor's, in memory.)
 
 use chrono::Duration;
 use diesel::prelude::*;
@@ -17,6 +17,16 @@ pub struct Limit {
 /// elsewhere cannot lock the owner out, and each address gets five guesses per account.
 pub const LOGIN_FAILURES: Limit = Limit {
     max: 5,
+    window: Duration::minutes(15),
+};
+
+/// Twenty attempts per account from all addresses together in 15 minutes (issue 21, point 8):
+/// guesses spread over many addresses, or made on a form that asks for the password again
+/// (the bank details) with a session someone took over, are limited as one. Four addresses'
+/// worth, so one address guessing cannot lock the owner out; someone who keeps guessing from
+/// many can, for as long as they keep at it — the price of limiting the account at all.
+pub const ACCOUNT_PASSWORD_FAILURES: Limit = Limit {
+    max: 20,
     window: Duration::minutes(15),
 };
 
@@ -72,6 +82,49 @@ pub fn try_acquire(conn: &mut AnyConnection, bucket: &str, limit: Limit) -> Quer
     }
     record(conn, bucket)?;
     Ok(true)
+}
+
+/// One try of an account's password, at the login or on a form that asks for it again (the
+/// bank details): counted per account and address (`LOGIN_FAILURES`) and per account
+/// (`ACCOUNT_PASSWORD_FAILURES`), both keyed by the address as typed, so an address that has no
+/// account is limited the same way and the answer tells nothing about which exist.
+pub struct PasswordTry {
+    by_address: String,
+    by_account: String,
+}
+
+impl PasswordTry {
+    /// A try for the account with (normalised) address `email` from the address whose keyed
+    /// hash is `ip_hash`.
+    pub fn new(email: &str, ip_hash: &[u8; 16]) -> PasswordTry {
+        PasswordTry {
+            by_address: format!("login:{email}:{}", hex::encode(ip_hash)),
+            by_account: format!("login-account:{email}"),
+        }
+    }
+
+    /// Records the try before the password is checked, then whether it is within both limits
+    /// (see `record_then_check`). Past either, not even the right password is accepted.
+    pub fn record_then_check(&self, conn: &mut AnyConnection) -> QueryResult<bool> {
+        let by_address = record_then_check(conn, &self.by_address, LOGIN_FAILURES)?;
+        let by_account = record_then_check(conn, &self.by_account, ACCOUNT_PASSWORD_FAILURES)?;
+        Ok(by_address && by_account)
+    }
+
+    /// The password was right: this address's tries are forgotten, and this try no longer
+    /// counts against the account — the wrong ones made from elsewhere still do, so the owner
+    /// logging in does not hand whoever guesses elsewhere a fresh allowance.
+    pub fn succeeded(&self, conn: &mut AnyConnection) -> QueryResult<()> {
+        clear(conn, &self.by_address)?;
+        let newest: Option<i64> = rate_limit_events::table
+            .filter(rate_limit_events::bucket.eq(&self.by_account))
+            .select(diesel::dsl::max(rate_limit_events::id))
+            .first(conn)?;
+        if let Some(id) = newest {
+            diesel::delete(rate_limit_events::table.find(id)).execute(conn)?;
+        }
+        Ok(())
+    }
 }
 
 pub fn clear(conn: &mut AnyConnection, bucket: &str) -> QueryResult<usize> {

@@ -98,6 +98,8 @@ enum LoginResult {
     Inactive,
     /// The participant was terminated: the measure that did it.
     Terminated(crate::participants::standing::Termination),
+    /// An administrator disabled the account (a manager who left).
+    Disabled,
     Wrong,
     Limited,
 }
@@ -151,9 +153,10 @@ async fn login_submit(
         .map(|ip| ip.to_string())
         .unwrap_or_default();
     let result = with_conn(&state, move |conn| {
-        // Per account and address (the keyed hash), recorded before the password is checked.
-        let bucket = format!("login:{}:{}", email.as_str(), hex::encode(ip_hash));
-        if !rate_limit::record_then_check(conn, &bucket, rate_limit::LOGIN_FAILURES)? {
+        // Per account and address (the keyed hash) and per account, recorded before the
+        // password is checked; the bank form's password counts against the same limits.
+        let attempt = rate_limit::PasswordTry::new(email.as_str(), &ip_hash);
+        if !attempt.record_then_check(conn)? {
             return Ok(LoginResult::Limited);
         }
         let account = accounts::find_by_email(conn, &email)?;
@@ -165,11 +168,15 @@ async fn login_submit(
         let matches = password::verify(&password, hash);
         match account {
             Some(account) if matches => {
-                rate_limit::clear(conn, &bucket)?;
+                attempt.succeeded(conn)?;
                 if let Some(termination) =
                     crate::participants::standing::termination_of_account(conn, account.id)?
                 {
                     return Ok(LoginResult::Terminated(termination));
+                }
+                // Said only to whoever knows the password, like a termination.
+                if account.is_disabled() {
+                    return Ok(LoginResult::Disabled);
                 }
                 if account.is_active() {
                     accounts::record_login_address(conn, account.id, &ip_hash)?;
@@ -237,6 +244,20 @@ async fn login_submit(
                 terminated: None,
             },
         ),
+        LoginResult::Disabled => {
+            tracing::warn!(peer = %peer, "login refused: the account is disabled");
+            failed(&mut form, "error-login-disabled");
+            render_form(
+                true,
+                &LoginPage {
+                    ctx,
+                    form,
+                    notice: None,
+                    inactive: false,
+                    terminated: None,
+                },
+            )
+        }
         LoginResult::Wrong => {
             tracing::warn!(peer = %peer, "login failed");
             failed(&mut form, "error-login-failed");

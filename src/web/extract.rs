@@ -88,7 +88,11 @@ impl CurrentUser {
             other => other,
         };
         match account {
-            Some(account) if account.is_active() => Ok(CurrentUser { account }),
+            // A disabled account (a manager who left) is logged out at once, whatever session
+            // it still holds.
+            Some(account) if account.is_active() && !account.is_disabled() => {
+                Ok(CurrentUser { account })
+            }
             _ => {
                 session.purge();
                 Err(Redirect::to_login(lang).into())
