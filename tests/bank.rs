@@ -212,3 +212,138 @@ async fn a_change_of_bank_details_leaves_an_audit_line_with_both_ibans_masked() 
     // The earlier details are kept: a change is a new row.
     assert_eq!(stored(&app, anna.participant_id).len(), 2);
 }
+
+/// A browser whose requests reach the portal through the trusted proxy from `ip`.
+fn browser_from(ip: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", ip.parse().unwrap());
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+const IBAN: &str = "NL91ABNA0417164300";
+
+/// Issue 21, point 8: wrong passwords on the bank form count against the login's limit, per
+/// account and address: three wrong here and two at the login, and from that address not even
+/// the right password is taken, on either form.
+#[tokio::test]
+async fn wrong_passwords_on_the_bank_form_and_the_login_share_the_limit_of_an_address() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let browser = app.client_for("anna@example.nl").await;
+    for _ in 0..3 {
+        let r = save(&app, &browser, PATH_EN, IBAN, "Anna", "not the password").await;
+        assert_eq!(r.status().as_u16(), 422);
+    }
+    for _ in 0..2 {
+        let r = app
+            .log_in(
+                &app.new_client(),
+                "en",
+                "anna@example.nl",
+                "not the password",
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+    }
+    let r = app
+        .log_in(&app.new_client(), "en", "anna@example.nl", common::PASSWORD)
+        .await;
+    assert_eq!(r.status().as_u16(), 429);
+    for (path, words) in [
+        (
+            PATH_EN,
+            "Too many failed attempts with this account&#39;s password.",
+        ),
+        (
+            "/nl/account/bank",
+            "Te veel mislukte pogingen met het wachtwoord van dit account.",
+        ),
+    ] {
+        let r = save(&app, &browser, path, IBAN, "Anna", common::PASSWORD).await;
+        assert_eq!(r.status().as_u16(), 429, "{path}");
+        let page = r.text().await.unwrap().replace("&#x27;", "&#39;");
+        let beside = page
+            .split("id=\"password-error\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</p>").next())
+            .unwrap_or_else(|| panic!("no message beside the password ({path}): {page}"));
+        assert!(beside.contains(words), "{path}: {beside}");
+        assert!(page.contains("value=\"Anna\""), "what was typed is kept");
+    }
+    assert!(stored(&app, anna.participant_id).is_empty());
+}
+
+/// Issue 21, point 8: the account's own limit — tries from every address together, on both
+/// forms — holds too: after twenty wrong passwords spread over five addresses (four each, below
+/// any address's limit) the right one is refused from a sixth, at the login and on the bank
+/// form. An address without an account is limited the same way, so the answer tells nothing.
+#[tokio::test]
+async fn wrong_passwords_spread_over_addresses_and_both_forms_reach_the_accounts_limit() {
+    let app = common::spawn_app_with(common::Options {
+        trusted_proxies: Some("127.0.0.1, ::1"),
+        ..common::Options::default()
+    })
+    .await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let browsers: Vec<reqwest::Client> = (1..=6)
+        .map(|i| browser_from(&format!("198.51.100.{i}")))
+        .collect();
+    for browser in &browsers {
+        app.login_as(browser, "anna@example.nl").await;
+    }
+    for (i, browser) in browsers[..5].iter().enumerate() {
+        for n in 0..4 {
+            let status = if (i + n) % 2 == 0 {
+                save(&app, browser, PATH_EN, IBAN, "Anna", "not the password")
+                    .await
+                    .status()
+            } else {
+                // A browser of its own from the same address (the logged-in one has no login form).
+                let address = format!("198.51.100.{}", i + 1);
+                app.log_in(
+                    &browser_from(&address),
+                    "en",
+                    "anna@example.nl",
+                    "not the password",
+                )
+                .await
+                .status()
+            };
+            assert_eq!(status.as_u16(), 422, "address {i}, try {n}");
+        }
+    }
+    let sixth = &browsers[5];
+    let r = save(&app, sixth, PATH_EN, IBAN, "Anna", common::PASSWORD).await;
+    assert_eq!(r.status().as_u16(), 429);
+    let r = app
+        .log_in(
+            &browser_from("198.51.100.7"),
+            "en",
+            "anna@example.nl",
+            common::PASSWORD,
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(stored(&app, anna.participant_id).is_empty());
+
+    // Twenty-one tries for an address nobody has get the same answers.
+    let mut statuses = Vec::new();
+    for i in 0..21 {
+        let r = app
+            .log_in(
+                &browser_from(&format!("203.0.113.{}", i % 5 + 1)),
+                "en",
+                "nobody@example.nl",
+                "not the password",
+            )
+            .await;
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses[..20], [422; 20]);
+    assert_eq!(statuses[20], 429);
+}

@@ -555,16 +555,34 @@ async fn bank_submit(
         .map_err(|e| holder_refused(&mut form, lang, e))
         .ok();
     // Changing where money goes asks for the password again: a session left open is not enough.
+    // Each try counts against the login's limits (per account and address, and per account),
+    // so guessing here and at the login together is limited as one (issue 21, point 8).
+    let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));
+    let mut limited = false;
     if password.is_empty() {
         form.fail(lang, "password", "error-password-empty");
     } else {
+        let attempt = crate::auth::rate_limit::PasswordTry::new(&user.account.email, &ip_hash);
         let hash = user.account.password_hash.clone();
-        // Argon2 takes ~15 ms: not on the request thread.
-        let matches = web::block(move || crate::domain::password::verify(&password, &hash))
-            .await
-            .map_err(|e| AppError::Other(anyhow::anyhow!("password check: {e}")))?;
-        if !matches {
-            form.fail(lang, "password", "error-password-wrong");
+        // Argon2 takes ~15 ms: not on the request thread (nor is the count).
+        let checked = with_conn(&state, move |conn| {
+            if !attempt.record_then_check(conn)? {
+                return Ok(None);
+            }
+            let matches = crate::domain::password::verify(&password, &hash);
+            if matches {
+                attempt.succeeded(conn)?;
+            }
+            Ok(Some(matches))
+        })
+        .await?;
+        match checked {
+            None => {
+                limited = true;
+                form.fail(lang, "password", "error-password-limited");
+            }
+            Some(false) => form.fail(lang, "password", "error-password-wrong"),
+            Some(true) => {}
         }
     }
     let participant_id = user.participant.id;
@@ -573,21 +591,22 @@ async fn bank_submit(
             Ok(payouts::bank_account(conn, participant_id)?)
         })
         .await?;
-        return render_form(
-            true,
-            &BankPage {
-                ctx,
-                form,
-                current,
-                notice: None,
-            },
-        );
+        let page = BankPage {
+            ctx,
+            form,
+            current,
+            notice: None,
+        };
+        if limited {
+            return crate::web::render_status(
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                &page,
+            );
+        }
+        return render_form(true, &page);
     };
     let masked = iban.masked();
-    let actor = crate::audit::Actor::account(
-        &user.account,
-        &state.ip_hasher.hash(crate::client_ip::client_ip(&req)),
-    );
+    let actor = crate::audit::Actor::account(&user.account, &ip_hash);
     with_conn(&state, move |conn| {
         crate::db::write_transaction(conn, |conn| {
             save_bank_details(conn, &actor, participant_id, &iban, &holder)
