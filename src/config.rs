@@ -113,6 +113,12 @@ pub struct Settings {
     /// Clicks per minute from one address (an IPv6 /64) that `/click` takes; more get 429 and
     /// never reach the click writer (`PORTAL_CLICK_LIMIT_PER_MINUTE`, default 600; 0 = none).
     pub click_limit_per_minute: u32,
+    /// Requests per minute the conversion API takes from one address (an IPv6 /64), counted
+    /// before the signature is checked (`PORTAL_CONVERSION_ADDRESS_LIMIT_PER_MINUTE`, default
+    /// 3000; 0 = none), and signed requests per minute per programme
+    /// (`PORTAL_CONVERSION_PROGRAMME_LIMIT_PER_MINUTE`, default 6000; 0 = none). More get 429.
+    pub conversion_address_limit_per_minute: u32,
+    pub conversion_programme_limit_per_minute: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`PORTAL_TRUSTED_PROXIES`,
     /// addresses or networks separated by commas); from any other peer the header is ignored.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -275,6 +281,20 @@ impl Settings {
             )
         })?;
 
+        let per_minute_or_none = |variable: &'static str, default: &str| {
+            let text = get(variable).unwrap_or_else(|| default.into());
+            text.trim().parse::<u32>().map_err(|_| {
+                ConfigError::new(
+                    variable,
+                    format!("'{text}' is not a whole number (0 for no limit)"),
+                )
+            })
+        };
+        let conversion_address_limit_per_minute =
+            per_minute_or_none("PORTAL_CONVERSION_ADDRESS_LIMIT_PER_MINUTE", "3000")?;
+        let conversion_programme_limit_per_minute =
+            per_minute_or_none("PORTAL_CONVERSION_PROGRAMME_LIMIT_PER_MINUTE", "6000")?;
+
         let click_durability = match get("PORTAL_CLICK_DURABILITY").as_deref().map(str::trim) {
             None | Some("flushed") => ClickDurability::Flushed,
             Some("committed") => ClickDurability::Committed,
@@ -350,6 +370,8 @@ impl Settings {
             rate_limit_per_minute,
             click_velocity_per_minute,
             click_limit_per_minute,
+            conversion_address_limit_per_minute,
+            conversion_programme_limit_per_minute,
             trusted_proxies,
             click_durability,
             click_retention_months,
@@ -471,6 +493,21 @@ mod tests {
         assert_eq!(settings(&[]).unwrap().click_limit_per_minute, 600);
         let off = settings(&[("PORTAL_CLICK_LIMIT_PER_MINUTE", "0")]).unwrap();
         assert_eq!(off.click_limit_per_minute, 0);
+        let s = settings(&[]).unwrap();
+        assert_eq!(
+            (
+                s.conversion_address_limit_per_minute,
+                s.conversion_programme_limit_per_minute
+            ),
+            (3000, 6000)
+        );
+        let chosen = settings(&[
+            ("PORTAL_CONVERSION_ADDRESS_LIMIT_PER_MINUTE", " 0"),
+            ("PORTAL_CONVERSION_PROGRAMME_LIMIT_PER_MINUTE", "60"),
+        ])
+        .unwrap();
+        assert_eq!(chosen.conversion_address_limit_per_minute, 0);
+        assert_eq!(chosen.conversion_programme_limit_per_minute, 60);
         assert_eq!(settings(&[]).unwrap().click_retention_months, 25);
         let kept = settings(&[("PORTAL_CLICK_RETENTION_MONTHS", "13")]).unwrap();
         assert_eq!(kept.click_retention_months, 13);
@@ -530,6 +567,8 @@ mod tests {
             ("PORTAL_RATE_LIMIT_PER_MINUTE", "0"),
             ("PORTAL_RATE_LIMIT_PER_MINUTE", "many"),
             ("PORTAL_CLICK_LIMIT_PER_MINUTE", "-1"),
+            ("PORTAL_CONVERSION_ADDRESS_LIMIT_PER_MINUTE", "lots"),
+            ("PORTAL_CONVERSION_PROGRAMME_LIMIT_PER_MINUTE", "-5"),
             ("PORTAL_CLICK_RETENTION_MONTHS", "0"),
             ("PORTAL_CLICK_RETENTION_MONTHS", "twee jaar"),
             ("PORTAL_CLICK_DURABILITY", "fast"),

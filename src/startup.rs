@@ -85,6 +85,10 @@ impl Application {
         ));
         let proxies = crate::client_ip::TrustedProxies::new(&settings.trusted_proxies);
         let programme_pages = web::Data::new(programme::cache::ProgrammePages::default());
+        let conversion_api = web::Data::new(crate::ledger::api::ConversionApi::new(
+            settings.conversion_address_limit_per_minute,
+            settings.conversion_programme_limit_per_minute,
+        ));
         let (reports, report_threads) = crate::db::reports::Reports::start(pool.clone(), 2)
             .context("cannot start the report threads")?;
         let ip_hasher = crate::ip_hash::IpHasher::new(&settings.secret_key);
@@ -100,6 +104,7 @@ impl Application {
         let limits = Limits {
             forms: limiter.clone(),
             clicks: std::sync::Arc::downgrade(&tracking.clone().into_inner()),
+            conversions: conversion_api.clone(),
         };
         let server = HttpServer::new(move || {
             App::new()
@@ -107,6 +112,7 @@ impl Application {
                 .app_data(tracking.clone())
                 .app_data(proxies.clone())
                 .app_data(programme_pages.clone())
+                .app_data(conversion_api.clone())
                 .wrap(actix_web::middleware::from_fn(webx::refuse_nul))
                 .wrap(error_pages())
                 .wrap(security_headers(state.settings.is_https()))
@@ -178,6 +184,7 @@ struct Limits {
     /// Weak: the click handler's state holds the click queue, which must go when the server
     /// stops (the click writer ends then).
     clicks: std::sync::Weak<crate::tracking::Tracking>,
+    conversions: web::Data<crate::ledger::api::ConversionApi>,
 }
 
 impl Limits {
@@ -190,7 +197,13 @@ impl Limits {
                 .clicks
                 .upgrade()
                 .map_or(0, |tracking| tracking.forget_idle_addresses());
-            tracing::debug!(forms, clicks, "addresses kept by the rate limits");
+            let conversions = self.conversions.forget_idle();
+            tracing::debug!(
+                forms,
+                clicks,
+                conversions,
+                "addresses kept by the rate limits"
+            );
         }
     }
 }

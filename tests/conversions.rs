@@ -302,12 +302,13 @@ async fn bad_old_replayed_oversized_and_malformed_requests_are_refused_and_store
         (status, answer["error"]["code"].as_str()),
         (400, Some("malformed"))
     );
+    // A programme that does not exist has no secret: refused as a wrong signature (issue 21).
     let mut unknown = report(&click_id, "AE-1", "10.00", &at);
     unknown["programme"] = "bol".into();
     let (status, answer) = send(&app, &key, &unknown).await;
     assert_eq!(
         (status, answer["error"]["code"].as_str()),
-        (404, Some("unknown_programme"))
+        (401, Some("bad_signature"))
     );
     let mut bad_amount = report(&click_id, "AE-1", "10,00", &at);
     bad_amount["commission_group"] = "shoes".into();
@@ -790,4 +791,175 @@ async fn the_same_request_sent_twice_at_once_stores_one_conversion_and_answers_b
     }
     assert_eq!(count(&app, "conversions"), 4);
     assert_eq!(count(&app, "commissions"), 4);
+}
+
+/// Posts `body` with `signature` as the `Partnerlink-Signature` header (none: no header);
+/// returns the status, the `Retry-After` header and the body as text.
+async fn post_raw(
+    app: &common::TestApp,
+    signature: Option<&str>,
+    body: &[u8],
+) -> (u16, Option<String>, String) {
+    let mut request = app
+        .client
+        .post(app.url("/api/v1/conversions"))
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    if let Some(signature) = signature {
+        request = request.header("Partnerlink-Signature", signature);
+    }
+    let r = request.send().await.unwrap();
+    let retry_after = r
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (r.status().as_u16(), retry_after, r.text().await.unwrap())
+}
+
+/// A conversion report padded with white space to exactly 16 KiB, the largest body the API
+/// takes.
+fn padded_report(click_id: &str, order_ref: &str, at: &str) -> Vec<u8> {
+    let mut body = report(click_id, order_ref, "10.00", at).to_string();
+    body.push_str(&" ".repeat(portal::ledger::api::BODY_LIMIT - body.len()));
+    body.into_bytes()
+}
+
+#[tokio::test]
+async fn a_header_of_thousands_of_signatures_is_refused_unread_and_stores_nothing() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    secret(&app); // two secrets in force, as the attack measured
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let body = padded_report(&click_id, "AE-ATTACK", &at);
+    let now = money::now_unix();
+    let good = portal::ledger::signature::sign(&key, now, &body);
+
+    // Issue 21: 32,000 empty `v1=` (a 128 KB header) over a 16 KiB body.
+    let attack = format!("t={now},{}", "v1=,".repeat(32_000));
+    assert!(attack.len() > 128_000);
+    let (status, _, answer) = post_raw(&app, Some(&attack), &body).await;
+    assert!(matches!(status, 400 | 401 | 431), "{status} {answer}");
+    // The right signature among them does not make such a header acceptable.
+    let hidden = format!("t={now},v1={good},{}", "v1=,".repeat(32_000));
+    let (status, _, answer) = post_raw(&app, Some(&hidden), &body).await;
+    assert!(matches!(status, 400 | 401 | 431), "{status} {answer}");
+    // Nor does padding of another scheme past the length limit.
+    let long = format!("t={now},v1={good},x={}", "0".repeat(128 * 1024));
+    let (status, _, answer) = post_raw(&app, Some(&long), &body).await;
+    assert!(matches!(status, 400 | 401 | 431), "{status} {answer}");
+    // Five values, the right one among them: more than a rotation needs.
+    let wrong = "00".repeat(32);
+    let five = format!("t={now},{}v1={good}", format!("v1={wrong},").repeat(4));
+    let (status, _, answer) = post_raw(&app, Some(&five), &body).await;
+    assert_eq!(status, 401, "{answer}");
+    assert!(answer.contains("bad_signature"), "{answer}");
+    assert_eq!(count(&app, "conversions"), 0);
+    assert_eq!(count(&app, "signatures_seen"), 0);
+
+    // Four values are taken: the same report is accepted once, by the right one.
+    let four = format!("t={now},{}v1={good}", format!("v1={wrong},").repeat(3));
+    let (status, _, answer) = post_raw(&app, Some(&four), &body).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(count(&app, "conversions"), 1);
+}
+
+#[tokio::test]
+async fn a_caller_without_the_secret_cannot_tell_a_known_programme_from_an_unknown_one() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let known = report(&click_id, "AE-1", "10.00", &at).to_string();
+    let mut unknown = report(&click_id, "AE-1", "10.00", &at);
+    unknown["programme"] = "bol".into();
+    let unknown = unknown.to_string();
+    let now = money::now_unix();
+    let guessed = "plsec_guessed-by-somebody-else";
+
+    for (what, signature_of) in [
+        ("no header", None::<Box<dyn Fn(&[u8]) -> String>>),
+        (
+            "a wrong secret",
+            Some(Box::new(|body: &[u8]| {
+                portal::ledger::signature::header(guessed, now, body)
+            })),
+        ),
+        (
+            "a malformed header",
+            Some(Box::new(|_: &[u8]| format!("t={now},v1=abc"))),
+        ),
+    ] {
+        let sign = |body: &str| signature_of.as_ref().map(|f| f(body.as_bytes()));
+        let for_known = post_raw(&app, sign(&known).as_deref(), known.as_bytes()).await;
+        let for_unknown = post_raw(&app, sign(&unknown).as_deref(), unknown.as_bytes()).await;
+        assert_eq!(for_known.0, 401, "{what}: {}", for_known.2);
+        assert_eq!(for_known, for_unknown, "{what}: the same status and body");
+    }
+    // A stale signature by somebody else is no different from a fresh one: only a matching
+    // signature gets to hear that it is stale.
+    let stale = portal::ledger::signature::header(guessed, now - 3600, known.as_bytes());
+    let stale_known = post_raw(&app, Some(&stale), known.as_bytes()).await;
+    assert_eq!(stale_known.0, 401);
+    assert!(stale_known.2.contains("bad_signature"), "{}", stale_known.2);
+    // The advertiser's own secret, signing for a programme that is not theirs or not there.
+    let ours = portal::ledger::signature::header(&key, now, unknown.as_bytes());
+    let (status, _, answer) = post_raw(&app, Some(&ours), unknown.as_bytes()).await;
+    assert_eq!(status, 401, "{answer}");
+    assert_eq!(count(&app, "conversions"), 0);
+}
+
+#[tokio::test]
+async fn too_many_requests_from_one_address_get_429_with_retry_after_before_any_work() {
+    let app = common::spawn_app_with(common::Options {
+        conversion_limits: Some((3, 0)),
+        ..Default::default()
+    })
+    .await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let body = report(&click_id, "AE-1", "10.00", &at).to_string();
+    // Three from this address in a minute, signed or not.
+    for _ in 0..3 {
+        let (status, _, _) = post_raw(&app, None, body.as_bytes()).await;
+        assert_eq!(status, 401);
+    }
+    let signed = portal::ledger::signature::header(&key, money::now_unix(), body.as_bytes());
+    let (status, retry_after, answer) = post_raw(&app, Some(&signed), body.as_bytes()).await;
+    assert_eq!(status, 429, "{answer}");
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["error"]["code"], "rate_limited");
+    let seconds: u64 = retry_after.expect("Retry-After").parse().unwrap();
+    assert!((1..=60).contains(&seconds), "{seconds}");
+    assert_eq!(count(&app, "conversions"), 0);
+}
+
+#[tokio::test]
+async fn a_programme_gets_its_signed_requests_per_minute_and_anonymous_ones_use_none_of_them() {
+    let app = common::spawn_app_with(common::Options {
+        conversion_limits: Some((0, 2)),
+        ..Default::default()
+    })
+    .await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    // Anonymous callers naming the programme do not use up its allowance.
+    let body = report(&click_id, "AE-0", "10.00", &at).to_string();
+    for _ in 0..10 {
+        assert_eq!(post_raw(&app, None, body.as_bytes()).await.0, 401);
+    }
+    for order in ["AE-1", "AE-2"] {
+        let (status, answer) = send(&app, &key, &report(&click_id, order, "10.00", &at)).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    let body = report(&click_id, "AE-3", "10.00", &at).to_string();
+    let signed = portal::ledger::signature::header(&key, money::now_unix(), body.as_bytes());
+    let (status, retry_after, answer) = post_raw(&app, Some(&signed), body.as_bytes()).await;
+    assert_eq!(status, 429, "{answer}");
+    assert!(answer.contains("rate_limited"), "{answer}");
+    let seconds: u64 = retry_after.expect("Retry-After").parse().unwrap();
+    assert!((1..=30).contains(&seconds), "{seconds}");
+    assert_eq!(count(&app, "conversions"), 2);
 }

@@ -7,6 +7,12 @@
 //! meanwhile, so an old request replayed cannot undo a newer one. A request is identified by its
 //! signature, which covers the time and the exact body; another body under a reused signature
 //! does not verify.
+//!
+//! What a caller without a secret can cost is bounded (issue 21, 1): requests per address are
+//! limited before anything is read; the signature header is read strictly (one `t`, at most
+//! four `v1`, at most 1 KiB) before the body; the signature is checked — one HMAC per secret in
+//! force, whatever the header holds — before anything tells whether the programme exists, with
+//! no pooled connection held meanwhile; signed requests are limited per programme.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -85,8 +91,6 @@ fn problems_answer(problems: &[Problem]) -> HttpResponse {
 }
 
 enum Refusal {
-    Bad,
-    Stale,
     UnknownProgramme,
     Problems(Vec<Problem>),
 }
@@ -117,11 +121,135 @@ fn first_time(
     }
 }
 
+/// What the conversion API keeps between requests: its rate limits.
+pub struct ConversionApi {
+    /// Requests per minute per address (`abnormal::address_key`), counted before anything else;
+    /// `None`: no limit.
+    per_address: Option<governor::DefaultKeyedRateLimiter<u64>>,
+    /// Signed requests per minute per programme, counted once the signature matched (so an
+    /// anonymous caller cannot use up an advertiser's allowance).
+    per_programme: Option<governor::DefaultKeyedRateLimiter<i64>>,
+}
+
+/// A keyed limiter of `per_minute` (burst the same), or none for 0.
+fn limiter<K: std::hash::Hash + Eq + Clone>(
+    per_minute: u32,
+) -> Option<governor::DefaultKeyedRateLimiter<K>> {
+    std::num::NonZeroU32::new(per_minute)
+        .map(|n| governor::RateLimiter::keyed(governor::Quota::per_minute(n).allow_burst(n)))
+}
+
+/// Whether `key` may send once more now (and counts it); else how long until it may.
+fn admit<K: std::hash::Hash + Eq + Clone>(
+    limiter: &Option<governor::DefaultKeyedRateLimiter<K>>,
+    key: &K,
+) -> Result<(), std::time::Duration> {
+    use governor::clock::Clock;
+    let Some(limiter) = limiter else {
+        return Ok(());
+    };
+    limiter.check_key(key).map_err(|not_until| {
+        not_until.wait_time_from(governor::clock::DefaultClock::default().now())
+    })
+}
+
+impl ConversionApi {
+    /// `per_address` and `per_programme`: requests per minute (0: no limit).
+    pub fn new(per_address: u32, per_programme: u32) -> ConversionApi {
+        ConversionApi {
+            per_address: limiter(per_address),
+            per_programme: limiter(per_programme),
+        }
+    }
+
+    /// Forgets the addresses and programmes whose allowance is full again; how many it still
+    /// holds.
+    pub fn forget_idle(&self) -> usize {
+        let addresses = self.per_address.as_ref().map_or(0, |l| {
+            l.retain_recent();
+            l.shrink_to_fit();
+            l.len()
+        });
+        let programmes = self.per_programme.as_ref().map_or(0, |l| {
+            l.retain_recent();
+            l.len()
+        });
+        addresses + programmes
+    }
+}
+
+/// 429 `rate_limited` with `Retry-After` (whole seconds, at least 1).
+fn too_many(wait: std::time::Duration, whose: &str) -> HttpResponse {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let seconds = seconds.max(1);
+    let mut answer = refuse(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        &format!("too many requests a minute {whose}; try again in {seconds} s"),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+        answer.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    answer
+}
+
+/// The answer to a signature that is missing, malformed or matches no secret in force of the
+/// programme the body names — the same whether that programme exists or not, so a caller
+/// without a secret learns nothing about which programmes there are.
+fn bad_signature() -> HttpResponse {
+    refuse(
+        StatusCode::UNAUTHORIZED,
+        "bad_signature",
+        &format!(
+            "the Partnerlink-Signature header is missing, is not t=<unix seconds>,v1=<64 hex \
+             digits> (one t, at most {} v1 values, at most {} bytes) or does not match the body \
+             with a secret in force of the programme named in it",
+            signature::MAX_SIGNATURES,
+            signature::MAX_HEADER_LEN
+        ),
+    )
+}
+
+/// Checks the signature against the secrets in force of the programme `slug` names: read with
+/// a pooled connection that is given back before the first HMAC. An unknown programme has no
+/// secrets and is refused as a known one with a wrong signature (one HMAC with a key nobody
+/// knows: the same work as a programme with one secret). Returns the programme and the
+/// verified signature.
+async fn check_signature(
+    state: &web::Data<AppState>,
+    parsed: signature::SignatureHeader,
+    body: web::Bytes,
+    slug: String,
+    now: chrono::NaiveDateTime,
+) -> Result<Result<(i64, signature::Verified), SignatureError>, actix_web::Error> {
+    let pool = state.pool.clone();
+    web::block(move || -> anyhow::Result<_> {
+        let found = {
+            let mut conn = pool.get()?;
+            super::secrets::in_force_for(&mut conn, &slug, now)?
+        };
+        let (programme_id, secrets) = found.unwrap_or_default();
+        Ok(parsed
+            .verify(&body, &secrets, now.and_utc().timestamp())
+            .map(|verified| (programme_id, verified)))
+    })
+    .await?
+    .map_err(|e| {
+        tracing::error!(error = %e, "reading the programme's secrets failed");
+        actix_web::error::ErrorServiceUnavailable("the database is unavailable")
+    })
+}
+
 async fn conversions(
     req: HttpRequest,
     state: web::Data<AppState>,
+    api: web::Data<ConversionApi>,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, actix_web::Error> {
+    let address = super::super::tracking::abnormal::address_key(crate::client_ip::client_ip(&req));
+    if let Err(wait) = admit(&api.per_address, &address) {
+        return Ok(too_many(wait, "from this address"));
+    }
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -134,6 +262,16 @@ async fn conversions(
             &too_large_message(),
         ));
     }
+    // The header is read strictly before the body: a malformed one costs nothing more.
+    let parsed = match req
+        .headers()
+        .get(SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(signature::SignatureHeader::parse)
+    {
+        Some(Ok(parsed)) => parsed,
+        None | Some(Err(_)) => return Ok(bad_signature()),
+    };
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk?;
@@ -190,32 +328,41 @@ async fn conversions(
             ));
         }
     };
-    let signature_header = req
-        .headers()
-        .get(SIGNATURE_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
     let now = crate::db::now();
+    // The signature is checked before anything that depends on the programme, with no pooled
+    // connection held while the HMACs are computed (issue 21, 1).
+    let (programme_id, verified) = match check_signature(
+        &state,
+        parsed,
+        body.freeze(),
+        raw.programme.trim().to_owned(),
+        now,
+    )
+    .await?
+    {
+        Ok(checked) => checked,
+        Err(SignatureError::Bad) => return Ok(bad_signature()),
+        Err(SignatureError::Stale) => {
+            return Ok(refuse(
+                StatusCode::UNAUTHORIZED,
+                "stale_timestamp",
+                "the signature's time is more than 5 minutes from now",
+            ))
+        }
+    };
+    if let Err(wait) = admit(&api.per_programme, &programme_id) {
+        return Ok(too_many(wait, "for this programme"));
+    }
+    let report = match raw.check(now) {
+        Ok(r) => r,
+        Err(problems) => return Ok(problems_answer(&problems)),
+    };
+    let unix_now = now.and_utc().timestamp();
     let pool = state.pool.clone();
     let result = web::block(
         move || -> Result<Result<intake::Recorded, Refusal>, anyhow::Error> {
             let mut conn = pool.get()?;
             let conn = &mut *conn;
-            let Some(terms) = intake::programme_terms(conn, raw.programme.trim())? else {
-                return Ok(Err(Refusal::UnknownProgramme));
-            };
-            let secrets = super::secrets::in_force(conn, terms.id, now)?;
-            let unix_now = now.and_utc().timestamp();
-            let verified =
-                match signature::verify(signature_header.as_deref(), &body, &secrets, unix_now) {
-                    Ok(v) => v,
-                    Err(SignatureError::Bad) => return Ok(Err(Refusal::Bad)),
-                    Err(SignatureError::Stale) => return Ok(Err(Refusal::Stale)),
-                };
-            let report = match raw.check(now) {
-                Ok(r) => r,
-                Err(problems) => return Ok(Err(Refusal::Problems(problems))),
-            };
             let outcome = crate::db::write_transaction(conn, |conn| {
                 if !first_time(conn, &verified.signature, unix_now)? {
                     // The same request again: what is stored now, unchanged.
@@ -258,9 +405,12 @@ async fn conversions(
                 "locks_at": recorded.locks_at.map(|t| t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             }))
         }
-        Err(Refusal::Bad) => refuse(StatusCode::UNAUTHORIZED, "bad_signature", "the Partnerlink-Signature header does not match the body with a secret of this programme"),
-        Err(Refusal::Stale) => refuse(StatusCode::UNAUTHORIZED, "stale_timestamp", "the signature's time is more than 5 minutes from now"),
-        Err(Refusal::UnknownProgramme) => refuse(StatusCode::NOT_FOUND, "unknown_programme", "there is no programme with this name"),
+        // Only a signed caller gets here: the programme went between the check and the record.
+        Err(Refusal::UnknownProgramme) => refuse(
+            StatusCode::NOT_FOUND,
+            "unknown_programme",
+            "there is no programme with this name",
+        ),
         Err(Refusal::Problems(problems)) => problems_answer(&problems),
     })
 }

@@ -74,3 +74,32 @@ pub fn rotate(
         Ok(secret)
     })
 }
+
+/// The programme named `slug` and its secrets in force at `now`, newest first, in one query;
+/// `None` when there is no such programme. The conversion API reads them with a connection of
+/// its own and lets it go before it computes a single HMAC (issue 21, 1).
+pub fn in_force_for(
+    conn: &mut AnyConnection,
+    slug: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(i64, Vec<(i64, String)>)>> {
+    use crate::db::schema::programmes as p;
+    let rows: Vec<(i64, Option<(i64, String)>)> = p::table
+        .left_join(
+            ps::table.on(ps::programme_id
+                .eq(p::id)
+                .and(ps::retires_at.is_null().or(ps::retires_at.gt(now)))),
+        )
+        .filter(p::slug.eq(slug))
+        .order(ps::id.desc())
+        .select((p::id, (ps::id, ps::secret).nullable()))
+        .load(conn)?;
+    let Some((programme_id, _)) = rows.first() else {
+        return Ok(None);
+    };
+    let programme_id = *programme_id;
+    Ok(Some((
+        programme_id,
+        rows.into_iter().filter_map(|(_, secret)| secret).collect(),
+    )))
+}

@@ -17,6 +17,15 @@ pub enum SignatureError {
     Stale,
 }
 
+/// The longest `Partnerlink-Signature` header taken: a time and four `v1` values fit in a third
+/// of it. Longer ones are refused unread (issue 21: 32,000 empty `v1=` made a request cost
+/// 32,000 HMACs of the body).
+pub const MAX_HEADER_LEN: usize = 1024;
+
+/// The most `v1` values one header may carry: one per secret in force while a rotation is under
+/// way is plenty.
+pub const MAX_SIGNATURES: usize = 4;
+
 /// The hex signature of `body` at time `t`.
 pub fn sign(secret: &str, t: i64, body: &[u8]) -> String {
     hex::encode(mac(secret, t, body).finalize().into_bytes())
@@ -27,7 +36,15 @@ pub fn header(secret: &str, t: i64, body: &[u8]) -> String {
     format!("t={t},v1={}", sign(secret, t, body))
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many HMACs of a body this thread computed (the unit tests count the work).
+    static MACS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 fn mac(secret: &str, t: i64, body: &[u8]) -> Hmac<Sha256> {
+    #[cfg(test)]
+    MACS.with(|n| n.set(n.get() + 1));
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(t.to_string().as_bytes());
     mac.update(b".");
@@ -35,8 +52,49 @@ fn mac(secret: &str, t: i64, body: &[u8]) -> Hmac<Sha256> {
     mac
 }
 
-/// Checks `header` against the secrets in force and returns the matching signature (its hex, the
-/// key the replay check remembers). The comparison takes constant time.
+/// A `Partnerlink-Signature` header read strictly: one `t`, one to `MAX_SIGNATURES` `v1`
+/// values of 64 hex digits each, at most `MAX_HEADER_LEN` bytes. Parts of other schemes (a
+/// future `v2`) are skipped, as Stripe's clients do, but count towards the length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureHeader {
+    pub t: i64,
+    signatures: Vec<[u8; 32]>,
+}
+
+impl SignatureHeader {
+    pub fn parse(header: &str) -> Result<SignatureHeader, SignatureError> {
+        if header.len() > MAX_HEADER_LEN {
+            return Err(SignatureError::Bad);
+        }
+        let mut t = None;
+        let mut signatures = Vec::new();
+        for part in header.split(',') {
+            let (key, value) = part.trim().split_once('=').ok_or(SignatureError::Bad)?;
+            match key {
+                "t" if t.is_none() => {
+                    t = Some(value.parse::<i64>().map_err(|_| SignatureError::Bad)?)
+                }
+                // A second time: which one was signed?
+                "t" => return Err(SignatureError::Bad),
+                "v1" => {
+                    if signatures.len() == MAX_SIGNATURES {
+                        return Err(SignatureError::Bad);
+                    }
+                    let mut bytes = [0u8; 32];
+                    hex::decode_to_slice(value, &mut bytes).map_err(|_| SignatureError::Bad)?;
+                    signatures.push(bytes);
+                }
+                _ => {}
+            }
+        }
+        let t = t.ok_or(SignatureError::Bad)?;
+        if signatures.is_empty() {
+            return Err(SignatureError::Bad);
+        }
+        Ok(SignatureHeader { t, signatures })
+    }
+}
+
 /// A request whose signature matched: the signature (remembered, so a repeat is known) and the
 /// secret that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,42 +103,54 @@ pub struct Verified {
     pub secret_id: i64,
 }
 
+/// Checks `header` against the secrets in force (see `SignatureHeader::verify`).
 pub fn verify(
     header: Option<&str>,
     body: &[u8],
     secrets: &[(i64, String)],
     now: i64,
 ) -> Result<Verified, SignatureError> {
-    let header = header.ok_or(SignatureError::Bad)?;
-    let mut t = None;
-    let mut candidates = Vec::new();
-    for part in header.split(',') {
-        let (key, value) = part.trim().split_once('=').ok_or(SignatureError::Bad)?;
-        match key {
-            "t" => t = Some(value.parse::<i64>().map_err(|_| SignatureError::Bad)?),
-            "v1" => candidates.push(value),
-            // Other schemes (a future v2) are ignored, as Stripe's clients do.
-            _ => {}
+    SignatureHeader::parse(header.ok_or(SignatureError::Bad)?)?.verify(body, secrets, now)
+}
+
+impl SignatureHeader {
+    /// Checks the header against the secrets in force and returns the matching signature
+    /// (lower-case hex, the key the replay check remembers) with the secret that made it.
+    ///
+    /// The work does not depend on the header: one HMAC of the body per secret, each compared
+    /// with every `v1` value in constant time. No secrets (a programme nobody has a secret
+    /// for) costs one HMAC with a key nobody knows, as a programme with one secret does.
+    pub fn verify(
+        &self,
+        body: &[u8],
+        secrets: &[(i64, String)],
+        now: i64,
+    ) -> Result<Verified, SignatureError> {
+        use hmac::digest::CtOutput;
+        if secrets.is_empty() {
+            let unknowable = crate::tokens::random_token();
+            let _ = mac(&unknowable, self.t, body).finalize();
+            return Err(SignatureError::Bad);
         }
-    }
-    let t = t.ok_or(SignatureError::Bad)?;
-    for candidate in candidates {
-        let Ok(bytes) = hex::decode(candidate) else {
-            continue;
-        };
+        let mut matched = None;
         for (secret_id, secret) in secrets {
-            if mac(secret, t, body).verify_slice(&bytes).is_ok() {
-                if (now - t).abs() > TOLERANCE_SECONDS {
-                    return Err(SignatureError::Stale);
+            let expected = mac(secret, self.t, body).finalize();
+            for candidate in &self.signatures {
+                // `CtOutput`'s equality takes the same time wherever the bytes differ.
+                if expected == CtOutput::new((*candidate).into()) && matched.is_none() {
+                    matched = Some((*secret_id, *candidate));
                 }
-                return Ok(Verified {
-                    signature: candidate.to_ascii_lowercase(),
-                    secret_id: *secret_id,
-                });
             }
         }
+        let (secret_id, candidate) = matched.ok_or(SignatureError::Bad)?;
+        if now.abs_diff(self.t) > TOLERANCE_SECONDS.unsigned_abs() {
+            return Err(SignatureError::Stale);
+        }
+        Ok(Verified {
+            signature: hex::encode(candidate),
+            secret_id,
+        })
     }
-    Err(SignatureError::Bad)
 }
 
 /// Forgets the signatures of accepted requests whose time can no longer pass the freshness
@@ -134,6 +204,120 @@ mod tests {
             sign("s3cret", NOW, body)
         );
         assert!(verify(Some(&two), body, &secrets(&["s3cret"]), NOW).is_ok());
+    }
+
+    /// How many HMACs of a body `f` computes on this thread.
+    fn macs_of(f: impl FnOnce()) -> usize {
+        let before = MACS.with(|n| n.get());
+        f();
+        MACS.with(|n| n.get()) - before
+    }
+
+    #[test]
+    fn the_header_of_the_attack_is_refused_before_any_hmac() {
+        // Issue 21: a 16 KiB body and 32,000 empty `v1=` (a 128 KB header).
+        let body = vec![b'x'; 16 * 1024];
+        let attack = format!("t={NOW},{}", "v1=,".repeat(32_000));
+        let ours = secrets(&["s3cret", "older"]);
+        let n = macs_of(|| {
+            assert_eq!(SignatureHeader::parse(&attack), Err(SignatureError::Bad));
+            assert_eq!(
+                verify(Some(&attack), &body, &ours, NOW),
+                Err(SignatureError::Bad)
+            );
+        });
+        assert_eq!(n, 0, "refused by the parser, no HMAC computed");
+        // Within the length limit: empty, short or long values, too many values, two times,
+        // no time or no signature at all are refused as well, before any HMAC.
+        let good = sign("s3cret", NOW, &body);
+        for header in [
+            format!("t={NOW},v1="),
+            format!("t={NOW},v1=00"),
+            format!("t={NOW},v1={good}00"),
+            format!("t={NOW},v1={}", "zz".repeat(32)),
+            format!("t={NOW},{}", format!("v1={good},").repeat(5)),
+            format!("t={NOW},t={NOW},v1={good}"),
+            format!("v1={good}"),
+            format!("t={NOW}"),
+            format!("t={NOW},v0={good}"),
+            format!("t={NOW},v1={good},{}", "x".repeat(MAX_HEADER_LEN)),
+        ] {
+            let n = macs_of(|| {
+                assert_eq!(
+                    verify(Some(&header), &body, &ours, NOW),
+                    Err(SignatureError::Bad),
+                    "{header}"
+                );
+            });
+            assert_eq!(n, 0, "{header}");
+        }
+        // Four values and another scheme's part are taken.
+        let four = format!(
+            "t={NOW},v0=abc,{}v1={good}",
+            format!("v1={},", "00".repeat(32)).repeat(3)
+        );
+        assert!(four.len() <= MAX_HEADER_LEN);
+        assert!(verify(Some(&four), &body, &ours, NOW).is_ok());
+    }
+
+    #[test]
+    fn verifying_computes_one_hmac_per_secret_whatever_the_number_of_signatures() {
+        let body = vec![b'x'; 16 * 1024];
+        let wrong = "00".repeat(32);
+        for count in 1..=MAX_SIGNATURES {
+            let header = format!("t={NOW}{}", format!(",v1={wrong}").repeat(count));
+            let parsed = SignatureHeader::parse(&header).unwrap();
+            for list in [&["a"][..], &["a", "b"], &["a", "b", "c"]] {
+                let n = macs_of(|| {
+                    assert_eq!(
+                        parsed.verify(&body, &secrets(list), NOW),
+                        Err(SignatureError::Bad)
+                    );
+                });
+                assert_eq!(n, list.len(), "{count} signatures, {} secrets", list.len());
+            }
+            // A programme without secrets (an unknown one) costs what one secret costs.
+            let n = macs_of(|| {
+                assert_eq!(parsed.verify(&body, &[], NOW), Err(SignatureError::Bad));
+            });
+            assert_eq!(n, 1);
+        }
+        // A match by the first of two secrets still computes the second: no early answer.
+        let right = header("a", NOW, &body);
+        let parsed = SignatureHeader::parse(&right).unwrap();
+        let n = macs_of(|| {
+            assert_eq!(
+                parsed
+                    .verify(&body, &secrets(&["a", "b"]), NOW)
+                    .map(|v| v.secret_id),
+                Ok(1)
+            );
+        });
+        assert_eq!(n, 2);
+    }
+
+    #[test]
+    fn a_time_far_from_now_is_stale_not_an_overflow() {
+        let body = b"{}";
+        for t in [i64::MIN, i64::MAX, -1, 0] {
+            let h = header("s3cret", t, body);
+            assert_eq!(
+                verify(Some(&h), body, &secrets(&["s3cret"]), NOW),
+                Err(SignatureError::Stale),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn signatures_in_capitals_are_remembered_in_lower_case() {
+        let body = b"{}";
+        let sig = sign("s3cret", NOW, body);
+        let upper = format!("t={NOW},v1={}", sig.to_ascii_uppercase());
+        assert_eq!(
+            verify(Some(&upper), body, &secrets(&["s3cret"]), NOW).map(|v| v.signature),
+            Ok(sig)
+        );
     }
 
     #[test]

@@ -235,6 +235,7 @@ fn settings_with(database: &TestDatabase, smtp_url: Option<String>, options: &Op
     let (rate_limit, click_velocity) = (options.rate_limit, options.click_velocity);
     let click_limit = options.click_limit;
     let trusted_proxies = options.trusted_proxies;
+    let conversion_limits = options.conversion_limits;
     let data_dir = database.data_dir();
     let db_url = database.settings.url.clone();
     let owner_url = database.owner.as_ref().map(|o| o.url.clone());
@@ -249,6 +250,10 @@ fn settings_with(database: &TestDatabase, smtp_url: Option<String>, options: &Op
         "PORTAL_CLICK_VELOCITY_PER_MINUTE" => Some(click_velocity.to_string()),
         "PORTAL_CLICK_LIMIT_PER_MINUTE" => Some(click_limit.to_string()),
         "PORTAL_TRUSTED_PROXIES" => trusted_proxies.map(str::to_owned),
+        "PORTAL_CONVERSION_ADDRESS_LIMIT_PER_MINUTE" => conversion_limits.map(|l| l.0.to_string()),
+        "PORTAL_CONVERSION_PROGRAMME_LIMIT_PER_MINUTE" => {
+            conversion_limits.map(|l| l.1.to_string())
+        }
         "PORTAL_PAYER_NAME" => Some("Partnerlink B.V.".into()),
         "PORTAL_PAYER_IBAN" => Some("NL02 ABNA 0123 4567 89".into()),
         _ => None,
@@ -272,6 +277,9 @@ pub struct Options {
     pub click_limit: u32,
     /// `PORTAL_TRUSTED_PROXIES` (none).
     pub trusted_proxies: Option<&'static str>,
+    /// The conversion API's requests per minute per address and per programme (the portal's
+    /// defaults).
+    pub conversion_limits: Option<(u32, u32)>,
 }
 
 impl Default for Options {
@@ -284,6 +292,7 @@ impl Default for Options {
             smtp_down: false,
             click_limit: 600,
             trusted_proxies: None,
+            conversion_limits: None,
         }
     }
 }
