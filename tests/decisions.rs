@@ -263,12 +263,6 @@ async fn every_real_change_of_amount_or_reason_is_applied() {
             .first(&mut *app.conn())
             .unwrap()
     };
-    for (amount, commission) in [("100.00", 700), ("200.00", 1400), ("300.00", 2100)] {
-        let (status, answer) = send(&app, &key, &report(&click_id, "N-1", amount, &at)).await;
-        assert!(status == 200 || status == 201, "{answer}");
-        assert_eq!(of("N-1").1, commission, "after {amount}");
-    }
-    assert_eq!(of("N-1").2.as_deref(), Some("amount_changed"));
     let decided_at = |order_ref: &str| -> Option<chrono::NaiveDateTime> {
         commissions::table
             .inner_join(portal::db::schema::conversions::table)
@@ -278,6 +272,17 @@ async fn every_real_change_of_amount_or_reason_is_applied() {
             .first(&mut *app.conn())
             .unwrap()
     };
+    for (amount, commission) in [("100.00", 700), ("200.00", 1400), ("300.00", 2100)] {
+        let (status, answer) = send(&app, &key, &report(&click_id, "N-1", amount, &at)).await;
+        assert!(status == 200 || status == 201, "{answer}");
+        assert_eq!(of("N-1").1, commission, "after {amount}");
+        assert_eq!(
+            decided_at("N-1"),
+            None,
+            "pending from its arrival on: not decided"
+        );
+    }
+    assert_eq!(of("N-1").2.as_deref(), Some("amount_changed"));
     assert_eq!(decided_at("N-1"), None, "pending: not decided");
 
     let mut cancelled = report(&click_id, "N-2", "100.00", &at);
@@ -286,6 +291,10 @@ async fn every_real_change_of_amount_or_reason_is_applied() {
     assert_eq!(
         of("N-2"),
         ("rejected".into(), 700, Some("order_cancelled".into()))
+    );
+    assert!(
+        decided_at("N-2").is_some(),
+        "rejected on arrival: decided then"
     );
     cancelled["coupon_redeemed"] = true.into();
     assert_eq!(send(&app, &key, &cancelled).await.0, 200);

@@ -134,6 +134,14 @@ pub fn decide(
         }
         Ok(commission.participant_id)
     });
+    gone_if_changed(decided)
+}
+
+/// A compare-and-set refused inside a decision (the commission changed since it was read) is
+/// answered as an action no longer offered: `Gone`, never a 500. Under the conversion's lock in
+/// `decide` the second decider re-reads and is refused by `actions_for` first; this keeps the
+/// answer right for any path that reaches `commissions::change` without that lock.
+fn gone_if_changed(decided: Result<i64, DecideError>) -> Result<i64, DecideError> {
     match decided {
         Err(DecideError::Db(e)) if commissions::is_changed_meanwhile(&e) => Err(DecideError::Gone),
         other => other,
@@ -143,6 +151,22 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_made_meanwhile_is_gone_and_other_outcomes_pass_through() {
+        let gone = gone_if_changed(Err(DecideError::Db(commissions::changed_meanwhile())));
+        assert!(matches!(gone, Err(DecideError::Gone)), "{gone:?}");
+        let other = gone_if_changed(Err(DecideError::Db(diesel::result::Error::NotFound)));
+        assert!(
+            matches!(other, Err(DecideError::Db(diesel::result::Error::NotFound))),
+            "{other:?}"
+        );
+        assert!(matches!(
+            gone_if_changed(Err(DecideError::NotFound)),
+            Err(DecideError::NotFound)
+        ));
+        assert_eq!(gone_if_changed(Ok(7)).ok(), Some(7));
+    }
 
     #[test]
     fn only_fitting_actions_are_offered() {
