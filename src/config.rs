@@ -132,6 +132,63 @@ pub struct Settings {
     /// "Partnerlink"), and from which account (`PORTAL_PAYER_IBAN`; without it no payout runs).
     pub payer_name: String,
     pub payer_iban: Option<crate::domain::Iban>,
+    /// What one connection may hold of the server (`startup`).
+    pub server: ServerLimits,
+    /// How many evidence uploads may be under way, and for how long (`enforcement::upload`).
+    pub uploads: UploadLimits,
+}
+
+/// Bounds on the connections of one instance, so slow or idle clients cannot hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// Open connections per worker thread (`PORTAL_MAX_CONNECTIONS`, default 1024); more wait
+    /// in the listen queue.
+    pub max_connections: usize,
+    /// Seconds a new connection has to send its request's headers
+    /// (`PORTAL_CLIENT_REQUEST_TIMEOUT_SECONDS`, default 5).
+    pub client_request_timeout: u64,
+    /// Seconds a client has to close its side after the answer
+    /// (`PORTAL_CLIENT_DISCONNECT_TIMEOUT_SECONDS`, default 5).
+    pub client_disconnect_timeout: u64,
+    /// Seconds an idle keep-alive connection stays open (`PORTAL_KEEP_ALIVE_SECONDS`, default 5).
+    pub keep_alive: u64,
+}
+
+/// Bounds on evidence uploads (the only requests with large bodies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    /// Uploads under way at once on this instance (`PORTAL_UPLOADS_IN_FLIGHT`, default 16).
+    pub in_flight: usize,
+    /// Of which from one address, an IPv6 /64 (`PORTAL_UPLOADS_PER_ADDRESS`, default 2).
+    pub per_address: usize,
+    /// Seconds an upload may send nothing before it is ended (`PORTAL_UPLOAD_IDLE_SECONDS`,
+    /// default 30).
+    pub idle_seconds: u64,
+    /// Seconds a whole upload may take (`PORTAL_UPLOAD_SECONDS`, default 600: 50 MB at about
+    /// 85 KB a second).
+    pub total_seconds: u64,
+}
+
+/// A whole number from `low` to `high` (`default` when unset), or the variable's error.
+fn bounded(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: u64,
+    (low, high): (u64, u64),
+) -> Result<u64, ConfigError> {
+    let Some(text) = get(variable) else {
+        return Ok(default);
+    };
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (low..=high).contains(n))
+        .ok_or_else(|| {
+            ConfigError::new(
+                variable,
+                format!("'{text}' is not a whole number from {low} to {high}"),
+            )
+        })
 }
 
 /// Addresses and networks separated by commas (`192.0.2.1, 10.0.0.0/8, ::1`); an address is a
@@ -346,6 +403,29 @@ impl Settings {
                     format!("'{retention_text}' is not a whole number of months from 1 to 1200"),
                 )
             })?;
+        let server = ServerLimits {
+            max_connections: bounded(&get, "PORTAL_MAX_CONNECTIONS", 1024, (1, 1_000_000))?
+                as usize,
+            client_request_timeout: bounded(
+                &get,
+                "PORTAL_CLIENT_REQUEST_TIMEOUT_SECONDS",
+                5,
+                (1, 600),
+            )?,
+            client_disconnect_timeout: bounded(
+                &get,
+                "PORTAL_CLIENT_DISCONNECT_TIMEOUT_SECONDS",
+                5,
+                (1, 600),
+            )?,
+            keep_alive: bounded(&get, "PORTAL_KEEP_ALIVE_SECONDS", 5, (1, 3600))?,
+        };
+        let uploads = UploadLimits {
+            in_flight: bounded(&get, "PORTAL_UPLOADS_IN_FLIGHT", 16, (1, 10_000))? as usize,
+            per_address: bounded(&get, "PORTAL_UPLOADS_PER_ADDRESS", 2, (1, 10_000))? as usize,
+            idle_seconds: bounded(&get, "PORTAL_UPLOAD_IDLE_SECONDS", 30, (1, 3600))?,
+            total_seconds: bounded(&get, "PORTAL_UPLOAD_SECONDS", 600, (1, 86_400))?,
+        };
         let payer_iban = match get("PORTAL_PAYER_IBAN") {
             Some(text) => Some(crate::domain::Iban::parse(&text).map_err(|e| {
                 ConfigError::new(
@@ -376,6 +456,8 @@ impl Settings {
             click_durability,
             click_retention_months,
             bench_routes,
+            server,
+            uploads,
         })
     }
 
@@ -520,6 +602,40 @@ mod tests {
     }
 
     #[test]
+    fn connections_and_uploads_are_bounded_by_default_and_by_choice() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(
+            s.server,
+            ServerLimits {
+                max_connections: 1024,
+                client_request_timeout: 5,
+                client_disconnect_timeout: 5,
+                keep_alive: 5,
+            }
+        );
+        assert_eq!(
+            s.uploads,
+            UploadLimits {
+                in_flight: 16,
+                per_address: 2,
+                idle_seconds: 30,
+                total_seconds: 600,
+            }
+        );
+        let chosen = settings(&[
+            ("PORTAL_MAX_CONNECTIONS", "300"),
+            ("PORTAL_KEEP_ALIVE_SECONDS", " 15 "),
+            ("PORTAL_UPLOADS_IN_FLIGHT", "64"),
+            ("PORTAL_UPLOAD_SECONDS", "120"),
+        ])
+        .unwrap();
+        assert_eq!(chosen.server.max_connections, 300);
+        assert_eq!(chosen.server.keep_alive, 15);
+        assert_eq!(chosen.uploads.in_flight, 64);
+        assert_eq!(chosen.uploads.total_seconds, 120);
+    }
+
+    #[test]
     fn postgres_url_selects_postgres() {
         let s = settings(&[("PORTAL_DATABASE_URL", "postgres://u@localhost/portal")]).unwrap();
         assert_eq!(s.database.kind, DatabaseKind::Postgres);
@@ -574,6 +690,10 @@ mod tests {
             ("PORTAL_CLICK_DURABILITY", "fast"),
             ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example"),
             ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("PORTAL_MAX_CONNECTIONS", "0"),
+            ("PORTAL_CLIENT_REQUEST_TIMEOUT_SECONDS", "5s"),
+            ("PORTAL_UPLOADS_PER_ADDRESS", "-2"),
+            ("PORTAL_UPLOAD_IDLE_SECONDS", "0"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var, "{value}");

@@ -89,6 +89,10 @@ impl Application {
             settings.conversion_address_limit_per_minute,
             settings.conversion_programme_limit_per_minute,
         ));
+        let uploads = web::Data::new(crate::enforcement::upload::UploadGate::new(
+            settings.uploads,
+        ));
+        let server_limits = settings.server;
         let (reports, report_threads) = crate::db::reports::Reports::start(pool.clone(), 2)
             .context("cannot start the report threads")?;
         let ip_hasher = crate::ip_hash::IpHasher::new(&settings.secret_key);
@@ -113,12 +117,23 @@ impl Application {
                 .app_data(proxies.clone())
                 .app_data(programme_pages.clone())
                 .app_data(conversion_api.clone())
+                .app_data(uploads.clone())
                 .wrap(actix_web::middleware::from_fn(webx::refuse_nul))
                 .wrap(error_pages())
                 .wrap(security_headers(state.settings.is_https()))
                 .wrap(actix_web::middleware::from_fn(webx::access_log))
                 .configure(|cfg| routes(cfg, &state, &limiter, &session_key))
         })
+        // Bounded connections, and clients that are slow to send their headers, to close, or
+        // to ask again are let go (issue 21 point 2; uploads' bodies have their own clock).
+        .max_connections(server_limits.max_connections)
+        .client_request_timeout(std::time::Duration::from_secs(
+            server_limits.client_request_timeout,
+        ))
+        .client_disconnect_timeout(std::time::Duration::from_secs(
+            server_limits.client_disconnect_timeout,
+        ))
+        .keep_alive(std::time::Duration::from_secs(server_limits.keep_alive))
         .listen(listener)?
         .shutdown_timeout(30)
         .run();

@@ -4,7 +4,7 @@
 mod common;
 
 use common::audit;
-use common::enforcement::{administrator, hidden, last_measure, object, take, PDF};
+use common::enforcement::{administrator, hidden, last_measure, object, picture, take, PDF};
 use common::money::{balance, click, pass_locking_dates, report, secret, send};
 use common::{location, spawn_app, TestApp, PASSWORD};
 use diesel::prelude::*;
@@ -1228,14 +1228,7 @@ async fn an_upheld_objection_to_a_deduction_pays_it_back_with_a_new_ledger_row()
     let id = last_measure(&app);
     let anna_browser = app.client_for("anna@example.nl").await;
     let notice = format!("/nl/account/notices/{id}");
-    let png: Vec<u8> = {
-        let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
-        bytes.extend_from_slice(b"IHDR");
-        bytes.extend_from_slice(&[0; 21]);
-        bytes.extend_from_slice(b"IEND");
-        bytes.extend_from_slice(&[0xAE, 0x42, 0x60, 0x82]);
-        bytes
-    };
+    let png = picture(image::ImageFormat::Png, 32, 20);
     let r = object(
         &app,
         &anna_browser,

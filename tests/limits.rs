@@ -5,21 +5,10 @@
 
 mod common;
 
-use common::enforcement::{administrator, last_measure, object, take};
+use common::enforcement::{administrator, last_measure, object, pdf_of_size as pdf_of, take};
 use common::spawn_app;
 use diesel::prelude::*;
 use portal::db::schema::{objection_files, objections};
-
-/// A PDF of exactly `size` bytes (a comment fills it up).
-fn pdf_of(size: usize) -> Vec<u8> {
-    let head = b"%PDF-1.4\n%";
-    let tail = b"\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-    let mut pdf = head.to_vec();
-    pdf.resize(size - tail.len(), b'x');
-    pdf.extend_from_slice(tail);
-    assert_eq!(pdf.len(), size);
-    pdf
-}
 
 /// A form post far above what any form needs: 413, the page in the visitor's language.
 #[tokio::test]

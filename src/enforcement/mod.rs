@@ -10,3 +10,4 @@ pub mod measures;
 pub mod notices;
 pub mod objections;
 pub mod routes;
+pub mod upload;

@@ -110,10 +110,18 @@ pub fn exists_for(conn: &mut AnyConnection, measure_id: i64) -> QueryResult<bool
 #[derive(Debug, Clone)]
 pub struct EvidenceFile {
     pub id: i64,
+    /// The upload's name, cleaned (`evidence::clean_name`): shown as text, never used as one.
     pub file_name: String,
     pub content_type: String,
     pub size: i64,
     pub stored_as: String,
+}
+
+impl EvidenceFile {
+    /// The name it is offered under: `evidence-12.pdf`.
+    pub fn download_name(&self) -> String {
+        super::evidence::download_name(self.id, &self.content_type)
+    }
 }
 
 /// An objection as the pages show it.

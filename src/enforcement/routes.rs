@@ -5,7 +5,6 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use futures_util::StreamExt;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -13,6 +12,7 @@ use super::evidence::{self, FileProblem, Stored};
 use super::measures::{self, Measure};
 use super::notices;
 use super::objections::{self, FileError, Objection};
+use super::upload::{self, Received, UploadGate};
 use crate::audit::Actor;
 use crate::domain::working_days;
 use crate::forms::FormState;
@@ -202,69 +202,6 @@ async fn show(
     })
 }
 
-/// An objection form as sent: the token, the text and the files (each checked, or its problem).
-struct Upload {
-    token: String,
-    text: String,
-    files: Vec<(String, Result<Vec<u8>, FileProblem>)>,
-}
-
-async fn read_upload(mut multipart: actix_multipart::Multipart) -> Result<Upload, AppError> {
-    let mut upload = Upload {
-        token: String::new(),
-        text: String::new(),
-        files: Vec::new(),
-    };
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|_| AppError::BadRequest)?;
-        let name = field.name().unwrap_or("").to_owned();
-        let file_name = field
-            .content_disposition()
-            .and_then(|cd| cd.get_filename().map(str::to_owned));
-        // Past one file more than allowed (enough to say "too many"), files are read and
-        // dropped: a form with a thousand parts costs no memory.
-        let keep = name != "evidence" || upload.files.len() <= evidence::MAX_FILES;
-        let limit = if !keep {
-            0
-        } else if name == "evidence" {
-            evidence::MAX_FILE_BYTES + 1
-        } else {
-            64 * 1024
-        };
-        let mut bytes = Vec::new();
-        let mut too_large = false;
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::BadRequest)?;
-            if bytes.len() + chunk.len() > limit {
-                too_large = true;
-                continue;
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "csrf_token" => upload.token = String::from_utf8_lossy(&bytes).into_owned(),
-            "text" if !too_large => upload.text = String::from_utf8_lossy(&bytes).into_owned(),
-            "text" => upload.text = "\u{0}".repeat(TEXT_MAX + 1),
-            "evidence" if !keep => {}
-            "evidence" => {
-                let file_name = file_name.unwrap_or_default();
-                // A file input left empty sends a part without a name or bytes.
-                if file_name.is_empty() && bytes.is_empty() {
-                    continue;
-                }
-                let checked = if too_large {
-                    Err(FileProblem::TooLarge)
-                } else {
-                    evidence::check(&bytes).map(|_| bytes)
-                };
-                upload.files.push((file_name, checked));
-            }
-            _ => {}
-        }
-    }
-    Ok(upload)
-}
-
 /// The participant's words: required, at most `TEXT_MAX` characters, no control characters.
 fn check_text(form: &mut FormState, lang: Lang, field: &str, text: &str) -> Option<String> {
     use crate::forms::{written_text, TextProblem};
@@ -281,69 +218,58 @@ fn check_text(form: &mut FormState, lang: Lang, field: &str, text: &str) -> Opti
         .ok()
 }
 
-/// A file as sent: its name and bytes.
-type NamedFile = (String, Vec<u8>);
+/// A file as sent: its name, and what checking and storing it gave.
+type CheckedFile = (String, Result<Stored, FileProblem>);
 
-/// Checks an objection; returns its text and its checked files, or the form with its errors.
-fn check_objection(lang: Lang, upload: &Upload) -> Result<(String, Vec<NamedFile>), FormState> {
+/// Checks an objection's words and the number of its files; the form with its errors, or
+/// `None` when both are right.
+fn check_words(lang: Lang, received: &Received) -> (FormState, Option<String>) {
     let mut form = FormState::new();
-    form.set("text", upload.text.replace('\u{0}', ""));
-    let text = check_text(&mut form, lang, "text", &upload.text);
-    let mut files = Vec::new();
-    if upload.files.is_empty() {
-        form.fail(lang, "evidence", "error-evidence-required");
-    } else if upload.files.len() > evidence::MAX_FILES {
-        form.fail(lang, "evidence", "error-evidence-too-many");
+    let text = if received.text_too_long {
+        form.fail(lang, "text", "error-objection-text-too-long");
+        None
     } else {
-        for (name, checked) in &upload.files {
-            match checked {
-                Ok(bytes) => files.push((name.clone(), bytes.clone())),
-                Err(problem) => {
-                    form.add_error(
-                        "evidence",
-                        lang.t_args(
-                            problem.message_key(),
-                            &[("file", evidence::clean_name(name))],
-                        ),
-                    );
-                }
-            }
-        }
+        form.set("text", received.text.clone());
+        check_text(&mut form, lang, "text", &received.text)
+    };
+    if received.files.is_empty() {
+        form.fail(lang, "evidence", "error-evidence-required");
+    } else if received.files.len() > evidence::MAX_FILES {
+        form.fail(lang, "evidence", "error-evidence-too-many");
     }
-    match text {
-        Some(text) if !form.has_errors() => Ok((text, files)),
-        _ => {
-            if !upload.files.is_empty() {
-                form.add_error("evidence", lang.t("error-evidence-choose-again"));
-            }
-            Err(form)
+    (form, text)
+}
+
+/// Adds each refused file's problem to the form, in the user's language; the upload's name is
+/// shown as text only, cleaned of direction and control characters.
+fn check_files(form: &mut FormState, lang: Lang, files: &[CheckedFile]) {
+    for (name, checked) in files {
+        if let Err(problem) = checked {
+            form.add_error(
+                "evidence",
+                lang.t_args(
+                    problem.message_key(),
+                    &[("file", evidence::clean_name(name))],
+                ),
+            );
         }
     }
 }
 
-/// Stores the files and files the objection; on a refusal the stored files are removed.
+/// Files the objection with its stored files; on a refusal, or should filing fail, the stored
+/// files are removed.
 async fn file_objection(
     state: &web::Data<AppState>,
     actor: Actor,
     participant_id: i64,
     measure_id: i64,
     text: String,
-    files: Vec<(String, Vec<u8>)>,
+    stored: Vec<Stored>,
 ) -> Result<Result<i64, FileError>, AppError> {
     let data_dir = state.settings.data_dir.clone();
-    with_conn(state, move |conn| {
+    let kept = stored.clone();
+    let result = with_conn(state, move |conn| {
         let calendar = super::calendar::load(conn)?;
-        let mut stored: Vec<Stored> = Vec::new();
-        for (name, bytes) in &files {
-            let kind = evidence::check(bytes).map_err(|_| AppError::BadRequest)?;
-            match evidence::store(&data_dir, name, kind, bytes) {
-                Ok(s) => stored.push(s),
-                Err(e) => {
-                    evidence::remove(&data_dir, &stored);
-                    return Err(AppError::Other(e.into()));
-                }
-            }
-        }
         let result = objections::file(
             conn,
             &actor,
@@ -354,15 +280,16 @@ async fn file_objection(
             &calendar,
             crate::db::now(),
         );
-        if result.is_err() {
-            evidence::remove(&data_dir, &stored);
-        }
         match result {
             Err(FileError::Db(e)) => Err(e.into()),
             other => Ok(other),
         }
     })
-    .await
+    .await;
+    if !matches!(result, Ok(Ok(_))) {
+        evidence::remove(&data_dir, &kept);
+    }
+    result
 }
 
 fn actor_of(state: &AppState, req: &HttpRequest, account: &crate::accounts::Account) -> Actor {
@@ -370,38 +297,106 @@ fn actor_of(state: &AppState, req: &HttpRequest, account: &crate::accounts::Acco
     Actor::account(account, &ip_hash)
 }
 
+/// Where an objection is sent from: the form's action, the evidence links' base, and whether
+/// the participant is logged in (not on the termination link's page).
+struct ObjectionPage {
+    action: String,
+    evidence_base: String,
+    logged_in: bool,
+}
+
+impl ObjectionPage {
+    fn render(
+        &self,
+        ctx: Ctx,
+        measure: Measure,
+        objection: Option<Objection>,
+        form: FormState,
+    ) -> NoticePage {
+        NoticePage {
+            objection_action: self.action.clone(),
+            evidence_base: self.evidence_base.clone(),
+            logged_in: self.logged_in,
+            today: today(),
+            form,
+            cure_form: FormState::new(),
+            notice: None,
+            ctx,
+            measure,
+            objection,
+        }
+    }
+}
+
+/// The message when no objection can be filed to `measure` any more (one was filed, or the
+/// claim period is over): said before a byte of the upload is read.
+fn closed_to_objections(measure: &Measure, objection: &Option<Objection>) -> Option<&'static str> {
+    if objection.is_some() {
+        Some("error-objection-filed")
+    } else if !measure.claim_open(today()) {
+        Some("error-claim-period-over")
+    } else {
+        None
+    }
+}
+
+fn refused_as_closed(
+    ctx: Ctx,
+    page: &ObjectionPage,
+    measure: Measure,
+    objection: Option<Objection>,
+    key: &str,
+    text: &str,
+) -> Result<HttpResponse, AppError> {
+    let mut form = FormState::new();
+    form.set("text", text);
+    form.fail(ctx.lang, "text", key);
+    let page = page.render(ctx, measure, objection, form);
+    crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+}
+
+/// An objection to `measure` that may be filed (checked by the caller, who knows who asks):
+/// receives the upload (slot, CSRF token, files on disk), checks the words and the files,
+/// stores and files it.
 #[allow(clippy::too_many_arguments)]
 async fn objection_submitted(
+    req: &HttpRequest,
     ctx: Ctx,
     state: &web::Data<AppState>,
+    gate: &web::Data<UploadGate>,
     actor: Actor,
-    participant_id: i64,
-    id: i64,
-    upload: Upload,
-    page_base: (String, String, bool),
+    (measure, objection): (Measure, Option<Objection>),
+    multipart: actix_multipart::Multipart,
+    page: ObjectionPage,
     done: String,
 ) -> Result<HttpResponse, AppError> {
-    let (objection_action, evidence_base, logged_in) = page_base;
-    let refused = |ctx: Ctx, measure, objection, form| NoticePage {
-        objection_action: objection_action.clone(),
-        evidence_base: evidence_base.clone(),
-        logged_in,
-        today: today(),
-        form,
-        cure_form: FormState::new(),
-        notice: None,
-        ctx,
-        measure,
-        objection,
+    let (participant_id, id) = (measure.participant_id, measure.id);
+    if let Some(key) = closed_to_objections(&measure, &objection) {
+        return refused_as_closed(ctx, &page, measure, objection, key, "");
+    }
+    let data_dir = state.settings.data_dir.clone();
+    let incoming = evidence::folder(&data_dir).join("incoming");
+    let mut received = upload::receive(req, gate, incoming, multipart).await?;
+    let sent_files = !received.files.is_empty();
+    let (mut form, text) = check_words(ctx.lang, &received);
+    let files = if form.invalid("evidence") {
+        Vec::new()
+    } else {
+        received.inspect_and_store(gate, &data_dir).await?
     };
-    let (measure, objection) = load_notice(state, participant_id, id, false)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (text, files) = match check_objection(ctx.lang, &upload) {
-        Ok(checked) => checked,
-        Err(form) => return render_form(true, &refused(ctx, measure, objection, form)),
+    check_files(&mut form, ctx.lang, &files);
+    let stored: Vec<Stored> = files.into_iter().filter_map(|(_, r)| r.ok()).collect();
+    let text = match text {
+        Some(text) if !form.has_errors() => text,
+        _ => {
+            evidence::remove(&data_dir, &stored);
+            if sent_files {
+                form.add_error("evidence", ctx.lang.t("error-evidence-choose-again"));
+            }
+            return render_form(true, &page.render(ctx, measure, objection, form));
+        }
     };
-    match file_objection(state, actor, participant_id, id, text, files).await? {
+    match file_objection(state, actor, participant_id, id, text, stored).await? {
         Ok(_) => Ok(see_other(&done)),
         Err(problem) => {
             let key = match problem {
@@ -409,11 +404,7 @@ async fn objection_submitted(
                 FileError::AlreadyFiled => "error-objection-filed",
                 _ => return Err(AppError::NotFound),
             };
-            let mut form = FormState::new();
-            form.set("text", upload.text);
-            form.fail(ctx.lang, "text", key);
-            let page = refused(ctx, measure, objection, form);
-            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+            refused_as_closed(ctx, &page, measure, objection, key, &received.text)
         }
     }
 }
@@ -422,31 +413,25 @@ async fn object(
     req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
+    gate: web::Data<UploadGate>,
     user: extract::Participant,
     path: web::Path<(Lang, i64)>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
-    let upload = read_upload(multipart).await?;
-    if !crate::web::csrf::verify_request(&req, &upload.token) {
-        return Err(AppError::Forbidden);
-    }
+    // Whose measure it is, before a byte of the upload is read.
+    let notice = load_notice(&state, user.participant.id, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let actor = actor_of(&state, &req, &user.account);
-    let base = (
-        ctx.href(&format!("/account/notices/{id}/objection")),
-        ctx.href(&format!("/account/notices/{id}/evidence")),
-        true,
-    );
+    let page = ObjectionPage {
+        action: ctx.href(&format!("/account/notices/{id}/objection")),
+        evidence_base: ctx.href(&format!("/account/notices/{id}/evidence")),
+        logged_in: true,
+    };
     let done = ctx.href(&format!("/account/notices/{id}?notice=objection-filed"));
     objection_submitted(
-        ctx,
-        &state,
-        actor,
-        user.participant.id,
-        id,
-        upload,
-        base,
-        done,
+        &req, ctx, &state, &gate, actor, notice, multipart, page, done,
     )
     .await
 }
@@ -504,20 +489,29 @@ async fn cured(
     }
 }
 
-/// Serves an evidence file to its participant: as a download, never rendered inline.
-pub fn file_response(file_name: &str, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
-    use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+/// Serves an evidence file: as a download named by its number and type (`evidence-12.pdf`),
+/// with the type its content was checked to be, never sniffed (`nosniff`) and, should a
+/// browser show it anyway, in a sandbox without script or origin (issue 21 point 3).
+pub fn file_response(file_id: i64, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
+    use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+    let content_type = evidence::FileType::parse(content_type)
+        .map_or("application/octet-stream", evidence::FileType::content_type);
     HttpResponse::Ok()
-        .content_type(content_type.to_owned())
+        .content_type(content_type)
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(file_name.to_owned())],
+            parameters: vec![DispositionParam::Filename(evidence::download_name(
+                file_id,
+                content_type,
+            ))],
         })
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(bytes)
 }
 
-/// An evidence file of one of the participant's own objections.
+/// An evidence file: of the participant `owner`'s own objections, or any (`None`, managers).
 pub async fn serve_evidence(
     state: &web::Data<AppState>,
     file_id: i64,
@@ -525,7 +519,7 @@ pub async fn serve_evidence(
 ) -> Result<HttpResponse, AppError> {
     let data_dir = state.settings.data_dir.clone();
     let found = with_conn(state, move |conn| {
-        let Some((participant_id, name, content_type, stored_as)) =
+        let Some((participant_id, _, content_type, stored_as)) =
             objections::evidence_file(conn, file_id)?
         else {
             return Ok(None);
@@ -534,11 +528,11 @@ pub async fn serve_evidence(
             return Ok(None);
         }
         let bytes = evidence::read(&data_dir, &stored_as).map_err(|e| AppError::Other(e.into()))?;
-        Ok(Some((name, content_type, bytes)))
+        Ok(Some((content_type, bytes)))
     })
     .await?;
-    let (name, content_type, bytes) = found.ok_or(AppError::NotFound)?;
-    Ok(file_response(&name, &content_type, bytes))
+    let (content_type, bytes) = found.ok_or(AppError::NotFound)?;
+    Ok(file_response(file_id, &content_type, bytes))
 }
 
 async fn evidence_file(
@@ -627,31 +621,23 @@ async fn token_object(
     req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
+    gate: web::Data<UploadGate>,
     path: web::Path<(Lang, i64, String)>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (_, id, key) = path.into_inner();
-    let upload = read_upload(multipart).await?;
-    if !crate::web::csrf::verify_request(&req, &upload.token) {
-        return Err(AppError::Forbidden);
-    }
-    let (measure, _, account) = linked_termination(&state, id, &key).await?;
+    // The link's key and its termination, before a byte of the upload is read.
+    let (measure, objection, account) = linked_termination(&state, id, &key).await?;
     let actor = actor_of(&state, &req, &account);
-    let base = (
-        ctx.href(&format!("/objection/{id}/{key}")),
-        String::new(),
-        false,
-    );
+    let page = ObjectionPage {
+        action: ctx.href(&format!("/objection/{id}/{key}")),
+        evidence_base: String::new(),
+        logged_in: false,
+    };
     let done = ctx.href(&format!("/objection/{id}/{key}?notice=objection-filed"));
+    let notice = (measure, objection);
     objection_submitted(
-        ctx,
-        &state,
-        actor,
-        measure.participant_id,
-        id,
-        upload,
-        base,
-        done,
+        &req, ctx, &state, &gate, actor, notice, multipart, page, done,
     )
     .await
 }

@@ -61,9 +61,67 @@ pub fn last_measure(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-/// A small PDF that is a PDF from its first byte to its last.
-pub const PDF: &[u8] =
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+/// A small PDF that is a PDF from its first byte to its last: one page, and the
+/// cross-reference table at the offsets its objects are at.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n\
+2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n\
+3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>\nendobj\n\
+xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n\
+trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n";
+
+/// A one-page PDF of exactly `size` bytes: a comment after the header fills it up, and the
+/// cross-reference table points where the objects are.
+pub fn pdf_of_size(size: usize) -> Vec<u8> {
+    let build = |filler: usize| {
+        let mut out = b"%PDF-1.4\n%".to_vec();
+        out.resize(out.len() + filler, b'x');
+        out.push(b'\n');
+        let mut offsets = Vec::new();
+        for (i, body) in [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        ]
+        .iter()
+        .enumerate()
+        {
+            offsets.push(out.len());
+            out.extend(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend(b"xref\n0 4\n0000000000 65535 f \n");
+        for offset in offsets {
+            out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+        }
+        out.extend(
+            format!("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        out
+    };
+    // The offset's digits grow with the filler: settle in a few rounds.
+    let mut filler = size.saturating_sub(build(0).len());
+    loop {
+        let pdf = build(filler);
+        match pdf.len().cmp(&size) {
+            std::cmp::Ordering::Equal => return pdf,
+            std::cmp::Ordering::Greater => filler -= pdf.len() - size,
+            std::cmp::Ordering::Less => filler += size - pdf.len(),
+        }
+    }
+}
+
+/// A small picture (a gradient) encoded as `format` (PNG or JPEG), as a camera or a
+/// screenshot tool would make it.
+pub fn picture(format: image::ImageFormat, width: u32, height: u32) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 7) as u8, (y * 11) as u8, 120])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(pixels)
+        .write_to(&mut out, format)
+        .unwrap();
+    out.into_inner()
+}
 
 /// Files an objection to `measure_id` from the notice page at `page` (posting to `action`),
 /// with `files` as (name, content type as the browser claims it, bytes).
