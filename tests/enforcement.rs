@@ -1894,3 +1894,174 @@ async fn a_reason_or_objection_with_a_direction_control_or_invisible_character_i
         .unwrap();
     assert_eq!(count, 0);
 }
+
+/// Anna's objection to a warning `boss` gave her: (measure, objection).
+async fn objection_to_a_warning(
+    app: &TestApp,
+    boss: &reqwest::Client,
+    anna: &common::Participant,
+) -> (i64, i64) {
+    let r = take(
+        app,
+        boss,
+        anna.participant_id,
+        &[
+            ("kind", "warning"),
+            ("clauses", "F.11.a"),
+            ("reason", "Brand bidding seen on 28 November."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let measure = last_measure(app);
+    let browser = app.client_for(&anna.email).await;
+    let notice = format!("/en/account/notices/{measure}");
+    let r = object(
+        app,
+        &browser,
+        &notice,
+        &format!("{notice}/objection"),
+        "We never bid on the brand.",
+        &[("proof.pdf", "application/pdf", PDF)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let objection: i64 = objections::table
+        .filter(objections::measure_id.eq(measure))
+        .select(objections::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    (measure, objection)
+}
+
+fn decision_of(app: &TestApp, objection: i64) -> Option<String> {
+    objections::table
+        .find(objection)
+        .select(objections::decision)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+/// Issue 21, point 9 (four eyes): while another active manager exists, the manager who took a
+/// measure is not offered the decision on the objection to it, and is refused when sending it
+/// anyway (403, in their language, saying who decides); another manager decides it.
+#[tokio::test]
+async fn the_manager_who_took_a_measure_does_not_decide_the_objection_while_another_can() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    app.add_manager("tweede@partnerlink.nl");
+    let second = app.client_for("tweede@partnerlink.nl").await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let (_, objection) = objection_to_a_warning(&app, &boss, &anna).await;
+    let action = format!("/manage/objections/{objection}/decision");
+
+    for (lang, words) in [
+        (
+            "en",
+            "You took this measure, so another account manager decides the objection to it: tweede@partnerlink.nl.",
+        ),
+        (
+            "nl",
+            "U hebt deze maatregel genomen; daarom beslist een andere accountmanager over het bezwaar: tweede@partnerlink.nl.",
+        ),
+    ] {
+        let (status, page) = app
+            .page_with(&boss, &format!("/{lang}/manage/objections"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(text_of(&page).contains(words), "{lang}: {page}");
+        assert!(!page.contains(&action), "{lang}: the form is offered: {page}");
+    }
+    for (lang, refusal) in [
+        (
+            "en",
+            "You took this measure: another account manager decides the objection to it (four eyes).",
+        ),
+        (
+            "nl",
+            "U hebt deze maatregel genomen: een andere accountmanager beslist over het bezwaar (vier ogen).",
+        ),
+    ] {
+        let r = app
+            .submit_with(
+                &boss,
+                &format!("/{lang}/manage/objections"),
+                &format!("/{lang}{action}"),
+                &[("decision", "upheld"), ("reason", "I was wrong.")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 403, "{lang}");
+        assert!(text_of(&r.text().await.unwrap()).contains(refusal), "{lang}");
+    }
+    assert_eq!(decision_of(&app, objection), None);
+    assert!(audit::lines(&app, "objection_decided").is_empty());
+
+    // The other manager is told who took it, is offered the form and decides.
+    let (_, page) = app.page_with(&second, "/en/manage/objections").await;
+    assert!(page.contains(&action), "{page}");
+    assert!(
+        text_of(&page).contains(
+            "Decided by another account manager than beheer@partnerlink.nl: tweede@partnerlink.nl."
+        ),
+        "{page}"
+    );
+    let r = app
+        .submit_with(
+            &second,
+            "/en/manage/objections",
+            &format!("/en{action}"),
+            &[
+                ("decision", "rejected"),
+                ("reason", "The screenshots show it."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(decision_of(&app, objection).as_deref(), Some("rejected"));
+    audit::assert_by(
+        &app,
+        &audit::only(&app, "objection_decided"),
+        "tweede@partnerlink.nl",
+    );
+}
+
+/// Issue 21, point 9: the only active account manager decides the objection to their own
+/// measure, and the page says why; a disabled manager is no second pair of eyes.
+#[tokio::test]
+async fn the_only_active_manager_decides_the_objection_to_their_own_measure() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let left = app.add_manager("vertrokken@partnerlink.nl");
+    app.sql(&format!(
+        "UPDATE accounts SET disabled_at = CURRENT_TIMESTAMP WHERE id = {left}"
+    ));
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let (_, objection) = objection_to_a_warning(&app, &boss, &anna).await;
+    let action = format!("/manage/objections/{objection}/decision");
+    for (lang, words) in [
+        (
+            "en",
+            "beheer@partnerlink.nl is the only account manager and so decides this objection too.",
+        ),
+        (
+            "nl",
+            "beheer@partnerlink.nl is de enige accountmanager en beslist daarom ook over dit bezwaar.",
+        ),
+    ] {
+        let (_, page) = app
+            .page_with(&boss, &format!("/{lang}/manage/objections"))
+            .await;
+        assert!(text_of(&page).contains(words), "{lang}: {page}");
+        assert!(page.contains(&action), "{lang}: no form: {page}");
+    }
+    let r = app
+        .submit_with(
+            &boss,
+            "/en/manage/objections",
+            &format!("/en{action}"),
+            &[("decision", "upheld"), ("reason", "No bidding was shown.")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(decision_of(&app, objection).as_deref(), Some("upheld"));
+}

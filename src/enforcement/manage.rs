@@ -721,9 +721,22 @@ struct ObjectionsPage {
     /// A decision form that was refused: (objection, its form).
     problem: Option<(i64, FormState)>,
     notice: Option<String>,
+    /// The manager looking.
+    me: i64,
+    /// Who decides each open objection (four eyes).
+    deciders: Vec<objections::Deciders>,
 }
 
 impl ObjectionsPage {
+    fn deciders_of(&self, o: &Objection) -> Option<&objections::Deciders> {
+        self.deciders.iter().find(|d| d.measure_id == o.measure_id)
+    }
+
+    /// Whether the decision form is offered to the manager looking.
+    fn may_decide(&self, o: &Objection) -> bool {
+        self.deciders_of(o).is_none_or(|d| d.may_decide(self.me))
+    }
+
     fn error(&self, id: &i64, field: &str) -> Option<String> {
         self.problem
             .as_ref()
@@ -762,10 +775,21 @@ impl ObjectionsPage {
 async fn objections_view(
     ctx: Ctx,
     state: &web::Data<AppState>,
+    manager: &Manager,
     problem: Option<(i64, FormState)>,
     notice: Option<String>,
 ) -> Result<ObjectionsPage, AppError> {
-    let objections = with_conn(state, |conn| Ok(objections::all(conn)?)).await?;
+    let (objections, deciders) = with_conn(state, |conn| {
+        let all = objections::all(conn)?;
+        let open: Vec<i64> = all
+            .iter()
+            .filter(|o| o.is_open())
+            .map(|o| o.measure_id)
+            .collect();
+        let deciders = objections::deciders(conn, &open)?;
+        Ok((all, deciders))
+    })
+    .await?;
     Ok(ObjectionsPage {
         words: ConsoleWords { lang: ctx.lang },
         ctx,
@@ -773,17 +797,19 @@ async fn objections_view(
         today: today(),
         problem,
         notice,
+        me: manager.account.id,
+        deciders,
     })
 }
 
 async fn objections_page(
     ctx: Ctx,
     state: web::Data<AppState>,
-    _manager: Manager,
+    manager: Manager,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = query.text(&ctx, NOTICES);
-    render(&objections_view(ctx, &state, None, notice).await?)
+    render(&objections_view(ctx, &state, &manager, None, notice).await?)
 }
 
 async fn decide(
@@ -807,7 +833,7 @@ async fn decide(
     };
     let reason = check_reason(&mut form, ctx.lang, "reason", data.get("reason"));
     let (Some(upheld), Some(reason)) = (upheld, reason) else {
-        let page = objections_view(ctx, &state, Some((id, form)), None).await?;
+        let page = objections_view(ctx, &state, &manager, Some((id, form)), None).await?;
         return render_form(true, &page);
     };
     let actor = actor(&manager);
@@ -836,6 +862,13 @@ async fn decide(
         Err(DecideError::Decided) => Ok(see_other(
             &ctx.href("/manage/objections?notice=objection-already-decided"),
         )),
+        Err(DecideError::OwnMeasure) => {
+            // Four eyes: refused beside the objection, with who decides it instead.
+            let mut form = FormState::new();
+            form.fail(ctx.lang, "decision", "error-objection-own-measure");
+            let page = objections_view(ctx, &state, &manager, Some((id, form)), None).await?;
+            crate::web::render_status(actix_web::http::StatusCode::FORBIDDEN, &page)
+        }
         Err(e) => Err(AppError::Other(e.into())),
     }
 }

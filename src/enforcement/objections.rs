@@ -287,12 +287,69 @@ pub fn evidence_file(
         .optional()
 }
 
+/// Who decides an objection (G.12, four eyes): any active account manager but the one who
+/// took the measure — unless that one is the only active manager.
+#[derive(Debug, Clone)]
+pub struct Deciders {
+    pub measure_id: i64,
+    /// The manager who took the measure: (id, address).
+    pub taken_by: (i64, String),
+    /// The other active account managers (by address): they decide. None: the one who took
+    /// it is the only manager, and decides.
+    pub others: Vec<(i64, String)>,
+}
+
+impl Deciders {
+    pub fn may_decide(&self, manager_id: i64) -> bool {
+        may_decide(self.taken_by.0, manager_id, self.others.len())
+    }
+
+    /// The addresses of the other managers, for a sentence.
+    pub fn other_names(&self) -> String {
+        self.others
+            .iter()
+            .map(|(_, email)| email.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The four-eyes rule: the manager who took a measure does not decide the objection to it
+/// while another active manager (`others` of them) can.
+pub fn may_decide(taken_by: i64, manager_id: i64, others: usize) -> bool {
+    manager_id != taken_by || others == 0
+}
+
+/// Who decides each of the objections to `measure_ids`.
+pub fn deciders(conn: &mut AnyConnection, measure_ids: &[i64]) -> QueryResult<Vec<Deciders>> {
+    let takers: Vec<(i64, i64, String)> = m::table
+        .inner_join(accounts::table.on(accounts::id.eq(m::taken_by)))
+        .filter(m::id.eq_any(measure_ids))
+        .select((m::id, accounts::id, accounts::email))
+        .load(conn)?;
+    let active = crate::accounts::active_managers(conn)?;
+    Ok(takers
+        .into_iter()
+        .map(|(measure_id, taker, email)| Deciders {
+            measure_id,
+            taken_by: (taker, email),
+            others: active
+                .iter()
+                .filter(|(id, _)| *id != taker)
+                .cloned()
+                .collect(),
+        })
+        .collect())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DecideError {
     #[error("no such objection")]
     NotFound,
     #[error("the objection was decided already")]
     Decided,
+    #[error("the manager who took the measure does not decide the objection to it")]
+    OwnMeasure,
     #[error(transparent)]
     Lift(#[from] measures::LiftError),
     #[error(transparent)]
@@ -339,6 +396,13 @@ pub fn decide(
         if decision.is_some() {
             return Err(DecideError::Decided);
         }
+        // Four eyes (G.12): checked here, under the objection's lock, whatever the page offered.
+        if let Some(manager_id) = actor.id {
+            let who = deciders(conn, &[measure_id])?;
+            if who.iter().any(|d| !d.may_decide(manager_id)) {
+                return Err(DecideError::OwnMeasure);
+            }
+        }
         let decision = if upheld { "upheld" } else { "rejected" };
         let changed = diesel::update(
             objections::table
@@ -378,4 +442,16 @@ pub fn decide(
         crediting.changed();
     }
     Ok(participant_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_decide;
+
+    #[test]
+    fn the_manager_who_took_the_measure_decides_only_when_no_other_can() {
+        assert!(!may_decide(1, 1, 1), "another manager can: four eyes");
+        assert!(may_decide(1, 2, 1), "another manager decides");
+        assert!(may_decide(1, 1, 0), "the only manager decides");
+    }
 }
