@@ -127,6 +127,7 @@ fn schema_matches_migrations() {
             chrono::NaiveDateTime,
             Option<chrono::NaiveDateTime>,
             bool,
+            Option<chrono::NaiveDateTime>,
         )>(conn)
         .unwrap();
     type Time = chrono::NaiveDateTime;
