@@ -95,6 +95,12 @@ enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// Remove an account's second factor and recovery codes (a manager who lost both the phone
+    /// and the codes): its sessions end, and its next login enrols again.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
     /// For demonstrations and benchmarks: create an active publisher whose channel and
     /// AliExpress membership are approved at once, and print its tracking link. The password is
     /// asked for, or read from standard input.
@@ -157,6 +163,9 @@ fn main() -> ExitCode {
         Command::Admin {
             command: AdminCommand::Enable { email },
         } => manager_access(&settings, &email, false),
+        Command::Admin {
+            command: AdminCommand::ResetSecondFactor { email },
+        } => reset_second_factor(&settings, &email),
         Command::Admin {
             command: AdminCommand::DemoPublisher { email, website },
         } => demo_publisher(&settings, &email, &website),
@@ -343,6 +352,40 @@ fn manager_access(settings: &Settings, email: &str, disable: bool) -> anyhow::Re
              administrator first (portal admin create --administrator)"
         ),
         ManagerChange::NotFound => anyhow::bail!("--email: there is no account manager {email}"),
+    }
+    Ok(())
+}
+
+/// `portal admin reset-second-factor`: the second factor and recovery codes removed, the
+/// account's sessions ended, an audit line; a manager enrols again at the next login.
+fn reset_second_factor(settings: &Settings, email: &str) -> anyhow::Result<()> {
+    use portal::auth::{second_factor, session_store};
+    let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let pool = startup::prepare_database(settings)?;
+    let mut conn = pool.get()?;
+    let account = accounts::find_by_email(&mut conn, &email)?
+        .ok_or_else(|| anyhow::anyhow!("--email: there is no account {email}"))?;
+    let removed = portal::db::write_transaction(&mut conn, |conn| {
+        let removed = second_factor::remove(conn, account.id)?;
+        if removed {
+            session_store::end_other_sessions(conn, account.id, None)?;
+            let entry = portal::audit::Entry::new(
+                portal::audit::action::SECOND_FACTOR_RESET,
+                format!("account {}", account.id),
+            );
+            portal::audit::record(
+                conn,
+                &portal::audit::Actor::command("portal admin reset-second-factor"),
+                entry,
+                portal::db::now(),
+            )?;
+        }
+        Ok::<_, diesel::result::Error>(removed)
+    })?;
+    if removed {
+        println!("the second factor of {email} is removed and its sessions have ended; it enrols again at its next login");
+    } else {
+        println!("{email} had no second factor");
     }
     Ok(())
 }

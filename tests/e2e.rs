@@ -269,6 +269,9 @@ struct Words {
     objection_filed: &'static str,
     upheld: &'static str,
     terminated: &'static str,
+    enrol: &'static str,
+    wrong_code: &'static str,
+    recovery_codes: &'static str,
 }
 
 const NL: Words = Words {
@@ -298,6 +301,9 @@ const NL: Words = Words {
     objection_filed: "Uw bezwaar is verstuurd.",
     upheld: "Uw bezwaar is gegrond verklaard",
     terminated: "Uw account is beëindigd",
+    enrol: "Inloggen in twee stappen aanzetten",
+    wrong_code: "Deze code klopt niet",
+    recovery_codes: "Uw herstelcodes",
 };
 
 const EN: Words = Words {
@@ -327,6 +333,9 @@ const EN: Words = Words {
     objection_filed: "Your objection has been sent.",
     upheld: "Your objection was upheld",
     terminated: "Your account has been terminated",
+    enrol: "Turn on two-step login",
+    wrong_code: "This code is not right",
+    recovery_codes: "Your recovery codes",
 };
 
 async fn journeys(app: &TestApp, b: &mut Browser, w: &Words) {
@@ -445,8 +454,10 @@ async fn journeys(app: &TestApp, b: &mut Browser, w: &Words) {
     assert_eq!(signup_link, w.signup);
 }
 
-/// Logs in through the form and checks the page it lands on.
-async fn log_in(b: &mut Browser, base: &str, lang: &str, email: &str, label: &str) {
+/// Logs in through the form and checks the page it lands on. An account with a second factor
+/// (every manager) gets the code step: the code its app shows now, typed in.
+async fn log_in(b: &mut Browser, app: &TestApp, lang: &str, email: &str, label: &str) {
+    let base = &app.address;
     b.goto(&format!("{base}/{lang}/login"), &format!("{label}-login"))
         .await;
     b.type_into("email", email).await;
@@ -457,7 +468,72 @@ async fn log_in(b: &mut Browser, base: &str, lang: &str, email: &str, label: &st
         PASSWORD
     };
     b.type_into("password", password).await;
-    b.submit(label).await;
+    b.click_to_navigate("main form button[type=submit]").await;
+    if b.path().await == format!("/{lang}/login/code") {
+        b.check_page(&format!("{label}-code")).await;
+        b.type_into("code", &app.second_factor_code(email)).await;
+        b.click_to_navigate("main form button[type=submit]").await;
+    }
+    b.check_page(label).await;
+}
+
+/// An account manager's first login: the enrolment, read from the page as a person with an
+/// authenticator app does (the key shown as text next to the QR code), a wrong code first, then
+/// the right one and the ten recovery codes; then a login with the code.
+async fn second_factor_journey(app: &TestApp, b: &mut Browser, w: &Words) {
+    let base = &app.address;
+    let lang = w.lang;
+    let manager = format!("beheer-enrol-{lang}@partnerlink.nl");
+    app.add_manager_without_second_factor(&manager);
+    b.goto(&format!("{base}/{lang}/login"), "enrol-login").await;
+    b.type_into("email", &manager).await;
+    b.type_into("password", common::PASSWORD).await;
+    b.submit("enrol").await;
+    assert_eq!(b.path().await, format!("/{lang}/login/enrol"));
+    assert_eq!(b.text_of("h1").await, w.enrol);
+    let shown = b.text_of("#secret").await.replace(' ', "");
+    let secret = totp_rs::Secret::Encoded(shown).to_bytes().expect("base32");
+    assert_eq!(secret.len(), 20);
+    let now = portal::auth::second_factor::now_seconds();
+    let right = portal::auth::second_factor::code_at(&secret, now);
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    b.type_into("code", wrong).await;
+    b.submit("enrol-wrong-code").await;
+    assert!(b.text_of("#code-error").await.contains(w.wrong_code));
+    b.type_into("code", &right).await;
+    b.submit("enrol-recovery-codes").await;
+    assert_eq!(b.text_of("h1").await, w.recovery_codes);
+    let codes = b
+        .client
+        .find_all(Locator::Css("ol.recovery-codes li"))
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 10);
+    b.click_to_navigate("main a.button").await;
+    b.check_page("enrol-console").await;
+    assert_eq!(b.path().await, format!("/{lang}/manage"));
+    log_out(b).await;
+    // From now on: the password, then the code.
+    log_in(b, app, lang, &manager, "enrolled-manager").await;
+    assert_eq!(b.path().await, format!("/{lang}/manage"));
+    b.goto(
+        &format!("{base}/{lang}/account/second-factor"),
+        "manager-second-factor",
+    )
+    .await;
+    log_out(b).await;
+    // A publisher may turn it on from the account page.
+    let publisher = format!("browser-{lang}@koopjes.nl");
+    log_in(b, app, lang, &publisher, "publisher-before-second-factor").await;
+    b.click_to_navigate("main a[href$='/account/second-factor']")
+        .await;
+    b.check_page("publisher-second-factor").await;
+    assert_eq!(b.text_of("h1").await, w.enrol);
+    log_out(b).await;
 }
 
 async fn log_out(b: &mut Browser) {
@@ -478,7 +554,7 @@ async fn tracking_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     app.sql(&format!("UPDATE programmes SET landing_url = '{landing}'"));
 
     // The manager reviews the new channel: a rejection without a reason is refused, then approved.
-    log_in(b, base, lang, &manager, "manage-queue").await;
+    log_in(b, app, lang, &manager, "manage-queue").await;
     assert_eq!(b.path().await, format!("/{lang}/manage"));
     assert!(b.text_of("main").await.contains("Koopjes in de browser"));
     b.click_to_navigate("form[action*='/manage/channels/'] button[value=reject]")
@@ -491,7 +567,7 @@ async fn tracking_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_out(b).await;
 
     // The publisher applies to the programme with the approved channel.
-    log_in(b, base, lang, &publisher, "publisher-dashboard").await;
+    log_in(b, app, lang, &publisher, "publisher-dashboard").await;
     b.goto(&format!("{base}/{lang}/account/channels"), "channels")
         .await;
     assert!(b.text_of("main").await.contains("Koopjes in de browser"));
@@ -500,14 +576,14 @@ async fn tracking_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     assert!(b.text_of("main .state-pending").await.len() > 3);
     log_out(b).await;
 
-    log_in(b, base, lang, &manager, "manage-membership").await;
+    log_in(b, app, lang, &manager, "manage-membership").await;
     b.click_to_navigate("form[action*='/manage/memberships/'] button[value=approve]")
         .await;
     b.check_page("manage-membership-approved").await;
     log_out(b).await;
 
     // The link generator: a deep URL is refused in the programme's words, the input stays.
-    log_in(b, base, lang, &publisher, "publisher-again").await;
+    log_in(b, app, lang, &publisher, "publisher-again").await;
     b.goto(&format!("{base}/{lang}/account/links"), "links")
         .await;
     b.type_into("epi", "nieuwsbrief-1").await;
@@ -590,7 +666,7 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     assert_eq!(answer["attribution"], "self_purchase");
 
     // The publisher sees it pending, held for review.
-    log_in(b, base, lang, &publisher, "money-publisher").await;
+    log_in(b, app, lang, &publisher, "money-publisher").await;
     b.goto(
         &format!("{base}/{lang}/account/commissions/conversions"),
         "commissions-conversions-held",
@@ -600,7 +676,7 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_out(b).await;
 
     // An administrator releases the hold.
-    log_in(b, base, lang, &treasurer, "money-administrator").await;
+    log_in(b, app, lang, &treasurer, "money-administrator").await;
     b.goto(
         &format!("{base}/{lang}/manage/conversions"),
         "manage-conversions",
@@ -613,7 +689,7 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
 
     // Its locking date passes: approved, in the ledger.
     common::money::pass_locking_dates(app);
-    log_in(b, base, lang, &publisher, "money-publisher-approved").await;
+    log_in(b, app, lang, &publisher, "money-publisher-approved").await;
     b.goto(
         &format!("{base}/{lang}/account/commissions"),
         "commissions-earnings",
@@ -649,7 +725,7 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_out(b).await;
 
     // The manager imports a file (previewed, then stored).
-    log_in(b, base, lang, &manager, "money-manager-import").await;
+    log_in(b, app, lang, &manager, "money-manager-import").await;
     let csv = std::env::temp_dir().join(format!(
         "portal-e2e-import-{lang}-{}.csv",
         std::process::id()
@@ -681,7 +757,7 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_out(b).await;
 
     // The administrator runs the month's payouts.
-    log_in(b, base, lang, &treasurer, "money-administrator-payouts").await;
+    log_in(b, app, lang, &treasurer, "money-administrator-payouts").await;
     b.goto(&format!("{base}/{lang}/manage/payouts"), "manage-payouts")
         .await;
     let month = portal::ledger::payouts::Period::of(portal::db::now().date()).to_string();
@@ -693,7 +769,7 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
         .contains(&format!("pain001-{month}.xml")));
     log_out(b).await;
 
-    log_in(b, base, lang, &publisher, "money-publisher-paid").await;
+    log_in(b, app, lang, &publisher, "money-publisher-paid").await;
     b.goto(
         &format!("{base}/{lang}/account/commissions/ledger"),
         "commissions-ledger-paid",
@@ -719,7 +795,7 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
         "UPDATE accounts SET administrator = TRUE WHERE email = '{manager}'"
     ));
 
-    log_in(b, base, lang, &manager, "enforce-manager").await;
+    log_in(b, app, lang, &manager, "enforce-manager").await;
     b.goto(
         &format!("{base}/{lang}/manage/participants?q=browser-{lang}"),
         "participants-search",
@@ -751,7 +827,7 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_out(b).await;
 
     // The publisher finds the notice and objects with a PDF.
-    log_in(b, base, lang, &publisher, "enforce-publisher").await;
+    log_in(b, app, lang, &publisher, "enforce-publisher").await;
     assert!(b.text_of("main").await.contains(w.unread));
     b.goto(&format!("{base}/{lang}/account/notices"), "notices")
         .await;
@@ -780,7 +856,7 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_out(b).await;
 
     // The manager upholds it.
-    log_in(b, base, lang, &manager, "enforce-manager-decides").await;
+    log_in(b, app, lang, &manager, "enforce-manager-decides").await;
     b.goto(&format!("{base}/{lang}/manage/objections"), "objections")
         .await;
     b.click("input[value=upheld]").await;
@@ -825,7 +901,7 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_out(b).await;
 
     // The publisher reads that the objection was upheld.
-    log_in(b, base, lang, &publisher, "enforce-publisher-upheld").await;
+    log_in(b, app, lang, &publisher, "enforce-publisher-upheld").await;
     b.goto(&format!("{base}/{lang}/account/notices"), "notices-after")
         .await;
     b.click_to_navigate("main table a").await;
@@ -869,6 +945,7 @@ async fn run(words: &'static Words) {
     let app = spawn_app().await;
     let mut browser = Browser::start(&tools, words.lang).await;
     journeys(&app, &mut browser, words).await;
+    second_factor_journey(&app, &mut browser, words).await;
     tracking_journey(&app, &mut browser, words).await;
     money_journey(&app, &mut browser, words).await;
     enforcement_journey(&app, &mut browser, words).await;

@@ -290,6 +290,7 @@ notice-manager-enabled = The account manager has been enabled again and can log 
 notice-access-last-administrator = The last administrator cannot be disabled. Make another account manager an administrator first.
 audit-action-manager-disabled = Manager disabled
 audit-action-manager-enabled = Manager enabled
+audit-action-second-factor-reset = Second factor reset
 
 # Four eyes on objections (issue 21, point 9)
 objection-taken-by = Measure taken by

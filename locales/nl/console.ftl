@@ -290,6 +290,7 @@ notice-manager-enabled = De accountmanager is weer ingeschakeld en kan inloggen.
 notice-access-last-administrator = De laatste beheerder kan niet worden uitgeschakeld. Maak eerst een andere accountmanager beheerder.
 audit-action-manager-disabled = Accountmanager uitgeschakeld
 audit-action-manager-enabled = Accountmanager ingeschakeld
+audit-action-second-factor-reset = Tweede factor gewist
 
 # Vier ogen bij bezwaren (issue 21, punt 9)
 objection-taken-by = Maatregel genomen door

@@ -27,6 +27,8 @@ pub mod action {
     pub const MANAGER_CREATED: &str = "manager_created";
     pub const MANAGER_DISABLED: &str = "manager_disabled";
     pub const MANAGER_ENABLED: &str = "manager_enabled";
+    /// An operator removed an account's second factor (`portal admin reset-second-factor`).
+    pub const SECOND_FACTOR_RESET: &str = "second_factor_reset";
     pub const RATE_CHANGED: &str = "rate_changed";
     pub const TEXT_CHANGED: &str = "text_changed";
     pub const HOLIDAY_CHANGED: &str = "holiday_changed";
@@ -54,6 +56,7 @@ pub mod action {
         MANAGER_CREATED,
         MANAGER_DISABLED,
         MANAGER_ENABLED,
+        SECOND_FACTOR_RESET,
         RATE_CHANGED,
         TEXT_CHANGED,
         HOLIDAY_CHANGED,
@@ -193,27 +196,11 @@ pub struct Filter {
     pub to: Option<chrono::NaiveDate>,
 }
 
-/// Lines matching `filter`, newest first, at most `limit` from `offset`.
-pub fn lines(
-    conn: &mut AnyConnection,
-    filter: &Filter,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<Vec<Line>> {
-    let mut query = audit_log::table
-        .select((
-            audit_log::id,
-            audit_log::at,
-            audit_log::actor,
-            audit_log::ip_hash,
-            audit_log::action,
-            audit_log::subject,
-            audit_log::participant_id,
-            audit_log::before,
-            audit_log::after,
-        ))
-        .order(audit_log::id.desc())
-        .into_boxed();
+type Backend = <AnyConnection as diesel::Connection>::Backend;
+
+/// The audit log's rows matching `filter`.
+fn matching(filter: &Filter) -> audit_log::BoxedQuery<'static, Backend> {
+    let mut query = audit_log::table.into_boxed();
     if !filter.actor.is_empty() {
         query = query.filter(
             audit_log::actor
@@ -242,7 +229,37 @@ pub fn lines(
     if let Some(to) = filter.to.and_then(|d| d.succ_opt()) {
         query = query.filter(audit_log::at.lt(to.and_time(chrono::NaiveTime::MIN)));
     }
-    query.offset(offset).limit(limit).load(conn)
+    query
+}
+
+/// Lines matching `filter`, newest first, at most `limit` from `offset`.
+pub fn lines(
+    conn: &mut AnyConnection,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<Line>> {
+    matching(filter)
+        .select((
+            audit_log::id,
+            audit_log::at,
+            audit_log::actor,
+            audit_log::ip_hash,
+            audit_log::action,
+            audit_log::subject,
+            audit_log::participant_id,
+            audit_log::before,
+            audit_log::after,
+        ))
+        .order(audit_log::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .load(conn)
+}
+
+/// How many lines match `filter` (for the pager: a page past the last shows the last).
+pub fn count(conn: &mut AnyConnection, filter: &Filter) -> QueryResult<i64> {
+    matching(filter).count().get_result(conn)
 }
 
 /// `%text%` with the LIKE wildcards in `text` taken literally.

@@ -7,3 +7,4 @@ pub mod second_factor;
 pub mod session_store;
 
 pub mod routes;
+pub mod second_factor_routes;

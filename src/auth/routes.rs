@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::account_tokens::{self, Purpose, TokenProblem};
-use super::{rate_limit, session_store};
+use super::{rate_limit, second_factor, session_store};
 use crate::accounts::{self, Account};
 use crate::domain::{password, EmailAddress, Password};
 use crate::forms::{FormData, FormState};
@@ -14,7 +14,7 @@ use crate::i18n::Lang;
 use crate::participants;
 use crate::state::AppState;
 use crate::web::extract::{CsrfForm, CurrentUser};
-use crate::web::session;
+use crate::web::session::{self, PendingLogin};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 /// A hash that never matches, verified against when the address is unknown so that a login
@@ -53,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) 
             .route(web::get().to(change_form))
             .route(web::post().to(change_submit)),
     );
+    super::second_factor_routes::configure(cfg, limiter);
 }
 
 /// Messages a page may show after a redirect, chosen by name from this list only.
@@ -62,6 +63,8 @@ const NOTICES: &[&str] = &[
     "password-reset-done",
     "password-changed",
     "account-terminated",
+    "second-factor-expired",
+    "second-factor-turned-off",
 ];
 
 #[derive(Template)]
@@ -92,9 +95,11 @@ async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResp
 }
 
 enum LoginResult {
-    Ok(Account),
-    /// Logged in; a new version of the rules waits for the participant's acceptance.
-    RulesToAccept(Account),
+    /// Logged in: where to.
+    Ok(Account, Landing),
+    /// The password was right; the second factor is to come (or, for a manager without one,
+    /// its enrolment). The session is not logged in yet.
+    SecondFactor(i64, second_factor::Needed),
     Inactive,
     /// The participant was terminated: the measure that did it.
     Terminated(crate::participants::standing::Termination),
@@ -168,7 +173,12 @@ async fn login_submit(
         let matches = password::verify(&password, hash);
         match account {
             Some(account) if matches => {
-                attempt.succeeded(conn)?;
+                // With a second factor to come, the tries count on through the code step (a
+                // right password alone must not give the code step a fresh allowance).
+                let second_factor = second_factor::needed(conn, &account)?;
+                if second_factor.is_none() {
+                    attempt.succeeded(conn)?;
+                }
                 if let Some(termination) =
                     crate::participants::standing::termination_of_account(conn, account.id)?
                 {
@@ -179,23 +189,11 @@ async fn login_submit(
                     return Ok(LoginResult::Disabled);
                 }
                 if account.is_active() {
-                    accounts::record_login_address(conn, account.id, &ip_hash)?;
-                    if !account.is_manager() {
-                        if let Some(p) = participants::of_account(conn, account.id)? {
-                            if crate::programme::versions::to_accept(conn, p.id)?.is_some() {
-                                return Ok(LoginResult::RulesToAccept(account));
-                            }
-                        }
+                    if let Some(step) = second_factor {
+                        return Ok(LoginResult::SecondFactor(account.id, step));
                     }
-                    if account.is_manager() {
-                        let actor = crate::audit::Actor::account(&account, &ip_hash);
-                        let entry = crate::audit::Entry::new(
-                            crate::audit::action::MANAGER_LOGIN,
-                            format!("account {}", account.id),
-                        );
-                        crate::audit::record(conn, &actor, entry, crate::db::now())?;
-                    }
-                    Ok(LoginResult::Ok(account))
+                    let landing = after_login(conn, &account, &ip_hash)?;
+                    Ok(LoginResult::Ok(account, landing))
                 } else {
                     Ok(LoginResult::Inactive)
                 }
@@ -206,20 +204,16 @@ async fn login_submit(
     })
     .await?;
     match result {
-        LoginResult::Ok(account) => {
-            start_session(&session, &account)?;
-            tracing::info!(account_id = account.id, "logged in");
-            let home = if account.is_manager() {
-                "/manage"
-            } else {
-                "/account"
-            };
-            Ok(see_other(&ctx.href(home)))
+        LoginResult::Ok(account, landing) => {
+            Ok(see_other(&land(&ctx, &session, &account, landing, false)?))
         }
-        LoginResult::RulesToAccept(account) => {
-            start_session(&session, &account)?;
-            tracing::info!(account_id = account.id, "logged in");
-            Ok(see_other(&ctx.href("/account/rules")))
+        LoginResult::SecondFactor(account_id, step) => {
+            let enrol = step == second_factor::Needed::Enrolment;
+            PendingLogin::start(&session, account_id, enrol)
+                .map_err(|e| AppError::Other(anyhow::anyhow!("session: {e}")))?;
+            tracing::info!(account_id, enrol, "password right, second factor to come");
+            let next = if enrol { "/login/enrol" } else { "/login/code" };
+            Ok(see_other(&ctx.href(next)))
         }
         LoginResult::Terminated(termination) => {
             let message = termination.message(lang);
@@ -318,6 +312,67 @@ fn start_session(session: &Session, account: &Account) -> Result<(), AppError> {
         chrono::Utc::now().timestamp().into(),
     )?;
     Ok(())
+}
+
+/// Where a login lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Landing {
+    /// The console for a manager, the account's overview for a participant.
+    Home,
+    /// A new version of the rules waits for the participant's acceptance.
+    Rules,
+    /// Where the account was (a session renewed on the account's own pages).
+    Stay,
+}
+
+/// What follows a right password (and second factor, when the account has one), in the
+/// login's transaction: the address is noted (E.10.j), a manager's login is an audit line, and
+/// a participant with new rules to accept is sent to them.
+pub(super) fn after_login(
+    conn: &mut crate::db::AnyConnection,
+    account: &Account,
+    ip_hash: &[u8; 16],
+) -> Result<Landing, AppError> {
+    accounts::record_login_address(conn, account.id, ip_hash)?;
+    if !account.is_manager() {
+        if let Some(p) = participants::of_account(conn, account.id)? {
+            if crate::programme::versions::to_accept(conn, p.id)?.is_some() {
+                return Ok(Landing::Rules);
+            }
+        }
+    }
+    if account.is_manager() {
+        let actor = crate::audit::Actor::account(account, ip_hash);
+        let entry = crate::audit::Entry::new(
+            crate::audit::action::MANAGER_LOGIN,
+            format!("account {}", account.id),
+        );
+        crate::audit::record(conn, &actor, entry, crate::db::now())?;
+    }
+    Ok(Landing::Home)
+}
+
+/// Logs the session in as `account` (a new session, see `start_session`), noting whether the
+/// login passed a second factor; the path the login goes on to.
+pub(super) fn land(
+    ctx: &Ctx,
+    session: &Session,
+    account: &Account,
+    landing: Landing,
+    second_factor: bool,
+) -> Result<String, AppError> {
+    start_session(session, account)?;
+    session.remove(session::SESSION_PENDING);
+    session
+        .insert(session::SESSION_SECOND_FACTOR, second_factor)
+        .map_err(|e| AppError::Other(anyhow::anyhow!("session: {e}")))?;
+    tracing::info!(account_id = account.id, second_factor, "logged in");
+    Ok(match landing {
+        Landing::Home if account.is_manager() => ctx.href("/manage"),
+        Landing::Home => ctx.href("/account"),
+        Landing::Rules => ctx.href("/account/rules"),
+        Landing::Stay => ctx.href(ctx.rest.split('?').next().unwrap_or("/account")),
+    })
 }
 
 /// `POST /logout` (`csrf_token`, `lang`).
@@ -525,6 +580,8 @@ struct DashboardPage {
     notice: Option<String>,
     unread_notices: i64,
     rules_pending: bool,
+    /// Whether the account logs in with a second factor.
+    second_factor: bool,
 }
 
 async fn dashboard(
@@ -537,19 +594,21 @@ async fn dashboard(
         return Ok(see_other(&ctx.href("/manage")));
     }
     let account_id = user.account.id;
-    let (participant, channels, unread_notices, rules_pending) = with_conn(&state, move |conn| {
-        let participant = participants::of_account(conn, account_id)?;
-        let (channels, unread, pending) = match &participant {
-            Some(p) => (
-                crate::channels::summaries(conn, p.id)?,
-                participants::standing::unread_notices(conn, p.id)?,
-                crate::programme::versions::to_accept(conn, p.id)?.is_some(),
-            ),
-            None => (Vec::new(), 0, false),
-        };
-        Ok((participant, channels, unread, pending))
-    })
-    .await?;
+    let (participant, channels, unread_notices, rules_pending, second_factor) =
+        with_conn(&state, move |conn| {
+            let participant = participants::of_account(conn, account_id)?;
+            let (channels, unread, pending) = match &participant {
+                Some(p) => (
+                    crate::channels::summaries(conn, p.id)?,
+                    participants::standing::unread_notices(conn, p.id)?,
+                    crate::programme::versions::to_accept(conn, p.id)?.is_some(),
+                ),
+                None => (Vec::new(), 0, false),
+            };
+            let second_factor = second_factor::is_enabled(conn, account_id)?;
+            Ok((participant, channels, unread, pending, second_factor))
+        })
+        .await?;
     let notice = query.text(&ctx, NOTICES);
     render(&DashboardPage {
         kind: participant
@@ -562,6 +621,7 @@ async fn dashboard(
         notice,
         unread_notices,
         rules_pending,
+        second_factor,
     })
 }
 

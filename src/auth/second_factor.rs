@@ -115,7 +115,8 @@ pub fn matching_step(secret: &[u8], code: &str, unix_seconds: u64, last_step: i6
 }
 
 fn derived_key(secret_key: &[u8], purpose: &[u8]) -> [u8; 32] {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret_key).expect("HMAC takes any key length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(secret_key).expect("HMAC takes any key length");
     mac.update(b"second factor ");
     mac.update(purpose);
     mac.finalize().into_bytes().into()
@@ -188,8 +189,9 @@ pub fn normalize_recovery_code(typed: &str) -> String {
 /// The keyed hash a recovery code is stored as (without the portal's key a dump of the hashes
 /// cannot even be tried against guesses).
 fn recovery_hash(secret_key: &[u8], code: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&derived_key(secret_key, b"recovery codes"))
-        .expect("HMAC takes any key length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(&derived_key(secret_key, b"recovery codes"))
+            .expect("HMAC takes any key length");
     mac.update(normalize_recovery_code(code).as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
@@ -497,7 +499,10 @@ mod tests {
         assert_eq!(matching_step(RFC_SECRET, &code(step + 2), now, 0), None);
         // The step itself or an earlier one was used: refused.
         assert_eq!(matching_step(RFC_SECRET, &code(step), now, step), None);
-        assert_eq!(matching_step(RFC_SECRET, &code(step - 1), now, step - 1), None);
+        assert_eq!(
+            matching_step(RFC_SECRET, &code(step - 1), now, step - 1),
+            None
+        );
         assert_eq!(
             matching_step(RFC_SECRET, &code(step + 1), now, step),
             Some(step + 1)

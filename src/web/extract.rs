@@ -1,7 +1,8 @@
 //! Extractors that say what a handler needs, checked before the handler runs:
 //! - `CurrentUser`: a logged-in account (checked against the database), else the login page;
 //! - `Participant`: the logged-in participant, else the login page (403 for a manager);
-//! - `Manager`: an account manager, the role read from the database, else a 403 page;
+//! - `Manager`: an account manager, the role read from the database, whose login passed the
+//!   second factor (else the login page), else a 403 page;
 //! - `CsrfForm`: a form body whose `csrf_token` is this session's, else a 403 page.
 
 use std::future::Future;
@@ -71,8 +72,11 @@ impl CurrentUser {
             Some(account) if !account.is_manager() => {
                 // A participant terminated meanwhile (F.11.e) is logged out at once.
                 let id = account.id;
-                let terminated = with_conn(&state, move |conn| {
-                    Ok(participants::standing::account_terminated(conn, id)?)
+                let (terminated, second_factor) = with_conn(&state, move |conn| {
+                    Ok((
+                        participants::standing::account_terminated(conn, id)?,
+                        crate::auth::second_factor::is_enabled(conn, id)?,
+                    ))
                 })
                 .await?;
                 if terminated {
@@ -83,7 +87,21 @@ impl CurrentUser {
                     ))
                     .into());
                 }
+                // With a second factor on, only a login that passed it.
+                if second_factor && !super::session::passed_second_factor(&session) {
+                    session.purge();
+                    return Err(Redirect::to_login(lang).into());
+                }
                 Some(account)
+            }
+            // An account manager's session counts only once the login passed the second
+            // factor (issue 21, point 10): a password alone, or a session from before, does not.
+            Some(account) if !super::session::passed_second_factor(&session) => {
+                tracing::warn!(
+                    account_id = account.id,
+                    "a manager's session without a second factor"
+                );
+                None
             }
             other => other,
         };
@@ -187,6 +205,12 @@ impl FromRequest for Manager {
             let user = CurrentUser::load(&req).await?;
             if !user.account.is_manager() {
                 return Err(AppError::Forbidden.into());
+            }
+            // `load` refuses a manager's session that did not pass the second factor; said
+            // again here, where the console relies on it.
+            if !super::session::passed_second_factor(&req.get_session()) {
+                let lang = Lang::from_path(req.path()).unwrap_or(Lang::DEFAULT);
+                return Err(Redirect::to_login(lang).into());
             }
             let state = state_of(&req)?;
             let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));

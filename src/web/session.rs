@@ -14,6 +14,15 @@ pub const SESSION_ADMIN: &str = "administrator";
 /// Unix seconds of the login: sessions end 12 hours after it, whatever the activity.
 pub const SESSION_AUTH_AT: &str = "auth_at";
 
+/// Set (true) when the login passed a second factor; an account manager's session, and that of
+/// an account with a second factor, counts as logged in only with it (`web::extract`).
+pub const SESSION_SECOND_FACTOR: &str = "second_factor";
+/// A login whose password was right and whose second factor is still to come (`PendingLogin`).
+pub const SESSION_PENDING: &str = "second_factor_pending";
+
+/// Minutes a right password waits for its second factor.
+pub const PENDING_MINUTES: i64 = 5;
+
 /// Sessions end after 30 idle minutes…
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
 /// …and 12 hours after login at the latest.
@@ -53,5 +62,51 @@ impl SessionUser {
 
     pub fn is_manager(&self) -> bool {
         self.role == Role::Manager
+    }
+}
+
+/// Whether this session's login passed a second factor.
+pub fn passed_second_factor(session: &Session) -> bool {
+    session
+        .get::<bool>(SESSION_SECOND_FACTOR)
+        .ok()
+        .flatten()
+        .unwrap_or(false)
+}
+
+/// A login half done: the password of `account_id` was right, and the session is not logged in
+/// until the second factor is given (or, for a manager without one, enrolled) within
+/// `PENDING_MINUTES`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PendingLogin {
+    pub account_id: i64,
+    /// Unix seconds after which the password must be given again.
+    pub until: i64,
+    /// The account must enrol first (a manager without a second factor).
+    pub enrol: bool,
+}
+
+impl PendingLogin {
+    /// Puts the marker into a session renewed for it and emptied of any earlier login.
+    pub fn start(session: &Session, account_id: i64, enrol: bool) -> Result<(), String> {
+        session.renew();
+        session.clear();
+        let pending = PendingLogin {
+            account_id,
+            until: chrono::Utc::now().timestamp() + PENDING_MINUTES * 60,
+            enrol,
+        };
+        session
+            .insert(SESSION_PENDING, pending)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The session's pending login, unless it is too old.
+    pub fn of(session: &Session) -> Option<PendingLogin> {
+        let pending = session
+            .get::<PendingLogin>(SESSION_PENDING)
+            .ok()
+            .flatten()?;
+        (chrono::Utc::now().timestamp() < pending.until).then_some(pending)
     }
 }

@@ -547,6 +547,35 @@ pub fn location(response: &reqwest::Response) -> String {
 pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
                            Chrome/131.0.0.0 Safari/537.36";
 
+/// The secret of the authenticator app of every manager `add_manager` makes (20 bytes).
+pub const MANAGER_SECRET: &[u8] = b"fixture manager key!";
+
+/// The secret an enrolment page shows as text (`id="secret"`, base32 in groups of four).
+pub fn shown_secret(html: &str) -> Vec<u8> {
+    let at = html
+        .find("id=\"secret\"")
+        .expect("the secret shown as text");
+    let text = &html[at..];
+    let text = &text[text.find('>').unwrap() + 1..];
+    let text: String = text[..text.find('<').unwrap()]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    totp_rs::Secret::Encoded(text).to_bytes().expect("base32")
+}
+
+/// The recovery codes a page lists (`<code class="code">abcd-efgh-jkmn</code>` items).
+pub fn recovery_codes(html: &str) -> Vec<String> {
+    let Some(list) = html.split("class=\"recovery-codes\"").nth(1) else {
+        return Vec::new();
+    };
+    let list = &list[..list.find("</ol>").unwrap()];
+    list.split("<code class=\"code\">")
+        .skip(1)
+        .map(|c| c[..c.find('<').unwrap()].to_owned())
+        .collect()
+}
+
 /// The password of every account the fixtures below create.
 pub const PASSWORD: &str = "zeven groene kikkers springen";
 
@@ -670,7 +699,23 @@ impl TestApp {
         p
     }
 
+    /// An account manager with the fixtures' password, enrolled in two-step login with
+    /// `MANAGER_SECRET` (as if it had scanned the QR code): `log_in` completes its second step.
     pub fn add_manager(&self, email: &str) -> i64 {
+        let id = self.add_manager_without_second_factor(email);
+        portal::auth::second_factor::enable_with(
+            &mut self.conn(),
+            &self.settings.secret_key,
+            id,
+            MANAGER_SECRET,
+        )
+        .unwrap();
+        id
+    }
+
+    /// An account manager as `portal admin create` makes one: not enrolled in two-step login
+    /// yet, so its first login leads to the enrolment.
+    pub fn add_manager_without_second_factor(&self, email: &str) -> i64 {
         let address = portal::domain::EmailAddress::parse(email).unwrap();
         portal::accounts::create_manager(
             &mut self.conn(),
@@ -681,8 +726,43 @@ impl TestApp {
         .unwrap()
     }
 
-    /// Submits the login form of `lang` with `client`; returns the answer.
+    /// Submits the login form of `lang` with `client` and, when the account has a second
+    /// factor, its second step with a code computed from the account's secret (a manager not
+    /// enrolled yet enrols first, as its first login asks, then logs out and in again); returns the
+    /// last answer, as a login in one step would have given it.
     pub async fn log_in(
+        &self,
+        client: &reqwest::Client,
+        lang: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let r = self.log_in_password(client, lang, email, password).await;
+        let next = location(&r);
+        if next == format!("/{lang}/login/code") {
+            return self.enter_code(client, lang, email).await;
+        }
+        if next == format!("/{lang}/login/enrol") {
+            self.enrol_at_login(client, lang).await;
+            // Logged in by the enrolment; out again, and in as a login is after enrolment.
+            let account_page = format!("/{lang}/account/second-factor");
+            let r = self
+                .submit_with(client, &account_page, "/logout", &[("lang", lang)])
+                .await;
+            assert_eq!(r.status().as_u16(), 303, "logged out after the enrolment");
+            let r = self.log_in_password(client, lang, email, password).await;
+            assert_eq!(
+                location(&r),
+                format!("/{lang}/login/code"),
+                "{email} enrolled"
+            );
+            return self.enter_code(client, lang, email).await;
+        }
+        r
+    }
+
+    /// The login form of `lang` alone (the password step); returns the answer.
+    pub async fn log_in_password(
         &self,
         client: &reqwest::Client,
         lang: &str,
@@ -697,6 +777,76 @@ impl TestApp {
             &[("email", email), ("password", password)],
         )
         .await
+    }
+
+    /// The account's id by its address.
+    pub fn account_id(&self, email: &str) -> i64 {
+        use diesel::prelude::*;
+        use portal::db::schema::accounts;
+        accounts::table
+            .filter(accounts::email.eq(email))
+            .select(accounts::id)
+            .first(&mut *self.conn())
+            .unwrap_or_else(|_| panic!("no account {email}"))
+    }
+
+    /// The code the account's authenticator app shows now, for a step the portal still takes:
+    /// when this step's code was used already (a login a moment before), the step last used is
+    /// moved one step into the past first, as if 30 seconds had gone by since (as `age` does
+    /// with timestamps). Submitted at once it is taken even if the step turns meanwhile (one
+    /// step of skew).
+    pub fn second_factor_code(&self, email: &str) -> String {
+        use diesel::prelude::*;
+        use portal::auth::second_factor;
+        use portal::db::schema::second_factors;
+        let id = self.account_id(email);
+        let secret = second_factor::secret_of(&mut self.conn(), &self.settings.secret_key, id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{email} has no second factor"));
+        let now = second_factor::now_seconds();
+        let step = second_factor::step_of(now);
+        diesel::update(
+            second_factors::table
+                .find(id)
+                .filter(second_factors::last_step.ge(step)),
+        )
+        .set(second_factors::last_step.eq(step - 1))
+        .execute(&mut *self.conn())
+        .unwrap();
+        second_factor::code_at(&secret, now)
+    }
+
+    /// The second step of a login (`/{lang}/login/code`) with the app's code now.
+    pub async fn enter_code(
+        &self,
+        client: &reqwest::Client,
+        lang: &str,
+        email: &str,
+    ) -> reqwest::Response {
+        let code = self.second_factor_code(email);
+        let path = format!("/{lang}/login/code");
+        self.submit_with(client, &path, &path, &[("code", &code)])
+            .await
+    }
+
+    /// A manager's enrolment at its first login (`/{lang}/login/enrol`), as a person with an
+    /// authenticator app does it: the key shown as text, the code it makes now. Returns the
+    /// recovery codes shown.
+    pub async fn enrol_at_login(&self, client: &reqwest::Client, lang: &str) -> Vec<String> {
+        let path = format!("/{lang}/login/enrol");
+        let (status, page) = self.page_with(client, &path).await;
+        assert_eq!(status, 200, "{page}");
+        let code = portal::auth::second_factor::code_at(
+            &shown_secret(&page),
+            portal::auth::second_factor::now_seconds(),
+        );
+        let r = self
+            .submit_with(client, &path, &path, &[("code", &code)])
+            .await;
+        assert_eq!(r.status().as_u16(), 200, "the enrolment is taken");
+        let codes = recovery_codes(&r.text().await.unwrap());
+        assert_eq!(codes.len(), 10);
+        codes
     }
 
     /// Logs `client` in as `email` (with the fixtures' password).
