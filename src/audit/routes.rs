@@ -158,7 +158,7 @@ async fn page(
     _admin: Administrator,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page_no = query.page.unwrap_or(1).max(1);
+    let asked = query.page.unwrap_or(1);
     let filter = match query.filter(ctx.lang) {
         Ok(f) => f,
         Err(form) => {
@@ -175,17 +175,13 @@ async fn page(
             )
         }
     };
-    let mut found = with_conn(&state, move |conn| {
-        Ok(lines(
-            conn,
-            &filter,
-            (page_no - 1) * PAGE_SIZE,
-            PAGE_SIZE + 1,
-        )?)
+    let (found, page_no, more) = with_conn(&state, move |conn| {
+        let pages = Pages::of(super::count(conn, &filter)?);
+        let page_no = pages.clamp(asked);
+        let found = lines(conn, &filter, pages.offset(page_no), PAGE_SIZE)?;
+        Ok((found, page_no, page_no < pages.last))
     })
     .await?;
-    let more = found.len() as i64 > PAGE_SIZE;
-    found.truncate(PAGE_SIZE as usize);
     let mut form = FormState::new();
     for (k, v) in [
         ("actor", &query.actor),
@@ -204,6 +200,32 @@ async fn page(
         more,
         query: query.without_page(),
     })
+}
+
+/// The pages of a list of `PAGE_SIZE` lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pages {
+    /// The last page's number (1 for an empty list).
+    last: i64,
+}
+
+impl Pages {
+    fn of(lines: i64) -> Pages {
+        Pages {
+            last: (lines.max(0) / PAGE_SIZE + i64::from(lines % PAGE_SIZE > 0)).max(1),
+        }
+    }
+
+    /// The page shown when `asked` is asked for: below the first the first, past the last the
+    /// last, as the participants list does (issue 21, 7: `page=92233720368547760` overflowed).
+    fn clamp(self, asked: i64) -> i64 {
+        asked.clamp(1, self.last)
+    }
+
+    /// The first line of page `page` (a page `clamp` gave).
+    fn offset(self, page: i64) -> i64 {
+        (page - 1) * PAGE_SIZE
+    }
 }
 
 async fn csv(
@@ -239,4 +261,34 @@ async fn csv(
         ]);
     }
     crate::web::csv::download(lang, "audit", rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_past_the_last_or_before_the_first_are_the_last_and_the_first() {
+        assert_eq!(Pages::of(0).last, 1);
+        assert_eq!(Pages::of(1).last, 1);
+        assert_eq!(Pages::of(100).last, 1);
+        assert_eq!(Pages::of(101).last, 2);
+        assert_eq!(Pages::of(i64::MAX).last, i64::MAX / 100 + 1);
+        let three = Pages::of(250);
+        for (asked, shown) in [
+            (i64::MIN, 1),
+            (-1, 1),
+            (0, 1),
+            (1, 1),
+            (3, 3),
+            (4, 3),
+            (92_233_720_368_547_760, 3),
+            (i64::MAX, 3),
+        ] {
+            assert_eq!(three.clamp(asked), shown, "{asked}");
+        }
+        assert_eq!(three.offset(3), 200);
+        let most = Pages::of(i64::MAX);
+        assert_eq!(most.offset(most.clamp(i64::MAX)), i64::MAX / 100 * 100);
+    }
 }

@@ -80,6 +80,8 @@ VALID = {
     "clause": "A.1",
     "summary": "Kort",
     "content": "order_id;status\n1;approved\n",
+    "access": "disable",
+    "email_contact": "",
 }
 
 FORMS = [
@@ -143,6 +145,58 @@ PATHS = [
 ]
 
 
+# Numbers in URLs (issue 21, 7): past i64 (and i64 itself, whose page's offset overflows),
+# negative, zero, not whole, not decimal. Each route with a number in its path or query gets them
+# all; none may answer 5xx (a 404 or a 400, or a page past the last shown as the last).
+NUMBERS = ["92233720368547760", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+           "-1", "0", "1e3", "99999999999999999999", "1.5", "0x10", "+1", "%201"]
+
+# Query parameters that are numbers: who, path, the other parameters (valid), the numbers.
+NUMBER_QUERIES = [
+    ("administrator", "/{lang}/manage/audit", {"action": "measure_taken"}, ["page"]),
+    ("administrator", "/{lang}/manage/audit.csv", {}, ["page"]),
+    ("manager", "/{lang}/manage/participants", {"q": "anna"}, ["page"]),
+    ("manager", "/{lang}/manage/participants", {"share": "10"}, ["share"]),
+    ("manager", "/{lang}/manage/participants/{own_participant}", {}, ["escalate"]),
+    ("manager", "/{lang}/manage/conversions", {"notice": "import-stored"}, ["participant", "created", "updated", "unchanged"]),
+    ("publisher", "/{lang}/account/commissions/ledger", {}, ["page"]),
+    ("publisher", "/{lang}/account/links", {"epi": "blog"}, ["channel", "ad"]),
+    ("publisher", "/{lang}/account/links/qr.svg", {}, ["channel", "ad"]),
+    ("anonymous", "/click", {"p": "1", "a": "{own_channel}"}, ["p", "a", "ad"]),
+]
+
+# Paths with a number: who, method, path ({n} the number), form fields (POST).
+NUMBER_PATHS = [
+    ("publisher", "GET", "/{lang}/account/channels/{n}", None),
+    ("publisher", "POST", "/{lang}/account/channels/{n}", ["website_url", "channel_name", "category", "promotion_methods"]),
+    ("publisher", "POST", "/{lang}/account/channels/{n}/apply", []),
+    ("publisher", "GET", "/{lang}/account/notices/{n}", None),
+    ("publisher", "GET", "/{lang}/account/notices/{n}/evidence/{n}", None),
+    ("publisher", "GET", "/{lang}/account/notices/{other_notice}/evidence/{n}", None),
+    ("publisher", "POST", "/{lang}/account/notices/{n}/objection", ["text"]),
+    ("publisher", "POST", "/{lang}/account/notices/{n}/cured", ["text"]),
+    ("anonymous", "GET", "/{lang}/objection/{n}/" + "a" * 43, None),
+    ("anonymous", "POST", "/{lang}/objection/{n}/" + "a" * 43, ["text"]),
+    ("manager", "GET", "/{lang}/manage/participants/{n}", None),
+    ("manager", "POST", "/{lang}/manage/participants/{n}/measures", ["kind", "reason", "clauses", "request_key"]),
+    ("manager", "POST", "/{lang}/manage/participants/{own_participant}/measures/{n}/lift", ["reason"]),
+    ("manager", "POST", "/{lang}/manage/participants/{n}/measures/{n}/lift", ["reason"]),
+    ("manager", "POST", "/{lang}/manage/participants/{own_participant}/measures/{n}/cure", ["reason"]),
+    ("manager", "POST", "/{lang}/manage/objections/{n}/decision", ["decision", "reason"]),
+    ("manager", "POST", "/{lang}/manage/commissions/{n}/decision", ["decision", "reason"]),
+    ("manager", "POST", "/{lang}/manage/channels/{n}/review", ["decision", "reason"]),
+    ("manager", "POST", "/{lang}/manage/memberships/{n}/review", ["decision", "reason"]),
+    ("manager", "GET", "/{lang}/manage/payouts/{n}/pain001.xml", None),
+    ("manager", "GET", "/{lang}/manage/evidence/{n}", None),
+    ("administrator", "POST", "/{lang}/manage/managers/{n}/role", ["administrator"]),
+    ("administrator", "POST", "/{lang}/manage/managers/{n}/access", ["access"]),
+    ("administrator", "POST", "/{lang}/manage/programme/contacts/{n}", ["name", "email_contact"]),
+    ("administrator", "POST", "/{lang}/manage/programme/texts/{n}", ["body"]),
+    ("administrator", "POST", "/{lang}/manage/holidays/{n}/remove", []),
+    ("publisher", "GET", "/{lang}/account/commissions/{n}.csv", None),
+]
+
+
 def main():
     requests = []
 
@@ -190,6 +244,18 @@ def main():
     for n, (who, path) in enumerate(PATHS):
         for i, bad in enumerate(BAD_IDS):
             add(**{"as": who, "method": "GET", "path": path.replace("{id}", bad), "lang": langs[(n + i) % 2]})
+    for n, (who, path, others, names) in enumerate(NUMBER_QUERIES):
+        for name in names:
+            for i, number in enumerate(NUMBERS):
+                query = [[k, v] for k, v in others.items()] + [[name, number]]
+                add(**{"as": who, "method": "GET", "path": path, "lang": langs[(n + i) % 2], "query": query})
+    for n, (who, method, path, fields) in enumerate(NUMBER_PATHS):
+        for i, number in enumerate(NUMBERS):
+            request = {"as": who, "method": method, "path": path.replace("{n}", number),
+                       "lang": langs[(n + i) % 2]}
+            if fields is not None:
+                request["form"] = [[f.removesuffix("_contact"), VALID[f]] for f in fields]
+            add(**request)
     # The conversion API: JSON bodies that are not what it takes.
     for i, body in enumerate(['', '{', '[]', 'null', '{"order_id": null}', '{"order_id": "' + "9" * 5000 + '"}',
                               '{"order_id": "a\\u0000b", "amount": "1e999"}', '{"amount": -1}',
