@@ -27,6 +27,8 @@ pub mod action {
     pub const MANAGER_CREATED: &str = "manager_created";
     pub const MANAGER_DISABLED: &str = "manager_disabled";
     pub const MANAGER_ENABLED: &str = "manager_enabled";
+    /// An operator removed an account's second factor (`portal admin reset-second-factor`).
+    pub const SECOND_FACTOR_RESET: &str = "second_factor_reset";
     pub const RATE_CHANGED: &str = "rate_changed";
     pub const TEXT_CHANGED: &str = "text_changed";
     pub const HOLIDAY_CHANGED: &str = "holiday_changed";
@@ -54,6 +56,7 @@ pub mod action {
         MANAGER_CREATED,
         MANAGER_DISABLED,
         MANAGER_ENABLED,
+        SECOND_FACTOR_RESET,
         RATE_CHANGED,
         TEXT_CHANGED,
         HOLIDAY_CHANGED,
