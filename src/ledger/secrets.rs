@@ -75,6 +75,9 @@ pub fn rotate(
     })
 }
 
+/// Secrets with their ids, newest first.
+pub type Secrets = Vec<(i64, String)>;
+
 /// The programme named `slug` and its secrets in force at `now`, newest first, in one query;
 /// `None` when there is no such programme. The conversion API reads them with a connection of
 /// its own and lets it go before it computes a single HMAC (issue 21, 1).
@@ -82,7 +85,7 @@ pub fn in_force_for(
     conn: &mut AnyConnection,
     slug: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<(i64, Vec<(i64, String)>)>> {
+) -> QueryResult<Option<(i64, Secrets)>> {
     use crate::db::schema::programmes as p;
     let rows: Vec<(i64, Option<(i64, String)>)> = p::table
         .left_join(
