@@ -117,7 +117,10 @@ fn a_command_logging_into_a_pipe_writes_no_colour_codes() {
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{log}");
     assert!(log.contains("database ready"), "the log is written: {log}");
-    assert!(!log.contains("\x1b["), "colour codes in a piped log: {log:?}");
+    assert!(
+        !log.contains("\x1b["),
+        "colour codes in a piped log: {log:?}"
+    );
     let out = String::from_utf8_lossy(&output.stdout);
     assert!(!out.contains("\x1b["), "{out:?}");
 }
