@@ -166,9 +166,8 @@ fn count_object_streams(
 /// reader shows them.
 fn check_pdf(bytes: &[u8]) -> Result<(), FileProblem> {
     OBJECT_STREAMS.with(|n| n.set(0));
-    let mut options = lopdf::LoadOptions::default();
+    let mut options = lopdf::LoadOptions::with_filter(count_object_streams);
     options.max_decompressed_size = Some(MAX_PDF_STREAM_BYTES);
-    options.filter = Some(count_object_streams);
     let document = lopdf::Document::load_mem_with_options(bytes, options)
         .map_err(|_| FileProblem::BrokenPdf)?;
     if OBJECT_STREAMS.with(Cell::get) > MAX_PDF_OBJECT_STREAMS {
