@@ -256,7 +256,7 @@ mod tests {
             ip_hash: [9; 16],
             user_agent: "Mozilla/5.0".into(),
             referrer: None,
-            credited: n % 2 == 0,
+            credited: n.is_multiple_of(2),
             reason: (n % 2 == 1).then_some("duplicate"),
         }
     }
