@@ -783,7 +783,7 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
 }
 
 /// The account manager warns the publisher from the console (a mistake first), the publisher
-/// reads the notice and objects with a PDF, the manager upholds the objection; the manager
+/// reads the notice and objects with a PDF, another manager upholds the objection; the manager
 /// terminates another participant, who can no longer log in.
 async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     let base = &app.address;
@@ -855,8 +855,17 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     assert!(b.text_of(".notice").await.contains(w.objection_filed));
     log_out(b).await;
 
-    // The manager upholds it.
-    log_in(b, app, lang, &manager, "enforce-manager-decides").await;
+    // Another manager upholds it: the one who took the measure does not decide the objection
+    // to it (four eyes, issue 21 point 9); the administrator of the money journey does.
+    let other_manager = format!("beheer-financien-{lang}@partnerlink.nl");
+    log_in(
+        b,
+        app,
+        lang,
+        &other_manager,
+        "enforce-other-manager-decides",
+    )
+    .await;
     b.goto(&format!("{base}/{lang}/manage/objections"), "objections")
         .await;
     b.click("input[value=upheld]").await;
@@ -876,8 +885,10 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
         .await;
     b.check_page("objection-decided").await;
     assert!(b.path().await.contains("notice=objection-decided"));
+    log_out(b).await;
 
-    // It terminates another participant.
+    // The manager terminates another participant.
+    log_in(b, app, lang, &manager, "enforce-manager-terminates").await;
     let other = format!("stop-{lang}@example.nl");
     let target = app.add_ready_publisher(&other);
     b.goto(
