@@ -22,13 +22,15 @@ pub fn final_state(
     original: Option<CommissionState>,
 ) -> (CommissionState, Option<&'static str>) {
     match commission.kind {
-        // The same reasons, in the same order, as the intake's (`Conversion::refusal`).
+        // The same reasons, in the same order, as the intake's (`Conversion::refusal`, which
+        // also refuses an order returned in full: a report gives a returned amount only with
+        // the status "returned").
         CommissionKind::Order => match conversion.refusal() {
             Some(why) => (CommissionState::Rejected, Some(why)),
             None if matches!(
                 conversion.order_status,
                 OrderStatus::Completed | OrderStatus::Returned
-            ) && conversion.returned_amount < conversion.order_amount =>
+            ) =>
             {
                 (CommissionState::Approved, None)
             }
