@@ -81,6 +81,8 @@ VALID = {
     "summary": "Kort",
     "content": "order_id;status\n1;approved\n",
     "access": "disable",
+    "code": "123456",
+    "recovery_code": "abcd-efgh-jkmn",
     "email_contact": "",
 }
 
@@ -92,6 +94,10 @@ FORMS = [
     ("anonymous", "/{lang}/password/forgot", ["email"]),
     ("anonymous", "/{lang}/password/reset/{token}", ["password", "password_confirm"]),
     ("anonymous", "/activate/{token}", ["password"]),
+    ("anonymous", "/{lang}/login/code", ["code", "recovery_code"]),
+    ("anonymous", "/{lang}/login/enrol", ["code"]),
+    ("publisher", "/{lang}/account/second-factor", ["code"]),
+    ("publisher", "/{lang}/account/second-factor/off", ["password", "code"]),
     ("publisher", "/{lang}/account/password", ["current_password", "password", "password_confirm"]),
     ("publisher", "/{lang}/account/bank", ["account_holder", "iban", "password"]),
     ("publisher", "/{lang}/account/channels/new", ["website_url", "channel_name", "category", "promotion_methods"]),
@@ -110,6 +116,7 @@ FORMS = [
     ("manager", "/{lang}/manage/payouts", ["period"]),
     ("administrator", "/{lang}/manage/managers", ["email", "lang", "administrator"]),
     ("administrator", "/{lang}/manage/managers/999999/role", ["administrator"]),
+    ("administrator", "/{lang}/manage/managers/999999/access", ["access"]),
     ("administrator", "/{lang}/manage/holidays", ["day", "name"]),
     ("administrator", "/{lang}/manage/programme/rates", ["group", "rate", "effective_from"]),
     ("administrator", "/{lang}/manage/programme/texts/999999", ["body"]),
