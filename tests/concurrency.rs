@@ -193,7 +193,13 @@ async fn sixteen_review_decisions_and_bank_saves_at_once_all_answer() {
         bodies,
     )
     .await;
-    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    // Every try of the password counts against the login's limit until it is found right
+    // (issue 21, point 8), so of eight at once some may be told to wait; none fails.
+    assert!(
+        statuses.iter().all(|s| *s == 303 || *s == 429),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&303), "{statuses:?}");
     let _ = anna;
 }
 
