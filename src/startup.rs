@@ -367,6 +367,7 @@ fn routes(
                 .configure(programme::routes::configure)
                 .configure(|cfg| crate::signup::routes::configure(cfg, &limiter))
                 .configure(|cfg| crate::auth::routes::configure(cfg, &limiter))
+                .configure(|cfg| crate::auth::second_factor_routes::configure(cfg, &limiter))
                 .configure(crate::channels::routes::configure)
                 .configure(crate::tracking::links::configure)
                 .configure(crate::tracking::stats::configure)

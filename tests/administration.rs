@@ -958,7 +958,7 @@ async fn the_last_enabled_administrator_is_neither_demoted_nor_disabled() {
 /// orders them (without it both counted two and both went).
 #[tokio::test]
 async fn two_administrators_taking_each_other_away_at_once_leave_one() {
-    use portal::accounts::{set_administrator_role, set_manager_disabled, ManagerChange};
+    use portal::admin::managers::{set_administrator_role, set_manager_disabled, ManagerChange};
     let app = spawn_app().await;
     let ids: Vec<i64> = ["a@partnerlink.nl", "b@partnerlink.nl"]
         .iter()

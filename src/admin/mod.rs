@@ -3,6 +3,7 @@
 //! policies, contacts), the versions of the rules, and the holiday table working days are
 //! counted with. Every change is in the audit log with its values before and after.
 
+pub mod managers;
 pub mod programme;
 pub mod rules;
 
@@ -189,11 +190,11 @@ async fn create_manager(
 /// Where a change of a manager's role or access sends the administrator back to.
 fn after_change(
     ctx: &Ctx,
-    changed: crate::accounts::ManagerChange,
+    changed: managers::ManagerChange,
     done: &str,
     last: &str,
 ) -> Result<HttpResponse, AppError> {
-    use crate::accounts::ManagerChange;
+    use managers::ManagerChange;
     let notice = match changed {
         ManagerChange::NotFound => return Err(AppError::NotFound),
         ManagerChange::Changed | ManagerChange::Unchanged => done,
@@ -220,7 +221,7 @@ async fn change_role(
     };
     let actor = actor(&admin);
     let changed = with_conn(&state, move |conn| {
-        Ok(crate::accounts::set_administrator_role(
+        Ok(managers::set_administrator_role(
             conn,
             &actor,
             id,
@@ -249,7 +250,7 @@ async fn change_access(
     };
     let actor = actor(&admin);
     let changed = with_conn(&state, move |conn| {
-        Ok(crate::accounts::set_manager_disabled(
+        Ok(managers::set_manager_disabled(
             conn,
             &actor,
             id,

@@ -53,7 +53,6 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) 
             .route(web::get().to(change_form))
             .route(web::post().to(change_submit)),
     );
-    super::second_factor_routes::configure(cfg, limiter);
 }
 
 /// Messages a page may show after a redirect, chosen by name from this list only.

@@ -1,0 +1,141 @@
+//! Account managers who leave and who is an administrator: an administrator in the console (or
+//! `portal admin disable`/`enable` on the server) disables a manager, which ends the manager's
+//! sessions at once, or enables one again, and makes a manager an administrator or not. The
+//! portal never ends up without an enabled administrator: each change counts them under a lock.
+//! Every change leaves an audit line.
+
+use diesel::prelude::*;
+
+use crate::audit::{self, action};
+use crate::db::schema::accounts;
+use crate::db::AnyConnection;
+use crate::participants::Role;
+
+/// What a change of an account manager's role or standing came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManagerChange {
+    /// Changed, with its audit line.
+    Changed,
+    /// It was so already: nothing written.
+    Unchanged,
+    /// Refused: the account is the last administrator who is not disabled.
+    LastAdministrator,
+    /// No account manager has that id.
+    NotFound,
+}
+
+/// The role and standing of account manager `id`: (administrator, disabled).
+fn manager_standing(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<(bool, bool)>> {
+    let row: Option<(bool, Option<chrono::NaiveDateTime>)> = accounts::table
+        .find(id)
+        .filter(accounts::role.eq(Role::Manager))
+        .select((accounts::administrator, accounts::disabled_at))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(administrator, disabled_at)| (administrator, disabled_at.is_some())))
+}
+
+/// Administrators who are not disabled.
+fn enabled_administrators(conn: &mut AnyConnection) -> QueryResult<i64> {
+    accounts::table
+        .filter(accounts::role.eq(Role::Manager))
+        .filter(accounts::administrator.eq(true))
+        .filter(accounts::disabled_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Makes every change of who is an administrator wait for any other, before it counts them:
+/// two administrators demoting (or disabling) each other at the same moment would otherwise
+/// both count two and leave none. On PostgreSQL a transaction-wide advisory lock (released
+/// with the transaction); on SQLite the caller's `write_transaction` already holds the only
+/// write lock (`BEGIN IMMEDIATE`), taken before anything is read.
+fn lock_administrators(conn: &mut AnyConnection) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('portal_administrators'))")
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Whether taking `id`'s administration away (demoting or disabling it) would leave no
+/// enabled administrator. Called under `lock_administrators`.
+fn is_last_administrator(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+    let (administrator, disabled) = manager_standing(conn, id)?.unwrap_or((false, true));
+    Ok(administrator && !disabled && enabled_administrators(conn)? <= 1)
+}
+
+/// Makes account manager `id` an administrator or a plain account manager. The last enabled
+/// administrator stays one.
+pub fn set_administrator_role(
+    conn: &mut AnyConnection,
+    actor: &audit::Actor,
+    id: i64,
+    administrator: bool,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<ManagerChange> {
+    crate::db::write_transaction(conn, |conn| {
+        lock_administrators(conn)?;
+        let Some((before, _)) = manager_standing(conn, id)? else {
+            return Ok(ManagerChange::NotFound);
+        };
+        if before == administrator {
+            return Ok(ManagerChange::Unchanged);
+        }
+        if !administrator && is_last_administrator(conn, id)? {
+            return Ok(ManagerChange::LastAdministrator);
+        }
+        crate::accounts::set_administrator(conn, id, administrator)?;
+        let entry = audit::Entry::new(action::ROLE_CHANGED, format!("account {id}"))
+            .before(serde_json::json!({ "administrator": before }))
+            .after(serde_json::json!({ "administrator": administrator }));
+        audit::record(conn, actor, entry, now)?;
+        Ok(ManagerChange::Changed)
+    })
+}
+
+/// Disables (`disabled`) or enables account manager `id` again. A disabled manager cannot log
+/// in, and every session it has ends at once, in the same transaction; the last enabled
+/// administrator cannot be disabled.
+pub fn set_manager_disabled(
+    conn: &mut AnyConnection,
+    actor: &audit::Actor,
+    id: i64,
+    disabled: bool,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<ManagerChange> {
+    crate::db::write_transaction(conn, |conn| {
+        lock_administrators(conn)?;
+        let Some((administrator, before)) = manager_standing(conn, id)? else {
+            return Ok(ManagerChange::NotFound);
+        };
+        if before == disabled {
+            return Ok(ManagerChange::Unchanged);
+        }
+        if disabled && is_last_administrator(conn, id)? {
+            return Ok(ManagerChange::LastAdministrator);
+        }
+        diesel::update(accounts::table.find(id))
+            .set(accounts::disabled_at.eq(disabled.then_some(now)))
+            .execute(conn)?;
+        let ended = if disabled {
+            crate::auth::session_store::end_other_sessions(conn, id, None)?
+        } else {
+            0
+        };
+        let code = if disabled {
+            action::MANAGER_DISABLED
+        } else {
+            action::MANAGER_ENABLED
+        };
+        let mut after = serde_json::json!({ "disabled": disabled, "administrator": administrator });
+        if disabled {
+            after["sessions_ended"] = ended.into();
+        }
+        let entry = audit::Entry::new(code, format!("account {id}"))
+            .before(serde_json::json!({ "disabled": before }))
+            .after(after);
+        audit::record(conn, actor, entry, now)?;
+        Ok(ManagerChange::Changed)
+    })
+}
