@@ -188,6 +188,19 @@ pub fn record_login_address(
     }
 }
 
+/// Whether account `id` logs in with a second factor (`auth::second_factor`; an enrolment begun
+/// but not confirmed does not count). Here, below the login's code, since the extractors ask it
+/// on every request.
+pub fn has_second_factor(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+    use crate::db::schema::second_factors;
+    let enabled: i64 = second_factors::table
+        .filter(second_factors::account_id.eq(id))
+        .filter(second_factors::enabled_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok(enabled > 0)
+}
+
 /// The account managers who may act now (activated, not disabled): (id, address), by address.
 pub fn active_managers(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, String)>> {
     accounts::table

@@ -196,16 +196,8 @@ fn recovery_hash(secret_key: &[u8], code: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// Whether the account has a second factor turned on (an enrolment begun but not confirmed
-/// does not count).
-pub fn is_enabled(conn: &mut AnyConnection, account_id: i64) -> QueryResult<bool> {
-    let enabled: i64 = second_factors::table
-        .filter(second_factors::account_id.eq(account_id))
-        .filter(second_factors::enabled_at.is_not_null())
-        .count()
-        .get_result(conn)?;
-    Ok(enabled > 0)
-}
+/// Whether the account has a second factor (kept with the accounts, which the extractors read).
+pub use crate::accounts::has_second_factor as is_enabled;
 
 /// What a login needs after the right password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -75,7 +75,7 @@ impl CurrentUser {
                 let (terminated, second_factor) = with_conn(&state, move |conn| {
                     Ok((
                         participants::standing::account_terminated(conn, id)?,
-                        crate::auth::second_factor::is_enabled(conn, id)?,
+                        accounts::has_second_factor(conn, id)?,
                     ))
                 })
                 .await?;
