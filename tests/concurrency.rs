@@ -203,7 +203,7 @@ async fn sixteen_review_decisions_and_bank_saves_at_once_all_answer() {
     let _ = anna;
 }
 
-/// Security 8: a publisher has one channel (A.1.f); forms sent at once cannot both pass the count.
+/// Security 8: a publisher has one channel (A.1.g); forms sent at once cannot both pass the count.
 #[tokio::test]
 async fn a_publisher_sending_the_new_channel_form_eight_times_at_once_gets_one_channel() {
     let app = spawn_app().await;

@@ -680,7 +680,7 @@ async fn channels_are_added_changed_and_screened() {
     let pub_client = app.client_for(&publisher.email).await;
     let net_client = app.client_for(&network.email).await;
 
-    // A publisher has one channel (A.1.f): no form for a second, and a post is refused.
+    // A publisher has one channel (A.1.g): no form for a second, and a post is refused.
     let r = pub_client
         .get(app.url("/en/account/channels/new"))
         .send()
@@ -1249,4 +1249,42 @@ async fn thousands_of_sub_ids_are_exported_in_chunks_and_the_page_totals_them_al
         totals.contains(">834<") && totals.contains(">1,667<") && totals.contains(">2,501<"),
         "{totals}"
     );
+}
+
+/// A.1.f defines a Network and A.1.g a Publisher (issue 22, point 1): the channel limit cites
+/// each by the clause that defines it, in both languages, as the published rules number them.
+#[tokio::test]
+async fn the_channel_limit_cites_the_clauses_that_define_publisher_and_network() {
+    use portal::i18n::Lang;
+    let app = spawn_app().await;
+    let (status, rules) = app.page("/en/programmes/aliexpress/rules").await;
+    assert_eq!(status, 200);
+    let clause = |citation: &str| -> String {
+        let anchor = format!("id=\"{}\"", citation.replace('.', "-"));
+        let start = rules
+            .find(&anchor)
+            .unwrap_or_else(|| panic!("no clause {citation} on the rules page"));
+        let end = start + rules[start..].find("</p>").unwrap();
+        rules[start..end].to_owned()
+    };
+    for lang in [Lang::En, Lang::Nl] {
+        for key in ["channels-publisher-one", "error-channel-limit"] {
+            let text = lang.t(key);
+            let cited: Vec<&str> = text
+                .match_indices("A.1.")
+                .map(|(i, _)| &text[i..i + 5])
+                .collect();
+            // The publisher's clause comes first, the network's (where named) second.
+            assert!(
+                clause(cited[0]).contains("“Publisher” means"),
+                "{lang:?} {key}: {cited:?}"
+            );
+            if let Some(network) = cited.get(1) {
+                assert!(
+                    clause(network).contains("“Network” means"),
+                    "{lang:?} {key}: {cited:?}"
+                );
+            }
+        }
+    }
 }

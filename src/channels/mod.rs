@@ -192,8 +192,8 @@ pub fn own_channel(
     )
 }
 
-/// Whether the participant may add another channel: a publisher has one (A.1.f), a network
-/// several (A.1.g).
+/// Whether the participant may add another channel: a publisher has one (A.1.g), a network
+/// several (A.1.f).
 pub fn may_add_channel(participant: &Participant, count: usize) -> bool {
     !participant.terminated
         && participant

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use crate::i18n::Lang;
 
-/// A publisher runs one advertising channel, a network several (rules A.1.f and A.1.g).
+/// A publisher runs one advertising channel (rule A.1.g), a network several (A.1.f).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ParticipantKind {
