@@ -353,3 +353,21 @@ async fn page_text_is_escaped() {
             || body.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
     );
 }
+
+/// The rules page says the rules are published in English only, and claims nothing the rules
+/// do not say themselves: nowhere do they make the English text binding (issue 22, point 12).
+#[tokio::test]
+async fn the_rules_page_claims_no_more_than_the_rules_say() {
+    let app = spawn_app().await;
+    for (lang, only_english, binding) in [
+        ("en", "published in English only", "binding"),
+        ("nl", "alleen in het Engels gepubliceerd", "bindend"),
+    ] {
+        let (status, page) = app
+            .page(&format!("/{lang}/programmes/aliexpress/rules"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(page.contains(only_english), "{lang}");
+        assert!(!page.to_lowercase().contains(binding), "{lang}");
+    }
+}

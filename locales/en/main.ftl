@@ -65,7 +65,7 @@ contact-account-manager = Account manager
 contact-publisher-team = Publisher team
 
 rules-updated = Updated: { $date }
-rules-binding-note = These rules are published in English; the English text is binding.
+rules-binding-note = These rules are published in English only.
 rules-contents = Contents
 
 error-code = Error code

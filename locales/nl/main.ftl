@@ -65,7 +65,7 @@ contact-account-manager = Accountmanager
 contact-publisher-team = Publisherteam
 
 rules-updated = Bijgewerkt: { $date }
-rules-binding-note = Deze regels zijn alleen in het Engels gepubliceerd. De Engelse tekst is bindend.
+rules-binding-note = Deze regels zijn alleen in het Engels gepubliceerd.
 rules-contents = Inhoud
 
 error-code = Foutcode
