@@ -250,7 +250,7 @@ async fn rules_have_one_anchor_per_clause() {
         assert!(body.contains("within 5 working days"));
     }
     let (_, nl) = app.page("/nl/programmes/aliexpress/rules").await;
-    assert!(nl.contains("De Engelse tekst is bindend"));
+    assert!(nl.contains("alleen in het Engels gepubliceerd"));
     assert!(
         nl.contains("<div lang=\"en\">"),
         "English text marked as English on the Dutch page"
