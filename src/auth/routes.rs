@@ -79,6 +79,19 @@ struct LoginPage {
     terminated: Option<String>,
 }
 
+impl LoginPage {
+    /// The login form shown again with what was typed and the messages next to its fields.
+    fn again(ctx: Ctx, form: FormState) -> LoginPage {
+        LoginPage {
+            ctx,
+            form,
+            notice: None,
+            inactive: false,
+            terminated: None,
+        }
+    }
+}
+
 async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
     let notice = query.text(&ctx, NOTICES);
     if ctx.user.is_some() && notice.is_none() {
@@ -128,29 +141,11 @@ async fn login_submit(
         Ok(e) => e,
         Err(e) => {
             form.fail(lang, "email", e.message_key());
-            return render_form(
-                true,
-                &LoginPage {
-                    ctx,
-                    form,
-                    notice: None,
-                    inactive: false,
-                    terminated: None,
-                },
-            );
+            return render_form(true, &LoginPage::again(ctx, form));
         }
     };
     if password.is_empty() {
-        return render_form(
-            true,
-            &LoginPage {
-                ctx,
-                form,
-                notice: None,
-                inactive: false,
-                terminated: None,
-            },
-        );
+        return render_form(true, &LoginPage::again(ctx, form));
     }
     let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));
     let peer = crate::client_ip::client_ip(&req)
@@ -240,43 +235,19 @@ async fn login_submit(
         LoginResult::Disabled => {
             tracing::warn!(peer = %peer, "login refused: the account is disabled");
             failed(&mut form, "error-login-disabled");
-            render_form(
-                true,
-                &LoginPage {
-                    ctx,
-                    form,
-                    notice: None,
-                    inactive: false,
-                    terminated: None,
-                },
-            )
+            render_form(true, &LoginPage::again(ctx, form))
         }
         LoginResult::Wrong => {
             tracing::warn!(peer = %peer, "login failed");
             failed(&mut form, "error-login-failed");
-            render_form(
-                true,
-                &LoginPage {
-                    ctx,
-                    form,
-                    notice: None,
-                    inactive: false,
-                    terminated: None,
-                },
-            )
+            render_form(true, &LoginPage::again(ctx, form))
         }
         LoginResult::Limited => {
             tracing::warn!(peer = %peer, "login refused: too many failures");
             failed(&mut form, "error-login-limited");
             crate::web::render_status(
                 actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-                &LoginPage {
-                    ctx,
-                    form,
-                    notice: None,
-                    inactive: false,
-                    terminated: None,
-                },
+                &LoginPage::again(ctx, form),
             )
         }
     }
