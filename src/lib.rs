@@ -14,6 +14,7 @@ pub mod enforcement;
 pub mod forms;
 pub mod i18n;
 pub mod ip_hash;
+pub mod keyed_limit;
 pub mod ledger;
 pub mod mail;
 pub mod manage;

@@ -25,6 +25,7 @@ use super::signature::{self, SignatureError};
 use super::states::EnteredBy;
 use crate::db::schema::signatures_seen;
 use crate::i18n::Lang;
+use crate::keyed_limit::PerMinute;
 use crate::state::AppState;
 
 /// A conversion report is a few hundred bytes; this leaves room and refuses anything else.
@@ -123,58 +124,26 @@ fn first_time(
 
 /// What the conversion API keeps between requests: its rate limits.
 pub struct ConversionApi {
-    /// Requests per minute per address (`abnormal::address_key`), counted before anything else;
-    /// `None`: no limit.
-    per_address: Option<governor::DefaultKeyedRateLimiter<u64>>,
+    /// Requests per minute per address (`abnormal::address_key`), counted before anything else.
+    per_address: PerMinute<u64>,
     /// Signed requests per minute per programme, counted once the signature matched (so an
     /// anonymous caller cannot use up an advertiser's allowance).
-    per_programme: Option<governor::DefaultKeyedRateLimiter<i64>>,
-}
-
-/// A keyed limiter of `per_minute` (burst the same), or none for 0.
-fn limiter<K: std::hash::Hash + Eq + Clone>(
-    per_minute: u32,
-) -> Option<governor::DefaultKeyedRateLimiter<K>> {
-    std::num::NonZeroU32::new(per_minute)
-        .map(|n| governor::RateLimiter::keyed(governor::Quota::per_minute(n).allow_burst(n)))
-}
-
-/// Whether `key` may send once more now (and counts it); else how long until it may.
-fn admit<K: std::hash::Hash + Eq + Clone>(
-    limiter: &Option<governor::DefaultKeyedRateLimiter<K>>,
-    key: &K,
-) -> Result<(), std::time::Duration> {
-    use governor::clock::Clock;
-    let Some(limiter) = limiter else {
-        return Ok(());
-    };
-    limiter.check_key(key).map_err(|not_until| {
-        not_until.wait_time_from(governor::clock::DefaultClock::default().now())
-    })
+    per_programme: PerMinute<i64>,
 }
 
 impl ConversionApi {
     /// `per_address` and `per_programme`: requests per minute (0: no limit).
     pub fn new(per_address: u32, per_programme: u32) -> ConversionApi {
         ConversionApi {
-            per_address: limiter(per_address),
-            per_programme: limiter(per_programme),
+            per_address: PerMinute::new(per_address),
+            per_programme: PerMinute::new(per_programme),
         }
     }
 
     /// Forgets the addresses and programmes whose allowance is full again; how many it still
     /// holds.
     pub fn forget_idle(&self) -> usize {
-        let addresses = self.per_address.as_ref().map_or(0, |l| {
-            l.retain_recent();
-            l.shrink_to_fit();
-            l.len()
-        });
-        let programmes = self.per_programme.as_ref().map_or(0, |l| {
-            l.retain_recent();
-            l.len()
-        });
-        addresses + programmes
+        self.per_address.forget_idle() + self.per_programme.forget_idle()
     }
 }
 
@@ -247,7 +216,7 @@ async fn conversions(
     mut payload: web::Payload,
 ) -> Result<HttpResponse, actix_web::Error> {
     let address = super::super::tracking::abnormal::address_key(crate::client_ip::client_ip(&req));
-    if let Err(wait) = admit(&api.per_address, &address) {
+    if let Err(wait) = api.per_address.admit(&address) {
         return Ok(too_many(wait, "from this address"));
     }
     let declared = req
@@ -350,7 +319,7 @@ async fn conversions(
             ))
         }
     };
-    if let Err(wait) = admit(&api.per_programme, &programme_id) {
+    if let Err(wait) = api.per_programme.admit(&programme_id) {
         return Ok(too_many(wait, "for this programme"));
     }
     let report = match raw.check(now) {

@@ -18,9 +18,9 @@ pub struct Tracking {
     /// Keys the user-agent hashes of `BOT_VERDICTS` (random per instance, so nobody can
     /// craft a user agent that collides with a browser's).
     verdict_keys: std::collections::hash_map::RandomState,
-    /// Clicks per minute per address (`abnormal::address_key`: IPv4, or IPv6 per /64); `None`
-    /// when unlimited. Over the limit a click is refused before it reaches the click writer.
-    limiter: Option<governor::DefaultKeyedRateLimiter<u64>>,
+    /// Clicks per minute per address (`abnormal::address_key`: IPv4, or IPv6 per /64), or
+    /// unlimited. Over the limit a click is refused before it reaches the click writer.
+    limiter: crate::keyed_limit::PerMinute<u64>,
 }
 
 /// How many bot verdicts a worker thread keeps before it starts over.
@@ -34,32 +34,24 @@ thread_local! {
 impl Tracking {
     /// `clicks_per_minute`: what one address may click (0: no limit).
     pub fn new(queue: writer::ClickQueue, secret_key: &[u8], clicks_per_minute: u32) -> Tracking {
-        let limiter = std::num::NonZeroU32::new(clicks_per_minute)
-            .map(|n| governor::RateLimiter::keyed(governor::Quota::per_minute(n).allow_burst(n)));
         Tracking {
             queue,
             bots: isbot::Bots::default(),
             ip_hasher: crate::ip_hash::IpHasher::new(secret_key),
             verdict_keys: std::collections::hash_map::RandomState::new(),
-            limiter,
+            limiter: crate::keyed_limit::PerMinute::new(clicks_per_minute),
         }
     }
 
     /// Whether `address` may click once more now (and counts the click).
     pub fn admits(&self, address: u64) -> bool {
-        self.limiter
-            .as_ref()
-            .is_none_or(|limiter| limiter.check_key(&address).is_ok())
+        self.limiter.admit(&address).is_ok()
     }
 
     /// Forgets the addresses whose limit is full again (they would be admitted as new), so the
     /// limiter holds only addresses that clicked within the last minute; how many it still holds.
     pub fn forget_idle_addresses(&self) -> usize {
-        self.limiter.as_ref().map_or(0, |limiter| {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
-            limiter.len()
-        })
+        self.limiter.forget_idle()
     }
 
     /// A keyed hash of the visitor's address: 16 bytes. The address is never stored.
