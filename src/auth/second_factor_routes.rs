@@ -9,12 +9,14 @@
 use actix_session::Session;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use diesel::QueryResult;
 
 use super::rate_limit::PasswordTry;
 use super::routes::{after_login, land, Landing};
 use super::second_factor::{self, Checked, Enrolment};
 use super::session_store;
 use crate::accounts::{self, Account};
+use crate::db::AnyConnection;
 use crate::domain::password;
 use crate::forms::FormState;
 use crate::state::AppState;
@@ -77,6 +79,12 @@ enum CodeResult {
     Gone,
 }
 
+/// The account of a pending login, unless it was disabled or is no longer active meanwhile
+/// (then the password again, which says why).
+fn pending_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Option<Account>> {
+    Ok(accounts::find(conn, account_id)?.filter(|a| a.is_active() && !a.is_disabled()))
+}
+
 async fn code_submit(
     req: HttpRequest,
     ctx: Ctx,
@@ -103,10 +111,7 @@ async fn code_submit(
     let key = state.settings.secret_key.clone();
     let account_id = pending.account_id;
     let result = with_conn(&state, move |conn| {
-        // Disabled or no longer active meanwhile: the password again, which says why.
-        let Some(account) =
-            accounts::find(conn, account_id)?.filter(|a| a.is_active() && !a.is_disabled())
-        else {
+        let Some(account) = pending_account(conn, account_id)? else {
             return Ok(CodeResult::Gone);
         };
         // The code counts against the same limits as the password it follows.
@@ -250,7 +255,7 @@ async fn enrol_at_login_submit(
     let code = data.get("code").to_owned();
     let account_id = pending.account_id;
     let done = with_conn(&state, move |conn| {
-        let Some(account) = accounts::find(conn, account_id)? else {
+        let Some(account) = pending_account(conn, account_id)? else {
             return Ok(None);
         };
         let codes = second_factor::confirm(conn, &key, account_id, &code, now())?;
