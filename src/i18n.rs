@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use chrono::Datelike;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 use rust_decimal::Decimal;
@@ -219,6 +220,109 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// A date written out: `14 januari 2027` in Dutch, `14 January 2027` in English (in running
+    /// text: deadlines, the date of a rules version).
+    pub fn format_long_date(self, date: chrono::NaiveDate) -> String {
+        const NL: [&str; 12] = [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ];
+        const EN: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let months = match self {
+            Lang::Nl => &NL,
+            Lang::En => &EN,
+        };
+        let month = months[date.month0() as usize];
+        format!("{} {month} {}", date.day(), date.year())
+    }
+}
+
+/// The zone a reader sees deadlines in when we know no other: the programme's participants are
+/// mostly in the Netherlands.
+pub const READER_ZONE: chrono_tz::Tz = chrono_tz::Europe::Amsterdam;
+
+/// A deadline as the rules count it, in Hong Kong time (G.13), with the same moment in the
+/// reader's zone: "tot en met 14 januari 2027, 23:59 Hongkongse tijd (16:59 in Nederland)" /
+/// "until 14 January 2027, 23:59 Hong Kong time (16:59 in the Netherlands)". `last_moment` is
+/// the last moment of the period in UTC (minutes shown, seconds dropped); when the reader's date
+/// is another than Hong Kong's, the reader's date is said too. The one place deadlines are
+/// worded: every page, notice and mail calls this.
+pub fn deadline(lang: Lang, last_moment: chrono::NaiveDateTime, reader: chrono_tz::Tz) -> String {
+    use chrono::TimeZone;
+    let hong_kong = chrono_tz::Asia::Hong_Kong.from_utc_datetime(&last_moment);
+    let date = lang.format_long_date(hong_kong.date_naive());
+    let time = hong_kong.format("%H:%M").to_string();
+    if reader == chrono_tz::Asia::Hong_Kong {
+        return lang.t_args(
+            "deadline-until-hong-kong",
+            &[("date", date), ("time", time)],
+        );
+    }
+    let theirs = reader.from_utc_datetime(&last_moment);
+    let place = zone_place(lang, reader);
+    let their_time = theirs.format("%H:%M").to_string();
+    let reader_text = if theirs.date_naive() == hong_kong.date_naive() {
+        lang.t_args(
+            "deadline-reader-same-day",
+            &[("time", their_time), ("place", place)],
+        )
+    } else {
+        let their_date = lang.format_long_date(theirs.date_naive());
+        lang.t_args(
+            "deadline-reader-other-day",
+            &[("time", their_time), ("date", their_date), ("place", place)],
+        )
+    };
+    lang.t_args(
+        "deadline-until",
+        &[("date", date), ("time", time), ("reader", reader_text)],
+    )
+}
+
+/// A deadline that runs up to and including the Hong Kong day `day` (a claim period, a decision
+/// due): `deadline` at the end of that day.
+pub fn deadline_day(lang: Lang, day: chrono::NaiveDate, reader: chrono_tz::Tz) -> String {
+    deadline(
+        lang,
+        crate::domain::working_days::end_of_hong_kong_day(day),
+        reader,
+    )
+}
+
+/// Where a zone is, in words ("Nederland", "the Netherlands"); a zone without a message of its
+/// own is named by its IANA name.
+fn zone_place(lang: Lang, zone: chrono_tz::Tz) -> String {
+    let key = format!(
+        "zone-place-{}",
+        zone.name().to_ascii_lowercase().replace(['/', '_'], "-")
+    );
+    lang.try_t(&key).unwrap_or_else(|| zone.name().to_owned())
+}
+
 impl std::fmt::Display for Lang {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code())
@@ -305,6 +409,57 @@ mod tests {
         let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
         assert_eq!(Lang::Nl.format_date(date), "04-11-2026");
         assert_eq!(Lang::En.format_date(date), "4 Nov 2026");
+    }
+
+    #[test]
+    fn long_dates_follow_each_language() {
+        let date = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+        assert_eq!(Lang::Nl.format_long_date(date), "4 januari 2027");
+        assert_eq!(Lang::En.format_long_date(date), "4 January 2027");
+    }
+
+    #[test]
+    fn deadlines_say_hong_kong_time_and_the_readers_time() {
+        let day = |t: &str| t.parse::<chrono::NaiveDate>().unwrap();
+        // Winter: Amsterdam is 7 hours behind Hong Kong.
+        assert_eq!(
+            deadline_day(Lang::Nl, day("2027-01-14"), READER_ZONE),
+            "tot en met 14 januari 2027, 23:59 Hongkongse tijd (16:59 in Nederland)"
+        );
+        assert_eq!(
+            deadline_day(Lang::En, day("2027-01-14"), READER_ZONE),
+            "until 14 January 2027, 23:59 Hong Kong time (16:59 in the Netherlands)"
+        );
+        // Summer time: 6 hours.
+        assert_eq!(
+            deadline_day(Lang::En, day("2027-06-30"), READER_ZONE),
+            "until 30 June 2027, 23:59 Hong Kong time (17:59 in the Netherlands)"
+        );
+        // A reader ahead of Hong Kong reaches the deadline on the next day: the date is said.
+        assert_eq!(
+            deadline_day(Lang::Nl, day("2027-01-14"), chrono_tz::Pacific::Auckland),
+            "tot en met 14 januari 2027, 23:59 Hongkongse tijd \
+             (04:59 op 15 januari 2027 in Nieuw-Zeeland)"
+        );
+        assert_eq!(
+            deadline_day(Lang::En, day("2027-01-14"), chrono_tz::Pacific::Auckland),
+            "until 14 January 2027, 23:59 Hong Kong time (04:59 on 15 January 2027 in New Zealand)"
+        );
+        // A zone without a name of its own is named by its IANA name; Hong Kong needs no second time.
+        assert_eq!(
+            deadline_day(Lang::En, day("2027-01-14"), chrono_tz::America::New_York),
+            "until 14 January 2027, 23:59 Hong Kong time (10:59 in America/New_York)"
+        );
+        assert_eq!(
+            deadline_day(Lang::Nl, day("2027-01-14"), chrono_tz::Asia::Hong_Kong),
+            "tot en met 14 januari 2027, 23:59 Hongkongse tijd"
+        );
+        // Any moment, not only a day's end.
+        let moment = day("2026-12-04").and_hms_opt(4, 30, 0).unwrap();
+        assert_eq!(
+            deadline(Lang::En, moment, READER_ZONE),
+            "until 4 December 2026, 12:30 Hong Kong time (05:30 in the Netherlands)"
+        );
     }
 
     #[test]

@@ -24,6 +24,13 @@ pub fn hong_kong_day(at: NaiveDateTime) -> NaiveDate {
     (at + chrono::Duration::hours(HONG_KONG_OFFSET_HOURS)).date()
 }
 
+/// The last moment (in UTC, to the second) of a Hong Kong calendar day: a period that runs "up to
+/// and including" `day` ends then, 15:59:59 UTC. What a reader is shown: `i18n::deadline`.
+pub fn end_of_hong_kong_day(day: NaiveDate) -> NaiveDateTime {
+    day.and_hms_opt(23, 59, 59).unwrap_or_default()
+        - chrono::Duration::hours(HONG_KONG_OFFSET_HOURS)
+}
+
 /// The public holidays the calendar knows.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
@@ -145,5 +152,12 @@ mod tests {
         let at = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap();
         assert_eq!(hong_kong_day(at("2026-12-04 15:59")), day("2026-12-04"));
         assert_eq!(hong_kong_day(at("2026-12-04 16:00")), day("2026-12-05"));
+        let end = end_of_hong_kong_day(day("2026-12-04"));
+        assert_eq!(end, at("2026-12-04 15:59") + chrono::Duration::seconds(59));
+        assert_eq!(hong_kong_day(end), day("2026-12-04"));
+        assert_eq!(
+            hong_kong_day(end + chrono::Duration::seconds(1)),
+            day("2026-12-05")
+        );
     }
 }
