@@ -132,6 +132,9 @@ pub struct Settings {
     /// "Partnerlink"), and from which account (`PORTAL_PAYER_IBAN`; without it no payout runs).
     pub payer_name: String,
     pub payer_iban: Option<crate::domain::Iban>,
+    /// The day of the month the payout run for the month before is made (`PORTAL_PAYOUT_DAY`,
+    /// 1 to 28, default 1): the publisher's Commissions tab names the next run's date from it.
+    pub payout_day: u32,
     /// What one connection may hold of the server (`startup`).
     pub server: ServerLimits,
     /// How many evidence uploads may be under way, and for how long (`enforcement::upload`).
@@ -403,6 +406,7 @@ impl Settings {
                     format!("'{retention_text}' is not a whole number of months from 1 to 1200"),
                 )
             })?;
+        let payout_day = bounded(&get, "PORTAL_PAYOUT_DAY", 1, (1, 28))? as u32;
         let server = ServerLimits {
             max_connections: bounded(&get, "PORTAL_MAX_CONNECTIONS", 1024, (1, 1_000_000))?
                 as usize,
@@ -437,6 +441,7 @@ impl Settings {
         };
 
         Ok(Self {
+            payout_day,
             payer_name,
             payer_iban,
             database,

@@ -135,6 +135,25 @@ impl Lang {
         LOCALES.lookup_with_args(&self.langid(), key, &map)
     }
 
+    /// The UI string `key` with counts among its arguments: each of `counts` goes to Fluent as a
+    /// number, so a message chooses its plural form by it (`{ $count -> [one] … *[other] … }`);
+    /// a number passed as text never matches `[one]`.
+    pub fn t_counts(
+        self,
+        key: &str,
+        counts: &[(&'static str, i64)],
+        args: &[(&'static str, String)],
+    ) -> String {
+        let mut map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        for (k, n) in counts {
+            map.insert(Cow::Borrowed(*k), FluentValue::from(*n));
+        }
+        LOCALES.lookup_with_args(&self.langid(), key, &map)
+    }
+
     /// A decimal number: `3,5` in Dutch, `3.5` in English; thousands grouped (`1.234,5` / `1,234.5`).
     pub fn format_decimal(self, value: Decimal) -> String {
         let (thousands, decimal) = match self {
@@ -259,6 +278,14 @@ impl Lang {
         let month = months[date.month0() as usize];
         format!("{} {month} {}", date.day(), date.year())
     }
+
+    /// A month: `september 2015` in Dutch, `September 2015` in English.
+    pub fn format_month(self, date: chrono::NaiveDate) -> String {
+        let long = self.format_long_date(date);
+        long.split_once(' ')
+            .map(|(_, rest)| rest.to_owned())
+            .unwrap_or(long)
+    }
 }
 
 /// The zone a reader sees deadlines in when we know no other: the programme's participants are
@@ -272,13 +299,26 @@ pub const READER_ZONE: chrono_tz::Tz = chrono_tz::Europe::Amsterdam;
 /// is another than Hong Kong's, the reader's date is said too. The one place deadlines are
 /// worded: every page, notice and mail calls this.
 pub fn deadline(lang: Lang, last_moment: chrono::NaiveDateTime, reader: chrono_tz::Tz) -> String {
+    lang.t_args(
+        "deadline-until",
+        &[("moment", deadline_moment(lang, last_moment, reader))],
+    )
+}
+
+/// The moment of `deadline` without "until", for a sentence of its own ("Decide by …"):
+/// "14 januari 2027, 23:59 Hongkongse tijd (16:59 in Nederland)".
+pub fn deadline_moment(
+    lang: Lang,
+    last_moment: chrono::NaiveDateTime,
+    reader: chrono_tz::Tz,
+) -> String {
     use chrono::TimeZone;
     let hong_kong = chrono_tz::Asia::Hong_Kong.from_utc_datetime(&last_moment);
     let date = lang.format_long_date(hong_kong.date_naive());
     let time = hong_kong.format("%H:%M").to_string();
     if reader == chrono_tz::Asia::Hong_Kong {
         return lang.t_args(
-            "deadline-until-hong-kong",
+            "deadline-moment-hong-kong",
             &[("date", date), ("time", time)],
         );
     }
@@ -298,7 +338,7 @@ pub fn deadline(lang: Lang, last_moment: chrono::NaiveDateTime, reader: chrono_t
         )
     };
     lang.t_args(
-        "deadline-until",
+        "deadline-moment",
         &[("date", date), ("time", time), ("reader", reader_text)],
     )
 }
@@ -307,6 +347,15 @@ pub fn deadline(lang: Lang, last_moment: chrono::NaiveDateTime, reader: chrono_t
 /// due): `deadline` at the end of that day.
 pub fn deadline_day(lang: Lang, day: chrono::NaiveDate, reader: chrono_tz::Tz) -> String {
     deadline(
+        lang,
+        crate::domain::working_days::end_of_hong_kong_day(day),
+        reader,
+    )
+}
+
+/// `deadline_moment` at the end of the Hong Kong day `day`.
+pub fn deadline_day_moment(lang: Lang, day: chrono::NaiveDate, reader: chrono_tz::Tz) -> String {
+    deadline_moment(
         lang,
         crate::domain::working_days::end_of_hong_kong_day(day),
         reader,
@@ -416,6 +465,8 @@ mod tests {
         let date = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
         assert_eq!(Lang::Nl.format_long_date(date), "4 januari 2027");
         assert_eq!(Lang::En.format_long_date(date), "4 January 2027");
+        assert_eq!(Lang::Nl.format_month(date), "januari 2027");
+        assert_eq!(Lang::En.format_month(date), "January 2027");
     }
 
     #[test]
@@ -453,6 +504,11 @@ mod tests {
         assert_eq!(
             deadline_day(Lang::Nl, day("2027-01-14"), chrono_tz::Asia::Hong_Kong),
             "tot en met 14 januari 2027, 23:59 Hongkongse tijd"
+        );
+        // Without "until", for a sentence of its own.
+        assert_eq!(
+            deadline_day_moment(Lang::Nl, day("2027-01-14"), READER_ZONE),
+            "14 januari 2027, 23:59 Hongkongse tijd (16:59 in Nederland)"
         );
         // Any moment, not only a day's end.
         let moment = day("2026-12-04").and_hms_opt(4, 30, 0).unwrap();

@@ -385,7 +385,7 @@ pub fn activation(lang: Lang, link: &str, valid_hours: i64) -> MailContent {
     mail.paragraphs.push(lang.t("mail-activation-intro"));
     mail.action = Some((lang.t("mail-activation-action"), link.to_owned()));
     mail.after_action
-        .push(lang.t_args("mail-link-validity", &[("hours", valid_hours.to_string())]));
+        .push(lang.t_counts("mail-link-validity", &[("hours", valid_hours)], &[]));
     mail.after_action.push(lang.t("mail-not-you"));
     mail
 }
@@ -408,7 +408,7 @@ pub fn password_reset(lang: Lang, link: &str, valid_hours: i64) -> MailContent {
     mail.paragraphs.push(lang.t("mail-reset-intro"));
     mail.action = Some((lang.t("mail-reset-action"), link.to_owned()));
     mail.after_action
-        .push(lang.t_args("mail-link-validity", &[("hours", valid_hours.to_string())]));
+        .push(lang.t_counts("mail-link-validity", &[("hours", valid_hours)], &[]));
     mail.after_action.push(lang.t("mail-reset-not-you"));
     mail
 }

@@ -21,7 +21,7 @@ field-company-name = Company name
 field-contact-name = Contact person
 field-country = Country
 field-platform-seller = I am a seller on AliExpress
-field-platform-seller-help = Sellers on the platform cannot take part in the affiliate programme (rule E.10.k).
+field-platform-seller-help = Sellers are welcome. Rule E.10.k only forbids advertising your own storefront: it cannot be your channel.
 field-password = Password
 field-new-password = New password
 field-current-password = Current password
@@ -82,7 +82,6 @@ error-participant-kind = Choose whether you are a publisher or a network.
 error-promotion-methods-empty = Choose at least one promotion method.
 error-promotion-methods-unknown = Choose promotion methods from the list only.
 error-country = Choose a country from the list.
-error-platform-seller = We are sorry: under rule E.10.k sellers on AliExpress cannot take part in the affiliate programme. If you are not a seller, please untick the box.
 error-registration-barred = Signing up with these details is not possible. Please contact the publisher team.
 error-password-empty = Enter your password.
 error-password-too-short = A password has at least 12 characters.
@@ -177,7 +176,10 @@ manage-welcome = You are logged in as an account manager ({ $email }).
 
 mail-signature = Kind regards, the Partnerlink publisher team
 mail-not-you = Did you not sign up? Then you can ignore this e-mail; nothing will happen.
-mail-link-validity = The link is valid for { $hours } hours and works once.
+mail-link-validity = The link is valid for { $hours ->
+        [one] one hour
+       *[other] { $hours } hours
+    } and works once.
 mail-activation-subject = Activate your Partnerlink account
 mail-activation-intro = Thank you for signing up as a publisher. Click the button below and enter the password you chose to activate your account. Did you not sign up? Then ignore this e-mail: without that password nobody can activate the account.
 mail-activation-action = Activate account
@@ -203,3 +205,15 @@ notice-sessions-ended = You have been logged out everywhere else.
 # A disabled account manager (issue 21, point 4) and the password asked for again (point 8)
 error-login-disabled = This account has been disabled by an administrator of the network and cannot log in. Ask an administrator to enable it again.
 error-password-limited = Too many failed attempts with this account's password. Wait 15 minutes and try again.
+
+## E.10.k as written: a seller may join, its own storefront is not a channel (issue 22, point 10)
+field-platform-seller-legend = Do you sell on AliExpress?
+field-storefront-url = Your storefront on AliExpress
+field-storefront-url-help = Only if you sell on AliExpress: the address of your storefront, such as https://www.aliexpress.com/store/1234567.
+error-storefront-empty = You sell on AliExpress: enter the address of your storefront there, or untick the box.
+error-storefront-invalid = Enter the full address of your storefront, such as https://www.aliexpress.com/store/1234567.
+error-storefront-platform = This is not a storefront on AliExpress. Enter the address of your own storefront, such as https://www.aliexpress.com/store/1234567.
+error-own-storefront = This address is your own storefront on AliExpress. Under rule E.10.k a seller may take part, but may not advertise their own storefront through the programme. Enter a website of your own.
+## F.11.g: the ban list, checked at login and for channels
+error-login-banned = This account is barred from the programme (rule F.11.g) and cannot log in. Please contact the publisher team.
+error-channel-domain-barred = Channels on this domain cannot be registered (rule F.11.g). Please contact the publisher team.

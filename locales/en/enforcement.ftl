@@ -56,12 +56,12 @@ cure-decision-accepted = The account manager accepted your fix: the cure period 
 cure-decision-escalated = The breach was not cured in time; the account manager took a further measure.
 objection-heading = Objection
 objection-filed-on = You objected on { $date }:
-objection-upheld = Your objection was upheld: the measure has been lifted.
+objection-upheld = Your objection was upheld: the action has been undone.
 objection-rejected = Your objection was rejected.
 objection-pending = The account manager decides by { $date }.
 objection-until = You may object in writing until { $date } (5 working days, rule G.12). Add evidence that supports your objection.
 objection-text = Your objection
-objection-text-help = Explain why the measure is wrong. At most 5000 characters.
+objection-text-help = Explain why the action is wrong. At most 5000 characters.
 objection-evidence = Evidence
 objection-evidence-help = Up to 5 files, PDF, PNG or JPEG, at most 10 MB each.
 objection-submit = Send the objection
@@ -78,7 +78,7 @@ error-evidence-pdf = { $file } is not a PDF that can be opened: it does not read
 error-evidence-image = { $file } is not a PNG or JPEG picture that can be opened (at most 8000 pixels a side).
 evidence-sent-as = sent as “{ $name }”
 error-claim-period-over = The period to object has ended; an objection can no longer be filed.
-error-objection-filed = An objection to this measure was filed already.
+error-objection-filed = An objection to this action was filed already.
 error-cure-closed = This cure period is closed; an answer is no longer possible.
 notice-objection-filed = Your objection has been sent. The account manager decides within 15 working days.
 notice-cure-answered = Your answer has been sent to the account manager.
@@ -100,3 +100,44 @@ login-terminated-text = Your account was terminated on { $date } under rule F.11
 login-terminated-reason = Reason: { $reason }
 login-terminated-objection = You can object until { $date } with the link in the e-mail we sent you.
 notice-account-terminated = Your account has been terminated; you have been logged out.
+
+## A measure in words where it has an effect (participants::explain): beside a membership it
+## ended, a deduction in the ledger, a withholding.
+measure-words-heading = { $measure } (rule { $clause }) of { $date }
+measure-words-clauses-lead = { $count ->
+        [one] Rule cited:
+       *[other] Rules cited:
+    }
+measure-words-reason = Reason: { $reason }
+login-terminated-money = Your approved balance is still paid in the payout runs once it reaches the payout threshold and we have your bank details, unless your payments are withheld. Commissions still pending are not approved while the termination stands; they settle should an objection lift it.
+
+# Objections to every enforcement action (G.12, issue 22 point 4)
+account-objections-title = Objections
+account-objections-intro = You may object in writing, with evidence, to any enforcement action against your account within 5 working days (rule G.12): a measure, a commission that was rejected, reversed or held, a rejected channel or membership, and a registration ban. An account manager decides within 15 working days.
+account-objections-none = There are no actions against your account to object to.
+account-objections-caption = Actions against your account and your objections
+account-objections-action = Action
+account-objections-link = Object to a rejected commission, channel or ban
+objections-may-object-until = You may object until { $date }.
+objections-not-in-force = No longer in force.
+objections-back = Back to your objections
+objection-object = Object
+objection-object-until = Object (until { $date })
+objection-action-date = Taken on
+objection-action-state = State
+objection-action-in-force = In force
+objection-action-rule = Rule G.12: you may object in writing, with evidence, within 5 working days of the action. An account manager other than the one who took the action decides within 15 working days; an upheld objection undoes the action.
+objection-action-commission = Commission on order { $order }
+objection-action-commission-rejected = Commission on order { $order } rejected
+objection-action-commission-reversed = Commission on order { $order } reversed
+objection-action-commission-held = Commission on order { $order } held for review (E.10.j)
+objection-action-channel = Channel “{ $name }” rejected
+objection-action-membership = Membership { $name } rejected
+objection-action-ban = Registration ban on { $value }
+objection-subject-measure = Measure
+objection-subject-commission = Commission
+objection-subject-channel = Channel
+objection-subject-membership = Membership
+objection-subject-ban = Registration ban
+mail-action-objection-upheld = Your objection to “{ $action }” of { $date } has been upheld: the action has been undone.
+mail-action-objection-rejected = Your objection to “{ $action }” of { $date } has been rejected; the action stays.

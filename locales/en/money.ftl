@@ -43,13 +43,18 @@ commissions-title = Commissions
 balance-heading = Balance and payout
 balance-approved = Approved balance
 balance-threshold = Payout threshold
-payout-will-be-paid = Your balance will be paid in the next payout run, at the start of next month.
+payout-will-be-paid = Your balance will be paid in the next payout run, on { $date }.
 payout-why-withheld = Your payments are withheld by the account manager (rule F.11.c) until the measure is lifted.
-payout-why-withheld-notice = Read the notice
-payout-why-heading = Why your balance is not paid yet:
+payout-why-heading = Not paid yet, and why:
 payout-why-no-bank = We have no bank details for you yet.
 payout-why-below-threshold = Your balance is below the payout threshold of { $threshold }: { $missing } to go.
 payout-why-not-locked = { $pending } in commissions is still pending; it counts once its final date has passed.
+payout-why-held = { $amount } in commissions on { $orders ->
+        [one] one order is
+       *[other] { $orders } orders are
+    } held for review as possible self-purchase (rule E.10.j): the click came from an address your account logged in from. A held commission does not become final on its date; an account manager decides whether it counts, and you may object.
+payout-why-held-link = See which orders, and how to object
+payout-next-run = The next payout run is on { $date }; it pays the balance approved by the end of the month before.
 bank-current = Payouts go to { $iban } ({ $holder }).
 bank-change-link = Change your bank details
 earnings-heading = Earnings per month
@@ -119,6 +124,7 @@ reason-not-completed-by-locking = The order was not completed by its final date.
 reason-self-purchase-review = Held for review as possible self-purchase (rule E.10.j).
 reason-original-rejected = The commission on the order was rejected.
 reason-amount-changed = The advertiser changed the order amount.
+reason-objection-upheld = Put back after your objection was upheld (rule G.12).
 
 ledger-title = Ledger and payouts
 ledger-intro = Every amount booked to your balance: approved commissions, returns, corrections and payouts. No entry is ever changed; a correction is a new entry.
@@ -186,15 +192,27 @@ manage-commission-reverse = Reverse the commission
 manage-commission-release = Release the hold: not a self-purchase
 notice-commission-decided = The decision is saved; the participant sees it with your reason.
 notice-commission-gone = Someone decided this commission meanwhile; nothing was changed.
-notice-import-stored = The file is stored: { $created } new conversions, { $updated } updated, { $unchanged } unchanged.
+notice-import-stored = The file is stored: { $created ->
+        [one] 1 new conversion
+       *[other] { $created } new conversions
+    }, { $updated } updated, { $unchanged } unchanged.
 manage-import-title = Import conversions
 manage-import-intro = A CSV file with a header row and the conversion API's fields as columns: programme, click_id, order_ref, order_amount, currency, commission_group, coupon_redeemed, status, returned_amount, occurred_at. Every line is checked first; nothing is stored until you confirm, and a file with any problem stores nothing.
 manage-import-file = CSV file
 manage-import-file-help = At most 2 MB and 10,000 lines; comma or semicolon between cells.
 manage-import-check = Check the file
 manage-import-preview = Preview
-manage-import-problems = { $count } lines have a problem. Nothing is stored: correct the file and check it again.
-manage-import-ready = Every line is right: { $created } new conversions, { $updated } updates, { $unchanged } unchanged.
+manage-import-problems = { $count ->
+        [one] 1 line has a problem
+       *[other] { $count } lines have a problem
+    }. Nothing is stored: correct the file and check it again.
+manage-import-ready = Every line is right: { $created ->
+        [one] 1 new conversion
+       *[other] { $created } new conversions
+    }, { $updated ->
+        [one] 1 update
+       *[other] { $updated } updates
+    }, { $unchanged } unchanged.
 manage-import-shown-sample = The first { $shown } of the file's { $total } lines:
 manage-import-shown-problems = The first { $shown } of the { $count } lines with a problem:
 manage-import-caption = The lines of the file

@@ -56,12 +56,12 @@ cure-decision-accepted = De accountmanager heeft uw herstel geaccepteerd: de her
 cure-decision-escalated = De overtreding is niet op tijd hersteld; de accountmanager heeft een verdere maatregel genomen.
 objection-heading = Bezwaar
 objection-filed-on = U hebt op { $date } bezwaar gemaakt:
-objection-upheld = Uw bezwaar is gegrond verklaard: de maatregel is opgeheven.
+objection-upheld = Uw bezwaar is gegrond verklaard: de handeling is ongedaan gemaakt.
 objection-rejected = Uw bezwaar is afgewezen.
 objection-pending = De accountmanager beslist uiterlijk op { $date }.
 objection-until = U kunt tot en met { $date } schriftelijk bezwaar maken (5 werkdagen, regel G.12). Voeg bewijs toe dat uw bezwaar ondersteunt.
 objection-text = Uw bezwaar
-objection-text-help = Leg uit waarom de maatregel onjuist is. Hooguit 5000 tekens.
+objection-text-help = Leg uit waarom de handeling onjuist is. Hooguit 5000 tekens.
 objection-evidence = Bewijs
 objection-evidence-help = Hooguit 5 bestanden, pdf, png of jpeg, elk hooguit 10 MB.
 objection-submit = Bezwaar versturen
@@ -78,7 +78,7 @@ error-evidence-pdf = { $file } is geen pdf die te openen is: het leest niet als 
 error-evidence-image = { $file } is geen png- of jpeg-afbeelding die te openen is (hooguit 8000 pixels per zijde).
 evidence-sent-as = verstuurd als ‘{ $name }’
 error-claim-period-over = De termijn om bezwaar te maken is verlopen; bezwaar maken is niet meer mogelijk.
-error-objection-filed = Tegen deze maatregel is al bezwaar gemaakt.
+error-objection-filed = Tegen deze handeling is al bezwaar gemaakt.
 error-cure-closed = Deze herstelperiode is afgesloten; antwoorden is niet meer mogelijk.
 notice-objection-filed = Uw bezwaar is verstuurd. De accountmanager beslist binnen 15 werkdagen.
 notice-cure-answered = Uw antwoord is naar de accountmanager verstuurd.
@@ -100,3 +100,44 @@ login-terminated-text = Uw account is op { $date } beëindigd op grond van regel
 login-terminated-reason = Reden: { $reason }
 login-terminated-objection = U kunt tot en met { $date } bezwaar maken via de link in de e-mail die wij u stuurden.
 notice-account-terminated = Uw account is beëindigd; u bent uitgelogd.
+
+## Een maatregel in woorden waar die gevolgen heeft (participants::explain): bij een beëindigde
+## deelname, een inhouding in het grootboek, ingehouden betalingen.
+measure-words-heading = { $measure } (regel { $clause }) van { $date }
+measure-words-clauses-lead = { $count ->
+        [one] Aangehaalde regel:
+       *[other] Aangehaalde regels:
+    }
+measure-words-reason = Reden: { $reason }
+login-terminated-money = Uw goedgekeurde saldo wordt nog steeds uitbetaald bij de uitbetalingsrondes zodra het de uitbetalingsdrempel bereikt en wij uw bankgegevens hebben, tenzij uw betalingen worden ingehouden. Commissies die nog in behandeling zijn, worden niet goedgekeurd zolang de beëindiging geldt; ze worden afgehandeld als een bezwaar de beëindiging opheft.
+
+# Bezwaar tegen elke handhavingsmaatregel (G.12, issue 22 punt 4)
+account-objections-title = Bezwaren
+account-objections-intro = U kunt binnen 5 werkdagen schriftelijk en met bewijs bezwaar maken tegen elke handhavingsmaatregel tegen uw account (regel G.12): een maatregel, een commissie die is afgewezen, teruggedraaid of vastgehouden, een afgewezen kanaal of lidmaatschap, en een registratieverbod. Een accountmanager beslist binnen 15 werkdagen.
+account-objections-none = Er zijn geen handelingen tegen uw account waartegen u bezwaar kunt maken.
+account-objections-caption = Handelingen tegen uw account en uw bezwaren
+account-objections-action = Handeling
+account-objections-link = Bezwaar maken tegen een afgewezen commissie, kanaal of verbod
+objections-may-object-until = U kunt bezwaar maken tot en met { $date }.
+objections-not-in-force = Niet meer van kracht.
+objections-back = Terug naar uw bezwaren
+objection-object = Bezwaar maken
+objection-object-until = Bezwaar maken (tot en met { $date })
+objection-action-date = Genomen op
+objection-action-state = Status
+objection-action-in-force = Van kracht
+objection-action-rule = Regel G.12: u kunt binnen 5 werkdagen na de handeling schriftelijk en met bewijs bezwaar maken. Een andere accountmanager dan degene die de handeling verrichtte, beslist binnen 15 werkdagen; een gegrond bezwaar maakt de handeling ongedaan.
+objection-action-commission = Commissie op bestelling { $order }
+objection-action-commission-rejected = Commissie op bestelling { $order } afgewezen
+objection-action-commission-reversed = Commissie op bestelling { $order } teruggedraaid
+objection-action-commission-held = Commissie op bestelling { $order } vastgehouden voor controle (E.10.j)
+objection-action-channel = Kanaal ‘{ $name }’ afgewezen
+objection-action-membership = Lidmaatschap { $name } afgewezen
+objection-action-ban = Registratieverbod op { $value }
+objection-subject-measure = Maatregel
+objection-subject-commission = Commissie
+objection-subject-channel = Kanaal
+objection-subject-membership = Lidmaatschap
+objection-subject-ban = Registratieverbod
+mail-action-objection-upheld = Uw bezwaar tegen ‘{ $action }’ van { $date } is gegrond verklaard: de handeling is ongedaan gemaakt.
+mail-action-objection-rejected = Uw bezwaar tegen ‘{ $action }’ van { $date } is afgewezen; de handeling blijft van kracht.

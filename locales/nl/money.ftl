@@ -43,13 +43,18 @@ commissions-title = Commissies
 balance-heading = Saldo en uitbetaling
 balance-approved = Goedgekeurd saldo
 balance-threshold = Uitbetalingsdrempel
-payout-will-be-paid = Uw saldo wordt uitbetaald bij de volgende uitbetaling, begin volgende maand.
+payout-will-be-paid = Uw saldo wordt uitbetaald bij de volgende uitbetalingsronde, op { $date }.
 payout-why-withheld = Uw betalingen worden door de accountmanager ingehouden (regel F.11.c) totdat de maatregel is opgeheven.
-payout-why-withheld-notice = Lees het bericht
-payout-why-heading = Waarom uw saldo nog niet is uitbetaald:
+payout-why-heading = Nog niet uitbetaald, en waarom:
 payout-why-no-bank = We hebben nog geen bankgegevens van u.
 payout-why-below-threshold = Uw saldo ligt onder de uitbetalingsdrempel van { $threshold }: nog { $missing } te gaan.
 payout-why-not-locked = { $pending } aan commissie is nog in behandeling; dat telt mee zodra de datum waarop het definitief wordt voorbij is.
+payout-why-held = { $amount } aan commissie op { $orders ->
+        [one] één bestelling wordt
+       *[other] { $orders } bestellingen wordt
+    } ter beoordeling aangehouden als mogelijke eigen aankoop (regel E.10.j): de klik kwam van een adres waarvandaan uw account heeft ingelogd. Een aangehouden commissie wordt niet definitief op haar datum; een accountmanager beslist of ze meetelt, en u kunt bezwaar maken.
+payout-why-held-link = Bekijk welke bestellingen, en hoe u bezwaar maakt
+payout-next-run = De volgende uitbetalingsronde is op { $date }; daarin wordt het saldo uitbetaald dat tot het einde van de maand daarvoor is goedgekeurd.
 bank-current = Uitbetalingen gaan naar { $iban } ({ $holder }).
 bank-change-link = Uw bankgegevens wijzigen
 earnings-heading = Verdiensten per maand
@@ -119,6 +124,7 @@ reason-not-completed-by-locking = De bestelling was niet afgerond op de datum wa
 reason-self-purchase-review = Ter beoordeling aangehouden als mogelijke eigen aankoop (regel E.10.j).
 reason-original-rejected = De commissie op de bestelling is afgekeurd.
 reason-amount-changed = De adverteerder heeft het orderbedrag gewijzigd.
+reason-objection-upheld = Hersteld nadat uw bezwaar is toegekend (regel G.12).
 
 ledger-title = Boekingen en uitbetalingen
 ledger-intro = Elk bedrag dat op uw saldo is geboekt: goedgekeurde commissies, retouren, correcties en uitbetalingen. Geen boeking wordt ooit gewijzigd; een correctie is een nieuwe boeking.
@@ -186,15 +192,27 @@ manage-commission-reverse = Commissie terugboeken
 manage-commission-release = Aanhouding opheffen: geen eigen aankoop
 notice-commission-decided = Het besluit is opgeslagen; de deelnemer ziet het met uw reden.
 notice-commission-gone = Iemand anders heeft intussen over deze commissie besloten; er is niets gewijzigd.
-notice-import-stored = Het bestand is opgeslagen: { $created } nieuwe conversies, { $updated } bijgewerkt, { $unchanged } ongewijzigd.
+notice-import-stored = Het bestand is opgeslagen: { $created ->
+        [one] 1 nieuwe conversie
+       *[other] { $created } nieuwe conversies
+    }, { $updated } bijgewerkt, { $unchanged } ongewijzigd.
 manage-import-title = Conversies inlezen
 manage-import-intro = Een CSV-bestand met een kopregel en de velden van de conversie-API als kolommen: programme, click_id, order_ref, order_amount, currency, commission_group, coupon_redeemed, status, returned_amount, occurred_at. Elke regel wordt eerst gecontroleerd; er wordt niets opgeslagen tot u bevestigt, en een bestand met een fout slaat niets op.
 manage-import-file = CSV-bestand
 manage-import-file-help = Ten hoogste 2 MB en 10.000 regels; komma of puntkomma tussen de cellen.
 manage-import-check = Bestand controleren
 manage-import-preview = Voorbeeld
-manage-import-problems = { $count } regels hebben een fout. Er is niets opgeslagen: verbeter het bestand en controleer het opnieuw.
-manage-import-ready = Elke regel klopt: { $created } nieuwe conversies, { $updated } updates, { $unchanged } ongewijzigd.
+manage-import-problems = { $count ->
+        [one] 1 regel heeft een fout
+       *[other] { $count } regels hebben een fout
+    }. Er is niets opgeslagen: verbeter het bestand en controleer het opnieuw.
+manage-import-ready = Elke regel klopt: { $created ->
+        [one] 1 nieuwe conversie
+       *[other] { $created } nieuwe conversies
+    }, { $updated ->
+        [one] 1 update
+       *[other] { $updated } updates
+    }, { $unchanged } ongewijzigd.
 manage-import-shown-sample = De eerste { $shown } van de { $total } regels van het bestand:
 manage-import-shown-problems = De eerste { $shown } van de { $count } regels met een fout:
 manage-import-caption = De regels van het bestand

@@ -126,17 +126,60 @@ pub enum NotPaid {
     BelowThreshold {
         missing: i64,
     },
+    /// Commissions held for review as possible self-purchase (E.10.j): they wait for an account
+    /// manager's decision, not for their final date.
+    Held {
+        amount: i64,
+        orders: i64,
+    },
     /// Commissions still pending: they count once their locking date has passed.
     NotYetLocked {
         pending: i64,
     },
 }
 
+impl NotPaid {
+    /// Whether it keeps the balance itself from being paid (a hold keeps back only the held
+    /// commissions, which are not in the balance).
+    pub fn blocks_balance(&self) -> bool {
+        !matches!(self, NotPaid::Held { .. })
+    }
+}
+
+/// What has not reached the balance yet: commissions pending until their final date, and those
+/// held for review.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Waiting {
+    pub pending: i64,
+    pub held: i64,
+    pub held_orders: i64,
+}
+
+impl Waiting {
+    pub fn of(commissions: &[CommissionLine]) -> Waiting {
+        let mut waiting = Waiting::default();
+        for c in commissions
+            .iter()
+            .filter(|c| c.state == CommissionState::Pending)
+        {
+            if c.held {
+                waiting.held += c.amount;
+                if c.kind == CommissionKind::Order {
+                    waiting.held_orders += 1;
+                }
+            } else {
+                waiting.pending += c.amount;
+            }
+        }
+        waiting
+    }
+}
+
 pub fn why_not_paid(
     balance: i64,
     threshold: i64,
     has_bank: bool,
-    pending: i64,
+    waiting: Waiting,
     withheld: Option<i64>,
 ) -> Vec<NotPaid> {
     let mut reasons = Vec::new();
@@ -147,14 +190,36 @@ pub fn why_not_paid(
         reasons.push(NotPaid::BelowThreshold {
             missing: threshold - balance,
         });
-        if pending > 0 {
-            reasons.push(NotPaid::NotYetLocked { pending });
+        if waiting.pending > 0 {
+            reasons.push(NotPaid::NotYetLocked {
+                pending: waiting.pending,
+            });
         }
     }
     if !has_bank {
         reasons.push(NotPaid::NoBankDetails);
     }
+    // Said whatever the balance: held money is not in it, and no date will release it.
+    if waiting.held_orders > 0 {
+        reasons.push(NotPaid::Held {
+            amount: waiting.held,
+            orders: waiting.held_orders,
+        });
+    }
     reasons
+}
+
+/// The date of the next payout run, made on day `payout_day` of each month for the month
+/// before (`Settings::payout_day`): this month's, unless that day has passed.
+pub fn next_payout_run(today: NaiveDate, payout_day: u32) -> NaiveDate {
+    let this_month = today.with_day(payout_day).unwrap_or(today);
+    if today <= this_month {
+        this_month
+    } else {
+        this_month
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(this_month)
+    }
 }
 
 #[cfg(test)]
@@ -289,23 +354,30 @@ mod tests {
         );
     }
 
+    fn pending(pending: i64) -> Waiting {
+        Waiting {
+            pending,
+            ..Waiting::default()
+        }
+    }
+
     #[test]
     fn why_a_balance_was_not_paid() {
-        assert_eq!(why_not_paid(3000, 2500, true, 0, None), []);
-        assert_eq!(why_not_paid(2500, 2500, true, 0, None), []);
+        assert_eq!(why_not_paid(3000, 2500, true, pending(0), None), []);
+        assert_eq!(why_not_paid(2500, 2500, true, pending(0), None), []);
         assert_eq!(
-            why_not_paid(2499, 2500, true, 900, None),
+            why_not_paid(2499, 2500, true, pending(900), None),
             [
                 NotPaid::BelowThreshold { missing: 1 },
                 NotPaid::NotYetLocked { pending: 900 }
             ]
         );
         assert_eq!(
-            why_not_paid(3000, 2500, false, 10, None),
+            why_not_paid(3000, 2500, false, pending(10), None),
             [NotPaid::NoBankDetails]
         );
         assert_eq!(
-            why_not_paid(0, 2500, false, 0, None),
+            why_not_paid(0, 2500, false, pending(0), None),
             [
                 NotPaid::BelowThreshold { missing: 2500 },
                 NotPaid::NoBankDetails
@@ -313,17 +385,73 @@ mod tests {
         );
         // Withheld comes first, whatever else holds; the rest is still said.
         assert_eq!(
-            why_not_paid(3000, 2500, true, 0, Some(7)),
+            why_not_paid(3000, 2500, true, pending(0), Some(7)),
             [NotPaid::Withheld { measure_id: 7 }]
         );
         assert_eq!(
-            why_not_paid(100, 2500, false, 0, Some(7)),
+            why_not_paid(100, 2500, false, pending(0), Some(7)),
             [
                 NotPaid::Withheld { measure_id: 7 },
                 NotPaid::BelowThreshold { missing: 2400 },
                 NotPaid::NoBankDetails
             ]
         );
+        // A hold is said whatever the balance, and is not a commission waiting for its date.
+        let held = Waiting {
+            pending: 0,
+            held: 700,
+            held_orders: 1,
+        };
+        assert_eq!(
+            why_not_paid(3000, 2500, true, held, None),
+            [NotPaid::Held {
+                amount: 700,
+                orders: 1
+            }]
+        );
+        assert_eq!(
+            why_not_paid(0, 2500, true, held, None),
+            [
+                NotPaid::BelowThreshold { missing: 2500 },
+                NotPaid::Held {
+                    amount: 700,
+                    orders: 1
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn held_commissions_are_apart_from_pending_ones() {
+        let mut held = commission(1, 10, "sales", 700, CommissionState::Pending);
+        held.held = true;
+        let lines = [
+            held,
+            commission(2, 10, "sales", 300, CommissionState::Pending),
+            commission(3, 10, "sales", 900, CommissionState::Approved),
+        ];
+        assert_eq!(
+            Waiting::of(&lines),
+            Waiting {
+                pending: 300,
+                held: 700,
+                held_orders: 1
+            }
+        );
+    }
+
+    #[test]
+    fn the_next_payout_run() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert_eq!(next_payout_run(day(12, 1), 1), day(12, 1));
+        assert_eq!(
+            next_payout_run(day(12, 2), 1),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+        assert_eq!(next_payout_run(day(11, 4), 5), day(11, 5));
+        assert_eq!(next_payout_run(day(11, 5), 5), day(11, 5));
+        assert_eq!(next_payout_run(day(11, 30), 28), day(12, 28));
+        assert_eq!(next_payout_run(day(1, 31), 28), day(2, 28));
     }
 
     proptest! {

@@ -191,13 +191,14 @@ async fn conversions(
         .as_deref()
         .and_then(|p| p.parse::<i64>().ok());
     let notice = match query.notice.as_deref() {
-        Some("import-stored") => Some(ctx.t_args(
+        Some("import-stored") => Some(ctx.lang.t_counts(
             "notice-import-stored",
             &[
-                ("created", query.created.unwrap_or(0).to_string()),
-                ("updated", query.updated.unwrap_or(0).to_string()),
-                ("unchanged", query.unchanged.unwrap_or(0).to_string()),
+                ("created", query.created.unwrap_or(0) as i64),
+                ("updated", query.updated.unwrap_or(0) as i64),
+                ("unchanged", query.unchanged.unwrap_or(0) as i64),
             ],
+            &[],
         )),
         Some(name) if NOTICES.contains(&name) => Some(ctx.t(&format!("notice-{name}"))),
         _ => None,
@@ -311,6 +312,28 @@ impl ImportPage {
         self.lines
             .as_ref()
             .is_some_and(|l| l.iter().any(|l| !l.problems.is_empty()))
+    }
+
+    /// How many lines have a problem, in words (one line, or several).
+    fn problems_text(&self) -> String {
+        self.ctx.lang.t_counts(
+            "manage-import-problems",
+            &[("count", self.problem_count() as i64)],
+            &[],
+        )
+    }
+
+    /// What storing the file would do, in words.
+    fn ready_text(&self, c: &Counts) -> String {
+        self.ctx.lang.t_counts(
+            "manage-import-ready",
+            &[
+                ("created", c.created as i64),
+                ("updated", c.updated as i64),
+                ("unchanged", c.unchanged as i64),
+            ],
+            &[],
+        )
     }
 
     fn problem_count(&self) -> usize {

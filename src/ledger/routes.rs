@@ -5,7 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::earnings::{self, EarningsLine, NotPaid};
+use super::earnings::{self, EarningsLine, NotPaid, Waiting};
 use super::payouts::{self, BankAccount};
 use super::queries::{self, ConversionLine, LedgerLine, PayoutLine, ProgrammeRates};
 use super::states::{reason, CommissionState, EntryKind};
@@ -13,6 +13,7 @@ use crate::domain::sepa::{describe_char, AccountHolder, HolderError};
 use crate::domain::{Currency, Iban, Money};
 use crate::forms::FormState;
 use crate::i18n::Lang;
+use crate::participants::explain::MeasureInWords;
 use crate::state::AppState;
 use crate::web::chart::{Bar, Chart};
 use crate::web::csv::Cell;
@@ -99,6 +100,9 @@ struct OverviewPage {
     totals: earnings::Earnings,
     group_names: std::collections::HashMap<String, String>,
     rates: Vec<ProgrammeRates>,
+    /// The participant's measures, for a withholding in words.
+    measures: std::collections::HashMap<i64, MeasureInWords>,
+    next_run: chrono::NaiveDate,
 }
 
 impl OverviewPage {
@@ -140,6 +144,11 @@ impl OverviewPage {
                     ("missing", words.money(*missing)),
                 ],
             ),
+            NotPaid::Held { amount, orders } => self.ctx.lang.t_counts(
+                "payout-why-held",
+                &[("orders", *orders)],
+                &[("amount", words.money(*amount))],
+            ),
             NotPaid::NotYetLocked { pending } => self.ctx.t_args(
                 "payout-why-not-locked",
                 &[("pending", words.money(*pending))],
@@ -147,14 +156,30 @@ impl OverviewPage {
         }
     }
 
-    /// The notice that explains a withholding.
-    fn notice_link(&self, why: &NotPaid) -> Option<String> {
+    /// The measure that withholds the payments, to say it in words with its notice.
+    fn withholding(&self, why: &NotPaid) -> Option<&MeasureInWords> {
         match why {
-            NotPaid::Withheld { measure_id } => {
-                Some(self.ctx.href(&format!("/account/notices/{measure_id}")))
-            }
+            NotPaid::Withheld { measure_id } => self.measures.get(measure_id),
             _ => None,
         }
+    }
+
+    /// Where the held orders are listed, each with how to object.
+    fn held_link(&self, why: &NotPaid) -> Option<String> {
+        match why {
+            NotPaid::Held { .. } => Some(self.ctx.href("/account/commissions/conversions")),
+            _ => None,
+        }
+    }
+
+    /// Whether the balance goes out in the next run (a hold keeps back only what is held).
+    fn balance_paid(&self) -> bool {
+        !self.not_paid.iter().any(NotPaid::blocks_balance)
+    }
+
+    fn next_run_text(&self, key: &str) -> String {
+        self.ctx
+            .t_args(key, &[("date", self.ctx.lang.format_date(self.next_run))])
     }
 
     /// Months in order with their paid, approved and pending amounts stacked.
@@ -213,7 +238,7 @@ async fn overview(
     let participant_id = user.participant.id;
     let lang = ctx.lang;
     let now = crate::db::now();
-    let (commissions, ledger, threshold, bank, group_names, rates, withheld, currency) =
+    let (commissions, ledger, threshold, bank, group_names, rates, withheld, currency, measures) =
         with_conn(&state, move |conn| {
             Ok((
                 queries::commission_lines(conn, participant_id)?,
@@ -224,19 +249,18 @@ async fn overview(
                 queries::rate_tables(conn, participant_id, lang, now)?,
                 crate::participants::standing::withholding(conn, participant_id)?,
                 queries::programme_currency(conn)?,
+                crate::participants::explain::of_participant(conn, participant_id)?,
             ))
         })
         .await?;
     let lines = earnings::earnings(&commissions, &ledger);
     let balance: i64 = ledger.iter().map(|e| e.amount).sum();
-    let pending: i64 = commissions
-        .iter()
-        .filter(|c| c.state == CommissionState::Pending)
-        .map(|c| c.amount)
-        .sum();
+    let waiting = Waiting::of(&commissions);
     let page = OverviewPage {
         totals: earnings::totals(&lines),
-        not_paid: earnings::why_not_paid(balance, threshold, bank.is_some(), pending, withheld),
+        not_paid: earnings::why_not_paid(balance, threshold, bank.is_some(), waiting, withheld),
+        measures,
+        next_run: earnings::next_payout_run(now.date(), state.settings.payout_day),
         group_names,
         rates,
         ctx,
@@ -256,6 +280,8 @@ struct ConversionsPage {
     words: Words,
     lines: Vec<ConversionLine>,
     group_names: std::collections::HashMap<String, String>,
+    /// "Object" next to a commission rejected, reversed or held (G.12).
+    objectable: crate::enforcement::routes::Objectable,
 }
 
 impl ConversionsPage {
@@ -286,7 +312,7 @@ async fn conversions(
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
     let lang = ctx.lang;
-    let (lines, group_names, currency) = with_conn(&state, move |conn| {
+    let (lines, group_names, currency, objectable) = with_conn(&state, move |conn| {
         Ok((
             queries::conversion_lines(
                 conn,
@@ -295,12 +321,14 @@ async fn conversions(
             )?,
             queries::group_names(conn, lang)?,
             queries::programme_currency(conn)?,
+            crate::enforcement::routes::Objectable::load(conn, lang, participant_id)?,
         ))
     })
     .await?;
     render(&ConversionsPage {
         lines,
         group_names,
+        objectable,
         ctx,
         words: Words { lang, currency },
     })

@@ -1,6 +1,7 @@
 //! Participants (publishers and networks) and the states of their accounts, channels and
 //! memberships.
 
+pub mod explain;
 pub mod standing;
 mod states;
 

@@ -100,6 +100,10 @@ impl Termination {
                 &[("date", lang.format_date(until))],
             ));
         }
+        // What becomes of the money: the payout runs still pay the approved balance, the
+        // locking leaves pending commissions waiting (`ledger::locking`).
+        text.push('\n');
+        text.push_str(&lang.t("login-terminated-money"));
         text
     }
 }

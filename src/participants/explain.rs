@@ -1,0 +1,176 @@
+//! A measure as the participant reads it where it has an effect — beside a membership it ended,
+//! a deduction in the ledger, a withholding that stops a payout: its kind, the clauses it cites
+//! (linked to the rules), its reason and a link to its notice, in the reader's language. Never
+//! the bare "measure 5" that the other tables store to point at it.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{MeasureKind, Restriction};
+use crate::db::schema::{measure_clauses, measures};
+use crate::db::AnyConnection;
+use crate::i18n::Lang;
+
+/// What `enforcement` stores in another table's reason to say a measure decided it (a
+/// membership ended by a restriction, F.11.f): `measure 5`.
+pub fn in_reason(reason: &str) -> Option<i64> {
+    reason
+        .strip_prefix("measure ")
+        .and_then(|id| id.trim().parse().ok())
+}
+
+/// A clause a measure cites: `E.10.c` and its anchor on the rules page (`E-10-c`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    pub citation: String,
+    pub anchor: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MeasureInWords {
+    pub id: i64,
+    pub kind: MeasureKind,
+    pub restriction: Option<Restriction>,
+    pub taken_at: NaiveDateTime,
+    /// The account manager's reason, as written.
+    pub reason: String,
+    /// The clauses cited, in the order the measure gives them.
+    pub clauses: Vec<Clause>,
+}
+
+impl MeasureInWords {
+    /// The measure's name: "Restricted collaboration".
+    pub fn title(&self, lang: &Lang) -> String {
+        lang.t(&format!("measure-{}", self.kind.as_str().replace('_', "-")))
+    }
+
+    /// What it is in a few words, with the clause of F.11 that gives it: "Restricted
+    /// collaboration (rule F.11.f), of 7 Dec 2026".
+    pub fn heading(&self, lang: &Lang) -> String {
+        lang.t_args(
+            "measure-words-heading",
+            &[
+                ("measure", self.title(lang)),
+                ("clause", self.kind.clause().to_owned()),
+                ("date", lang.format_date(self.taken_at.date())),
+            ],
+        )
+    }
+
+    /// The participant's notice of the measure.
+    pub fn notice_href(&self, lang: &Lang) -> String {
+        format!("/{}/account/notices/{}", lang.code(), self.id)
+    }
+
+    /// Where a cited clause reads on the public rules page.
+    pub fn clause_href(&self, lang: &Lang, clause: &Clause) -> String {
+        format!(
+            "/{}/programmes/{}/rules#{}",
+            lang.code(),
+            crate::programme::ACCOUNT_PROGRAMME,
+            clause.anchor
+        )
+    }
+
+    /// "Rule cited:" or "Rules cited:", before the linked citations.
+    pub fn clauses_lead(&self, lang: &Lang) -> String {
+        lang.t_counts(
+            "measure-words-clauses-lead",
+            &[("count", self.clauses.len() as i64)],
+            &[],
+        )
+    }
+
+    pub fn reason_text(&self, lang: &Lang) -> String {
+        lang.t_args("measure-words-reason", &[("reason", self.reason.clone())])
+    }
+
+    pub fn citations(&self) -> String {
+        self.clauses
+            .iter()
+            .map(|c| c.citation.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The whole of it in one line of text, for a CSV file or an e-mail.
+    pub fn sentence(&self, lang: Lang) -> String {
+        let mut text = self.heading(&lang);
+        if !self.clauses.is_empty() {
+            text.push_str(" — ");
+            text.push_str(&self.clauses_lead(&lang));
+            text.push(' ');
+            text.push_str(&self.citations());
+        }
+        text.push_str(" — ");
+        text.push_str(&self.reason_text(&lang));
+        text
+    }
+}
+
+/// Every measure of the participant, by id (taken and lifted alike: an old deduction in the
+/// ledger still names its measure).
+pub fn of_participant(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+) -> QueryResult<HashMap<i64, MeasureInWords>> {
+    let rows: Vec<(i64, MeasureKind, Option<Restriction>, NaiveDateTime, String)> = measures::table
+        .filter(measures::participant_id.eq(participant_id))
+        .select((
+            measures::id,
+            measures::kind,
+            measures::restriction,
+            measures::taken_at,
+            measures::reason,
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let cited: Vec<(i64, String, String)> = measure_clauses::table
+        .filter(measure_clauses::measure_id.eq_any(&ids))
+        .order((measure_clauses::measure_id, measure_clauses::position))
+        .select((
+            measure_clauses::measure_id,
+            measure_clauses::citation,
+            measure_clauses::anchor,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, restriction, taken_at, reason)| {
+            let clauses = cited
+                .iter()
+                .filter(|c| c.0 == id)
+                .map(|c| Clause {
+                    citation: c.1.clone(),
+                    anchor: c.2.clone(),
+                })
+                .collect();
+            (
+                id,
+                MeasureInWords {
+                    id,
+                    kind,
+                    restriction,
+                    taken_at,
+                    reason,
+                    clauses,
+                },
+            )
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_that_points_at_a_measure() {
+        assert_eq!(in_reason("measure 5"), Some(5));
+        assert_eq!(in_reason("measure x"), None);
+        assert_eq!(in_reason("forbidden-methods:email"), None);
+        assert_eq!(in_reason("The site is empty."), None);
+    }
+}
