@@ -110,7 +110,7 @@ async fn sixteen_measures_on_one_participant_at_once_are_sixteen_measures() {
     let anna = app.add_ready_publisher("anna@example.nl");
     let page = format!("/en/manage/participants/{}", anna.participant_id);
     let html = boss
-        .get(app.url(&page))
+        .get(app.url(&format!("{page}?kind=deduct")))
         .send()
         .await
         .unwrap()
@@ -124,6 +124,7 @@ async fn sixteen_measures_on_one_participant_at_once_are_sixteen_measures() {
                 ("request_key", &format!("{n:032x}")),
                 ("kind", "deduct"),
                 ("clauses", "F.11.d"),
+                ("clauses", "E.10.g"),
                 ("reason", "Damages."),
                 ("amount", "1"),
             ])

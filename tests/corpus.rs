@@ -179,7 +179,7 @@ async fn the_bad_input_corpus_gets_no_server_error_changes_nothing_refused_and_k
         bob.participant_id,
         &[
             ("kind", "warning"),
-            ("clauses", "E.10.c"),
+            ("clauses", "C.6.a"),
             ("reason", "Merknaam in een advertentie"),
         ],
     )

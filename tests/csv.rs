@@ -84,6 +84,7 @@ async fn anna_with_formulas(app: &TestApp) -> common::Participant {
         &[
             ("kind", "deduct"),
             ("clauses", "F.11.d"),
+            ("clauses", "E.10.g"),
             ("reason", REASON),
             ("amount", "12,50"),
         ],

@@ -264,7 +264,7 @@ struct Words {
     iban_mistyped: &'static str,
     held: &'static str,
     warning: &'static str,
-    choose_measure: &'static str,
+    cite_breach: &'static str,
     unread: &'static str,
     objection_filed: &'static str,
     upheld: &'static str,
@@ -296,7 +296,7 @@ const NL: Words = Words {
     iban_mistyped: "er is een teken verkeerd getypt",
     held: "Ter beoordeling aangehouden",
     warning: "Schriftelijke waarschuwing",
-    choose_measure: "Kies een maatregel.",
+    cite_breach: "Kies ten minste één artikel dat de deelnemer heeft geschonden",
     unread: "Ongelezen berichten: 1.",
     objection_filed: "Uw bezwaar is verstuurd.",
     upheld: "Uw bezwaar is gegrond verklaard",
@@ -328,7 +328,7 @@ const EN: Words = Words {
     iban_mistyped: "a character is mistyped",
     held: "Held for review",
     warning: "Written warning",
-    choose_measure: "Choose a measure.",
+    cite_breach: "Cite at least one clause the participant breached",
     unread: "Unread notices: 1.",
     objection_filed: "Your objection has been sent.",
     upheld: "Your objection was upheld",
@@ -803,19 +803,22 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     .await;
     b.click_to_navigate("main table a").await;
     b.check_page("participant").await;
-    // No measure chosen: the message stands next to the field; the reason typed stays.
-    b.click("#clauses option[value='E.10.c']").await;
+    // Step one chooses the measure; step two shows its fields, its F.11 clause ticked. The
+    // penalty alone is no breach: the message stands next to the clauses; the reason typed
+    // stays. Ticking the clause breached (brand bidding, E.10.i) takes the measure.
+    b.click_to_navigate("#kind-warning").await;
+    b.check_page("measure-warning-form").await;
     b.type_into("reason", "Brand bidding on AliExpress coupons.")
         .await;
     b.click_to_navigate("#measure-form button[type=submit]")
         .await;
-    b.check_page("measure-without-kind").await;
-    assert!(b.text_of("#kind-error").await.contains(w.choose_measure));
+    b.check_page("measure-without-breach").await;
+    assert!(b.text_of("#clauses-error").await.contains(w.cite_breach));
     assert_eq!(
         b.value_of("reason").await,
         "Brand bidding on AliExpress coupons."
     );
-    b.click("#kind-warning").await;
+    b.click("#clause-E-10-i").await;
     b.click_to_navigate("#measure-form button[type=submit]")
         .await;
     b.check_page("measure-taken").await;
@@ -899,8 +902,8 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
         "participant-to-terminate",
     )
     .await;
-    b.click("#kind-terminate").await;
-    b.click("#clauses option[value='F.11.e']").await;
+    b.click_to_navigate("#kind-terminate").await;
+    b.click("#clause-E-10-c").await;
     b.type_into("reason", "Fraudulent traffic from click farms.")
         .await;
     b.click_to_navigate("#measure-form button[type=submit]")

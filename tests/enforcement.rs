@@ -82,7 +82,7 @@ async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log
         anna.participant_id,
         &[
             ("kind", "warning"),
-            ("clauses", "E.10.c"),
+            ("clauses", "E.10.i"),
             ("clauses", "F.11.a"),
             (
                 "reason",
@@ -106,8 +106,8 @@ async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log
         mail.subject()
     );
     let text = mail.text();
-    assert!(text.contains(&clause_body(&app, "E-10-c")));
-    assert!(text.contains("E.10.c"));
+    assert!(text.contains(&clause_body(&app, "E-10-i")));
+    assert!(text.contains("E.10.i"));
     assert!(text.contains("aliexpress korting"));
     assert!(mail
         .link_containing(&format!("/nl/account/notices/{id}"))
@@ -123,7 +123,7 @@ async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log
     assert_eq!(status, 200);
     assert!(notice.contains("Written warning"));
     assert!(notice.contains(&clause_body(&app, "F-11-a")));
-    assert!(notice.contains("href=\"/en/programmes/aliexpress/rules#E-10-c\""));
+    assert!(notice.contains("href=\"/en/programmes/aliexpress/rules#E-10-i\""));
     // The manager's words are escaped, not markup.
     assert!(!notice.contains("<b>seen") && notice.contains("seen on 28 November"));
     let (_, dashboard) = app.page_with(&anna_browser, "/en/account").await;
@@ -166,7 +166,7 @@ async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log
     assert_eq!(actor, "beheer@partnerlink.nl");
     assert_eq!(action, "measure_taken");
     assert_eq!(participant, Some(anna.participant_id));
-    assert!(after.unwrap().contains("E.10.c"));
+    assert!(after.unwrap().contains("E.10.i"));
     assert!(audit_actions(&app).contains(&"manager_login".to_owned()));
 }
 
@@ -210,6 +210,7 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
             vec![
                 ("kind", "cure_period"),
                 ("clauses", "F.11.b"),
+                ("clauses", "E.10.h"),
                 ("reason", "Kept words"),
                 ("deadline", "next week"),
             ],
@@ -220,6 +221,7 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
             vec![
                 ("kind", "cure_period"),
                 ("clauses", "F.11.b"),
+                ("clauses", "E.10.h"),
                 ("reason", "Kept words"),
                 ("deadline", "2020-01-01"),
             ],
@@ -230,6 +232,7 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
             vec![
                 ("kind", "deduct"),
                 ("clauses", "F.11.d"),
+                ("clauses", "E.10.h"),
                 ("reason", "Kept words"),
                 ("amount", "twelve"),
             ],
@@ -240,6 +243,7 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
             vec![
                 ("kind", "deduct"),
                 ("clauses", "F.11.d"),
+                ("clauses", "E.10.h"),
                 ("reason", "Kept words"),
                 ("amount", "0"),
             ],
@@ -250,6 +254,7 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
             vec![
                 ("kind", "restrict"),
                 ("clauses", "F.11.f"),
+                ("clauses", "E.10.h"),
                 ("reason", "Kept words"),
             ],
             "restriction",
@@ -259,6 +264,7 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
             vec![
                 ("kind", "restrict"),
                 ("clauses", "F.11.f"),
+                ("clauses", "E.10.h"),
                 ("reason", "Kept words"),
                 ("restriction", "membership"),
             ],
@@ -269,6 +275,7 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
             vec![
                 ("kind", "ban"),
                 ("clauses", "F.11.g"),
+                ("clauses", "E.10.h"),
                 ("reason", "Kept words"),
             ],
             "ban",
@@ -411,6 +418,7 @@ async fn a_deduction_is_a_ledger_row_naming_its_measure_and_lifting_pays_it_back
         &[
             ("kind", "deduct"),
             ("clauses", "F.11.d"),
+            ("clauses", "E.10.d"),
             ("reason", "Cookie stuffing damages."),
             ("amount", "12,50"),
         ],
@@ -488,7 +496,7 @@ async fn a_terminated_participant_cannot_log_in_earns_nothing_and_can_object_by_
         &[
             ("kind", "terminate"),
             ("clauses", "F.11.e"),
-            ("clauses", "E.10.a"),
+            ("clauses", "E.10.c"),
             ("reason", "Fraudulent traffic."),
         ],
     )
@@ -652,6 +660,7 @@ async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
         &[
             ("kind", "restrict"),
             ("clauses", "F.11.f"),
+            ("clauses", "B.5.a"),
             ("reason", "Until the review ends."),
             ("restriction", "applications"),
         ],
@@ -697,6 +706,7 @@ async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
         &[
             ("kind", "restrict"),
             ("clauses", "F.11.f"),
+            ("clauses", "E.10.l"),
             ("reason", "Coupon site."),
             ("restriction", "membership"),
             ("membership", &membership.to_string()),
@@ -736,6 +746,7 @@ async fn a_ban_bars_the_address_and_the_domains_from_signing_up_until_lifted() {
         &[
             ("kind", "ban"),
             ("clauses", "F.11.g"),
+            ("clauses", "E.10.j"),
             ("reason", "Repeated fraud."),
             ("ban", "email"),
             ("ban", "domain"),
@@ -786,7 +797,7 @@ async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on
         &[
             ("kind", "cure_period"),
             ("clauses", "F.11.b"),
-            ("clauses", "E.10.f"),
+            ("clauses", "E.10.h"),
             ("reason", "Remove the pop-ups."),
             ("deadline", &deadline),
         ],
@@ -840,6 +851,7 @@ async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on
         &[
             ("kind", "cure_period"),
             ("clauses", "F.11.b"),
+            ("clauses", "B.5.c"),
             ("reason", "Fix the disclosure."),
             ("deadline", &deadline),
         ],
@@ -861,6 +873,7 @@ async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on
         &[
             ("kind", "deduct"),
             ("clauses", "F.11.d"),
+            ("clauses", "B.5.c"),
             ("reason", "Not fixed in time."),
             ("amount", "50"),
             ("escalates", &second.to_string()),
@@ -893,6 +906,7 @@ async fn objections_carry_checked_evidence_are_decided_once_and_are_refused_afte
         &[
             ("kind", "deduct"),
             ("clauses", "F.11.d"),
+            ("clauses", "E.10.j"),
             ("reason", "Fake orders."),
             ("amount", "20"),
         ],
@@ -1117,7 +1131,7 @@ async fn the_same_form_sent_twice_takes_one_measure_and_two_lifts_lift_once() {
     let p = anna.participant_id;
     let page = format!("/en/manage/participants/{p}");
     let html = boss
-        .get(app.url(&page))
+        .get(app.url(&format!("{page}?kind=deduct")))
         .send()
         .await
         .unwrap()
@@ -1131,6 +1145,7 @@ async fn the_same_form_sent_twice_takes_one_measure_and_two_lifts_lift_once() {
         ("request_key", key.as_str()),
         ("kind", "deduct"),
         ("clauses", "F.11.d"),
+        ("clauses", "E.10.g"),
         ("reason", "Damages."),
         ("amount", "10"),
     ];
@@ -1220,6 +1235,7 @@ async fn an_upheld_objection_to_a_deduction_pays_it_back_with_a_new_ledger_row()
         &[
             ("kind", "deduct"),
             ("clauses", "F.11.d"),
+            ("clauses", "E.10.g"),
             ("reason", "Damages."),
             ("amount", "30"),
         ],
@@ -1304,7 +1320,12 @@ async fn the_participants_list_searches_filters_and_pages() {
         &app,
         &boss,
         anna.participant_id,
-        &[("kind", "withhold"), ("clauses", "F.11.c"), ("reason", "x")],
+        &[
+            ("kind", "withhold"),
+            ("clauses", "F.11.c"),
+            ("clauses", "E.10.j"),
+            ("reason", "x"),
+        ],
     )
     .await;
     // Anna's clicks in the last 30 days: 1 credited, 3 not.
@@ -1396,6 +1417,7 @@ async fn unknown_or_foreign_ids_and_malformed_values_are_refused_cleanly() {
         &[
             ("kind", "deduct"),
             ("clauses", "F.11.d"),
+            ("clauses", "E.10.g"),
             ("reason", "x"),
             ("amount", "5"),
         ],
@@ -1542,7 +1564,7 @@ async fn an_objection_past_its_decision_date_is_marked_overdue_on_the_console() 
         anna.participant_id,
         &[
             ("kind", "warning"),
-            ("clauses", "E.10.c"),
+            ("clauses", "E.10.i"),
             ("reason", "Brand bidding."),
         ],
     )
@@ -1643,6 +1665,7 @@ async fn the_participant_page_shows_click_quality_conversions_and_the_ledger_sum
         &[
             ("kind", "deduct"),
             ("clauses", "F.11.d"),
+            ("clauses", "E.10.g"),
             ("reason", "Damages."),
             ("amount", "2"),
         ],
@@ -1715,7 +1738,7 @@ async fn a_lifted_warning_and_a_lifted_cure_period_show_as_lifted_to_the_partici
         p,
         &[
             ("kind", "warning"),
-            ("clauses", "E.10.c"),
+            ("clauses", "E.10.i"),
             ("reason", "Brand bidding seen."),
         ],
     )
@@ -1729,6 +1752,7 @@ async fn a_lifted_warning_and_a_lifted_cure_period_show_as_lifted_to_the_partici
         &[
             ("kind", "cure_period"),
             ("clauses", "F.11.b"),
+            ("clauses", "E.10.h"),
             ("reason", "Remove the pop-ups."),
             ("deadline", &deadline),
         ],
@@ -1908,6 +1932,7 @@ async fn objection_to_a_warning(
         &[
             ("kind", "warning"),
             ("clauses", "F.11.a"),
+            ("clauses", "E.10.i"),
             ("reason", "Brand bidding seen on 28 November."),
         ],
     )
@@ -2064,4 +2089,218 @@ async fn the_only_active_manager_decides_the_objection_to_their_own_measure() {
         .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(decision_of(&app, objection).as_deref(), Some("upheld"));
+}
+
+/// The console's measure form as a manager fills it in `lang`: the page's token and one-time
+/// key, plus `fields`.
+async fn take_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    lang: &str,
+    participant_id: i64,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = format!("/{lang}/manage/participants/{participant_id}?kind=warning");
+    let html = client
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = common::csrf_token(&html).unwrap();
+    let key = hidden(&html, "request_key").unwrap();
+    let mut body: Vec<(&str, &str)> = vec![("csrf_token", &token), ("request_key", &key)];
+    body.extend_from_slice(fields);
+    client
+        .post(app.url(&format!(
+            "/{lang}/manage/participants/{participant_id}/measures"
+        )))
+        .form(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_measure_must_cite_a_clause_the_participant_can_breach() {
+    // F.11 applies "in the event of any breach": a penalty (F) or a definition (A) alone is
+    // no breach; at least one clause of sections B to E must be cited.
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let p = anna.participant_id;
+    for (lang, help, message) in [
+        (
+            "en",
+            "at least one from sections B to E",
+            "Cite at least one clause the participant breached, from sections B to E",
+        ),
+        (
+            "nl",
+            "ten minste één uit de hoofdstukken B tot en met E",
+            "Kies ten minste één artikel dat de deelnemer heeft geschonden, uit de hoofdstukken B tot en met E",
+        ),
+    ] {
+        // The form says so before anything is sent.
+        let form = boss
+            .get(app.url(&format!("/{lang}/manage/participants/{p}?kind=warning")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(form.contains(help), "{lang}: no hint on the clauses");
+        for cited in [vec!["F.11.a"], vec!["F.11.a", "A.1.g"], vec!["G.12"]] {
+            let mut fields = vec![("kind", "warning"), ("reason", "Brand bidding seen.")];
+            fields.extend(cited.iter().map(|c| ("clauses", *c)));
+            let r = take_in(&app, &boss, lang, p, &fields).await;
+            assert_eq!(r.status().as_u16(), 422, "{lang} {cited:?}");
+            let page = r.text().await.unwrap();
+            let at = page
+                .find("id=\"clauses-error\"")
+                .unwrap_or_else(|| panic!("{lang} {cited:?}: no message at the clauses"));
+            assert!(page[at..].contains(message), "{lang} {cited:?}");
+            // Everything typed is kept: the reason and the ticked clauses.
+            assert!(page.contains(">Brand bidding seen.</textarea>"), "{lang}");
+            for c in &cited {
+                assert!(
+                    page.contains(&format!("value=\"{c}\" checked")),
+                    "{lang}: {c} not kept"
+                );
+            }
+        }
+    }
+    let taken: i64 = measures::table
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(taken, 0, "a measure without a breach was taken");
+    // With the clause breached (brand bidding: E.10.i) the same measure is taken.
+    let r = take_in(
+        &app,
+        &boss,
+        "nl",
+        p,
+        &[
+            ("kind", "warning"),
+            ("clauses", "F.11.a"),
+            ("clauses", "E.10.i"),
+            ("reason", "Brand bidding seen."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+}
+
+#[tokio::test]
+async fn the_measure_form_asks_the_kind_first_then_shows_only_its_fields_above_the_history() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let p = anna.participant_id;
+    take(
+        &app,
+        &boss,
+        p,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.i"),
+            ("reason", "Brand bidding seen."),
+        ],
+    )
+    .await;
+    for (lang, choose) in [
+        ("en", "First choose the measure"),
+        ("nl", "Kies eerst de maatregel"),
+    ] {
+        let get = |query: &str| {
+            let url = app.url(&format!("/{lang}/manage/participants/{p}{query}"));
+            let boss = boss.clone();
+            async move { boss.get(url).send().await.unwrap().text().await.unwrap() }
+        };
+        // Step one: a link per measure, no fields yet, and the form above the history.
+        let first = get("").await;
+        assert!(first.contains(choose), "{lang}");
+        for kind in [
+            "warning",
+            "cure_period",
+            "withhold",
+            "deduct",
+            "terminate",
+            "restrict",
+            "ban",
+        ] {
+            assert!(
+                first.contains(&format!("?kind={kind}#measure-form\"")),
+                "{lang}: no link for {kind}"
+            );
+        }
+        assert!(
+            !first.contains("id=\"reason\""),
+            "{lang}: fields before the kind"
+        );
+        let form_at = first.find("id=\"measure-form\"").unwrap();
+        let history_at = first.find("id=\"history-heading\"").unwrap();
+        assert!(
+            form_at < history_at,
+            "{lang}: the form is below the history"
+        );
+        // Step two: the kind's own fields only, its F.11 clause ticked, each clause a
+        // checkbox with its whole text, sections B to E before F and A.
+        let fields = |page: &str| {
+            [
+                "name=\"deadline\"",
+                "name=\"amount\"",
+                "name=\"restriction\"",
+                "name=\"membership\"",
+                "name=\"ban\"",
+            ]
+            .into_iter()
+            .filter(|f| page.contains(f))
+            .collect::<Vec<_>>()
+        };
+        let warning = get("?kind=warning").await;
+        assert!(warning.contains("id=\"reason\""), "{lang}");
+        assert!(
+            fields(&warning).is_empty(),
+            "{lang}: {:?}",
+            fields(&warning)
+        );
+        assert!(warning.contains("value=\"F.11.a\" checked"), "{lang}");
+        assert!(
+            !warning.contains("multiple size="),
+            "{lang}: a multi-select"
+        );
+        assert!(
+            warning.contains("type=\"checkbox\" id=\"clause-E-10-i\" name=\"clauses\""),
+            "{lang}"
+        );
+        assert!(
+            warning.contains(&clause_body(&app, "E-10-d")),
+            "{lang}: text cut"
+        );
+        let (b, e, f, a) = (
+            warning.find("id=\"clause-B-2\"").unwrap(),
+            warning.find("id=\"clause-E-10-a\"").unwrap(),
+            warning.find("id=\"clause-F-11-a\"").unwrap(),
+            warning.find("id=\"clause-A-1-a\"").unwrap(),
+        );
+        assert!(b < e && e < f && f < a, "{lang}: sections out of order");
+        assert_eq!(
+            fields(&get("?kind=cure_period").await),
+            ["name=\"deadline\""]
+        );
+        assert_eq!(fields(&get("?kind=deduct").await), ["name=\"amount\""]);
+        assert_eq!(
+            fields(&get("?kind=restrict").await),
+            ["name=\"restriction\"", "name=\"membership\""]
+        );
+        assert_eq!(fields(&get("?kind=ban").await), ["name=\"ban\""]);
+        assert!(get("?kind=terminate")
+            .await
+            .contains("value=\"F.11.e\" checked"));
+    }
 }

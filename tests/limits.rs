@@ -39,6 +39,7 @@ async fn an_upload_above_the_file_limit_is_refused_and_stores_nothing() {
         &[
             ("kind", "deduct"),
             ("clauses", "F.11.d"),
+            ("clauses", "E.10.j"),
             ("reason", "Fake orders."),
             ("amount", "20"),
         ],

@@ -129,6 +129,7 @@ async fn deduction(app: &TestApp) -> (reqwest::Client, Arc<reqwest::cookie::Jar>
         &[
             ("kind", "deduct"),
             ("clauses", "F.11.d"),
+            ("clauses", "E.10.j"),
             ("reason", "Fake orders."),
             ("amount", "20"),
         ],
@@ -163,6 +164,7 @@ async fn termination(app: &TestApp) -> (String, i64) {
         &[
             ("kind", "terminate"),
             ("clauses", "F.11.e"),
+            ("clauses", "E.10.c"),
             ("reason", "Fraudulent traffic."),
         ],
     )

@@ -456,3 +456,16 @@ pub fn memberships_of(
         )
         .collect())
 }
+
+/// The rules' sections, letter and title, in their order: the clause chooser groups by them.
+pub fn rule_sections(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+) -> QueryResult<Vec<(String, String)>> {
+    use crate::db::schema::rule_sections;
+    rule_sections::table
+        .filter(rule_sections::programme_id.eq(programme_id))
+        .order(rule_sections::position)
+        .select((rule_sections::letter, rule_sections::title))
+        .load(conn)
+}

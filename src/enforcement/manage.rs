@@ -188,6 +188,8 @@ struct ParticipantPage {
     measures: Vec<(Measure, Option<Objection>)>,
     acceptances: Vec<(i32, chrono::NaiveDateTime)>,
     clauses: Vec<ClauseText>,
+    /// The rules' sections (letter, title), to group the clauses by.
+    sections: Vec<(String, String)>,
     rules_version: i32,
     form: FormState,
     /// The form of a lift that was refused: (measure, its form).
@@ -213,21 +215,78 @@ impl ParticipantPage {
     fn kinds(&self) -> Vec<(&'static str, String)> {
         MeasureKind::ALL
             .iter()
-            .map(|k| {
-                (
-                    k.as_str(),
-                    format!("{} ({})", notices::title(self.ctx.lang, *k), k.clause()),
-                )
-            })
+            .map(|k| (k.as_str(), self.kind_label(k)))
             .collect()
     }
 
-    fn clause_option(&self, c: &ClauseText) -> String {
-        let mut words: String = c.body.chars().take(70).collect();
-        if c.body.chars().count() > 70 {
-            words.push('…');
+    fn kind_label(&self, k: &MeasureKind) -> String {
+        format!("{} ({})", notices::title(self.ctx.lang, *k), k.clause())
+    }
+
+    /// The measure whose fields the form shows (step two), once one is chosen.
+    fn chosen_kind(&self) -> Option<MeasureKind> {
+        MeasureKind::parse(self.form.value("kind"))
+    }
+
+    /// Whether the form itself is shown: a kind is chosen, or a form sent back with mistakes.
+    fn form_open(&self) -> bool {
+        self.chosen_kind().is_some() || self.form.has_errors()
+    }
+
+    /// Step one: a link per measure that opens the form with that measure's fields.
+    fn kind_href(&self, kind: &str) -> String {
+        let escalate = self
+            .escalating
+            .map(|id| format!("escalate={id}&"))
+            .unwrap_or_default();
+        self.action(&format!("?{escalate}kind={kind}#measure-form"))
+    }
+
+    fn change_kind_href(&self) -> String {
+        match self.escalating {
+            Some(id) => self.action(&format!("?escalate={id}#measure-form")),
+            None => self.action("#measure-form"),
         }
-        format!("{} — {}", c.citation(), words)
+    }
+
+    fn shows(&self, field: &str) -> bool {
+        use MeasureKind::*;
+        matches!(
+            (self.chosen_kind(), field),
+            (Some(CurePeriod), "deadline")
+                | (Some(Deduct), "amount")
+                | (Some(Restrict), "restriction")
+                | (Some(Ban), "ban")
+        )
+    }
+
+    /// The clauses grouped by section: those a breach can cite (B–E) first, then the
+    /// penalties (F), then the rest.
+    fn clause_groups(&self) -> Vec<ClauseGroup<'_>> {
+        let mut groups: Vec<ClauseGroup<'_>> = self
+            .sections
+            .iter()
+            .map(|(letter, title)| {
+                let clauses: Vec<&ClauseText> = self
+                    .clauses
+                    .iter()
+                    .filter(|c| &c.section == letter)
+                    .collect();
+                let breach = measures::BREACH_SECTIONS.contains(&letter.as_str());
+                let chosen = clauses.iter().filter(|c| self.clause_chosen(c)).count();
+                ClauseGroup {
+                    letter: letter.clone(),
+                    title: title.clone(),
+                    open: chosen > 0 || letter == "E",
+                    chosen,
+                    breach,
+                    clauses,
+                }
+            })
+            .filter(|g| !g.clauses.is_empty())
+            .collect();
+        groups.sort_by_key(|g| (!g.breach, g.letter != "F"));
+        groups
     }
 
     fn clause_chosen(&self, c: &ClauseText) -> bool {
@@ -275,17 +334,35 @@ impl ParticipantPage {
     }
 }
 
+/// A section of the rules in the clause chooser.
+struct ClauseGroup<'a> {
+    letter: String,
+    title: String,
+    clauses: Vec<&'a ClauseText>,
+    /// Its clauses can be breached (B–E).
+    breach: bool,
+    /// How many of its clauses are ticked.
+    chosen: usize,
+    /// Shown unfolded: it holds a ticked clause, or it is E (restricted behaviours).
+    open: bool,
+}
+
 fn new_request_key() -> String {
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
 }
 
-fn fresh_form(escalating: Option<i64>) -> FormState {
+/// A new form; with a measure chosen (step two), its clause of F.11 ticked already.
+fn fresh_form(escalating: Option<i64>, kind: Option<MeasureKind>) -> FormState {
     let mut form = FormState::new();
     form.set("request_key", new_request_key());
     if let Some(id) = escalating {
         form.set("escalates", id.to_string());
+    }
+    if let Some(kind) = kind {
+        form.set("kind", kind.as_str());
+        form.set_all("clauses", vec![kind.clause().to_owned()]);
     }
     form
 }
@@ -294,6 +371,8 @@ fn fresh_form(escalating: Option<i64>) -> FormState {
 struct ShowQuery {
     notice: Option<String>,
     escalate: Option<i64>,
+    /// The measure chosen in the form's first step.
+    kind: Option<String>,
 }
 
 async fn participant_page(
@@ -341,6 +420,7 @@ async fn participant_page(
         }
         let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
         let version = versions::current(conn, programme_id)?;
+        let sections = console::rule_sections(conn, programme_id)?;
         Ok(Some((
             profile,
             console::channels_of(conn, participant_id)?,
@@ -349,12 +429,13 @@ async fn participant_page(
             summary,
             history,
             versions::acceptances(conn, participant_id)?,
-            version,
+            (version, sections),
         )))
     })
     .await?;
-    let (profile, channels, memberships, quality, summary, history, acceptances, version) =
+    let (profile, channels, memberships, quality, summary, history, acceptances, rules) =
         data.ok_or(AppError::NotFound)?;
+    let (version, sections) = rules;
     let (clauses, rules_version) = version.map(|v| (v.clauses, v.number)).unwrap_or_default();
     Ok(ParticipantPage {
         words: ConsoleWords { lang: ctx.lang },
@@ -367,8 +448,9 @@ async fn participant_page(
         measures: history,
         acceptances,
         clauses,
+        sections,
         rules_version,
-        form: form.unwrap_or_else(|| fresh_form(escalating)),
+        form: form.unwrap_or_else(|| fresh_form(escalating, None)),
         lift_problem,
         escalating,
         notice,
@@ -389,7 +471,9 @@ async fn show(
         .as_deref()
         .filter(|n| NOTICES.contains(n))
         .map(|n| ctx.t(&format!("notice-{n}")));
-    let page = participant_page(ctx, &state, id, None, None, query.escalate, notice).await?;
+    let kind = query.kind.as_deref().and_then(MeasureKind::parse);
+    let form = fresh_form(query.escalate, kind);
+    let page = participant_page(ctx, &state, id, Some(form), None, query.escalate, notice).await?;
     render(&page)
 }
 
@@ -465,6 +549,13 @@ fn read_measure(
                 &[("clause", unknown.clone())],
             ),
         );
+    } else if !clauses
+        .iter()
+        .filter(|k| citations.contains(&k.citation()))
+        .any(measures::can_be_breached)
+    {
+        // F.11: a measure answers a breach, so it cites a clause that can be breached.
+        form.fail(lang, "clauses", "error-measure-clause-breach");
     }
     let reason = check_reason(&mut form, lang, "reason", data.get("reason"));
     let mut proposal = Proposal {
@@ -594,6 +685,7 @@ async fn take(
         Err(problem) => {
             let (field, key) = match &problem {
                 TakeError::UnknownClause(_) => ("clauses", "error-measure-clause-gone"),
+                TakeError::NoBreachCited => ("clauses", "error-measure-clause-breach"),
                 TakeError::AlreadyTerminated => ("kind", "error-already-terminated"),
                 TakeError::UnknownMembership | TakeError::MembershipNotActive => {
                     ("membership", "error-membership-choose")

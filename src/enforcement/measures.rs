@@ -33,6 +33,17 @@ use crate::programme::versions;
 pub const DEDUCTION: &str = "deduction";
 pub const DEDUCTION_UNDONE: &str = "deduction_undone";
 
+/// Sections of the rules a participant can breach: B (obligations), C and D (contents),
+/// E (restricted behaviours). F.11 imposes its measures "in the event of any breach", so a
+/// measure cites at least one clause of these; A defines words, F and G are the penalties
+/// and the claims.
+pub const BREACH_SECTIONS: [&str; 4] = ["B", "C", "D", "E"];
+
+/// Whether the clause is one a participant can breach (F.11: "in the event of any breach").
+pub fn can_be_breached(clause: &versions::ClauseText) -> bool {
+    BREACH_SECTIONS.contains(&clause.section.as_str())
+}
+
 /// A measure as the manager asked for it, checked by the form.
 #[derive(Debug, Clone)]
 pub struct Proposal {
@@ -57,6 +68,8 @@ pub enum TakeError {
     UnknownParticipant,
     #[error("no clause {0} in the rules in force")]
     UnknownClause(String),
+    #[error("no cited clause can be breached (sections B to E)")]
+    NoBreachCited,
     #[error("the participant is terminated already")]
     AlreadyTerminated,
     #[error("no such membership of this participant")]
@@ -171,6 +184,9 @@ fn take_in(
             .clause(citation)
             .ok_or_else(|| TakeError::UnknownClause(citation.clone()))?;
         quoted.push(clause.clone());
+    }
+    if !quoted.iter().any(can_be_breached) {
+        return Err(TakeError::NoBreachCited);
     }
     if proposal.kind == MeasureKind::Terminate && terminated_at.is_some() {
         return Err(TakeError::AlreadyTerminated);

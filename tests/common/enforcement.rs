@@ -32,8 +32,13 @@ pub async fn take(
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
     let page = format!("/en/manage/participants/{participant_id}");
+    // The form's second step, where the measure chosen shows its fields and the form's key.
+    let kind = fields
+        .iter()
+        .find(|(name, _)| *name == "kind")
+        .map_or("warning", |(_, kind)| *kind);
     let html = client
-        .get(app.url(&page))
+        .get(app.url(&format!("{page}?kind={}", urlencoding(kind))))
         .send()
         .await
         .unwrap()
@@ -50,6 +55,10 @@ pub async fn take(
         .send()
         .await
         .unwrap()
+}
+
+fn urlencoding(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// The newest measure's id.
