@@ -129,3 +129,8 @@ stats-chart-desc = Credited and not credited clicks per day, stacked; the table 
 stats-chart-caption = Credited and not credited clicks per day. The table below has every figure.
 error-applications-restricted = An account manager has restricted new applications for your account (rule F.11.f). See your notices.
 membership-ended-forbidden = Ended: the channel now declares { $methods }, which the programme does not allow.
+
+## What the screening of a channel found (issue 22, point 8)
+channels-screening = Why it is checked more closely
+screening-brand = The name or address contains { $terms }, a brand of the Alibaba Group (A.1.e). Rule B.5.a does not allow a channel to contain one without AliExpress's written consent, so an account manager checks the channel more closely.
+screening-duplicate-domain = Another participant already has a channel on { $domain }. An account manager checks that the website is yours.

@@ -21,7 +21,7 @@ field-company-name = Bedrijfsnaam
 field-contact-name = Naam contactpersoon
 field-country = Land
 field-platform-seller = Ik ben verkoper op AliExpress
-field-platform-seller-help = Verkopers op het platform kunnen niet deelnemen aan het affiliate programma (regel E.10.k).
+field-platform-seller-help = Verkopers zijn welkom. Regel E.10.k verbiedt alleen reclame voor uw eigen winkel: die kan niet uw kanaal zijn.
 field-password = Wachtwoord
 field-new-password = Nieuw wachtwoord
 field-current-password = Huidig wachtwoord
@@ -82,7 +82,6 @@ error-participant-kind = Kies of u publisher of netwerk bent.
 error-promotion-methods-empty = Kies minstens één promotiemethode.
 error-promotion-methods-unknown = Kies alleen promotiemethoden uit de lijst.
 error-country = Kies een land uit de lijst.
-error-platform-seller = Helaas: verkopers op AliExpress kunnen volgens regel E.10.k niet deelnemen aan het affiliate programma. Bent u geen verkoper, haal het vinkje dan weg.
 error-registration-barred = Aanmelden met deze gegevens is niet mogelijk. Neem contact op met het publisherteam.
 error-password-empty = Vul uw wachtwoord in.
 error-password-too-short = Een wachtwoord heeft minstens 12 tekens.
@@ -203,3 +202,15 @@ notice-sessions-ended = U bent overal elders uitgelogd.
 # Een uitgeschakelde accountmanager (issue 21, punt 4) en het wachtwoord opnieuw gevraagd (punt 8)
 error-login-disabled = Dit account is door een beheerder van het netwerk uitgeschakeld en kan niet inloggen. Vraag een beheerder om het weer in te schakelen.
 error-password-limited = Te veel mislukte pogingen met het wachtwoord van dit account. Wacht 15 minuten en probeer het dan opnieuw.
+
+## E.10.k zoals geschreven: een verkoper mag deelnemen, zijn eigen winkel is geen kanaal (issue 22, punt 10)
+field-platform-seller-legend = Verkoopt u op AliExpress?
+field-storefront-url = Uw winkel op AliExpress
+field-storefront-url-help = Alleen als u op AliExpress verkoopt: het adres van uw winkel, zoals https://www.aliexpress.com/store/1234567.
+error-storefront-empty = U verkoopt op AliExpress: vul het adres van uw winkel daar in, of haal het vinkje weg.
+error-storefront-invalid = Vul het volledige adres van uw winkel in, zoals https://www.aliexpress.com/store/1234567.
+error-storefront-platform = Dit is geen winkel op AliExpress. Vul het adres van uw eigen winkel in, zoals https://www.aliexpress.com/store/1234567.
+error-own-storefront = Dit adres is uw eigen winkel op AliExpress. Volgens regel E.10.k mag een verkoper deelnemen, maar geen reclame maken voor zijn eigen winkel via het programma. Vul een eigen website in.
+## F.11.g: de lijst met uitsluitingen, gecontroleerd bij inloggen en bij kanalen
+error-login-banned = Dit account is uitgesloten van het programma (regel F.11.g) en kan niet inloggen. Neem contact op met het publisherteam.
+error-channel-domain-barred = Kanalen op dit domein kunnen niet worden aangemeld (regel F.11.g). Neem contact op met het publisherteam.

@@ -129,3 +129,8 @@ stats-chart-desc = Vergoede en niet vergoede kliks per dag, gestapeld; de tabel 
 stats-chart-caption = Vergoede en niet vergoede kliks per dag. De tabel hieronder heeft elk aantal.
 error-applications-restricted = Een accountmanager heeft nieuwe aanvragen voor uw account beperkt (regel F.11.f). Zie uw berichten.
 membership-ended-forbidden = Beëindigd: het kanaal vermeldt nu { $methods }, wat het programma niet toestaat.
+
+## Wat de controle van een kanaal vond (issue 22, punt 8)
+channels-screening = Waarom het extra wordt beoordeeld
+screening-brand = De naam of het adres bevat { $terms }, een merk van de Alibaba Group (A.1.e). Volgens regel B.5.a mag een kanaal dat niet bevatten zonder schriftelijke toestemming van AliExpress, dus een accountmanager beoordeelt het kanaal extra.
+screening-duplicate-domain = Een andere deelnemer heeft al een kanaal op { $domain }. Een accountmanager controleert of de website van u is.

@@ -3,6 +3,8 @@
 //! policies, contacts), the versions of the rules, and the holiday table working days are
 //! counted with. Every change is in the audit log with its values before and after.
 
+pub mod bans;
+pub mod brands;
 pub mod managers;
 pub mod programme;
 pub mod rules;
@@ -37,7 +39,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(remove_holiday),
         )
         .configure(programme::configure)
-        .configure(rules::configure);
+        .configure(rules::configure)
+        .configure(bans::configure)
+        .configure(brands::configure);
 }
 
 pub fn actor(admin: &Administrator) -> Actor {

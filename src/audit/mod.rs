@@ -41,6 +41,14 @@ pub mod action {
     pub const BANK_DETAILS_CHANGED: &str = "bank_details_changed";
     pub const BANK_FILE_DOWNLOADED: &str = "bank_file_downloaded";
     pub const CONVERSION_RECEIVED: &str = "conversion_received";
+    /// A terminated participant reinstated by an administrator (G.12, issue 22 point 4).
+    pub const PARTICIPANT_REINSTATED: &str = "participant_reinstated";
+    /// The registration ban list (F.11.g) and the brand terms (A.1.e, B.5.a), edited by an
+    /// administrator.
+    pub const BAN_ADDED: &str = "ban_added";
+    pub const BAN_LIFTED: &str = "ban_lifted";
+    pub const BRAND_TERM_ADDED: &str = "brand_term_added";
+    pub const BRAND_TERM_REMOVED: &str = "brand_term_removed";
 
     pub const ALL: &[&str] = &[
         MANAGER_LOGIN,
@@ -69,6 +77,11 @@ pub mod action {
         BANK_DETAILS_CHANGED,
         BANK_FILE_DOWNLOADED,
         CONVERSION_RECEIVED,
+        PARTICIPANT_REINSTATED,
+        BAN_ADDED,
+        BAN_LIFTED,
+        BRAND_TERM_ADDED,
+        BRAND_TERM_REMOVED,
     ];
 }
 

@@ -117,6 +117,8 @@ enum LoginResult {
     Terminated(crate::participants::standing::Termination),
     /// An administrator disabled the account (a manager who left).
     Disabled,
+    /// The participant's address or a channel's domain is on the ban list (F.11.g).
+    Banned,
     Wrong,
     Limited,
 }
@@ -182,6 +184,11 @@ async fn login_submit(
                 if account.is_disabled() {
                     return Ok(LoginResult::Disabled);
                 }
+                if account.role == accounts::Role::Participant
+                    && crate::admin::bans::find_for_account(conn, account.id)?.is_some()
+                {
+                    return Ok(LoginResult::Banned);
+                }
                 if account.is_active() {
                     if let Some(step) = second_factor {
                         return Ok(LoginResult::SecondFactor(account.id, step));
@@ -235,6 +242,11 @@ async fn login_submit(
         LoginResult::Disabled => {
             tracing::warn!(peer = %peer, "login refused: the account is disabled");
             failed(&mut form, "error-login-disabled");
+            render_form(true, &LoginPage::again(ctx, form))
+        }
+        LoginResult::Banned => {
+            tracing::warn!(peer = %peer, "login refused: the participant is banned (F.11.g)");
+            failed(&mut form, "error-login-banned");
             render_form(true, &LoginPage::again(ctx, form))
         }
         LoginResult::Wrong => {

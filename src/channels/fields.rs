@@ -28,21 +28,78 @@ pub struct ChannelFields {
     pub category: String,
     /// Sorted, without repeats.
     pub promotion_methods: Vec<String>,
+    /// The participant's storefront on the platform when it sells there (E.10.k); `None` when it
+    /// does not.
+    pub storefront: Option<WebsiteUrl>,
 }
 
-/// Checks a channel's website, name, category and promotion methods; each wrong field gets its
-/// message in `form`.
+/// The answer to "do you sell on AliExpress?": `yes` (or a checked box) and the storefront.
+pub fn is_seller_answer(value: &str) -> bool {
+    matches!(value, "yes" | "on" | "true")
+}
+
+/// A channel as typed into a form (signup step 2 or the channel form).
+pub struct ChannelTyped<'a> {
+    pub website_url: &'a str,
+    pub channel_name: &'a str,
+    pub category: &'a str,
+    pub promotion_methods: &'a [String],
+    pub is_platform_seller: bool,
+    pub storefront_url: &'a str,
+}
+
+/// E.10.k as written: a seller on the platform may join, but its channel may not be its own
+/// storefront. A seller names its storefront; a channel within it is refused (next to the
+/// website's field). `Err(())` when a field is wrong (its message is in `form`).
+fn check_storefront(
+    form: &mut FormState,
+    lang: Lang,
+    website: Option<&WebsiteUrl>,
+    typed: &ChannelTyped,
+) -> Result<Option<WebsiteUrl>, ()> {
+    if !typed.is_platform_seller {
+        return Ok(None);
+    }
+    let storefront = match WebsiteUrl::parse(typed.storefront_url) {
+        Ok(s) if s.is_platform_storefront() => s,
+        Ok(_) => {
+            form.fail(lang, "storefront_url", "error-storefront-platform");
+            return Err(());
+        }
+        Err(crate::domain::website::WebsiteError::Empty) => {
+            form.fail(lang, "storefront_url", "error-storefront-empty");
+            return Err(());
+        }
+        Err(_) => {
+            form.fail(lang, "storefront_url", "error-storefront-invalid");
+            return Err(());
+        }
+    };
+    if website.is_some_and(|w| w.is_within(&storefront)) {
+        form.fail(lang, "website_url", "error-own-storefront");
+        return Err(());
+    }
+    Ok(Some(storefront))
+}
+
+/// Checks a channel's website, name, category, promotion methods and the seller's storefront;
+/// each wrong field gets its message in `form`.
 pub fn check_channel_fields(
     form: &mut FormState,
     lang: Lang,
-    website_url: &str,
-    channel_name: &str,
-    category: &str,
-    promotion_methods: &[String],
+    typed: &ChannelTyped,
 ) -> Option<ChannelFields> {
+    let ChannelTyped {
+        website_url,
+        channel_name,
+        category,
+        promotion_methods,
+        ..
+    } = *typed;
     let website = WebsiteUrl::parse(website_url)
         .map_err(|e| form.fail(lang, "website_url", e.message_key()))
         .ok();
+    let storefront = check_storefront(form, lang, website.as_ref(), typed);
     let channel_name = clean_name(channel_name, CHANNEL_NAME_MAX)
         .map_err(|e| form.fail(lang, "channel_name", &name_error_key("channel-name", e)))
         .ok();
@@ -62,7 +119,7 @@ pub fn check_channel_fields(
     } else {
         true
     };
-    let (website, channel_name) = (website?, channel_name?);
+    let (website, channel_name, storefront) = (website?, channel_name?, storefront.ok()?);
     if !(category_ok && methods_ok) {
         return None;
     }
@@ -74,5 +131,6 @@ pub fn check_channel_fields(
         channel_name,
         category: category.to_owned(),
         promotion_methods: methods,
+        storefront,
     })
 }

@@ -4,13 +4,13 @@
 
 pub mod fields;
 pub mod routes;
+pub mod screening;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{accounts, channels, memberships, participants, programmes};
 use crate::db::AnyConnection;
-use crate::domain::brand;
 use crate::participants::{CreditingChanges, MembershipState, Participant, ReviewState};
 use fields::ChannelFields;
 
@@ -30,6 +30,10 @@ pub struct Channel {
     pub promotion_methods: Vec<String>,
     pub review_state: ReviewState,
     pub review_reason: Option<String>,
+    /// What the screening found (`screening::text` puts it into words).
+    pub screening_note: Option<String>,
+    /// The storefront on the platform the participant sells from (E.10.k), if it sells there.
+    pub storefront_url: Option<String>,
     /// The channel's membership of the programme the page is about.
     pub membership: Option<Membership>,
 }
@@ -103,6 +107,8 @@ type ChannelRow = (
     String,
     ReviewState,
     Option<String>,
+    Option<String>,
+    Option<String>,
     Option<i64>,
     Option<MembershipState>,
     Option<String>,
@@ -117,6 +123,8 @@ fn channel_from_row(row: ChannelRow) -> Channel {
         methods,
         review_state,
         review_reason,
+        screening_note,
+        storefront_url,
         m_id,
         m_state,
         m_reason,
@@ -129,6 +137,8 @@ fn channel_from_row(row: ChannelRow) -> Channel {
         promotion_methods: methods_of(&methods),
         review_state,
         review_reason,
+        screening_note,
+        storefront_url,
         membership: match (m_id, m_state) {
             (Some(id), Some(state)) => Some(Membership {
                 id,
@@ -162,6 +172,8 @@ pub fn channels_of(
             channels::promotion_methods,
             channels::review_state,
             channels::review_reason,
+            channels::screening_note,
+            channels::storefront_url,
             memberships::id.nullable(),
             memberships::state.nullable(),
             memberships::reason.nullable(),
@@ -202,15 +214,25 @@ pub fn may_add_channel(participant: &Participant, count: usize) -> bool {
             .is_none_or(|max| count < max)
 }
 
-fn review_state_for(fields: &ChannelFields) -> (ReviewState, Option<String>) {
-    // B.5.a: a brand in the name or domain is accepted but flagged for a closer review.
-    let note = brand::screen_channel(&fields.channel_name, fields.website.domain());
-    let state = if note.is_some() {
-        ReviewState::Flagged
-    } else {
+/// B.5.a: a brand in the name or domain is accepted but flagged for a closer review, and so is
+/// a domain another participant already uses; the notes say why.
+fn review_state_for(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    fields: &ChannelFields,
+) -> QueryResult<(ReviewState, Option<String>)> {
+    let notes = screening::screen(
+        conn,
+        participant_id,
+        &fields.channel_name,
+        fields.website.domain(),
+    )?;
+    let state = if notes.is_empty() {
         ReviewState::Pending
+    } else {
+        ReviewState::Flagged
     };
-    (state, note)
+    Ok((state, screening::encode(&notes)))
 }
 
 /// Adds a channel when the participant may have another (A.1.f/g): the participant's row is
@@ -239,7 +261,7 @@ pub fn create_channel(
     fields: &ChannelFields,
 ) -> QueryResult<i64> {
     let now = crate::db::now();
-    let (state, note) = review_state_for(fields);
+    let (state, note) = review_state_for(conn, participant_id, fields)?;
     diesel::insert_into(channels::table)
         .values((
             channels::participant_id.eq(participant_id),
@@ -250,6 +272,8 @@ pub fn create_channel(
             channels::promotion_methods.eq(fields.promotion_methods.join(",")),
             channels::review_state.eq(state),
             channels::screening_note.eq(note),
+            channels::platform_seller.eq(fields.storefront.is_some()),
+            channels::storefront_url.eq(fields.storefront.as_ref().map(|s| s.as_str())),
             channels::created_at.eq(now),
             channels::updated_at.eq(now),
         ))
@@ -267,7 +291,7 @@ pub fn update_channel(
     fields: &ChannelFields,
 ) -> QueryResult<bool> {
     let changed = crate::db::write_transaction(conn, |conn| {
-        let current: Option<(String, String, String, String)> = channels::table
+        let current: Option<(String, String, String, String, Option<String>)> = channels::table
             .filter(channels::id.eq(channel_id))
             .filter(channels::participant_id.eq(participant_id))
             .select((
@@ -275,6 +299,7 @@ pub fn update_channel(
                 channels::name,
                 channels::category,
                 channels::promotion_methods,
+                channels::storefront_url,
             ))
             .first(conn)
             .optional()?;
@@ -286,11 +311,12 @@ pub fn update_channel(
             fields.channel_name.clone(),
             fields.category.clone(),
             fields.promotion_methods.join(","),
+            fields.storefront.as_ref().map(|s| s.as_str().to_owned()),
         );
         if current == new {
             return Ok(false);
         }
-        let (state, note) = review_state_for(fields);
+        let (state, note) = review_state_for(conn, participant_id, fields)?;
         diesel::update(
             channels::table
                 .filter(channels::id.eq(channel_id))
@@ -304,6 +330,8 @@ pub fn update_channel(
             channels::promotion_methods.eq(&new.3),
             channels::review_state.eq(state),
             channels::screening_note.eq(note),
+            channels::platform_seller.eq(new.4.is_some()),
+            channels::storefront_url.eq(&new.4),
             channels::review_reason.eq(None::<String>),
             channels::reviewed_by.eq(None::<i64>),
             channels::reviewed_at.eq(None::<NaiveDateTime>),
@@ -460,7 +488,10 @@ pub struct ChannelForReview {
     pub category: String,
     pub promotion_methods: Vec<String>,
     pub review_state: ReviewState,
+    /// What the screening found (`screening::text` puts it into words).
     pub screening_note: Option<String>,
+    /// The participant's answer to "do you sell on AliExpress?" (E.10.k): its storefront.
+    pub storefront_url: Option<String>,
     pub company_name: String,
     pub email: String,
     pub updated_at: NaiveDateTime,
@@ -473,6 +504,7 @@ type ReviewRow = (
     String,
     String,
     ReviewState,
+    Option<String>,
     Option<String>,
     String,
     String,
@@ -493,6 +525,7 @@ pub fn channels_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<ChannelF
             channels::promotion_methods,
             channels::review_state,
             channels::screening_note,
+            channels::storefront_url,
             participants::company_name,
             accounts::email,
             channels::updated_at,
@@ -509,6 +542,7 @@ pub fn channels_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<ChannelF
                 methods,
                 review_state,
                 screening_note,
+                storefront_url,
                 company_name,
                 email,
                 updated_at,
@@ -521,6 +555,7 @@ pub fn channels_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<ChannelF
                     promotion_methods: methods_of(&methods),
                     review_state,
                     screening_note,
+                    storefront_url,
                     company_name,
                     email,
                     updated_at,

@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::fields::{check_channel_fields, ChannelFields};
+use super::fields::{check_channel_fields, is_seller_answer, ChannelFields, ChannelTyped};
 use super::{ApplyRefusal, ApplyRefusalOr, Channel};
 use crate::domain::participant;
 use crate::forms::{FormData, FormState};
@@ -53,9 +53,18 @@ struct ChannelsPage {
     notice: Option<String>,
     /// A refused application: the channel and the message.
     apply_error: Option<(i64, String)>,
+    /// "Object" next to a rejected channel or membership (G.12).
+    objectable: crate::enforcement::routes::Objectable,
+    /// The participant's measures: a membership a restriction ended says which, in words.
+    measures: std::collections::HashMap<i64, crate::participants::explain::MeasureInWords>,
 }
 
 impl ChannelsPage {
+    /// The restriction (F.11.f) that ended a membership, when its reason points at one.
+    fn restriction(&self, reason: &str) -> Option<&crate::participants::explain::MeasureInWords> {
+        crate::participants::explain::in_reason(reason).and_then(|id| self.measures.get(&id))
+    }
+
     fn method_label(&self, method: &str) -> String {
         participant::method_label(method, self.ctx.lang)
     }
@@ -93,6 +102,11 @@ impl ChannelsPage {
             .collect()
     }
 
+    /// What the screening found, in the reader's language (B.5.a names the brand term).
+    fn screening_text(&self, stored: &str) -> String {
+        super::screening::text(stored, self.ctx.lang)
+    }
+
     fn apply_error_for(&self, channel: &Channel) -> Option<&str> {
         self.apply_error
             .as_ref()
@@ -110,14 +124,17 @@ async fn channels_page(
 ) -> Result<ChannelsPage, AppError> {
     let programme = account_programme(state).await?;
     let (participant_id, programme_id, lang) = (participant.id, programme.id, ctx.lang);
-    let (channels, forbidden, keyword_policy) = with_conn(state, move |conn| {
-        Ok((
-            super::channels_of(conn, participant_id, programme_id, None)?,
-            queries::forbidden_methods(conn, programme_id)?,
-            queries::programme_text(conn, programme_id, "keyword_policy", lang)?,
-        ))
-    })
-    .await?;
+    let (channels, forbidden, keyword_policy, objectable, measures) =
+        with_conn(state, move |conn| {
+            Ok((
+                super::channels_of(conn, participant_id, programme_id, None)?,
+                queries::forbidden_methods(conn, programme_id)?,
+                queries::programme_text(conn, programme_id, "keyword_policy", lang)?,
+                crate::enforcement::routes::Objectable::load(conn, lang, participant_id)?,
+                crate::participants::explain::of_participant(conn, participant_id)?,
+            ))
+        })
+        .await?;
     Ok(ChannelsPage {
         may_add: super::may_add_channel(participant, channels.len()),
         is_publisher: participant.kind.max_channels().is_some(),
@@ -129,6 +146,8 @@ async fn channels_page(
         keyword_policy,
         notice,
         apply_error,
+        objectable,
+        measures,
     })
 }
 
@@ -173,10 +192,13 @@ impl ChannelFormPage {
 
 fn form_from(data: &FormData) -> FormState {
     let mut form = FormState::new();
-    for name in ["website_url", "channel_name", "category"] {
+    for name in ["website_url", "channel_name", "category", "storefront_url"] {
         form.set(name, data.get(name));
     }
     form.set_all("promotion_methods", data.all("promotion_methods"));
+    if is_seller_answer(data.get("is_platform_seller")) {
+        form.set("is_platform_seller", "yes");
+    }
     form
 }
 
@@ -184,11 +206,35 @@ fn check(form: &mut FormState, lang: Lang, data: &FormData) -> Option<ChannelFie
     check_channel_fields(
         form,
         lang,
-        data.get("website_url"),
-        data.get("channel_name"),
-        data.get("category"),
-        &data.all("promotion_methods"),
+        &ChannelTyped {
+            website_url: data.get("website_url"),
+            channel_name: data.get("channel_name"),
+            category: data.get("category"),
+            promotion_methods: &data.all("promotion_methods"),
+            is_platform_seller: is_seller_answer(data.get("is_platform_seller")),
+            storefront_url: data.get("storefront_url"),
+        },
     )
+}
+
+/// F.11.g: a channel on a barred domain is refused, next to the website's field.
+async fn refuse_barred(
+    state: &web::Data<AppState>,
+    form: &mut FormState,
+    lang: Lang,
+    fields: &Option<ChannelFields>,
+) -> Result<(), AppError> {
+    let Some(domain) = fields.as_ref().map(|f| f.website.domain().to_owned()) else {
+        return Ok(());
+    };
+    let barred = with_conn(state, move |conn| {
+        Ok(crate::admin::bans::find(conn, None, &[domain.as_str()])?.is_some())
+    })
+    .await?;
+    if barred {
+        form.fail(lang, "website_url", "error-channel-domain-barred");
+    }
+    Ok(())
 }
 
 async fn new_form(
@@ -234,6 +280,7 @@ async fn new_submit(
     let participant = user.participant;
     let mut form = form_from(&data);
     let fields = check(&mut form, ctx.lang, &data);
+    refuse_barred(&state, &mut form, ctx.lang, &fields).await?;
     let count = channel_count(&state, participant.id).await?;
     if !super::may_add_channel(&participant, count) {
         form.fail(ctx.lang, "website_url", "error-channel-limit");
@@ -318,6 +365,10 @@ async fn edit_form(ctx: Ctx, own: OwnChannel) -> Result<HttpResponse, AppError> 
     form.set("channel_name", &channel.name);
     form.set("category", &channel.category);
     form.set_all("promotion_methods", channel.promotion_methods.clone());
+    if let Some(storefront) = &channel.storefront_url {
+        form.set("is_platform_seller", "yes");
+        form.set("storefront_url", storefront);
+    }
     render(&ChannelFormPage {
         ctx,
         form,
@@ -342,6 +393,7 @@ async fn edit_submit(
         form.fail(ctx.lang, "website_url", "error-terminated");
     }
     let fields = check(&mut form, ctx.lang, &data);
+    refuse_barred(&state, &mut form, ctx.lang, &fields).await?;
     let Some(fields) = fields.filter(|_| !form.has_errors()) else {
         return render_form(
             true,

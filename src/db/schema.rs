@@ -65,6 +65,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    brand_terms (id) {
+        id -> Int8,
+        term -> Text,
+        matching -> Text,
+        added_by -> Nullable<Int8>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     channels (id) {
         id -> Int8,
         participant_id -> Int8,
@@ -80,6 +90,8 @@ diesel::table! {
         review_reason -> Nullable<Text>,
         reviewed_by -> Nullable<Int8>,
         reviewed_at -> Nullable<Timestamp>,
+        platform_seller -> Bool,
+        storefront_url -> Nullable<Text>,
     }
 }
 
@@ -458,6 +470,10 @@ diesel::table! {
         reason -> Text,
         created_at -> Timestamp,
         measure_id -> Nullable<Int8>,
+        added_by -> Nullable<Int8>,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_by -> Nullable<Int8>,
+        lift_reason -> Nullable<Text>,
     }
 }
 
@@ -553,6 +569,7 @@ diesel::joinable!(audit_log -> accounts (actor_id));
 diesel::joinable!(audit_log -> participants (participant_id));
 diesel::joinable!(bank_accounts -> participants (participant_id));
 diesel::joinable!(bank_files -> payout_runs (run_id));
+diesel::joinable!(brand_terms -> accounts (added_by));
 diesel::joinable!(channels -> participants (participant_id));
 diesel::joinable!(commission_events -> accounts (decided_by));
 diesel::joinable!(commission_events -> commissions (commission_id));
@@ -609,6 +626,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     bank_accounts,
     bank_files,
+    brand_terms,
     channels,
     click_days,
     clicks,

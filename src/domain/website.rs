@@ -85,6 +85,34 @@ impl WebsiteUrl {
         let host = self.url.host_str().unwrap_or("");
         host.strip_prefix("www.").unwrap_or(host)
     }
+
+    /// The path without a trailing slash (`""` for the home page).
+    fn path(&self) -> &str {
+        self.url.path().trim_end_matches('/')
+    }
+
+    /// Whether this address lies within `site`: the same domain, and `site`'s path or a page
+    /// below it (`example.nl/store/12/about` lies within `example.nl/store/12`, not
+    /// `example.nl/store/123`).
+    pub fn is_within(&self, site: &WebsiteUrl) -> bool {
+        let (path, prefix) = (self.path(), site.path());
+        self.domain() == site.domain()
+            && (path == prefix
+                || path
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with('/')))
+    }
+
+    /// Whether this is a storefront on the AliExpress platform (E.10.k): a host with the label
+    /// `aliexpress`, and a page of its own (a path, or a subdomain such as
+    /// `shop123.aliexpress.com`), not the platform's home page.
+    pub fn is_platform_storefront(&self) -> bool {
+        let labels: Vec<&str> = self.domain().split('.').collect();
+        let Some(at) = labels.iter().position(|l| *l == "aliexpress") else {
+            return false;
+        };
+        !self.path().is_empty() || at > 0
+    }
 }
 
 /// Whether a label of the host (read back from punycode) mixes Latin letters with Cyrillic or
@@ -138,6 +166,37 @@ fn is_public_host_name(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_lies_within_a_site_by_domain_and_whole_path_segments() {
+        let store = WebsiteUrl::parse("https://www.aliexpress.com/store/912345").unwrap();
+        let within = |u: &str| WebsiteUrl::parse(u).unwrap().is_within(&store);
+        assert!(within("aliexpress.com/store/912345"));
+        assert!(within("https://aliexpress.com/store/912345/"));
+        assert!(within(
+            "https://www.aliexpress.com/store/912345/pages/all.html"
+        ));
+        assert!(!within("https://www.aliexpress.com/store/9123456"));
+        assert!(!within("https://www.aliexpress.com/"));
+        assert!(!within("https://nl.aliexpress.com/store/912345"));
+        let shop = WebsiteUrl::parse("koopjes.nl").unwrap();
+        assert!(WebsiteUrl::parse("koopjes.nl/blog")
+            .unwrap()
+            .is_within(&shop));
+        assert!(!WebsiteUrl::parse("koopjes.com").unwrap().is_within(&shop));
+    }
+
+    #[test]
+    fn a_storefront_is_a_page_of_its_own_on_the_platform() {
+        let storefront = |u: &str| WebsiteUrl::parse(u).unwrap().is_platform_storefront();
+        assert!(storefront("https://www.aliexpress.com/store/912345"));
+        assert!(storefront("https://shop912345.aliexpress.com/"));
+        assert!(storefront("aliexpress.us/store/1"));
+        assert!(!storefront("https://www.aliexpress.com/"));
+        assert!(!storefront("aliexpress.com"));
+        assert!(!storefront("https://koopjes.nl/store/912345"));
+        assert!(!storefront("https://myaliexpress.nl/store/1"));
+    }
 
     #[test]
     fn accepts_websites_with_or_without_scheme() {

@@ -19,9 +19,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::audit::{self, action, Actor};
-use crate::db::schema::{
-    accounts, channels, measure_clauses, measures, memberships, participants, registration_bans,
-};
+use crate::db::schema::{accounts, channels, measure_clauses, measures, memberships, participants};
 use crate::db::AnyConnection;
 use crate::domain::working_days::{self, Calendar};
 use crate::domain::Money;
@@ -361,31 +359,20 @@ fn apply_effect(
             }
         }
         MeasureKind::Ban => {
-            let mut bans: Vec<(&str, String)> = Vec::new();
-            if let Some(email) = ban_email {
-                bans.push(("email", email.clone()));
+            // Into the ban list administrators keep (admin::bans), the same rows its page shows.
+            use crate::admin::bans::{self, Target};
+            let mut targets: Vec<Target> = Vec::new();
+            if let Some(email) = ban_email
+                .as_deref()
+                .and_then(|e| crate::domain::EmailAddress::parse(e).ok())
+            {
+                targets.push(Target::Email(email));
             }
             for domain in ban_domain.iter().flat_map(|d| d.split(',')) {
-                bans.push(("domain", domain.to_owned()));
+                targets.push(Target::Domain(domain.to_owned()));
             }
-            for (kind, value) in bans {
-                let exists: i64 = registration_bans::table
-                    .filter(registration_bans::kind.eq(kind))
-                    .filter(registration_bans::value.eq(&value))
-                    .count()
-                    .get_result(conn)?;
-                if exists > 0 {
-                    continue;
-                }
-                diesel::insert_into(registration_bans::table)
-                    .values((
-                        registration_bans::kind.eq(kind),
-                        registration_bans::value.eq(&value),
-                        registration_bans::reason.eq(&proposal.reason),
-                        registration_bans::created_at.eq(now),
-                        registration_bans::measure_id.eq(measure_id),
-                    ))
-                    .execute(conn)?;
+            for target in &targets {
+                bans::put(conn, target, &proposal.reason, None, Some(measure_id), now)?;
             }
         }
     }
@@ -536,10 +523,8 @@ pub fn lift_in(
             }
         }
         MeasureKind::Ban => {
-            diesel::delete(
-                registration_bans::table.filter(registration_bans::measure_id.eq(measure_id)),
-            )
-            .execute(conn)?;
+            // The ban list keeps the lifted bans, with who lifted them and why.
+            crate::admin::bans::lift_of_measure(conn, measure_id, actor.id, reason, now)?;
         }
     }
     let entry = audit::Entry::new(action::MEASURE_LIFTED, format!("measure {measure_id}"))

@@ -24,6 +24,9 @@ pub struct ChannelInput {
     pub contact_name: String,
     pub country: String,
     pub is_platform_seller: bool,
+    /// The seller's storefront on the platform (E.10.k), asked when it sells there.
+    #[serde(default)]
+    pub storefront_url: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

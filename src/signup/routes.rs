@@ -266,7 +266,10 @@ fn channel_input(data: &FormData) -> ChannelInput {
         company_name: data.get("company_name").to_owned(),
         contact_name: data.get("contact_name").to_owned(),
         country: data.get("country").to_owned(),
-        is_platform_seller: matches!(data.get("is_platform_seller"), "yes" | "on" | "true"),
+        is_platform_seller: crate::channels::fields::is_seller_answer(
+            data.get("is_platform_seller"),
+        ),
+        storefront_url: data.get("storefront_url").to_owned(),
     }
 }
 

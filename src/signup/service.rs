@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use super::draft::ChannelInput;
 use crate::accounts::Role;
 use crate::auth::account_tokens::{self, Purpose};
-use crate::channels::fields::{check_channel_fields, name_error_key, ChannelFields};
-use crate::db::schema::{accounts, registration_bans};
+use crate::channels::fields::{check_channel_fields, name_error_key, ChannelFields, ChannelTyped};
+use crate::db::schema::accounts;
 use crate::db::AnyConnection;
 use crate::domain::participant::{self, clean_name};
 use crate::domain::{EmailAddress, ParticipantKind};
@@ -28,13 +28,18 @@ pub struct ValidChannel {
 /// Checks every field of step 2; the errors name each wrong field, in `lang`.
 pub fn validate_channel(input: &ChannelInput, lang: Lang) -> Result<ValidChannel, FormState> {
     let mut form = channel_form_state(input);
+    // E.10.k: a seller on the platform may join; its own storefront may not be the channel.
     let fields = check_channel_fields(
         &mut form,
         lang,
-        &input.website_url,
-        &input.channel_name,
-        &input.category,
-        &input.promotion_methods,
+        &ChannelTyped {
+            website_url: &input.website_url,
+            channel_name: &input.channel_name,
+            category: &input.category,
+            promotion_methods: &input.promotion_methods,
+            is_platform_seller: input.is_platform_seller,
+            storefront_url: &input.storefront_url,
+        },
     );
     let kind = ParticipantKind::parse(&input.participant_kind);
     if kind.is_none() {
@@ -48,10 +53,6 @@ pub fn validate_channel(input: &ChannelInput, lang: Lang) -> Result<ValidChannel
         .ok();
     if !participant::is_country(&input.country) {
         form.fail(lang, "country", "error-country");
-    }
-    // E.10.k: a seller on the platform may not become a publisher or network.
-    if input.is_platform_seller {
-        form.fail(lang, "is_platform_seller", "error-platform-seller");
     }
     match (fields, kind, company_name, contact_name) {
         (Some(fields), Some(kind), Some(company_name), Some(contact_name))
@@ -83,35 +84,19 @@ pub fn channel_form_state(input: &ChannelInput) -> FormState {
     if input.is_platform_seller {
         form.set("is_platform_seller", "yes");
     }
+    form.set("storefront_url", &input.storefront_url);
     form
 }
 
-/// Whether the address, its domain or a website domain is barred from registering (F.11.g).
+/// Whether the address, its domain or a website domain is barred from registering (F.11.g):
+/// the ban list's `find`.
 pub fn is_banned(
     conn: &mut AnyConnection,
     email: Option<&EmailAddress>,
     website_domain: Option<&str>,
 ) -> QueryResult<bool> {
-    let mut domains: Vec<String> = Vec::new();
-    if let Some(e) = email {
-        domains.push(e.domain().to_owned());
-    }
-    if let Some(d) = website_domain {
-        domains.push(d.to_owned());
-    }
-    let emails: Vec<String> = email.map(|e| e.as_str().to_owned()).into_iter().collect();
-    let hits: i64 = registration_bans::table
-        .filter(
-            registration_bans::kind
-                .eq("email")
-                .and(registration_bans::value.eq_any(&emails))
-                .or(registration_bans::kind
-                    .eq("domain")
-                    .and(registration_bans::value.eq_any(&domains))),
-        )
-        .count()
-        .get_result(conn)?;
-    Ok(hits > 0)
+    let domains: Vec<&str> = website_domain.into_iter().collect();
+    Ok(crate::admin::bans::find(conn, email, &domains)?.is_some())
 }
 
 /// What happened at the end of step 3. The visitor sees the same page either way.
