@@ -254,3 +254,10 @@ manage-conversion-entered-api = the advertiser's API (secret { $secret })
 manage-conversion-entered-api-unknown = the advertiser's API
 manage-conversion-entered-import = import by { $manager }
 manage-conversion-entered-import-unknown = an import
+
+## A held commission and a deduction, in words (issue 22, point 8).
+commission-state-held = Held for review
+conversion-held = The commission of { $amount } is held for review as possible self-purchase (rule E.10.j): the click came from an address your account logged in from. It does not become final on its date; an account manager decides whether it counts. If it was not your own purchase, you may object.
+conversion-locks-after-review = after the review
+entry-deduction = Deducted by an account manager (rule F.11.d)
+entry-deduction-undone = Deduction given back: the measure was lifted

@@ -254,3 +254,10 @@ manage-conversion-entered-api = de API van de adverteerder (geheim { $secret })
 manage-conversion-entered-api-unknown = de API van de adverteerder
 manage-conversion-entered-import = import door { $manager }
 manage-conversion-entered-import-unknown = een import
+
+## Een aangehouden commissie en een inhouding, in woorden (issue 22, punt 8).
+commission-state-held = Aangehouden ter beoordeling
+conversion-held = De commissie van { $amount } wordt ter beoordeling aangehouden als mogelijke eigen aankoop (regel E.10.j): de klik kwam van een adres waarvandaan uw account heeft ingelogd. Ze wordt niet definitief op haar datum; een accountmanager beslist of ze meetelt. Was het niet uw eigen aankoop, dan kunt u bezwaar maken.
+conversion-locks-after-review = na de beoordeling
+entry-deduction = Ingehouden door een accountmanager (regel F.11.d)
+entry-deduction-undone = Inhouding teruggegeven: de maatregel is opgeheven

@@ -271,6 +271,7 @@ mod tests {
             reason: None,
             created_at: at(11),
             order_ref: None,
+            measure_id: None,
         }
     }
 

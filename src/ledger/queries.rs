@@ -304,6 +304,8 @@ pub struct LedgerLine {
     pub created_at: NaiveDateTime,
     /// The order behind a commission's entry.
     pub order_ref: Option<String>,
+    /// The measure behind a deduction (F.11.d) or its undoing.
+    pub measure_id: Option<i64>,
 }
 
 /// The participant's ledger, oldest first (the running balance is read down the page).
@@ -321,6 +323,7 @@ pub fn ledger_lines(conn: &mut AnyConnection, participant_id: i64) -> QueryResul
             ledger_entries::reason,
             ledger_entries::created_at,
             conversions::order_ref.nullable(),
+            ledger_entries::measure_id,
         ))
         .load(conn)
 }

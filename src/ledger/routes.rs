@@ -72,6 +72,12 @@ impl Words {
 
     /// Why a conversion earns nothing, or what happened to its commission.
     pub fn why(&self, line: &ConversionLine) -> String {
+        if is_held(line) {
+            return self.lang.t_args(
+                "conversion-held",
+                &[("amount", self.money(line.commission))],
+            );
+        }
         match (line.state, line.reason.as_deref()) {
             (None, _) => self.lang.t(&format!(
                 "attribution-{}",
@@ -85,6 +91,21 @@ impl Words {
     pub fn state(&self, state: CommissionState) -> String {
         self.lang.t(&format!("commission-state-{}", state.as_str()))
     }
+
+    /// The state in words: a held commission is pending, but not waiting for its date.
+    pub fn state_of(&self, line: &ConversionLine) -> String {
+        match line.state {
+            _ if is_held(line) => self.lang.t("commission-state-held"),
+            Some(state) => self.state(state),
+            None => self.lang.t("commission-state-none"),
+        }
+    }
+}
+
+/// A commission held for review as possible self-purchase (E.10.j): pending until an account
+/// manager decides, whatever its final date says.
+fn is_held(line: &ConversionLine) -> bool {
+    line.held && line.state == Some(CommissionState::Pending)
 }
 
 #[derive(Template)]
@@ -294,14 +315,15 @@ impl ConversionsPage {
 
     /// The state in words, or why the conversion earns nothing.
     fn state_text(&self, line: &ConversionLine) -> String {
-        match line.state {
-            Some(state) => self.words.state(state),
-            None => self.ctx.t("commission-state-none"),
-        }
+        self.words.state_of(line)
     }
 
     fn why(&self, line: &ConversionLine) -> String {
         self.words.why(line)
+    }
+
+    fn held(&self, line: &ConversionLine) -> bool {
+        is_held(line)
     }
 }
 
@@ -342,6 +364,8 @@ struct LedgerPage {
     /// Oldest first, with the balance after each.
     lines: Vec<(LedgerLine, i64)>,
     payouts: Vec<PayoutLine>,
+    /// The participant's measures, for a deduction in words with its notice.
+    measures: std::collections::HashMap<i64, MeasureInWords>,
 }
 
 impl LedgerPage {
@@ -353,6 +377,11 @@ impl LedgerPage {
         entry_reason(&self.words, line)
     }
 
+    /// The measure behind a deduction or its undoing.
+    fn measure_of(&self, line: &LedgerLine) -> Option<&MeasureInWords> {
+        line.measure_id.and_then(|id| self.measures.get(&id))
+    }
+
     fn masked(&self, iban: &str) -> String {
         masked_iban(iban)
     }
@@ -361,6 +390,10 @@ impl LedgerPage {
 /// What an entry is for: the order, and the reason or the payout run.
 fn entry_reason(words: &Words, line: &LedgerLine) -> String {
     let reason = match (line.kind, line.reason.as_deref()) {
+        // Stored as a code (`deduction`, `deduction_undone`): in words, by which way it moved
+        // the balance; the measure itself is said beside it.
+        (EntryKind::Deduction, _) if line.amount < 0 => words.lang.t("entry-deduction"),
+        (EntryKind::Deduction, _) => words.lang.t("entry-deduction-undone"),
         (EntryKind::Payout, Some(period)) => words
             .lang
             .t_args("entry-payout-period", &[("period", period.to_owned())]),
@@ -400,17 +433,19 @@ async fn ledger(
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
     let lang = ctx.lang;
-    let (lines, payouts, currency) = with_conn(&state, move |conn| {
+    let (lines, payouts, currency, measures) = with_conn(&state, move |conn| {
         Ok((
             queries::ledger_lines(conn, participant_id)?,
             queries::payout_lines(conn, participant_id)?,
             queries::programme_currency(conn)?,
+            crate::participants::explain::of_participant(conn, participant_id)?,
         ))
     })
     .await?;
     render(&LedgerPage {
         lines: with_running_balance(lines),
         payouts,
+        measures,
         ctx,
         words: Words { lang, currency },
     })
@@ -466,14 +501,11 @@ async fn csv_export(
                         amount_cell(lang, currency, l.order_amount),
                         amount_cell(lang, currency, l.returned_amount),
                         amount_cell(lang, currency, l.commission),
-                        Cell::text(
-                            l.state
-                                .map(|s| words.state(s))
-                                .unwrap_or_else(|| lang.t("commission-state-none")),
-                        ),
+                        Cell::text(words.state_of(&l)),
                         Cell::text(why),
                         Cell::number(
                             l.locks_at
+                                .filter(|_| !is_held(&l))
                                 .map(|d| d.format("%Y-%m-%d").to_string())
                                 .unwrap_or_default(),
                         ),
@@ -482,6 +514,7 @@ async fn csv_export(
                 rows
             }
             "ledger" => {
+                let measures = crate::participants::explain::of_participant(conn, participant_id)?;
                 let mut rows = vec![vec![
                     t("ledger-date"),
                     t("ledger-kind"),
@@ -495,7 +528,12 @@ async fn csv_export(
                     rows.push(vec![
                         Cell::number(l.created_at.format("%Y-%m-%d %H:%M")),
                         Cell::text(lang.t(&format!("entry-kind-{}", l.kind.as_str()))),
-                        Cell::text(entry_reason(&words, &l)),
+                        Cell::text(match l.measure_id.and_then(|id| measures.get(&id)) {
+                            Some(m) => {
+                                format!("{} — {}", entry_reason(&words, &l), m.sentence(lang))
+                            }
+                            None => entry_reason(&words, &l),
+                        }),
                         amount_cell(lang, currency, l.amount),
                         amount_cell(lang, currency, balance),
                     ]);
