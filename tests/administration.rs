@@ -391,7 +391,8 @@ async fn a_new_version_of_the_rules_is_diffed_mailed_accepted_and_cited_by_later
             &[
                 ("clause", "E-10-c"),
                 ("body", "New words."),
-                ("summary", ""),
+                ("summary_en", ""),
+                ("summary_nl", ""),
             ],
         )
         .await;
@@ -413,7 +414,8 @@ async fn a_new_version_of_the_rules_is_diffed_mailed_accepted_and_cited_by_later
             &[
                 ("clause", "E-10-c"),
                 ("body", &current),
-                ("summary", "Nothing"),
+                ("summary_en", "Nothing"),
+                ("summary_nl", "Niets"),
             ],
         )
         .await;
@@ -428,7 +430,8 @@ async fn a_new_version_of_the_rules_is_diffed_mailed_accepted_and_cited_by_later
             &[
                 ("clause", "E-10-c"),
                 ("body", &new_body),
-                ("summary", "E.10.c now covers misspellings."),
+                ("summary_en", "E.10.c now covers misspellings."),
+                ("summary_nl", "E.10.c geldt nu ook voor verschrijvingen."),
             ],
         )
         .await;

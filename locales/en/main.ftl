@@ -64,7 +64,6 @@ policy-value-not-allowed = Not allowed
 contact-account-manager = Account manager
 contact-publisher-team = Publisher team
 
-rules-updated = Updated: { $date }
 rules-binding-note = These rules are published in English only.
 rules-contents = Contents
 

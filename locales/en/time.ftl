@@ -1,7 +1,8 @@
 # Deadlines (i18n::deadline): the rules count days in Hong Kong (G.13); the reader is also told
 # the same moment in their own zone.
-deadline-until = until { $date }, { $time } Hong Kong time ({ $reader })
-deadline-until-hong-kong = until { $date }, { $time } Hong Kong time
+deadline-until = until { $moment }
+deadline-moment = { $date }, { $time } Hong Kong time ({ $reader })
+deadline-moment-hong-kong = { $date }, { $time } Hong Kong time
 deadline-reader-same-day = { $time } in { $place }
 deadline-reader-other-day = { $time } on { $date } in { $place }
 zone-place-europe-amsterdam = the Netherlands

@@ -64,7 +64,6 @@ policy-value-not-allowed = Niet toegestaan
 contact-account-manager = Accountmanager
 contact-publisher-team = Publisherteam
 
-rules-updated = Bijgewerkt: { $date }
 rules-binding-note = Deze regels zijn alleen in het Engels gepubliceerd.
 rules-contents = Inhoud
 

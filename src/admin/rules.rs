@@ -1,7 +1,7 @@
 //! `/{lang}/manage/rules`: every version of the Advertising Rules with what changed from the one
-//! before, and publishing a new version (a clause's new text and a summary). Participants are
-//! mailed and asked to accept it on their next login; measures cite the version in force when
-//! they are taken.
+//! before, and publishing a new version (a clause's new text and what changed, written in English
+//! and in Dutch). Participants are mailed in their language and asked to accept it on their next
+//! login; measures cite the version in force when they are taken.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -14,7 +14,7 @@ use crate::forms::{written_text, FormState, TextProblem};
 use crate::i18n::Lang;
 use crate::mail::MailContent;
 use crate::programme::cache::ProgrammePages;
-use crate::programme::versions::{self, ClauseChange, PublishError, Version};
+use crate::programme::versions::{self, ClauseChange, PublishError, Summaries, Version};
 use crate::state::AppState;
 use crate::web::extract::{Administrator, CsrfForm};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
@@ -99,8 +99,11 @@ async fn page(
     render(&rules_page(ctx, &state, FormState::new(), notice).await?)
 }
 
-/// `clause` (an anchor, `E-10-c`), `body` (its new text), `summary` (what changed, for the
-/// participants).
+/// The summary fields, one per language: each participant is mailed the one in their language.
+const SUMMARY_FIELDS: [(Lang, &str); 2] = [(Lang::En, "summary_en"), (Lang::Nl, "summary_nl")];
+
+/// `clause` (an anchor, `E-10-c`), `body` (its new text), `summary_en` and `summary_nl` (what
+/// changed, for the participants, in each language).
 async fn publish(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -109,7 +112,7 @@ async fn publish(
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let mut form = FormState::new();
-    for f in ["clause", "body", "summary"] {
+    for f in ["clause", "body", "summary_en", "summary_nl"] {
         form.set(f, data.get(f));
     }
     // Every participant reads both: no control, direction or other invisible characters.
@@ -126,19 +129,26 @@ async fn publish(
             String::new()
         }
     };
-    let summary = match written_text(data.get("summary"), crate::forms::REASON_MAX) {
-        Ok(summary) => summary,
-        Err(problem) => {
-            let key = match problem {
-                TextProblem::Empty => "error-rules-summary",
-                TextProblem::TooLong => "error-reason-too-long",
-                TextProblem::Characters => "error-reason-characters",
-                TextProblem::Invisible => "error-text-invisible",
-            };
-            form.fail(ctx.lang, "summary", key);
-            String::new()
-        }
+    let mut summary = Summaries {
+        en: String::new(),
+        nl: String::new(),
     };
+    for (lang, field) in SUMMARY_FIELDS {
+        match written_text(data.get(field), crate::forms::REASON_MAX) {
+            Ok(text) if lang == Lang::En => summary.en = text,
+            Ok(text) => summary.nl = text,
+            Err(problem) => {
+                let key = match problem {
+                    TextProblem::Empty if lang == Lang::En => "error-rules-summary-en",
+                    TextProblem::Empty => "error-rules-summary-nl",
+                    TextProblem::TooLong => "error-reason-too-long",
+                    TextProblem::Characters => "error-reason-characters",
+                    TextProblem::Invisible => "error-text-invisible",
+                };
+                form.fail(ctx.lang, field, key);
+            }
+        }
+    }
     if form.has_errors() {
         let page = rules_page(ctx, &state, form, None).await?;
         return render_form(true, &page);
@@ -150,13 +160,17 @@ async fn publish(
         let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
         let now = crate::db::now();
         let result = crate::db::write_transaction(conn, |conn| {
-            let version =
-                versions::publish(conn, programme_id, &anchor, &body, &summary, by, now)?;
+            let version = versions::publish(conn, programme_id, &anchor, &body, &summary, by, now)?;
             let entry = audit::Entry::new(
                 action::RULES_PUBLISHED,
                 format!("rules version {}", version.number),
             )
-            .after(json!({ "clause": versions::citation_of(&anchor), "body": body, "summary": summary }));
+            .after(json!({
+                "clause": versions::citation_of(&anchor),
+                "body": body,
+                "summary": summary.en,
+                "summary_nl": summary.nl,
+            }));
             audit::record(conn, &actor, entry, now)?;
             Ok::<_, PublishError>(version)
         });
@@ -203,13 +217,14 @@ async fn publish(
     Ok(see_other(&ctx.href("/manage/rules?notice=rules-published")))
 }
 
-fn new_rules_mail(lang: Lang, version: &Version, link: &str) -> MailContent {
+/// The mail about a new version, in the participant's language, with the summary written in it.
+pub(crate) fn new_rules_mail(lang: Lang, version: &Version, link: &str) -> MailContent {
     let mut mail = MailContent::new(lang, "mail-rules-subject");
     mail.paragraphs.push(lang.t_args(
         "mail-rules-intro",
         &[("number", version.number.to_string())],
     ));
-    mail.paragraphs.push(version.summary.clone());
+    mail.paragraphs.push(version.summary_in(lang).to_owned());
     mail.action = Some((lang.t("mail-rules-action"), link.to_owned()));
     mail
 }

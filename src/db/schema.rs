@@ -514,6 +514,7 @@ diesel::table! {
         programme_id -> Int8,
         number -> Int4,
         summary -> Text,
+        summary_nl -> Text,
         clauses -> Text,
         published_at -> Timestamp,
         published_by -> Nullable<Int8>,

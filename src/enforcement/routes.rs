@@ -116,9 +116,12 @@ impl NoticePage {
             .href(&format!("/account/notices/{}/cured", self.measure.id))
     }
 
+    /// The clause in the version of the rules the measure quoted, not today's.
     fn clause_href(&self, anchor: &str) -> String {
-        self.ctx
-            .href(&format!("/programmes/aliexpress/rules#{anchor}"))
+        self.ctx.href(&format!(
+            "/programmes/aliexpress/rules/v/{}#{anchor}",
+            self.measure.rules_version
+        ))
     }
 
     fn may_object(&self) -> bool {

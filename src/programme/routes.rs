@@ -1,4 +1,5 @@
-//! `/{lang}/`, `/{lang}/programmes/{slug}` and `/{lang}/programmes/{slug}/rules`.
+//! `/{lang}/`, `/{lang}/programmes/{slug}`, `/{lang}/programmes/{slug}/rules` (the version in
+//! force) and `/{lang}/programmes/{slug}/rules/v/{n}` (version `n`, in force or not).
 
 use std::sync::Arc;
 
@@ -7,6 +8,7 @@ use askama::Template;
 
 use super::cache::ProgrammePages;
 use super::queries::{self, ProgrammeView, RulesView};
+use super::versions::{self, RulesPageView, VersionLine};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::{with_conn, AppError, Ctx};
@@ -17,7 +19,11 @@ const HOME_PROGRAMME: &str = "aliexpress";
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/programmes/{slug}", web::get().to(show))
-        .route("/programmes/{slug}/rules", web::get().to(rules));
+        .route("/programmes/{slug}/rules", web::get().to(rules))
+        .route(
+            "/programmes/{slug}/rules/v/{number}",
+            web::get().to(rules_version),
+        );
 }
 
 #[derive(Template)]
@@ -39,6 +45,23 @@ struct ProgrammePage {
 struct RulesPage {
     ctx: Ctx,
     view: Arc<RulesView>,
+    page: RulesPageView,
+}
+
+impl RulesPage {
+    fn version_date(&self, version: &VersionLine) -> String {
+        version.date_text(self.ctx.lang, &self.view.programme.rules_updated)
+    }
+
+    fn version_href(&self, version: &VersionLine) -> String {
+        let slug = &self.view.programme.slug;
+        if version.number == self.page.in_force.number {
+            self.ctx.href(&format!("/programmes/{slug}/rules"))
+        } else {
+            self.ctx
+                .href(&format!("/programmes/{slug}/rules/v/{}", version.number))
+        }
+    }
 }
 
 /// The programme page's data: from memory while fresh (see `cache`), else read and kept.
@@ -137,12 +160,40 @@ async fn rules(
     pages: web::Data<ProgrammePages>,
     path: web::Path<(Lang, String)>,
 ) -> Result<HttpResponse, AppError> {
+    let (_, slug) = path.into_inner();
+    rules_page(req, ctx, state, pages, slug, None).await
+}
+
+/// Version `number` of the rules; anything but the number of a version is not found.
+async fn rules_version(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    pages: web::Data<ProgrammePages>,
+    path: web::Path<(Lang, String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, slug, number) = path.into_inner();
+    let number = number
+        .parse::<i32>()
+        .ok()
+        .filter(|n| *n > 0 && !number.starts_with('+'))
+        .ok_or(AppError::NotFound)?;
+    rules_page(req, ctx, state, pages, slug, Some(number)).await
+}
+
+async fn rules_page(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    pages: web::Data<ProgrammePages>,
+    slug: String,
+    number: Option<i32>,
+) -> Result<HttpResponse, AppError> {
     let (page_path, kept) = kept_page(&req, &ctx, &pages);
     if let Some(kept) = kept {
         return Ok(kept);
     }
-    let (_, slug) = path.into_inner();
-    let view = match pages.rules(&slug) {
+    let rules = match pages.rules(&slug) {
         Some(view) => view,
         None => {
             let key = slug.clone();
@@ -156,7 +207,12 @@ async fn rules(
             view
         }
     };
-    render_kept(&pages, page_path, &RulesPage { ctx, view })
+    let page = with_conn(&state, move |conn| {
+        versions::rules_page(conn, rules, number)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    let view = page.rules.clone();
+    render_kept(&pages, page_path, &RulesPage { ctx, view, page })
 }
 
 /// Helpers the programme templates call.

@@ -2,6 +2,9 @@
 //! a new version by changing clauses, and every version is kept as it read, so a measure can quote
 //! the clauses in force when it was taken and anyone can read what changed between versions.
 //! Participants accept each version (signup records the first; later ones on their next login).
+//! The public rules page names the version in force and links every earlier one
+//! (`/{lang}/programmes/{slug}/rules/v/{n}`), where a notice's clause links lead: a measure quotes
+//! the version in force when it was taken.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -11,6 +14,7 @@ use crate::db::schema::{
     participants, programmes, rule_clauses, rules_acceptances, rules_versions,
 };
 use crate::db::AnyConnection;
+use crate::i18n::Lang;
 
 /// A clause as a version has it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,27 +47,40 @@ pub struct Version {
     pub id: i64,
     pub programme_id: i64,
     pub number: i32,
+    /// What changed, in English, for the participants' mail and acceptance page.
     pub summary: String,
+    /// The same in Dutch (empty for versions published before summaries were written per
+    /// language: those show the English one).
+    pub summary_nl: String,
     pub published_at: NaiveDateTime,
     pub clauses: Vec<ClauseText>,
 }
 
 impl Version {
+    /// The summary a reader of `lang` is shown.
+    pub fn summary_in(&self, lang: impl std::borrow::Borrow<Lang>) -> &str {
+        match lang.borrow() {
+            Lang::Nl if !self.summary_nl.is_empty() => &self.summary_nl,
+            _ => &self.summary,
+        }
+    }
+
     pub fn clause(&self, citation: &str) -> Option<&ClauseText> {
         let anchor = anchor_of(citation);
         self.clauses.iter().find(|c| c.anchor == anchor)
     }
 }
 
-type VersionRow = (i64, i64, i32, String, NaiveDateTime, String);
+type VersionRow = (i64, i64, i32, String, String, NaiveDateTime, String);
 
 fn from_row(row: VersionRow) -> Version {
-    let (id, programme_id, number, summary, published_at, clauses) = row;
+    let (id, programme_id, number, summary, summary_nl, published_at, clauses) = row;
     Version {
         id,
         programme_id,
         number,
         summary,
+        summary_nl,
         published_at,
         clauses: serde_json::from_str(&clauses).unwrap_or_default(),
     }
@@ -74,6 +91,7 @@ const COLUMNS: (
     rules_versions::programme_id,
     rules_versions::number,
     rules_versions::summary,
+    rules_versions::summary_nl,
     rules_versions::published_at,
     rules_versions::clauses,
 ) = (
@@ -81,6 +99,7 @@ const COLUMNS: (
     rules_versions::programme_id,
     rules_versions::number,
     rules_versions::summary,
+    rules_versions::summary_nl,
     rules_versions::published_at,
     rules_versions::clauses,
 );
@@ -164,6 +183,151 @@ pub fn find(conn: &mut AnyConnection, version_id: i64) -> QueryResult<Option<Ver
         .map(|r| r.map(from_row))
 }
 
+/// The programme's version numbered `number`, if there is one.
+pub fn by_number(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+    number: i32,
+) -> QueryResult<Option<Version>> {
+    rules_versions::table
+        .filter(rules_versions::programme_id.eq(programme_id))
+        .filter(rules_versions::number.eq(number))
+        .select(COLUMNS)
+        .first::<VersionRow>(conn)
+        .optional()
+        .map(|r| r.map(from_row))
+}
+
+/// A version as the public rules page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionLine {
+    pub number: i32,
+    pub published_at: NaiveDateTime,
+    /// Version 1 as seeded (nobody published it): it is as old as the rules' own date.
+    pub seeded: bool,
+}
+
+impl VersionLine {
+    /// The version's date in `lang`: the day it was published ("7 december 2026"); for the
+    /// seeded first version the month the rules carry ("september 2015", from
+    /// `rules_updated`), since the portal's start is not when those rules were written.
+    pub fn date_text(&self, lang: Lang, rules_updated: &str) -> String {
+        if self.seeded {
+            if let Some(month) = month_of(rules_updated) {
+                return lang.format_month(month);
+            }
+        }
+        lang.format_long_date(self.published_at.date())
+    }
+}
+
+/// "September 2015" → 1 September 2015.
+fn month_of(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(&format!("1 {}", text.trim()), "%d %B %Y").ok()
+}
+
+/// The programme's versions, oldest first, without their clauses.
+pub fn list(conn: &mut AnyConnection, programme_id: i64) -> QueryResult<Vec<VersionLine>> {
+    let rows: Vec<(i32, NaiveDateTime, Option<i64>)> = rules_versions::table
+        .filter(rules_versions::programme_id.eq(programme_id))
+        .order(rules_versions::number)
+        .select((
+            rules_versions::number,
+            rules_versions::published_at,
+            rules_versions::published_by,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(number, published_at, by)| VersionLine {
+            number,
+            published_at,
+            seeded: number == 1 && by.is_none(),
+        })
+        .collect())
+}
+
+/// The public rules page of one version: the programme's rules (preamble, section titles) with
+/// the clauses as that version has them, which version is in force, and every version.
+#[derive(Debug, Clone)]
+pub struct RulesPageView {
+    pub rules: std::sync::Arc<super::RulesView>,
+    /// The version shown.
+    pub shown: VersionLine,
+    /// The version in force (the newest).
+    pub in_force: VersionLine,
+    /// Every version, oldest first.
+    pub versions: Vec<VersionLine>,
+}
+
+impl RulesPageView {
+    pub fn is_in_force(&self) -> bool {
+        self.shown.number == self.in_force.number
+    }
+
+    /// The versions before the one in force, newest first.
+    pub fn earlier(&self) -> impl Iterator<Item = &VersionLine> {
+        self.versions
+            .iter()
+            .rev()
+            .filter(|v| v.number != self.in_force.number)
+    }
+}
+
+/// The rules page of `slug` in version `number` (the one in force when `None`); `None` when the
+/// programme or that version does not exist. `rules` is the programme's rules as they read now
+/// (`queries::load_rules`, kept by the page cache).
+pub fn rules_page(
+    conn: &mut AnyConnection,
+    rules: std::sync::Arc<super::RulesView>,
+    number: Option<i32>,
+) -> QueryResult<Option<RulesPageView>> {
+    let versions = list(conn, rules.programme.id)?;
+    let Some(in_force) = versions.last().cloned() else {
+        return Ok(None);
+    };
+    let number = number.unwrap_or(in_force.number);
+    let Some(shown) = versions.iter().find(|v| v.number == number).cloned() else {
+        return Ok(None);
+    };
+    let rules = if number == in_force.number {
+        rules
+    } else {
+        let Some(version) = by_number(conn, rules.programme.id, number)? else {
+            return Ok(None);
+        };
+        std::sync::Arc::new(with_clauses(&rules, &version.clauses))
+    };
+    Ok(Some(RulesPageView {
+        rules,
+        shown,
+        in_force,
+        versions,
+    }))
+}
+
+/// The rules with their clauses replaced by `clauses`, each in its section.
+fn with_clauses(rules: &super::RulesView, clauses: &[ClauseText]) -> super::RulesView {
+    let mut sections = rules.sections.clone();
+    for section in &mut sections {
+        section.clauses = clauses
+            .iter()
+            .filter(|c| c.section == section.letter)
+            .map(|c| super::RuleClause {
+                anchor: c.anchor.clone(),
+                label: c.label.clone(),
+                depth: c.depth,
+                body: c.body.clone(),
+            })
+            .collect();
+    }
+    super::RulesView {
+        programme: rules.programme.clone(),
+        preamble: rules.preamble.clone(),
+        sections,
+    }
+}
+
 /// Every version of the programme, oldest first.
 pub fn all(conn: &mut AnyConnection, programme_id: i64) -> QueryResult<Vec<Version>> {
     let rows: Vec<VersionRow> = rules_versions::table
@@ -184,6 +348,13 @@ pub enum PublishError {
     Db(#[from] diesel::result::Error),
 }
 
+/// What changed in a new version, for the participants, in each language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summaries {
+    pub en: String,
+    pub nl: String,
+}
+
 /// Publishes a new version in which the clause `anchor` reads `body`; the rules page shows it
 /// from now on. Returns the new version.
 pub fn publish(
@@ -191,7 +362,7 @@ pub fn publish(
     programme_id: i64,
     anchor: &str,
     body: &str,
-    summary: &str,
+    summary: &Summaries,
     by: i64,
     now: NaiveDateTime,
 ) -> Result<Version, PublishError> {
@@ -211,7 +382,8 @@ pub fn publish(
             .values((
                 rules_versions::programme_id.eq(programme_id),
                 rules_versions::number.eq(number),
-                rules_versions::summary.eq(summary),
+                rules_versions::summary.eq(&summary.en),
+                rules_versions::summary_nl.eq(&summary.nl),
                 rules_versions::clauses.eq(serde_json::to_string(&clauses).unwrap_or_default()),
                 rules_versions::published_at.eq(now),
                 rules_versions::published_by.eq(Some(by)),
@@ -229,7 +401,8 @@ pub fn publish(
             id,
             programme_id,
             number,
-            summary: summary.to_owned(),
+            summary: summary.en.clone(),
+            summary_nl: summary.nl.clone(),
             published_at: now,
             clauses,
         })
@@ -399,6 +572,66 @@ mod tests {
             depth: 2,
             body: body.into(),
         }
+    }
+
+    #[test]
+    fn a_version_is_dated_in_the_readers_language() {
+        let at = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap();
+        let seeded = VersionLine {
+            number: 1,
+            published_at: at("2026-12-01 09:00"),
+            seeded: true,
+        };
+        // The seeded version carries the rules' own month, not the day the portal started.
+        assert_eq!(
+            seeded.date_text(Lang::Nl, "September 2015"),
+            "september 2015"
+        );
+        assert_eq!(
+            seeded.date_text(Lang::En, "September 2015"),
+            "September 2015"
+        );
+        assert_eq!(seeded.date_text(Lang::En, "someday"), "1 December 2026");
+        let published = VersionLine {
+            number: 2,
+            published_at: at("2027-03-04 23:30"),
+            seeded: false,
+        };
+        assert_eq!(
+            published.date_text(Lang::Nl, "September 2015"),
+            "4 maart 2027"
+        );
+        assert_eq!(
+            published.date_text(Lang::En, "September 2015"),
+            "4 March 2027"
+        );
+    }
+
+    #[test]
+    fn the_dutch_reader_gets_the_dutch_summary() {
+        let mut version = Version {
+            id: 1,
+            programme_id: 1,
+            number: 2,
+            summary: "E.10.c now covers misspellings.".into(),
+            summary_nl: "E.10.c geldt nu ook voor verschrijvingen.".into(),
+            published_at: NaiveDateTime::default(),
+            clauses: Vec::new(),
+        };
+        assert_eq!(
+            version.summary_in(Lang::Nl),
+            "E.10.c geldt nu ook voor verschrijvingen."
+        );
+        assert_eq!(
+            version.summary_in(Lang::En),
+            "E.10.c now covers misspellings."
+        );
+        // A version from before summaries per language: the only one there is.
+        version.summary_nl.clear();
+        assert_eq!(
+            version.summary_in(Lang::Nl),
+            "E.10.c now covers misspellings."
+        );
     }
 
     #[test]

@@ -1,0 +1,1 @@
+ALTER TABLE rules_versions DROP COLUMN summary_nl;
