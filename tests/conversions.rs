@@ -195,13 +195,16 @@ async fn conversions_without_a_credited_click_in_time_are_kept_as_not_commission
     assert_eq!(answer["attribution"], "unknown_click");
     assert_eq!(answer["locks_at"], serde_json::Value::Null);
 
-    // Session based: an order the day after the click is outside the cookie period.
-    let next_day = (chrono::DateTime::parse_from_rfc3339(&at).unwrap() + chrono::Duration::days(1))
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    // Session based: an order more than the session window (24 hours) after the click is
+    // outside it.
+    let next_day = (chrono::DateTime::parse_from_rfc3339(&at).unwrap()
+        + chrono::Duration::days(1)
+        + chrono::Duration::minutes(1))
+    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut late = report(&click_id, "N-2", "10.00", &next_day);
     if chrono::DateTime::parse_from_rfc3339(&next_day).unwrap() > chrono::Utc::now() {
-        // The order time may not lie in the future: move the click a day back instead.
-        app.sql("UPDATE clicks SET day = day - 1, clicked_at = clicked_at - 86400000");
+        // The order time may not lie in the future: move the click back instead.
+        app.sql("UPDATE clicks SET day = day - 1, clicked_at = clicked_at - 86460000");
         late = report(&click_id, "N-2", "10.00", &at);
     }
     let (_, answer) = send(&app, &key, &late).await;

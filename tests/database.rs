@@ -74,8 +74,8 @@ fn schema_matches_migrations() {
             String,
             chrono::NaiveDateTime,
             i32,
-            i32,
             i64,
+            i32,
         )>(conn)
         .unwrap();
     programme_texts::table
@@ -102,7 +102,7 @@ fn schema_matches_migrations() {
         .unwrap();
     programme_policies::table
         .select(programme_policies::all_columns)
-        .load::<(i64, String, String, i32)>(conn)
+        .load::<(i64, String, String, i32, Option<String>, Option<String>)>(conn)
         .unwrap();
     programme_contacts::table
         .select(programme_contacts::all_columns)
@@ -152,7 +152,28 @@ fn schema_matches_migrations() {
             Option<String>,
             Option<i64>,
             Option<Time>,
+            bool,
+            Option<String>,
         )>(conn)
+        .unwrap();
+    registration_bans::table
+        .select(registration_bans::all_columns)
+        .load::<(
+            i64,
+            String,
+            String,
+            String,
+            Time,
+            Option<i64>,
+            Option<i64>,
+            Option<Time>,
+            Option<i64>,
+            Option<String>,
+        )>(conn)
+        .unwrap();
+    brand_terms::table
+        .select(brand_terms::all_columns)
+        .load::<(i64, String, String, Option<i64>, Time)>(conn)
         .unwrap();
     programme_domains::table
         .select(programme_domains::all_columns)
@@ -231,6 +252,8 @@ fn schema_matches_migrations() {
             String,
             Option<i64>,
             Option<i64>,
+            String,
+            Option<bool>,
         )>(conn)
         .unwrap();
     commissions::table
@@ -294,6 +317,7 @@ fn schema_matches_migrations() {
             Option<String>,
             Time,
             Option<i64>,
+            Option<i64>,
         )>(conn)
         .unwrap();
     audit_log::table
@@ -320,7 +344,6 @@ fn schema_matches_migrations() {
         .load::<(
             i64,
             i64,
-            i64,
             String,
             Time,
             chrono::NaiveDate,
@@ -328,6 +351,9 @@ fn schema_matches_migrations() {
             Option<String>,
             Option<i64>,
             Option<Time>,
+            String,
+            i64,
+            Option<String>,
         )>(conn)
         .unwrap();
     rules_versions::table

@@ -231,7 +231,7 @@ async fn a_preview_needs_no_write_lock_while_another_writer_holds_it() {
         })
         .unwrap();
     writer
-        .batch_execute("UPDATE programmes SET cookie_days = cookie_days")
+        .batch_execute("UPDATE programmes SET session_window_minutes = session_window_minutes")
         .unwrap();
 
     let mut reader_conn = app.app_conn();

@@ -56,7 +56,10 @@ policy-value-session-based = Session based
 policy-value-not-possible = Not possible
 policy-value-no = No
 policy-value-yes = Yes
-policy-value-closed-no-brand-bidding = Closed, no brand bidding
+policy-value-closed = Closed, no brand bidding
+policy-value-open-no-brand-bidding = Open, no brand bidding
+policy-value-open-brand-bidding = Open, brand bidding allowed
+policy-value-session-based-window = Session based: { $window } after the click
 policy-value-allowed-after-preview = Allowed, after preview approval
 policy-value-allowed = Allowed
 policy-value-not-allowed = Not allowed
@@ -81,3 +84,14 @@ error-503-title = The portal is unavailable for a moment
 error-503-message = We cannot reach our database just now. Nothing you entered is lost; please try again in a moment.
 error-500-title = Something went wrong
 error-500-message = An error on our side kept this page from being shown. None of your data was lost. Please try again in a few minutes.
+
+# Session based attribution (issue 22, point 2): the window, said from the programme's setting.
+session-window-hours = { $hours ->
+    [one] { $hours } hour
+   *[other] { $hours } hours
+}
+session-window-minutes = { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}
+programme-session-window = An order earns commission when it is placed within { $window } after the click on your link that brought the visitor, also after midnight. Only that click counts: a later click does not extend it.

@@ -56,7 +56,10 @@ policy-value-session-based = Sessiegebaseerd
 policy-value-not-possible = Niet mogelijk
 policy-value-no = Nee
 policy-value-yes = Ja
-policy-value-closed-no-brand-bidding = Gesloten, geen brandbidding
+policy-value-closed = Gesloten, geen brandbidding
+policy-value-open-no-brand-bidding = Open, geen brandbidding
+policy-value-open-brand-bidding = Open, brandbidding toegestaan
+policy-value-session-based-window = Sessiegebaseerd: { $window } na de klik
 policy-value-allowed-after-preview = Toegestaan, na goedkeuring preview
 policy-value-allowed = Toegestaan
 policy-value-not-allowed = Niet toegestaan
@@ -81,3 +84,14 @@ error-503-title = Het portaal is even niet bereikbaar
 error-503-message = Wij kunnen onze database op dit moment niet bereiken. Niets van wat u invulde is verloren gegaan; probeer het zo opnieuw.
 error-500-title = Er ging iets mis
 error-500-message = Door een fout aan onze kant kon deze pagina niet worden getoond. Er is niets van uw gegevens verloren gegaan. Probeer het over enkele minuten opnieuw.
+
+# Sessiegebaseerde toekenning (issue 22, punt 2): de periode, uit de instelling van het programma.
+session-window-hours = { $hours ->
+    [one] { $hours } uur
+   *[other] { $hours } uur
+}
+session-window-minutes = { $minutes ->
+    [one] { $minutes } minuut
+   *[other] { $minutes } minuten
+}
+programme-session-window = Een bestelling levert commissie op als die binnen { $window } wordt geplaatst na de klik op uw link waarmee de bezoeker binnenkwam, ook na middernacht. Alleen die klik telt: een latere klik verlengt de periode niet.

@@ -1,7 +1,9 @@
 //! `/{lang}/manage/programme`: the programme's data for administrators — its texts per
 //! language, commission rates with the date they take effect (from today on: a new rate never
 //! changes a commission already earned, which keeps the rate of its order's time), policies and
-//! contacts.
+//! contacts. A policy is chosen from its own values (the rules it drives come from the value),
+//! with an optional note per language; the cookie period carries the session window. No free
+//! text may state a rate or a percentage: the commission table does (`programme::free_text`).
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -13,13 +15,16 @@ use super::actor;
 use crate::audit::{self, action};
 use crate::db::schema::{
     commission_group_texts, commission_groups, commission_rates, programme_contacts,
-    programme_policies, programme_texts,
+    programme_policies, programme_texts, programmes,
 };
 use crate::db::AnyConnection;
 use crate::domain::{EmailAddress, Rate};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::programme::cache::ProgrammePages;
+use crate::programme::free_text::states_a_rate;
+use crate::programme::policy::{PolicyKey, PolicyValue, WINDOW_MAX_MINUTES};
+use crate::programme::queries::StoredPolicy;
 use crate::state::AppState;
 use crate::web::extract::{Administrator, CsrfForm};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
@@ -65,7 +70,8 @@ struct ProgrammePage {
     ctx: Ctx,
     texts: Vec<TextRow>,
     groups: Vec<GroupRates>,
-    policies: Vec<(String, String)>,
+    policies: Vec<StoredPolicy>,
+    session_window_minutes: i32,
     contacts: Vec<Contact>,
     /// The form that was refused: which one (`text-12`, `rate`, `policy-x`, `contact-3`) and
     /// its state.
@@ -110,6 +116,38 @@ impl ProgrammePage {
         at.date() > self.today
     }
 
+    /// Whether the policy form `which` shows `value` chosen: what was chosen in a refused form,
+    /// else the stored value.
+    fn chosen(&self, which: &str, policy: &StoredPolicy, value: &PolicyValue) -> bool {
+        match self.form_of(which) {
+            Some(f) => f.value("value") == value.as_str(),
+            None => policy.value == *value,
+        }
+    }
+
+    fn key_label(&self, key: &PolicyKey) -> String {
+        key.label(self.ctx.lang)
+    }
+
+    fn value_label(&self, value: &PolicyValue) -> String {
+        value.label(self.ctx.lang)
+    }
+
+    /// The note fields of a policy's form: name, label and stored note.
+    fn note_fields(&self, policy: &StoredPolicy) -> Vec<(&'static str, String, String)> {
+        [("note_nl", Lang::Nl), ("note_en", Lang::En)]
+            .into_iter()
+            .map(|(field, lang)| {
+                (
+                    field,
+                    self.ctx
+                        .t(&format!("programme-admin-{}", field.replace('_', "-"))),
+                    policy.note(lang).unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
     fn all_errors(&self) -> Vec<(String, String)> {
         self.problem
             .as_ref()
@@ -125,7 +163,8 @@ type Contact = (i64, String, String, Option<String>);
 struct Data {
     texts: Vec<TextRow>,
     groups: Vec<GroupRates>,
-    policies: Vec<(String, String)>,
+    policies: Vec<StoredPolicy>,
+    session_window_minutes: i32,
     contacts: Vec<Contact>,
 }
 
@@ -173,11 +212,13 @@ fn load(conn: &mut AnyConnection, lang: Lang) -> QueryResult<Data> {
             rates,
         });
     }
-    let policies = programme_policies::table
-        .filter(programme_policies::programme_id.eq(programme_id))
-        .order(programme_policies::position)
-        .select((programme_policies::key, programme_policies::value))
-        .load(conn)?;
+    let policies = crate::programme::queries::load_policies(conn, programme_id)?;
+    let session_window_minutes = programmes::table
+        .find(programme_id)
+        .select(programmes::session_window_minutes)
+        .first(conn)
+        .optional()?
+        .unwrap_or(24 * 60);
     let contacts = programme_contacts::table
         .filter(programme_contacts::programme_id.eq(programme_id))
         .order(programme_contacts::position)
@@ -192,6 +233,7 @@ fn load(conn: &mut AnyConnection, lang: Lang) -> QueryResult<Data> {
         texts,
         groups,
         policies,
+        session_window_minutes,
         contacts,
     })
 }
@@ -209,6 +251,7 @@ async fn programme_page(
         texts: data.texts,
         groups: data.groups,
         policies: data.policies,
+        session_window_minutes: data.session_window_minutes,
         contacts: data.contacts,
         problem,
         notice,
@@ -236,6 +279,15 @@ async fn refused(
     render_form(true, &page)
 }
 
+/// A programme text the public pages show: plain text that states no rate or percentage.
+fn programme_text(text: &str, max: usize) -> Result<String, &'static str> {
+    let text = plain_text(text, max)?;
+    if states_a_rate(&text) {
+        return Err("error-programme-text-rate");
+    }
+    Ok(text)
+}
+
 fn plain_text(text: &str, max: usize) -> Result<String, &'static str> {
     use crate::forms::{written_text, TextProblem};
     written_text(text, max).map_err(|problem| match problem {
@@ -257,7 +309,7 @@ async fn save_text(
     let (_, id) = path.into_inner();
     let mut form = FormState::new();
     form.set("body", data.get("body"));
-    let body = match plain_text(data.get("body"), TEXT_MAX) {
+    let body = match programme_text(data.get("body"), TEXT_MAX) {
         Ok(b) => b,
         Err(key) => {
             form.fail(ctx.lang, "body", key);
@@ -401,6 +453,28 @@ async fn add_rate(
     Ok(see_other(&ctx.href("/manage/programme?notice=rate-added")))
 }
 
+/// A policy's note in one language: none when left empty.
+fn policy_note(text: &str) -> Result<Option<String>, &'static str> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    programme_text(text, NOTE_MAX).map(Some)
+}
+
+/// Longest note beside a policy.
+const NOTE_MAX: usize = 500;
+
+/// What an administrator chose for one policy.
+struct PolicyChoice {
+    value: PolicyValue,
+    note_nl: Option<String>,
+    note_en: Option<String>,
+    /// The session window, for the cookie period only.
+    window: Option<i32>,
+}
+
+/// `value` (one of the policy's values), `note_nl` and `note_en` (optional, no rates), and for
+/// the cookie period `session_window_minutes` (1 to 43 200).
 async fn save_policy(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -410,41 +484,47 @@ async fn save_policy(
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let (_, key) = path.into_inner();
+    let key = PolicyKey::parse(&key).ok_or(AppError::NotFound)?;
+    let which = format!("policy-{key}");
     let mut form = FormState::new();
-    form.set("value", data.get("value"));
-    let value = match plain_text(data.get("value"), 500) {
-        Ok(v) => v,
-        Err(k) => {
-            form.fail(ctx.lang, "value", k);
-            return refused(ctx, &state, format!("policy-{key}"), form).await;
+    for f in ["value", "note_nl", "note_en", "session_window_minutes"] {
+        form.set(f, data.get(f));
+    }
+    let value = key.value(data.get("value"));
+    if value.is_none() {
+        form.fail(ctx.lang, "value", "error-policy-value");
+    }
+    let mut notes = [None, None];
+    for (note, field) in notes.iter_mut().zip(["note_nl", "note_en"]) {
+        match policy_note(data.get(field)) {
+            Ok(n) => *note = n,
+            Err(k) => form.fail(ctx.lang, field, k),
         }
+    }
+    let window = match key {
+        PolicyKey::CookiePeriod => match data.get("session_window_minutes").trim().parse::<i32>() {
+            Ok(m) if (1..=WINDOW_MAX_MINUTES).contains(&m) => Some(m),
+            _ => {
+                form.fail(ctx.lang, "session_window_minutes", "error-session-window");
+                None
+            }
+        },
+        _ => None,
+    };
+    let (Some(value), false) = (value, form.has_errors()) else {
+        return refused(ctx, &state, which, form).await;
+    };
+    let [note_nl, note_en] = notes;
+    let choice = PolicyChoice {
+        value,
+        note_nl,
+        note_en,
+        window,
     };
     let actor = actor(&admin);
     let saved = with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
-            let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
-            let this = programme_policies::table
-                .filter(programme_policies::programme_id.eq(programme_id))
-                .filter(programme_policies::key.eq(&key));
-            let before: Option<String> = this
-                .select(programme_policies::value)
-                .first(conn)
-                .optional()?;
-            let Some(before) = before else {
-                return Ok(false);
-            };
-            if before != value {
-                diesel::update(this)
-                    .set(programme_policies::value.eq(&value))
-                    .execute(conn)?;
-                let entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
-                    .before(json!({ "value": before }))
-                    .after(json!({ "value": value }));
-                audit::record(conn, &actor, entry, crate::db::now())?;
-            }
-            Ok(true)
-        })
-        .map_err(AppError::from)
+        crate::db::write_transaction(conn, |conn| save_choice(conn, key, &choice, &actor))
+            .map_err(AppError::from)
     })
     .await?;
     if !saved {
@@ -455,6 +535,73 @@ async fn save_policy(
     Ok(see_other(
         &ctx.href("/manage/programme?notice=programme-saved"),
     ))
+}
+
+/// Stores `choice` for `key` with an audit line of the fields that changed (none: no line);
+/// `false` when the programme has no such policy.
+fn save_choice(
+    conn: &mut AnyConnection,
+    key: PolicyKey,
+    choice: &PolicyChoice,
+    actor: &audit::Actor,
+) -> QueryResult<bool> {
+    let programme_id = crate::programme::queries::first_programme_id(conn)?.unwrap_or(0);
+    let this = programme_policies::table
+        .filter(programme_policies::programme_id.eq(programme_id))
+        .filter(programme_policies::key.eq(key));
+    let before: Option<(PolicyValue, Option<String>, Option<String>)> = this
+        .select((
+            programme_policies::value,
+            programme_policies::note_nl,
+            programme_policies::note_en,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((value, note_nl, note_en)) = before else {
+        return Ok(false);
+    };
+    let mut before = serde_json::Map::new();
+    let mut after = serde_json::Map::new();
+    if value != choice.value {
+        before.insert("value".into(), json!(value.as_str()));
+        after.insert("value".into(), json!(choice.value.as_str()));
+    }
+    for (field, old, new) in [
+        ("note_nl", &note_nl, &choice.note_nl),
+        ("note_en", &note_en, &choice.note_en),
+    ] {
+        if old != new {
+            before.insert(field.into(), json!(old));
+            after.insert(field.into(), json!(new));
+        }
+    }
+    diesel::update(this)
+        .set((
+            programme_policies::value.eq(choice.value),
+            programme_policies::note_nl.eq(&choice.note_nl),
+            programme_policies::note_en.eq(&choice.note_en),
+        ))
+        .execute(conn)?;
+    if let Some(window) = choice.window {
+        let old: i32 = programmes::table
+            .find(programme_id)
+            .select(programmes::session_window_minutes)
+            .first(conn)?;
+        if old != window {
+            diesel::update(programmes::table.find(programme_id))
+                .set(programmes::session_window_minutes.eq(window))
+                .execute(conn)?;
+            before.insert("session_window_minutes".into(), json!(old));
+            after.insert("session_window_minutes".into(), json!(window));
+        }
+    }
+    if !after.is_empty() {
+        let entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
+            .before(serde_json::Value::Object(before))
+            .after(serde_json::Value::Object(after));
+        audit::record(conn, actor, entry, crate::db::now())?;
+    }
+    Ok(true)
 }
 
 async fn save_contact(

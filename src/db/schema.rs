@@ -207,6 +207,8 @@ diesel::table! {
         entered_via -> Text,
         secret_id -> Nullable<Int8>,
         imported_by -> Nullable<Int8>,
+        coupon_codes -> Text,
+        in_stock -> Nullable<Bool>,
     }
 }
 
@@ -229,6 +231,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         created_at -> Timestamp,
         measure_id -> Nullable<Int8>,
+        objection_id -> Nullable<Int8>,
     }
 }
 
@@ -325,7 +328,6 @@ diesel::table! {
 diesel::table! {
     objections (id) {
         id -> Int8,
-        measure_id -> Int8,
         participant_id -> Int8,
         text -> Text,
         filed_at -> Timestamp,
@@ -334,6 +336,9 @@ diesel::table! {
         decision_reason -> Nullable<Text>,
         decided_by -> Nullable<Int8>,
         decided_at -> Nullable<Timestamp>,
+        subject_kind -> Text,
+        subject_id -> Int8,
+        restored_to -> Nullable<Text>,
     }
 }
 
@@ -397,6 +402,8 @@ diesel::table! {
         key -> Text,
         value -> Text,
         position -> Int4,
+        note_nl -> Nullable<Text>,
+        note_en -> Nullable<Text>,
     }
 }
 
@@ -432,9 +439,9 @@ diesel::table! {
         rules_title -> Text,
         rules_updated -> Text,
         created_at -> Timestamp,
-        cookie_days -> Int4,
         validation_days -> Int4,
         payout_threshold -> Int8,
+        session_window_minutes -> Int4,
     }
 }
 
@@ -514,10 +521,10 @@ diesel::table! {
         programme_id -> Int8,
         number -> Int4,
         summary -> Text,
-        summary_nl -> Text,
         clauses -> Text,
         published_at -> Timestamp,
         published_by -> Nullable<Int8>,
+        summary_nl -> Text,
     }
 }
 
@@ -587,6 +594,7 @@ diesel::joinable!(conversions -> programme_secrets (secret_id));
 diesel::joinable!(conversions -> programmes (programme_id));
 diesel::joinable!(ledger_entries -> commissions (commission_id));
 diesel::joinable!(ledger_entries -> measures (measure_id));
+diesel::joinable!(ledger_entries -> objections (objection_id));
 diesel::joinable!(ledger_entries -> participants (participant_id));
 diesel::joinable!(ledger_entries -> payouts (payout_id));
 diesel::joinable!(login_addresses -> accounts (account_id));
@@ -599,7 +607,6 @@ diesel::joinable!(memberships -> channels (channel_id));
 diesel::joinable!(memberships -> programmes (programme_id));
 diesel::joinable!(objection_files -> objections (objection_id));
 diesel::joinable!(objections -> accounts (decided_by));
-diesel::joinable!(objections -> measures (measure_id));
 diesel::joinable!(objections -> participants (participant_id));
 diesel::joinable!(participants -> accounts (account_id));
 diesel::joinable!(payout_runs -> accounts (started_by));

@@ -4,7 +4,7 @@
 /// Whether and where a programme accepts deep links.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeeplinkPolicy {
-    /// Only the landing page (the `deeplinking` policy is anything but `allowed`).
+    /// Only the landing page (the `deeplinking` policy's value is not `allowed`).
     NotPossible,
     /// Deep links to pages on these domains (and their subdomains).
     Allowed { domains: Vec<String> },
@@ -21,10 +21,13 @@ pub enum DeeplinkRefusal {
 }
 
 impl DeeplinkPolicy {
-    pub fn from_policy(value: Option<&str>, domains: Vec<String>) -> DeeplinkPolicy {
-        match value {
-            Some("allowed") => DeeplinkPolicy::Allowed { domains },
-            _ => DeeplinkPolicy::NotPossible,
+    /// `allowed`: what the programme's typed `deeplinking` policy says
+    /// (`programme::policy::takes_deeplinks`).
+    pub fn new(allowed: bool, domains: Vec<String>) -> DeeplinkPolicy {
+        if allowed {
+            DeeplinkPolicy::Allowed { domains }
+        } else {
+            DeeplinkPolicy::NotPossible
         }
     }
 
@@ -64,12 +67,12 @@ mod tests {
 
     #[test]
     fn deep_links_only_to_the_programmes_own_domains() {
-        let closed = DeeplinkPolicy::from_policy(Some("not_possible"), vec!["shop.example".into()]);
+        let closed = DeeplinkPolicy::new(false, vec!["shop.example".into()]);
         assert_eq!(
             closed.check("https://shop.example/item/1"),
             Err(DeeplinkRefusal::NotPossible)
         );
-        let open = DeeplinkPolicy::from_policy(Some("allowed"), vec!["shop.example".into()]);
+        let open = DeeplinkPolicy::new(true, vec!["shop.example".into()]);
         assert!(open.check("https://shop.example/item/1").is_ok());
         assert!(open.check("https://www.shop.example/item/1").is_ok());
         for (url, why) in [

@@ -3,9 +3,12 @@
 //! same report twice changes nothing.
 //!
 //! The rules, in the order they apply:
-//! - A conversion is credited to the channel of its click when the click was credited and the
-//!   order came within the programme's cookie period (session based: the same UTC day). Else it
-//!   is kept, not commissionable, with the reason. A click from an address the participant
+//! - A conversion earns only through the click id it carries: the click that began the visitor's
+//!   session at the advertiser. No other click of the publisher counts, earlier or later. It is
+//!   credited to that click's channel when the click was credited and the order came within the
+//!   programme's session window after the click (`session_window_minutes`, 24 hours unless set
+//!   otherwise): from the click's time up to and including the moment the window ends, whatever
+//!   the calendar day. Else it is kept, not commissionable, with the reason. A click from an address the participant
 //!   logged in from holds the commission for review as possible self-purchase (E.10.j).
 //! - Commission = order amount × the rate of the group in force at the order time, rounded once
 //!   (`domain::money`). A redeemed coupon earns none; a cancelled or wholly returned order
@@ -73,7 +76,7 @@ pub struct Recorded {
 pub struct ProgrammeTerms {
     pub id: i64,
     pub currency: String,
-    pub cookie_days: i32,
+    pub session_window_minutes: i32,
     pub validation_days: i32,
 }
 
@@ -86,7 +89,7 @@ pub fn programme_terms(
         .select((
             programmes::id,
             programmes::currency,
-            programmes::cookie_days,
+            programmes::session_window_minutes,
             programmes::validation_days,
         ))
         .first(conn)
@@ -234,7 +237,6 @@ struct ClickFacts {
     channel_id: i64,
     participant_id: i64,
     clicked_at_ms: i64,
-    day: i32,
     credited: bool,
     ip_hash: Vec<u8>,
 }
@@ -261,7 +263,6 @@ fn attribute(
             clicks::channel_id,
             clicks::participant_id,
             clicks::clicked_at,
-            clicks::day,
             clicks::credited,
             clicks::ip_hash,
         ))
@@ -270,7 +271,7 @@ fn attribute(
     let Some(click) = click.filter(|c| c.programme_id == terms.id) else {
         return Ok((Attribution::UnknownClick, None));
     };
-    let attribution = attribution_of(&click, report.occurred_at, terms.cookie_days);
+    let attribution = attribution_of(&click, report.occurred_at, terms.session_window_minutes);
     if attribution != Attribution::Credited {
         return Ok((attribution, Some(click)));
     }
@@ -296,16 +297,23 @@ fn attribute(
 /// its click still follows it.
 const CLOCK_TOLERANCE_MS: i64 = 300_000;
 
-/// The attribution of an order at `occurred_at` to `click`, before the self-purchase check.
-fn attribution_of(click: &ClickFacts, occurred_at: NaiveDateTime, cookie_days: i32) -> Attribution {
+/// The attribution of an order at `occurred_at` to `click` (the click whose id the order
+/// carries), before the self-purchase check. Session based: the order earns when it came at most
+/// `window_minutes` after the click — an order at the very moment the window ends still earns,
+/// one a second later does not — whatever the calendar day (a click at 23:50 and an order at
+/// 00:10 UTC are one session).
+fn attribution_of(
+    click: &ClickFacts,
+    occurred_at: NaiveDateTime,
+    window_minutes: i32,
+) -> Attribution {
     if !click.credited {
         return Attribution::ClickNotCredited;
     }
     let order_ms = occurred_at.and_utc().timestamp_millis();
-    let order_day = order_ms.div_euclid(86_400_000);
-    let click_day = i64::from(click.day);
+    let window_ms = i64::from(window_minutes) * 60_000;
     if order_ms + CLOCK_TOLERANCE_MS < click.clicked_at_ms
-        || order_day - click_day > i64::from(cookie_days)
+        || order_ms > click.clicked_at_ms + window_ms
     {
         return Attribution::OutsideCookiePeriod;
     }
@@ -545,7 +553,6 @@ mod tests {
             channel_id: 1,
             participant_id: 1,
             clicked_at_ms: i64::from(day) * 86_400_000 + 10 * 3_600_000,
-            day,
             credited,
             ip_hash: vec![0; 16],
         }
@@ -557,31 +564,57 @@ mod tests {
             .naive_utc()
     }
 
+    fn second(at: NaiveDateTime, seconds: i64) -> NaiveDateTime {
+        at + chrono::Duration::seconds(seconds)
+    }
+
     #[test]
-    fn session_based_cookie_credits_the_same_day_only() {
+    fn session_based_attribution_counts_the_window_after_the_click_not_the_day() {
+        const DAY: i32 = 24 * 60;
+        // Clicked at 10:00 on day 20 000.
         let c = click(20_000, true);
-        assert_eq!(attribution_of(&c, at(20_000, 14), 0), Attribution::Credited);
-        assert_eq!(attribution_of(&c, at(20_000, 23), 0), Attribution::Credited);
         assert_eq!(
-            attribution_of(&c, at(20_001, 0), 0),
-            Attribution::OutsideCookiePeriod
+            attribution_of(&c, at(20_000, 14), DAY),
+            Attribution::Credited
         );
-        // Before the click (beyond the clocks' tolerance) is not after it.
+        // The next calendar day, within 24 hours: the same session.
         assert_eq!(
-            attribution_of(&c, at(20_000, 9), 0),
-            Attribution::OutsideCookiePeriod
+            attribution_of(&c, at(20_001, 6), DAY),
+            Attribution::Credited
         );
-        // A 30-day cookie period.
+        // The window's last moment earns; a second later does not.
         assert_eq!(
-            attribution_of(&c, at(20_030, 23), 30),
+            attribution_of(&c, at(20_001, 10), DAY),
             Attribution::Credited
         );
         assert_eq!(
-            attribution_of(&c, at(20_031, 0), 30),
+            attribution_of(&c, second(at(20_001, 10), 1), DAY),
+            Attribution::OutsideCookiePeriod
+        );
+        // A window of one hour.
+        assert_eq!(
+            attribution_of(&c, at(20_000, 11), 60),
+            Attribution::Credited
+        );
+        assert_eq!(
+            attribution_of(&c, second(at(20_000, 11), 1), 60),
+            Attribution::OutsideCookiePeriod
+        );
+        // Before the click (beyond the clocks' tolerance of five minutes) is not after it.
+        assert_eq!(
+            attribution_of(&c, at(20_000, 9), DAY),
             Attribution::OutsideCookiePeriod
         );
         assert_eq!(
-            attribution_of(&click(20_000, false), at(20_000, 14), 0),
+            attribution_of(&c, second(at(20_000, 10), -300), DAY),
+            Attribution::Credited
+        );
+        assert_eq!(
+            attribution_of(&c, second(at(20_000, 10), -301), DAY),
+            Attribution::OutsideCookiePeriod
+        );
+        assert_eq!(
+            attribution_of(&click(20_000, false), at(20_000, 14), DAY),
             Attribution::ClickNotCredited
         );
     }

@@ -1,6 +1,8 @@
 //! Programmes: the public programme page, its commission table and policies, and its rules.
 
 pub mod cache;
+pub mod free_text;
+pub mod policy;
 pub mod queries;
 pub mod routes;
 pub mod seed;

@@ -11,6 +11,7 @@ use crate::db::AnyConnection;
 use crate::domain::rate::RateError;
 use crate::domain::Rate;
 use crate::i18n::Lang;
+use crate::programme::policy::{PolicyKey, PolicyValue};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = programmes)]
@@ -23,6 +24,8 @@ pub struct Programme {
     pub currency: String,
     pub rules_title: String,
     pub rules_updated: String,
+    /// Session based attribution: how long after a click an order earns through it.
+    pub session_window_minutes: i32,
 }
 
 /// One row of the commission table, with the rate in force at the time asked for.
@@ -41,10 +44,13 @@ pub struct Contact {
     pub email: Option<String>,
 }
 
+/// A policy as the programme page shows it: its typed value, and the administrator's note in
+/// the page's language, if any.
 #[derive(Debug, Clone)]
 pub struct Policy {
-    pub key: String,
-    pub value: String,
+    pub key: PolicyKey,
+    pub value: PolicyValue,
+    pub note: Option<String>,
 }
 
 /// Everything the programme page shows, in one language.
@@ -63,11 +69,8 @@ impl ProgrammeView {
         self.texts.get(section).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    pub fn policy(&self, key: &str) -> Option<&str> {
-        self.policies
-            .iter()
-            .find(|p| p.key == key)
-            .map(|p| p.value.as_str())
+    pub fn policy(&self, key: PolicyKey) -> Option<PolicyValue> {
+        self.policies.iter().find(|p| p.key == key).map(|p| p.value)
     }
 }
 
@@ -113,13 +116,13 @@ pub fn load_programme(
 
     let commission = load_commission(conn, programme.id, lang, at)?;
 
-    let policies = programme_policies::table
-        .filter(programme_policies::programme_id.eq(programme.id))
-        .order(programme_policies::position)
-        .select((programme_policies::key, programme_policies::value))
-        .load::<(String, String)>(conn)?
+    let policies = load_policies(conn, programme.id)?
         .into_iter()
-        .map(|(key, value)| Policy { key, value })
+        .map(|p| Policy {
+            key: p.key,
+            value: p.value,
+            note: p.note(lang).map(str::to_owned),
+        })
         .collect();
 
     let contacts = programme_contacts::table
@@ -354,11 +357,46 @@ pub fn programme_text(
         .load(conn)
 }
 
+/// A policy as stored: its typed value and its note in each language.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct StoredPolicy {
+    pub key: PolicyKey,
+    pub value: PolicyValue,
+    pub note_nl: Option<String>,
+    pub note_en: Option<String>,
+}
+
+impl StoredPolicy {
+    pub fn note(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::Nl => self.note_nl.as_deref(),
+            Lang::En => self.note_en.as_deref(),
+        }
+    }
+}
+
+/// The programme's policies, in the order its page lists them.
+pub fn load_policies(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+) -> QueryResult<Vec<StoredPolicy>> {
+    programme_policies::table
+        .filter(programme_policies::programme_id.eq(programme_id))
+        .order(programme_policies::position)
+        .select((
+            programme_policies::key,
+            programme_policies::value,
+            programme_policies::note_nl,
+            programme_policies::note_en,
+        ))
+        .load(conn)
+}
+
 pub fn policy_value(
     conn: &mut AnyConnection,
     programme_id: i64,
-    key: &str,
-) -> QueryResult<Option<String>> {
+    key: PolicyKey,
+) -> QueryResult<Option<PolicyValue>> {
     programme_policies::table
         .filter(programme_policies::programme_id.eq(programme_id))
         .filter(programme_policies::key.eq(key))
@@ -367,17 +405,16 @@ pub fn policy_value(
         .optional()
 }
 
-/// The promotion methods a programme forbids: keyword marketing when its keyword policy is
-/// closed (the AliExpress policy: closed, no brand bidding).
+/// The promotion methods a programme forbids, from its policies' values (keyword marketing
+/// closed, e-mail marketing, cashback/loyalty, coupon or price comparison sites not allowed).
 pub fn forbidden_methods(
     conn: &mut AnyConnection,
     programme_id: i64,
 ) -> QueryResult<Vec<&'static str>> {
-    let keyword = policy_value(conn, programme_id, "keyword_marketing")?;
-    Ok(match keyword {
-        Some(v) if v.starts_with("closed") => vec!["keyword_marketing"],
-        _ => Vec::new(),
-    })
+    Ok(load_policies(conn, programme_id)?
+        .into_iter()
+        .filter_map(|p| p.key.forbidden_method(p.value))
+        .collect())
 }
 
 /// Whether the programme takes deep links, and to which of its domains.
@@ -385,14 +422,14 @@ pub fn deeplink_policy(
     conn: &mut AnyConnection,
     programme_id: i64,
 ) -> QueryResult<crate::domain::deeplink::DeeplinkPolicy> {
-    let value = policy_value(conn, programme_id, "deeplinking")?;
+    let value = policy_value(conn, programme_id, PolicyKey::Deeplinking)?;
     let domains = programme_domains::table
         .filter(programme_domains::programme_id.eq(programme_id))
         .order(programme_domains::domain)
         .select(programme_domains::domain)
         .load(conn)?;
-    Ok(crate::domain::deeplink::DeeplinkPolicy::from_policy(
-        value.as_deref(),
+    Ok(crate::domain::deeplink::DeeplinkPolicy::new(
+        crate::programme::policy::takes_deeplinks(value),
         domains,
     ))
 }

@@ -232,16 +232,29 @@ impl ProgrammeView {
         )
     }
 
-    /// A known value (`not_allowed`) in the page's language; a value an administrator wrote in
-    /// words as written.
-    pub fn policy_value(&self, ctx: &Ctx, value: &str) -> String {
-        ctx.lang
-            .try_t(&format!("policy-value-{}", value.replace('_', "-")))
-            .unwrap_or_else(|| value.to_owned())
+    /// A policy's value in the page's language; the cookie period with its session window,
+    /// rendered from the programme's own setting.
+    pub fn policy_value(&self, ctx: &Ctx, policy: &queries::Policy) -> String {
+        use super::policy::{window_words, PolicyValue};
+        match policy.value {
+            PolicyValue::SessionBased => ctx.t_args(
+                "policy-value-session-based-window",
+                &[(
+                    "window",
+                    window_words(ctx.lang, self.programme.session_window_minutes),
+                )],
+            ),
+            value => value.label(ctx.lang),
+        }
     }
 
-    pub fn policy_label(&self, ctx: &Ctx, key: &str) -> String {
-        ctx.t(&format!("policy-{}", key.replace('_', "-")))
+    /// The session window in words ("24 uur").
+    pub fn session_window(&self, ctx: &Ctx) -> String {
+        super::policy::window_words(ctx.lang, self.programme.session_window_minutes)
+    }
+
+    pub fn policy_label(&self, ctx: &Ctx, policy: &queries::Policy) -> String {
+        policy.key.label(ctx.lang)
     }
 
     pub fn contact_role(&self, ctx: &Ctx, role: &str) -> String {

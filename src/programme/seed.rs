@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::db::schema::*;
 use crate::db::AnyConnection;
 use crate::domain::Rate;
+use crate::programme::policy::{PolicyKey, PolicyValue};
 
 const ALIEXPRESS: &str = include_str!("seed/aliexpress.toml");
 
@@ -35,6 +36,8 @@ struct SeedProgramme {
     currency: String,
     rules_title: String,
     rules_updated: String,
+    /// Session based attribution: how long after its click an order earns.
+    session_window_minutes: i32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +67,18 @@ struct SeedGroup {
 struct SeedPolicy {
     key: String,
     value: String,
+}
+
+impl SeedPolicy {
+    /// The policy and its value, each one the portal knows (the value one the policy takes).
+    fn typed(&self) -> Result<(PolicyKey, PolicyValue), SeedError> {
+        let key = PolicyKey::parse(&self.key)
+            .ok_or_else(|| SeedError::Invalid(format!("unknown policy {}", self.key)))?;
+        let value = key.value(&self.value).ok_or_else(|| {
+            SeedError::Invalid(format!("policy {} takes no value {}", self.key, self.value))
+        })?;
+        Ok((key, value))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +148,7 @@ fn insert_if_missing(conn: &mut AnyConnection, file: &SeedFile) -> Result<usize,
             programmes::currency.eq(&p.currency),
             programmes::rules_title.eq(&p.rules_title),
             programmes::rules_updated.eq(&p.rules_updated),
+            programmes::session_window_minutes.eq(p.session_window_minutes),
             programmes::created_at.eq(now),
         ))
         .returning(programmes::id)
@@ -186,11 +202,12 @@ fn insert_if_missing(conn: &mut AnyConnection, file: &SeedFile) -> Result<usize,
     }
 
     for (position, policy) in (1..).zip(&file.policies) {
+        let (key, value) = policy.typed()?;
         diesel::insert_into(programme_policies::table)
             .values((
                 programme_policies::programme_id.eq(programme_id),
-                programme_policies::key.eq(&policy.key),
-                programme_policies::value.eq(&policy.value),
+                programme_policies::key.eq(key),
+                programme_policies::value.eq(value),
                 programme_policies::position.eq(position),
             ))
             .execute(conn)?;
@@ -251,6 +268,20 @@ mod tests {
         // The seed's table, not its prose (which says 3 % for mobile phones).
         assert_eq!(rates, ["7", "3.5", "0.8"]);
         assert_eq!(file.policies.len(), 9);
+        let policies: Vec<_> = file.policies.iter().map(|p| p.typed().unwrap()).collect();
+        assert!(policies.contains(&(PolicyKey::KeywordMarketing, PolicyValue::Closed)));
+        assert!(policies.contains(&(PolicyKey::Deeplinking, PolicyValue::NotPossible)));
+        assert_eq!(file.programme.session_window_minutes, 24 * 60);
+        // No shipped text states a rate: the commission table does.
+        for text in &file.texts {
+            if text.section != "rules_preamble" {
+                assert!(
+                    !crate::programme::free_text::states_a_rate(&text.body),
+                    "{}",
+                    text.body
+                );
+            }
+        }
         for anchor in [
             "A-1-a-i", "B-5-a", "E-10-c", "E-10-k", "F-11-g", "G-12", "G-13",
         ] {
