@@ -80,6 +80,13 @@ const ROUTES: &[(&str, &str, Needs)] = &[
     ),
     ("GET", "/manage/rules", Needs::Administrator),
     ("POST", "/manage/rules", Needs::Administrator),
+    // The lists the rules name (issue 22, point 9).
+    ("GET", "/manage/bans", Needs::Administrator),
+    ("POST", "/manage/bans", Needs::Administrator),
+    ("POST", "/manage/bans/{id}/lift", Needs::Administrator),
+    ("GET", "/manage/brands", Needs::Administrator),
+    ("POST", "/manage/brands", Needs::Administrator),
+    ("POST", "/manage/brands/{id}/remove", Needs::Administrator),
 ];
 
 /// The `/manage` routes the source registers: the first string after each `.route(` or
