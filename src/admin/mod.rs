@@ -5,6 +5,7 @@
 
 pub mod bans;
 pub mod brands;
+pub mod holidays;
 pub mod managers;
 pub mod programme;
 pub mod rules;
@@ -32,12 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/manage/managers/{id}/access",
             web::post().to(change_access),
         )
-        .route("/manage/holidays", web::get().to(holidays))
-        .route("/manage/holidays", web::post().to(add_holiday))
-        .route(
-            "/manage/holidays/{day}/remove",
-            web::post().to(remove_holiday),
-        )
+        .configure(holidays::configure)
         .configure(programme::configure)
         .configure(rules::configure)
         .configure(bans::configure)
@@ -55,8 +51,6 @@ const NOTICES: &[&str] = &[
     "manager-disabled",
     "manager-enabled",
     "access-last-administrator",
-    "holiday-saved",
-    "holiday-removed",
 ];
 
 #[derive(Debug, Clone, Queryable)]
@@ -269,117 +263,4 @@ async fn change_access(
         "manager-enabled"
     };
     after_change(&ctx, changed, done, "access-last-administrator")
-}
-
-#[derive(Template)]
-#[template(path = "admin/holidays.html")]
-struct HolidaysPage {
-    ctx: Ctx,
-    holidays: Vec<(chrono::NaiveDate, String)>,
-    form: FormState,
-    notice: Option<String>,
-}
-
-impl HolidaysPage {
-    fn day(&self, day: &chrono::NaiveDate) -> String {
-        self.ctx.lang.format_date(*day)
-    }
-
-    fn weekday(&self, day: &chrono::NaiveDate) -> String {
-        use chrono::Datelike;
-        self.ctx
-            .t(&format!("weekday-{}", day.weekday().number_from_monday()))
-    }
-}
-
-async fn holidays_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    form: FormState,
-    notice: Option<String>,
-) -> Result<HolidaysPage, AppError> {
-    let holidays = with_conn(state, |conn| Ok(crate::enforcement::calendar::all(conn)?)).await?;
-    Ok(HolidaysPage {
-        ctx,
-        holidays,
-        form,
-        notice,
-    })
-}
-
-async fn holidays(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _admin: Administrator,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx, NOTICES);
-    render(&holidays_page(ctx, &state, FormState::new(), notice).await?)
-}
-
-/// `day` (`2027-10-01`), `name`: adds a holiday, or renames the one on that day.
-async fn add_holiday(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::new();
-    form.set("day", data.get("day"));
-    form.set("name", data.get("name"));
-    let day = chrono::NaiveDate::parse_from_str(data.get("day").trim(), "%Y-%m-%d").ok();
-    if day.is_none() {
-        form.fail(ctx.lang, "day", "error-holiday-day");
-    }
-    let name = data.get("name").trim().to_owned();
-    let readable = crate::domain::text::readable(&name, crate::domain::text::Lines::One).is_ok();
-    if name.is_empty() || name.chars().count() > 100 || !readable {
-        form.fail(ctx.lang, "name", "error-holiday-name");
-    }
-    let Some(day) = day.filter(|_| !form.has_errors()) else {
-        let page = holidays_page(ctx, &state, form, None).await?;
-        return render_form(true, &page);
-    };
-    let actor = actor(&admin);
-    with_conn(&state, move |conn| {
-        Ok(crate::enforcement::calendar::put(
-            conn,
-            &actor,
-            day,
-            &name,
-            crate::db::now(),
-        )?)
-    })
-    .await?;
-    Ok(see_other(
-        &ctx.href("/manage/holidays?notice=holiday-saved"),
-    ))
-}
-
-async fn remove_holiday(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
-    path: web::Path<(Lang, String)>,
-    _data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let (_, day) = path.into_inner();
-    let day =
-        chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
-    let actor = actor(&admin);
-    let removed = with_conn(&state, move |conn| {
-        Ok(crate::enforcement::calendar::remove(
-            conn,
-            &actor,
-            day,
-            crate::db::now(),
-        )?)
-    })
-    .await?;
-    if !removed {
-        return Err(AppError::NotFound);
-    }
-    Ok(see_other(
-        &ctx.href("/manage/holidays?notice=holiday-removed"),
-    ))
 }

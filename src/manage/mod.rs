@@ -51,6 +51,8 @@ struct ManagePage {
     today: chrono::NaiveDate,
     /// Mails the queue could not send yet.
     stuck_mail: Vec<crate::mail::Waiting>,
+    /// For administrators: the holiday table runs out within 90 days (`calendar::warning`).
+    holidays_warning: Option<String>,
 }
 
 impl ManagePage {
@@ -138,6 +140,16 @@ async fn page(
             ))
         })
         .await?;
+    let today = crate::domain::working_days::hong_kong_day(crate::db::now());
+    let holidays_warning = if manager.account.is_administrator() {
+        let covered = with_conn(state, |conn| {
+            Ok(crate::enforcement::calendar::covered_until(conn)?)
+        })
+        .await?;
+        crate::enforcement::calendar::warning(ctx.lang, covered, today)
+    } else {
+        None
+    };
     Ok(ManagePage {
         ctx,
         email: manager.account.email.clone(),
@@ -148,8 +160,9 @@ async fn page(
         problem,
         overdue_cures,
         open_objections,
-        today: crate::domain::working_days::hong_kong_day(crate::db::now()),
+        today,
         stuck_mail,
+        holidays_warning,
     })
 }
 
