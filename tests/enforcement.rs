@@ -1096,7 +1096,13 @@ async fn objections_carry_checked_evidence_are_decided_once_and_are_refused_afte
     let late_notice = format!("/en/account/notices/{late}");
     let (_, page) = app.page_with(&anna_browser, &late_notice).await;
     assert!(!page.contains("name=\"evidence\""));
-    assert!(text_of(&page).contains("The period to object ended on 9 Jan 2026."));
+    assert!(
+        text_of(&page).contains(
+            "The period to object ended on 9 January 2026, 23:59 Hong Kong time (16:59 in the Netherlands)."
+        ),
+        "{}",
+        text_of(&page)
+    );
     let r = object(
         &app,
         &anna_browser,
@@ -1952,7 +1958,8 @@ async fn objection_to_a_warning(
     .await;
     assert_eq!(r.status().as_u16(), 303);
     let objection: i64 = objections::table
-        .filter(objections::measure_id.eq(measure))
+        .filter(objections::subject_kind.eq("measure"))
+        .filter(objections::subject_id.eq(measure))
         .select(objections::id)
         .first(&mut *app.conn())
         .unwrap();

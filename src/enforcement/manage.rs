@@ -12,7 +12,7 @@ use super::console::{
 };
 use super::measures::{self, LiftError, Measure, Proposal, TakeError};
 use super::notices;
-use super::objections::{self, DecideError, Objection};
+use super::objections::{self, Objection};
 use super::routes::{serve_evidence, tell};
 use crate::audit::Actor;
 use crate::domain::working_days;
@@ -24,7 +24,7 @@ use crate::participants::{MeasureKind, Restriction};
 use crate::programme::versions::{self, ClauseText};
 use crate::state::AppState;
 use crate::web::extract::{CsrfForm, Manager};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage/participants", web::get().to(list))
@@ -38,8 +38,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/manage/participants/{id}/measures/{mid}/cure",
             web::post().to(accept_cure),
         )
-        .route("/manage/objections", web::get().to(objections_page))
-        .route("/manage/objections/{id}/decision", web::post().to(decide))
         .route("/manage/evidence/{file}", web::get().to(evidence_file));
 }
 
@@ -50,8 +48,7 @@ const NOTICES: &[&str] = &[
     "measure-already-lifted",
     "cure-accepted",
     "cure-closed",
-    "objection-decided",
-    "objection-already-decided",
+    "participant-reinstated",
 ];
 
 fn today() -> chrono::NaiveDate {
@@ -800,168 +797,6 @@ async fn accept_cure(
         Err(_) => Ok(see_other(
             &ctx.href(&format!("/manage/participants/{id}?notice=cure-closed")),
         )),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "enforcement/objections.html")]
-struct ObjectionsPage {
-    ctx: Ctx,
-    words: ConsoleWords,
-    objections: Vec<Objection>,
-    today: chrono::NaiveDate,
-    /// A decision form that was refused: (objection, its form).
-    problem: Option<(i64, FormState)>,
-    notice: Option<String>,
-    /// The manager looking.
-    me: i64,
-    /// Who decides each open objection (four eyes).
-    deciders: Vec<objections::Deciders>,
-}
-
-impl ObjectionsPage {
-    fn deciders_of(&self, o: &Objection) -> Option<&objections::Deciders> {
-        self.deciders.iter().find(|d| d.measure_id == o.measure_id)
-    }
-
-    /// Whether the decision form is offered to the manager looking.
-    fn may_decide(&self, o: &Objection) -> bool {
-        self.deciders_of(o).is_none_or(|d| d.may_decide(self.me))
-    }
-
-    fn error(&self, id: &i64, field: &str) -> Option<String> {
-        self.problem
-            .as_ref()
-            .filter(|(o, _)| o == id)
-            .and_then(|(_, f)| f.error(field).map(str::to_owned))
-    }
-
-    fn value(&self, id: &i64, field: &str) -> String {
-        self.problem
-            .as_ref()
-            .filter(|(o, _)| o == id)
-            .map(|(_, f)| f.value(field).to_owned())
-            .unwrap_or_default()
-    }
-
-    fn open(&self) -> Vec<&Objection> {
-        self.objections.iter().filter(|o| o.is_open()).collect()
-    }
-
-    fn decided(&self) -> Vec<&Objection> {
-        self.objections.iter().filter(|o| !o.is_open()).collect()
-    }
-
-    fn is_overdue(&self, o: &Objection) -> bool {
-        o.overdue(self.today)
-    }
-
-    fn overdue_count(&self) -> usize {
-        self.objections
-            .iter()
-            .filter(|o| o.overdue(self.today))
-            .count()
-    }
-}
-
-async fn objections_view(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    manager: &Manager,
-    problem: Option<(i64, FormState)>,
-    notice: Option<String>,
-) -> Result<ObjectionsPage, AppError> {
-    let (objections, deciders) = with_conn(state, |conn| {
-        let all = objections::all(conn)?;
-        let open: Vec<i64> = all
-            .iter()
-            .filter(|o| o.is_open())
-            .map(|o| o.measure_id)
-            .collect();
-        let deciders = objections::deciders(conn, &open)?;
-        Ok((all, deciders))
-    })
-    .await?;
-    Ok(ObjectionsPage {
-        words: ConsoleWords { lang: ctx.lang },
-        ctx,
-        objections,
-        today: today(),
-        problem,
-        notice,
-        me: manager.account.id,
-        deciders,
-    })
-}
-
-async fn objections_page(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx, NOTICES);
-    render(&objections_view(ctx, &state, &manager, None, notice).await?)
-}
-
-async fn decide(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
-    path: web::Path<(Lang, i64)>,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
-    let mut form = FormState::new();
-    form.set("decision", data.get("decision"));
-    form.set("reason", data.get("reason"));
-    let upheld = match data.get("decision") {
-        "upheld" => Some(true),
-        "rejected" => Some(false),
-        _ => {
-            form.fail(ctx.lang, "decision", "error-objection-decision");
-            None
-        }
-    };
-    let reason = check_reason(&mut form, ctx.lang, "reason", data.get("reason"));
-    let (Some(upheld), Some(reason)) = (upheld, reason) else {
-        let page = objections_view(ctx, &state, &manager, Some((id, form)), None).await?;
-        return render_form(true, &page);
-    };
-    let actor = actor(&manager);
-    let crediting = state.crediting.clone();
-    let r = reason.clone();
-    let decided = with_conn(&state, move |conn| {
-        let measure_id = objections::find(conn, id)?.map(|o| o.measure_id);
-        match objections::decide(conn, &crediting, &actor, id, upheld, &r, crate::db::now()) {
-            Ok(_) => Ok(Ok(measure_id)),
-            Err(DecideError::Db(e)) => Err(e.into()),
-            Err(other) => Ok(Err(other)),
-        }
-    })
-    .await?;
-    match decided {
-        Ok(Some(measure_id)) => {
-            tell(&state, measure_id, move |lang, m, link| {
-                notices::decision_mail(lang, m, upheld, &reason, link)
-            })
-            .await?;
-            Ok(see_other(
-                &ctx.href("/manage/objections?notice=objection-decided"),
-            ))
-        }
-        Ok(None) | Err(DecideError::NotFound) => Err(AppError::NotFound),
-        Err(DecideError::Decided) => Ok(see_other(
-            &ctx.href("/manage/objections?notice=objection-already-decided"),
-        )),
-        Err(DecideError::OwnMeasure) => {
-            // Four eyes: refused beside the objection, with who decides it instead.
-            let mut form = FormState::new();
-            form.fail(ctx.lang, "decision", "error-objection-own-measure");
-            let page = objections_view(ctx, &state, &manager, Some((id, form)), None).await?;
-            crate::web::render_status(actix_web::http::StatusCode::FORBIDDEN, &page)
-        }
-        Err(e) => Err(AppError::Other(e.into())),
     }
 }
 

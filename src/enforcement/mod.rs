@@ -4,10 +4,12 @@
 
 pub mod calendar;
 pub mod console;
+pub mod decisions;
 pub mod evidence;
 pub mod manage;
 pub mod measures;
 pub mod notices;
 pub mod objections;
 pub mod routes;
+pub mod subjects;
 pub mod upload;

@@ -22,7 +22,7 @@ pub fn effect(lang: Lang, measure: &Measure) -> String {
                 "date",
                 measure
                     .deadline
-                    .map(|d| lang.format_date(d))
+                    .map(|d| crate::i18n::deadline_day_moment(lang, d, crate::i18n::READER_ZONE))
                     .unwrap_or_default(),
             )],
         ),
@@ -67,7 +67,10 @@ pub fn taken_mail(lang: Lang, measure: &Measure, link: &str) -> MailContent {
     }
     mail.paragraphs.push(lang.t_args(
         "mail-measure-objection",
-        &[("date", lang.format_date(measure.claim_until))],
+        &[(
+            "date",
+            crate::i18n::deadline_day_moment(lang, measure.claim_until, crate::i18n::READER_ZONE),
+        )],
     ));
     mail.action = Some((lang.t("mail-measure-action"), link.to_owned()));
     mail
@@ -116,6 +119,60 @@ pub fn decision_mail(
         &[
             ("measure", title(lang, measure.kind)),
             ("date", lang.format_date(measure.taken_at.date())),
+        ],
+    ));
+    mail.paragraphs
+        .push(lang.t_args("mail-measure-reason", &[("reason", reason.to_owned())]));
+    mail.action = Some((lang.t("mail-measure-action"), link.to_owned()));
+    mail
+}
+
+/// Any enforcement action objected to, in words: a measure's name, or "Commission on order
+/// 1001 rejected", "Channel “Deals” rejected", "Registration ban on example.com".
+pub fn action_title(lang: Lang, action: &super::subjects::Action) -> String {
+    use super::subjects::What;
+    use crate::ledger::states::CommissionState;
+    let label = action.label.clone();
+    match &action.what {
+        What::Measure(kind) => title(lang, *kind),
+        What::Commission(_, true) => {
+            lang.t_args("objection-action-commission-held", &[("order", label)])
+        }
+        What::Commission(CommissionState::Reversed, _) => {
+            lang.t_args("objection-action-commission-reversed", &[("order", label)])
+        }
+        What::Commission(CommissionState::Rejected, _) => {
+            lang.t_args("objection-action-commission-rejected", &[("order", label)])
+        }
+        What::Commission(_, _) => lang.t_args("objection-action-commission", &[("order", label)]),
+        What::Channel => lang.t_args("objection-action-channel", &[("name", label)]),
+        What::Membership => lang.t_args("objection-action-membership", &[("name", label)]),
+        What::Ban => lang.t_args("objection-action-ban", &[("value", label)]),
+    }
+}
+
+/// The mail that tells the participant the decision on its objection to an action that is not
+/// a measure (a commission, channel, membership or ban).
+pub fn action_decision_mail(
+    lang: Lang,
+    action: &super::subjects::Action,
+    upheld: bool,
+    reason: &str,
+    link: &str,
+) -> MailContent {
+    let key = if upheld {
+        "mail-action-objection-upheld"
+    } else {
+        "mail-action-objection-rejected"
+    };
+    let what = action_title(lang, action);
+    let mut mail = MailContent::new(lang, "mail-objection-subject");
+    mail.subject = lang.t_args("mail-objection-subject", &[("measure", what.clone())]);
+    mail.paragraphs.push(lang.t_args(
+        key,
+        &[
+            ("action", what),
+            ("date", lang.format_date(action.taken_at.date())),
         ],
     ));
     mail.paragraphs

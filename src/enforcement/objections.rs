@@ -1,7 +1,9 @@
-//! Objections (G.12): a participant objects in writing to a measure, with evidence, within the
-//! claim period (5 working days); the account manager decides within 15 working days. Upheld,
-//! the measure is lifted and its effect undone; rejected, with a reason. One objection per
-//! measure, decided once.
+//! Objections (G.12): a participant objects in writing to any enforcement action against it (a
+//! measure, a commission rejected, reversed or held, a rejected channel or membership, a
+//! registration ban — see `subjects`), with evidence, within the claim period (5 working days);
+//! an account manager other than the one who took the action decides within 15 working days.
+//! Upheld, the action is undone in the way that fits it; rejected, with a reason. One
+//! objection per action, decided once.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -9,15 +11,21 @@ use serde_json::json;
 
 use super::evidence::Stored;
 use super::measures;
+use super::subjects::{self, Action, Subject, SubjectKind, What};
 use crate::audit::{self, action, Actor};
-use crate::db::schema::{accounts, measures as m, objection_files, objections, participants};
+use crate::db::schema::{
+    accounts, channels, memberships, objection_files, objections, participants,
+};
 use crate::db::AnyConnection;
 use crate::domain::working_days::{self, Calendar};
-use crate::participants::{CreditingChanges, MeasureKind};
+use crate::i18n::Lang;
+use crate::ledger::commissions;
+use crate::ledger::states::{CommissionState, EventSource};
+use crate::participants::{CreditingChanges, MeasureKind, MembershipState, ReviewState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("no such measure of this participant")]
+    #[error("no such action against this participant")]
     NotFound,
     #[error("the claim period is over")]
     ClaimPeriodOver,
@@ -27,37 +35,39 @@ pub enum FileError {
     Db(#[from] diesel::result::Error),
 }
 
-/// Files the objection with its evidence (stored already); returns its id.
+/// Files the objection to `subject` (an action against `participant_id`) with its evidence
+/// (stored already); returns its id. Refused when the action is not the participant's, is no
+/// longer in force, or its claim period (5 working days, to the end of the Hong Kong day) is
+/// over.
 #[allow(clippy::too_many_arguments)]
 pub fn file(
     conn: &mut AnyConnection,
     actor: &Actor,
     participant_id: i64,
-    measure_id: i64,
+    subject: Subject,
     text: &str,
     evidence: &[Stored],
     calendar: &Calendar,
     now: NaiveDateTime,
 ) -> Result<i64, FileError> {
     crate::db::write_transaction(conn, |conn| {
-        // The write lock (SQLite) or the row lock (PostgreSQL) first: two objections sent at
-        // once take turns, and the second finds the first.
-        measures::lock_measure(conn, measure_id)?;
-        let measure: Option<(NaiveDate, Option<NaiveDateTime>)> = m::table
-            .find(measure_id)
-            .filter(m::participant_id.eq(participant_id))
-            .select((m::claim_until, m::lifted_at))
-            .first(conn)
-            .optional()?;
-        let (claim_until, lifted_at) = measure.ok_or(FileError::NotFound)?;
+        // The write lock (SQLite) or the measure's row lock (PostgreSQL) first: two objections
+        // sent at once take turns, and the second finds the first (for the other kinds the
+        // unique subject refuses the second).
+        if subject.kind == SubjectKind::Measure {
+            measures::lock_measure(conn, subject.id)?;
+        }
+        let action =
+            subjects::find(conn, calendar, participant_id, subject)?.ok_or(FileError::NotFound)?;
         let today = working_days::hong_kong_day(now);
-        if today > claim_until || lifted_at.is_some() {
+        if !action.claim_open(today) {
             return Err(FileError::ClaimPeriodOver);
         }
         let due_on = calendar.add_working_days(today, working_days::DECISION_PERIOD);
         let inserted = diesel::insert_into(objections::table)
             .values((
-                objections::measure_id.eq(measure_id),
+                objections::subject_kind.eq(subject.kind),
+                objections::subject_id.eq(subject.id),
                 objections::participant_id.eq(participant_id),
                 objections::text.eq(text),
                 objections::filed_at.eq(now),
@@ -90,21 +100,16 @@ pub fn file(
             .collect();
         let entry = audit::Entry::new(action::OBJECTION_FILED, format!("objection {id}"))
             .participant(participant_id)
-            .after(
-                json!({ "measure": measure_id, "text": text, "evidence": files, "due_on": due_on }),
-            );
+            .after(json!({
+                "subject": subject.kind.as_str(),
+                "subject_id": subject.id,
+                "text": text,
+                "evidence": files,
+                "due_on": due_on,
+            }));
         audit::record(conn, actor, entry, now)?;
         Ok(id)
     })
-}
-
-/// Whether the participant already objected to the measure.
-pub fn exists_for(conn: &mut AnyConnection, measure_id: i64) -> QueryResult<bool> {
-    let n: i64 = objections::table
-        .filter(objections::measure_id.eq(measure_id))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
 }
 
 #[derive(Debug, Clone)]
@@ -124,12 +129,13 @@ impl EvidenceFile {
     }
 }
 
-/// An objection as the pages show it.
+/// An objection as the pages show it, with the action it is to.
 #[derive(Debug, Clone)]
 pub struct Objection {
     pub id: i64,
-    pub measure_id: i64,
-    pub measure_kind: MeasureKind,
+    pub subject: Subject,
+    /// The action objected to, as it is now (`None` only should its row be gone).
+    pub action: Option<Action>,
     pub participant_id: i64,
     pub company_name: String,
     pub text: String,
@@ -139,6 +145,8 @@ pub struct Objection {
     pub decision_reason: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
+    /// An upheld objection to a commission: the state it went back to.
+    pub restored_to: Option<String>,
     pub files: Vec<EvidenceFile>,
 }
 
@@ -150,34 +158,59 @@ impl Objection {
     pub fn overdue(&self, today: NaiveDate) -> bool {
         self.is_open() && self.due_on < today
     }
+
+    /// The measure objected to, if the action is a measure.
+    pub fn measure_id(&self) -> Option<i64> {
+        (self.subject.kind == SubjectKind::Measure).then_some(self.subject.id)
+    }
+
+    /// The action objected to, in words: "Written warning", "Commission on order 1001
+    /// rejected".
+    pub fn title(&self, lang: &Lang) -> String {
+        let lang = *lang;
+        match &self.action {
+            Some(action) => super::notices::action_title(lang, action),
+            None => lang.t(&format!("objection-subject-{}", self.subject.kind.as_str())),
+        }
+    }
+
+    /// Whether the upheld objection may put a commission back in a state the manager picks
+    /// (a rejected one: approved or pending again).
+    pub fn offers_restore_choice(&self) -> bool {
+        self.is_open()
+            && matches!(
+                self.action.as_ref().map(|a| &a.what),
+                Some(What::Commission(CommissionState::Rejected, false))
+            )
+    }
 }
 
 type Row = (
-    (i64, i64, MeasureKind, i64, String, String),
+    (i64, SubjectKind, i64, i64, String, String),
     (NaiveDateTime, NaiveDate, Option<String>, Option<String>),
-    (Option<i64>, Option<NaiveDateTime>),
+    (Option<i64>, Option<NaiveDateTime>, Option<String>),
 );
 
 enum Which {
     All,
     Participant(i64),
-    Measure(i64),
+    Subject(Subject),
     Id(i64),
 }
 
 fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
-    let mut query = objections::table.select(objections::id).into_boxed();
+    let mut query = objections::table
+        .inner_join(participants::table.on(participants::id.eq(objections::participant_id)))
+        .into_boxed();
     query = match which {
         Which::All => query,
         Which::Participant(id) => query.filter(objections::participant_id.eq(id)),
-        Which::Measure(id) => query.filter(objections::measure_id.eq(id)),
+        Which::Subject(subject) => query
+            .filter(objections::subject_kind.eq(subject.kind))
+            .filter(objections::subject_id.eq(subject.id)),
         Which::Id(id) => query.filter(objections::id.eq(id)),
     };
-    let ids: Vec<i64> = query.load(conn)?;
-    let rows: Vec<Row> = objections::table
-        .inner_join(m::table)
-        .inner_join(participants::table.on(participants::id.eq(objections::participant_id)))
-        .filter(objections::id.eq_any(&ids))
+    let rows: Vec<Row> = query
         .order((
             objections::decision.is_not_null(),
             objections::due_on,
@@ -186,8 +219,8 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
         .select((
             (
                 objections::id,
-                objections::measure_id,
-                m::kind,
+                objections::subject_kind,
+                objections::subject_id,
                 objections::participant_id,
                 participants::company_name,
                 objections::text,
@@ -198,9 +231,14 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
                 objections::decision,
                 objections::decision_reason,
             ),
-            (objections::decided_by, objections::decided_at),
+            (
+                objections::decided_by,
+                objections::decided_at,
+                objections::restored_to,
+            ),
         ))
         .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0 .0).collect();
     let files: Vec<(i64, i64, String, String, i64, String)> = objection_files::table
         .filter(objection_files::objection_id.eq_any(&ids))
         .order(objection_files::id)
@@ -217,12 +255,14 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
         .filter(accounts::id.eq_any(rows.iter().filter_map(|r| r.2 .0).collect::<Vec<_>>()))
         .select((accounts::id, accounts::email))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(a, b, c)| Objection {
+    let calendar = super::calendar::load(conn)?;
+    let mut all = Vec::with_capacity(rows.len());
+    for (a, b, c) in rows {
+        let subject = Subject::new(a.1, a.2);
+        all.push(Objection {
             id: a.0,
-            measure_id: a.1,
-            measure_kind: a.2,
+            subject,
+            action: subjects::find_any(conn, &calendar, subject)?,
             participant_id: a.3,
             company_name: a.4,
             text: a.5,
@@ -234,6 +274,7 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
                 .0
                 .and_then(|id| deciders.iter().find(|d| d.0 == id).map(|d| d.1.clone())),
             decided_at: c.1,
+            restored_to: c.2,
             files: files
                 .iter()
                 .filter(|f| f.0 == a.0)
@@ -245,8 +286,9 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
                     stored_as: f.5.clone(),
                 })
                 .collect(),
-        })
-        .collect())
+        });
+    }
+    Ok(all)
 }
 
 /// Every objection: open ones first, by due date.
@@ -261,8 +303,13 @@ pub fn of_participant(
     load(conn, Which::Participant(participant_id))
 }
 
+/// The objection to `subject`, if one was filed.
+pub fn of_subject(conn: &mut AnyConnection, subject: Subject) -> QueryResult<Option<Objection>> {
+    Ok(load(conn, Which::Subject(subject))?.into_iter().next())
+}
+
 pub fn of_measure(conn: &mut AnyConnection, measure_id: i64) -> QueryResult<Option<Objection>> {
-    Ok(load(conn, Which::Measure(measure_id))?.into_iter().next())
+    of_subject(conn, Subject::new(SubjectKind::Measure, measure_id))
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Objection>> {
@@ -288,12 +335,13 @@ pub fn evidence_file(
 }
 
 /// Who decides an objection (G.12, four eyes): any active account manager but the one who
-/// took the measure — unless that one is the only active manager.
+/// took the action — unless that one is the only active manager. An action the portal took
+/// itself (a coupon, the locking date, a hold) is decided by any manager.
 #[derive(Debug, Clone)]
 pub struct Deciders {
-    pub measure_id: i64,
-    /// The manager who took the measure: (id, address).
-    pub taken_by: (i64, String),
+    pub objection_id: i64,
+    /// The manager who took the action: (id, address); `None` when the portal did.
+    pub taken_by: Option<(i64, String)>,
     /// The other active account managers (by address): they decide. None: the one who took
     /// it is the only manager, and decides.
     pub others: Vec<(i64, String)>,
@@ -301,7 +349,18 @@ pub struct Deciders {
 
 impl Deciders {
     pub fn may_decide(&self, manager_id: i64) -> bool {
-        may_decide(self.taken_by.0, manager_id, self.others.len())
+        match &self.taken_by {
+            Some((taker, _)) => may_decide(*taker, manager_id, self.others.len()),
+            None => true,
+        }
+    }
+
+    /// The address of the manager who took the action, or empty.
+    pub fn taker(&self) -> String {
+        self.taken_by
+            .as_ref()
+            .map(|(_, email)| email.clone())
+            .unwrap_or_default()
     }
 
     /// The addresses of the other managers, for a sentence.
@@ -314,32 +373,47 @@ impl Deciders {
     }
 }
 
-/// The four-eyes rule: the manager who took a measure does not decide the objection to it
+/// The four-eyes rule: the manager who took an action does not decide the objection to it
 /// while another active manager (`others` of them) can.
 pub fn may_decide(taken_by: i64, manager_id: i64, others: usize) -> bool {
     manager_id != taken_by || others == 0
 }
 
-/// Who decides each of the objections to `measure_ids`.
-pub fn deciders(conn: &mut AnyConnection, measure_ids: &[i64]) -> QueryResult<Vec<Deciders>> {
-    let takers: Vec<(i64, i64, String)> = m::table
-        .inner_join(accounts::table.on(accounts::id.eq(m::taken_by)))
-        .filter(m::id.eq_any(measure_ids))
-        .select((m::id, accounts::id, accounts::email))
-        .load(conn)?;
+/// Who decides each of `objections`.
+pub fn deciders(conn: &mut AnyConnection, objections: &[&Objection]) -> QueryResult<Vec<Deciders>> {
     let active = crate::accounts::active_managers(conn)?;
-    Ok(takers
-        .into_iter()
-        .map(|(measure_id, taker, email)| Deciders {
-            measure_id,
-            taken_by: (taker, email),
-            others: active
-                .iter()
-                .filter(|(id, _)| *id != taker)
-                .cloned()
-                .collect(),
-        })
-        .collect())
+    let mut all = Vec::new();
+    for o in objections {
+        let taker = o.action.as_ref().and_then(|a| a.taken_by);
+        all.push(deciders_of(conn, &active, o.id, taker)?);
+    }
+    Ok(all)
+}
+
+fn deciders_of(
+    conn: &mut AnyConnection,
+    active: &[(i64, String)],
+    objection_id: i64,
+    taker: Option<i64>,
+) -> QueryResult<Deciders> {
+    let taken_by = match taker {
+        Some(id) => accounts::table
+            .find(id)
+            .select(accounts::email)
+            .first::<String>(conn)
+            .optional()?
+            .map(|email| (id, email)),
+        None => None,
+    };
+    Ok(Deciders {
+        objection_id,
+        others: active
+            .iter()
+            .filter(|(id, _)| Some(*id) != taker)
+            .cloned()
+            .collect(),
+        taken_by,
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -348,7 +422,7 @@ pub enum DecideError {
     NotFound,
     #[error("the objection was decided already")]
     Decided,
-    #[error("the manager who took the measure does not decide the objection to it")]
+    #[error("the manager who took the action does not decide the objection to it")]
     OwnMeasure,
     #[error(transparent)]
     Lift(#[from] measures::LiftError),
@@ -365,45 +439,77 @@ impl From<DecideError> for diesel::result::Error {
     }
 }
 
-/// Decides the objection; upheld lifts the measure and undoes its effect, in one transaction.
-/// Returns the participant's id.
+/// The objection decided: whose it is and what it was to, for the mail.
+#[derive(Debug, Clone, Copy)]
+pub struct Decided {
+    pub participant_id: i64,
+    pub subject: Subject,
+}
+
+/// Decides the objection; upheld undoes the action in the way that fits it, in the same
+/// transaction: a measure is lifted, a rejected commission goes back to `restore` (approved
+/// unless the manager picks pending) and a reversed one to approved, a held one is released, a
+/// rejected channel or membership is approved, a ban is lifted — each with its audit line.
+#[allow(clippy::too_many_arguments)]
 pub fn decide(
     conn: &mut AnyConnection,
     crediting: &CreditingChanges,
     actor: &Actor,
     objection_id: i64,
     upheld: bool,
+    restore: Option<CommissionState>,
     reason: &str,
     now: NaiveDateTime,
-) -> Result<i64, DecideError> {
-    let (participant_id, kind) = crate::db::write_transaction(conn, |conn| {
+) -> Result<Decided, DecideError> {
+    let (decided, credits_changed) = crate::db::write_transaction(conn, |conn| {
         let locked = diesel::update(objections::table.find(objection_id))
             .set(objections::id.eq(objections::id))
             .execute(conn)?;
         if locked == 0 {
             return Err(DecideError::NotFound);
         }
-        let row: Option<(i64, i64, Option<String>)> = objections::table
+        let row: Option<(SubjectKind, i64, i64, Option<String>)> = objections::table
             .find(objection_id)
             .select((
-                objections::measure_id,
+                objections::subject_kind,
+                objections::subject_id,
                 objections::participant_id,
                 objections::decision,
             ))
             .first(conn)
             .optional()?;
-        let (measure_id, participant_id, decision) = row.ok_or(DecideError::NotFound)?;
+        let (kind, subject_id, participant_id, decision) = row.ok_or(DecideError::NotFound)?;
         if decision.is_some() {
             return Err(DecideError::Decided);
         }
+        let subject = Subject::new(kind, subject_id);
+        let calendar = super::calendar::load(conn)?;
+        let action = subjects::find_any(conn, &calendar, subject)?;
         // Four eyes (G.12): checked here, under the objection's lock, whatever the page offered.
         if let Some(manager_id) = actor.id {
-            let who = deciders(conn, &[measure_id])?;
-            if who.iter().any(|d| !d.may_decide(manager_id)) {
+            let active = crate::accounts::active_managers(conn)?;
+            let who = deciders_of(
+                conn,
+                &active,
+                objection_id,
+                action.as_ref().and_then(|a| a.taken_by),
+            )?;
+            if !who.may_decide(manager_id) {
                 return Err(DecideError::OwnMeasure);
             }
         }
         let decision = if upheld { "upheld" } else { "rejected" };
+        // The state a commission goes back to is written with the decision: the database lets
+        // a rejected or reversed commission move only to the state an upheld objection names.
+        let restored_to = match action.as_ref().map(|a| &a.what) {
+            Some(What::Commission(CommissionState::Rejected, _)) if upheld => {
+                Some(restore.unwrap_or(CommissionState::Approved))
+            }
+            Some(What::Commission(CommissionState::Reversed, _)) if upheld => {
+                Some(CommissionState::Approved)
+            }
+            _ => None,
+        };
         let changed = diesel::update(
             objections::table
                 .find(objection_id)
@@ -414,19 +520,23 @@ pub fn decide(
             objections::decision_reason.eq(reason),
             objections::decided_by.eq(actor.id),
             objections::decided_at.eq(now),
+            objections::restored_to.eq(restored_to.map(CommissionState::as_str)),
         ))
         .execute(conn)?;
         if changed == 0 {
             return Err(DecideError::Decided);
         }
-        let mut kind = None;
+        let mut credits_changed = false;
+        let mut undone = serde_json::Value::Null;
         if upheld {
-            match measures::lift_in(conn, actor, measure_id, reason, true, now) {
-                Ok((_, k)) => kind = Some(k),
-                // Lifted by hand meanwhile: the objection is still upheld.
-                Err(measures::LiftError::AlreadyLifted) => {}
-                Err(e) => return Err(e.into()),
-            }
+            let undo = Undo {
+                actor,
+                objection_id,
+                participant_id,
+                reason,
+                now,
+            };
+            (undone, credits_changed) = undo.apply(conn, subject, restored_to)?;
         }
         let entry = audit::Entry::new(
             action::OBJECTION_DECIDED,
@@ -434,14 +544,189 @@ pub fn decide(
         )
         .participant(participant_id)
         .before(json!({ "decision": null }))
-        .after(json!({ "decision": decision, "reason": reason, "measure": measure_id }));
+        .after(json!({
+            "decision": decision,
+            "reason": reason,
+            "subject": kind.as_str(),
+            "subject_id": subject_id,
+            "undone": undone,
+        }));
         audit::record(conn, actor, entry, now)?;
-        Ok((participant_id, kind))
+        Ok((
+            Decided {
+                participant_id,
+                subject,
+            },
+            credits_changed,
+        ))
     })?;
-    if matches!(kind, Some(MeasureKind::Terminate | MeasureKind::Restrict)) {
+    if credits_changed {
         crediting.changed();
     }
-    Ok(participant_id)
+    Ok(decided)
+}
+
+/// What an upheld objection undoes, and who and why.
+struct Undo<'a> {
+    actor: &'a Actor,
+    objection_id: i64,
+    participant_id: i64,
+    reason: &'a str,
+    now: NaiveDateTime,
+}
+
+impl Undo<'_> {
+    /// Undoes the action `subject` in the caller's transaction; what was undone (for the audit
+    /// line), and whether crediting of clicks changes (a termination, restriction, channel or
+    /// membership). An action that changed meanwhile (a commission the advertiser approved, a
+    /// measure lifted by hand) is left as it is: the objection is still upheld.
+    fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        subject: Subject,
+        restore: Option<CommissionState>,
+    ) -> Result<(serde_json::Value, bool), DecideError> {
+        let id = subject.id;
+        match subject.kind {
+            SubjectKind::Measure => {
+                match measures::lift_in(conn, self.actor, id, self.reason, true, self.now) {
+                    Ok((_, kind)) => Ok((
+                        json!({ "measure": id, "lifted": true }),
+                        matches!(kind, MeasureKind::Terminate | MeasureKind::Restrict),
+                    )),
+                    // Lifted by hand meanwhile: the objection is still upheld.
+                    Err(measures::LiftError::AlreadyLifted) => Ok((json!(null), false)),
+                    Err(e) => Err(e.into()),
+                }
+            }
+            SubjectKind::Commission => Ok((self.commission(conn, id, restore)?, false)),
+            SubjectKind::Channel => {
+                let changed = diesel::update(
+                    channels::table
+                        .find(id)
+                        .filter(channels::review_state.eq(ReviewState::Rejected)),
+                )
+                .set((
+                    channels::review_state.eq(ReviewState::Approved),
+                    channels::review_reason.eq(None::<String>),
+                    channels::reviewed_by.eq(self.actor.id),
+                    channels::reviewed_at.eq(Some(self.now)),
+                ))
+                .execute(conn)?;
+                self.record(
+                    conn,
+                    action::CHANNEL_REVIEW,
+                    format!("channel {id}"),
+                    changed,
+                )?;
+                Ok((
+                    json!({ "channel": id, "approved": changed > 0 }),
+                    changed > 0,
+                ))
+            }
+            SubjectKind::Membership => {
+                let changed = diesel::update(
+                    memberships::table
+                        .find(id)
+                        .filter(memberships::state.eq(MembershipState::Rejected)),
+                )
+                .set((
+                    memberships::state.eq(MembershipState::Approved),
+                    memberships::reason.eq(None::<String>),
+                    memberships::decided_by.eq(self.actor.id),
+                    memberships::decided_at.eq(Some(self.now)),
+                ))
+                .execute(conn)?;
+                let subject = format!("membership {id}");
+                self.record(conn, action::MEMBERSHIP_REVIEW, subject, changed)?;
+                Ok((
+                    json!({ "membership": id, "approved": changed > 0 }),
+                    changed > 0,
+                ))
+            }
+            SubjectKind::Ban => {
+                let lifted = crate::admin::bans::lift(conn, self.actor, id, self.reason, self.now)?;
+                Ok((json!({ "ban": id, "lifted": lifted.is_some() }), false))
+            }
+        }
+    }
+
+    /// A channel or membership approved on objection: its own audit line.
+    fn record(
+        &self,
+        conn: &mut AnyConnection,
+        what: &'static str,
+        subject: String,
+        changed: usize,
+    ) -> QueryResult<()> {
+        if changed == 0 {
+            return Ok(());
+        }
+        let entry = audit::Entry::new(what, subject)
+            .participant(self.participant_id)
+            .before(json!({ "state": "rejected" }))
+            .after(json!({
+                "state": "approved",
+                "reason": self.reason,
+                "objection": self.objection_id,
+            }));
+        audit::record(conn, self.actor, entry, self.now)
+    }
+
+    /// A rejected commission back to `restore`, a reversed one to approved (with what its
+    /// reversal took given back), a held one released — under the conversion's lock, through
+    /// the compare-and-set of `commissions`, so nothing is paid twice.
+    fn commission(
+        &self,
+        conn: &mut AnyConnection,
+        id: i64,
+        restore: Option<CommissionState>,
+    ) -> Result<serde_json::Value, DecideError> {
+        let Some(found) = commissions::find(conn, id)? else {
+            return Ok(json!(null));
+        };
+        commissions::lock_conversion(conn, found.conversion_id)?;
+        let Some(commission) = commissions::find(conn, id)? else {
+            return Ok(json!(null));
+        };
+        let before = commission.state;
+        let actor = commissions::Actor {
+            source: EventSource::Manager,
+            manager: self.actor.id,
+            at: self.now,
+        };
+        let after = match (commission.state, commission.held) {
+            (CommissionState::Pending, true) => {
+                commissions::set_held(conn, &commission, false, None, actor)?;
+                // Past its locking date it becomes final now.
+                crate::ledger::locking::settle_conversion(
+                    conn,
+                    commission.conversion_id,
+                    self.now,
+                )?;
+                "released"
+            }
+            (CommissionState::Rejected | CommissionState::Reversed, _) => {
+                let Some(to) = restore else {
+                    return Ok(json!(null));
+                };
+                commissions::restore_on_objection(conn, &commission, to, self.objection_id, actor)?;
+                to.as_str()
+            }
+            // Decided otherwise meanwhile: nothing left to undo.
+            _ => return Ok(json!(null)),
+        };
+        let entry = audit::Entry::new(action::COMMISSION_DECIDED, format!("commission {id}"))
+            .participant(self.participant_id)
+            .before(json!({ "state": before.as_str(), "held": commission.held }))
+            .after(json!({
+                "state": after,
+                "reason": self.reason,
+                "objection": self.objection_id,
+            }));
+        audit::record(conn, self.actor, entry, self.now)?;
+        Ok(json!({ "commission": id, "from": before.as_str(), "to": after }))
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! evidence files, and accepting a new version of the rules. A terminated participant cannot
 //! log in; the termination mail links to `/{lang}/objection/{measure}/{key}` to object there.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use hmac::{Hmac, Mac};
@@ -12,6 +13,7 @@ use super::evidence::{self, FileProblem, Stored};
 use super::measures::{self, Measure};
 use super::notices;
 use super::objections::{self, FileError, Objection};
+use super::subjects::{self, Action, Subject, SubjectKind};
 use super::upload::{self, Received, UploadGate};
 use crate::audit::Actor;
 use crate::domain::working_days;
@@ -32,13 +34,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/account/notices/{id}/evidence/{file}",
             web::get().to(evidence_file),
         )
+        .route("/account/objections", web::get().to(objections_list))
+        .service(
+            web::resource("/account/objections/{kind}/{id}")
+                .route(web::get().to(action_show))
+                .route(web::post().to(action_object)),
+        )
+        .route(
+            "/account/objections/{kind}/{id}/evidence/{file}",
+            web::get().to(action_evidence_file),
+        )
         .route("/account/rules", web::get().to(rules_form))
         .route("/account/rules", web::post().to(rules_accept))
         .service(
             web::resource("/objection/{id}/{key}")
                 .route(web::get().to(token_show))
                 .route(web::post().to(token_object)),
-        );
+        )
+        .configure(super::decisions::configure);
 }
 
 /// Longest objection or cure answer.
@@ -107,10 +120,6 @@ impl NoticePage {
         self.ctx.lang.format_date(at.date())
     }
 
-    fn day(&self, day: &chrono::NaiveDate) -> String {
-        self.ctx.lang.format_date(*day)
-    }
-
     fn cure_action(&self) -> String {
         self.ctx
             .href(&format!("/account/notices/{}/cured", self.measure.id))
@@ -128,6 +137,11 @@ impl NoticePage {
         self.objection.is_none() && self.measure.claim_open(self.today)
     }
 
+    /// The claim period's last day, with its zone.
+    fn claim_deadline(&self) -> String {
+        claim_deadline(self.ctx.lang, self.measure.claim_until)
+    }
+
     fn may_answer_cure(&self) -> bool {
         self.logged_in
             && self.measure.kind == MeasureKind::CurePeriod
@@ -141,14 +155,25 @@ impl NoticePage {
     }
 
     fn decision_text(&self, o: &Objection) -> String {
-        match o.decision.as_deref() {
-            Some("upheld") => self.ctx.t("objection-upheld"),
-            Some("rejected") => self.ctx.t("objection-rejected"),
-            _ => self.ctx.t_args(
-                "objection-pending",
-                &[("date", self.ctx.lang.format_date(o.due_on))],
-            ),
-        }
+        decision_words(self.ctx.lang, o)
+    }
+}
+
+/// The last day to object (or to decide), as the participant reads it: the end of the Hong
+/// Kong day the period ends on (G.12, G.13), and the same moment in the reader's time.
+pub fn claim_deadline(lang: Lang, day: chrono::NaiveDate) -> String {
+    crate::i18n::deadline_day_moment(lang, day, crate::i18n::READER_ZONE)
+}
+
+/// What an objection's state says to the participant: decided, or decided by when.
+fn decision_words(lang: Lang, o: &Objection) -> String {
+    match o.decision.as_deref() {
+        Some("upheld") => lang.t("objection-upheld"),
+        Some("rejected") => lang.t("objection-rejected"),
+        _ => lang.t_args(
+            "objection-pending",
+            &[("date", claim_deadline(lang, o.due_on))],
+        ),
     }
 }
 
@@ -265,7 +290,7 @@ async fn file_objection(
     state: &web::Data<AppState>,
     actor: Actor,
     participant_id: i64,
-    measure_id: i64,
+    subject: Subject,
     text: String,
     stored: Vec<Stored>,
 ) -> Result<Result<i64, FileError>, AppError> {
@@ -277,7 +302,7 @@ async fn file_objection(
             conn,
             &actor,
             participant_id,
-            measure_id,
+            subject,
             &text,
             &stored,
             &calendar,
@@ -331,51 +356,57 @@ impl ObjectionPage {
     }
 }
 
-/// The message when no objection can be filed to `measure` any more (one was filed, or the
+/// The message when no objection can be filed to an action any more (one was filed, or the
 /// claim period is over): said before a byte of the upload is read.
-fn closed_to_objections(measure: &Measure, objection: &Option<Objection>) -> Option<&'static str> {
+fn closed_to_objections(claim_open: bool, objection: &Option<Objection>) -> Option<&'static str> {
     if objection.is_some() {
         Some("error-objection-filed")
-    } else if !measure.claim_open(today()) {
+    } else if !claim_open {
         Some("error-claim-period-over")
     } else {
         None
     }
 }
 
+/// An objection's form re-shown: (the language, the form with its errors, the status).
+type Show<'a> = Box<dyn Fn(Ctx, FormState, StatusCode) -> Result<HttpResponse, AppError> + 'a>;
+
+/// The form re-shown because the action is closed to objections, with `key`'s message.
 fn refused_as_closed(
     ctx: Ctx,
-    page: &ObjectionPage,
-    measure: Measure,
-    objection: Option<Objection>,
+    show: &Show,
     key: &str,
     text: &str,
 ) -> Result<HttpResponse, AppError> {
     let mut form = FormState::new();
     form.set("text", text);
     form.fail(ctx.lang, "text", key);
-    let page = page.render(ctx, measure, objection, form);
-    crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+    show(ctx, form, StatusCode::CONFLICT)
 }
 
-/// An objection to `measure` that may be filed (checked by the caller, who knows who asks):
-/// receives the upload (slot, CSRF token, files on disk), checks the words and the files,
-/// stores and files it.
-#[allow(clippy::too_many_arguments)]
+/// An objection to `subject` of `participant_id`, whose page `show` shows again; `closed` says
+/// why none can be filed any more (checked by the caller, who knows who asks): receives the
+/// upload (slot, CSRF token, files on disk), checks the words and the files, stores and files
+/// it, then sends the browser to `done`.
+struct Submission<'a> {
+    subject: Subject,
+    participant_id: i64,
+    closed: Option<&'static str>,
+    show: Show<'a>,
+    done: String,
+}
+
 async fn objection_submitted(
     req: &HttpRequest,
     ctx: Ctx,
     state: &web::Data<AppState>,
     gate: &web::Data<UploadGate>,
     actor: Actor,
-    (measure, objection): (Measure, Option<Objection>),
+    sub: Submission<'_>,
     multipart: actix_multipart::Multipart,
-    page: ObjectionPage,
-    done: String,
 ) -> Result<HttpResponse, AppError> {
-    let (participant_id, id) = (measure.participant_id, measure.id);
-    if let Some(key) = closed_to_objections(&measure, &objection) {
-        return refused_as_closed(ctx, &page, measure, objection, key, "");
+    if let Some(key) = sub.closed {
+        return refused_as_closed(ctx, &sub.show, key, "");
     }
     let data_dir = state.settings.data_dir.clone();
     let incoming = evidence::folder(&data_dir).join("incoming");
@@ -396,19 +427,48 @@ async fn objection_submitted(
             if sent_files {
                 form.add_error("evidence", ctx.lang.t("error-evidence-choose-again"));
             }
-            return render_form(true, &page.render(ctx, measure, objection, form));
+            return (sub.show)(ctx, form, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    match file_objection(state, actor, participant_id, id, text, stored).await? {
-        Ok(_) => Ok(see_other(&done)),
+    let filed = file_objection(state, actor, sub.participant_id, sub.subject, text, stored).await?;
+    match filed {
+        Ok(_) => Ok(see_other(&sub.done)),
         Err(problem) => {
             let key = match problem {
                 FileError::ClaimPeriodOver => "error-claim-period-over",
                 FileError::AlreadyFiled => "error-objection-filed",
                 _ => return Err(AppError::NotFound),
             };
-            refused_as_closed(ctx, &page, measure, objection, key, &received.text)
+            refused_as_closed(ctx, &sub.show, key, &received.text)
         }
+    }
+}
+
+/// The notice page of a measure, shown again with the objection's form.
+fn notice_show<'a>(
+    page: ObjectionPage,
+    measure: Measure,
+    objection: Option<Objection>,
+) -> Show<'a> {
+    Box::new(move |ctx, form, status| {
+        let page = page.render(ctx, measure.clone(), objection.clone(), form);
+        crate::web::render_status(status, &page)
+    })
+}
+
+/// A measure's objection: the measure, whose it is, and its page.
+fn measure_submission<'a>(
+    measure: Measure,
+    objection: Option<Objection>,
+    page: ObjectionPage,
+    done: String,
+) -> Submission<'a> {
+    Submission {
+        subject: Subject::new(SubjectKind::Measure, measure.id),
+        participant_id: measure.participant_id,
+        closed: closed_to_objections(measure.claim_open(today()), &objection),
+        show: notice_show(page, measure, objection),
+        done,
     }
 }
 
@@ -423,7 +483,7 @@ async fn object(
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
     // Whose measure it is, before a byte of the upload is read.
-    let notice = load_notice(&state, user.participant.id, id, false)
+    let (measure, objection) = load_notice(&state, user.participant.id, id, false)
         .await?
         .ok_or(AppError::NotFound)?;
     let actor = actor_of(&state, &req, &user.account);
@@ -433,10 +493,8 @@ async fn object(
         logged_in: true,
     };
     let done = ctx.href(&format!("/account/notices/{id}?notice=objection-filed"));
-    objection_submitted(
-        &req, ctx, &state, &gate, actor, notice, multipart, page, done,
-    )
-    .await
+    let sub = measure_submission(measure, objection, page, done);
+    objection_submitted(&req, ctx, &state, &gate, actor, sub, multipart).await
 }
 
 async fn cured(
@@ -638,11 +696,347 @@ async fn token_object(
         logged_in: false,
     };
     let done = ctx.href(&format!("/objection/{id}/{key}?notice=objection-filed"));
-    let notice = (measure, objection);
-    objection_submitted(
-        &req, ctx, &state, &gate, actor, notice, multipart, page, done,
-    )
-    .await
+    let sub = measure_submission(measure, objection, page, done);
+    objection_submitted(&req, ctx, &state, &gate, actor, sub, multipart).await
+}
+
+// ---- objections to actions other than measures (G.12: "any enforcement actions") ----
+
+/// The participant's list of every action against it open to objection or objected to.
+#[derive(Template)]
+#[template(path = "enforcement/account_objections.html")]
+struct ActionsPage {
+    ctx: Ctx,
+    actions: Vec<(Action, Option<Objection>)>,
+    today: chrono::NaiveDate,
+}
+
+impl ActionsPage {
+    fn title(&self, a: &Action) -> String {
+        notices::action_title(self.ctx.lang, a)
+    }
+
+    fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.ctx.lang.format_date(at.date())
+    }
+
+    fn href(&self, a: &Action) -> String {
+        self.ctx.href(&a.subject.path())
+    }
+
+    /// Where the objection stands, or until when one may be filed.
+    fn state(&self, a: &Action, o: &Option<Objection>) -> String {
+        let lang = self.ctx.lang;
+        match o {
+            Some(o) => decision_words(lang, o),
+            None if a.claim_open(self.today) => lang.t_args(
+                "objections-may-object-until",
+                &[("date", claim_deadline(lang, a.claim_until))],
+            ),
+            None if !a.in_force => lang.t("objections-not-in-force"),
+            None => lang.t_args(
+                "objection-period-over",
+                &[("date", claim_deadline(lang, a.claim_until))],
+            ),
+        }
+    }
+
+    fn may_object(&self, a: &Action, o: &Option<Objection>) -> bool {
+        o.is_none() && a.claim_open(self.today)
+    }
+}
+
+/// Every action against the participant, each with its objection (if any).
+fn actions_with_objections(
+    conn: &mut crate::db::AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<(Action, Option<Objection>)>, AppError> {
+    let calendar = super::calendar::load(conn)?;
+    let actions = subjects::of_participant(conn, &calendar, participant_id)?;
+    let objections = objections::of_participant(conn, participant_id)?;
+    Ok(actions
+        .into_iter()
+        .map(|a| {
+            let o = objections.iter().find(|o| o.subject == a.subject).cloned();
+            (a, o)
+        })
+        .collect())
+}
+
+async fn objections_list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+) -> Result<HttpResponse, AppError> {
+    let participant_id = user.participant.id;
+    let actions = with_conn(&state, move |conn| {
+        actions_with_objections(conn, participant_id)
+    })
+    .await?;
+    render(&ActionsPage {
+        ctx,
+        actions,
+        today: today(),
+    })
+}
+
+/// For the pages that list actions (conversions, channels): the actions against the participant
+/// open to objection or objected to, to put "Object" (with its deadline) or the objection's
+/// state next to each.
+pub struct Objectable {
+    lang: Lang,
+    today: chrono::NaiveDate,
+    actions: Vec<(Action, Option<Objection>)>,
+    /// The channel of each membership among the actions: (membership, channel).
+    membership_channels: Vec<(i64, i64)>,
+}
+
+impl Objectable {
+    pub fn load(
+        conn: &mut crate::db::AnyConnection,
+        lang: Lang,
+        participant_id: i64,
+    ) -> Result<Objectable, AppError> {
+        use crate::db::schema::memberships;
+        use diesel::prelude::*;
+        let actions = actions_with_objections(conn, participant_id)?;
+        let ids: Vec<i64> = actions
+            .iter()
+            .filter(|(a, _)| a.subject.kind == SubjectKind::Membership)
+            .map(|(a, _)| a.subject.id)
+            .collect();
+        let membership_channels = memberships::table
+            .filter(memberships::id.eq_any(&ids))
+            .select((memberships::id, memberships::channel_id))
+            .load(conn)?;
+        Ok(Objectable {
+            lang,
+            today: today(),
+            actions,
+            membership_channels,
+        })
+    }
+
+    /// `link` for the membership of channel `channel_id`.
+    pub fn membership_link(&self, channel_id: &i64) -> Option<(String, String)> {
+        let (membership_id, _) = self
+            .membership_channels
+            .iter()
+            .find(|(_, c)| c == channel_id)?;
+        self.link("membership", membership_id)
+    }
+
+    fn find(&self, kind: SubjectKind, id: i64) -> Option<&(Action, Option<Objection>)> {
+        self.actions
+            .iter()
+            .find(|(a, _)| a.subject == Subject::new(kind, id))
+    }
+
+    /// The link and words for the action `kind` `id`: ("Object (until …)" or the objection's
+    /// state, where it leads). `None` when it is no action, or no longer open to objection.
+    pub fn link(&self, kind: &str, id: &i64) -> Option<(String, String)> {
+        let kind = SubjectKind::parse(kind)?;
+        let (action, objection) = self.find(kind, *id)?;
+        let href = format!("/{}{}", self.lang.code(), action.subject.path());
+        match objection {
+            Some(o) => Some((decision_words(self.lang, o), href)),
+            None if action.claim_open(self.today) => Some((
+                self.lang.t_args(
+                    "objection-object-until",
+                    &[("date", claim_deadline(self.lang, action.claim_until))],
+                ),
+                href,
+            )),
+            None => None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "enforcement/objection.html")]
+struct ActionPage {
+    ctx: Ctx,
+    action: Action,
+    objection: Option<Objection>,
+    objection_action: String,
+    evidence_base: String,
+    today: chrono::NaiveDate,
+    form: FormState,
+    notice: Option<String>,
+}
+
+impl ActionPage {
+    fn title(&self) -> String {
+        notices::action_title(self.ctx.lang, &self.action)
+    }
+
+    fn reason(&self) -> Option<String> {
+        let reason = self.action.reason.as_deref()?;
+        let words = crate::ledger::routes::Words {
+            lang: self.ctx.lang,
+            currency: crate::domain::Currency::EUR,
+        };
+        Some(words.reason(reason))
+    }
+
+    fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.ctx.lang.format_date(at.date())
+    }
+
+    fn may_object(&self) -> bool {
+        self.objection.is_none() && self.action.claim_open(self.today)
+    }
+
+    /// The claim period's last day, with its zone.
+    fn claim_deadline(&self) -> String {
+        claim_deadline(self.ctx.lang, self.action.claim_until)
+    }
+
+    fn size(&self, bytes: &i64) -> String {
+        let kb = rust_decimal::Decimal::from(*bytes) / rust_decimal::Decimal::from(1024);
+        format!("{} KB", self.ctx.lang.format_decimal(kb.round_dp(0)))
+    }
+
+    fn decision_text(&self, o: &Objection) -> String {
+        decision_words(self.ctx.lang, o)
+    }
+}
+
+/// The action `kind`/`id` of `participant_id`, with its objection; 404 for an unknown kind, a
+/// measure (its notice is its page) or anyone else's action.
+async fn load_action(
+    state: &web::Data<AppState>,
+    participant_id: i64,
+    kind: &str,
+    id: i64,
+) -> Result<(Action, Option<Objection>), AppError> {
+    let kind = SubjectKind::parse(kind)
+        .filter(|k| *k != SubjectKind::Measure)
+        .ok_or(AppError::NotFound)?;
+    let subject = Subject::new(kind, id);
+    let found = with_conn(state, move |conn| {
+        let calendar = super::calendar::load(conn)?;
+        let Some(action) = subjects::find(conn, &calendar, participant_id, subject)? else {
+            return Ok(None);
+        };
+        Ok(Some((action, objections::of_subject(conn, subject)?)))
+    })
+    .await?;
+    found.ok_or(AppError::NotFound)
+}
+
+fn action_page(
+    ctx: Ctx,
+    (action, objection): (Action, Option<Objection>),
+    form: FormState,
+    notice: Option<String>,
+) -> ActionPage {
+    let path = action.subject.path();
+    ActionPage {
+        objection_action: ctx.href(&path),
+        evidence_base: ctx.href(&format!("{path}/evidence")),
+        today: today(),
+        ctx,
+        action,
+        objection,
+        form,
+        notice,
+    }
+}
+
+async fn action_show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    path: web::Path<(Lang, String, i64)>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (_, kind, id) = path.into_inner();
+    let found = load_action(&state, user.participant.id, &kind, id).await?;
+    let notice = query.text(&ctx, NOTICES);
+    render(&action_page(ctx, found, FormState::new(), notice))
+}
+
+async fn action_object(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    gate: web::Data<UploadGate>,
+    user: extract::Participant,
+    path: web::Path<(Lang, String, i64)>,
+    multipart: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    let (_, kind, id) = path.into_inner();
+    // Whose action it is, before a byte of the upload is read.
+    let (action, objection) = load_action(&state, user.participant.id, &kind, id).await?;
+    let actor = actor_of(&state, &req, &user.account);
+    let done = ctx.href(&format!("{}?notice=objection-filed", action.subject.path()));
+    let sub = Submission {
+        subject: action.subject,
+        participant_id: action.participant_id,
+        closed: closed_to_objections(action.claim_open(today()), &objection),
+        show: Box::new(move |ctx, form, status| {
+            let page = action_page(ctx, (action.clone(), objection.clone()), form, None);
+            crate::web::render_status(status, &page)
+        }),
+        done,
+    };
+    objection_submitted(&req, ctx, &state, &gate, actor, sub, multipart).await
+}
+
+async fn action_evidence_file(
+    state: web::Data<AppState>,
+    user: extract::Participant,
+    path: web::Path<(Lang, String, i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, _, _, file_id) = path.into_inner();
+    serve_evidence(&state, file_id, Some(user.participant.id)).await
+}
+
+/// Mails the participant the decision on its objection, in its language: for a measure the
+/// measure's mail, else the action's.
+pub async fn tell_decision(
+    state: &web::Data<AppState>,
+    decided: objections::Decided,
+    upheld: bool,
+    reason: String,
+) -> Result<(), AppError> {
+    let subject = decided.subject;
+    if subject.kind == SubjectKind::Measure {
+        return tell(state, subject.id, move |lang, m, link| {
+            notices::decision_mail(lang, m, upheld, &reason, link)
+        })
+        .await;
+    }
+    let participant_id = decided.participant_id;
+    let found = with_conn(state, move |conn| {
+        use crate::db::schema::{accounts, participants};
+        use diesel::prelude::*;
+        let calendar = super::calendar::load(conn)?;
+        let Some(action) = subjects::find_any(conn, &calendar, subject)? else {
+            return Ok(None);
+        };
+        let (email, lang): (String, String) = participants::table
+            .inner_join(accounts::table)
+            .filter(participants::id.eq(participant_id))
+            .select((accounts::email, accounts::lang))
+            .first(conn)?;
+        Ok(Some((action, email, lang)))
+    })
+    .await?;
+    let Some((action, email, lang)) = found else {
+        return Ok(());
+    };
+    let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
+    let link = state
+        .settings
+        .base_url
+        .join(&format!("/{}{}", lang.code(), subject.path()))
+        .map(String::from)
+        .unwrap_or_default();
+    let content = notices::action_decision_mail(lang, &action, upheld, &reason, &link);
+    state.mailer.deliver(content, &email).await;
+    Ok(())
 }
 
 #[derive(Template)]

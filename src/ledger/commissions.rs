@@ -179,6 +179,19 @@ pub fn change(
     if !allowed(commission.state, state) {
         return Err(changed_meanwhile());
     }
+    set_state(conn, commission, state, amount, reason, actor)
+}
+
+/// Writes the change `change` (or `restore_on_objection`) allowed: from the state it was read
+/// in, or not at all; a first approval writes its ledger entry in the same transaction.
+fn set_state(
+    conn: &mut AnyConnection,
+    commission: &Commission,
+    state: CommissionState,
+    amount: i64,
+    reason: Option<&str>,
+    actor: Actor,
+) -> QueryResult<bool> {
     let decided_at = (state != CommissionState::Pending).then_some(actor.at);
     // From the state (and amount and hold) it was read in, or not at all.
     let updated = diesel::update(
@@ -199,10 +212,69 @@ pub fn change(
         return Err(changed_meanwhile());
     }
     record_event(conn, commission.id, state, amount, reason, actor)?;
-    if state == CommissionState::Approved && commission.state != CommissionState::Approved {
+    // Approved for the first time (a reversed one put back on objection was in the ledger
+    // already: `restore_on_objection` gives back what its reversal took).
+    if state == CommissionState::Approved
+        && matches!(
+            commission.state,
+            CommissionState::Pending | CommissionState::Rejected
+        )
+    {
         enter_in_ledger(conn, commission, amount, reason, actor.at)?;
     }
     Ok(true)
+}
+
+/// The moves an upheld objection (G.12) makes: a rejected commission back to pending or
+/// approved (the state the account manager picks), a reversed one back to approved. The
+/// database allows them only while an upheld objection names the commission and that state.
+pub fn allowed_on_objection(from: CommissionState, to: CommissionState) -> bool {
+    use CommissionState::*;
+    matches!((from, to), (Rejected, Pending | Approved) | (Reversed, Approved))
+}
+
+/// Puts a rejected or reversed commission back to `state` after objection `objection_id` was
+/// upheld, through the same compare-and-set as `change`. A rejected one approved enters the
+/// ledger once (unique per commission); a reversed one gets back what its reversal took, in a
+/// row of its own that names the objection (unique per objection), so nothing is paid twice.
+pub fn restore_on_objection(
+    conn: &mut AnyConnection,
+    commission: &Commission,
+    state: CommissionState,
+    objection_id: i64,
+    actor: Actor,
+) -> QueryResult<()> {
+    if !allowed_on_objection(commission.state, state) {
+        return Err(changed_meanwhile());
+    }
+    let reason = Some(super::states::reason::OBJECTION_UPHELD);
+    set_state(conn, commission, state, commission.amount, reason, actor)?;
+    if commission.state == CommissionState::Reversed {
+        use crate::db::schema::ledger_entries;
+        let taken: Vec<i64> = ledger_entries::table
+            .filter(ledger_entries::commission_id.eq(commission.id))
+            .filter(ledger_entries::kind.eq(EntryKind::Reversal))
+            .select(ledger_entries::amount)
+            .load(conn)?;
+        let given_back = -taken.iter().sum::<i64>();
+        if given_back != 0 {
+            super::entries::enter_for_objection(
+                conn,
+                super::entries::NewEntry {
+                    participant_id: commission.participant_id,
+                    kind: EntryKind::Commission,
+                    amount: money_of(commission, given_back),
+                    commission_id: None,
+                    payout_id: None,
+                    measure_id: None,
+                    reason,
+                    at: actor.at,
+                },
+                objection_id,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The moves a commission's state may make: a pending one is decided (or stays pending with a

@@ -39,6 +39,20 @@ pub fn sign_fits(kind: EntryKind, minor: i64) -> bool {
 /// Writes `entry`; an amount of the wrong sign for its kind is refused before it is written
 /// (a `CheckViolation`, as the database would name it), so no bug upstream can mint money.
 pub fn enter(conn: &mut AnyConnection, entry: NewEntry) -> QueryResult<()> {
+    insert(conn, entry, None)
+}
+
+/// Writes `entry` for the upheld objection `objection_id` (G.12): what a reversal took, given
+/// back. At most one row per objection (a unique index), so deciding twice cannot pay twice.
+pub fn enter_for_objection(
+    conn: &mut AnyConnection,
+    entry: NewEntry,
+    objection_id: i64,
+) -> QueryResult<()> {
+    insert(conn, entry, Some(objection_id))
+}
+
+fn insert(conn: &mut AnyConnection, entry: NewEntry, objection_id: Option<i64>) -> QueryResult<()> {
     if !sign_fits(entry.kind, entry.amount.minor) {
         return Err(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::CheckViolation,
@@ -60,6 +74,7 @@ pub fn enter(conn: &mut AnyConnection, entry: NewEntry) -> QueryResult<()> {
             ledger_entries::measure_id.eq(entry.measure_id),
             ledger_entries::reason.eq(entry.reason),
             ledger_entries::created_at.eq(entry.at),
+            ledger_entries::objection_id.eq(objection_id),
         ))
         .execute(conn)?;
     Ok(())

@@ -91,6 +91,8 @@ pub mod reason {
     pub const SELF_PURCHASE_REVIEW: &str = "self_purchase_review";
     pub const ORIGINAL_REJECTED: &str = "original_rejected";
     pub const AMOUNT_CHANGED: &str = "amount_changed";
+    /// Put back (approved, or pending again) by an upheld objection (G.12).
+    pub const OBJECTION_UPHELD: &str = "objection_upheld";
 
     pub const ALL: &[&str] = &[
         COUPON_REDEEMED,
@@ -101,6 +103,7 @@ pub mod reason {
         SELF_PURCHASE_REVIEW,
         ORIGINAL_REJECTED,
         AMOUNT_CHANGED,
+        OBJECTION_UPHELD,
     ];
 }
 
