@@ -2311,3 +2311,170 @@ async fn the_measure_form_asks_the_kind_first_then_shows_only_its_fields_above_t
             .contains("value=\"F.11.e\" checked"));
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_says_each_change_in_words_in_the_readers_language() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    take(
+        &app,
+        &admin,
+        anna.participant_id,
+        &[
+            ("kind", "withhold"),
+            ("clauses", "E.10.j"),
+            ("clauses", "F.11.c"),
+            ("reason", "Orders from your own address."),
+        ],
+    )
+    .await;
+    let id = last_measure(&app);
+    assert_eq!(
+        lift(
+            &app,
+            &admin,
+            anna.participant_id,
+            id,
+            "The orders were real."
+        )
+        .await
+        .status()
+        .as_u16(),
+        303
+    );
+    for (lang, summary, fields, logged_in) in [
+        (
+            "en",
+            format!("Measure {id} — Payments withheld, under E.10.j, F.11.c"),
+            ["Reason:", "Objection possible until:", "Lifted:"],
+            "Manager logged in",
+        ),
+        (
+            "nl",
+            format!("Maatregel {id} — Ingehouden betalingen, volgens E.10.j, F.11.c"),
+            ["Reden:", "Bezwaar mogelijk tot en met:", "Opgeheven:"],
+            "Accountmanager ingelogd",
+        ),
+    ] {
+        let (status, html) = app
+            .page_with(&admin, &format!("/{lang}/manage/audit"))
+            .await;
+        assert_eq!(status, 200);
+        let table = &html[html.find("<table").unwrap()..html.find("</table>").unwrap()];
+        let text = text_of(table);
+        assert!(text.contains(&summary), "{lang}: {summary}");
+        for field in fields {
+            assert!(text.contains(field), "{lang}: no field {field}");
+        }
+        // The lift: what it was, struck through, and what it is.
+        assert!(html.contains("<span class=\"was\">"), "{lang}");
+        // No stored subject or raw JSON on the page.
+        assert!(!text.contains(&format!("measure {id}")), "{lang}: {text}");
+        assert!(
+            !text_of(&html).contains("Unknown localization key"),
+            "{lang}"
+        );
+        assert!(!html.contains("&quot;kind&quot;"), "{lang}: raw JSON");
+        assert!(!html.contains("class=\"json\""), "{lang}: raw JSON");
+        // The subject filter takes the subject as the reader writes it.
+        let typed = summary.split(" — ").next().unwrap().to_lowercase();
+        let (status, found) = app
+            .page_with(
+                &admin,
+                &format!("/{lang}/manage/audit?subject={}", typed.replace(' ', "+")),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let found = text_of(&found[found.find("<table").unwrap()..]);
+        assert!(found.contains(&summary), "{lang}: {typed}");
+        assert!(!found.contains(logged_in), "{lang}: {typed} found logins");
+        // The CSV keeps the stored codes and JSON.
+        let csv = admin
+            .get(app.url(&format!("/{lang}/manage/audit.csv?action=measure_taken")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.contains(&format!("measure {id}")), "{lang}");
+        assert!(
+            csv.contains("\"\"kind\"\":\"\"withhold\"\""),
+            "{lang}: {csv}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_console_names_languages_and_roles_in_words_and_shows_measures_in_force_early() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    take(
+        &app,
+        &admin,
+        anna.participant_id,
+        &[
+            ("kind", "warning"),
+            ("clauses", "E.10.i"),
+            ("reason", "Brand bidding seen."),
+        ],
+    )
+    .await;
+    for (lang, language, administrator, manager_role, warning) in [
+        (
+            "en",
+            "Language Dutch",
+            "logged in as an administrator",
+            "logged in as an account manager",
+            "Written warning",
+        ),
+        (
+            "nl",
+            "Taal Nederlands",
+            "ingelogd als beheerder",
+            "ingelogd als accountmanager",
+            "Schriftelijke waarschuwing",
+        ),
+    ] {
+        let (_, page) = app
+            .page_with(
+                &boss,
+                &format!("/{lang}/manage/participants/{}", anna.participant_id),
+            )
+            .await;
+        assert!(text_of(&page).contains(language), "{lang}: {language}");
+        let (_, home) = app.page_with(&admin, &format!("/{lang}/manage")).await;
+        assert!(text_of(&home).contains(administrator), "{lang}");
+        assert!(!text_of(&home).contains(manager_role), "{lang}");
+        let (_, home) = app.page_with(&boss, &format!("/{lang}/manage")).await;
+        assert!(text_of(&home).contains(manager_role), "{lang}");
+        // The list: the measures in force right after the participant, each cell named for
+        // the phone's layout.
+        let (_, list) = app
+            .page_with(&boss, &format!("/{lang}/manage/participants"))
+            .await;
+        let table = &list[list.find("<table").unwrap()..list.find("</table>").unwrap()];
+        let headers: Vec<&str> = table
+            .split("<th scope=\"col\"")
+            .skip(1)
+            .map(|h| &h[h.find('>').unwrap() + 1..h.find("</th>").unwrap()])
+            .collect();
+        assert!(headers.len() <= 6, "{lang}: {headers:?}");
+        let open = if lang == "nl" {
+            "Maatregelen van kracht"
+        } else {
+            "Measures in force"
+        };
+        assert_eq!(headers.get(1).copied(), Some(open), "{lang}: {headers:?}");
+        let row = &table[table.find("<tbody>").unwrap()..];
+        let cells: Vec<&str> = row.split("<td").skip(1).collect();
+        assert!(cells[1].contains(warning), "{lang}: {}", cells[1]);
+        assert!(
+            cells.iter().all(|c| c.contains("data-label=\"")),
+            "{lang}: a cell without its column's name"
+        );
+    }
+}

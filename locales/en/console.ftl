@@ -482,3 +482,5 @@ participants-open-none = none
 participant-language-nl = Dutch
 participant-language-en = English
 manage-welcome-administrator = You are logged in as an administrator ({ $email }).
+audit-action-bank-file-downloaded = Bank file downloaded
+audit-action-conversion-received = Conversion received

@@ -482,3 +482,5 @@ participants-open-none = geen
 participant-language-nl = Nederlands
 participant-language-en = Engels
 manage-welcome-administrator = U bent ingelogd als beheerder ({ $email }).
+audit-action-bank-file-downloaded = Bankbestand gedownload
+audit-action-conversion-received = Conversie ontvangen

@@ -4,6 +4,7 @@
 //! never without its line nor a line without its change.
 
 pub mod routes;
+pub mod words;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -4,6 +4,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::words::{self, Change};
 use super::{action, lines, Filter, Line};
 use crate::forms::FormState;
 use crate::i18n::Lang;
@@ -83,7 +84,8 @@ impl AuditQuery {
         }
         Ok(Filter {
             actor: self.actor.trim().to_owned(),
-            subject: self.subject.trim().to_owned(),
+            // As typed in either language: "maatregel 12" finds the stored "measure 12".
+            subject: words::stored_subject(&self.subject),
             action,
             from,
             to,
@@ -129,6 +131,26 @@ impl AuditPage {
             .iter()
             .map(|a| (*a, self.action_label(a)))
             .collect()
+    }
+
+    /// What was done to what, in words: "Maatregel 5 — Ingehouden betalingen, volgens E.10.c".
+    fn summary(&self, line: &Line) -> String {
+        words::summary(
+            self.ctx.lang,
+            &line.action,
+            &line.subject,
+            line.after.as_deref(),
+        )
+    }
+
+    /// The fields that changed, in words; the CSV keeps the JSON.
+    fn changes(&self, line: &Line) -> Vec<Change> {
+        words::changes(self.ctx.lang, line.before.as_deref(), line.after.as_deref())
+    }
+
+    /// The first characters of the address hash: enough to tell two addresses apart on the page.
+    fn short_hash(&self, hash: &str) -> String {
+        hash.chars().take(8).collect()
     }
 
     fn at(&self, line: &Line) -> String {

@@ -197,6 +197,14 @@ struct ParticipantPage {
 }
 
 impl ParticipantPage {
+    /// The participant's language in words, in the reader's language ("Nederlands", "Dutch").
+    fn language(&self) -> String {
+        match Lang::from_code(&self.profile.lang) {
+            Some(l) => self.ctx.t(&format!("participant-language-{}", l.code())),
+            None => self.profile.lang.clone(),
+        }
+    }
+
     fn cure_overdue(&self, m: &Measure) -> bool {
         m.cure_overdue(self.today)
     }
