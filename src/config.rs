@@ -607,6 +607,19 @@ mod tests {
     }
 
     #[test]
+    fn the_payout_day_is_a_day_every_month_has() {
+        assert_eq!(settings(&[]).unwrap().payout_day, 1);
+        assert_eq!(
+            settings(&[("PORTAL_PAYOUT_DAY", "5")]).unwrap().payout_day,
+            5
+        );
+        for bad in ["0", "29", "31", "first"] {
+            let error = settings(&[("PORTAL_PAYOUT_DAY", bad)]).unwrap_err();
+            assert_eq!(error.variable, "PORTAL_PAYOUT_DAY", "{bad}");
+        }
+    }
+
+    #[test]
     fn connections_and_uploads_are_bounded_by_default_and_by_choice() {
         let s = settings(&[]).unwrap();
         assert_eq!(

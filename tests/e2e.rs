@@ -204,6 +204,24 @@ impl Browser {
         field.prop("value").await.unwrap().unwrap_or_default()
     }
 
+    /// A number the page's script returns.
+    async fn number(&self, script: &str) -> i64 {
+        let value = self.client.execute(script, vec![]).await.unwrap();
+        value
+            .as_i64()
+            .or_else(|| value.as_f64().map(|f| f.ceil() as i64))
+            .unwrap_or_else(|| panic!("{script}: {value}"))
+    }
+
+    /// Nothing on the page is wider than the window: no sideways scrolling.
+    async fn fits_window(&self) {
+        let over = self
+            .number("return document.documentElement.scrollWidth - window.innerWidth;")
+            .await;
+        let path = self.path().await;
+        assert!(over <= 0, "{path} is {over} px wider than the window");
+    }
+
     async fn click(&self, css: &str) {
         self.client
             .find(Locator::Css(css))
@@ -937,7 +955,455 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
         .contains("Fraudulent traffic from click farms."));
 }
 
+/// A rejected commission open to objection (issue 22, point 4): an account manager rejects a
+/// commission; the publisher finds "Object (until …, Hong Kong time)" beside it on the
+/// conversions page, objects with a PDF, another manager upholds the objection, and the
+/// commission is approved.
+async fn commission_objection_journey(app: &TestApp, b: &mut Browser, w: &Words) {
+    use diesel::prelude::*;
+    use portal::db::schema::{clicks, commissions, conversions, objections};
+    let base = &app.address;
+    let lang = w.lang;
+    let publisher = format!("browser-{lang}@koopjes.nl");
+    let manager = format!("beheer-{lang}@partnerlink.nl");
+    let other_manager = format!("beheer-financien-{lang}@partnerlink.nl");
+    let (object_words, hong_kong, approved) = match lang {
+        "nl" => (
+            "Bezwaar maken (tot en met",
+            "Hongkongse tijd",
+            "Goedgekeurd",
+        ),
+        _ => ("Object (until", "Hong Kong time", "Approved"),
+    };
+    // A second order through the click the visitor of the money journey made.
+    let (click_id, clicked_at): (Vec<u8>, i64) = clicks::table
+        .filter(clicks::credited.eq(true))
+        .order(clicks::clicked_at.desc())
+        .select((clicks::click_id, clicks::clicked_at))
+        .first(&mut *app.conn())
+        .unwrap();
+    let at = chrono::DateTime::from_timestamp(clicked_at.div_euclid(1000), 0)
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let key = common::money::secret(app);
+    let order_ref = format!("AE-8{lang}");
+    let mut order = common::money::report(&hex::encode(&click_id), &order_ref, "250.00", &at);
+    order["status"] = "completed".into();
+    let (status, answer) = common::money::send(app, &key, &order).await;
+    assert_eq!(status, 201, "{answer}");
+    let commission: i64 = commissions::table
+        .inner_join(conversions::table)
+        .filter(conversions::order_ref.eq(&order_ref))
+        .select(commissions::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let manager_id = app.account_id(&manager);
+    portal::ledger::decide::decide(
+        &mut app.conn(),
+        commission,
+        portal::ledger::decide::Action::Reject,
+        Some("Order not known to the shop."),
+        manager_id,
+        portal::db::now(),
+    )
+    .unwrap();
+
+    log_in(b, app, lang, &publisher, "object-commission-publisher").await;
+    b.goto(
+        &format!("{base}/{lang}/account/commissions/conversions"),
+        "conversions-rejected",
+    )
+    .await;
+    let link = b.text_of("main table a.object-link").await;
+    assert!(link.contains(object_words), "{link}");
+    assert!(link.contains(hong_kong), "{link}");
+    b.click_to_navigate("main table a.object-link").await;
+    b.check_page("commission-objection-form").await;
+    let pdf = std::env::temp_dir().join(format!(
+        "portal-e2e-receipt-{lang}-{}.pdf",
+        std::process::id()
+    ));
+    std::fs::write(&pdf, common::enforcement::PDF).unwrap();
+    b.type_into(
+        "text",
+        "The customer kept the order; the receipt is attached.",
+    )
+    .await;
+    b.client
+        .find(Locator::Id("evidence"))
+        .await
+        .unwrap()
+        .send_keys(&pdf.to_string_lossy())
+        .await
+        .unwrap();
+    b.click_to_navigate("form[enctype] button[type=submit]")
+        .await;
+    b.check_page("commission-objection-filed").await;
+    let _ = std::fs::remove_file(&pdf);
+    assert!(b.text_of(".notice").await.contains(w.objection_filed));
+    b.goto(
+        &format!("{base}/{lang}/account/objections"),
+        "account-objections",
+    )
+    .await;
+    log_out(b).await;
+
+    // Another manager than the one who rejected it upholds the objection.
+    let objection: i64 = objections::table
+        .filter(objections::subject_kind.eq("commission"))
+        .filter(objections::subject_id.eq(commission))
+        .select(objections::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    log_in(b, app, lang, &other_manager, "object-commission-decides").await;
+    b.goto(
+        &format!("{base}/{lang}/manage/objections"),
+        "objections-commission",
+    )
+    .await;
+    b.click(&format!("#upheld-{objection}")).await;
+    b.type_into(
+        &format!("reason-{objection}"),
+        "The shop confirmed the order.",
+    )
+    .await;
+    b.click_to_navigate(&format!(
+        "form[action$='/objections/{objection}/decision'] button[type=submit]"
+    ))
+    .await;
+    b.check_page("objection-commission-decided").await;
+    assert!(b.path().await.contains("notice=objection-decided"));
+    log_out(b).await;
+
+    log_in(b, app, lang, &publisher, "object-commission-upheld").await;
+    b.goto(
+        &format!("{base}/{lang}/account/commissions/conversions"),
+        "conversions-restored",
+    )
+    .await;
+    assert!(b.text_of("main table").await.contains(approved));
+    log_out(b).await;
+}
+
+/// The lists the rules name (issue 22, points 8-10): an administrator bars a domain (a mistake
+/// first), lifts the ban with a reason and adds a brand term; the publisher's channel form asks
+/// whether it sells on AliExpress, and a channel renamed with the new brand is flagged with the
+/// term and B.5.a in words.
+async fn lists_journey(app: &TestApp, b: &mut Browser, w: &Words) {
+    use diesel::prelude::*;
+    use portal::db::schema::{channels, registration_bans};
+    let base = &app.address;
+    let lang = w.lang;
+    let (reason_missing, lifted, brand_words) = match lang {
+        "nl" => (
+            "Geef de reden op.",
+            "Opgeheven op",
+            "bevat lazada, een merk van de Alibaba Group",
+        ),
+        _ => (
+            "Give the reason.",
+            "Lifted on",
+            "contains lazada, a brand of the Alibaba Group",
+        ),
+    };
+    let admin = format!("beheer-lists-{lang}@partnerlink.nl");
+    app.add_manager(&admin);
+    app.sql(&format!(
+        "UPDATE accounts SET administrator = TRUE WHERE email = '{admin}'"
+    ));
+    log_in(b, app, lang, &admin, "lists-admin").await;
+    b.goto(&format!("{base}/{lang}/manage/bans"), "bans").await;
+    let domain = format!("counterfeit-{lang}.com");
+    b.type_into("value", &domain).await;
+    b.submit("bans-without-reason").await;
+    assert!(b.text_of("#reason-error").await.contains(reason_missing));
+    assert_eq!(b.value_of("value").await, domain);
+    b.type_into("reason", "Sells counterfeit goods.").await;
+    b.submit("bans-added").await;
+    assert!(b.text_of("table.data").await.contains(&domain));
+    let id: i64 = registration_bans::table
+        .filter(registration_bans::value.eq(&domain))
+        .select(registration_bans::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    b.type_into(
+        &format!("lift-reason-{id}"),
+        "Owner proved it was a mistake.",
+    )
+    .await;
+    b.click_to_navigate(&format!("#ban-{id} button")).await;
+    // The screenshot shows the list, below the form.
+    b.client
+        .execute(
+            "document.querySelector('table.data').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.check_page("bans-lifted").await;
+    assert!(b.text_of(&format!("#ban-{id}")).await.contains(lifted));
+
+    b.goto(&format!("{base}/{lang}/manage/brands"), "brands")
+        .await;
+    b.type_into("term", "Lazada").await;
+    b.click("#matching-contained").await;
+    b.submit("brands-added").await;
+    assert!(b.text_of("table.data").await.contains("lazada"));
+    log_out(b).await;
+
+    let publisher = format!("browser-{lang}@koopjes.nl");
+    log_in(b, app, lang, &publisher, "lists-publisher").await;
+    let channel: i64 = channels::table
+        .filter(channels::domain.eq("koopjes-browser.nl"))
+        .select(channels::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    b.client
+        .goto(&format!("{base}/{lang}/account/channels/{channel}"))
+        .await
+        .unwrap();
+    // The question E.10.k asks, at the end of the form.
+    b.client
+        .execute(
+            "document.getElementById('storefront_url').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.check_page("channel-form-seller").await;
+    b.type_into("channel_name", "Lazada koopjes").await;
+    b.submit("channel-flagged").await;
+    assert!(b.text_of("main").await.contains(brand_words));
+    assert!(b.text_of("main").await.contains("B.5.a"));
+    log_out(b).await;
+}
+
+/// The console as a manager works in it (issue 22, point 13), at 1280 px and on a 360 px
+/// phone, in the journey's language: its home, the participants list, a participant's page with
+/// the measure form in two steps, the audit log and the programme's rates. No page is wider than
+/// its window; the measures in force are in sight; the form is above the history; clauses are
+/// ticked, no key chord; each audit line is compact; a sub-menu keeps its items on one row;
+/// a date does not break.
+async fn console_journey(app: &TestApp, b: &mut Browser, w: &Words) {
+    let base = &app.address;
+    let lang = w.lang;
+    let nl = lang == "nl";
+    let manager = format!("beheer-{lang}@partnerlink.nl");
+    log_in(b, app, lang, &manager, "console").await;
+    for (width, height) in [(1280u32, 1000u32), (360, 780)] {
+        b.client.set_window_size(width, height).await.unwrap();
+        let wide = width >= 1280;
+        let at = |page: &str| format!("console-{width}-{page}");
+
+        b.goto(&format!("{base}/{lang}/manage"), &at("home")).await;
+        b.fits_window().await;
+        let greeting = b.text_of("main h1 + p").await;
+        assert!(
+            greeting.contains(if nl {
+                "als beheerder"
+            } else {
+                "as an administrator"
+            }),
+            "{greeting}"
+        );
+        if wide {
+            // Each sub-menu on one row: no item alone on a second.
+            let rows: i64 = b
+                .number(
+                    "return Math.max(...Array.from(document.querySelectorAll('.sub-nav ul'))
+                       .map(ul => new Set(Array.from(ul.children).map(li => li.offsetTop)).size));",
+                )
+                .await;
+            assert_eq!(rows, 1, "a sub-menu wraps at {width} px");
+        }
+
+        b.goto(
+            &format!("{base}/{lang}/manage/participants?q=browser-{lang}"),
+            &at("participants"),
+        )
+        .await;
+        b.fits_window().await;
+        // The measures in force: shown, inside the window.
+        let open = "table.participants tbody tr td:nth-child(2)";
+        assert!(b.text_of(open).await.contains(w.warning));
+        let right: i64 = b
+            .number(&format!(
+                "const r = document.querySelector('{open}').getBoundingClientRect();
+                 return Math.ceil(r.right) <= window.innerWidth && r.width > 0 ? 1 : 0;"
+            ))
+            .await;
+        assert_eq!(
+            right, 1,
+            "the measures in force are out of sight at {width} px"
+        );
+
+        b.click_to_navigate("table.participants tbody a").await;
+        b.check_page(&at("participant")).await;
+        b.fits_window().await;
+        assert!(b.text_of("#account-heading + dl").await.contains(if nl {
+            "Nederlands"
+        } else {
+            "Dutch"
+        }));
+        let above: i64 = b
+            .number(
+                "return document.getElementById('measure-form').getBoundingClientRect().top <
+                        document.getElementById('history-heading').getBoundingClientRect().top ? 1 : 0;",
+            )
+            .await;
+        assert_eq!(above, 1, "the measure form is below the history");
+        // Step two: a deduction shows its amount and no other measure's fields.
+        b.click_to_navigate("#kind-deduct").await;
+        b.check_page(&at("measure-deduct")).await;
+        b.fits_window().await;
+        assert!(b.client.find(Locator::Id("amount")).await.is_ok());
+        for other in ["deadline", "restriction", "ban"] {
+            assert!(
+                b.client.find(Locator::Id(other)).await.is_err(),
+                "{other} shown for a deduction"
+            );
+        }
+        let boxes: i64 = b
+            .number(
+                "return document.querySelectorAll('fieldset#clauses input[type=checkbox][name=clauses]').length;",
+            )
+            .await;
+        assert!(boxes > 60, "{boxes} clauses to tick");
+        assert!(b
+            .client
+            .find(Locator::Css("select[multiple]"))
+            .await
+            .is_err());
+        // The clauses a breach can cite come first; E is open, its whole text readable.
+        let first: String = b.text_of("fieldset#clauses details summary").await;
+        assert!(first.starts_with("B."), "{first}");
+        b.click("#clause-E-10-j").await;
+        assert!(b
+            .client
+            .find(Locator::Css("#clause-E-10-j:checked"))
+            .await
+            .is_ok());
+
+        b.goto(&format!("{base}/{lang}/manage/audit"), &at("audit"))
+            .await;
+        b.fits_window().await;
+        assert!(b.client.find(Locator::Css("code.json")).await.is_err());
+        let tallest: i64 = b
+            .number(
+                "return Math.ceil(Math.max(...Array.from(
+                   document.querySelectorAll('table.audit-log tbody tr'))
+                   .map(tr => tr.getBoundingClientRect().height)));",
+            )
+            .await;
+        let limit = if wide { 150 } else { 420 };
+        assert!(
+            tallest <= limit,
+            "an audit line {tallest} px tall at {width} px"
+        );
+        let words = b.text_of("table.audit-log tbody").await;
+        assert!(words.contains(if nl { "Maatregel " } else { "Measure " }));
+        assert!(!words.contains("measure "), "{words}");
+
+        b.goto(&format!("{base}/{lang}/manage/programme"), &at("rates"))
+            .await;
+        b.fits_window().await;
+        let broken: i64 = b
+            .number(
+                "return Array.from(document.querySelectorAll('main table .nowrap'))
+                   .filter(e => e.getClientRects().length > 1).length;",
+            )
+            .await;
+        assert_eq!(broken, 0, "a date breaks at {width} px");
+    }
+    b.client.set_window_size(1280, 1000).await.unwrap();
+    log_out(b).await;
+}
+
 /// Runs the Nu Html Checker over every saved page; returns its complaints.
+/// Every decision in words (issue 22, point 8): a publisher with a held commission, a deduction
+/// and a membership ended by a restriction reads each in words — what, under which clauses, why,
+/// with the measure's notice — on its channels, earnings, conversions and ledger pages.
+async fn explained_journey(app: &TestApp, b: &mut Browser, w: &Words) {
+    use common::enforcement::take;
+    use diesel::prelude::*;
+    use portal::db::schema::memberships;
+    let base = &app.address;
+    let lang = w.lang;
+    let (restricted, deducted, held, next_run) = match lang {
+        "nl" => (
+            "Beperkte samenwerking (regel F.11.f)",
+            "Ingehouden door een accountmanager (regel F.11.d)",
+            "ter beoordeling aangehouden als mogelijke eigen aankoop (regel E.10.j)",
+            "De volgende uitbetalingsronde is op",
+        ),
+        _ => (
+            "Restricted collaboration (rule F.11.f)",
+            "Deducted by an account manager (rule F.11.d)",
+            "held for review as possible self-purchase (rule E.10.j)",
+            "The next payout run is on",
+        ),
+    };
+    let publisher = format!("uitleg-{lang}@koopjes.nl");
+    let p = app.add_ready_publisher(&publisher);
+    let manager = format!("beheer-uitleg-{lang}@partnerlink.nl");
+    app.add_manager(&manager);
+    let boss = app.client_for(&manager).await;
+    let membership: i64 = memberships::table
+        .filter(memberships::channel_id.eq(p.channel_id))
+        .select(memberships::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    b.goto(&format!("{base}/{lang}/login"), "explained-login")
+        .await;
+    b.type_into("email", &publisher).await;
+    b.type_into("password", common::PASSWORD).await;
+    b.click_to_navigate("main form button[type=submit]").await;
+    b.check_page("explained-dashboard").await;
+    // A click from the address the publisher just logged in from: held (E.10.j).
+    let (click_id, at) = common::money::click(app, p.channel_id).await;
+    let key = common::money::secret(app);
+    let order = common::money::report(&click_id, "AE-8001", "80.00", &at);
+    let (_, answer) = common::money::send(app, &key, &order).await;
+    assert_eq!(answer["attribution"], "self_purchase");
+    // Then a deduction, and the membership ended (which credits no further click).
+    for fields in [
+        vec![
+            ("kind", "deduct"),
+            ("clauses", "F.11.d"),
+            ("clauses", "E.10.d"),
+            ("reason", "Cookie stuffing: the damages of November."),
+            ("amount", "12,50"),
+        ],
+        vec![
+            ("kind", "restrict"),
+            ("clauses", "F.11.f"),
+            ("clauses", "E.10.l"),
+            ("reason", "A coupon site."),
+            ("restriction", "membership"),
+            ("membership", &membership.to_string()),
+        ],
+    ] {
+        let r = take(app, &boss, p.participant_id, &fields).await;
+        assert_eq!(r.status().as_u16(), 303);
+    }
+    for (path, label, expected) in [
+        ("/account/channels", "explained-channels", restricted),
+        ("/account/commissions", "explained-earnings", held),
+        ("/account/commissions", "explained-earnings-run", next_run),
+        (
+            "/account/commissions/conversions",
+            "explained-conversions",
+            held,
+        ),
+        ("/account/commissions/ledger", "explained-ledger", deducted),
+    ] {
+        b.goto(&format!("{base}/{lang}{path}"), label).await;
+        let main = b.text_of("main").await;
+        assert!(main.contains(expected), "{label}: {main}");
+    }
+    log_out(b).await;
+}
+
 fn validate_html(tools: &Tools, pages: &[PathBuf]) -> Vec<String> {
     let output = Command::new("java")
         .arg("-jar")
@@ -963,6 +1429,10 @@ async fn run(words: &'static Words) {
     tracking_journey(&app, &mut browser, words).await;
     money_journey(&app, &mut browser, words).await;
     enforcement_journey(&app, &mut browser, words).await;
+    explained_journey(&app, &mut browser, words).await;
+    lists_journey(&app, &mut browser, words).await;
+    commission_objection_journey(&app, &mut browser, words).await;
+    console_journey(&app, &mut browser, words).await;
     let (pages, violations) = browser.finish().await;
     assert!(
         violations.is_empty(),

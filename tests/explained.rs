@@ -200,7 +200,7 @@ async fn a_held_commission_is_explained_as_a_hold_not_as_waiting_for_its_date() 
         ),
         (
             "nl",
-            "Aangehouden ter beoordeling",
+            "Ter beoordeling aangehouden",
             "wordt ter beoordeling aangehouden als mogelijke eigen aankoop (regel E.10.j): de klik kwam van een adres waarvandaan uw account heeft ingelogd. Ze wordt niet definitief op haar datum",
             "na de beoordeling",
             "aan commissie op één bestelling wordt ter beoordeling aangehouden als mogelijke eigen aankoop (regel E.10.j)",

@@ -19,6 +19,7 @@ error-conversion-returned-without-return = Een geretourneerd bedrag hoort alleen
 error-conversion-returned-too-much = Er is meer geretourneerd dan het orderbedrag.
 error-conversion-time = De tijd staat niet in RFC 3339-vorm, zoals 2026-11-29T14:03:00Z.
 error-conversion-time-future = De tijd van de bestelling ligt in de toekomst.
+error-conversion-coupons-too-many = Dit veld noemt meer dan 20 kortingscodes.
 error-conversion-unknown-programme = Er is geen programma met deze naam.
 error-conversion-unknown-group = Het programma heeft geen commissiegroep met deze naam.
 error-conversion-wrong-currency = Het programma betaalt in een andere valuta.
@@ -113,10 +114,12 @@ commission-state-none = Geen commissie
 attribution-credited = Toegekend aan uw kanaal.
 attribution-unknown-click = De bestelling noemt geen klik op uw links.
 attribution-click-not-credited = De klik is niet meegeteld (zie uw statistieken).
-attribution-outside-cookie-period = De bestelling kwam na de cookieperiode (dezelfde dag als de klik).
+attribution-outside-cookie-period = De bestelling kwam na de sessieperiode van de klik waarvan zij de id meedraagt (de programmapagina noemt hoe lang die is).
 attribution-no-rate = Op het moment van de bestelling gold nog geen commissiepercentage.
 attribution-self-purchase = Ter beoordeling aangehouden: de klik kwam van een adres waarvandaan uw account heeft ingelogd (regel E.10.j).
 reason-coupon-redeemed = Bij deze bestelling is een kortingscode gebruikt: geen commissie.
+reason-more-than-one-coupon = Bij deze bestelling is meer dan één kortingscode gebruikt, en het programma staat één kortingscode per transactie toe: geen commissie.
+reason-not-in-stock = De adverteerder meldt dat de artikelen van deze bestelling niet op voorraad waren, en commissie geldt alleen voor artikelen op voorraad: geen commissie.
 reason-order-cancelled = De bestelling is geannuleerd.
 reason-order-returned = De bestelling is geretourneerd.
 reason-partial-return = Een deel van de bestelling is geretourneerd.
@@ -169,9 +172,10 @@ entry-order = Bestelling { $order }
 error-import-empty = Het bestand heeft geen regels om in te lezen.
 error-import-too-large = Het bestand is groter dan 2 MB: splits het in kleinere bestanden.
 error-import-not-text = Het bestand is geen CSV-tekstbestand (UTF-8).
-error-import-missing-column = De kopregel mist een kolom; de kolommen zijn: programme, click_id, order_ref, order_amount, currency, commission_group, coupon_redeemed, status, returned_amount, occurred_at.
+error-import-missing-column = De kopregel mist een kolom; de kolommen zijn: programme, click_id, order_ref, order_amount, currency, commission_group, coupon_redeemed, status, returned_amount, occurred_at, coupon_codes, in_stock (returned_amount, coupon_codes en in_stock mogen ontbreken).
 error-import-too-many-lines = Het bestand heeft meer dan 10.000 regels: splits het in kleinere bestanden.
 error-import-coupon = Schrijf coupon_redeemed als true of false.
+error-import-in-stock = Schrijf in_stock als true of false, of laat het leeg.
 error-import-duplicate = Deze bestelling staat meer dan eens in het bestand.
 
 ## Accountmanagers: conversies, inlezen, uitbetalingen, het API-geheim.
@@ -256,7 +260,7 @@ manage-conversion-entered-import = import door { $manager }
 manage-conversion-entered-import-unknown = een import
 
 ## Een aangehouden commissie en een inhouding, in woorden (issue 22, punt 8).
-commission-state-held = Aangehouden ter beoordeling
+commission-state-held = Ter beoordeling aangehouden
 conversion-held = De commissie van { $amount } wordt ter beoordeling aangehouden als mogelijke eigen aankoop (regel E.10.j): de klik kwam van een adres waarvandaan uw account heeft ingelogd. Ze wordt niet definitief op haar datum; een accountmanager beslist of ze meetelt. Was het niet uw eigen aankoop, dan kunt u bezwaar maken.
 conversion-locks-after-review = na de beoordeling
 entry-deduction = Ingehouden door een accountmanager (regel F.11.d)
