@@ -73,6 +73,11 @@ impl ConsoleWords {
         self.lang.format_date(*day)
     }
 
+    /// A period that ends with the Hong Kong day `day`, with its zone (`i18n::deadline_moment`).
+    pub fn deadline(&self, day: &chrono::NaiveDate) -> String {
+        crate::i18n::deadline_day_moment(self.lang, *day, crate::i18n::READER_ZONE)
+    }
+
     pub fn measure(&self, kind: &MeasureKind) -> String {
         notices::title(self.lang, *kind)
     }

@@ -96,12 +96,9 @@ impl ManagePage {
         )
     }
 
-    fn day(&self, day: &chrono::NaiveDate) -> String {
-        self.ctx.lang.format_date(*day)
-    }
-
-    fn measure(&self, kind: &crate::participants::MeasureKind) -> String {
-        crate::enforcement::notices::title(self.ctx.lang, *kind)
+    /// A period that ends with the Hong Kong day `day`, with its zone.
+    fn deadline(&self, day: &chrono::NaiveDate) -> String {
+        crate::i18n::deadline_day_moment(self.ctx.lang, *day, crate::i18n::READER_ZONE)
     }
 
     fn objection_overdue(&self, o: &crate::enforcement::objections::Objection) -> bool {
