@@ -961,7 +961,7 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
 /// commission is approved.
 async fn commission_objection_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     use diesel::prelude::*;
-    use portal::db::schema::{clicks, commissions, conversions, objections};
+    use portal::db::schema::{clicks, commissions, conversions, objections, participants};
     let base = &app.address;
     let lang = w.lang;
     let publisher = format!("browser-{lang}@koopjes.nl");
@@ -975,8 +975,15 @@ async fn commission_objection_journey(app: &TestApp, b: &mut Browser, w: &Words)
         ),
         _ => ("Object (until", "Hong Kong time", "Approved"),
     };
-    // A second order through the click the visitor of the money journey made.
+    // Another order through the click the visitor of the money journey made on the
+    // publisher's channel.
+    let participant_id: i64 = participants::table
+        .filter(participants::account_id.eq(app.account_id(&publisher)))
+        .select(participants::id)
+        .first(&mut *app.conn())
+        .unwrap();
     let (click_id, clicked_at): (Vec<u8>, i64) = clicks::table
+        .filter(clicks::participant_id.eq(participant_id))
         .filter(clicks::credited.eq(true))
         .order(clicks::clicked_at.desc())
         .select((clicks::click_id, clicks::clicked_at))
@@ -1014,10 +1021,11 @@ async fn commission_objection_journey(app: &TestApp, b: &mut Browser, w: &Words)
         "conversions-rejected",
     )
     .await;
-    let link = b.text_of("main table a.object-link").await;
+    let object_link = format!("main table a.object-link[href$='/commission/{commission}']");
+    let link = b.text_of(&object_link).await;
     assert!(link.contains(object_words), "{link}");
     assert!(link.contains(hong_kong), "{link}");
-    b.click_to_navigate("main table a.object-link").await;
+    b.click_to_navigate(&object_link).await;
     b.check_page("commission-objection-form").await;
     let pdf = std::env::temp_dir().join(format!(
         "portal-e2e-receipt-{lang}-{}.pdf",
@@ -1082,6 +1090,18 @@ async fn commission_objection_journey(app: &TestApp, b: &mut Browser, w: &Words)
     )
     .await;
     assert!(b.text_of("main table").await.contains(approved));
+    b.goto(
+        &format!("{base}/{lang}/account/objections/commission/{commission}"),
+        "commission-objection-upheld",
+    )
+    .await;
+    assert!(b.text_of("main").await.contains(w.upheld));
+    let state: String = commissions::table
+        .find(commission)
+        .select(commissions::state)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(state, "approved");
     log_out(b).await;
 }
 

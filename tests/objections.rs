@@ -153,6 +153,18 @@ async fn an_upheld_objection_to_a_rejected_commission_approves_it_once_in_both_l
     let r = decide_objection(&app, &colleague, objection, UPHELD).await;
     assert!(common::location(&r).contains("objection-already-decided"));
     assert_eq!(balance(&app, anna.participant_id), 700);
+    // Anna is told in her language (Dutch), with the action in words and a link to it.
+    let mail = app.smtp().wait_for(&anna.email, 0).await;
+    assert!(
+        mail.subject()
+            .contains("Commissie op bestelling R-1 afgewezen"),
+        "{}",
+        mail.subject()
+    );
+    assert!(mail.text().contains("gegrond verklaard"), "{}", mail.text());
+    assert!(mail
+        .text()
+        .contains(&format!("/nl/account/objections/commission/{id}")));
     let line = common::audit::only(&app, "commission_decided");
     assert!(
         line.subject.contains(&format!("commission {id}")),
@@ -240,6 +252,12 @@ async fn an_upheld_objection_to_a_reversal_gives_back_what_it_took_once() {
     assert_eq!(balance(&app, anna.participant_id), 700);
     decide_commission(&app, id, Action::Reverse, boss);
     assert_eq!(balance(&app, anna.participant_id), 0);
+    // Without an upheld objection the database refuses to put it back.
+    let refused = diesel::sql_query(format!(
+        "UPDATE commissions SET state = 'approved' WHERE id = {id}"
+    ))
+    .execute(&mut *app.conn());
+    assert!(refused.is_err(), "a reversal undone without an objection");
     let client = app.client_for(&anna.email).await;
     assert_eq!(
         object_to(&app, &client, "en", "commission", id)
@@ -599,4 +617,58 @@ async fn an_account_manager_who_is_no_administrator_cannot_reinstate() {
         .first(&mut *app.conn())
         .unwrap();
     assert!(terminated.is_some());
+}
+
+/// A banned participant cannot log in (F.11.g), so the login page — once the password is right
+/// — links to the ban's objection page; the objection filed there, upheld, lets it log in again.
+#[tokio::test]
+async fn a_banned_participant_objects_by_the_link_the_login_page_gives() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let ban: i64 = diesel::insert_into(registration_bans::table)
+        .values((
+            registration_bans::kind.eq("email"),
+            registration_bans::value.eq("anna@example.nl"),
+            registration_bans::reason.eq("Spam"),
+            registration_bans::created_at.eq(portal::db::now()),
+        ))
+        .returning(registration_bans::id)
+        .get_result(&mut *app.conn())
+        .unwrap();
+    let browser = app.new_client();
+    let r = app
+        .log_in_password(&browser, "nl", &anna.email, common::PASSWORD)
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    let marker = format!("href=\"/nl/objection/ban/{ban}/");
+    let at = html.find(&marker).expect("a link to object to the ban") + 6;
+    let link = html[at..at + html[at..].find('"').unwrap()].to_owned();
+    assert!(html.contains("Bezwaar maken tegen het verbod"), "{html}");
+    // A wrong key is no link.
+    let forged = format!("/nl/objection/ban/{ban}/{}", "0".repeat(32));
+    assert_eq!(app.page_with(&browser, &forged).await.0, 404);
+    let r = object(
+        &app,
+        &browser,
+        &link,
+        &link,
+        "Mijn adres is nooit voor spam gebruikt.",
+        &[("bewijs.pdf", "application/pdf", PDF)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(common::location(&r).contains("notice=objection-filed"));
+    let objection = objection_to(&app, "ban", ban);
+    assert_eq!(
+        decide_objection(&app, &colleague, objection, UPHELD)
+            .await
+            .status(),
+        303
+    );
+    let r = app
+        .log_in_password(&app.new_client(), "nl", &anna.email, common::PASSWORD)
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "logged in again");
 }

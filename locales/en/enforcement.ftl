@@ -141,3 +141,4 @@ objection-subject-membership = Membership
 objection-subject-ban = Registration ban
 mail-action-objection-upheld = Your objection to “{ $action }” of { $date } has been upheld: the action has been undone.
 mail-action-objection-rejected = Your objection to “{ $action }” of { $date } has been rejected; the action stays.
+login-banned-objection = Object to the ban (rule G.12)

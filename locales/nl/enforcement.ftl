@@ -141,3 +141,4 @@ objection-subject-membership = Lidmaatschap
 objection-subject-ban = Registratieverbod
 mail-action-objection-upheld = Uw bezwaar tegen ‘{ $action }’ van { $date } is gegrond verklaard: de handeling is ongedaan gemaakt.
 mail-action-objection-rejected = Uw bezwaar tegen ‘{ $action }’ van { $date } is afgewezen; de handeling blijft van kracht.
+login-banned-objection = Bezwaar maken tegen het verbod (regel G.12)

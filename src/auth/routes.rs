@@ -77,6 +77,9 @@ struct LoginPage {
     /// Set when the password was right but the participant was terminated (F.11.e): why, in
     /// the visitor's language.
     terminated: Option<String>,
+    /// Set when the password was right but the participant is banned (F.11.g): the link to
+    /// object to the ban.
+    ban_objection: Option<String>,
 }
 
 impl LoginPage {
@@ -88,6 +91,7 @@ impl LoginPage {
             notice: None,
             inactive: false,
             terminated: None,
+            ban_objection: None,
         }
     }
 }
@@ -103,6 +107,7 @@ async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResp
         notice,
         inactive: false,
         terminated: None,
+        ban_objection: None,
     })
 }
 
@@ -117,8 +122,9 @@ enum LoginResult {
     Terminated(crate::participants::standing::Termination),
     /// An administrator disabled the account (a manager who left).
     Disabled,
-    /// The participant's address or a channel's domain is on the ban list (F.11.g).
-    Banned,
+    /// The participant's address or a channel's domain is on the ban list (F.11.g): the ban, to
+    /// object to it by its link (G.12).
+    Banned(i64),
     Wrong,
     Limited,
 }
@@ -184,10 +190,10 @@ async fn login_submit(
                 if account.is_disabled() {
                     return Ok(LoginResult::Disabled);
                 }
-                if account.role == accounts::Role::Participant
-                    && crate::admin::bans::find_for_account(conn, account.id)?.is_some()
-                {
-                    return Ok(LoginResult::Banned);
+                if account.role == accounts::Role::Participant {
+                    if let Some(ban) = crate::admin::bans::find_for_account(conn, account.id)? {
+                        return Ok(LoginResult::Banned(ban.id));
+                    }
                 }
                 if account.is_active() {
                     if let Some(step) = second_factor {
@@ -226,6 +232,7 @@ async fn login_submit(
                     notice: None,
                     inactive: false,
                     terminated: Some(message),
+                    ban_objection: None,
                 },
             )
         }
@@ -237,6 +244,7 @@ async fn login_submit(
                 notice: None,
                 inactive: true,
                 terminated: None,
+                ban_objection: None,
             },
         ),
         LoginResult::Disabled => {
@@ -244,10 +252,22 @@ async fn login_submit(
             failed(&mut form, "error-login-disabled");
             render_form(true, &LoginPage::again(ctx, form))
         }
-        LoginResult::Banned => {
+        LoginResult::Banned(ban_id) => {
             tracing::warn!(peer = %peer, "login refused: the participant is banned (F.11.g)");
             failed(&mut form, "error-login-banned");
-            render_form(true, &LoginPage::again(ctx, form))
+            // Said only to whoever knows the password: where to object to the ban (G.12).
+            let subject = crate::enforcement::subjects::Subject::new(
+                crate::enforcement::subjects::SubjectKind::Ban,
+                ban_id,
+            );
+            let link = crate::enforcement::routes::action_objection_path(
+                &state.settings.secret_key,
+                lang,
+                subject,
+            );
+            let mut page = LoginPage::again(ctx, form);
+            page.ban_objection = Some(link);
+            render_form(true, &page)
         }
         LoginResult::Wrong => {
             tracing::warn!(peer = %peer, "login failed");

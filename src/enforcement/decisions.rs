@@ -192,16 +192,18 @@ async fn decide(
     let r = reason.clone();
     let decided = with_conn(&state, move |conn| {
         let now = crate::db::now();
+        // The action as it was objected to, for the mail (an upheld one is undone after).
+        let before = objections::find(conn, id)?.and_then(|o| o.action);
         match objections::decide(conn, &crediting, &actor, id, upheld, restore, &r, now) {
-            Ok(decided) => Ok(Ok(decided)),
+            Ok(decided) => Ok(Ok((decided, before))),
             Err(DecideError::Db(e)) => Err(e.into()),
             Err(other) => Ok(Err(other)),
         }
     })
     .await?;
     match decided {
-        Ok(decided) => {
-            super::routes::tell_decision(&state, decided, upheld, reason).await?;
+        Ok((decided, before)) => {
+            super::routes::tell_decision(&state, decided, before, upheld, reason).await?;
             Ok(see_other(
                 &ctx.href("/manage/objections?notice=objection-decided"),
             ))

@@ -51,6 +51,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(token_show))
                 .route(web::post().to(token_object)),
         )
+        .service(
+            web::resource("/objection/{kind}/{id}/{key}")
+                .route(web::get().to(linked_action_show))
+                .route(web::post().to(linked_action_object)),
+        )
         .configure(super::decisions::configure);
 }
 
@@ -860,6 +865,8 @@ struct ActionPage {
     objection: Option<Objection>,
     objection_action: String,
     evidence_base: String,
+    /// False on the page a banned participant reaches by its link, without logging in.
+    logged_in: bool,
     today: chrono::NaiveDate,
     form: FormState,
     notice: Option<String>,
@@ -935,6 +942,7 @@ fn action_page(
     ActionPage {
         objection_action: ctx.href(&path),
         evidence_base: ctx.href(&format!("{path}/evidence")),
+        logged_in: true,
         today: today(),
         ctx,
         action,
@@ -993,11 +1001,140 @@ async fn action_evidence_file(
     serve_evidence(&state, file_id, Some(user.participant.id)).await
 }
 
+// ---- a banned participant objects by a link (it cannot log in, F.11.g) ----
+
+fn link_mac(secret_key: &[u8], subject: Subject) -> Hmac<Sha256> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC takes any key length");
+    mac.update(format!("objection link {} {}", subject.kind.as_str(), subject.id).as_bytes());
+    mac
+}
+
+/// The key in the objection link of an action whose participant cannot log in (a registration
+/// ban): an HMAC of its kind and number, so the link works for that action only.
+pub fn action_objection_key(secret_key: &[u8], subject: Subject) -> String {
+    hex::encode(&link_mac(secret_key, subject).finalize().into_bytes()[..16])
+}
+
+/// The path of that link: `/{lang}/objection/ban/{id}/{key}`.
+pub fn action_objection_path(secret_key: &[u8], lang: Lang, subject: Subject) -> String {
+    format!(
+        "/{}/objection/{}/{}/{}",
+        lang.code(),
+        subject.kind.as_str(),
+        subject.id,
+        action_objection_key(secret_key, subject)
+    )
+}
+
+/// The ban a link is for (with the banned participant's account); 404 for a wrong key or
+/// anything but a ban.
+async fn linked_action(
+    state: &web::Data<AppState>,
+    kind: &str,
+    id: i64,
+    key: &str,
+) -> Result<(Action, Option<Objection>, crate::accounts::Account), AppError> {
+    let kind = SubjectKind::parse(kind)
+        .filter(|k| *k == SubjectKind::Ban)
+        .ok_or(AppError::NotFound)?;
+    let subject = Subject::new(kind, id);
+    let key_right = hex::decode(key).ok().is_some_and(|bytes| {
+        bytes.len() == 16
+            && link_mac(&state.settings.secret_key, subject)
+                .verify_truncated_left(&bytes)
+                .is_ok()
+    });
+    if !key_right {
+        return Err(AppError::NotFound);
+    }
+    let found = with_conn(state, move |conn| {
+        use crate::db::schema::participants;
+        use diesel::prelude::*;
+        let calendar = super::calendar::load(conn)?;
+        let Some(action) = subjects::find_any(conn, &calendar, subject)? else {
+            return Ok(None);
+        };
+        let account_id: i64 = participants::table
+            .find(action.participant_id)
+            .select(participants::account_id)
+            .first(conn)?;
+        let account = crate::accounts::find(conn, account_id)?;
+        let objection = objections::of_subject(conn, subject)?;
+        Ok(account.map(|a| (action, objection, a)))
+    })
+    .await?;
+    found.ok_or(AppError::NotFound)
+}
+
+fn linked_page(
+    ctx: Ctx,
+    path: &str,
+    found: (Action, Option<Objection>),
+    form: FormState,
+    notice: Option<String>,
+) -> ActionPage {
+    let mut page = action_page(ctx, found, form, notice);
+    page.objection_action = path.to_owned();
+    page.evidence_base = String::new();
+    page.logged_in = false;
+    page
+}
+
+async fn linked_action_show(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(Lang, String, i64, String)>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (_, kind, id, key) = path.into_inner();
+    let (action, objection, _) = linked_action(&state, &kind, id, &key).await?;
+    let notice = query.text(&ctx, NOTICES);
+    let here = req.path().to_owned();
+    render(&linked_page(
+        ctx,
+        &here,
+        (action, objection),
+        FormState::new(),
+        notice,
+    ))
+}
+
+async fn linked_action_object(
+    req: HttpRequest,
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    gate: web::Data<UploadGate>,
+    path: web::Path<(Lang, String, i64, String)>,
+    multipart: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    let (_, kind, id, key) = path.into_inner();
+    // The link's key and its ban, before a byte of the upload is read.
+    let (action, objection, account) = linked_action(&state, &kind, id, &key).await?;
+    let actor = actor_of(&state, &req, &account);
+    let here = action_objection_path(&state.settings.secret_key, ctx.lang, action.subject);
+    let sub = Submission {
+        subject: action.subject,
+        participant_id: action.participant_id,
+        closed: closed_to_objections(action.claim_open(today()), &objection),
+        show: Box::new({
+            let here = here.clone();
+            move |ctx, form, status| {
+                let found = (action.clone(), objection.clone());
+                crate::web::render_status(status, &linked_page(ctx, &here, found, form, None))
+            }
+        }),
+        done: format!("{here}?notice=objection-filed"),
+    };
+    objection_submitted(&req, ctx, &state, &gate, actor, sub, multipart).await
+}
+
 /// Mails the participant the decision on its objection, in its language: for a measure the
 /// measure's mail, else the action's.
 pub async fn tell_decision(
     state: &web::Data<AppState>,
     decided: objections::Decided,
+    before: Option<Action>,
     upheld: bool,
     reason: String,
 ) -> Result<(), AppError> {
@@ -1012,8 +1149,7 @@ pub async fn tell_decision(
     let found = with_conn(state, move |conn| {
         use crate::db::schema::{accounts, participants};
         use diesel::prelude::*;
-        let calendar = super::calendar::load(conn)?;
-        let Some(action) = subjects::find_any(conn, &calendar, subject)? else {
+        let Some(action) = before else {
             return Ok(None);
         };
         let (email, lang): (String, String) = participants::table
