@@ -102,7 +102,7 @@ async fn a_restriction_shows_its_kind_clauses_and_reason_not_its_number() {
         for anchor in ["F-11-f", "E-10-l"] {
             assert!(
                 page.contains(&format!(
-                    "href=\"/{lang}/programmes/aliexpress/rules#{anchor}\""
+                    "href=\"/{lang}/programmes/aliexpress/rules/v/1#{anchor}\""
                 )),
                 "{lang}: {anchor}"
             );
@@ -157,7 +157,7 @@ async fn a_deduction_in_the_ledger_says_its_measure_in_words_with_its_notice() {
         );
         assert!(page.contains(&format!("href=\"/{lang}/account/notices/{id}\"")));
         assert!(page.contains(&format!(
-            "href=\"/{lang}/programmes/aliexpress/rules#E-10-d\""
+            "href=\"/{lang}/programmes/aliexpress/rules/v/1#E-10-d\""
         )));
         // The CSV file says the same in words.
         let csv = browser
@@ -435,4 +435,56 @@ async fn counts_take_their_plural_forms_in_both_languages() {
         portal::i18n::Lang::En.t_counts("mail-link-validity", &[("hours", 1)], &[]),
         "The link is valid for one hour and works once."
     );
+}
+
+#[tokio::test]
+async fn a_refused_application_names_the_restriction_with_its_clauses_and_reason() {
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    // Anna's channel is approved, without a membership: she could apply.
+    let anna = app.add_participant("anna@example.nl", "publisher", "approved");
+    let r = take(
+        &app,
+        &boss,
+        anna.participant_id,
+        &[
+            ("kind", "restrict"),
+            ("clauses", "F.11.f"),
+            ("clauses", "B.5.a"),
+            ("reason", "Until the review ends."),
+            ("restriction", "applications"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let browser = app.client_for("anna@example.nl").await;
+    for (lang, heading, cited, reason) in [
+        (
+            "en",
+            "Restricted collaboration (rule F.11.f) of",
+            "Rules cited: F.11.f, B.5.a",
+            "Reason: Until the review ends.",
+        ),
+        (
+            "nl",
+            "Beperkte samenwerking (regel F.11.f) van",
+            "Aangehaalde regels: F.11.f, B.5.a",
+            "Reden: Until the review ends.",
+        ),
+    ] {
+        let r = app
+            .submit_with(
+                &browser,
+                &format!("/{lang}/account/channels"),
+                &format!("/{lang}/account/channels/{}/apply", anna.channel_id),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "{lang}");
+        let words = text_of(&r.text().await.unwrap());
+        assert!(
+            words.contains(heading) && words.contains(cited) && words.contains(reason),
+            "{lang}: {words}"
+        );
+    }
 }

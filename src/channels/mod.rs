@@ -390,8 +390,10 @@ fn end_forbidden_memberships(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplyRefusal {
     Terminated,
-    /// An account manager restricted new applications (F.11.f).
-    Restricted,
+    /// An account manager restricted new applications (F.11.f): the measure that does.
+    Restricted {
+        measure_id: i64,
+    },
     ChannelNotApproved,
     AlreadyApplied,
     /// The channel declares methods the programme forbids.
@@ -408,8 +410,10 @@ pub fn apply(
     if participant.terminated {
         return Err(ApplyRefusal::Terminated.into());
     }
-    if crate::participants::standing::applications_restricted(conn, participant.id)?.is_some() {
-        return Err(ApplyRefusal::Restricted.into());
+    if let Some(measure_id) =
+        crate::participants::standing::applications_restricted(conn, participant.id)?
+    {
+        return Err(ApplyRefusal::Restricted { measure_id }.into());
     }
     if !channel.is_approved() {
         return Err(ApplyRefusal::ChannelNotApproved.into());

@@ -466,7 +466,7 @@ async fn apply(
     };
     let message = match &refusal {
         ApplyRefusal::Terminated => ctx.t("error-terminated"),
-        ApplyRefusal::Restricted => ctx.t("error-applications-restricted"),
+        ApplyRefusal::Restricted { .. } => ctx.t("error-applications-restricted"),
         ApplyRefusal::ChannelNotApproved => ctx.t("error-apply-not-approved"),
         ApplyRefusal::AlreadyApplied => ctx.t("error-apply-already"),
         ApplyRefusal::ForbiddenMethods(methods) => {
@@ -477,6 +477,15 @@ async fn apply(
             ctx.t_args("error-apply-forbidden", &[("methods", names.join(", "))])
         }
     };
-    let page = channels_page(ctx, &state, &participant, None, Some((id, message))).await?;
+    let mut page = channels_page(ctx, &state, &participant, None, Some((id, message))).await?;
+    // The restriction in words: its clauses and its reason, not only that there is one.
+    if let ApplyRefusal::Restricted { measure_id } = refusal {
+        if let (Some(measure), Some((_, message))) =
+            (page.measures.get(&measure_id), page.apply_error.as_mut())
+        {
+            message.push(' ');
+            message.push_str(&measure.sentence(page.ctx.lang));
+        }
+    }
     render_form(true, &page)
 }
