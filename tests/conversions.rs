@@ -966,3 +966,163 @@ async fn a_programme_gets_its_signed_requests_per_minute_and_anonymous_ones_use_
     assert!((1..=30).contains(&seconds), "{seconds}");
     assert_eq!(count(&app, "conversions"), 2);
 }
+
+/// The reasons stored on the commissions of `order_refs`, in that order.
+fn reasons_of(app: &common::TestApp, order_refs: &[&str]) -> Vec<(String, String, Option<String>)> {
+    order_refs
+        .iter()
+        .map(|order_ref| {
+            let (state, reason): (String, Option<String>) = commissions::table
+                .inner_join(conversions::table)
+                .filter(conversions::order_ref.eq(*order_ref))
+                .select((commissions::state, commissions::reason))
+                .first(&mut *app.conn())
+                .unwrap();
+            ((*order_ref).to_owned(), state, reason)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn more_than_one_coupon_or_items_out_of_stock_earn_nothing_and_say_why() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+
+    let mut two_coupons = report(&click_id, "CS-1", "100.00", &at);
+    two_coupons["coupon_codes"] = serde_json::json!(["SUMMER10", "WELKOM5"]);
+    let (status, answer) = send(&app, &key, &two_coupons).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(
+        (answer["state"].as_str(), answer["commission"].as_str()),
+        (Some("rejected"), Some("0.00"))
+    );
+    let mut out_of_stock = report(&click_id, "CS-2", "100.00", &at);
+    out_of_stock["in_stock"] = false.into();
+    let (_, answer) = send(&app, &key, &out_of_stock).await;
+    assert_eq!(answer["state"], "rejected");
+    // One coupon, in stock: earns as before; so does a report without the new fields.
+    let mut one_coupon = report(&click_id, "CS-3", "100.00", &at);
+    one_coupon["coupon_codes"] = serde_json::json!(["SUMMER10"]);
+    one_coupon["in_stock"] = true.into();
+    let (_, answer) = send(&app, &key, &one_coupon).await;
+    assert_eq!(
+        (answer["state"].as_str(), answer["commission"].as_str()),
+        (Some("pending"), Some("7.00"))
+    );
+    let (_, answer) = send(&app, &key, &report(&click_id, "CS-4", "100.00", &at)).await;
+    assert_eq!(answer["state"], "pending");
+    // `coupon_redeemed` keeps working.
+    let mut redeemed = report(&click_id, "CS-5", "100.00", &at);
+    redeemed["coupon_redeemed"] = true.into();
+    redeemed["coupon_codes"] = serde_json::json!(["SUMMER10"]);
+    let (_, answer) = send(&app, &key, &redeemed).await;
+    assert_eq!(answer["state"], "rejected");
+    assert_eq!(
+        reasons_of(&app, &["CS-1", "CS-2", "CS-3", "CS-4", "CS-5"]),
+        [
+            (
+                "CS-1".into(),
+                "rejected".into(),
+                Some("more_than_one_coupon".into())
+            ),
+            (
+                "CS-2".into(),
+                "rejected".into(),
+                Some("not_in_stock".into())
+            ),
+            ("CS-3".into(), "pending".into(), None),
+            ("CS-4".into(), "pending".into(), None),
+            (
+                "CS-5".into(),
+                "rejected".into(),
+                Some("coupon_redeemed".into())
+            ),
+        ]
+    );
+    // The facts are stored with the conversion.
+    let facts: Vec<(String, String, Option<bool>)> = conversions::table
+        .order(conversions::order_ref)
+        .select((
+            conversions::order_ref,
+            conversions::coupon_codes,
+            conversions::in_stock,
+        ))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(facts[0], ("CS-1".into(), "SUMMER10\nWELKOM5".into(), None));
+    assert_eq!(facts[1], ("CS-2".into(), String::new(), Some(false)));
+    assert_eq!(facts[2], ("CS-3".into(), "SUMMER10".into(), Some(true)));
+
+    // The publisher and the account manager read why, in their language.
+    let publisher = app.client_for(&anna.email).await;
+    app.add_manager("beheer@partnerlink.nl");
+    let manager = app.client_for("beheer@partnerlink.nl").await;
+    for (client, path) in [
+        (&publisher, "/account/commissions/conversions"),
+        (&manager, "/manage/conversions"),
+    ] {
+        let (_, nl) = app.page_with(client, &format!("/nl{path}")).await;
+        assert!(
+            nl.contains("meer dan één kortingscode gebruikt"),
+            "{path}: {nl}"
+        );
+        assert!(nl.contains("niet op voorraad waren"), "{path}");
+        let (_, en) = app.page_with(client, &format!("/en{path}")).await;
+        assert!(en.contains("one coupon per transaction"), "{path}: {en}");
+        assert!(en.contains("as not in stock"), "{path}");
+    }
+
+    // Before its locking date, the advertiser may correct the codes: one code earns again.
+    two_coupons["coupon_codes"] = serde_json::json!(["SUMMER10"]);
+    let (status, answer) = send(&app, &key, &two_coupons).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        (answer["state"].as_str(), answer["commission"].as_str()),
+        (Some("pending"), Some("7.00"))
+    );
+    // The same report again is a repeat: nothing changes.
+    let (status, again) = send(&app, &key, &two_coupons).await;
+    assert_eq!((status, &again), (200, &answer));
+}
+
+#[tokio::test]
+async fn coupon_codes_or_stock_of_another_json_type_get_a_400_naming_the_field() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let key = secret(&app);
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    for (field, value, says) in [
+        (
+            "coupon_codes",
+            serde_json::json!("SUMMER10"),
+            "a list of strings",
+        ),
+        (
+            "coupon_codes",
+            serde_json::json!([10, 5]),
+            "a list of strings",
+        ),
+        ("in_stock", serde_json::json!("no"), "true or false"),
+        ("in_stock", serde_json::json!(1), "true or false"),
+    ] {
+        let mut body = report(&click_id, "T-1", "10.00", &at);
+        body[field] = value.clone();
+        let (status, answer) = send(&app, &key, &body).await;
+        assert_eq!(status, 400, "{field} {value}: {answer}");
+        assert_eq!(answer["error"]["code"], "malformed");
+        assert_eq!(answer["error"]["field"], field);
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+    }
+    // A list of codes that are no readable line: 422, by field.
+    let mut body = report(&click_id, "T-1", "10.00", &at);
+    body["coupon_codes"] = serde_json::json!(["SUMMER\u{200b}10"]);
+    let (status, answer) = send(&app, &key, &body).await;
+    assert_eq!(
+        (status, answer["error"]["field"].as_str()),
+        (422, Some("coupon_codes"))
+    );
+    assert_eq!(count(&app, "conversions"), 0);
+}

@@ -270,3 +270,79 @@ async fn a_preview_needs_no_write_lock_while_another_writer_holds_it() {
     );
     assert_eq!(stored(&app), 3_000);
 }
+
+#[tokio::test]
+async fn the_import_takes_coupon_codes_and_stock_as_the_api_does() {
+    use diesel::prelude::*;
+    use portal::db::schema::{commissions, conversions};
+    let app = spawn_app().await;
+    let boss = manager(&app).await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let (click_id, at) = click(&app, anna.channel_id).await;
+    let header = "programme,click_id,order_ref,order_amount,currency,commission_group,coupon_redeemed,status,returned_amount,occurred_at,coupon_codes,in_stock\n";
+    let file = format!(
+        "{header}aliexpress,{click_id},IC-1,100.00,EUR,sales,false,pending,,{at},SUMMER10|WELKOM5,\n\
+         aliexpress,{click_id},IC-2,100.00,EUR,sales,false,pending,,{at},,false\n\
+         aliexpress,{click_id},IC-3,100.00,EUR,sales,false,pending,,{at},SUMMER10,true\n"
+    );
+    // A cell that is no yes or no is named beside its line.
+    let wrong = format!(
+        "{header}aliexpress,{click_id},IC-9,100.00,EUR,sales,false,pending,,{at},,misschien\n"
+    );
+    let r = upload(&app, &boss, wrong).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Schrijf in_stock als true of false"),
+        "{page}"
+    );
+    assert_eq!(stored(&app), 0);
+
+    let r = upload(&app, &boss, file.clone()).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let r = common::money::confirm_import(&app, &boss, &file).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let rows: Vec<(String, String, Option<bool>, String, Option<String>)> = conversions::table
+        .inner_join(commissions::table)
+        .order(conversions::order_ref)
+        .select((
+            conversions::order_ref,
+            conversions::coupon_codes,
+            conversions::in_stock,
+            commissions::state,
+            commissions::reason,
+        ))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (
+                "IC-1".into(),
+                "SUMMER10\nWELKOM5".into(),
+                None,
+                "rejected".into(),
+                Some("more_than_one_coupon".into())
+            ),
+            (
+                "IC-2".into(),
+                String::new(),
+                Some(false),
+                "rejected".into(),
+                Some("not_in_stock".into())
+            ),
+            (
+                "IC-3".into(),
+                "SUMMER10".into(),
+                Some(true),
+                "pending".into(),
+                None
+            ),
+        ]
+    );
+    // The same file again stores nothing new.
+    let r = upload(&app, &boss, file).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("3 ongewijzigd"), "{page}");
+}

@@ -37,7 +37,16 @@ pub const COLUMNS: &[&str] = &[
     "status",
     "returned_amount",
     "occurred_at",
+    "coupon_codes",
+    "in_stock",
 ];
+
+/// The columns a file may leave out: each is optional in the API too.
+const OPTIONAL_COLUMNS: &[&str] = &["returned_amount", "coupon_codes", "in_stock"];
+
+/// Coupon codes in one cell, between vertical bars (`SUMMER10|WELKOM5`): a comma or semicolon
+/// separates the cells themselves.
+pub const COUPON_SEPARATOR: char = '|';
 
 /// A problem with the file as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +130,22 @@ fn coupon(text: &str) -> Option<bool> {
     }
 }
 
+/// `in_stock`: empty when the file does not say; else true or false.
+fn stock(text: &str) -> Result<Option<bool>, ()> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "true" | "1" | "yes" => Ok(Some(true)),
+        "false" | "0" | "no" => Ok(Some(false)),
+        _ => Err(()),
+    }
+}
+
+/// The coupon codes of a cell (none when it is empty).
+fn coupon_codes(text: &str) -> Option<Vec<String>> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.split(COUPON_SEPARATOR).map(str::to_owned).collect())
+}
+
 /// Reads the file and checks each line's fields (nothing from the database yet).
 pub fn read(bytes: &[u8], now: NaiveDateTime) -> Result<Vec<ImportLine>, FileProblem> {
     if bytes.len() > FILE_LIMIT {
@@ -158,7 +183,7 @@ pub fn read(bytes: &[u8], now: NaiveDateTime) -> Result<Vec<ImportLine>, FilePro
         .collect();
     if let Some(missing) = COLUMNS
         .iter()
-        .find(|c| **c != "returned_amount" && !position.contains_key(**c))
+        .find(|c| !OPTIONAL_COLUMNS.contains(c) && !position.contains_key(**c))
     {
         return Err(FileProblem::MissingColumn(missing));
     }
@@ -189,6 +214,10 @@ pub fn read(bytes: &[u8], now: NaiveDateTime) -> Result<Vec<ImportLine>, FilePro
             problems.push(Problem::new("coupon_redeemed", "error-import-coupon"));
             false
         });
+        let in_stock = stock(&cell("in_stock")).unwrap_or_else(|()| {
+            problems.push(Problem::new("in_stock", "error-import-in-stock"));
+            None
+        });
         let raw = RawReport {
             programme: cell("programme"),
             click_id: cell("click_id"),
@@ -200,6 +229,8 @@ pub fn read(bytes: &[u8], now: NaiveDateTime) -> Result<Vec<ImportLine>, FilePro
             status: cell("status"),
             returned_amount: Some(cell("returned_amount")).filter(|t| !t.trim().is_empty()),
             occurred_at: cell("occurred_at"),
+            coupon_codes: coupon_codes(&cell("coupon_codes")),
+            in_stock,
         };
         let key = format!("{}\u{0}{}", raw.programme.trim(), raw.order_ref.trim());
         if let Some(first) = seen.insert(key, number) {
@@ -476,6 +507,7 @@ pub const PROBLEM_KEYS: &[&str] = &[
     "error-import-missing-column",
     "error-import-too-many-lines",
     "error-import-coupon",
+    "error-import-in-stock",
     "error-import-duplicate",
 ];
 
@@ -507,6 +539,35 @@ mod tests {
         assert_eq!(fields, ["coupon_redeemed", "order_amount", "status"]);
         assert_eq!(lines[2].number, 5);
         assert_eq!(lines[2].problems[0].key, "error-import-duplicate");
+    }
+
+    #[test]
+    fn coupon_codes_and_stock_are_optional_columns() {
+        let header = "programme,click_id,order_ref,order_amount,currency,commission_group,coupon_redeemed,status,returned_amount,occurred_at,coupon_codes,in_stock\n";
+        let file = format!(
+            "{header}aliexpress,abc,AE-1,10.00,EUR,sales,false,pending,,2026-11-29T14:03:00Z,SUMMER10|WELKOM5,false\n\
+             aliexpress,abc,AE-2,10.00,EUR,sales,false,pending,,2026-11-29T14:03:00Z,,\n\
+             aliexpress,abc,AE-3,10.00,EUR,sales,false,pending,,2026-11-29T14:03:00Z,SUMMER10,perhaps\n\
+             aliexpress,abc,AE-4,10.00,EUR,sales,false,pending,,2026-11-29T14:03:00Z,A||B,true\n"
+        );
+        let lines = read(file.as_bytes(), now()).unwrap();
+        let report = lines[0].report.as_ref().unwrap();
+        assert_eq!(report.coupon_codes, ["SUMMER10", "WELKOM5"]);
+        assert_eq!(report.in_stock, Some(false));
+        let report = lines[1].report.as_ref().unwrap();
+        assert!(report.coupon_codes.is_empty());
+        assert_eq!(report.in_stock, None);
+        let problems: Vec<_> = lines[2].problems.iter().map(|p| (p.field, p.key)).collect();
+        assert_eq!(problems, [("in_stock", "error-import-in-stock")]);
+        let problems: Vec<_> = lines[3].problems.iter().map(|p| (p.field, p.key)).collect();
+        assert_eq!(problems, [("coupon_codes", "error-conversion-ref-empty")]);
+        // Files without the new columns are read as before.
+        let old = format!(
+            "{HEADER}aliexpress,abc,AE-1,10.00,EUR,sales,false,pending,,2026-11-29T14:03:00Z\n"
+        );
+        let lines = read(old.as_bytes(), now()).unwrap();
+        let report = lines[0].report.as_ref().unwrap();
+        assert_eq!((report.coupon_codes.len(), report.in_stock), (0, None));
     }
 
     #[test]

@@ -11,8 +11,9 @@
 //!   the calendar day. Else it is kept, not commissionable, with the reason. A click from an address the participant
 //!   logged in from holds the commission for review as possible self-purchase (E.10.j).
 //! - Commission = order amount × the rate of the group in force at the order time, rounded once
-//!   (`domain::money`). A redeemed coupon earns none; a cancelled or wholly returned order
-//!   neither.
+//!   (`domain::money`). A redeemed coupon earns none; more than one coupon code on the order
+//!   ("one coupon per transaction"), items reported not in stock, a cancelled or wholly returned
+//!   order neither (`Conversion::refusal`, with the reason the publisher reads).
 //! - The locking date is fixed on arrival: the order time plus the programme's validation
 //!   period. Until then an update may change the commission; from then on it is final (see
 //!   `locking`). A report that would change the conversion after its locking date is refused as
@@ -30,7 +31,7 @@ use diesel::prelude::*;
 
 use super::commissions::net_commission;
 use super::commissions::{self, Actor, Commission, NewCommission};
-use super::conversions::{currency_of, find, Conversion};
+use super::conversions::{currency_of, find, stored_coupons, Conversion};
 use super::locking;
 use super::report::{Detail, Problem, Report, LOCKED};
 use super::states::{reason, Attribution, CommissionKind, CommissionState, EnteredBy, OrderStatus};
@@ -218,6 +219,7 @@ pub fn is_further_return(stored: &Conversion, report: &Report, order: Commission
     report.status == OrderStatus::Returned
         && report.order_amount.minor == stored.order_amount
         && report.coupon_redeemed == stored.coupon_redeemed
+        && same_coupons_and_stock(stored, report)
         && report.returned_amount.minor > stored.returned_amount
         && matches!(order, CommissionState::Approved | CommissionState::Pending)
 }
@@ -228,6 +230,13 @@ pub fn same_report(stored: &Conversion, report: &Report) -> bool {
         && stored.returned_amount == report.returned_amount.minor
         && stored.coupon_redeemed == report.coupon_redeemed
         && stored.order_status == report.status
+        && same_coupons_and_stock(stored, report)
+}
+
+/// Whether `report` names the coupon codes and stock that `stored` holds.
+fn same_coupons_and_stock(stored: &Conversion, report: &Report) -> bool {
+    stored.coupon_codes == stored_coupons(&report.coupon_codes)
+        && stored.in_stock == report.in_stock
 }
 
 /// The click behind a conversion, as attribution needs it.
@@ -346,6 +355,8 @@ fn create(
             conversions::order_amount.eq(report.order_amount.minor),
             conversions::returned_amount.eq(report.returned_amount.minor),
             conversions::coupon_redeemed.eq(report.coupon_redeemed),
+            conversions::coupon_codes.eq(stored_coupons(&report.coupon_codes)),
+            conversions::in_stock.eq(report.in_stock),
             conversions::order_status.eq(report.status),
             conversions::attribution.eq(attribution),
             conversions::occurred_at.eq(report.occurred_at),
@@ -409,6 +420,8 @@ fn update(
             conversions::order_amount.eq(report.order_amount.minor),
             conversions::returned_amount.eq(report.returned_amount.minor),
             conversions::coupon_redeemed.eq(report.coupon_redeemed),
+            conversions::coupon_codes.eq(stored_coupons(&report.coupon_codes)),
+            conversions::in_stock.eq(report.in_stock),
             conversions::order_status.eq(report.status),
             conversions::updated_at.eq(actor.at),
         ))
@@ -637,6 +650,8 @@ mod tests {
             order_status: status,
             attribution: Attribution::Credited,
             occurred_at: at(20_000, 12),
+            coupon_codes: String::new(),
+            in_stock: None,
         }
     }
 
@@ -651,6 +666,8 @@ mod tests {
             coupon_redeemed: coupon,
             status,
             occurred_at: at(20_000, 12),
+            coupon_codes: Vec::new(),
+            in_stock: None,
         }
     }
 

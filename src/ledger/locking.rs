@@ -156,6 +156,8 @@ mod tests {
             order_status: status,
             attribution: Attribution::Credited,
             occurred_at: at(),
+            coupon_codes: String::new(),
+            in_stock: None,
         }
     }
 

@@ -26,6 +26,12 @@ pub struct RawReport {
     #[serde(default)]
     pub returned_amount: Option<String>,
     pub occurred_at: String,
+    /// The coupon codes used on the order (optional): more than one earns nothing.
+    #[serde(default)]
+    pub coupon_codes: Option<Vec<String>>,
+    /// Whether the items were in stock (optional): `false` earns nothing.
+    #[serde(default)]
+    pub in_stock: Option<bool>,
 }
 
 /// A report whose every field is well formed; whether its programme, group and click exist is
@@ -41,6 +47,10 @@ pub struct Report {
     pub coupon_redeemed: bool,
     pub status: OrderStatus,
     pub occurred_at: NaiveDateTime,
+    /// The coupon codes used on the order, as reported (none: empty).
+    pub coupon_codes: Vec<String>,
+    /// Whether the items were in stock; `None` when the report does not say.
+    pub in_stock: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +113,9 @@ impl Problem {
 
 /// Order references and click ids longer than this are not what an advertiser's system sends.
 pub const REF_MAX: usize = 100;
+/// More coupon codes than this on one order is no report of an order (one earns already nothing
+/// when there are two).
+pub const COUPONS_MAX: usize = 20;
 /// How far in the future an order's time may be (clocks differ).
 const FUTURE_TOLERANCE_SECONDS: i64 = 300;
 
@@ -142,6 +155,10 @@ enum Shape {
     Flag,
     /// A text that may be left out or `null`.
     OptionalText,
+    /// `true` or `false`, or left out or `null`.
+    OptionalFlag,
+    /// A list of texts, or left out or `null`.
+    OptionalTexts,
 }
 
 /// The contract's fields in the order a developer reads them, with the JSON type of each.
@@ -156,6 +173,8 @@ const SHAPES: &[(&str, Shape)] = &[
     ("status", Shape::Text),
     ("returned_amount", Shape::OptionalText),
     ("occurred_at", Shape::Text),
+    ("coupon_codes", Shape::OptionalTexts),
+    ("in_stock", Shape::OptionalFlag),
 ];
 
 impl RawReport {
@@ -184,12 +203,17 @@ impl RawReport {
         }
         for &(name, shape) in SHAPES {
             let fits = match (object.get(name), shape) {
-                (None, Shape::OptionalText) | (Some(Value::Null), Shape::OptionalText) => true,
+                (None | Some(Value::Null), Shape::OptionalText)
+                | (None | Some(Value::Null), Shape::OptionalFlag)
+                | (None | Some(Value::Null), Shape::OptionalTexts) => true,
                 (None, _) => {
                     return Err(shape_error(name, format!("{name}: the field is missing")))
                 }
                 (Some(Value::String(_)), Shape::Text | Shape::OptionalText) => true,
-                (Some(Value::Bool(_)), Shape::Flag) => true,
+                (Some(Value::Bool(_)), Shape::Flag | Shape::OptionalFlag) => true,
+                (Some(Value::Array(items)), Shape::OptionalTexts) => {
+                    items.iter().all(Value::is_string)
+                }
                 _ => false,
             };
             if !fits {
@@ -198,6 +222,10 @@ impl RawReport {
                         "a string with a dot, such as \"129.95\" (a JSON number could lose cents)"
                     }
                     (_, Shape::Flag) => "true or false",
+                    (_, Shape::OptionalFlag) => "true or false, or left out",
+                    (_, Shape::OptionalTexts) => {
+                        "a list of strings, such as [\"SUMMER10\"], or left out"
+                    }
                     _ => "a string",
                 };
                 return Err(shape_error(name, format!("{name}: must be {expected}")));
@@ -272,6 +300,7 @@ impl RawReport {
                 ));
             }
         }
+        let coupon_codes = self.check_coupons(&mut problems);
         let occurred_at = match DateTime::parse_from_rfc3339(self.occurred_at.trim()) {
             Ok(t) => {
                 let t = t.with_timezone(&Utc).naive_utc();
@@ -299,10 +328,34 @@ impl RawReport {
                     coupon_redeemed: self.coupon_redeemed,
                     status,
                     occurred_at,
+                    coupon_codes,
+                    in_stock: self.in_stock,
                 })
             }
             _ => Err(problems),
         }
+    }
+}
+
+impl RawReport {
+    /// The coupon codes, each one line a person may read, at most `COUPONS_MAX` of them.
+    fn check_coupons(&self, problems: &mut Vec<Problem>) -> Vec<String> {
+        let codes = self.coupon_codes.as_deref().unwrap_or_default();
+        if codes.len() > COUPONS_MAX {
+            problems.push(Problem::new(
+                "coupon_codes",
+                "error-conversion-coupons-too-many",
+            ));
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        let checked = codes
+            .iter()
+            .map(|code| check_ref(code, "coupon_codes", &mut found))
+            .collect();
+        // One problem for the field, however many codes share it.
+        problems.extend(found.into_iter().take(1));
+        checked
     }
 }
 
@@ -319,6 +372,7 @@ pub const PROBLEM_KEYS: &[&str] = &[
     "error-conversion-returned-too-much",
     "error-conversion-time",
     "error-conversion-time-future",
+    "error-conversion-coupons-too-many",
     "error-conversion-unknown-programme",
     "error-conversion-unknown-group",
     "error-conversion-wrong-currency",
@@ -348,6 +402,8 @@ mod tests {
             status: "pending".into(),
             returned_amount: None,
             occurred_at: "2026-11-29T14:03:00Z".into(),
+            coupon_codes: None,
+            in_stock: None,
         }
     }
 
@@ -480,6 +536,72 @@ mod tests {
         extra["discount"] = json!("5.00");
         assert_eq!(read(extra), Err(Some("discount".to_owned())));
         assert_eq!(read(json!(["a list"])), Err(None));
+    }
+
+    #[test]
+    fn coupon_codes_and_stock_are_optional_and_of_their_own_json_types() {
+        use serde_json::json;
+        let body = |field: &str, value: serde_json::Value| {
+            let mut body = json!({
+                "programme": "aliexpress", "click_id": "x", "order_ref": "AE-1001",
+                "order_amount": "129.95", "currency": "EUR", "commission_group": "sales",
+                "coupon_redeemed": false, "status": "pending", "occurred_at": "2026-11-29T14:03:00Z",
+            });
+            if !field.is_empty() {
+                body[field] = value;
+            }
+            RawReport::from_json(body)
+        };
+        let plain = body("", json!(null)).unwrap();
+        assert_eq!((plain.coupon_codes, plain.in_stock), (None, None));
+        let codes = body("coupon_codes", json!(["SUMMER10", "WELKOM5"])).unwrap();
+        assert_eq!(
+            codes.coupon_codes,
+            Some(vec!["SUMMER10".to_owned(), "WELKOM5".to_owned()])
+        );
+        assert_eq!(
+            body("in_stock", json!(false)).unwrap().in_stock,
+            Some(false)
+        );
+        assert_eq!(body("in_stock", json!(null)).unwrap().in_stock, None);
+        assert_eq!(
+            body("coupon_codes", json!(null)).unwrap().coupon_codes,
+            None
+        );
+        for (field, value, says) in [
+            ("coupon_codes", json!("SUMMER10"), "a list of strings"),
+            ("coupon_codes", json!([1, 2]), "a list of strings"),
+            ("coupon_codes", json!({"code": "X"}), "a list of strings"),
+            ("in_stock", json!("false"), "true or false"),
+            ("in_stock", json!(0), "true or false"),
+        ] {
+            let error = body(field, value).unwrap_err();
+            assert_eq!(error.field.as_deref(), Some(field));
+            assert!(error.message.contains(says), "{}", error.message);
+        }
+    }
+
+    #[test]
+    fn coupon_codes_are_readable_lines_and_a_few() {
+        let mut report = raw();
+        report.coupon_codes = Some(vec![" SUMMER10 ".into(), "WELKOM5".into()]);
+        report.in_stock = Some(false);
+        let checked = report.check(now()).unwrap();
+        assert_eq!(checked.coupon_codes, ["SUMMER10", "WELKOM5"]);
+        assert_eq!(checked.in_stock, Some(false));
+        let mut bad = raw();
+        bad.coupon_codes = Some(vec!["".into(), "A\u{200b}B".into()]);
+        assert_eq!(
+            fields(bad.check(now()).unwrap_err()),
+            vec![("coupon_codes", "error-conversion-ref-empty")]
+        );
+        bad.coupon_codes = Some(vec!["X".into(); COUPONS_MAX + 1]);
+        assert_eq!(
+            fields(bad.check(now()).unwrap_err()),
+            vec![("coupon_codes", "error-conversion-coupons-too-many")]
+        );
+        bad.coupon_codes = Some(vec!["X".into(); COUPONS_MAX]);
+        assert!(bad.check(now()).is_ok());
     }
 
     #[test]

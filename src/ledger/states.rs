@@ -84,6 +84,10 @@ stored_as_text!(
 /// (`reason-<code>` in the Fluent files); a manager's own words are stored as they are typed.
 pub mod reason {
     pub const COUPON_REDEEMED: &str = "coupon_redeemed";
+    /// More than one coupon code on the order ("one coupon per transaction").
+    pub const MORE_THAN_ONE_COUPON: &str = "more_than_one_coupon";
+    /// The advertiser reported the items not in stock (commission only on items in stock).
+    pub const NOT_IN_STOCK: &str = "not_in_stock";
     pub const ORDER_CANCELLED: &str = "order_cancelled";
     pub const ORDER_RETURNED: &str = "order_returned";
     pub const PARTIAL_RETURN: &str = "partial_return";
@@ -96,6 +100,8 @@ pub mod reason {
 
     pub const ALL: &[&str] = &[
         COUPON_REDEEMED,
+        MORE_THAN_ONE_COUPON,
+        NOT_IN_STOCK,
         ORDER_CANCELLED,
         ORDER_RETURNED,
         PARTIAL_RETURN,
