@@ -123,7 +123,7 @@ async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log
     assert_eq!(status, 200);
     assert!(notice.contains("Written warning"));
     assert!(notice.contains(&clause_body(&app, "F-11-a")));
-    assert!(notice.contains("href=\"/en/programmes/aliexpress/rules#E-10-i\""));
+    assert!(notice.contains("href=\"/en/programmes/aliexpress/rules/v/1#E-10-i\""));
     // The manager's words are escaped, not markup.
     assert!(!notice.contains("<b>seen") && notice.contains("seen on 28 November"));
     let (_, dashboard) = app.page_with(&anna_browser, "/en/account").await;
@@ -1608,7 +1608,10 @@ async fn an_objection_past_its_decision_date_is_marked_overdue_on_the_console() 
     ));
     let (_, home) = app.page_with(&boss, "/en/manage").await;
     assert!(
-        text_of(&home).contains("Written warning — Decide by 5 Jan 2026. overdue"),
+        text_of(&home).contains(
+            "Written warning — Decide by 5 January 2026, 23:59 Hong Kong time \
+             (16:59 in the Netherlands). overdue"
+        ),
         "{}",
         text_of(&home)
     );

@@ -129,15 +129,7 @@ async fn the_rules_page_names_the_version_in_force_and_links_the_earlier_ones() 
     );
 
     // Anything but the number of a version is a page that is not there, never an error.
-    for number in [
-        "3",
-        "0",
-        "-1",
-        "abc",
-        "1.5",
-        "+1",
-        "99999999999999999999",
-    ] {
+    for number in ["3", "0", "-1", "abc", "1.5", "+1", "99999999999999999999"] {
         for lang in ["nl", "en"] {
             let (status, _) = app
                 .page(&format!("/{lang}/programmes/aliexpress/rules/v/{number}"))
@@ -202,6 +194,23 @@ async fn a_notice_links_each_clause_in_the_version_it_quoted() {
         }
     }
     assert!(!old.contains(ADDED));
+    // The console's page of the participant links each measure's clauses the same way.
+    for lang in ["nl", "en"] {
+        let (_, console) = app
+            .page_with(
+                &admin,
+                &format!("/{lang}/manage/participants/{}", anna.participant_id),
+            )
+            .await;
+        for version in [1, 2] {
+            assert!(
+                console.contains(&format!(
+                    "href=\"/{lang}/programmes/aliexpress/rules/v/{version}#E-10-c\""
+                )),
+                "{lang}: console links version {version}"
+            );
+        }
+    }
 }
 
 #[tokio::test]

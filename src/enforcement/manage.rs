@@ -308,9 +308,11 @@ impl ParticipantPage {
             .href(&format!("/manage/participants/{}{rest}", self.profile.id))
     }
 
-    fn clause_href(&self, anchor: &str) -> String {
-        self.ctx
-            .href(&format!("/programmes/aliexpress/rules#{anchor}"))
+    /// A clause a measure cites, in the version of the rules it quoted.
+    fn clause_href(&self, anchor: &str, version: &i32) -> String {
+        self.ctx.href(&format!(
+            "/programmes/aliexpress/rules/v/{version}#{anchor}"
+        ))
     }
 
     fn lift_error(&self, measure_id: &i64) -> Option<String> {

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{MeasureKind, Restriction};
-use crate::db::schema::{measure_clauses, measures};
+use crate::db::schema::{measure_clauses, measures, rules_versions};
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
 
@@ -38,6 +38,8 @@ pub struct MeasureInWords {
     pub reason: String,
     /// The clauses cited, in the order the measure gives them.
     pub clauses: Vec<Clause>,
+    /// The number of the rules' version in force when it was taken, whose clauses it quotes.
+    pub rules_version: i32,
 }
 
 impl MeasureInWords {
@@ -64,12 +66,13 @@ impl MeasureInWords {
         format!("/{}/account/notices/{}", lang.code(), self.id)
     }
 
-    /// Where a cited clause reads on the public rules page.
+    /// Where a cited clause reads on the public rules page, in the version the measure quoted.
     pub fn clause_href(&self, lang: &Lang, clause: &Clause) -> String {
         format!(
-            "/{}/programmes/{}/rules#{}",
+            "/{}/programmes/{}/rules/v/{}#{}",
             lang.code(),
             crate::programme::ACCOUNT_PROGRAMME,
+            self.rules_version,
             clause.anchor
         )
     }
@@ -116,7 +119,16 @@ pub fn of_participant(
     conn: &mut AnyConnection,
     participant_id: i64,
 ) -> QueryResult<HashMap<i64, MeasureInWords>> {
-    let rows: Vec<(i64, MeasureKind, Option<Restriction>, NaiveDateTime, String)> = measures::table
+    type Row = (
+        i64,
+        MeasureKind,
+        Option<Restriction>,
+        NaiveDateTime,
+        String,
+        i32,
+    );
+    let rows: Vec<Row> = measures::table
+        .inner_join(rules_versions::table)
         .filter(measures::participant_id.eq(participant_id))
         .select((
             measures::id,
@@ -124,6 +136,7 @@ pub fn of_participant(
             measures::restriction,
             measures::taken_at,
             measures::reason,
+            rules_versions::number,
         ))
         .load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
@@ -138,7 +151,7 @@ pub fn of_participant(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, kind, restriction, taken_at, reason)| {
+        .map(|(id, kind, restriction, taken_at, reason, rules_version)| {
             let clauses = cited
                 .iter()
                 .filter(|c| c.0 == id)
@@ -156,6 +169,7 @@ pub fn of_participant(
                     taken_at,
                     reason,
                     clauses,
+                    rules_version,
                 },
             )
         })
