@@ -282,3 +282,62 @@ async fn the_programme_page_shows_each_policys_label_and_note_in_the_readers_lan
     );
     assert!(en.contains("<th scope=\"row\">Deeplinking</th><td>Not possible</td>"));
 }
+
+#[tokio::test]
+async fn the_session_window_is_set_with_the_cookie_period_and_bad_input_is_explained() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let path = "/nl/manage/programme/policies/cookie_period";
+    let page = "/nl/manage/programme";
+    for typed in ["24 uur", "0", "43201", ""] {
+        let r = app
+            .submit_with(
+                &admin,
+                page,
+                path,
+                &[
+                    ("value", "session_based"),
+                    ("session_window_minutes", typed),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "{typed}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("id=\"policy-cookie_period-session_window_minutes-error\">Vul een heel aantal minuten in van 1 tot en met 43200"),
+            "{typed}: {html}"
+        );
+        assert!(html.contains(&format!("value=\"{typed}\"")), "{typed}");
+    }
+    let r = app
+        .submit_with(
+            &admin,
+            page,
+            path,
+            &[("value", "session_based"), ("session_window_minutes", "90")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let window: i32 = {
+        use portal::db::schema::programmes;
+        programmes::table
+            .select(programmes::session_window_minutes)
+            .first(&mut *app.conn())
+            .unwrap()
+    };
+    assert_eq!(window, 90);
+    let (_, nl) = app.page("/nl/programmes/aliexpress").await;
+    assert!(nl.contains("Sessiegebaseerd: 90 minuten na de klik"));
+    let (_, en) = app.page("/en/programmes/aliexpress").await;
+    assert!(en.contains("Session based: 90 minutes after the click"));
+    let line = common::audit::only(&app, "text_changed");
+    assert_eq!(line.subject, "policy cookie_period");
+    assert_eq!(
+        line.before.as_deref(),
+        Some(r#"{"session_window_minutes":1440}"#)
+    );
+    assert_eq!(
+        line.after.as_deref(),
+        Some(r#"{"session_window_minutes":90}"#)
+    );
+}
