@@ -514,22 +514,49 @@ fn ban(conn: &mut AnyConnection, calendar: &Calendar, id: i64) -> QueryResult<Op
     }
 }
 
-/// The bans against the participant. A ban a measure made is objected to as that measure
-/// (lifting the measure lifts the ban), so only the others are listed here.
+/// The bans against the participant: on its login address, its address's domain or one of
+/// its channels' domains. A ban a measure made is objected to as that measure while the
+/// participant can log in (lifting the measure lifts the ban), so only the others are listed.
 fn bans_of(
     conn: &mut AnyConnection,
     calendar: &Calendar,
     participant_id: i64,
 ) -> QueryResult<Vec<Action>> {
+    let email: Option<String> = participants::table
+        .inner_join(accounts::table)
+        .filter(participants::id.eq(participant_id))
+        .select(accounts::email)
+        .first(conn)
+        .optional()?;
+    let Some(email) = email.map(|e| e.to_lowercase()) else {
+        return Ok(Vec::new());
+    };
+    let mut domains: Vec<String> = channels::table
+        .filter(channels::participant_id.eq(participant_id))
+        .select(channels::domain)
+        .load(conn)?;
+    domains.extend(email.rsplit_once('@').map(|(_, d)| d.to_owned()));
+    let ids: Vec<i64> = registration_bans::table
+        .filter(registration_bans::measure_id.is_null())
+        .filter(
+            (registration_bans::kind
+                .eq("email")
+                .and(registration_bans::value.eq(&email)))
+            .or(registration_bans::kind
+                .eq("domain")
+                .and(registration_bans::value.eq_any(&domains))),
+        )
+        .select(registration_bans::id)
+        .load(conn)?;
     let mut found = Vec::new();
-    for row in ban_rows(conn, None)? {
-        if row.1 .1.is_some() {
+    for id in ids {
+        let Some(row) = ban_rows(conn, Some(id))?.into_iter().next() else {
             continue;
-        }
-        if let Some(action) = ban_action(conn, calendar, row)? {
-            if action.participant_id == participant_id
-                && (action.in_force || objected(conn, SubjectKind::Ban, action.subject.id)?)
-            {
+        };
+        if let Some(mut action) = ban_action(conn, calendar, row)? {
+            // Against each participant it bars, whoever else it bars too.
+            action.participant_id = participant_id;
+            if action.in_force || objected(conn, SubjectKind::Ban, id)? {
                 found.push(action);
             }
         }
