@@ -303,6 +303,7 @@ objection-own-measure = You took this measure, so another account manager decide
 error-objection-own-measure = You took this measure: another account manager decides the objection to it (four eyes).
 
 ## The ban list (F.11.g) and the brand terms (A.1.e, B.5.a) (issue 22, point 9)
+admin-nav-lists-label = The lists the rules name
 admin-nav-bans = Ban list
 admin-nav-brands = Brand terms
 audit-action-ban-added = Ban added
@@ -484,3 +485,4 @@ participant-language-en = English
 manage-welcome-administrator = You are logged in as an administrator ({ $email }).
 audit-action-bank-file-downloaded = Bank file downloaded
 audit-action-conversion-received = Conversion received
+audit-field-undone = Undone

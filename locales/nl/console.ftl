@@ -303,6 +303,7 @@ objection-own-measure = U hebt deze maatregel genomen; daarom beslist een andere
 error-objection-own-measure = U hebt deze maatregel genomen: een andere accountmanager beslist over het bezwaar (vier ogen).
 
 ## De lijst met uitsluitingen (F.11.g) en de merknamen (A.1.e, B.5.a) (issue 22, punt 9)
+admin-nav-lists-label = Lijsten uit de regels
 admin-nav-bans = Uitsluitingen
 admin-nav-brands = Merknamen
 audit-action-ban-added = Uitsluiting toegevoegd
@@ -484,3 +485,4 @@ participant-language-en = Engels
 manage-welcome-administrator = U bent ingelogd als beheerder ({ $email }).
 audit-action-bank-file-downloaded = Bankbestand gedownload
 audit-action-conversion-received = Conversie ontvangen
+audit-field-undone = Ongedaan gemaakt
