@@ -1424,6 +1424,145 @@ async fn explained_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     log_out(b).await;
 }
 
+/// The rules page names the version in force and links the earlier ones; an earlier version
+/// has a page of its own, marked as no longer in force (issue 22, point 6). Then the console's
+/// rules and holiday pages as an administrator sees them: a CSV file of holidays with wrong
+/// lines, and the warning when the table runs out (point 5).
+async fn rules_versions_journey(app: &TestApp, b: &mut Browser, w: &Words) {
+    use diesel::prelude::*;
+    use portal::db::schema::{holidays, rule_clauses};
+    let base = &app.address;
+    let lang = w.lang;
+    let nl = lang == "nl";
+    let added = "Misspellings of the brand count as the brand.";
+    let email = format!("beheer-regels-{lang}@partnerlink.nl");
+    let admin = common::enforcement::administrator(app, &email).await;
+    let body: String = rule_clauses::table
+        .filter(rule_clauses::anchor.eq("E-10-c"))
+        .select(rule_clauses::body)
+        .first(&mut *app.conn())
+        .unwrap();
+    let page = format!("/{lang}/manage/rules");
+    let r = app
+        .submit_with(
+            &admin,
+            &page,
+            &page,
+            &[
+                ("clause", "E-10-c"),
+                ("body", &format!("{body} {added}")),
+                ("summary_en", "E.10.c now covers misspellings."),
+                ("summary_nl", "E.10.c geldt nu ook voor verschrijvingen."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    b.goto(
+        &format!("{base}/{lang}/programmes/aliexpress/rules"),
+        "rules-in-force",
+    )
+    .await;
+    let header = b.text_of(".rules header").await;
+    assert!(
+        header.contains(if nl {
+            "Versie 2, van kracht sinds"
+        } else {
+            "Version 2, in force since"
+        }),
+        "{header}"
+    );
+    assert!(b.text_of("#E-10-c").await.contains(added));
+    b.click_to_navigate(".rules-versions a").await;
+    b.check_page("rules-version-1").await;
+    assert_eq!(
+        b.path().await,
+        format!("/{lang}/programmes/aliexpress/rules/v/1")
+    );
+    let header = b.text_of(".rules header").await;
+    assert!(
+        header.contains(if nl {
+            "Dit is versie 1 van de regels, van september 2015."
+        } else {
+            "This is version 1 of the rules, of September 2015."
+        }),
+        "{header}"
+    );
+    assert!(!b.text_of("#E-10-c").await.contains(added));
+    b.click_to_navigate(".rules header .notice a").await;
+    b.check_page("rules-back-in-force").await;
+    assert_eq!(
+        b.path().await,
+        format!("/{lang}/programmes/aliexpress/rules")
+    );
+
+    // The administrator's side: the versions with both summaries, then the holiday table.
+    log_in(b, app, lang, &email, "rules-admin").await;
+    b.goto(
+        &format!("{base}/{lang}/manage/rules"),
+        "rules-admin-versions",
+    )
+    .await;
+    b.fits_window().await;
+    let main = b.text_of("main").await;
+    assert!(main.contains("E.10.c geldt nu ook voor verschrijvingen."));
+    assert!(main.contains("E.10.c now covers misspellings."));
+    // The table ends within 90 days: the console says so.
+    let today = portal::domain::working_days::hong_kong_day(portal::db::now());
+    let near = chrono::Datelike::year(&(today + chrono::Days::new(90))) - 1;
+    diesel::delete(
+        holidays::table
+            .filter(holidays::day.gt(chrono::NaiveDate::from_ymd_opt(near, 12, 31).unwrap())),
+    )
+    .execute(&mut *app.conn())
+    .unwrap();
+    b.goto(&format!("{base}/{lang}/manage"), "holidays-warning-home")
+        .await;
+    let warning = b.text_of("#holidays-warning").await;
+    assert!(
+        warning.contains(if nl {
+            "De feestdagentabel"
+        } else {
+            "The holiday table"
+        }),
+        "{warning}"
+    );
+    b.click_to_navigate("#holidays-warning a").await;
+    b.check_page("holidays").await;
+    b.fits_window().await;
+    let csv = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    std::fs::write(
+        csv.path(),
+        format!(
+            "date,name\n{}-01-01,The first day of January\n01-02-{},Wrong order\n",
+            near + 1,
+            near + 1
+        ),
+    )
+    .unwrap();
+    b.client
+        .find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(&csv.path().display().to_string())
+        .await
+        .unwrap();
+    b.click_to_navigate("#import form button[type=submit]")
+        .await;
+    b.check_page("holidays-import-problems").await;
+    b.fits_window().await;
+    let problem = b.text_of("#import table").await;
+    assert!(
+        problem.contains(if nl {
+            "Schrijf de datum als jaar-maand-dag"
+        } else {
+            "Write the date as year-month-day"
+        }),
+        "{problem}"
+    );
+    log_out(b).await;
+}
+
 fn validate_html(tools: &Tools, pages: &[PathBuf]) -> Vec<String> {
     let output = Command::new("java")
         .arg("-jar")
@@ -1452,6 +1591,8 @@ async fn run(words: &'static Words) {
     explained_journey(&app, &mut browser, words).await;
     lists_journey(&app, &mut browser, words).await;
     commission_objection_journey(&app, &mut browser, words).await;
+    // Last: a new version of the rules asks every participant to accept it at their next login.
+    rules_versions_journey(&app, &mut browser, words).await;
     console_journey(&app, &mut browser, words).await;
     let (pages, violations) = browser.finish().await;
     assert!(
