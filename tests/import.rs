@@ -161,7 +161,7 @@ async fn the_preview_tells_new_updated_unchanged_and_locked_lines_as_the_confirm
     assert_eq!(r.status().as_u16(), 200);
     let page = r.text().await.unwrap();
     assert!(
-        page.contains("Elke regel klopt: 1 nieuwe conversies, 1 updates, 1 ongewijzigd."),
+        page.contains("Elke regel klopt: 1 nieuwe conversie, 1 update, 1 ongewijzigd."),
         "{page}"
     );
     // A change of the final order is refused with its locking date, in the preview already.
@@ -169,7 +169,7 @@ async fn the_preview_tells_new_updated_unchanged_and_locked_lines_as_the_confirm
     let r = upload(&app, &boss, locked.clone()).await;
     assert_eq!(r.status().as_u16(), 422);
     let page = r.text().await.unwrap();
-    assert!(page.contains("1 regels hebben een fout"), "{page}");
+    assert!(page.contains("1 regel heeft een fout"), "{page}");
     let preview_problem = page
         .split("<td class=\"num\">5</td><th scope=\"row\">P-LOCKED</th>")
         .nth(1)

@@ -197,7 +197,7 @@ async fn an_import_is_previewed_line_by_line_and_stores_all_or_nothing_once() {
     let r = upload(&app, &boss, bad).await;
     assert_eq!(r.status().as_u16(), 422);
     let page = r.text().await.unwrap();
-    assert!(page.contains("1 regels hebben een fout"), "{page}");
+    assert!(page.contains("1 regel heeft een fout"), "{page}");
     assert!(
         page.contains("commission_group: Het programma heeft geen commissiegroep met deze naam.")
     );
