@@ -60,6 +60,7 @@ const ROUTES: &[(&str, &str, Needs)] = &[
     ("POST", "/manage/managers/{id}/access", Needs::Administrator),
     ("GET", "/manage/holidays", Needs::Administrator),
     ("POST", "/manage/holidays", Needs::Administrator),
+    ("POST", "/manage/holidays/import", Needs::Administrator),
     (
         "POST",
         "/manage/holidays/{day}/remove",
