@@ -176,7 +176,7 @@ pub fn of_participant(
         all.extend(membership(conn, calendar, id)?);
     }
     all.extend(bans_of(conn, calendar, participant_id)?);
-    all.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
+    all.sort_by_key(|a| std::cmp::Reverse(a.taken_at));
     Ok(all)
 }
 
