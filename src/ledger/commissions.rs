@@ -230,7 +230,10 @@ fn set_state(
 /// database allows them only while an upheld objection names the commission and that state.
 pub fn allowed_on_objection(from: CommissionState, to: CommissionState) -> bool {
     use CommissionState::*;
-    matches!((from, to), (Rejected, Pending | Approved) | (Reversed, Approved))
+    matches!(
+        (from, to),
+        (Rejected, Pending | Approved) | (Reversed, Approved)
+    )
 }
 
 /// Puts a rejected or reversed commission back to `state` after objection `objection_id` was
