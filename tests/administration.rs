@@ -673,13 +673,15 @@ async fn policies_contacts_and_dutch_texts_are_saved_and_shown_on_the_public_pag
     let (_, en) = app.page("/en/programmes/aliexpress").await;
     assert!(
         en.contains(
-            "<th scope=\"row\">Prepayment programme</th><td>Yes<p class=\"policy-note\">Only for publishers with a contract</p></td>"
+            "<th scope=\"row\">Prepayment programme</th><td>Yes<br><span class=\"muted\">Only for publishers with a contract</span></td>"
         ),
         "{en}"
     );
     assert!(!en.contains("Unknown localization"));
     let (_, nl) = app.page("/nl/programmes/aliexpress").await;
-    assert!(nl.contains("<td>Ja<p class=\"policy-note\">Alleen voor publishers met een contract</p></td>"));
+    assert!(nl.contains(
+        "<td>Ja<br><span class=\"muted\">Alleen voor publishers met een contract</span></td>"
+    ));
     assert!(!nl.contains("Only for publishers"));
     let (_, admin_page) = app.page_with(&admin, page).await;
     assert!(admin_page.contains("value=\"Only for publishers with a contract\""));

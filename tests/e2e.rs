@@ -213,6 +213,17 @@ impl Browser {
             .unwrap_or_else(|| panic!("{script}: {value}"))
     }
 
+    /// Brings `css` to the top of the window (for the screenshot of a long page).
+    async fn scroll_to(&self, css: &str) {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView();",
+                vec![serde_json::Value::from(css)],
+            )
+            .await
+            .unwrap();
+    }
+
     /// Nothing on the page is wider than the window: no sideways scrolling.
     async fn fits_window(&self) {
         let over = self
@@ -1237,15 +1248,26 @@ async fn console_journey(app: &TestApp, b: &mut Browser, w: &Words) {
             assert_eq!(rows, 1, "a sub-menu wraps at {width} px");
         }
 
+        // Those with a measure in force (the participant terminated by the enforcement
+        // journey): the column shows it, inside the window.
         b.goto(
-            &format!("{base}/{lang}/manage/participants?q=browser-{lang}"),
+            &format!("{base}/{lang}/manage/participants?open=any"),
             &at("participants"),
         )
         .await;
         b.fits_window().await;
-        // The measures in force: shown, inside the window.
+        b.scroll_to("table.participants").await;
+        b.check_page(&at("participants-table")).await;
         let open = "table.participants tbody tr td:nth-child(2)";
-        assert!(b.text_of(open).await.contains(w.warning));
+        let measures = b.text_of("table.participants tbody").await;
+        assert!(
+            measures.contains(if nl {
+                "Account beëindigd"
+            } else {
+                "Account terminated"
+            }),
+            "{measures}"
+        );
         let right: i64 = b
             .number(&format!(
                 "const r = document.querySelector('{open}').getBoundingClientRect();
@@ -1257,13 +1279,20 @@ async fn console_journey(app: &TestApp, b: &mut Browser, w: &Words) {
             "the measures in force are out of sight at {width} px"
         );
 
+        b.goto(
+            &format!("{base}/{lang}/manage/participants?q=browser-{lang}"),
+            &at("participants-search"),
+        )
+        .await;
+        b.fits_window().await;
         b.click_to_navigate("table.participants tbody a").await;
         b.check_page(&at("participant")).await;
         b.fits_window().await;
+        // The publisher signed up in the journey's language: named in words.
         assert!(b.text_of("#account-heading + dl").await.contains(if nl {
             "Nederlands"
         } else {
-            "Dutch"
+            "English"
         }));
         let above: i64 = b
             .number(
@@ -1307,6 +1336,8 @@ async fn console_journey(app: &TestApp, b: &mut Browser, w: &Words) {
         b.goto(&format!("{base}/{lang}/manage/audit"), &at("audit"))
             .await;
         b.fits_window().await;
+        b.scroll_to("table.audit-log").await;
+        b.check_page(&at("audit-lines")).await;
         assert!(b.client.find(Locator::Css("code.json")).await.is_err());
         let tallest: i64 = b
             .number(
@@ -1322,7 +1353,11 @@ async fn console_journey(app: &TestApp, b: &mut Browser, w: &Words) {
         );
         let words = b.text_of("table.audit-log tbody").await;
         assert!(words.contains(if nl { "Maatregel " } else { "Measure " }));
-        assert!(!words.contains("measure "), "{words}");
+        // No stored subject ("measure 5") on the page.
+        assert!(
+            (1..=50).all(|n| !words.contains(&format!("measure {n}"))),
+            "{words}"
+        );
 
         b.goto(&format!("{base}/{lang}/manage/programme"), &at("rates"))
             .await;
@@ -1336,6 +1371,89 @@ async fn console_journey(app: &TestApp, b: &mut Browser, w: &Words) {
         assert_eq!(broken, 0, "a date breaks at {width} px");
     }
     b.client.set_window_size(1280, 1000).await.unwrap();
+    log_out(b).await;
+}
+
+/// Typed policies (issue 22, point 3): an administrator chooses keyword marketing's value on the
+/// programme form in the journey's language, with a note per language; a note that states a rate
+/// is refused beside its field, kept; the programme page shows the value's label and the note in
+/// the reader's language, the cookie period with its session window.
+async fn policies_journey(app: &TestApp, b: &mut Browser, w: &Words) {
+    let base = &app.address;
+    let lang = w.lang;
+    let (rate_refused, open_label, saved, window) = match lang {
+        "nl" => (
+            "verwijs naar de commissietabel",
+            "Open, brandbidding toegestaan",
+            "Opgeslagen.",
+            "Sessiegebaseerd: 24 uur na de klik",
+        ),
+        _ => (
+            "refer to the commission table",
+            "Open, brand bidding allowed",
+            "Saved.",
+            "Session based: 24 hours after the click",
+        ),
+    };
+    let admin = format!("beheer-policies-{lang}@partnerlink.nl");
+    app.add_manager(&admin);
+    app.sql(&format!(
+        "UPDATE accounts SET administrator = TRUE WHERE email = '{admin}'"
+    ));
+    log_in(b, app, lang, &admin, "policies-admin").await;
+    b.client
+        .goto(&format!("{base}/{lang}/manage/programme"))
+        .await
+        .unwrap();
+    b.scroll_to("#policies").await;
+    b.check_page("policies-form").await;
+    b.fits_window().await;
+    b.click("#policy-keyword_marketing-open_brand_bidding")
+        .await;
+    b.type_into(
+        "policy-keyword_marketing-note_nl",
+        "Tot 3 % extra op Google Ads.",
+    )
+    .await;
+    b.type_into("policy-keyword_marketing-note_en", "Only on Google Ads.")
+        .await;
+    b.click_to_navigate("form[action$='/policies/keyword_marketing'] button[type=submit]")
+        .await;
+    b.scroll_to("#policy-keyword_marketing-value").await;
+    b.check_page("policies-rate-refused").await;
+    assert!(b
+        .text_of("#policy-keyword_marketing-note_nl-error")
+        .await
+        .contains(rate_refused));
+    assert_eq!(
+        b.value_of("policy-keyword_marketing-note_nl").await,
+        "Tot 3 % extra op Google Ads."
+    );
+    b.type_into("policy-keyword_marketing-note_nl", "Alleen op Google Ads.")
+        .await;
+    b.click("#policy-keyword_marketing-open_brand_bidding")
+        .await;
+    b.click_to_navigate("form[action$='/policies/keyword_marketing'] button[type=submit]")
+        .await;
+    b.check_page("policies-saved").await;
+    assert!(b.text_of(".notice").await.contains(saved));
+
+    b.client
+        .goto(&format!("{base}/{lang}/programmes/aliexpress"))
+        .await
+        .unwrap();
+    b.scroll_to("#policies").await;
+    b.check_page("programme-policies").await;
+    let table = b.text_of("#policies + table").await;
+    assert!(table.contains(open_label), "{table}");
+    assert!(table.contains(window), "{table}");
+    let note = match lang {
+        "nl" => "Alleen op Google Ads.",
+        _ => "Only on Google Ads.",
+    };
+    assert!(table.contains(note), "{table}");
+    // Closed again, as the programme's rules have it, for the journeys after this one.
+    app.sql("UPDATE programme_policies SET value = 'closed', note_nl = NULL, note_en = NULL WHERE key = 'keyword_marketing'");
     log_out(b).await;
 }
 
@@ -1588,12 +1706,13 @@ async fn run(words: &'static Words) {
     tracking_journey(&app, &mut browser, words).await;
     money_journey(&app, &mut browser, words).await;
     enforcement_journey(&app, &mut browser, words).await;
+    console_journey(&app, &mut browser, words).await;
     explained_journey(&app, &mut browser, words).await;
     lists_journey(&app, &mut browser, words).await;
     commission_objection_journey(&app, &mut browser, words).await;
+    policies_journey(&app, &mut browser, words).await;
     // Last: a new version of the rules asks every participant to accept it at their next login.
     rules_versions_journey(&app, &mut browser, words).await;
-    console_journey(&app, &mut browser, words).await;
     let (pages, violations) = browser.finish().await;
     assert!(
         violations.is_empty(),

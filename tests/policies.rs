@@ -256,12 +256,12 @@ async fn the_programme_page_shows_each_policys_label_and_note_in_the_readers_lan
     assert_eq!(r.status().as_u16(), 303);
     let (_, nl) = app.page("/nl/programmes/aliexpress").await;
     assert!(nl.contains(
-        "<th scope=\"row\">Keyword marketing</th><td>Open, brandbidding toegestaan<p class=\"policy-note\">Alleen op Google Ads, na overleg.</p></td>"
+        "<th scope=\"row\">Keyword marketing</th><td>Open, brandbidding toegestaan<br><span class=\"muted\">Alleen op Google Ads, na overleg.</span></td>"
     ), "{nl}");
     assert!(!nl.contains("after consultation"));
     let (_, en) = app.page("/en/programmes/aliexpress").await;
     assert!(en.contains(
-        "<th scope=\"row\">Keyword marketing</th><td>Open, brand bidding allowed<p class=\"policy-note\">Only on Google Ads, after consultation.</p></td>"
+        "<th scope=\"row\">Keyword marketing</th><td>Open, brand bidding allowed<br><span class=\"muted\">Only on Google Ads, after consultation.</span></td>"
     ), "{en}");
     assert!(!en.contains("na overleg"));
     // The audit line names what changed.
