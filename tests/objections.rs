@@ -672,3 +672,69 @@ async fn a_banned_participant_objects_by_the_link_the_login_page_gives() {
         .await;
     assert_eq!(r.status().as_u16(), 303, "logged in again");
 }
+
+/// Four eyes (G.12): the manager who rejected a commission is not offered the decision on the
+/// objection to it, and is refused (403) if it sends one; another manager decides.
+#[tokio::test]
+async fn the_manager_who_rejected_a_commission_does_not_decide_the_objection_to_it() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let boss_client = manager(&app, "beheer@partnerlink.nl").await;
+    let boss = app.account_id("beheer@partnerlink.nl");
+    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let id = order(&app, &anna, "F-1").await;
+    decide_commission(&app, id, Action::Reject, boss);
+    let client = app.client_for(&anna.email).await;
+    assert_eq!(
+        object_to(&app, &client, "en", "commission", id)
+            .await
+            .status(),
+        303
+    );
+    let objection = objection_to(&app, "commission", id);
+    let (_, page) = app.page_with(&boss_client, "/en/manage/objections").await;
+    assert!(!page.contains(&format!("/manage/objections/{objection}/decision")));
+    let r = decide_objection(&app, &boss_client, objection, UPHELD).await;
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(state_of(&app, id), ("rejected".into(), false));
+    let r = decide_objection(&app, &colleague, objection, UPHELD).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(state_of(&app, id), ("approved".into(), false));
+}
+
+#[tokio::test]
+async fn an_upheld_objection_to_a_rejected_membership_approves_it() {
+    use portal::db::schema::memberships;
+    let app = spawn_app().await;
+    let anna = app.add_participant("anna@example.nl", "publisher", "approved");
+    let membership = app.add_membership(anna.channel_id, "rejected");
+    app.sql(&format!(
+        "UPDATE memberships SET reason = 'Te weinig bezoekers', decided_at = applied_at WHERE id = {membership}"
+    ));
+    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let client = app.client_for(&anna.email).await;
+    let (_, list) = app.page_with(&client, "/nl/account/channels").await;
+    let link = format!("/nl/account/objections/membership/{membership}");
+    assert!(list.contains(&link), "{list}");
+    assert!(list.contains("Bezwaar maken (tot en met"), "{list}");
+    assert_eq!(
+        object_to(&app, &client, "nl", "membership", membership)
+            .await
+            .status(),
+        303
+    );
+    let objection = objection_to(&app, "membership", membership);
+    assert_eq!(
+        decide_objection(&app, &colleague, objection, UPHELD)
+            .await
+            .status(),
+        303
+    );
+    let state: String = memberships::table
+        .find(membership)
+        .select(memberships::state)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(state, "approved");
+    common::audit::only(&app, "membership_review");
+}
