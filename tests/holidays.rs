@@ -270,6 +270,6 @@ async fn an_administrator_imports_a_year_of_holidays_from_a_csv_file() {
     assert_eq!(holiday_count(&app), before + 4);
 
     // The imported days are holidays to the working-day count.
-    let calendar = portal::enforcement::calendar::load(&mut *app.conn()).unwrap();
+    let calendar = portal::enforcement::calendar::load(&mut app.conn()).unwrap();
     assert!(!calendar.is_working_day(NaiveDate::from_ymd_opt(2028, 1, 26).unwrap()));
 }
