@@ -243,6 +243,8 @@ proptest! {
                         coupon_redeemed: *coupon,
                         status,
                         occurred_at: at,
+                        coupon_codes: Vec::new(),
+                        in_stock: None,
                     };
                     match intake::record(conn, &report, EnteredBy::Import { manager_id: DATABASE.2 }, now) {
                         Ok(_) => latest[*order] = Some(report),
