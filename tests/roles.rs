@@ -34,6 +34,16 @@ const ROUTES: &[(&str, &str, Needs)] = &[
         "/manage/participants/{id}/measures/{mid}/cure",
         Needs::Manager,
     ),
+    (
+        "GET",
+        "/manage/participants/{id}/reinstate",
+        Needs::Administrator,
+    ),
+    (
+        "POST",
+        "/manage/participants/{id}/reinstate",
+        Needs::Administrator,
+    ),
     ("GET", "/manage/objections", Needs::Manager),
     ("POST", "/manage/objections/{id}/decision", Needs::Manager),
     ("GET", "/manage/evidence/{file}", Needs::Manager),
