@@ -296,6 +296,8 @@ async fn a_new_version_is_summarised_to_each_participant_in_their_language() {
     let anna_client = app.client_for("anna@example.nl").await;
     let (_, accept) = app.page_with(&anna_client, "/nl/account/rules").await;
     assert!(accept.contains("E.10.c geldt nu ook voor verschrijvingen."));
+    // What changed links the clause in the version to accept.
+    assert!(accept.contains("href=\"/nl/programmes/aliexpress/rules/v/2#E-10-c\""));
     let (_, console) = app.page_with(&admin, ADMIN_RULES).await;
     assert!(console.contains("E.10.c geldt nu ook voor verschrijvingen."));
     assert!(console.contains("E.10.c now covers misspellings."));
