@@ -56,6 +56,7 @@ payout-why-held = { $amount } in commissions on { $orders ->
     } held for review as possible self-purchase (rule E.10.j): the click came from an address your account logged in from. A held commission does not become final on its date; an account manager decides whether it counts, and you may object.
 payout-why-held-link = See which orders, and how to object
 payout-next-run = The next payout run is on { $date }; it pays the balance approved by the end of the month before.
+payout-why-since-cutoff = { $amount } was approved on or after { $cutoff }: the run of { $date } pays what was approved before that day, so this waits for the run after it.
 bank-current = Payouts go to { $iban } ({ $holder }).
 bank-change-link = Change your bank details
 earnings-heading = Earnings per month
@@ -201,7 +202,7 @@ notice-import-stored = The file is stored: { $created ->
        *[other] { $created } new conversions
     }, { $updated } updated, { $unchanged } unchanged.
 manage-import-title = Import conversions
-manage-import-intro = A CSV file with a header row and the conversion API's fields as columns: programme, click_id, order_ref, order_amount, currency, commission_group, coupon_redeemed, status, returned_amount, occurred_at. Every line is checked first; nothing is stored until you confirm, and a file with any problem stores nothing.
+manage-import-intro = A CSV file with a header row and the conversion API's fields as columns: programme, click_id, order_ref, order_amount, currency, commission_group, coupon_redeemed, status, returned_amount, occurred_at, and optionally coupon_codes (the codes between vertical bars: SUMMER10|WELKOM5; more than one earns nothing) and in_stock (true or false; false earns nothing). Every line is checked first; nothing is stored until you confirm, and a file with any problem stores nothing.
 manage-import-file = CSV file
 manage-import-file-help = At most 2 MB and 10,000 lines; comma or semicolon between cells.
 manage-import-check = Check the file

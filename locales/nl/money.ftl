@@ -56,6 +56,7 @@ payout-why-held = { $amount } aan commissie op { $orders ->
     } ter beoordeling aangehouden als mogelijke eigen aankoop (regel E.10.j): de klik kwam van een adres waarvandaan uw account heeft ingelogd. Een aangehouden commissie wordt niet definitief op haar datum; een accountmanager beslist of ze meetelt, en u kunt bezwaar maken.
 payout-why-held-link = Bekijk welke bestellingen, en hoe u bezwaar maakt
 payout-next-run = De volgende uitbetalingsronde is op { $date }; daarin wordt het saldo uitbetaald dat tot het einde van de maand daarvoor is goedgekeurd.
+payout-why-since-cutoff = { $amount } is goedgekeurd op of na { $cutoff }: de ronde van { $date } betaalt wat daarvoor is goedgekeurd, dus dit wacht op de ronde daarna.
 bank-current = Uitbetalingen gaan naar { $iban } ({ $holder }).
 bank-change-link = Uw bankgegevens wijzigen
 earnings-heading = Verdiensten per maand
@@ -201,7 +202,7 @@ notice-import-stored = Het bestand is opgeslagen: { $created ->
        *[other] { $created } nieuwe conversies
     }, { $updated } bijgewerkt, { $unchanged } ongewijzigd.
 manage-import-title = Conversies inlezen
-manage-import-intro = Een CSV-bestand met een kopregel en de velden van de conversie-API als kolommen: programme, click_id, order_ref, order_amount, currency, commission_group, coupon_redeemed, status, returned_amount, occurred_at. Elke regel wordt eerst gecontroleerd; er wordt niets opgeslagen tot u bevestigt, en een bestand met een fout slaat niets op.
+manage-import-intro = Een CSV-bestand met een kopregel en de velden van de conversie-API als kolommen: programme, click_id, order_ref, order_amount, currency, commission_group, coupon_redeemed, status, returned_amount, occurred_at, en desgewenst coupon_codes (de codes tussen verticale strepen: SUMMER10|WELKOM5; meer dan één levert niets op) en in_stock (true of false; false levert niets op). Elke regel wordt eerst gecontroleerd; er wordt niets opgeslagen tot u bevestigt, en een bestand met een fout slaat niets op.
 manage-import-file = CSV-bestand
 manage-import-file-help = Ten hoogste 2 MB en 10.000 regels; komma of puntkomma tussen de cellen.
 manage-import-check = Bestand controleren
