@@ -560,3 +560,53 @@ async fn a_dutch_participant_reads_a_screening_note_in_dutch() {
     let (_, html) = app.page_with(&client, "/en/account/channels").await;
     assert!(html.contains("The name or address contains aliexpress"));
 }
+
+/// Two administrators barring the same domain at the same moment, then lifting it: one adds it
+/// and the other finds it barred, one lifts it and the other finds nothing to lift — one audit
+/// line each, never a failure (on PostgreSQL only the unique index and the row lock order them).
+#[tokio::test]
+async fn two_administrators_barring_and_lifting_the_same_domain_at_once_do_it_once() {
+    use portal::admin::bans::{add, lift, Added, Target};
+    let app = common::spawn_app().await;
+    let actor = |name: &str| portal::audit::Actor::command(name);
+    for round in 0..5 {
+        let domain = format!("race-{round}.com");
+        let target = Target::parse(&domain).unwrap();
+        let now = portal::db::now();
+        let jobs: Vec<common::Job<Added>> = (0..2)
+            .map(|n| {
+                let target = target.clone();
+                let job: common::Job<Added> = Box::new(move |conn| {
+                    add(conn, &actor(&format!("admin {n}")), &target, "Fraud.", now).unwrap()
+                });
+                job
+            })
+            .collect();
+        let mut added: Vec<String> = app
+            .at_once(jobs)
+            .iter()
+            .map(|a| match a {
+                Added::Added(_) => "added".to_owned(),
+                Added::Already(_) => "already".to_owned(),
+            })
+            .collect();
+        added.sort();
+        assert_eq!(added, ["added", "already"], "round {round}");
+        let (id, _, _) = ban(&app, &domain);
+        let jobs: Vec<common::Job<bool>> = (0..2)
+            .map(|n| {
+                let job: common::Job<bool> = Box::new(move |conn| {
+                    lift(conn, &actor(&format!("admin {n}")), id, "Settled.", now)
+                        .unwrap()
+                        .is_some()
+                });
+                job
+            })
+            .collect();
+        let mut lifted = app.at_once(jobs);
+        lifted.sort();
+        assert_eq!(lifted, [false, true], "round {round}");
+    }
+    assert_eq!(audit_count(&app, "ban_added"), 5);
+    assert_eq!(audit_count(&app, "ban_lifted"), 5);
+}

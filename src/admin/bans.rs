@@ -302,8 +302,32 @@ pub enum Added {
     Already(i64),
 }
 
-/// An administrator bars `target`, with a reason and an audit line.
+/// An administrator bars `target`, with a reason and an audit line. Two administrators barring
+/// the same address at the same moment: one adds it, the other finds it barred.
 pub fn add(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    target: &Target,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Added> {
+    match add_once(conn, actor, target, reason, now) {
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => {
+            let id = registration_bans::table
+                .filter(registration_bans::kind.eq(target.kind()))
+                .filter(registration_bans::value.eq(target.value()))
+                .select(registration_bans::id)
+                .first(conn)?;
+            Ok(Added::Already(id))
+        }
+        other => other,
+    }
+}
+
+fn add_once(
     conn: &mut AnyConnection,
     actor: &Actor,
     target: &Target,
@@ -337,7 +361,8 @@ pub fn lift(
         let Some(ban) = by_id(conn, id)?.filter(Ban::is_active) else {
             return Ok(None);
         };
-        diesel::update(
+        // Lifted meanwhile by someone else (the row lock made this wait): nothing to write.
+        let lifted = diesel::update(
             registration_bans::table
                 .find(id)
                 .filter(registration_bans::lifted_at.is_null()),
@@ -348,6 +373,9 @@ pub fn lift(
             registration_bans::lift_reason.eq(Some(reason)),
         ))
         .execute(conn)?;
+        if lifted == 0 {
+            return Ok(None);
+        }
         let entry = audit::Entry::new(action::BAN_LIFTED, format!("ban {id}"))
             .before(json!({ "kind": ban.kind, "value": ban.value, "lifted": false }))
             .after(json!({ "lifted": true, "reason": reason }));

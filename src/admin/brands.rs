@@ -64,8 +64,24 @@ fn lines(conn: &mut AnyConnection) -> QueryResult<Vec<TermLine>> {
         .collect())
 }
 
-/// Adds a term; `None` when the list has it already.
+/// Adds a term; `None` when the list has it already (also when another administrator added it
+/// at the same moment).
 pub fn add(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    term: &BrandTerm,
+    now: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    match add_once(conn, actor, term, now) {
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(None),
+        other => other,
+    }
+}
+
+fn add_once(
     conn: &mut AnyConnection,
     actor: &Actor,
     term: &BrandTerm,
@@ -111,7 +127,10 @@ pub fn remove(
         let Some((term, matching)) = row else {
             return Ok(false);
         };
-        diesel::delete(brand_terms::table.find(id)).execute(conn)?;
+        // Removed meanwhile by someone else: nothing to write.
+        if diesel::delete(brand_terms::table.find(id)).execute(conn)? == 0 {
+            return Ok(false);
+        }
         let entry = audit::Entry::new(action::BRAND_TERM_REMOVED, format!("brand term {id}"))
             .before(json!({ "term": term, "matching": matching }));
         audit::record(conn, actor, entry, now)?;
