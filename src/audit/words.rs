@@ -173,6 +173,20 @@ fn plain(lang: Lang, key: &str, value: &Value) -> String {
         Value::String(s) if key == "kind" => lang
             .try_t(&format!("measure-{}", s.replace('_', "-")))
             .unwrap_or_else(|| s.clone()),
+        // What an objection is about (`measure`, `commission`), in words.
+        Value::String(s) if key == "subject" => SUBJECTS
+            .iter()
+            .find(|(word, _)| word == s)
+            .map(|(_, k)| {
+                lang.t_args(&format!("audit-subject-{k}"), &[("id", String::new())])
+                    .trim()
+                    .to_owned()
+            })
+            .unwrap_or_else(|| s.clone()),
+        // A stored code (`upheld`, `approved`) in words where there are words for it.
+        Value::String(s) if s.chars().all(|c| c.is_ascii_lowercase() || c == '_') => lang
+            .try_t(&format!("audit-value-{}", s.replace('_', "-")))
+            .unwrap_or_else(|| s.clone()),
         Value::String(s) => s.clone(),
         Value::Array(items) => items
             .iter()
@@ -182,7 +196,11 @@ fn plain(lang: Lang, key: &str, value: &Value) -> String {
             })
             .collect::<Vec<_>>()
             .join(", "),
-        Value::Object(_) => value.to_string(),
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{} {}", field_name(lang, k), plain(lang, k, v)))
+            .collect::<Vec<_>>()
+            .join(", "),
     };
     if text.chars().count() > VALUE_MAX {
         let mut cut: String = text.chars().take(VALUE_MAX - 1).collect();
@@ -232,12 +250,27 @@ mod tests {
         );
         assert_eq!(c.len(), 2, "{c:?}");
         let state = c.iter().find(|c| c.field == "Toestand").unwrap();
-        assert_eq!(state.before.as_deref(), Some("pending"));
-        assert_eq!(state.after, "approved");
+        assert_eq!(state.before.as_deref(), Some("in behandeling"));
+        assert_eq!(state.after, "goedgekeurd");
         assert!(c.iter().all(|c| !c.field.contains('_')));
         let new = changes(Lang::En, None, Some(r#"{"kind":"ban","deadline":null}"#));
         assert_eq!(new.len(), 1);
         assert_eq!(new[0].before, None);
         assert_eq!(new[0].after, "Barred from registering");
+        let filed = changes(
+            Lang::Nl,
+            None,
+            Some(r#"{"subject":"measure","subject_id":1,"decision":"upheld"}"#),
+        );
+        let after = |field: &str| {
+            filed
+                .iter()
+                .find(|c| c.field == field)
+                .unwrap()
+                .after
+                .clone()
+        };
+        assert_eq!(after("Onderwerp"), "Maatregel");
+        assert_eq!(after("Beslissing"), "gegrond");
     }
 }
