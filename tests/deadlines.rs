@@ -150,3 +150,44 @@ async fn a_cure_period_ends_at_the_end_of_its_hong_kong_day() {
         assert!(notice.contains(&sentence), "{lang:?}: {sentence}");
     }
 }
+
+#[tokio::test]
+async fn a_terminated_participant_is_told_at_login_until_when_to_object_with_the_zone() {
+    let app = spawn_app().await;
+    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let r = take(
+        &app,
+        &admin,
+        anna.participant_id,
+        &[
+            ("kind", "terminate"),
+            ("clauses", "E.10.c"),
+            ("reason", "Bids on the brand name again"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let claim_until: NaiveDate = measures::table
+        .find(last_measure(&app))
+        .select(measures::claim_until)
+        .first(&mut *app.conn())
+        .unwrap();
+    for lang in Lang::ALL {
+        let r = app
+            .log_in_password(
+                &app.new_client(),
+                lang.code(),
+                "anna@example.nl",
+                common::PASSWORD,
+            )
+            .await;
+        let html = r.text().await.unwrap();
+        let shown = deadline_day_moment(lang, claim_until, READER_ZONE);
+        let sentence = match lang {
+            Lang::Nl => format!("U kunt tot en met {shown} bezwaar maken"),
+            Lang::En => format!("You can object until {shown} with the link"),
+        };
+        assert!(html.contains(&sentence), "{lang:?}: {sentence}\n{html}");
+    }
+}

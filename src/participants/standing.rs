@@ -97,7 +97,10 @@ impl Termination {
             text.push('\n');
             text.push_str(&lang.t_args(
                 "login-terminated-objection",
-                &[("date", lang.format_date(until))],
+                &[(
+                    "date",
+                    crate::i18n::deadline_day_moment(lang, until, crate::i18n::READER_ZONE),
+                )],
             ));
         }
         // What becomes of the money: the payout runs still pay the approved balance, the
