@@ -248,6 +248,21 @@ async fn a_held_commission_is_explained_as_a_hold_not_as_waiting_for_its_date() 
     }
 }
 
+/// A commission of `cents` in the participant's ledger, approved at `at`.
+fn approved(app: &TestApp, participant_id: i64, cents: i64, at: chrono::NaiveDateTime) {
+    use portal::db::schema::ledger_entries;
+    diesel::insert_into(ledger_entries::table)
+        .values((
+            ledger_entries::participant_id.eq(participant_id),
+            ledger_entries::kind.eq("commission"),
+            ledger_entries::amount.eq(cents),
+            ledger_entries::currency.eq("EUR"),
+            ledger_entries::created_at.eq(at),
+        ))
+        .execute(&mut *app.conn())
+        .unwrap();
+}
+
 /// The next payout run's date with the default `PORTAL_PAYOUT_DAY` (1): today if today is the
 /// first, else the first of next month.
 fn next_first(today: chrono::NaiveDate) -> chrono::NaiveDate {
@@ -293,18 +308,14 @@ async fn why_not_paid_yet_names_the_next_payout_run_and_every_blocker() {
         );
     }
 
-    // Above the threshold, with bank details: paid in the next run, on its date.
-    use portal::db::schema::ledger_entries;
-    diesel::insert_into(ledger_entries::table)
-        .values((
-            ledger_entries::participant_id.eq(anna.participant_id),
-            ledger_entries::kind.eq("commission"),
-            ledger_entries::amount.eq(3000i64),
-            ledger_entries::currency.eq("EUR"),
-            ledger_entries::created_at.eq(portal::db::now()),
-        ))
-        .execute(&mut *app.conn())
-        .unwrap();
+    // Above the threshold (approved long before the run's cutoff), with bank details: paid in
+    // the next run, on its date.
+    approved(
+        &app,
+        anna.participant_id,
+        3000,
+        portal::db::now() - chrono::Days::new(40),
+    );
     portal::ledger::payouts::set_bank_account(
         &mut app.conn(),
         anna.participant_id,
@@ -486,5 +497,52 @@ async fn a_refused_application_names_the_restriction_with_its_clauses_and_reason
             words.contains(heading) && words.contains(cited) && words.contains(reason),
             "{lang}: {words}"
         );
+    }
+}
+
+#[tokio::test]
+async fn what_is_approved_after_the_next_runs_cutoff_waits_for_the_run_after() {
+    let app = spawn_app().await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    let next = next_first(chrono::Utc::now().date_naive());
+    // The next run pays the month before it: what is approved from the first of its month on
+    // waits for the run after it.
+    let cutoff = next.with_day(1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    approved(
+        &app,
+        anna.participant_id,
+        3000,
+        cutoff - chrono::Days::new(40),
+    );
+    approved(
+        &app,
+        anna.participant_id,
+        700,
+        cutoff + chrono::Duration::hours(1),
+    );
+    let browser = app.client_for("anna@example.nl").await;
+    for (lang, waits) in [
+        (
+            "en",
+            format!(
+                "€7.00 was approved on or after {}: the run of {} pays what was approved before that day, so this waits for the run after it.",
+                cutoff.format("%-d %b %Y"),
+                next.format("%-d %b %Y")
+            ),
+        ),
+        (
+            "nl",
+            format!(
+                "€ 7,00 is goedgekeurd op of na {}: de ronde van {} betaalt wat daarvoor is goedgekeurd, dus dit wacht op de ronde daarna.",
+                cutoff.format("%d-%m-%Y"),
+                next.format("%d-%m-%Y")
+            ),
+        ),
+    ] {
+        let (_, page) = app
+            .page_with(&browser, &format!("/{lang}/account/commissions"))
+            .await;
+        let words = text_of(&page);
+        assert!(words.contains(&waits), "{lang}: {words}");
     }
 }

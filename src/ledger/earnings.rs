@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use super::queries::{CommissionLine, LedgerLine};
 use super::states::{CommissionKind, CommissionState, EntryKind};
@@ -136,13 +136,21 @@ pub enum NotPaid {
     NotYetLocked {
         pending: i64,
     },
+    /// Approved on or after the next run's cutoff (the first day of its month): that run pays
+    /// the month before, so this part waits for the run after it.
+    ApprovedSinceCutoff {
+        amount: i64,
+    },
 }
 
 impl NotPaid {
     /// Whether it keeps the balance itself from being paid (a hold keeps back only the held
     /// commissions, which are not in the balance).
     pub fn blocks_balance(&self) -> bool {
-        !matches!(self, NotPaid::Held { .. })
+        !matches!(
+            self,
+            NotPaid::Held { .. } | NotPaid::ApprovedSinceCutoff { .. }
+        )
     }
 }
 
@@ -175,8 +183,31 @@ impl Waiting {
     }
 }
 
+/// What the next run pays of the balance: the entries made before `cutoff` less every payout
+/// (as `payouts::payable_before` counts it), and the rest, which waits for the run after.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Payable {
+    pub next_run: i64,
+    pub later: i64,
+}
+
+impl Payable {
+    pub fn of(ledger: &[LedgerLine], cutoff: NaiveDateTime) -> Payable {
+        let balance: i64 = ledger.iter().map(|e| e.amount).sum();
+        let next_run: i64 = ledger
+            .iter()
+            .filter(|e| e.created_at < cutoff || e.kind == EntryKind::Payout)
+            .map(|e| e.amount)
+            .sum();
+        Payable {
+            next_run,
+            later: balance - next_run,
+        }
+    }
+}
+
 pub fn why_not_paid(
-    balance: i64,
+    payable: Payable,
     threshold: i64,
     has_bank: bool,
     waiting: Waiting,
@@ -186,6 +217,7 @@ pub fn why_not_paid(
     if let Some(measure_id) = withheld {
         reasons.push(NotPaid::Withheld { measure_id });
     }
+    let balance = payable.next_run;
     if balance < threshold {
         reasons.push(NotPaid::BelowThreshold {
             missing: threshold - balance,
@@ -198,6 +230,11 @@ pub fn why_not_paid(
     }
     if !has_bank {
         reasons.push(NotPaid::NoBankDetails);
+    }
+    if payable.later > 0 {
+        reasons.push(NotPaid::ApprovedSinceCutoff {
+            amount: payable.later,
+        });
     }
     // Said whatever the balance: held money is not in it, and no date will release it.
     if waiting.held_orders > 0 {
@@ -355,6 +392,35 @@ mod tests {
         );
     }
 
+    /// A balance the next run pays in full.
+    fn now(balance: i64) -> Payable {
+        Payable {
+            next_run: balance,
+            later: 0,
+        }
+    }
+
+    #[test]
+    fn the_next_run_pays_what_was_approved_before_its_cutoff() {
+        let mut late = entry(2, EntryKind::Commission, 700, Some(2));
+        late.created_at = at(12);
+        let mut payout = entry(3, EntryKind::Payout, -1000, None);
+        payout.created_at = at(12);
+        let ledger = [entry(1, EntryKind::Commission, 3000, Some(1)), late, payout];
+        // `entry` is made in November: the run of 1 December (cutoff 1 December) pays it.
+        let cutoff = NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        assert_eq!(
+            Payable::of(&ledger, cutoff),
+            Payable {
+                next_run: 2000,
+                later: 700
+            }
+        );
+    }
+
     fn pending(pending: i64) -> Waiting {
         Waiting {
             pending,
@@ -364,21 +430,21 @@ mod tests {
 
     #[test]
     fn why_a_balance_was_not_paid() {
-        assert_eq!(why_not_paid(3000, 2500, true, pending(0), None), []);
-        assert_eq!(why_not_paid(2500, 2500, true, pending(0), None), []);
+        assert_eq!(why_not_paid(now(3000), 2500, true, pending(0), None), []);
+        assert_eq!(why_not_paid(now(2500), 2500, true, pending(0), None), []);
         assert_eq!(
-            why_not_paid(2499, 2500, true, pending(900), None),
+            why_not_paid(now(2499), 2500, true, pending(900), None),
             [
                 NotPaid::BelowThreshold { missing: 1 },
                 NotPaid::NotYetLocked { pending: 900 }
             ]
         );
         assert_eq!(
-            why_not_paid(3000, 2500, false, pending(10), None),
+            why_not_paid(now(3000), 2500, false, pending(10), None),
             [NotPaid::NoBankDetails]
         );
         assert_eq!(
-            why_not_paid(0, 2500, false, pending(0), None),
+            why_not_paid(now(0), 2500, false, pending(0), None),
             [
                 NotPaid::BelowThreshold { missing: 2500 },
                 NotPaid::NoBankDetails
@@ -386,15 +452,28 @@ mod tests {
         );
         // Withheld comes first, whatever else holds; the rest is still said.
         assert_eq!(
-            why_not_paid(3000, 2500, true, pending(0), Some(7)),
+            why_not_paid(now(3000), 2500, true, pending(0), Some(7)),
             [NotPaid::Withheld { measure_id: 7 }]
         );
         assert_eq!(
-            why_not_paid(100, 2500, false, pending(0), Some(7)),
+            why_not_paid(now(100), 2500, false, pending(0), Some(7)),
             [
                 NotPaid::Withheld { measure_id: 7 },
                 NotPaid::BelowThreshold { missing: 2400 },
                 NotPaid::NoBankDetails
+            ]
+        );
+        // Approved since the next run's cutoff: it waits for the run after, and the threshold
+        // counts what the next run pays.
+        let split = Payable {
+            next_run: 2000,
+            later: 1000,
+        };
+        assert_eq!(
+            why_not_paid(split, 2500, true, pending(0), None),
+            [
+                NotPaid::BelowThreshold { missing: 500 },
+                NotPaid::ApprovedSinceCutoff { amount: 1000 }
             ]
         );
         // A hold is said whatever the balance, and is not a commission waiting for its date.
@@ -404,14 +483,14 @@ mod tests {
             held_orders: 1,
         };
         assert_eq!(
-            why_not_paid(3000, 2500, true, held, None),
+            why_not_paid(now(3000), 2500, true, held, None),
             [NotPaid::Held {
                 amount: 700,
                 orders: 1
             }]
         );
         assert_eq!(
-            why_not_paid(0, 2500, true, held, None),
+            why_not_paid(now(0), 2500, true, held, None),
             [
                 NotPaid::BelowThreshold { missing: 2500 },
                 NotPaid::Held {

@@ -174,6 +174,14 @@ impl OverviewPage {
                 "payout-why-not-locked",
                 &[("pending", words.money(*pending))],
             ),
+            NotPaid::ApprovedSinceCutoff { amount } => self.ctx.t_args(
+                "payout-why-since-cutoff",
+                &[
+                    ("amount", words.money(*amount)),
+                    ("cutoff", self.ctx.lang.format_date(cutoff(self.next_run))),
+                    ("date", self.ctx.lang.format_date(self.next_run)),
+                ],
+            ),
         }
     }
 
@@ -239,6 +247,11 @@ impl OverviewPage {
     }
 }
 
+/// The first day after the period a run on `run` pays (the month before): the first of its month.
+fn cutoff(run: chrono::NaiveDate) -> chrono::NaiveDate {
+    payouts::Period::of(run).start().date()
+}
+
 /// A stored IBAN as pages and files show it: `NL91 **** **** **** 00`.
 pub fn masked_iban(iban: &str) -> String {
     Iban::parse(iban).map(|i| i.masked()).unwrap_or_default()
@@ -277,11 +290,14 @@ async fn overview(
     let lines = earnings::earnings(&commissions, &ledger);
     let balance: i64 = ledger.iter().map(|e| e.amount).sum();
     let waiting = Waiting::of(&commissions);
+    let next_run = earnings::next_payout_run(now.date(), state.settings.payout_day);
+    // What that run pays, as `payouts::payable` will count it.
+    let payable = earnings::Payable::of(&ledger, cutoff(next_run).and_time(chrono::NaiveTime::MIN));
     let page = OverviewPage {
         totals: earnings::totals(&lines),
-        not_paid: earnings::why_not_paid(balance, threshold, bank.is_some(), waiting, withheld),
+        not_paid: earnings::why_not_paid(payable, threshold, bank.is_some(), waiting, withheld),
         measures,
-        next_run: earnings::next_payout_run(now.date(), state.settings.payout_day),
+        next_run,
         group_names,
         rates,
         ctx,
