@@ -16,13 +16,13 @@ stored_as_text!(
 stored_as_text!(
     /// Whether a conversion earns commission, and if not, why.
     Attribution {
-        /// The click was credited and the order came within the cookie period.
+        /// The click was credited and the order came within its session window.
         Credited => "credited",
         /// No click with this id was ever recorded.
         UnknownClick => "unknown_click",
         /// The click was recorded but not credited (a bot, a duplicate, a channel not approved…).
         ClickNotCredited => "click_not_credited",
-        /// The order came after the cookie period of the click.
+        /// The order came after the session window of the click it carries.
         OutsideCookiePeriod => "outside_cookie_period",
         /// No commission rate of the group was in force yet at the order time.
         NoRate => "no_rate",
