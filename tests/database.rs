@@ -358,7 +358,7 @@ fn schema_matches_migrations() {
         .unwrap();
     rules_versions::table
         .select(rules_versions::all_columns)
-        .load::<(i64, i64, i32, String, String, Time, Option<i64>)>(conn)
+        .load::<(i64, i64, i32, String, String, Time, Option<i64>, String)>(conn)
         .unwrap();
 }
 
