@@ -610,3 +610,44 @@ async fn two_administrators_barring_and_lifting_the_same_domain_at_once_do_it_on
     assert_eq!(audit_count(&app, "ban_added"), 5);
     assert_eq!(audit_count(&app, "ban_lifted"), 5);
 }
+
+/// The migration turns the English notes stored before ("B.5.a: contains ali, aliexpress") into
+/// the brand note with its terms, on either database, so a Dutch participant reads it in Dutch.
+#[tokio::test]
+async fn the_migration_turns_stored_english_notes_into_keys_with_arguments() {
+    use portal::config::DatabaseKind;
+    let app = common::spawn_app().await;
+    let p = app.add_participant("jan@koopjes.nl", "publisher", "flagged");
+    let other = app.add_participant("piet@koopjes.nl", "publisher", "flagged");
+    app.sql(&format!(
+        "UPDATE channels SET screening_note = 'B.5.a: contains ali, aliexpress' WHERE id = {}",
+        p.channel_id
+    ));
+    app.sql(&format!(
+        "UPDATE channels SET screening_note = 'checked by hand' WHERE id = {}",
+        other.channel_id
+    ));
+    let dialect = match app.kind() {
+        DatabaseKind::Sqlite => "sqlite",
+        DatabaseKind::Postgres => "postgres",
+    };
+    let up = std::fs::read_to_string(format!(
+        "{}/migrations/{dialect}/2026-12-07-000020_lists/up.sql",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let update = &up[up.rfind("UPDATE channels").expect("the notes' UPDATE")..];
+    app.sql(update.trim().trim_end_matches(';'));
+    assert_eq!(
+        screening(&app, p.channel_id).1.as_deref(),
+        Some(r#"[{"key":"brand","args":{"terms":"ali, aliexpress"}}]"#)
+    );
+    // A note it cannot read stays as it was (and is shown as it is).
+    assert_eq!(
+        screening(&app, other.channel_id).1.as_deref(),
+        Some("checked by hand")
+    );
+    let client = app.client_for("jan@koopjes.nl").await;
+    let (_, html) = app.page_with(&client, "/nl/account/channels").await;
+    assert!(html.contains("De naam of het adres bevat ali, aliexpress"));
+}
