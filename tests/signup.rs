@@ -596,6 +596,16 @@ async fn a_platform_seller_may_join_but_not_with_its_own_storefront_and_the_answ
     let (_, html) = app.page_with(&manager, "/nl/manage").await;
     assert!(html.contains("Verkoopt op AliExpress (E.10.k)"));
     assert!(html.contains("https://www.aliexpress.com/store/912345"));
+    // And on the participant's page, also once the channel is decided.
+    app.sql("UPDATE channels SET review_state = 'approved'");
+    let participant: i64 = participants::table
+        .select(participants::id)
+        .first(&mut app.conn())
+        .unwrap();
+    let (_, html) = app
+        .page_with(&manager, &format!("/en/manage/participants/{participant}"))
+        .await;
+    assert!(html.contains("Sells on AliExpress (E.10.k): https://www.aliexpress.com/store/912345"));
 }
 
 #[tokio::test]

@@ -389,6 +389,8 @@ pub struct ChannelLine {
     pub website_url: String,
     pub review_state: ReviewState,
     pub screening_note: Option<String>,
+    /// The participant's storefront on the platform, when it sells there (E.10.k).
+    pub storefront_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -401,7 +403,15 @@ pub struct MembershipLine {
 }
 
 pub fn channels_of(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<Vec<ChannelLine>> {
-    let rows: Vec<(i64, String, String, ReviewState, Option<String>)> = channels::table
+    type Row = (
+        i64,
+        String,
+        String,
+        ReviewState,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = channels::table
         .filter(channels::participant_id.eq(participant_id))
         .order(channels::id)
         .select((
@@ -410,17 +420,19 @@ pub fn channels_of(conn: &mut AnyConnection, participant_id: i64) -> QueryResult
             channels::website_url,
             channels::review_state,
             channels::screening_note,
+            channels::storefront_url,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
         .map(
-            |(id, name, website_url, review_state, screening_note)| ChannelLine {
+            |(id, name, website_url, review_state, screening_note, storefront_url)| ChannelLine {
                 id,
                 name,
                 website_url,
                 review_state,
                 screening_note,
+                storefront_url,
             },
         )
         .collect())
