@@ -302,7 +302,9 @@ async fn the_import_takes_coupon_codes_and_stock_as_the_api_does() {
     assert_eq!(r.status().as_u16(), 200);
     let r = common::money::confirm_import(&app, &boss, &file).await;
     assert_eq!(r.status().as_u16(), 303);
-    let rows: Vec<(String, String, Option<bool>, String, Option<String>)> = conversions::table
+    // order, coupon codes, in stock, state, reason
+    type Row = (String, String, Option<bool>, String, Option<String>);
+    let rows: Vec<Row> = conversions::table
         .inner_join(commissions::table)
         .order(conversions::order_ref)
         .select((
