@@ -42,6 +42,7 @@ const DATA_TABLES: &[&str] = &[
     "accounts",
     "audit_log",
     "bank_accounts",
+    "brand_terms",
     "channels",
     "clicks",
     "commission_events",

@@ -84,6 +84,17 @@ VALID = {
     "code": "123456",
     "recovery_code": "abcd-efgh-jkmn",
     "email_contact": "",
+    "value": "verboden-voorbeeld.nl",
+    "term": "merkterm",
+    "matching": "whole_word",
+    "note_nl": "Alleen na overleg.",
+    "note_en": "Only after consultation.",
+    "session_window_minutes": "1440",
+    "storefront_url": "",
+    "summary_en": "Short",
+    "summary_nl": "Kort",
+    "restore": "approved",
+    "file": "2027-01-01,Nieuwjaarsdag",
 }
 
 FORMS = [
@@ -100,8 +111,10 @@ FORMS = [
     ("publisher", "/{lang}/account/second-factor/off", ["password", "code"]),
     ("publisher", "/{lang}/account/password", ["current_password", "password", "password_confirm"]),
     ("publisher", "/{lang}/account/bank", ["account_holder", "iban", "password"]),
-    ("publisher", "/{lang}/account/channels/new", ["website_url", "channel_name", "category", "promotion_methods"]),
-    ("publisher", "/{lang}/account/channels/{own_channel}", ["website_url", "channel_name", "category", "promotion_methods"]),
+    ("publisher", "/{lang}/account/channels/new",
+     ["website_url", "channel_name", "category", "promotion_methods", "is_platform_seller", "storefront_url"]),
+    ("publisher", "/{lang}/account/channels/{own_channel}",
+     ["website_url", "channel_name", "category", "promotion_methods", "is_platform_seller", "storefront_url"]),
     ("publisher", "/{lang}/account/channels/{other_channel}", ["website_url", "channel_name"]),
     ("publisher", "/{lang}/account/channels/{other_channel}/apply", []),
     ("publisher", "/{lang}/account/rules", ["version"]),
@@ -110,7 +123,9 @@ FORMS = [
     ("manager", "/{lang}/manage/participants/{own_participant}/measures",
      ["kind", "reason", "clauses", "deadline", "amount", "request_key"]),
     ("manager", "/{lang}/manage/participants/{own_participant}/measures/999999/lift", ["reason"]),
-    ("manager", "/{lang}/manage/objections/999999/decision", ["decision", "reason"]),
+    ("manager", "/{lang}/manage/objections/999999/decision", ["decision", "reason", "restore"]),
+    ("publisher", "/{lang}/account/objections/commission/999999", ["text"]),
+    ("publisher", "/{lang}/account/objections/channel/{other_channel}", ["text"]),
     ("manager", "/{lang}/manage/channels/{own_channel}/review", ["decision", "reason"]),
     ("manager", "/{lang}/manage/commissions/999999/decision", ["decision", "reason"]),
     ("manager", "/{lang}/manage/payouts", ["period"]),
@@ -120,7 +135,18 @@ FORMS = [
     ("administrator", "/{lang}/manage/holidays", ["day", "name"]),
     ("administrator", "/{lang}/manage/programme/rates", ["group", "rate", "effective_from"]),
     ("administrator", "/{lang}/manage/programme/texts/999999", ["body"]),
-    ("administrator", "/{lang}/manage/rules", ["clause", "summary", "body"]),
+    ("administrator", "/{lang}/manage/rules", ["clause", "summary_en", "summary_nl", "body"]),
+    # Issue 22: the lists the rules name, reinstatement, typed policies, the holiday import.
+    ("administrator", "/{lang}/manage/bans", ["value", "reason"]),
+    ("administrator", "/{lang}/manage/bans/999999/lift", ["reason"]),
+    ("administrator", "/{lang}/manage/brands", ["term", "matching"]),
+    ("administrator", "/{lang}/manage/brands/999999/remove", []),
+    ("administrator", "/{lang}/manage/participants/{own_participant}/reinstate", ["reason"]),
+    ("administrator", "/{lang}/manage/programme/policies/keyword_marketing", ["value", "note_nl", "note_en"],
+     {"value": "closed"}),
+    ("administrator", "/{lang}/manage/programme/policies/cookie_period",
+     ["value", "note_nl", "note_en", "session_window_minutes"], {"value": "session_based"}),
+    ("administrator", "/{lang}/manage/holidays/import", ["file"]),
 ]
 
 QUERIES = [
@@ -130,6 +156,7 @@ QUERIES = [
     ("publisher", "/{lang}/account/links/qr.svg", {"channel": "{own_channel}", "ad": "", "epi": "", "url": ""}),
     ("publisher", "/{lang}/account/commissions/ledger", {"page": "2"}),
     ("manager", "/{lang}/manage/participants", {"q": "anna", "status": "active", "kind": "publisher", "country": "NL"}),
+    ("manager", "/{lang}/manage/participants/{own_participant}", {"kind": "warning"}),
     ("manager", "/{lang}/manage/conversions", {"status": "open", "participant": "{own_participant}"}),
     ("administrator", "/{lang}/manage/audit", {"action": "measure", "actor": "beheer", "from": "2026-11-01", "to": "2026-11-30"}),
     ("anonymous", "/click", {"p": "1", "a": "{own_channel}", "ad": "7", "epi": "x", "url": ""}),
@@ -146,6 +173,10 @@ PATHS = [
     ("manager", "/{lang}/manage/evidence/{id}"),
     ("anonymous", "/{lang}/programmes/{id}"),
     ("anonymous", "/{lang}/programmes/{id}/rules"),
+    ("anonymous", "/{lang}/programmes/aliexpress/rules/v/{id}"),
+    ("publisher", "/{lang}/account/objections/{id}/1"),
+    ("publisher", "/{lang}/account/objections/commission/{id}"),
+    ("publisher", "/{lang}/account/objections/channel/{id}"),
     ("anonymous", "/activate/{id}"),
     ("anonymous", "/{lang}/password/reset/{id}"),
     ("publisher", "/{lang}/account/commissions/{id}.csv"),
@@ -201,6 +232,15 @@ NUMBER_PATHS = [
     ("administrator", "POST", "/{lang}/manage/programme/texts/{n}", ["body"]),
     ("administrator", "POST", "/{lang}/manage/holidays/{n}/remove", []),
     ("publisher", "GET", "/{lang}/account/commissions/{n}.csv", None),
+    ("anonymous", "GET", "/{lang}/programmes/aliexpress/rules/v/{n}", None),
+    ("publisher", "GET", "/{lang}/account/objections/commission/{n}", None),
+    ("publisher", "POST", "/{lang}/account/objections/membership/{n}", ["text"]),
+    ("publisher", "GET", "/{lang}/account/objections/ban/{n}/evidence/{n}", None),
+    ("anonymous", "GET", "/{lang}/objection/ban/{n}/" + "a" * 43, None),
+    ("anonymous", "POST", "/{lang}/objection/ban/{n}/" + "a" * 43, ["text"]),
+    ("administrator", "POST", "/{lang}/manage/bans/{n}/lift", ["reason"]),
+    ("administrator", "POST", "/{lang}/manage/brands/{n}/remove", []),
+    ("administrator", "POST", "/{lang}/manage/participants/{n}/reinstate", ["reason"]),
 ]
 
 
@@ -212,9 +252,11 @@ def main():
         requests.append(request)
 
     langs = ["nl", "en"]
-    for n, (who, path, fields) in enumerate(FORMS):
+    for n, entry in enumerate(FORMS):
+        who, path, fields = entry[:3]
+        own_values = entry[3] if len(entry) > 3 else {}
         lang = langs[n % 2]
-        valid = [[f, VALID[f]] for f in fields]
+        valid = [[f, own_values.get(f, VALID[f])] for f in fields]
         # Each field bad in turn.
         for field in fields:
             for i, (_, bad) in enumerate(BAD_VALUES):
