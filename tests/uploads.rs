@@ -171,7 +171,7 @@ async fn termination(app: &TestApp) -> (String, i64) {
     .await;
     assert_eq!(r.status().as_u16(), 303);
     let id = last_measure(app);
-    let key = portal::enforcement::routes::objection_key(&app.settings.secret_key, id);
+    let key = portal::enforcement::links::objection_key(&app.settings.secret_key, id);
     (format!("/en/objection/{id}/{key}"), id)
 }
 

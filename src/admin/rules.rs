@@ -9,12 +9,12 @@ use serde_json::json;
 
 use super::actor;
 use crate::audit::{self, action};
-use crate::enforcement::routes::{word_parts, WordPart};
 use crate::forms::{written_text, FormState, TextProblem};
 use crate::i18n::Lang;
 use crate::mail::MailContent;
 use crate::programme::cache::ProgrammePages;
 use crate::programme::versions::{self, ClauseChange, PublishError, Summaries, Version};
+use crate::programme::versions::{word_parts, WordPart};
 use crate::state::AppState;
 use crate::web::extract::{Administrator, CsrfForm};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};

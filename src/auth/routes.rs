@@ -260,7 +260,7 @@ async fn login_submit(
                 crate::enforcement::subjects::SubjectKind::Ban,
                 ban_id,
             );
-            let link = crate::enforcement::routes::action_objection_path(
+            let link = crate::enforcement::links::action_objection_path(
                 &state.settings.secret_key,
                 lang,
                 subject,

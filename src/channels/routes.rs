@@ -54,7 +54,7 @@ struct ChannelsPage {
     /// A refused application: the channel and the message.
     apply_error: Option<(i64, String)>,
     /// "Object" next to a rejected channel or membership (G.12).
-    objectable: crate::enforcement::routes::Objectable,
+    objectable: crate::enforcement::objectable::Objectable,
     /// The participant's measures: a membership a restriction ended says which, in words.
     measures: std::collections::HashMap<i64, crate::participants::explain::MeasureInWords>,
 }
@@ -130,7 +130,7 @@ async fn channels_page(
                 super::channels_of(conn, participant_id, programme_id, None)?,
                 queries::forbidden_methods(conn, programme_id)?,
                 queries::programme_text(conn, programme_id, "keyword_policy", lang)?,
-                crate::enforcement::routes::Objectable::load(conn, lang, participant_id)?,
+                crate::enforcement::objectable::Objectable::load(conn, lang, participant_id)?,
                 crate::participants::explain::of_participant(conn, participant_id)?,
             ))
         })

@@ -203,7 +203,7 @@ async fn decide(
     .await?;
     match decided {
         Ok((decided, before)) => {
-            super::routes::tell_decision(&state, decided, before, upheld, reason).await?;
+            super::telling::tell_decision(&state, decided, before, upheld, reason).await?;
             Ok(see_other(
                 &ctx.href("/manage/objections?notice=objection-decided"),
             ))

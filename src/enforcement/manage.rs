@@ -13,7 +13,7 @@ use super::console::{
 use super::measures::{self, LiftError, Measure, Proposal, TakeError};
 use super::notices;
 use super::objections::{self, Objection};
-use super::routes::{serve_evidence, tell};
+use super::telling::{serve_evidence, tell};
 use crate::audit::Actor;
 use crate::domain::working_days;
 use crate::domain::{Currency, Money};

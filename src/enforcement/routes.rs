@@ -6,21 +6,21 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 use super::evidence::{self, FileProblem, Stored};
+use super::links::{action_key_matches, action_objection_path, key_matches};
 use super::measures::{self, Measure};
 use super::notices;
+use super::objectable::{actions_with_objections, claim_deadline, decision_words, today};
 use super::objections::{self, FileError, Objection};
 use super::subjects::{self, Action, Subject, SubjectKind};
+use super::telling::serve_evidence;
 use super::upload::{self, Received, UploadGate};
 use crate::audit::Actor;
-use crate::domain::working_days;
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
-use crate::programme::versions::{self, ClauseChange, Version, Words};
+use crate::programme::versions::{self, ClauseChange, Version};
 use crate::state::AppState;
 use crate::web::extract::{self, CsrfForm};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
@@ -164,24 +164,6 @@ impl NoticePage {
     }
 }
 
-/// The last day to object (or to decide), as the participant reads it: the end of the Hong
-/// Kong day the period ends on (G.12, G.13), and the same moment in the reader's time.
-pub fn claim_deadline(lang: Lang, day: chrono::NaiveDate) -> String {
-    crate::i18n::deadline_day_moment(lang, day, crate::i18n::READER_ZONE)
-}
-
-/// What an objection's state says to the participant: decided, or decided by when.
-fn decision_words(lang: Lang, o: &Objection) -> String {
-    match o.decision.as_deref() {
-        Some("upheld") => lang.t("objection-upheld"),
-        Some("rejected") => lang.t("objection-rejected"),
-        _ => lang.t_args(
-            "objection-pending",
-            &[("date", claim_deadline(lang, o.due_on))],
-        ),
-    }
-}
-
 /// The measure of `participant_id` numbered `id`, with its objection; `None` for anyone else's.
 async fn load_notice(
     state: &web::Data<AppState>,
@@ -203,10 +185,6 @@ async fn load_notice(
         Ok(Some((measure, objection)))
     })
     .await
-}
-
-fn today() -> chrono::NaiveDate {
-    working_days::hong_kong_day(crate::db::now())
 }
 
 async fn show(
@@ -555,52 +533,6 @@ async fn cured(
     }
 }
 
-/// Serves an evidence file: as a download named by its number and type (`evidence-12.pdf`),
-/// with the type its content was checked to be, never sniffed (`nosniff`) and, should a
-/// browser show it anyway, in a sandbox without script or origin (issue 21 point 3).
-pub fn file_response(file_id: i64, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
-    use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
-    let content_type = evidence::FileType::parse(content_type)
-        .map_or("application/octet-stream", evidence::FileType::content_type);
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(evidence::download_name(
-                file_id,
-                content_type,
-            ))],
-        })
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes)
-}
-
-/// An evidence file: of the participant `owner`'s own objections, or any (`None`, managers).
-pub async fn serve_evidence(
-    state: &web::Data<AppState>,
-    file_id: i64,
-    owner: Option<i64>,
-) -> Result<HttpResponse, AppError> {
-    let data_dir = state.settings.data_dir.clone();
-    let found = with_conn(state, move |conn| {
-        let Some((participant_id, _, content_type, stored_as)) =
-            objections::evidence_file(conn, file_id)?
-        else {
-            return Ok(None);
-        };
-        if owner.is_some_and(|o| o != participant_id) {
-            return Ok(None);
-        }
-        let bytes = evidence::read(&data_dir, &stored_as).map_err(|e| AppError::Other(e.into()))?;
-        Ok(Some((content_type, bytes)))
-    })
-    .await?;
-    let (content_type, bytes) = found.ok_or(AppError::NotFound)?;
-    Ok(file_response(file_id, &content_type, bytes))
-}
-
 async fn evidence_file(
     state: web::Data<AppState>,
     user: extract::Participant,
@@ -608,23 +540,6 @@ async fn evidence_file(
 ) -> Result<HttpResponse, AppError> {
     let (_, _, file_id) = path.into_inner();
     serve_evidence(&state, file_id, Some(user.participant.id)).await
-}
-
-/// The key in a termination mail's objection link: an HMAC of the measure's number, so the
-/// link works for that measure only and cannot be guessed.
-pub fn objection_key(secret_key: &[u8], measure_id: i64) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC takes any key length");
-    mac.update(format!("objection link {measure_id}").as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..16])
-}
-
-fn key_matches(secret_key: &[u8], measure_id: i64, key: &str) -> bool {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC takes any key length");
-    mac.update(format!("objection link {measure_id}").as_bytes());
-    match hex::decode(key) {
-        Ok(bytes) if bytes.len() == 16 => mac.verify_truncated_left(&bytes).is_ok(),
-        _ => false,
-    }
 }
 
 /// The termination (and the participant) a link is for; `None` when the key is wrong or the
@@ -751,23 +666,6 @@ impl ActionsPage {
     }
 }
 
-/// Every action against the participant, each with its objection (if any).
-fn actions_with_objections(
-    conn: &mut crate::db::AnyConnection,
-    participant_id: i64,
-) -> Result<Vec<(Action, Option<Objection>)>, AppError> {
-    let calendar = super::calendar::load(conn)?;
-    let actions = subjects::of_participant(conn, &calendar, participant_id)?;
-    let objections = objections::of_participant(conn, participant_id)?;
-    Ok(actions
-        .into_iter()
-        .map(|a| {
-            let o = objections.iter().find(|o| o.subject == a.subject).cloned();
-            (a, o)
-        })
-        .collect())
-}
-
 async fn objections_list(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -783,78 +681,6 @@ async fn objections_list(
         actions,
         today: today(),
     })
-}
-
-/// For the pages that list actions (conversions, channels): the actions against the participant
-/// open to objection or objected to, to put "Object" (with its deadline) or the objection's
-/// state next to each.
-pub struct Objectable {
-    lang: Lang,
-    today: chrono::NaiveDate,
-    actions: Vec<(Action, Option<Objection>)>,
-    /// The channel of each membership among the actions: (membership, channel).
-    membership_channels: Vec<(i64, i64)>,
-}
-
-impl Objectable {
-    pub fn load(
-        conn: &mut crate::db::AnyConnection,
-        lang: Lang,
-        participant_id: i64,
-    ) -> Result<Objectable, AppError> {
-        use crate::db::schema::memberships;
-        use diesel::prelude::*;
-        let actions = actions_with_objections(conn, participant_id)?;
-        let ids: Vec<i64> = actions
-            .iter()
-            .filter(|(a, _)| a.subject.kind == SubjectKind::Membership)
-            .map(|(a, _)| a.subject.id)
-            .collect();
-        let membership_channels = memberships::table
-            .filter(memberships::id.eq_any(&ids))
-            .select((memberships::id, memberships::channel_id))
-            .load(conn)?;
-        Ok(Objectable {
-            lang,
-            today: today(),
-            actions,
-            membership_channels,
-        })
-    }
-
-    /// `link` for the membership of channel `channel_id`.
-    pub fn membership_link(&self, channel_id: &i64) -> Option<(String, String)> {
-        let (membership_id, _) = self
-            .membership_channels
-            .iter()
-            .find(|(_, c)| c == channel_id)?;
-        self.link("membership", membership_id)
-    }
-
-    fn find(&self, kind: SubjectKind, id: i64) -> Option<&(Action, Option<Objection>)> {
-        self.actions
-            .iter()
-            .find(|(a, _)| a.subject == Subject::new(kind, id))
-    }
-
-    /// The link and words for the action `kind` `id`: ("Object (until …)" or the objection's
-    /// state, where it leads). `None` when it is no action, or no longer open to objection.
-    pub fn link(&self, kind: &str, id: &i64) -> Option<(String, String)> {
-        let kind = SubjectKind::parse(kind)?;
-        let (action, objection) = self.find(kind, *id)?;
-        let href = format!("/{}{}", self.lang.code(), action.subject.path());
-        match objection {
-            Some(o) => Some((decision_words(self.lang, o), href)),
-            None if action.claim_open(self.today) => Some((
-                self.lang.t_args(
-                    "objection-object-until",
-                    &[("date", claim_deadline(self.lang, action.claim_until))],
-                ),
-                href,
-            )),
-            None => None,
-        }
-    }
 }
 
 #[derive(Template)]
@@ -879,11 +705,10 @@ impl ActionPage {
 
     fn reason(&self) -> Option<String> {
         let reason = self.action.reason.as_deref()?;
-        let words = crate::ledger::routes::Words {
-            lang: self.ctx.lang,
-            currency: crate::domain::Currency::EUR,
-        };
-        Some(words.reason(reason))
+        Some(crate::ledger::states::reason::in_words(
+            self.ctx.lang,
+            reason,
+        ))
     }
 
     fn date(&self, at: &chrono::NaiveDateTime) -> String {
@@ -1003,29 +828,6 @@ async fn action_evidence_file(
 
 // ---- a banned participant objects by a link (it cannot log in, F.11.g) ----
 
-fn link_mac(secret_key: &[u8], subject: Subject) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC takes any key length");
-    mac.update(format!("objection link {} {}", subject.kind.as_str(), subject.id).as_bytes());
-    mac
-}
-
-/// The key in the objection link of an action whose participant cannot log in (a registration
-/// ban): an HMAC of its kind and number, so the link works for that action only.
-pub fn action_objection_key(secret_key: &[u8], subject: Subject) -> String {
-    hex::encode(&link_mac(secret_key, subject).finalize().into_bytes()[..16])
-}
-
-/// The path of that link: `/{lang}/objection/ban/{id}/{key}`.
-pub fn action_objection_path(secret_key: &[u8], lang: Lang, subject: Subject) -> String {
-    format!(
-        "/{}/objection/{}/{}/{}",
-        lang.code(),
-        subject.kind.as_str(),
-        subject.id,
-        action_objection_key(secret_key, subject)
-    )
-}
-
 /// The ban a link is for (with the banned participant's account); 404 for a wrong key or
 /// anything but a ban.
 async fn linked_action(
@@ -1038,13 +840,7 @@ async fn linked_action(
         .filter(|k| *k == SubjectKind::Ban)
         .ok_or(AppError::NotFound)?;
     let subject = Subject::new(kind, id);
-    let key_right = hex::decode(key).ok().is_some_and(|bytes| {
-        bytes.len() == 16
-            && link_mac(&state.settings.secret_key, subject)
-                .verify_truncated_left(&bytes)
-                .is_ok()
-    });
-    if !key_right {
+    if !action_key_matches(&state.settings.secret_key, subject, key) {
         return Err(AppError::NotFound);
     }
     let found = with_conn(state, move |conn| {
@@ -1129,52 +925,6 @@ async fn linked_action_object(
     objection_submitted(&req, ctx, &state, &gate, actor, sub, multipart).await
 }
 
-/// Mails the participant the decision on its objection, in its language: for a measure the
-/// measure's mail, else the action's.
-pub async fn tell_decision(
-    state: &web::Data<AppState>,
-    decided: objections::Decided,
-    before: Option<Action>,
-    upheld: bool,
-    reason: String,
-) -> Result<(), AppError> {
-    let subject = decided.subject;
-    if subject.kind == SubjectKind::Measure {
-        return tell(state, subject.id, move |lang, m, link| {
-            notices::decision_mail(lang, m, upheld, &reason, link)
-        })
-        .await;
-    }
-    let participant_id = decided.participant_id;
-    let found = with_conn(state, move |conn| {
-        use crate::db::schema::{accounts, participants};
-        use diesel::prelude::*;
-        let Some(action) = before else {
-            return Ok(None);
-        };
-        let (email, lang): (String, String) = participants::table
-            .inner_join(accounts::table)
-            .filter(participants::id.eq(participant_id))
-            .select((accounts::email, accounts::lang))
-            .first(conn)?;
-        Ok(Some((action, email, lang)))
-    })
-    .await?;
-    let Some((action, email, lang)) = found else {
-        return Ok(());
-    };
-    let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
-    let link = state
-        .settings
-        .base_url
-        .join(&format!("/{}{}", lang.code(), subject.path()))
-        .map(String::from)
-        .unwrap_or_default();
-    let content = notices::action_decision_mail(lang, &action, upheld, &reason, &link);
-    state.mailer.deliver(content, &email).await;
-    Ok(())
-}
-
 #[derive(Template)]
 #[template(path = "enforcement/rules_accept.html")]
 struct RulesPage {
@@ -1189,37 +939,6 @@ impl RulesPage {
     fn date(&self, at: &chrono::NaiveDateTime) -> String {
         self.ctx.lang.format_date(at.date())
     }
-}
-
-/// A part of a changed clause, for the templates.
-pub struct WordPart {
-    pub removed: bool,
-    pub added: bool,
-    pub text: String,
-}
-
-pub fn word_parts(change: &ClauseChange) -> Vec<WordPart> {
-    change
-        .words
-        .iter()
-        .map(|w| match w {
-            Words::Same(t) => WordPart {
-                removed: false,
-                added: false,
-                text: t.clone(),
-            },
-            Words::Removed(t) => WordPart {
-                removed: true,
-                added: false,
-                text: t.clone(),
-            },
-            Words::Added(t) => WordPart {
-                removed: false,
-                added: true,
-                text: t.clone(),
-            },
-        })
-        .collect()
 }
 
 async fn rules_form(
@@ -1296,54 +1015,4 @@ async fn rules_accept(
         return Ok(see_other(&ctx.href("/account/rules")));
     }
     Ok(see_other(&ctx.href("/account/rules?notice=rules-accepted")))
-}
-
-/// The link a notice mail points to.
-pub fn notice_link(state: &AppState, lang: Lang, measure: &Measure) -> String {
-    let path = if measure.kind == MeasureKind::Terminate {
-        format!(
-            "/{}/objection/{}/{}",
-            lang.code(),
-            measure.id,
-            objection_key(&state.settings.secret_key, measure.id)
-        )
-    } else {
-        format!("/{}/account/notices/{}", lang.code(), measure.id)
-    };
-    state
-        .settings
-        .base_url
-        .join(&path)
-        .map(String::from)
-        .unwrap_or_default()
-}
-
-/// Mails the participant of `measure` in its language.
-pub async fn tell(
-    state: &web::Data<AppState>,
-    measure_id: i64,
-    what: impl FnOnce(Lang, &Measure, &str) -> crate::mail::MailContent,
-) -> Result<(), AppError> {
-    let found = with_conn(state, move |conn| {
-        let Some(measure) = measures::find(conn, measure_id)? else {
-            return Ok(None);
-        };
-        use crate::db::schema::{accounts, participants};
-        use diesel::prelude::*;
-        let (email, lang): (String, String) = participants::table
-            .inner_join(accounts::table)
-            .filter(participants::id.eq(measure.participant_id))
-            .select((accounts::email, accounts::lang))
-            .first(conn)?;
-        Ok(Some((measure, email, lang)))
-    })
-    .await?;
-    let Some((measure, email, lang)) = found else {
-        return Ok(());
-    };
-    let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
-    let link = notice_link(state, lang, &measure);
-    let content = what(lang, &measure, &link);
-    state.mailer.deliver(content, &email).await;
-    Ok(())
 }

@@ -63,11 +63,7 @@ impl Words {
 
     /// A stored reason: a code in words, or an account manager's own words as they are.
     pub fn reason(&self, text: &str) -> String {
-        if reason::ALL.contains(&text) {
-            self.lang.t(&format!("reason-{}", text.replace('_', "-")))
-        } else {
-            text.to_owned()
-        }
+        reason::in_words(self.lang, text)
     }
 
     /// Why a conversion earns nothing, or what happened to its commission.
@@ -318,7 +314,7 @@ struct ConversionsPage {
     lines: Vec<ConversionLine>,
     group_names: std::collections::HashMap<String, String>,
     /// "Object" next to a commission rejected, reversed or held (G.12).
-    objectable: crate::enforcement::routes::Objectable,
+    objectable: crate::enforcement::objectable::Objectable,
 }
 
 impl ConversionsPage {
@@ -359,7 +355,7 @@ async fn conversions(
             )?,
             queries::group_names(conn, lang)?,
             queries::programme_currency(conn)?,
-            crate::enforcement::routes::Objectable::load(conn, lang, participant_id)?,
+            crate::enforcement::objectable::Objectable::load(conn, lang, participant_id)?,
         ))
     })
     .await?;

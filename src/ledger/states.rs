@@ -111,6 +111,16 @@ pub mod reason {
         AMOUNT_CHANGED,
         OBJECTION_UPHELD,
     ];
+
+    /// A stored reason in the reader's language: a code in words, or an account manager's own
+    /// words as they are.
+    pub fn in_words(lang: crate::i18n::Lang, text: &str) -> String {
+        if ALL.contains(&text) {
+            lang.t(&format!("reason-{}", text.replace('_', "-")))
+        } else {
+            text.to_owned()
+        }
+    }
 }
 
 /// Who entered a conversion (issue 20, separation of duties): the advertiser's system through

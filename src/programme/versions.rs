@@ -680,3 +680,34 @@ mod tests {
             .any(|c| c.anchor == "E-10-d" && c.words == [Words::Removed("New.".into())]));
     }
 }
+
+/// A part of a changed clause, for the templates.
+pub struct WordPart {
+    pub removed: bool,
+    pub added: bool,
+    pub text: String,
+}
+
+pub fn word_parts(change: &ClauseChange) -> Vec<WordPart> {
+    change
+        .words
+        .iter()
+        .map(|w| match w {
+            Words::Same(t) => WordPart {
+                removed: false,
+                added: false,
+                text: t.clone(),
+            },
+            Words::Removed(t) => WordPart {
+                removed: true,
+                added: false,
+                text: t.clone(),
+            },
+            Words::Added(t) => WordPart {
+                removed: false,
+                added: true,
+                text: t.clone(),
+            },
+        })
+        .collect()
+}

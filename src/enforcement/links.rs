@@ -1,0 +1,58 @@
+//! The keyed links by which a participant who cannot log in objects: a terminated one (its
+//! measure) and a banned one (the ban, F.11.g). Each key is an HMAC of what the link is for.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::subjects::Subject;
+use crate::i18n::Lang;
+
+/// The key in a termination mail's objection link: an HMAC of the measure's number, so the
+/// link works for that measure only and cannot be guessed.
+pub fn objection_key(secret_key: &[u8], measure_id: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC takes any key length");
+    mac.update(format!("objection link {measure_id}").as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+pub fn key_matches(secret_key: &[u8], measure_id: i64, key: &str) -> bool {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC takes any key length");
+    mac.update(format!("objection link {measure_id}").as_bytes());
+    match hex::decode(key) {
+        Ok(bytes) if bytes.len() == 16 => mac.verify_truncated_left(&bytes).is_ok(),
+        _ => false,
+    }
+}
+
+pub fn link_mac(secret_key: &[u8], subject: Subject) -> Hmac<Sha256> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC takes any key length");
+    mac.update(format!("objection link {} {}", subject.kind.as_str(), subject.id).as_bytes());
+    mac
+}
+
+/// The key in the objection link of an action whose participant cannot log in (a registration
+/// ban): an HMAC of its kind and number, so the link works for that action only.
+pub fn action_objection_key(secret_key: &[u8], subject: Subject) -> String {
+    hex::encode(&link_mac(secret_key, subject).finalize().into_bytes()[..16])
+}
+
+/// The path of that link: `/{lang}/objection/ban/{id}/{key}`.
+pub fn action_objection_path(secret_key: &[u8], lang: Lang, subject: Subject) -> String {
+    format!(
+        "/{}/objection/{}/{}/{}",
+        lang.code(),
+        subject.kind.as_str(),
+        subject.id,
+        action_objection_key(secret_key, subject)
+    )
+}
+
+/// Whether `key` is the key of the objection link of `subject`, compared in constant time.
+pub fn action_key_matches(secret_key: &[u8], subject: Subject, key: &str) -> bool {
+    hex::decode(key).ok().is_some_and(|bytes| {
+        bytes.len() == 16
+            && link_mac(secret_key, subject)
+                .verify_truncated_left(&bytes)
+                .is_ok()
+    })
+}

@@ -1,0 +1,157 @@
+//! Telling the participant: the mail of a measure and of a decision on an objection, in its
+//! language, and serving an objection's evidence file.
+
+use actix_web::{web, HttpResponse};
+
+use super::evidence;
+use super::links::objection_key;
+use super::measures::{self, Measure};
+use super::notices;
+use super::objections;
+use super::subjects::{Action, SubjectKind};
+use crate::i18n::Lang;
+use crate::participants::MeasureKind;
+use crate::state::AppState;
+use crate::web::{with_conn, AppError};
+
+/// Serves an evidence file: as a download named by its number and type (`evidence-12.pdf`),
+/// with the type its content was checked to be, never sniffed (`nosniff`) and, should a
+/// browser show it anyway, in a sandbox without script or origin (issue 21 point 3).
+pub fn file_response(file_id: i64, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
+    use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+    let content_type = evidence::FileType::parse(content_type)
+        .map_or("application/octet-stream", evidence::FileType::content_type);
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(evidence::download_name(
+                file_id,
+                content_type,
+            ))],
+        })
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes)
+}
+
+/// An evidence file: of the participant `owner`'s own objections, or any (`None`, managers).
+pub async fn serve_evidence(
+    state: &web::Data<AppState>,
+    file_id: i64,
+    owner: Option<i64>,
+) -> Result<HttpResponse, AppError> {
+    let data_dir = state.settings.data_dir.clone();
+    let found = with_conn(state, move |conn| {
+        let Some((participant_id, _, content_type, stored_as)) =
+            objections::evidence_file(conn, file_id)?
+        else {
+            return Ok(None);
+        };
+        if owner.is_some_and(|o| o != participant_id) {
+            return Ok(None);
+        }
+        let bytes = evidence::read(&data_dir, &stored_as).map_err(|e| AppError::Other(e.into()))?;
+        Ok(Some((content_type, bytes)))
+    })
+    .await?;
+    let (content_type, bytes) = found.ok_or(AppError::NotFound)?;
+    Ok(file_response(file_id, &content_type, bytes))
+}
+
+/// Mails the participant the decision on its objection, in its language: for a measure the
+/// measure's mail, else the action's.
+pub async fn tell_decision(
+    state: &web::Data<AppState>,
+    decided: objections::Decided,
+    before: Option<Action>,
+    upheld: bool,
+    reason: String,
+) -> Result<(), AppError> {
+    let subject = decided.subject;
+    if subject.kind == SubjectKind::Measure {
+        return tell(state, subject.id, move |lang, m, link| {
+            notices::decision_mail(lang, m, upheld, &reason, link)
+        })
+        .await;
+    }
+    let participant_id = decided.participant_id;
+    let found = with_conn(state, move |conn| {
+        use crate::db::schema::{accounts, participants};
+        use diesel::prelude::*;
+        let Some(action) = before else {
+            return Ok(None);
+        };
+        let (email, lang): (String, String) = participants::table
+            .inner_join(accounts::table)
+            .filter(participants::id.eq(participant_id))
+            .select((accounts::email, accounts::lang))
+            .first(conn)?;
+        Ok(Some((action, email, lang)))
+    })
+    .await?;
+    let Some((action, email, lang)) = found else {
+        return Ok(());
+    };
+    let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
+    let link = state
+        .settings
+        .base_url
+        .join(&format!("/{}{}", lang.code(), subject.path()))
+        .map(String::from)
+        .unwrap_or_default();
+    let content = notices::action_decision_mail(lang, &action, upheld, &reason, &link);
+    state.mailer.deliver(content, &email).await;
+    Ok(())
+}
+
+/// The link a notice mail points to.
+pub fn notice_link(state: &AppState, lang: Lang, measure: &Measure) -> String {
+    let path = if measure.kind == MeasureKind::Terminate {
+        format!(
+            "/{}/objection/{}/{}",
+            lang.code(),
+            measure.id,
+            objection_key(&state.settings.secret_key, measure.id)
+        )
+    } else {
+        format!("/{}/account/notices/{}", lang.code(), measure.id)
+    };
+    state
+        .settings
+        .base_url
+        .join(&path)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+/// Mails the participant of `measure` in its language.
+pub async fn tell(
+    state: &web::Data<AppState>,
+    measure_id: i64,
+    what: impl FnOnce(Lang, &Measure, &str) -> crate::mail::MailContent,
+) -> Result<(), AppError> {
+    let found = with_conn(state, move |conn| {
+        let Some(measure) = measures::find(conn, measure_id)? else {
+            return Ok(None);
+        };
+        use crate::db::schema::{accounts, participants};
+        use diesel::prelude::*;
+        let (email, lang): (String, String) = participants::table
+            .inner_join(accounts::table)
+            .filter(participants::id.eq(measure.participant_id))
+            .select((accounts::email, accounts::lang))
+            .first(conn)?;
+        Ok(Some((measure, email, lang)))
+    })
+    .await?;
+    let Some((measure, email, lang)) = found else {
+        return Ok(());
+    };
+    let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
+    let link = notice_link(state, lang, &measure);
+    let content = what(lang, &measure, &link);
+    state.mailer.deliver(content, &email).await;
+    Ok(())
+}
