@@ -343,25 +343,6 @@ pub fn deadline_moment(
     )
 }
 
-/// A deadline that runs up to and including the Hong Kong day `day` (a claim period, a decision
-/// due): `deadline` at the end of that day.
-pub fn deadline_day(lang: Lang, day: chrono::NaiveDate, reader: chrono_tz::Tz) -> String {
-    deadline(
-        lang,
-        crate::domain::working_days::end_of_hong_kong_day(day),
-        reader,
-    )
-}
-
-/// `deadline_moment` at the end of the Hong Kong day `day`.
-pub fn deadline_day_moment(lang: Lang, day: chrono::NaiveDate, reader: chrono_tz::Tz) -> String {
-    deadline_moment(
-        lang,
-        crate::domain::working_days::end_of_hong_kong_day(day),
-        reader,
-    )
-}
-
 /// Where a zone is, in words ("Nederland", "the Netherlands"); a zone without a message of its
 /// own is named by its IANA name.
 fn zone_place(lang: Lang, zone: chrono_tz::Tz) -> String {
@@ -472,6 +453,13 @@ mod tests {
     #[test]
     fn deadlines_say_hong_kong_time_and_the_readers_time() {
         let day = |t: &str| t.parse::<chrono::NaiveDate>().unwrap();
+        // The end of a Hong Kong day (UTC+8) is 15:59:59 UTC (working_days::end_of_hong_kong_day).
+        let deadline_day = |lang, d: chrono::NaiveDate, zone| {
+            deadline(lang, d.and_hms_opt(15, 59, 59).unwrap(), zone)
+        };
+        let deadline_day_moment = |lang, d: chrono::NaiveDate, zone| {
+            deadline_moment(lang, d.and_hms_opt(15, 59, 59).unwrap(), zone)
+        };
         // Winter: Amsterdam is 7 hours behind Hong Kong.
         assert_eq!(
             deadline_day(Lang::Nl, day("2027-01-14"), READER_ZONE),

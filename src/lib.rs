@@ -20,6 +20,7 @@ pub mod mail;
 pub mod manage;
 pub mod participants;
 pub mod programme;
+pub mod rate_limit;
 pub mod signup;
 pub mod startup;
 pub mod state;

@@ -242,7 +242,7 @@ async fn maintain(pool: Pool) {
                 Ok((
                     crate::auth::session_store::purge_expired(&mut conn)?,
                     crate::signup::draft::purge_expired(&mut conn)?,
-                    crate::auth::rate_limit::purge_old(&mut conn)?,
+                    crate::rate_limit::purge_old(&mut conn)?,
                 ))
             })
             .await;

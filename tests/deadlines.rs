@@ -10,7 +10,8 @@ use common::enforcement::{administrator, last_measure, object, take, PDF};
 use common::spawn_app;
 use diesel::prelude::*;
 use portal::db::schema::{accounts, measures, objections};
-use portal::i18n::{deadline_day_moment, Lang, READER_ZONE};
+use portal::domain::working_days::deadline_day_moment;
+use portal::i18n::{Lang, READER_ZONE};
 
 #[tokio::test]
 async fn every_deadline_says_hong_kong_time_and_the_time_in_the_netherlands() {

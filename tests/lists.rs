@@ -566,7 +566,7 @@ async fn a_dutch_participant_reads_a_screening_note_in_dutch() {
 /// line each, never a failure (on PostgreSQL only the unique index and the row lock order them).
 #[tokio::test]
 async fn two_administrators_barring_and_lifting_the_same_domain_at_once_do_it_once() {
-    use portal::admin::bans::{add, lift, Added, Target};
+    use portal::enforcement::bans::{add, lift, Added, Target};
     let app = common::spawn_app().await;
     let actor = |name: &str| portal::audit::Actor::command(name);
     for round in 0..5 {

@@ -6,9 +6,9 @@
 use actix_web::web;
 
 use super::account_tokens::{self, Purpose};
-use super::rate_limit;
 use crate::accounts;
 use crate::domain::EmailAddress;
+use crate::rate_limit;
 use crate::state::AppState;
 use crate::web::{with_conn, AppError};
 

@@ -2,7 +2,6 @@
 
 pub mod account_tokens;
 pub mod mailed_links;
-pub mod rate_limit;
 pub mod second_factor;
 pub mod session_store;
 

@@ -6,12 +6,13 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::account_tokens::{self, Purpose, TokenProblem};
-use super::{rate_limit, second_factor, session_store};
+use super::{second_factor, session_store};
 use crate::accounts::{self, Account};
 use crate::domain::{password, EmailAddress, Password};
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 use crate::participants;
+use crate::rate_limit;
 use crate::state::AppState;
 use crate::web::extract::{CsrfForm, CurrentUser};
 use crate::web::session::{self, PendingLogin};
@@ -191,7 +192,8 @@ async fn login_submit(
                     return Ok(LoginResult::Disabled);
                 }
                 if account.role == accounts::Role::Participant {
-                    if let Some(ban) = crate::admin::bans::find_for_account(conn, account.id)? {
+                    if let Some(ban) = crate::enforcement::bans::find_for_account(conn, account.id)?
+                    {
                         return Ok(LoginResult::Banned(ban.id));
                     }
                 }

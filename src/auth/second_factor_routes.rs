@@ -11,7 +11,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use diesel::QueryResult;
 
-use super::rate_limit::PasswordTry;
 use super::routes::{after_login, land, Landing};
 use super::second_factor::{self, Checked, Enrolment};
 use super::session_store;
@@ -19,6 +18,7 @@ use crate::accounts::{self, Account};
 use crate::db::AnyConnection;
 use crate::domain::password;
 use crate::forms::FormState;
+use crate::rate_limit::PasswordTry;
 use crate::state::AppState;
 use crate::web::extract::{CsrfForm, CurrentUser};
 use crate::web::session::PendingLogin;

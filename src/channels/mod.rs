@@ -2,6 +2,7 @@
 //! for, and what an account manager decides. Every query that reads a channel for a participant
 //! filters on the participant, so an id typed into a URL never shows another participant's data.
 
+pub mod brand_terms;
 pub mod fields;
 pub mod routes;
 pub mod screening;

@@ -228,7 +228,7 @@ async fn refuse_barred(
         return Ok(());
     };
     let barred = with_conn(state, move |conn| {
-        Ok(crate::admin::bans::find(conn, None, &[domain.as_str()])?.is_some())
+        Ok(crate::enforcement::bans::find(conn, None, &[domain.as_str()])?.is_some())
     })
     .await?;
     if barred {

@@ -63,7 +63,7 @@ pub fn screen(
     domain: &str,
 ) -> QueryResult<Vec<Note>> {
     let mut notes = Vec::new();
-    let terms = crate::admin::brands::terms(conn)?;
+    let terms = super::brand_terms::terms(conn)?;
     let found = brand::screen_channel(name, domain, &terms);
     if !found.is_empty() {
         notes.push(Note::Brand {

@@ -336,3 +336,13 @@ where
         }
     }
 }
+
+/// A date as the click log stores it.
+pub fn day_number(date: chrono::NaiveDate) -> i32 {
+    (date - chrono::DateTime::UNIX_EPOCH.date_naive()).num_days() as i32
+}
+
+/// The date of a day number of the click log.
+pub fn date_of_day(day: i32) -> chrono::NaiveDate {
+    chrono::DateTime::UNIX_EPOCH.date_naive() + chrono::Duration::days(i64::from(day))
+}

@@ -20,3 +20,6 @@ pub use participant::ParticipantKind;
 pub use password::Password;
 pub use rate::Rate;
 pub use website::WebsiteUrl;
+
+/// The programme the account pages are about (the portal's first and only one today).
+pub const ACCOUNT_PROGRAMME: &str = "aliexpress";

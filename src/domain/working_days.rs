@@ -31,6 +31,16 @@ pub fn end_of_hong_kong_day(day: NaiveDate) -> NaiveDateTime {
         - chrono::Duration::hours(HONG_KONG_OFFSET_HOURS)
 }
 
+/// The words of a deadline that runs up to and including the Hong Kong day `day`
+/// (`i18n::deadline_moment` at the end of that day): a claim period, a decision due.
+pub fn deadline_day_moment(
+    lang: crate::i18n::Lang,
+    day: chrono::NaiveDate,
+    reader: chrono_tz::Tz,
+) -> String {
+    crate::i18n::deadline_moment(lang, end_of_hong_kong_day(day), reader)
+}
+
 /// The public holidays the calendar knows.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {

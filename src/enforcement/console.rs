@@ -138,7 +138,7 @@ pub fn click_quality(
 ) -> QueryResult<HashMap<i64, ClickQuality>> {
     // From the daily rollups, which outlive the click log's retention period.
     let mut query = click_days::table
-        .filter(click_days::day.ge(crate::tracking::day_number(since)))
+        .filter(click_days::day.ge(crate::db::day_number(since)))
         .group_by((click_days::participant_id, click_days::credited))
         .select((
             click_days::participant_id,

@@ -359,8 +359,8 @@ fn apply_effect(
             }
         }
         MeasureKind::Ban => {
-            // Into the ban list administrators keep (admin::bans), the same rows its page shows.
-            use crate::admin::bans::{self, Target};
+            // Into the ban list administrators keep (enforcement::bans), the same rows the administrators' page shows.
+            use crate::enforcement::bans::{self, Target};
             let mut targets: Vec<Target> = Vec::new();
             if let Some(email) = ban_email
                 .as_deref()
@@ -524,7 +524,7 @@ pub fn lift_in(
         }
         MeasureKind::Ban => {
             // The ban list keeps the lifted bans, with who lifted them and why.
-            crate::admin::bans::lift_of_measure(conn, measure_id, actor.id, reason, now)?;
+            crate::enforcement::bans::lift_of_measure(conn, measure_id, actor.id, reason, now)?;
         }
     }
     let entry = audit::Entry::new(action::MEASURE_LIFTED, format!("measure {measure_id}"))

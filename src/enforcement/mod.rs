@@ -2,6 +2,7 @@
 //! participants, participants read them as notices and may object; every step is in the audit
 //! log.
 
+pub mod bans;
 pub mod calendar;
 pub mod console;
 pub mod decisions;

@@ -22,7 +22,13 @@ pub fn effect(lang: Lang, measure: &Measure) -> String {
                 "date",
                 measure
                     .deadline
-                    .map(|d| crate::i18n::deadline_day_moment(lang, d, crate::i18n::READER_ZONE))
+                    .map(|d| {
+                        crate::domain::working_days::deadline_day_moment(
+                            lang,
+                            d,
+                            crate::i18n::READER_ZONE,
+                        )
+                    })
                     .unwrap_or_default(),
             )],
         ),
@@ -69,7 +75,11 @@ pub fn taken_mail(lang: Lang, measure: &Measure, link: &str) -> MailContent {
         "mail-measure-objection",
         &[(
             "date",
-            crate::i18n::deadline_day_moment(lang, measure.claim_until, crate::i18n::READER_ZONE),
+            crate::domain::working_days::deadline_day_moment(
+                lang,
+                measure.claim_until,
+                crate::i18n::READER_ZONE,
+            ),
         )],
     ));
     mail.action = Some((lang.t("mail-measure-action"), link.to_owned()));

@@ -10,7 +10,7 @@ use crate::web::AppError;
 /// The last day to object (or to decide), as the participant reads it: the end of the Hong
 /// Kong day the period ends on (G.12, G.13), and the same moment in the reader's time.
 pub fn claim_deadline(lang: Lang, day: chrono::NaiveDate) -> String {
-    crate::i18n::deadline_day_moment(lang, day, crate::i18n::READER_ZONE)
+    crate::domain::working_days::deadline_day_moment(lang, day, crate::i18n::READER_ZONE)
 }
 
 /// What an objection's state says to the participant: decided, or decided by when.

@@ -646,7 +646,8 @@ impl Undo<'_> {
             }
             SubjectKind::Ban => {
                 // A ban a measure made ends with its measure (and the measure's other bans).
-                let measure_id = crate::admin::bans::by_id(conn, id)?.and_then(|b| b.measure_id);
+                let measure_id =
+                    crate::enforcement::bans::by_id(conn, id)?.and_then(|b| b.measure_id);
                 if let Some(measure_id) = measure_id {
                     match measures::lift_in(
                         conn,
@@ -660,7 +661,8 @@ impl Undo<'_> {
                         Err(e) => return Err(e.into()),
                     }
                 }
-                let lifted = crate::admin::bans::lift(conn, self.actor, id, self.reason, self.now)?;
+                let lifted =
+                    crate::enforcement::bans::lift(conn, self.actor, id, self.reason, self.now)?;
                 Ok((
                     json!({ "ban": id, "measure": measure_id, "lifted": true, "was_in_force": lifted.is_some() }),
                     false,

@@ -640,7 +640,7 @@ async fn bank_submit(
     if password.is_empty() {
         form.fail(lang, "password", "error-password-empty");
     } else {
-        let attempt = crate::auth::rate_limit::PasswordTry::new(&user.account.email, &ip_hash);
+        let attempt = crate::rate_limit::PasswordTry::new(&user.account.email, &ip_hash);
         let hash = user.account.password_hash.clone();
         // Argon2 takes ~15 ms: not on the request thread (nor is the count).
         let checked = with_conn(&state, move |conn| {

@@ -98,7 +98,11 @@ impl ManagePage {
 
     /// A period that ends with the Hong Kong day `day`, with its zone.
     fn deadline(&self, day: &chrono::NaiveDate) -> String {
-        crate::i18n::deadline_day_moment(self.ctx.lang, *day, crate::i18n::READER_ZONE)
+        crate::domain::working_days::deadline_day_moment(
+            self.ctx.lang,
+            *day,
+            crate::i18n::READER_ZONE,
+        )
     }
 
     fn objection_overdue(&self, o: &crate::enforcement::objections::Objection) -> bool {

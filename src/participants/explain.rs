@@ -71,7 +71,7 @@ impl MeasureInWords {
         format!(
             "/{}/programmes/{}/rules/v/{}#{}",
             lang.code(),
-            crate::programme::ACCOUNT_PROGRAMME,
+            crate::domain::ACCOUNT_PROGRAMME,
             self.rules_version,
             clause.anchor
         )

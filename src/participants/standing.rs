@@ -99,7 +99,11 @@ impl Termination {
                 "login-terminated-objection",
                 &[(
                     "date",
-                    crate::i18n::deadline_day_moment(lang, until, crate::i18n::READER_ZONE),
+                    crate::domain::working_days::deadline_day_moment(
+                        lang,
+                        until,
+                        crate::i18n::READER_ZONE,
+                    ),
                 )],
             ));
         }

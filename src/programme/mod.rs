@@ -15,8 +15,7 @@ use actix_web::web;
 use crate::state::AppState;
 use crate::web::{with_conn, AppError};
 
-/// The programme the account pages are about (the portal's first and only one today).
-pub const ACCOUNT_PROGRAMME: &str = "aliexpress";
+pub use crate::domain::ACCOUNT_PROGRAMME;
 
 /// The programme of the account pages (channels, links, statistics).
 pub async fn account_programme(

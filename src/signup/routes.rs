@@ -419,10 +419,10 @@ async fn send_signup_mail(state: &web::Data<AppState>, email: &EmailAddress, out
     // again under someone's address cannot flood it. The page answers the same either way.
     let bucket = format!("mail:signup:{}", email.as_str());
     let allowed = with_conn(state, move |conn| {
-        Ok(crate::auth::rate_limit::try_acquire(
+        Ok(crate::rate_limit::try_acquire(
             conn,
             &bucket,
-            crate::auth::rate_limit::MAILS_PER_ADDRESS,
+            crate::rate_limit::MAILS_PER_ADDRESS,
         )?)
     })
     .await

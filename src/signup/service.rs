@@ -96,7 +96,7 @@ pub fn is_banned(
     website_domain: Option<&str>,
 ) -> QueryResult<bool> {
     let domains: Vec<&str> = website_domain.into_iter().collect();
-    Ok(crate::admin::bans::find(conn, email, &domains)?.is_some())
+    Ok(crate::enforcement::bans::find(conn, email, &domains)?.is_some())
 }
 
 /// What happened at the end of step 3. The visitor sees the same page either way.

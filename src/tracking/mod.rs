@@ -98,15 +98,7 @@ pub fn day_of(at_ms: i64) -> i32 {
     at_ms.div_euclid(MS_PER_DAY) as i32
 }
 
-/// A date as the click log stores it.
-pub fn day_number(date: chrono::NaiveDate) -> i32 {
-    (date - chrono::DateTime::UNIX_EPOCH.date_naive()).num_days() as i32
-}
-
-/// The date of a day number of the click log.
-pub fn date_of_day(day: i32) -> chrono::NaiveDate {
-    chrono::DateTime::UNIX_EPOCH.date_naive() + chrono::Duration::days(i64::from(day))
-}
+pub use crate::db::{date_of_day, day_number};
 
 #[cfg(test)]
 mod tests {
