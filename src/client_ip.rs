@@ -76,6 +76,15 @@ pub fn limit_key(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// The per-address key: an IPv4 address, or the /64 of an IPv6 address (one subscriber's
+/// network); not stored anywhere.
+pub fn address_key(ip: Option<std::net::IpAddr>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    ip.map(limit_key).hash(&mut hasher);
+    hasher.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,7 +124,7 @@ fn first_time(
 
 /// What the conversion API keeps between requests: its rate limits.
 pub struct ConversionApi {
-    /// Requests per minute per address (`abnormal::address_key`), counted before anything else.
+    /// Requests per minute per address (`client_ip::address_key`), counted before anything else.
     per_address: PerMinute<u64>,
     /// Signed requests per minute per programme, counted once the signature matched (so an
     /// anonymous caller cannot use up an advertiser's allowance).
@@ -215,7 +215,7 @@ async fn conversions(
     api: web::Data<ConversionApi>,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, actix_web::Error> {
-    let address = super::super::tracking::abnormal::address_key(crate::client_ip::client_ip(&req));
+    let address = crate::client_ip::address_key(crate::client_ip::client_ip(&req));
     if let Err(wait) = api.per_address.admit(&address) {
         return Ok(too_many(wait, "from this address"));
     }

@@ -560,6 +560,37 @@ pub fn participants_to_tell(conn: &mut AnyConnection) -> QueryResult<Vec<(String
         .load(conn)
 }
 
+/// A part of a changed clause, for the templates.
+pub struct WordPart {
+    pub removed: bool,
+    pub added: bool,
+    pub text: String,
+}
+
+pub fn word_parts(change: &ClauseChange) -> Vec<WordPart> {
+    change
+        .words
+        .iter()
+        .map(|w| match w {
+            Words::Same(t) => WordPart {
+                removed: false,
+                added: false,
+                text: t.clone(),
+            },
+            Words::Removed(t) => WordPart {
+                removed: true,
+                added: false,
+                text: t.clone(),
+            },
+            Words::Added(t) => WordPart {
+                removed: false,
+                added: true,
+                text: t.clone(),
+            },
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -679,35 +710,4 @@ mod tests {
             .iter()
             .any(|c| c.anchor == "E-10-d" && c.words == [Words::Removed("New.".into())]));
     }
-}
-
-/// A part of a changed clause, for the templates.
-pub struct WordPart {
-    pub removed: bool,
-    pub added: bool,
-    pub text: String,
-}
-
-pub fn word_parts(change: &ClauseChange) -> Vec<WordPart> {
-    change
-        .words
-        .iter()
-        .map(|w| match w {
-            Words::Same(t) => WordPart {
-                removed: false,
-                added: false,
-                text: t.clone(),
-            },
-            Words::Removed(t) => WordPart {
-                removed: true,
-                added: false,
-                text: t.clone(),
-            },
-            Words::Added(t) => WordPart {
-                removed: false,
-                added: true,
-                text: t.clone(),
-            },
-        })
-        .collect()
 }

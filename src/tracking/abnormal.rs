@@ -50,14 +50,7 @@ impl NotCredited {
 /// address, a family or an office) before its clicks count as abnormal.
 pub const ADDRESS_FACTOR: usize = 3;
 
-/// The per-address key: an IPv4 address, or the /64 of an IPv6 address (one subscriber's
-/// network); not stored anywhere.
-pub fn address_key(ip: Option<std::net::IpAddr>) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    ip.map(crate::client_ip::limit_key).hash(&mut hasher);
-    hasher.finish()
-}
+pub use crate::client_ip::address_key;
 
 pub const DUPLICATE_WINDOW_MS: i64 = 30_000;
 pub const VELOCITY_WINDOW_MS: i64 = 60_000;
