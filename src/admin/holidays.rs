@@ -4,7 +4,6 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use futures_util::StreamExt;
 
 use super::actor;
 use crate::enforcement::calendar::{self, FileProblem, ImportLine};
@@ -196,33 +195,10 @@ async fn remove_holiday(
 
 /// Reads the import form: the CSRF token and the file (at most `calendar::IMPORT_BYTES`).
 async fn read_upload(
-    mut multipart: actix_multipart::Multipart,
+    multipart: actix_multipart::Multipart,
 ) -> Result<(String, Result<Vec<u8>, FileProblem>), AppError> {
-    let mut token = String::new();
-    let mut file = Vec::new();
-    let mut too_large = false;
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|_| AppError::BadRequest)?;
-        let name = field.name().unwrap_or("").to_owned();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::BadRequest)?;
-            if bytes.len() + chunk.len() > calendar::IMPORT_BYTES + 1 {
-                too_large = true;
-                continue;
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => file = bytes,
-            _ => {}
-        }
-    }
-    if too_large {
-        return Ok((token, Err(FileProblem::TooLarge)));
-    }
-    Ok((token, Ok(file)))
+    let (token, file) = crate::web::file_form::read(multipart, calendar::IMPORT_BYTES).await?;
+    Ok((token, file.ok_or(FileProblem::TooLarge)))
 }
 
 /// `file`: a CSV file of holidays, `date,name` per line. Stored whole or not at all; the lines

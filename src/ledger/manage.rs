@@ -5,7 +5,6 @@
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use futures_util::StreamExt;
 
 use super::decide::{self, Action, DecideError};
 use super::import::{self, Counts, ImportLine};
@@ -400,33 +399,10 @@ async fn import_form(ctx: Ctx, _manager: Manager) -> Result<HttpResponse, AppErr
 
 /// Reads the uploaded form: the CSRF token and the file (at most `FILE_LIMIT` bytes).
 async fn read_upload(
-    mut multipart: actix_multipart::Multipart,
+    multipart: actix_multipart::Multipart,
 ) -> Result<(String, Result<Vec<u8>, import::FileProblem>), AppError> {
-    let mut token = String::new();
-    let mut file = Vec::new();
-    let mut too_large = false;
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|_| AppError::BadRequest)?;
-        let name = field.name().unwrap_or("").to_owned();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::BadRequest)?;
-            if bytes.len() + chunk.len() > import::FILE_LIMIT + 1 {
-                too_large = true;
-                continue;
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => file = bytes,
-            _ => {}
-        }
-    }
-    if too_large {
-        return Ok((token, Err(import::FileProblem::TooLarge)));
-    }
-    Ok((token, Ok(file)))
+    let (token, file) = crate::web::file_form::read(multipart, import::FILE_LIMIT).await?;
+    Ok((token, file.ok_or(import::FileProblem::TooLarge)))
 }
 
 async fn import_preview(

@@ -14,6 +14,7 @@ pub mod chart;
 pub mod csrf;
 pub mod csv;
 pub mod extract;
+pub mod file_form;
 pub mod session;
 
 use crate::assets;
