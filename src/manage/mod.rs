@@ -24,9 +24,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 pub use crate::forms::REASON_MAX;
 
-/// The quality table covers this many days up to today.
-pub const QUALITY_DAYS: i64 = 30;
-
 /// A decision form that was refused: which item, and the message for its reason field.
 struct FormProblem {
     field_id: String,
@@ -129,7 +126,8 @@ async fn page(
     notice: Option<String>,
     problem: Option<FormProblem>,
 ) -> Result<ManagePage, AppError> {
-    let since = chrono::Utc::now().date_naive() - chrono::Days::new(QUALITY_DAYS as u64 - 1);
+    let since = chrono::Utc::now().date_naive()
+        - chrono::Days::new(crate::enforcement::console::QUALITY_DAYS - 1);
     let (channels, memberships, quality, (overdue_cures, open_objections), stuck_mail) =
         with_conn(state, move |conn| {
             Ok((

@@ -4,8 +4,6 @@
 //! `enforcement`; these queries only read them, so every part sees a measure the moment it is
 //! committed.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -23,16 +21,6 @@ pub fn withholding(conn: &mut AnyConnection, participant_id: i64) -> QueryResult
         .order(measures::id.desc())
         .first(conn)
         .optional()
-}
-
-/// Every participant whose payments are withheld now.
-pub fn withheld_participants(conn: &mut AnyConnection) -> QueryResult<HashSet<i64>> {
-    let ids: Vec<i64> = measures::table
-        .filter(measures::kind.eq(MeasureKind::Withhold))
-        .filter(measures::lifted_at.is_null())
-        .select(measures::participant_id)
-        .load(conn)?;
-    Ok(ids.into_iter().collect())
 }
 
 /// The open restriction on new applications (F.11.f), if any: its measure's id.
