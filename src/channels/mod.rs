@@ -628,9 +628,10 @@ pub struct DecisionNotice {
 }
 
 /// Decides a channel waiting for review. `None` when there is no such channel waiting.
+/// The decision changes whether clicks are credited: the caller tells `CreditingChanges` once
+/// its own transaction, which may hold this one, has committed.
 pub fn decide_channel(
     conn: &mut AnyConnection,
-    crediting: &CreditingChanges,
     channel_id: i64,
     manager_id: i64,
     approve: bool,
@@ -676,14 +677,14 @@ pub fn decide_channel(
                 programme_name: None,
             }))
         })?;
-    crediting.changed();
     Ok(notice)
 }
 
 /// Decides a pending membership application. `None` when there is no such application waiting.
+/// The decision changes whether clicks are credited: the caller tells `CreditingChanges` once
+/// its own transaction, which may hold this one, has committed.
 pub fn decide_membership(
     conn: &mut AnyConnection,
-    crediting: &CreditingChanges,
     membership_id: i64,
     manager_id: i64,
     approve: bool,
@@ -738,7 +739,6 @@ pub fn decide_membership(
                 programme_name: Some(programme_name),
             }))
         })?;
-    crediting.changed();
     Ok(notice)
 }
 

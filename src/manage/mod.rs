@@ -9,7 +9,6 @@ use crate::domain::participant;
 use crate::domain::text::{readable, Lines, Unreadable};
 use crate::forms::FormData;
 use crate::i18n::Lang;
-use crate::participants::CreditingChanges;
 use crate::state::AppState;
 use crate::tracking::stats::ChannelQuality;
 use crate::web::extract::{CsrfForm, Manager};
@@ -247,7 +246,6 @@ impl Subject {
     fn decide(
         self,
         conn: &mut crate::db::AnyConnection,
-        crediting: &CreditingChanges,
         id: i64,
         manager_id: i64,
         approve: bool,
@@ -255,10 +253,10 @@ impl Subject {
     ) -> diesel::QueryResult<Option<DecisionNotice>> {
         match self {
             Subject::Channel => {
-                crate::channels::decide_channel(conn, crediting, id, manager_id, approve, reason)
+                crate::channels::decide_channel(conn, id, manager_id, approve, reason)
             }
             Subject::Membership => {
-                crate::channels::decide_membership(conn, crediting, id, manager_id, approve, reason)
+                crate::channels::decide_membership(conn, id, manager_id, approve, reason)
             }
         }
     }
@@ -284,11 +282,10 @@ async fn review(
     };
     let manager_id = manager.account.id;
     let actor = crate::audit::Actor::account(&manager.account, &manager.ip_hash);
-    let (r, crediting) = (reason.clone(), state.crediting.clone());
+    let r = reason.clone();
     let decided = with_conn(&state, move |conn| {
         let decided = crate::db::write_transaction(conn, |conn| {
-            let decided =
-                subject.decide(conn, &crediting, id, manager_id, approve, r.as_deref())?;
+            let decided = subject.decide(conn, id, manager_id, approve, r.as_deref())?;
             if let Some(notice) = &decided {
                 let action = match subject {
                     Subject::Channel => crate::audit::action::CHANNEL_REVIEW,
@@ -311,6 +308,10 @@ async fn review(
     let Some(notice) = decided else {
         return Ok(see_other(&ctx.href("/manage?notice=decision-gone")));
     };
+    // Committed: the click writer forgets what it cached about links (participants/mod.rs,
+    // "after their commit"); told inside the transaction, a click judged in between would cache
+    // the old state again.
+    state.crediting.changed();
     tracing::info!(
         subject = subject.name(),
         id,
