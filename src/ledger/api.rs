@@ -1,6 +1,6 @@
 //! `POST /api/v1/conversions`: the advertiser's system reports orders and their later status
-//! (the contract is in DESIGN.md, "The conversion API"). Answers are JSON; every refusal has a
-//! stable code and stores nothing.
+//! (the contract: README.md, "Money: conversions, commissions, the ledger and payouts").
+//! Answers are JSON; every refusal has a stable code and stores nothing.
 //!
 //! Retries are safe: the identical signed request sent again (a timeout, a lost answer) answers
 //! 200 with the conversion as stored and changes nothing — also when a later report changed it

@@ -1,6 +1,7 @@
 //! Commission rows: reading them, changing one with its dated event, and the ledger entry an
-//! approved one writes. Every change of a commission's state goes through `change`, which
-//! changes it only from the state it was read in (in the same statement), so two decisions at
+//! approved one writes. Every change of a commission's state goes through `change` (a hold is
+//! released or kept by `set_held`, by the same rule), which changes it only from the state (and
+//! hold) it was read in (in the same statement), so two decisions at
 //! the same moment cannot both apply: the later one finds the row changed and fails with
 //! `changed_meanwhile`, rolling its transaction back. Callers that decide take the conversion's
 //! row lock first (`lock_conversion`), so on PostgreSQL they wait for each other and read what

@@ -11,7 +11,8 @@ use crate::domain::text::{readable, Lines, Unreadable};
 use crate::domain::{Currency, Money};
 use crate::i18n::Lang;
 
-/// The fields of the contract (`../shared/DESIGN.md`, "The conversion API"), as received.
+/// The fields of the contract (README.md, "Money: conversions, commissions, the ledger and
+/// payouts"), as received.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
