@@ -143,7 +143,22 @@ impl Browser {
     async fn check_page(&mut self, label: &str) {
         self.seq += 1;
         let stem = format!("{}-{:02}-{label}", self.name, self.seq);
-        let png = self.client.screenshot().await.unwrap();
+        self.settle().await;
+        // A navigation the page started itself (a redirect still being followed) can abort a
+        // command with "Not attached to an active page"; once the page is loaded it answers.
+        let mut tries = 0;
+        let png = loop {
+            match self.client.screenshot().await {
+                Ok(png) => break png,
+                Err(e) if tries < 5 => {
+                    tries += 1;
+                    eprintln!("{stem}: screenshot retried after {e}");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    self.settle().await;
+                }
+                Err(e) => panic!("{stem}: no screenshot: {e}"),
+            }
+        };
         std::fs::write(self.shots.join(format!("{stem}.png")), png).unwrap();
         let source = self.client.source().await.unwrap();
         let html = self.shots.join(format!("{stem}.html"));
@@ -249,11 +264,27 @@ impl Browser {
         self.click(css).await;
         for _ in 0..200 {
             if old.tag_name().await.is_err() {
+                self.settle().await;
                 return;
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         panic!("clicking {css} did not load a page");
+    }
+
+    /// Waits until the page now shown has loaded (a new document that has only just replaced
+    /// the old one may still be loading, or following a redirect).
+    async fn settle(&self) {
+        for _ in 0..400 {
+            let state = self
+                .client
+                .execute("return document.readyState", vec![])
+                .await;
+            if matches!(&state, Ok(v) if v.as_str() == Some("complete")) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     }
 
     async fn submit(&mut self, label: &str) {
