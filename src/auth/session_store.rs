@@ -40,10 +40,12 @@ fn account_of(state: &HashMap<String, String>) -> Option<i64> {
 }
 
 /// A store error as the session middleware passes it on: marked `DatabaseUnavailable` when the
-/// database could not be reached, so `web::database_outage` answers 503 instead of 500.
+/// database could not be reached, and told to `web::database_outage` (which answers 503 instead
+/// of 500) by `web::middleware::session_store_unavailable`.
 fn unavailable_or(e: anyhow::Error) -> anyhow::Error {
     if crate::db::error_is_unavailable(&e) {
         tracing::warn!(error = %e, "the session store cannot reach the database");
+        crate::web::middleware::session_store_unavailable();
         anyhow::Error::new(crate::db::DatabaseUnavailable)
     } else {
         e

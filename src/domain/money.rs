@@ -188,6 +188,12 @@ impl Money {
     pub fn plain(self) -> String {
         self.for_display().to_string()
     }
+
+    /// The amount as a reader sees it in `lang` (`€ 1.234,56` / `€1,234.56`): pages
+    /// (`web::Ctx::money`), notices and mails.
+    pub fn written(self, lang: crate::i18n::Lang) -> String {
+        lang.format_money(self.for_display(), self.currency.symbol())
+    }
 }
 
 /// Rounds an exact amount to the currency's minor unit, half away from zero: the one rounding

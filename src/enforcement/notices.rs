@@ -39,7 +39,7 @@ pub fn effect(lang: Lang, measure: &Measure) -> String {
                 "amount",
                 measure
                     .amount
-                    .map(|m| lang.format_money(m.for_display(), m.currency.symbol()))
+                    .map(|m| m.written(lang))
                     .unwrap_or_default(),
             )],
         ),
