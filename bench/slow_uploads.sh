@@ -3,7 +3,7 @@
 # 8 MB and more, sends 8 MB of its file and then nothing; the server streams what it gets to
 # disk. Measured: the server's RSS (VmRSS of the `portal` process) before and while the 64 are
 # held, and /healthz's answer time meanwhile (20 requests). The work is done by the test
-# `tests/uploads.rs` `sixty_four_uploads_held_open_keep_the_server_small_and_healthz_answers`
+# `tests/it/uploads.rs` `sixty_four_uploads_held_open_keep_the_server_small_and_healthz_answers`
 # (it runs the real binary of the test build, and asserts only what does not depend on the
 # machine's speed: RSS under 150 MB, /healthz answers); this script runs it BENCH_ROUNDS times
 # and writes its figures to bench/slow-uploads.md.
@@ -18,15 +18,15 @@ ROUNDS=${BENCH_ROUNDS:-5}
 OUT=${BENCH_OUT:-bench/slow-uploads.md}
 DATABASE=${PORTAL_TEST_DATABASE_URL:+PostgreSQL}
 DATABASE=${DATABASE:-SQLite}
-TEST=sixty_four_uploads_held_open_keep_the_server_small_and_healthz_answers
+TEST=uploads::sixty_four_uploads_held_open_keep_the_server_small_and_healthz_answers
 
 echo "== building the tests (the test build of the portal binary)"
-cargo test --locked --quiet --test uploads --no-run 2>/dev/null
+cargo test --locked --quiet --test it --no-run 2>/dev/null
 LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=""
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS"
-  line=$(cargo test --locked --quiet --test uploads "$TEST" -- --exact --nocapture 2>/dev/null | grep '^bench: ')
+  line=$(cargo test --locked --quiet --test it "$TEST" -- --exact --nocapture 2>/dev/null | grep '^bench: ')
   value() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$line"; }
   rows+="| $round | $(value rss_before_mib) | **$(value rss_held_mib)** | $(value healthz_first_ms) | $(value healthz_p50_ms) | $(value healthz_max_ms) |"$'\n'
 done
