@@ -36,14 +36,7 @@ pub fn create_manager(
         ))
         .returning(accounts::id)
         .get_result(conn);
-    match result {
-        Ok(id) => Ok(id),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Err(CreateError::Exists(email.to_string())),
-        Err(e) => Err(e.into()),
-    }
+    crate::db::on_unique_violation(result, || Err(CreateError::Exists(email.to_string())))
 }
 
 /// An account as login and the account pages need it.
@@ -178,14 +171,8 @@ pub fn record_login_address(
             la::last_seen_at.eq(now),
         ))
         .execute(conn);
-    match inserted {
-        // Another login from the same address stored it a moment ago.
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(()),
-        other => other.map(|_| ()),
-    }
+    // Another login from the same address stored it a moment ago.
+    crate::db::on_unique_violation(inserted.map(|_| ()), || Ok(()))
 }
 
 /// Whether account `id` logs in with a second factor (`auth::second_factor`; an enrolment begun

@@ -66,13 +66,7 @@ pub fn add(
     term: &BrandTerm,
     now: NaiveDateTime,
 ) -> QueryResult<Option<i64>> {
-    match add_once(conn, actor, term, now) {
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(None),
-        other => other,
-    }
+    crate::db::on_unique_violation(add_once(conn, actor, term, now), || Ok(None))
 }
 
 fn add_once(

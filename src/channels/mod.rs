@@ -456,15 +456,9 @@ pub fn apply(
                     memberships::applied_at.eq(now),
                 ))
                 .execute(conn);
-            match inserted {
-                Err(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                )) => return Err(ApplyRefusal::AlreadyApplied.into()),
-                other => {
-                    other?;
-                }
-            }
+            crate::db::on_unique_violation(inserted, || {
+                Err(ApplyRefusalOr::Refused(ApplyRefusal::AlreadyApplied))
+            })?;
         }
     }
     Ok(())
@@ -805,12 +799,7 @@ pub fn create_demo_publisher(
             .execute(conn)?;
         Ok(channel_id)
     });
-    match result {
-        Ok(channel_id) => Ok((programme.id, channel_id)),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => anyhow::bail!("an account with the address {email} exists already"),
-        Err(e) => Err(e.into()),
-    }
+    crate::db::on_unique_violation(result.map(|channel_id| (programme.id, channel_id)), || {
+        anyhow::bail!("an account with the address {email} exists already")
+    })
 }

@@ -273,6 +273,29 @@ pub fn is_unavailable(e: &diesel::result::Error) -> bool {
 }
 
 /// Whether an error (of any layer) comes from an unavailable database or pool.
+/// `result`, with a unique index's refusal (diesel's `UniqueViolation`) turned into what
+/// `instead` says: another request or instance wrote the same row a moment ago, and the caller
+/// knows what that means (found, refused, nothing to do). Any other error is passed on.
+pub fn on_unique_violation<T, E: From<diesel::result::Error>>(
+    result: QueryResult<T>,
+    instead: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    match result {
+        Err(e) if is_unique_violation(&e) => instead(),
+        other => Ok(other?),
+    }
+}
+
+/// Whether a unique index refused the row (see `on_unique_violation`); for an error that holds
+/// diesel's inside one of its own.
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    matches!(
+        e,
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
 pub fn error_is_unavailable(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
         cause.is::<DatabaseUnavailable>()

@@ -304,20 +304,14 @@ pub fn add(
     reason: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Added> {
-    match add_once(conn, actor, target, reason, now) {
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => {
-            let id = registration_bans::table
-                .filter(registration_bans::kind.eq(target.kind()))
-                .filter(registration_bans::value.eq(target.value()))
-                .select(registration_bans::id)
-                .first(conn)?;
-            Ok(Added::Already(id))
-        }
-        other => other,
-    }
+    crate::db::on_unique_violation(add_once(conn, actor, target, reason, now), || {
+        let id = registration_bans::table
+            .filter(registration_bans::kind.eq(target.kind()))
+            .filter(registration_bans::value.eq(target.value()))
+            .select(registration_bans::id)
+            .first(conn)?;
+        Ok(Added::Already(id))
+    })
 }
 
 fn add_once(

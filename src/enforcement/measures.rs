@@ -106,10 +106,7 @@ pub fn take(
     });
     let taken = match taken {
         // The same form, committed by a request a moment ago.
-        Err(TakeError::Db(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ))) => {
+        Err(TakeError::Db(e)) if crate::db::is_unique_violation(&e) => {
             let id = measure_by_key(conn, &proposal.request_key)?
                 .ok_or(TakeError::Db(diesel::result::Error::NotFound))?;
             return Ok(Taken {

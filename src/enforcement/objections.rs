@@ -75,13 +75,7 @@ pub fn file(
             ))
             .returning(objections::id)
             .get_result::<i64>(conn);
-        let id = match inserted {
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => return Err(FileError::AlreadyFiled),
-            other => other?,
-        };
+        let id = crate::db::on_unique_violation(inserted, || Err(FileError::AlreadyFiled))?;
         for stored in evidence {
             diesel::insert_into(objection_files::table)
                 .values((

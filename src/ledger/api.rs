@@ -112,14 +112,7 @@ fn first_time(
             ))
             .execute(conn)
     });
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        Err(e) => Err(e),
-    }
+    crate::db::on_unique_violation(inserted.map(|_| true), || Ok(false))
 }
 
 /// What the conversion API keeps between requests: its rate limits.

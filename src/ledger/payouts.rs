@@ -512,15 +512,9 @@ pub fn bank_file(
         }
         write_bank_file(conn, run, payer).map(Some)
     });
-    match written {
-        // Two downloads of an old run at the same moment on PostgreSQL: the other wrote it first
-        // (one file per run, `bank_files.run_id` is unique); serve the one it wrote.
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(stored_file(conn, run.id)?),
-        other => Ok(other?),
-    }
+    // Two downloads of an old run at the same moment on PostgreSQL: the other wrote it first
+    // (one file per run, `bank_files.run_id` is unique); serve the one it wrote.
+    crate::db::on_unique_violation(written, || Ok(stored_file(conn, run.id)?))
 }
 
 /// The message id of a run's stored file, if it has one yet.

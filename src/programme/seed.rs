@@ -121,10 +121,7 @@ pub fn apply(conn: &mut AnyConnection) -> Result<usize, SeedError> {
     match inserted {
         Ok(added) => Ok(added),
         // Another instance seeded it at the same moment (several app servers on PostgreSQL).
-        Err(SeedError::Database(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ))) => Ok(0),
+        Err(SeedError::Database(e)) if crate::db::is_unique_violation(&e) => Ok(0),
         Err(e) => Err(e),
     }
 }

@@ -151,14 +151,8 @@ pub fn ensure_first(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult
                 rules_versions::published_at.eq(now),
             ))
             .execute(conn);
-        match inserted {
-            // Another instance made it at the same moment.
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => {}
-            other => made += other?,
-        }
+        // Another instance made it at the same moment.
+        made += crate::db::on_unique_violation(inserted, || QueryResult::Ok(0))?;
     }
     Ok(made)
 }
@@ -492,13 +486,7 @@ pub fn accept(
             rules_acceptances::accepted_at.eq(now),
         ))
         .execute(conn);
-    match inserted {
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        other => other.map(|n| n > 0),
-    }
+    crate::db::on_unique_violation(inserted.map(|n| n > 0), || Ok(false))
 }
 
 /// The versions the participant accepted, with when: (version number, accepted at).
