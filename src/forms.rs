@@ -8,6 +8,10 @@ use crate::i18n::Lang;
 /// Longest reason an account manager can give (a decision, a measure, a lift).
 pub const REASON_MAX: usize = 1000;
 
+/// Longest text of a page's own (a programme text paragraph) or a participant's (an objection,
+/// a cure answer).
+pub const TEXT_MAX: usize = 5000;
+
 /// Whether any field name or value holds a NUL character: no person types one, and PostgreSQL
 /// refuses it in text, so such a request is refused before any query.
 pub fn has_nul(text: &str) -> bool {
@@ -51,6 +55,56 @@ pub fn written_text(text: &str, max: usize) -> Result<String, TextProblem> {
         Err(Unreadable::Control) => Err(TextProblem::Characters),
         Err(Unreadable::Invisible) => Err(TextProblem::Invisible),
         Ok(()) => Ok(trimmed.to_owned()),
+    }
+}
+
+/// A written text field: its longest length and what the form says when it is empty or too long
+/// (the characters' problems have the same words in every form). Every reason and text a person
+/// writes is read through one of these, so each gets all of `written_text`'s checks.
+#[derive(Debug, Clone, Copy)]
+pub struct TextField {
+    pub max: usize,
+    pub empty: &'static str,
+    pub too_long: &'static str,
+}
+
+/// An account manager's reason (a decision, a measure, a lift).
+pub const REASON: TextField = TextField {
+    max: REASON_MAX,
+    empty: "error-reason-required",
+    too_long: "error-reason-too-long",
+};
+
+impl TextField {
+    /// The text (`written_text`), or the Fluent key of its problem.
+    pub fn check(&self, text: &str) -> Result<String, &'static str> {
+        written_text(text, self.max).map_err(|problem| match problem {
+            TextProblem::Empty => self.empty,
+            TextProblem::TooLong => self.too_long,
+            TextProblem::Characters => "error-reason-characters",
+            TextProblem::Invisible => "error-text-invisible",
+        })
+    }
+
+    /// A text that may be left empty (approving needs no reason): `None` when it is.
+    pub fn check_optional(&self, text: &str) -> Result<Option<String>, &'static str> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        self.check(text).map(Some)
+    }
+
+    /// `check` for a form's field: the text, or `None` with the problem beside `field`.
+    pub fn read(
+        &self,
+        form: &mut FormState,
+        lang: Lang,
+        field: &str,
+        text: &str,
+    ) -> Option<String> {
+        self.check(text)
+            .map_err(|key| form.fail(lang, field, key))
+            .ok()
     }
 }
 

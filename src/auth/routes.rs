@@ -690,11 +690,7 @@ struct SessionsPage {
 
 impl SessionsPage {
     fn until(&self, at: &chrono::NaiveDateTime) -> String {
-        format!(
-            "{} {} UTC",
-            self.ctx.lang.format_date(at.date()),
-            at.format("%H:%M")
-        )
+        format!("{} {} UTC", self.ctx.date(at), at.format("%H:%M"))
     }
 }
 

@@ -59,9 +59,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(super::decisions::configure);
 }
 
-/// Longest objection or cure answer.
-pub const TEXT_MAX: usize = 5000;
-
 const NOTICES: &[&str] = &["objection-filed", "cure-answered", "rules-accepted"];
 
 #[derive(Template)]
@@ -74,10 +71,6 @@ struct ListPage {
 impl ListPage {
     fn title(&self, m: &Measure) -> String {
         notices::title(self.ctx.lang, m.kind)
-    }
-
-    fn date(&self, at: &chrono::NaiveDateTime) -> String {
-        self.ctx.lang.format_date(at.date())
     }
 }
 
@@ -119,10 +112,6 @@ impl NoticePage {
 
     fn effect(&self) -> String {
         notices::effect(self.ctx.lang, &self.measure)
-    }
-
-    fn date(&self, at: &chrono::NaiveDateTime) -> String {
-        self.ctx.lang.format_date(at.date())
     }
 
     fn cure_action(&self) -> String {
@@ -213,20 +202,15 @@ async fn show(
     })
 }
 
-/// The participant's words: required, at most `TEXT_MAX` characters, no control characters.
+/// The participant's words (an objection, a cure answer): required, at most `forms::TEXT_MAX`
+/// characters, no control characters.
 fn check_text(form: &mut FormState, lang: Lang, field: &str, text: &str) -> Option<String> {
-    use crate::forms::{written_text, TextProblem};
-    written_text(text, TEXT_MAX)
-        .map_err(|problem| {
-            let key = match problem {
-                TextProblem::Empty => "error-objection-text-required",
-                TextProblem::TooLong => "error-objection-text-too-long",
-                TextProblem::Characters => "error-reason-characters",
-                TextProblem::Invisible => "error-text-invisible",
-            };
-            form.fail(lang, field, key);
-        })
-        .ok()
+    const TEXT: crate::forms::TextField = crate::forms::TextField {
+        max: crate::forms::TEXT_MAX,
+        empty: "error-objection-text-required",
+        too_long: "error-objection-text-too-long",
+    };
+    TEXT.read(form, lang, field, text)
 }
 
 /// A file as sent: its name, and what checking and storing it gave.
@@ -636,10 +620,6 @@ impl ActionsPage {
         notices::action_title(self.ctx.lang, a)
     }
 
-    fn date(&self, at: &chrono::NaiveDateTime) -> String {
-        self.ctx.lang.format_date(at.date())
-    }
-
     fn href(&self, a: &Action) -> String {
         self.ctx.href(&a.subject.path())
     }
@@ -709,10 +689,6 @@ impl ActionPage {
             self.ctx.lang,
             reason,
         ))
-    }
-
-    fn date(&self, at: &chrono::NaiveDateTime) -> String {
-        self.ctx.lang.format_date(at.date())
     }
 
     fn may_object(&self) -> bool {
@@ -933,12 +909,6 @@ struct RulesPage {
     changes: Vec<ClauseChange>,
     accepted: Vec<(i32, chrono::NaiveDateTime)>,
     notice: Option<String>,
-}
-
-impl RulesPage {
-    fn date(&self, at: &chrono::NaiveDateTime) -> String {
-        self.ctx.lang.format_date(at.date())
-    }
 }
 
 async fn rules_form(

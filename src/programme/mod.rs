@@ -17,6 +17,13 @@ use crate::web::{with_conn, AppError};
 
 pub use crate::domain::ACCOUNT_PROGRAMME;
 
+/// The id of the programme a participant's pages and the console are about: the portal has one
+/// today, the first (the seeded `ACCOUNT_PROGRAMME`). Before the seed ran, 0, which no row has,
+/// so every query about it finds nothing. The one place that says which programme that is.
+pub fn current(conn: &mut crate::db::AnyConnection) -> diesel::QueryResult<i64> {
+    Ok(queries::first_programme_id(conn)?.unwrap_or_default())
+}
+
 /// The programme of the account pages (channels, links, statistics).
 pub async fn account_programme(
     state: &web::Data<AppState>,

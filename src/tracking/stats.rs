@@ -359,7 +359,7 @@ impl StatisticsPage {
     fn label(&self, line: &StatsLine) -> String {
         match self.grouping {
             Grouping::Day => NaiveDate::parse_from_str(&line.label, "%Y-%m-%d")
-                .map(|d| self.ctx.lang.format_date(d))
+                .map(|d| self.ctx.day(&d))
                 .unwrap_or_else(|_| line.label.clone()),
             Grouping::Epi if line.label.is_empty() => self.ctx.t("stats-no-epi"),
             _ => line.label.clone(),
@@ -393,8 +393,8 @@ impl StatisticsPage {
             Some((from, to)) => self.ctx.t_args(
                 "stats-period",
                 &[
-                    ("from", self.ctx.lang.format_date(from)),
-                    ("to", self.ctx.lang.format_date(to)),
+                    ("from", self.ctx.day(&from)),
+                    ("to", self.ctx.day(&to)),
                 ],
             ),
             None => String::new(),

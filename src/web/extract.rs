@@ -167,6 +167,13 @@ pub struct Manager {
     pub ip_hash: [u8; 16],
 }
 
+impl Manager {
+    /// Who acts in the audit log: this manager, from the address of this request.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor::account(&self.account, &self.ip_hash)
+    }
+}
+
 /// A logged-in administrator: an account manager who also manages managers and the
 /// programme's data. Anyone else gets the 403 page.
 pub struct Administrator(pub Manager);
