@@ -1,13 +1,14 @@
 //! The publisher portal of an affiliate network.
 
+pub mod account_money;
 pub mod accounts;
-pub mod admin;
 pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod channels;
 pub mod client_ip;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod domain;
 pub mod enforcement;
@@ -17,7 +18,6 @@ pub mod ip_hash;
 pub mod keyed_limit;
 pub mod ledger;
 pub mod mail;
-pub mod manage;
 pub mod participants;
 pub mod programme;
 pub mod rate_limit;

@@ -327,7 +327,7 @@ fn create_manager(
 
 /// `portal admin disable` / `enable`: the console's change of access, from the server.
 fn manager_access(settings: &Settings, email: &str, disable: bool) -> anyhow::Result<()> {
-    use portal::admin::managers::{self, ManagerChange};
+    use portal::console::managers::{self, ManagerChange};
     let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let pool = startup::prepare_database(settings)?;
     let mut conn = pool.get()?;

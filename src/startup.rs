@@ -371,14 +371,9 @@ fn routes(
                 .configure(crate::channels::routes::configure)
                 .configure(crate::tracking::links::configure)
                 .configure(crate::tracking::stats::configure)
-                .configure(|cfg| crate::ledger::routes::configure(cfg, &limiter))
-                .configure(crate::ledger::manage::configure)
-                .configure(crate::ledger::payout_console::configure)
+                .configure(|cfg| crate::account_money::routes::configure(cfg, &limiter))
                 .configure(crate::enforcement::routes::configure)
-                .configure(crate::enforcement::manage::configure)
-                .configure(crate::audit::routes::configure)
-                .configure(crate::admin::configure)
-                .configure(crate::manage::configure),
+                .configure(crate::console::configure),
         )
         .default_service(web::to(webx::not_found));
 }

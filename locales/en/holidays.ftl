@@ -1,5 +1,5 @@
 # The holiday table: its end, and importing a year from a CSV file (enforcement/calendar.rs,
-# admin/holidays.rs).
+# console/routes/holidays.rs).
 holidays-warning-soon = The holiday table ends on { $date }. Import the Hong Kong holidays of { $year } before then: after that day, every weekday counts as a working day.
 holidays-warning-past = The holiday table ended on { $date }. Import the Hong Kong holidays of { $year }: until then, every weekday counts as a working day.
 holidays-warning-empty = The holiday table is empty: every weekday counts as a working day. Import the Hong Kong holidays.

@@ -6,7 +6,7 @@ rules-version-read-current = Read the rules in force
 rules-versions-earlier = Earlier versions
 rules-version-line = Version { $number } ({ $date })
 rules-version-this-page = shown on this page
-# Publishing a version (admin/rules.rs): what changed, written for the participants in each language.
+# Publishing a version (console/routes/rules.rs): what changed, written for the participants in each language.
 rules-admin-summary-en = What changed, in English (for participants who read English)
 rules-admin-summary-nl = What changed, in Dutch (for participants who read Dutch)
 error-rules-summary-en = Say in English what changed.

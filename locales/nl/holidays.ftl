@@ -1,5 +1,5 @@
 # De feestdagentabel: het einde ervan, en een jaar importeren uit een CSV-bestand
-# (enforcement/calendar.rs, admin/holidays.rs).
+# (enforcement/calendar.rs, console/routes/holidays.rs).
 holidays-warning-soon = De feestdagentabel loopt tot en met { $date }. Importeer vóór die datum de Hongkongse feestdagen van { $year }: daarna telt elke doordeweekse dag als werkdag.
 holidays-warning-past = De feestdagentabel liep tot en met { $date }. Importeer de Hongkongse feestdagen van { $year }: tot dan telt elke doordeweekse dag als werkdag.
 holidays-warning-empty = De feestdagentabel is leeg: elke doordeweekse dag telt als werkdag. Importeer de Hongkongse feestdagen.

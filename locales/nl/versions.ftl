@@ -6,7 +6,7 @@ rules-version-read-current = Lees de regels die nu gelden
 rules-versions-earlier = Eerdere versies
 rules-version-line = Versie { $number } ({ $date })
 rules-version-this-page = op deze pagina getoond
-# Een versie publiceren (admin/rules.rs): wat er veranderd is, voor de deelnemers in elke taal.
+# Een versie publiceren (console/routes/rules.rs): wat er veranderd is, voor de deelnemers in elke taal.
 rules-admin-summary-en = Wat er veranderd is, in het Engels (voor deelnemers die Engels lezen)
 rules-admin-summary-nl = Wat er veranderd is, in het Nederlands (voor deelnemers die Nederlands lezen)
 error-rules-summary-en = Vermeld in het Engels wat er veranderd is.

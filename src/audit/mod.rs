@@ -3,12 +3,12 @@
 //! Writers call `record` in the same transaction as the change it describes, so a change is
 //! never without its line nor a line without its change.
 
-pub mod routes;
 pub mod words;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::ids::ParticipantId;
 use crate::accounts::Account;
 use crate::db::schema::audit_log;
 use crate::db::AnyConnection;
@@ -129,7 +129,7 @@ impl Actor {
 pub struct Entry {
     pub action: &'static str,
     pub subject: String,
-    pub participant_id: Option<i64>,
+    pub participant_id: Option<ParticipantId>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
 }
@@ -145,7 +145,7 @@ impl Entry {
         }
     }
 
-    pub fn participant(mut self, id: i64) -> Entry {
+    pub fn participant(mut self, id: ParticipantId) -> Entry {
         self.participant_id = Some(id);
         self
     }
@@ -192,7 +192,7 @@ pub struct Line {
     pub ip_hash: Option<String>,
     pub action: String,
     pub subject: String,
-    pub participant_id: Option<i64>,
+    pub participant_id: Option<ParticipantId>,
     pub before: Option<String>,
     pub after: Option<String>,
 }

@@ -4,16 +4,14 @@
 
 pub mod bans;
 pub mod calendar;
-pub mod console;
-pub mod decisions;
 pub mod evidence;
 pub mod links;
-pub mod manage;
 pub mod measures;
 pub mod notices;
 pub mod objectable;
 pub mod objections;
 pub mod routes;
+pub mod states;
 pub mod subjects;
 pub mod telling;
 pub mod upload;

@@ -1,0 +1,423 @@
+//! What the console's participants list and participant page read: small queries returning
+//! view structs.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::db::ids::ParticipantId;
+use crate::audit::like_pattern;
+use crate::db::schema::{
+    accounts, channels, click_days, measures, memberships, participants, programmes,
+};
+use crate::db::AnyConnection;
+use crate::enforcement::states::CureDecision;
+use crate::participants::{MeasureKind, MembershipState, ReviewState};
+
+/// The list's page size.
+pub const PAGE_SIZE: usize = 50;
+/// Click quality covers this many days up to today.
+pub const QUALITY_DAYS: u64 = 30;
+
+/// The list's filters, as the query string gives them.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    /// `active`, `terminated`, `inactive`.
+    #[serde(default)]
+    pub status: String,
+    /// `publisher`, `network`.
+    #[serde(default)]
+    pub kind: String,
+    /// ISO 3166-1 alpha-2.
+    #[serde(default)]
+    pub country: String,
+    /// `yes`: a channel flagged by brand screening (B.5.a).
+    #[serde(default)]
+    pub flagged: String,
+    /// At least this percentage of the last 30 days' clicks not credited.
+    #[serde(default)]
+    pub share: String,
+    /// `any` or a measure kind: has such a measure in force.
+    #[serde(default)]
+    pub open: String,
+    #[serde(default)]
+    pub page: Option<usize>,
+}
+
+impl ListQuery {
+    pub fn min_share(&self) -> Option<Decimal> {
+        let text = self.share.trim().trim_end_matches('%').replace(',', ".");
+        text.parse::<Decimal>().ok().filter(|d| *d >= Decimal::ZERO)
+    }
+
+    /// The query string without `page`, for the pager's links.
+    pub fn without_page(&self) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("kind", &self.kind),
+            ("country", &self.country),
+            ("flagged", &self.flagged),
+            ("share", &self.share),
+            ("open", &self.open),
+        ] {
+            if !v.trim().is_empty() {
+                out.append_pair(k, v.trim());
+            }
+        }
+        out.finish()
+    }
+}
+
+/// Clicks of the last 30 days: all, and not credited.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClickQuality {
+    pub total: i64,
+    pub not_credited: i64,
+}
+
+impl ClickQuality {
+    /// Not-credited clicks as a percentage, one decimal, half away from zero.
+    pub fn share_percent(&self) -> Decimal {
+        if self.total == 0 {
+            return Decimal::ZERO;
+        }
+        (Decimal::from(self.not_credited) * Decimal::from(100) / Decimal::from(self.total))
+            .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    }
+}
+
+/// A line of the participants list.
+#[derive(Debug, Clone)]
+pub struct ParticipantLine {
+    pub id: ParticipantId,
+    pub company_name: String,
+    pub email: String,
+    pub kind: String,
+    pub country: String,
+    pub activated: bool,
+    pub terminated_at: Option<NaiveDateTime>,
+    pub domains: Vec<String>,
+    pub flagged: bool,
+    pub open_measures: Vec<MeasureKind>,
+    pub quality: ClickQuality,
+}
+
+pub struct ListResult {
+    pub lines: Vec<ParticipantLine>,
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+}
+
+/// Open measures: not lifted, and a cure period not decided.
+fn open_measures(conn: &mut AnyConnection) -> QueryResult<Vec<(ParticipantId, MeasureKind)>> {
+    let rows: Vec<(ParticipantId, MeasureKind, Option<CureDecision>)> = measures::table
+        .filter(measures::lifted_at.is_null())
+        .select((
+            measures::participant_id,
+            measures::kind,
+            measures::cure_decision,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, kind, decision)| !(*kind == MeasureKind::CurePeriod && decision.is_some()))
+        .map(|(p, k, _)| (p, k))
+        .collect())
+}
+
+/// Click quality per participant since `since`.
+pub fn click_quality(
+    conn: &mut AnyConnection,
+    since: NaiveDate,
+    participant: Option<ParticipantId>,
+) -> QueryResult<HashMap<ParticipantId, ClickQuality>> {
+    // From the daily rollups, which outlive the click log's retention period.
+    let mut query = click_days::table
+        .filter(click_days::day.ge(crate::db::day_number(since)))
+        .group_by((click_days::participant_id, click_days::credited))
+        .select((
+            click_days::participant_id,
+            click_days::credited,
+            diesel::dsl::sum(click_days::clicks),
+        ))
+        .into_boxed();
+    if let Some(p) = participant {
+        query = query.filter(click_days::participant_id.eq(p));
+    }
+    let rows: Vec<(ParticipantId, bool, Option<i64>)> = query.load(conn)?;
+    let mut map: HashMap<ParticipantId, ClickQuality> = HashMap::new();
+    for (p, credited, n) in rows {
+        let n = n.unwrap_or(0);
+        let q = map.entry(p).or_default();
+        q.total += n;
+        if !credited {
+            q.not_credited += n;
+        }
+    }
+    Ok(map)
+}
+
+/// The participants matching `query`, the page asked for.
+/// A participant as the list reads it, before its domains, measures and clicks are added.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = participants)]
+struct ListRow {
+    id: ParticipantId,
+    company_name: String,
+    #[diesel(select_expression = accounts::email)]
+    email: String,
+    kind: String,
+    country: String,
+    #[diesel(select_expression = accounts::activated_at)]
+    activated_at: Option<NaiveDateTime>,
+    terminated_at: Option<NaiveDateTime>,
+}
+
+pub fn list(
+    conn: &mut AnyConnection,
+    query: &ListQuery,
+    today: NaiveDate,
+) -> QueryResult<ListResult> {
+    let mut rows = participants::table
+        .inner_join(accounts::table)
+        .select(ListRow::as_select())
+        .order(participants::id.desc())
+        .into_boxed();
+    let q = query.q.trim();
+    if !q.is_empty() {
+        let pattern = like_pattern(q);
+        let by_domain = channels::table
+            .filter(
+                channels::domain
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(channels::name.like(pattern.clone()).escape('\\')),
+            )
+            .select(channels::participant_id);
+        rows = rows.filter(
+            participants::company_name
+                .like(pattern.clone())
+                .escape('\\')
+                .or(participants::contact_name
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(accounts::email.like(pattern).escape('\\'))
+                .or(participants::id.eq_any(by_domain)),
+        );
+    }
+    match query.status.as_str() {
+        "active" => {
+            rows = rows
+                .filter(participants::terminated_at.is_null())
+                .filter(accounts::activated_at.is_not_null())
+        }
+        "terminated" => rows = rows.filter(participants::terminated_at.is_not_null()),
+        "inactive" => rows = rows.filter(accounts::activated_at.is_null()),
+        _ => {}
+    }
+    if matches!(query.kind.as_str(), "publisher" | "network") {
+        rows = rows.filter(participants::kind.eq(query.kind.clone()));
+    }
+    let country = query.country.trim().to_ascii_uppercase();
+    if country.len() == 2 {
+        rows = rows.filter(participants::country.eq(country));
+    }
+    if query.flagged == "yes" {
+        rows = rows.filter(
+            participants::id.eq_any(
+                channels::table
+                    .filter(channels::screening_note.is_not_null())
+                    .select(channels::participant_id),
+            ),
+        );
+    }
+    let found: Vec<ListRow> = rows.load(conn)?;
+    let open = open_measures(conn)?;
+    let wanted_open = match query.open.as_str() {
+        "" => None,
+        "any" => Some(None),
+        kind => MeasureKind::parse(kind).map(Some),
+    };
+    let since = today - chrono::Days::new(QUALITY_DAYS - 1);
+    let min_share = query.min_share();
+    let quality = if min_share.is_some() || !found.is_empty() {
+        click_quality(conn, since, None)?
+    } else {
+        HashMap::new()
+    };
+    let mut lines: Vec<ParticipantLine> = found
+        .into_iter()
+        .map(|row| ParticipantLine {
+            id: row.id,
+            company_name: row.company_name,
+            email: row.email,
+            kind: row.kind,
+            country: row.country,
+            activated: row.activated_at.is_some(),
+            terminated_at: row.terminated_at,
+            domains: Vec::new(),
+            flagged: false,
+            open_measures: open
+                .iter()
+                .filter(|(p, _)| *p == row.id)
+                .map(|(_, k)| *k)
+                .collect(),
+            quality: quality.get(&row.id).copied().unwrap_or_default(),
+        })
+        .filter(|l| match wanted_open {
+            None => true,
+            Some(None) => !l.open_measures.is_empty(),
+            Some(Some(kind)) => l.open_measures.contains(&kind),
+        })
+        .filter(|l| {
+            min_share.is_none_or(|min| l.quality.total > 0 && l.quality.share_percent() >= min)
+        })
+        .collect();
+    let total = lines.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    lines = lines
+        .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
+    let ids: Vec<ParticipantId> = lines.iter().map(|l| l.id).collect();
+    let channel_rows: Vec<(ParticipantId, String, Option<String>)> = channels::table
+        .filter(channels::participant_id.eq_any(&ids))
+        .order(channels::id)
+        .select((
+            channels::participant_id,
+            channels::domain,
+            channels::screening_note,
+        ))
+        .load(conn)?;
+    for line in &mut lines {
+        for (p, domain, note) in &channel_rows {
+            if *p == line.id {
+                line.domains.push(domain.clone());
+                line.flagged |= note.is_some();
+            }
+        }
+    }
+    Ok(ListResult {
+        lines,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// The account and participant at the top of a participant's page.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = participants)]
+pub struct Profile {
+    pub id: ParticipantId,
+    pub account_id: i64,
+    #[diesel(select_expression = accounts::email)]
+    pub email: String,
+    #[diesel(select_expression = accounts::lang)]
+    pub lang: String,
+    pub kind: String,
+    pub company_name: String,
+    pub contact_name: String,
+    pub country: String,
+    pub created_at: NaiveDateTime,
+    #[diesel(select_expression = accounts::activated_at)]
+    pub activated_at: Option<NaiveDateTime>,
+    pub terminated_at: Option<NaiveDateTime>,
+}
+
+pub fn profile(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+) -> QueryResult<Option<Profile>> {
+    participants::table
+        .inner_join(accounts::table)
+        .filter(participants::id.eq(participant_id))
+        .select(Profile::as_select())
+        .first(conn)
+        .optional()
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = channels)]
+pub struct ChannelLine {
+    pub id: i64,
+    pub name: String,
+    pub website_url: String,
+    pub review_state: ReviewState,
+    pub screening_note: Option<String>,
+    /// The participant's storefront on the platform, when it sells there (E.10.k).
+    pub storefront_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MembershipLine {
+    pub id: i64,
+    pub channel_name: String,
+    pub programme_name: String,
+    pub state: MembershipState,
+    pub reason: Option<String>,
+}
+
+pub fn channels_of(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+) -> QueryResult<Vec<ChannelLine>> {
+    channels::table
+        .filter(channels::participant_id.eq(participant_id))
+        .order(channels::id)
+        .select(ChannelLine::as_select())
+        .load(conn)
+}
+
+pub fn memberships_of(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+) -> QueryResult<Vec<MembershipLine>> {
+    let rows: Vec<(i64, String, String, MembershipState, Option<String>)> = memberships::table
+        .inner_join(channels::table)
+        .inner_join(programmes::table)
+        .filter(channels::participant_id.eq(participant_id))
+        .order(memberships::id)
+        .select((
+            memberships::id,
+            channels::name,
+            programmes::name,
+            memberships::state,
+            memberships::reason,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, channel_name, programme_name, state, reason)| MembershipLine {
+                id,
+                channel_name,
+                programme_name,
+                state,
+                reason,
+            },
+        )
+        .collect())
+}
+
+/// The rules' sections, letter and title, in their order: the clause chooser groups by them.
+pub fn rule_sections(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+) -> QueryResult<Vec<(String, String)>> {
+    use crate::db::schema::rule_sections;
+    rule_sections::table
+        .filter(rule_sections::programme_id.eq(programme_id))
+        .order(rule_sections::position)
+        .select((rule_sections::letter, rule_sections::title))
+        .load(conn)
+}

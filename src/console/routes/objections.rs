@@ -1,0 +1,378 @@
+//! The console's side of objections (G.12): `/{lang}/manage/objections` lists the objections to
+//! every kind of enforcement action, and a manager other than the one who took the action
+//! decides each (four eyes); and an administrator reinstates a terminated participant at any
+//! time, with a reason (`/{lang}/manage/participants/{id}/reinstate`).
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::db::ids::ParticipantId;
+use crate::console::page::ConsoleWords;
+use crate::forms::REASON;
+use crate::enforcement::objections::{self, DecideError, Objection};
+use crate::audit::{self, action, Actor};
+use crate::db::schema::{measures, participants};
+use crate::db::AnyConnection;
+use crate::domain::working_days;
+use crate::forms::FormState;
+use crate::i18n::Lang;
+use crate::ledger::states::CommissionState;
+use crate::participants::{CreditingChanges, MeasureKind};
+use crate::state::AppState;
+use crate::web::extract::{Administrator, CsrfForm, Manager};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/manage/objections", web::get().to(objections_page))
+        .route("/manage/objections/{id}/decision", web::post().to(decide))
+        .route(
+            "/manage/participants/{id}/reinstate",
+            web::get().to(reinstate_form),
+        )
+        .route(
+            "/manage/participants/{id}/reinstate",
+            web::post().to(reinstate),
+        );
+}
+
+const NOTICES: &[&str] = &["objection-decided", "objection-already-decided"];
+
+fn today() -> chrono::NaiveDate {
+    working_days::hong_kong_day(crate::db::now())
+}
+
+#[derive(Template)]
+#[template(path = "console/objections.html")]
+struct ObjectionsPage {
+    ctx: Ctx,
+    words: ConsoleWords,
+    objections: Vec<Objection>,
+    today: chrono::NaiveDate,
+    /// A decision form that was refused: (objection, its form).
+    problem: Option<(i64, FormState)>,
+    notice: Option<String>,
+    /// The manager looking.
+    me: i64,
+    /// Who decides each open objection (four eyes).
+    deciders: Vec<objections::Deciders>,
+}
+
+impl ObjectionsPage {
+    fn deciders_of(&self, o: &Objection) -> Option<&objections::Deciders> {
+        self.deciders.iter().find(|d| d.objection_id == o.id)
+    }
+
+    /// Whether the decision form is offered to the manager looking.
+    fn may_decide(&self, o: &Objection) -> bool {
+        self.deciders_of(o).is_none_or(|d| d.may_decide(self.me))
+    }
+
+    fn title(&self, o: &Objection) -> String {
+        o.title(&self.ctx.lang)
+    }
+
+    fn error(&self, id: &i64, field: &str) -> Option<String> {
+        self.problem
+            .as_ref()
+            .filter(|(o, _)| o == id)
+            .and_then(|(_, f)| f.error(field).map(str::to_owned))
+    }
+
+    fn value(&self, id: &i64, field: &str) -> String {
+        self.problem
+            .as_ref()
+            .filter(|(o, _)| o == id)
+            .map(|(_, f)| f.value(field).to_owned())
+            .unwrap_or_default()
+    }
+
+    fn open(&self) -> Vec<&Objection> {
+        self.objections.iter().filter(|o| o.is_open()).collect()
+    }
+
+    fn decided(&self) -> Vec<&Objection> {
+        self.objections.iter().filter(|o| !o.is_open()).collect()
+    }
+
+    fn is_overdue(&self, o: &Objection) -> bool {
+        o.overdue(self.today)
+    }
+
+    fn overdue_count(&self) -> usize {
+        self.objections
+            .iter()
+            .filter(|o| o.overdue(self.today))
+            .count()
+    }
+}
+
+async fn objections_view(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    manager: &Manager,
+    problem: Option<(i64, FormState)>,
+    notice: Option<String>,
+) -> Result<ObjectionsPage, AppError> {
+    let (objections, deciders) = with_conn(state, |conn| {
+        let all = objections::all(conn)?;
+        let open: Vec<&Objection> = all.iter().filter(|o| o.is_open()).collect();
+        let deciders = objections::deciders(conn, &open)?;
+        Ok((all, deciders))
+    })
+    .await?;
+    Ok(ObjectionsPage {
+        words: ConsoleWords { lang: ctx.lang },
+        ctx,
+        objections,
+        today: today(),
+        problem,
+        notice,
+        me: manager.account.id,
+        deciders,
+    })
+}
+
+async fn objections_page(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    manager: Manager,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = query.text(&ctx, NOTICES);
+    render(&objections_view(ctx, &state, &manager, None, notice).await?)
+}
+
+/// The state an upheld objection puts a rejected commission back to: `approved` (the default
+/// when the form offers no choice) or `pending`.
+fn restore_choice(text: &str) -> Result<Option<CommissionState>, ()> {
+    match text {
+        "" => Ok(None),
+        "approved" => Ok(Some(CommissionState::Approved)),
+        "pending" => Ok(Some(CommissionState::Pending)),
+        _ => Err(()),
+    }
+}
+
+async fn decide(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    manager: Manager,
+    path: web::Path<(Lang, i64)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let mut form = FormState::new();
+    form.set("decision", data.get("decision"));
+    form.set("reason", data.get("reason"));
+    form.set("restore", data.get("restore"));
+    let upheld = match data.get("decision") {
+        "upheld" => Some(true),
+        "rejected" => Some(false),
+        _ => {
+            form.fail(ctx.lang, "decision", "error-objection-decision");
+            None
+        }
+    };
+    let restore = restore_choice(data.get("restore"))
+        .map_err(|()| form.fail(ctx.lang, "restore", "error-objection-restore"))
+        .ok()
+        .flatten();
+    let reason = REASON.read(&mut form, ctx.lang, "reason", data.get("reason"));
+    let (Some(upheld), Some(reason), false) = (upheld, reason, form.has_errors()) else {
+        let page = objections_view(ctx, &state, &manager, Some((id, form)), None).await?;
+        return render_form(true, &page);
+    };
+    let actor = manager.actor();
+    let crediting = state.crediting.clone();
+    let r = reason.clone();
+    let decided = with_conn(&state, move |conn| {
+        let now = crate::db::now();
+        // The action as it was objected to, for the mail (an upheld one is undone after).
+        let before = objections::find(conn, id)?.and_then(|o| o.action);
+        match objections::decide(conn, &crediting, &actor, id, upheld, restore, &r, now) {
+            Ok(decided) => Ok(Ok((decided, before))),
+            Err(DecideError::Db(e)) => Err(e.into()),
+            Err(other) => Ok(Err(other)),
+        }
+    })
+    .await?;
+    match decided {
+        Ok((decided, before)) => {
+            crate::enforcement::telling::tell_decision(&state, decided, before, upheld, reason).await?;
+            Ok(see_other(
+                &ctx.href("/manage/objections?notice=objection-decided"),
+            ))
+        }
+        Err(DecideError::NotFound) => Err(AppError::NotFound),
+        Err(DecideError::Decided) => Ok(see_other(
+            &ctx.href("/manage/objections?notice=objection-already-decided"),
+        )),
+        Err(DecideError::OwnMeasure) => {
+            // Four eyes: refused beside the objection, with who decides it instead.
+            let mut form = FormState::new();
+            form.fail(ctx.lang, "decision", "error-objection-own-measure");
+            let page = objections_view(ctx, &state, &manager, Some((id, form)), None).await?;
+            crate::web::render_status(actix_web::http::StatusCode::FORBIDDEN, &page)
+        }
+        Err(e) => Err(AppError::Other(e.into())),
+    }
+}
+
+// ---- reinstatement ----
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReinstateError {
+    #[error("no such participant")]
+    NotFound,
+    #[error("the participant is not terminated")]
+    NotTerminated,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// Reinstates a terminated participant (an administrator's decision, at any time — also after
+/// the claim period, when no objection can be filed any more): its terminations are lifted with
+/// the reason, it can log in again, and the audit log says who did it and why.
+pub fn reinstate_participant(
+    conn: &mut AnyConnection,
+    crediting: &CreditingChanges,
+    actor: &Actor,
+    participant_id: ParticipantId,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<(), ReinstateError> {
+    crate::db::write_transaction(conn, |conn| {
+        let terminated_at: Option<Option<NaiveDateTime>> = participants::table
+            .find(participant_id)
+            .select(participants::terminated_at)
+            .first(conn)
+            .optional()?;
+        let terminated_at = terminated_at.ok_or(ReinstateError::NotFound)?;
+        let Some(terminated_at) = terminated_at else {
+            return Err(ReinstateError::NotTerminated);
+        };
+        let changed = diesel::update(
+            participants::table
+                .find(participant_id)
+                .filter(participants::terminated_at.is_not_null()),
+        )
+        .set(participants::terminated_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
+        if changed == 0 {
+            return Err(ReinstateError::NotTerminated);
+        }
+        let lifted: Vec<i64> = measures::table
+            .filter(measures::participant_id.eq(participant_id))
+            .filter(measures::kind.eq(MeasureKind::Terminate))
+            .filter(measures::lifted_at.is_null())
+            .select(measures::id)
+            .load(conn)?;
+        diesel::update(measures::table.filter(measures::id.eq_any(&lifted)))
+            .set((
+                measures::lifted_at.eq(now),
+                measures::lifted_by.eq(actor.id),
+                measures::lift_reason.eq(reason),
+            ))
+            .execute(conn)?;
+        let entry = audit::Entry::new(
+            action::PARTICIPANT_REINSTATED,
+            format!("participant {participant_id}"),
+        )
+        .participant(participant_id)
+        .before(json!({ "terminated_at": terminated_at }))
+        .after(json!({ "terminated_at": null, "reason": reason, "measures_lifted": lifted }));
+        audit::record(conn, actor, entry, now)?;
+        Ok(())
+    })?;
+    crediting.changed();
+    Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "console/reinstate.html")]
+struct ReinstatePage {
+    ctx: Ctx,
+    participant_id: ParticipantId,
+    company_name: String,
+    terminated: bool,
+    form: FormState,
+}
+
+async fn reinstate_page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    participant_id: ParticipantId,
+    form: FormState,
+) -> Result<ReinstatePage, AppError> {
+    let found = with_conn(state, move |conn| {
+        Ok(participants::table
+            .find(participant_id)
+            .select((participants::company_name, participants::terminated_at))
+            .first::<(String, Option<NaiveDateTime>)>(conn)
+            .optional()?)
+    })
+    .await?;
+    let (company_name, terminated_at) = found.ok_or(AppError::NotFound)?;
+    Ok(ReinstatePage {
+        ctx,
+        participant_id,
+        company_name,
+        terminated: terminated_at.is_some(),
+        form,
+    })
+}
+
+async fn reinstate_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _admin: Administrator,
+    path: web::Path<(Lang, ParticipantId)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    render(&reinstate_page(ctx, &state, id, FormState::new()).await?)
+}
+
+async fn reinstate(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    path: web::Path<(Lang, ParticipantId)>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let mut form = FormState::new();
+    form.set("reason", data.get("reason"));
+    let reason = if data.get("reason").trim().is_empty() {
+        form.fail(ctx.lang, "reason", "error-reinstate-reason-required");
+        None
+    } else {
+        REASON.read(&mut form, ctx.lang, "reason", data.get("reason"))
+    };
+    let Some(reason) = reason else {
+        return render_form(true, &reinstate_page(ctx, &state, id, form).await?);
+    };
+    let actor = admin.actor();
+    let crediting = state.crediting.clone();
+    let done = with_conn(&state, move |conn| {
+        let now = crate::db::now();
+        match reinstate_participant(conn, &crediting, &actor, id, &reason, now) {
+            Err(ReinstateError::Db(e)) => Err(e.into()),
+            other => Ok(other),
+        }
+    })
+    .await?;
+    match done {
+        Ok(()) => Ok(see_other(&ctx.href(&format!(
+            "/manage/participants/{id}?notice=participant-reinstated"
+        )))),
+        Err(ReinstateError::NotFound) => Err(AppError::NotFound),
+        Err(_) => {
+            form.fail(ctx.lang, "reason", "error-reinstate-not-terminated");
+            let page = reinstate_page(ctx, &state, id, form).await?;
+            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+        }
+    }
+}
