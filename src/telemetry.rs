@@ -4,10 +4,6 @@ use std::io::IsTerminal;
 
 use tracing_subscriber::{fmt, EnvFilter};
 
-pub fn init() {
-    init_to(false);
-}
-
 /// Logs to standard error when `stderr` (commands whose standard output is their result, such
 /// as a new secret to paste elsewhere); to standard output otherwise (the server).
 ///

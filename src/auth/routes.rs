@@ -2,29 +2,24 @@
 //! `/{lang}/account` (dashboard), `/{lang}/account/password` and `/{lang}/manage`.
 
 use actix_session::Session;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::account_tokens::{self, Purpose, TokenProblem};
+use super::login::{self, Landing, LoginOutcome, Refusal};
 use super::{second_factor, session_store};
 use crate::accounts::{self, Account};
 use crate::domain::{password, EmailAddress, Password};
+use crate::enforcement::links;
+use crate::enforcement::subjects::{Subject, SubjectKind};
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 use crate::participants;
-use crate::rate_limit;
 use crate::state::AppState;
 use crate::web::extract::{CsrfForm, CurrentUser};
 use crate::web::session::{self, PendingLogin};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
-
-/// A hash that never matches, verified against when the address is unknown so that a login
-/// takes as long for unknown addresses as for known ones.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    Password::parse(&crate::tokens::random_token())
-        .map(|p| p.hash())
-        .unwrap_or_default()
-});
 
 pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
     cfg.service(
@@ -95,6 +90,55 @@ impl LoginPage {
             ban_objection: None,
         }
     }
+
+    /// The login form shown again after `refusal`, with its answer's status; whoever
+    /// refused logins come from (`peer`) is logged.
+    fn refused(
+        ctx: Ctx,
+        mut form: FormState,
+        refusal: Refusal,
+        peer: &str,
+        secret_key: &[u8],
+    ) -> (StatusCode, LoginPage) {
+        let lang = ctx.lang;
+        let mut page = LoginPage::again(ctx, FormState::new());
+        let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+        let message = match refusal {
+            Refusal::Terminated(termination) => {
+                page.terminated = Some(termination.message(lang));
+                None
+            }
+            Refusal::Inactive => {
+                page.inactive = true;
+                None
+            }
+            Refusal::Disabled => {
+                tracing::warn!(peer = %peer, "login refused: the account is disabled");
+                Some("error-login-disabled")
+            }
+            Refusal::Banned(ban_id) => {
+                tracing::warn!(peer = %peer, "login refused: the participant is banned (F.11.g)");
+                // Said only to whoever knows the password: where to object to the ban (G.12).
+                let subject = Subject::new(SubjectKind::Ban, ban_id);
+                page.ban_objection = Some(links::action_objection_path(secret_key, lang, subject));
+                Some("error-login-banned")
+            }
+            Refusal::Wrong => {
+                tracing::warn!(peer = %peer, "login failed");
+                Some("error-login-failed")
+            }
+            Refusal::Limited => {
+                tracing::warn!(peer = %peer, "login refused: too many failures");
+                status = StatusCode::TOO_MANY_REQUESTS;
+                Some("error-login-limited")
+            }
+        };
+        if let Some(key) = message {
+            form.add_error("email", lang.t(key));
+        }
+        page.form = form;
+        (status, page)
+    }
 }
 
 async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
@@ -112,24 +156,8 @@ async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResp
     })
 }
 
-enum LoginResult {
-    /// Logged in: where to.
-    Ok(Account, Landing),
-    /// The password was right; the second factor is to come (or, for a manager without one,
-    /// its enrolment). The session is not logged in yet.
-    SecondFactor(i64, second_factor::Needed),
-    Inactive,
-    /// The participant was terminated: the measure that did it.
-    Terminated(crate::participants::standing::Termination),
-    /// An administrator disabled the account (a manager who left).
-    Disabled,
-    /// The participant's address or a channel's domain is on the ban list (F.11.g): the ban, to
-    /// object to it by its link (G.12).
-    Banned(i64),
-    Wrong,
-    Limited,
-}
-
+/// `POST /{lang}/login` (`email`, `password`): logs in, sends on to the second factor, or
+/// shows the form again saying why not (`login::attempt` decides).
 async fn login_submit(
     req: actix_web::HttpRequest,
     ctx: Ctx,
@@ -137,86 +165,21 @@ async fn login_submit(
     session: Session,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let lang = ctx.lang;
     let mut form = FormState::new();
     form.set("email", data.get("email"));
-    let failed = |form: &mut FormState, key: &str| form.add_error("email", lang.t(key));
-    let email = EmailAddress::parse(data.get("email"));
-    let password = data.get("password").to_owned();
-    if password.is_empty() {
-        form.fail(lang, "password", "error-password-empty");
-    }
-    let email = match email {
-        Ok(e) => e,
-        Err(e) => {
-            form.fail(lang, "email", e.message_key());
-            return render_form(true, &LoginPage::again(ctx, form));
-        }
-    };
-    if password.is_empty() {
+    let Some((email, password)) = login_input(&mut form, ctx.lang, &data) else {
         return render_form(true, &LoginPage::again(ctx, form));
-    }
+    };
     let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));
-    let peer = crate::client_ip::client_ip(&req)
-        .map(|ip| ip.to_string())
-        .unwrap_or_default();
-    let result = with_conn(&state, move |conn| {
-        // Per account and address (the keyed hash) and per account, recorded before the
-        // password is checked; the bank form's password counts against the same limits.
-        let attempt = rate_limit::PasswordTry::new(email.as_str(), &ip_hash);
-        if !attempt.record_then_check(conn)? {
-            return Ok(LoginResult::Limited);
-        }
-        let account = accounts::find_by_email(conn, &email)?;
-        let hash = account
-            .as_ref()
-            .map(|a| a.password_hash.as_str())
-            .unwrap_or(DUMMY_HASH.as_str());
-        // Verification runs on this blocking thread (~15 ms), also for unknown addresses.
-        let matches = password::verify(&password, hash);
-        match account {
-            Some(account) if matches => {
-                // With a second factor to come, the tries count on through the code step (a
-                // right password alone must not give the code step a fresh allowance).
-                let second_factor = second_factor::needed(conn, &account)?;
-                if second_factor.is_none() {
-                    attempt.succeeded(conn)?;
-                }
-                if let Some(termination) =
-                    crate::participants::standing::termination_of_account(conn, account.id)?
-                {
-                    return Ok(LoginResult::Terminated(termination));
-                }
-                // Said only to whoever knows the password, like a termination.
-                if account.is_disabled() {
-                    return Ok(LoginResult::Disabled);
-                }
-                if account.role == accounts::Role::Participant {
-                    if let Some(ban) = crate::enforcement::bans::find_for_account(conn, account.id)?
-                    {
-                        return Ok(LoginResult::Banned(ban.id));
-                    }
-                }
-                if account.is_active() {
-                    if let Some(step) = second_factor {
-                        return Ok(LoginResult::SecondFactor(account.id, step));
-                    }
-                    let landing = after_login(conn, &account, &ip_hash)?;
-                    Ok(LoginResult::Ok(account, landing))
-                } else {
-                    Ok(LoginResult::Inactive)
-                }
-            }
-            // The attempt is recorded already.
-            _ => Ok(LoginResult::Wrong),
-        }
+    let outcome = with_conn(&state, move |conn| {
+        login::attempt(conn, &email, &password, &ip_hash)
     })
     .await?;
-    match result {
-        LoginResult::Ok(account, landing) => {
+    match outcome {
+        LoginOutcome::LoggedIn(account, landing) => {
             Ok(see_other(&land(&ctx, &session, &account, landing, false)?))
         }
-        LoginResult::SecondFactor(account_id, step) => {
+        LoginOutcome::SecondFactor(account_id, step) => {
             let enrol = step == second_factor::Needed::Enrolment;
             PendingLogin::start(&session, account_id, enrol)
                 .map_err(|e| AppError::Other(anyhow::anyhow!("session: {e}")))?;
@@ -224,66 +187,35 @@ async fn login_submit(
             let next = if enrol { "/login/enrol" } else { "/login/code" };
             Ok(see_other(&ctx.href(next)))
         }
-        LoginResult::Terminated(termination) => {
-            let message = termination.message(lang);
-            render_form(
-                true,
-                &LoginPage {
-                    ctx,
-                    form,
-                    notice: None,
-                    inactive: false,
-                    terminated: Some(message),
-                    ban_objection: None,
-                },
-            )
+        LoginOutcome::Refused(refusal) => {
+            let peer = crate::client_ip::client_ip(&req)
+                .map(|ip| ip.to_string())
+                .unwrap_or_default();
+            let secret_key = &state.settings.secret_key;
+            let (status, page) = LoginPage::refused(ctx, form, refusal, &peer, secret_key);
+            crate::web::render_status(status, &page)
         }
-        LoginResult::Inactive => render_form(
-            true,
-            &LoginPage {
-                ctx,
-                form,
-                notice: None,
-                inactive: true,
-                terminated: None,
-                ban_objection: None,
-            },
-        ),
-        LoginResult::Disabled => {
-            tracing::warn!(peer = %peer, "login refused: the account is disabled");
-            failed(&mut form, "error-login-disabled");
-            render_form(true, &LoginPage::again(ctx, form))
+    }
+}
+
+/// The address and password typed, or `None` with the messages next to the fields.
+fn login_input(
+    form: &mut FormState,
+    lang: Lang,
+    data: &CsrfForm,
+) -> Option<(EmailAddress, String)> {
+    let email = EmailAddress::parse(data.get("email"));
+    let password = data.get("password").to_owned();
+    if password.is_empty() {
+        form.fail(lang, "password", "error-password-empty");
+    }
+    match email {
+        Err(e) => {
+            form.fail(lang, "email", e.message_key());
+            None
         }
-        LoginResult::Banned(ban_id) => {
-            tracing::warn!(peer = %peer, "login refused: the participant is banned (F.11.g)");
-            failed(&mut form, "error-login-banned");
-            // Said only to whoever knows the password: where to object to the ban (G.12).
-            let subject = crate::enforcement::subjects::Subject::new(
-                crate::enforcement::subjects::SubjectKind::Ban,
-                ban_id,
-            );
-            let link = crate::enforcement::links::action_objection_path(
-                &state.settings.secret_key,
-                lang,
-                subject,
-            );
-            let mut page = LoginPage::again(ctx, form);
-            page.ban_objection = Some(link);
-            render_form(true, &page)
-        }
-        LoginResult::Wrong => {
-            tracing::warn!(peer = %peer, "login failed");
-            failed(&mut form, "error-login-failed");
-            render_form(true, &LoginPage::again(ctx, form))
-        }
-        LoginResult::Limited => {
-            tracing::warn!(peer = %peer, "login refused: too many failures");
-            failed(&mut form, "error-login-limited");
-            crate::web::render_status(
-                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-                &LoginPage::again(ctx, form),
-            )
-        }
+        Ok(_) if password.is_empty() => None,
+        Ok(email) => Some((email, password)),
     }
 }
 
@@ -316,44 +248,6 @@ fn start_session(session: &Session, account: &Account) -> Result<(), AppError> {
         chrono::Utc::now().timestamp().into(),
     )?;
     Ok(())
-}
-
-/// Where a login lands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Landing {
-    /// The console for a manager, the account's overview for a participant.
-    Home,
-    /// A new version of the rules waits for the participant's acceptance.
-    Rules,
-    /// Where the account was (a session renewed on the account's own pages).
-    Stay,
-}
-
-/// What follows a right password (and second factor, when the account has one), in the
-/// login's transaction: the address is noted (E.10.j), a manager's login is an audit line, and
-/// a participant with new rules to accept is sent to them.
-pub(super) fn after_login(
-    conn: &mut crate::db::AnyConnection,
-    account: &Account,
-    ip_hash: &[u8; 16],
-) -> Result<Landing, AppError> {
-    accounts::record_login_address(conn, account.id, ip_hash)?;
-    if !account.is_manager() {
-        if let Some(p) = participants::of_account(conn, account.id)? {
-            if crate::programme::versions::to_accept(conn, p.id)?.is_some() {
-                return Ok(Landing::Rules);
-            }
-        }
-    }
-    if account.is_manager() {
-        let actor = crate::audit::Actor::account(account, ip_hash);
-        let entry = crate::audit::Entry::new(
-            crate::audit::action::MANAGER_LOGIN,
-            format!("account {}", account.id),
-        );
-        crate::audit::record(conn, &actor, entry, crate::db::now())?;
-    }
-    Ok(Landing::Home)
 }
 
 /// Logs the session in as `account` (a new session, see `start_session`), noting whether the

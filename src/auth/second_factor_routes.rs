@@ -11,7 +11,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use diesel::QueryResult;
 
-use super::routes::{after_login, land, Landing};
+use super::login::{after_login, Landing};
+use super::routes::land;
 use super::second_factor::{self, Checked, Enrolment};
 use super::session_store;
 use crate::accounts::{self, Account};

@@ -10,6 +10,7 @@ pub mod screening;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{accounts, channels, memberships, participants, programmes};
 use crate::db::AnyConnection;
 use crate::participants::{CreditingChanges, MembershipState, Participant, ReviewState};
@@ -70,7 +71,7 @@ pub struct ChannelSummary {
 /// The participant's channels in the order they were added.
 pub fn summaries(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<Vec<ChannelSummary>> {
     let rows: Vec<(String, String, ReviewState)> = channels::table
         .filter(channels::participant_id.eq(participant_id))
@@ -154,7 +155,7 @@ fn channel_from_row(row: ChannelRow) -> Channel {
 /// The participant's channels, with their membership of `programme_id`; `only` narrows to one.
 pub fn channels_of(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     programme_id: i64,
     only: Option<i64>,
 ) -> QueryResult<Vec<Channel>> {
@@ -194,7 +195,7 @@ pub fn channels_of(
 /// One of the participant's channels; `None` for a channel of someone else.
 pub fn own_channel(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     programme_id: i64,
     channel_id: i64,
 ) -> QueryResult<Option<Channel>> {
@@ -219,7 +220,7 @@ pub fn may_add_channel(participant: &Participant, count: usize) -> bool {
 /// a domain another participant already uses; the notes say why.
 fn review_state_for(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     fields: &ChannelFields,
 ) -> QueryResult<(ReviewState, Option<String>)> {
     let notes = screening::screen(
@@ -258,7 +259,7 @@ pub fn add_channel(
 
 pub fn create_channel(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     fields: &ChannelFields,
 ) -> QueryResult<i64> {
     let now = crate::db::now();
@@ -287,7 +288,7 @@ pub fn create_channel(
 pub fn update_channel(
     conn: &mut AnyConnection,
     crediting: &CreditingChanges,
-    participant_id: i64,
+    participant_id: ParticipantId,
     channel_id: i64,
     fields: &ChannelFields,
 ) -> QueryResult<bool> {
@@ -614,7 +615,7 @@ pub fn memberships_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<Membe
 /// Who is told about a decision: the participant's address, language and the channel's name.
 #[derive(Debug, Clone)]
 pub struct DecisionNotice {
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub email: String,
     pub lang: String,
     pub channel_name: String,
@@ -652,7 +653,7 @@ pub fn decide_channel(
             if updated == 0 {
                 return Ok(None);
             }
-            let (participant_id, email, lang, channel_name): (i64, String, String, String) =
+            let (participant_id, email, lang, channel_name): (ParticipantId, String, String, String) =
                 channels::table
                     .inner_join(participants::table.inner_join(accounts::table))
                     .filter(channels::id.eq(channel_id))
@@ -706,7 +707,7 @@ pub fn decide_membership(
                 return Ok(None);
             }
             let (participant_id, email, lang, channel_name, programme_name): (
-                i64,
+                ParticipantId,
                 String,
                 String,
                 String,
@@ -765,7 +766,7 @@ pub fn create_demo_publisher(
             conn,
             &crate::participants::NewParticipant {
                 account_id,
-                kind: crate::domain::ParticipantKind::Publisher,
+                kind: crate::participants::ParticipantKind::Publisher,
                 company_name: website.domain(),
                 contact_name: email.as_str(),
                 country: "NL",

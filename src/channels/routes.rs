@@ -4,6 +4,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use crate::db::ids::ParticipantId;
 use super::fields::{check_channel_fields, is_seller_answer, ChannelFields, ChannelTyped};
 use super::{ApplyRefusal, ApplyRefusalOr, Channel};
 use crate::domain::participant;
@@ -154,7 +155,7 @@ async fn channels_page(
 async fn list(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let participant = user.participant;
@@ -240,7 +241,7 @@ async fn refuse_barred(
 async fn new_form(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
 ) -> Result<HttpResponse, AppError> {
     let participant = user.participant;
     let count = channel_count(&state, participant.id).await?;
@@ -257,7 +258,7 @@ async fn new_form(
 
 async fn channel_count(
     state: &web::Data<AppState>,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> Result<usize, AppError> {
     use crate::db::schema::channels;
     use diesel::prelude::*;
@@ -274,7 +275,7 @@ async fn channel_count(
 async fn new_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let participant = user.participant;
@@ -314,7 +315,7 @@ async fn new_submit(
             },
         );
     };
-    tracing::info!(participant_id, channel_id = id, "channel added");
+    tracing::info!(participant_id = participant_id.get(), channel_id = id, "channel added");
     Ok(see_other(
         &ctx.href("/account/channels?notice=channel-added"),
     ))
@@ -336,7 +337,7 @@ impl actix_web::FromRequest for OwnChannel {
         req: &actix_web::HttpRequest,
         payload: &mut actix_web::dev::Payload,
     ) -> Self::Future {
-        let user = extract::Participant::from_request(req, payload);
+        let user = extract::SignedInParticipant::from_request(req, payload);
         let path = web::Path::<(Lang, i64)>::extract(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
@@ -419,7 +420,7 @@ async fn edit_submit(
     .await?;
     if changed {
         tracing::info!(
-            participant_id,
+            participant_id = participant_id.get(),
             channel_id = id,
             "channel changed, review again"
         );
@@ -453,7 +454,7 @@ async fn apply(
     let refusal = match result {
         Ok(()) => {
             tracing::info!(
-                participant_id = participant.id,
+                participant_id = participant.id.get(),
                 channel_id = id,
                 "applied to programme"
             );

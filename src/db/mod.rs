@@ -4,6 +4,7 @@
 //! chosen from the URL scheme by our own pool manager, because `MultiConnection::establish` would
 //! silently fall back to SQLite (and create a file named like the URL) when PostgreSQL is down.
 
+pub mod ids;
 mod joins;
 pub mod privileges;
 pub mod reports;
@@ -25,8 +26,8 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
-pub type Pool = r2d2::Pool<Manager>;
-pub type PooledConnection = r2d2::PooledConnection<Manager>;
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -68,19 +69,19 @@ pub enum DbError {
 }
 
 #[derive(Debug)]
-pub struct Manager {
+pub struct ConnectionManager {
     settings: DatabaseSettings,
 }
 
-impl Manager {
-    pub fn new(settings: &DatabaseSettings) -> Manager {
-        Manager {
+impl ConnectionManager {
+    pub fn new(settings: &DatabaseSettings) -> ConnectionManager {
+        ConnectionManager {
             settings: settings.clone(),
         }
     }
 }
 
-impl ManageConnection for Manager {
+impl ManageConnection for ConnectionManager {
     type Connection = AnyConnection;
     type Error = r2d2::Error;
 
@@ -134,7 +135,7 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
                 .map_err(|e| DbError::Connect(format!("cannot create {} ({e})", dir.display())))?;
         }
     }
-    let manager = Manager::new(settings);
+    let manager = ConnectionManager::new(settings);
     // Check the first connection directly so the error says why, not just "timed out".
     manager
         .connect()
@@ -272,7 +273,6 @@ pub fn is_unavailable(e: &diesel::result::Error) -> bool {
     }
 }
 
-/// Whether an error (of any layer) comes from an unavailable database or pool.
 /// `result`, with a unique index's refusal (diesel's `UniqueViolation`) turned into what
 /// `instead` says: another request or instance wrote the same row a moment ago, and the caller
 /// knows what that means (found, refused, nothing to do). Any other error is passed on.
@@ -296,6 +296,7 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     )
 }
 
+/// Whether an error (of any layer) comes from an unavailable database or pool.
 pub fn error_is_unavailable(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
         cause.is::<DatabaseUnavailable>()

@@ -16,7 +16,6 @@ pub mod working_days;
 pub use email::EmailAddress;
 pub use iban::Iban;
 pub use money::{Currency, Money};
-pub use participant::ParticipantKind;
 pub use password::Password;
 pub use rate::Rate;
 pub use website::WebsiteUrl;

@@ -1,42 +1,9 @@
-//! What a participant tells us at signup: its kind, names, country, and its channel's details.
+//! What a participant tells us at signup: its names, country, and its channel's details (its
+//! kind is `participants::ParticipantKind`).
 
 use std::sync::LazyLock;
 
 use crate::i18n::Lang;
-
-/// A publisher runs one advertising channel (rule A.1.g), a network several (A.1.f).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ParticipantKind {
-    Publisher,
-    Network,
-}
-
-impl ParticipantKind {
-    pub const ALL: [ParticipantKind; 2] = [ParticipantKind::Publisher, ParticipantKind::Network];
-
-    pub fn parse(text: &str) -> Option<ParticipantKind> {
-        match text {
-            "publisher" => Some(ParticipantKind::Publisher),
-            "network" => Some(ParticipantKind::Network),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParticipantKind::Publisher => "publisher",
-            ParticipantKind::Network => "network",
-        }
-    }
-
-    pub fn max_channels(self) -> Option<usize> {
-        match self {
-            ParticipantKind::Publisher => Some(1),
-            ParticipantKind::Network => None,
-        }
-    }
-}
 
 /// The kinds of website a channel can be; the select on signup step 2.
 pub const CATEGORIES: &[&str] = &[

@@ -11,13 +11,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
+use super::states::BanKind;
 use crate::audit::{self, action, Actor};
 use crate::db::schema::{accounts, registration_bans};
 use crate::db::AnyConnection;
 use crate::domain::{EmailAddress, WebsiteUrl};
-
-/// A ban's reason and a lifting's reason: at most this many characters.
-pub const REASON_MAX: usize = 1000;
 
 /// What a ban bars: one address, or a domain with its subdomains (addresses and websites).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,10 +25,10 @@ pub enum Target {
 }
 
 impl Target {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> BanKind {
         match self {
-            Target::Email(_) => "email",
-            Target::Domain(_) => "domain",
+            Target::Email(_) => BanKind::Email,
+            Target::Domain(_) => BanKind::Domain,
         }
     }
 
@@ -80,8 +78,7 @@ fn domain_and_parents(domain: &str) -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct Ban {
     pub id: i64,
-    /// `email` or `domain`.
-    pub kind: String,
+    pub kind: BanKind,
     pub value: String,
     pub reason: String,
     pub created_at: NaiveDateTime,
@@ -101,7 +98,7 @@ impl Ban {
 
 type BanRow = (
     i64,
-    String,
+    BanKind,
     String,
     String,
     NaiveDateTime,
@@ -164,10 +161,10 @@ pub fn find(
         .filter(registration_bans::lifted_at.is_null())
         .filter(
             registration_bans::kind
-                .eq("email")
+                .eq(BanKind::Email)
                 .and(registration_bans::value.eq_any(&emails))
                 .or(registration_bans::kind
-                    .eq("domain")
+                    .eq(BanKind::Domain)
                     .and(registration_bans::value.eq_any(&barred_domains))),
         )
         .order(registration_bans::id)
@@ -327,7 +324,7 @@ fn add_once(
             return Ok(Added::Already(id));
         }
         let entry = audit::Entry::new(action::BAN_ADDED, format!("ban {id}")).after(json!({
-            "kind": target.kind(),
+            "kind": target.kind().as_str(),
             "value": target.value(),
             "reason": reason,
         }));
@@ -364,7 +361,7 @@ pub fn lift(
             return Ok(None);
         }
         let entry = audit::Entry::new(action::BAN_LIFTED, format!("ban {id}"))
-            .before(json!({ "kind": ban.kind, "value": ban.value, "lifted": false }))
+            .before(json!({ "kind": ban.kind.as_str(), "value": ban.value, "lifted": false }))
             .after(json!({ "lifted": true, "reason": reason }));
         audit::record(conn, actor, entry, now)?;
         Ok(Some(ban))

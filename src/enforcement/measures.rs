@@ -18,6 +18,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
+use crate::db::ids::ParticipantId;
+use super::states::CureDecision;
 use crate::audit::{self, action, Actor};
 use crate::db::schema::{accounts, channels, measure_clauses, measures, memberships, participants};
 use crate::db::AnyConnection;
@@ -96,7 +98,7 @@ pub fn take(
     conn: &mut AnyConnection,
     crediting: &CreditingChanges,
     actor: &Actor,
-    participant_id: i64,
+    participant_id: ParticipantId,
     proposal: &Proposal,
     calendar: &Calendar,
     now: NaiveDateTime,
@@ -146,7 +148,7 @@ fn measure_by_key(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<i64
 fn take_in(
     conn: &mut AnyConnection,
     actor: &Actor,
-    participant_id: i64,
+    participant_id: ParticipantId,
     proposal: &Proposal,
     calendar: &Calendar,
     now: NaiveDateTime,
@@ -243,7 +245,7 @@ fn take_in(
                 .filter(measures::lifted_at.is_null()),
         )
         .set((
-            measures::cure_decision.eq("escalated"),
+            measures::cure_decision.eq(CureDecision::Escalated),
             measures::cure_decided_by.eq(actor.id),
             measures::cure_decided_at.eq(now),
         ))
@@ -279,7 +281,7 @@ fn take_in(
 fn ban_values(
     conn: &mut AnyConnection,
     account_id: i64,
-    participant_id: i64,
+    participant_id: ParticipantId,
     proposal: &Proposal,
 ) -> Result<(Option<String>, Option<String>), TakeError> {
     let email = if proposal.ban_email {
@@ -311,7 +313,7 @@ fn ban_values(
 
 fn apply_effect(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     measure_id: i64,
     proposal: &Proposal,
     (ban_email, ban_domain): (&Option<String>, &Option<String>),
@@ -378,7 +380,7 @@ fn apply_effect(
 
 fn end_membership(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     membership_id: i64,
     measure_id: i64,
     now: NaiveDateTime,
@@ -431,9 +433,9 @@ pub fn lift_in(
     reason: &str,
     by_objection: bool,
     now: NaiveDateTime,
-) -> Result<(i64, MeasureKind), LiftError> {
+) -> Result<(ParticipantId, MeasureKind), LiftError> {
     type Row = (
-        i64,
+        ParticipantId,
         MeasureKind,
         Option<i64>,
         Option<String>,
@@ -540,7 +542,7 @@ pub fn lift(
     measure_id: i64,
     reason: &str,
     now: NaiveDateTime,
-) -> Result<i64, LiftError> {
+) -> Result<ParticipantId, LiftError> {
     let (participant_id, kind) = crate::db::write_transaction(conn, |conn| {
         lift_in(conn, actor, measure_id, reason, false, now)
     })?;
@@ -562,7 +564,7 @@ pub struct Cited {
 #[derive(Debug, Clone)]
 pub struct Measure {
     pub id: i64,
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub kind: MeasureKind,
     pub reason: String,
     pub rules_version: i32,
@@ -578,7 +580,7 @@ pub struct Measure {
     pub read_at: Option<NaiveDateTime>,
     pub cured_text: Option<String>,
     pub cured_at: Option<NaiveDateTime>,
-    pub cure_decision: Option<String>,
+    pub cure_decision: Option<CureDecision>,
     pub lifted_at: Option<NaiveDateTime>,
     pub lift_reason: Option<String>,
     pub clauses: Vec<Cited>,
@@ -609,71 +611,45 @@ impl Measure {
     }
 }
 
-type MeasureRow = (
-    (i64, i64, MeasureKind, String, i32, Option<NaiveDate>),
-    (
-        Option<i64>,
-        Option<String>,
-        Option<Restriction>,
-        Option<i64>,
-    ),
-    (
-        Option<String>,
-        Option<String>,
-        String,
-        NaiveDateTime,
-        NaiveDate,
-    ),
-    (
-        Option<NaiveDateTime>,
-        Option<String>,
-        Option<NaiveDateTime>,
-        Option<String>,
-        Option<NaiveDateTime>,
-        Option<String>,
-    ),
-);
+/// A measure as `load` reads it, before its cited clauses are added.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = measures)]
+struct MeasureRow {
+    id: i64,
+    participant_id: ParticipantId,
+    kind: MeasureKind,
+    reason: String,
+    #[diesel(select_expression = crate::db::schema::rules_versions::number)]
+    rules_version: i32,
+    deadline: Option<NaiveDate>,
+    amount: Option<i64>,
+    currency: Option<String>,
+    restriction: Option<Restriction>,
+    membership_id: Option<i64>,
+    ban_email: Option<String>,
+    ban_domain: Option<String>,
+    #[diesel(select_expression = accounts::email)]
+    taken_by: String,
+    taken_at: NaiveDateTime,
+    claim_until: NaiveDate,
+    read_at: Option<NaiveDateTime>,
+    cured_text: Option<String>,
+    cured_at: Option<NaiveDateTime>,
+    cure_decision: Option<CureDecision>,
+    lifted_at: Option<NaiveDateTime>,
+    lift_reason: Option<String>,
+}
 
 fn load(
     conn: &mut AnyConnection,
-    participant_id: Option<i64>,
+    participant_id: Option<ParticipantId>,
     measure_id: Option<i64>,
 ) -> QueryResult<Vec<Measure>> {
     use crate::db::schema::rules_versions;
     let mut query = measures::table
         .inner_join(accounts::table.on(accounts::id.eq(measures::taken_by)))
         .inner_join(rules_versions::table)
-        .select((
-            (
-                measures::id,
-                measures::participant_id,
-                measures::kind,
-                measures::reason,
-                rules_versions::number,
-                measures::deadline,
-            ),
-            (
-                measures::amount,
-                measures::currency,
-                measures::restriction,
-                measures::membership_id,
-            ),
-            (
-                measures::ban_email,
-                measures::ban_domain,
-                accounts::email,
-                measures::taken_at,
-                measures::claim_until,
-            ),
-            (
-                measures::read_at,
-                measures::cured_text,
-                measures::cured_at,
-                measures::cure_decision,
-                measures::lifted_at,
-                measures::lift_reason,
-            ),
-        ))
+        .select(MeasureRow::as_select())
         .order(measures::id.desc())
         .into_boxed();
     if let Some(p) = participant_id {
@@ -683,7 +659,7 @@ fn load(
         query = query.filter(measures::id.eq(m));
     }
     let rows: Vec<MeasureRow> = query.load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0 .0).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let cited: Vec<(i64, String, String, String)> = measure_clauses::table
         .filter(measure_clauses::measure_id.eq_any(&ids))
         .order((measure_clauses::measure_id, measure_clauses::position))
@@ -696,32 +672,32 @@ fn load(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(a, b, c, d)| {
-            let currency = b.1.as_deref().and_then(crate::domain::Currency::parse);
+        .map(|r| {
+            let currency = r.currency.as_deref().and_then(crate::domain::Currency::parse);
             Measure {
-                id: a.0,
-                participant_id: a.1,
-                kind: a.2,
-                reason: a.3,
-                rules_version: a.4,
-                deadline: a.5,
-                amount: b.0.zip(currency).map(|(m, c)| Money::new(m, c)),
-                restriction: b.2,
-                membership_id: b.3,
-                ban_email: c.0,
-                ban_domain: c.1,
-                taken_by: c.2,
-                taken_at: c.3,
-                claim_until: c.4,
-                read_at: d.0,
-                cured_text: d.1,
-                cured_at: d.2,
-                cure_decision: d.3,
-                lifted_at: d.4,
-                lift_reason: d.5,
+                id: r.id,
+                participant_id: r.participant_id,
+                kind: r.kind,
+                reason: r.reason,
+                rules_version: r.rules_version,
+                deadline: r.deadline,
+                amount: r.amount.zip(currency).map(|(m, c)| Money::new(m, c)),
+                restriction: r.restriction,
+                membership_id: r.membership_id,
+                ban_email: r.ban_email,
+                ban_domain: r.ban_domain,
+                taken_by: r.taken_by,
+                taken_at: r.taken_at,
+                claim_until: r.claim_until,
+                read_at: r.read_at,
+                cured_text: r.cured_text,
+                cured_at: r.cured_at,
+                cure_decision: r.cure_decision,
+                lifted_at: r.lifted_at,
+                lift_reason: r.lift_reason,
                 clauses: cited
                     .iter()
-                    .filter(|(id, ..)| *id == a.0)
+                    .filter(|(id, ..)| *id == r.id)
                     .map(|(_, citation, anchor, body)| Cited {
                         citation: citation.clone(),
                         anchor: anchor.clone(),
@@ -734,7 +710,7 @@ fn load(
 }
 
 /// The participant's measures, newest first.
-pub fn of_participant(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<Vec<Measure>> {
+pub fn of_participant(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryResult<Vec<Measure>> {
     load(conn, Some(participant_id), None)
 }
 
@@ -786,7 +762,7 @@ pub enum CureError {
 pub fn answer_cure(
     conn: &mut AnyConnection,
     actor: &Actor,
-    participant_id: i64,
+    participant_id: ParticipantId,
     measure_id: i64,
     text: &str,
     now: NaiveDateTime,
@@ -829,9 +805,9 @@ pub fn accept_cure(
     actor: &Actor,
     measure_id: i64,
     now: NaiveDateTime,
-) -> Result<i64, CureError> {
+) -> Result<ParticipantId, CureError> {
     crate::db::write_transaction(conn, |conn| {
-        let participant_id: Option<i64> = measures::table
+        let participant_id: Option<ParticipantId> = measures::table
             .find(measure_id)
             .filter(measures::kind.eq(MeasureKind::CurePeriod))
             .select(measures::participant_id)
@@ -845,7 +821,7 @@ pub fn accept_cure(
                 .filter(measures::lifted_at.is_null()),
         )
         .set((
-            measures::cure_decision.eq("accepted"),
+            measures::cure_decision.eq(CureDecision::Accepted),
             measures::cure_decided_by.eq(actor.id),
             measures::cure_decided_at.eq(now),
         ))
@@ -855,7 +831,7 @@ pub fn accept_cure(
         }
         let entry = audit::Entry::new(action::CURE_DECIDED, format!("measure {measure_id}"))
             .participant(participant_id)
-            .after(json!({ "decision": "accepted" }));
+            .after(json!({ "decision": CureDecision::Accepted.as_str() }));
         audit::record(conn, actor, entry, now)?;
         Ok(participant_id)
     })

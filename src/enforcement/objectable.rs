@@ -1,7 +1,9 @@
 //! The actions against a participant that are open to objection or objected to (G.12), as the
 //! pages that list actions (conversions, channels) and the objections page show them.
 
+use crate::db::ids::ParticipantId;
 use super::objections::{self, Objection};
+use super::states::ObjectionDecision;
 use super::subjects::{self, Action, Subject, SubjectKind};
 use crate::domain::working_days;
 use crate::i18n::Lang;
@@ -15,10 +17,10 @@ pub fn claim_deadline(lang: Lang, day: chrono::NaiveDate) -> String {
 
 /// What an objection's state says to the participant: decided, or decided by when.
 pub fn decision_words(lang: Lang, o: &Objection) -> String {
-    match o.decision.as_deref() {
-        Some("upheld") => lang.t("objection-upheld"),
-        Some("rejected") => lang.t("objection-rejected"),
-        _ => lang.t_args(
+    match o.decision {
+        Some(ObjectionDecision::Upheld) => lang.t("objection-upheld"),
+        Some(ObjectionDecision::Rejected) => lang.t("objection-rejected"),
+        None => lang.t_args(
             "objection-pending",
             &[("date", claim_deadline(lang, o.due_on))],
         ),
@@ -32,7 +34,7 @@ pub fn today() -> chrono::NaiveDate {
 /// Every action against the participant, each with its objection (if any).
 pub fn actions_with_objections(
     conn: &mut crate::db::AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> Result<Vec<(Action, Option<Objection>)>, AppError> {
     let calendar = super::calendar::load(conn)?;
     let actions = subjects::of_participant(conn, &calendar, participant_id)?;
@@ -61,7 +63,7 @@ impl Objectable {
     pub fn load(
         conn: &mut crate::db::AnyConnection,
         lang: Lang,
-        participant_id: i64,
+        participant_id: ParticipantId,
     ) -> Result<Objectable, AppError> {
         use crate::db::schema::memberships;
         use diesel::prelude::*;

@@ -9,8 +9,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
+use crate::db::ids::ParticipantId;
 use super::evidence::Stored;
 use super::measures;
+use super::states::ObjectionDecision;
 use super::subjects::{self, Action, Subject, SubjectKind, What};
 use crate::audit::{self, action, Actor};
 use crate::db::schema::{
@@ -43,7 +45,7 @@ pub enum FileError {
 pub fn file(
     conn: &mut AnyConnection,
     actor: &Actor,
-    participant_id: i64,
+    participant_id: ParticipantId,
     subject: Subject,
     text: &str,
     evidence: &[Stored],
@@ -130,17 +132,17 @@ pub struct Objection {
     pub subject: Subject,
     /// The action objected to, as it is now (`None` only should its row be gone).
     pub action: Option<Action>,
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub company_name: String,
     pub text: String,
     pub filed_at: NaiveDateTime,
     pub due_on: NaiveDate,
-    pub decision: Option<String>,
+    pub decision: Option<ObjectionDecision>,
     pub decision_reason: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
     /// An upheld objection to a commission: the state it went back to.
-    pub restored_to: Option<String>,
+    pub restored_to: Option<CommissionState>,
     pub files: Vec<EvidenceFile>,
 }
 
@@ -179,15 +181,29 @@ impl Objection {
     }
 }
 
-type Row = (
-    (i64, SubjectKind, i64, i64, String, String),
-    (NaiveDateTime, NaiveDate, Option<String>, Option<String>),
-    (Option<i64>, Option<NaiveDateTime>, Option<String>),
-);
+/// An objection as `load` reads it, before its evidence and decider are added.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = objections)]
+struct Row {
+    id: i64,
+    subject_kind: SubjectKind,
+    subject_id: i64,
+    participant_id: ParticipantId,
+    #[diesel(select_expression = participants::company_name)]
+    company_name: String,
+    text: String,
+    filed_at: NaiveDateTime,
+    due_on: NaiveDate,
+    decision: Option<ObjectionDecision>,
+    decision_reason: Option<String>,
+    decided_by: Option<i64>,
+    decided_at: Option<NaiveDateTime>,
+    restored_to: Option<CommissionState>,
+}
 
 enum Which {
     All,
-    Participant(i64),
+    Participant(ParticipantId),
     Subject(Subject),
     Id(i64),
 }
@@ -210,29 +226,9 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
             objections::due_on,
             objections::id,
         ))
-        .select((
-            (
-                objections::id,
-                objections::subject_kind,
-                objections::subject_id,
-                objections::participant_id,
-                participants::company_name,
-                objections::text,
-            ),
-            (
-                objections::filed_at,
-                objections::due_on,
-                objections::decision,
-                objections::decision_reason,
-            ),
-            (
-                objections::decided_by,
-                objections::decided_at,
-                objections::restored_to,
-            ),
-        ))
+        .select(Row::as_select())
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0 .0).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let files: Vec<(i64, i64, String, String, i64, String)> = objection_files::table
         .filter(objection_files::objection_id.eq_any(&ids))
         .order(objection_files::id)
@@ -246,32 +242,32 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
         ))
         .load(conn)?;
     let deciders: Vec<(i64, String)> = accounts::table
-        .filter(accounts::id.eq_any(rows.iter().filter_map(|r| r.2 .0).collect::<Vec<_>>()))
+        .filter(accounts::id.eq_any(rows.iter().filter_map(|r| r.decided_by).collect::<Vec<_>>()))
         .select((accounts::id, accounts::email))
         .load(conn)?;
     let calendar = super::calendar::load(conn)?;
     let mut all = Vec::with_capacity(rows.len());
-    for (a, b, c) in rows {
-        let subject = Subject::new(a.1, a.2);
+    for r in rows {
+        let subject = Subject::new(r.subject_kind, r.subject_id);
         all.push(Objection {
-            id: a.0,
+            id: r.id,
             subject,
             action: subjects::find_any(conn, &calendar, subject)?,
-            participant_id: a.3,
-            company_name: a.4,
-            text: a.5,
-            filed_at: b.0,
-            due_on: b.1,
-            decision: b.2,
-            decision_reason: b.3,
-            decided_by: c
-                .0
+            participant_id: r.participant_id,
+            company_name: r.company_name,
+            text: r.text,
+            filed_at: r.filed_at,
+            due_on: r.due_on,
+            decision: r.decision,
+            decision_reason: r.decision_reason,
+            decided_by: r
+                .decided_by
                 .and_then(|id| deciders.iter().find(|d| d.0 == id).map(|d| d.1.clone())),
-            decided_at: c.1,
-            restored_to: c.2,
+            decided_at: r.decided_at,
+            restored_to: r.restored_to,
             files: files
                 .iter()
-                .filter(|f| f.0 == a.0)
+                .filter(|f| f.0 == r.id)
                 .map(|f| EvidenceFile {
                     id: f.1,
                     file_name: f.2.clone(),
@@ -292,7 +288,7 @@ pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<Objection>> {
 
 pub fn of_participant(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<Vec<Objection>> {
     load(conn, Which::Participant(participant_id))
 }
@@ -314,7 +310,7 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Objection>>
 pub fn evidence_file(
     conn: &mut AnyConnection,
     file_id: i64,
-) -> QueryResult<Option<(i64, String, String, String)>> {
+) -> QueryResult<Option<(ParticipantId, String, String, String)>> {
     objection_files::table
         .inner_join(objections::table)
         .filter(objection_files::id.eq(file_id))
@@ -436,7 +432,7 @@ impl From<DecideError> for diesel::result::Error {
 /// The objection decided: whose it is and what it was to, for the mail.
 #[derive(Debug, Clone, Copy)]
 pub struct Decided {
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub subject: Subject,
 }
 
@@ -462,7 +458,7 @@ pub fn decide(
         if locked == 0 {
             return Err(DecideError::NotFound);
         }
-        let row: Option<(SubjectKind, i64, i64, Option<String>)> = objections::table
+        let row: Option<(SubjectKind, i64, ParticipantId, Option<ObjectionDecision>)> = objections::table
             .find(objection_id)
             .select((
                 objections::subject_kind,
@@ -492,7 +488,11 @@ pub fn decide(
                 return Err(DecideError::OwnMeasure);
             }
         }
-        let decision = if upheld { "upheld" } else { "rejected" };
+        let decision = if upheld {
+            ObjectionDecision::Upheld
+        } else {
+            ObjectionDecision::Rejected
+        };
         // The state a commission goes back to is written with the decision: the database lets
         // a rejected or reversed commission move only to the state an upheld objection names.
         let restored_to = match action.as_ref().map(|a| &a.what) {
@@ -514,7 +514,7 @@ pub fn decide(
             objections::decision_reason.eq(reason),
             objections::decided_by.eq(actor.id),
             objections::decided_at.eq(now),
-            objections::restored_to.eq(restored_to.map(CommissionState::as_str)),
+            objections::restored_to.eq(restored_to),
         ))
         .execute(conn)?;
         if changed == 0 {
@@ -539,7 +539,7 @@ pub fn decide(
         .participant(participant_id)
         .before(json!({ "decision": null }))
         .after(json!({
-            "decision": decision,
+            "decision": decision.as_str(),
             "reason": reason,
             "subject": kind.as_str(),
             "subject_id": subject_id,
@@ -564,7 +564,7 @@ pub fn decide(
 struct Undo<'a> {
     actor: &'a Actor,
     objection_id: i64,
-    participant_id: i64,
+    participant_id: ParticipantId,
     reason: &'a str,
     now: NaiveDateTime,
 }
@@ -704,7 +704,7 @@ impl Undo<'_> {
             return Ok(json!(null));
         };
         let before = commission.state;
-        let actor = commissions::Actor {
+        let actor = commissions::ChangedBy {
             source: EventSource::Manager,
             manager: self.actor.id,
             at: self.now,

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use crate::db::ids::ParticipantId;
 use super::evidence::{self, FileProblem, Stored};
 use super::links::{action_key_matches, action_objection_path, key_matches};
 use super::measures::{self, Measure};
@@ -55,8 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/objection/{kind}/{id}/{key}")
                 .route(web::get().to(linked_action_show))
                 .route(web::post().to(linked_action_object)),
-        )
-        .configure(super::decisions::configure);
+        );
 }
 
 const NOTICES: &[&str] = &["objection-filed", "cure-answered", "rules-accepted"];
@@ -77,7 +77,7 @@ impl ListPage {
 async fn list(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
     let measures = with_conn(&state, move |conn| {
@@ -156,7 +156,7 @@ impl NoticePage {
 /// The measure of `participant_id` numbered `id`, with its objection; `None` for anyone else's.
 async fn load_notice(
     state: &web::Data<AppState>,
-    participant_id: i64,
+    participant_id: ParticipantId,
     id: i64,
     mark_read: bool,
 ) -> Result<Option<(Measure, Option<Objection>)>, AppError> {
@@ -179,7 +179,7 @@ async fn load_notice(
 async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     path: web::Path<(Lang, i64)>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -256,7 +256,7 @@ fn check_files(form: &mut FormState, lang: Lang, files: &[CheckedFile]) {
 async fn file_objection(
     state: &web::Data<AppState>,
     actor: Actor,
-    participant_id: i64,
+    participant_id: ParticipantId,
     subject: Subject,
     text: String,
     stored: Vec<Stored>,
@@ -357,7 +357,7 @@ fn refused_as_closed(
 /// it, then sends the browser to `done`.
 struct Submission<'a> {
     subject: Subject,
-    participant_id: i64,
+    participant_id: ParticipantId,
     closed: Option<&'static str>,
     show: Show<'a>,
     done: String,
@@ -444,7 +444,7 @@ async fn object(
     ctx: Ctx,
     state: web::Data<AppState>,
     gate: web::Data<UploadGate>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     path: web::Path<(Lang, i64)>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
@@ -468,7 +468,7 @@ async fn cured(
     req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     path: web::Path<(Lang, i64)>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
@@ -519,7 +519,7 @@ async fn cured(
 
 async fn evidence_file(
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     path: web::Path<(Lang, i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, file_id) = path.into_inner();
@@ -649,7 +649,7 @@ impl ActionsPage {
 async fn objections_list(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
     let actions = with_conn(&state, move |conn| {
@@ -714,7 +714,7 @@ impl ActionPage {
 /// measure (its notice is its page) or anyone else's action.
 async fn load_action(
     state: &web::Data<AppState>,
-    participant_id: i64,
+    participant_id: ParticipantId,
     kind: &str,
     id: i64,
 ) -> Result<(Action, Option<Objection>), AppError> {
@@ -756,7 +756,7 @@ fn action_page(
 async fn action_show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     path: web::Path<(Lang, String, i64)>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -771,7 +771,7 @@ async fn action_object(
     ctx: Ctx,
     state: web::Data<AppState>,
     gate: web::Data<UploadGate>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     path: web::Path<(Lang, String, i64)>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
@@ -795,7 +795,7 @@ async fn action_object(
 
 async fn action_evidence_file(
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     path: web::Path<(Lang, String, i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, _, file_id) = path.into_inner();
@@ -914,35 +914,20 @@ struct RulesPage {
 async fn rules_form(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
-    let (pending, accepted) = with_conn(&state, move |conn| {
-        Ok((
-            versions::to_accept(conn, participant_id)?,
-            versions::acceptances(conn, participant_id)?,
-        ))
+    let view = with_conn(&state, move |conn| {
+        Ok(versions::for_participant(conn, participant_id)?)
     })
     .await?;
-    let (version, changes) = match pending {
-        Some((current, before)) => {
-            let old = before.map(|b| b.clauses).unwrap_or_default();
-            let changes = if old.is_empty() {
-                Vec::new()
-            } else {
-                versions::diff(&old, &current.clauses)
-            };
-            (Some(current), changes)
-        }
-        None => (None, Vec::new()),
-    };
     render(&RulesPage {
         notice: query.text(&ctx, NOTICES),
         ctx,
-        version,
-        changes,
-        accepted,
+        version: view.version,
+        changes: view.changes,
+        accepted: view.accepted,
     })
 }
 
@@ -950,7 +935,7 @@ async fn rules_accept(
     req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
@@ -960,25 +945,8 @@ async fn rules_accept(
         .map_err(|_| AppError::BadRequest)?;
     let actor = actor_of(&state, &req, &user.account);
     let accepted = with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            // Only the version in force can be accepted (an old tab's form is refused).
-            let Some((current, _)) = versions::to_accept(conn, participant_id)? else {
-                return Ok(true);
-            };
-            if current.id != version_id {
-                return Ok(false);
-            }
-            let now = crate::db::now();
-            versions::accept(conn, participant_id, version_id, now)?;
-            let entry = crate::audit::Entry::new(
-                crate::audit::action::RULES_ACCEPTED,
-                format!("rules version {}", current.number),
-            )
-            .participant(participant_id);
-            crate::audit::record(conn, &actor, entry, now)?;
-            Ok::<bool, diesel::result::Error>(true)
-        })
-        .map_err(AppError::from)
+        let now = crate::db::now();
+        Ok(versions::accept_in_force(conn, &actor, participant_id, version_id, now)?)
     })
     .await?;
     if !accepted {

@@ -7,6 +7,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::db::ids::ParticipantId;
+use super::states::BanKind;
 use crate::db::schema::{
     accounts, channels, commission_events, commissions, conversions, measures, memberships,
     participants, programmes, registration_bans,
@@ -64,7 +66,7 @@ pub enum What {
 #[derive(Debug, Clone)]
 pub struct Action {
     pub subject: Subject,
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub what: What,
     /// What it concerns, as the participant knows it: an order's reference, a channel's name,
     /// the banned address or domain (empty for a measure).
@@ -98,7 +100,7 @@ pub fn claim_until(calendar: &Calendar, at: NaiveDateTime) -> NaiveDate {
 pub fn find(
     conn: &mut AnyConnection,
     calendar: &Calendar,
-    participant_id: i64,
+    participant_id: ParticipantId,
     subject: Subject,
 ) -> QueryResult<Option<Action>> {
     let found = match subject.kind {
@@ -135,7 +137,7 @@ pub fn find_any(
 pub fn of_participant(
     conn: &mut AnyConnection,
     calendar: &Calendar,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<Vec<Action>> {
     let mut all = Vec::new();
     let measure_ids: Vec<i64> = measures::table
@@ -181,35 +183,33 @@ pub fn of_participant(
 }
 
 fn measure(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Action>> {
-    type Row = (i64, MeasureKind, String, NaiveDateTime, i64, NaiveDate);
-    let row: Option<(Row, Option<NaiveDateTime>)> = measures::table
+    #[derive(Queryable, Selectable)]
+    #[diesel(table_name = measures)]
+    struct Row {
+        participant_id: ParticipantId,
+        kind: MeasureKind,
+        reason: String,
+        taken_at: NaiveDateTime,
+        taken_by: i64,
+        claim_until: NaiveDate,
+        lifted_at: Option<NaiveDateTime>,
+    }
+    let row: Option<Row> = measures::table
         .find(id)
-        .select((
-            (
-                measures::participant_id,
-                measures::kind,
-                measures::reason,
-                measures::taken_at,
-                measures::taken_by,
-                measures::claim_until,
-            ),
-            measures::lifted_at,
-        ))
+        .select(Row::as_select())
         .first(conn)
         .optional()?;
-    Ok(row.map(
-        |((participant_id, kind, reason, taken_at, taken_by, claim_until), lifted_at)| Action {
-            subject: Subject::new(SubjectKind::Measure, id),
-            participant_id,
-            what: What::Measure(kind),
-            label: String::new(),
-            reason: Some(reason),
-            taken_at,
-            taken_by: Some(taken_by),
-            claim_until,
-            in_force: lifted_at.is_none(),
-        },
-    ))
+    Ok(row.map(|row| Action {
+        subject: Subject::new(SubjectKind::Measure, id),
+        participant_id: row.participant_id,
+        what: What::Measure(row.kind),
+        label: String::new(),
+        reason: Some(row.reason),
+        taken_at: row.taken_at,
+        taken_by: Some(row.taken_by),
+        claim_until: row.claim_until,
+        in_force: row.lifted_at.is_none(),
+    }))
 }
 
 /// An order's commission that was rejected, reversed or held; `None` for one that is none of
@@ -219,31 +219,35 @@ fn commission(
     calendar: &Calendar,
     id: i64,
 ) -> QueryResult<Option<Action>> {
-    type Row = (
-        i64,
-        CommissionKind,
-        CommissionState,
-        bool,
-        Option<String>,
-        (NaiveDateTime, Option<NaiveDateTime>),
-        String,
-    );
+    #[derive(Queryable, Selectable)]
+    #[diesel(table_name = commissions)]
+    struct Row {
+        participant_id: ParticipantId,
+        kind: CommissionKind,
+        state: CommissionState,
+        held: bool,
+        reason: Option<String>,
+        created_at: NaiveDateTime,
+        decided_at: Option<NaiveDateTime>,
+        #[diesel(select_expression = conversions::order_ref)]
+        order_ref: String,
+    }
     let row: Option<Row> = commissions::table
         .inner_join(conversions::table)
         .filter(commissions::id.eq(id))
-        .select((
-            commissions::participant_id,
-            commissions::kind,
-            commissions::state,
-            commissions::held,
-            commissions::reason,
-            (commissions::created_at, commissions::decided_at),
-            conversions::order_ref,
-        ))
+        .select(Row::as_select())
         .first(conn)
         .optional()?;
-    let Some((participant_id, kind, state, held, reason, (created_at, decided_at), order_ref)) =
-        row
+    let Some(Row {
+        participant_id,
+        kind,
+        state,
+        held,
+        reason,
+        created_at,
+        decided_at,
+        order_ref,
+    }) = row
     else {
         return Ok(None);
     };
@@ -298,29 +302,31 @@ fn objected(conn: &mut AnyConnection, kind: SubjectKind, id: i64) -> QueryResult
 }
 
 fn channel(conn: &mut AnyConnection, calendar: &Calendar, id: i64) -> QueryResult<Option<Action>> {
-    type Row = (
-        i64,
-        ReviewState,
-        String,
-        Option<String>,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        Option<i64>,
-    );
+    #[derive(Queryable, Selectable)]
+    #[diesel(table_name = channels)]
+    struct Row {
+        participant_id: ParticipantId,
+        review_state: ReviewState,
+        name: String,
+        review_reason: Option<String>,
+        updated_at: NaiveDateTime,
+        reviewed_at: Option<NaiveDateTime>,
+        reviewed_by: Option<i64>,
+    }
     let row: Option<Row> = channels::table
         .find(id)
-        .select((
-            channels::participant_id,
-            channels::review_state,
-            channels::name,
-            channels::review_reason,
-            channels::updated_at,
-            channels::reviewed_at,
-            channels::reviewed_by,
-        ))
+        .select(Row::as_select())
         .first(conn)
         .optional()?;
-    let Some((participant_id, state, name, reason, updated_at, reviewed_at, reviewed_by)) = row
+    let Some(Row {
+        participant_id,
+        review_state: state,
+        name,
+        review_reason: reason,
+        updated_at,
+        reviewed_at,
+        reviewed_by,
+    }) = row
     else {
         return Ok(None);
     };
@@ -349,32 +355,38 @@ fn membership(
     calendar: &Calendar,
     id: i64,
 ) -> QueryResult<Option<Action>> {
-    type Row = (
-        i64,
-        MembershipState,
-        (String, String),
-        Option<String>,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        Option<i64>,
-    );
+    #[derive(Queryable, Selectable)]
+    #[diesel(table_name = memberships)]
+    struct Row {
+        #[diesel(select_expression = channels::participant_id)]
+        participant_id: ParticipantId,
+        state: MembershipState,
+        #[diesel(select_expression = channels::name)]
+        channel: String,
+        #[diesel(select_expression = programmes::name)]
+        programme: String,
+        reason: Option<String>,
+        applied_at: NaiveDateTime,
+        decided_at: Option<NaiveDateTime>,
+        decided_by: Option<i64>,
+    }
     let row: Option<Row> = memberships::table
         .inner_join(channels::table)
         .inner_join(programmes::table)
         .filter(memberships::id.eq(id))
-        .select((
-            channels::participant_id,
-            memberships::state,
-            (channels::name, programmes::name),
-            memberships::reason,
-            memberships::applied_at,
-            memberships::decided_at,
-            memberships::decided_by,
-        ))
+        .select(Row::as_select())
         .first(conn)
         .optional()?;
-    let Some((participant_id, state, (channel, programme), reason, applied_at, decided_at, by)) =
-        row
+    let Some(Row {
+        participant_id,
+        state,
+        channel,
+        programme,
+        reason,
+        applied_at,
+        decided_at,
+        decided_by: by,
+    }) = row
     else {
         return Ok(None);
     };
@@ -399,34 +411,23 @@ fn membership(
     }))
 }
 
-/// A registration ban as its row holds it: (id, kind, value, reason, created at, measure,
-/// added by, lifted at).
-type BanRow = (
-    (i64, String, String, String),
-    (
-        NaiveDateTime,
-        Option<i64>,
-        Option<i64>,
-        Option<NaiveDateTime>,
-    ),
-);
+/// A registration ban as its row holds it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = registration_bans)]
+struct BanRow {
+    id: i64,
+    kind: BanKind,
+    value: String,
+    reason: String,
+    created_at: NaiveDateTime,
+    measure_id: Option<i64>,
+    added_by: Option<i64>,
+    lifted_at: Option<NaiveDateTime>,
+}
 
 fn ban_rows(conn: &mut AnyConnection, only: Option<i64>) -> QueryResult<Vec<BanRow>> {
     let mut query = registration_bans::table
-        .select((
-            (
-                registration_bans::id,
-                registration_bans::kind,
-                registration_bans::value,
-                registration_bans::reason,
-            ),
-            (
-                registration_bans::created_at,
-                registration_bans::measure_id,
-                registration_bans::added_by,
-                registration_bans::lifted_at,
-            ),
-        ))
+        .select(BanRow::as_select())
         .into_boxed();
     if let Some(id) = only {
         query = query.filter(registration_bans::id.eq(id));
@@ -437,17 +438,19 @@ fn ban_rows(conn: &mut AnyConnection, only: Option<i64>) -> QueryResult<Vec<BanR
 /// The participant a ban is against: the one whose measure made it, else the one whose login
 /// address is the banned address or whose channel is on the banned domain (the oldest such
 /// participant; a ban on a domain nobody uses is against nobody).
-fn banned_participant(conn: &mut AnyConnection, row: &BanRow) -> QueryResult<Option<i64>> {
-    let ((_, kind, value, _), (_, measure_id, _, _)) = row;
-    if let Some(measure_id) = measure_id {
+fn banned_participant(
+    conn: &mut AnyConnection,
+    row: &BanRow,
+) -> QueryResult<Option<ParticipantId>> {
+    if let Some(measure_id) = row.measure_id {
         return measures::table
-            .find(*measure_id)
+            .find(measure_id)
             .select(measures::participant_id)
             .first(conn)
             .optional();
     }
-    let value = value.to_lowercase();
-    if kind == "email" {
+    let value = row.value.to_lowercase();
+    if row.kind == BanKind::Email {
         participants::table
             .inner_join(accounts::table)
             .filter(accounts::email.eq(&value))
@@ -456,7 +459,7 @@ fn banned_participant(conn: &mut AnyConnection, row: &BanRow) -> QueryResult<Opt
             .first(conn)
             .optional()
     } else {
-        let by_channel: Option<i64> = channels::table
+        let by_channel: Option<ParticipantId> = channels::table
             .filter(channels::domain.eq(&value))
             .order(channels::participant_id)
             .select(channels::participant_id)
@@ -483,7 +486,16 @@ fn ban_action(
     let Some(participant_id) = banned_participant(conn, &row)? else {
         return Ok(None);
     };
-    let ((id, _, value, reason), (created_at, measure_id, added_by, lifted_at)) = row;
+    let BanRow {
+        id,
+        value,
+        reason,
+        created_at,
+        measure_id,
+        added_by,
+        lifted_at,
+        ..
+    } = row;
     let taken_by = match (added_by, measure_id) {
         (Some(by), _) => Some(by),
         (None, Some(m)) => measures::table
@@ -520,7 +532,7 @@ fn ban(conn: &mut AnyConnection, calendar: &Calendar, id: i64) -> QueryResult<Op
 fn bans_of(
     conn: &mut AnyConnection,
     calendar: &Calendar,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<Vec<Action>> {
     let email: Option<String> = participants::table
         .inner_join(accounts::table)
@@ -540,10 +552,10 @@ fn bans_of(
         .filter(registration_bans::measure_id.is_null())
         .filter(
             (registration_bans::kind
-                .eq("email")
+                .eq(BanKind::Email)
                 .and(registration_bans::value.eq(&email)))
             .or(registration_bans::kind
-                .eq("domain")
+                .eq(BanKind::Domain)
                 .and(registration_bans::value.eq_any(&domains))),
         )
         .select(registration_bans::id)

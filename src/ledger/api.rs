@@ -22,8 +22,6 @@ use serde_json::json;
 use super::intake::{self, IntakeError, Outcome};
 use super::report::{Problem, RawReport, LOCKED};
 use super::signature::{self, SignatureError};
-use super::states::EnteredBy;
-use crate::db::schema::signatures_seen;
 use crate::i18n::Lang;
 use crate::keyed_limit::PerMinute;
 use crate::state::AppState;
@@ -89,30 +87,6 @@ fn problems_answer(problems: &[Problem]) -> HttpResponse {
             "problems": problems.iter().map(|p| json!({"field": p.field, "message": p.message(Lang::En)})).collect::<Vec<_>>(),
         }
     }))
-}
-
-enum Refusal {
-    UnknownProgramme,
-    Problems(Vec<Problem>),
-}
-
-/// Remembers a signature; `false` when it was seen before (the same request again). In a
-/// savepoint: on PostgreSQL a refused insert would otherwise end the whole transaction.
-fn first_time(
-    conn: &mut crate::db::AnyConnection,
-    signature: &str,
-    signed_at: i64,
-) -> diesel::QueryResult<bool> {
-    use diesel::prelude::*;
-    let inserted = crate::db::write_transaction(conn, |conn| {
-        diesel::insert_into(signatures_seen::table)
-            .values((
-                signatures_seen::signature.eq(signature),
-                signatures_seen::signed_at.eq(signed_at),
-            ))
-            .execute(conn)
-    });
-    crate::db::on_unique_violation(inserted.map(|_| true), || Ok(false))
 }
 
 /// What the conversion API keeps between requests: its rate limits.
@@ -202,106 +176,27 @@ async fn check_signature(
     })
 }
 
+/// `POST /api/v1/conversions`: the rate limits, the body read and parsed, the signature
+/// verified, then `intake::receive` records the report; the answer says what is stored.
 async fn conversions(
     req: HttpRequest,
     state: web::Data<AppState>,
     api: web::Data<ConversionApi>,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> Result<HttpResponse, actix_web::Error> {
     let address = crate::client_ip::address_key(crate::client_ip::client_ip(&req));
     if let Err(wait) = api.per_address.admit(&address) {
         return Ok(too_many(wait, "from this address"));
     }
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT) {
-        return Ok(refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            &too_large_message(),
-        ));
-    }
-    // The header is read strictly before the body: a malformed one costs nothing more.
-    let parsed = match req
-        .headers()
-        .get(SIGNATURE_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(signature::SignatureHeader::parse)
-    {
-        Some(Ok(parsed)) => parsed,
-        None | Some(Err(_)) => return Ok(bad_signature()),
-    };
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > BODY_LIMIT {
-            return Ok(refuse(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                &too_large_message(),
-            ));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-        });
-    if !is_json {
-        return Ok(refuse(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "malformed",
-            "send Content-Type: application/json",
-        ));
-    }
-    let raw: RawReport = match serde_json::from_slice::<serde_json::Value>(&body) {
-        // A NUL in any text is refused before it reaches a query (PostgreSQL cannot store it).
-        Ok(value) if crate::forms::json_has_nul(&value) => {
-            return Ok(refuse(
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                "the body contains a NUL character",
-            ));
-        }
-        Ok(value) => match RawReport::from_json(value) {
-            Ok(raw) => raw,
-            Err(e) => {
-                return Ok(refuse_field(
-                    StatusCode::BAD_REQUEST,
-                    "malformed",
-                    &e.message,
-                    e.field.as_deref(),
-                ));
-            }
-        },
-        Err(e) => {
-            return Ok(refuse(
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                &format!("the body is not a conversion: {e}"),
-            ));
-        }
+    let (parsed, body, raw) = match read_request(&req, payload).await? {
+        Ok(read) => read,
+        Err(refusal) => return Ok(refusal),
     };
     let now = crate::db::now();
     // The signature is checked before anything that depends on the programme, with no pooled
     // connection held while the HMACs are computed (issue 21, 1).
-    let (programme_id, verified) = match check_signature(
-        &state,
-        parsed,
-        body.freeze(),
-        raw.programme.trim().to_owned(),
-        now,
-    )
-    .await?
-    {
+    let slug = raw.programme.trim().to_owned();
+    let (programme_id, verified) = match check_signature(&state, parsed, body, slug, now).await? {
         Ok(checked) => checked,
         Err(SignatureError::Bad) => return Ok(bad_signature()),
         Err(SignatureError::Stale) => {
@@ -319,92 +214,137 @@ async fn conversions(
         Ok(r) => r,
         Err(problems) => return Ok(problems_answer(&problems)),
     };
-    let unix_now = now.and_utc().timestamp();
     let pool = state.pool.clone();
-    let result = web::block(
-        move || -> Result<Result<intake::Recorded, Refusal>, anyhow::Error> {
-            let mut conn = pool.get()?;
-            let conn = &mut *conn;
-            let outcome = crate::db::write_transaction(conn, |conn| {
-                if !first_time(conn, &verified.signature, unix_now)? {
-                    // The same request again: what is stored now, unchanged.
-                    if let Some(answer) = intake::stored_answer(conn, &report)? {
-                        return Ok(Ok(answer));
-                    }
-                }
-                // A refusal rolls back the remembered signature too: nothing is stored.
-                let entered = EnteredBy::Api {
-                    secret_id: verified.secret_id,
-                };
-                let recorded = intake::record(conn, &report, entered, now)?;
-                audit_conversion(conn, &report, &recorded, verified.secret_id, now)?;
-                Ok(Ok(recorded))
-            });
-            match outcome {
-                Ok(answer) => Ok(answer),
-                Err(IntakeError::UnknownProgramme) => Ok(Err(Refusal::UnknownProgramme)),
-                Err(IntakeError::Problems(p)) => Ok(Err(Refusal::Problems(p))),
-                Err(IntakeError::Db(e)) => Err(e.into()),
-            }
-        },
-    )
-    .await?
-    .map_err(|e| {
-        tracing::error!(error = %e, "conversion intake failed");
-        actix_web::error::ErrorInternalServerError("conversion intake failed")
-    })?;
-    Ok(match result {
-        Ok(recorded) => {
-            let status = match recorded.outcome {
-                Outcome::Created => StatusCode::CREATED,
-                Outcome::Updated | Outcome::Repeated => StatusCode::OK,
-            };
-            HttpResponse::build(status).json(json!({
-                "conversion_id": recorded.conversion_id,
-                "state": recorded.state.map(|s| s.as_str()).unwrap_or("not_commissionable"),
-                "attribution": recorded.attribution.as_str(),
-                "commission": recorded.commission.plain(),
-                "locks_at": recorded.locks_at.map(|t| t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-            }))
-        }
-        // Only a signed caller gets here: the programme went between the check and the record.
-        Err(Refusal::UnknownProgramme) => refuse(
-            StatusCode::NOT_FOUND,
-            "unknown_programme",
-            "there is no programme with this name",
-        ),
-        Err(Refusal::Problems(problems)) => problems_answer(&problems),
+    let received = web::block(move || -> anyhow::Result<_> {
+        let mut conn = pool.get()?;
+        let received = intake::Received {
+            report: &report,
+            signature: &verified.signature,
+            secret_id: verified.secret_id,
+            now,
+        };
+        Ok(intake::receive(&mut conn, &received))
     })
+    .await?;
+    answer(received)
 }
 
-/// A conversion that arrived by the API (new or changed; not a repeat) in the audit log: which
-/// order, its state and commission now, and the secret that signed it.
-fn audit_conversion(
-    conn: &mut crate::db::AnyConnection,
-    report: &super::report::Report,
-    recorded: &intake::Recorded,
-    secret_id: i64,
-    now: chrono::NaiveDateTime,
-) -> Result<(), IntakeError> {
-    if recorded.outcome == Outcome::Repeated {
-        return Ok(());
+/// The header, body and report of a request, or the answer that refuses it: a body over the
+/// limit, a missing or malformed signature header (read strictly before the body: a malformed
+/// one costs nothing more), another content type than JSON, a NUL, a body that is no report.
+async fn read_request(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<
+    Result<(signature::SignatureHeader, web::Bytes, RawReport), HttpResponse>,
+    actix_web::Error,
+> {
+    let too_large = || {
+        refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            &too_large_message(),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT) {
+        return Ok(Err(too_large()));
     }
-    let entry = crate::audit::Entry::new(
-        crate::audit::action::CONVERSION_RECEIVED,
-        format!("conversion {}", recorded.conversion_id),
-    )
-    .after(json!({
-        "order_ref": report.order_ref,
-        "status": report.status.as_str(),
-        "new": recorded.outcome == Outcome::Created,
-        "state": recorded.state.map(|s| s.as_str()),
+    let parsed = match req
+        .headers()
+        .get(SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(signature::SignatureHeader::parse)
+    {
+        Some(Ok(parsed)) => parsed,
+        None | Some(Err(_)) => return Ok(Err(bad_signature())),
+    };
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > BODY_LIMIT {
+            return Ok(Err(too_large()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !is_json {
+        return Ok(Err(refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "malformed",
+            "send Content-Type: application/json",
+        )));
+    }
+    let malformed = |message: &str| refuse(StatusCode::BAD_REQUEST, "malformed", message);
+    let raw = match serde_json::from_slice::<serde_json::Value>(&body) {
+        // A NUL in any text is refused before it reaches a query (PostgreSQL cannot store it).
+        Ok(value) if crate::forms::json_has_nul(&value) => {
+            return Ok(Err(malformed("the body contains a NUL character")));
+        }
+        Ok(value) => match RawReport::from_json(value) {
+            Ok(raw) => raw,
+            Err(e) => {
+                return Ok(Err(refuse_field(
+                    StatusCode::BAD_REQUEST,
+                    "malformed",
+                    &e.message,
+                    e.field.as_deref(),
+                )));
+            }
+        },
+        Err(e) => {
+            return Ok(Err(malformed(&format!(
+                "the body is not a conversion: {e}"
+            ))))
+        }
+    };
+    Ok(Ok((parsed, body.freeze(), raw)))
+}
+
+/// The answer to a report `intake::receive` took in or refused.
+fn answer(
+    received: anyhow::Result<Result<intake::Recorded, IntakeError>>,
+) -> Result<HttpResponse, actix_web::Error> {
+    let recorded = match received {
+        Ok(Ok(recorded)) => recorded,
+        // Only a signed caller gets here: the programme went between the check and the record.
+        Ok(Err(IntakeError::UnknownProgramme)) => {
+            return Ok(refuse(
+                StatusCode::NOT_FOUND,
+                "unknown_programme",
+                "there is no programme with this name",
+            ))
+        }
+        Ok(Err(IntakeError::Problems(problems))) => return Ok(problems_answer(&problems)),
+        Ok(Err(IntakeError::Db(e))) => return Err(intake_failed(e.into())),
+        Err(e) => return Err(intake_failed(e)),
+    };
+    let status = match recorded.outcome {
+        Outcome::Created => StatusCode::CREATED,
+        Outcome::Updated | Outcome::Repeated => StatusCode::OK,
+    };
+    Ok(HttpResponse::build(status).json(json!({
+        "conversion_id": recorded.conversion_id,
+        "state": recorded.state.map(|s| s.as_str()).unwrap_or("not_commissionable"),
+        "attribution": recorded.attribution.as_str(),
         "commission": recorded.commission.plain(),
-    }));
-    crate::audit::record(
-        conn,
-        &crate::audit::Actor::advertiser(secret_id),
-        entry,
-        now,
-    )?;
-    Ok(())
+        "locks_at": recorded.locks_at.map(|t| t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+    })))
+}
+
+fn intake_failed(e: anyhow::Error) -> actix_web::Error {
+    tracing::error!(error = %e, "conversion intake failed");
+    actix_web::error::ErrorInternalServerError("conversion intake failed")
 }

@@ -10,6 +10,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::ids::ParticipantId;
 use super::states::{CommissionKind, CommissionState, EntryKind, EventSource};
 use crate::db::schema::{commission_events, commissions};
 use crate::db::AnyConnection;
@@ -19,7 +20,7 @@ use crate::db::AnyConnection;
 pub struct Commission {
     pub id: i64,
     pub conversion_id: i64,
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub kind: CommissionKind,
     pub reverses_id: Option<i64>,
     pub rate_percent: String,
@@ -91,7 +92,7 @@ pub fn net_commission(
 
 /// Who changes a commission, and when.
 #[derive(Debug, Clone, Copy)]
-pub struct Actor {
+pub struct ChangedBy {
     pub source: EventSource,
     pub manager: Option<i64>,
     pub at: NaiveDateTime,
@@ -115,7 +116,7 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Commission>
 
 pub struct NewCommission<'a> {
     pub conversion_id: i64,
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub kind: CommissionKind,
     pub reverses_id: Option<i64>,
     pub rate_percent: &'a str,
@@ -128,7 +129,7 @@ pub struct NewCommission<'a> {
 }
 
 /// Stores a commission and its first event; an approved one enters the ledger at once.
-pub fn insert(conn: &mut AnyConnection, new: NewCommission, actor: Actor) -> QueryResult<i64> {
+pub fn insert(conn: &mut AnyConnection, new: NewCommission, actor: ChangedBy) -> QueryResult<i64> {
     let id: i64 = diesel::insert_into(commissions::table)
         .values((
             commissions::conversion_id.eq(new.conversion_id),
@@ -169,7 +170,7 @@ pub fn change(
     state: CommissionState,
     amount: i64,
     reason: Option<&str>,
-    actor: Actor,
+    actor: ChangedBy,
 ) -> QueryResult<bool> {
     if commission.state == state
         && commission.amount == amount
@@ -191,7 +192,7 @@ fn set_state(
     state: CommissionState,
     amount: i64,
     reason: Option<&str>,
-    actor: Actor,
+    actor: ChangedBy,
 ) -> QueryResult<bool> {
     let decided_at = (state != CommissionState::Pending).then_some(actor.at);
     // From the state (and amount and hold) it was read in, or not at all.
@@ -246,7 +247,7 @@ pub fn restore_on_objection(
     commission: &Commission,
     state: CommissionState,
     objection_id: i64,
-    actor: Actor,
+    actor: ChangedBy,
 ) -> QueryResult<()> {
     if !allowed_on_objection(commission.state, state) {
         return Err(changed_meanwhile());
@@ -300,7 +301,7 @@ pub fn allowed(from: CommissionState, to: CommissionState) -> bool {
 pub fn reject_pending_returns(
     conn: &mut AnyConnection,
     returns: &[&Commission],
-    actor: Actor,
+    actor: ChangedBy,
 ) -> QueryResult<()> {
     for row in returns
         .iter()
@@ -324,7 +325,7 @@ pub fn set_held(
     commission: &Commission,
     held: bool,
     reason: Option<&str>,
-    actor: Actor,
+    actor: ChangedBy,
 ) -> QueryResult<()> {
     let updated = diesel::update(
         commissions::table
@@ -353,7 +354,7 @@ fn record_event(
     state: CommissionState,
     amount: i64,
     reason: Option<&str>,
-    actor: Actor,
+    actor: ChangedBy,
 ) -> QueryResult<()> {
     diesel::insert_into(commission_events::table)
         .values((

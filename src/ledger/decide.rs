@@ -4,7 +4,8 @@
 
 use chrono::NaiveDateTime;
 
-use super::commissions::{self, Actor, Commission};
+use crate::db::ids::ParticipantId;
+use super::commissions::{self, ChangedBy, Commission};
 use super::states::{CommissionKind, CommissionState, EventSource};
 use crate::db::AnyConnection;
 
@@ -62,7 +63,7 @@ pub fn decide(
     why: Option<&str>,
     manager_id: i64,
     now: NaiveDateTime,
-) -> Result<i64, DecideError> {
+) -> Result<ParticipantId, DecideError> {
     let decided = crate::db::write_transaction(conn, |conn| {
         let found = commissions::find(conn, id)?.ok_or(DecideError::NotFound)?;
         // Whoever decides second waits here, then reads the first one's decision.
@@ -71,7 +72,7 @@ pub fn decide(
         if !actions_for(commission.kind, commission.state, commission.held).contains(&action) {
             return Err(DecideError::Gone);
         }
-        let actor = Actor {
+        let actor = ChangedBy {
             source: EventSource::Manager,
             manager: Some(manager_id),
             at: now,
@@ -141,7 +142,9 @@ pub fn decide(
 /// answered as an action no longer offered: `Gone`, never a 500. Under the conversion's lock in
 /// `decide` the second decider re-reads and is refused by `actions_for` first; this keeps the
 /// answer right for any path that reaches `commissions::change` without that lock.
-fn gone_if_changed(decided: Result<i64, DecideError>) -> Result<i64, DecideError> {
+fn gone_if_changed(
+    decided: Result<ParticipantId, DecideError>,
+) -> Result<ParticipantId, DecideError> {
     match decided {
         Err(DecideError::Db(e)) if commissions::is_changed_meanwhile(&e) => Err(DecideError::Gone),
         other => other,
@@ -165,7 +168,7 @@ mod tests {
             gone_if_changed(Err(DecideError::NotFound)),
             Err(DecideError::NotFound)
         ));
-        assert_eq!(gone_if_changed(Ok(7)).ok(), Some(7));
+        assert_eq!(gone_if_changed(Ok(ParticipantId(7))).ok(), Some(ParticipantId(7)));
     }
 
     #[test]

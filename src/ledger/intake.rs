@@ -30,13 +30,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::commissions::net_commission;
-use super::commissions::{self, Actor, Commission, NewCommission};
+use super::commissions::{self, ChangedBy, Commission, NewCommission};
 use super::conversions::{currency_of, find, stored_coupons, Conversion};
 use super::locking;
 use super::report::{Detail, Problem, Report, LOCKED};
 use super::states::{reason, Attribution, CommissionKind, CommissionState, EnteredBy, OrderStatus};
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{
     clicks, commission_groups, conversions, login_addresses, participants, programmes,
+    signatures_seen,
 };
 use crate::db::AnyConnection;
 use crate::domain::{money, Currency, Money, Rate};
@@ -108,66 +110,158 @@ pub fn record(
     crate::db::write_transaction(conn, |conn| {
         let terms =
             programme_terms(conn, &report.programme)?.ok_or(IntakeError::UnknownProgramme)?;
-        let mut problems = Vec::new();
-        if report.order_amount.currency.code() != terms.currency {
-            let problem = Problem::new("currency", "error-conversion-wrong-currency");
-            problems.push(match Currency::parse(&terms.currency) {
-                Some(currency) => problem.with(Detail::Currency(currency)),
-                None => problem,
-            });
-        }
-        let group_id: Option<i64> = commission_groups::table
-            .filter(commission_groups::programme_id.eq(terms.id))
-            .filter(commission_groups::code.eq(&report.commission_group))
-            .select(commission_groups::id)
-            .first(conn)
-            .optional()?;
-        if group_id.is_none() {
-            problems.push(Problem::new(
-                "commission_group",
-                "error-conversion-unknown-group",
-            ));
-        }
-        let (Some(group_id), true) = (group_id, problems.is_empty()) else {
-            return Err(IntakeError::Problems(problems));
-        };
-        let actor = Actor {
-            source: entered.source(),
-            manager: entered.manager_id(),
-            at: now,
-        };
-        let stored = stored_conversion(conn, terms.id, &report.order_ref)?;
-        let (conversion, outcome) = match stored {
-            None => (
-                create(conn, report, &terms, group_id, entered, actor)?,
-                Outcome::Created,
-            ),
-            Some(stored) => {
-                if stored.click_ref != report.click_ref
-                    || stored.group_id != group_id
-                    || stored.occurred_at != report.occurred_at
-                {
-                    return Err(IntakeError::Problems(vec![Problem::new(
-                        "order_ref",
-                        "error-conversion-changed-fact",
-                    )]));
-                }
-                if same_report(&stored, report) {
-                    (stored, Outcome::Repeated)
-                } else {
-                    // What fell due before this report is settled by the report it had.
-                    locking::settle_conversion(conn, stored.id, actor.at)?;
-                    if let Some(locks_at) = locked_since(conn, &stored, report, actor.at)? {
-                        return Err(IntakeError::Problems(vec![
-                            Problem::new("status", LOCKED).with(Detail::LockedSince(locks_at))
-                        ]));
-                    }
-                    (update(conn, stored, report, actor)?, Outcome::Updated)
-                }
-            }
-        };
-        Ok(recorded(conn, &conversion, outcome)?)
+        record_for(conn, &terms, report, entered, now)
     })
+}
+
+/// A report as the conversion API received it: checked, and signed by a secret in force.
+pub struct Received<'a> {
+    pub report: &'a Report,
+    /// The signature that matched (remembered, so the same request again changes nothing).
+    pub signature: &'a str,
+    /// The advertiser's secret that signed it.
+    pub secret_id: i64,
+    pub now: NaiveDateTime,
+}
+
+/// Takes in a report the conversion API received, in one transaction with one read of the
+/// programme: the signature is remembered (the same request again answers with what is stored
+/// now, unchanged), the report is recorded and, new or changed, written to the audit log. A
+/// refusal rolls back the remembered signature too: nothing is stored.
+pub fn receive(conn: &mut AnyConnection, received: &Received<'_>) -> Result<Recorded, IntakeError> {
+    let Received {
+        report,
+        signature,
+        secret_id,
+        now,
+    } = *received;
+    crate::db::write_transaction(conn, |conn| {
+        let terms =
+            programme_terms(conn, &report.programme)?.ok_or(IntakeError::UnknownProgramme)?;
+        if !first_time(conn, signature, now.and_utc().timestamp())? {
+            if let Some(stored) = stored_conversion(conn, terms.id, &report.order_ref)? {
+                return Ok(recorded(conn, &stored, Outcome::Repeated)?);
+            }
+        }
+        let entered = EnteredBy::Api { secret_id };
+        let recorded = record_for(conn, &terms, report, entered, now)?;
+        audit_received(conn, report, &recorded, secret_id, now)?;
+        Ok(recorded)
+    })
+}
+
+/// Remembers a signature; `false` when it was seen before (the same request again). In a
+/// savepoint: on PostgreSQL a refused insert would otherwise end the whole transaction.
+fn first_time(conn: &mut AnyConnection, signature: &str, signed_at: i64) -> QueryResult<bool> {
+    let inserted = crate::db::write_transaction(conn, |conn| {
+        diesel::insert_into(signatures_seen::table)
+            .values((
+                signatures_seen::signature.eq(signature),
+                signatures_seen::signed_at.eq(signed_at),
+            ))
+            .execute(conn)
+    });
+    crate::db::on_unique_violation(inserted.map(|_| true), || Ok(false))
+}
+
+/// A conversion that arrived by the API (new or changed; not a repeat) in the audit log: which
+/// order, its state and commission now, and the secret that signed it.
+fn audit_received(
+    conn: &mut AnyConnection,
+    report: &Report,
+    recorded: &Recorded,
+    secret_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if recorded.outcome == Outcome::Repeated {
+        return Ok(());
+    }
+    let entry = crate::audit::Entry::new(
+        crate::audit::action::CONVERSION_RECEIVED,
+        format!("conversion {}", recorded.conversion_id),
+    )
+    .after(serde_json::json!({
+        "order_ref": report.order_ref,
+        "status": report.status.as_str(),
+        "new": recorded.outcome == Outcome::Created,
+        "state": recorded.state.map(|s| s.as_str()),
+        "commission": recorded.commission.plain(),
+    }));
+    crate::audit::record(
+        conn,
+        &crate::audit::Actor::advertiser(secret_id),
+        entry,
+        now,
+    )
+}
+
+/// Records `report` for the programme of `terms`, inside the caller's transaction.
+fn record_for(
+    conn: &mut AnyConnection,
+    terms: &ProgrammeTerms,
+    report: &Report,
+    entered: EnteredBy,
+    now: NaiveDateTime,
+) -> Result<Recorded, IntakeError> {
+    let mut problems = Vec::new();
+    if report.order_amount.currency.code() != terms.currency {
+        let problem = Problem::new("currency", "error-conversion-wrong-currency");
+        problems.push(match Currency::parse(&terms.currency) {
+            Some(currency) => problem.with(Detail::Currency(currency)),
+            None => problem,
+        });
+    }
+    let group_id: Option<i64> = commission_groups::table
+        .filter(commission_groups::programme_id.eq(terms.id))
+        .filter(commission_groups::code.eq(&report.commission_group))
+        .select(commission_groups::id)
+        .first(conn)
+        .optional()?;
+    if group_id.is_none() {
+        problems.push(Problem::new(
+            "commission_group",
+            "error-conversion-unknown-group",
+        ));
+    }
+    let (Some(group_id), true) = (group_id, problems.is_empty()) else {
+        return Err(IntakeError::Problems(problems));
+    };
+    let actor = ChangedBy {
+        source: entered.source(),
+        manager: entered.manager_id(),
+        at: now,
+    };
+    let stored = stored_conversion(conn, terms.id, &report.order_ref)?;
+    let (conversion, outcome) = match stored {
+        None => (
+            create(conn, report, terms, group_id, entered, actor)?,
+            Outcome::Created,
+        ),
+        Some(stored) => {
+            if stored.click_ref != report.click_ref
+                || stored.group_id != group_id
+                || stored.occurred_at != report.occurred_at
+            {
+                return Err(IntakeError::Problems(vec![Problem::new(
+                    "order_ref",
+                    "error-conversion-changed-fact",
+                )]));
+            }
+            if same_report(&stored, report) {
+                (stored, Outcome::Repeated)
+            } else {
+                // What fell due before this report is settled by the report it had.
+                locking::settle_conversion(conn, stored.id, actor.at)?;
+                if let Some(locks_at) = locked_since(conn, &stored, report, actor.at)? {
+                    return Err(IntakeError::Problems(vec![
+                        Problem::new("status", LOCKED).with(Detail::LockedSince(locks_at))
+                    ]));
+                }
+                (update(conn, stored, report, actor)?, Outcome::Updated)
+            }
+        }
+    };
+    Ok(recorded(conn, &conversion, outcome)?)
 }
 
 fn stored_conversion(
@@ -181,18 +275,6 @@ fn stored_conversion(
         .select(Conversion::as_select())
         .first(conn)
         .optional()
-}
-
-/// The answer for a conversion as it is stored now, for a report that was received before (the
-/// same signed request again): nothing is changed. `None` when nothing is stored for it.
-pub fn stored_answer(conn: &mut AnyConnection, report: &Report) -> QueryResult<Option<Recorded>> {
-    let Some(terms) = programme_terms(conn, &report.programme)? else {
-        return Ok(None);
-    };
-    match stored_conversion(conn, terms.id, &report.order_ref)? {
-        Some(conversion) => recorded(conn, &conversion, Outcome::Repeated).map(Some),
-        None => Ok(None),
-    }
 }
 
 /// The locking date of `stored`, when it has passed and `report` may no longer change it (see
@@ -244,7 +326,7 @@ fn same_coupons_and_stock(stored: &Conversion, report: &Report) -> bool {
 struct ClickFacts {
     programme_id: i64,
     channel_id: i64,
-    participant_id: i64,
+    participant_id: ParticipantId,
     clicked_at_ms: i64,
     credited: bool,
     ip_hash: Vec<u8>,
@@ -335,7 +417,7 @@ fn create(
     terms: &ProgrammeTerms,
     group_id: i64,
     entered: EnteredBy,
-    actor: Actor,
+    actor: ChangedBy,
 ) -> Result<Conversion, IntakeError> {
     let (mut attribution, click) = attribute(conn, report, terms)?;
     let rate = crate::programme::queries::rate_at(conn, group_id, report.occurred_at)?
@@ -413,7 +495,7 @@ fn update(
     conn: &mut AnyConnection,
     stored: Conversion,
     report: &Report,
-    actor: Actor,
+    actor: ChangedBy,
 ) -> Result<Conversion, IntakeError> {
     diesel::update(conversions::table.find(stored.id))
         .set((
@@ -459,7 +541,7 @@ fn update(
 fn apply_returns(
     conn: &mut AnyConnection,
     conversion: &Conversion,
-    actor: Actor,
+    actor: ChangedBy,
 ) -> QueryResult<()> {
     let rows = commissions::of_conversion(conn, conversion.id)?;
     let Some(order) = rows.iter().find(|c| c.kind == CommissionKind::Order) else {
@@ -564,7 +646,7 @@ mod tests {
         ClickFacts {
             programme_id: 1,
             channel_id: 1,
-            participant_id: 1,
+            participant_id: ParticipantId(1),
             clicked_at_ms: i64::from(day) * 86_400_000 + 10 * 3_600_000,
             credited,
             ip_hash: vec![0; 16],
@@ -641,7 +723,7 @@ mod tests {
             id: 1,
             programme_id: 1,
             click_ref: "x".into(),
-            participant_id: Some(1),
+            participant_id: Some(ParticipantId(1)),
             group_id: 1,
             currency: "EUR".into(),
             order_amount: 10_000,

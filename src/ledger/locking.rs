@@ -8,7 +8,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::commissions::{self, Actor, Commission};
+use super::commissions::{self, ChangedBy, Commission};
 use super::conversions::{self, Conversion};
 use super::states::{reason, CommissionKind, CommissionState, EventSource, OrderStatus};
 use crate::db::schema::commissions as c;
@@ -59,7 +59,7 @@ pub fn settle_conversion(
     let Some(conversion) = conversions::find(conn, conversion_id)? else {
         return Ok(0);
     };
-    let actor = Actor {
+    let actor = ChangedBy {
         source: EventSource::Locking,
         manager: None,
         at: now,
@@ -116,6 +116,7 @@ pub fn settle_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::ids::ParticipantId;
     use crate::ledger::states::Attribution;
 
     fn at() -> NaiveDateTime {
@@ -129,7 +130,7 @@ mod tests {
         Commission {
             id: 1,
             conversion_id: 1,
-            participant_id: 1,
+            participant_id: ParticipantId(1),
             kind,
             reverses_id: (kind == CommissionKind::Return).then_some(1),
             rate_percent: "7".into(),
@@ -147,7 +148,7 @@ mod tests {
             id: 1,
             programme_id: 1,
             click_ref: "x".into(),
-            participant_id: Some(1),
+            participant_id: Some(ParticipantId(1)),
             group_id: 1,
             currency: "EUR".into(),
             order_amount: 10_000,

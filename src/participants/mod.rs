@@ -5,19 +5,19 @@ pub mod explain;
 pub mod standing;
 mod states;
 
-pub use states::{MeasureKind, MembershipState, Restriction, ReviewState, Role};
+pub use states::{MeasureKind, MembershipState, ParticipantKind, Restriction, ReviewState, Role};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::ids::ParticipantId;
 use crate::db::schema::participants;
 use crate::db::AnyConnection;
-use crate::domain::ParticipantKind;
 
 /// The participant behind an account.
 #[derive(Debug, Clone)]
 pub struct Participant {
-    pub id: i64,
+    pub id: ParticipantId,
     pub kind: ParticipantKind,
     pub company_name: String,
     pub terminated: bool,
@@ -34,11 +34,11 @@ pub struct NewParticipant<'a> {
 }
 
 /// Stores a participant for its account; returns its id.
-pub fn create(conn: &mut AnyConnection, new: &NewParticipant<'_>) -> QueryResult<i64> {
+pub fn create(conn: &mut AnyConnection, new: &NewParticipant<'_>) -> QueryResult<ParticipantId> {
     diesel::insert_into(participants::table)
         .values((
             participants::account_id.eq(new.account_id),
-            participants::kind.eq(new.kind.as_str()),
+            participants::kind.eq(new.kind),
             participants::company_name.eq(new.company_name),
             participants::contact_name.eq(new.contact_name),
             participants::country.eq(new.country),
@@ -52,7 +52,7 @@ pub fn create(conn: &mut AnyConnection, new: &NewParticipant<'_>) -> QueryResult
 /// on PostgreSQL a row lock that makes writers acting on one participant take turns; on SQLite,
 /// as the transaction's first statement, the write lock. Returns 0 when there is no such
 /// participant.
-pub fn lock(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<usize> {
+pub fn lock(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryResult<usize> {
     diesel::update(participants::table.find(participant_id))
         .set(participants::id.eq(participants::id))
         .execute(conn)
@@ -60,7 +60,7 @@ pub fn lock(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<usize>
 
 /// The participant of an account; account managers have none.
 pub fn of_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Option<Participant>> {
-    let row: Option<(i64, String, String, Option<NaiveDateTime>)> = participants::table
+    let row: Option<(ParticipantId, ParticipantKind, String, Option<NaiveDateTime>)> = participants::table
         .filter(participants::account_id.eq(account_id))
         .select((
             participants::id,
@@ -73,7 +73,7 @@ pub fn of_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Opti
     Ok(
         row.map(|(id, kind, company_name, terminated_at)| Participant {
             id,
-            kind: ParticipantKind::parse(&kind).unwrap_or(ParticipantKind::Publisher),
+            kind,
             company_name,
             terminated: terminated_at.is_some(),
         }),

@@ -12,6 +12,14 @@ stored_as_text!(
 );
 
 stored_as_text!(
+    /// A publisher runs one advertising channel (rule A.1.g), a network several (A.1.f).
+    ParticipantKind {
+        Publisher => "publisher",
+        Network => "network",
+    }
+);
+
+stored_as_text!(
     /// A channel's review by an account manager. `Flagged` is pending with a brand-screening
     /// note (B.5.a).
     ReviewState {
@@ -52,6 +60,15 @@ stored_as_text!(
         Membership => "membership",
     }
 );
+
+impl ParticipantKind {
+    pub fn max_channels(self) -> Option<usize> {
+        match self {
+            ParticipantKind::Publisher => Some(1),
+            ParticipantKind::Network => None,
+        }
+    }
+}
 
 impl MeasureKind {
     /// The clause of the rules that gives the measure (F.11.a–g).
@@ -111,6 +128,8 @@ mod tests {
         let accounts = include_str!("../../migrations/sqlite/2026-11-24-000002_accounts/up.sql");
         let signup = include_str!("../../migrations/sqlite/2026-11-24-000003_signup/up.sql");
         let tracking = include_str!("../../migrations/sqlite/2026-11-25-000004_tracking/up.sql");
+        let kinds: Vec<&str> = ParticipantKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(texts(&kinds), check(signup, "kind"));
         let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
         assert_eq!(texts(&roles), check(accounts, "role"));
         let review: Vec<&str> = ReviewState::ALL.iter().map(|s| s.as_str()).collect();

@@ -8,7 +8,7 @@ pub mod routes;
 pub mod seed;
 pub mod versions;
 
-pub use queries::{CommissionLine, ProgrammeView, RuleClause, RuleSection, RulesView};
+pub use queries::{ProgrammeView, RateLine, RuleClause, RuleSection, RulesView};
 
 use actix_web::web;
 
@@ -22,6 +22,16 @@ pub use crate::domain::ACCOUNT_PROGRAMME;
 /// so every query about it finds nothing. The one place that says which programme that is.
 pub fn current(conn: &mut crate::db::AnyConnection) -> diesel::QueryResult<i64> {
     Ok(queries::first_programme_id(conn)?.unwrap_or_default())
+}
+
+/// A text of the programme's own pages (a paragraph, a note, a clause of the rules) of at most
+/// `max` characters, with what the administrator's forms say when it is empty or too long.
+pub const fn text_field(max: usize) -> crate::forms::TextField {
+    crate::forms::TextField {
+        max,
+        empty: "error-programme-text-required",
+        too_long: "error-programme-text-too-long",
+    }
 }
 
 /// The programme of the account pages (channels, links, statistics).

@@ -30,7 +30,7 @@ pub struct Programme {
 
 /// One row of the commission table, with the rate in force at the time asked for.
 #[derive(Debug, Clone)]
-pub struct CommissionLine {
+pub struct RateLine {
     pub code: String,
     pub event_name: String,
     pub scope: String,
@@ -59,7 +59,7 @@ pub struct ProgrammeView {
     pub programme: Programme,
     /// Section name → paragraphs (or list items) in order.
     pub texts: HashMap<String, Vec<String>>,
-    pub commission: Vec<CommissionLine>,
+    pub commission: Vec<RateLine>,
     pub policies: Vec<Policy>,
     pub contacts: Vec<Contact>,
 }
@@ -154,7 +154,7 @@ pub fn load_commission(
     programme_id: i64,
     lang: Lang,
     at: NaiveDateTime,
-) -> Result<Vec<CommissionLine>, QueryError> {
+) -> Result<Vec<RateLine>, QueryError> {
     let groups: Vec<(i64, String, String, String)> = commission_groups::table
         .inner_join(commission_group_texts::table)
         .filter(commission_groups::programme_id.eq(programme_id))
@@ -180,7 +180,7 @@ pub fn load_commission(
                 group: code.clone(),
                 message: e.to_string(),
             })?;
-            Ok(CommissionLine {
+            Ok(RateLine {
                 code,
                 event_name,
                 scope,

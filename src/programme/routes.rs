@@ -217,12 +217,12 @@ async fn rules_page(
 
 /// Helpers the programme templates call.
 impl ProgrammeView {
-    pub fn rate_text(&self, ctx: &Ctx, line: &queries::CommissionLine) -> String {
+    pub fn rate_text(&self, ctx: &Ctx, line: &queries::RateLine) -> String {
         ctx.lang.format_percent(line.rate)
     }
 
     /// "7 % voor verkoop op …": the sentence about a rate, rendered from the same rate as the table.
-    pub fn rate_sentence(&self, ctx: &Ctx, line: &queries::CommissionLine) -> String {
+    pub fn rate_sentence(&self, ctx: &Ctx, line: &queries::RateLine) -> String {
         ctx.t_args(
             "programme-rate-sentence",
             &[

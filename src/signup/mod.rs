@@ -3,4 +3,4 @@
 
 pub mod draft;
 pub mod routes;
-pub mod service;
+pub mod registration;

@@ -6,13 +6,14 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::draft::{self, ChannelInput, Draft, DraftData};
-use super::service::{self, Outcome};
+use super::registration::{self, Outcome};
 use crate::accounts;
 use crate::auth::account_tokens::{self, Purpose, TokenProblem};
 use crate::domain::participant;
-use crate::domain::{EmailAddress, ParticipantKind, Password};
+use crate::domain::{EmailAddress, Password};
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
+use crate::participants::ParticipantKind;
 use crate::state::AppState;
 use crate::web::extract::{CsrfForm, Extracted, Redirect};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
@@ -210,7 +211,7 @@ async fn email_submit(
     let existing = draft_id(&session);
     let saved = with_conn(&state, move |conn| {
         // F.11.g: a barred address or domain goes no further.
-        if service::is_banned(conn, Some(&email), None)? {
+        if registration::is_banned(conn, Some(&email), None)? {
             return Ok(None);
         }
         let data = match existing.as_deref() {
@@ -248,7 +249,7 @@ async fn email_submit(
 }
 
 async fn channel_form(ctx: Ctx, SignupDraft(d): SignupDraft) -> Result<HttpResponse, AppError> {
-    let form = service::channel_form_state(&d.data.channel);
+    let form = registration::channel_form_state(&d.data.channel);
     render(&ChannelStep {
         ctx,
         form,
@@ -282,7 +283,7 @@ async fn channel_submit(
 ) -> Result<HttpResponse, AppError> {
     let lang = ctx.lang;
     let input = channel_input(&data);
-    let validated = service::validate_channel(&input, lang);
+    let validated = registration::validate_channel(&input, lang);
     let domain = validated
         .as_ref()
         .ok()
@@ -299,7 +300,7 @@ async fn channel_submit(
         let draft_data = draft_data.clone();
         with_conn(&state, move |conn| {
             let banned = match &domain {
-                Some(domain) => service::is_banned(conn, email.as_ref(), Some(domain))?,
+                Some(domain) => registration::is_banned(conn, email.as_ref(), Some(domain))?,
                 None => false,
             };
             let mut to_save = draft_data;
@@ -318,7 +319,7 @@ async fn channel_submit(
         Ok(_) if !banned => Ok(see_other(&ctx.href("/signup/account"))),
         Ok(_) => {
             draft_data.channel_valid = false;
-            let mut form = service::channel_form_state(&input);
+            let mut form = registration::channel_form_state(&input);
             form.fail(lang, "website_url", "error-registration-barred");
             render_form(
                 true,
@@ -362,7 +363,7 @@ async fn account_submit(
     let Ok(email) = EmailAddress::parse(&d.email) else {
         return Ok(see_other(&ctx.href("/signup?expired=1")));
     };
-    let channel = match service::validate_channel(&d.data.channel, lang) {
+    let channel = match registration::validate_channel(&d.data.channel, lang) {
         Ok(c) if d.data.channel_valid => c,
         _ => return Ok(see_other(&ctx.href("/signup/channel"))),
     };
@@ -401,7 +402,7 @@ async fn account_submit(
     let outcome = {
         let email = email.clone();
         with_conn(&state, move |conn| {
-            let outcome = service::complete(conn, &email, &channel, &hash, lang)?;
+            let outcome = registration::complete(conn, &email, &channel, &hash, lang)?;
             draft::delete(conn, &draft_id)?;
             Ok(outcome)
         })

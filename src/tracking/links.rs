@@ -211,7 +211,7 @@ async fn load(
 async fn page(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     query: web::Query<LinkQuery>,
 ) -> Result<HttpResponse, AppError> {
     let loaded = load(&state, &user.participant, ctx.lang).await?;
@@ -264,7 +264,7 @@ async fn page(
 async fn qr_download(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let loaded = load(&state, &user.participant, ctx.lang).await?;

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use futures_util::StreamExt;
 use rust_decimal::Decimal;
 
+use crate::db::ids::ParticipantId;
 use super::abnormal::NotCredited;
 use crate::db::schema::{channels, click_days, participants};
 use crate::db::AnyConnection;
@@ -76,7 +77,7 @@ pub const EPI_CHUNK: i64 = 1000;
 /// The participant's channels, by id, with their names.
 fn channel_names(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<BTreeMap<i64, String>> {
     Ok(channels::table
         .filter(channels::participant_id.eq(participant_id))
@@ -108,7 +109,7 @@ macro_rules! split_sums {
 /// (`click_days`), which hold every column the statistics group by.
 pub fn participant_stats_after(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     from: NaiveDate,
     to: NaiveDate,
     grouping: Grouping,
@@ -180,7 +181,7 @@ pub fn participant_stats_after(
 /// The participant's credited and not credited clicks in [from, to].
 pub fn participant_totals(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<StatsLine> {
@@ -514,7 +515,7 @@ async fn lines_for(
 async fn page(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
     match lines_for(ctx, &state, &user.participant, &query).await? {
@@ -529,7 +530,7 @@ async fn page(
 async fn csv_export(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
     let today = chrono::Utc::now().date_naive();

@@ -1,6 +1,6 @@
 //! Extractors that say what a handler needs, checked before the handler runs:
 //! - `CurrentUser`: a logged-in account (checked against the database), else the login page;
-//! - `Participant`: the logged-in participant, else the login page (403 for a manager);
+//! - `SignedInParticipant`: the logged-in participant, else the login page (403 for a manager);
 //! - `Manager`: an account manager, the role read from the database, whose login passed the
 //!   second factor (else the login page), else a 403 page;
 //! - `CsrfForm`: a form body whose `csrf_token` is this session's, else a 403 page.
@@ -131,12 +131,12 @@ impl FromRequest for CurrentUser {
 
 /// The logged-in participant: its account and its participant record. An account manager has
 /// none and gets a 403 page.
-pub struct Participant {
+pub struct SignedInParticipant {
     pub account: Account,
     pub participant: participants::Participant,
 }
 
-impl FromRequest for Participant {
+impl FromRequest for SignedInParticipant {
     type Error = actix_web::Error;
     type Future = Extracted<Self>;
 
@@ -151,7 +151,7 @@ impl FromRequest for Participant {
             })
             .await?
             .ok_or(AppError::Forbidden)?;
-            Ok(Participant {
+            Ok(SignedInParticipant {
                 account: user.account,
                 participant,
             })

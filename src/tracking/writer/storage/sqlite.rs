@@ -268,7 +268,7 @@ mod tests {
         // Two connections of their own, not a pool's: a pool opens idle connections in the
         // background, and one being opened (its `journal_mode` pragma) makes a restart busy —
         // on a loaded machine, now and then, at the wrong moment.
-        let manager = crate::db::Manager::new(&sqlite_settings(&dir));
+        let manager = crate::db::ConnectionManager::new(&sqlite_settings(&dir));
         let mut committer = manager.connect().unwrap();
         // Not flushed: the test is about the WAL's length, not the disk.
         committer
@@ -327,7 +327,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // Connections of their own, not a pool's: a pool opens idle connections in the
         // background, and one being opened (its `journal_mode` pragma) makes a restart busy.
-        let manager = crate::db::Manager::new(&sqlite_settings(&dir));
+        let manager = crate::db::ConnectionManager::new(&sqlite_settings(&dir));
         let mut committer = manager.connect().unwrap();
         committer
             .batch_execute(
@@ -471,7 +471,7 @@ mod tests {
         // One connection, so the test gets back the very one the writer had.
         let pool = diesel::r2d2::Pool::builder()
             .max_size(1)
-            .build(crate::db::Manager::new(&sqlite_settings(&dir)))
+            .build(crate::db::ConnectionManager::new(&sqlite_settings(&dir)))
             .unwrap();
         // FULL (2) for every connection of the pool; NORMAL (1) while the committer has it.
         assert_eq!(synchronous(&mut pool.get().unwrap()), 2);
