@@ -9,12 +9,17 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{
     participants, programmes, rule_clauses, rules_acceptances, rules_versions,
 };
 use crate::db::AnyConnection;
+use crate::audit::{self, action, Actor};
+use crate::forms::{FormData, FormState, TextField, REASON, TEXT_MAX};
 use crate::i18n::Lang;
+use crate::mail::MailContent;
 
 /// A clause as a version has it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -467,7 +472,7 @@ pub fn diff(old: &[ClauseText], new: &[ClauseText]) -> Vec<ClauseChange> {
 /// Records that the participant accepted `version_id` (again: nothing changes).
 pub fn accept(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     version_id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -492,7 +497,7 @@ pub fn accept(
 /// The versions the participant accepted, with when: (version number, accepted at).
 pub fn acceptances(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<Vec<(i32, NaiveDateTime)>> {
     rules_acceptances::table
         .inner_join(rules_versions::table)
@@ -506,7 +511,7 @@ pub fn acceptances(
 /// it did accept (for the diff).
 pub fn to_accept(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<Option<(Version, Option<Version>)>> {
     let programme_id: Option<i64> = programmes::table
         .select(programmes::id)
@@ -546,6 +551,219 @@ pub fn participants_to_tell(conn: &mut AnyConnection) -> QueryResult<Vec<(String
         .filter(accounts::activated_at.is_not_null())
         .select((accounts::email, accounts::lang))
         .load(conn)
+}
+
+/// Every version, newest first, each with what changed from the one before: the console's
+/// rules page.
+pub fn history(
+    conn: &mut AnyConnection,
+    programme_id: i64,
+) -> QueryResult<Vec<(Version, Vec<ClauseChange>)>> {
+    let all = all(conn, programme_id)?;
+    let mut with_changes: Vec<(Version, Vec<ClauseChange>)> = Vec::new();
+    for (i, v) in all.iter().enumerate() {
+        let changes = if i == 0 {
+            Vec::new()
+        } else {
+            diff(&all[i - 1].clauses, &v.clauses)
+        };
+        with_changes.push((v.clone(), changes));
+    }
+    with_changes.reverse();
+    Ok(with_changes)
+}
+
+/// What the participant's rules page shows.
+pub struct ForParticipant {
+    /// The version in force, if the participant has not accepted it yet.
+    pub version: Option<Version>,
+    /// What changed since the newest version the participant accepted (none the first time).
+    pub changes: Vec<ClauseChange>,
+    /// The versions it accepted: (number, accepted at).
+    pub accepted: Vec<(i32, NaiveDateTime)>,
+}
+
+pub fn for_participant(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+) -> QueryResult<ForParticipant> {
+    let (version, changes) = match to_accept(conn, participant_id)? {
+        Some((current, before)) => {
+            let old = before.map(|b| b.clauses).unwrap_or_default();
+            let changes = if old.is_empty() {
+                Vec::new()
+            } else {
+                diff(&old, &current.clauses)
+            };
+            (Some(current), changes)
+        }
+        None => (None, Vec::new()),
+    };
+    Ok(ForParticipant {
+        version,
+        changes,
+        accepted: acceptances(conn, participant_id)?,
+    })
+}
+
+/// The participant accepts version `version_id`, with its audit line. Only the version in force
+/// can be accepted: false when another one is in force now (an old tab's form); true when it is
+/// accepted, or nothing is left to accept.
+pub fn accept_in_force(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    participant_id: ParticipantId,
+    version_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    crate::db::write_transaction(conn, |conn| {
+        let Some((current, _)) = to_accept(conn, participant_id)? else {
+            return Ok(true);
+        };
+        if current.id != version_id {
+            return Ok(false);
+        }
+        accept(conn, participant_id, version_id, now)?;
+        let entry = audit::Entry::new(
+            action::RULES_ACCEPTED,
+            format!("rules version {}", current.number),
+        )
+        .participant(participant_id);
+        audit::record(conn, actor, entry, now)?;
+        Ok(true)
+    })
+}
+
+/// The summary fields, one per language: each participant is mailed the one in their language.
+const SUMMARY_FIELDS: [(Lang, &str); 2] = [(Lang::En, "summary_en"), (Lang::Nl, "summary_nl")];
+
+const FORM_FIELDS: [&str; 4] = ["clause", "body", "summary_en", "summary_nl"];
+
+/// A new version as an administrator writes it: the clause (an anchor, `E-10-c`), its new text
+/// and what changed, for the participants, in each language.
+pub struct Draft {
+    pub anchor: String,
+    pub body: String,
+    pub summary: Summaries,
+}
+
+impl Draft {
+    /// Reads the publishing form (`clause`, `body`, `summary_en`, `summary_nl`); every
+    /// participant reads the texts, so none has control, direction or other invisible
+    /// characters. The form with its errors (and everything typed kept) otherwise.
+    pub fn from_form(data: &FormData, lang: Lang) -> Result<Draft, FormState> {
+        let mut form = FormState::new();
+        for f in FORM_FIELDS {
+            form.set(f, data.get(f));
+        }
+        let body = super::text_field(TEXT_MAX)
+            .read(&mut form, lang, "body", data.get("body"))
+            .unwrap_or_default();
+        let mut summary = Summaries {
+            en: String::new(),
+            nl: String::new(),
+        };
+        for (in_lang, field) in SUMMARY_FIELDS {
+            let summary_field = TextField {
+                empty: match in_lang {
+                    Lang::En => "error-rules-summary-en",
+                    Lang::Nl => "error-rules-summary-nl",
+                },
+                ..REASON
+            };
+            match summary_field.read(&mut form, lang, field, data.get(field)) {
+                Some(text) if in_lang == Lang::En => summary.en = text,
+                Some(text) => summary.nl = text,
+                None => {}
+            }
+        }
+        if form.has_errors() {
+            return Err(form);
+        }
+        Ok(Draft {
+            anchor: data.get("clause").to_owned(),
+            body,
+            summary,
+        })
+    }
+
+    /// The form again, as typed, with the message of a publication `publish_draft` refused.
+    pub fn refused(data: &FormData, lang: Lang, problem: &PublishError) -> FormState {
+        let mut form = FormState::new();
+        for f in FORM_FIELDS {
+            form.set(f, data.get(f));
+        }
+        let (field, key) = match problem {
+            PublishError::Unchanged => ("body", "error-rules-unchanged"),
+            _ => ("clause", "error-rules-clause"),
+        };
+        form.fail(lang, field, key);
+        form
+    }
+}
+
+/// Publishes the draft as the programme's next version, with its audit line. Returns the new
+/// version and whom to tell about it (address, language).
+pub fn publish_draft(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    draft: &Draft,
+    now: NaiveDateTime,
+) -> Result<(Version, Vec<(String, String)>), PublishError> {
+    let programme_id = crate::programme::current(conn)?;
+    let by = actor.id.unwrap_or_default();
+    let version = crate::db::write_transaction(conn, |conn| {
+        let version = publish(
+            conn,
+            programme_id,
+            &draft.anchor,
+            &draft.body,
+            &draft.summary,
+            by,
+            now,
+        )?;
+        let entry = audit::Entry::new(
+            action::RULES_PUBLISHED,
+            format!("rules version {}", version.number),
+        )
+        .after(json!({
+            "clause": citation_of(&draft.anchor),
+            "body": draft.body,
+            "summary": draft.summary.en,
+            "summary_nl": draft.summary.nl,
+        }));
+        audit::record(conn, actor, entry, now)?;
+        Ok::<_, PublishError>(version)
+    })?;
+    Ok((version, participants_to_tell(conn)?))
+}
+
+/// The mail about a new version, in the participant's language, with the summary written in it.
+pub fn new_rules_mail(lang: Lang, version: &Version, link: &str) -> MailContent {
+    let mut mail = MailContent::new(lang, "mail-rules-subject");
+    mail.paragraphs.push(lang.t_args(
+        "mail-rules-intro",
+        &[("number", version.number.to_string())],
+    ));
+    mail.paragraphs.push(version.summary_in(lang).to_owned());
+    mail.action = Some((lang.t("mail-rules-action"), link.to_owned()));
+    mail
+}
+
+/// Mails every participant to tell (`publish_draft`) about the new version, each in their
+/// language, with the link to accept it at `base_url`.
+pub async fn tell_participants(
+    mailer: &crate::mail::MailSender,
+    base_url: &str,
+    version: &Version,
+    recipients: Vec<(String, String)>,
+) {
+    let base = base_url.trim_end_matches('/');
+    for (email, lang) in recipients {
+        let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
+        let link = format!("{base}/{}/account/rules", lang.code());
+        mailer.deliver(new_rules_mail(lang, version, &link), &email).await;
+    }
 }
 
 /// A part of a changed clause, for the templates.
