@@ -5,10 +5,12 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::earnings::{self, EarningsLine, NotPaid, Waiting};
-use super::payouts::{self, BankAccount};
-use super::queries::{self, ConversionLine, LedgerLine, PayoutLine, ProgrammeRates};
-use super::states::{reason, CommissionState, EntryKind};
+use crate::db::ids::ParticipantId;
+use crate::ledger::earnings::{self, EarningsLine, NotPaid, Waiting};
+use crate::ledger::payouts::{self, BankAccount};
+use crate::ledger::queries::{self, ConversionLine, LedgerLine, PayoutLine, ProgrammeRates};
+use crate::ledger::states::EntryKind;
+use crate::ledger::words::{is_held, month_label, CommissionWords};
 use crate::domain::sepa::{describe_char, AccountHolder, HolderError};
 use crate::domain::{Currency, Iban, Money};
 use crate::forms::FormState;
@@ -42,73 +44,11 @@ const CONVERSIONS_SHOWN: i64 = 500;
 
 const NOTICES: &[&str] = &["bank-saved"];
 
-/// Words and amounts in the page's language, shared by the pages below.
-pub struct Words {
-    pub lang: Lang,
-    /// The currency of the amounts on the page, taken from the data
-    /// (`queries::programme_currency`).
-    pub currency: Currency,
-}
-
-impl Words {
-    pub fn money(&self, minor: impl std::borrow::Borrow<i64>) -> String {
-        let money = Money::new(*minor.borrow(), self.currency);
-        self.lang
-            .format_money(money.for_display(), money.currency.symbol())
-    }
-
-    pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
-        self.lang.format_date(at.date())
-    }
-
-    /// A stored reason: a code in words, or an account manager's own words as they are.
-    pub fn reason(&self, text: &str) -> String {
-        reason::in_words(self.lang, text)
-    }
-
-    /// Why a conversion earns nothing, or what happened to its commission.
-    pub fn why(&self, line: &ConversionLine) -> String {
-        if is_held(line) {
-            return self.lang.t_args(
-                "conversion-held",
-                &[("amount", self.money(line.commission))],
-            );
-        }
-        match (line.state, line.reason.as_deref()) {
-            (None, _) => self.lang.t(&format!(
-                "attribution-{}",
-                line.attribution.as_str().replace('_', "-")
-            )),
-            (Some(_), Some(reason)) => self.reason(reason),
-            (Some(_), None) => String::new(),
-        }
-    }
-
-    pub fn state(&self, state: CommissionState) -> String {
-        self.lang.t(&format!("commission-state-{}", state.as_str()))
-    }
-
-    /// The state in words: a held commission is pending, but not waiting for its date.
-    pub fn state_of(&self, line: &ConversionLine) -> String {
-        match line.state {
-            _ if is_held(line) => self.lang.t("commission-state-held"),
-            Some(state) => self.state(state),
-            None => self.lang.t("commission-state-none"),
-        }
-    }
-}
-
-/// A commission held for review as possible self-purchase (E.10.j): pending until an account
-/// manager decides, whatever its final date says.
-fn is_held(line: &ConversionLine) -> bool {
-    line.held && line.state == Some(CommissionState::Pending)
-}
-
 #[derive(Template)]
-#[template(path = "ledger/overview.html")]
+#[template(path = "account_money/overview.html")]
 struct OverviewPage {
     ctx: Ctx,
-    words: Words,
+    words: CommissionWords,
     balance: i64,
     threshold: i64,
     not_paid: Vec<NotPaid>,
@@ -136,10 +76,6 @@ impl OverviewPage {
 
     fn percent(&self, p: &rust_decimal::Decimal) -> String {
         self.ctx.lang.format_percent(*p)
-    }
-
-    fn day(&self, d: &chrono::NaiveDate) -> String {
-        self.ctx.lang.format_date(*d)
     }
 
     fn masked_iban(&self) -> String {
@@ -174,8 +110,8 @@ impl OverviewPage {
                 "payout-why-since-cutoff",
                 &[
                     ("amount", words.money(*amount)),
-                    ("cutoff", self.ctx.lang.format_date(cutoff(self.next_run))),
-                    ("date", self.ctx.lang.format_date(self.next_run)),
+                    ("cutoff", self.ctx.day(&cutoff(self.next_run))),
+                    ("date", self.ctx.day(&self.next_run)),
                 ],
             ),
         }
@@ -204,7 +140,7 @@ impl OverviewPage {
 
     fn next_run_text(&self, key: &str) -> String {
         self.ctx
-            .t_args(key, &[("date", self.ctx.lang.format_date(self.next_run))])
+            .t_args(key, &[("date", self.ctx.day(&self.next_run))])
     }
 
     /// Months in order with their paid, approved and pending amounts stacked.
@@ -253,17 +189,10 @@ pub fn masked_iban(iban: &str) -> String {
     Iban::parse(iban).map(|i| i.masked()).unwrap_or_default()
 }
 
-/// `nov. 2026` / `Nov 2026`.
-pub fn month_label(lang: Lang, month: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    let key = format!("month-{}", month.month());
-    format!("{} {}", lang.t(&key), month.year())
-}
-
 async fn overview(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
     let lang = ctx.lang;
@@ -297,7 +226,7 @@ async fn overview(
         group_names,
         rates,
         ctx,
-        words: Words { lang, currency },
+        words: CommissionWords { lang, currency },
         balance,
         threshold,
         bank,
@@ -307,10 +236,10 @@ async fn overview(
 }
 
 #[derive(Template)]
-#[template(path = "ledger/conversions.html")]
+#[template(path = "account_money/conversions.html")]
 struct ConversionsPage {
     ctx: Ctx,
-    words: Words,
+    words: CommissionWords,
     lines: Vec<ConversionLine>,
     group_names: std::collections::HashMap<String, String>,
     /// "Object" next to a commission rejected, reversed or held (G.12).
@@ -342,7 +271,7 @@ impl ConversionsPage {
 async fn conversions(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
     let lang = ctx.lang;
@@ -364,15 +293,15 @@ async fn conversions(
         group_names,
         objectable,
         ctx,
-        words: Words { lang, currency },
+        words: CommissionWords { lang, currency },
     })
 }
 
 #[derive(Template)]
-#[template(path = "ledger/ledger.html")]
+#[template(path = "account_money/ledger.html")]
 struct LedgerPage {
     ctx: Ctx,
-    words: Words,
+    words: CommissionWords,
     /// Oldest first, with the balance after each.
     lines: Vec<(LedgerLine, i64)>,
     payouts: Vec<PayoutLine>,
@@ -400,7 +329,7 @@ impl LedgerPage {
 }
 
 /// What an entry is for: the order, and the reason or the payout run.
-fn entry_reason(words: &Words, line: &LedgerLine) -> String {
+fn entry_reason(words: &CommissionWords, line: &LedgerLine) -> String {
     let reason = match (line.kind, line.reason.as_deref()) {
         // Stored as a code (`deduction`, `deduction_undone`): in words, by which way it moved
         // the balance; the measure itself is said beside it.
@@ -441,7 +370,7 @@ fn with_running_balance(lines: Vec<LedgerLine>) -> Vec<(LedgerLine, i64)> {
 async fn ledger(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
     let lang = ctx.lang;
@@ -459,7 +388,7 @@ async fn ledger(
         payouts,
         measures,
         ctx,
-        words: Words { lang, currency },
+        words: CommissionWords { lang, currency },
     })
 }
 
@@ -472,7 +401,7 @@ fn amount_cell(lang: Lang, currency: Currency, minor: i64) -> Cell {
 async fn csv_export(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     path: web::Path<(Lang, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, file) = path.into_inner();
@@ -484,7 +413,7 @@ async fn csv_export(
     let name = file.clone();
     let rows: Vec<Vec<Cell>> = with_conn(&state, move |conn| {
         let currency = queries::programme_currency(conn)?;
-        let words = Words { lang, currency };
+        let words = CommissionWords { lang, currency };
         let t = |k: &str| Cell::text(lang.t(k));
         Ok(match file.as_str() {
             "conversions" => {
@@ -570,7 +499,7 @@ async fn csv_export(
 }
 
 #[derive(Template)]
-#[template(path = "ledger/bank.html")]
+#[template(path = "account_money/bank.html")]
 struct BankPage {
     ctx: Ctx,
     form: FormState,
@@ -582,16 +511,12 @@ impl BankPage {
     fn masked(&self, iban: &str) -> String {
         masked_iban(iban)
     }
-
-    fn date(&self, at: &chrono::NaiveDateTime) -> String {
-        self.ctx.lang.format_date(at.date())
-    }
 }
 
 async fn bank_form(
     ctx: Ctx,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
@@ -616,7 +541,7 @@ async fn bank_submit(
     ctx: Ctx,
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: extract::Participant,
+    user: extract::SignedInParticipant,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let lang = ctx.lang;
@@ -691,7 +616,7 @@ async fn bank_submit(
         })
     })
     .await?;
-    tracing::info!(participant_id, "bank details changed");
+    tracing::info!(participant_id = participant_id.get(), "bank details changed");
     let account_lang = Lang::from_code(&user.account.lang).unwrap_or(lang);
     let link = format!(
         "{}{}/account/bank",
@@ -733,7 +658,7 @@ fn holder_refused(form: &mut FormState, lang: Lang, error: HolderError) {
 fn save_bank_details(
     conn: &mut crate::db::AnyConnection,
     actor: &crate::audit::Actor,
-    participant_id: i64,
+    participant_id: ParticipantId,
     iban: &Iban,
     holder: &AccountHolder,
 ) -> Result<(), AppError> {
