@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod channels;
 pub mod client_ip;
 pub mod config;

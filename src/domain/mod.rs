@@ -11,7 +11,6 @@ pub mod rate;
 pub mod sepa;
 pub mod text;
 pub mod website;
-pub mod working_days;
 
 pub use email::EmailAddress;
 pub use iban::Iban;

@@ -18,15 +18,15 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::db::ids::ParticipantId;
 use super::states::CureDecision;
 use crate::audit::{self, action, Actor};
+use crate::calendar::working_days::{self, Calendar};
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{accounts, channels, measure_clauses, measures, memberships, participants};
 use crate::db::AnyConnection;
-use crate::domain::working_days::{self, Calendar};
 use crate::domain::Money;
 use crate::ledger::states::EntryKind;
-use crate::participants::{CreditingChanges, MeasureKind, MembershipState, Restriction};
+use crate::participants::{MeasureKind, MembershipState, Restriction};
 use crate::programme::versions;
 
 /// Ledger reasons of a deduction and of its repayment.
@@ -90,13 +90,15 @@ pub struct Taken {
     pub measure_id: i64,
     /// False when the same form had been sent before: nothing new was done.
     pub new: bool,
+    /// Whether clicks are credited otherwise now (a termination, a restriction that ends a
+    /// membership): the caller tells the click writer once this is committed.
+    pub crediting_changed: bool,
 }
 
 /// Takes the measure against `participant_id`, with its effect and its audit line, in one
-/// transaction. Tells the click writer when crediting changes.
+/// transaction.
 pub fn take(
     conn: &mut AnyConnection,
-    crediting: &CreditingChanges,
     actor: &Actor,
     participant_id: ParticipantId,
     proposal: &Proposal,
@@ -114,14 +116,15 @@ pub fn take(
             return Ok(Taken {
                 measure_id: id,
                 new: false,
+                crediting_changed: false,
             });
         }
         other => other?,
     };
-    if taken.new && changes_crediting(proposal) {
-        crediting.changed();
-    }
-    Ok(taken)
+    Ok(Taken {
+        crediting_changed: taken.new && changes_crediting(proposal),
+        ..taken
+    })
 }
 
 fn changes_crediting(proposal: &Proposal) -> bool {
@@ -163,6 +166,7 @@ fn take_in(
         return Ok(Taken {
             measure_id: id,
             new: false,
+            crediting_changed: false,
         });
     }
     let participant: Option<(i64, Option<NaiveDateTime>)> = participants::table
@@ -274,6 +278,7 @@ fn take_in(
     Ok(Taken {
         measure_id,
         new: true,
+        crediting_changed: false,
     })
 }
 
@@ -534,22 +539,30 @@ pub fn lift_in(
     Ok((participant_id, kind))
 }
 
-/// Lifts a measure (not a termination) with the manager's reason.
+/// What `lift` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifted {
+    pub participant_id: ParticipantId,
+    /// Whether clicks are credited otherwise now (a termination or restriction lifted): the
+    /// caller tells the click writer once this is committed.
+    pub crediting_changed: bool,
+}
+
+/// Lifts a measure (not a termination) with the manager's reason, in one transaction.
 pub fn lift(
     conn: &mut AnyConnection,
-    crediting: &CreditingChanges,
     actor: &Actor,
     measure_id: i64,
     reason: &str,
     now: NaiveDateTime,
-) -> Result<ParticipantId, LiftError> {
+) -> Result<Lifted, LiftError> {
     let (participant_id, kind) = crate::db::write_transaction(conn, |conn| {
         lift_in(conn, actor, measure_id, reason, false, now)
     })?;
-    if matches!(kind, MeasureKind::Terminate | MeasureKind::Restrict) {
-        crediting.changed();
-    }
-    Ok(participant_id)
+    Ok(Lifted {
+        participant_id,
+        crediting_changed: matches!(kind, MeasureKind::Terminate | MeasureKind::Restrict),
+    })
 }
 
 /// A cited clause, quoted as the rules read when the measure was taken.
@@ -673,7 +686,10 @@ fn load(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let currency = r.currency.as_deref().and_then(crate::domain::Currency::parse);
+            let currency = r
+                .currency
+                .as_deref()
+                .and_then(crate::domain::Currency::parse);
             Measure {
                 id: r.id,
                 participant_id: r.participant_id,
@@ -710,7 +726,10 @@ fn load(
 }
 
 /// The participant's measures, newest first.
-pub fn of_participant(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryResult<Vec<Measure>> {
+pub fn of_participant(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+) -> QueryResult<Vec<Measure>> {
     load(conn, Some(participant_id), None)
 }
 

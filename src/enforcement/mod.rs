@@ -3,7 +3,6 @@
 //! log.
 
 pub mod bans;
-pub mod calendar;
 pub mod evidence;
 pub mod links;
 pub mod measures;

@@ -23,7 +23,7 @@ pub fn effect(lang: Lang, measure: &Measure) -> String {
                 measure
                     .deadline
                     .map(|d| {
-                        crate::domain::working_days::deadline_day_moment(
+                        crate::calendar::working_days::deadline_day_moment(
                             lang,
                             d,
                             crate::i18n::READER_ZONE,
@@ -75,7 +75,7 @@ pub fn taken_mail(lang: Lang, measure: &Measure, link: &str) -> MailContent {
         "mail-measure-objection",
         &[(
             "date",
-            crate::domain::working_days::deadline_day_moment(
+            crate::calendar::working_days::deadline_day_moment(
                 lang,
                 measure.claim_until,
                 crate::i18n::READER_ZONE,

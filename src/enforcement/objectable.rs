@@ -5,14 +5,14 @@ use crate::db::ids::ParticipantId;
 use super::objections::{self, Objection};
 use super::states::ObjectionDecision;
 use super::subjects::{self, Action, Subject, SubjectKind};
-use crate::domain::working_days;
+use crate::calendar::working_days;
 use crate::i18n::Lang;
 use crate::web::AppError;
 
 /// The last day to object (or to decide), as the participant reads it: the end of the Hong
 /// Kong day the period ends on (G.12, G.13), and the same moment in the reader's time.
 pub fn claim_deadline(lang: Lang, day: chrono::NaiveDate) -> String {
-    crate::domain::working_days::deadline_day_moment(lang, day, crate::i18n::READER_ZONE)
+    crate::calendar::working_days::deadline_day_moment(lang, day, crate::i18n::READER_ZONE)
 }
 
 /// What an objection's state says to the participant: decided, or decided by when.
@@ -36,7 +36,7 @@ pub fn actions_with_objections(
     conn: &mut crate::db::AnyConnection,
     participant_id: ParticipantId,
 ) -> Result<Vec<(Action, Option<Objection>)>, AppError> {
-    let calendar = super::calendar::load(conn)?;
+    let calendar = crate::calendar::holidays::load(conn)?;
     let actions = subjects::of_participant(conn, &calendar, participant_id)?;
     let objections = objections::of_participant(conn, participant_id)?;
     Ok(actions

@@ -9,21 +9,21 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::db::ids::ParticipantId;
 use super::evidence::Stored;
 use super::measures;
 use super::states::ObjectionDecision;
 use super::subjects::{self, Action, Subject, SubjectKind, What};
 use crate::audit::{self, action, Actor};
+use crate::calendar::working_days::{self, Calendar};
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{
     accounts, channels, memberships, objection_files, objections, participants,
 };
 use crate::db::AnyConnection;
-use crate::domain::working_days::{self, Calendar};
 use crate::i18n::Lang;
 use crate::ledger::commissions;
 use crate::ledger::states::{CommissionState, EventSource};
-use crate::participants::{CreditingChanges, MeasureKind, MembershipState, ReviewState};
+use crate::participants::{MeasureKind, MembershipState, ReviewState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
@@ -245,7 +245,7 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
         .filter(accounts::id.eq_any(rows.iter().filter_map(|r| r.decided_by).collect::<Vec<_>>()))
         .select((accounts::id, accounts::email))
         .load(conn)?;
-    let calendar = super::calendar::load(conn)?;
+    let calendar = crate::calendar::holidays::load(conn)?;
     let mut all = Vec::with_capacity(rows.len());
     for r in rows {
         let subject = Subject::new(r.subject_kind, r.subject_id);
@@ -434,16 +434,18 @@ impl From<DecideError> for diesel::result::Error {
 pub struct Decided {
     pub participant_id: ParticipantId,
     pub subject: Subject,
+    /// Whether clicks are credited otherwise now (an upheld objection lifted a termination or
+    /// restriction, or approved a channel or membership): the caller tells the click writer
+    /// once this is committed.
+    pub crediting_changed: bool,
 }
 
 /// Decides the objection; upheld undoes the action in the way that fits it, in the same
 /// transaction: a measure is lifted, a rejected commission goes back to `restore` (approved
 /// unless the manager picks pending) and a reversed one to approved, a held one is released, a
 /// rejected channel or membership is approved, a ban is lifted — each with its audit line.
-#[allow(clippy::too_many_arguments)]
 pub fn decide(
     conn: &mut AnyConnection,
-    crediting: &CreditingChanges,
     actor: &Actor,
     objection_id: i64,
     upheld: bool,
@@ -451,29 +453,30 @@ pub fn decide(
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<Decided, DecideError> {
-    let (decided, credits_changed) = crate::db::write_transaction(conn, |conn| {
+    crate::db::write_transaction(conn, |conn| {
         let locked = diesel::update(objections::table.find(objection_id))
             .set(objections::id.eq(objections::id))
             .execute(conn)?;
         if locked == 0 {
             return Err(DecideError::NotFound);
         }
-        let row: Option<(SubjectKind, i64, ParticipantId, Option<ObjectionDecision>)> = objections::table
-            .find(objection_id)
-            .select((
-                objections::subject_kind,
-                objections::subject_id,
-                objections::participant_id,
-                objections::decision,
-            ))
-            .first(conn)
-            .optional()?;
+        let row: Option<(SubjectKind, i64, ParticipantId, Option<ObjectionDecision>)> =
+            objections::table
+                .find(objection_id)
+                .select((
+                    objections::subject_kind,
+                    objections::subject_id,
+                    objections::participant_id,
+                    objections::decision,
+                ))
+                .first(conn)
+                .optional()?;
         let (kind, subject_id, participant_id, decision) = row.ok_or(DecideError::NotFound)?;
         if decision.is_some() {
             return Err(DecideError::Decided);
         }
         let subject = Subject::new(kind, subject_id);
-        let calendar = super::calendar::load(conn)?;
+        let calendar = crate::calendar::holidays::load(conn)?;
         let action = subjects::find_any(conn, &calendar, subject)?;
         // Four eyes (G.12): checked here, under the objection's lock, whatever the page offered.
         if let Some(manager_id) = actor.id {
@@ -546,18 +549,12 @@ pub fn decide(
             "undone": undone,
         }));
         audit::record(conn, actor, entry, now)?;
-        Ok((
-            Decided {
-                participant_id,
-                subject,
-            },
-            credits_changed,
-        ))
-    })?;
-    if credits_changed {
-        crediting.changed();
-    }
-    Ok(decided)
+        Ok(Decided {
+            participant_id,
+            subject,
+            crediting_changed: credits_changed,
+        })
+    })
 }
 
 /// What an upheld objection undoes, and who and why.

@@ -264,7 +264,7 @@ async fn file_objection(
     let data_dir = state.settings.data_dir.clone();
     let kept = stored.clone();
     let result = with_conn(state, move |conn| {
-        let calendar = super::calendar::load(conn)?;
+        let calendar = crate::calendar::holidays::load(conn)?;
         let result = objections::file(
             conn,
             &actor,
@@ -723,7 +723,7 @@ async fn load_action(
         .ok_or(AppError::NotFound)?;
     let subject = Subject::new(kind, id);
     let found = with_conn(state, move |conn| {
-        let calendar = super::calendar::load(conn)?;
+        let calendar = crate::calendar::holidays::load(conn)?;
         let Some(action) = subjects::find(conn, &calendar, participant_id, subject)? else {
             return Ok(None);
         };
@@ -822,7 +822,7 @@ async fn linked_action(
     let found = with_conn(state, move |conn| {
         use crate::db::schema::participants;
         use diesel::prelude::*;
-        let calendar = super::calendar::load(conn)?;
+        let calendar = crate::calendar::holidays::load(conn)?;
         let Some(action) = subjects::find_any(conn, &calendar, subject)? else {
             return Ok(None);
         };

@@ -14,7 +14,7 @@ use crate::db::schema::{
     participants, programmes, registration_bans,
 };
 use crate::db::{stored_as_text, AnyConnection};
-use crate::domain::working_days::{self, Calendar};
+use crate::calendar::working_days::{self, Calendar};
 use crate::ledger::states::{CommissionKind, CommissionState, EventSource};
 use crate::participants::{MeasureKind, MembershipState, ReviewState};
 

@@ -7,12 +7,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::ids::ParticipantId;
 use super::{MeasureKind, Restriction};
 use crate::db::schema::{measures, participants};
 use crate::db::AnyConnection;
 
 /// The open (not lifted) withholding of the participant's payments, if any: its measure's id.
-pub fn withholding(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<Option<i64>> {
+pub fn withholding(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryResult<Option<i64>> {
     measures::table
         .filter(measures::participant_id.eq(participant_id))
         .filter(measures::kind.eq(MeasureKind::Withhold))
@@ -26,7 +27,7 @@ pub fn withholding(conn: &mut AnyConnection, participant_id: i64) -> QueryResult
 /// The open restriction on new applications (F.11.f), if any: its measure's id.
 pub fn applications_restricted(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<Option<i64>> {
     measures::table
         .filter(measures::participant_id.eq(participant_id))
@@ -41,7 +42,7 @@ pub fn applications_restricted(
 /// When the participant was terminated (F.11.e), if it is.
 pub fn terminated_at(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<Option<NaiveDateTime>> {
     Ok(participants::table
         .find(participant_id)
@@ -87,7 +88,7 @@ impl Termination {
                 "login-terminated-objection",
                 &[(
                     "date",
-                    crate::domain::working_days::deadline_day_moment(
+                    crate::calendar::working_days::deadline_day_moment(
                         lang,
                         until,
                         crate::i18n::READER_ZONE,
@@ -133,7 +134,7 @@ pub fn termination_of_account(
 }
 
 /// Notices (measures) the participant has not opened yet.
-pub fn unread_notices(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<i64> {
+pub fn unread_notices(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryResult<i64> {
     measures::table
         .filter(measures::participant_id.eq(participant_id))
         .filter(measures::read_at.is_null())

@@ -168,7 +168,7 @@ async fn the_holiday_table_is_edited_and_counts_for_the_claim_period() {
             .contains(&format!("id=\"{field}-error\"")));
     }
     // Ten holidays in a row from tomorrow: the claim period of a measure taken today ends after them.
-    let today = portal::domain::working_days::hong_kong_day(portal::db::now());
+    let today = portal::calendar::working_days::hong_kong_day(portal::db::now());
     for n in 1..=10u64 {
         let day = (today + chrono::Days::new(n)).to_string();
         let r = app

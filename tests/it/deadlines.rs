@@ -10,7 +10,7 @@ use crate::common::enforcement::{administrator, last_measure, object, take, PDF}
 use crate::common::spawn_app;
 use diesel::prelude::*;
 use portal::db::schema::{accounts, measures, objections};
-use portal::domain::working_days::deadline_day_moment;
+use portal::calendar::working_days::deadline_day_moment;
 use portal::i18n::{Lang, READER_ZONE};
 
 #[tokio::test]
@@ -119,7 +119,7 @@ async fn a_cure_period_ends_at_the_end_of_its_hong_kong_day() {
     let app = spawn_app().await;
     let admin = administrator(&app, "admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    let today = portal::domain::working_days::hong_kong_day(portal::db::now());
+    let today = portal::calendar::working_days::hong_kong_day(portal::db::now());
     let deadline = today + chrono::Days::new(20);
     let r = take(
         &app,

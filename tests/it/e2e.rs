@@ -6,6 +6,7 @@
 //! `target/e2e-tools/node_modules`, or `PORTAL_E2E_TOOLS`). The journeys are ignored unless asked
 //! for (`cargo test -- --include-ignored`, as CI runs them); asked for, a missing tool fails them.
 
+use portal::db::ids::ParticipantId;
 use crate::common;
 
 use std::path::{Path, PathBuf};
@@ -1019,7 +1020,7 @@ async fn commission_objection_journey(app: &TestApp, b: &mut Browser, w: &Words)
     };
     // Another order through the click the visitor of the money journey made on the
     // publisher's channel.
-    let participant_id: i64 = participants::table
+    let participant_id: ParticipantId = participants::table
         .filter(participants::account_id.eq(app.account_id(&publisher)))
         .select(participants::id)
         .first(&mut *app.conn())
@@ -1657,7 +1658,7 @@ async fn rules_versions_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     assert!(main.contains("E.10.c geldt nu ook voor verschrijvingen."));
     assert!(main.contains("E.10.c now covers misspellings."));
     // The table ends within 90 days: the console says so.
-    let today = portal::domain::working_days::hong_kong_day(portal::db::now());
+    let today = portal::calendar::working_days::hong_kong_day(portal::db::now());
     let near = chrono::Datelike::year(&(today + chrono::Days::new(90))) - 1;
     diesel::delete(
         holidays::table

@@ -12,7 +12,7 @@ use portal::db::schema::{audit_log, holidays};
 use portal::i18n::Lang;
 
 fn today() -> NaiveDate {
-    portal::domain::working_days::hong_kong_day(portal::db::now())
+    portal::calendar::working_days::hong_kong_day(portal::db::now())
 }
 
 /// Empties the table and puts one holiday in `year`: the table then covers up to and including
@@ -270,6 +270,6 @@ async fn an_administrator_imports_a_year_of_holidays_from_a_csv_file() {
     assert_eq!(holiday_count(&app), before + 4);
 
     // The imported days are holidays to the working-day count.
-    let calendar = portal::enforcement::calendar::load(&mut app.conn()).unwrap();
+    let calendar = portal::calendar::holidays::load(&mut app.conn()).unwrap();
     assert!(!calendar.is_working_day(NaiveDate::from_ymd_opt(2028, 1, 26).unwrap()));
 }

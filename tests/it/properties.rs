@@ -4,7 +4,7 @@
 //! the same run every time; `PROPTEST_CASES` runs more cases.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use portal::domain::working_days::Calendar;
+use portal::calendar::working_days::Calendar;
 use portal::domain::{EmailAddress, Rate, WebsiteUrl};
 use portal::ledger::report::RawReport;
 use portal::ledger::{import, signature};

@@ -3,7 +3,6 @@
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::NaiveDateTime;
 
 use crate::channels::brand_terms::{add, lines, remove, TermLine};
 use crate::domain::brand::{self, BrandTerm, Matching};

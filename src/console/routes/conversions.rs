@@ -238,10 +238,10 @@ async fn decision(
             Some(problem("error-release-administrator"))
         }
         Some(a) if a.needs_reason() && reason.is_empty() => Some(problem("error-reason-required")),
-        _ if reason.chars().count() > crate::forms::REASON_MAX => {
-            Some(problem("error-reason-too-long"))
-        }
-        _ => None,
+        _ => crate::forms::REASON
+            .check_optional(&reason)
+            .err()
+            .map(|key| problem(key)),
     };
     if let Some(problem) = refused {
         let page = conversions_page(ctx, &state, chosen, None, Some(problem)).await?;

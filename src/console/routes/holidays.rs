@@ -1,11 +1,11 @@
 //! `/{lang}/manage/holidays`: the holiday table working days are counted with (G.12, G.13) —
 //! a day added, renamed or removed at a time, or a year imported from a CSV file — and the
-//! warning that it runs out (`calendar::warning`), which the console's home page shows too.
+//! warning that it runs out (`calendar::holidays::warning`), which the console's home page shows too.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::enforcement::calendar::{self, FileProblem, ImportLine};
+use crate::calendar::holidays::{self as table, FileProblem, ImportLine, NewHoliday};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -97,20 +97,17 @@ async fn holidays_page(
     import_problems: Vec<ImportLine>,
     notice: Option<String>,
 ) -> Result<HolidaysPage, AppError> {
-    let (holidays, covered_until) = with_conn(state, |conn| {
-        Ok((calendar::all(conn)?, calendar::covered_until(conn)?))
-    })
-    .await?;
-    let today = crate::domain::working_days::hong_kong_day(crate::db::now());
+    let lang = ctx.lang;
+    let overview = with_conn(state, move |conn| Ok(table::overview(conn, lang)?)).await?;
     Ok(HolidaysPage {
-        warning: calendar::warning(ctx.lang, covered_until, today),
         ctx,
-        holidays,
+        holidays: overview.holidays,
         form,
         import_form,
         import_problems,
         notice,
-        covered_until,
+        covered_until: overview.covered_until,
+        warning: overview.warning,
     })
 }
 
@@ -121,16 +118,8 @@ async fn holidays(
     query: web::Query<HolidaysQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = query.text(&ctx);
-    let page = holidays_page(
-        ctx,
-        &state,
-        FormState::new(),
-        FormState::new(),
-        Vec::new(),
-        notice,
-    )
-    .await?;
-    render(&page)
+    let empty = FormState::new;
+    render(&holidays_page(ctx, &state, empty(), empty(), Vec::new(), notice).await?)
 }
 
 /// `day` (`2027-10-01`), `name`: adds a holiday, or renames the one on that day.
@@ -140,30 +129,20 @@ async fn add_holiday(
     admin: Administrator,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::new();
-    form.set("day", data.get("day"));
-    form.set("name", data.get("name"));
-    let day = chrono::NaiveDate::parse_from_str(data.get("day").trim(), "%Y-%m-%d").ok();
-    if day.is_none() {
-        form.fail(ctx.lang, "day", "error-holiday-day");
-    }
-    let name = data.get("name").trim().to_owned();
-    let readable = crate::domain::text::readable(&name, crate::domain::text::Lines::One).is_ok();
-    if name.is_empty() || name.chars().count() > calendar::NAME_MAX || !readable {
-        form.fail(ctx.lang, "name", "error-holiday-name");
-    }
-    let Some(day) = day.filter(|_| !form.has_errors()) else {
-        let page = holidays_page(ctx, &state, form, FormState::new(), Vec::new(), None).await?;
-        return render_form(true, &page);
+    let holiday = match NewHoliday::from_form(&data, ctx.lang) {
+        Ok(holiday) => holiday,
+        Err(form) => {
+            let page = holidays_page(ctx, &state, form, FormState::new(), Vec::new(), None);
+            return render_form(true, &page.await?);
+        }
     };
     let actor = admin.actor();
     with_conn(&state, move |conn| {
-        Ok(calendar::put(conn, &actor, day, &name, crate::db::now())?)
+        let now = crate::db::now();
+        Ok(table::put(conn, &actor, holiday.day, &holiday.name, now)?)
     })
     .await?;
-    Ok(see_other(
-        &ctx.href("/manage/holidays?notice=holiday-saved"),
-    ))
+    Ok(see_other(&ctx.href("/manage/holidays?notice=holiday-saved")))
 }
 
 async fn remove_holiday(
@@ -178,27 +157,17 @@ async fn remove_holiday(
         chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
     let actor = admin.actor();
     let removed = with_conn(&state, move |conn| {
-        Ok(calendar::remove(conn, &actor, day, crate::db::now())?)
+        Ok(table::remove(conn, &actor, day, crate::db::now())?)
     })
     .await?;
     if !removed {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(
-        &ctx.href("/manage/holidays?notice=holiday-removed"),
-    ))
+    Ok(see_other(&ctx.href("/manage/holidays?notice=holiday-removed")))
 }
 
-/// Reads the import form: the CSRF token and the file (at most `calendar::IMPORT_BYTES`).
-async fn read_upload(
-    multipart: actix_multipart::Multipart,
-) -> Result<(String, Result<Vec<u8>, FileProblem>), AppError> {
-    let (token, file) = crate::web::file_form::read(multipart, calendar::IMPORT_BYTES).await?;
-    Ok((token, file.ok_or(FileProblem::TooLarge)))
-}
-
-/// `file`: a CSV file of holidays, `date,name` per line. Stored whole or not at all; the lines
-/// with a problem are shown with it, in the administrator's language.
+/// `file`: a CSV file of holidays, `date,name` per line (at most `IMPORT_BYTES`). Stored whole or
+/// not at all; the lines with a problem are shown with it, in the administrator's language.
 async fn import(
     req: HttpRequest,
     ctx: Ctx,
@@ -206,36 +175,25 @@ async fn import(
     admin: Administrator,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let (token, file) = read_upload(multipart).await?;
+    let (token, file) = crate::web::file_form::read(multipart, table::IMPORT_BYTES).await?;
     if !crate::web::csrf::verify_request(&req, &token) {
         return Err(AppError::Forbidden);
     }
+    let file = file.ok_or(FileProblem::TooLarge);
     let actor = admin.actor();
-    let outcome = match file.and_then(|bytes| calendar::read_import(&bytes)) {
-        Err(problem) => Err(problem),
-        Ok(mut lines) => Ok(with_conn(&state, move |conn| {
-            let stored = calendar::import(conn, &actor, &mut lines, crate::db::now())?;
-            Ok((stored, lines))
-        })
-        .await?),
-    };
-    let mut import_form = FormState::new();
-    let problems = match outcome {
-        Ok((Some(done), _)) => {
-            return Ok(see_other(&ctx.href(&format!(
-                "/manage/holidays?notice=holidays-imported&added={}&already={}",
-                done.added, done.already
-            ))));
+    let outcome = with_conn(&state, move |conn| {
+        Ok(table::import_file(conn, &actor, file, crate::db::now())?)
+    })
+    .await?;
+    match outcome {
+        Ok(done) => Ok(see_other(&ctx.href(&format!(
+            "/manage/holidays?notice=holidays-imported&added={}&already={}",
+            done.added, done.already
+        )))),
+        Err(refused) => {
+            let (import_form, problems) = refused.form(ctx.lang);
+            let page = holidays_page(ctx, &state, FormState::new(), import_form, problems, None);
+            render_form(true, &page.await?)
         }
-        Ok((None, lines)) => {
-            import_form.fail(ctx.lang, "file", "error-holidays-file-lines");
-            lines.into_iter().filter(|l| l.problem.is_some()).collect()
-        }
-        Err(problem) => {
-            import_form.fail(ctx.lang, "file", problem.message_key());
-            Vec::new()
-        }
-    };
-    let page = holidays_page(ctx, &state, FormState::new(), import_form, problems, None).await?;
-    render_form(true, &page)
+    }
 }

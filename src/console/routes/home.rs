@@ -6,7 +6,6 @@ use askama::Template;
 
 use crate::channels::{ChannelForReview, DecisionNotice, MembershipForReview};
 use crate::domain::participant;
-use crate::domain::text::{readable, Lines, Unreadable};
 use crate::forms::FormData;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -21,7 +20,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-pub use crate::forms::REASON_MAX;
 
 /// A decision form that was refused: which item, and the message for its reason field.
 struct FormProblem {
@@ -81,16 +79,12 @@ impl ManagePage {
     }
 
     fn when(&self, at: &chrono::NaiveDateTime) -> String {
-        format!(
-            "{} {}",
-            self.ctx.date(at),
-            at.format("%H:%M")
-        )
+        format!("{} {}", self.ctx.date(at), at.format("%H:%M"))
     }
 
     /// A period that ends with the Hong Kong day `day`, with its zone.
     fn deadline(&self, day: &chrono::NaiveDate) -> String {
-        crate::domain::working_days::deadline_day_moment(
+        crate::calendar::working_days::deadline_day_moment(
             self.ctx.lang,
             *day,
             crate::i18n::READER_ZONE,
@@ -134,13 +128,13 @@ async fn page(
             ))
         })
         .await?;
-    let today = crate::domain::working_days::hong_kong_day(crate::db::now());
+    let today = crate::calendar::working_days::today();
     let holidays_warning = if manager.account.is_administrator() {
         let covered = with_conn(state, |conn| {
-            Ok(crate::enforcement::calendar::covered_until(conn)?)
+            Ok(crate::calendar::holidays::covered_until(conn)?)
         })
         .await?;
-        crate::enforcement::calendar::warning(ctx.lang, covered, today)
+        crate::calendar::holidays::warning(ctx.lang, covered, today)
     } else {
         None
     };
@@ -176,24 +170,18 @@ fn read_decision(
     lang: Lang,
     field_id: String,
 ) -> Result<(bool, Option<String>), FormProblem> {
-    let reason = data.get("reason").trim().to_owned();
     let fail = |key: &str| FormProblem {
         field_id: field_id.clone(),
         message: lang.t(key),
         reason: data.get("reason").to_owned(),
     };
-    if reason.chars().count() > REASON_MAX {
-        return Err(fail("error-reason-too-long"));
-    }
-    match readable(&reason, Lines::Several) {
-        Err(Unreadable::Control) => return Err(fail("error-reason-characters")),
-        Err(Unreadable::Invisible) => return Err(fail("error-text-invisible")),
-        Ok(()) => {}
-    }
-    match data.get("decision") {
-        "approve" => Ok((true, Some(reason).filter(|r| !r.is_empty()))),
-        "reject" if reason.is_empty() => Err(fail("error-reason-required")),
-        "reject" => Ok((false, Some(reason))),
+    let reason = crate::forms::REASON
+        .check_optional(data.get("reason"))
+        .map_err(fail)?;
+    match (data.get("decision"), reason) {
+        ("approve", reason) => Ok((true, reason)),
+        ("reject", None) => Err(fail("error-reason-required")),
+        ("reject", reason) => Ok((false, reason)),
         _ => Err(fail("error-decision")),
     }
 }

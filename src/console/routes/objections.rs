@@ -9,18 +9,17 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::db::ids::ParticipantId;
-use crate::console::page::ConsoleWords;
-use crate::forms::REASON;
-use crate::enforcement::objections::{self, DecideError, Objection};
 use crate::audit::{self, action, Actor};
+use crate::calendar::working_days::today;
+use crate::console::page::ConsoleWords;
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{measures, participants};
 use crate::db::AnyConnection;
-use crate::domain::working_days;
-use crate::forms::FormState;
+use crate::enforcement::objections::{self, DecideError, Objection};
+use crate::forms::{FormState, REASON};
 use crate::i18n::Lang;
 use crate::ledger::states::CommissionState;
-use crate::participants::{CreditingChanges, MeasureKind};
+use crate::participants::MeasureKind;
 use crate::state::AppState;
 use crate::web::extract::{Administrator, CsrfForm, Manager};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
@@ -39,10 +38,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 const NOTICES: &[&str] = &["objection-decided", "objection-already-decided"];
-
-fn today() -> chrono::NaiveDate {
-    working_days::hong_kong_day(crate::db::now())
-}
 
 #[derive(Template)]
 #[template(path = "console/objections.html")]
@@ -186,22 +181,26 @@ async fn decide(
         return render_form(true, &page);
     };
     let actor = manager.actor();
-    let crediting = state.crediting.clone();
     let r = reason.clone();
     let decided = with_conn(&state, move |conn| {
         let now = crate::db::now();
         // The action as it was objected to, for the mail (an upheld one is undone after).
         let before = objections::find(conn, id)?.and_then(|o| o.action);
-        match objections::decide(conn, &crediting, &actor, id, upheld, restore, &r, now) {
+        match objections::decide(conn, &actor, id, upheld, restore, &r, now) {
             Ok(decided) => Ok(Ok((decided, before))),
             Err(DecideError::Db(e)) => Err(e.into()),
             Err(other) => Ok(Err(other)),
         }
     })
     .await?;
+    if decided.as_ref().is_ok_and(|(d, _)| d.crediting_changed) {
+        // Committed: the click writer forgets what it knew of the participant's links.
+        state.crediting.changed();
+    }
     match decided {
         Ok((decided, before)) => {
-            crate::enforcement::telling::tell_decision(&state, decided, before, upheld, reason).await?;
+            crate::enforcement::telling::tell_decision(&state, decided, before, upheld, reason)
+                .await?;
             Ok(see_other(
                 &ctx.href("/manage/objections?notice=objection-decided"),
             ))
@@ -235,10 +234,10 @@ pub enum ReinstateError {
 
 /// Reinstates a terminated participant (an administrator's decision, at any time — also after
 /// the claim period, when no objection can be filed any more): its terminations are lifted with
-/// the reason, it can log in again, and the audit log says who did it and why.
+/// the reason, it can log in again, and the audit log says who did it and why. Its clicks are
+/// credited again: the caller tells the click writer once this is committed.
 pub fn reinstate_participant(
     conn: &mut AnyConnection,
-    crediting: &CreditingChanges,
     actor: &Actor,
     participant_id: ParticipantId,
     reason: &str,
@@ -286,9 +285,7 @@ pub fn reinstate_participant(
         .after(json!({ "terminated_at": null, "reason": reason, "measures_lifted": lifted }));
         audit::record(conn, actor, entry, now)?;
         Ok(())
-    })?;
-    crediting.changed();
-    Ok(())
+    })
 }
 
 #[derive(Template)]
@@ -355,19 +352,22 @@ async fn reinstate(
         return render_form(true, &reinstate_page(ctx, &state, id, form).await?);
     };
     let actor = admin.actor();
-    let crediting = state.crediting.clone();
     let done = with_conn(&state, move |conn| {
         let now = crate::db::now();
-        match reinstate_participant(conn, &crediting, &actor, id, &reason, now) {
+        match reinstate_participant(conn, &actor, id, &reason, now) {
             Err(ReinstateError::Db(e)) => Err(e.into()),
             other => Ok(other),
         }
     })
     .await?;
     match done {
-        Ok(()) => Ok(see_other(&ctx.href(&format!(
-            "/manage/participants/{id}?notice=participant-reinstated"
-        )))),
+        Ok(()) => {
+            // Committed: its clicks are credited again from the next one on.
+            state.crediting.changed();
+            Ok(see_other(&ctx.href(&format!(
+                "/manage/participants/{id}?notice=participant-reinstated"
+            ))))
+        }
         Err(ReinstateError::NotFound) => Err(AppError::NotFound),
         Err(_) => {
             form.fail(ctx.lang, "reason", "error-reinstate-not-terminated");

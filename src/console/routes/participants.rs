@@ -7,19 +7,18 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use rand::RngCore;
 
-use crate::db::ids::ParticipantId;
+use crate::calendar::working_days::today;
+use crate::console::page::ConsoleWords;
 use crate::console::participants::{
     self as queries, ChannelLine, ClickQuality, ListQuery, ListResult, MembershipLine, Profile,
 };
+use crate::db::ids::ParticipantId;
+use crate::domain::{Currency, Money};
 use crate::enforcement::measures::{self, LiftError, Measure, Proposal, TakeError};
 use crate::enforcement::notices;
 use crate::enforcement::objections::{self, Objection};
 use crate::enforcement::telling::{serve_evidence, tell};
-use crate::domain::working_days;
-use crate::domain::{Currency, Money};
-use crate::console::page::ConsoleWords;
-use crate::forms::REASON;
-use crate::forms::{FormData, FormState};
+use crate::forms::{FormData, FormState, REASON};
 use crate::i18n::Lang;
 use crate::ledger::states::{CommissionKind, CommissionState};
 use crate::participants::{MeasureKind, Restriction};
@@ -52,10 +51,6 @@ const NOTICES: &[&str] = &[
     "cure-closed",
     "participant-reinstated",
 ];
-
-fn today() -> chrono::NaiveDate {
-    working_days::hong_kong_day(crate::db::now())
-}
 
 #[derive(Template)]
 #[template(path = "console/participants.html")]
@@ -603,25 +598,20 @@ async fn take(
         }
     };
     let actor = manager.actor();
-    let crediting = state.crediting.clone();
     let p = proposal.clone();
     let taken = with_conn(&state, move |conn| {
-        let calendar = crate::enforcement::calendar::load(conn)?;
-        match measures::take(
-            conn,
-            &crediting,
-            &actor,
-            id,
-            &p,
-            &calendar,
-            crate::db::now(),
-        ) {
+        let calendar = crate::calendar::holidays::load(conn)?;
+        match measures::take(conn, &actor, id, &p, &calendar, crate::db::now()) {
             Ok(t) => Ok(Ok(t)),
             Err(TakeError::Db(e)) => Err(e.into()),
             Err(other) => Ok(Err(other)),
         }
     })
     .await?;
+    if taken.as_ref().is_ok_and(|t| t.crediting_changed) {
+        // Committed: the click writer forgets what it knew of the participant's links.
+        state.crediting.changed();
+    }
     match taken {
         Ok(t) if t.new => {
             tracing::info!(
@@ -688,7 +678,6 @@ async fn lift(
         return render_form(true, &page);
     };
     let actor = manager.actor();
-    let crediting = state.crediting.clone();
     let r = reason.clone();
     let lifted = with_conn(&state, move |conn| {
         // The measure must be this participant's.
@@ -696,13 +685,17 @@ async fn lift(
             Some(m) if m.participant_id == id => {}
             _ => return Ok(Err(LiftError::NotFound)),
         }
-        match measures::lift(conn, &crediting, &actor, measure_id, &r, crate::db::now()) {
-            Ok(p) => Ok(Ok(p)),
+        match measures::lift(conn, &actor, measure_id, &r, crate::db::now()) {
+            Ok(lifted) => Ok(Ok(lifted)),
             Err(LiftError::Db(e)) => Err(e.into()),
             Err(other) => Ok(Err(other)),
         }
     })
     .await?;
+    if lifted.as_ref().is_ok_and(|l| l.crediting_changed) {
+        // Committed: the click writer forgets what it knew of the participant's links.
+        state.crediting.changed();
+    }
     match lifted {
         Ok(_) => {
             tell(&state, measure_id, move |lang, m, link| {

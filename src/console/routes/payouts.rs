@@ -63,10 +63,6 @@ impl PayoutsPage {
             .map(|p| month_label(self.ctx.lang, p.start().date()))
             .unwrap_or_else(|| run.period.clone())
     }
-
-    fn moment(&self, at: &chrono::NaiveDateTime) -> String {
-        format!("{} {} UTC", self.ctx.date(at), at.format("%H:%M"))
-    }
 }
 
 async fn payouts_page(

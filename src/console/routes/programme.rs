@@ -44,7 +44,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 const NOTICES: &[&str] = &["programme-saved", "rate-added"];
 /// Longest programme text paragraph.
-const TEXT_MAX: usize = 5000;
 
 #[derive(Debug, Clone, Queryable)]
 struct TextRow {
@@ -284,13 +283,7 @@ fn programme_text(text: &str, max: usize) -> Result<String, &'static str> {
 }
 
 fn plain_text(text: &str, max: usize) -> Result<String, &'static str> {
-    use crate::forms::{written_text, TextProblem};
-    written_text(text, max).map_err(|problem| match problem {
-        TextProblem::Empty => "error-programme-text-required",
-        TextProblem::TooLong => "error-programme-text-too-long",
-        TextProblem::Characters => "error-reason-characters",
-        TextProblem::Invisible => "error-text-invisible",
-    })
+    crate::programme::text_field(max).check(text)
 }
 
 async fn save_text(
@@ -304,7 +297,7 @@ async fn save_text(
     let (_, id) = path.into_inner();
     let mut form = FormState::new();
     form.set("body", data.get("body"));
-    let body = match programme_text(data.get("body"), TEXT_MAX) {
+    let body = match programme_text(data.get("body"), crate::forms::TEXT_MAX) {
         Ok(b) => b,
         Err(key) => {
             form.fail(ctx.lang, "body", key);

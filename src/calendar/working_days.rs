@@ -24,6 +24,11 @@ pub fn hong_kong_day(at: NaiveDateTime) -> NaiveDate {
     (at + chrono::Duration::hours(HONG_KONG_OFFSET_HOURS)).date()
 }
 
+/// Today as the rules count days: the Hong Kong day now (`db::now`, which tests can move).
+pub fn today() -> NaiveDate {
+    hong_kong_day(crate::db::now())
+}
+
 /// The last moment (in UTC, to the second) of a Hong Kong calendar day: a period that runs "up to
 /// and including" `day` ends then, 15:59:59 UTC. What a reader is shown: `i18n::deadline`.
 pub fn end_of_hong_kong_day(day: NaiveDate) -> NaiveDateTime {

@@ -11,7 +11,9 @@ use serde_json::json;
 use crate::audit::{self, action, Actor};
 use crate::db::schema::holidays;
 use crate::db::AnyConnection;
-use crate::domain::working_days::Calendar;
+use crate::forms::{FormData, FormState};
+use crate::i18n::Lang;
+use super::working_days::Calendar;
 
 pub fn load(conn: &mut AnyConnection) -> QueryResult<Calendar> {
     let days: Vec<NaiveDate> = holidays::table.select(holidays::day).load(conn)?;
@@ -38,7 +40,7 @@ pub fn runs_out_soon(covered_until: Option<NaiveDate>, today: NaiveDate) -> bool
 
 /// The warning an administrator sees on the console while `runs_out_soon`, in `lang`.
 pub fn warning(
-    lang: crate::i18n::Lang,
+    lang: Lang,
     covered_until: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Option<String> {
@@ -102,7 +104,7 @@ pub enum LineProblem {
 }
 
 impl LineProblem {
-    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+    pub fn message(&self, lang: Lang) -> String {
         match self {
             LineProblem::Fields => lang.t("error-holidays-line-fields"),
             LineProblem::Date => lang.t("error-holidays-line-date"),
@@ -311,6 +313,94 @@ pub fn remove(
             .after(json!({ "name": null }));
         audit::record(conn, actor, entry, now)?;
         Ok(true)
+    })
+}
+
+/// What the console's holidays page shows: every holiday, the last day the table covers, and
+/// the warning while it runs out soon.
+pub struct Overview {
+    pub holidays: Vec<(NaiveDate, String)>,
+    pub covered_until: Option<NaiveDate>,
+    pub warning: Option<String>,
+}
+
+pub fn overview(conn: &mut AnyConnection, lang: Lang) -> QueryResult<Overview> {
+    let covered_until = covered_until(conn)?;
+    Ok(Overview {
+        holidays: all(conn)?,
+        covered_until,
+        warning: warning(lang, covered_until, super::working_days::today()),
+    })
+}
+
+/// A holiday as an administrator types it: `day` (`2027-10-01`) and `name`.
+pub struct NewHoliday {
+    pub day: NaiveDate,
+    pub name: String,
+}
+
+impl NewHoliday {
+    /// Reads the form; the form with its errors (and what was typed) otherwise.
+    pub fn from_form(data: &FormData, lang: Lang) -> Result<NewHoliday, FormState> {
+        let mut form = FormState::new();
+        form.set("day", data.get("day"));
+        form.set("name", data.get("name"));
+        let day = NaiveDate::parse_from_str(data.get("day").trim(), "%Y-%m-%d").ok();
+        if day.is_none() {
+            form.fail(lang, "day", "error-holiday-day");
+        }
+        let name = data.get("name").trim().to_owned();
+        let readable = crate::domain::text::readable(&name, crate::domain::text::Lines::One);
+        if name.is_empty() || name.chars().count() > NAME_MAX || readable.is_err() {
+            form.fail(lang, "name", "error-holiday-name");
+        }
+        match day {
+            Some(day) if !form.has_errors() => Ok(NewHoliday { day, name }),
+            _ => Err(form),
+        }
+    }
+}
+
+/// Why an uploaded file of holidays was not stored: the file (`FileProblem`) or some of its
+/// lines (only those, with their problems).
+pub enum Refused {
+    File(FileProblem),
+    Lines(Vec<ImportLine>),
+}
+
+impl Refused {
+    /// The import form with its message, and the lines to show under it.
+    pub fn form(self, lang: Lang) -> (FormState, Vec<ImportLine>) {
+        let mut form = FormState::new();
+        match self {
+            Refused::File(problem) => {
+                form.fail(lang, "file", problem.message_key());
+                (form, Vec::new())
+            }
+            Refused::Lines(lines) => {
+                form.fail(lang, "file", "error-holidays-file-lines");
+                (form, lines)
+            }
+        }
+    }
+}
+
+/// Reads an uploaded file (`read_import`) and stores it whole or not at all (`import`).
+pub fn import_file(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    file: Result<Vec<u8>, FileProblem>,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<Result<Imported, Refused>> {
+    let mut lines = match file.and_then(|bytes| read_import(&bytes)) {
+        Ok(lines) => lines,
+        Err(problem) => return Ok(Err(Refused::File(problem))),
+    };
+    Ok(match import(conn, actor, &mut lines, now)? {
+        Some(done) => Ok(done),
+        None => Err(Refused::Lines(
+            lines.into_iter().filter(|l| l.problem.is_some()).collect(),
+        )),
     })
 }
 
