@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::i18n::Lang;
 
-/// Longest reason an account manager can give (a decision, a measure, a lift).
+/// Longest reason an account manager can give (a decision, a measure, a lift, a ban).
 pub const REASON_MAX: usize = 1000;
 
 /// Longest text of a page's own (a programme text paragraph) or a participant's (an objection,

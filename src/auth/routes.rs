@@ -582,12 +582,6 @@ struct SessionsPage {
     notice: Option<String>,
 }
 
-impl SessionsPage {
-    fn until(&self, at: &chrono::NaiveDateTime) -> String {
-        format!("{} {} UTC", self.ctx.date(at), at.format("%H:%M"))
-    }
-}
-
 /// `/{lang}/account/sessions`: how many sessions the account has, and "log out everywhere else".
 async fn sessions_page(
     ctx: Ctx,

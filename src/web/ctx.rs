@@ -196,6 +196,11 @@ impl Ctx {
         self.lang.format_date(at.date())
     }
 
+    /// A moment to the minute, in UTC as stored (`24-11-2026 14:05 UTC`).
+    pub fn moment(&self, at: &chrono::NaiveDateTime) -> String {
+        format!("{} {} UTC", self.date(at), at.format("%H:%M"))
+    }
+
     /// A day, in the page's language (`24-11-2026` / `24 Nov 2026`).
     pub fn day(&self, day: &chrono::NaiveDate) -> String {
         self.lang.format_date(*day)
