@@ -36,7 +36,13 @@ const ALONE: &str = "PORTAL_TEST_LOGGING_ALONE";
 /// app (their pages, refusals and failed logins), so the test runs alone, in a process of its own.
 #[test]
 fn requests_refusals_and_failed_logins_are_logged_without_tokens_or_forged_addresses() {
-    let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+    // On Linux /proc/self/exe: this very binary, even when a newer build replaced its file.
+    let binary = if cfg!(target_os = "linux") {
+        std::path::PathBuf::from("/proc/self/exe")
+    } else {
+        std::env::current_exe().expect("the test binary")
+    };
+    let output = std::process::Command::new(binary)
         .args([
             "--exact",
             "logging::logged_alone",

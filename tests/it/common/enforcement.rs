@@ -1,7 +1,8 @@
 //! Measures and objections as the console and the participant's pages make them.
 
 use diesel::prelude::*;
-use portal::db::schema::{accounts, measures};
+use portal::db::ids::ParticipantId;
+use portal::db::schema::measures;
 
 use super::{csrf_token, TestApp};
 
@@ -16,10 +17,8 @@ pub fn hidden(html: &str, name: &str) -> Option<String> {
 /// An administrator (an account manager who also administers), logged in.
 pub async fn administrator(app: &TestApp, email: &str) -> reqwest::Client {
     let id = app.add_manager(email);
-    diesel::update(accounts::table.find(id))
-        .set(accounts::administrator.eq(true))
-        .execute(&mut *app.conn())
-        .unwrap();
+    // As `portal admin create --administrator` makes one.
+    portal::accounts::set_administrator(&mut app.conn(), id, true).unwrap();
     app.client_for(email).await
 }
 
@@ -28,7 +27,7 @@ pub async fn administrator(app: &TestApp, email: &str) -> reqwest::Client {
 pub async fn take(
     app: &TestApp,
     client: &reqwest::Client,
-    participant_id: i64,
+    participant_id: ParticipantId,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
     let page = format!("/en/manage/participants/{participant_id}");

@@ -18,6 +18,7 @@ use std::sync::Once;
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use portal::db::ids::ParticipantId;
 use portal::config::{DatabaseKind, DatabaseSettings, Settings};
 use portal::db::{AnyConnection, Pool};
 
@@ -587,12 +588,35 @@ static PASSWORD_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| 
         .hash()
 });
 
-/// A participant made directly in the database, active, with one channel.
+/// The fields of a fixture's channel on `domain`: named after it, promoting with content.
+fn channel_fields(domain: &str) -> portal::channels::fields::ChannelFields {
+    portal::channels::fields::ChannelFields {
+        website: portal::domain::WebsiteUrl::parse(&format!("https://www.{domain}/"))
+            .expect("a website"),
+        channel_name: format!("Kanaal {domain}"),
+        category: "content".into(),
+        promotion_methods: vec!["content".into()],
+        storefront: None,
+    }
+}
+
+/// The one channel a participant signed up with.
+fn only_channel(conn: &mut AnyConnection, participant_id: ParticipantId) -> i64 {
+    use diesel::prelude::*;
+    use portal::db::schema::channels;
+    channels::table
+        .filter(channels::participant_id.eq(participant_id))
+        .select(channels::id)
+        .first(conn)
+        .unwrap()
+}
+
+/// A participant as signup makes one, active, with one channel.
 #[derive(Debug, Clone)]
 pub struct Participant {
     pub email: String,
     pub account_id: i64,
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub channel_id: i64,
 }
 
@@ -607,46 +631,47 @@ impl TestApp {
             .unwrap()
     }
 
-    /// An active participant (`publisher` or `network`) with one channel in `channel_state`.
+    /// An active participant (`publisher` or `network`) with one channel in `channel_state`,
+    /// made as signup makes one (account, participant, a screened channel, the rules in force
+    /// accepted) and activated as its activation link does.
     pub fn add_participant(&self, email: &str, kind: &str, channel_state: &str) -> Participant {
-        use diesel::prelude::*;
-        use portal::db::schema::{accounts, participants};
-        let mut conn = self.conn();
-        let now = portal::db::now();
-        let account_id: i64 = diesel::insert_into(accounts::table)
-            .values((
-                accounts::email.eq(email),
-                accounts::password_hash.eq(PASSWORD_HASH.as_str()),
-                accounts::role.eq("participant"),
-                accounts::lang.eq("nl"),
-                accounts::created_at.eq(now),
-                accounts::activated_at.eq(Some(now)),
-            ))
-            .returning(accounts::id)
-            .get_result(&mut *conn)
-            .unwrap();
-        let participant_id: i64 = diesel::insert_into(participants::table)
-            .values((
-                participants::account_id.eq(account_id),
-                participants::kind.eq(kind),
-                participants::company_name.eq(format!("Bedrijf {email}")),
-                participants::contact_name.eq("Jan Jansen"),
-                participants::country.eq("NL"),
-                participants::created_at.eq(now),
-            ))
-            .returning(participants::id)
-            .get_result(&mut *conn)
-            .unwrap();
-        // As signup does: the participant accepted the rules in force.
-        let version = portal::programme::versions::current(&mut conn, self.programme_id())
-            .unwrap()
-            .unwrap();
-        portal::programme::versions::accept(&mut conn, participant_id, version.id, now).unwrap();
-        drop(conn);
+        use portal::auth::account_tokens::{self, Purpose};
+        use portal::signup::registration::{self, Outcome, ValidChannel};
+        let kind = portal::participants::ParticipantKind::parse(kind).expect("publisher or network");
+        let address = portal::domain::EmailAddress::parse(email).expect("an e-mail address");
         // anna@koopjes.nl → anna-koopjes.nl
         let (local, host) = email.split_once('@').unwrap();
         let domain = format!("{local}-{}.nl", host.split('.').next().unwrap());
-        let channel_id = self.add_channel(participant_id, &domain, channel_state);
+        let signup = ValidChannel {
+            channel: channel_fields(&domain),
+            kind,
+            company_name: format!("Bedrijf {email}"),
+            contact_name: "Jan Jansen".into(),
+            country: "NL".into(),
+        };
+        let mut conn = self.conn();
+        let outcome = registration::complete(
+            &mut conn,
+            &address,
+            &signup,
+            PASSWORD_HASH.as_str(),
+            portal::i18n::Lang::Nl,
+        )
+        .unwrap();
+        let Outcome::Created { account_id, token } = outcome else {
+            panic!("{email} has an account already");
+        };
+        account_tokens::consume(&mut conn, &token, Purpose::Activation)
+            .unwrap()
+            .expect("the activation token");
+        portal::accounts::activate(&mut conn, account_id).unwrap();
+        let participant_id = portal::participants::of_account(&mut conn, account_id)
+            .unwrap()
+            .expect("the participant")
+            .id;
+        let channel_id = only_channel(&mut conn, participant_id);
+        drop(conn);
+        self.set_review_state(channel_id, channel_state);
         Participant {
             email: email.to_owned(),
             account_id,
@@ -655,32 +680,40 @@ impl TestApp {
         }
     }
 
-    /// A channel for `domain` (named after it), promoting with content, in `state`.
-    pub fn add_channel(&self, participant_id: i64, domain: &str, state: &str) -> i64 {
-        use diesel::prelude::*;
-        use portal::db::schema::channels;
-        let now = portal::db::now();
-        diesel::insert_into(channels::table)
-            .values((
-                channels::participant_id.eq(participant_id),
-                channels::website_url.eq(format!("https://www.{domain}/")),
-                channels::domain.eq(domain),
-                channels::name.eq(format!("Kanaal {domain}")),
-                channels::category.eq("content"),
-                channels::promotion_methods.eq("content"),
-                channels::review_state.eq(state),
-                channels::created_at.eq(now),
-                channels::updated_at.eq(now),
-            ))
-            .returning(channels::id)
-            .get_result(&mut *self.conn())
-            .unwrap()
+    /// A channel for `domain` (named after it), promoting with content, in `state`: added as
+    /// the channel form adds one (screened), then given `state`.
+    pub fn add_channel(&self, participant_id: ParticipantId, domain: &str, state: &str) -> i64 {
+        let channel_id = portal::channels::create_channel(
+            &mut self.conn(),
+            participant_id,
+            &channel_fields(domain),
+        )
+        .unwrap();
+        self.set_review_state(channel_id, state);
+        channel_id
     }
 
-    /// A membership of the AliExpress programme in `state`.
+    /// A review's outcome without a review: the portal's `decide_channel` needs a manager and
+    /// an open review, and a fixture's channel is flagged without a screening note or approved
+    /// by nobody, which the portal cannot make — so the state is written here.
+    fn set_review_state(&self, channel_id: i64, state: &str) {
+        use diesel::prelude::*;
+        use portal::db::schema::channels;
+        let state = portal::participants::ReviewState::parse(state).expect("a review state");
+        diesel::update(channels::table.find(channel_id))
+            .set(channels::review_state.eq(state))
+            .execute(&mut *self.conn())
+            .unwrap();
+    }
+
+    /// A membership of the AliExpress programme in `state`. Planted: `channels::apply` asks an
+    /// approved channel and makes a pending application, and a decision needs a manager; the
+    /// tests put memberships in any state on any channel.
     pub fn add_membership(&self, channel_id: i64, state: &str) -> i64 {
         use diesel::prelude::*;
         use portal::db::schema::memberships;
+        let state =
+            portal::participants::MembershipState::parse(state).expect("a membership state");
         let programme_id = self.programme_id();
         diesel::insert_into(memberships::table)
             .values((
