@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::config::Settings;
 use crate::db::{self, Pool};
-use crate::participants::CreditingChanges;
+use crate::state::CreditingChanges;
 use crate::state::{AppState, Limiter};
 use crate::{assets, programme, web as webx};
 

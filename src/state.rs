@@ -1,9 +1,30 @@
 //! What every handler may reach: the application's state, shared by all workers of this instance.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use crate::config::Settings;
 use crate::db::Pool;
 use crate::mail::MailSender;
-use crate::participants::CreditingChanges;
+
+/// Counts the changes that decide whether clicks are credited (a review decision, a changed
+/// channel, a measure, an objection upheld, a reinstatement). The click writer compares it with
+/// the count it last saw and then forgets what it knows of links. A decision returns whether it
+/// changed crediting and its caller tells this once the decision is committed — never inside a
+/// transaction: a click judged between the signal and the commit would read the old state and
+/// keep it as new.
+#[derive(Clone, Default)]
+pub struct CreditingChanges(Arc<AtomicU64>);
+
+impl CreditingChanges {
+    pub fn changed(&self) {
+        self.0.fetch_add(1, Ordering::Release);
+    }
+
+    pub fn count(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+}
 
 pub struct AppState {
     pub pool: Pool,

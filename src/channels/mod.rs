@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use crate::db::ids::ParticipantId;
 use crate::db::schema::{accounts, channels, memberships, participants, programmes};
 use crate::db::AnyConnection;
-use crate::participants::{CreditingChanges, MembershipState, Participant, ReviewState};
+use crate::participants::{MembershipState, Participant, ReviewState};
 use fields::ChannelFields;
 
 #[derive(Debug, Clone)]
@@ -284,15 +284,16 @@ pub fn create_channel(
 }
 
 /// Saves a changed channel; it waits for a new review (and is screened again). Saving the same
-/// values again changes nothing and keeps the review. Returns whether anything changed.
+/// values again changes nothing and keeps the review. Returns whether anything changed: a changed
+/// channel is back in review and its clicks are no longer credited, so the caller tells the
+/// click writer once this is committed.
 pub fn update_channel(
     conn: &mut AnyConnection,
-    crediting: &CreditingChanges,
     participant_id: ParticipantId,
     channel_id: i64,
     fields: &ChannelFields,
 ) -> QueryResult<bool> {
-    let changed = crate::db::write_transaction(conn, |conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current: Option<(String, String, String, String, Option<String>)> = channels::table
             .filter(channels::id.eq(channel_id))
             .filter(channels::participant_id.eq(participant_id))
@@ -342,13 +343,7 @@ pub fn update_channel(
         .execute(conn)?;
         end_forbidden_memberships(conn, channel_id, &fields.promotion_methods)?;
         Ok(true)
-    });
-    let changed = changed?;
-    if changed {
-        // The channel is back in review: its clicks are no longer credited.
-        crediting.changed();
-    }
-    Ok(changed)
+    })
 }
 
 /// The reason stored on a membership ended because its channel now declares methods the

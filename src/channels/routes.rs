@@ -4,9 +4,9 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::db::ids::ParticipantId;
 use super::fields::{check_channel_fields, is_seller_answer, ChannelFields, ChannelTyped};
 use super::{ApplyRefusal, ApplyRefusalOr, Channel};
+use crate::db::ids::ParticipantId;
 use crate::domain::participant;
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
@@ -315,7 +315,11 @@ async fn new_submit(
             },
         );
     };
-    tracing::info!(participant_id = participant_id.get(), channel_id = id, "channel added");
+    tracing::info!(
+        participant_id = participant_id.get(),
+        channel_id = id,
+        "channel added"
+    );
     Ok(see_other(
         &ctx.href("/account/channels?notice=channel-added"),
     ))
@@ -407,18 +411,13 @@ async fn edit_submit(
         );
     };
     let participant_id = participant.id;
-    let crediting = state.crediting.clone();
     let changed = with_conn(&state, move |conn| {
-        Ok(super::update_channel(
-            conn,
-            &crediting,
-            participant_id,
-            id,
-            &fields,
-        )?)
+        Ok(super::update_channel(conn, participant_id, id, &fields)?)
     })
     .await?;
     if changed {
+        // Committed: the click writer forgets what it knew of the channel.
+        state.crediting.changed();
         tracing::info!(
             participant_id = participant_id.get(),
             channel_id = id,

@@ -79,23 +79,3 @@ pub fn of_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Opti
         }),
     )
 }
-
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-
-/// Counts the changes that decide whether clicks are credited (a review decision, a changed
-/// channel, a termination). The click writer compares it with the count it last saw and then
-/// forgets what it cached about links, so a change made through this instance applies to the
-/// next click. The functions that make such a change tell it themselves, after their commit.
-#[derive(Clone, Default)]
-pub struct CreditingChanges(Arc<AtomicU64>);
-
-impl CreditingChanges {
-    pub fn changed(&self) {
-        self.0.fetch_add(1, Ordering::Release);
-    }
-
-    pub fn count(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
-    }
-}

@@ -461,13 +461,11 @@ async fn two_managers_deciding_one_objection_at_once_decide_once() {
         );
         ids.push((id, objection_to(&app, "commission", id)));
     }
-    let crediting = portal::participants::CreditingChanges::default();
     for (n, (id, objection)) in ids.iter().enumerate() {
         type Job<'a> = common::Job<'a, Result<Decided, DecideError>>;
         let jobs: Vec<Job> = [(first, n % 2 == 0), (second, n % 2 == 1)]
             .into_iter()
             .map(|(manager, upheld)| -> Job {
-                let crediting = crediting.clone();
                 Box::new(move |conn| {
                     let actor = portal::audit::Actor {
                         id: Some(manager),
@@ -475,9 +473,7 @@ async fn two_managers_deciding_one_objection_at_once_decide_once() {
                         ip_hash: None,
                     };
                     let now = portal::db::now();
-                    decide_objection_now(
-                        conn, &crediting, &actor, *objection, upheld, None, "Besloten", now,
-                    )
+                    decide_objection_now(conn, &actor, *objection, upheld, None, "Besloten", now)
                 })
             })
             .collect();

@@ -1288,3 +1288,52 @@ async fn the_channel_limit_cites_the_clauses_that_define_publisher_and_network()
         }
     }
 }
+
+/// Issue 23, point 6: a decision tells the click writer only after the outermost commit. The
+/// console decides a membership inside its own transaction (as the review queue does); a click
+/// judged before that commits — through the click writer's own link cache, with a connection
+/// of its own — is judged against the state committed so far; once committed and signalled, the
+/// next click is judged against the decision. Signalled before the commit instead, the click in
+/// between would keep the old state as if it were new, and the last click would still go
+/// uncredited (until the cache's two seconds are up).
+#[tokio::test]
+async fn a_click_between_a_decision_and_its_commit_does_not_outlive_the_commit() {
+    use portal::state::CreditingChanges;
+    use portal::tracking::abnormal::NotCredited;
+    use portal::tracking::writer::LinkCache;
+
+    let app = spawn_app().await;
+    let manager = app.add_manager("lisa@partnerlink.example");
+    let anna = app.add_participant("anna@koopjes.nl", "publisher", "approved");
+    let membership = app.add_membership(anna.channel_id, "pending");
+    let programme = app.programme_id();
+    let crediting = CreditingChanges::default();
+    let mut writer = LinkCache::new(crediting.clone());
+    let mut writer_conn = app.app_conn();
+    let mut judged = |cache: &mut LinkCache| {
+        cache
+            .verdict(&mut writer_conn, programme, anna.channel_id)
+            .unwrap()
+            .expect("a link")
+            .not_credited
+    };
+    let pending = Some(NotCredited::MembershipNotApproved);
+    assert_eq!(judged(&mut writer), pending);
+
+    let mut console = app.conn();
+    let notice = portal::db::write_transaction(&mut *console, |conn| {
+        let notice = portal::channels::decide_membership(conn, membership, manager, true, None)?;
+        // Not committed yet: a click now is judged as before the decision.
+        assert_eq!(judged(&mut writer), pending, "a click before the commit");
+        Ok::<_, diesel::result::Error>(notice)
+    })
+    .unwrap();
+    assert!(notice.is_some(), "the application was decided");
+    // What the review handler does once the decision is committed.
+    crediting.changed();
+    assert_eq!(
+        judged(&mut writer),
+        None,
+        "the first click after the commit"
+    );
+}

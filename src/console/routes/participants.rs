@@ -5,7 +5,6 @@
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use rand::RngCore;
 
 use crate::calendar::working_days::today;
 use crate::console::page::ConsoleWords;
@@ -13,15 +12,15 @@ use crate::console::participants::{
     self as queries, ChannelLine, ClickQuality, ListQuery, ListResult, MembershipLine, Profile,
 };
 use crate::db::ids::ParticipantId;
-use crate::domain::{Currency, Money};
 use crate::enforcement::measures::{self, LiftError, Measure, Proposal, TakeError};
 use crate::enforcement::notices;
 use crate::enforcement::objections::{self, Objection};
+use crate::enforcement::proposal::new_request_key;
 use crate::enforcement::telling::{serve_evidence, tell};
-use crate::forms::{FormData, FormState, REASON};
+use crate::forms::{FormState, REASON};
 use crate::i18n::Lang;
 use crate::ledger::states::{CommissionKind, CommissionState};
-use crate::participants::{MeasureKind, Restriction};
+use crate::participants::MeasureKind;
 use crate::programme::versions::{self, ClauseText};
 use crate::state::AppState;
 use crate::web::extract::{CsrfForm, Manager};
@@ -314,12 +313,6 @@ struct ClauseGroup<'a> {
     open: bool,
 }
 
-fn new_request_key() -> String {
-    let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
 /// A new form; with a measure chosen (step two), its clause of F.11 ticked already.
 fn fresh_form(escalating: Option<i64>, kind: Option<MeasureKind>) -> FormState {
     let mut form = FormState::new();
@@ -444,134 +437,6 @@ async fn show(
     render(&page)
 }
 
-/// An amount as a person types it: `12,50`, `12.50`, `€ 12,50`.
-fn typed_amount(text: &str) -> String {
-    let plain = text.trim().trim_start_matches('€').trim();
-    if plain.contains(',') && !plain.contains('.') {
-        plain.replace(',', ".")
-    } else {
-        plain.to_owned()
-    }
-}
-
-/// Reads the measure form; returns the proposal or the form with its errors (and everything
-/// typed kept).
-fn read_measure(
-    data: &FormData,
-    lang: Lang,
-    clauses: &[ClauseText],
-    today: chrono::NaiveDate,
-) -> Result<Proposal, FormState> {
-    let mut form = FormState::new();
-    for field in [
-        "kind",
-        "reason",
-        "deadline",
-        "amount",
-        "restriction",
-        "membership",
-        "request_key",
-        "escalates",
-    ] {
-        form.set(field, data.get(field));
-    }
-    let citations: Vec<String> = data
-        .all("clauses")
-        .into_iter()
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty())
-        .collect();
-    form.set_all("clauses", citations.clone());
-    form.set_all("ban", data.all("ban"));
-    let kind = MeasureKind::parse(data.get("kind"));
-    if kind.is_none() {
-        form.fail(lang, "kind", "error-measure-kind");
-    }
-    if citations.is_empty() {
-        form.fail(lang, "clauses", "error-measure-clauses");
-    } else if let Some(unknown) = citations
-        .iter()
-        .find(|c| !clauses.iter().any(|k| k.citation() == **c))
-    {
-        form.add_error(
-            "clauses",
-            lang.t_args(
-                "error-measure-clause-unknown",
-                &[("clause", unknown.clone())],
-            ),
-        );
-    } else if !clauses
-        .iter()
-        .filter(|k| citations.contains(&k.citation()))
-        .any(measures::can_be_breached)
-    {
-        // F.11: a measure answers a breach, so it cites a clause that can be breached.
-        form.fail(lang, "clauses", "error-measure-clause-breach");
-    }
-    let reason = REASON.read(&mut form, lang, "reason", data.get("reason"));
-    let mut proposal = Proposal {
-        kind: kind.unwrap_or(MeasureKind::Warning),
-        citations,
-        reason: reason.unwrap_or_default(),
-        deadline: None,
-        amount: None,
-        restriction: None,
-        membership_id: None,
-        ban_email: false,
-        ban_domains: false,
-        escalates: data.get("escalates").parse().ok(),
-        request_key: data.get("request_key").trim().to_owned(),
-    };
-    match kind {
-        Some(MeasureKind::CurePeriod) => {
-            match chrono::NaiveDate::parse_from_str(data.get("deadline").trim(), "%Y-%m-%d") {
-                Ok(d) if d > today => proposal.deadline = Some(d),
-                Ok(_) => form.fail(lang, "deadline", "error-deadline-past"),
-                Err(_) => form.fail(lang, "deadline", "error-deadline-date"),
-            }
-        }
-        Some(MeasureKind::Deduct) => {
-            match Money::parse(&typed_amount(data.get("amount")), Currency::EUR) {
-                Ok(m) if m.minor > 0 => proposal.amount = Some(m),
-                Ok(_) => form.fail(lang, "amount", "error-amount-positive"),
-                Err(e) => form.fail(lang, "amount", e.message_key()),
-            }
-        }
-        Some(MeasureKind::Restrict) => match Restriction::parse(data.get("restriction")) {
-            Some(Restriction::Membership) => {
-                proposal.restriction = Some(Restriction::Membership);
-                match data.get("membership").parse::<i64>() {
-                    Ok(id) => proposal.membership_id = Some(id),
-                    Err(_) => form.fail(lang, "membership", "error-membership-choose"),
-                }
-            }
-            Some(r) => proposal.restriction = Some(r),
-            None => form.fail(lang, "restriction", "error-restriction-choose"),
-        },
-        Some(MeasureKind::Ban) => {
-            let ban = data.all("ban");
-            proposal.ban_email = ban.iter().any(|b| b == "email");
-            proposal.ban_domains = ban.iter().any(|b| b == "domain");
-            if !proposal.ban_email && !proposal.ban_domains {
-                form.fail(lang, "ban", "error-ban-choose");
-            }
-        }
-        _ => {}
-    }
-    let key_ok = (16..=64).contains(&proposal.request_key.len())
-        && proposal.request_key.chars().all(|c| c.is_ascii_hexdigit());
-    if !key_ok {
-        // A form from elsewhere: a new key, and the manager sends it again.
-        form.set("request_key", new_request_key());
-        form.fail(lang, "kind", "error-form-expired");
-    }
-    if form.has_errors() {
-        Err(form)
-    } else {
-        Ok(proposal)
-    }
-}
-
 async fn take(
     ctx: Ctx,
     state: web::Data<AppState>,
@@ -589,7 +454,7 @@ async fn take(
     })
     .await?;
     let escalating = data.get("escalates").parse().ok();
-    let proposal = match read_measure(&data, ctx.lang, &clauses, today) {
+    let proposal = match Proposal::from_form(&data, ctx.lang, &clauses, today) {
         Ok(p) => p,
         Err(form) => {
             let page =
@@ -629,32 +494,7 @@ async fn take(
         )),
         Err(TakeError::UnknownParticipant) => Err(AppError::NotFound),
         Err(problem) => {
-            let (field, key) = match &problem {
-                TakeError::UnknownClause(_) => ("clauses", "error-measure-clause-gone"),
-                TakeError::NoBreachCited => ("clauses", "error-measure-clause-breach"),
-                TakeError::AlreadyTerminated => ("kind", "error-already-terminated"),
-                TakeError::UnknownMembership | TakeError::MembershipNotActive => {
-                    ("membership", "error-membership-choose")
-                }
-                TakeError::NothingToBan => ("ban", "error-ban-nothing"),
-                _ => ("kind", "error-not-escalatable"),
-            };
-            let mut form = FormState::new();
-            for f in [
-                "kind",
-                "reason",
-                "deadline",
-                "amount",
-                "restriction",
-                "membership",
-                "escalates",
-            ] {
-                form.set(f, data.get(f));
-            }
-            form.set_all("clauses", proposal.citations.clone());
-            form.set_all("ban", data.all("ban"));
-            form.set("request_key", new_request_key());
-            form.fail(ctx.lang, field, key);
+            let form = proposal.refused(&data, ctx.lang, &problem);
             let page =
                 participant_page(ctx, &state, id, Some(form), None, escalating, None).await?;
             crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)

@@ -11,15 +11,16 @@ use tokio::sync::mpsc;
 
 use super::click_ids::ClickIds;
 use super::held::HeldConnection;
+use super::link_cache::{self, LinkCache, LinkInfo};
 use super::row::ClickRow;
 use super::spool::Spool;
 use super::storage::Storage;
 use super::{Batch, ClickJob, ClickOutcome, Rest, CACHE_TTL, MAX_BATCH, POSTGRES_COMMITTERS};
 use crate::config::{ClickDurability, DatabaseKind};
-use crate::db::schema::{channels, memberships, participants, programmes};
+use crate::db::schema::programmes;
 use crate::db::Pool;
 use crate::domain::deeplink::DeeplinkPolicy;
-use crate::participants::{CreditingChanges, MembershipState, ReviewState};
+use crate::state::CreditingChanges;
 use crate::tracking::abnormal::{Detector, NotCredited};
 use crate::tracking::link::{with_click_id, LinkParams};
 
@@ -47,23 +48,15 @@ impl ProgrammeInfo {
     }
 }
 
-#[derive(Clone, Copy)]
-struct LinkInfo {
-    participant_id: i64,
-    /// Why clicks on this link are not credited whatever the visitor does.
-    not_credited: Option<NotCredited>,
-}
-
 pub(super) struct Judge {
     db: HeldConnection,
     kind: DatabaseKind,
     detector: Detector,
-    crediting: CreditingChanges,
-    seen_changes: u64,
-    /// Looked-up programmes and links, unknown ones included, each kept `CACHE_TTL`; bounded,
-    /// the least recently used going first, so `/click` with ever new ids cannot grow them.
+    /// Looked-up programmes, unknown ones included, each kept `CACHE_TTL`; bounded, the least
+    /// recently used going first, so `/click` with ever new ids cannot grow it.
     programmes: lru::LruCache<i64, (Instant, Option<Arc<ProgrammeInfo>>)>,
-    links: lru::LruCache<(i64, i64), (Instant, Option<LinkInfo>)>,
+    /// The links, forgotten with the programmes when crediting changes.
+    links: LinkCache,
     click_ids: ClickIds,
     spool: Option<Arc<Spool>>,
     durability: ClickDurability,
@@ -73,9 +66,8 @@ pub(super) struct Judge {
     rest: Rest,
 }
 
-/// How many programmes and links the judge remembers.
+/// How many programmes the judge remembers.
 const PROGRAMMES_KEPT: NonZeroUsize = NonZeroUsize::new(1_024).unwrap();
-const LINKS_KEPT: NonZeroUsize = NonZeroUsize::new(16_384).unwrap();
 
 impl Judge {
     pub(super) fn new(
@@ -89,10 +81,8 @@ impl Judge {
             db: HeldConnection::new(pool),
             kind,
             detector: Detector::new(velocity_limit),
-            crediting,
-            seen_changes: 0,
             programmes: lru::LruCache::new(PROGRAMMES_KEPT),
-            links: lru::LruCache::new(LINKS_KEPT),
+            links: LinkCache::new(crediting),
             click_ids: ClickIds::default(),
             spool,
             durability: ClickDurability::Flushed,
@@ -188,7 +178,7 @@ impl Judge {
             batch.rows.push(ClickRow {
                 click_id,
                 clicked_at: now_ms,
-                day: crate::tracking::day_of(now_ms),
+                day: crate::db::day_of(now_ms),
                 programme_id: draft.params.programme_id,
                 channel_id: draft.params.channel_id,
                 participant_id: link.participant_id,
@@ -211,11 +201,8 @@ impl Judge {
         &mut self,
         jobs: &[ClickJob],
     ) -> Vec<anyhow::Result<Option<(LinkInfo, Target)>>> {
-        let changes = self.crediting.count();
-        if changes != self.seen_changes {
-            self.seen_changes = changes;
+        if self.links.forget_if_changed() {
             self.programmes.clear();
-            self.links.clear();
         }
         let mut resolved = Vec::with_capacity(jobs.len());
         for job in jobs {
@@ -322,7 +309,7 @@ impl Judge {
 
     fn link(&mut self, programme_id: i64, channel_id: i64) -> anyhow::Result<Option<LinkInfo>> {
         let key = (programme_id, channel_id);
-        let known = self.links.get(&key).copied();
+        let known = self.links.known(key);
         if let Some((at, info)) = known {
             if at.elapsed() < CACHE_TTL || self.database_down() {
                 return Ok(info);
@@ -341,7 +328,7 @@ impl Judge {
         };
         match read {
             Ok(info) => {
-                self.links.put(key, (Instant::now(), info));
+                self.links.remember(key, info);
                 Ok(info)
             }
             Err(e) => {
@@ -357,37 +344,7 @@ impl Judge {
         channel_id: i64,
     ) -> anyhow::Result<Option<LinkInfo>> {
         let conn = self.db.get()?;
-        let channel: Option<(i64, ReviewState, Option<chrono::NaiveDateTime>)> = channels::table
-            .inner_join(participants::table)
-            .filter(channels::id.eq(channel_id))
-            .select((
-                channels::participant_id,
-                channels::review_state,
-                participants::terminated_at,
-            ))
-            .first(conn)
-            .optional()?;
-        let info = match channel {
-            None => None,
-            Some((participant_id, review_state, terminated_at)) => {
-                let membership: Option<MembershipState> = memberships::table
-                    .filter(memberships::programme_id.eq(programme_id))
-                    .filter(memberships::channel_id.eq(channel_id))
-                    .select(memberships::state)
-                    .first(conn)
-                    .optional()?;
-                let not_credited = crate::tracking::crediting::link_verdict(
-                    terminated_at.is_some(),
-                    review_state,
-                    membership,
-                );
-                Some(LinkInfo {
-                    participant_id,
-                    not_credited,
-                })
-            }
-        };
-        Ok(info)
+        Ok(link_cache::read_link(conn, programme_id, channel_id)?)
     }
 }
 
@@ -450,7 +407,7 @@ mod tests {
             None,
         );
         let programmes = PROGRAMMES_KEPT.get() as i64 + 50;
-        let links = LINKS_KEPT.get() as i64 + 50;
+        let links = link_cache::LINKS_KEPT.get() as i64 + 50;
         for chunk in (0..links).collect::<Vec<_>>().chunks(1_000) {
             let jobs: Vec<ClickJob> = chunk
                 .iter()
@@ -463,7 +420,7 @@ mod tests {
             );
         }
         assert_eq!(judge.programmes.len(), PROGRAMMES_KEPT.get());
-        assert_eq!(judge.links.len(), LINKS_KEPT.get());
+        assert_eq!(judge.links.len(), link_cache::LINKS_KEPT.get());
         // The latest miss is remembered: asked again, it is answered from the cache.
         let last = ((links - 1) % programmes, 1_000_000 + links - 1);
         assert!(judge.links.contains(&last));

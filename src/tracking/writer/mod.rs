@@ -16,6 +16,7 @@
 mod click_ids;
 mod held;
 mod judge;
+mod link_cache;
 mod row;
 mod spool;
 mod storage;
@@ -28,8 +29,9 @@ use tokio::sync::{mpsc, oneshot};
 use super::link::LinkParams;
 use crate::config::{ClickDurability, DatabaseKind};
 use crate::db::Pool;
-use crate::participants::CreditingChanges;
+use crate::state::CreditingChanges;
 use judge::Judge;
+pub use link_cache::{read_link, LinkCache, LinkInfo};
 use row::ClickRow;
 
 /// At most this many clicks are judged together (a commit may merge waiting batches).
