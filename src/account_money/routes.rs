@@ -6,15 +6,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::db::ids::ParticipantId;
+use crate::domain::sepa::{describe_char, AccountHolder, HolderError};
+use crate::domain::{Currency, Iban, Money};
+use crate::forms::FormState;
+use crate::i18n::Lang;
 use crate::ledger::earnings::{self, EarningsLine, NotPaid, Waiting};
 use crate::ledger::payouts::{self, BankAccount};
 use crate::ledger::queries::{self, ConversionLine, LedgerLine, PayoutLine, ProgrammeRates};
 use crate::ledger::states::EntryKind;
 use crate::ledger::words::{is_held, month_label, CommissionWords};
-use crate::domain::sepa::{describe_char, AccountHolder, HolderError};
-use crate::domain::{Currency, Iban, Money};
-use crate::forms::FormState;
-use crate::i18n::Lang;
 use crate::participants::explain::MeasureInWords;
 use crate::state::AppState;
 use crate::web::chart::{Bar, Chart};
@@ -609,14 +609,17 @@ async fn bank_submit(
         return render_form(true, &page);
     };
     let masked = iban.masked();
-    let actor = crate::audit::Actor::account(&user.account, &ip_hash);
+    let actor = user.account.actor(&ip_hash);
     with_conn(&state, move |conn| {
         crate::db::write_transaction(conn, |conn| {
             save_bank_details(conn, &actor, participant_id, &iban, &holder)
         })
     })
     .await?;
-    tracing::info!(participant_id = participant_id.get(), "bank details changed");
+    tracing::info!(
+        participant_id = participant_id.get(),
+        "bank details changed"
+    );
     let account_lang = Lang::from_code(&user.account.lang).unwrap_or(lang);
     let link = format!(
         "{}{}/account/bank",

@@ -9,7 +9,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::ids::ParticipantId;
-use crate::accounts::Account;
 use crate::db::schema::audit_log;
 use crate::db::AnyConnection;
 
@@ -96,10 +95,11 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn account(account: &Account, ip_hash: &[u8; 16]) -> Actor {
+    /// An account (`accounts::Account::actor`), from the address with this keyed hash.
+    pub fn account(id: i64, email: &str, ip_hash: &[u8; 16]) -> Actor {
         Actor {
-            id: Some(account.id),
-            name: account.email.clone(),
+            id: Some(id),
+            name: email.to_owned(),
             ip_hash: Some(hex::encode(ip_hash)),
         }
     }

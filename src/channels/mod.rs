@@ -648,17 +648,21 @@ pub fn decide_channel(
             if updated == 0 {
                 return Ok(None);
             }
-            let (participant_id, email, lang, channel_name): (ParticipantId, String, String, String) =
-                channels::table
-                    .inner_join(participants::table.inner_join(accounts::table))
-                    .filter(channels::id.eq(channel_id))
-                    .select((
-                        participants::id,
-                        accounts::email,
-                        accounts::lang,
-                        channels::name,
-                    ))
-                    .first(conn)?;
+            let (participant_id, email, lang, channel_name): (
+                ParticipantId,
+                String,
+                String,
+                String,
+            ) = channels::table
+                .inner_join(participants::table.inner_join(accounts::table))
+                .filter(channels::id.eq(channel_id))
+                .select((
+                    participants::id,
+                    accounts::email,
+                    accounts::lang,
+                    channels::name,
+                ))
+                .first(conn)?;
             Ok(Some(DecisionNotice {
                 participant_id,
                 email,

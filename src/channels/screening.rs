@@ -5,6 +5,7 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::db::ids::ParticipantId;
 use crate::db::schema::channels;
 use crate::db::AnyConnection;
 use crate::domain::brand;
@@ -58,7 +59,7 @@ pub fn text(stored: &str, lang: impl std::borrow::Borrow<Lang>) -> String {
 /// channel on the same domain: what makes a new or changed channel flagged for a closer review.
 pub fn screen(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     name: &str,
     domain: &str,
 ) -> QueryResult<Vec<Note>> {

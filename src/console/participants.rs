@@ -7,8 +7,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::db::ids::ParticipantId;
 use crate::audit::like_pattern;
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{
     accounts, channels, click_days, measures, memberships, participants, programmes,
 };

@@ -1,11 +1,11 @@
 //! The actions against a participant that are open to objection or objected to (G.12), as the
 //! pages that list actions (conversions, channels) and the objections page show them.
 
-use crate::db::ids::ParticipantId;
 use super::objections::{self, Objection};
 use super::states::ObjectionDecision;
 use super::subjects::{self, Action, Subject, SubjectKind};
 use crate::calendar::working_days;
+use crate::db::ids::ParticipantId;
 use crate::i18n::Lang;
 use crate::web::AppError;
 

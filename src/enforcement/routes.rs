@@ -7,7 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::db::ids::ParticipantId;
 use super::evidence::{self, FileProblem, Stored};
 use super::links::{action_key_matches, action_objection_path, key_matches};
 use super::measures::{self, Measure};
@@ -18,6 +17,7 @@ use super::subjects::{self, Action, Subject, SubjectKind};
 use super::telling::serve_evidence;
 use super::upload::{self, Received, UploadGate};
 use crate::audit::Actor;
+use crate::db::ids::ParticipantId;
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
@@ -289,7 +289,7 @@ async fn file_objection(
 
 fn actor_of(state: &AppState, req: &HttpRequest, account: &crate::accounts::Account) -> Actor {
     let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(req));
-    Actor::account(account, &ip_hash)
+    account.actor(&ip_hash)
 }
 
 /// Where an objection is sent from: the form's action, the evidence links' base, and whether
@@ -946,7 +946,13 @@ async fn rules_accept(
     let actor = actor_of(&state, &req, &user.account);
     let accepted = with_conn(&state, move |conn| {
         let now = crate::db::now();
-        Ok(versions::accept_in_force(conn, &actor, participant_id, version_id, now)?)
+        Ok(versions::accept_in_force(
+            conn,
+            &actor,
+            participant_id,
+            version_id,
+            now,
+        )?)
     })
     .await?;
     if !accepted {

@@ -7,14 +7,14 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::ids::ParticipantId;
 use super::states::BanKind;
+use crate::calendar::working_days::{self, Calendar};
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{
     accounts, channels, commission_events, commissions, conversions, measures, memberships,
     participants, programmes, registration_bans,
 };
 use crate::db::{stored_as_text, AnyConnection};
-use crate::calendar::working_days::{self, Calendar};
 use crate::ledger::states::{CommissionKind, CommissionState, EventSource};
 use crate::participants::{MeasureKind, MembershipState, ReviewState};
 

@@ -9,6 +9,7 @@ use super::measures::{self, Measure};
 use super::notices;
 use super::objections;
 use super::subjects::{Action, SubjectKind};
+use crate::db::ids::ParticipantId;
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
 use crate::state::AppState;
@@ -40,7 +41,7 @@ pub fn file_response(file_id: i64, content_type: &str, bytes: Vec<u8>) -> HttpRe
 pub async fn serve_evidence(
     state: &web::Data<AppState>,
     file_id: i64,
-    owner: Option<i64>,
+    owner: Option<ParticipantId>,
 ) -> Result<HttpResponse, AppError> {
     let data_dir = state.settings.data_dir.clone();
     let found = with_conn(state, move |conn| {

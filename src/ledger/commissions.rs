@@ -10,8 +10,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::ParticipantId;
 use super::states::{CommissionKind, CommissionState, EntryKind, EventSource};
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{commission_events, commissions};
 use crate::db::AnyConnection;
 

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::states::{reason, Attribution, OrderStatus};
+use crate::db::ids::ParticipantId;
 use crate::db::schema::conversions;
 use crate::db::AnyConnection;
 use crate::domain::Currency;
@@ -15,7 +16,7 @@ pub struct Conversion {
     pub id: i64,
     pub programme_id: i64,
     pub click_ref: String,
-    pub participant_id: Option<i64>,
+    pub participant_id: Option<ParticipantId>,
     pub group_id: i64,
     pub currency: String,
     pub order_amount: i64,
@@ -90,7 +91,7 @@ mod tests {
             id: 1,
             programme_id: 1,
             click_ref: "x".into(),
-            participant_id: Some(1),
+            participant_id: Some(ParticipantId(1)),
             group_id: 1,
             currency: "EUR".into(),
             order_amount: 10_000,

@@ -4,9 +4,9 @@
 
 use chrono::NaiveDateTime;
 
-use crate::db::ids::ParticipantId;
 use super::commissions::{self, ChangedBy, Commission};
 use super::states::{CommissionKind, CommissionState, EventSource};
+use crate::db::ids::ParticipantId;
 use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +168,10 @@ mod tests {
             gone_if_changed(Err(DecideError::NotFound)),
             Err(DecideError::NotFound)
         ));
-        assert_eq!(gone_if_changed(Ok(ParticipantId(7))).ok(), Some(ParticipantId(7)));
+        assert_eq!(
+            gone_if_changed(Ok(ParticipantId(7))).ok(),
+            Some(ParticipantId(7))
+        );
     }
 
     #[test]

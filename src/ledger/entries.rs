@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::states::EntryKind;
+use crate::db::ids::ParticipantId;
 use crate::db::schema::ledger_entries;
 use crate::db::AnyConnection;
 use crate::domain::Money;
@@ -15,7 +16,7 @@ use crate::domain::Money;
 /// is positive, what leaves its balance negative.
 #[derive(Debug, Clone)]
 pub struct NewEntry<'a> {
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub kind: EntryKind,
     pub amount: Money,
     pub commission_id: Option<i64>,

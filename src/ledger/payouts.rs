@@ -23,6 +23,7 @@ use diesel::prelude::*;
 
 use super::pain001::{BankFile, Transfer};
 use super::states::EntryKind;
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{
     bank_accounts, bank_files, ledger_entries, participants, payout_runs, payouts, programmes,
 };
@@ -91,7 +92,7 @@ pub fn threshold(conn: &mut AnyConnection) -> QueryResult<Money> {
 }
 
 /// The participant's balance: the sum of all its ledger rows.
-pub fn balance(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<i64> {
+pub fn balance(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryResult<i64> {
     let amounts: Vec<i64> = ledger_entries::table
         .filter(ledger_entries::participant_id.eq(participant_id))
         .select(ledger_entries::amount)
@@ -102,7 +103,7 @@ pub fn balance(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<i64
 /// What a run would pay a participant: the entries made before `cutoff` and every payout.
 fn payable_before(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     cutoff: NaiveDateTime,
 ) -> QueryResult<i64> {
     let amounts: Vec<i64> = ledger_entries::table
@@ -127,7 +128,7 @@ pub struct BankAccount {
 /// The bank details in use: the newest.
 pub fn bank_account(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<Option<BankAccount>> {
     bank_accounts::table
         .filter(bank_accounts::participant_id.eq(participant_id))
@@ -143,7 +144,7 @@ pub fn bank_account(
 
 pub fn set_bank_account(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     iban: &Iban,
     holder: &str,
     now: NaiveDateTime,
@@ -204,7 +205,7 @@ impl RunOutcome {
 /// One transfer decided by a run, before it is stored. Payouts are SEPA credit transfers, which
 /// are in euros by definition: the currency here is the scheme's, not an assumption.
 struct Due {
-    participant_id: i64,
+    participant_id: ParticipantId,
     amount: i64,
     bank: BankAccount,
 }
@@ -304,12 +305,12 @@ fn payable(
     cutoff: NaiveDateTime,
 ) -> QueryResult<Vec<Due>> {
     let threshold = threshold(conn)?.minor;
-    let paid_this_period: Vec<i64> = payouts::table
+    let paid_this_period: Vec<ParticipantId> = payouts::table
         .inner_join(payout_runs::table)
         .filter(payout_runs::period.eq(period.to_string()))
         .select(payouts::participant_id)
         .load(conn)?;
-    let candidates: Vec<i64> = ledger_entries::table
+    let candidates: Vec<ParticipantId> = ledger_entries::table
         .inner_join(participants::table)
         .select(ledger_entries::participant_id)
         .distinct()
@@ -374,7 +375,7 @@ pub fn audit_run(
 #[derive(Debug, Clone, Queryable)]
 pub struct PayoutRow {
     pub id: i64,
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub amount: i64,
     pub iban: String,
     pub holder: String,

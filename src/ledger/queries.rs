@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::commissions::net_commission;
 use super::states::{Attribution, CommissionKind, CommissionState, EntryKind, OrderStatus};
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{
     channels, commission_group_texts, commission_groups, commissions, conversions, ledger_entries,
     memberships, payouts, programmes,
@@ -50,7 +51,7 @@ pub struct ProgrammeRates {
 /// membership, whatever its state: an applicant wants to see the rates too).
 pub fn rate_tables(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
     lang: Lang,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<ProgrammeRates>> {
@@ -130,7 +131,7 @@ pub struct CommissionLine {
 
 pub fn commission_lines(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<Vec<CommissionLine>> {
     commissions::table
         .inner_join(conversions::table.inner_join(commission_groups::table))
@@ -165,7 +166,7 @@ pub struct ConversionLine {
     pub currency: String,
     pub order_status: OrderStatus,
     pub attribution: Attribution,
-    pub participant_id: Option<i64>,
+    pub participant_id: Option<ParticipantId>,
     /// The commission on the order, when the conversion earns one.
     pub commission_id: Option<i64>,
     pub state: Option<CommissionState>,
@@ -179,39 +180,45 @@ pub struct ConversionLine {
     pub imported_by: Option<i64>,
 }
 
-type ConversionRow = (
-    i64,
-    String,
-    NaiveDateTime,
-    String,
-    i64,
-    i64,
-    String,
-    OrderStatus,
-    Attribution,
-    Option<i64>,
-    String,
-    Option<i64>,
-    Option<i64>,
-);
+/// A conversion as read for `conversion_lines`, before its commissions are added.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = conversions)]
+struct ConversionRow {
+    id: i64,
+    order_ref: String,
+    occurred_at: NaiveDateTime,
+    #[diesel(select_expression = commission_groups::code)]
+    group_code: String,
+    order_amount: i64,
+    returned_amount: i64,
+    currency: String,
+    order_status: OrderStatus,
+    attribution: Attribution,
+    participant_id: Option<ParticipantId>,
+    entered_via: String,
+    secret_id: Option<i64>,
+    imported_by: Option<i64>,
+}
 
-/// commission id, conversion id, kind, amount, state, reason, held, locking date
-type CommissionOfConversion = (
-    i64,
-    i64,
-    CommissionKind,
-    i64,
-    CommissionState,
-    Option<String>,
-    bool,
-    NaiveDateTime,
-);
+/// A commission on one of those conversions.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = commissions)]
+struct CommissionOfConversion {
+    id: i64,
+    conversion_id: i64,
+    kind: CommissionKind,
+    amount: i64,
+    state: CommissionState,
+    reason: Option<String>,
+    held: bool,
+    locks_at: NaiveDateTime,
+}
 
 /// Whose conversions: one participant's (their own pages, or a manager looking at them), or
 /// everyone's (a manager).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    Participant(i64),
+    Participant(ParticipantId),
     All,
 }
 
@@ -230,64 +237,44 @@ pub fn conversion_lines(
     let rows: Vec<ConversionRow> = query
         .order((conversions::occurred_at.desc(), conversions::id.desc()))
         .limit(limit)
-        .select((
-            conversions::id,
-            conversions::order_ref,
-            conversions::occurred_at,
-            commission_groups::code,
-            conversions::order_amount,
-            conversions::returned_amount,
-            conversions::currency,
-            conversions::order_status,
-            conversions::attribution,
-            conversions::participant_id,
-            conversions::entered_via,
-            conversions::secret_id,
-            conversions::imported_by,
-        ))
+        .select(ConversionRow::as_select())
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     // A conversion's commissions are its participant's: the scope holds for them too.
     let rows_of_commission: Vec<CommissionOfConversion> = commissions::table
         .filter(commissions::conversion_id.eq_any(&ids))
         .order(commissions::id)
-        .select((
-            commissions::id,
-            commissions::conversion_id,
-            commissions::kind,
-            commissions::amount,
-            commissions::state,
-            commissions::reason,
-            commissions::held,
-            commissions::locks_at,
-        ))
+        .select(CommissionOfConversion::as_select())
         .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let mine: Vec<_> = rows_of_commission.iter().filter(|c| c.1 == r.0).collect();
-            let order = mine.iter().find(|c| c.2 == CommissionKind::Order);
-            let commission = net_commission(mine.iter().map(|c| (c.2, c.4, c.3)));
+            let mine: Vec<_> = rows_of_commission
+                .iter()
+                .filter(|c| c.conversion_id == r.id)
+                .collect();
+            let order = mine.iter().find(|c| c.kind == CommissionKind::Order);
+            let commission = net_commission(mine.iter().map(|c| (c.kind, c.state, c.amount)));
             ConversionLine {
-                id: r.0,
-                order_ref: r.1,
-                occurred_at: r.2,
-                group_code: r.3,
-                order_amount: r.4,
-                returned_amount: r.5,
-                currency: r.6,
-                order_status: r.7,
-                attribution: r.8,
-                participant_id: r.9,
-                commission_id: order.map(|o| o.0),
-                state: order.map(|o| o.4),
-                reason: order.and_then(|o| o.5.clone()),
-                held: order.is_some_and(|o| o.6),
+                id: r.id,
+                order_ref: r.order_ref,
+                occurred_at: r.occurred_at,
+                group_code: r.group_code,
+                order_amount: r.order_amount,
+                returned_amount: r.returned_amount,
+                currency: r.currency,
+                order_status: r.order_status,
+                attribution: r.attribution,
+                participant_id: r.participant_id,
+                commission_id: order.map(|o| o.id),
+                state: order.map(|o| o.state),
+                reason: order.and_then(|o| o.reason.clone()),
+                held: order.is_some_and(|o| o.held),
                 commission,
-                locks_at: order.map(|o| o.7),
-                entered_via: r.10,
-                secret_id: r.11,
-                imported_by: r.12,
+                locks_at: order.map(|o| o.locks_at),
+                entered_via: r.entered_via,
+                secret_id: r.secret_id,
+                imported_by: r.imported_by,
             }
         })
         .collect())
@@ -309,7 +296,10 @@ pub struct LedgerLine {
 }
 
 /// The participant's ledger, oldest first (the running balance is read down the page).
-pub fn ledger_lines(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<Vec<LedgerLine>> {
+pub fn ledger_lines(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+) -> QueryResult<Vec<LedgerLine>> {
     ledger_entries::table
         .left_join(commissions::table.inner_join(conversions::table))
         .filter(ledger_entries::participant_id.eq(participant_id))
@@ -337,7 +327,10 @@ pub struct PayoutLine {
     pub created_at: NaiveDateTime,
 }
 
-pub fn payout_lines(conn: &mut AnyConnection, participant_id: i64) -> QueryResult<Vec<PayoutLine>> {
+pub fn payout_lines(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+) -> QueryResult<Vec<PayoutLine>> {
     payouts::table
         .filter(payouts::participant_id.eq(participant_id))
         .order(payouts::id.desc())

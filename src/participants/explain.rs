@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{MeasureKind, Restriction};
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{measure_clauses, measures, rules_versions};
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
@@ -117,7 +118,7 @@ impl MeasureInWords {
 /// ledger still names its measure).
 pub fn of_participant(
     conn: &mut AnyConnection,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> QueryResult<HashMap<i64, MeasureInWords>> {
     type Row = (
         i64,

@@ -60,7 +60,12 @@ pub fn lock(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryRes
 
 /// The participant of an account; account managers have none.
 pub fn of_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Option<Participant>> {
-    let row: Option<(ParticipantId, ParticipantKind, String, Option<NaiveDateTime>)> = participants::table
+    let row: Option<(
+        ParticipantId,
+        ParticipantKind,
+        String,
+        Option<NaiveDateTime>,
+    )> = participants::table
         .filter(participants::account_id.eq(account_id))
         .select((
             participants::id,

@@ -7,13 +7,16 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::ParticipantId;
 use super::{MeasureKind, Restriction};
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{measures, participants};
 use crate::db::AnyConnection;
 
 /// The open (not lifted) withholding of the participant's payments, if any: its measure's id.
-pub fn withholding(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryResult<Option<i64>> {
+pub fn withholding(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+) -> QueryResult<Option<i64>> {
     measures::table
         .filter(measures::participant_id.eq(participant_id))
         .filter(measures::kind.eq(MeasureKind::Withhold))

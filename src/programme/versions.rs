@@ -11,12 +11,12 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::audit::{self, action, Actor};
 use crate::db::ids::ParticipantId;
 use crate::db::schema::{
     participants, programmes, rule_clauses, rules_acceptances, rules_versions,
 };
 use crate::db::AnyConnection;
-use crate::audit::{self, action, Actor};
 use crate::forms::{FormData, FormState, TextField, REASON, TEXT_MAX};
 use crate::i18n::Lang;
 use crate::mail::MailContent;
@@ -762,7 +762,9 @@ pub async fn tell_participants(
     for (email, lang) in recipients {
         let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
         let link = format!("{base}/{}/account/rules", lang.code());
-        mailer.deliver(new_rules_mail(lang, version, &link), &email).await;
+        mailer
+            .deliver(new_rules_mail(lang, version, &link), &email)
+            .await;
     }
 }
 

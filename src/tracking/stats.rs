@@ -11,8 +11,8 @@ use diesel::prelude::*;
 use futures_util::StreamExt;
 use rust_decimal::Decimal;
 
-use crate::db::ids::ParticipantId;
 use super::abnormal::NotCredited;
+use crate::db::ids::ParticipantId;
 use crate::db::schema::{channels, click_days, participants};
 use crate::db::AnyConnection;
 use crate::forms::FormState;
@@ -393,10 +393,7 @@ impl StatisticsPage {
         match self.period {
             Some((from, to)) => self.ctx.t_args(
                 "stats-period",
-                &[
-                    ("from", self.ctx.day(&from)),
-                    ("to", self.ctx.day(&to)),
-                ],
+                &[("from", self.ctx.day(&from)), ("to", self.ctx.day(&to))],
             ),
             None => String::new(),
         }

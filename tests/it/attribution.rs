@@ -2,11 +2,11 @@
 //! through the click id it carries when it comes within the programme's session window after
 //! that click — whatever the calendar day — and through no other click.
 
-
-use chrono::{DateTime, Duration, Utc};
 use crate::common::money::{click, report, secret, send};
 use crate::common::{spawn_app, TestApp};
+use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
+use portal::db::ids::ParticipantId;
 use portal::db::schema::{commissions, conversions};
 
 /// Midnight (UTC) two days ago: every time the tests use lies around it, in the past.
@@ -52,7 +52,7 @@ async fn order(
 }
 
 /// Who earns a commission on `order_ref`, if anyone.
-fn earner(app: &TestApp, order_ref: &str) -> Option<i64> {
+fn earner(app: &TestApp, order_ref: &str) -> Option<ParticipantId> {
     commissions::table
         .inner_join(conversions::table)
         .filter(conversions::order_ref.eq(order_ref))
@@ -149,7 +149,7 @@ async fn a_later_click_neither_extends_the_first_nor_takes_its_orders() {
         "outside_cookie_period"
     );
     assert_eq!(earner(&app, "L-2"), None);
-    let kept_with: Option<i64> = conversions::table
+    let kept_with: Option<ParticipantId> = conversions::table
         .filter(conversions::order_ref.eq("L-2"))
         .select(conversions::participant_id)
         .first(&mut *app.conn())

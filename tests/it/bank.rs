@@ -3,6 +3,7 @@
 //! audit line every change of where money goes leaves behind (issue 20, points 4, 7 and 12).
 
 use crate::common;
+use portal::db::ids::ParticipantId;
 
 use crate::common::audit;
 use crate::common::spawn_app;
@@ -11,7 +12,7 @@ use portal::db::schema::bank_accounts;
 
 const PATH_EN: &str = "/en/account/bank";
 
-fn stored(app: &common::TestApp, participant_id: i64) -> Vec<(String, String)> {
+fn stored(app: &common::TestApp, participant_id: ParticipantId) -> Vec<(String, String)> {
     bank_accounts::table
         .filter(bank_accounts::participant_id.eq(participant_id))
         .order(bank_accounts::id)

@@ -1,8 +1,11 @@
 //! The conversion API: signed reports in, commissions out, and every refusal storing nothing.
 
 use crate::common;
+use portal::db::ids::ParticipantId;
 
-use crate::common::money::{self, balance, click, pass_locking_dates, post_signed, report, secret, send};
+use crate::common::money::{
+    self, balance, click, pass_locking_dates, post_signed, report, secret, send,
+};
 use crate::common::spawn_app;
 use diesel::prelude::*;
 use portal::db::schema::{commission_events, commissions, conversions, ledger_entries};
@@ -211,7 +214,7 @@ async fn conversions_without_a_credited_click_in_time_are_kept_as_not_commission
     assert_eq!(answer["attribution"], "outside_cookie_period");
     assert_eq!(count(&app, "commissions"), 0);
     // Kept with the participant, so the publisher sees why.
-    let participants: Vec<Option<i64>> = conversions::table
+    let participants: Vec<Option<ParticipantId>> = conversions::table
         .order(conversions::id)
         .select(conversions::participant_id)
         .load(&mut *app.conn())

@@ -1,6 +1,5 @@
 //! Migrations, seeding and configuration against the real database.
 
-
 use crate::common::{test_settings, TestDatabase};
 use diesel::prelude::*;
 use portal::db::schema::*;
@@ -447,7 +446,7 @@ fn typed_ids_are_written_and_read_as_their_numbers() {
     let (id, added_by): (i64, Option<AccountId>) = diesel::insert_into(brand_terms::table)
         .values((
             brand_terms::term.eq("typed"),
-            brand_terms::matching.eq("word"),
+            brand_terms::matching.eq("whole_word"),
             brand_terms::added_by.eq(None::<AccountId>),
             brand_terms::created_at.eq(portal::db::now()),
         ))
@@ -456,7 +455,10 @@ fn typed_ids_are_written_and_read_as_their_numbers() {
         .unwrap();
     assert!(id > 0);
     assert_eq!(added_by, None);
-    assert_eq!(serde_json::from_str::<ProgrammeId>("12").unwrap(), ProgrammeId(12));
+    assert_eq!(
+        serde_json::from_str::<ProgrammeId>("12").unwrap(),
+        ProgrammeId(12)
+    );
     assert!(serde_json::from_str::<ProgrammeId>("\"twelve\"").is_err());
     assert_eq!(programme.to_string(), programme.get().to_string());
 }

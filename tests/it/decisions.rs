@@ -5,6 +5,7 @@
 //! SQLite for the write lock.
 
 use crate::common;
+use portal::db::ids::ParticipantId;
 
 use crate::common::money::{click, pass_locking_dates, report, secret, send};
 use crate::common::spawn_app;
@@ -48,7 +49,7 @@ async fn release_and_reject_at_the_same_moment_decide_once_and_the_ledger_agrees
         } else {
             [(Action::Reject, other), (Action::Release, boss)]
         };
-        type Job<'a> = common::Job<'a, (Action, Result<i64, DecideError>)>;
+        type Job<'a> = common::Job<'a, (Action, Result<ParticipantId, DecideError>)>;
         let jobs: Vec<Job> = actions
             .into_iter()
             .map(|(action, manager)| -> Job {
@@ -126,7 +127,7 @@ async fn settlement_and_a_rejection_at_the_same_moment_decide_once() {
             "UPDATE commissions SET locks_at = '2000-01-01 00:00:00' WHERE id = {id}"
         ));
         let now = portal::db::now();
-        type Job<'a> = common::Job<'a, Option<Result<i64, DecideError>>>;
+        type Job<'a> = common::Job<'a, Option<Result<ParticipantId, DecideError>>>;
         let settle: Job = Box::new(move |conn| {
             portal::ledger::locking::settle_due(conn, now).unwrap();
             None

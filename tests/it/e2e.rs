@@ -6,8 +6,8 @@
 //! `target/e2e-tools/node_modules`, or `PORTAL_E2E_TOOLS`). The journeys are ignored unless asked
 //! for (`cargo test -- --include-ignored`, as CI runs them); asked for, a missing tool fails them.
 
-use portal::db::ids::ParticipantId;
 use crate::common;
+use portal::db::ids::ParticipantId;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -2,6 +2,7 @@
 //! notices, cure periods and objections (G.12); the audit log.
 
 use crate::common;
+use portal::db::ids::ParticipantId;
 
 use crate::common::audit;
 use crate::common::enforcement::{administrator, hidden, last_measure, object, picture, take, PDF};
@@ -55,7 +56,7 @@ fn text_of(html: &str) -> String {
 async fn lift(
     app: &TestApp,
     client: &reqwest::Client,
-    participant_id: i64,
+    participant_id: ParticipantId,
     measure_id: i64,
     reason: &str,
 ) -> reqwest::Response {
@@ -152,17 +153,21 @@ async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log
     assert!(page.contains("beheer@partnerlink.nl"));
 
     // And the audit log has it: who, whom, what.
-    let (actor, action, participant, after): (String, String, Option<i64>, Option<String>) =
-        audit_log::table
-            .filter(audit_log::action.eq("measure_taken"))
-            .select((
-                audit_log::actor,
-                audit_log::action,
-                audit_log::participant_id,
-                audit_log::after,
-            ))
-            .first(&mut *app.conn())
-            .unwrap();
+    let (actor, action, participant, after): (
+        String,
+        String,
+        Option<ParticipantId>,
+        Option<String>,
+    ) = audit_log::table
+        .filter(audit_log::action.eq("measure_taken"))
+        .select((
+            audit_log::actor,
+            audit_log::action,
+            audit_log::participant_id,
+            audit_log::after,
+        ))
+        .first(&mut *app.conn())
+        .unwrap();
     assert_eq!(actor, "beheer@partnerlink.nl");
     assert_eq!(action, "measure_taken");
     assert_eq!(participant, Some(anna.participant_id));
@@ -2107,7 +2112,7 @@ async fn take_in(
     app: &TestApp,
     client: &reqwest::Client,
     lang: &str,
-    participant_id: i64,
+    participant_id: ParticipantId,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
     let page = format!("/{lang}/manage/participants/{participant_id}?kind=warning");

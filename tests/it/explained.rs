@@ -2,12 +2,12 @@
 //! commission, a deduction and "why not paid yet" say what was decided, under which clause and
 //! why, with the measure's notice; counts take their plural forms.
 
-
-use chrono::Datelike;
 use crate::common::enforcement::{last_measure, take};
 use crate::common::money::{click, report, secret, send, IMPORT_HEADER};
 use crate::common::{csrf_token, spawn_app, TestApp, PASSWORD};
+use chrono::Datelike;
 use diesel::prelude::*;
+use portal::db::ids::ParticipantId;
 use portal::db::schema::{commissions, memberships};
 
 async fn manager(app: &TestApp) -> reqwest::Client {
@@ -248,7 +248,7 @@ async fn a_held_commission_is_explained_as_a_hold_not_as_waiting_for_its_date() 
 }
 
 /// A commission of `cents` in the participant's ledger, approved at `at`.
-fn approved(app: &TestApp, participant_id: i64, cents: i64, at: chrono::NaiveDateTime) {
+fn approved(app: &TestApp, participant_id: ParticipantId, cents: i64, at: chrono::NaiveDateTime) {
     use portal::db::schema::ledger_entries;
     diesel::insert_into(ledger_entries::table)
         .values((

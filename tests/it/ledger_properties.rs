@@ -3,12 +3,12 @@
 //! balance is the sum of its rows and equals what the Commissions tab adds up, every commission
 //! is what the rounding rule gives, and sending the same reports again changes nothing.
 
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::common::{test_settings, TestDatabase};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use portal::db::ids::ParticipantId;
 use portal::db::schema::{commissions, ledger_entries};
 use portal::db::AnyConnection;
 use portal::domain::{money, Currency, Money, Rate};
@@ -48,7 +48,10 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// A participant with a channel, a credited click of today and bank details; returns
 /// (participant id, click id in hex, the click's time).
-fn participant(conn: &mut AnyConnection, n: usize) -> (i64, String, chrono::NaiveDateTime) {
+fn participant(
+    conn: &mut AnyConnection,
+    n: usize,
+) -> (ParticipantId, String, chrono::NaiveDateTime) {
     use portal::db::schema::{accounts, channels, participants};
     let now = portal::db::now();
     let account: i64 = diesel::insert_into(accounts::table)
@@ -63,7 +66,7 @@ fn participant(conn: &mut AnyConnection, n: usize) -> (i64, String, chrono::Naiv
         .returning(accounts::id)
         .get_result(conn)
         .unwrap();
-    let participant: i64 = diesel::insert_into(participants::table)
+    let participant: ParticipantId = diesel::insert_into(participants::table)
         .values((
             participants::account_id.eq(account),
             participants::kind.eq("publisher"),
@@ -134,7 +137,7 @@ fn eur(cents: i64) -> Money {
 /// The checks after every step.
 fn check(
     conn: &mut AnyConnection,
-    participant: i64,
+    participant: ParticipantId,
     ledger_before: &[(i64, i64)],
 ) -> Vec<(i64, i64)> {
     let ledger: Vec<(i64, i64)> = ledger_entries::table

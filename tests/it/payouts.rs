@@ -1,6 +1,7 @@
 //! Payout runs: who is paid, the bank file, and that nobody is ever paid twice.
 
 use crate::common;
+use portal::db::ids::ParticipantId;
 
 use crate::common::money::{balance, click, pass_locking_dates, report, secret, send};
 use crate::common::{spawn_app, TestApp};
@@ -19,7 +20,7 @@ async fn earn(app: &TestApp, key: &str, channel_id: i64, order_ref: &str, amount
     pass_locking_dates(app);
 }
 
-fn bank(app: &TestApp, participant_id: i64, iban: &str, holder: &str) {
+fn bank(app: &TestApp, participant_id: ParticipantId, iban: &str, holder: &str) {
     run::set_bank_account(
         &mut app.conn(),
         participant_id,
@@ -61,7 +62,7 @@ fn file_of(app: &TestApp, run_id: i64) -> run::StoredFile {
         .unwrap()
 }
 
-fn paid(app: &TestApp, participant_id: i64) -> Vec<i64> {
+fn paid(app: &TestApp, participant_id: ParticipantId) -> Vec<i64> {
     payouts::table
         .filter(payouts::participant_id.eq(participant_id))
         .order(payouts::id)
@@ -511,7 +512,7 @@ fn a_payout_run_killed_with_sigkill_pays_nobody_twice_when_run_again() {
 
 /// Participants with an approved balance entered three months ago (so any of the last months'
 /// runs would pay it) and bank details; returns their ids and balances.
-fn old_balances(app: &TestApp, amounts: &[i64]) -> Vec<(i64, i64)> {
+fn old_balances(app: &TestApp, amounts: &[i64]) -> Vec<(ParticipantId, i64)> {
     let long_ago = (portal::db::now() - chrono::Duration::days(95))
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();
@@ -544,7 +545,7 @@ fn four_periods() -> Vec<Period> {
 }
 
 /// What was paid to each, and that every balance is zero and every run's file valid.
-fn assert_paid_once(app: &TestApp, owed: &[(i64, i64)]) {
+fn assert_paid_once(app: &TestApp, owed: &[(ParticipantId, i64)]) {
     for (participant_id, amount) in owed {
         assert_eq!(paid(app, *participant_id), [*amount], "paid once, in full");
         assert_eq!(balance(app, *participant_id), 0);

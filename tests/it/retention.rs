@@ -3,6 +3,7 @@
 //! their statistics, and the server does it by itself from its start.
 
 use crate::common;
+use portal::db::ids::ParticipantId;
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
@@ -15,7 +16,13 @@ use crate::common::{spawn_app, TestApp, TestDatabase};
 /// Copies of the participant's one real click on `date`, `n` of them, with click ids of that
 /// day (as the click writer makes them: the time first) — on PostgreSQL in the month's
 /// partition when `partition` is set, else wherever the id falls.
-fn clicks_on(app: &TestApp, participant_id: i64, date: NaiveDate, n: u32, partition: bool) {
+fn clicks_on(
+    app: &TestApp,
+    participant_id: ParticipantId,
+    date: NaiveDate,
+    n: u32,
+    partition: bool,
+) {
     if partition {
         if let portal::db::AnyConnection::Postgresql(c) = &mut *app.conn() {
             retention::ensure_month(c, date.with_day(1).unwrap()).unwrap();

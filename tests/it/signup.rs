@@ -2,6 +2,7 @@
 //! input on the way. Logging in, passwords and sessions are in `auth.rs`.
 
 use crate::common;
+use portal::db::ids::ParticipantId;
 
 use crate::common::{location, spawn_app, spawn_app_with, strip_tokens, Options, TestApp};
 use diesel::prelude::*;
@@ -598,7 +599,7 @@ async fn a_platform_seller_may_join_but_not_with_its_own_storefront_and_the_answ
     assert!(html.contains("https://www.aliexpress.com/store/912345"));
     // And on the participant's page, also once the channel is decided.
     app.sql("UPDATE channels SET review_state = 'approved'");
-    let participant: i64 = participants::table
+    let participant: ParticipantId = participants::table
         .select(participants::id)
         .first(&mut app.conn())
         .unwrap();

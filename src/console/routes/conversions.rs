@@ -7,13 +7,13 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::db::ids::ParticipantId;
+use crate::db::schema::{accounts, participants};
+use crate::forms::FormState;
+use crate::i18n::Lang;
 use crate::ledger::decide::{self, Action, DecideError};
 use crate::ledger::import::{self, Counts, ImportLine};
 use crate::ledger::queries::{self, ConversionLine, Scope};
 use crate::ledger::words::CommissionWords;
-use crate::db::schema::{accounts, participants};
-use crate::forms::FormState;
-use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::extract::{CsrfForm, Manager};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
@@ -82,16 +82,20 @@ impl ConversionsPage {
         let Some(state) = line.state else {
             return Vec::new();
         };
-        decide::actions_for(crate::ledger::states::CommissionKind::Order, state, line.held)
-            .into_iter()
-            // Releasing a hold makes money payable: an administrator's decision.
-            .filter(|a| *a != Action::Release || self.ctx.is_administrator())
-            .map(|a| match a {
-                Action::Release => ("release", self.ctx.t("manage-commission-release")),
-                Action::Reject => ("reject", self.ctx.t("manage-commission-reject")),
-                Action::Reverse => ("reverse", self.ctx.t("manage-commission-reverse")),
-            })
-            .collect()
+        decide::actions_for(
+            crate::ledger::states::CommissionKind::Order,
+            state,
+            line.held,
+        )
+        .into_iter()
+        // Releasing a hold makes money payable: an administrator's decision.
+        .filter(|a| *a != Action::Release || self.ctx.is_administrator())
+        .map(|a| match a {
+            Action::Release => ("release", self.ctx.t("manage-commission-release")),
+            Action::Reject => ("reject", self.ctx.t("manage-commission-reject")),
+            Action::Reverse => ("reverse", self.ctx.t("manage-commission-reverse")),
+        })
+        .collect()
     }
 
     /// Who entered the conversion: "API (secret 3)" or "Import by beheer@…".

@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use crate::db::ids::ParticipantId;
 use crate::db::schema::clicks;
 
 /// A click's user agent and referrer as the ids of their rows in `user_agents` and `referrers`.
@@ -16,7 +17,7 @@ pub(super) struct ClickRow {
     pub(super) day: i32,
     pub(super) programme_id: i64,
     pub(super) channel_id: i64,
-    pub(super) participant_id: i64,
+    pub(super) participant_id: ParticipantId,
     pub(super) ad_id: Option<i64>,
     pub(super) epi: Option<String>,
     pub(super) ip_hash: [u8; 16],
@@ -35,7 +36,7 @@ pub(super) struct NewClick<'a> {
     day: i32,
     programme_id: i64,
     channel_id: i64,
-    participant_id: i64,
+    participant_id: ParticipantId,
     ad_id: Option<i64>,
     epi: Option<&'a str>,
     ip_hash: &'a [u8],

@@ -15,6 +15,7 @@ use diesel::prelude::*;
 use super::held::HeldConnection;
 use super::row::{ClickRow, NewClick};
 use super::texts::TextIdCache;
+use crate::db::ids::ParticipantId;
 use crate::db::schema::clicks;
 use crate::db::{AnyConnection, Pool};
 use crate::tracking::abnormal::NotCredited;
@@ -30,7 +31,7 @@ struct SpooledClick {
     day: i32,
     programme_id: i64,
     channel_id: i64,
-    participant_id: i64,
+    participant_id: ParticipantId,
     ad_id: Option<i64>,
     epi: Option<String>,
     ip_hash: [u8; 16],
@@ -250,7 +251,7 @@ mod tests {
             day: 20_416,
             programme_id: 1,
             channel_id: 2,
-            participant_id: 3,
+            participant_id: ParticipantId(3),
             ad_id: None,
             epi: Some("blog".into()),
             ip_hash: [9; 16],

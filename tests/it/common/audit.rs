@@ -2,16 +2,18 @@
 //! for a request from this machine.
 
 use diesel::prelude::*;
+use portal::db::ids::ParticipantId;
 use portal::db::schema::audit_log;
 
 use super::TestApp;
 
 /// One line of the audit log.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
 pub struct Line {
     pub actor: String,
     pub subject: String,
-    pub participant_id: Option<i64>,
+    pub participant_id: Option<ParticipantId>,
     pub ip_hash: Option<String>,
     pub before: Option<String>,
     pub after: Option<String>,
@@ -19,39 +21,12 @@ pub struct Line {
 
 /// The lines of `action`, oldest first.
 pub fn lines(app: &TestApp, action: &str) -> Vec<Line> {
-    type Row = (
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = audit_log::table
+    audit_log::table
         .filter(audit_log::action.eq(action))
         .order(audit_log::id)
-        .select((
-            audit_log::actor,
-            audit_log::subject,
-            audit_log::participant_id,
-            audit_log::ip_hash,
-            audit_log::before,
-            audit_log::after,
-        ))
+        .select(Line::as_select())
         .load(&mut *app.conn())
-        .unwrap();
-    rows.into_iter()
-        .map(
-            |(actor, subject, participant_id, ip_hash, before, after)| Line {
-                actor,
-                subject,
-                participant_id,
-                ip_hash,
-                before,
-                after,
-            },
-        )
-        .collect()
+        .unwrap()
 }
 
 /// The one line of `action`; fails when there is none or more than one.

@@ -18,8 +18,8 @@ use std::sync::Once;
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
-use portal::db::ids::ParticipantId;
 use portal::config::{DatabaseKind, DatabaseSettings, Settings};
+use portal::db::ids::ParticipantId;
 use portal::db::{AnyConnection, Pool};
 
 /// Work for one connection of `TestApp::at_once`.
@@ -637,7 +637,8 @@ impl TestApp {
     pub fn add_participant(&self, email: &str, kind: &str, channel_state: &str) -> Participant {
         use portal::auth::account_tokens::{self, Purpose};
         use portal::signup::registration::{self, Outcome, ValidChannel};
-        let kind = portal::participants::ParticipantKind::parse(kind).expect("publisher or network");
+        let kind =
+            portal::participants::ParticipantKind::parse(kind).expect("publisher or network");
         let address = portal::domain::EmailAddress::parse(email).expect("an e-mail address");
         // anna@koopjes.nl → anna-koopjes.nl
         let (local, host) = email.split_once('@').unwrap();

@@ -2,6 +2,7 @@
 //! signed POST to the conversion API.
 
 use diesel::prelude::*;
+use portal::db::ids::ParticipantId;
 use portal::db::schema::{clicks, conversions};
 use portal::ledger::{secrets, signature};
 
@@ -103,7 +104,7 @@ pub fn pass_locking_dates(app: &TestApp) -> usize {
 }
 
 /// The participant's ledger balance in cents: the sum of its rows.
-pub fn balance(app: &TestApp, participant_id: i64) -> i64 {
+pub fn balance(app: &TestApp, participant_id: ParticipantId) -> i64 {
     use portal::db::schema::ledger_entries as le;
     let amounts: Vec<i64> = le::table
         .filter(le::participant_id.eq(participant_id))

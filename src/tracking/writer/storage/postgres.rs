@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use super::super::row::{ClickRow, TextIds};
+use crate::db::ids::ParticipantId;
 
 /// /// the server more than storing the rows.
 pub(super) struct PgInsertClicks<'a> {
@@ -11,7 +12,7 @@ pub(super) struct PgInsertClicks<'a> {
     day: Vec<i32>,
     programme_id: Vec<i64>,
     channel_id: Vec<i64>,
-    participant_id: Vec<i64>,
+    participant_id: Vec<ParticipantId>,
     ad_id: Vec<Option<i64>>,
     epi: Vec<Option<&'a str>>,
     ip_hash: Vec<&'a [u8]>,
