@@ -9,6 +9,8 @@ pub mod measures;
 pub mod notices;
 pub mod objectable;
 pub mod objections;
+pub mod proposal;
+pub mod reinstatement;
 pub mod routes;
 pub mod states;
 pub mod subjects;

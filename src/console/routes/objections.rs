@@ -7,21 +7,18 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::json;
 
-use crate::audit::{self, action, Actor};
 use crate::calendar::working_days::today;
 use crate::console::page::ConsoleWords;
 use crate::db::ids::ParticipantId;
-use crate::db::schema::{measures, participants};
-use crate::db::AnyConnection;
+use crate::db::schema::participants;
 use crate::enforcement::objections::{self, DecideError, Objection};
+use crate::enforcement::reinstatement;
+use crate::enforcement::states::ObjectionDecision;
 use crate::forms::{FormState, REASON};
-use crate::i18n::Lang;
 use crate::ledger::states::CommissionState;
-use crate::participants::MeasureKind;
 use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm, Manager};
+use crate::web::extract::{Administrator, CsrfForm, InPath, Manager};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -155,18 +152,16 @@ async fn decide(
     ctx: Ctx,
     state: web::Data<AppState>,
     manager: Manager,
-    path: web::Path<(Lang, i64)>,
+    InPath(id): InPath<i64>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let mut form = FormState::new();
     form.set("decision", data.get("decision"));
     form.set("reason", data.get("reason"));
     form.set("restore", data.get("restore"));
-    let upheld = match data.get("decision") {
-        "upheld" => Some(true),
-        "rejected" => Some(false),
-        _ => {
+    let upheld = match ObjectionDecision::parse(data.get("decision")) {
+        Some(decision) => Some(decision == ObjectionDecision::Upheld),
+        None => {
             form.fail(ctx.lang, "decision", "error-objection-decision");
             None
         }
@@ -222,72 +217,6 @@ async fn decide(
 
 // ---- reinstatement ----
 
-#[derive(Debug, thiserror::Error)]
-pub enum ReinstateError {
-    #[error("no such participant")]
-    NotFound,
-    #[error("the participant is not terminated")]
-    NotTerminated,
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-/// Reinstates a terminated participant (an administrator's decision, at any time — also after
-/// the claim period, when no objection can be filed any more): its terminations are lifted with
-/// the reason, it can log in again, and the audit log says who did it and why. Its clicks are
-/// credited again: the caller tells the click writer once this is committed.
-pub fn reinstate_participant(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    participant_id: ParticipantId,
-    reason: &str,
-    now: NaiveDateTime,
-) -> Result<(), ReinstateError> {
-    crate::db::write_transaction(conn, |conn| {
-        let terminated_at: Option<Option<NaiveDateTime>> = participants::table
-            .find(participant_id)
-            .select(participants::terminated_at)
-            .first(conn)
-            .optional()?;
-        let terminated_at = terminated_at.ok_or(ReinstateError::NotFound)?;
-        let Some(terminated_at) = terminated_at else {
-            return Err(ReinstateError::NotTerminated);
-        };
-        let changed = diesel::update(
-            participants::table
-                .find(participant_id)
-                .filter(participants::terminated_at.is_not_null()),
-        )
-        .set(participants::terminated_at.eq(None::<NaiveDateTime>))
-        .execute(conn)?;
-        if changed == 0 {
-            return Err(ReinstateError::NotTerminated);
-        }
-        let lifted: Vec<i64> = measures::table
-            .filter(measures::participant_id.eq(participant_id))
-            .filter(measures::kind.eq(MeasureKind::Terminate))
-            .filter(measures::lifted_at.is_null())
-            .select(measures::id)
-            .load(conn)?;
-        diesel::update(measures::table.filter(measures::id.eq_any(&lifted)))
-            .set((
-                measures::lifted_at.eq(now),
-                measures::lifted_by.eq(actor.id),
-                measures::lift_reason.eq(reason),
-            ))
-            .execute(conn)?;
-        let entry = audit::Entry::new(
-            action::PARTICIPANT_REINSTATED,
-            format!("participant {participant_id}"),
-        )
-        .participant(participant_id)
-        .before(json!({ "terminated_at": terminated_at }))
-        .after(json!({ "terminated_at": null, "reason": reason, "measures_lifted": lifted }));
-        audit::record(conn, actor, entry, now)?;
-        Ok(())
-    })
-}
-
 #[derive(Template)]
 #[template(path = "console/reinstate.html")]
 struct ReinstatePage {
@@ -326,9 +255,8 @@ async fn reinstate_form(
     ctx: Ctx,
     state: web::Data<AppState>,
     _admin: Administrator,
-    path: web::Path<(Lang, ParticipantId)>,
+    InPath(id): InPath<ParticipantId>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     render(&reinstate_page(ctx, &state, id, FormState::new()).await?)
 }
 
@@ -336,10 +264,9 @@ async fn reinstate(
     ctx: Ctx,
     state: web::Data<AppState>,
     admin: Administrator,
-    path: web::Path<(Lang, ParticipantId)>,
+    InPath(id): InPath<ParticipantId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let mut form = FormState::new();
     form.set("reason", data.get("reason"));
     let reason = if data.get("reason").trim().is_empty() {
@@ -354,8 +281,8 @@ async fn reinstate(
     let actor = admin.actor();
     let done = with_conn(&state, move |conn| {
         let now = crate::db::now();
-        match reinstate_participant(conn, &actor, id, &reason, now) {
-            Err(ReinstateError::Db(e)) => Err(e.into()),
+        match reinstatement::reinstate_participant(conn, &actor, id, &reason, now) {
+            Err(reinstatement::ReinstateError::Db(e)) => Err(e.into()),
             other => Ok(other),
         }
     })
@@ -368,7 +295,7 @@ async fn reinstate(
                 "/manage/participants/{id}?notice=participant-reinstated"
             ))))
         }
-        Err(ReinstateError::NotFound) => Err(AppError::NotFound),
+        Err(reinstatement::ReinstateError::NotFound) => Err(AppError::NotFound),
         Err(_) => {
             form.fail(ctx.lang, "reason", "error-reinstate-not-terminated");
             let page = reinstate_page(ctx, &state, id, form).await?;

@@ -23,7 +23,7 @@ use crate::ledger::states::{CommissionKind, CommissionState};
 use crate::participants::MeasureKind;
 use crate::programme::versions::{self, ClauseText};
 use crate::state::AppState;
-use crate::web::extract::{CsrfForm, Manager};
+use crate::web::extract::{CsrfForm, InPath, Manager};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -422,10 +422,9 @@ async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
     _manager: Manager,
-    path: web::Path<(Lang, ParticipantId)>,
+    InPath(id): InPath<ParticipantId>,
     query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let notice = query
         .notice
         .as_deref()
@@ -441,10 +440,9 @@ async fn take(
     ctx: Ctx,
     state: web::Data<AppState>,
     manager: Manager,
-    path: web::Path<(Lang, ParticipantId)>,
+    InPath(id): InPath<ParticipantId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let today = today();
     let clauses = with_conn(&state, |conn| {
         let programme_id = crate::programme::current(conn)?;
@@ -595,9 +593,8 @@ async fn accept_cure(
 async fn evidence_file(
     state: web::Data<AppState>,
     _manager: Manager,
-    path: web::Path<(Lang, i64)>,
+    InPath(file_id): InPath<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, file_id) = path.into_inner();
     serve_evidence(&state, file_id, None).await
 }
 
