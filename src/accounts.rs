@@ -78,6 +78,11 @@ const ACCOUNT_COLUMNS: AccountColumns = (
 );
 
 impl Account {
+    /// Who acts in the audit log: this account, from the address with this keyed hash.
+    pub fn actor(&self, ip_hash: &[u8; 16]) -> crate::audit::Actor {
+        crate::audit::Actor::account(self.id, &self.email, ip_hash)
+    }
+
     pub fn lang(&self) -> Lang {
         Lang::from_code(&self.lang).unwrap_or(Lang::DEFAULT)
     }

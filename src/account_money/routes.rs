@@ -19,7 +19,7 @@ use crate::participants::explain::MeasureInWords;
 use crate::state::AppState;
 use crate::web::chart::{Bar, Chart};
 use crate::web::csv::Cell;
-use crate::web::extract::{self, CsrfForm};
+use crate::web::extract::{CsrfForm, InPath, self};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
@@ -402,9 +402,8 @@ async fn csv_export(
     ctx: Ctx,
     state: web::Data<AppState>,
     user: extract::SignedInParticipant,
-    path: web::Path<(Lang, String)>,
+    InPath(file): InPath<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, file) = path.into_inner();
     if !matches!(file.as_str(), "conversions" | "ledger" | "payouts") {
         return Err(AppError::NotFound);
     }

@@ -127,7 +127,7 @@ pub(super) fn after_login(
         }
     }
     if account.is_manager() {
-        let actor = crate::audit::Actor::account(account, ip_hash);
+        let actor = account.actor(ip_hash);
         let entry = crate::audit::Entry::new(
             crate::audit::action::MANAGER_LOGIN,
             format!("account {}", account.id),

@@ -370,3 +370,12 @@ pub fn day_number(date: chrono::NaiveDate) -> i32 {
 pub fn date_of_day(day: i32) -> chrono::NaiveDate {
     chrono::DateTime::UNIX_EPOCH.date_naive() + chrono::Duration::days(i64::from(day))
 }
+
+/// The click log counts days as days since 1970-01-01 (UTC): the writer stores them, the
+/// statistics select and show them.
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// The day number of a click at `at_ms` (milliseconds since 1970, UTC).
+pub fn day_of(at_ms: i64) -> i32 {
+    at_ms.div_euclid(MS_PER_DAY) as i32
+}

@@ -17,13 +17,13 @@ use super::subjects::{self, Action, Subject, SubjectKind};
 use super::telling::serve_evidence;
 use super::upload::{self, Received, UploadGate};
 use crate::audit::Actor;
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ParticipantId, RulesVersionId};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
 use crate::programme::versions::{self, ClauseChange, Version};
 use crate::state::AppState;
-use crate::web::extract::{self, CsrfForm};
+use crate::web::extract::{CsrfForm, InPath, self};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -180,10 +180,9 @@ async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
     user: extract::SignedInParticipant,
-    path: web::Path<(Lang, i64)>,
+    InPath(id): InPath<i64>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let (measure, objection) = load_notice(&state, user.participant.id, id, true)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -445,10 +444,9 @@ async fn object(
     state: web::Data<AppState>,
     gate: web::Data<UploadGate>,
     user: extract::SignedInParticipant,
-    path: web::Path<(Lang, i64)>,
+    InPath(id): InPath<i64>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     // Whose measure it is, before a byte of the upload is read.
     let (measure, objection) = load_notice(&state, user.participant.id, id, false)
         .await?
@@ -469,10 +467,9 @@ async fn cured(
     ctx: Ctx,
     state: web::Data<AppState>,
     user: extract::SignedInParticipant,
-    path: web::Path<(Lang, i64)>,
+    InPath(id): InPath<i64>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let participant_id = user.participant.id;
     let mut cure_form = FormState::new();
     cure_form.set("cured_text", data.get("text"));
@@ -939,7 +936,7 @@ async fn rules_accept(
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
-    let version_id: i64 = data
+    let version_id: RulesVersionId = data
         .get("version")
         .parse()
         .map_err(|_| AppError::BadRequest)?;

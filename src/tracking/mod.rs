@@ -89,16 +89,8 @@ impl Tracking {
     }
 }
 
-/// The click log counts days as days since 1970-01-01 (UTC): the writer stores them, the
-/// statistics select and show them.
-const MS_PER_DAY: i64 = 86_400_000;
-
-/// The day of a click at `at_ms` (milliseconds since 1970, UTC).
-pub fn day_of(at_ms: i64) -> i32 {
-    at_ms.div_euclid(MS_PER_DAY) as i32
-}
-
-pub use crate::db::{date_of_day, day_number};
+/// The click log's day numbers (days since 1970-01-01, UTC) live in `db`, below the writer.
+pub use crate::db::{date_of_day, day_number, day_of};
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,8 @@
 //! - `SignedInParticipant`: the logged-in participant, else the login page (403 for a manager);
 //! - `Manager`: an account manager, the role read from the database, whose login passed the
 //!   second factor (else the login page), else a 403 page;
-//! - `CsrfForm`: a form body whose `csrf_token` is this session's, else a 403 page.
+//! - `CsrfForm`: a form body whose `csrf_token` is this session's, else a 403 page;
+//! - `InPath`: what the path holds after its language (an id, a token), else a 404 page.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -170,7 +171,7 @@ pub struct Manager {
 impl Manager {
     /// Who acts in the audit log: this manager, from the address of this request.
     pub fn actor(&self) -> crate::audit::Actor {
-        crate::audit::Actor::account(&self.account, &self.ip_hash)
+        self.account.actor(&self.ip_hash)
     }
 }
 
@@ -226,6 +227,24 @@ impl FromRequest for Manager {
                 ip_hash,
             })
         })
+    }
+}
+
+/// What a path holds after its language (`/{lang}/manage/bans/{id}` → the id): the language is
+/// checked as `web::Path<(Lang, T)>` checks it (anything else answers 404, as before), the
+/// handler gets the rest alone.
+pub struct InPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for InPath<T> {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            web::Path::<(Lang, T)>::extract(req)
+                .into_inner()
+                .map(|path| InPath(path.into_inner().1)),
+        )
     }
 }
 

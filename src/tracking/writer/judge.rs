@@ -9,6 +9,7 @@ use std::time::Instant;
 use diesel::prelude::*;
 use tokio::sync::mpsc;
 
+use crate::db::ids::{ChannelId, ProgrammeId};
 use super::click_ids::ClickIds;
 use super::held::HeldConnection;
 use super::link_cache::{self, LinkCache, LinkInfo};
@@ -54,7 +55,7 @@ pub(super) struct Judge {
     detector: Detector,
     /// Looked-up programmes, unknown ones included, each kept `CACHE_TTL`; bounded, the least
     /// recently used going first, so `/click` with ever new ids cannot grow it.
-    programmes: lru::LruCache<i64, (Instant, Option<Arc<ProgrammeInfo>>)>,
+    programmes: lru::LruCache<ProgrammeId, (Instant, Option<Arc<ProgrammeInfo>>)>,
     /// The links, forgotten with the programmes when crediting changes.
     links: LinkCache,
     click_ids: ClickIds,
@@ -250,7 +251,7 @@ impl Judge {
         self.rest.begin();
     }
 
-    fn programme(&mut self, id: i64) -> anyhow::Result<Option<Arc<ProgrammeInfo>>> {
+    fn programme(&mut self, id: ProgrammeId) -> anyhow::Result<Option<Arc<ProgrammeInfo>>> {
         let known = self.programmes.get(&id).cloned();
         if let Some((at, info)) = &known {
             if at.elapsed() < CACHE_TTL || self.database_down() {
@@ -281,7 +282,7 @@ impl Judge {
         }
     }
 
-    fn read_programme(&mut self, id: i64) -> anyhow::Result<Option<Arc<ProgrammeInfo>>> {
+    fn read_programme(&mut self, id: ProgrammeId) -> anyhow::Result<Option<Arc<ProgrammeInfo>>> {
         let conn = self.db.get()?;
         let landing: Option<String> = programmes::table
             .filter(programmes::id.eq(id))
@@ -307,7 +308,7 @@ impl Judge {
         Ok(info)
     }
 
-    fn link(&mut self, programme_id: i64, channel_id: i64) -> anyhow::Result<Option<LinkInfo>> {
+    fn link(&mut self, programme_id: ProgrammeId, channel_id: ChannelId) -> anyhow::Result<Option<LinkInfo>> {
         let key = (programme_id, channel_id);
         let known = self.links.known(key);
         if let Some((at, info)) = known {
@@ -340,8 +341,8 @@ impl Judge {
 
     fn read_link(
         &mut self,
-        programme_id: i64,
-        channel_id: i64,
+        programme_id: ProgrammeId,
+        channel_id: ChannelId,
     ) -> anyhow::Result<Option<LinkInfo>> {
         let conn = self.db.get()?;
         Ok(link_cache::read_link(conn, programme_id, channel_id)?)
@@ -369,7 +370,7 @@ mod tests {
     use crate::tracking::writer::test_support::sqlite_pool;
     use crate::tracking::writer::{ClickDraft, ClickJob};
 
-    fn job(programme_id: i64, channel_id: i64) -> ClickJob {
+    fn job(programme_id: ProgrammeId, channel_id: ChannelId) -> ClickJob {
         let (reply, _) = tokio::sync::oneshot::channel();
         ClickJob {
             draft: ClickDraft {
@@ -411,7 +412,7 @@ mod tests {
         for chunk in (0..links).collect::<Vec<_>>().chunks(1_000) {
             let jobs: Vec<ClickJob> = chunk
                 .iter()
-                .map(|n| job(n % programmes, 1_000_000 + n))
+                .map(|n| job(ProgrammeId(n % programmes), ChannelId(1_000_000 + n)))
                 .collect();
             let resolved = judge.resolve_all(&jobs);
             assert!(
@@ -422,7 +423,10 @@ mod tests {
         assert_eq!(judge.programmes.len(), PROGRAMMES_KEPT.get());
         assert_eq!(judge.links.len(), link_cache::LINKS_KEPT.get());
         // The latest miss is remembered: asked again, it is answered from the cache.
-        let last = ((links - 1) % programmes, 1_000_000 + links - 1);
+        let last = (
+            ProgrammeId((links - 1) % programmes),
+            ChannelId(1_000_000 + links - 1),
+        );
         assert!(judge.links.contains(&last));
     }
 }
