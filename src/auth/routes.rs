@@ -17,7 +17,7 @@ use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 use crate::participants;
 use crate::state::AppState;
-use crate::web::extract::{CsrfForm, CurrentUser};
+use crate::web::extract::{CsrfForm, CurrentUser, InPath};
 use crate::web::session::{self, PendingLogin};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
@@ -351,9 +351,8 @@ impl ResetPage {
 async fn reset_form(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<(Lang, String)>,
+    InPath(token): InPath<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, token) = path.into_inner();
     let check_token = token.clone();
     let checked = with_conn(&state, move |conn| {
         Ok(account_tokens::check(
@@ -402,10 +401,9 @@ async fn reset_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
     session: Session,
-    path: web::Path<(Lang, String)>,
+    InPath(token): InPath<String>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, token) = path.into_inner();
     let check_token = token.clone();
     let account = with_conn(&state, move |conn| {
         Ok(

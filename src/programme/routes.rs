@@ -11,6 +11,7 @@ use super::queries::{self, ProgrammeView, RulesView};
 use super::versions::{self, RulesPageView, VersionLine};
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::web::extract::InPath;
 use crate::web::{with_conn, AppError, Ctx};
 
 /// The programme the home page presents.
@@ -142,13 +143,12 @@ async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
     pages: web::Data<ProgrammePages>,
-    path: web::Path<(Lang, String)>,
+    InPath(slug): InPath<String>,
 ) -> Result<HttpResponse, AppError> {
     let (page_path, kept) = kept_page(&req, &ctx, &pages);
     if let Some(kept) = kept {
         return Ok(kept);
     }
-    let (_, slug) = path.into_inner();
     let view = load_view(&state, &pages, &ctx, slug).await?;
     render_kept(&pages, page_path, &ProgrammePage { ctx, view })
 }
@@ -158,9 +158,8 @@ async fn rules(
     ctx: Ctx,
     state: web::Data<AppState>,
     pages: web::Data<ProgrammePages>,
-    path: web::Path<(Lang, String)>,
+    InPath(slug): InPath<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, slug) = path.into_inner();
     rules_page(req, ctx, state, pages, slug, None).await
 }
 

@@ -10,7 +10,7 @@ use crate::enforcement::states::BanKind;
 use crate::forms::{written_text, FormState, TextProblem, REASON_MAX};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm};
+use crate::web::extract::{Administrator, CsrfForm, InPath};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -120,10 +120,9 @@ async fn lift_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
     admin: Administrator,
-    path: web::Path<(Lang, i64)>,
+    InPath(id): InPath<i64>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let reason = match written_text(data.get("reason"), REASON_MAX) {
         Ok(r) => r,
         Err(p) => {

@@ -8,7 +8,7 @@ use crate::channels::brand_terms::{add, lines, remove, TermLine};
 use crate::domain::brand::{self, BrandTerm, Matching};
 use crate::forms::FormState;
 use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm};
+use crate::web::extract::{Administrator, CsrfForm, InPath};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -116,10 +116,9 @@ async fn remove_submit(
     ctx: Ctx,
     state: web::Data<AppState>,
     admin: Administrator,
-    path: web::Path<(crate::i18n::Lang, i64)>,
+    InPath(id): InPath<i64>,
     _data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let actor = admin.actor();
     let removed = with_conn(&state, move |conn| {
         Ok(remove(conn, &actor, id, crate::db::now())?)

@@ -9,13 +9,12 @@ use askama::Template;
 use crate::db::ids::ParticipantId;
 use crate::db::schema::{accounts, participants};
 use crate::forms::FormState;
-use crate::i18n::Lang;
 use crate::ledger::decide::{self, Action, DecideError};
 use crate::ledger::import::{self, Counts, ImportLine};
 use crate::ledger::queries::{self, ConversionLine, Scope};
 use crate::ledger::words::CommissionWords;
 use crate::state::AppState;
-use crate::web::extract::{CsrfForm, Manager};
+use crate::web::extract::{CsrfForm, InPath, Manager};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -222,10 +221,9 @@ async fn decision(
     ctx: Ctx,
     state: web::Data<AppState>,
     manager: Manager,
-    path: web::Path<(Lang, i64)>,
+    InPath(commission_id): InPath<i64>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, commission_id) = path.into_inner();
     let lang = ctx.lang;
     let chosen = data.get("participant").parse::<ParticipantId>().ok();
     let reason = data.get("reason").trim().to_owned();

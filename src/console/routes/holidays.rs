@@ -7,9 +7,8 @@ use askama::Template;
 
 use crate::calendar::holidays::{self as table, FileProblem, ImportLine, NewHoliday};
 use crate::forms::FormState;
-use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm};
+use crate::web::extract::{Administrator, CsrfForm, InPath};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -149,10 +148,9 @@ async fn remove_holiday(
     ctx: Ctx,
     state: web::Data<AppState>,
     admin: Administrator,
-    path: web::Path<(Lang, String)>,
+    InPath(day): InPath<String>,
     _data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, day) = path.into_inner();
     let day =
         chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
     let actor = admin.actor();

@@ -16,7 +16,7 @@ use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::participants::Role;
 use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm};
+use crate::web::extract::{Administrator, CsrfForm, InPath};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -189,10 +189,9 @@ async fn change_role(
     ctx: Ctx,
     state: web::Data<AppState>,
     admin: Administrator,
-    path: web::Path<(Lang, i64)>,
+    InPath(id): InPath<i64>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let administrator = match data.get("role") {
         "administrator" => true,
         "manager" => false,
@@ -218,10 +217,9 @@ async fn change_access(
     ctx: Ctx,
     state: web::Data<AppState>,
     admin: Administrator,
-    path: web::Path<(Lang, i64)>,
+    InPath(id): InPath<i64>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let disabled = match data.get("access") {
         "disable" => true,
         "enable" => false,

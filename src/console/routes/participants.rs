@@ -611,3 +611,92 @@ pub fn overdue(
         .collect();
     Ok((cures, open))
 }
+
+// ---- reinstatement: an administrator reinstates a terminated participant, with a reason ----
+
+#[derive(Template)]
+#[template(path = "console/reinstate.html")]
+struct ReinstatePage {
+    ctx: Ctx,
+    participant_id: ParticipantId,
+    company_name: String,
+    terminated: bool,
+    form: FormState,
+}
+
+async fn reinstate_page(
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    participant_id: ParticipantId,
+    form: FormState,
+) -> Result<ReinstatePage, AppError> {
+    let found = with_conn(state, move |conn| {
+        Ok(participants::table
+            .find(participant_id)
+            .select((participants::company_name, participants::terminated_at))
+            .first::<(String, Option<NaiveDateTime>)>(conn)
+            .optional()?)
+    })
+    .await?;
+    let (company_name, terminated_at) = found.ok_or(AppError::NotFound)?;
+    Ok(ReinstatePage {
+        ctx,
+        participant_id,
+        company_name,
+        terminated: terminated_at.is_some(),
+        form,
+    })
+}
+
+async fn reinstate_form(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    _admin: Administrator,
+    InPath(id): InPath<ParticipantId>,
+) -> Result<HttpResponse, AppError> {
+    render(&reinstate_page(ctx, &state, id, FormState::new()).await?)
+}
+
+async fn reinstate(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    admin: Administrator,
+    InPath(id): InPath<ParticipantId>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let mut form = FormState::new();
+    form.set("reason", data.get("reason"));
+    let reason = if data.get("reason").trim().is_empty() {
+        form.fail(ctx.lang, "reason", "error-reinstate-reason-required");
+        None
+    } else {
+        REASON.read(&mut form, ctx.lang, "reason", data.get("reason"))
+    };
+    let Some(reason) = reason else {
+        return render_form(true, &reinstate_page(ctx, &state, id, form).await?);
+    };
+    let actor = admin.actor();
+    let done = with_conn(&state, move |conn| {
+        let now = crate::db::now();
+        match reinstatement::reinstate_participant(conn, &actor, id, &reason, now) {
+            Err(reinstatement::ReinstateError::Db(e)) => Err(e.into()),
+            other => Ok(other),
+        }
+    })
+    .await?;
+    match done {
+        Ok(()) => {
+            // Committed: its clicks are credited again from the next one on.
+            state.crediting.changed();
+            Ok(see_other(&ctx.href(&format!(
+                "/manage/participants/{id}?notice=participant-reinstated"
+            ))))
+        }
+        Err(reinstatement::ReinstateError::NotFound) => Err(AppError::NotFound),
+        Err(_) => {
+            form.fail(ctx.lang, "reason", "error-reinstate-not-terminated");
+            let page = reinstate_page(ctx, &state, id, form).await?;
+            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+        }
+    }
+}

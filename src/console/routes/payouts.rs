@@ -8,12 +8,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use crate::forms::FormState;
 use crate::ledger::payouts::{self, Payer, Period, Run, RunOutcome};
 use crate::ledger::words::{month_label, CommissionWords};
-use crate::forms::FormState;
-use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm};
+use crate::web::extract::{Administrator, CsrfForm, InPath};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -189,9 +188,8 @@ async fn payout_run(
 async fn bank_file(
     state: web::Data<AppState>,
     admin: Administrator,
-    path: web::Path<(Lang, i64)>,
+    InPath(run_id): InPath<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, run_id) = path.into_inner();
     let payer_name = state.settings.payer_name.clone();
     let payer_iban = state.settings.payer_iban.clone();
     let actor = admin.actor();

@@ -25,7 +25,7 @@ use crate::programme::free_text::states_a_rate;
 use crate::programme::policy::{PolicyKey, PolicyValue, WINDOW_MAX_MINUTES};
 use crate::programme::queries::StoredPolicy;
 use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm};
+use crate::web::extract::{Administrator, CsrfForm, InPath};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -291,10 +291,9 @@ async fn save_text(
     state: web::Data<AppState>,
     pages: web::Data<ProgrammePages>,
     admin: Administrator,
-    path: web::Path<(Lang, i64)>,
+    InPath(id): InPath<i64>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let mut form = FormState::new();
     form.set("body", data.get("body"));
     let body = match programme_text(data.get("body"), crate::forms::TEXT_MAX) {
@@ -468,10 +467,9 @@ async fn save_policy(
     state: web::Data<AppState>,
     pages: web::Data<ProgrammePages>,
     admin: Administrator,
-    path: web::Path<(Lang, String)>,
+    InPath(key): InPath<String>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, key) = path.into_inner();
     let key = PolicyKey::parse(&key).ok_or(AppError::NotFound)?;
     let which = format!("policy-{key}");
     let mut form = FormState::new();
@@ -597,10 +595,9 @@ async fn save_contact(
     state: web::Data<AppState>,
     pages: web::Data<ProgrammePages>,
     admin: Administrator,
-    path: web::Path<(Lang, i64)>,
+    InPath(id): InPath<i64>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
     let mut form = FormState::new();
     form.set("name", data.get("name"));
     form.set("email", data.get("email"));
