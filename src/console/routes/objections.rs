@@ -1,7 +1,6 @@
 //! The console's side of objections (G.12): `/{lang}/manage/objections` lists the objections to
 //! every kind of enforcement action, and a manager other than the one who took the action
-//! decides each (four eyes); and an administrator reinstates a terminated participant at any
-//! time, with a reason (`/{lang}/manage/participants/{id}/reinstate`).
+//! decides each (four eyes).
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -23,15 +22,7 @@ use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, Notic
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage/objections", web::get().to(objections_page))
-        .route("/manage/objections/{id}/decision", web::post().to(decide))
-        .route(
-            "/manage/participants/{id}/reinstate",
-            web::get().to(reinstate_form),
-        )
-        .route(
-            "/manage/participants/{id}/reinstate",
-            web::post().to(reinstate),
-        );
+        .route("/manage/objections/{id}/decision", web::post().to(decide));
 }
 
 const NOTICES: &[&str] = &["objection-decided", "objection-already-decided"];

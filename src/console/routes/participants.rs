@@ -38,6 +38,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/manage/participants/{id}/measures/{mid}/cure",
             web::post().to(accept_cure),
         )
+        .route(
+            "/manage/participants/{id}/reinstate",
+            web::get().to(reinstate_form),
+        )
+        .route(
+            "/manage/participants/{id}/reinstate",
+            web::post().to(reinstate),
+        )
         .route("/manage/evidence/{file}", web::get().to(evidence_file));
 }
 
