@@ -130,12 +130,12 @@ async fn home(
     state: web::Data<AppState>,
     pages: web::Data<ProgrammePages>,
 ) -> Result<HttpResponse, AppError> {
-    let (path, kept) = kept_page(&req, &ctx, &pages);
-    if let Some(kept) = kept {
-        return Ok(kept);
-    }
-    let view = load_view(&state, &pages, &ctx, HOME_PROGRAMME.to_owned()).await?;
-    render_kept(&pages, path, &HomePage { ctx, view })
+    let slug = HOME_PROGRAMME.to_owned();
+    programme_page(&req, ctx, &state, &pages, slug, |ctx, view| HomePage {
+        ctx,
+        view,
+    })
+    .await
 }
 
 async fn show(
@@ -145,12 +145,29 @@ async fn show(
     pages: web::Data<ProgrammePages>,
     InPath(slug): InPath<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (page_path, kept) = kept_page(&req, &ctx, &pages);
+    programme_page(&req, ctx, &state, &pages, slug, |ctx, view| ProgrammePage {
+        ctx,
+        view,
+    })
+    .await
+}
+
+/// A page about programme `slug` (the home page, the programme's page): the copy kept for
+/// visitors when there is one, else made from the programme's view and kept.
+async fn programme_page<P: Template>(
+    req: &HttpRequest,
+    ctx: Ctx,
+    state: &web::Data<AppState>,
+    pages: &ProgrammePages,
+    slug: String,
+    page: impl FnOnce(Ctx, Arc<ProgrammeView>) -> P,
+) -> Result<HttpResponse, AppError> {
+    let (path, kept) = kept_page(req, &ctx, pages);
     if let Some(kept) = kept {
         return Ok(kept);
     }
-    let view = load_view(&state, &pages, &ctx, slug).await?;
-    render_kept(&pages, page_path, &ProgrammePage { ctx, view })
+    let view = load_view(state, pages, &ctx, slug).await?;
+    render_kept(pages, path, &page(ctx, view))
 }
 
 async fn rules(
