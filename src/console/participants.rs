@@ -8,13 +8,13 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::audit::like_pattern;
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ParticipantId, ProgrammeId};
 use crate::db::schema::{
     accounts, channels, click_days, measures, memberships, participants, programmes,
 };
 use crate::db::AnyConnection;
 use crate::enforcement::states::CureDecision;
-use crate::participants::{MeasureKind, MembershipState, ReviewState};
+use crate::participants::{MeasureKind, MembershipState, ParticipantKind, ReviewState};
 
 /// The list's page size.
 pub const PAGE_SIZE: usize = 50;
@@ -222,8 +222,8 @@ pub fn list(
         "inactive" => rows = rows.filter(accounts::activated_at.is_null()),
         _ => {}
     }
-    if matches!(query.kind.as_str(), "publisher" | "network") {
-        rows = rows.filter(participants::kind.eq(query.kind.clone()));
+    if let Some(kind) = ParticipantKind::parse(&query.kind) {
+        rows = rows.filter(participants::kind.eq(kind));
     }
     let country = query.country.trim().to_ascii_uppercase();
     if country.len() == 2 {
@@ -412,7 +412,7 @@ pub fn memberships_of(
 /// The rules' sections, letter and title, in their order: the clause chooser groups by them.
 pub fn rule_sections(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
 ) -> QueryResult<Vec<(String, String)>> {
     use crate::db::schema::rule_sections;
     rule_sections::table
@@ -420,4 +420,17 @@ pub fn rule_sections(
         .order(rule_sections::position)
         .select((rule_sections::letter, rule_sections::title))
         .load(conn)
+}
+
+/// A participant's company name and whether it is terminated (the reinstatement page).
+pub fn terminated(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+) -> QueryResult<Option<(String, bool)>> {
+    let found: Option<(String, Option<NaiveDateTime>)> = participants::table
+        .find(participant_id)
+        .select((participants::company_name, participants::terminated_at))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|(name, at)| (name, at.is_some())))
 }

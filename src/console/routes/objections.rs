@@ -4,20 +4,15 @@
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 use crate::calendar::working_days::today;
 use crate::console::page::ConsoleWords;
-use crate::db::ids::ParticipantId;
-use crate::db::schema::participants;
 use crate::enforcement::objections::{self, DecideError, Objection};
-use crate::enforcement::reinstatement;
 use crate::enforcement::states::ObjectionDecision;
 use crate::forms::{FormState, REASON};
 use crate::ledger::states::CommissionState;
 use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm, InPath, Manager};
+use crate::web::extract::{CsrfForm, InPath, Manager};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -16,6 +16,7 @@ use crate::enforcement::measures::{self, LiftError, Measure, Proposal, TakeError
 use crate::enforcement::notices;
 use crate::enforcement::objections::{self, Objection};
 use crate::enforcement::proposal::new_request_key;
+use crate::enforcement::reinstatement;
 use crate::enforcement::telling::{serve_evidence, tell};
 use crate::forms::{FormState, REASON};
 use crate::i18n::Lang;
@@ -23,7 +24,7 @@ use crate::ledger::states::{CommissionKind, CommissionState};
 use crate::participants::MeasureKind;
 use crate::programme::versions::{self, ClauseText};
 use crate::state::AppState;
-use crate::web::extract::{CsrfForm, InPath, Manager};
+use crate::web::extract::{Administrator, CsrfForm, InPath, Manager};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -639,19 +640,15 @@ async fn reinstate_page(
     form: FormState,
 ) -> Result<ReinstatePage, AppError> {
     let found = with_conn(state, move |conn| {
-        Ok(participants::table
-            .find(participant_id)
-            .select((participants::company_name, participants::terminated_at))
-            .first::<(String, Option<NaiveDateTime>)>(conn)
-            .optional()?)
+        Ok(queries::terminated(conn, participant_id)?)
     })
     .await?;
-    let (company_name, terminated_at) = found.ok_or(AppError::NotFound)?;
+    let (company_name, terminated) = found.ok_or(AppError::NotFound)?;
     Ok(ReinstatePage {
         ctx,
         participant_id,
         company_name,
-        terminated: terminated_at.is_some(),
+        terminated,
         form,
     })
 }
