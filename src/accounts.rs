@@ -40,7 +40,8 @@ pub fn create_manager(
 }
 
 /// An account as login and the account pages need it.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
 pub struct Account {
     pub id: i64,
     pub email: String,
@@ -54,28 +55,6 @@ pub struct Account {
     /// and a session it had ends.
     pub disabled_at: Option<chrono::NaiveDateTime>,
 }
-
-type AccountColumns = (
-    accounts::id,
-    accounts::email,
-    accounts::password_hash,
-    accounts::role,
-    accounts::lang,
-    accounts::activated_at,
-    accounts::administrator,
-    accounts::disabled_at,
-);
-
-const ACCOUNT_COLUMNS: AccountColumns = (
-    accounts::id,
-    accounts::email,
-    accounts::password_hash,
-    accounts::role,
-    accounts::lang,
-    accounts::activated_at,
-    accounts::administrator,
-    accounts::disabled_at,
-);
 
 impl Account {
     /// Who acts in the audit log: this account, from the address with this keyed hash.
@@ -111,7 +90,7 @@ pub fn find_by_email(
 ) -> QueryResult<Option<Account>> {
     accounts::table
         .filter(accounts::email.eq(email.as_str()))
-        .select(ACCOUNT_COLUMNS)
+        .select(Account::as_select())
         .first(conn)
         .optional()
 }
@@ -119,7 +98,7 @@ pub fn find_by_email(
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Account>> {
     accounts::table
         .find(id)
-        .select(ACCOUNT_COLUMNS)
+        .select(Account::as_select())
         .first(conn)
         .optional()
 }
