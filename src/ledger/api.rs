@@ -217,13 +217,13 @@ async fn conversions(
     let pool = state.pool.clone();
     let received = web::block(move || -> anyhow::Result<_> {
         let mut conn = pool.get()?;
-        let received = intake::Received {
+        let signed = intake::SignedReport {
             report: &report,
             signature: &verified.signature,
             secret_id: verified.secret_id,
             now,
         };
-        Ok(intake::receive(&mut conn, &received))
+        Ok(intake::receive(&mut conn, &signed))
     })
     .await?;
     answer(received)

@@ -35,7 +35,7 @@ use super::conversions::{currency_of, find, stored_coupons, Conversion};
 use super::locking;
 use super::report::{Detail, Problem, Report, LOCKED};
 use super::states::{reason, Attribution, CommissionKind, CommissionState, EnteredBy, OrderStatus};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ChannelId, ParticipantId, ProgrammeId};
 use crate::db::schema::{
     clicks, commission_groups, conversions, login_addresses, participants, programmes,
     signatures_seen,
@@ -77,7 +77,7 @@ pub struct Recorded {
 /// A programme's money settings.
 #[derive(Debug, Clone, Queryable)]
 pub struct ProgrammeTerms {
-    pub id: i64,
+    pub id: ProgrammeId,
     pub currency: String,
     pub session_window_minutes: i32,
     pub validation_days: i32,
@@ -115,7 +115,7 @@ pub fn record(
 }
 
 /// A report as the conversion API received it: checked, and signed by a secret in force.
-pub struct Received<'a> {
+pub struct SignedReport<'a> {
     pub report: &'a Report,
     /// The signature that matched (remembered, so the same request again changes nothing).
     pub signature: &'a str,
@@ -128,13 +128,16 @@ pub struct Received<'a> {
 /// programme: the signature is remembered (the same request again answers with what is stored
 /// now, unchanged), the report is recorded and, new or changed, written to the audit log. A
 /// refusal rolls back the remembered signature too: nothing is stored.
-pub fn receive(conn: &mut AnyConnection, received: &Received<'_>) -> Result<Recorded, IntakeError> {
-    let Received {
+pub fn receive(
+    conn: &mut AnyConnection,
+    signed: &SignedReport<'_>,
+) -> Result<Recorded, IntakeError> {
+    let SignedReport {
         report,
         signature,
         secret_id,
         now,
-    } = *received;
+    } = *signed;
     crate::db::write_transaction(conn, |conn| {
         let terms =
             programme_terms(conn, &report.programme)?.ok_or(IntakeError::UnknownProgramme)?;
@@ -266,7 +269,7 @@ fn record_for(
 
 fn stored_conversion(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     order_ref: &str,
 ) -> QueryResult<Option<Conversion>> {
     conversions::table
@@ -324,8 +327,8 @@ fn same_coupons_and_stock(stored: &Conversion, report: &Report) -> bool {
 /// The click behind a conversion, as attribution needs it.
 #[derive(Debug, Queryable)]
 struct ClickFacts {
-    programme_id: i64,
-    channel_id: i64,
+    programme_id: ProgrammeId,
+    channel_id: ChannelId,
     participant_id: ParticipantId,
     clicked_at_ms: i64,
     credited: bool,
@@ -644,8 +647,8 @@ mod tests {
 
     fn click(day: i32, credited: bool) -> ClickFacts {
         ClickFacts {
-            programme_id: 1,
-            channel_id: 1,
+            programme_id: ProgrammeId(1),
+            channel_id: ChannelId(1),
             participant_id: ParticipantId(1),
             clicked_at_ms: i64::from(day) * 86_400_000 + 10 * 3_600_000,
             credited,
@@ -721,7 +724,7 @@ mod tests {
     fn stored(status: OrderStatus, returned: i64) -> Conversion {
         Conversion {
             id: 1,
-            programme_id: 1,
+            programme_id: ProgrammeId(1),
             click_ref: "x".into(),
             participant_id: Some(ParticipantId(1)),
             group_id: 1,
