@@ -7,14 +7,14 @@ use rust_decimal::Decimal;
 
 use super::commissions::net_commission;
 use super::states::{Attribution, CommissionKind, CommissionState, EntryKind, OrderStatus};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ParticipantId, ProgrammeId};
 use crate::db::schema::{
     channels, commission_group_texts, commission_groups, commissions, conversions, ledger_entries,
     memberships, payouts, programmes,
 };
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
-use crate::programme::queries::{in_force, rate_history, StoredRate};
+use crate::programme::queries::{groups_in, in_force, rate_history, StoredRate};
 
 /// One rate of a group: from when, how much, and whether it is the one in force now.
 #[derive(Debug, Clone)]
@@ -67,18 +67,7 @@ pub fn rate_tables(
             .find(programme_id)
             .select((programmes::name, programmes::slug))
             .first(conn)?;
-        let groups: Vec<(i64, String, String, String)> = commission_groups::table
-            .inner_join(commission_group_texts::table)
-            .filter(commission_groups::programme_id.eq(programme_id))
-            .filter(commission_group_texts::lang.eq(lang.code()))
-            .order(commission_groups::position)
-            .select((
-                commission_groups::id,
-                commission_groups::code,
-                commission_group_texts::event_name,
-                commission_group_texts::scope,
-            ))
-            .load(conn)?;
+        let groups = groups_in(conn, ProgrammeId(programme_id), lang)?;
         let group_ids: Vec<i64> = groups.iter().map(|g| g.0).collect();
         let history = rate_history(conn, &group_ids)?;
         let mut rows = Vec::new();

@@ -155,19 +155,7 @@ pub fn load_commission(
     lang: Lang,
     at: NaiveDateTime,
 ) -> Result<Vec<RateLine>, QueryError> {
-    let groups: Vec<(i64, String, String, String)> = commission_groups::table
-        .inner_join(commission_group_texts::table)
-        .filter(commission_groups::programme_id.eq(programme_id))
-        .filter(commission_group_texts::lang.eq(lang.code()))
-        .order(commission_groups::position)
-        .select((
-            commission_groups::id,
-            commission_groups::code,
-            commission_group_texts::event_name,
-            commission_group_texts::scope,
-        ))
-        .load(conn)?;
-
+    let groups = groups_in(conn, programme_id, lang)?;
     let group_ids: Vec<i64> = groups.iter().map(|g| g.0).collect();
     let history = rate_history(conn, &group_ids)?;
 
@@ -219,6 +207,26 @@ pub fn in_force<'a>(
 }
 
 /// Every rate of the groups `group_ids`, newest first per group.
+/// The programme's commission groups in order, each as (id, code, event name, scope) in `lang`.
+pub fn groups_in(
+    conn: &mut AnyConnection,
+    programme_id: ProgrammeId,
+    lang: Lang,
+) -> QueryResult<Vec<(i64, String, String, String)>> {
+    commission_groups::table
+        .inner_join(commission_group_texts::table)
+        .filter(commission_groups::programme_id.eq(programme_id))
+        .filter(commission_group_texts::lang.eq(lang.code()))
+        .order(commission_groups::position)
+        .select((
+            commission_groups::id,
+            commission_groups::code,
+            commission_group_texts::event_name,
+            commission_group_texts::scope,
+        ))
+        .load(conn)
+}
+
 pub fn rate_history(conn: &mut AnyConnection, group_ids: &[i64]) -> QueryResult<Vec<StoredRate>> {
     commission_rates::table
         .filter(commission_rates::group_id.eq_any(group_ids))
