@@ -10,7 +10,7 @@ pub mod screening;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ChannelId, MembershipId, ParticipantId, ProgrammeId};
 use crate::db::schema::{accounts, channels, memberships, participants, programmes};
 use crate::db::AnyConnection;
 use crate::participants::{MembershipState, Participant, ReviewState};
@@ -18,14 +18,14 @@ use fields::ChannelFields;
 
 #[derive(Debug, Clone)]
 pub struct Membership {
-    pub id: i64,
+    pub id: MembershipId,
     pub state: MembershipState,
     pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Channel {
-    pub id: i64,
+    pub id: ChannelId,
     pub name: String,
     pub website_url: String,
     pub category: String,
@@ -101,51 +101,43 @@ fn methods_of(stored: &str) -> Vec<String> {
         .collect()
 }
 
-type ChannelRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    ReviewState,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<MembershipState>,
-    Option<String>,
-);
+/// A channel as `channels_of` reads it, with its membership of the programme asked for.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = channels)]
+struct ChannelRow {
+    id: ChannelId,
+    name: String,
+    website_url: String,
+    category: String,
+    promotion_methods: String,
+    review_state: ReviewState,
+    review_reason: Option<String>,
+    screening_note: Option<String>,
+    storefront_url: Option<String>,
+    #[diesel(select_expression = memberships::id.nullable())]
+    membership_id: Option<MembershipId>,
+    #[diesel(select_expression = memberships::state.nullable())]
+    membership_state: Option<MembershipState>,
+    #[diesel(select_expression = memberships::reason.nullable())]
+    membership_reason: Option<String>,
+}
 
 fn channel_from_row(row: ChannelRow) -> Channel {
-    let (
-        id,
-        name,
-        website_url,
-        category,
-        methods,
-        review_state,
-        review_reason,
-        screening_note,
-        storefront_url,
-        m_id,
-        m_state,
-        m_reason,
-    ) = row;
     Channel {
-        id,
-        name,
-        website_url,
-        category,
-        promotion_methods: methods_of(&methods),
-        review_state,
-        review_reason,
-        screening_note,
-        storefront_url,
-        membership: match (m_id, m_state) {
+        id: row.id,
+        name: row.name,
+        website_url: row.website_url,
+        category: row.category,
+        promotion_methods: methods_of(&row.promotion_methods),
+        review_state: row.review_state,
+        review_reason: row.review_reason,
+        screening_note: row.screening_note,
+        storefront_url: row.storefront_url,
+        membership: match (row.membership_id, row.membership_state) {
             (Some(id), Some(state)) => Some(Membership {
                 id,
                 state,
-                reason: m_reason,
+                reason: row.membership_reason,
             }),
             _ => None,
         },
@@ -156,8 +148,8 @@ fn channel_from_row(row: ChannelRow) -> Channel {
 pub fn channels_of(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
-    programme_id: i64,
-    only: Option<i64>,
+    programme_id: ProgrammeId,
+    only: Option<ChannelId>,
 ) -> QueryResult<Vec<Channel>> {
     let mut query = channels::table
         .left_join(
@@ -166,20 +158,7 @@ pub fn channels_of(
                 .and(memberships::programme_id.eq(programme_id))),
         )
         .filter(channels::participant_id.eq(participant_id))
-        .select((
-            channels::id,
-            channels::name,
-            channels::website_url,
-            channels::category,
-            channels::promotion_methods,
-            channels::review_state,
-            channels::review_reason,
-            channels::screening_note,
-            channels::storefront_url,
-            memberships::id.nullable(),
-            memberships::state.nullable(),
-            memberships::reason.nullable(),
-        ))
+        .select(ChannelRow::as_select())
         .order(channels::id)
         .into_boxed();
     if let Some(id) = only {
@@ -196,8 +175,8 @@ pub fn channels_of(
 pub fn own_channel(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
-    programme_id: i64,
-    channel_id: i64,
+    programme_id: ProgrammeId,
+    channel_id: ChannelId,
 ) -> QueryResult<Option<Channel>> {
     Ok(
         channels_of(conn, participant_id, programme_id, Some(channel_id))?
@@ -243,7 +222,7 @@ pub fn add_channel(
     conn: &mut AnyConnection,
     participant: &Participant,
     fields: &ChannelFields,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<ChannelId>> {
     crate::db::write_transaction(conn, |conn| {
         crate::participants::lock(conn, participant.id)?;
         let count: i64 = channels::table
@@ -261,7 +240,7 @@ pub fn create_channel(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
     fields: &ChannelFields,
-) -> QueryResult<i64> {
+) -> QueryResult<ChannelId> {
     let now = crate::db::now();
     let (state, note) = review_state_for(conn, participant_id, fields)?;
     diesel::insert_into(channels::table)
@@ -290,7 +269,7 @@ pub fn create_channel(
 pub fn update_channel(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
-    channel_id: i64,
+    channel_id: ChannelId,
     fields: &ChannelFields,
 ) -> QueryResult<bool> {
     crate::db::write_transaction(conn, |conn| {
@@ -354,10 +333,10 @@ pub const FORBIDDEN_METHODS_REASON: &str = "forbidden-methods:";
 /// once (approved or waiting): the forbidden-methods rule is not only checked when applying.
 fn end_forbidden_memberships(
     conn: &mut AnyConnection,
-    channel_id: i64,
+    channel_id: ChannelId,
     methods: &[String],
 ) -> QueryResult<()> {
-    let rows: Vec<(i64, i64)> = memberships::table
+    let rows: Vec<(MembershipId, ProgrammeId)> = memberships::table
         .filter(memberships::channel_id.eq(channel_id))
         .filter(memberships::state.eq_any([MembershipState::Approved, MembershipState::Pending]))
         .select((memberships::id, memberships::programme_id))
@@ -402,7 +381,7 @@ pub fn apply(
     conn: &mut AnyConnection,
     participant: &Participant,
     channel: &Channel,
-    programme_id: i64,
+    programme_id: ProgrammeId,
 ) -> Result<(), ApplyRefusalOr> {
     if participant.terminated {
         return Err(ApplyRefusal::Terminated.into());
@@ -477,7 +456,7 @@ impl From<ApplyRefusal> for ApplyRefusalOr {
 /// A channel waiting for review, as the account managers' queue shows it.
 #[derive(Debug, Clone)]
 pub struct ChannelForReview {
-    pub id: i64,
+    pub id: ChannelId,
     pub name: String,
     pub website_url: String,
     pub category: String,
@@ -492,19 +471,24 @@ pub struct ChannelForReview {
     pub updated_at: NaiveDateTime,
 }
 
-type ReviewRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    ReviewState,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    NaiveDateTime,
-);
+/// A channel waiting for review, as read before its methods are split.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = channels)]
+struct ReviewRow {
+    id: ChannelId,
+    name: String,
+    website_url: String,
+    category: String,
+    promotion_methods: String,
+    review_state: ReviewState,
+    screening_note: Option<String>,
+    storefront_url: Option<String>,
+    #[diesel(select_expression = participants::company_name)]
+    company_name: String,
+    #[diesel(select_expression = accounts::email)]
+    email: String,
+    updated_at: NaiveDateTime,
+}
 
 pub fn channels_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<ChannelForReview>> {
     let rows: Vec<ReviewRow> = channels::table
@@ -512,58 +496,30 @@ pub fn channels_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<ChannelF
         .filter(channels::review_state.eq_any(ReviewState::OPEN))
         .filter(accounts::activated_at.is_not_null())
         .order(channels::updated_at)
-        .select((
-            channels::id,
-            channels::name,
-            channels::website_url,
-            channels::category,
-            channels::promotion_methods,
-            channels::review_state,
-            channels::screening_note,
-            channels::storefront_url,
-            participants::company_name,
-            accounts::email,
-            channels::updated_at,
-        ))
+        .select(ReviewRow::as_select())
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(
-            |(
-                id,
-                name,
-                website_url,
-                category,
-                methods,
-                review_state,
-                screening_note,
-                storefront_url,
-                company_name,
-                email,
-                updated_at,
-            )| {
-                ChannelForReview {
-                    id,
-                    name,
-                    website_url,
-                    category,
-                    promotion_methods: methods_of(&methods),
-                    review_state,
-                    screening_note,
-                    storefront_url,
-                    company_name,
-                    email,
-                    updated_at,
-                }
-            },
-        )
+        .map(|row| ChannelForReview {
+            id: row.id,
+            name: row.name,
+            website_url: row.website_url,
+            category: row.category,
+            promotion_methods: methods_of(&row.promotion_methods),
+            review_state: row.review_state,
+            screening_note: row.screening_note,
+            storefront_url: row.storefront_url,
+            company_name: row.company_name,
+            email: row.email,
+            updated_at: row.updated_at,
+        })
         .collect())
 }
 
 /// A membership application waiting for a decision.
 #[derive(Debug, Clone)]
 pub struct MembershipForReview {
-    pub id: i64,
+    pub id: MembershipId,
     pub programme_name: String,
     pub channel_name: String,
     pub website_url: String,
@@ -573,22 +529,29 @@ pub struct MembershipForReview {
 }
 
 pub fn memberships_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<MembershipForReview>> {
-    let rows: Vec<(i64, String, String, String, String, String, NaiveDateTime)> =
-        memberships::table
-            .inner_join(programmes::table)
-            .inner_join(channels::table.inner_join(participants::table))
-            .filter(memberships::state.eq(MembershipState::Pending))
-            .order(memberships::applied_at)
-            .select((
-                memberships::id,
-                programmes::name,
-                channels::name,
-                channels::website_url,
-                channels::promotion_methods,
-                participants::company_name,
-                memberships::applied_at,
-            ))
-            .load(conn)?;
+    let rows: Vec<(
+        MembershipId,
+        String,
+        String,
+        String,
+        String,
+        String,
+        NaiveDateTime,
+    )> = memberships::table
+        .inner_join(programmes::table)
+        .inner_join(channels::table.inner_join(participants::table))
+        .filter(memberships::state.eq(MembershipState::Pending))
+        .order(memberships::applied_at)
+        .select((
+            memberships::id,
+            programmes::name,
+            channels::name,
+            channels::website_url,
+            channels::promotion_methods,
+            participants::company_name,
+            memberships::applied_at,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(
@@ -622,7 +585,7 @@ pub struct DecisionNotice {
 /// its own transaction, which may hold this one, has committed.
 pub fn decide_channel(
     conn: &mut AnyConnection,
-    channel_id: i64,
+    channel_id: ChannelId,
     manager_id: i64,
     approve: bool,
     reason: Option<&str>,
@@ -679,7 +642,7 @@ pub fn decide_channel(
 /// its own transaction, which may hold this one, has committed.
 pub fn decide_membership(
     conn: &mut AnyConnection,
-    membership_id: i64,
+    membership_id: MembershipId,
     manager_id: i64,
     approve: bool,
     reason: Option<&str>,
@@ -745,60 +708,61 @@ pub fn create_demo_publisher(
     password_hash: &str,
     website: &crate::domain::WebsiteUrl,
     programme_slug: &str,
-) -> anyhow::Result<(i64, i64)> {
+) -> anyhow::Result<(ProgrammeId, ChannelId)> {
     let programme = crate::programme::queries::find_programme(conn, programme_slug)?
         .ok_or_else(|| anyhow::anyhow!("no programme {programme_slug}"))?;
-    let result = crate::db::write_transaction(conn, |conn| -> Result<i64, diesel::result::Error> {
-        let now = crate::db::now();
-        let account_id: i64 = diesel::insert_into(accounts::table)
-            .values((
-                accounts::email.eq(email.as_str()),
-                accounts::password_hash.eq(password_hash),
-                accounts::role.eq(crate::participants::Role::Participant),
-                accounts::lang.eq("nl"),
-                accounts::created_at.eq(now),
-                accounts::activated_at.eq(Some(now)),
-            ))
-            .returning(accounts::id)
-            .get_result(conn)?;
-        let participant_id = crate::participants::create(
-            conn,
-            &crate::participants::NewParticipant {
-                account_id,
-                kind: crate::participants::ParticipantKind::Publisher,
-                company_name: website.domain(),
-                contact_name: email.as_str(),
-                country: "NL",
-            },
-        )?;
-        let channel_id: i64 = diesel::insert_into(channels::table)
-            .values((
-                channels::participant_id.eq(participant_id),
-                channels::website_url.eq(website.as_str()),
-                channels::domain.eq(website.domain()),
-                channels::name.eq(website.domain()),
-                channels::category.eq("content"),
-                channels::promotion_methods.eq("content"),
-                channels::review_state.eq(ReviewState::Approved),
-                channels::review_reason.eq(Some("demo")),
-                channels::reviewed_at.eq(Some(now)),
-                channels::created_at.eq(now),
-                channels::updated_at.eq(now),
-            ))
-            .returning(channels::id)
-            .get_result(conn)?;
-        diesel::insert_into(memberships::table)
-            .values((
-                memberships::programme_id.eq(programme.id),
-                memberships::channel_id.eq(channel_id),
-                memberships::state.eq(MembershipState::Approved),
-                memberships::reason.eq(Some("demo")),
-                memberships::applied_at.eq(now),
-                memberships::decided_at.eq(Some(now)),
-            ))
-            .execute(conn)?;
-        Ok(channel_id)
-    });
+    let result =
+        crate::db::write_transaction(conn, |conn| -> Result<ChannelId, diesel::result::Error> {
+            let now = crate::db::now();
+            let account_id: i64 = diesel::insert_into(accounts::table)
+                .values((
+                    accounts::email.eq(email.as_str()),
+                    accounts::password_hash.eq(password_hash),
+                    accounts::role.eq(crate::participants::Role::Participant),
+                    accounts::lang.eq("nl"),
+                    accounts::created_at.eq(now),
+                    accounts::activated_at.eq(Some(now)),
+                ))
+                .returning(accounts::id)
+                .get_result(conn)?;
+            let participant_id = crate::participants::create(
+                conn,
+                &crate::participants::NewParticipant {
+                    account_id,
+                    kind: crate::participants::ParticipantKind::Publisher,
+                    company_name: website.domain(),
+                    contact_name: email.as_str(),
+                    country: "NL",
+                },
+            )?;
+            let channel_id: ChannelId = diesel::insert_into(channels::table)
+                .values((
+                    channels::participant_id.eq(participant_id),
+                    channels::website_url.eq(website.as_str()),
+                    channels::domain.eq(website.domain()),
+                    channels::name.eq(website.domain()),
+                    channels::category.eq("content"),
+                    channels::promotion_methods.eq("content"),
+                    channels::review_state.eq(ReviewState::Approved),
+                    channels::review_reason.eq(Some("demo")),
+                    channels::reviewed_at.eq(Some(now)),
+                    channels::created_at.eq(now),
+                    channels::updated_at.eq(now),
+                ))
+                .returning(channels::id)
+                .get_result(conn)?;
+            diesel::insert_into(memberships::table)
+                .values((
+                    memberships::programme_id.eq(programme.id),
+                    memberships::channel_id.eq(channel_id),
+                    memberships::state.eq(MembershipState::Approved),
+                    memberships::reason.eq(Some("demo")),
+                    memberships::applied_at.eq(now),
+                    memberships::decided_at.eq(Some(now)),
+                ))
+                .execute(conn)?;
+            Ok(channel_id)
+        });
     crate::db::on_unique_violation(result.map(|channel_id| (programme.id, channel_id)), || {
         anyhow::bail!("an account with the address {email} exists already")
     })

@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::fields::{check_channel_fields, is_seller_answer, ChannelFields, ChannelTyped};
 use super::{ApplyRefusal, ApplyRefusalOr, Channel};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ChannelId, ParticipantId};
 use crate::domain::participant;
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
@@ -53,7 +53,7 @@ struct ChannelsPage {
     keyword_policy: Vec<String>,
     notice: Option<String>,
     /// A refused application: the channel and the message.
-    apply_error: Option<(i64, String)>,
+    apply_error: Option<(ChannelId, String)>,
     /// "Object" next to a rejected channel or membership (G.12).
     objectable: crate::enforcement::objectable::Objectable,
     /// The participant's measures: a membership a restriction ended says which, in words.
@@ -121,7 +121,7 @@ async fn channels_page(
     state: &web::Data<AppState>,
     participant: &Participant,
     notice: Option<String>,
-    apply_error: Option<(i64, String)>,
+    apply_error: Option<(ChannelId, String)>,
 ) -> Result<ChannelsPage, AppError> {
     let programme = account_programme(state).await?;
     let (participant_id, programme_id, lang) = (participant.id, programme.id, ctx.lang);
@@ -169,7 +169,7 @@ struct ChannelFormPage {
     ctx: Ctx,
     form: FormState,
     /// `None` for a new channel.
-    channel_id: Option<i64>,
+    channel_id: Option<ChannelId>,
     /// Changing an approved channel sends it back to review; the form says so.
     was_approved: bool,
 }
@@ -317,7 +317,7 @@ async fn new_submit(
     };
     tracing::info!(
         participant_id = participant_id.get(),
-        channel_id = id,
+        channel_id = id.get(),
         "channel added"
     );
     Ok(see_other(
@@ -342,7 +342,7 @@ impl actix_web::FromRequest for OwnChannel {
         payload: &mut actix_web::dev::Payload,
     ) -> Self::Future {
         let user = extract::SignedInParticipant::from_request(req, payload);
-        let path = web::Path::<(Lang, i64)>::extract(req);
+        let path = web::Path::<(Lang, ChannelId)>::extract(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let participant = user.await?.participant;
@@ -420,7 +420,7 @@ async fn edit_submit(
         state.crediting.changed();
         tracing::info!(
             participant_id = participant_id.get(),
-            channel_id = id,
+            channel_id = id.get(),
             "channel changed, review again"
         );
         Ok(see_other(
@@ -454,7 +454,7 @@ async fn apply(
         Ok(()) => {
             tracing::info!(
                 participant_id = participant.id.get(),
-                channel_id = id,
+                channel_id = id.get(),
                 "applied to programme"
             );
             return Ok(see_other(

@@ -32,6 +32,12 @@ macro_rules! typed_id {
             }
         }
 
+        impl AnyId for $name {
+            fn number(&self) -> i64 {
+                self.0
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = std::num::ParseIntError;
 
@@ -63,6 +69,24 @@ macro_rules! typed_id {
             }
         }
     )+};
+}
+
+/// Any table's id as its number, for what takes the id of one of several tables (an
+/// objection's subject: a measure, a commission, a channel, a membership or a ban).
+pub trait AnyId {
+    fn number(&self) -> i64;
+}
+
+impl AnyId for i64 {
+    fn number(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: AnyId + ?Sized> AnyId for &T {
+    fn number(&self) -> i64 {
+        (**self).number()
+    }
 }
 
 typed_id! {

@@ -21,7 +21,7 @@ use serde_json::json;
 use super::states::CureDecision;
 use crate::audit::{self, action, Actor};
 use crate::calendar::working_days::{self, Calendar};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{MembershipId, ParticipantId};
 use crate::db::schema::{accounts, channels, measure_clauses, measures, memberships, participants};
 use crate::db::AnyConnection;
 use crate::domain::Money;
@@ -54,7 +54,7 @@ pub struct Proposal {
     pub deadline: Option<NaiveDate>,
     pub amount: Option<Money>,
     pub restriction: Option<Restriction>,
-    pub membership_id: Option<i64>,
+    pub membership_id: Option<MembershipId>,
     pub ban_email: bool,
     pub ban_domains: bool,
     /// The cure period this measure escalates.
@@ -386,7 +386,7 @@ fn apply_effect(
 fn end_membership(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
-    membership_id: i64,
+    membership_id: MembershipId,
     measure_id: i64,
     now: NaiveDateTime,
 ) -> Result<(), TakeError> {
@@ -584,7 +584,7 @@ pub struct Measure {
     pub deadline: Option<NaiveDate>,
     pub amount: Option<Money>,
     pub restriction: Option<Restriction>,
-    pub membership_id: Option<i64>,
+    pub membership_id: Option<MembershipId>,
     pub ban_email: Option<String>,
     pub ban_domain: Option<String>,
     pub taken_by: String,
@@ -638,7 +638,7 @@ struct MeasureRow {
     amount: Option<i64>,
     currency: Option<String>,
     restriction: Option<Restriction>,
-    membership_id: Option<i64>,
+    membership_id: Option<MembershipId>,
     ban_email: Option<String>,
     ban_domain: Option<String>,
     #[diesel(select_expression = accounts::email)]

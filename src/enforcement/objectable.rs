@@ -5,7 +5,7 @@ use super::objections::{self, Objection};
 use super::states::ObjectionDecision;
 use super::subjects::{self, Action, Subject, SubjectKind};
 use crate::calendar::working_days;
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{AnyId, ChannelId, MembershipId, ParticipantId};
 use crate::i18n::Lang;
 use crate::web::AppError;
 
@@ -56,7 +56,7 @@ pub struct Objectable {
     today: chrono::NaiveDate,
     actions: Vec<(Action, Option<Objection>)>,
     /// The channel of each membership among the actions: (membership, channel).
-    membership_channels: Vec<(i64, i64)>,
+    membership_channels: Vec<(MembershipId, ChannelId)>,
 }
 
 impl Objectable {
@@ -86,7 +86,7 @@ impl Objectable {
     }
 
     /// `link` for the membership of channel `channel_id`.
-    pub fn membership_link(&self, channel_id: &i64) -> Option<(String, String)> {
+    pub fn membership_link(&self, channel_id: &ChannelId) -> Option<(String, String)> {
         let (membership_id, _) = self
             .membership_channels
             .iter()
@@ -102,9 +102,9 @@ impl Objectable {
 
     /// The link and words for the action `kind` `id`: ("Object (until …)" or the objection's
     /// state, where it leads). `None` when it is no action, or no longer open to objection.
-    pub fn link(&self, kind: &str, id: &i64) -> Option<(String, String)> {
+    pub fn link(&self, kind: &str, id: impl AnyId) -> Option<(String, String)> {
         let kind = SubjectKind::parse(kind)?;
-        let (action, objection) = self.find(kind, *id)?;
+        let (action, objection) = self.find(kind, id.number())?;
         let href = format!("/{}{}", self.lang.code(), action.subject.path());
         match objection {
             Some(o) => Some((decision_words(self.lang, o), href)),

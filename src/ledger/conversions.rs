@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::states::{reason, Attribution, OrderStatus};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ParticipantId, ProgrammeId};
 use crate::db::schema::conversions;
 use crate::db::AnyConnection;
 use crate::domain::Currency;
@@ -14,7 +14,7 @@ use crate::domain::Currency;
 #[diesel(table_name = conversions)]
 pub struct Conversion {
     pub id: i64,
-    pub programme_id: i64,
+    pub programme_id: ProgrammeId,
     pub click_ref: String,
     pub participant_id: Option<ParticipantId>,
     pub group_id: i64,
@@ -89,7 +89,7 @@ mod tests {
     fn order(codes: &[&str], in_stock: Option<bool>, status: OrderStatus) -> Conversion {
         Conversion {
             id: 1,
-            programme_id: 1,
+            programme_id: ProgrammeId(1),
             click_ref: "x".into(),
             participant_id: Some(ParticipantId(1)),
             group_id: 1,

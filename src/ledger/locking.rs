@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::commissions::{self, ChangedBy, Commission};
 use super::conversions::{self, Conversion};
 use super::states::{reason, CommissionKind, CommissionState, EventSource, OrderStatus};
+use crate::db::ids::ProgrammeId;
 use crate::db::schema::commissions as c;
 use crate::db::AnyConnection;
 
@@ -146,7 +147,7 @@ mod tests {
     fn conversion(status: OrderStatus, coupon: bool, returned: i64) -> Conversion {
         Conversion {
             id: 1,
-            programme_id: 1,
+            programme_id: ProgrammeId(1),
             click_ref: "x".into(),
             participant_id: Some(ParticipantId(1)),
             group_id: 1,

@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::ids::ProgrammeId;
 use crate::db::schema::programme_secrets as ps;
 use crate::db::AnyConnection;
 
@@ -15,7 +16,7 @@ pub const OVERLAP_HOURS: i64 = 24;
 /// conversion records which one signed it).
 pub fn in_force(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<(i64, String)>> {
     ps::table
@@ -30,7 +31,7 @@ pub fn in_force(
 /// latest such moment), for the administrators' page.
 pub fn status(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     now: NaiveDateTime,
 ) -> QueryResult<(Option<NaiveDateTime>, Option<NaiveDateTime>)> {
     let current: Option<NaiveDateTime> = ps::table
@@ -52,7 +53,7 @@ pub fn status(
 /// retire in 24 hours.
 pub fn rotate(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     now: NaiveDateTime,
 ) -> QueryResult<String> {
     crate::db::write_transaction(conn, |conn| {

@@ -20,7 +20,9 @@ pub use crate::domain::ACCOUNT_PROGRAMME;
 /// The id of the programme a participant's pages and the console are about: the portal has one
 /// today, the first (the seeded `ACCOUNT_PROGRAMME`). Before the seed ran, 0, which no row has,
 /// so every query about it finds nothing. The one place that says which programme that is.
-pub fn current(conn: &mut crate::db::AnyConnection) -> diesel::QueryResult<i64> {
+pub fn current(
+    conn: &mut crate::db::AnyConnection,
+) -> diesel::QueryResult<crate::db::ids::ProgrammeId> {
     Ok(queries::first_programme_id(conn)?.unwrap_or_default())
 }
 

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
+use crate::db::ids::ProgrammeId;
 use crate::db::schema::*;
 use crate::db::AnyConnection;
 use crate::domain::rate::RateError;
@@ -16,7 +17,7 @@ use crate::programme::policy::{PolicyKey, PolicyValue};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = programmes)]
 pub struct Programme {
-    pub id: i64,
+    pub id: ProgrammeId,
     pub slug: String,
     pub name: String,
     pub advertiser: String,
@@ -151,7 +152,7 @@ pub fn load_programme(
 /// `at`. One rate per group, so the table and every sentence about rates agree.
 pub fn load_commission(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     lang: Lang,
     at: NaiveDateTime,
 ) -> Result<Vec<RateLine>, QueryError> {
@@ -206,7 +207,6 @@ pub fn in_force<'a>(
         .max_by_key(|r| r.effective_from)
 }
 
-/// Every rate of the groups `group_ids`, newest first per group.
 /// The programme's commission groups in order, each as (id, code, event name, scope) in `lang`.
 pub fn groups_in(
     conn: &mut AnyConnection,
@@ -227,6 +227,7 @@ pub fn groups_in(
         .load(conn)
 }
 
+/// Every rate of the groups `group_ids`, newest first per group.
 pub fn rate_history(conn: &mut AnyConnection, group_ids: &[i64]) -> QueryResult<Vec<StoredRate>> {
     commission_rates::table
         .filter(commission_rates::group_id.eq_any(group_ids))
@@ -352,7 +353,7 @@ impl RuleClause {
 /// The paragraphs of one text section in `lang` (the programme's own words).
 pub fn programme_text(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     section: &str,
     lang: Lang,
 ) -> QueryResult<Vec<String>> {
@@ -386,7 +387,7 @@ impl StoredPolicy {
 /// The programme's policies, in the order its page lists them.
 pub fn load_policies(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
 ) -> QueryResult<Vec<StoredPolicy>> {
     programme_policies::table
         .filter(programme_policies::programme_id.eq(programme_id))
@@ -402,7 +403,7 @@ pub fn load_policies(
 
 pub fn policy_value(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     key: PolicyKey,
 ) -> QueryResult<Option<PolicyValue>> {
     programme_policies::table
@@ -417,7 +418,7 @@ pub fn policy_value(
 /// closed, e-mail marketing, cashback/loyalty, coupon or price comparison sites not allowed).
 pub fn forbidden_methods(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
 ) -> QueryResult<Vec<&'static str>> {
     Ok(load_policies(conn, programme_id)?
         .into_iter()
@@ -428,7 +429,7 @@ pub fn forbidden_methods(
 /// Whether the programme takes deep links, and to which of its domains.
 pub fn deeplink_policy(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
 ) -> QueryResult<crate::domain::deeplink::DeeplinkPolicy> {
     let value = policy_value(conn, programme_id, PolicyKey::Deeplinking)?;
     let domains = programme_domains::table
@@ -443,7 +444,7 @@ pub fn deeplink_policy(
 }
 
 /// The first programme's id (the portal has one today: AliExpress).
-pub fn first_programme_id(conn: &mut AnyConnection) -> QueryResult<Option<i64>> {
+pub fn first_programme_id(conn: &mut AnyConnection) -> QueryResult<Option<ProgrammeId>> {
     programmes::table
         .select(programmes::id)
         .order(programmes::id)

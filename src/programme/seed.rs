@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
 
+use crate::db::ids::ProgrammeId;
 use crate::db::schema::*;
 use crate::db::AnyConnection;
 use crate::domain::Rate;
@@ -136,7 +137,7 @@ fn insert_if_missing(conn: &mut AnyConnection, file: &SeedFile) -> Result<usize,
         return Ok(0);
     }
     let now = crate::db::now();
-    let programme_id: i64 = diesel::insert_into(programmes::table)
+    let programme_id: ProgrammeId = diesel::insert_into(programmes::table)
         .values((
             programmes::slug.eq(&p.slug),
             programmes::name.eq(&p.name),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::audit::{self, action, Actor};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ParticipantId, ProgrammeId, RulesVersionId};
 use crate::db::schema::{
     participants, programmes, rule_clauses, rules_acceptances, rules_versions,
 };
@@ -49,8 +49,8 @@ pub fn anchor_of(citation: &str) -> String {
 
 #[derive(Debug, Clone)]
 pub struct Version {
-    pub id: i64,
-    pub programme_id: i64,
+    pub id: RulesVersionId,
+    pub programme_id: ProgrammeId,
     pub number: i32,
     /// What changed, in English, for the participants' mail and acceptance page.
     pub summary: String,
@@ -76,40 +76,35 @@ impl Version {
     }
 }
 
-type VersionRow = (i64, i64, i32, String, String, NaiveDateTime, String);
+/// A version as stored: its clauses as JSON.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = rules_versions)]
+struct VersionRow {
+    id: RulesVersionId,
+    programme_id: ProgrammeId,
+    number: i32,
+    summary: String,
+    summary_nl: String,
+    published_at: NaiveDateTime,
+    clauses: String,
+}
 
 fn from_row(row: VersionRow) -> Version {
-    let (id, programme_id, number, summary, summary_nl, published_at, clauses) = row;
     Version {
-        id,
-        programme_id,
-        number,
-        summary,
-        summary_nl,
-        published_at,
-        clauses: serde_json::from_str(&clauses).unwrap_or_default(),
+        id: row.id,
+        programme_id: row.programme_id,
+        number: row.number,
+        summary: row.summary,
+        summary_nl: row.summary_nl,
+        published_at: row.published_at,
+        clauses: serde_json::from_str(&row.clauses).unwrap_or_default(),
     }
 }
 
-const COLUMNS: (
-    rules_versions::id,
-    rules_versions::programme_id,
-    rules_versions::number,
-    rules_versions::summary,
-    rules_versions::summary_nl,
-    rules_versions::published_at,
-    rules_versions::clauses,
-) = (
-    rules_versions::id,
-    rules_versions::programme_id,
-    rules_versions::number,
-    rules_versions::summary,
-    rules_versions::summary_nl,
-    rules_versions::published_at,
-    rules_versions::clauses,
-);
-
-fn clauses_now(conn: &mut AnyConnection, programme_id: i64) -> QueryResult<Vec<ClauseText>> {
+fn clauses_now(
+    conn: &mut AnyConnection,
+    programme_id: ProgrammeId,
+) -> QueryResult<Vec<ClauseText>> {
     let rows: Vec<(String, String, String, i32, String)> = rule_clauses::table
         .filter(rule_clauses::programme_id.eq(programme_id))
         .order(rule_clauses::position)
@@ -136,7 +131,7 @@ fn clauses_now(conn: &mut AnyConnection, programme_id: i64) -> QueryResult<Vec<C
 /// Makes the rules as seeded version 1 of every programme that has no version yet; returns how
 /// many it made. Safe on every start.
 pub fn ensure_first(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
-    let ids: Vec<i64> = programmes::table.select(programmes::id).load(conn)?;
+    let ids: Vec<ProgrammeId> = programmes::table.select(programmes::id).load(conn)?;
     let mut made = 0;
     for programme_id in ids {
         let has: i64 = rules_versions::table
@@ -163,20 +158,23 @@ pub fn ensure_first(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult
 }
 
 /// The version in force: the newest.
-pub fn current(conn: &mut AnyConnection, programme_id: i64) -> QueryResult<Option<Version>> {
+pub fn current(
+    conn: &mut AnyConnection,
+    programme_id: ProgrammeId,
+) -> QueryResult<Option<Version>> {
     rules_versions::table
         .filter(rules_versions::programme_id.eq(programme_id))
         .order(rules_versions::number.desc())
-        .select(COLUMNS)
+        .select(VersionRow::as_select())
         .first::<VersionRow>(conn)
         .optional()
         .map(|r| r.map(from_row))
 }
 
-pub fn find(conn: &mut AnyConnection, version_id: i64) -> QueryResult<Option<Version>> {
+pub fn find(conn: &mut AnyConnection, version_id: RulesVersionId) -> QueryResult<Option<Version>> {
     rules_versions::table
         .find(version_id)
-        .select(COLUMNS)
+        .select(VersionRow::as_select())
         .first::<VersionRow>(conn)
         .optional()
         .map(|r| r.map(from_row))
@@ -185,13 +183,13 @@ pub fn find(conn: &mut AnyConnection, version_id: i64) -> QueryResult<Option<Ver
 /// The programme's version numbered `number`, if there is one.
 pub fn by_number(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     number: i32,
 ) -> QueryResult<Option<Version>> {
     rules_versions::table
         .filter(rules_versions::programme_id.eq(programme_id))
         .filter(rules_versions::number.eq(number))
-        .select(COLUMNS)
+        .select(VersionRow::as_select())
         .first::<VersionRow>(conn)
         .optional()
         .map(|r| r.map(from_row))
@@ -226,7 +224,7 @@ fn month_of(text: &str) -> Option<chrono::NaiveDate> {
 }
 
 /// The programme's versions, oldest first, without their clauses.
-pub fn list(conn: &mut AnyConnection, programme_id: i64) -> QueryResult<Vec<VersionLine>> {
+pub fn list(conn: &mut AnyConnection, programme_id: ProgrammeId) -> QueryResult<Vec<VersionLine>> {
     let rows: Vec<(i32, NaiveDateTime, Option<i64>)> = rules_versions::table
         .filter(rules_versions::programme_id.eq(programme_id))
         .order(rules_versions::number)
@@ -328,11 +326,11 @@ fn with_clauses(rules: &super::RulesView, clauses: &[ClauseText]) -> super::Rule
 }
 
 /// Every version of the programme, oldest first.
-pub fn all(conn: &mut AnyConnection, programme_id: i64) -> QueryResult<Vec<Version>> {
+pub fn all(conn: &mut AnyConnection, programme_id: ProgrammeId) -> QueryResult<Vec<Version>> {
     let rows: Vec<VersionRow> = rules_versions::table
         .filter(rules_versions::programme_id.eq(programme_id))
         .order(rules_versions::number)
-        .select(COLUMNS)
+        .select(VersionRow::as_select())
         .load(conn)?;
     Ok(rows.into_iter().map(from_row).collect())
 }
@@ -358,7 +356,7 @@ pub struct Summaries {
 /// from now on. Returns the new version.
 pub fn publish(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     anchor: &str,
     body: &str,
     summary: &Summaries,
@@ -377,7 +375,7 @@ pub fn publish(
         }
         clause.body = body.to_owned();
         let number = current.number + 1;
-        let id: i64 = diesel::insert_into(rules_versions::table)
+        let id: RulesVersionId = diesel::insert_into(rules_versions::table)
             .values((
                 rules_versions::programme_id.eq(programme_id),
                 rules_versions::number.eq(number),
@@ -473,7 +471,7 @@ pub fn diff(old: &[ClauseText], new: &[ClauseText]) -> Vec<ClauseChange> {
 pub fn accept(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
-    version_id: i64,
+    version_id: RulesVersionId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let already: i64 = rules_acceptances::table
@@ -513,7 +511,7 @@ pub fn to_accept(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
 ) -> QueryResult<Option<(Version, Option<Version>)>> {
-    let programme_id: Option<i64> = programmes::table
+    let programme_id: Option<ProgrammeId> = programmes::table
         .select(programmes::id)
         .order(programmes::id)
         .first(conn)
@@ -524,7 +522,7 @@ pub fn to_accept(
     let Some(current) = current(conn, programme_id)? else {
         return Ok(None);
     };
-    let accepted: Option<i64> = rules_acceptances::table
+    let accepted: Option<RulesVersionId> = rules_acceptances::table
         .inner_join(rules_versions::table)
         .filter(rules_acceptances::participant_id.eq(participant_id))
         .order(rules_versions::number.desc())
@@ -557,7 +555,7 @@ pub fn participants_to_tell(conn: &mut AnyConnection) -> QueryResult<Vec<(String
 /// rules page.
 pub fn history(
     conn: &mut AnyConnection,
-    programme_id: i64,
+    programme_id: ProgrammeId,
 ) -> QueryResult<Vec<(Version, Vec<ClauseChange>)>> {
     let all = all(conn, programme_id)?;
     let mut with_changes: Vec<(Version, Vec<ClauseChange>)> = Vec::new();
@@ -613,7 +611,7 @@ pub fn accept_in_force(
     conn: &mut AnyConnection,
     actor: &Actor,
     participant_id: ParticipantId,
-    version_id: i64,
+    version_id: RulesVersionId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     crate::db::write_transaction(conn, |conn| {
@@ -849,8 +847,8 @@ mod tests {
     #[test]
     fn the_dutch_reader_gets_the_dutch_summary() {
         let mut version = Version {
-            id: 1,
-            programme_id: 1,
+            id: RulesVersionId(1),
+            programme_id: ProgrammeId(1),
             number: 2,
             summary: "E.10.c now covers misspellings.".into(),
             summary_nl: "E.10.c geldt nu ook voor verschrijvingen.".into(),

@@ -1,11 +1,12 @@
 //! Tracking links: `BASE/click?p=<programme>&a=<channel>&g=<ad>&epi=<sub-id>[&u=<deep URL>]`,
 //! the checks on each parameter, and the deeplink policy of a programme.
 
+use crate::db::ids::{ChannelId, ProgrammeId};
 /// What a tracking link carries, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LinkParams {
-    pub programme_id: i64,
-    pub channel_id: i64,
+    pub programme_id: ProgrammeId,
+    pub channel_id: ChannelId,
     pub ad_id: Option<i64>,
     pub epi: Option<String>,
     /// A deep URL, only for programmes whose policy allows deeplinks (checked by the writer).
@@ -65,8 +66,8 @@ impl LinkParams {
             }
             *slot = Some(value.into_owned());
         }
-        let programme_id = parse_id(p.as_deref()?)?;
-        let channel_id = parse_id(a.as_deref()?)?;
+        let programme_id = ProgrammeId(parse_id(p.as_deref()?)?);
+        let channel_id = ChannelId(parse_id(a.as_deref()?)?);
         let ad_id = match g.as_deref() {
             None | Some("") => None,
             Some(text) => Some(parse_ad_id(text)?),
@@ -140,8 +141,8 @@ mod tests {
         assert_eq!(
             p,
             LinkParams {
-                programme_id: 1,
-                channel_id: 22,
+                programme_id: ProgrammeId(1),
+                channel_id: ChannelId(22),
                 ad_id: Some(3),
                 epi: Some("nl-home".into()),
                 deep_url: None
@@ -173,7 +174,10 @@ mod tests {
         let p = LinkParams::from_query(&format!("p={max18}&a={max18}")).unwrap();
         assert_eq!(
             (p.programme_id, p.channel_id),
-            (999_999_999_999_999_999, 999_999_999_999_999_999)
+            (
+                ProgrammeId(999_999_999_999_999_999),
+                ChannelId(999_999_999_999_999_999)
+            )
         );
         assert_eq!(LinkParams::from_query(&format!("p=1&a=1{max18}")), None);
         assert_eq!(LinkParams::from_query(&format!("p=1{max18}&a=1")), None);
@@ -212,8 +216,8 @@ mod tests {
         // The deep URL survives the link's own round trip.
         let base: url::Url = "https://portal.example/".parse().unwrap();
         let params = LinkParams {
-            programme_id: 1,
-            channel_id: 2,
+            programme_id: ProgrammeId(1),
+            channel_id: ChannelId(2),
             ad_id: None,
             epi: None,
             deep_url: Some("https://shop.example/a b?x=1&y=é".into()),
@@ -229,8 +233,8 @@ mod tests {
     fn links_round_trip_through_the_query() {
         let base: url::Url = "https://portal.example/".parse().unwrap();
         let params = LinkParams {
-            programme_id: 1,
-            channel_id: 7,
+            programme_id: ProgrammeId(1),
+            channel_id: ChannelId(7),
             ad_id: Some(42),
             epi: Some("a.b_c-d".into()),
             deep_url: None,

@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use rust_decimal::Decimal;
 
 use super::abnormal::NotCredited;
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ChannelId, ParticipantId};
 use crate::db::schema::{channels, click_days, participants};
 use crate::db::AnyConnection;
 use crate::forms::FormState;
@@ -203,7 +203,7 @@ pub fn participant_totals(
 /// A channel's clicks over a period and how many were flagged as abnormal (E.10.c).
 #[derive(Debug, Clone)]
 pub struct ChannelQuality {
-    pub channel_id: i64,
+    pub channel_id: ChannelId,
     pub channel_name: String,
     pub company_name: String,
     pub total: i64,
@@ -232,7 +232,7 @@ pub fn channel_quality(
     conn: &mut AnyConnection,
     since: NaiveDate,
 ) -> QueryResult<Vec<ChannelQuality>> {
-    let rows: Vec<(i64, String, Option<i64>)> = click_days::table
+    let rows: Vec<(ChannelId, String, Option<i64>)> = click_days::table
         .filter(click_days::day.ge(super::day_number(since)))
         .group_by((click_days::channel_id, click_days::reason))
         .select((
@@ -241,7 +241,7 @@ pub fn channel_quality(
             diesel::dsl::sum(click_days::clicks),
         ))
         .load(conn)?;
-    let mut by_channel: BTreeMap<i64, ChannelQuality> = BTreeMap::new();
+    let mut by_channel: BTreeMap<ChannelId, ChannelQuality> = BTreeMap::new();
     for (channel_id, reason, count) in rows {
         let q = by_channel
             .entry(channel_id)
@@ -263,8 +263,8 @@ pub fn channel_quality(
             _ => {}
         }
     }
-    let ids: Vec<i64> = by_channel.keys().copied().collect();
-    let names: Vec<(i64, String, String)> = channels::table
+    let ids: Vec<ChannelId> = by_channel.keys().copied().collect();
+    let names: Vec<(ChannelId, String, String)> = channels::table
         .inner_join(participants::table)
         .filter(channels::id.eq_any(&ids))
         .select((channels::id, channels::name, participants::company_name))
@@ -610,7 +610,7 @@ mod tests {
     #[test]
     fn flagged_share_is_rounded_once_to_one_decimal() {
         let q = ChannelQuality {
-            channel_id: 1,
+            channel_id: ChannelId(1),
             channel_name: String::new(),
             company_name: String::new(),
             total: 3,

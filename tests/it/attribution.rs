@@ -6,7 +6,7 @@ use crate::common::money::{click, report, secret, send};
 use crate::common::{spawn_app, TestApp};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use portal::db::ids::ParticipantId;
+use portal::db::ids::{ChannelId, ParticipantId};
 use portal::db::schema::{commissions, conversions};
 
 /// Midnight (UTC) two days ago: every time the tests use lies around it, in the past.
@@ -23,7 +23,7 @@ fn rfc3339(at: DateTime<Utc>) -> String {
 }
 
 /// A visitor follows `channel_id`'s link at `at` (a real click, then dated `at`).
-async fn click_at(app: &TestApp, channel_id: i64, at: DateTime<Utc>) -> String {
+async fn click_at(app: &TestApp, channel_id: ChannelId, at: DateTime<Utc>) -> String {
     let (click_id, _) = click(app, channel_id).await;
     let ms = at.timestamp_millis();
     app.sql(&format!(

@@ -7,7 +7,7 @@
 //! for (`cargo test -- --include-ignored`, as CI runs them); asked for, a missing tool fails them.
 
 use crate::common;
-use portal::db::ids::ParticipantId;
+use portal::db::ids::{ChannelId, MembershipId, ParticipantId};
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -714,7 +714,7 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     ));
     // The browser's own click was not credited (headless Chromium says it is a robot): a
     // visitor with an ordinary browser follows the same channel's link.
-    let channel_id: i64 = clicks::table
+    let channel_id: ChannelId = clicks::table
         .select(clicks::channel_id)
         .first(&mut *app.conn())
         .unwrap();
@@ -1216,7 +1216,7 @@ async fn lists_journey(app: &TestApp, b: &mut Browser, w: &Words) {
 
     let publisher = format!("browser-{lang}@koopjes.nl");
     log_in(b, app, lang, &publisher, "lists-publisher").await;
-    let channel: i64 = channels::table
+    let channel: ChannelId = channels::table
         .filter(channels::domain.eq("koopjes-browser.nl"))
         .select(channels::id)
         .first(&mut *app.conn())
@@ -1518,7 +1518,7 @@ async fn explained_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     let manager = format!("beheer-uitleg-{lang}@partnerlink.nl");
     app.add_manager(&manager);
     let boss = app.client_for(&manager).await;
-    let membership: i64 = memberships::table
+    let membership: MembershipId = memberships::table
         .filter(memberships::channel_id.eq(p.channel_id))
         .select(memberships::id)
         .first(&mut *app.conn())

@@ -2,7 +2,7 @@
 //! notices, cure periods and objections (G.12); the audit log.
 
 use crate::common;
-use portal::db::ids::ParticipantId;
+use portal::db::ids::{MembershipId, ParticipantId};
 
 use crate::common::audit;
 use crate::common::enforcement::{administrator, hidden, last_measure, object, picture, take, PDF};
@@ -699,7 +699,7 @@ async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
 
     // Ending a membership: the approved one of Bob.
     let bob = app.add_ready_publisher("bob@example.nl");
-    let membership: i64 = memberships::table
+    let membership: MembershipId = memberships::table
         .filter(memberships::channel_id.eq(bob.channel_id))
         .select(memberships::id)
         .first(&mut *app.conn())

@@ -7,7 +7,7 @@ use crate::common::money::{click, report, secret, send, IMPORT_HEADER};
 use crate::common::{csrf_token, spawn_app, TestApp, PASSWORD};
 use chrono::Datelike;
 use diesel::prelude::*;
-use portal::db::ids::ParticipantId;
+use portal::db::ids::{MembershipId, ParticipantId};
 use portal::db::schema::{commissions, memberships};
 
 async fn manager(app: &TestApp) -> reqwest::Client {
@@ -51,7 +51,7 @@ async fn a_restriction_shows_its_kind_clauses_and_reason_not_its_number() {
     let app = spawn_app().await;
     let boss = manager(&app).await;
     let bob = app.add_ready_publisher("bob@example.nl");
-    let membership: i64 = memberships::table
+    let membership: MembershipId = memberships::table
         .filter(memberships::channel_id.eq(bob.channel_id))
         .select(memberships::id)
         .first(&mut *app.conn())

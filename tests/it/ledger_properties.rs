@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::common::{test_settings, TestDatabase};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use portal::db::ids::ParticipantId;
+use portal::db::ids::{ChannelId, ParticipantId};
 use portal::db::schema::{commissions, ledger_entries};
 use portal::db::AnyConnection;
 use portal::domain::{money, Currency, Money, Rate};
@@ -78,7 +78,7 @@ fn participant(
         .returning(participants::id)
         .get_result(conn)
         .unwrap();
-    let channel: i64 = diesel::insert_into(channels::table)
+    let channel: ChannelId = diesel::insert_into(channels::table)
         .values((
             channels::participant_id.eq(participant),
             channels::website_url.eq(format!("https://www.p{n}.nl/")),

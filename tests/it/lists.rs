@@ -3,6 +3,7 @@
 //! the screening reads; a domain another participant already uses, flagged with the reason; and
 //! the screening's notes in the reader's language (point 8).
 
+use portal::db::ids::ChannelId;
 use crate::common;
 
 use crate::common::enforcement::{administrator, last_measure, take};
@@ -34,7 +35,7 @@ fn ban(app: &TestApp, value: &str) -> (i64, bool, Option<String>) {
 }
 
 /// A channel's review state and stored screening note.
-fn screening(app: &TestApp, channel_id: i64) -> (String, Option<String>) {
+fn screening(app: &TestApp, channel_id: ChannelId) -> (String, Option<String>) {
     channels::table
         .find(channel_id)
         .select((channels::review_state, channels::screening_note))
@@ -42,7 +43,7 @@ fn screening(app: &TestApp, channel_id: i64) -> (String, Option<String>) {
         .unwrap()
 }
 
-fn newest_channel(app: &TestApp) -> i64 {
+fn newest_channel(app: &TestApp) -> ChannelId {
     channels::table
         .order(channels::id.desc())
         .select(channels::id)

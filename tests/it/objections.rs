@@ -4,6 +4,7 @@
 //! manager, the action is undone the way that fits it, once, with audit lines. An administrator
 //! reinstates a terminated participant at any time.
 
+use portal::db::ids::AnyId;
 use crate::common;
 
 use crate::common::enforcement::{administrator, object, take, PDF};
@@ -58,10 +59,10 @@ fn state_of(app: &TestApp, id: i64) -> (String, bool) {
         .unwrap()
 }
 
-fn objection_to(app: &TestApp, kind: &str, id: i64) -> i64 {
+fn objection_to(app: &TestApp, kind: &str, id: impl AnyId) -> i64 {
     objections::table
         .filter(objections::subject_kind.eq(kind))
-        .filter(objections::subject_id.eq(id))
+        .filter(objections::subject_id.eq(id.number()))
         .select(objections::id)
         .first(&mut *app.conn())
         .unwrap()
@@ -73,8 +74,9 @@ async fn object_to(
     client: &reqwest::Client,
     lang: &str,
     kind: &str,
-    id: i64,
+    id: impl AnyId,
 ) -> reqwest::Response {
+    let id = id.number();
     let page = format!("/{lang}/account/objections/{kind}/{id}");
     object(
         app,

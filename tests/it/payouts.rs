@@ -1,7 +1,7 @@
 //! Payout runs: who is paid, the bank file, and that nobody is ever paid twice.
 
 use crate::common;
-use portal::db::ids::ParticipantId;
+use portal::db::ids::{ChannelId, ParticipantId};
 
 use crate::common::money::{balance, click, pass_locking_dates, report, secret, send};
 use crate::common::{spawn_app, TestApp};
@@ -11,7 +11,7 @@ use portal::domain::Iban;
 use portal::ledger::payouts::{self as run, Period};
 
 /// A completed order of `amount` through `channel_id`'s link, approved.
-async fn earn(app: &TestApp, key: &str, channel_id: i64, order_ref: &str, amount: &str) {
+async fn earn(app: &TestApp, key: &str, channel_id: ChannelId, order_ref: &str, amount: &str) {
     let (click_id, at) = click(app, channel_id).await;
     let mut order = report(&click_id, order_ref, amount, &at);
     order["status"] = "completed".into();

@@ -4,6 +4,7 @@
 //! the same run every time; `PROPTEST_CASES` runs more cases.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use portal::db::ids::{ChannelId, ProgrammeId};
 use portal::calendar::working_days::Calendar;
 use portal::domain::{EmailAddress, Rate, WebsiteUrl};
 use portal::ledger::report::RawReport;
@@ -96,13 +97,19 @@ proptest! {
         epi in proptest::option::of("[a-zA-Z0-9._-]{1,64}"),
         query in any_text(),
     ) {
-        let params = LinkParams { programme_id, channel_id, ad_id, epi, deep_url: None };
+        let params = LinkParams {
+            programme_id: ProgrammeId(programme_id),
+            channel_id: ChannelId(channel_id),
+            ad_id,
+            epi,
+            deep_url: None,
+        };
         let base = url::Url::parse("https://partners.example/").unwrap();
         let link = url::Url::parse(&params.url(&base)).unwrap();
         let read = LinkParams::from_query(link.query().unwrap()).unwrap();
         prop_assert_eq!(read, params);
         if let Some(read) = LinkParams::from_query(&query) {
-            prop_assert!(read.programme_id > 0 && read.channel_id > 0);
+            prop_assert!(read.programme_id.get() > 0 && read.channel_id.get() > 0);
             prop_assert!(read.epi.as_deref().is_none_or(is_valid_epi));
         }
     }

@@ -1,12 +1,13 @@
 //! The weaknesses found from outside (security issue 14), each with its test.
 
+use portal::db::ids::ChannelId;
 use crate::common;
 
 use crate::common::{spawn_app, TestApp};
 use diesel::prelude::*;
 use portal::db::schema::{clicks, memberships};
 
-fn membership_state(app: &TestApp, channel_id: i64) -> (String, Option<String>) {
+fn membership_state(app: &TestApp, channel_id: ChannelId) -> (String, Option<String>) {
     memberships::table
         .filter(memberships::channel_id.eq(channel_id))
         .select((memberships::state, memberships::reason))
@@ -502,7 +503,7 @@ fn client_claiming(ip: &str) -> reqwest::Client {
         .unwrap()
 }
 
-async fn click_status(app: &TestApp, client: &reqwest::Client, channel_id: i64) -> u16 {
+async fn click_status(app: &TestApp, client: &reqwest::Client, channel_id: ChannelId) -> u16 {
     let link = format!("/click?p={}&a={channel_id}", app.programme_id());
     client
         .get(app.url(&link))

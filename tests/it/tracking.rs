@@ -1,5 +1,6 @@
 //! Channels, programme membership, the link generator, the click redirect and statistics.
 
+use portal::db::ids::{ChannelId, MembershipId};
 use crate::common;
 
 use crate::common::{location, spawn_app, spawn_app_with, Options, TestApp, BROWSER};
@@ -27,7 +28,7 @@ fn stored(app: &TestApp) -> Vec<(i64, bool, Option<String>)> {
         .unwrap()
 }
 
-fn link_for(app: &TestApp, channel_id: i64) -> String {
+fn link_for(app: &TestApp, channel_id: ChannelId) -> String {
     format!("/click?p={}&a={channel_id}", app.programme_id())
 }
 
@@ -103,7 +104,7 @@ async fn a_publisher_goes_from_channel_to_credited_click() {
         location(&r),
         "/nl/account/channels?notice=membership-applied"
     );
-    let membership_id: i64 = memberships::table
+    let membership_id: MembershipId = memberships::table
         .filter(memberships::channel_id.eq(publisher.channel_id))
         .select(memberships::id)
         .first(&mut *app.conn())

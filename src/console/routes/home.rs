@@ -4,6 +4,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use crate::db::ids::{ChannelId, MembershipId};
 use crate::channels::{ChannelForReview, DecisionNotice, MembershipForReview};
 use crate::domain::participant;
 use crate::forms::FormData;
@@ -19,7 +20,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::post().to(review),
     );
 }
-
 
 /// A decision form that was refused: which item, and the message for its reason field.
 struct FormProblem {
@@ -237,10 +237,16 @@ impl Subject {
     ) -> diesel::QueryResult<Option<DecisionNotice>> {
         match self {
             Subject::Channel => {
-                crate::channels::decide_channel(conn, id, manager_id, approve, reason)
+                crate::channels::decide_channel(conn, ChannelId(id), manager_id, approve, reason)
             }
             Subject::Membership => {
-                crate::channels::decide_membership(conn, id, manager_id, approve, reason)
+                crate::channels::decide_membership(
+                    conn,
+                    MembershipId(id),
+                    manager_id,
+                    approve,
+                    reason,
+                )
             }
         }
     }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use diesel::prelude::*;
 
 use super::CACHE_TTL;
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ChannelId, ParticipantId, ProgrammeId};
 use crate::db::schema::{channels, memberships, participants};
 use crate::db::AnyConnection;
 use crate::participants::{MembershipState, ReviewState};
@@ -33,7 +33,7 @@ pub(super) const LINKS_KEPT: NonZeroUsize = NonZeroUsize::new(16_384).unwrap();
 pub struct LinkCache {
     crediting: CreditingChanges,
     seen_changes: u64,
-    links: lru::LruCache<(i64, i64), (Instant, Option<LinkInfo>)>,
+    links: lru::LruCache<(ProgrammeId, ChannelId), (Instant, Option<LinkInfo>)>,
 }
 
 impl LinkCache {
@@ -57,11 +57,14 @@ impl LinkCache {
     }
 
     /// The link as last read, and when.
-    pub(super) fn known(&mut self, link: (i64, i64)) -> Option<(Instant, Option<LinkInfo>)> {
+    pub(super) fn known(
+        &mut self,
+        link: (ProgrammeId, ChannelId),
+    ) -> Option<(Instant, Option<LinkInfo>)> {
         self.links.get(&link).copied()
     }
 
-    pub(super) fn remember(&mut self, link: (i64, i64), info: Option<LinkInfo>) {
+    pub(super) fn remember(&mut self, link: (ProgrammeId, ChannelId), info: Option<LinkInfo>) {
         self.links.put(link, (Instant::now(), info));
     }
 
@@ -71,7 +74,7 @@ impl LinkCache {
     }
 
     #[cfg(test)]
-    pub(super) fn contains(&self, link: &(i64, i64)) -> bool {
+    pub(super) fn contains(&self, link: &(ProgrammeId, ChannelId)) -> bool {
         self.links.contains(link)
     }
 
@@ -81,8 +84,8 @@ impl LinkCache {
     pub fn verdict(
         &mut self,
         conn: &mut AnyConnection,
-        programme_id: i64,
-        channel_id: i64,
+        programme_id: ProgrammeId,
+        channel_id: ChannelId,
     ) -> QueryResult<Option<LinkInfo>> {
         self.forget_if_changed();
         let link = (programme_id, channel_id);
@@ -100,8 +103,8 @@ impl LinkCache {
 /// The link as the database has it now; `None` for a channel that does not exist.
 pub fn read_link(
     conn: &mut AnyConnection,
-    programme_id: i64,
-    channel_id: i64,
+    programme_id: ProgrammeId,
+    channel_id: ChannelId,
 ) -> QueryResult<Option<LinkInfo>> {
     let channel: Option<(ParticipantId, ReviewState, Option<chrono::NaiveDateTime>)> =
         channels::table

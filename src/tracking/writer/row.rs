@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ChannelId, ParticipantId, ProgrammeId};
 use crate::db::schema::clicks;
 
 /// A click's user agent and referrer as the ids of their rows in `user_agents` and `referrers`.
@@ -15,8 +15,8 @@ pub(super) struct ClickRow {
     pub(super) clicked_at: i64,
     /// Days since 1970-01-01 (UTC), what the statistics group by.
     pub(super) day: i32,
-    pub(super) programme_id: i64,
-    pub(super) channel_id: i64,
+    pub(super) programme_id: ProgrammeId,
+    pub(super) channel_id: ChannelId,
     pub(super) participant_id: ParticipantId,
     pub(super) ad_id: Option<i64>,
     pub(super) epi: Option<String>,
@@ -34,8 +34,8 @@ pub(super) struct NewClick<'a> {
     click_id: &'a [u8],
     clicked_at: i64,
     day: i32,
-    programme_id: i64,
-    channel_id: i64,
+    programme_id: ProgrammeId,
+    channel_id: ChannelId,
     participant_id: ParticipantId,
     ad_id: Option<i64>,
     epi: Option<&'a str>,

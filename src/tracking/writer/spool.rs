@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use super::held::HeldConnection;
 use super::row::{ClickRow, NewClick};
 use super::texts::TextIdCache;
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ChannelId, ParticipantId, ProgrammeId};
 use crate::db::schema::clicks;
 use crate::db::{AnyConnection, Pool};
 use crate::tracking::abnormal::NotCredited;
@@ -29,8 +29,8 @@ struct SpooledClick {
     click_id: [u8; 16],
     clicked_at: i64,
     day: i32,
-    programme_id: i64,
-    channel_id: i64,
+    programme_id: ProgrammeId,
+    channel_id: ChannelId,
     participant_id: ParticipantId,
     ad_id: Option<i64>,
     epi: Option<String>,
@@ -249,8 +249,8 @@ mod tests {
             click_id: [n; 16],
             clicked_at: 1_764_000_000_000,
             day: 20_416,
-            programme_id: 1,
-            channel_id: 2,
+            programme_id: ProgrammeId(1),
+            channel_id: ChannelId(2),
             participant_id: ParticipantId(3),
             ad_id: None,
             epi: Some("blog".into()),

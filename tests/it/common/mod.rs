@@ -19,7 +19,7 @@ use std::sync::Once;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use portal::config::{DatabaseKind, DatabaseSettings, Settings};
-use portal::db::ids::ParticipantId;
+use portal::db::ids::{ChannelId, MembershipId, ParticipantId, ProgrammeId};
 use portal::db::{AnyConnection, Pool};
 
 /// Work for one connection of `TestApp::at_once`.
@@ -601,7 +601,7 @@ fn channel_fields(domain: &str) -> portal::channels::fields::ChannelFields {
 }
 
 /// The one channel a participant signed up with.
-fn only_channel(conn: &mut AnyConnection, participant_id: ParticipantId) -> i64 {
+fn only_channel(conn: &mut AnyConnection, participant_id: ParticipantId) -> ChannelId {
     use diesel::prelude::*;
     use portal::db::schema::channels;
     channels::table
@@ -617,11 +617,11 @@ pub struct Participant {
     pub email: String,
     pub account_id: i64,
     pub participant_id: ParticipantId,
-    pub channel_id: i64,
+    pub channel_id: ChannelId,
 }
 
 impl TestApp {
-    pub fn programme_id(&self) -> i64 {
+    pub fn programme_id(&self) -> ProgrammeId {
         use diesel::prelude::*;
         use portal::db::schema::programmes;
         programmes::table
@@ -683,7 +683,7 @@ impl TestApp {
 
     /// A channel for `domain` (named after it), promoting with content, in `state`: added as
     /// the channel form adds one (screened), then given `state`.
-    pub fn add_channel(&self, participant_id: ParticipantId, domain: &str, state: &str) -> i64 {
+    pub fn add_channel(&self, participant_id: ParticipantId, domain: &str, state: &str) -> ChannelId {
         let channel_id = portal::channels::create_channel(
             &mut self.conn(),
             participant_id,
@@ -697,7 +697,7 @@ impl TestApp {
     /// A review's outcome without a review: the portal's `decide_channel` needs a manager and
     /// an open review, and a fixture's channel is flagged without a screening note or approved
     /// by nobody, which the portal cannot make — so the state is written here.
-    fn set_review_state(&self, channel_id: i64, state: &str) {
+    fn set_review_state(&self, channel_id: ChannelId, state: &str) {
         use diesel::prelude::*;
         use portal::db::schema::channels;
         let state = portal::participants::ReviewState::parse(state).expect("a review state");
@@ -710,7 +710,7 @@ impl TestApp {
     /// A membership of the AliExpress programme in `state`. Planted: `channels::apply` asks an
     /// approved channel and makes a pending application, and a decision needs a manager; the
     /// tests put memberships in any state on any channel.
-    pub fn add_membership(&self, channel_id: i64, state: &str) -> i64 {
+    pub fn add_membership(&self, channel_id: ChannelId, state: &str) -> MembershipId {
         use diesel::prelude::*;
         use portal::db::schema::memberships;
         let state =

@@ -2,7 +2,7 @@
 //! signed POST to the conversion API.
 
 use diesel::prelude::*;
-use portal::db::ids::ParticipantId;
+use portal::db::ids::{ChannelId, ParticipantId};
 use portal::db::schema::{clicks, conversions};
 use portal::ledger::{secrets, signature};
 
@@ -10,7 +10,7 @@ use super::{TestApp, BROWSER};
 
 /// A visitor follows `channel_id`'s tracking link; returns the click id handed to the advertiser
 /// and the click's time (RFC 3339, whole seconds) to report the order at.
-pub async fn click(app: &TestApp, channel_id: i64) -> (String, String) {
+pub async fn click(app: &TestApp, channel_id: ChannelId) -> (String, String) {
     let r = app
         .new_client()
         .get(app.url(&format!("/click?p={}&a={channel_id}", app.programme_id())))

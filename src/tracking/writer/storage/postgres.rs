@@ -3,15 +3,15 @@
 use diesel::prelude::*;
 
 use super::super::row::{ClickRow, TextIds};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ChannelId, ParticipantId, ProgrammeId};
 
 /// /// the server more than storing the rows.
 pub(super) struct PgInsertClicks<'a> {
     click_id: Vec<&'a [u8]>,
     clicked_at: Vec<i64>,
     day: Vec<i32>,
-    programme_id: Vec<i64>,
-    channel_id: Vec<i64>,
+    programme_id: Vec<ProgrammeId>,
+    channel_id: Vec<ChannelId>,
     participant_id: Vec<ParticipantId>,
     ad_id: Vec<Option<i64>>,
     epi: Vec<Option<&'a str>>,
