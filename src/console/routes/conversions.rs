@@ -6,7 +6,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{CommissionId, ParticipantId};
 use crate::db::schema::{accounts, participants};
 use crate::forms::FormState;
 use crate::ledger::decide::{self, Action, DecideError};
@@ -51,7 +51,7 @@ struct ConversionsQuery {
 
 /// A refused decision: which commission, the message, what was typed.
 struct Problem {
-    commission_id: i64,
+    commission_id: CommissionId,
     message: String,
     reason: String,
 }
@@ -243,7 +243,7 @@ async fn decision(
         _ => crate::forms::REASON
             .check_optional(&reason)
             .err()
-            .map(|key| problem(key)),
+            .map(problem),
     };
     if let Some(problem) = refused {
         let page = conversions_page(ctx, &state, chosen, None, Some(problem)).await?;
