@@ -298,9 +298,8 @@ async fn review(
     let Some(notice) = decided else {
         return Ok(see_other(&ctx.href("/manage?notice=decision-gone")));
     };
-    // Committed: the click writer forgets what it cached about links (participants/mod.rs,
-    // "after their commit"); told inside the transaction, a click judged in between would cache
-    // the old state again.
+    // Committed: the click writer forgets what it cached about links (`state::CreditingChanges`);
+    // told inside the transaction, a click judged in between would cache the old state again.
     state.crediting.changed();
     tracing::info!(
         subject = subject.name(),
