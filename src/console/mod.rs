@@ -8,6 +8,7 @@
 pub mod managers;
 pub mod page;
 pub mod participants;
+pub mod programme;
 pub mod routes;
 
 pub use routes::configure;

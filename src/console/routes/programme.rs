@@ -12,12 +12,10 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::audit::{self, action};
-use crate::db::schema::{
-    commission_group_texts, commission_groups, commission_rates, programme_contacts,
-    programme_policies, programme_texts, programmes,
-};
+use crate::console::programme::{self as stored, Contact, GroupRates, NewRate, TextRow};
+use crate::db::schema::{programme_contacts, programme_policies, programme_texts, programmes};
 use crate::db::AnyConnection;
-use crate::domain::{EmailAddress, Rate};
+use crate::domain::EmailAddress;
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::programme::cache::ProgrammePages;
@@ -44,23 +42,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 const NOTICES: &[&str] = &["programme-saved", "rate-added"];
 /// Longest programme text paragraph.
-
-#[derive(Debug, Clone, Queryable)]
-struct TextRow {
-    id: i64,
-    lang: String,
-    section: String,
-    position: i32,
-    body: String,
-}
-
-#[derive(Debug, Clone)]
-struct GroupRates {
-    code: String,
-    name: String,
-    /// (rate in percent, effective from), oldest first.
-    rates: Vec<(String, chrono::NaiveDateTime)>,
-}
 
 #[derive(Template)]
 #[template(path = "console/programme.html")]
@@ -150,88 +131,6 @@ impl ProgrammePage {
     }
 }
 
-/// A contact: id, role, name, address.
-type Contact = (i64, String, String, Option<String>);
-
-/// The programme's data as the page shows it.
-struct Data {
-    texts: Vec<TextRow>,
-    groups: Vec<GroupRates>,
-    policies: Vec<StoredPolicy>,
-    session_window_minutes: i32,
-    contacts: Vec<Contact>,
-}
-
-fn load(conn: &mut AnyConnection, lang: Lang) -> QueryResult<Data> {
-    let programme_id = crate::programme::current(conn)?;
-    let texts: Vec<TextRow> = programme_texts::table
-        .filter(programme_texts::programme_id.eq(programme_id))
-        .order((
-            programme_texts::section,
-            programme_texts::lang,
-            programme_texts::position,
-        ))
-        .select((
-            programme_texts::id,
-            programme_texts::lang,
-            programme_texts::section,
-            programme_texts::position,
-            programme_texts::body,
-        ))
-        .load(conn)?;
-    let group_rows: Vec<(i64, String)> = commission_groups::table
-        .filter(commission_groups::programme_id.eq(programme_id))
-        .order(commission_groups::position)
-        .select((commission_groups::id, commission_groups::code))
-        .load(conn)?;
-    let mut groups = Vec::new();
-    for (id, code) in group_rows {
-        let name: Option<String> = commission_group_texts::table
-            .filter(commission_group_texts::group_id.eq(id))
-            .filter(commission_group_texts::lang.eq(lang.code()))
-            .select(commission_group_texts::event_name)
-            .first(conn)
-            .optional()?;
-        let rates = commission_rates::table
-            .filter(commission_rates::group_id.eq(id))
-            .order(commission_rates::effective_from)
-            .select((
-                commission_rates::rate_percent,
-                commission_rates::effective_from,
-            ))
-            .load(conn)?;
-        groups.push(GroupRates {
-            name: name.unwrap_or_else(|| code.clone()),
-            code,
-            rates,
-        });
-    }
-    let policies = crate::programme::queries::load_policies(conn, programme_id)?;
-    let session_window_minutes = programmes::table
-        .find(programme_id)
-        .select(programmes::session_window_minutes)
-        .first(conn)
-        .optional()?
-        .unwrap_or(24 * 60);
-    let contacts = programme_contacts::table
-        .filter(programme_contacts::programme_id.eq(programme_id))
-        .order(programme_contacts::position)
-        .select((
-            programme_contacts::id,
-            programme_contacts::role,
-            programme_contacts::name,
-            programme_contacts::email,
-        ))
-        .load(conn)?;
-    Ok(Data {
-        texts,
-        groups,
-        policies,
-        session_window_minutes,
-        contacts,
-    })
-}
-
 async fn programme_page(
     ctx: Ctx,
     state: &web::Data<AppState>,
@@ -239,7 +138,7 @@ async fn programme_page(
     notice: Option<String>,
 ) -> Result<ProgrammePage, AppError> {
     let lang = ctx.lang;
-    let data = with_conn(state, move |conn| Ok(load(conn, lang)?)).await?;
+    let data = with_conn(state, move |conn| Ok(stored::load(conn, lang)?)).await?;
     Ok(ProgrammePage {
         ctx,
         texts: data.texts,
@@ -354,85 +253,18 @@ async fn add_rate(
     admin: Administrator,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::new();
-    for f in ["group", "rate", "effective_from"] {
-        form.set(f, data.get(f));
-    }
-    let rate = match Rate::parse_percent(
-        &data
-            .get("rate")
-            .trim()
-            .trim_end_matches('%')
-            .replace(',', "."),
-    ) {
-        Ok(r) => Some(r),
-        Err(crate::domain::rate::RateError::NotANumber(_)) => {
-            form.fail(ctx.lang, "rate", "error-rate-number");
-            None
-        }
-        Err(crate::domain::rate::RateError::OutOfRange) => {
-            form.fail(ctx.lang, "rate", "error-rate-range");
-            None
-        }
-        Err(crate::domain::rate::RateError::TooPrecise) => {
-            form.fail(ctx.lang, "rate", "error-rate-precision");
-            None
-        }
-    };
-    let today = crate::db::now().date();
-    let from = match NaiveDate::parse_from_str(data.get("effective_from").trim(), "%Y-%m-%d") {
-        Ok(d) if d >= today => Some(d),
-        Ok(_) => {
-            form.fail(ctx.lang, "effective_from", "error-rate-past");
-            None
-        }
-        Err(_) => {
-            form.fail(ctx.lang, "effective_from", "error-rate-date");
-            None
-        }
-    };
-    let code = data.get("group").to_owned();
-    let (Some(rate), Some(from)) = (rate, from) else {
-        return refused(ctx, &state, "rate".into(), form).await;
+    let now = crate::db::now();
+    let rate = match NewRate::from_form(&data, ctx.lang, now) {
+        Ok(rate) => rate,
+        Err(form) => return refused(ctx, &state, "rate".into(), form).await,
     };
     let actor = admin.actor();
-    let now = crate::db::now();
-    // Today means from now on (an order earlier today keeps the rate it had).
-    let effective = if from == today {
-        now
-    } else {
-        from.and_time(chrono::NaiveTime::MIN)
-    };
     let added = with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
-            let programme_id = crate::programme::current(conn)?;
-            let group: Option<i64> = commission_groups::table
-                .filter(commission_groups::programme_id.eq(programme_id))
-                .filter(commission_groups::code.eq(&code))
-                .select(commission_groups::id)
-                .first(conn)
-                .optional()?;
-            let Some(group_id) = group else {
-                return Ok(false);
-            };
-            diesel::insert_into(commission_rates::table)
-                .values((
-                    commission_rates::group_id.eq(group_id),
-                    commission_rates::rate_percent.eq(rate.to_db()),
-                    commission_rates::effective_from.eq(effective),
-                    commission_rates::created_at.eq(now),
-                ))
-                .execute(conn)?;
-            let entry = audit::Entry::new(action::RATE_CHANGED, format!("group {code}"))
-                .after(json!({ "rate_percent": rate.to_db(), "effective_from": effective }));
-            audit::record(conn, &actor, entry, now)?;
-            Ok(true)
-        })
-        .map_err(AppError::from)
+        Ok(stored::add_rate(conn, &actor, &rate, now)?)
     })
     .await?;
     if !added {
-        form.fail(ctx.lang, "group", "error-rate-group");
+        let form = NewRate::refused(&data, ctx.lang);
         return refused(ctx, &state, "rate".into(), form).await;
     }
     // The public programme pages show what was just saved.
