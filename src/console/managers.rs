@@ -6,9 +6,14 @@
 
 use diesel::prelude::*;
 
+use serde_json::json;
+
 use crate::audit::{self, action};
 use crate::db::schema::accounts;
 use crate::db::AnyConnection;
+use crate::domain::{EmailAddress, Password};
+use crate::forms::{FormData, FormState};
+use crate::i18n::Lang;
 use crate::participants::Role;
 
 /// What a change of an account manager's role or standing came to.
@@ -137,5 +142,103 @@ pub fn set_manager_disabled(
             .after(after);
         audit::record(conn, actor, entry, now)?;
         Ok(ManagerChange::Changed)
+    })
+}
+
+/// An account manager as the console lists it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ManagerLine {
+    pub id: i64,
+    pub email: String,
+    pub administrator: bool,
+    pub created_at: chrono::NaiveDateTime,
+    pub disabled_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Every account manager, by address.
+pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<ManagerLine>> {
+    accounts::table
+        .filter(accounts::role.eq(Role::Manager))
+        .order(accounts::email)
+        .select((
+            accounts::id,
+            accounts::email,
+            accounts::administrator,
+            accounts::created_at,
+            accounts::disabled_at,
+        ))
+        .load(conn)
+}
+
+/// A new account manager as an administrator types it: `email`, `lang`, `administrator` (`yes`).
+pub struct NewManager {
+    pub email: EmailAddress,
+    pub lang: Lang,
+    pub administrator: bool,
+}
+
+fn manager_form(data: &FormData) -> FormState {
+    let mut form = FormState::new();
+    for f in ["email", "lang", "administrator"] {
+        form.set(f, data.get(f));
+    }
+    form
+}
+
+impl NewManager {
+    /// Reads the form; the form with its errors (and what was typed) otherwise.
+    pub fn from_form(data: &FormData, lang: Lang) -> Result<NewManager, FormState> {
+        let mut form = manager_form(data);
+        let email = match EmailAddress::parse(data.get("email")) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                form.fail(lang, "email", e.message_key());
+                None
+            }
+        };
+        let chosen = Lang::from_code(data.get("lang"));
+        if chosen.is_none() {
+            form.fail(lang, "lang", "error-manager-lang");
+        }
+        let (Some(email), Some(chosen)) = (email, chosen) else {
+            return Err(form);
+        };
+        Ok(NewManager {
+            email,
+            lang: chosen,
+            administrator: data.get("administrator") == "yes",
+        })
+    }
+
+    /// The form again, as typed, when an account has that address already (`create` said None).
+    pub fn refused(data: &FormData, lang: Lang) -> FormState {
+        let mut form = manager_form(data);
+        form.fail(lang, "email", "error-manager-exists");
+        form
+    }
+}
+
+/// Creates the account manager, with its audit line, and an unusable password until the new
+/// manager chooses one with the mailed link. Its id; None when an account has the address.
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: &audit::Actor,
+    new: &NewManager,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    let placeholder = Password::random_hash();
+    crate::db::write_transaction(conn, |conn| {
+        let id = match crate::accounts::create_manager(conn, &new.email, &placeholder, new.lang) {
+            Ok(id) => id,
+            Err(crate::accounts::CreateError::Exists(_)) => return Ok(None),
+            Err(crate::accounts::CreateError::Database(e)) => return Err(e),
+        };
+        diesel::update(accounts::table.find(id))
+            .set(accounts::administrator.eq(new.administrator))
+            .execute(conn)?;
+        let entry = audit::Entry::new(action::MANAGER_CREATED, format!("account {id}"))
+            .after(json!({ "email": new.email.as_str(), "administrator": new.administrator }));
+        audit::record(conn, actor, entry, now)?;
+        Ok(Some(id))
     })
 }

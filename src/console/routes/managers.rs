@@ -5,16 +5,9 @@
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use diesel::prelude::*;
-use serde_json::json;
 
-use crate::audit::{self, action};
-use crate::console::managers;
-use crate::db::schema::accounts;
-use crate::domain::{EmailAddress, Password};
+use crate::console::managers::{self, ManagerLine, NewManager};
 use crate::forms::FormState;
-use crate::i18n::Lang;
-use crate::participants::Role;
 use crate::state::AppState;
 use crate::web::extract::{Administrator, CsrfForm, InPath};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
@@ -38,15 +31,6 @@ const NOTICES: &[&str] = &[
     "access-last-administrator",
 ];
 
-#[derive(Debug, Clone, Queryable)]
-struct ManagerLine {
-    id: i64,
-    email: String,
-    administrator: bool,
-    created_at: chrono::NaiveDateTime,
-    disabled_at: Option<chrono::NaiveDateTime>,
-}
-
 #[derive(Template)]
 #[template(path = "console/managers.html")]
 struct ManagersPage {
@@ -59,20 +43,6 @@ struct ManagersPage {
 
 impl ManagersPage {}
 
-fn load_managers(conn: &mut crate::db::AnyConnection) -> QueryResult<Vec<ManagerLine>> {
-    accounts::table
-        .filter(accounts::role.eq(Role::Manager))
-        .order(accounts::email)
-        .select((
-            accounts::id,
-            accounts::email,
-            accounts::administrator,
-            accounts::created_at,
-            accounts::disabled_at,
-        ))
-        .load(conn)
-}
-
 async fn managers_page(
     ctx: Ctx,
     state: &web::Data<AppState>,
@@ -80,7 +50,7 @@ async fn managers_page(
     form: FormState,
     notice: Option<String>,
 ) -> Result<ManagersPage, AppError> {
-    let managers = with_conn(state, |conn| Ok(load_managers(conn)?)).await?;
+    let managers = with_conn(state, |conn| Ok(managers::all(conn)?)).await?;
     Ok(ManagersPage {
         ctx,
         managers,
@@ -108,50 +78,21 @@ async fn create_manager(
     admin: Administrator,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::new();
-    form.set("email", data.get("email"));
-    form.set("lang", data.get("lang"));
-    form.set("administrator", data.get("administrator"));
-    let email = match EmailAddress::parse(data.get("email")) {
-        Ok(e) => Some(e),
-        Err(e) => {
-            form.fail(ctx.lang, "email", e.message_key());
-            None
+    let new = match NewManager::from_form(&data, ctx.lang) {
+        Ok(new) => new,
+        Err(form) => {
+            let page = managers_page(ctx, &state, &admin, form, None).await?;
+            return render_form(true, &page);
         }
     };
-    let lang = Lang::from_code(data.get("lang"));
-    if lang.is_none() {
-        form.fail(ctx.lang, "lang", "error-manager-lang");
-    }
-    let (Some(email), Some(lang)) = (email, lang) else {
-        let page = managers_page(ctx, &state, &admin, form, None).await?;
-        return render_form(true, &page);
-    };
-    let administrator = data.get("administrator") == "yes";
     let actor = admin.actor();
-    // An unusable password until the new manager chooses one with the mailed link.
-    let address = email.clone();
+    let email = new.email.clone();
     let created = with_conn(&state, move |conn| {
-        let placeholder = Password::random_hash();
-        crate::db::write_transaction(conn, |conn| -> QueryResult<_> {
-            let id = match crate::accounts::create_manager(conn, &address, &placeholder, lang) {
-                Ok(id) => id,
-                Err(crate::accounts::CreateError::Exists(_)) => return Ok(None),
-                Err(crate::accounts::CreateError::Database(e)) => return Err(e),
-            };
-            diesel::update(accounts::table.find(id))
-                .set(accounts::administrator.eq(administrator))
-                .execute(conn)?;
-            let entry = audit::Entry::new(action::MANAGER_CREATED, format!("account {id}"))
-                .after(json!({ "email": address.as_str(), "administrator": administrator }));
-            audit::record(conn, &actor, entry, crate::db::now())?;
-            Ok(Some(id))
-        })
-        .map_err(AppError::from)
+        Ok(managers::create(conn, &actor, &new, crate::db::now())?)
     })
     .await?;
     if created.is_none() {
-        form.fail(ctx.lang, "email", "error-manager-exists");
+        let form = NewManager::refused(&data, ctx.lang);
         let page = managers_page(ctx, &state, &admin, form, None).await?;
         return crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page);
     }
