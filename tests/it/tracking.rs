@@ -1322,7 +1322,7 @@ async fn a_click_between_a_decision_and_its_commit_does_not_outlive_the_commit()
     assert_eq!(judged(&mut writer), pending);
 
     let mut console = app.conn();
-    let notice = portal::db::write_transaction(&mut *console, |conn| {
+    let notice = portal::db::write_transaction(&mut console, |conn| {
         let notice = portal::channels::decide_membership(conn, membership, manager, true, None)?;
         // Not committed yet: a click now is judged as before the decision.
         assert_eq!(judged(&mut writer), pending, "a click before the commit");
