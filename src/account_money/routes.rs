@@ -5,7 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{MeasureId, ParticipantId};
 use crate::domain::sepa::{describe_char, AccountHolder, HolderError};
 use crate::domain::{Currency, Iban, Money};
 use crate::forms::FormState;
@@ -19,7 +19,7 @@ use crate::participants::explain::MeasureInWords;
 use crate::state::AppState;
 use crate::web::chart::{Bar, Chart};
 use crate::web::csv::Cell;
-use crate::web::extract::{CsrfForm, InPath, self};
+use crate::web::extract::{self, CsrfForm, InPath};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
@@ -58,7 +58,7 @@ struct OverviewPage {
     group_names: std::collections::HashMap<String, String>,
     rates: Vec<ProgrammeRates>,
     /// The participant's measures, for a withholding in words.
-    measures: std::collections::HashMap<i64, MeasureInWords>,
+    measures: std::collections::HashMap<MeasureId, MeasureInWords>,
     next_run: chrono::NaiveDate,
 }
 
@@ -306,7 +306,7 @@ struct LedgerPage {
     lines: Vec<(LedgerLine, i64)>,
     payouts: Vec<PayoutLine>,
     /// The participant's measures, for a deduction in words with its notice.
-    measures: std::collections::HashMap<i64, MeasureInWords>,
+    measures: std::collections::HashMap<MeasureId, MeasureInWords>,
 }
 
 impl LedgerPage {

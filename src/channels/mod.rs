@@ -10,7 +10,7 @@ pub mod screening;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::{ChannelId, MembershipId, ParticipantId, ProgrammeId};
+use crate::db::ids::{ChannelId, MeasureId, MembershipId, ParticipantId, ProgrammeId};
 use crate::db::schema::{accounts, channels, memberships, participants, programmes};
 use crate::db::AnyConnection;
 use crate::participants::{MembershipState, Participant, ReviewState};
@@ -368,7 +368,7 @@ pub enum ApplyRefusal {
     Terminated,
     /// An account manager restricted new applications (F.11.f): the measure that does.
     Restricted {
-        measure_id: i64,
+        measure_id: MeasureId,
     },
     ChannelNotApproved,
     AlreadyApplied,

@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::fields::{check_channel_fields, is_seller_answer, ChannelFields, ChannelTyped};
 use super::{ApplyRefusal, ApplyRefusalOr, Channel};
-use crate::db::ids::{ChannelId, ParticipantId};
+use crate::db::ids::{ChannelId, MeasureId, ParticipantId};
 use crate::domain::participant;
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
@@ -57,7 +57,7 @@ struct ChannelsPage {
     /// "Object" next to a rejected channel or membership (G.12).
     objectable: crate::enforcement::objectable::Objectable,
     /// The participant's measures: a membership a restriction ended says which, in words.
-    measures: std::collections::HashMap<i64, crate::participants::explain::MeasureInWords>,
+    measures: std::collections::HashMap<MeasureId, crate::participants::explain::MeasureInWords>,
 }
 
 impl ChannelsPage {

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::states::BanKind;
 use crate::audit::{self, action, Actor};
+use crate::db::ids::MeasureId;
 use crate::db::schema::{accounts, registration_bans};
 use crate::db::AnyConnection;
 use crate::domain::{EmailAddress, WebsiteUrl};
@@ -75,7 +76,8 @@ fn domain_and_parents(domain: &str) -> Vec<String> {
 }
 
 /// One ban, as the list shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = registration_bans)]
 pub struct Ban {
     pub id: i64,
     pub kind: BanKind,
@@ -83,8 +85,9 @@ pub struct Ban {
     pub reason: String,
     pub created_at: NaiveDateTime,
     /// The ban measure that made it, if a measure did.
-    pub measure_id: Option<i64>,
+    pub measure_id: Option<MeasureId>,
     /// The administrator who added it on the ban page.
+    #[diesel(select_expression = accounts::email.nullable())]
     pub added_by: Option<String>,
     pub lifted_at: Option<NaiveDateTime>,
     pub lift_reason: Option<String>,
@@ -96,48 +99,11 @@ impl Ban {
     }
 }
 
-type BanRow = (
-    i64,
-    BanKind,
-    String,
-    String,
-    NaiveDateTime,
-    Option<i64>,
-    Option<String>,
-    Option<NaiveDateTime>,
-    Option<String>,
-);
-
-fn ban_from_row(row: BanRow) -> Ban {
-    let (id, kind, value, reason, created_at, measure_id, added_by, lifted_at, lift_reason) = row;
-    Ban {
-        id,
-        kind,
-        value,
-        reason,
-        created_at,
-        measure_id,
-        added_by,
-        lifted_at,
-        lift_reason,
-    }
-}
-
 macro_rules! ban_query {
     () => {
         registration_bans::table
             .left_join(accounts::table.on(accounts::id.nullable().eq(registration_bans::added_by)))
-            .select((
-                registration_bans::id,
-                registration_bans::kind,
-                registration_bans::value,
-                registration_bans::reason,
-                registration_bans::created_at,
-                registration_bans::measure_id,
-                accounts::email.nullable(),
-                registration_bans::lifted_at,
-                registration_bans::lift_reason,
-            ))
+            .select(Ban::as_select())
     };
 }
 
@@ -157,7 +123,7 @@ pub fn find(
         barred_domains.extend(domain_and_parents(domain));
     }
     let emails: Vec<String> = email.map(|e| e.as_str().to_owned()).into_iter().collect();
-    let row: Option<BanRow> = ban_query!()
+    ban_query!()
         .filter(registration_bans::lifted_at.is_null())
         .filter(
             registration_bans::kind
@@ -169,8 +135,7 @@ pub fn find(
         )
         .order(registration_bans::id)
         .first(conn)
-        .optional()?;
-    Ok(row.map(ban_from_row))
+        .optional()
 }
 
 /// The ban in force that bars the participant of account `account_id`: by its address or by
@@ -193,21 +158,17 @@ pub fn find_for_account(conn: &mut AnyConnection, account_id: i64) -> QueryResul
 
 /// One ban by its id, in force or lifted.
 pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Ban>> {
-    Ok(ban_query!()
+    ban_query!()
         .filter(registration_bans::id.eq(id))
-        .first::<BanRow>(conn)
-        .optional()?
-        .map(ban_from_row))
+        .first(conn)
+        .optional()
 }
 
 /// Every ban: those in force first, newest first.
 pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<Ban>> {
     let mut bans: Vec<Ban> = ban_query!()
         .order(registration_bans::id.desc())
-        .load::<BanRow>(conn)?
-        .into_iter()
-        .map(ban_from_row)
-        .collect();
+        .load(conn)?;
     bans.sort_by_key(|b| !b.is_active());
     Ok(bans)
 }
@@ -220,7 +181,7 @@ pub fn put(
     target: &Target,
     reason: &str,
     added_by: Option<i64>,
-    measure_id: Option<i64>,
+    measure_id: Option<MeasureId>,
     now: NaiveDateTime,
 ) -> QueryResult<(i64, bool)> {
     let existing: Option<(i64, Option<NaiveDateTime>)> = registration_bans::table
@@ -265,7 +226,7 @@ pub fn put(
 /// Lifts the bans a ban measure made (the measure is lifted; its audit line says so).
 pub fn lift_of_measure(
     conn: &mut AnyConnection,
-    measure_id: i64,
+    measure_id: MeasureId,
     lifted_by: Option<i64>,
     reason: &str,
     now: NaiveDateTime,

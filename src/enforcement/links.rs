@@ -5,6 +5,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::subjects::Subject;
+use crate::db::ids::MeasureId;
 use crate::i18n::Lang;
 
 /// The HMAC of `what` under the portal's secret: the one way every objection link is keyed.
@@ -27,7 +28,7 @@ fn verifies(mac: Hmac<Sha256>, key: &str) -> bool {
     }
 }
 
-fn measure_mac(secret_key: &[u8], measure_id: i64) -> Hmac<Sha256> {
+fn measure_mac(secret_key: &[u8], measure_id: MeasureId) -> Hmac<Sha256> {
     mac_of(secret_key, &format!("objection link {measure_id}"))
 }
 
@@ -40,11 +41,11 @@ fn action_mac(secret_key: &[u8], subject: Subject) -> Hmac<Sha256> {
 
 /// The key in a termination mail's objection link: an HMAC of the measure's number, so the
 /// link works for that measure only and cannot be guessed.
-pub fn objection_key(secret_key: &[u8], measure_id: i64) -> String {
+pub fn objection_key(secret_key: &[u8], measure_id: MeasureId) -> String {
     key_of(measure_mac(secret_key, measure_id))
 }
 
-pub fn key_matches(secret_key: &[u8], measure_id: i64, key: &str) -> bool {
+pub fn key_matches(secret_key: &[u8], measure_id: MeasureId, key: &str) -> bool {
     verifies(measure_mac(secret_key, measure_id), key)
 }
 

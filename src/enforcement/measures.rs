@@ -21,7 +21,7 @@ use serde_json::json;
 use super::states::CureDecision;
 use crate::audit::{self, action, Actor};
 use crate::calendar::working_days::{self, Calendar};
-use crate::db::ids::{MembershipId, ParticipantId};
+use crate::db::ids::{MeasureId, MembershipId, ParticipantId};
 use crate::db::schema::{accounts, channels, measure_clauses, measures, memberships, participants};
 use crate::db::AnyConnection;
 use crate::domain::Money;
@@ -87,7 +87,7 @@ pub enum TakeError {
 /// What `take` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Taken {
-    pub measure_id: i64,
+    pub measure_id: MeasureId,
     /// False when the same form had been sent before: nothing new was done.
     pub new: bool,
     /// Whether clicks are credited otherwise now (a termination, a restriction that ends a
@@ -134,13 +134,13 @@ fn changes_crediting(proposal: &Proposal) -> bool {
 }
 
 /// Locks the measure's row for the rest of the transaction; 0 when there is none.
-pub fn lock_measure(conn: &mut AnyConnection, measure_id: i64) -> QueryResult<usize> {
+pub fn lock_measure(conn: &mut AnyConnection, measure_id: MeasureId) -> QueryResult<usize> {
     diesel::update(measures::table.find(measure_id))
         .set(measures::id.eq(measures::id))
         .execute(conn)
 }
 
-fn measure_by_key(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<i64>> {
+fn measure_by_key(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<MeasureId>> {
     measures::table
         .filter(measures::request_key.eq(key))
         .select(measures::id)
@@ -199,7 +199,7 @@ fn take_in(
     } else {
         (None, None)
     };
-    let measure_id: i64 = diesel::insert_into(measures::table)
+    let measure_id: MeasureId = diesel::insert_into(measures::table)
         .values((
             measures::participant_id.eq(participant_id),
             measures::kind.eq(proposal.kind),
@@ -319,7 +319,7 @@ fn ban_values(
 fn apply_effect(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
-    measure_id: i64,
+    measure_id: MeasureId,
     proposal: &Proposal,
     (ban_email, ban_domain): (&Option<String>, &Option<String>),
     now: NaiveDateTime,
@@ -387,7 +387,7 @@ fn end_membership(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
     membership_id: MembershipId,
-    measure_id: i64,
+    measure_id: MeasureId,
     now: NaiveDateTime,
 ) -> Result<(), TakeError> {
     let own: Option<String> = memberships::table
@@ -434,7 +434,7 @@ pub enum LiftError {
 pub fn lift_in(
     conn: &mut AnyConnection,
     actor: &Actor,
-    measure_id: i64,
+    measure_id: MeasureId,
     reason: &str,
     by_objection: bool,
     now: NaiveDateTime,
@@ -552,7 +552,7 @@ pub struct Lifted {
 pub fn lift(
     conn: &mut AnyConnection,
     actor: &Actor,
-    measure_id: i64,
+    measure_id: MeasureId,
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<Lifted, LiftError> {
@@ -576,7 +576,7 @@ pub struct Cited {
 /// A measure as the pages show it.
 #[derive(Debug, Clone)]
 pub struct Measure {
-    pub id: i64,
+    pub id: MeasureId,
     pub participant_id: ParticipantId,
     pub kind: MeasureKind,
     pub reason: String,
@@ -628,7 +628,7 @@ impl Measure {
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = measures)]
 struct MeasureRow {
-    id: i64,
+    id: MeasureId,
     participant_id: ParticipantId,
     kind: MeasureKind,
     reason: String,
@@ -656,7 +656,7 @@ struct MeasureRow {
 fn load(
     conn: &mut AnyConnection,
     participant_id: Option<ParticipantId>,
-    measure_id: Option<i64>,
+    measure_id: Option<MeasureId>,
 ) -> QueryResult<Vec<Measure>> {
     use crate::db::schema::rules_versions;
     let mut query = measures::table
@@ -672,8 +672,8 @@ fn load(
         query = query.filter(measures::id.eq(m));
     }
     let rows: Vec<MeasureRow> = query.load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let cited: Vec<(i64, String, String, String)> = measure_clauses::table
+    let ids: Vec<MeasureId> = rows.iter().map(|r| r.id).collect();
+    let cited: Vec<(MeasureId, String, String, String)> = measure_clauses::table
         .filter(measure_clauses::measure_id.eq_any(&ids))
         .order((measure_clauses::measure_id, measure_clauses::position))
         .select((
@@ -733,12 +733,16 @@ pub fn of_participant(
     load(conn, Some(participant_id), None)
 }
 
-pub fn find(conn: &mut AnyConnection, measure_id: i64) -> QueryResult<Option<Measure>> {
+pub fn find(conn: &mut AnyConnection, measure_id: MeasureId) -> QueryResult<Option<Measure>> {
     Ok(load(conn, None, Some(measure_id))?.into_iter().next())
 }
 
 /// Marks the participant's notice read (the first time it is opened).
-pub fn mark_read(conn: &mut AnyConnection, measure_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+pub fn mark_read(
+    conn: &mut AnyConnection,
+    measure_id: MeasureId,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(
         measures::table
             .find(measure_id)
@@ -751,7 +755,7 @@ pub fn mark_read(conn: &mut AnyConnection, measure_id: i64, now: NaiveDateTime) 
 
 /// Cure periods past their deadline that nobody decided on, oldest deadline first.
 pub fn overdue_cures(conn: &mut AnyConnection, today: NaiveDate) -> QueryResult<Vec<Measure>> {
-    let ids: Vec<i64> = measures::table
+    let ids: Vec<MeasureId> = measures::table
         .filter(measures::kind.eq(MeasureKind::CurePeriod))
         .filter(measures::cure_decision.is_null())
         .filter(measures::lifted_at.is_null())
@@ -782,7 +786,7 @@ pub fn answer_cure(
     conn: &mut AnyConnection,
     actor: &Actor,
     participant_id: ParticipantId,
-    measure_id: i64,
+    measure_id: MeasureId,
     text: &str,
     now: NaiveDateTime,
 ) -> Result<(), CureError> {
@@ -822,7 +826,7 @@ pub fn answer_cure(
 pub fn accept_cure(
     conn: &mut AnyConnection,
     actor: &Actor,
-    measure_id: i64,
+    measure_id: MeasureId,
     now: NaiveDateTime,
 ) -> Result<ParticipantId, CureError> {
     crate::db::write_transaction(conn, |conn| {

@@ -15,7 +15,7 @@ use super::states::ObjectionDecision;
 use super::subjects::{self, Action, Subject, SubjectKind, What};
 use crate::audit::{self, action, Actor};
 use crate::calendar::working_days::{self, Calendar};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{CommissionId, MeasureId, ObjectionId, ParticipantId};
 use crate::db::schema::{
     accounts, channels, memberships, objection_files, objections, participants,
 };
@@ -57,7 +57,7 @@ pub fn file(
         // sent at once take turns, and the second finds the first (for the other kinds the
         // unique subject refuses the second).
         if subject.kind == SubjectKind::Measure {
-            measures::lock_measure(conn, subject.id)?;
+            measures::lock_measure(conn, MeasureId(subject.id))?;
         }
         let action =
             subjects::find(conn, calendar, participant_id, subject)?.ok_or(FileError::NotFound)?;
@@ -128,7 +128,7 @@ impl EvidenceFile {
 /// An objection as the pages show it, with the action it is to.
 #[derive(Debug, Clone)]
 pub struct Objection {
-    pub id: i64,
+    pub id: ObjectionId,
     pub subject: Subject,
     /// The action objected to, as it is now (`None` only should its row be gone).
     pub action: Option<Action>,
@@ -185,7 +185,7 @@ impl Objection {
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = objections)]
 struct Row {
-    id: i64,
+    id: ObjectionId,
     subject_kind: SubjectKind,
     subject_id: i64,
     participant_id: ParticipantId,
@@ -205,7 +205,7 @@ enum Which {
     All,
     Participant(ParticipantId),
     Subject(Subject),
-    Id(i64),
+    Id(ObjectionId),
 }
 
 fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
@@ -228,8 +228,8 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
         ))
         .select(Row::as_select())
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let files: Vec<(i64, i64, String, String, i64, String)> = objection_files::table
+    let ids: Vec<ObjectionId> = rows.iter().map(|r| r.id).collect();
+    let files: Vec<(ObjectionId, i64, String, String, i64, String)> = objection_files::table
         .filter(objection_files::objection_id.eq_any(&ids))
         .order(objection_files::id)
         .select((
@@ -298,11 +298,14 @@ pub fn of_subject(conn: &mut AnyConnection, subject: Subject) -> QueryResult<Opt
     Ok(load(conn, Which::Subject(subject))?.into_iter().next())
 }
 
-pub fn of_measure(conn: &mut AnyConnection, measure_id: i64) -> QueryResult<Option<Objection>> {
+pub fn of_measure(
+    conn: &mut AnyConnection,
+    measure_id: MeasureId,
+) -> QueryResult<Option<Objection>> {
     of_subject(conn, Subject::new(SubjectKind::Measure, measure_id))
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Objection>> {
+pub fn find(conn: &mut AnyConnection, id: ObjectionId) -> QueryResult<Option<Objection>> {
     Ok(load(conn, Which::Id(id))?.into_iter().next())
 }
 
@@ -329,7 +332,7 @@ pub fn evidence_file(
 /// itself (a coupon, the locking date, a hold) is decided by any manager.
 #[derive(Debug, Clone)]
 pub struct Deciders {
-    pub objection_id: i64,
+    pub objection_id: ObjectionId,
     /// The manager who took the action: (id, address); `None` when the portal did.
     pub taken_by: Option<(i64, String)>,
     /// The other active account managers (by address): they decide. None: the one who took
@@ -383,7 +386,7 @@ pub fn deciders(conn: &mut AnyConnection, objections: &[&Objection]) -> QueryRes
 fn deciders_of(
     conn: &mut AnyConnection,
     active: &[(i64, String)],
-    objection_id: i64,
+    objection_id: ObjectionId,
     taker: Option<i64>,
 ) -> QueryResult<Deciders> {
     let taken_by = match taker {
@@ -447,7 +450,7 @@ pub struct Decided {
 pub fn decide(
     conn: &mut AnyConnection,
     actor: &Actor,
-    objection_id: i64,
+    objection_id: ObjectionId,
     upheld: bool,
     restore: Option<CommissionState>,
     reason: &str,
@@ -560,7 +563,7 @@ pub fn decide(
 /// What an upheld objection undoes, and who and why.
 struct Undo<'a> {
     actor: &'a Actor,
-    objection_id: i64,
+    objection_id: ObjectionId,
     participant_id: ParticipantId,
     reason: &'a str,
     now: NaiveDateTime,
@@ -580,7 +583,14 @@ impl Undo<'_> {
         let id = subject.id;
         match subject.kind {
             SubjectKind::Measure => {
-                match measures::lift_in(conn, self.actor, id, self.reason, true, self.now) {
+                match measures::lift_in(
+                    conn,
+                    self.actor,
+                    MeasureId(id),
+                    self.reason,
+                    true,
+                    self.now,
+                ) {
                     Ok((_, kind)) => Ok((
                         json!({ "measure": id, "lifted": true }),
                         matches!(kind, MeasureKind::Terminate | MeasureKind::Restrict),
@@ -590,7 +600,9 @@ impl Undo<'_> {
                     Err(e) => Err(e.into()),
                 }
             }
-            SubjectKind::Commission => Ok((self.commission(conn, id, restore)?, false)),
+            SubjectKind::Commission => {
+                Ok((self.commission(conn, CommissionId(id), restore)?, false))
+            }
             SubjectKind::Channel => {
                 let changed = diesel::update(
                     channels::table
@@ -690,7 +702,7 @@ impl Undo<'_> {
     fn commission(
         &self,
         conn: &mut AnyConnection,
-        id: i64,
+        id: CommissionId,
         restore: Option<CommissionState>,
     ) -> Result<serde_json::Value, DecideError> {
         let Some(found) = commissions::find(conn, id)? else {

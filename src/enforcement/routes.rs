@@ -17,13 +17,13 @@ use super::subjects::{self, Action, Subject, SubjectKind};
 use super::telling::serve_evidence;
 use super::upload::{self, Received, UploadGate};
 use crate::audit::Actor;
-use crate::db::ids::{ParticipantId, RulesVersionId};
+use crate::db::ids::{MeasureId, ParticipantId, RulesVersionId};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
 use crate::programme::versions::{self, ClauseChange, Version};
 use crate::state::AppState;
-use crate::web::extract::{CsrfForm, InPath, self};
+use crate::web::extract::{self, CsrfForm, InPath};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -157,7 +157,7 @@ impl NoticePage {
 async fn load_notice(
     state: &web::Data<AppState>,
     participant_id: ParticipantId,
-    id: i64,
+    id: MeasureId,
     mark_read: bool,
 ) -> Result<Option<(Measure, Option<Objection>)>, AppError> {
     with_conn(state, move |conn| {
@@ -180,7 +180,7 @@ async fn show(
     ctx: Ctx,
     state: web::Data<AppState>,
     user: extract::SignedInParticipant,
-    InPath(id): InPath<i64>,
+    InPath(id): InPath<MeasureId>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (measure, objection) = load_notice(&state, user.participant.id, id, true)
@@ -444,7 +444,7 @@ async fn object(
     state: web::Data<AppState>,
     gate: web::Data<UploadGate>,
     user: extract::SignedInParticipant,
-    InPath(id): InPath<i64>,
+    InPath(id): InPath<MeasureId>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     // Whose measure it is, before a byte of the upload is read.
@@ -467,7 +467,7 @@ async fn cured(
     ctx: Ctx,
     state: web::Data<AppState>,
     user: extract::SignedInParticipant,
-    InPath(id): InPath<i64>,
+    InPath(id): InPath<MeasureId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let participant_id = user.participant.id;
@@ -517,7 +517,7 @@ async fn cured(
 async fn evidence_file(
     state: web::Data<AppState>,
     user: extract::SignedInParticipant,
-    path: web::Path<(Lang, i64, i64)>,
+    path: web::Path<(Lang, MeasureId, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, file_id) = path.into_inner();
     serve_evidence(&state, file_id, Some(user.participant.id)).await
@@ -527,7 +527,7 @@ async fn evidence_file(
 /// measure is not a termination.
 async fn linked_termination(
     state: &web::Data<AppState>,
-    id: i64,
+    id: MeasureId,
     key: &str,
 ) -> Result<(Measure, Option<Objection>, crate::accounts::Account), AppError> {
     if !key_matches(&state.settings.secret_key, id, key) {
@@ -559,7 +559,7 @@ async fn linked_termination(
 async fn token_show(
     ctx: Ctx,
     state: web::Data<AppState>,
-    path: web::Path<(Lang, i64, String)>,
+    path: web::Path<(Lang, MeasureId, String)>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (_, id, key) = path.into_inner();
@@ -584,7 +584,7 @@ async fn token_object(
     ctx: Ctx,
     state: web::Data<AppState>,
     gate: web::Data<UploadGate>,
-    path: web::Path<(Lang, i64, String)>,
+    path: web::Path<(Lang, MeasureId, String)>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (_, id, key) = path.into_inner();

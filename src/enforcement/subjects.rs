@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use super::states::BanKind;
 use crate::calendar::working_days::{self, Calendar};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{AnyId, MeasureId, ParticipantId};
 use crate::db::schema::{
     accounts, channels, commission_events, commissions, conversions, measures, memberships,
     participants, programmes, registration_bans,
@@ -38,8 +38,11 @@ pub struct Subject {
 }
 
 impl Subject {
-    pub fn new(kind: SubjectKind, id: i64) -> Subject {
-        Subject { kind, id }
+    pub fn new(kind: SubjectKind, id: impl AnyId) -> Subject {
+        Subject {
+            kind,
+            id: id.number(),
+        }
     }
 
     /// The participant's page of the action: a measure's notice, else its objection page.
@@ -420,7 +423,7 @@ struct BanRow {
     value: String,
     reason: String,
     created_at: NaiveDateTime,
-    measure_id: Option<i64>,
+    measure_id: Option<MeasureId>,
     added_by: Option<i64>,
     lifted_at: Option<NaiveDateTime>,
 }

@@ -9,7 +9,7 @@ use super::measures::{self, Measure};
 use super::notices;
 use super::objections;
 use super::subjects::{Action, SubjectKind};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{MeasureId, ParticipantId};
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
 use crate::state::AppState;
@@ -72,7 +72,7 @@ pub async fn tell_decision(
 ) -> Result<(), AppError> {
     let subject = decided.subject;
     if subject.kind == SubjectKind::Measure {
-        return tell(state, subject.id, move |lang, m, link| {
+        return tell(state, MeasureId(subject.id), move |lang, m, link| {
             notices::decision_mail(lang, m, upheld, &reason, link)
         })
         .await;
@@ -130,7 +130,7 @@ pub fn notice_link(state: &AppState, lang: Lang, measure: &Measure) -> String {
 /// Mails the participant of `measure` in its language.
 pub async fn tell(
     state: &web::Data<AppState>,
-    measure_id: i64,
+    measure_id: MeasureId,
     what: impl FnOnce(Lang, &Measure, &str) -> crate::mail::MailContent,
 ) -> Result<(), AppError> {
     let found = with_conn(state, move |conn| {

@@ -11,18 +11,18 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::states::{CommissionKind, CommissionState, EntryKind, EventSource};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{CommissionId, ConversionId, ObjectionId, ParticipantId};
 use crate::db::schema::{commission_events, commissions};
 use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = commissions)]
 pub struct Commission {
-    pub id: i64,
-    pub conversion_id: i64,
+    pub id: CommissionId,
+    pub conversion_id: ConversionId,
     pub participant_id: ParticipantId,
     pub kind: CommissionKind,
-    pub reverses_id: Option<i64>,
+    pub reverses_id: Option<CommissionId>,
     pub rate_percent: String,
     pub amount: i64,
     pub currency: String,
@@ -55,7 +55,7 @@ pub fn is_changed_meanwhile(e: &diesel::result::Error) -> bool {
 /// commissions (an account manager, the advertiser's update, the locking date) happens one
 /// after the other. PostgreSQL: a row lock; SQLite: the write transaction's `BEGIN IMMEDIATE`
 /// already holds the database's only write lock.
-pub fn lock_conversion(conn: &mut AnyConnection, conversion_id: i64) -> QueryResult<()> {
+pub fn lock_conversion(conn: &mut AnyConnection, conversion_id: ConversionId) -> QueryResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
         diesel::sql_query("SELECT id FROM conversions WHERE id = $1 FOR UPDATE")
             .bind::<diesel::sql_types::BigInt, _>(conversion_id)
@@ -98,7 +98,10 @@ pub struct ChangedBy {
     pub at: NaiveDateTime,
 }
 
-pub fn of_conversion(conn: &mut AnyConnection, conversion_id: i64) -> QueryResult<Vec<Commission>> {
+pub fn of_conversion(
+    conn: &mut AnyConnection,
+    conversion_id: ConversionId,
+) -> QueryResult<Vec<Commission>> {
     commissions::table
         .filter(commissions::conversion_id.eq(conversion_id))
         .order(commissions::id)
@@ -106,7 +109,7 @@ pub fn of_conversion(conn: &mut AnyConnection, conversion_id: i64) -> QueryResul
         .load(conn)
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Commission>> {
+pub fn find(conn: &mut AnyConnection, id: CommissionId) -> QueryResult<Option<Commission>> {
     commissions::table
         .find(id)
         .select(Commission::as_select())
@@ -115,10 +118,10 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Commission>
 }
 
 pub struct NewCommission<'a> {
-    pub conversion_id: i64,
+    pub conversion_id: ConversionId,
     pub participant_id: ParticipantId,
     pub kind: CommissionKind,
-    pub reverses_id: Option<i64>,
+    pub reverses_id: Option<CommissionId>,
     pub rate_percent: &'a str,
     pub amount: i64,
     pub currency: &'a str,
@@ -129,8 +132,12 @@ pub struct NewCommission<'a> {
 }
 
 /// Stores a commission and its first event; an approved one enters the ledger at once.
-pub fn insert(conn: &mut AnyConnection, new: NewCommission, actor: ChangedBy) -> QueryResult<i64> {
-    let id: i64 = diesel::insert_into(commissions::table)
+pub fn insert(
+    conn: &mut AnyConnection,
+    new: NewCommission,
+    actor: ChangedBy,
+) -> QueryResult<CommissionId> {
+    let id: CommissionId = diesel::insert_into(commissions::table)
         .values((
             commissions::conversion_id.eq(new.conversion_id),
             commissions::participant_id.eq(new.participant_id),
@@ -246,7 +253,7 @@ pub fn restore_on_objection(
     conn: &mut AnyConnection,
     commission: &Commission,
     state: CommissionState,
-    objection_id: i64,
+    objection_id: ObjectionId,
     actor: ChangedBy,
 ) -> QueryResult<()> {
     if !allowed_on_objection(commission.state, state) {
@@ -350,7 +357,7 @@ pub fn set_held(
 
 fn record_event(
     conn: &mut AnyConnection,
-    commission_id: i64,
+    commission_id: CommissionId,
     state: CommissionState,
     amount: i64,
     reason: Option<&str>,
@@ -372,7 +379,10 @@ fn record_event(
 
 /// Whether an account manager decided this commission (such a decision is not undone by an
 /// advertiser's later update).
-pub fn decided_by_manager(conn: &mut AnyConnection, commission_id: i64) -> QueryResult<bool> {
+pub fn decided_by_manager(
+    conn: &mut AnyConnection,
+    commission_id: CommissionId,
+) -> QueryResult<bool> {
     use diesel::dsl::exists;
     diesel::select(exists(
         commission_events::table

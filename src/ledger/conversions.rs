@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::states::{reason, Attribution, OrderStatus};
-use crate::db::ids::{ParticipantId, ProgrammeId};
+use crate::db::ids::{ConversionId, ParticipantId, ProgrammeId};
 use crate::db::schema::conversions;
 use crate::db::AnyConnection;
 use crate::domain::Currency;
@@ -13,7 +13,7 @@ use crate::domain::Currency;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = conversions)]
 pub struct Conversion {
-    pub id: i64,
+    pub id: ConversionId,
     pub programme_id: ProgrammeId,
     pub click_ref: String,
     pub participant_id: Option<ParticipantId>,
@@ -70,7 +70,7 @@ pub fn stored_coupons(codes: &[String]) -> String {
     codes.join("\n")
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Conversion>> {
+pub fn find(conn: &mut AnyConnection, id: ConversionId) -> QueryResult<Option<Conversion>> {
     conversions::table
         .find(id)
         .select(Conversion::as_select())
@@ -88,7 +88,7 @@ mod tests {
 
     fn order(codes: &[&str], in_stock: Option<bool>, status: OrderStatus) -> Conversion {
         Conversion {
-            id: 1,
+            id: ConversionId(1),
             programme_id: ProgrammeId(1),
             click_ref: "x".into(),
             participant_id: Some(ParticipantId(1)),

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use super::commissions::{self, ChangedBy, Commission};
 use super::states::{CommissionKind, CommissionState, EventSource};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{CommissionId, ParticipantId};
 use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub fn actions_for(kind: CommissionKind, state: CommissionState, held: bool) -> 
 /// Applies `action` to commission `id` in one transaction; returns the participant's id.
 pub fn decide(
     conn: &mut AnyConnection,
-    id: i64,
+    id: CommissionId,
     action: Action,
     why: Option<&str>,
     manager_id: i64,

@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use super::queries::{CommissionLine, LedgerLine};
 use super::states::{CommissionKind, CommissionState, EntryKind};
+use crate::db::ids::{CommissionId, MeasureId};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Earnings {
@@ -58,7 +59,7 @@ pub fn paid_entries(ledger: &[LedgerLine]) -> HashMap<i64, bool> {
 pub fn earnings(commissions: &[CommissionLine], ledger: &[LedgerLine]) -> Vec<EarningsLine> {
     let paid = paid_entries(ledger);
     // Per commission, what its ledger entries add up to, paid and not.
-    let mut entered: HashMap<i64, (i64, i64)> = HashMap::new();
+    let mut entered: HashMap<CommissionId, (i64, i64)> = HashMap::new();
     for entry in ledger {
         if let Some(commission_id) = entry.commission_id {
             let slot = entered.entry(commission_id).or_default();
@@ -120,7 +121,7 @@ pub fn totals(lines: &[EarningsLine]) -> Earnings {
 pub enum NotPaid {
     /// An account manager withholds the payments (F.11.c): the measure's notice says why.
     Withheld {
-        measure_id: i64,
+        measure_id: MeasureId,
     },
     NoBankDetails,
     BelowThreshold {
@@ -211,7 +212,7 @@ pub fn why_not_paid(
     threshold: i64,
     has_bank: bool,
     waiting: Waiting,
-    withheld: Option<i64>,
+    withheld: Option<MeasureId>,
 ) -> Vec<NotPaid> {
     let mut reasons = Vec::new();
     if let Some(measure_id) = withheld {
@@ -280,7 +281,7 @@ mod tests {
         state: CommissionState,
     ) -> CommissionLine {
         CommissionLine {
-            id,
+            id: CommissionId(id),
             kind: if amount < 0 {
                 CommissionKind::Return
             } else {
@@ -304,7 +305,7 @@ mod tests {
             kind,
             amount,
             currency: "EUR".into(),
-            commission_id,
+            commission_id: commission_id.map(CommissionId),
             reason: None,
             created_at: at(11),
             order_ref: None,
@@ -452,13 +453,17 @@ mod tests {
         );
         // Withheld comes first, whatever else holds; the rest is still said.
         assert_eq!(
-            why_not_paid(now(3000), 2500, true, pending(0), Some(7)),
-            [NotPaid::Withheld { measure_id: 7 }]
+            why_not_paid(now(3000), 2500, true, pending(0), Some(MeasureId(7))),
+            [NotPaid::Withheld {
+                measure_id: MeasureId(7)
+            }]
         );
         assert_eq!(
-            why_not_paid(now(100), 2500, false, pending(0), Some(7)),
+            why_not_paid(now(100), 2500, false, pending(0), Some(MeasureId(7))),
             [
-                NotPaid::Withheld { measure_id: 7 },
+                NotPaid::Withheld {
+                    measure_id: MeasureId(7)
+                },
                 NotPaid::BelowThreshold { missing: 2400 },
                 NotPaid::NoBankDetails
             ]

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::states::EntryKind;
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{CommissionId, MeasureId, ObjectionId, ParticipantId};
 use crate::db::schema::ledger_entries;
 use crate::db::AnyConnection;
 use crate::domain::Money;
@@ -19,9 +19,9 @@ pub struct NewEntry<'a> {
     pub participant_id: ParticipantId,
     pub kind: EntryKind,
     pub amount: Money,
-    pub commission_id: Option<i64>,
+    pub commission_id: Option<CommissionId>,
     pub payout_id: Option<i64>,
-    pub measure_id: Option<i64>,
+    pub measure_id: Option<MeasureId>,
     pub reason: Option<&'a str>,
     pub at: NaiveDateTime,
 }
@@ -48,12 +48,16 @@ pub fn enter(conn: &mut AnyConnection, entry: NewEntry) -> QueryResult<()> {
 pub fn enter_for_objection(
     conn: &mut AnyConnection,
     entry: NewEntry,
-    objection_id: i64,
+    objection_id: ObjectionId,
 ) -> QueryResult<()> {
     insert(conn, entry, Some(objection_id))
 }
 
-fn insert(conn: &mut AnyConnection, entry: NewEntry, objection_id: Option<i64>) -> QueryResult<()> {
+fn insert(
+    conn: &mut AnyConnection,
+    entry: NewEntry,
+    objection_id: Option<ObjectionId>,
+) -> QueryResult<()> {
     if !sign_fits(entry.kind, entry.amount.minor) {
         return Err(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::CheckViolation,

@@ -18,6 +18,7 @@ use super::conversions::Conversion;
 use super::intake::{self, IntakeError, Outcome};
 use super::report::{Detail, Problem, RawReport, Report, LOCKED};
 use super::states::{CommissionKind, CommissionState, EnteredBy};
+use crate::db::ids::ConversionId;
 use crate::db::schema::{commission_groups, commissions, conversions};
 use crate::db::AnyConnection;
 use crate::domain::Currency;
@@ -309,8 +310,8 @@ fn known(conn: &mut AnyConnection, slug: &str, order_refs: &[&str]) -> QueryResu
 /// The order commissions (not returns) of `conversion_ids`, by conversion.
 fn order_commissions(
     conn: &mut AnyConnection,
-    conversion_ids: &[i64],
-) -> QueryResult<HashMap<i64, Commission>> {
+    conversion_ids: &[ConversionId],
+) -> QueryResult<HashMap<ConversionId, Commission>> {
     let mut found = HashMap::new();
     for chunk in conversion_ids.chunks(CHUNK) {
         let rows: Vec<Commission> = commissions::table
@@ -365,7 +366,7 @@ pub fn preview(
     for (slug, refs) in refs_by_programme {
         programmes.insert(slug.to_owned(), known(conn, slug, &refs)?);
     }
-    let updated_ids: Vec<i64> = lines
+    let updated_ids: Vec<ConversionId> = lines
         .iter()
         .filter_map(|l| l.report.as_ref())
         .filter_map(|r| {

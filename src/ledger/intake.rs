@@ -35,7 +35,7 @@ use super::conversions::{currency_of, find, stored_coupons, Conversion};
 use super::locking;
 use super::report::{Detail, Problem, Report, LOCKED};
 use super::states::{reason, Attribution, CommissionKind, CommissionState, EnteredBy, OrderStatus};
-use crate::db::ids::{ChannelId, ParticipantId, ProgrammeId};
+use crate::db::ids::{ChannelId, ConversionId, ParticipantId, ProgrammeId};
 use crate::db::schema::{
     clicks, commission_groups, conversions, login_addresses, participants, programmes,
     signatures_seen,
@@ -67,7 +67,7 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
     pub outcome: Outcome,
-    pub conversion_id: i64,
+    pub conversion_id: ConversionId,
     pub attribution: Attribution,
     pub state: Option<CommissionState>,
     pub commission: Money,
@@ -428,7 +428,7 @@ fn create(
     if rate.is_none() && attribution.earns_commission() {
         attribution = Attribution::NoRate;
     }
-    let id: i64 = diesel::insert_into(conversions::table)
+    let id: ConversionId = diesel::insert_into(conversions::table)
         .values((
             conversions::programme_id.eq(terms.id),
             conversions::order_ref.eq(&report.order_ref),
@@ -723,7 +723,7 @@ mod tests {
 
     fn stored(status: OrderStatus, returned: i64) -> Conversion {
         Conversion {
-            id: 1,
+            id: ConversionId(1),
             programme_id: ProgrammeId(1),
             click_ref: "x".into(),
             participant_id: Some(ParticipantId(1)),

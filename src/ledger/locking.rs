@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::commissions::{self, ChangedBy, Commission};
 use super::conversions::{self, Conversion};
 use super::states::{reason, CommissionKind, CommissionState, EventSource, OrderStatus};
-use crate::db::ids::ProgrammeId;
+use crate::db::ids::ConversionId;
 use crate::db::schema::commissions as c;
 use crate::db::AnyConnection;
 
@@ -52,7 +52,7 @@ pub fn final_state(
 /// Settles the due commissions of one conversion. Returns how many became final.
 pub fn settle_conversion(
     conn: &mut AnyConnection,
-    conversion_id: i64,
+    conversion_id: ConversionId,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     // After a decision made meanwhile, not beside it (see `commissions::change`).
@@ -98,7 +98,7 @@ pub fn settle_conversion(
 /// its own transaction (a long run stopped half-way keeps what it finished; the rest is done
 /// next time). Returns how many became final.
 pub fn settle_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
-    let due: Vec<i64> = c::table
+    let due: Vec<ConversionId> = c::table
         .filter(c::state.eq(CommissionState::Pending))
         .filter(c::held.eq(false))
         .filter(c::locks_at.le(now))
@@ -117,7 +117,7 @@ pub fn settle_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::ids::ParticipantId;
+    use crate::db::ids::{CommissionId, ConversionId, ParticipantId, ProgrammeId};
     use crate::ledger::states::Attribution;
 
     fn at() -> NaiveDateTime {
@@ -129,11 +129,11 @@ mod tests {
 
     fn commission(kind: CommissionKind) -> Commission {
         Commission {
-            id: 1,
-            conversion_id: 1,
+            id: CommissionId(1),
+            conversion_id: ConversionId(1),
             participant_id: ParticipantId(1),
             kind,
-            reverses_id: (kind == CommissionKind::Return).then_some(1),
+            reverses_id: (kind == CommissionKind::Return).then_some(CommissionId(1)),
             rate_percent: "7".into(),
             amount: 700,
             currency: "EUR".into(),
@@ -146,7 +146,7 @@ mod tests {
 
     fn conversion(status: OrderStatus, coupon: bool, returned: i64) -> Conversion {
         Conversion {
-            id: 1,
+            id: ConversionId(1),
             programme_id: ProgrammeId(1),
             click_ref: "x".into(),
             participant_id: Some(ParticipantId(1)),

@@ -23,7 +23,7 @@ use diesel::prelude::*;
 
 use super::pain001::{BankFile, Transfer};
 use super::states::EntryKind;
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ParticipantId, PayoutId, PayoutRunId};
 use crate::db::schema::{
     bank_accounts, bank_files, ledger_entries, participants, payout_runs, payouts, programmes,
 };
@@ -170,7 +170,7 @@ pub struct Payer<'a> {
 /// A run that paid someone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunSummary {
-    pub run_id: i64,
+    pub run_id: PayoutRunId,
     pub period: Period,
     pub payouts: usize,
     pub total: Money,
@@ -231,7 +231,7 @@ pub fn run(
         if due.is_empty() {
             return Ok(RunOutcome::NobodyToPay(period));
         }
-        let run_id: i64 = diesel::insert_into(payout_runs::table)
+        let run_id: PayoutRunId = diesel::insert_into(payout_runs::table)
             .values((
                 payout_runs::period.eq(period.to_string()),
                 payout_runs::started_at.eq(now),
@@ -374,7 +374,7 @@ pub fn audit_run(
 
 #[derive(Debug, Clone, Queryable)]
 pub struct PayoutRow {
-    pub id: i64,
+    pub id: PayoutId,
     pub participant_id: ParticipantId,
     pub amount: i64,
     pub iban: String,
@@ -384,7 +384,7 @@ pub struct PayoutRow {
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Run {
-    pub id: i64,
+    pub id: PayoutRunId,
     pub period: String,
     pub started_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
@@ -402,7 +402,7 @@ pub fn runs(conn: &mut AnyConnection) -> QueryResult<Vec<Run>> {
         .load(conn)
 }
 
-pub fn find_run(conn: &mut AnyConnection, run_id: i64) -> QueryResult<Option<Run>> {
+pub fn find_run(conn: &mut AnyConnection, run_id: PayoutRunId) -> QueryResult<Option<Run>> {
     payout_runs::table
         .find(run_id)
         .select((
@@ -415,7 +415,10 @@ pub fn find_run(conn: &mut AnyConnection, run_id: i64) -> QueryResult<Option<Run
         .optional()
 }
 
-pub fn payouts_of_run(conn: &mut AnyConnection, run_id: i64) -> QueryResult<Vec<PayoutRow>> {
+pub fn payouts_of_run(
+    conn: &mut AnyConnection,
+    run_id: PayoutRunId,
+) -> QueryResult<Vec<PayoutRow>> {
     payouts::table
         .filter(payouts::run_id.eq(run_id))
         .order(payouts::id)
@@ -433,7 +436,7 @@ pub fn payouts_of_run(conn: &mut AnyConnection, run_id: i64) -> QueryResult<Vec<
 /// A run's bank file as stored.
 #[derive(Debug, Clone, Queryable)]
 pub struct StoredFile {
-    pub run_id: i64,
+    pub run_id: PayoutRunId,
     pub message_id: String,
     pub created_at: NaiveDateTime,
     pub transactions: i32,
@@ -519,7 +522,7 @@ pub fn bank_file(
 }
 
 /// The message id of a run's stored file, if it has one yet.
-pub fn message_id_of(conn: &mut AnyConnection, run_id: i64) -> QueryResult<Option<String>> {
+pub fn message_id_of(conn: &mut AnyConnection, run_id: PayoutRunId) -> QueryResult<Option<String>> {
     bank_files::table
         .filter(bank_files::run_id.eq(run_id))
         .select(bank_files::message_id)
@@ -527,7 +530,7 @@ pub fn message_id_of(conn: &mut AnyConnection, run_id: i64) -> QueryResult<Optio
         .optional()
 }
 
-fn stored_file(conn: &mut AnyConnection, run_id: i64) -> QueryResult<Option<StoredFile>> {
+fn stored_file(conn: &mut AnyConnection, run_id: PayoutRunId) -> QueryResult<Option<StoredFile>> {
     bank_files::table
         .filter(bank_files::run_id.eq(run_id))
         .select((

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::commissions::net_commission;
 use super::states::{Attribution, CommissionKind, CommissionState, EntryKind, OrderStatus};
-use crate::db::ids::{ParticipantId, ProgrammeId};
+use crate::db::ids::{CommissionId, ConversionId, MeasureId, ParticipantId, ProgrammeId};
 use crate::db::schema::{
     channels, commission_group_texts, commission_groups, commissions, conversions, ledger_entries,
     memberships, payouts, programmes,
@@ -105,7 +105,7 @@ pub fn rate_tables(
 /// A commission row with what the publisher needs to read it.
 #[derive(Debug, Clone, Queryable)]
 pub struct CommissionLine {
-    pub id: i64,
+    pub id: CommissionId,
     pub kind: CommissionKind,
     pub amount: i64,
     pub currency: String,
@@ -146,7 +146,7 @@ pub fn commission_lines(
 /// commission (`commission`: what it earns, `commissions::net_commission`).
 #[derive(Debug, Clone)]
 pub struct ConversionLine {
-    pub id: i64,
+    pub id: ConversionId,
     pub order_ref: String,
     pub occurred_at: NaiveDateTime,
     pub group_code: String,
@@ -157,7 +157,7 @@ pub struct ConversionLine {
     pub attribution: Attribution,
     pub participant_id: Option<ParticipantId>,
     /// The commission on the order, when the conversion earns one.
-    pub commission_id: Option<i64>,
+    pub commission_id: Option<CommissionId>,
     pub state: Option<CommissionState>,
     pub reason: Option<String>,
     pub held: bool,
@@ -173,7 +173,7 @@ pub struct ConversionLine {
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = conversions)]
 struct ConversionRow {
-    id: i64,
+    id: ConversionId,
     order_ref: String,
     occurred_at: NaiveDateTime,
     #[diesel(select_expression = commission_groups::code)]
@@ -193,8 +193,8 @@ struct ConversionRow {
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = commissions)]
 struct CommissionOfConversion {
-    id: i64,
-    conversion_id: i64,
+    id: CommissionId,
+    conversion_id: ConversionId,
     kind: CommissionKind,
     amount: i64,
     state: CommissionState,
@@ -228,7 +228,7 @@ pub fn conversion_lines(
         .limit(limit)
         .select(ConversionRow::as_select())
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<ConversionId> = rows.iter().map(|r| r.id).collect();
     // A conversion's commissions are its participant's: the scope holds for them too.
     let rows_of_commission: Vec<CommissionOfConversion> = commissions::table
         .filter(commissions::conversion_id.eq_any(&ids))
@@ -275,13 +275,13 @@ pub struct LedgerLine {
     pub kind: EntryKind,
     pub amount: i64,
     pub currency: String,
-    pub commission_id: Option<i64>,
+    pub commission_id: Option<CommissionId>,
     pub reason: Option<String>,
     pub created_at: NaiveDateTime,
     /// The order behind a commission's entry.
     pub order_ref: Option<String>,
     /// The measure behind a deduction (F.11.d) or its undoing.
-    pub measure_id: Option<i64>,
+    pub measure_id: Option<MeasureId>,
 }
 
 /// The participant's ledger, oldest first (the running balance is read down the page).

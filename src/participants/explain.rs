@@ -9,14 +9,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{MeasureKind, Restriction};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{MeasureId, ParticipantId};
 use crate::db::schema::{measure_clauses, measures, rules_versions};
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
 
 /// What `enforcement` stores in another table's reason to say a measure decided it (a
 /// membership ended by a restriction, F.11.f): `measure 5`.
-pub fn in_reason(reason: &str) -> Option<i64> {
+pub fn in_reason(reason: &str) -> Option<MeasureId> {
     reason
         .strip_prefix("measure ")
         .and_then(|id| id.trim().parse().ok())
@@ -31,7 +31,7 @@ pub struct Clause {
 
 #[derive(Debug, Clone)]
 pub struct MeasureInWords {
-    pub id: i64,
+    pub id: MeasureId,
     pub kind: MeasureKind,
     pub restriction: Option<Restriction>,
     pub taken_at: NaiveDateTime,
@@ -119,29 +119,25 @@ impl MeasureInWords {
 pub fn of_participant(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
-) -> QueryResult<HashMap<i64, MeasureInWords>> {
-    type Row = (
-        i64,
-        MeasureKind,
-        Option<Restriction>,
-        NaiveDateTime,
-        String,
-        i32,
-    );
+) -> QueryResult<HashMap<MeasureId, MeasureInWords>> {
+    #[derive(Queryable, Selectable)]
+    #[diesel(table_name = measures)]
+    struct Row {
+        id: MeasureId,
+        kind: MeasureKind,
+        restriction: Option<Restriction>,
+        taken_at: NaiveDateTime,
+        reason: String,
+        #[diesel(select_expression = rules_versions::number)]
+        rules_version: i32,
+    }
     let rows: Vec<Row> = measures::table
         .inner_join(rules_versions::table)
         .filter(measures::participant_id.eq(participant_id))
-        .select((
-            measures::id,
-            measures::kind,
-            measures::restriction,
-            measures::taken_at,
-            measures::reason,
-            rules_versions::number,
-        ))
+        .select(Row::as_select())
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let cited: Vec<(i64, String, String)> = measure_clauses::table
+    let ids: Vec<MeasureId> = rows.iter().map(|r| r.id).collect();
+    let cited: Vec<(MeasureId, String, String)> = measure_clauses::table
         .filter(measure_clauses::measure_id.eq_any(&ids))
         .order((measure_clauses::measure_id, measure_clauses::position))
         .select((
@@ -152,7 +148,8 @@ pub fn of_participant(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, kind, restriction, taken_at, reason, rules_version)| {
+        .map(|row| {
+            let id = row.id;
             let clauses = cited
                 .iter()
                 .filter(|c| c.0 == id)
@@ -165,12 +162,12 @@ pub fn of_participant(
                 id,
                 MeasureInWords {
                     id,
-                    kind,
-                    restriction,
-                    taken_at,
-                    reason,
+                    kind: row.kind,
+                    restriction: row.restriction,
+                    taken_at: row.taken_at,
+                    reason: row.reason,
                     clauses,
-                    rules_version,
+                    rules_version: row.rules_version,
                 },
             )
         })
@@ -183,7 +180,7 @@ mod tests {
 
     #[test]
     fn a_reason_that_points_at_a_measure() {
-        assert_eq!(in_reason("measure 5"), Some(5));
+        assert_eq!(in_reason("measure 5"), Some(MeasureId(5)));
         assert_eq!(in_reason("measure x"), None);
         assert_eq!(in_reason("forbidden-methods:email"), None);
         assert_eq!(in_reason("The site is empty."), None);

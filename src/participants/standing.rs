@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{MeasureKind, Restriction};
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{MeasureId, ParticipantId};
 use crate::db::schema::{measures, participants};
 use crate::db::AnyConnection;
 
@@ -16,7 +16,7 @@ use crate::db::AnyConnection;
 pub fn withholding(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<MeasureId>> {
     measures::table
         .filter(measures::participant_id.eq(participant_id))
         .filter(measures::kind.eq(MeasureKind::Withhold))
@@ -31,7 +31,7 @@ pub fn withholding(
 pub fn applications_restricted(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<MeasureId>> {
     measures::table
         .filter(measures::participant_id.eq(participant_id))
         .filter(measures::kind.eq(MeasureKind::Restrict))
@@ -68,7 +68,7 @@ pub fn account_terminated(conn: &mut AnyConnection, account_id: i64) -> QueryRes
 /// Why and since when a participant is terminated, as its login page says it.
 #[derive(Debug, Clone)]
 pub struct Termination {
-    pub measure_id: Option<i64>,
+    pub measure_id: Option<MeasureId>,
     pub at: NaiveDateTime,
     pub reason: Option<String>,
     /// The last day an objection is accepted (G.12).
@@ -112,7 +112,7 @@ pub fn termination_of_account(
     conn: &mut AnyConnection,
     account_id: i64,
 ) -> QueryResult<Option<Termination>> {
-    let row: Option<(i64, Option<NaiveDateTime>)> = participants::table
+    let row: Option<(ParticipantId, Option<NaiveDateTime>)> = participants::table
         .filter(participants::account_id.eq(account_id))
         .select((participants::id, participants::terminated_at))
         .first(conn)
@@ -120,7 +120,7 @@ pub fn termination_of_account(
     let Some((participant_id, Some(at))) = row else {
         return Ok(None);
     };
-    let measure: Option<(i64, String, chrono::NaiveDate)> = measures::table
+    let measure: Option<(MeasureId, String, chrono::NaiveDate)> = measures::table
         .filter(measures::participant_id.eq(participant_id))
         .filter(measures::kind.eq(MeasureKind::Terminate))
         .filter(measures::lifted_at.is_null())

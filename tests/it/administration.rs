@@ -3,6 +3,7 @@
 //! audit log's page and CSV.
 
 use crate::common;
+use portal::db::ids::MeasureId;
 
 use crate::common::audit;
 use crate::common::enforcement::{administrator, last_measure, take};
@@ -498,7 +499,7 @@ async fn a_new_version_of_the_rules_is_diffed_mailed_accepted_and_cited_by_later
     )
     .await;
     let new_measure = last_measure(&app);
-    let quoted = |id: i64| -> String {
+    let quoted = |id: MeasureId| -> String {
         use portal::db::schema::measure_clauses;
         measure_clauses::table
             .filter(measure_clauses::measure_id.eq(id))

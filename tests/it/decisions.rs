@@ -5,7 +5,7 @@
 //! SQLite for the write lock.
 
 use crate::common;
-use portal::db::ids::ParticipantId;
+use portal::db::ids::{CommissionId, ParticipantId};
 
 use crate::common::money::{click, pass_locking_dates, report, secret, send};
 use crate::common::spawn_app;
@@ -33,7 +33,7 @@ async fn release_and_reject_at_the_same_moment_decide_once_and_the_ledger_agrees
     }
     // Past their locking dates: a release approves at once (and enters the ledger).
     pass_locking_dates(&app);
-    let ids: Vec<i64> = commissions::table
+    let ids: Vec<CommissionId> = commissions::table
         .filter(commissions::kind.eq("order"))
         .filter(commissions::held.eq(true))
         .order(commissions::id)
@@ -114,7 +114,7 @@ async fn settlement_and_a_rejection_at_the_same_moment_decide_once() {
         order["status"] = "completed".into();
         assert_eq!(send(&app, &key, &order).await.0, 201);
     }
-    let ids: Vec<i64> = commissions::table
+    let ids: Vec<CommissionId> = commissions::table
         .filter(commissions::kind.eq("order"))
         .order(commissions::id)
         .select(commissions::id)
@@ -185,7 +185,7 @@ async fn a_change_from_a_stale_reading_is_refused_and_changes_nothing() {
             .0,
         201
     );
-    let id: i64 = portal::db::schema::commissions::table
+    let id: CommissionId = portal::db::schema::commissions::table
         .select(portal::db::schema::commissions::id)
         .first(&mut *app.conn())
         .unwrap();
@@ -325,7 +325,7 @@ async fn a_reversal_after_a_partial_return_takes_back_only_what_is_left() {
     let (status, answer) = send(&app, &key, &order).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(common::money::balance(&app, anna.participant_id), 350);
-    let id: i64 = commissions::table
+    let id: CommissionId = commissions::table
         .filter(commissions::kind.eq("order"))
         .select(commissions::id)
         .first(&mut *app.conn())

@@ -7,7 +7,7 @@
 //! for (`cargo test -- --include-ignored`, as CI runs them); asked for, a missing tool fails them.
 
 use crate::common;
-use portal::db::ids::{ChannelId, MembershipId, ParticipantId};
+use portal::db::ids::{ChannelId, CommissionId, MembershipId, ObjectionId, ParticipantId};
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -1041,7 +1041,7 @@ async fn commission_objection_journey(app: &TestApp, b: &mut Browser, w: &Words)
     order["status"] = "completed".into();
     let (status, answer) = common::money::send(app, &key, &order).await;
     assert_eq!(status, 201, "{answer}");
-    let commission: i64 = commissions::table
+    let commission: CommissionId = commissions::table
         .inner_join(conversions::table)
         .filter(conversions::order_ref.eq(&order_ref))
         .select(commissions::id)
@@ -1100,7 +1100,7 @@ async fn commission_objection_journey(app: &TestApp, b: &mut Browser, w: &Words)
     log_out(b).await;
 
     // Another manager than the one who rejected it upholds the objection.
-    let objection: i64 = objections::table
+    let objection: ObjectionId = objections::table
         .filter(objections::subject_kind.eq("commission"))
         .filter(objections::subject_id.eq(commission))
         .select(objections::id)

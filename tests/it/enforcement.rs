@@ -2,7 +2,7 @@
 //! notices, cure periods and objections (G.12); the audit log.
 
 use crate::common;
-use portal::db::ids::{MembershipId, ParticipantId};
+use portal::db::ids::{MeasureId, MembershipId, ObjectionId, ParticipantId};
 
 use crate::common::audit;
 use crate::common::enforcement::{administrator, hidden, last_measure, object, picture, take, PDF};
@@ -57,7 +57,7 @@ async fn lift(
     app: &TestApp,
     client: &reqwest::Client,
     participant_id: ParticipantId,
-    measure_id: i64,
+    measure_id: MeasureId,
     reason: &str,
 ) -> reqwest::Response {
     let page = format!("/en/manage/participants/{participant_id}");
@@ -431,7 +431,7 @@ async fn a_deduction_is_a_ledger_row_naming_its_measure_and_lifting_pays_it_back
     .await;
     assert_eq!(r.status().as_u16(), 303);
     let id = last_measure(&app);
-    let rows: Vec<(String, i64, Option<i64>, Option<String>)> = ledger_entries::table
+    let rows: Vec<(String, i64, Option<MeasureId>, Option<String>)> = ledger_entries::table
         .filter(ledger_entries::participant_id.eq(p))
         .order(ledger_entries::id)
         .select((
@@ -619,7 +619,7 @@ async fn a_terminated_participant_cannot_log_in_earns_nothing_and_can_object_by_
     )
     .await;
     assert_eq!(r.status().as_u16(), 303);
-    let objection_id: i64 = objections::table
+    let objection_id: ObjectionId = objections::table
         .select(objections::id)
         .first(&mut *app.conn())
         .unwrap();
@@ -1266,7 +1266,7 @@ async fn an_upheld_objection_to_a_deduction_pays_it_back_with_a_new_ledger_row()
     )
     .await;
     assert_eq!(r.status().as_u16(), 303);
-    let objection_id: i64 = objections::table
+    let objection_id: ObjectionId = objections::table
         .select(objections::id)
         .first(&mut *app.conn())
         .unwrap();
@@ -1593,7 +1593,7 @@ async fn an_objection_past_its_decision_date_is_marked_overdue_on_the_console() 
     )
     .await;
     assert_eq!(r.status().as_u16(), 303);
-    let objection_id: i64 = objections::table
+    let objection_id: ObjectionId = objections::table
         .select(objections::id)
         .first(&mut *app.conn())
         .unwrap();
@@ -1938,7 +1938,7 @@ async fn objection_to_a_warning(
     app: &TestApp,
     boss: &reqwest::Client,
     anna: &common::Participant,
-) -> (i64, i64) {
+) -> (MeasureId, ObjectionId) {
     let r = take(
         app,
         boss,
@@ -1965,7 +1965,7 @@ async fn objection_to_a_warning(
     )
     .await;
     assert_eq!(r.status().as_u16(), 303);
-    let objection: i64 = objections::table
+    let objection: ObjectionId = objections::table
         .filter(objections::subject_kind.eq("measure"))
         .filter(objections::subject_id.eq(measure))
         .select(objections::id)
@@ -1974,7 +1974,7 @@ async fn objection_to_a_warning(
     (measure, objection)
 }
 
-fn decision_of(app: &TestApp, objection: i64) -> Option<String> {
+fn decision_of(app: &TestApp, objection: ObjectionId) -> Option<String> {
     objections::table
         .find(objection)
         .select(objections::decision)

@@ -266,7 +266,7 @@ proptest! {
                     locking::settle_due(conn, now).unwrap();
                 }
                 Op::Reverse { order } => {
-                    let id: Option<i64> = commissions::table
+                    let id: Option<portal::db::ids::CommissionId> = commissions::table
                         .inner_join(portal::db::schema::conversions::table)
                         .filter(portal::db::schema::conversions::order_ref.eq(format!("C{n}-O{order}")))
                         .filter(commissions::kind.eq(CommissionKind::Order))

@@ -4,8 +4,8 @@
 //! manager, the action is undone the way that fits it, once, with audit lines. An administrator
 //! reinstates a terminated participant at any time.
 
-use portal::db::ids::AnyId;
 use crate::common;
+use portal::db::ids::{AnyId, CommissionId, ObjectionId};
 
 use crate::common::enforcement::{administrator, object, take, PDF};
 use crate::common::money::{balance, click, pass_locking_dates, report, secret, send};
@@ -18,7 +18,7 @@ use portal::ledger::decide::{self, Action};
 
 /// Completed orders of 100.00 through one click on Anna's channel (commission 7.00 each); their
 /// commissions' ids.
-async fn orders(app: &TestApp, anna: &Participant, refs: &[&str]) -> Vec<i64> {
+async fn orders(app: &TestApp, anna: &Participant, refs: &[&str]) -> Vec<CommissionId> {
     use portal::db::schema::conversions;
     let key = secret(app);
     let (click_id, at) = click(app, anna.channel_id).await;
@@ -42,16 +42,16 @@ async fn orders(app: &TestApp, anna: &Participant, refs: &[&str]) -> Vec<i64> {
 }
 
 /// One such order.
-async fn order(app: &TestApp, anna: &Participant, order_ref: &str) -> i64 {
+async fn order(app: &TestApp, anna: &Participant, order_ref: &str) -> CommissionId {
     orders(app, anna, &[order_ref]).await[0]
 }
 
-fn decide_commission(app: &TestApp, id: i64, action: Action, manager: i64) {
+fn decide_commission(app: &TestApp, id: CommissionId, action: Action, manager: i64) {
     let why = (action != Action::Release).then_some("Bestelling niet bij ons bekend");
     decide::decide(&mut app.conn(), id, action, why, manager, portal::db::now()).unwrap();
 }
 
-fn state_of(app: &TestApp, id: i64) -> (String, bool) {
+fn state_of(app: &TestApp, id: CommissionId) -> (String, bool) {
     commissions::table
         .find(id)
         .select((commissions::state, commissions::held))
@@ -59,7 +59,7 @@ fn state_of(app: &TestApp, id: i64) -> (String, bool) {
         .unwrap()
 }
 
-fn objection_to(app: &TestApp, kind: &str, id: impl AnyId) -> i64 {
+fn objection_to(app: &TestApp, kind: &str, id: impl AnyId) -> ObjectionId {
     objections::table
         .filter(objections::subject_kind.eq(kind))
         .filter(objections::subject_id.eq(id.number()))
@@ -93,7 +93,7 @@ async fn object_to(
 async fn decide_objection(
     app: &TestApp,
     manager: &reqwest::Client,
-    id: i64,
+    id: ObjectionId,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
     let (_, html) = app.page_with(manager, "/en/manage/objections").await;

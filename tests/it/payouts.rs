@@ -1,7 +1,7 @@
 //! Payout runs: who is paid, the bank file, and that nobody is ever paid twice.
 
 use crate::common;
-use portal::db::ids::{ChannelId, ParticipantId};
+use portal::db::ids::{ChannelId, ParticipantId, PayoutRunId};
 
 use crate::common::money::{balance, click, pass_locking_dates, report, secret, send};
 use crate::common::{spawn_app, TestApp};
@@ -54,7 +54,7 @@ fn pay(app: &TestApp) -> Option<run::RunSummary> {
 }
 
 /// A run's bank file as served.
-fn file_of(app: &TestApp, run_id: i64) -> run::StoredFile {
+fn file_of(app: &TestApp, run_id: PayoutRunId) -> run::StoredFile {
     let mut conn = app.conn();
     let the_run = run::find_run(&mut conn, run_id).unwrap().unwrap();
     run::bank_file(&mut conn, &the_run, Some(payer(app)))
@@ -184,7 +184,7 @@ async fn a_run_left_unfinished_by_an_earlier_version_keeps_its_own_file_and_the_
     assert_eq!(balance(&app, anna.participant_id), 0);
     assert_eq!(balance(&app, bob.participant_id), 0);
     // Each run's file lists its own transfers only, under its own message id.
-    let old = file_of(&app, 1);
+    let old = file_of(&app, PayoutRunId(1));
     let new = file_of(&app, next.run_id);
     for file in [&old, &new] {
         common::sepa::assert_valid_pain001(&file.xml);
@@ -194,7 +194,7 @@ async fn a_run_left_unfinished_by_an_earlier_version_keeps_its_own_file_and_the_
     assert!(new.xml.contains("DE89370400440532013000") && !new.xml.contains("NL91ABNA0417164300"));
     assert_ne!(old.message_id, new.message_id);
     // Written once, kept: asked again, the old run's file is the same bytes.
-    assert_eq!(file_of(&app, 1).xml, old.xml);
+    assert_eq!(file_of(&app, PayoutRunId(1)).xml, old.xml);
 }
 
 #[tokio::test]
@@ -672,7 +672,9 @@ async fn an_old_runs_file_asked_for_twice_at_once_is_written_once() {
          VALUES (1, {}, 2800, 'EUR', 'NL91ABNA0417164300', 'Anna', '{at}')",
         anna.participant_id
     ));
-    let the_run = run::find_run(&mut app.conn(), 1).unwrap().unwrap();
+    let the_run = run::find_run(&mut app.conn(), PayoutRunId(1))
+        .unwrap()
+        .unwrap();
     type Job<'a> = common::Job<'a, run::StoredFile>;
     let jobs: Vec<Job> = (0..2)
         .map(|_| -> Job {

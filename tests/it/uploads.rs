@@ -6,6 +6,7 @@
 //! seen in the kernel's socket queues (`/proc/net/tcp`), not guessed from time.
 
 use crate::common;
+use portal::db::ids::MeasureId;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -154,7 +155,7 @@ async fn deduction(app: &TestApp) -> (reqwest::Client, Arc<reqwest::cookie::Jar>
 }
 
 /// A terminated participant's objection link: (its path, the measure).
-async fn termination(app: &TestApp) -> (String, i64) {
+async fn termination(app: &TestApp) -> (String, MeasureId) {
     let boss = administrator(app, "beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let r = take(

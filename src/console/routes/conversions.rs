@@ -127,14 +127,14 @@ impl ConversionsPage {
         self.chosen == Some(*id)
     }
 
-    fn error_for(&self, id: &Option<i64>) -> Option<&str> {
+    fn error_for(&self, id: &Option<CommissionId>) -> Option<&str> {
         self.problem
             .as_ref()
             .filter(|p| Some(p.commission_id) == *id)
             .map(|p| p.message.as_str())
     }
 
-    fn reason_value(&self, id: &Option<i64>) -> &str {
+    fn reason_value(&self, id: &Option<CommissionId>) -> &str {
         self.problem
             .as_ref()
             .filter(|p| Some(p.commission_id) == *id)
@@ -221,7 +221,7 @@ async fn decision(
     ctx: Ctx,
     state: web::Data<AppState>,
     manager: Manager,
-    InPath(commission_id): InPath<i64>,
+    InPath(commission_id): InPath<CommissionId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let lang = ctx.lang;

@@ -7,6 +7,7 @@ use askama::Template;
 
 use crate::calendar::working_days::today;
 use crate::console::page::ConsoleWords;
+use crate::db::ids::ObjectionId;
 use crate::enforcement::objections::{self, DecideError, Objection};
 use crate::enforcement::states::ObjectionDecision;
 use crate::forms::{FormState, REASON};
@@ -30,7 +31,7 @@ struct ObjectionsPage {
     objections: Vec<Objection>,
     today: chrono::NaiveDate,
     /// A decision form that was refused: (objection, its form).
-    problem: Option<(i64, FormState)>,
+    problem: Option<(ObjectionId, FormState)>,
     notice: Option<String>,
     /// The manager looking.
     me: i64,
@@ -52,14 +53,14 @@ impl ObjectionsPage {
         o.title(&self.ctx.lang)
     }
 
-    fn error(&self, id: &i64, field: &str) -> Option<String> {
+    fn error(&self, id: &ObjectionId, field: &str) -> Option<String> {
         self.problem
             .as_ref()
             .filter(|(o, _)| o == id)
             .and_then(|(_, f)| f.error(field).map(str::to_owned))
     }
 
-    fn value(&self, id: &i64, field: &str) -> String {
+    fn value(&self, id: &ObjectionId, field: &str) -> String {
         self.problem
             .as_ref()
             .filter(|(o, _)| o == id)
@@ -91,7 +92,7 @@ async fn objections_view(
     ctx: Ctx,
     state: &web::Data<AppState>,
     manager: &Manager,
-    problem: Option<(i64, FormState)>,
+    problem: Option<(ObjectionId, FormState)>,
     notice: Option<String>,
 ) -> Result<ObjectionsPage, AppError> {
     let (objections, deciders) = with_conn(state, |conn| {
@@ -138,7 +139,7 @@ async fn decide(
     ctx: Ctx,
     state: web::Data<AppState>,
     manager: Manager,
-    InPath(id): InPath<i64>,
+    InPath(id): InPath<ObjectionId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let mut form = FormState::new();

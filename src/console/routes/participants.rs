@@ -11,7 +11,7 @@ use crate::console::page::ConsoleWords;
 use crate::console::participants::{
     self as queries, ChannelLine, ClickQuality, ListQuery, ListResult, MembershipLine, Profile,
 };
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{MeasureId, ParticipantId};
 use crate::enforcement::measures::{self, LiftError, Measure, Proposal, TakeError};
 use crate::enforcement::notices;
 use crate::enforcement::objections::{self, Objection};
@@ -158,7 +158,7 @@ struct ParticipantPage {
     rules_version: i32,
     form: FormState,
     /// The form of a lift that was refused: (measure, its form).
-    lift_problem: Option<(i64, FormState)>,
+    lift_problem: Option<(MeasureId, FormState)>,
     escalating: Option<i64>,
     notice: Option<String>,
     today: chrono::NaiveDate,
@@ -278,14 +278,14 @@ impl ParticipantPage {
         ))
     }
 
-    fn lift_error(&self, measure_id: &i64) -> Option<String> {
+    fn lift_error(&self, measure_id: &MeasureId) -> Option<String> {
         self.lift_problem
             .as_ref()
             .filter(|(id, _)| id == measure_id)
             .and_then(|(_, f)| f.error("reason").map(str::to_owned))
     }
 
-    fn lift_value(&self, measure_id: &i64) -> String {
+    fn lift_value(&self, measure_id: &MeasureId) -> String {
         self.lift_problem
             .as_ref()
             .filter(|(id, _)| id == measure_id)
@@ -349,7 +349,7 @@ async fn participant_page(
     state: &web::Data<AppState>,
     participant_id: ParticipantId,
     form: Option<FormState>,
-    lift_problem: Option<(i64, FormState)>,
+    lift_problem: Option<(MeasureId, FormState)>,
     escalating: Option<i64>,
     notice: Option<String>,
 ) -> Result<ParticipantPage, AppError> {
@@ -487,7 +487,7 @@ async fn take(
     match taken {
         Ok(t) if t.new => {
             tracing::info!(
-                measure_id = t.measure_id,
+                measure_id = t.measure_id.get(),
                 participant_id = id.get(),
                 "measure taken"
             );
@@ -513,7 +513,7 @@ async fn lift(
     ctx: Ctx,
     state: web::Data<AppState>,
     manager: Manager,
-    path: web::Path<(Lang, ParticipantId, i64)>,
+    path: web::Path<(Lang, ParticipantId, MeasureId)>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let (_, id, measure_id) = path.into_inner();
@@ -571,7 +571,7 @@ async fn accept_cure(
     ctx: Ctx,
     state: web::Data<AppState>,
     manager: Manager,
-    path: web::Path<(Lang, ParticipantId, i64)>,
+    path: web::Path<(Lang, ParticipantId, MeasureId)>,
     _data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let (_, id, measure_id) = path.into_inner();

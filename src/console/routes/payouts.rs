@@ -8,6 +8,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use crate::db::ids::PayoutRunId;
 use crate::forms::FormState;
 use crate::ledger::payouts::{self, Payer, Period, Run, RunOutcome};
 use crate::ledger::words::{month_label, CommissionWords};
@@ -84,10 +85,12 @@ async fn payouts_page(
                 run,
             });
         }
-        let programme = crate::ledger::intake::programme_terms(conn, crate::programme::ACCOUNT_PROGRAMME)?;
+        let programme =
+            crate::ledger::intake::programme_terms(conn, crate::programme::ACCOUNT_PROGRAMME)?;
         let secrets = match programme {
             Some(terms) => {
-                let (current_since, previous_until) = crate::ledger::secrets::status(conn, terms.id, now)?;
+                let (current_since, previous_until) =
+                    crate::ledger::secrets::status(conn, terms.id, now)?;
                 SecretState {
                     current_since,
                     previous_until,
@@ -98,7 +101,11 @@ async fn payouts_page(
                 previous_until: None,
             },
         };
-        Ok((out, secrets, crate::ledger::queries::programme_currency(conn)?))
+        Ok((
+            out,
+            secrets,
+            crate::ledger::queries::programme_currency(conn)?,
+        ))
     })
     .await?;
     let lang = ctx.lang;
@@ -188,7 +195,7 @@ async fn payout_run(
 async fn bank_file(
     state: web::Data<AppState>,
     admin: Administrator,
-    InPath(run_id): InPath<i64>,
+    InPath(run_id): InPath<PayoutRunId>,
 ) -> Result<HttpResponse, AppError> {
     let payer_name = state.settings.payer_name.clone();
     let payer_iban = state.settings.payer_iban.clone();
@@ -240,8 +247,9 @@ async fn new_secret(
     let admin_id = admin.account.id;
     let actor = admin.actor();
     let secret = with_conn(&state, move |conn| {
-        let terms = crate::ledger::intake::programme_terms(conn, crate::programme::ACCOUNT_PROGRAMME)?
-            .ok_or(AppError::NotFound)?;
+        let terms =
+            crate::ledger::intake::programme_terms(conn, crate::programme::ACCOUNT_PROGRAMME)?
+                .ok_or(AppError::NotFound)?;
         let now = crate::db::now();
         let secret = crate::ledger::secrets::rotate(conn, terms.id, now)?;
         // The secret itself is never written down: only that it changed, and until when the

@@ -1,7 +1,7 @@
 //! Measures and objections as the console and the participant's pages make them.
 
 use diesel::prelude::*;
-use portal::db::ids::ParticipantId;
+use portal::db::ids::{MeasureId, ParticipantId};
 use portal::db::schema::measures;
 
 use super::{csrf_token, TestApp};
@@ -61,7 +61,7 @@ fn urlencoding(text: &str) -> String {
 }
 
 /// The newest measure's id.
-pub fn last_measure(app: &TestApp) -> i64 {
+pub fn last_measure(app: &TestApp) -> MeasureId {
     measures::table
         .order(measures::id.desc())
         .select(measures::id)
