@@ -13,6 +13,8 @@ use crate::db::schema::{
     accounts, channels, click_days, measures, memberships, participants, programmes,
 };
 use crate::db::AnyConnection;
+use crate::enforcement::measures::Measure;
+use crate::enforcement::objections::Objection;
 use crate::enforcement::states::CureDecision;
 use crate::participants::{MeasureKind, MembershipState, ParticipantKind, ReviewState};
 
@@ -433,4 +435,16 @@ pub fn terminated(
         .first(conn)
         .optional()?;
     Ok(found.map(|(name, at)| (name, at.is_some())))
+}
+
+/// For the console's home page: cure periods past their deadline, and open objections (those
+/// past their due date first).
+pub fn overdue(conn: &mut AnyConnection) -> QueryResult<(Vec<Measure>, Vec<Objection>)> {
+    let today = crate::calendar::working_days::today();
+    let cures = crate::enforcement::measures::overdue_cures(conn, today)?;
+    let open: Vec<Objection> = crate::enforcement::objections::all(conn)?
+        .into_iter()
+        .filter(|o| o.is_open())
+        .collect();
+    Ok((cures, open))
 }

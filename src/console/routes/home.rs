@@ -123,7 +123,7 @@ async fn page(
                 crate::channels::channels_for_review(conn)?,
                 crate::channels::memberships_for_review(conn)?,
                 crate::tracking::stats::channel_quality(conn, since)?,
-                super::participants::overdue(conn)?,
+                crate::console::participants::overdue(conn)?,
                 crate::mail::stuck(conn)?,
             ))
         })

@@ -607,20 +607,6 @@ async fn evidence_file(
     serve_evidence(&state, file_id, None).await
 }
 
-/// For the console's home page: cure periods past their deadline, and open objections (those
-/// past their due date first).
-pub fn overdue(
-    conn: &mut crate::db::AnyConnection,
-) -> Result<(Vec<Measure>, Vec<Objection>), AppError> {
-    let today = today();
-    let cures = measures::overdue_cures(conn, today)?;
-    let open: Vec<Objection> = objections::all(conn)?
-        .into_iter()
-        .filter(|o| o.is_open())
-        .collect();
-    Ok((cures, open))
-}
-
 // ---- reinstatement: an administrator reinstates a terminated participant, with a reason ----
 
 #[derive(Template)]
