@@ -206,7 +206,18 @@ impl MailSender {
     async fn send_due(&self, queue: &Queue) -> anyhow::Result<usize> {
         use crate::db::schema::mail_queue as q;
         use diesel::prelude::*;
-        type Row = (i64, String, String, String, String, String, i32);
+        /// A queued mail as the sender claims it.
+        #[derive(Queryable, Selectable)]
+        #[diesel(table_name = q)]
+        struct Row {
+            id: i64,
+            message_id: String,
+            recipient: String,
+            subject: String,
+            text_body: String,
+            html_body: String,
+            attempts: i32,
+        }
         let pool = queue.pool.clone();
         let claimed: Vec<Row> = actix_web::web::block(move || -> anyhow::Result<Vec<Row>> {
             let mut conn = pool.get()?;
@@ -216,26 +227,18 @@ impl MailSender {
                 .filter(q::next_attempt_at.le(now))
                 .order(q::id)
                 .limit(BATCH)
-                .select((
-                    q::id,
-                    q::message_id,
-                    q::recipient,
-                    q::subject,
-                    q::text_body,
-                    q::html_body,
-                    q::attempts,
-                ))
+                .select(Row::as_select())
                 .load(&mut *conn)?;
             let mut mine = Vec::new();
             for row in due {
                 let claimed = diesel::update(
                     q::table
-                        .find(row.0)
+                        .find(row.id)
                         .filter(q::sent_at.is_null())
-                        .filter(q::attempts.eq(row.6)),
+                        .filter(q::attempts.eq(row.attempts)),
                 )
                 .set((
-                    q::attempts.eq(row.6 + 1),
+                    q::attempts.eq(row.attempts + 1),
                     q::next_attempt_at.eq(now + chrono::Duration::seconds(CLAIM_SECONDS)),
                 ))
                 .execute(&mut *conn)?;
@@ -247,7 +250,16 @@ impl MailSender {
         })
         .await??;
         let mut sent = 0;
-        for (id, message_id, to, subject, text, html, attempts) in claimed {
+        for Row {
+            id,
+            message_id,
+            recipient: to,
+            subject,
+            text_body: text,
+            html_body: html,
+            attempts,
+        } in claimed
+        {
             let result = self
                 .send_with_id(
                     Mail {

@@ -439,31 +439,33 @@ pub fn lift_in(
     by_objection: bool,
     now: NaiveDateTime,
 ) -> Result<(ParticipantId, MeasureKind), LiftError> {
-    type Row = (
-        ParticipantId,
-        MeasureKind,
-        Option<i64>,
-        Option<String>,
-        Option<i64>,
-        Option<NaiveDateTime>,
-    );
+    /// What lifting needs of the measure: whose, which kind, and what to undo.
+    #[derive(Queryable, Selectable)]
+    #[diesel(table_name = measures)]
+    struct Row {
+        participant_id: ParticipantId,
+        kind: MeasureKind,
+        amount: Option<i64>,
+        currency: Option<String>,
+        membership_id: Option<MembershipId>,
+        lifted_at: Option<NaiveDateTime>,
+    }
     if lock_measure(conn, measure_id)? == 0 {
         return Err(LiftError::NotFound);
     }
     let row: Option<Row> = measures::table
         .find(measure_id)
-        .select((
-            measures::participant_id,
-            measures::kind,
-            measures::amount,
-            measures::currency,
-            measures::membership_id,
-            measures::lifted_at,
-        ))
+        .select(Row::as_select())
         .first(conn)
         .optional()?;
-    let (participant_id, kind, amount, currency, membership_id, lifted_at) =
-        row.ok_or(LiftError::NotFound)?;
+    let Row {
+        participant_id,
+        kind,
+        amount,
+        currency,
+        membership_id,
+        lifted_at,
+    } = row.ok_or(LiftError::NotFound)?;
     if lifted_at.is_some() {
         return Err(LiftError::AlreadyLifted);
     }
