@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::ProgrammeId;
+use crate::db::ids::{ProgrammeId, SecretId};
 use crate::db::schema::programme_secrets as ps;
 use crate::db::AnyConnection;
 
@@ -18,7 +18,7 @@ pub fn in_force(
     conn: &mut AnyConnection,
     programme_id: ProgrammeId,
     now: NaiveDateTime,
-) -> QueryResult<Vec<(i64, String)>> {
+) -> QueryResult<Vec<(SecretId, String)>> {
     ps::table
         .filter(ps::programme_id.eq(programme_id))
         .filter(ps::retires_at.is_null().or(ps::retires_at.gt(now)))
@@ -76,8 +76,34 @@ pub fn rotate(
     })
 }
 
+/// An administrator makes a new secret for the account programme (`rotate`), with its audit
+/// line: the secret itself is never written down, only that it changed and until when the
+/// previous one works. None when there is no such programme.
+pub fn rotate_recorded(
+    conn: &mut AnyConnection,
+    actor: &crate::audit::Actor,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    let Some(terms) = super::intake::programme_terms(conn, crate::programme::ACCOUNT_PROGRAMME)?
+    else {
+        return Ok(None);
+    };
+    let secret = rotate(conn, terms.id, now)?;
+    let entry = crate::audit::Entry::new(
+        crate::audit::action::SECRET_ROTATED,
+        format!("programme {}", terms.id),
+    )
+    .after(serde_json::json!({
+        "previous_until": (now + chrono::Duration::hours(OVERLAP_HOURS))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+    }));
+    crate::audit::record(conn, actor, entry, now)?;
+    Ok(Some(secret))
+}
+
 /// Secrets with their ids, newest first.
-pub type Secrets = Vec<(i64, String)>;
+pub type Secrets = Vec<(SecretId, String)>;
 
 /// The programme named `slug` and its secrets in force at `now`, newest first, in one query;
 /// `None` when there is no such programme. The conversion API reads them with a connection of
@@ -86,9 +112,9 @@ pub fn in_force_for(
     conn: &mut AnyConnection,
     slug: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<(i64, Secrets)>> {
+) -> QueryResult<Option<(ProgrammeId, Secrets)>> {
     use crate::db::schema::programmes as p;
-    let rows: Vec<(i64, Option<(i64, String)>)> = p::table
+    let rows: Vec<(ProgrammeId, Option<(SecretId, String)>)> = p::table
         .left_join(
             ps::table.on(ps::programme_id
                 .eq(p::id)

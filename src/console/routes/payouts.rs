@@ -247,24 +247,8 @@ async fn new_secret(
     let admin_id = admin.account.id;
     let actor = admin.actor();
     let secret = with_conn(&state, move |conn| {
-        let terms =
-            crate::ledger::intake::programme_terms(conn, crate::programme::ACCOUNT_PROGRAMME)?
-                .ok_or(AppError::NotFound)?;
-        let now = crate::db::now();
-        let secret = crate::ledger::secrets::rotate(conn, terms.id, now)?;
-        // The secret itself is never written down: only that it changed, and until when the
-        // previous one works.
-        let entry = crate::audit::Entry::new(
-            crate::audit::action::SECRET_ROTATED,
-            format!("programme {}", terms.id),
-        )
-        .after(serde_json::json!({
-            "previous_until": (now + chrono::Duration::hours(crate::ledger::secrets::OVERLAP_HOURS))
-                .format("%Y-%m-%dT%H:%M:%SZ")
-                .to_string(),
-        }));
-        crate::audit::record(conn, &actor, entry, now)?;
-        Ok(secret)
+        crate::ledger::secrets::rotate_recorded(conn, &actor, crate::db::now())?
+            .ok_or(AppError::NotFound)
     })
     .await?;
     tracing::info!(admin_id, "conversion API secret rotated");
