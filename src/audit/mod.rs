@@ -8,7 +8,7 @@ pub mod words;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{ParticipantId, SecretId};
 use crate::db::schema::audit_log;
 use crate::db::AnyConnection;
 
@@ -105,7 +105,7 @@ impl Actor {
     }
 
     /// The advertiser's system, by the secret that signed its request.
-    pub fn advertiser(secret_id: i64) -> Actor {
+    pub fn advertiser(secret_id: SecretId) -> Actor {
         Actor {
             id: None,
             name: format!("api: programme secret {secret_id}"),

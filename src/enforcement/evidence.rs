@@ -7,6 +7,7 @@
 //! out only by the routes that check who asks, as `evidence-{number}.{type}` whatever the
 //! upload was called.
 
+use crate::db::ids::ObjectionFileId;
 use std::cell::Cell;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -62,7 +63,7 @@ impl FileType {
 
 /// The name a stored file is offered under: its number and its type, never the upload's
 /// name (`proof.html`, `evil.hta` or a name reversed by U+202E all become `evidence-12.pdf`).
-pub fn download_name(file_id: i64, content_type: &str) -> String {
+pub fn download_name(file_id: ObjectionFileId, content_type: &str) -> String {
     let extension = FileType::parse(content_type).map_or("bin", FileType::extension);
     format!("evidence-{file_id}.{extension}")
 }
@@ -419,10 +420,22 @@ mod tests {
 
     #[test]
     fn a_stored_file_is_offered_under_its_number_and_type() {
-        assert_eq!(download_name(12, "application/pdf"), "evidence-12.pdf");
-        assert_eq!(download_name(3, "image/png"), "evidence-3.png");
-        assert_eq!(download_name(4, "image/jpeg"), "evidence-4.jpg");
-        assert_eq!(download_name(5, "text/html"), "evidence-5.bin");
+        assert_eq!(
+            download_name(ObjectionFileId(12), "application/pdf"),
+            "evidence-12.pdf"
+        );
+        assert_eq!(
+            download_name(ObjectionFileId(3), "image/png"),
+            "evidence-3.png"
+        );
+        assert_eq!(
+            download_name(ObjectionFileId(4), "image/jpeg"),
+            "evidence-4.jpg"
+        );
+        assert_eq!(
+            download_name(ObjectionFileId(5), "text/html"),
+            "evidence-5.bin"
+        );
     }
 
     #[test]

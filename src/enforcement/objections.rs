@@ -15,7 +15,7 @@ use super::states::ObjectionDecision;
 use super::subjects::{self, Action, Subject, SubjectKind, What};
 use crate::audit::{self, action, Actor};
 use crate::calendar::working_days::{self, Calendar};
-use crate::db::ids::{CommissionId, MeasureId, ObjectionId, ParticipantId};
+use crate::db::ids::{CommissionId, MeasureId, ObjectionFileId, ObjectionId, ParticipantId};
 use crate::db::schema::{
     accounts, channels, memberships, objection_files, objections, participants,
 };
@@ -110,7 +110,7 @@ pub fn file(
 
 #[derive(Debug, Clone)]
 pub struct EvidenceFile {
-    pub id: i64,
+    pub id: ObjectionFileId,
     /// The upload's name, cleaned (`evidence::clean_name`): shown as text, never used as one.
     pub file_name: String,
     pub content_type: String,
@@ -229,18 +229,19 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
         .select(Row::as_select())
         .load(conn)?;
     let ids: Vec<ObjectionId> = rows.iter().map(|r| r.id).collect();
-    let files: Vec<(ObjectionId, i64, String, String, i64, String)> = objection_files::table
-        .filter(objection_files::objection_id.eq_any(&ids))
-        .order(objection_files::id)
-        .select((
-            objection_files::objection_id,
-            objection_files::id,
-            objection_files::file_name,
-            objection_files::content_type,
-            objection_files::size,
-            objection_files::stored_as,
-        ))
-        .load(conn)?;
+    let files: Vec<(ObjectionId, ObjectionFileId, String, String, i64, String)> =
+        objection_files::table
+            .filter(objection_files::objection_id.eq_any(&ids))
+            .order(objection_files::id)
+            .select((
+                objection_files::objection_id,
+                objection_files::id,
+                objection_files::file_name,
+                objection_files::content_type,
+                objection_files::size,
+                objection_files::stored_as,
+            ))
+            .load(conn)?;
     let deciders: Vec<(i64, String)> = accounts::table
         .filter(accounts::id.eq_any(rows.iter().filter_map(|r| r.decided_by).collect::<Vec<_>>()))
         .select((accounts::id, accounts::email))
@@ -312,7 +313,7 @@ pub fn find(conn: &mut AnyConnection, id: ObjectionId) -> QueryResult<Option<Obj
 /// An evidence file with the participant it belongs to: (participant, name, type, stored as).
 pub fn evidence_file(
     conn: &mut AnyConnection,
-    file_id: i64,
+    file_id: ObjectionFileId,
 ) -> QueryResult<Option<(ParticipantId, String, String, String)>> {
     objection_files::table
         .inner_join(objections::table)

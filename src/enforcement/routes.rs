@@ -17,7 +17,7 @@ use super::subjects::{self, Action, Subject, SubjectKind};
 use super::telling::serve_evidence;
 use super::upload::{self, Received, UploadGate};
 use crate::audit::Actor;
-use crate::db::ids::{MeasureId, ParticipantId, RulesVersionId};
+use crate::db::ids::{MeasureId, ObjectionFileId, ParticipantId, RulesVersionId};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
@@ -517,7 +517,7 @@ async fn cured(
 async fn evidence_file(
     state: web::Data<AppState>,
     user: extract::SignedInParticipant,
-    path: web::Path<(Lang, MeasureId, i64)>,
+    path: web::Path<(Lang, MeasureId, ObjectionFileId)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, file_id) = path.into_inner();
     serve_evidence(&state, file_id, Some(user.participant.id)).await
@@ -793,7 +793,7 @@ async fn action_object(
 async fn action_evidence_file(
     state: web::Data<AppState>,
     user: extract::SignedInParticipant,
-    path: web::Path<(Lang, String, i64, i64)>,
+    path: web::Path<(Lang, String, i64, ObjectionFileId)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, _, file_id) = path.into_inner();
     serve_evidence(&state, file_id, Some(user.participant.id)).await

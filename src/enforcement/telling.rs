@@ -9,7 +9,7 @@ use super::measures::{self, Measure};
 use super::notices;
 use super::objections;
 use super::subjects::{Action, SubjectKind};
-use crate::db::ids::{MeasureId, ParticipantId};
+use crate::db::ids::{MeasureId, ObjectionFileId, ParticipantId};
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
 use crate::state::AppState;
@@ -18,7 +18,7 @@ use crate::web::{with_conn, AppError};
 /// Serves an evidence file: as a download named by its number and type (`evidence-12.pdf`),
 /// with the type its content was checked to be, never sniffed (`nosniff`) and, should a
 /// browser show it anyway, in a sandbox without script or origin (issue 21 point 3).
-pub fn file_response(file_id: i64, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
+pub fn file_response(file_id: ObjectionFileId, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
     use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
     let content_type = evidence::FileType::parse(content_type)
         .map_or("application/octet-stream", evidence::FileType::content_type);
@@ -40,7 +40,7 @@ pub fn file_response(file_id: i64, content_type: &str, bytes: Vec<u8>) -> HttpRe
 /// An evidence file: of the participant `owner`'s own objections, or any (`None`, managers).
 pub async fn serve_evidence(
     state: &web::Data<AppState>,
-    file_id: i64,
+    file_id: ObjectionFileId,
     owner: Option<ParticipantId>,
 ) -> Result<HttpResponse, AppError> {
     let data_dir = state.settings.data_dir.clone();

@@ -22,6 +22,7 @@ use serde_json::json;
 use super::intake::{self, IntakeError, Outcome};
 use super::report::{Problem, RawReport, LOCKED};
 use super::signature::{self, SignatureError};
+use crate::db::ids::ProgrammeId;
 use crate::i18n::Lang;
 use crate::keyed_limit::PerMinute;
 use crate::state::AppState;
@@ -157,7 +158,7 @@ async fn check_signature(
     body: web::Bytes,
     slug: String,
     now: chrono::NaiveDateTime,
-) -> Result<Result<(i64, signature::Verified), SignatureError>, actix_web::Error> {
+) -> Result<Result<(ProgrammeId, signature::Verified), SignatureError>, actix_web::Error> {
     let pool = state.pool.clone();
     web::block(move || -> anyhow::Result<_> {
         let found = {
@@ -207,7 +208,7 @@ async fn conversions(
             ))
         }
     };
-    if let Err(wait) = api.per_programme.admit(&programme_id) {
+    if let Err(wait) = api.per_programme.admit(&programme_id.get()) {
         return Ok(too_many(wait, "for this programme"));
     }
     let report = match raw.check(now) {

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::states::{reason, Attribution, OrderStatus};
-use crate::db::ids::{ConversionId, ParticipantId, ProgrammeId};
+use crate::db::ids::{CommissionGroupId, ConversionId, ParticipantId, ProgrammeId};
 use crate::db::schema::conversions;
 use crate::db::AnyConnection;
 use crate::domain::Currency;
@@ -17,7 +17,7 @@ pub struct Conversion {
     pub programme_id: ProgrammeId,
     pub click_ref: String,
     pub participant_id: Option<ParticipantId>,
-    pub group_id: i64,
+    pub group_id: CommissionGroupId,
     pub currency: String,
     pub order_amount: i64,
     pub returned_amount: i64,
@@ -92,7 +92,7 @@ mod tests {
             programme_id: ProgrammeId(1),
             click_ref: "x".into(),
             participant_id: Some(ParticipantId(1)),
-            group_id: 1,
+            group_id: CommissionGroupId(1),
             currency: "EUR".into(),
             order_amount: 10_000,
             returned_amount: 0,

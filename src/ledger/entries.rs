@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::states::EntryKind;
-use crate::db::ids::{CommissionId, MeasureId, ObjectionId, ParticipantId};
+use crate::db::ids::{CommissionId, MeasureId, ObjectionId, ParticipantId, PayoutId};
 use crate::db::schema::ledger_entries;
 use crate::db::AnyConnection;
 use crate::domain::Money;
@@ -20,7 +20,7 @@ pub struct NewEntry<'a> {
     pub kind: EntryKind,
     pub amount: Money,
     pub commission_id: Option<CommissionId>,
-    pub payout_id: Option<i64>,
+    pub payout_id: Option<PayoutId>,
     pub measure_id: Option<MeasureId>,
     pub reason: Option<&'a str>,
     pub at: NaiveDateTime,

@@ -18,7 +18,7 @@ use super::conversions::Conversion;
 use super::intake::{self, IntakeError, Outcome};
 use super::report::{Detail, Problem, RawReport, Report, LOCKED};
 use super::states::{CommissionKind, CommissionState, EnteredBy};
-use crate::db::ids::ConversionId;
+use crate::db::ids::{CommissionGroupId, ConversionId};
 use crate::db::schema::{commission_groups, commissions, conversions};
 use crate::db::AnyConnection;
 use crate::domain::Currency;
@@ -273,7 +273,7 @@ pub struct Counts {
 struct Known {
     currency: String,
     /// Commission group code → id.
-    groups: HashMap<String, i64>,
+    groups: HashMap<String, CommissionGroupId>,
     /// The file's orders that are stored already, by order reference.
     stored: HashMap<String, Conversion>,
 }
@@ -288,7 +288,7 @@ fn known(conn: &mut AnyConnection, slug: &str, order_refs: &[&str]) -> QueryResu
     let groups = commission_groups::table
         .filter(commission_groups::programme_id.eq(terms.id))
         .select((commission_groups::code, commission_groups::id))
-        .load::<(String, i64)>(conn)?
+        .load::<(String, CommissionGroupId)>(conn)?
         .into_iter()
         .collect();
     let mut stored = HashMap::new();

@@ -35,7 +35,9 @@ use super::conversions::{currency_of, find, stored_coupons, Conversion};
 use super::locking;
 use super::report::{Detail, Problem, Report, LOCKED};
 use super::states::{reason, Attribution, CommissionKind, CommissionState, EnteredBy, OrderStatus};
-use crate::db::ids::{ChannelId, ConversionId, ParticipantId, ProgrammeId};
+use crate::db::ids::{
+    ChannelId, CommissionGroupId, ConversionId, ParticipantId, ProgrammeId, SecretId,
+};
 use crate::db::schema::{
     clicks, commission_groups, conversions, login_addresses, participants, programmes,
     signatures_seen,
@@ -120,7 +122,7 @@ pub struct SignedReport<'a> {
     /// The signature that matched (remembered, so the same request again changes nothing).
     pub signature: &'a str,
     /// The advertiser's secret that signed it.
-    pub secret_id: i64,
+    pub secret_id: SecretId,
     pub now: NaiveDateTime,
 }
 
@@ -173,7 +175,7 @@ fn audit_received(
     conn: &mut AnyConnection,
     report: &Report,
     recorded: &Recorded,
-    secret_id: i64,
+    secret_id: SecretId,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     if recorded.outcome == Outcome::Repeated {
@@ -214,7 +216,7 @@ fn record_for(
             None => problem,
         });
     }
-    let group_id: Option<i64> = commission_groups::table
+    let group_id: Option<CommissionGroupId> = commission_groups::table
         .filter(commission_groups::programme_id.eq(terms.id))
         .filter(commission_groups::code.eq(&report.commission_group))
         .select(commission_groups::id)
@@ -418,7 +420,7 @@ fn create(
     conn: &mut AnyConnection,
     report: &Report,
     terms: &ProgrammeTerms,
-    group_id: i64,
+    group_id: CommissionGroupId,
     entered: EnteredBy,
     actor: ChangedBy,
 ) -> Result<Conversion, IntakeError> {
@@ -727,7 +729,7 @@ mod tests {
             programme_id: ProgrammeId(1),
             click_ref: "x".into(),
             participant_id: Some(ParticipantId(1)),
-            group_id: 1,
+            group_id: CommissionGroupId(1),
             currency: "EUR".into(),
             order_amount: 10_000,
             returned_amount: returned,

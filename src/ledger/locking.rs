@@ -117,7 +117,9 @@ pub fn settle_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::ids::{CommissionId, ConversionId, ParticipantId, ProgrammeId};
+    use crate::db::ids::{
+        CommissionGroupId, CommissionId, ConversionId, ParticipantId, ProgrammeId,
+    };
     use crate::ledger::states::Attribution;
 
     fn at() -> NaiveDateTime {
@@ -150,7 +152,7 @@ mod tests {
             programme_id: ProgrammeId(1),
             click_ref: "x".into(),
             participant_id: Some(ParticipantId(1)),
-            group_id: 1,
+            group_id: CommissionGroupId(1),
             currency: "EUR".into(),
             order_amount: 10_000,
             returned_amount: returned,

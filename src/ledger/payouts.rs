@@ -241,7 +241,7 @@ pub fn run(
             .returning(payout_runs::id)
             .get_result(conn)?;
         for d in &due {
-            let payout_id: i64 = diesel::insert_into(payouts::table)
+            let payout_id: PayoutId = diesel::insert_into(payouts::table)
                 .values((
                     payouts::run_id.eq(run_id),
                     payouts::participant_id.eq(d.participant_id),

@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 
 use super::commissions::net_commission;
 use super::states::{Attribution, CommissionKind, CommissionState, EntryKind, OrderStatus};
-use crate::db::ids::{CommissionId, ConversionId, MeasureId, ParticipantId, ProgrammeId};
+use crate::db::ids::{
+    CommissionGroupId, CommissionId, ConversionId, MeasureId, ParticipantId, ProgrammeId, SecretId,
+};
 use crate::db::schema::{
     channels, commission_group_texts, commission_groups, commissions, conversions, ledger_entries,
     memberships, payouts, programmes,
@@ -68,7 +70,7 @@ pub fn rate_tables(
             .select((programmes::name, programmes::slug))
             .first(conn)?;
         let groups = groups_in(conn, ProgrammeId(programme_id), lang)?;
-        let group_ids: Vec<i64> = groups.iter().map(|g| g.0).collect();
+        let group_ids: Vec<CommissionGroupId> = groups.iter().map(|g| g.0).collect();
         let history = rate_history(conn, &group_ids)?;
         let mut rows = Vec::new();
         for (group_id, code, event_name, scope) in groups {
@@ -165,7 +167,7 @@ pub struct ConversionLine {
     pub locks_at: Option<NaiveDateTime>,
     /// Who entered it: the API with the secret that signed it, or a manager's import.
     pub entered_via: String,
-    pub secret_id: Option<i64>,
+    pub secret_id: Option<SecretId>,
     pub imported_by: Option<i64>,
 }
 
@@ -185,7 +187,7 @@ struct ConversionRow {
     attribution: Attribution,
     participant_id: Option<ParticipantId>,
     entered_via: String,
-    secret_id: Option<i64>,
+    secret_id: Option<SecretId>,
     imported_by: Option<i64>,
 }
 

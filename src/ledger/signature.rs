@@ -3,6 +3,7 @@
 //! "<t>.<raw body>")>`. Several `v1` values may be sent (while a secret is being rotated); one
 //! matching signature by a secret in force is enough.
 
+use crate::db::ids::SecretId;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -100,14 +101,14 @@ impl SignatureHeader {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
     pub signature: String,
-    pub secret_id: i64,
+    pub secret_id: SecretId,
 }
 
 /// Checks `header` against the secrets in force (see `SignatureHeader::verify`).
 pub fn verify(
     header: Option<&str>,
     body: &[u8],
-    secrets: &[(i64, String)],
+    secrets: &[(SecretId, String)],
     now: i64,
 ) -> Result<Verified, SignatureError> {
     SignatureHeader::parse(header.ok_or(SignatureError::Bad)?)?.verify(body, secrets, now)
@@ -123,7 +124,7 @@ impl SignatureHeader {
     pub fn verify(
         &self,
         body: &[u8],
-        secrets: &[(i64, String)],
+        secrets: &[(SecretId, String)],
         now: i64,
     ) -> Result<Verified, SignatureError> {
         use hmac::digest::CtOutput;
@@ -173,8 +174,11 @@ mod tests {
     const NOW: i64 = 1_764_424_980;
 
     /// Secrets with ids 1, 2, … in the order given.
-    fn secrets(list: &[&str]) -> Vec<(i64, String)> {
-        (1..).zip(list.iter().map(|s| s.to_string())).collect()
+    fn secrets(list: &[&str]) -> Vec<(SecretId, String)> {
+        (1..)
+            .map(SecretId)
+            .zip(list.iter().map(|s| s.to_string()))
+            .collect()
     }
 
     #[test]
@@ -185,7 +189,7 @@ mod tests {
             verify(Some(&h), body, &secrets(&["s3cret"]), NOW),
             Ok(Verified {
                 signature: sign("s3cret", NOW, body),
-                secret_id: 1
+                secret_id: SecretId(1)
             })
         );
         // Within five minutes either way.
@@ -194,7 +198,7 @@ mod tests {
         // By the old secret while it still works, alongside the new one.
         assert_eq!(
             verify(Some(&h), body, &secrets(&["new", "s3cret"]), NOW).map(|v| v.secret_id),
-            Ok(2),
+            Ok(SecretId(2)),
             "the secret that signed it"
         );
         // Several v1 values, one of them right.
@@ -290,7 +294,7 @@ mod tests {
                 parsed
                     .verify(&body, &secrets(&["a", "b"]), NOW)
                     .map(|v| v.secret_id),
-                Ok(1)
+                Ok(SecretId(1))
             );
         });
         assert_eq!(n, 2);

@@ -1,6 +1,7 @@
 //! The states of orders, attributions, commissions and ledger entries, each mapped to the text
 //! the database stores in one place.
 
+use crate::db::ids::SecretId;
 use crate::db::stored_as_text;
 
 stored_as_text!(
@@ -129,7 +130,7 @@ pub mod reason {
 /// Nothing else can enter one: a manager can never pass as the advertiser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnteredBy {
-    Api { secret_id: i64 },
+    Api { secret_id: SecretId },
     Import { manager_id: i64 },
 }
 
@@ -150,7 +151,7 @@ impl EnteredBy {
         }
     }
 
-    pub fn secret_id(self) -> Option<i64> {
+    pub fn secret_id(self) -> Option<SecretId> {
         match self {
             EnteredBy::Api { secret_id } => Some(secret_id),
             EnteredBy::Import { .. } => None,

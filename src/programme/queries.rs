@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::db::ids::ProgrammeId;
+use crate::db::ids::{CommissionGroupId, ProgrammeId};
 use crate::db::schema::*;
 use crate::db::AnyConnection;
 use crate::domain::rate::RateError;
@@ -157,7 +157,7 @@ pub fn load_commission(
     at: NaiveDateTime,
 ) -> Result<Vec<RateLine>, QueryError> {
     let groups = groups_in(conn, programme_id, lang)?;
-    let group_ids: Vec<i64> = groups.iter().map(|g| g.0).collect();
+    let group_ids: Vec<CommissionGroupId> = groups.iter().map(|g| g.0).collect();
     let history = rate_history(conn, &group_ids)?;
 
     groups
@@ -183,7 +183,7 @@ pub fn load_commission(
 /// history; a new rate is a new row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct StoredRate {
-    pub group_id: i64,
+    pub group_id: CommissionGroupId,
     pub effective_from: NaiveDateTime,
     pub rate_percent: String,
 }
@@ -212,7 +212,7 @@ pub fn groups_in(
     conn: &mut AnyConnection,
     programme_id: ProgrammeId,
     lang: Lang,
-) -> QueryResult<Vec<(i64, String, String, String)>> {
+) -> QueryResult<Vec<(CommissionGroupId, String, String, String)>> {
     commission_groups::table
         .inner_join(commission_group_texts::table)
         .filter(commission_groups::programme_id.eq(programme_id))
@@ -228,7 +228,10 @@ pub fn groups_in(
 }
 
 /// Every rate of the groups `group_ids`, newest first per group.
-pub fn rate_history(conn: &mut AnyConnection, group_ids: &[i64]) -> QueryResult<Vec<StoredRate>> {
+pub fn rate_history(
+    conn: &mut AnyConnection,
+    group_ids: &[CommissionGroupId],
+) -> QueryResult<Vec<StoredRate>> {
     commission_rates::table
         .filter(commission_rates::group_id.eq_any(group_ids))
         .order((
@@ -246,7 +249,7 @@ pub fn rate_history(conn: &mut AnyConnection, group_ids: &[i64]) -> QueryResult<
 /// The rate of `group_id` in force at `at` (`in_force`), if there is one.
 pub fn rate_at(
     conn: &mut AnyConnection,
-    group_id: i64,
+    group_id: CommissionGroupId,
     at: NaiveDateTime,
 ) -> QueryResult<Option<StoredRate>> {
     let history = rate_history(conn, &[group_id])?;
@@ -465,7 +468,7 @@ mod tests {
 
     fn stored(day: u32, percent: &str) -> StoredRate {
         StoredRate {
-            group_id: 1,
+            group_id: CommissionGroupId(1),
             effective_from: at(day, 0),
             rate_percent: percent.into(),
         }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::db::ids::ProgrammeId;
+use crate::db::ids::{CommissionGroupId, ProgrammeId};
 use crate::db::schema::*;
 use crate::db::AnyConnection;
 use crate::domain::Rate;
@@ -167,7 +167,7 @@ fn insert_if_missing(conn: &mut AnyConnection, file: &SeedFile) -> Result<usize,
     for group in &file.commission_groups {
         let rate = Rate::parse_percent(&group.rate)
             .map_err(|e| SeedError::Invalid(format!("group {}: {e}", group.code)))?;
-        let group_id: i64 = diesel::insert_into(commission_groups::table)
+        let group_id: CommissionGroupId = diesel::insert_into(commission_groups::table)
             .values((
                 commission_groups::programme_id.eq(programme_id),
                 commission_groups::code.eq(&group.code),

@@ -2,6 +2,7 @@
 //! the API secret.
 
 use crate::common;
+use portal::db::ids::SecretId;
 
 use crate::common::audit;
 use crate::common::money::{
@@ -598,7 +599,7 @@ async fn every_conversion_records_who_entered_it_and_api_conversions_are_audited
         .unwrap();
     let anna = app.add_ready_publisher("anna@example.nl");
     let key = secret(&app);
-    let secret_id: i64 = programme_secrets::table
+    let secret_id: SecretId = programme_secrets::table
         .filter(programme_secrets::secret.eq(&key))
         .select(programme_secrets::id)
         .first(&mut *app.conn())
@@ -618,7 +619,7 @@ async fn every_conversion_records_who_entered_it_and_api_conversions_are_audited
     let r = common::money::confirm_import(&app, &boss, &csv).await;
     assert_eq!(r.status().as_u16(), 303);
 
-    let entered: Vec<(String, String, Option<i64>, Option<i64>)> = conversions::table
+    let entered: Vec<(String, String, Option<SecretId>, Option<i64>)> = conversions::table
         .order(conversions::id)
         .select((
             conversions::order_ref,

@@ -4,8 +4,8 @@
 //! the same run every time; `PROPTEST_CASES` runs more cases.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use portal::db::ids::{ChannelId, ProgrammeId};
 use portal::calendar::working_days::Calendar;
+use portal::db::ids::{ChannelId, ProgrammeId, SecretId};
 use portal::domain::{EmailAddress, Rate, WebsiteUrl};
 use portal::ledger::report::RawReport;
 use portal::ledger::{import, signature};
@@ -162,14 +162,14 @@ proptest! {
     ) {
         let secret = "whsec_programme";
         let t = now().and_utc().timestamp();
-        let _ = signature::verify(Some(&header), &body, &[(1, secret.to_owned())], t);
+        let _ = signature::verify(Some(&header), &body, &[(SecretId(1), secret.to_owned())], t);
         let good = signature::header(secret, t, &body);
-        prop_assert!(signature::verify(Some(&good), &body, &[(1, secret.to_owned())], t).is_ok());
-        prop_assert!(signature::verify(Some(&good), &body, &[(1, "another".to_owned())], t).is_err());
+        prop_assert!(signature::verify(Some(&good), &body, &[(SecretId(1), secret.to_owned())], t).is_ok());
+        prop_assert!(signature::verify(Some(&good), &body, &[(SecretId(1), "another".to_owned())], t).is_err());
         if !body.is_empty() {
             let mut changed = body.clone();
             changed[flip % body.len()] ^= 0x01;
-            prop_assert!(signature::verify(Some(&good), &changed, &[(1, secret.to_owned())], t).is_err());
+            prop_assert!(signature::verify(Some(&good), &changed, &[(SecretId(1), secret.to_owned())], t).is_err());
         }
     }
 

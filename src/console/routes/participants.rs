@@ -11,7 +11,7 @@ use crate::console::page::ConsoleWords;
 use crate::console::participants::{
     self as queries, ChannelLine, ClickQuality, ListQuery, ListResult, MembershipLine, Profile,
 };
-use crate::db::ids::{MeasureId, ParticipantId};
+use crate::db::ids::{MeasureId, ObjectionFileId, ParticipantId};
 use crate::enforcement::measures::{self, LiftError, Measure, Proposal, TakeError};
 use crate::enforcement::notices;
 use crate::enforcement::objections::{self, Objection};
@@ -602,7 +602,7 @@ async fn accept_cure(
 async fn evidence_file(
     state: web::Data<AppState>,
     _manager: Manager,
-    InPath(file_id): InPath<i64>,
+    InPath(file_id): InPath<ObjectionFileId>,
 ) -> Result<HttpResponse, AppError> {
     serve_evidence(&state, file_id, None).await
 }
