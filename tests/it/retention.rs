@@ -196,6 +196,7 @@ async fn the_server_removes_old_clicks_from_its_start() {
     let common::binary::Server {
         child: mut server,
         log,
+        so_far,
         ..
     } = common::binary::serve_with(&database, &[("PORTAL_CLICK_RETENTION_MONTHS", "12")]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
@@ -206,6 +207,8 @@ async fn the_server_removes_old_clicks_from_its_start() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    // The line is written after the removal commits: wait for it before stopping the server.
+    common::binary::until_logged(&so_far, "old clicks removed", 60).await;
     server.kill().unwrap();
     let _ = server.wait();
     let log = log.join().unwrap();

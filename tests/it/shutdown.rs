@@ -21,6 +21,7 @@ async fn sigterm_under_load_loses_no_acknowledged_click() {
         child: mut server,
         port,
         log,
+        ..
     } = serve(&database);
     // 32 visitors click until the server stops answering; it is asked to stop under way.
     let (redirects, visitors) = binary::visitors(port, &link_path, 32).await;
@@ -88,6 +89,7 @@ async fn sigkill_under_load(durability: &str) {
         child: mut server,
         port,
         log,
+        ..
     } = serve_with(&database, &[("PORTAL_CLICK_DURABILITY", durability)]);
     let (redirects, visitors) = binary::visitors(port, &link_path, 32).await;
     until_redirects(&redirects, 300).await;
@@ -117,6 +119,7 @@ async fn sigkill_under_load(durability: &str) {
         child: mut again,
         port,
         log,
+        ..
     } = serve(&database);
     let (redirects, visitors) = binary::visitors(port, &link_path, 2).await;
     until_redirects(&redirects, 20).await;

@@ -38,10 +38,26 @@ pub fn watch_log(
     std::sync::mpsc::Receiver<u16>,
     std::thread::JoinHandle<String>,
 ) {
+    let (port, log, _) = watch_log_live(stdout);
+    (port, log)
+}
+
+/// The log so far, while the server runs.
+pub type LogSoFar = Arc<std::sync::Mutex<String>>;
+
+/// `watch_log`, and the log as read so far, to wait for a line while the server runs.
+pub fn watch_log_live(
+    stdout: std::process::ChildStdout,
+) -> (
+    std::sync::mpsc::Receiver<u16>,
+    std::thread::JoinHandle<String>,
+    LogSoFar,
+) {
     use std::io::BufRead;
     let (port_tx, port) = std::sync::mpsc::channel();
+    let so_far = LogSoFar::default();
+    let shared = so_far.clone();
     let log = std::thread::spawn(move || {
-        let mut log = String::new();
         for line in std::io::BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
             if let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) {
@@ -53,12 +69,26 @@ pub fn watch_log(
                     }
                 }
             }
+            let mut log = shared.lock().unwrap();
             log.push_str(&line);
             log.push('\n');
         }
+        let log = shared.lock().unwrap().clone();
         log
     });
-    (port, log)
+    (port, log, so_far)
+}
+
+/// Waits until the running server's log holds `text` (at most `seconds`).
+pub async fn until_logged(so_far: &LogSoFar, text: &str, seconds: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while !so_far.lock().unwrap().contains(text) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not log {text:?} in {seconds} s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 /// Creates a ready publisher with `portal admin demo-publisher` and returns the path and query
@@ -178,6 +208,8 @@ pub struct Server {
     pub port: u16,
     /// The server's whole log, once it has exited.
     pub log: std::thread::JoinHandle<String>,
+    /// The log as read so far, while it runs.
+    pub so_far: LogSoFar,
 }
 
 pub fn serve(database: &TestDatabase) -> Server {
@@ -193,11 +225,16 @@ pub fn serve_with(database: &TestDatabase, env: &[(&str, &str)]) -> Server {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start portal serve");
-    let (port, log) = watch_log(child.stdout.take().unwrap());
+    let (port, log, so_far) = watch_log_live(child.stdout.take().unwrap());
     let port = port
         .recv_timeout(std::time::Duration::from_secs(120))
         .expect("the server says where it listens");
-    Server { child, port, log }
+    Server {
+        child,
+        port,
+        log,
+        so_far,
+    }
 }
 
 /// `visitors` visitors click `link_path` until the server stops answering; the count of
