@@ -4,8 +4,8 @@
 
 use rand::RngCore;
 
-use crate::db::ids::MembershipId;
 use super::measures::{self, Proposal, TakeError};
+use crate::db::ids::MembershipId;
 use crate::domain::{Currency, Money};
 use crate::forms::{FormData, FormState, REASON};
 use crate::i18n::Lang;

@@ -3,8 +3,8 @@
 //! the screening reads; a domain another participant already uses, flagged with the reason; and
 //! the screening's notes in the reader's language (point 8).
 
-use portal::db::ids::ChannelId;
 use crate::common;
+use portal::db::ids::ChannelId;
 
 use crate::common::enforcement::{administrator, last_measure, take};
 use crate::common::{location, TestApp, PASSWORD};

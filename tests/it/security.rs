@@ -1,7 +1,7 @@
 //! The weaknesses found from outside (security issue 14), each with its test.
 
-use portal::db::ids::ChannelId;
 use crate::common;
+use portal::db::ids::ChannelId;
 
 use crate::common::{spawn_app, TestApp};
 use diesel::prelude::*;

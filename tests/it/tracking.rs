@@ -1,7 +1,7 @@
 //! Channels, programme membership, the link generator, the click redirect and statistics.
 
-use portal::db::ids::{ChannelId, MembershipId};
 use crate::common;
+use portal::db::ids::{ChannelId, MembershipId};
 
 use crate::common::{location, spawn_app, spawn_app_with, Options, TestApp, BROWSER};
 use diesel::prelude::*;

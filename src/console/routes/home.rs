@@ -4,8 +4,8 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::db::ids::{ChannelId, MembershipId};
 use crate::channels::{ChannelForReview, DecisionNotice, MembershipForReview};
+use crate::db::ids::{ChannelId, MembershipId};
 use crate::domain::participant;
 use crate::forms::FormData;
 use crate::i18n::Lang;
@@ -239,15 +239,13 @@ impl Subject {
             Subject::Channel => {
                 crate::channels::decide_channel(conn, ChannelId(id), manager_id, approve, reason)
             }
-            Subject::Membership => {
-                crate::channels::decide_membership(
-                    conn,
-                    MembershipId(id),
-                    manager_id,
-                    approve,
-                    reason,
-                )
-            }
+            Subject::Membership => crate::channels::decide_membership(
+                conn,
+                MembershipId(id),
+                manager_id,
+                approve,
+                reason,
+            ),
         }
     }
 }

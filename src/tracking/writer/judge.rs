@@ -9,7 +9,6 @@ use std::time::Instant;
 use diesel::prelude::*;
 use tokio::sync::mpsc;
 
-use crate::db::ids::{ChannelId, ProgrammeId};
 use super::click_ids::ClickIds;
 use super::held::HeldConnection;
 use super::link_cache::{self, LinkCache, LinkInfo};
@@ -18,6 +17,7 @@ use super::spool::Spool;
 use super::storage::Storage;
 use super::{Batch, ClickJob, ClickOutcome, Rest, CACHE_TTL, MAX_BATCH, POSTGRES_COMMITTERS};
 use crate::config::{ClickDurability, DatabaseKind};
+use crate::db::ids::{ChannelId, ProgrammeId};
 use crate::db::schema::programmes;
 use crate::db::Pool;
 use crate::domain::deeplink::DeeplinkPolicy;
@@ -308,7 +308,11 @@ impl Judge {
         Ok(info)
     }
 
-    fn link(&mut self, programme_id: ProgrammeId, channel_id: ChannelId) -> anyhow::Result<Option<LinkInfo>> {
+    fn link(
+        &mut self,
+        programme_id: ProgrammeId,
+        channel_id: ChannelId,
+    ) -> anyhow::Result<Option<LinkInfo>> {
         let key = (programme_id, channel_id);
         let known = self.links.known(key);
         if let Some((at, info)) = known {

@@ -683,7 +683,12 @@ impl TestApp {
 
     /// A channel for `domain` (named after it), promoting with content, in `state`: added as
     /// the channel form adds one (screened), then given `state`.
-    pub fn add_channel(&self, participant_id: ParticipantId, domain: &str, state: &str) -> ChannelId {
+    pub fn add_channel(
+        &self,
+        participant_id: ParticipantId,
+        domain: &str,
+        state: &str,
+    ) -> ChannelId {
         let channel_id = portal::channels::create_channel(
             &mut self.conn(),
             participant_id,
