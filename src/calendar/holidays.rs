@@ -8,12 +8,12 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde_json::json;
 
+use super::working_days::Calendar;
 use crate::audit::{self, action, Actor};
 use crate::db::schema::holidays;
 use crate::db::AnyConnection;
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
-use super::working_days::Calendar;
 
 pub fn load(conn: &mut AnyConnection) -> QueryResult<Calendar> {
     let days: Vec<NaiveDate> = holidays::table.select(holidays::day).load(conn)?;
@@ -39,11 +39,7 @@ pub fn runs_out_soon(covered_until: Option<NaiveDate>, today: NaiveDate) -> bool
 }
 
 /// The warning an administrator sees on the console while `runs_out_soon`, in `lang`.
-pub fn warning(
-    lang: Lang,
-    covered_until: Option<NaiveDate>,
-    today: NaiveDate,
-) -> Option<String> {
+pub fn warning(lang: Lang, covered_until: Option<NaiveDate>, today: NaiveDate) -> Option<String> {
     if !runs_out_soon(covered_until, today) {
         return None;
     }

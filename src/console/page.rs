@@ -16,7 +16,11 @@ pub struct ConsoleWords {
 impl ConsoleWords {
     /// A period that ends with the Hong Kong day `day`, with its zone (`i18n::deadline_moment`).
     pub fn deadline(&self, day: &chrono::NaiveDate) -> String {
-        crate::calendar::working_days::deadline_day_moment(self.lang, *day, crate::i18n::READER_ZONE)
+        crate::calendar::working_days::deadline_day_moment(
+            self.lang,
+            *day,
+            crate::i18n::READER_ZONE,
+        )
     }
 
     pub fn measure(&self, kind: &MeasureKind) -> String {

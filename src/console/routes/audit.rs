@@ -154,11 +154,7 @@ impl AuditPage {
     }
 
     fn at(&self, line: &Line) -> String {
-        format!(
-            "{} {}",
-            self.ctx.date(&line.at),
-            line.at.format("%H:%M:%S")
-        )
+        format!("{} {}", self.ctx.date(&line.at), line.at.format("%H:%M:%S"))
     }
 
     fn page_href(&self, page: i64) -> String {

@@ -4,7 +4,6 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-
 use crate::enforcement::bans::{add, all, lift, Added, Ban, Target};
 use crate::enforcement::states::BanKind;
 use crate::forms::{written_text, FormState, TextProblem, REASON_MAX};

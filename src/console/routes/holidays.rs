@@ -69,7 +69,6 @@ struct HolidaysPage {
 }
 
 impl HolidaysPage {
-
     fn long_day(&self, day: &chrono::NaiveDate) -> String {
         self.ctx.lang.format_long_date(*day)
     }
@@ -141,7 +140,9 @@ async fn add_holiday(
         Ok(table::put(conn, &actor, holiday.day, &holiday.name, now)?)
     })
     .await?;
-    Ok(see_other(&ctx.href("/manage/holidays?notice=holiday-saved")))
+    Ok(see_other(
+        &ctx.href("/manage/holidays?notice=holiday-saved"),
+    ))
 }
 
 async fn remove_holiday(
@@ -161,7 +162,9 @@ async fn remove_holiday(
     if !removed {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(&ctx.href("/manage/holidays?notice=holiday-removed")))
+    Ok(see_other(
+        &ctx.href("/manage/holidays?notice=holiday-removed"),
+    ))
 }
 
 /// `file`: a CSV file of holidays, `date,name` per line (at most `IMPORT_BYTES`). Stored whole or
