@@ -37,10 +37,7 @@ pub fn effect(lang: Lang, measure: &Measure) -> String {
             "measure-effect-deduct",
             &[(
                 "amount",
-                measure
-                    .amount
-                    .map(|m| m.written(lang))
-                    .unwrap_or_default(),
+                measure.amount.map(|m| m.written(lang)).unwrap_or_default(),
             )],
         ),
         MeasureKind::Terminate => lang.t("measure-effect-terminate"),

@@ -2,5 +2,5 @@
 //! "send the link again".
 
 pub mod draft;
-pub mod routes;
 pub mod registration;
+pub mod routes;

@@ -1,6 +1,5 @@
 //! Logging in and out, passwords and sessions.
 
-
 use crate::common::*;
 use diesel::prelude::*;
 

@@ -5,12 +5,12 @@
 
 use crate::common;
 
-use chrono::NaiveDate;
 use crate::common::enforcement::{administrator, last_measure, object, take, PDF};
 use crate::common::spawn_app;
+use chrono::NaiveDate;
 use diesel::prelude::*;
-use portal::db::schema::{accounts, measures, objections};
 use portal::calendar::working_days::deadline_day_moment;
+use portal::db::schema::{accounts, measures, objections};
 use portal::i18n::{Lang, READER_ZONE};
 
 #[tokio::test]

@@ -4,9 +4,9 @@
 
 use crate::common;
 
-use chrono::{Datelike, Days, NaiveDate};
 use crate::common::enforcement::administrator;
 use crate::common::{spawn_app, TestApp};
+use chrono::{Datelike, Days, NaiveDate};
 use diesel::prelude::*;
 use portal::db::schema::{audit_log, holidays};
 use portal::i18n::Lang;

@@ -3,8 +3,9 @@
 //! per address and per account: `tests/auth.rs`, `tests/security.rs`; the conversion API's
 //! body limit: `tests/conversions.rs`; 3 MB bodies on every form: `tests/corpus.rs`.)
 
-
-use crate::common::enforcement::{administrator, last_measure, object, pdf_of_size as pdf_of, take};
+use crate::common::enforcement::{
+    administrator, last_measure, object, pdf_of_size as pdf_of, take,
+};
 use crate::common::spawn_app;
 use diesel::prelude::*;
 use portal::db::schema::{objection_files, objections};

@@ -6,7 +6,6 @@
 //! (those answered 404 already: a path segment that is not an i64 is not found, and no row has
 //! a negative, zero or unused id).
 
-
 use crate::common::enforcement::administrator;
 use crate::common::spawn_app;
 

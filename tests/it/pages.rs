@@ -1,6 +1,5 @@
 //! The public pages, in both languages, through real HTTP.
 
-
 use crate::common::spawn_app;
 
 #[tokio::test]

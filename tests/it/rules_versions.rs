@@ -3,7 +3,6 @@
 //! version it quoted, and the summary of a new version reaches each participant in their
 //! language.
 
-
 use crate::common::enforcement::{administrator, last_measure, take};
 use crate::common::{spawn_app, TestApp};
 use diesel::prelude::*;

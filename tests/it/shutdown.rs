@@ -2,7 +2,6 @@
 //! coming, and every redirect a visitor received is a stored click. On SIGTERM the server exits
 //! cleanly; after SIGKILL it starts again on the same database and serves.
 
-
 use std::process::Command;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
