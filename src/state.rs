@@ -71,6 +71,28 @@ impl Limiter {
         actix_governor::Governor::new(&self.config)
     }
 
+    /// A form's page (GET) and its submission (POST) at `path`, both under this limit: the
+    /// login, password, second-factor, signup and bank forms.
+    pub fn form<G, GetArgs, P, PostArgs>(
+        &self,
+        path: &str,
+        get: G,
+        post: P,
+    ) -> impl actix_web::dev::HttpServiceFactory
+    where
+        G: actix_web::Handler<GetArgs>,
+        GetArgs: actix_web::FromRequest + 'static,
+        G::Output: actix_web::Responder + 'static,
+        P: actix_web::Handler<PostArgs>,
+        PostArgs: actix_web::FromRequest + 'static,
+        P::Output: actix_web::Responder + 'static,
+    {
+        actix_web::web::resource(path)
+            .wrap(self.governor())
+            .route(actix_web::web::get().to(get))
+            .route(actix_web::web::post().to(post))
+    }
+
     /// Forgets the addresses whose limit is full again, so the map holds only those that sent
     /// a form within the last minute; how many it still holds.
     pub fn forget_idle_addresses(&self) -> usize {

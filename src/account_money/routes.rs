@@ -31,11 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) 
         .route("/account/commissions/ledger", web::get().to(ledger))
         .route("/account/commissions/{file}.csv", web::get().to(csv_export))
         .service(
-            web::resource("/account/bank")
-                // The password is asked for here: limited like the login form.
-                .wrap(limiter.governor())
-                .route(web::get().to(bank_form))
-                .route(web::post().to(bank_submit)),
+            // The password is asked for here: limited like the login form.
+            limiter.form("/account/bank", bank_form, bank_submit),
         );
 }
 

@@ -22,33 +22,13 @@ use crate::web::session::{self, PendingLogin};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
-    cfg.service(
-        web::resource("/login")
-            .wrap(limiter.governor())
-            .route(web::get().to(login_form))
-            .route(web::post().to(login_submit)),
-    )
-    .service(
-        web::resource("/password/forgot")
-            .wrap(limiter.governor())
-            .route(web::get().to(forgot_form))
-            .route(web::post().to(forgot_submit)),
-    )
-    .service(
-        web::resource("/password/reset/{token}")
-            .wrap(limiter.governor())
-            .route(web::get().to(reset_form))
-            .route(web::post().to(reset_submit)),
-    )
-    .route("/account", web::get().to(dashboard))
-    .route("/account/sessions", web::get().to(sessions_page))
-    .route("/account/sessions", web::post().to(end_other_sessions))
-    .service(
-        web::resource("/account/password")
-            .wrap(limiter.governor())
-            .route(web::get().to(change_form))
-            .route(web::post().to(change_submit)),
-    );
+    cfg.service(limiter.form("/login", login_form, login_submit))
+        .service(limiter.form("/password/forgot", forgot_form, forgot_submit))
+        .service(limiter.form("/password/reset/{token}", reset_form, reset_submit))
+        .route("/account", web::get().to(dashboard))
+        .route("/account/sessions", web::get().to(sessions_page))
+        .route("/account/sessions", web::post().to(end_other_sessions))
+        .service(limiter.form("/account/password", change_form, change_submit));
 }
 
 /// Messages a page may show after a redirect, chosen by name from this list only.

@@ -26,29 +26,14 @@ use crate::web::session::PendingLogin;
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
-    cfg.service(
-        web::resource("/login/code")
-            .wrap(limiter.governor())
-            .route(web::get().to(code_form))
-            .route(web::post().to(code_submit)),
-    )
-    .service(
-        web::resource("/login/enrol")
-            .wrap(limiter.governor())
-            .route(web::get().to(enrol_at_login_form))
-            .route(web::post().to(enrol_at_login_submit)),
-    )
-    .service(
-        web::resource("/account/second-factor")
-            .wrap(limiter.governor())
-            .route(web::get().to(account_page))
-            .route(web::post().to(account_enrol)),
-    )
-    .service(
-        web::resource("/account/second-factor/off")
-            .wrap(limiter.governor())
-            .route(web::post().to(turn_off)),
-    );
+    cfg.service(limiter.form("/login/code", code_form, code_submit))
+        .service(limiter.form("/login/enrol", enrol_at_login_form, enrol_at_login_submit))
+        .service(limiter.form("/account/second-factor", account_page, account_enrol))
+        .service(
+            web::resource("/account/second-factor/off")
+                .wrap(limiter.governor())
+                .route(web::post().to(turn_off)),
+        );
 }
 
 /// The login page again, saying the password must be given anew (no pending login, or an old one).

@@ -106,31 +106,11 @@ impl ChannelStep {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
-    cfg.service(
-        web::resource("/signup")
-            .wrap(limiter.governor())
-            .route(web::get().to(email_form))
-            .route(web::post().to(email_submit)),
-    )
-    .service(
-        web::resource("/signup/channel")
-            .wrap(limiter.governor())
-            .route(web::get().to(channel_form))
-            .route(web::post().to(channel_submit)),
-    )
-    .service(
-        web::resource("/signup/account")
-            .wrap(limiter.governor())
-            .route(web::get().to(account_form))
-            .route(web::post().to(account_submit)),
-    )
-    .route("/signup/sent", web::get().to(sent))
-    .service(
-        web::resource("/signup/resend")
-            .wrap(limiter.governor())
-            .route(web::get().to(resend_form))
-            .route(web::post().to(resend_submit)),
-    );
+    cfg.service(limiter.form("/signup", email_form, email_submit))
+        .service(limiter.form("/signup/channel", channel_form, channel_submit))
+        .service(limiter.form("/signup/account", account_form, account_submit))
+        .route("/signup/sent", web::get().to(sent))
+        .service(limiter.form("/signup/resend", resend_form, resend_submit));
 }
 
 fn draft_id(session: &Session) -> Option<String> {
