@@ -4,21 +4,20 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use crate::console::handler::{show, Console, FormPage};
+use crate::db::AnyConnection;
 use crate::enforcement::bans::{add, all, lift, Added, Ban, Target};
 use crate::enforcement::states::BanKind;
-use crate::forms::{written_text, FormState, TextProblem, REASON_MAX};
+use crate::forms::{written_text, FormData, FormState, TextProblem, REASON_MAX};
 use crate::i18n::Lang;
-use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm, InPath};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::web::extract::{Administrator, CsrfForm, InPath, Manager};
+use crate::web::{AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/manage/bans", web::get().to(list))
+    cfg.route("/manage/bans", web::get().to(show::<BansPage>))
         .route("/manage/bans", web::post().to(add_submit))
         .route("/manage/bans/{id}/lift", web::post().to(lift_submit));
 }
-
-const NOTICES: &[&str] = &["ban-added", "ban-exists", "ban-lifted"];
 
 #[derive(Template)]
 #[template(path = "console/bans.html")]
@@ -29,6 +28,41 @@ struct BansPage {
     /// A lifting refused for want of a reason: the ban and the message.
     lift_error: Option<(i64, String)>,
     notice: Option<String>,
+}
+
+/// The page's forms: the new ban's, and a lifting refused.
+#[derive(Default)]
+struct BanForms {
+    add: FormState,
+    lift_error: Option<(i64, String)>,
+}
+
+impl FormPage for BansPage {
+    const PATH: &'static str = "/manage/bans";
+    const NOTICES: &'static [&'static str] = &["ban-added", "ban-exists", "ban-lifted"];
+    type Seat = Administrator;
+    type Data = Vec<Ban>;
+    type Forms = BanForms;
+
+    fn load(conn: &mut AnyConnection, _: Lang) -> diesel::QueryResult<Vec<Ban>> {
+        all(conn)
+    }
+
+    fn build(
+        ctx: Ctx,
+        _: &Manager,
+        bans: Vec<Ban>,
+        forms: BanForms,
+        notice: Option<String>,
+    ) -> Self {
+        BansPage {
+            ctx,
+            bans,
+            form: forms.add,
+            lift_error: forms.lift_error,
+            notice,
+        }
+    }
 }
 
 impl BansPage {
@@ -44,33 +78,6 @@ impl BansPage {
     }
 }
 
-async fn bans_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    form: FormState,
-    lift_error: Option<(i64, String)>,
-    notice: Option<String>,
-) -> Result<BansPage, AppError> {
-    let bans = with_conn(state, |conn| Ok(all(conn)?)).await?;
-    Ok(BansPage {
-        ctx,
-        bans,
-        form,
-        lift_error,
-        notice,
-    })
-}
-
-async fn list(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _admin: Administrator,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx, NOTICES);
-    render(&bans_page(ctx, &state, FormState::new(), None, notice).await?)
-}
-
 fn reason_key(problem: TextProblem) -> &'static str {
     match problem {
         TextProblem::Empty => "error-ban-reason-empty",
@@ -79,14 +86,8 @@ fn reason_key(problem: TextProblem) -> &'static str {
     }
 }
 
-/// `value` (an address or a domain), `reason`.
-async fn add_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let lang: Lang = ctx.lang;
+/// Reads the new ban's form: `value` (an address or a domain), `reason`.
+fn read_ban(data: &FormData, lang: Lang) -> Result<(Target, String), FormState> {
     let mut form = FormState::new();
     form.set("value", data.get("value"));
     form.set("reason", data.get("reason"));
@@ -96,47 +97,56 @@ async fn add_submit(
     let reason = written_text(data.get("reason"), REASON_MAX)
         .map_err(|p| form.fail(lang, "reason", reason_key(p)))
         .ok();
-    let (Some(target), Some(reason)) = (target, reason) else {
-        let page = bans_page(ctx, &state, form, None, None).await?;
-        return render_form(true, &page);
+    match (target, reason) {
+        (Some(target), Some(reason)) => Ok((target, reason)),
+        _ => Err(form),
+    }
+}
+
+async fn add_submit(
+    console: Console<Administrator>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let (target, reason) = match read_ban(&data, console.lang()) {
+        Ok(ban) => ban,
+        Err(add) => {
+            return console
+                .refuse::<BansPage>(BanForms {
+                    add,
+                    lift_error: None,
+                })
+                .await
+        }
     };
-    let actor = admin.actor();
-    let added = with_conn(&state, move |conn| {
-        Ok(add(conn, &actor, &target, &reason, crate::db::now())?)
-    })
-    .await?;
-    let notice = match added {
+    let added = console
+        .write(move |conn, actor, now| add(conn, actor, &target, &reason, now))
+        .await?;
+    Ok(console.done::<BansPage>(match added {
         Added::Added(_) => "ban-added",
         Added::Already(_) => "ban-exists",
-    };
-    Ok(see_other(
-        &ctx.href(&format!("/manage/bans?notice={notice}")),
-    ))
+    }))
 }
 
 /// `reason`: why the ban is lifted.
 async fn lift_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
+    console: Console<Administrator>,
     InPath(id): InPath<i64>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let reason = match written_text(data.get("reason"), REASON_MAX) {
         Ok(r) => r,
         Err(p) => {
-            let message = ctx.t(reason_key(p));
-            let page = bans_page(ctx, &state, FormState::new(), Some((id, message)), None).await?;
-            return render_form(true, &page);
+            let lift_error = Some((id, console.ctx.t(reason_key(p))));
+            let forms = BanForms {
+                add: FormState::new(),
+                lift_error,
+            };
+            return console.refuse::<BansPage>(forms).await;
         }
     };
-    let actor = admin.actor();
-    let lifted = with_conn(&state, move |conn| {
-        Ok(lift(conn, &actor, id, &reason, crate::db::now())?)
-    })
-    .await?;
-    if lifted.is_none() {
-        return Err(AppError::NotFound);
-    }
-    Ok(see_other(&ctx.href("/manage/bans?notice=ban-lifted")))
+    let lifted = console
+        .write(move |conn, actor, now| lift(conn, actor, id, &reason, now))
+        .await?;
+    lifted.ok_or(AppError::NotFound)?;
+    Ok(console.done::<BansPage>("ban-lifted"))
 }

@@ -5,19 +5,19 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::channels::brand_terms::{add, lines, remove, TermLine};
+use crate::console::handler::{show, Console, FormPage};
+use crate::db::AnyConnection;
 use crate::domain::brand::{self, BrandTerm, Matching};
-use crate::forms::FormState;
-use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm, InPath};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::forms::{FormData, FormState};
+use crate::i18n::Lang;
+use crate::web::extract::{Administrator, CsrfForm, InPath, Manager};
+use crate::web::{AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/manage/brands", web::get().to(list))
+    cfg.route("/manage/brands", web::get().to(show::<BrandsPage>))
         .route("/manage/brands", web::post().to(add_submit))
         .route("/manage/brands/{id}/remove", web::post().to(remove_submit));
 }
-
-const NOTICES: &[&str] = &["brand-term-added", "brand-term-removed"];
 
 #[derive(Template)]
 #[template(path = "console/brands.html")]
@@ -26,6 +26,33 @@ struct BrandsPage {
     terms: Vec<TermLine>,
     form: FormState,
     notice: Option<String>,
+}
+
+impl FormPage for BrandsPage {
+    const PATH: &'static str = "/manage/brands";
+    const NOTICES: &'static [&'static str] = &["brand-term-added", "brand-term-removed"];
+    type Seat = Administrator;
+    type Data = Vec<TermLine>;
+    type Forms = FormState;
+
+    fn load(conn: &mut AnyConnection, _: Lang) -> diesel::QueryResult<Vec<TermLine>> {
+        lines(conn)
+    }
+
+    fn build(
+        ctx: Ctx,
+        _: &Manager,
+        terms: Vec<TermLine>,
+        form: FormState,
+        notice: Option<String>,
+    ) -> Self {
+        BrandsPage {
+            ctx,
+            terms,
+            form,
+            notice,
+        }
+    }
 }
 
 impl BrandsPage {
@@ -49,42 +76,17 @@ impl BrandsPage {
     }
 }
 
-async fn brands_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    form: FormState,
-    notice: Option<String>,
-) -> Result<BrandsPage, AppError> {
-    let terms = with_conn(state, |conn| Ok(lines(conn)?)).await?;
-    Ok(BrandsPage {
-        ctx,
-        terms,
-        form,
-        notice,
-    })
-}
-
-async fn list(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _admin: Administrator,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx, NOTICES);
-    render(&brands_page(ctx, &state, FormState::new(), notice).await?)
-}
-
-/// `term`, `matching` (`whole_word` or `contained`).
-async fn add_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let lang = ctx.lang;
+/// The form of a new term as typed: `term`, `matching`.
+fn typed(data: &FormData) -> FormState {
     let mut form = FormState::new();
     form.set("term", data.get("term"));
     form.set("matching", data.get("matching"));
+    form
+}
+
+/// Reads the new term's form: `term`, `matching` (`whole_word` or `contained`).
+fn read_term(data: &FormData, lang: Lang) -> Result<BrandTerm, FormState> {
+    let mut form = typed(data);
     let term = brand::parse_term(data.get("term"))
         .map_err(|key| form.fail(lang, "term", key))
         .ok();
@@ -92,42 +94,41 @@ async fn add_submit(
     if matching.is_none() {
         form.fail(lang, "matching", "error-brand-matching");
     }
-    let (Some(term), Some(matching)) = (term, matching) else {
-        let page = brands_page(ctx, &state, form, None).await?;
-        return render_form(true, &page);
-    };
-    let actor = admin.actor();
-    let term = BrandTerm::new(&term, matching);
-    let added = with_conn(&state, move |conn| {
-        Ok(add(conn, &actor, &term, crate::db::now())?)
-    })
-    .await?;
-    if added.is_none() {
-        form.fail(lang, "term", "error-brand-term-exists");
-        let page = brands_page(ctx, &state, form, None).await?;
-        return render_form(true, &page);
+    match (term, matching) {
+        (Some(term), Some(matching)) => Ok(BrandTerm::new(&term, matching)),
+        _ => Err(form),
     }
-    Ok(see_other(
-        &ctx.href("/manage/brands?notice=brand-term-added"),
-    ))
+}
+
+async fn add_submit(
+    console: Console<Administrator>,
+    data: CsrfForm,
+) -> Result<HttpResponse, AppError> {
+    let term = match read_term(&data, console.lang()) {
+        Ok(term) => term,
+        Err(form) => return console.refuse::<BrandsPage>(form).await,
+    };
+    let added = console
+        .write(move |conn, actor, now| add(conn, actor, &term, now))
+        .await?;
+    if added.is_none() {
+        let mut form = typed(&data);
+        form.fail(console.lang(), "term", "error-brand-term-exists");
+        return console.refuse::<BrandsPage>(form).await;
+    }
+    Ok(console.done::<BrandsPage>("brand-term-added"))
 }
 
 async fn remove_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
+    console: Console<Administrator>,
     InPath(id): InPath<i64>,
     _data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let actor = admin.actor();
-    let removed = with_conn(&state, move |conn| {
-        Ok(remove(conn, &actor, id, crate::db::now())?)
-    })
-    .await?;
+    let removed = console
+        .write(move |conn, actor, now| remove(conn, actor, id, now))
+        .await?;
     if !removed {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(
-        &ctx.href("/manage/brands?notice=brand-term-removed"),
-    ))
+    Ok(console.done::<BrandsPage>("brand-term-removed"))
 }

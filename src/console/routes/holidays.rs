@@ -5,11 +5,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::calendar::holidays::{self as table, FileProblem, ImportLine, NewHoliday};
+use crate::calendar::holidays::{self as table, FileProblem, ImportLine, NewHoliday, Overview};
+use crate::console::handler::{Console, FormPage};
+use crate::db::AnyConnection;
 use crate::forms::FormState;
-use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm, InPath};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
+use crate::i18n::Lang;
+use crate::web::extract::{Administrator, CsrfForm, InPath, Manager};
+use crate::web::{render, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage/holidays", web::get().to(holidays))
@@ -20,8 +22,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(remove_holiday),
         );
 }
-
-const NOTICES: &[&str] = &["holiday-saved", "holiday-removed"];
 
 /// `?notice=…`, and the counts of an import.
 #[derive(serde::Deserialize)]
@@ -47,7 +47,7 @@ impl HolidaysQuery {
                 &[],
             ));
         }
-        NOTICES
+        HolidaysPage::NOTICES
             .contains(&name)
             .then(|| ctx.t(&format!("notice-{name}")))
     }
@@ -66,6 +66,46 @@ struct HolidaysPage {
     notice: Option<String>,
     covered_until: Option<chrono::NaiveDate>,
     warning: Option<String>,
+}
+
+/// The page's two forms: a day's, and the import's with the lines of the file that have a
+/// problem.
+#[derive(Default)]
+struct HolidayForms {
+    day: FormState,
+    import: FormState,
+    problems: Vec<ImportLine>,
+}
+
+impl FormPage for HolidaysPage {
+    const PATH: &'static str = "/manage/holidays";
+    const NOTICES: &'static [&'static str] = &["holiday-saved", "holiday-removed"];
+    type Seat = Administrator;
+    type Data = Overview;
+    type Forms = HolidayForms;
+
+    fn load(conn: &mut AnyConnection, lang: Lang) -> diesel::QueryResult<Overview> {
+        table::overview(conn, lang)
+    }
+
+    fn build(
+        ctx: Ctx,
+        _: &Manager,
+        data: Overview,
+        forms: HolidayForms,
+        notice: Option<String>,
+    ) -> Self {
+        HolidaysPage {
+            ctx,
+            holidays: data.holidays,
+            form: forms.day,
+            import_form: forms.import,
+            import_problems: forms.problems,
+            notice,
+            covered_until: data.covered_until,
+            warning: data.warning,
+        }
+    }
 }
 
 impl HolidaysPage {
@@ -87,93 +127,60 @@ impl HolidaysPage {
     }
 }
 
-async fn holidays_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    form: FormState,
-    import_form: FormState,
-    import_problems: Vec<ImportLine>,
-    notice: Option<String>,
-) -> Result<HolidaysPage, AppError> {
-    let lang = ctx.lang;
-    let overview = with_conn(state, move |conn| Ok(table::overview(conn, lang)?)).await?;
-    Ok(HolidaysPage {
-        ctx,
-        holidays: overview.holidays,
-        form,
-        import_form,
-        import_problems,
-        notice,
-        covered_until: overview.covered_until,
-        warning: overview.warning,
-    })
-}
-
 async fn holidays(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _admin: Administrator,
+    console: Console<Administrator>,
     query: web::Query<HolidaysQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx);
-    let empty = FormState::new;
-    render(&holidays_page(ctx, &state, empty(), empty(), Vec::new(), notice).await?)
+    let notice = query.text(&console.ctx);
+    render(
+        &console
+            .page::<HolidaysPage>(HolidayForms::default(), notice)
+            .await?,
+    )
 }
 
 /// `day` (`2027-10-01`), `name`: adds a holiday, or renames the one on that day.
 async fn add_holiday(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
+    console: Console<Administrator>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let holiday = match NewHoliday::from_form(&data, ctx.lang) {
+    let holiday = match NewHoliday::from_form(&data, console.lang()) {
         Ok(holiday) => holiday,
-        Err(form) => {
-            let page = holidays_page(ctx, &state, form, FormState::new(), Vec::new(), None);
-            return render_form(true, &page.await?);
+        Err(day) => {
+            let forms = HolidayForms {
+                day,
+                ..HolidayForms::default()
+            };
+            return console.refuse::<HolidaysPage>(forms).await;
         }
     };
-    let actor = admin.actor();
-    with_conn(&state, move |conn| {
-        let now = crate::db::now();
-        Ok(table::put(conn, &actor, holiday.day, &holiday.name, now)?)
-    })
-    .await?;
-    Ok(see_other(
-        &ctx.href("/manage/holidays?notice=holiday-saved"),
-    ))
+    console
+        .write(move |conn, actor, now| table::put(conn, actor, holiday.day, &holiday.name, now))
+        .await?;
+    Ok(console.done::<HolidaysPage>("holiday-saved"))
 }
 
 async fn remove_holiday(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
+    console: Console<Administrator>,
     InPath(day): InPath<String>,
     _data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let day =
         chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
-    let actor = admin.actor();
-    let removed = with_conn(&state, move |conn| {
-        Ok(table::remove(conn, &actor, day, crate::db::now())?)
-    })
-    .await?;
+    let removed = console
+        .write(move |conn, actor, now| table::remove(conn, actor, day, now))
+        .await?;
     if !removed {
         return Err(AppError::NotFound);
     }
-    Ok(see_other(
-        &ctx.href("/manage/holidays?notice=holiday-removed"),
-    ))
+    Ok(console.done::<HolidaysPage>("holiday-removed"))
 }
 
 /// `file`: a CSV file of holidays, `date,name` per line (at most `IMPORT_BYTES`). Stored whole or
 /// not at all; the lines with a problem are shown with it, in the administrator's language.
 async fn import(
     req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
+    console: Console<Administrator>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (token, file) = crate::web::file_form::read(multipart, table::IMPORT_BYTES).await?;
@@ -181,20 +188,22 @@ async fn import(
         return Err(AppError::Forbidden);
     }
     let file = file.ok_or(FileProblem::TooLarge);
-    let actor = admin.actor();
-    let outcome = with_conn(&state, move |conn| {
-        Ok(table::import_file(conn, &actor, file, crate::db::now())?)
-    })
-    .await?;
+    let outcome = console
+        .write(move |conn, actor, now| table::import_file(conn, actor, file, now))
+        .await?;
     match outcome {
-        Ok(done) => Ok(see_other(&ctx.href(&format!(
+        Ok(done) => Ok(console.back(&format!(
             "/manage/holidays?notice=holidays-imported&added={}&already={}",
             done.added, done.already
-        )))),
+        ))),
         Err(refused) => {
-            let (import_form, problems) = refused.form(ctx.lang);
-            let page = holidays_page(ctx, &state, FormState::new(), import_form, problems, None);
-            render_form(true, &page.await?)
+            let (import, problems) = refused.form(console.lang());
+            let forms = HolidayForms {
+                import,
+                problems,
+                ..HolidayForms::default()
+            };
+            console.refuse::<HolidaysPage>(forms).await
         }
     }
 }

@@ -6,20 +6,20 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use crate::console::handler::{show, Console, FormPage};
+use crate::db::AnyConnection;
 use crate::forms::FormState;
+use crate::i18n::Lang;
 use crate::programme::cache::ProgrammePages;
-use crate::programme::versions::{self, ClauseChange, Draft, PublishError, Version};
+use crate::programme::versions::{self, ClauseChange, Draft, Version};
 use crate::programme::versions::{word_parts, WordPart};
-use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::web::extract::{Administrator, CsrfForm, Manager};
+use crate::web::{AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/manage/rules", web::get().to(page))
+    cfg.route("/manage/rules", web::get().to(show::<RulesPage>))
         .route("/manage/rules", web::post().to(publish));
 }
-
-const NOTICES: &[&str] = &["rules-published"];
 
 #[derive(Template)]
 #[template(path = "console/rules.html")]
@@ -29,6 +29,34 @@ struct RulesPage {
     versions: Vec<(Version, Vec<ClauseChange>)>,
     form: FormState,
     notice: Option<String>,
+}
+
+impl FormPage for RulesPage {
+    const PATH: &'static str = "/manage/rules";
+    const NOTICES: &'static [&'static str] = &["rules-published"];
+    type Seat = Administrator;
+    type Data = Vec<(Version, Vec<ClauseChange>)>;
+    type Forms = FormState;
+
+    fn load(conn: &mut AnyConnection, _: Lang) -> diesel::QueryResult<Self::Data> {
+        let programme_id = crate::programme::current(conn)?;
+        versions::history(conn, programme_id)
+    }
+
+    fn build(
+        ctx: Ctx,
+        _: &Manager,
+        versions: Self::Data,
+        form: FormState,
+        notice: Option<String>,
+    ) -> Self {
+        RulesPage {
+            ctx,
+            versions,
+            form,
+            notice,
+        }
+    }
 }
 
 impl RulesPage {
@@ -49,70 +77,34 @@ impl RulesPage {
     }
 }
 
-async fn rules_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    form: FormState,
-    notice: Option<String>,
-) -> Result<RulesPage, AppError> {
-    let versions = with_conn(state, |conn| {
-        let programme_id = crate::programme::current(conn)?;
-        Ok(versions::history(conn, programme_id)?)
-    })
-    .await?;
-    Ok(RulesPage {
-        ctx,
-        versions,
-        form,
-        notice,
-    })
-}
-
-async fn page(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _admin: Administrator,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx, NOTICES);
-    render(&rules_page(ctx, &state, FormState::new(), notice).await?)
-}
-
 /// `clause` (an anchor, `E-10-c`), `body` (its new text), `summary_en` and `summary_nl` (what
 /// changed, for the participants, in each language).
 async fn publish(
-    ctx: Ctx,
-    state: web::Data<AppState>,
+    console: Console<Administrator>,
     pages: web::Data<ProgrammePages>,
-    admin: Administrator,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let draft = match Draft::from_form(&data, ctx.lang) {
+    let draft = match Draft::from_form(&data, console.lang()) {
         Ok(draft) => draft,
-        Err(form) => return render_form(true, &rules_page(ctx, &state, form, None).await?),
+        Err(form) => return console.refuse::<RulesPage>(form).await,
     };
-    let actor = admin.actor();
-    let published = with_conn(&state, move |conn| {
-        match versions::publish_draft(conn, &actor, &draft, crate::db::now()) {
-            Err(PublishError::Db(e)) => Err(e.into()),
-            result => Ok(result),
-        }
-    })
-    .await?;
+    let published = console
+        .attempt(move |conn, actor, now| versions::publish_draft(conn, actor, &draft, now))
+        .await?;
     let (version, recipients) = match published {
         Ok(published) => published,
         Err(problem) => {
-            let form = Draft::refused(&data, ctx.lang, &problem);
-            return render_form(true, &rules_page(ctx, &state, form, None).await?);
+            let form = Draft::refused(&data, console.lang(), &problem);
+            return console.refuse::<RulesPage>(form).await;
         }
     };
     // Mailed in the background: a large programme has many participants.
-    let state = state.into_inner();
+    let state = console.state.clone().into_inner();
     actix_web::rt::spawn(async move {
         let base_url = state.settings.base_url.as_str();
         versions::tell_participants(&state.mailer, base_url, &version, recipients).await;
     });
     // The public programme pages show what was just saved.
     pages.forget_all();
-    Ok(see_other(&ctx.href("/manage/rules?notice=rules-published")))
+    Ok(console.done::<RulesPage>("rules-published"))
 }
