@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::states::{CommissionKind, CommissionState, EntryKind, EventSource};
-use crate::db::ids::{CommissionId, ConversionId, ObjectionId, ParticipantId};
+use crate::db::ids::{AccountId, CommissionId, ConversionId, ObjectionId, ParticipantId};
 use crate::db::schema::{commission_events, commissions};
 use crate::db::AnyConnection;
 
@@ -94,7 +94,7 @@ pub fn net_commission(
 #[derive(Debug, Clone, Copy)]
 pub struct ChangedBy {
     pub source: EventSource,
-    pub manager: Option<i64>,
+    pub manager: Option<AccountId>,
     pub at: NaiveDateTime,
 }
 
@@ -270,20 +270,18 @@ pub fn restore_on_objection(
             .load(conn)?;
         let given_back = -taken.iter().sum::<i64>();
         if given_back != 0 {
-            super::entries::enter_for_objection(
-                conn,
-                super::entries::NewEntry {
-                    participant_id: commission.participant_id,
-                    kind: EntryKind::Commission,
-                    amount: money_of(commission, given_back),
-                    commission_id: None,
-                    payout_id: None,
-                    measure_id: None,
+            // Not the commission's own row (that one it has already): the objection's.
+            let entry = super::entries::NewEntry {
+                commission_id: None,
+                ..entry_of(
+                    commission,
+                    EntryKind::Commission,
+                    given_back,
                     reason,
-                    at: actor.at,
-                },
-                objection_id,
-            )?;
+                    actor.at,
+                )
+            };
+            super::entries::enter_for_objection(conn, entry, objection_id)?;
         }
     }
     Ok(())
@@ -406,19 +404,7 @@ fn enter_in_ledger(
         CommissionKind::Order => EntryKind::Commission,
         CommissionKind::Return => EntryKind::Return,
     };
-    super::entries::enter(
-        conn,
-        super::entries::NewEntry {
-            participant_id: commission.participant_id,
-            kind,
-            amount: money_of(commission, amount),
-            commission_id: Some(commission.id),
-            payout_id: None,
-            measure_id: None,
-            reason,
-            at,
-        },
-    )
+    super::entries::enter(conn, entry_of(commission, kind, amount, reason, at))
 }
 
 /// A reversal by an account manager: the approved commission's remaining amount (after partial
@@ -430,26 +416,36 @@ pub fn enter_reversal(
     reason: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    super::entries::enter(
-        conn,
-        super::entries::NewEntry {
-            participant_id: commission.participant_id,
-            kind: EntryKind::Reversal,
-            amount: money_of(commission, -remaining),
-            commission_id: Some(commission.id),
-            payout_id: None,
-            measure_id: None,
-            reason: Some(reason),
-            at,
-        },
-    )
+    let entry = entry_of(
+        commission,
+        EntryKind::Reversal,
+        -remaining,
+        Some(reason),
+        at,
+    );
+    super::entries::enter(conn, entry)
 }
 
-/// `minor` in the commission's currency.
-fn money_of(commission: &Commission, minor: i64) -> crate::domain::Money {
+/// A ledger row of `commission`: `minor` in its currency, for its participant, naming it.
+fn entry_of<'a>(
+    commission: &Commission,
+    kind: EntryKind,
+    minor: i64,
+    reason: Option<&'a str>,
+    at: NaiveDateTime,
+) -> super::entries::NewEntry<'a> {
     let currency = crate::domain::Currency::parse(&commission.currency)
         .unwrap_or(crate::domain::Currency::EUR);
-    crate::domain::Money::new(minor, currency)
+    super::entries::NewEntry {
+        participant_id: commission.participant_id,
+        kind,
+        amount: crate::domain::Money::new(minor, currency),
+        commission_id: Some(commission.id),
+        payout_id: None,
+        measure_id: None,
+        reason,
+        at,
+    }
 }
 
 #[cfg(test)]

@@ -82,11 +82,11 @@ pub fn currency_of(conversion: &Conversion) -> Currency {
     Currency::parse(&conversion.currency).unwrap_or(Currency::EUR)
 }
 
+/// A sample for the unit tests of the ledger: a credited order of EUR 100.00, nothing returned,
+/// no coupon; each test changes what it is about (`Conversion { .., ..Conversion::sample(status) }`).
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn order(codes: &[&str], in_stock: Option<bool>, status: OrderStatus) -> Conversion {
+impl Conversion {
+    pub(crate) fn sample(order_status: OrderStatus) -> Self {
         Conversion {
             id: ConversionId(1),
             programme_id: ProgrammeId(1),
@@ -97,13 +97,26 @@ mod tests {
             order_amount: 10_000,
             returned_amount: 0,
             coupon_redeemed: false,
-            order_status: status,
+            order_status,
             attribution: Attribution::Credited,
             occurred_at: NaiveDateTime::default(),
+            coupon_codes: String::new(),
+            in_stock: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(codes: &[&str], in_stock: Option<bool>, status: OrderStatus) -> Conversion {
+        Conversion {
             coupon_codes: stored_coupons(
                 &codes.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>(),
             ),
             in_stock,
+            ..Conversion::sample(status)
         }
     }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use super::commissions::{self, ChangedBy, Commission};
 use super::states::{CommissionKind, CommissionState, EventSource};
-use crate::db::ids::{CommissionId, ParticipantId};
+use crate::db::ids::{AccountId, CommissionId, ParticipantId};
 use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub fn decide(
     id: CommissionId,
     action: Action,
     why: Option<&str>,
-    manager_id: i64,
+    manager_id: AccountId,
     now: NaiveDateTime,
 ) -> Result<ParticipantId, DecideError> {
     let decided = crate::db::write_transaction(conn, |conn| {
@@ -87,44 +87,30 @@ pub fn decide(
                 // Past its locking date it becomes final now.
                 super::locking::settle_conversion(conn, commission.conversion_id, now)?;
             }
-            Action::Reject => {
-                commissions::change(
-                    conn,
-                    &commission,
-                    CommissionState::Rejected,
-                    commission.amount,
-                    why,
-                    actor,
-                )?;
-                commissions::reject_pending_returns(
-                    conn,
-                    &returns.iter().collect::<Vec<_>>(),
-                    actor,
-                )?;
-            }
-            Action::Reverse => {
-                let returned: i64 = returns
-                    .iter()
-                    .filter(|r| r.state == CommissionState::Approved)
-                    .map(|r| r.amount)
-                    .sum();
-                let remaining = commission.amount + returned;
-                commissions::change(
-                    conn,
-                    &commission,
-                    CommissionState::Reversed,
-                    commission.amount,
-                    why,
-                    actor,
-                )?;
-                if remaining != 0 {
-                    commissions::enter_reversal(
-                        conn,
-                        &commission,
-                        remaining,
-                        why.unwrap_or_default(),
-                        now,
-                    )?;
+            Action::Reject | Action::Reverse => {
+                let state = if action == Action::Reject {
+                    CommissionState::Rejected
+                } else {
+                    CommissionState::Reversed
+                };
+                commissions::change(conn, &commission, state, commission.amount, why, actor)?;
+                if action == Action::Reverse {
+                    // What still counts of it: the order less its approved returns.
+                    let returned: i64 = returns
+                        .iter()
+                        .filter(|r| r.state == CommissionState::Approved)
+                        .map(|r| r.amount)
+                        .sum();
+                    let remaining = commission.amount + returned;
+                    if remaining != 0 {
+                        commissions::enter_reversal(
+                            conn,
+                            &commission,
+                            remaining,
+                            why.unwrap_or_default(),
+                            now,
+                        )?;
+                    }
                 }
                 commissions::reject_pending_returns(
                     conn,

@@ -21,7 +21,6 @@ use super::states::{CommissionKind, CommissionState, EnteredBy};
 use crate::db::ids::{CommissionGroupId, ConversionId};
 use crate::db::schema::{commission_groups, commissions, conversions};
 use crate::db::AnyConnection;
-use crate::domain::Currency;
 
 /// An import file is at most this large (10,000 lines of the API's fields take about 1 MB).
 pub const FILE_LIMIT: usize = 2 * 1024 * 1024;
@@ -378,64 +377,86 @@ pub fn preview(
     let orders = order_commissions(conn, &updated_ids)?;
 
     let mut counts = Counts::default();
-    let mut failed = false;
+    let all_fit = check_lines(lines, |report| {
+        let Some(known) = programmes.get(&report.programme).and_then(Option::as_ref) else {
+            return Ok::<_, std::convert::Infallible>(vec![unknown_programme()]);
+        };
+        let group_id = known.groups.get(&report.commission_group).copied();
+        let mut problems = intake::misfits(report, &known.currency, group_id);
+        if let (Some(group_id), true) = (group_id, problems.is_empty()) {
+            let stored = known.stored.get(&report.order_ref);
+            match foretell(stored, report, group_id, &orders, now) {
+                Ok(outcome) => counts.add(outcome),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        Ok(problems)
+    });
+    Ok(matches!(all_fit, Ok(true)).then_some(counts))
+}
+
+/// What the intake will do with `report` of an order that fits its programme (`stored`: the
+/// order as stored, if it is; `orders`: the order commissions of the stored orders it changes),
+/// or the problem it will find.
+fn foretell(
+    stored: Option<&Conversion>,
+    report: &Report,
+    group_id: CommissionGroupId,
+    orders: &HashMap<ConversionId, Commission>,
+    now: NaiveDateTime,
+) -> Result<Outcome, Problem> {
+    let Some(stored) = stored else {
+        return Ok(Outcome::Created);
+    };
+    if let Some(problem) = intake::changed_fact(stored, report, group_id) {
+        return Err(problem);
+    }
+    if intake::same_report(stored, report) {
+        return Ok(Outcome::Repeated);
+    }
+    match orders
+        .get(&stored.id)
+        .and_then(|order| locked_since(stored, order, report, now))
+    {
+        Some(at) => Err(Problem::new("status", LOCKED).with(Detail::LockedSince(at))),
+        None => Ok(Outcome::Updated),
+    }
+}
+
+/// Checks every line of the file with `check` (the problems it finds in a line's report are
+/// added to the line; a line that could not be read has its problems already). `Ok(true)` when
+/// no line has a problem; an error of `check` stops at once.
+fn check_lines<E>(
+    lines: &mut [ImportLine],
+    mut check: impl FnMut(&Report) -> Result<Vec<Problem>, E>,
+) -> Result<bool, E> {
+    let mut all_fit = true;
     for line in lines.iter_mut() {
         let Some(report) = &line.report else {
-            failed = true;
+            all_fit = false;
             continue;
         };
-        let Some(known) = programmes.get(&report.programme).and_then(Option::as_ref) else {
-            failed = true;
-            line.problems.push(Problem::new(
-                "programme",
-                "error-conversion-unknown-programme",
-            ));
-            continue;
-        };
-        let mut problems = Vec::new();
-        if report.order_amount.currency.code() != known.currency {
-            let problem = Problem::new("currency", "error-conversion-wrong-currency");
-            problems.push(match Currency::parse(&known.currency) {
-                Some(currency) => problem.with(Detail::Currency(currency)),
-                None => problem,
-            });
-        }
-        let group_id = known.groups.get(&report.commission_group).copied();
-        if group_id.is_none() {
-            problems.push(Problem::new(
-                "commission_group",
-                "error-conversion-unknown-group",
-            ));
-        }
-        match known.stored.get(&report.order_ref) {
-            _ if !problems.is_empty() => {}
-            None => counts.created += 1,
-            Some(stored)
-                if stored.click_ref != report.click_ref
-                    || Some(stored.group_id) != group_id
-                    || stored.occurred_at != report.occurred_at =>
-            {
-                problems.push(Problem::new("order_ref", "error-conversion-changed-fact"));
-            }
-            Some(stored) if intake::same_report(stored, report) => counts.unchanged += 1,
-            Some(stored) => {
-                match orders
-                    .get(&stored.id)
-                    .and_then(|order| locked_since(stored, order, report, now))
-                {
-                    Some(at) => {
-                        problems.push(Problem::new("status", LOCKED).with(Detail::LockedSince(at)))
-                    }
-                    None => counts.updated += 1,
-                }
-            }
-        }
+        let mut problems = check(report)?;
         if !problems.is_empty() {
-            failed = true;
+            all_fit = false;
             line.problems.append(&mut problems);
         }
     }
-    Ok((!failed).then_some(counts))
+    Ok(all_fit)
+}
+
+fn unknown_programme() -> Problem {
+    Problem::new("programme", "error-conversion-unknown-programme")
+}
+
+impl Counts {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Created => self.created += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Repeated => self.unchanged += 1,
+        }
+    }
 }
 
 /// The confirmation: stores every line through the intake in one transaction, or nothing when
@@ -458,40 +479,25 @@ pub fn store(
     }
     let outcome = crate::db::write_transaction(conn, |conn| -> Result<Counts, Stop> {
         let mut counts = Counts::default();
-        let mut failed = false;
-        for line in lines.iter_mut() {
-            let Some(report) = &line.report else {
-                failed = true;
-                continue;
-            };
+        let all_fit = check_lines(lines, |report| {
             // A savepoint per line, so one refused line does not end the checks of the others.
             let result = crate::db::write_transaction(conn, |conn| {
                 intake::record(conn, report, entered, now)
             });
             match result {
-                Ok(recorded) => match recorded.outcome {
-                    Outcome::Created => counts.created += 1,
-                    Outcome::Updated => counts.updated += 1,
-                    Outcome::Repeated => counts.unchanged += 1,
-                },
-                Err(IntakeError::UnknownProgramme) => {
-                    failed = true;
-                    line.problems.push(Problem::new(
-                        "programme",
-                        "error-conversion-unknown-programme",
-                    ));
+                Ok(recorded) => {
+                    counts.add(recorded.outcome);
+                    Ok(Vec::new())
                 }
-                Err(IntakeError::Problems(mut found)) => {
-                    failed = true;
-                    line.problems.append(&mut found);
-                }
-                Err(IntakeError::Db(e)) => return Err(Stop::Db(e)),
+                Err(IntakeError::UnknownProgramme) => Ok(vec![unknown_programme()]),
+                Err(IntakeError::Problems(found)) => Ok(found),
+                Err(IntakeError::Db(e)) => Err(Stop::Db(e)),
             }
-        }
-        if failed {
-            Err(Stop::Problems)
-        } else {
+        })?;
+        if all_fit {
             Ok(counts)
+        } else {
+            Err(Stop::Problems)
         }
     });
     match outcome {

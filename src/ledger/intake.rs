@@ -208,26 +208,13 @@ fn record_for(
     entered: EnteredBy,
     now: NaiveDateTime,
 ) -> Result<Recorded, IntakeError> {
-    let mut problems = Vec::new();
-    if report.order_amount.currency.code() != terms.currency {
-        let problem = Problem::new("currency", "error-conversion-wrong-currency");
-        problems.push(match Currency::parse(&terms.currency) {
-            Some(currency) => problem.with(Detail::Currency(currency)),
-            None => problem,
-        });
-    }
     let group_id: Option<CommissionGroupId> = commission_groups::table
         .filter(commission_groups::programme_id.eq(terms.id))
         .filter(commission_groups::code.eq(&report.commission_group))
         .select(commission_groups::id)
         .first(conn)
         .optional()?;
-    if group_id.is_none() {
-        problems.push(Problem::new(
-            "commission_group",
-            "error-conversion-unknown-group",
-        ));
-    }
+    let problems = misfits(report, &terms.currency, group_id);
     let (Some(group_id), true) = (group_id, problems.is_empty()) else {
         return Err(IntakeError::Problems(problems));
     };
@@ -243,14 +230,8 @@ fn record_for(
             Outcome::Created,
         ),
         Some(stored) => {
-            if stored.click_ref != report.click_ref
-                || stored.group_id != group_id
-                || stored.occurred_at != report.occurred_at
-            {
-                return Err(IntakeError::Problems(vec![Problem::new(
-                    "order_ref",
-                    "error-conversion-changed-fact",
-                )]));
+            if let Some(problem) = changed_fact(&stored, report, group_id) {
+                return Err(IntakeError::Problems(vec![problem]));
             }
             if same_report(&stored, report) {
                 (stored, Outcome::Repeated)
@@ -267,6 +248,45 @@ fn record_for(
         }
     };
     Ok(recorded(conn, &conversion, outcome)?)
+}
+
+/// What keeps `report` from fitting its programme: another currency than the programme's
+/// `currency`, or a commission group the programme does not have (`group_id`: the one of the
+/// report's code, if any). The import's preview asks the same.
+pub fn misfits(
+    report: &Report,
+    currency: &str,
+    group_id: Option<CommissionGroupId>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if report.order_amount.currency.code() != currency {
+        let problem = Problem::new("currency", "error-conversion-wrong-currency");
+        problems.push(match Currency::parse(currency) {
+            Some(currency) => problem.with(Detail::Currency(currency)),
+            None => problem,
+        });
+    }
+    if group_id.is_none() {
+        problems.push(Problem::new(
+            "commission_group",
+            "error-conversion-unknown-group",
+        ));
+    }
+    problems
+}
+
+/// The problem of a report that changes what no report may change of the order `stored`: its
+/// click, its commission group (`group_id`: the report's), its time. The import's preview asks
+/// the same.
+pub fn changed_fact(
+    stored: &Conversion,
+    report: &Report,
+    group_id: CommissionGroupId,
+) -> Option<Problem> {
+    (stored.click_ref != report.click_ref
+        || stored.group_id != group_id
+        || stored.occurred_at != report.occurred_at)
+        .then(|| Problem::new("order_ref", "error-conversion-changed-fact"))
 }
 
 fn stored_conversion(
@@ -439,19 +459,13 @@ fn create(
             conversions::channel_id.eq(click.as_ref().map(|c| c.channel_id)),
             conversions::group_id.eq(group_id),
             conversions::currency.eq(&terms.currency),
-            conversions::order_amount.eq(report.order_amount.minor),
-            conversions::returned_amount.eq(report.returned_amount.minor),
-            conversions::coupon_redeemed.eq(report.coupon_redeemed),
-            conversions::coupon_codes.eq(stored_coupons(&report.coupon_codes)),
-            conversions::in_stock.eq(report.in_stock),
-            conversions::order_status.eq(report.status),
+            ReportedOrder::of(report, actor.at),
             conversions::attribution.eq(attribution),
             conversions::occurred_at.eq(report.occurred_at),
             conversions::received_at.eq(actor.at),
             conversions::entered_via.eq(entered.via()),
             conversions::secret_id.eq(entered.secret_id()),
             conversions::imported_by.eq(entered.manager_id()),
-            conversions::updated_at.eq(actor.at),
         ))
         .returning(conversions::id)
         .get_result(conn)?;
@@ -486,6 +500,34 @@ fn create(
     Ok(conversion)
 }
 
+/// What a report says of the order, as a new conversion stores it and an update changes it
+/// (the facts it may not change — click, group, order time — are written once, by `create`).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = conversions, treat_none_as_null = true)]
+struct ReportedOrder {
+    order_amount: i64,
+    returned_amount: i64,
+    coupon_redeemed: bool,
+    coupon_codes: String,
+    in_stock: Option<bool>,
+    order_status: OrderStatus,
+    updated_at: NaiveDateTime,
+}
+
+impl ReportedOrder {
+    fn of(report: &Report, at: NaiveDateTime) -> ReportedOrder {
+        ReportedOrder {
+            order_amount: report.order_amount.minor,
+            returned_amount: report.returned_amount.minor,
+            coupon_redeemed: report.coupon_redeemed,
+            coupon_codes: stored_coupons(&report.coupon_codes),
+            in_stock: report.in_stock,
+            order_status: report.status,
+            updated_at: at,
+        }
+    }
+}
+
 /// What the advertiser's report makes of an order commission that is not final yet (the
 /// reasons in `Conversion::refusal`'s order, as at the locking date).
 fn order_state(conversion: &Conversion, held: bool) -> (CommissionState, Option<&'static str>) {
@@ -503,15 +545,7 @@ fn update(
     actor: ChangedBy,
 ) -> Result<Conversion, IntakeError> {
     diesel::update(conversions::table.find(stored.id))
-        .set((
-            conversions::order_amount.eq(report.order_amount.minor),
-            conversions::returned_amount.eq(report.returned_amount.minor),
-            conversions::coupon_redeemed.eq(report.coupon_redeemed),
-            conversions::coupon_codes.eq(stored_coupons(&report.coupon_codes)),
-            conversions::in_stock.eq(report.in_stock),
-            conversions::order_status.eq(report.status),
-            conversions::updated_at.eq(actor.at),
-        ))
+        .set(ReportedOrder::of(report, actor.at))
         .execute(conn)?;
     let conversion = find(conn, stored.id)?.ok_or(diesel::result::Error::NotFound)?;
     let order = commissions::of_conversion(conn, conversion.id)?
@@ -670,53 +704,33 @@ mod tests {
 
     #[test]
     fn session_based_attribution_counts_the_window_after_the_click_not_the_day() {
+        use Attribution::{ClickNotCredited, Credited, OutsideCookiePeriod};
         const DAY: i32 = 24 * 60;
         // Clicked at 10:00 on day 20 000.
         let c = click(20_000, true);
-        assert_eq!(
-            attribution_of(&c, at(20_000, 14), DAY),
-            Attribution::Credited
-        );
-        // The next calendar day, within 24 hours: the same session.
-        assert_eq!(
-            attribution_of(&c, at(20_001, 6), DAY),
-            Attribution::Credited
-        );
-        // The window's last moment earns; a second later does not.
-        assert_eq!(
-            attribution_of(&c, at(20_001, 10), DAY),
-            Attribution::Credited
-        );
-        assert_eq!(
-            attribution_of(&c, second(at(20_001, 10), 1), DAY),
-            Attribution::OutsideCookiePeriod
-        );
-        // A window of one hour.
-        assert_eq!(
-            attribution_of(&c, at(20_000, 11), 60),
-            Attribution::Credited
-        );
-        assert_eq!(
-            attribution_of(&c, second(at(20_000, 11), 1), 60),
-            Attribution::OutsideCookiePeriod
-        );
-        // Before the click (beyond the clocks' tolerance of five minutes) is not after it.
-        assert_eq!(
-            attribution_of(&c, at(20_000, 9), DAY),
-            Attribution::OutsideCookiePeriod
-        );
-        assert_eq!(
-            attribution_of(&c, second(at(20_000, 10), -300), DAY),
-            Attribution::Credited
-        );
-        assert_eq!(
-            attribution_of(&c, second(at(20_000, 10), -301), DAY),
-            Attribution::OutsideCookiePeriod
-        );
-        assert_eq!(
-            attribution_of(&click(20_000, false), at(20_000, 14), DAY),
-            Attribution::ClickNotCredited
-        );
+        let cases = [
+            (&c, at(20_000, 14), DAY, Credited),
+            // The next calendar day, within 24 hours: the same session.
+            (&c, at(20_001, 6), DAY, Credited),
+            // The window's last moment earns; a second later does not.
+            (&c, at(20_001, 10), DAY, Credited),
+            (&c, second(at(20_001, 10), 1), DAY, OutsideCookiePeriod),
+            // A window of one hour.
+            (&c, at(20_000, 11), 60, Credited),
+            (&c, second(at(20_000, 11), 1), 60, OutsideCookiePeriod),
+            // Before the click (beyond the clocks' tolerance of five minutes) is not after it.
+            (&c, at(20_000, 9), DAY, OutsideCookiePeriod),
+            (&c, second(at(20_000, 10), -300), DAY, Credited),
+            (&c, second(at(20_000, 10), -301), DAY, OutsideCookiePeriod),
+            (&click(20_000, false), at(20_000, 14), DAY, ClickNotCredited),
+        ];
+        for (click, order_at, window, expected) in cases {
+            assert_eq!(
+                attribution_of(click, order_at, window),
+                expected,
+                "an order at {order_at} in a window of {window} minutes"
+            );
+        }
     }
 
     fn eur(minor: i64) -> Money {
@@ -725,20 +739,8 @@ mod tests {
 
     fn stored(status: OrderStatus, returned: i64) -> Conversion {
         Conversion {
-            id: ConversionId(1),
-            programme_id: ProgrammeId(1),
-            click_ref: "x".into(),
-            participant_id: Some(ParticipantId(1)),
-            group_id: CommissionGroupId(1),
-            currency: "EUR".into(),
-            order_amount: 10_000,
             returned_amount: returned,
-            coupon_redeemed: false,
-            order_status: status,
-            attribution: Attribution::Credited,
-            occurred_at: at(20_000, 12),
-            coupon_codes: String::new(),
-            in_stock: None,
+            ..Conversion::sample(status)
         }
     }
 
@@ -764,64 +766,31 @@ mod tests {
         use OrderStatus::{Cancelled, Completed, Returned};
         let sold = stored(Completed, 0);
         let partly = stored(Returned, 2_000);
-        // A further return of an approved order, or of one held for review.
-        assert!(is_further_return(
-            &sold,
-            &reported(Returned, 10_000, 2_000, false),
-            Approved
-        ));
-        assert!(is_further_return(
-            &partly,
-            &reported(Returned, 10_000, 2_001, false),
-            Approved
-        ));
-        assert!(is_further_return(
-            &partly,
-            &reported(Returned, 10_000, 10_000, false),
-            Pending
-        ));
-        // Nothing to take back from a rejected or reversed commission.
-        assert!(!is_further_return(
-            &sold,
-            &reported(Returned, 10_000, 2_000, false),
-            Rejected
-        ));
-        assert!(!is_further_return(
-            &sold,
-            &reported(Returned, 10_000, 2_000, false),
-            Reversed
-        ));
-        // Not more returned than before, or anything else changed with it: refused.
-        assert!(!is_further_return(
-            &partly,
-            &reported(Returned, 10_000, 2_000, false),
-            Approved
-        ));
-        assert!(!is_further_return(
-            &partly,
-            &reported(Returned, 10_000, 1_000, false),
-            Approved
-        ));
-        assert!(!is_further_return(
-            &partly,
-            &reported(Returned, 12_000, 3_000, false),
-            Approved
-        ));
-        assert!(!is_further_return(
-            &partly,
-            &reported(Returned, 10_000, 3_000, true),
-            Approved
-        ));
-        assert!(!is_further_return(
-            &sold,
-            &reported(Cancelled, 10_000, 0, false),
-            Approved
-        ));
-        assert!(!is_further_return(
-            &partly,
-            &reported(Completed, 10_000, 0, false),
-            Approved
-        ));
+        // (stored, reported: status, order amount, returned amount, coupon; the order's state,
+        // whether the report is taken)
+        let cases = [
+            // A further return of an approved order, or of one held for review.
+            (&sold, (Returned, 10_000, 2_000, false), Approved, true),
+            (&partly, (Returned, 10_000, 2_001, false), Approved, true),
+            (&partly, (Returned, 10_000, 10_000, false), Pending, true),
+            // Nothing to take back from a rejected or reversed commission.
+            (&sold, (Returned, 10_000, 2_000, false), Rejected, false),
+            (&sold, (Returned, 10_000, 2_000, false), Reversed, false),
+            // Not more returned than before, or anything else changed with it: refused.
+            (&partly, (Returned, 10_000, 2_000, false), Approved, false),
+            (&partly, (Returned, 10_000, 1_000, false), Approved, false),
+            (&partly, (Returned, 12_000, 3_000, false), Approved, false),
+            (&partly, (Returned, 10_000, 3_000, true), Approved, false),
+            (&sold, (Cancelled, 10_000, 0, false), Approved, false),
+            (&partly, (Completed, 10_000, 0, false), Approved, false),
+        ];
+        for (stored, (status, order, returned, coupon), state, taken) in cases {
+            assert_eq!(
+                is_further_return(stored, &reported(status, order, returned, coupon), state),
+                taken,
+                "{stored:?} reported {status:?} {order} returned {returned} coupon {coupon}, {state:?}"
+            );
+        }
     }
 
     #[test]

@@ -117,10 +117,7 @@ pub fn settle_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::ids::{
-        CommissionGroupId, CommissionId, ConversionId, ParticipantId, ProgrammeId,
-    };
-    use crate::ledger::states::Attribution;
+    use crate::db::ids::{CommissionId, ConversionId, ParticipantId};
 
     fn at() -> NaiveDateTime {
         chrono::NaiveDate::from_ymd_opt(2026, 11, 1)
@@ -148,20 +145,9 @@ mod tests {
 
     fn conversion(status: OrderStatus, coupon: bool, returned: i64) -> Conversion {
         Conversion {
-            id: ConversionId(1),
-            programme_id: ProgrammeId(1),
-            click_ref: "x".into(),
-            participant_id: Some(ParticipantId(1)),
-            group_id: CommissionGroupId(1),
-            currency: "EUR".into(),
-            order_amount: 10_000,
             returned_amount: returned,
             coupon_redeemed: coupon,
-            order_status: status,
-            attribution: Attribution::Credited,
-            occurred_at: at(),
-            coupon_codes: String::new(),
-            in_stock: None,
+            ..Conversion::sample(status)
         }
     }
 
