@@ -179,19 +179,33 @@ fn bounded(
     default: u64,
     (low, high): (u64, u64),
 ) -> Result<u64, ConfigError> {
+    let wanted = format!("a whole number from {low} to {high}");
+    whole_number(
+        get,
+        variable,
+        default,
+        |n| (low..=high).contains(n),
+        &wanted,
+    )
+}
+
+/// A whole number that `fits` (`default` when unset), or the variable's error: "'…' is not
+/// `wanted`".
+fn whole_number<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: T,
+    fits: impl Fn(&T) -> bool,
+    wanted: &str,
+) -> Result<T, ConfigError> {
     let Some(text) = get(variable) else {
         return Ok(default);
     };
     text.trim()
-        .parse::<u64>()
+        .parse::<T>()
         .ok()
-        .filter(|n| (low..=high).contains(n))
-        .ok_or_else(|| {
-            ConfigError::new(
-                variable,
-                format!("'{text}' is not a whole number from {low} to {high}"),
-            )
-        })
+        .filter(fits)
+        .ok_or_else(|| ConfigError::new(variable, format!("'{text}' is not {wanted}")))
 }
 
 /// Addresses and networks separated by commas (`192.0.2.1, 10.0.0.0/8, ::1`); an address is a
@@ -309,51 +323,40 @@ impl Settings {
             ));
         }
 
-        let rate_text = get("PORTAL_RATE_LIMIT_PER_MINUTE").unwrap_or_else(|| "20".into());
-        let rate_limit_per_minute = rate_text
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "PORTAL_RATE_LIMIT_PER_MINUTE",
-                    format!("'{rate_text}' is not a whole number above 0"),
-                )
-            })?;
-
-        let velocity_text = get("PORTAL_CLICK_VELOCITY_PER_MINUTE").unwrap_or_else(|| "20".into());
-        let click_velocity_per_minute = velocity_text
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "PORTAL_CLICK_VELOCITY_PER_MINUTE",
-                    format!("'{velocity_text}' is not a whole number above 0"),
-                )
-            })?;
-
-        let limit_text = get("PORTAL_CLICK_LIMIT_PER_MINUTE").unwrap_or_else(|| "600".into());
-        let click_limit_per_minute = limit_text.trim().parse::<u32>().map_err(|_| {
-            ConfigError::new(
-                "PORTAL_CLICK_LIMIT_PER_MINUTE",
-                format!("'{limit_text}' is not a whole number (0 for no limit)"),
-            )
-        })?;
-
-        let per_minute_or_none = |variable: &'static str, default: &str| {
-            let text = get(variable).unwrap_or_else(|| default.into());
-            text.trim().parse::<u32>().map_err(|_| {
-                ConfigError::new(
-                    variable,
-                    format!("'{text}' is not a whole number (0 for no limit)"),
-                )
-            })
-        };
-        let conversion_address_limit_per_minute =
-            per_minute_or_none("PORTAL_CONVERSION_ADDRESS_LIMIT_PER_MINUTE", "3000")?;
-        let conversion_programme_limit_per_minute =
-            per_minute_or_none("PORTAL_CONVERSION_PROGRAMME_LIMIT_PER_MINUTE", "6000")?;
+        const ABOVE_ZERO: &str = "a whole number above 0";
+        const OR_NO_LIMIT: &str = "a whole number (0 for no limit)";
+        let above_zero = |n: &u32| *n > 0;
+        let any = |_: &u32| true;
+        let rate_limit_per_minute = whole_number(
+            &get,
+            "PORTAL_RATE_LIMIT_PER_MINUTE",
+            20,
+            above_zero,
+            ABOVE_ZERO,
+        )?;
+        let click_velocity_per_minute = whole_number(
+            &get,
+            "PORTAL_CLICK_VELOCITY_PER_MINUTE",
+            20,
+            above_zero,
+            ABOVE_ZERO,
+        )?;
+        let click_limit_per_minute =
+            whole_number(&get, "PORTAL_CLICK_LIMIT_PER_MINUTE", 600, any, OR_NO_LIMIT)?;
+        let conversion_address_limit_per_minute = whole_number(
+            &get,
+            "PORTAL_CONVERSION_ADDRESS_LIMIT_PER_MINUTE",
+            3000,
+            any,
+            OR_NO_LIMIT,
+        )?;
+        let conversion_programme_limit_per_minute = whole_number(
+            &get,
+            "PORTAL_CONVERSION_PROGRAMME_LIMIT_PER_MINUTE",
+            6000,
+            any,
+            OR_NO_LIMIT,
+        )?;
 
         let click_durability = match get("PORTAL_CLICK_DURABILITY").as_deref().map(str::trim) {
             None | Some("flushed") => ClickDurability::Flushed,
@@ -394,18 +397,13 @@ impl Settings {
                 "a SEPA payer name has at most 70 characters",
             ));
         }
-        let retention_text = get("PORTAL_CLICK_RETENTION_MONTHS").unwrap_or_else(|| "25".into());
-        let click_retention_months = retention_text
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=1200).contains(n))
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "PORTAL_CLICK_RETENTION_MONTHS",
-                    format!("'{retention_text}' is not a whole number of months from 1 to 1200"),
-                )
-            })?;
+        let click_retention_months = whole_number(
+            &get,
+            "PORTAL_CLICK_RETENTION_MONTHS",
+            25,
+            |n: &u32| (1..=1200).contains(n),
+            "a whole number of months from 1 to 1200",
+        )?;
         let payout_day = bounded(&get, "PORTAL_PAYOUT_DAY", 1, (1, 28))? as u32;
         let server = ServerLimits {
             max_connections: bounded(&get, "PORTAL_MAX_CONNECTIONS", 1024, (1, 1_000_000))?

@@ -38,13 +38,17 @@ pub const MAILS_PER_ADDRESS: Limit = Limit {
 
 /// Whether `bucket` has reached its limit.
 pub fn is_limited(conn: &mut AnyConnection, bucket: &str, limit: Limit) -> QueryResult<bool> {
+    Ok(count_in_window(conn, bucket, limit)? >= limit.max)
+}
+
+/// How many uses `bucket` had within `limit`'s window, up to now.
+fn count_in_window(conn: &mut AnyConnection, bucket: &str, limit: Limit) -> QueryResult<i64> {
     let since = crate::db::now() - limit.window;
-    let count: i64 = rate_limit_events::table
+    rate_limit_events::table
         .filter(rate_limit_events::bucket.eq(bucket))
         .filter(rate_limit_events::at.gt(since))
         .count()
-        .get_result(conn)?;
-    Ok(count >= limit.max)
+        .get_result(conn)
 }
 
 pub fn record(conn: &mut AnyConnection, bucket: &str) -> QueryResult<()> {
@@ -66,13 +70,7 @@ pub fn record_then_check(
     limit: Limit,
 ) -> QueryResult<bool> {
     record(conn, bucket)?;
-    let since = crate::db::now() - limit.window;
-    let count: i64 = rate_limit_events::table
-        .filter(rate_limit_events::bucket.eq(bucket))
-        .filter(rate_limit_events::at.gt(since))
-        .count()
-        .get_result(conn)?;
-    Ok(count <= limit.max)
+    Ok(count_in_window(conn, bucket, limit)? <= limit.max)
 }
 
 /// Records one use of `bucket` unless it is at its limit; returns whether it was allowed.

@@ -266,11 +266,7 @@ pub fn put(
     now: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
     crate::db::write_transaction(conn, |conn| {
-        let before: Option<String> = holidays::table
-            .find(day)
-            .select(holidays::name)
-            .first(conn)
-            .optional()?;
+        let before = name_on(conn, day)?;
         if before.is_some() {
             diesel::update(holidays::table.find(day))
                 .set(holidays::name.eq(name))
@@ -280,10 +276,7 @@ pub fn put(
                 .values((holidays::day.eq(day), holidays::name.eq(name)))
                 .execute(conn)?;
         }
-        let entry = audit::Entry::new(action::HOLIDAY_CHANGED, format!("holiday {day}"))
-            .before(json!({ "name": before }))
-            .after(json!({ "name": name }));
-        audit::record(conn, actor, entry, now)
+        audit_change(conn, actor, day, (before.as_deref(), Some(name)), now)
     })
 }
 
@@ -295,21 +288,37 @@ pub fn remove(
     now: chrono::NaiveDateTime,
 ) -> QueryResult<bool> {
     crate::db::write_transaction(conn, |conn| {
-        let before: Option<String> = holidays::table
-            .find(day)
-            .select(holidays::name)
-            .first(conn)
-            .optional()?;
-        let Some(before) = before else {
+        let Some(before) = name_on(conn, day)? else {
             return Ok(false);
         };
         diesel::delete(holidays::table.find(day)).execute(conn)?;
-        let entry = audit::Entry::new(action::HOLIDAY_CHANGED, format!("holiday {day}"))
-            .before(json!({ "name": before }))
-            .after(json!({ "name": null }));
-        audit::record(conn, actor, entry, now)?;
+        audit_change(conn, actor, day, (Some(&before), None), now)?;
         Ok(true)
     })
+}
+
+/// The name of the holiday on `day`, if there is one.
+fn name_on(conn: &mut AnyConnection, day: NaiveDate) -> QueryResult<Option<String>> {
+    holidays::table
+        .find(day)
+        .select(holidays::name)
+        .first(conn)
+        .optional()
+}
+
+/// The audit line of a change of the holiday on `day`: its name before and after (none: no
+/// holiday).
+fn audit_change(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    day: NaiveDate,
+    (before, after): (Option<&str>, Option<&str>),
+    now: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    let entry = audit::Entry::new(action::HOLIDAY_CHANGED, format!("holiday {day}"))
+        .before(json!({ "name": before }))
+        .after(json!({ "name": after }));
+    audit::record(conn, actor, entry, now)
 }
 
 /// What the console's holidays page shows: every holiday, the last day the table covers, and
