@@ -1,6 +1,7 @@
 //! What the console's programme page (`routes/programme.rs`) reads and writes of the programme's
 //! data: its texts per language, the commission groups with their rates, policies and contacts;
-//! and a new rate, read from its form and added with its audit line.
+//! each change read from its form and saved with its audit line. No free text may state a rate
+//! or a percentage: the commission table does (`programme::free_text`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -9,13 +10,15 @@ use serde_json::json;
 use crate::audit::{self, action, Actor};
 use crate::db::schema::{
     commission_group_texts, commission_groups, commission_rates, programme_contacts,
-    programme_texts, programmes,
+    programme_policies, programme_texts, programmes,
 };
 use crate::db::AnyConnection;
 use crate::domain::rate::RateError;
-use crate::domain::Rate;
-use crate::forms::{FormData, FormState};
+use crate::domain::{EmailAddress, Rate};
+use crate::forms::{FormData, FormState, TEXT_MAX};
 use crate::i18n::Lang;
+use crate::programme::free_text::states_a_rate;
+use crate::programme::policy::{PolicyKey, PolicyValue, WINDOW_MAX_MINUTES};
 use crate::programme::queries::StoredPolicy;
 
 #[derive(Debug, Clone, Queryable)]
@@ -129,14 +132,6 @@ pub struct NewRate {
 
 const RATE_FIELDS: [&str; 3] = ["group", "rate", "effective_from"];
 
-fn rate_form(data: &FormData) -> FormState {
-    let mut form = FormState::new();
-    for f in RATE_FIELDS {
-        form.set(f, data.get(f));
-    }
-    form
-}
-
 impl NewRate {
     /// Reads the rate form at `now`; the form with its errors (and what was typed) otherwise.
     pub fn from_form(
@@ -144,7 +139,7 @@ impl NewRate {
         lang: Lang,
         now: NaiveDateTime,
     ) -> Result<NewRate, FormState> {
-        let mut form = rate_form(data);
+        let mut form = typed(data, &RATE_FIELDS);
         let typed = data
             .get("rate")
             .trim()
@@ -194,7 +189,7 @@ impl NewRate {
 
     /// The form again, as typed, when its group is not the programme's (`add_rate` said false).
     pub fn refused(data: &FormData, lang: Lang) -> FormState {
-        let mut form = rate_form(data);
+        let mut form = typed(data, &RATE_FIELDS);
         form.fail(lang, "group", "error-rate-group");
         form
     }
@@ -229,6 +224,273 @@ pub fn add_rate(
             .execute(conn)?;
         let entry = audit::Entry::new(action::RATE_CHANGED, format!("group {}", new.code))
             .after(json!({ "rate_percent": new.rate.to_db(), "effective_from": new.effective }));
+        audit::record(conn, actor, entry, now)?;
+        Ok(true)
+    })
+}
+
+/// A programme text the public pages show: plain text that states no rate or percentage.
+fn programme_text(text: &str, max: usize) -> Result<String, &'static str> {
+    let text = plain_text(text, max)?;
+    if states_a_rate(&text) {
+        return Err("error-programme-text-rate");
+    }
+    Ok(text)
+}
+
+fn plain_text(text: &str, max: usize) -> Result<String, &'static str> {
+    crate::programme::text_field(max).check(text)
+}
+
+/// The form of one of the page's forms, as typed.
+fn typed(data: &FormData, fields: &[&str]) -> FormState {
+    let mut form = FormState::new();
+    for f in fields {
+        form.set(f, data.get(f));
+    }
+    form
+}
+
+/// Reads a programme text's form: `body`, plain text that states no rate.
+pub fn text_from_form(data: &FormData, lang: Lang) -> Result<String, FormState> {
+    programme_text(data.get("body"), TEXT_MAX).map_err(|key| {
+        let mut form = typed(data, &["body"]);
+        form.fail(lang, "body", key);
+        form
+    })
+}
+
+/// Saves text `id`'s new body, with its audit line (none when it is the same); false when the
+/// programme has no such text.
+pub fn save_text(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    body: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    crate::db::write_transaction(conn, |conn| {
+        let before: Option<(String, String, String)> = programme_texts::table
+            .find(id)
+            .select((
+                programme_texts::lang,
+                programme_texts::section,
+                programme_texts::body,
+            ))
+            .first(conn)
+            .optional()?;
+        let Some((lang, section, before)) = before else {
+            return Ok(false);
+        };
+        if before == body {
+            return Ok(true);
+        }
+        diesel::update(programme_texts::table.find(id))
+            .set(programme_texts::body.eq(body))
+            .execute(conn)?;
+        let entry = audit::Entry::new(
+            action::TEXT_CHANGED,
+            format!("text {id} ({section}, {lang})"),
+        )
+        .before(json!({ "body": before }))
+        .after(json!({ "body": body }));
+        audit::record(conn, actor, entry, now)?;
+        Ok(true)
+    })
+}
+
+/// Longest note beside a policy.
+const NOTE_MAX: usize = 500;
+
+/// A policy's note in one language: none when left empty.
+fn policy_note(text: &str) -> Result<Option<String>, &'static str> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    programme_text(text, NOTE_MAX).map(Some)
+}
+
+/// What an administrator chose for one policy.
+pub struct PolicyChoice {
+    pub value: PolicyValue,
+    pub note_nl: Option<String>,
+    pub note_en: Option<String>,
+    /// The session window, for the cookie period only.
+    pub window: Option<i32>,
+}
+
+impl PolicyChoice {
+    /// Reads policy `key`'s form: `value` (one of the policy's values), `note_nl` and `note_en`
+    /// (optional, no rates), and for the cookie period `session_window_minutes` (1 to 43 200).
+    pub fn from_form(key: PolicyKey, data: &FormData, lang: Lang) -> Result<Self, FormState> {
+        let mut form = typed(
+            data,
+            &["value", "note_nl", "note_en", "session_window_minutes"],
+        );
+        let value = key.value(data.get("value"));
+        if value.is_none() {
+            form.fail(lang, "value", "error-policy-value");
+        }
+        let mut notes = [None, None];
+        for (note, field) in notes.iter_mut().zip(["note_nl", "note_en"]) {
+            match policy_note(data.get(field)) {
+                Ok(n) => *note = n,
+                Err(k) => form.fail(lang, field, k),
+            }
+        }
+        let window = match key {
+            PolicyKey::CookiePeriod => {
+                match data.get("session_window_minutes").trim().parse::<i32>() {
+                    Ok(m) if (1..=WINDOW_MAX_MINUTES).contains(&m) => Some(m),
+                    _ => {
+                        form.fail(lang, "session_window_minutes", "error-session-window");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        let (Some(value), false) = (value, form.has_errors()) else {
+            return Err(form);
+        };
+        let [note_nl, note_en] = notes;
+        Ok(PolicyChoice {
+            value,
+            note_nl,
+            note_en,
+            window,
+        })
+    }
+}
+
+/// Stores `choice` for `key` with an audit line of the fields that changed (none: no line);
+/// `false` when the programme has no such policy.
+pub fn save_policy(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    key: PolicyKey,
+    choice: &PolicyChoice,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    crate::db::write_transaction(conn, |conn| {
+        let programme_id = crate::programme::current(conn)?;
+        let this = programme_policies::table
+            .filter(programme_policies::programme_id.eq(programme_id))
+            .filter(programme_policies::key.eq(key));
+        let before: Option<(PolicyValue, Option<String>, Option<String>)> = this
+            .select((
+                programme_policies::value,
+                programme_policies::note_nl,
+                programme_policies::note_en,
+            ))
+            .first(conn)
+            .optional()?;
+        let Some((value, note_nl, note_en)) = before else {
+            return Ok(false);
+        };
+        let mut before = serde_json::Map::new();
+        let mut after = serde_json::Map::new();
+        if value != choice.value {
+            before.insert("value".into(), json!(value.as_str()));
+            after.insert("value".into(), json!(choice.value.as_str()));
+        }
+        for (field, old, new) in [
+            ("note_nl", &note_nl, &choice.note_nl),
+            ("note_en", &note_en, &choice.note_en),
+        ] {
+            if old != new {
+                before.insert(field.into(), json!(old));
+                after.insert(field.into(), json!(new));
+            }
+        }
+        diesel::update(this)
+            .set((
+                programme_policies::value.eq(choice.value),
+                programme_policies::note_nl.eq(&choice.note_nl),
+                programme_policies::note_en.eq(&choice.note_en),
+            ))
+            .execute(conn)?;
+        if let Some(window) = choice.window {
+            let old: i32 = programmes::table
+                .find(programme_id)
+                .select(programmes::session_window_minutes)
+                .first(conn)?;
+            if old != window {
+                diesel::update(programmes::table.find(programme_id))
+                    .set(programmes::session_window_minutes.eq(window))
+                    .execute(conn)?;
+                before.insert("session_window_minutes".into(), json!(old));
+                after.insert("session_window_minutes".into(), json!(window));
+            }
+        }
+        if !after.is_empty() {
+            let entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
+                .before(serde_json::Value::Object(before))
+                .after(serde_json::Value::Object(after));
+            audit::record(conn, actor, entry, now)?;
+        }
+        Ok(true)
+    })
+}
+
+/// A contact as an administrator types it: a name, and an address or none.
+pub struct ContactChange {
+    pub name: String,
+    pub email: Option<String>,
+}
+
+impl ContactChange {
+    /// Reads a contact's form: `name` (plain text), `email` (an address, or empty).
+    pub fn from_form(data: &FormData, lang: Lang) -> Result<Self, FormState> {
+        let mut form = typed(data, &["name", "email"]);
+        let name = plain_text(data.get("name"), 200);
+        if let Err(k) = name {
+            form.fail(lang, "name", k);
+        }
+        let email = match data.get("email").trim() {
+            "" => Ok(None),
+            text => EmailAddress::parse(text).map(Some),
+        };
+        if let Err(e) = &email {
+            form.fail(lang, "email", e.message_key());
+        }
+        let (Ok(name), Ok(email)) = (name, email) else {
+            return Err(form);
+        };
+        Ok(ContactChange {
+            name,
+            email: email.map(|e| e.as_str().to_owned()),
+        })
+    }
+}
+
+/// Saves contact `id` with its audit line; false when the programme has no such contact.
+pub fn save_contact(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    change: &ContactChange,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let ContactChange { name, email } = change;
+    crate::db::write_transaction(conn, |conn| {
+        let before: Option<(String, Option<String>)> = programme_contacts::table
+            .find(id)
+            .select((programme_contacts::name, programme_contacts::email))
+            .first(conn)
+            .optional()?;
+        let Some(before) = before else {
+            return Ok(false);
+        };
+        diesel::update(programme_contacts::table.find(id))
+            .set((
+                programme_contacts::name.eq(name),
+                programme_contacts::email.eq(email),
+            ))
+            .execute(conn)?;
+        let entry = audit::Entry::new(action::TEXT_CHANGED, format!("contact {id}"))
+            .before(json!({ "name": before.0, "email": before.1 }))
+            .after(json!({ "name": name, "email": email }));
         audit::record(conn, actor, entry, now)?;
         Ok(true)
     })
