@@ -11,6 +11,8 @@ pub mod reports;
 pub mod schema;
 mod text_enum;
 
+#[cfg(test)]
+pub(crate) use text_enum::check as text_check;
 pub(crate) use text_enum::stored_as_text;
 
 use diesel::connection::SimpleConnection;
@@ -159,25 +161,27 @@ pub fn connect(settings: &DatabaseSettings) -> Result<Pool, DbError> {
 /// migrates) can call it too.
 pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, DbError> {
     match conn {
-        AnyConnection::Sqlite(c) => {
-            let applied = diesel::sql_query(APPLIED_VERSIONS).load(c);
-            if nothing_pending::<diesel::sqlite::Sqlite>(applied, &SQLITE_MIGRATIONS) {
-                return Ok(0);
-            }
-            c.run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|v| v.len())
-                .map_err(|e| DbError::Migrate(e.to_string()))
-        }
+        AnyConnection::Sqlite(c) => run_pending(c, SQLITE_MIGRATIONS),
         AnyConnection::Postgresql(c) => run_postgres_migrations(c),
     }
 }
 
 pub(crate) fn run_postgres_migrations(c: &mut diesel::PgConnection) -> Result<usize, DbError> {
+    run_pending(c, POSTGRES_MIGRATIONS)
+}
+
+/// Applies the migrations of `source` that `c` has not applied yet (see `run_migrations`).
+fn run_pending<C>(c: &mut C, source: EmbeddedMigrations) -> Result<usize, DbError>
+where
+    C: MigrationHarness<C::Backend> + diesel::connection::LoadConnection,
+    EmbeddedMigrations: diesel::migration::MigrationSource<C::Backend>,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, AppliedVersion>,
+{
     let applied = diesel::sql_query(APPLIED_VERSIONS).load(c);
-    if nothing_pending::<diesel::pg::Pg>(applied, &POSTGRES_MIGRATIONS) {
+    if nothing_pending::<C::Backend>(applied, &source) {
         return Ok(0);
     }
-    c.run_pending_migrations(POSTGRES_MIGRATIONS)
+    c.run_pending_migrations(source)
         .map(|v| v.len())
         .map_err(|e| DbError::Migrate(e.to_string()))
 }

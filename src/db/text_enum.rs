@@ -63,3 +63,22 @@ macro_rules! stored_as_text {
 }
 
 pub(crate) use stored_as_text;
+
+/// For the tests that hold each enum against its migration: the texts a column's CHECK
+/// constraint allows, and an enum's texts beside them.
+#[cfg(test)]
+pub(crate) mod check {
+    /// The texts `column IN ('a', 'b', …)` lists in `migration` (its first such constraint).
+    pub fn allowed(migration: &str, column: &str) -> Vec<String> {
+        let at = migration.find(&format!("{column} IN (")).expect(column) + column.len() + 5;
+        let list = &migration[at..at + migration[at..].find(')').unwrap()];
+        list.split(',')
+            .map(|t| t.trim().trim_matches('\'').to_owned())
+            .collect()
+    }
+
+    /// The texts an enum stores, in the order of `all` (its `ALL`).
+    pub fn stored<T: std::fmt::Display>(all: &[T]) -> Vec<String> {
+        all.iter().map(T::to_string).collect()
+    }
+}

@@ -35,26 +35,22 @@ mod tests {
     #[test]
     fn the_stored_texts_are_those_the_migrations_allow() {
         // Each enum's texts are exactly the ones its column's CHECK constraint lists.
-        let check = |migration: &str, column: &str| -> Vec<String> {
-            let at = migration.find(&format!("{column} IN (")).expect(column) + column.len() + 5;
-            let list = &migration[at..at + migration[at..].find(')').unwrap()];
-            list.split(',')
-                .map(|t| t.trim().trim_matches('\'').to_owned())
-                .collect()
-        };
-        let texts = |all: Vec<&str>| all.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        use crate::db::text_check::{allowed, stored};
         let signup = include_str!("../../migrations/sqlite/2026-11-24-000003_signup/up.sql");
         let enforcement =
             include_str!("../../migrations/sqlite/2026-11-30-000009_enforcement/up.sql");
         let objections =
             include_str!("../../migrations/sqlite/2026-12-07-000019_objections_everywhere/up.sql");
-        let cure = CureDecision::ALL.iter().map(|d| d.as_str()).collect();
-        assert_eq!(texts(cure), check(enforcement, "cure_decision"));
-        let decision = ObjectionDecision::ALL.iter().map(|d| d.as_str()).collect();
-        assert_eq!(texts(decision), check(objections, "decision"));
+        assert_eq!(
+            stored(CureDecision::ALL),
+            allowed(enforcement, "cure_decision")
+        );
+        assert_eq!(
+            stored(ObjectionDecision::ALL),
+            allowed(objections, "decision")
+        );
         let bans = &signup[signup.find("CREATE TABLE registration_bans").unwrap()..];
-        let ban = BanKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(texts(ban), check(bans, "kind"));
+        assert_eq!(stored(BanKind::ALL), allowed(bans, "kind"));
         for decision in ObjectionDecision::ALL {
             assert_eq!(ObjectionDecision::parse(decision.as_str()), Some(*decision));
         }

@@ -117,25 +117,14 @@ mod tests {
     #[test]
     fn the_stored_texts_are_those_the_migrations_allow() {
         // Each enum's texts are exactly the ones its column's CHECK constraint lists.
-        let check = |migration: &str, column: &str| -> Vec<String> {
-            let at = migration.find(&format!("{column} IN (")).expect(column) + column.len() + 5;
-            let list = &migration[at..at + migration[at..].find(')').unwrap()];
-            list.split(',')
-                .map(|t| t.trim().trim_matches('\'').to_owned())
-                .collect()
-        };
-        let texts = |all: &[&str]| all.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        use crate::db::text_check::{allowed, stored};
         let accounts = include_str!("../../migrations/sqlite/2026-11-24-000002_accounts/up.sql");
         let signup = include_str!("../../migrations/sqlite/2026-11-24-000003_signup/up.sql");
         let tracking = include_str!("../../migrations/sqlite/2026-11-25-000004_tracking/up.sql");
-        let kinds: Vec<&str> = ParticipantKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(texts(&kinds), check(signup, "kind"));
-        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        assert_eq!(texts(&roles), check(accounts, "role"));
-        let review: Vec<&str> = ReviewState::ALL.iter().map(|s| s.as_str()).collect();
-        assert_eq!(texts(&review), check(signup, "review_state"));
-        let membership: Vec<&str> = MembershipState::ALL.iter().map(|s| s.as_str()).collect();
-        assert_eq!(texts(&membership), check(tracking, "state"));
+        assert_eq!(stored(ParticipantKind::ALL), allowed(signup, "kind"));
+        assert_eq!(stored(Role::ALL), allowed(accounts, "role"));
+        assert_eq!(stored(ReviewState::ALL), allowed(signup, "review_state"));
+        assert_eq!(stored(MembershipState::ALL), allowed(tracking, "state"));
         assert!(ReviewState::Flagged.is_open() && ReviewState::Pending.is_open());
         assert!(!ReviewState::Approved.is_open() && !ReviewState::Rejected.is_open());
     }
