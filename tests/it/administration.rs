@@ -3,27 +3,19 @@
 //! audit log's page and CSV.
 
 use crate::common;
-use portal::db::ids::MeasureId;
+use portal::db::ids::{AccountId, MeasureId};
 
 use crate::common::audit;
-use crate::common::enforcement::{administrator, last_measure, take};
+use crate::common::enforcement::{last_measure, take};
 use crate::common::money::{click, report, secret, send};
 use crate::common::{location, spawn_app, TestApp, PASSWORD};
 use diesel::prelude::*;
 use portal::db::schema::{accounts, audit_log, commissions, measures};
 
-fn audit_count(app: &TestApp, action: &str) -> i64 {
-    audit_log::table
-        .filter(audit_log::action.eq(action))
-        .count()
-        .get_result(&mut *app.conn())
-        .unwrap()
-}
-
 #[tokio::test]
 async fn administrators_make_managers_and_change_roles_but_keep_one_administrator() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let page = "/en/manage/managers";
     for (email, lang, field) in [
         ("not an address", "en", "email"),
@@ -93,7 +85,7 @@ async fn administrators_make_managers_and_change_roles_but_keep_one_administrato
         )
         .await;
     assert_eq!(location(&r), "/nl/manage");
-    assert_eq!(audit_count(&app, "manager_created"), 1);
+    assert_eq!(audit::count(&app, "manager_created"), 1);
 
     let new_id: i64 = accounts::table
         .filter(accounts::email.eq("nieuw@partnerlink.nl"))
@@ -129,7 +121,7 @@ async fn administrators_make_managers_and_change_roles_but_keep_one_administrato
     assert!(location(&r).contains("notice=role-changed"));
     let r = role(admin_id, "manager").await;
     assert!(location(&r).contains("notice=role-changed"));
-    assert_eq!(audit_count(&app, "role_changed"), 2);
+    assert_eq!(audit::count(&app, "role_changed"), 2);
     // The former administrator's next request finds the role changed.
     let r = admin
         .get(app.url("/en/manage/managers"))
@@ -150,7 +142,7 @@ async fn administrators_make_managers_and_change_roles_but_keep_one_administrato
 #[tokio::test]
 async fn the_holiday_table_is_edited_and_counts_for_the_claim_period() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let page = "/en/manage/holidays";
     let (_, html) = app.page_with(&admin, page).await;
     assert!(
@@ -182,7 +174,7 @@ async fn the_holiday_table_is_edited_and_counts_for_the_claim_period() {
             .await;
         assert_eq!(r.status().as_u16(), 303);
     }
-    assert_eq!(audit_count(&app, "holiday_changed"), 10);
+    assert_eq!(audit::count(&app, "holiday_changed"), 10);
     let anna = app.add_ready_publisher("anna@example.nl");
     take(
         &app,
@@ -222,7 +214,7 @@ async fn the_holiday_table_is_edited_and_counts_for_the_claim_period() {
 #[tokio::test]
 async fn a_new_rate_applies_from_its_date_and_never_changes_a_past_commission() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
@@ -278,7 +270,7 @@ async fn a_new_rate_applies_from_its_date_and_never_changes_a_past_commission() 
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(audit_count(&app, "rate_changed"), 1);
+    assert_eq!(audit::count(&app, "rate_changed"), 1);
 
     // The earlier order keeps its rate even when reported again; a later order gets the new one.
     send(&app, &key, &report(&click_id, "R-1", "100.00", &at)).await;
@@ -302,7 +294,7 @@ async fn a_new_rate_applies_from_its_date_and_never_changes_a_past_commission() 
 #[tokio::test]
 async fn programme_texts_are_edited_with_their_before_and_after_in_the_audit_log() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let id: i64 = {
         use portal::db::schema::programme_texts;
         programme_texts::table
@@ -368,7 +360,7 @@ async fn programme_texts_are_edited_with_their_before_and_after_in_the_audit_log
 #[tokio::test]
 async fn a_new_version_of_the_rules_is_diffed_mailed_accepted_and_cited_by_later_measures() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     // A measure under version 1.
     take(
@@ -516,14 +508,14 @@ async fn a_new_version_of_the_rules_is_diffed_mailed_accepted_and_cited_by_later
         )
         .await;
     assert!(console.contains("rules version 2") && console.contains("rules version 1"));
-    assert_eq!(audit_count(&app, "rules_published"), 1);
-    assert_eq!(audit_count(&app, "rules_accepted"), 1);
+    assert_eq!(audit::count(&app, "rules_published"), 1);
+    assert_eq!(audit::count(&app, "rules_accepted"), 1);
 }
 
 #[tokio::test]
 async fn the_audit_log_page_filters_and_exports() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let bob = app.add_ready_publisher("bob@example.nl");
     take(
@@ -598,7 +590,7 @@ async fn the_audit_log_page_filters_and_exports() {
 #[tokio::test]
 async fn a_holiday_that_is_no_date_is_not_found() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let page = "/en/manage/holidays";
     for day in ["31-12-2026", "2026-13-01", "tomorrow"] {
         let r = app
@@ -625,7 +617,7 @@ async fn a_holiday_that_is_no_date_is_not_found() {
 #[tokio::test]
 async fn policies_contacts_and_dutch_texts_are_saved_and_shown_on_the_public_pages() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let page = "/en/manage/programme";
     let save = |path: String, fields: Vec<(&'static str, String)>| {
         let app = &app;
@@ -768,7 +760,7 @@ async fn policies_contacts_and_dutch_texts_are_saved_and_shown_on_the_public_pag
         .contains("wereldwijd e-commerce platform"));
 }
 
-fn account_id(app: &TestApp, email: &str) -> i64 {
+fn account_id(app: &TestApp, email: &str) -> AccountId {
     accounts::table
         .filter(accounts::email.eq(email))
         .select(accounts::id)
@@ -776,7 +768,7 @@ fn account_id(app: &TestApp, email: &str) -> i64 {
         .unwrap()
 }
 
-fn sessions_of(app: &TestApp, id: i64) -> i64 {
+fn sessions_of(app: &TestApp, id: AccountId) -> i64 {
     use portal::db::schema::sessions;
     sessions::table
         .filter(sessions::account_id.eq(Some(id)))
@@ -789,7 +781,7 @@ fn sessions_of(app: &TestApp, id: i64) -> i64 {
 async fn access(
     app: &TestApp,
     admin: &reqwest::Client,
-    id: i64,
+    id: AccountId,
     access: &str,
 ) -> reqwest::Response {
     app.submit_with(
@@ -808,7 +800,7 @@ async fn access(
 #[tokio::test]
 async fn a_disabled_manager_is_logged_out_at_once_refused_at_login_and_can_be_enabled_again() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let jan = app.add_manager("jan@partnerlink.nl");
     let browser = app.client_for("jan@partnerlink.nl").await;
     let (status, _) = app.page_with(&browser, "/en/manage").await;
@@ -818,7 +810,7 @@ async fn a_disabled_manager_is_logged_out_at_once_refused_at_login_and_can_be_en
         let r = access(&app, &admin, jan, refused).await;
         assert_eq!(r.status().as_u16(), 400, "{refused:?}");
     }
-    let r = access(&app, &admin, 999_999, "disable").await;
+    let r = access(&app, &admin, AccountId(999_999), "disable").await;
     assert_eq!(r.status().as_u16(), 404);
     let r = access(&app, &admin, jan, "disable").await;
     assert!(location(&r).ends_with("notice=manager-disabled"), "{r:?}");
@@ -902,7 +894,7 @@ async fn a_disabled_manager_is_logged_out_at_once_refused_at_login_and_can_be_en
 #[tokio::test]
 async fn a_session_of_a_disabled_account_does_not_work_on_its_next_request() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let id = account_id(&app, "admin@partnerlink.nl");
     let (status, _) = app.page_with(&admin, "/en/manage/managers").await;
     assert_eq!(status, 200);
@@ -924,7 +916,7 @@ async fn a_session_of_a_disabled_account_does_not_work_on_its_next_request() {
 #[tokio::test]
 async fn the_last_enabled_administrator_is_neither_demoted_nor_disabled() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let me = account_id(&app, "admin@partnerlink.nl");
     let r = access(&app, &admin, me, "disable").await;
     assert!(location(&r).ends_with("notice=access-last-administrator"));
@@ -973,7 +965,7 @@ async fn the_last_enabled_administrator_is_neither_demoted_nor_disabled() {
 async fn two_administrators_taking_each_other_away_at_once_leave_one() {
     use portal::console::managers::{set_administrator_role, set_manager_disabled, ManagerChange};
     let app = spawn_app().await;
-    let ids: Vec<i64> = ["a@partnerlink.nl", "b@partnerlink.nl"]
+    let ids: Vec<AccountId> = ["a@partnerlink.nl", "b@partnerlink.nl"]
         .iter()
         .map(|email| app.add_manager(email))
         .collect();

@@ -71,8 +71,7 @@ async fn money_in_every_table(app: &TestApp) -> common::Participant {
         anna.participant_id
     ));
     // A manager's login is an audit line.
-    app.add_manager("beheer@partnerlink.nl");
-    app.client_for("beheer@partnerlink.nl").await;
+    app.manager("beheer@partnerlink.nl").await;
     for table in [
         "ledger_entries",
         "payouts",

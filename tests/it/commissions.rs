@@ -437,8 +437,7 @@ async fn a_rejected_conversion_shows_no_commission_on_any_page_or_file() {
     }
 
     // The account managers' console reads the same figure.
-    app.add_manager("beheer@partnerlink.nl");
-    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let (_, console) = app.page_with(&boss, "/en/manage/conversions").await;
     for (order, commission) in [
         ("X-COUPON", "€0.00"),

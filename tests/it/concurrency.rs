@@ -2,6 +2,7 @@
 //! answer of their own — never a 500 "database is locked" on SQLite — and what they store adds up.
 
 use crate::common;
+use crate::common::{ParticipantKind, ReviewState};
 
 use crate::common::enforcement::hidden;
 use crate::common::{csrf_token, spawn_app, TestApp};
@@ -52,7 +53,11 @@ fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 #[tokio::test]
 async fn sixteen_saves_of_one_channel_at_once_all_answer() {
     let app = spawn_app().await;
-    let anna = app.add_participant("anna@example.nl", "network", "approved");
+    let anna = app.add_participant(
+        "anna@example.nl",
+        ParticipantKind::Network,
+        ReviewState::Approved,
+    );
     let client = app.client_for("anna@example.nl").await;
     let path = format!("/en/account/channels/{}", anna.channel_id);
     let bodies = (0..16)
@@ -72,7 +77,11 @@ async fn sixteen_saves_of_one_channel_at_once_all_answer() {
 #[tokio::test]
 async fn sixteen_new_channels_of_a_network_at_once_are_sixteen_channels() {
     let app = spawn_app().await;
-    let net = app.add_participant("net@example.nl", "network", "approved");
+    let net = app.add_participant(
+        "net@example.nl",
+        ParticipantKind::Network,
+        ReviewState::Approved,
+    );
     let client = app.client_for("net@example.nl").await;
     let bodies = (0..16)
         .map(|n| {
@@ -105,8 +114,7 @@ async fn sixteen_new_channels_of_a_network_at_once_are_sixteen_channels() {
 #[tokio::test]
 async fn sixteen_measures_on_one_participant_at_once_are_sixteen_measures() {
     let app = spawn_app().await;
-    app.add_manager("beheer@partnerlink.nl");
-    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let page = format!("/en/manage/participants/{}", anna.participant_id);
     let html = boss
@@ -138,12 +146,15 @@ async fn sixteen_measures_on_one_participant_at_once_are_sixteen_measures() {
 #[tokio::test]
 async fn sixteen_review_decisions_and_bank_saves_at_once_all_answer() {
     let app = spawn_app().await;
-    app.add_manager("beheer@partnerlink.nl");
-    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let mut bodies = Vec::new();
     let mut paths = Vec::new();
     for n in 0..16 {
-        let p = app.add_participant(&format!("p{n}@example.nl"), "publisher", "pending");
+        let p = app.add_participant(
+            &format!("p{n}@example.nl"),
+            ParticipantKind::Publisher,
+            ReviewState::Pending,
+        );
         paths.push(format!("/en/manage/channels/{}/review", p.channel_id));
         bodies.push(fields(&[("decision", "approve"), ("reason", "")]));
     }
@@ -208,7 +219,11 @@ async fn sixteen_review_decisions_and_bank_saves_at_once_all_answer() {
 #[tokio::test]
 async fn a_publisher_sending_the_new_channel_form_eight_times_at_once_gets_one_channel() {
     let app = spawn_app().await;
-    let anna = app.add_participant("anna@example.nl", "publisher", "approved");
+    let anna = app.add_participant(
+        "anna@example.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
     app.sql(&format!(
         "DELETE FROM channels WHERE id = {}",
         anna.channel_id

@@ -746,8 +746,7 @@ async fn an_order_reference_with_a_direction_control_or_invisible_character_is_r
     assert_eq!(count(&app, "conversions"), 0);
 
     // The CSV import checks its lines the same way, next to the line.
-    app.add_manager("beheer@partnerlink.nl");
-    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let (_, page) = app.page_with(&boss, "/en/manage/conversions/import").await;
     let token = common::csrf_token(&page).unwrap();
     let csv = format!(
@@ -1060,8 +1059,7 @@ async fn more_than_one_coupon_or_items_out_of_stock_earn_nothing_and_say_why() {
 
     // The publisher and the account manager read why, in their language.
     let publisher = app.client_for(&anna.email).await;
-    app.add_manager("beheer@partnerlink.nl");
-    let manager = app.client_for("beheer@partnerlink.nl").await;
+    let manager = app.manager("beheer@partnerlink.nl").await;
     for (client, path) in [
         (&publisher, "/account/commissions/conversions"),
         (&manager, "/manage/conversions"),

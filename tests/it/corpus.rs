@@ -8,7 +8,7 @@
 
 use crate::common;
 
-use crate::common::enforcement::{administrator, take};
+use crate::common::enforcement::take;
 use crate::common::{csrf_token, spawn_app, TestApp};
 use diesel::prelude::*;
 
@@ -171,9 +171,8 @@ async fn the_bad_input_corpus_gets_no_server_error_changes_nothing_refused_and_k
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let bob = app.add_ready_publisher("bob@example.nl");
-    let boss = administrator(&app, "beheer@partnerlink.nl").await;
-    app.add_manager("manager@partnerlink.nl");
-    let manager = app.client_for("manager@partnerlink.nl").await;
+    let boss = app.administrator("beheer@partnerlink.nl").await;
+    let manager = app.manager("manager@partnerlink.nl").await;
     let r = take(
         &app,
         &boss,

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use crate::common::enforcement::{administrator, take};
+use crate::common::enforcement::take;
 use crate::common::money::{click, pass_locking_dates, report, secret, send};
 use crate::common::{spawn_app, TestApp};
 
@@ -76,7 +76,7 @@ async fn anna_with_formulas(app: &TestApp) -> common::Participant {
         let (status, answer) = send(app, &key, &report(&click_id, order, "10.00", &at)).await;
         assert_eq!(status, 201, "{order}: {answer}");
     }
-    let boss = administrator(app, "beheer@partnerlink.nl").await;
+    let boss = app.administrator("beheer@partnerlink.nl").await;
     let r = take(
         app,
         &boss,

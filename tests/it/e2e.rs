@@ -7,7 +7,7 @@
 //! for (`cargo test -- --include-ignored`, as CI runs them); asked for, a missing tool fails them.
 
 use crate::common;
-use portal::db::ids::{ChannelId, CommissionId, MembershipId, ObjectionId, ParticipantId};
+use portal::db::ids::{ChannelId, CommissionId, ObjectionId, ParticipantId};
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -709,9 +709,7 @@ async fn money_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     let manager = format!("beheer-{lang}@partnerlink.nl");
     let treasurer = format!("beheer-financien-{lang}@partnerlink.nl");
     let treasurer_id = app.add_manager(&treasurer);
-    app.sql(&format!(
-        "UPDATE accounts SET administrator = TRUE WHERE id = {treasurer_id}"
-    ));
+    app.make_administrator(treasurer_id);
     // The browser's own click was not credited (headless Chromium says it is a robot): a
     // visitor with an ordinary browser follows the same channel's link.
     let channel_id: ChannelId = clicks::table
@@ -852,9 +850,7 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     let publisher = format!("browser-{lang}@koopjes.nl");
     let manager = format!("beheer-{lang}@partnerlink.nl");
     // The manager is an administrator too, to read the audit log at the end.
-    app.sql(&format!(
-        "UPDATE accounts SET administrator = TRUE WHERE email = '{manager}'"
-    ));
+    app.make_administrator(app.account_id(&manager));
 
     log_in(b, app, lang, &manager, "enforce-manager").await;
     b.goto(
@@ -1171,9 +1167,7 @@ async fn lists_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     };
     let admin = format!("beheer-lists-{lang}@partnerlink.nl");
     app.add_manager(&admin);
-    app.sql(&format!(
-        "UPDATE accounts SET administrator = TRUE WHERE email = '{admin}'"
-    ));
+    app.make_administrator(app.account_id(&admin));
     log_in(b, app, lang, &admin, "lists-admin").await;
     b.goto(&format!("{base}/{lang}/manage/bans"), "bans").await;
     let domain = format!("counterfeit-{lang}.com");
@@ -1429,9 +1423,7 @@ async fn policies_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     };
     let admin = format!("beheer-policies-{lang}@partnerlink.nl");
     app.add_manager(&admin);
-    app.sql(&format!(
-        "UPDATE accounts SET administrator = TRUE WHERE email = '{admin}'"
-    ));
+    app.make_administrator(app.account_id(&admin));
     log_in(b, app, lang, &admin, "policies-admin").await;
     b.client
         .goto(&format!("{base}/{lang}/manage/programme"))
@@ -1495,8 +1487,6 @@ async fn policies_journey(app: &TestApp, b: &mut Browser, w: &Words) {
 /// with the measure's notice — on its channels, earnings, conversions and ledger pages.
 async fn explained_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     use crate::common::enforcement::take;
-    use diesel::prelude::*;
-    use portal::db::schema::memberships;
     let base = &app.address;
     let lang = w.lang;
     let (restricted, deducted, held, next_run) = match lang {
@@ -1516,13 +1506,8 @@ async fn explained_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     let publisher = format!("uitleg-{lang}@koopjes.nl");
     let p = app.add_ready_publisher(&publisher);
     let manager = format!("beheer-uitleg-{lang}@partnerlink.nl");
-    app.add_manager(&manager);
-    let boss = app.client_for(&manager).await;
-    let membership: MembershipId = memberships::table
-        .filter(memberships::channel_id.eq(p.channel_id))
-        .select(memberships::id)
-        .first(&mut *app.conn())
-        .unwrap();
+    let boss = app.manager(&manager).await;
+    let membership = app.membership_of(p.channel_id);
     b.goto(&format!("{base}/{lang}/login"), "explained-login")
         .await;
     b.type_into("email", &publisher).await;
@@ -1586,7 +1571,7 @@ async fn rules_versions_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     let nl = lang == "nl";
     let added = "Misspellings of the brand count as the brand.";
     let email = format!("beheer-regels-{lang}@partnerlink.nl");
-    let admin = common::enforcement::administrator(app, &email).await;
+    let admin = app.administrator(&email).await;
     let body: String = rule_clauses::table
         .filter(rule_clauses::anchor.eq("E-10-c"))
         .select(rule_clauses::body)

@@ -2,21 +2,17 @@
 //! notices, cure periods and objections (G.12); the audit log.
 
 use crate::common;
-use portal::db::ids::{MeasureId, MembershipId, ObjectionId, ParticipantId};
+use crate::common::{MembershipState, ParticipantKind, ReviewState};
+use portal::db::ids::{MeasureId, ObjectionId, ParticipantId};
 
 use crate::common::audit;
-use crate::common::enforcement::{administrator, hidden, last_measure, object, picture, take, PDF};
+use crate::common::enforcement::{hidden, last_measure, object, picture, take, taken, PDF};
 use crate::common::money::{balance, click, pass_locking_dates, report, secret, send};
 use crate::common::{location, spawn_app, TestApp, PASSWORD};
 use diesel::prelude::*;
 use portal::db::schema::{
     audit_log, clicks, commissions, ledger_entries, measures, memberships, objections, participants,
 };
-
-async fn manager(app: &TestApp) -> reqwest::Client {
-    app.add_manager("beheer@partnerlink.nl");
-    app.client_for("beheer@partnerlink.nl").await
-}
 
 fn clause_body(app: &TestApp, anchor: &str) -> String {
     use portal::db::schema::rule_clauses;
@@ -73,7 +69,7 @@ async fn lift(
 #[tokio::test]
 async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let bob = app.add_ready_publisher("bob@example.nl");
 
@@ -178,7 +174,7 @@ async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log
 #[tokio::test]
 async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     // (the fields sent, the field that is wrong, what the page says)
     type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
@@ -324,7 +320,7 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
 #[tokio::test]
 async fn withheld_payments_are_skipped_by_payout_runs_until_the_measure_is_lifted() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
     app.sql(&format!(
@@ -413,10 +409,10 @@ async fn withheld_payments_are_skipped_by_payout_runs_until_the_measure_is_lifte
 #[tokio::test]
 async fn a_deduction_is_a_ledger_row_naming_its_measure_and_lifting_pays_it_back() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
-    let r = take(
+    let id = taken(
         &app,
         &boss,
         p,
@@ -429,8 +425,6 @@ async fn a_deduction_is_a_ledger_row_naming_its_measure_and_lifting_pays_it_back
         ],
     )
     .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let id = last_measure(&app);
     let rows: Vec<(String, i64, Option<MeasureId>, Option<String>)> = ledger_entries::table
         .filter(ledger_entries::participant_id.eq(p))
         .order(ledger_entries::id)
@@ -483,7 +477,7 @@ async fn a_deduction_is_a_ledger_row_naming_its_measure_and_lifting_pays_it_back
 #[tokio::test]
 async fn a_terminated_participant_cannot_log_in_earns_nothing_and_can_object_by_the_mailed_link() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
     // A pending commission from before the termination.
@@ -494,7 +488,7 @@ async fn a_terminated_participant_cannot_log_in_earns_nothing_and_can_object_by_
     send(&app, &key, &order).await;
     let anna_browser = app.client_for("anna@example.nl").await;
 
-    let r = take(
+    let id = taken(
         &app,
         &boss,
         p,
@@ -506,8 +500,6 @@ async fn a_terminated_participant_cannot_log_in_earns_nothing_and_can_object_by_
         ],
     )
     .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let id = last_measure(&app);
 
     // Logged out at once, and the login page says why, in the visitor's language.
     let r = anna_browser
@@ -654,11 +646,15 @@ async fn a_terminated_participant_cannot_log_in_earns_nothing_and_can_object_by_
 #[tokio::test]
 async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     // Anna has an approved channel without a membership yet: she may apply.
-    let anna = app.add_participant("anna@example.nl", "publisher", "approved");
+    let anna = app.add_participant(
+        "anna@example.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
     let p = anna.participant_id;
-    let r = take(
+    let restriction = taken(
         &app,
         &boss,
         p,
@@ -671,8 +667,6 @@ async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
         ],
     )
     .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let restriction = last_measure(&app);
     let anna_browser = app.client_for("anna@example.nl").await;
     let apply = |client: reqwest::Client| {
         let app = &app;
@@ -699,12 +693,8 @@ async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
 
     // Ending a membership: the approved one of Bob.
     let bob = app.add_ready_publisher("bob@example.nl");
-    let membership: MembershipId = memberships::table
-        .filter(memberships::channel_id.eq(bob.channel_id))
-        .select(memberships::id)
-        .first(&mut *app.conn())
-        .unwrap();
-    let r = take(
+    let membership = app.membership_of(bob.channel_id);
+    let ended = taken(
         &app,
         &boss,
         bob.participant_id,
@@ -718,8 +708,6 @@ async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
         ],
     )
     .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let ended = last_measure(&app);
     let state = |app: &TestApp| -> String {
         memberships::table
             .find(membership)
@@ -742,9 +730,9 @@ async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
 #[tokio::test]
 async fn a_ban_bars_the_address_and_the_domains_from_signing_up_until_lifted() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@koopjes.nl");
-    let r = take(
+    let id = taken(
         &app,
         &boss,
         anna.participant_id,
@@ -758,8 +746,6 @@ async fn a_ban_bars_the_address_and_the_domains_from_signing_up_until_lifted() {
         ],
     )
     .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let id = last_measure(&app);
     let r = app
         .submit("/en/signup", &[("email", "anna@koopjes.nl")])
         .await;
@@ -791,11 +777,11 @@ async fn a_ban_bars_the_address_and_the_domains_from_signing_up_until_lifted() {
 #[tokio::test]
 async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on_the_home_page() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
     let deadline = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).to_string();
-    let r = take(
+    let id = taken(
         &app,
         &boss,
         p,
@@ -808,8 +794,6 @@ async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on
         ],
     )
     .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let id = last_measure(&app);
     let anna_browser = app.client_for("anna@example.nl").await;
     let notice = format!("/en/account/notices/{id}");
     let r = app
@@ -900,7 +884,7 @@ async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on
 async fn objections_carry_checked_evidence_are_decided_once_and_are_refused_after_the_claim_period()
 {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let bob = app.add_ready_publisher("bob@example.nl");
     let p = anna.participant_id;
@@ -1133,11 +1117,8 @@ async fn objections_carry_checked_evidence_are_decided_once_and_are_refused_afte
 #[tokio::test]
 async fn the_same_form_sent_twice_takes_one_measure_and_two_lifts_lift_once() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
-    let other = {
-        app.add_manager("collega@partnerlink.nl");
-        app.client_for("collega@partnerlink.nl").await
-    };
+    let boss = app.manager("beheer@partnerlink.nl").await;
+    let other = app.manager("collega@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
     let page = format!("/en/manage/participants/{p}");
@@ -1205,8 +1186,7 @@ async fn the_same_form_sent_twice_takes_one_measure_and_two_lifts_lift_once() {
 #[tokio::test]
 async fn nobody_can_change_or_remove_an_audit_line() {
     let app = spawn_app().await;
-    app.add_manager("beheer@partnerlink.nl");
-    app.client_for("beheer@partnerlink.nl").await;
+    app.manager("beheer@partnerlink.nl").await;
     let count: i64 = audit_log::table
         .count()
         .get_result(&mut *app.conn())
@@ -1236,7 +1216,7 @@ async fn nobody_can_change_or_remove_an_audit_line() {
 #[tokio::test]
 async fn an_upheld_objection_to_a_deduction_pays_it_back_with_a_new_ledger_row() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
     take(
@@ -1316,9 +1296,13 @@ async fn an_upheld_objection_to_a_deduction_pays_it_back_with_a_new_ledger_row()
 #[tokio::test]
 async fn the_participants_list_searches_filters_and_pages() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@koopjes.nl");
-    let bob = app.add_participant("bob@example.be", "network", "approved");
+    let bob = app.add_participant(
+        "bob@example.be",
+        ParticipantKind::Network,
+        ReviewState::Approved,
+    );
     app.sql(&format!(
         "UPDATE participants SET country = 'BE' WHERE id = {}",
         bob.participant_id
@@ -1407,7 +1391,11 @@ async fn the_participants_list_searches_filters_and_pages() {
 
     // 60 more participants: two pages of 50.
     for n in 0..60 {
-        app.add_participant(&format!("p{n}@example.org"), "publisher", "pending");
+        app.add_participant(
+            &format!("p{n}@example.org"),
+            ParticipantKind::Publisher,
+            ReviewState::Pending,
+        );
     }
     let (_, first) = app.page_with(&boss, "/en/manage/participants").await;
     assert!(first.contains("Page 1 of 2") && first.contains("rel=\"next\""));
@@ -1418,7 +1406,7 @@ async fn the_participants_list_searches_filters_and_pages() {
 #[tokio::test]
 async fn unknown_or_foreign_ids_and_malformed_values_are_refused_cleanly() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let bob = app.add_ready_publisher("bob@example.nl");
     take(
@@ -1499,8 +1487,12 @@ async fn unknown_or_foreign_ids_and_malformed_values_are_refused_cleanly() {
 #[tokio::test]
 async fn review_decisions_on_channels_and_memberships_are_in_the_audit_log_with_the_address_hash() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
-    let anna = app.add_participant("anna@example.nl", "publisher", "pending");
+    let admin = app.administrator("admin@partnerlink.nl").await;
+    let anna = app.add_participant(
+        "anna@example.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Pending,
+    );
     let p = anna.participant_id;
     let channel_review = format!("/en/manage/channels/{}/review", anna.channel_id);
     let r = app
@@ -1513,7 +1505,7 @@ async fn review_decisions_on_channels_and_memberships_are_in_the_audit_log_with_
         .await;
     assert_eq!(r.status().as_u16(), 303);
     assert!(location(&r).ends_with("notice=decision-saved"));
-    let membership = app.add_membership(anna.channel_id, "pending");
+    let membership = app.add_membership(anna.channel_id, MembershipState::Pending);
     let r = app
         .submit_with(
             &admin,
@@ -1567,7 +1559,7 @@ async fn review_decisions_on_channels_and_memberships_are_in_the_audit_log_with_
 #[tokio::test]
 async fn an_objection_past_its_decision_date_is_marked_overdue_on_the_console() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     take(
         &app,
@@ -1647,7 +1639,7 @@ async fn an_objection_past_its_decision_date_is_marked_overdue_on_the_console() 
 #[tokio::test]
 async fn the_participant_page_shows_click_quality_conversions_and_the_ledger_summary() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let bob = app.add_ready_publisher("bob@example.nl");
     let p = anna.participant_id;
@@ -1743,7 +1735,7 @@ async fn the_participant_page_shows_click_quality_conversions_and_the_ledger_sum
 async fn a_lifted_warning_and_a_lifted_cure_period_show_as_lifted_to_the_participant_and_in_the_audit_log(
 ) {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
     take(
@@ -1863,7 +1855,7 @@ async fn a_lifted_warning_and_a_lifted_cure_period_show_as_lifted_to_the_partici
 async fn a_reason_or_objection_with_a_direction_control_or_invisible_character_is_refused_next_to_it(
 ) {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
     let measures_taken = |app: &TestApp| -> i64 {
@@ -1939,7 +1931,7 @@ async fn objection_to_a_warning(
     boss: &reqwest::Client,
     anna: &common::Participant,
 ) -> (MeasureId, ObjectionId) {
-    let r = take(
+    let measure = taken(
         app,
         boss,
         anna.participant_id,
@@ -1951,8 +1943,6 @@ async fn objection_to_a_warning(
         ],
     )
     .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let measure = last_measure(app);
     let browser = app.client_for(&anna.email).await;
     let notice = format!("/en/account/notices/{measure}");
     let r = object(
@@ -1988,9 +1978,8 @@ fn decision_of(app: &TestApp, objection: ObjectionId) -> Option<String> {
 #[tokio::test]
 async fn the_manager_who_took_a_measure_does_not_decide_the_objection_while_another_can() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
-    app.add_manager("tweede@partnerlink.nl");
-    let second = app.client_for("tweede@partnerlink.nl").await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
+    let second = app.manager("tweede@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let (_, objection) = objection_to_a_warning(&app, &boss, &anna).await;
     let action = format!("/manage/objections/{objection}/decision");
@@ -2070,7 +2059,7 @@ async fn the_manager_who_took_a_measure_does_not_decide_the_objection_while_anot
 #[tokio::test]
 async fn the_only_active_manager_decides_the_objection_to_their_own_measure() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let left = app.add_manager("vertrokken@partnerlink.nl");
     app.sql(&format!(
         "UPDATE accounts SET disabled_at = CURRENT_TIMESTAMP WHERE id = {left}"
@@ -2143,7 +2132,7 @@ async fn a_measure_must_cite_a_clause_the_participant_can_breach() {
     // F.11 applies "in the event of any breach": a penalty (F) or a definition (A) alone is
     // no breach; at least one clause of sections B to E must be cited.
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
     for (lang, help, message) in [
@@ -2213,7 +2202,7 @@ async fn a_measure_must_cite_a_clause_the_participant_can_breach() {
 #[tokio::test]
 async fn the_measure_form_asks_the_kind_first_then_shows_only_its_fields_above_the_history() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
     take(
@@ -2323,7 +2312,7 @@ async fn the_measure_form_asks_the_kind_first_then_shows_only_its_fields_above_t
 #[tokio::test]
 async fn the_audit_log_says_each_change_in_words_in_the_readers_language() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     take(
         &app,
@@ -2417,8 +2406,8 @@ async fn the_audit_log_says_each_change_in_words_in_the_readers_language() {
 #[tokio::test]
 async fn the_console_names_languages_and_roles_in_words_and_shows_measures_in_force_early() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
-    let boss = manager(&app).await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     take(
         &app,

@@ -2,18 +2,14 @@
 //! commission, a deduction and "why not paid yet" say what was decided, under which clause and
 //! why, with the measure's notice; counts take their plural forms.
 
-use crate::common::enforcement::{last_measure, take};
+use crate::common::enforcement::{take, taken};
 use crate::common::money::{click, report, secret, send, IMPORT_HEADER};
 use crate::common::{csrf_token, spawn_app, TestApp, PASSWORD};
+use crate::common::{ParticipantKind, ReviewState};
 use chrono::Datelike;
 use diesel::prelude::*;
-use portal::db::ids::{MembershipId, ParticipantId};
-use portal::db::schema::{commissions, memberships};
-
-async fn manager(app: &TestApp) -> reqwest::Client {
-    app.add_manager("beheer@partnerlink.nl");
-    app.client_for("beheer@partnerlink.nl").await
-}
+use portal::db::ids::ParticipantId;
+use portal::db::schema::commissions;
 
 /// The page's text without its tags, spaces folded, the few entities askama writes undone.
 fn text_of(html: &str) -> String {
@@ -49,14 +45,10 @@ fn euros(lang: &str, cents: i64) -> String {
 #[tokio::test]
 async fn a_restriction_shows_its_kind_clauses_and_reason_not_its_number() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let bob = app.add_ready_publisher("bob@example.nl");
-    let membership: MembershipId = memberships::table
-        .filter(memberships::channel_id.eq(bob.channel_id))
-        .select(memberships::id)
-        .first(&mut *app.conn())
-        .unwrap();
-    let r = take(
+    let membership = app.membership_of(bob.channel_id);
+    let id = taken(
         &app,
         &boss,
         bob.participant_id,
@@ -70,8 +62,6 @@ async fn a_restriction_shows_its_kind_clauses_and_reason_not_its_number() {
         ],
     )
     .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let id = last_measure(&app);
     let browser = app.client_for("bob@example.nl").await;
     for (lang, heading, lead, reason) in [
         (
@@ -112,9 +102,9 @@ async fn a_restriction_shows_its_kind_clauses_and_reason_not_its_number() {
 #[tokio::test]
 async fn a_deduction_in_the_ledger_says_its_measure_in_words_with_its_notice() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    let r = take(
+    let id = taken(
         &app,
         &boss,
         anna.participant_id,
@@ -127,8 +117,6 @@ async fn a_deduction_in_the_ledger_says_its_measure_in_words_with_its_notice() {
         ],
     )
     .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let id = last_measure(&app);
     let browser = app.client_for("anna@example.nl").await;
     for (lang, what, heading, reason) in [
         (
@@ -349,7 +337,7 @@ async fn why_not_paid_yet_names_the_next_payout_run_and_every_blocker() {
 #[tokio::test]
 async fn a_terminated_participant_is_told_what_becomes_of_the_money() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let r = take(
         &app,
@@ -405,7 +393,7 @@ async fn preview(app: &TestApp, client: &reqwest::Client, lang: &str, csv: Strin
 #[tokio::test]
 async fn counts_take_their_plural_forms_in_both_languages() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let bad = |order: &str| {
         format!("aliexpress,00,{order},twelve,EUR,sales,false,pending,,2026-11-01T10:00:00Z\n")
     };
@@ -450,9 +438,13 @@ async fn counts_take_their_plural_forms_in_both_languages() {
 #[tokio::test]
 async fn a_refused_application_names_the_restriction_with_its_clauses_and_reason() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     // Anna's channel is approved, without a membership: she could apply.
-    let anna = app.add_participant("anna@example.nl", "publisher", "approved");
+    let anna = app.add_participant(
+        "anna@example.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
     let r = take(
         &app,
         &boss,

@@ -4,7 +4,6 @@
 
 use crate::common;
 
-use crate::common::enforcement::administrator;
 use crate::common::{spawn_app, TestApp};
 use chrono::{Datelike, Days, NaiveDate};
 use diesel::prelude::*;
@@ -47,9 +46,8 @@ fn holiday_audit_lines(app: &TestApp) -> i64 {
 #[tokio::test]
 async fn the_console_warns_administrators_ninety_days_before_the_holiday_table_runs_out() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
-    app.add_manager("beheer@partnerlink.nl");
-    let manager = app.client_for("beheer@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
+    let manager = app.manager("beheer@partnerlink.nl").await;
 
     // Whatever today is: a table whose last year ends more than 90 days from now warns nobody…
     let far = (today() + Days::new(91)).year();
@@ -157,7 +155,7 @@ const YEAR_2028: &str = "date,name\n\
 #[tokio::test]
 async fn an_administrator_imports_a_year_of_holidays_from_a_csv_file() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let before = holiday_count(&app);
     let audit_before = holiday_audit_lines(&app);
 
@@ -252,8 +250,7 @@ async fn an_administrator_imports_a_year_of_holidays_from_a_csv_file() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
-    app.add_manager("beheer@partnerlink.nl");
-    let manager = app.client_for("beheer@partnerlink.nl").await;
+    let manager = app.manager("beheer@partnerlink.nl").await;
     let (status, _) = app.page_with(&manager, "/en/manage/holidays").await;
     assert_eq!(status, 403);
     let form = reqwest::multipart::Form::new().part(

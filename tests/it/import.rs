@@ -10,16 +10,11 @@ use crate::common::money::{
     click, pass_locking_dates, report, secret, send, stored_conversions as stored,
     upload_import as upload, IMPORT_HEADER as HEADER,
 };
-use crate::common::{spawn_app, TestApp};
+use crate::common::spawn_app;
 use diesel::connection::SimpleConnection;
 use portal::config::DatabaseKind;
 use portal::db::AnyConnection;
 use portal::ledger::import;
-
-async fn manager(app: &TestApp) -> reqwest::Client {
-    app.add_manager("beheer@partnerlink.nl");
-    app.client_for("beheer@partnerlink.nl").await
-}
 
 /// `n` orders `BIG-00000…` of one click, with a blank line after the 5,000th (editors count it,
 /// so the lines after it are one further down) and `group` as the commission group of the
@@ -47,7 +42,7 @@ fn big_file(click_id: &str, at: &str, n: usize, odd_ones: &[usize], group: &str)
 #[tokio::test]
 async fn a_ten_thousand_line_file_is_previewed_line_by_line_and_stored_whole_at_the_confirmation() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let (click_id, at) = click(&app, anna.channel_id).await;
 
@@ -131,7 +126,7 @@ async fn a_ten_thousand_line_file_is_previewed_line_by_line_and_stored_whole_at_
 #[tokio::test]
 async fn the_preview_tells_new_updated_unchanged_and_locked_lines_as_the_confirmation_finds_them() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
@@ -276,7 +271,7 @@ async fn the_import_takes_coupon_codes_and_stock_as_the_api_does() {
     use diesel::prelude::*;
     use portal::db::schema::{commissions, conversions};
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let (click_id, at) = click(&app, anna.channel_id).await;
     let header = "programme,click_id,order_ref,order_amount,currency,commission_group,coupon_redeemed,status,returned_amount,occurred_at,coupon_codes,in_stock\n";

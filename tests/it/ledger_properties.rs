@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::common::{test_settings, TestDatabase};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use portal::db::ids::{ChannelId, ParticipantId};
+use portal::db::ids::{AccountId, ChannelId, ParticipantId};
 use portal::db::schema::{commissions, ledger_entries};
 use portal::db::AnyConnection;
 use portal::domain::{money, Currency, Money, Rate};
@@ -202,20 +202,24 @@ static CASE: AtomicUsize = AtomicUsize::new(0);
 /// One database for every case (each case has a participant of its own) and an account manager.
 /// The test database, the portal's pool, an account manager, and the owner's pool (what an
 /// operator may do that the portal's role may not: move a locking date).
-static DATABASE: std::sync::LazyLock<(TestDatabase, portal::db::Pool, i64, portal::db::Pool)> =
-    std::sync::LazyLock::new(|| {
-        let database = TestDatabase::new();
-        let pool = portal::startup::prepare_database(&test_settings(&database)).unwrap();
-        let owner = portal::db::connect(database.owner_settings()).unwrap();
-        let manager = portal::accounts::create_manager(
-            &mut pool.get().unwrap(),
-            &portal::domain::EmailAddress::parse("beheer@partnerlink.nl").unwrap(),
-            "x",
-            portal::i18n::Lang::Nl,
-        )
-        .unwrap();
-        (database, pool, manager, owner)
-    });
+static DATABASE: std::sync::LazyLock<(
+    TestDatabase,
+    portal::db::Pool,
+    AccountId,
+    portal::db::Pool,
+)> = std::sync::LazyLock::new(|| {
+    let database = TestDatabase::new();
+    let pool = portal::startup::prepare_database(&test_settings(&database)).unwrap();
+    let owner = portal::db::connect(database.owner_settings()).unwrap();
+    let manager = portal::accounts::create_manager(
+        &mut pool.get().unwrap(),
+        &portal::domain::EmailAddress::parse("beheer@partnerlink.nl").unwrap(),
+        "x",
+        portal::i18n::Lang::Nl,
+    )
+    .unwrap();
+    (database, pool, manager, owner)
+});
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]

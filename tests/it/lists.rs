@@ -4,20 +4,14 @@
 //! the screening's notes in the reader's language (point 8).
 
 use crate::common;
+use crate::common::audit;
+use crate::common::{ParticipantKind, ReviewState};
 use portal::db::ids::ChannelId;
 
-use crate::common::enforcement::{administrator, last_measure, take};
+use crate::common::enforcement::taken;
 use crate::common::{location, TestApp, PASSWORD};
 use diesel::prelude::*;
-use portal::db::schema::{audit_log, channels, registration_bans};
-
-fn audit_count(app: &TestApp, action: &str) -> i64 {
-    audit_log::table
-        .filter(audit_log::action.eq(action))
-        .count()
-        .get_result(&mut *app.conn())
-        .unwrap()
-}
+use portal::db::schema::{channels, registration_bans};
 
 /// The ban on `value`: (id, lifted, lift reason).
 fn ban(app: &TestApp, value: &str) -> (i64, bool, Option<String>) {
@@ -76,7 +70,7 @@ async fn add_channel(
 #[tokio::test]
 async fn administrators_add_and_lift_bans_with_a_reason_and_audit_lines_in_each_language() {
     let app = common::spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     for (lang, title, added, lifted) in [
         ("en", "Ban list", "The ban has been added.", "Lifted on"),
         (
@@ -176,8 +170,8 @@ async fn administrators_add_and_lift_bans_with_a_reason_and_audit_lines_in_each_
             .await;
         assert_eq!(r.status().as_u16(), 404);
     }
-    assert_eq!(audit_count(&app, "ban_added"), 2);
-    assert_eq!(audit_count(&app, "ban_lifted"), 2);
+    assert_eq!(audit::count(&app, "ban_added"), 2);
+    assert_eq!(audit::count(&app, "ban_lifted"), 2);
     // Barring a lifted address again puts the same row in force again.
     let page = "/en/manage/bans";
     let (id, _, _) = ban(&app, "spam-en.net");
@@ -191,15 +185,14 @@ async fn administrators_add_and_lift_bans_with_a_reason_and_audit_lines_in_each_
         .await;
     assert_eq!(location(&r), "/en/manage/bans?notice=ban-added");
     assert_eq!(ban(&app, "spam-en.net"), (id, false, None));
-    assert_eq!(audit_count(&app, "ban_added"), 3);
+    assert_eq!(audit::count(&app, "ban_added"), 3);
 }
 
 #[tokio::test]
 async fn account_managers_who_are_not_administrators_may_not_touch_the_lists() {
     let app = common::spawn_app().await;
-    app.add_manager("beheer@partnerlink.nl");
-    let manager = app.client_for("beheer@partnerlink.nl").await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let manager = app.manager("beheer@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     app.submit_with(
         &admin,
         "/en/manage/bans",
@@ -232,15 +225,19 @@ async fn account_managers_who_are_not_administrators_may_not_touch_the_lists() {
         assert_eq!(r.status().as_u16(), 403, "{post}");
     }
     assert!(!ban(&app, "spam.net").1, "still in force");
-    assert_eq!(audit_count(&app, "ban_added"), 1);
-    assert_eq!(audit_count(&app, "brand_term_added"), 0);
+    assert_eq!(audit::count(&app, "ban_added"), 1);
+    assert_eq!(audit::count(&app, "brand_term_added"), 0);
 }
 
 #[tokio::test]
 async fn a_barred_domain_is_refused_at_signup_and_when_a_channel_is_added_or_changed() {
     let app = common::spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
-    let network = app.add_participant("net@koopjes.nl", "network", "approved");
+    let admin = app.administrator("admin@partnerlink.nl").await;
+    let network = app.add_participant(
+        "net@koopjes.nl",
+        ParticipantKind::Network,
+        ReviewState::Approved,
+    );
     let client = app.client_for("net@koopjes.nl").await;
     app.submit_with(
         &admin,
@@ -301,7 +298,7 @@ async fn a_barred_domain_is_refused_at_signup_and_when_a_channel_is_added_or_cha
 #[tokio::test]
 async fn a_banned_participant_cannot_log_in_and_only_the_password_holder_learns_why() {
     let app = common::spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     app.add_ready_publisher("anna@koopjes.nl");
     // Her website's domain (anna-koopjes.nl) is barred, not her address.
     app.submit_with(
@@ -357,9 +354,9 @@ async fn a_banned_participant_cannot_log_in_and_only_the_password_holder_learns_
 #[tokio::test]
 async fn a_ban_measure_writes_into_the_ban_list_and_lifting_it_keeps_the_row() {
     let app = common::spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@koopjes.nl");
-    let r = take(
+    let measure = taken(
         &app,
         &admin,
         anna.participant_id,
@@ -373,8 +370,6 @@ async fn a_ban_measure_writes_into_the_ban_list_and_lifting_it_keeps_the_row() {
         ],
     )
     .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let measure = last_measure(&app);
     let (_, html) = app.page_with(&admin, "/en/manage/bans").await;
     assert!(html.contains("anna@koopjes.nl") && html.contains("anna-koopjes.nl"));
     assert!(html.contains(&format!("by measure {measure}")));
@@ -402,8 +397,12 @@ async fn a_ban_measure_writes_into_the_ban_list_and_lifting_it_keeps_the_row() {
 #[tokio::test]
 async fn a_brand_term_added_by_an_administrator_flags_a_new_channel_in_words() {
     let app = common::spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
-    app.add_participant("net@koopjes.nl", "network", "approved");
+    let admin = app.administrator("admin@partnerlink.nl").await;
+    app.add_participant(
+        "net@koopjes.nl",
+        ParticipantKind::Network,
+        ReviewState::Approved,
+    );
     let client = app.client_for("net@koopjes.nl").await;
     // Not on the list yet: a channel with the name is not flagged.
     let r = add_channel(&app, &client, "en", "lazadadeals.nl", "Deals").await;
@@ -441,7 +440,7 @@ async fn a_brand_term_added_by_an_administrator_flags_a_new_channel_in_words() {
         )
         .await;
     assert_eq!(location(&r), "/en/manage/brands?notice=brand-term-added");
-    assert_eq!(audit_count(&app, "brand_term_added"), 1);
+    assert_eq!(audit::count(&app, "brand_term_added"), 1);
 
     let r = add_channel(&app, &client, "en", "mylazadashop.nl", "My shop").await;
     assert_eq!(r.status().as_u16(), 303);
@@ -477,7 +476,7 @@ async fn a_brand_term_added_by_an_administrator_flags_a_new_channel_in_words() {
         .submit_with(&admin, page, &format!("{page}/{term_id}/remove"), &[])
         .await;
     assert_eq!(location(&r), "/en/manage/brands?notice=brand-term-removed");
-    assert_eq!(audit_count(&app, "brand_term_removed"), 1);
+    assert_eq!(audit::count(&app, "brand_term_removed"), 1);
     add_channel(&app, &client, "en", "lazada-koopjes.nl", "Koopjes").await;
     assert_eq!(screening(&app, newest_channel(&app)).0, "pending");
 }
@@ -485,8 +484,12 @@ async fn a_brand_term_added_by_an_administrator_flags_a_new_channel_in_words() {
 #[tokio::test]
 async fn a_whole_word_term_does_not_flag_a_word_that_contains_it() {
     let app = common::spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
-    app.add_participant("net@koopjes.nl", "network", "approved");
+    let admin = app.administrator("admin@partnerlink.nl").await;
+    app.add_participant(
+        "net@koopjes.nl",
+        ParticipantKind::Network,
+        ReviewState::Approved,
+    );
     let client = app.client_for("net@koopjes.nl").await;
     let page = "/en/manage/brands";
     let r = app
@@ -511,7 +514,11 @@ async fn a_domain_another_participant_uses_is_flagged_with_the_reason_naming_no_
     let app = common::spawn_app().await;
     // anna has a channel on anna-koopjes.nl (the fixture's domain).
     app.add_ready_publisher("anna@koopjes.nl");
-    app.add_participant("bob@example.org", "network", "approved");
+    app.add_participant(
+        "bob@example.org",
+        ParticipantKind::Network,
+        ReviewState::Approved,
+    );
     let bob = app.client_for("bob@example.org").await;
     let r = add_channel(&app, &bob, "en", "https://www.anna-koopjes.nl/bob", "Bob").await;
     assert_eq!(r.status().as_u16(), 303);
@@ -545,7 +552,11 @@ async fn a_domain_another_participant_uses_is_flagged_with_the_reason_naming_no_
 #[tokio::test]
 async fn a_dutch_participant_reads_a_screening_note_in_dutch() {
     let app = common::spawn_app().await;
-    let p = app.add_participant("jan@koopjes.nl", "publisher", "flagged");
+    let p = app.add_participant(
+        "jan@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Flagged,
+    );
     // As the migration stores the notes that were English text ("B.5.a: contains aliexpress").
     app.sql(&format!(
         "UPDATE channels SET screening_note = '[{{\"key\":\"brand\",\"args\":{{\"terms\":\"aliexpress\"}}}}]' WHERE id = {}",
@@ -608,8 +619,8 @@ async fn two_administrators_barring_and_lifting_the_same_domain_at_once_do_it_on
         lifted.sort();
         assert_eq!(lifted, [false, true], "round {round}");
     }
-    assert_eq!(audit_count(&app, "ban_added"), 5);
-    assert_eq!(audit_count(&app, "ban_lifted"), 5);
+    assert_eq!(audit::count(&app, "ban_added"), 5);
+    assert_eq!(audit::count(&app, "ban_lifted"), 5);
 }
 
 /// The migration turns the English notes stored before ("B.5.a: contains ali, aliexpress") into
@@ -618,8 +629,16 @@ async fn two_administrators_barring_and_lifting_the_same_domain_at_once_do_it_on
 async fn the_migration_turns_stored_english_notes_into_keys_with_arguments() {
     use portal::config::DatabaseKind;
     let app = common::spawn_app().await;
-    let p = app.add_participant("jan@koopjes.nl", "publisher", "flagged");
-    let other = app.add_participant("piet@koopjes.nl", "publisher", "flagged");
+    let p = app.add_participant(
+        "jan@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Flagged,
+    );
+    let other = app.add_participant(
+        "piet@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Flagged,
+    );
     app.sql(&format!(
         "UPDATE channels SET screening_note = 'B.5.a: contains ali, aliexpress' WHERE id = {}",
         p.channel_id

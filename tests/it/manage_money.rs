@@ -13,15 +13,10 @@ use crate::common::{location, spawn_app, TestApp};
 use diesel::prelude::*;
 use portal::db::schema::{commissions, conversions, ledger_entries};
 
-async fn manager(app: &TestApp) -> reqwest::Client {
-    app.add_manager("beheer@partnerlink.nl");
-    app.client_for("beheer@partnerlink.nl").await
-}
-
 /// An account manager who is also an administrator: releases holds, runs payouts and makes the
 /// conversion API's secret (separation of duties).
 async fn treasurer(app: &TestApp) -> reqwest::Client {
-    common::enforcement::administrator(app, "beheer@partnerlink.nl").await
+    app.administrator("beheer@partnerlink.nl").await
 }
 
 fn commission_id(app: &TestApp) -> i64 {
@@ -53,7 +48,7 @@ async fn decide(
 #[tokio::test]
 async fn a_manager_rejects_and_reverses_with_a_reason_the_participant_reads() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
@@ -148,8 +143,7 @@ async fn a_held_commission_is_approved_once_an_administrator_releases_it_and_nev
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
     app.client_for("anna@example.nl").await; // logs in from the address the click comes from
-    app.add_manager("collega@partnerlink.nl");
-    let colleague = app.client_for("collega@partnerlink.nl").await;
+    let colleague = app.manager("collega@partnerlink.nl").await;
     let boss = treasurer(&app).await;
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
@@ -188,7 +182,7 @@ async fn a_held_commission_is_approved_once_an_administrator_releases_it_and_nev
 #[tokio::test]
 async fn an_import_is_previewed_line_by_line_and_stores_all_or_nothing_once() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let (click_id, at) = click(&app, anna.channel_id).await;
     let bad = format!(
@@ -383,7 +377,7 @@ async fn a_payout_run_from_the_console_gives_its_bank_file_and_the_secret_is_sho
 #[tokio::test]
 async fn a_large_import_is_confirmed_as_well_as_a_small_one() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let (click_id, at) = click(&app, anna.channel_id).await;
     // About 200 KB: URL-encoded in the confirmation it is far more than a form usually carries.
@@ -410,7 +404,7 @@ async fn a_large_import_is_confirmed_as_well_as_a_small_one() {
 #[tokio::test]
 async fn a_decision_with_an_unknown_action_or_an_overlong_reason_is_refused_with_its_words_kept() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
@@ -440,7 +434,7 @@ async fn a_decision_with_an_unknown_action_or_an_overlong_reason_is_refused_with
 #[tokio::test]
 async fn the_conversions_of_one_participant_are_listed_without_anyone_elses() {
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let bob = app.add_ready_publisher("bob@example.nl");
     let key = secret(&app);
@@ -591,7 +585,7 @@ async fn the_programme_secret_command_prints_a_new_secret_once_that_signs_accept
 async fn every_conversion_records_who_entered_it_and_api_conversions_are_audited() {
     use portal::db::schema::programme_secrets;
     let app = spawn_app().await;
-    let boss = manager(&app).await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let boss_id: i64 = portal::db::schema::accounts::table
         .filter(portal::db::schema::accounts::email.eq("beheer@partnerlink.nl"))
         .select(portal::db::schema::accounts::id)

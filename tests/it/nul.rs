@@ -22,8 +22,7 @@ async fn a_nul_in_the_path_or_the_query_is_a_bad_request_in_the_page_language() 
         assert!(r.text().await.unwrap().contains(words), "{path}");
     }
     // A manager's search with a NUL in it.
-    app.add_manager("beheer@partnerlink.nl");
-    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let r = boss
         .get(app.url("/en/manage/participants?q=a%00b"))
         .send()
@@ -43,8 +42,7 @@ async fn a_nul_in_a_form_is_refused_and_nothing_is_stored() {
         .log_in(&app.new_client(), "en", "anna@example.nl\0", PASSWORD)
         .await;
     assert_eq!(r.status().as_u16(), 400);
-    app.add_manager("beheer@partnerlink.nl");
-    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let r = common::enforcement::take(
         &app,
@@ -75,8 +73,7 @@ async fn a_nul_in_a_conversion_or_an_import_file_is_refused() {
     assert_eq!(status, 400, "{answer}");
     assert_eq!(answer["error"]["code"], "malformed");
 
-    app.add_manager("beheer@partnerlink.nl");
-    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let html = boss
         .get(app.url("/en/manage/conversions/import"))
         .send()

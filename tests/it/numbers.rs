@@ -6,7 +6,6 @@
 //! (those answered 404 already: a path segment that is not an i64 is not found, and no row has
 //! a negative, zero or unused id).
 
-use crate::common::enforcement::administrator;
 use crate::common::spawn_app;
 
 /// Past i64, i64 itself, the page whose offset overflowed i64, and the smallest i64.
@@ -22,7 +21,7 @@ const NOT_A_PAGE: &[&str] = &["1e3", "99999999999999999999", "1.5", "abc", "0x10
 #[tokio::test]
 async fn an_audit_page_past_the_last_shows_the_last_and_odd_numbers_are_refused() {
     let app = spawn_app().await;
-    let boss = administrator(&app, "beheer@partnerlink.nl").await;
+    let boss = app.administrator("beheer@partnerlink.nl").await;
     // 150 lines of one action: two pages of 100, the newest first.
     {
         let mut conn = app.conn();

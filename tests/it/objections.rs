@@ -5,9 +5,10 @@
 //! reinstates a terminated participant at any time.
 
 use crate::common;
-use portal::db::ids::{AnyId, CommissionId, ObjectionId};
+use crate::common::{MembershipState, ParticipantKind, ReviewState};
+use portal::db::ids::{AccountId, AnyId, CommissionId, ObjectionId};
 
-use crate::common::enforcement::{administrator, object, take, PDF};
+use crate::common::enforcement::{object, take, PDF};
 use crate::common::money::{balance, click, pass_locking_dates, report, secret, send};
 use crate::common::{csrf_token, spawn_app, Participant, TestApp};
 use diesel::prelude::*;
@@ -46,7 +47,7 @@ async fn order(app: &TestApp, anna: &Participant, order_ref: &str) -> Commission
     orders(app, anna, &[order_ref]).await[0]
 }
 
-fn decide_commission(app: &TestApp, id: CommissionId, action: Action, manager: i64) {
+fn decide_commission(app: &TestApp, id: CommissionId, action: Action, manager: AccountId) {
     let why = (action != Action::Release).then_some("Bestelling niet bij ons bekend");
     decide::decide(&mut app.conn(), id, action, why, manager, portal::db::now()).unwrap();
 }
@@ -109,11 +110,6 @@ async fn decide_objection(
 }
 
 /// An account manager, logged in.
-async fn manager(app: &TestApp, email: &str) -> reqwest::Client {
-    app.add_manager(email);
-    app.client_for(email).await
-}
-
 const UPHELD: &[(&str, &str)] = &[("decision", "upheld"), ("reason", "The receipt shows it.")];
 
 #[tokio::test]
@@ -121,7 +117,7 @@ async fn an_upheld_objection_to_a_rejected_commission_approves_it_once_in_both_l
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let boss = app.add_manager("beheer@partnerlink.nl");
-    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let colleague = app.manager("collega@partnerlink.nl").await;
     let id = order(&app, &anna, "R-1").await;
     decide_commission(&app, id, Action::Reject, boss);
     let client = app.client_for(&anna.email).await;
@@ -184,7 +180,7 @@ async fn a_rejected_commission_may_go_back_to_pending_when_the_manager_picks_it(
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let boss = app.add_manager("beheer@partnerlink.nl");
-    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let colleague = app.manager("collega@partnerlink.nl").await;
     let id = order(&app, &anna, "R-2").await;
     decide_commission(&app, id, Action::Reject, boss);
     let client = app.client_for(&anna.email).await;
@@ -214,7 +210,7 @@ async fn a_rejected_commission_may_go_back_to_pending_when_the_manager_picks_it(
 async fn an_upheld_objection_to_a_held_commission_releases_it() {
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let colleague = app.manager("collega@partnerlink.nl").await;
     // Anna logs in from the address the click comes from: the order is held (E.10.j).
     let client = app.client_for(&anna.email).await;
     let id = order(&app, &anna, "H-1").await;
@@ -248,7 +244,7 @@ async fn an_upheld_objection_to_a_reversal_gives_back_what_it_took_once() {
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let boss = app.add_manager("beheer@partnerlink.nl");
-    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let colleague = app.manager("collega@partnerlink.nl").await;
     let id = order(&app, &anna, "V-1").await;
     pass_locking_dates(&app);
     assert_eq!(balance(&app, anna.participant_id), 700);
@@ -294,12 +290,16 @@ async fn an_upheld_objection_to_a_reversal_gives_back_what_it_took_once() {
 #[tokio::test]
 async fn an_upheld_objection_to_a_rejected_channel_approves_it() {
     let app = spawn_app().await;
-    let anna = app.add_participant("anna@example.nl", "publisher", "rejected");
+    let anna = app.add_participant(
+        "anna@example.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Rejected,
+    );
     app.sql(&format!(
         "UPDATE channels SET review_reason = 'Geen eigen inhoud', reviewed_at = created_at WHERE id = {}",
         anna.channel_id
     ));
-    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let colleague = app.manager("collega@partnerlink.nl").await;
     let client = app.client_for(&anna.email).await;
     let (_, list) = app.page_with(&client, "/en/account/channels").await;
     let link = format!("/en/account/objections/channel/{}", anna.channel_id);
@@ -333,7 +333,7 @@ async fn an_upheld_objection_to_a_rejected_channel_approves_it() {
 async fn an_upheld_objection_to_a_registration_ban_lifts_it() {
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let colleague = app.manager("collega@partnerlink.nl").await;
     let client = app.client_for(&anna.email).await;
     // An administrator bans the domain of Anna's channel from the ban list (no measure).
     let ban: i64 = diesel::insert_into(registration_bans::table)
@@ -374,7 +374,11 @@ async fn an_upheld_objection_to_a_registration_ban_lifts_it() {
 #[tokio::test]
 async fn an_objection_after_the_claim_period_is_refused_with_a_clear_message() {
     let app = spawn_app().await;
-    let anna = app.add_participant("anna@example.nl", "publisher", "rejected");
+    let anna = app.add_participant(
+        "anna@example.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Rejected,
+    );
     // Rejected a month ago: the 5 working days are over.
     app.sql(&format!(
         "UPDATE channels SET reviewed_at = created_at WHERE id = {}",
@@ -518,7 +522,7 @@ async fn two_managers_deciding_one_objection_at_once_decide_once() {
 async fn an_administrator_reinstates_a_terminated_participant_after_the_claim_period() {
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    let manager = manager(&app, "beheer@partnerlink.nl").await;
+    let manager = app.manager("beheer@partnerlink.nl").await;
     let r = take(
         &app,
         &manager,
@@ -533,7 +537,7 @@ async fn an_administrator_reinstates_a_terminated_participant_after_the_claim_pe
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
     app.age("measures", &["taken_at"], 60 * 86_400);
     app.sql("UPDATE measures SET claim_until = '2026-01-09'");
-    let admin = administrator(&app, "baas@partnerlink.nl").await;
+    let admin = app.administrator("baas@partnerlink.nl").await;
     let page = format!("/nl/manage/participants/{}", anna.participant_id);
     let (_, html) = app.page_with(&admin, &page).await;
     assert!(html.contains("Deelnemer herstellen"), "{html}");
@@ -596,7 +600,7 @@ async fn an_account_manager_who_is_no_administrator_cannot_reinstate() {
         "UPDATE participants SET terminated_at = CURRENT_TIMESTAMP WHERE id = {}",
         anna.participant_id
     ));
-    let manager = manager(&app, "beheer@partnerlink.nl").await;
+    let manager = app.manager("beheer@partnerlink.nl").await;
     let (_, html) = app.page_with(&manager, "/en/manage/participants").await;
     let token = csrf_token(&html).unwrap_or_default();
     let r = manager
@@ -623,7 +627,7 @@ async fn an_account_manager_who_is_no_administrator_cannot_reinstate() {
 async fn a_banned_participant_objects_by_the_link_the_login_page_gives() {
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let colleague = app.manager("collega@partnerlink.nl").await;
     let ban: i64 = diesel::insert_into(registration_bans::table)
         .values((
             registration_bans::kind.eq("email"),
@@ -677,9 +681,9 @@ async fn a_banned_participant_objects_by_the_link_the_login_page_gives() {
 async fn the_manager_who_rejected_a_commission_does_not_decide_the_objection_to_it() {
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    let boss_client = manager(&app, "beheer@partnerlink.nl").await;
+    let boss_client = app.manager("beheer@partnerlink.nl").await;
     let boss = app.account_id("beheer@partnerlink.nl");
-    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let colleague = app.manager("collega@partnerlink.nl").await;
     let id = order(&app, &anna, "F-1").await;
     decide_commission(&app, id, Action::Reject, boss);
     let client = app.client_for(&anna.email).await;
@@ -704,12 +708,16 @@ async fn the_manager_who_rejected_a_commission_does_not_decide_the_objection_to_
 async fn an_upheld_objection_to_a_rejected_membership_approves_it() {
     use portal::db::schema::memberships;
     let app = spawn_app().await;
-    let anna = app.add_participant("anna@example.nl", "publisher", "approved");
-    let membership = app.add_membership(anna.channel_id, "rejected");
+    let anna = app.add_participant(
+        "anna@example.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
+    let membership = app.add_membership(anna.channel_id, MembershipState::Rejected);
     app.sql(&format!(
         "UPDATE memberships SET reason = 'Te weinig bezoekers', decided_at = applied_at WHERE id = {membership}"
     ));
-    let colleague = manager(&app, "collega@partnerlink.nl").await;
+    let colleague = app.manager("collega@partnerlink.nl").await;
     let client = app.client_for(&anna.email).await;
     let (_, list) = app.page_with(&client, "/nl/account/channels").await;
     let link = format!("/nl/account/objections/membership/{membership}");

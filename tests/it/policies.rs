@@ -4,8 +4,8 @@
 //! text may state a rate.
 
 use crate::common;
+use crate::common::{ParticipantKind, ReviewState};
 
-use crate::common::enforcement::administrator;
 use crate::common::{location, spawn_app, TestApp};
 use diesel::prelude::*;
 use portal::db::schema::{memberships, programme_policies};
@@ -15,7 +15,7 @@ const KEYWORD: &str = "/nl/manage/programme/policies/keyword_marketing";
 /// A publisher whose approved channel declares keyword marketing applies to the programme;
 /// returns the answer's status and page.
 async fn apply_with_keyword_marketing(app: &TestApp, email: &str) -> (u16, String) {
-    let p = app.add_participant(email, "publisher", "approved");
+    let p = app.add_participant(email, ParticipantKind::Publisher, ReviewState::Approved);
     app.sql(&format!(
         "UPDATE channels SET promotion_methods = 'content,keyword_marketing' WHERE id = {}",
         p.channel_id
@@ -47,7 +47,7 @@ fn stored(app: &TestApp, key: &str) -> String {
 #[tokio::test]
 async fn keyword_marketing_follows_the_value_chosen_in_the_dutch_form_never_typed_words() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let page = "/nl/manage/programme";
 
     // The Dutch form offers the values as choices, with their Dutch labels.
@@ -116,7 +116,7 @@ async fn keyword_marketing_follows_the_value_chosen_in_the_dutch_form_never_type
 #[tokio::test]
 async fn deeplinking_follows_the_value_chosen() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let programme = app.programme_id();
     app.sql(&format!(
         "INSERT INTO programme_domains (programme_id, domain) VALUES ({programme}, 'aliexpress.com')"
@@ -166,7 +166,7 @@ async fn deeplinking_follows_the_value_chosen() {
 #[tokio::test]
 async fn a_text_that_states_a_rate_is_refused_in_both_languages_and_kept() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let text_id = |lang: &str| -> i64 {
         use portal::db::schema::programme_texts;
         programme_texts::table
@@ -240,7 +240,7 @@ async fn a_text_that_states_a_rate_is_refused_in_both_languages_and_kept() {
 #[tokio::test]
 async fn the_programme_page_shows_each_policys_label_and_note_in_the_readers_language() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let r = app
         .submit_with(
             &admin,
@@ -286,7 +286,7 @@ async fn the_programme_page_shows_each_policys_label_and_note_in_the_readers_lan
 #[tokio::test]
 async fn the_session_window_is_set_with_the_cookie_period_and_bad_input_is_explained() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let path = "/nl/manage/programme/policies/cookie_period";
     let page = "/nl/manage/programme";
     for typed in ["24 uur", "0", "43201", ""] {

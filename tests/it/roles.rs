@@ -4,7 +4,6 @@
 
 use crate::common;
 
-use crate::common::enforcement::administrator;
 use crate::common::{csrf_token, location, spawn_app, TestApp};
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -202,9 +201,8 @@ async fn each_console_route_admits_only_its_role() {
     let app = spawn_app().await;
     app.add_ready_publisher("anna@example.nl");
     let participant = app.client_for("anna@example.nl").await;
-    app.add_manager("beheer@partnerlink.nl");
-    let manager = app.client_for("beheer@partnerlink.nl").await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let manager = app.manager("beheer@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let anonymous = app.new_client();
     for (method, route, needs) in ROUTES {
         let path = concrete(route);

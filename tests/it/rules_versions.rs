@@ -3,7 +3,7 @@
 //! version it quoted, and the summary of a new version reaches each participant in their
 //! language.
 
-use crate::common::enforcement::{administrator, last_measure, take};
+use crate::common::enforcement::{last_measure, take};
 use crate::common::{spawn_app, TestApp};
 use diesel::prelude::*;
 use portal::db::schema::{accounts, rule_clauses};
@@ -44,7 +44,7 @@ async fn publish_second_version(app: &TestApp, admin: &reqwest::Client) -> Strin
 #[tokio::test]
 async fn the_rules_page_names_the_version_in_force_and_links_the_earlier_ones() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
 
     // Version 1, the rules as seeded, is dated by the rules' own month, in the page's language.
     let (status, nl) = app.page("/nl/programmes/aliexpress/rules").await;
@@ -142,7 +142,7 @@ async fn the_rules_page_names_the_version_in_force_and_links_the_earlier_ones() 
 #[tokio::test]
 async fn a_notice_links_each_clause_in_the_version_it_quoted() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let anna_client = app.client_for("anna@example.nl").await;
     take(
@@ -214,7 +214,7 @@ async fn a_notice_links_each_clause_in_the_version_it_quoted() {
 #[tokio::test]
 async fn a_new_version_is_summarised_to_each_participant_in_their_language() {
     let app = spawn_app().await;
-    let admin = administrator(&app, "admin@partnerlink.nl").await;
+    let admin = app.administrator("admin@partnerlink.nl").await;
     app.add_ready_publisher("anna@example.nl");
     app.add_ready_publisher("bob@example.com");
     diesel::update(accounts::table.filter(accounts::email.eq("bob@example.com")))

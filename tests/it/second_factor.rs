@@ -3,6 +3,7 @@
 //! may turn it on and off. Codes are computed from the secret as the app would.
 
 use crate::common;
+use crate::common::{ParticipantKind, ReviewState};
 
 use crate::common::{location, recovery_codes, shown_secret, spawn_app, TestApp, PASSWORD};
 use portal::auth::second_factor;
@@ -164,7 +165,12 @@ async fn a_manager_enrols_at_the_first_login_and_sees_ten_recovery_codes_once() 
     }
 }
 
-fn assert_stored_unreadable(app: &TestApp, id: i64, secret: &[u8], codes: &[String]) {
+fn assert_stored_unreadable(
+    app: &TestApp,
+    id: portal::db::ids::AccountId,
+    secret: &[u8],
+    codes: &[String],
+) {
     use diesel::prelude::*;
     use portal::db::schema::{recovery_codes as rc, second_factors as sf};
     let stored: String = sf::table
@@ -380,7 +386,11 @@ async fn a_session_that_did_not_pass_the_second_factor_never_reaches_the_console
     let app = spawn_app().await;
     // A publisher logged in with its password alone is made an account manager meanwhile:
     // its session is refused by the console (and everywhere else) until it logs in again.
-    app.add_participant("anna@example.nl", "publisher", "approved");
+    app.add_participant(
+        "anna@example.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
     let client = app.client_for("anna@example.nl").await;
     let (status, _) = app.page_with(&client, "/en/account").await;
     assert_eq!(status, 200);
@@ -399,7 +409,11 @@ async fn a_session_that_did_not_pass_the_second_factor_never_reaches_the_console
 #[tokio::test]
 async fn a_publisher_turns_two_step_login_on_and_off() {
     let app = spawn_app().await;
-    app.add_participant("anna@example.nl", "publisher", "approved");
+    app.add_participant(
+        "anna@example.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
     let client = app.client_for("anna@example.nl").await;
     let elsewhere = app.client_for("anna@example.nl").await;
     let (_, dashboard) = app.page_with(&client, "/en/account").await;
@@ -495,8 +509,7 @@ async fn a_publisher_turns_two_step_login_on_and_off() {
 #[tokio::test]
 async fn a_manager_cannot_turn_it_off() {
     let app = spawn_app().await;
-    app.add_manager("beheer@partnerlink.nl");
-    let client = app.client_for("beheer@partnerlink.nl").await;
+    let client = app.manager("beheer@partnerlink.nl").await;
     let (status, page) = app.page_with(&client, "/nl/account/second-factor").await;
     assert_eq!(status, 200);
     assert!(!page.contains("/account/second-factor/off"));

@@ -451,8 +451,7 @@ async fn with_smtp_down_requests_succeed_and_managers_see_the_mail_waiting() {
     };
     assert_eq!(attempts, 1);
     assert!(error.unwrap().len() > 3);
-    app.add_manager("beheer@partnerlink.nl");
-    let boss = app.client_for("beheer@partnerlink.nl").await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
     let (_, home) = app.page_with(&boss, "/en/manage").await;
     assert!(home.contains("Mail not sent yet") && home.contains("anna@example.nl"));
 }

@@ -592,8 +592,7 @@ async fn a_platform_seller_may_join_but_not_with_its_own_storefront_and_the_answ
     );
     // The account manager sees it when reviewing the channel.
     app.sql("UPDATE accounts SET activated_at = created_at");
-    app.add_manager("beheer@partnerlink.nl");
-    let manager = app.client_for("beheer@partnerlink.nl").await;
+    let manager = app.manager("beheer@partnerlink.nl").await;
     let (_, html) = app.page_with(&manager, "/nl/manage").await;
     assert!(html.contains("Verkoopt op AliExpress (E.10.k)"));
     assert!(html.contains("https://www.aliexpress.com/store/912345"));

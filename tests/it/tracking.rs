@@ -1,7 +1,8 @@
 //! Channels, programme membership, the link generator, the click redirect and statistics.
 
 use crate::common;
-use portal::db::ids::{ChannelId, MembershipId};
+use crate::common::{MembershipState, ParticipantKind, ReviewState};
+use portal::db::ids::ChannelId;
 
 use crate::common::{location, spawn_app, spawn_app_with, Options, TestApp, BROWSER};
 use diesel::prelude::*;
@@ -46,7 +47,11 @@ fn shown_link(html: &str) -> Option<String> {
 #[tokio::test]
 async fn a_publisher_goes_from_channel_to_credited_click() {
     let app = spawn_app().await;
-    let publisher = app.add_participant("anna@koopjes.nl", "publisher", "pending");
+    let publisher = app.add_participant(
+        "anna@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Pending,
+    );
     app.add_manager("manager@partnerlink.nl");
     let anna = app.client_for(&publisher.email).await;
     let manager = app.client_for("manager@partnerlink.nl").await;
@@ -104,11 +109,7 @@ async fn a_publisher_goes_from_channel_to_credited_click() {
         location(&r),
         "/nl/account/channels?notice=membership-applied"
     );
-    let membership_id: MembershipId = memberships::table
-        .filter(memberships::channel_id.eq(publisher.channel_id))
-        .select(memberships::id)
-        .first(&mut *app.conn())
-        .unwrap();
+    let membership_id = app.membership_of(publisher.channel_id);
     let decide = format!("/nl/manage/memberships/{membership_id}/review");
     let r = app
         .submit_with(
@@ -450,11 +451,23 @@ async fn clicks_that_are_not_credited_say_why() {
     })
     .await;
     let ready = app.add_ready_publisher("ready@koopjes.nl");
-    let pending = app.add_participant("pending@koopjes.nl", "publisher", "pending");
-    app.add_membership(pending.channel_id, "approved");
-    let no_membership = app.add_participant("solo@koopjes.nl", "publisher", "approved");
-    let applied = app.add_participant("applied@koopjes.nl", "publisher", "approved");
-    app.add_membership(applied.channel_id, "pending");
+    let pending = app.add_participant(
+        "pending@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Pending,
+    );
+    app.add_membership(pending.channel_id, MembershipState::Approved);
+    let no_membership = app.add_participant(
+        "solo@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
+    let applied = app.add_participant(
+        "applied@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
+    app.add_membership(applied.channel_id, MembershipState::Pending);
     let ended = app.add_ready_publisher("ended@koopjes.nl");
     app.sql(&format!(
         "UPDATE participants SET terminated_at = CURRENT_TIMESTAMP WHERE id = {}",
@@ -530,8 +543,7 @@ async fn clicks_that_are_not_credited_say_why() {
     assert_eq!(agent, visitor);
 
     // The managers see the flagged share per channel: 2 bots + 1 duplicate + 2 velocity of 7.
-    app.add_manager("quality@partnerlink.nl");
-    let manager = app.client_for("quality@partnerlink.nl").await;
+    let manager = app.manager("quality@partnerlink.nl").await;
     let (_, html) = app.page_with(&manager, "/en/manage").await;
     assert!(html.contains("71.4%"), "{html}");
     let (_, html) = app.page_with(&manager, "/nl/manage").await;
@@ -586,10 +598,14 @@ async fn clicks_that_are_not_credited_say_why() {
 #[tokio::test]
 async fn statistics_add_up_to_the_stored_clicks() {
     let app = spawn_app().await;
-    let network = app.add_participant("network@koopjes.nl", "network", "approved");
-    app.add_membership(network.channel_id, "approved");
-    let second = app.add_channel(network.participant_id, "tweede.nl", "approved");
-    app.add_membership(second, "approved");
+    let network = app.add_participant(
+        "network@koopjes.nl",
+        ParticipantKind::Network,
+        ReviewState::Approved,
+    );
+    app.add_membership(network.channel_id, MembershipState::Approved);
+    let second = app.add_channel(network.participant_id, "tweede.nl", ReviewState::Approved);
+    app.add_membership(second, MembershipState::Approved);
     let other = app.add_ready_publisher("other@koopjes.nl");
     let mut expected_total = 0;
     for (channel, epi, n) in [
@@ -676,8 +692,16 @@ async fn statistics_add_up_to_the_stored_clicks() {
 #[tokio::test]
 async fn channels_are_added_changed_and_screened() {
     let app = spawn_app().await;
-    let publisher = app.add_participant("one@koopjes.nl", "publisher", "approved");
-    let network = app.add_participant("many@koopjes.nl", "network", "approved");
+    let publisher = app.add_participant(
+        "one@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
+    let network = app.add_participant(
+        "many@koopjes.nl",
+        ParticipantKind::Network,
+        ReviewState::Approved,
+    );
     let pub_client = app.client_for(&publisher.email).await;
     let net_client = app.client_for(&network.email).await;
 
@@ -784,7 +808,11 @@ async fn channels_are_added_changed_and_screened() {
 #[tokio::test]
 async fn a_channel_with_keyword_marketing_is_told_before_it_applies() {
     let app = spawn_app().await;
-    let p = app.add_participant("sea@koopjes.nl", "publisher", "approved");
+    let p = app.add_participant(
+        "sea@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
     app.sql(&format!(
         "UPDATE channels SET promotion_methods = 'content,keyword_marketing' WHERE id = {}",
         p.channel_id
@@ -815,7 +843,11 @@ async fn a_channel_with_keyword_marketing_is_told_before_it_applies() {
 async fn nobody_sees_or_changes_another_participants_channels() {
     let app = spawn_app().await;
     let owner = app.add_ready_publisher("owner@koopjes.nl");
-    let intruder = app.add_participant("intruder@koopjes.nl", "network", "approved");
+    let intruder = app.add_participant(
+        "intruder@koopjes.nl",
+        ParticipantKind::Network,
+        ReviewState::Approved,
+    );
     let client = app.client_for(&intruder.email).await;
     let id = owner.channel_id;
     for path in [
@@ -919,9 +951,12 @@ async fn account_pages_render_in_both_languages() {
 #[tokio::test]
 async fn manager_decisions_refuse_bad_input_and_keep_the_reason() {
     let app = spawn_app().await;
-    let p = app.add_participant("wacht@koopjes.nl", "publisher", "pending");
-    app.add_manager("beheer@partnerlink.nl");
-    let manager = app.client_for("beheer@partnerlink.nl").await;
+    let p = app.add_participant(
+        "wacht@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Pending,
+    );
+    let manager = app.manager("beheer@partnerlink.nl").await;
     let review = format!("/nl/manage/channels/{}/review", p.channel_id);
     let long = "x".repeat(1001);
     for (decision, reason, message) in [
@@ -1301,19 +1336,27 @@ async fn the_channel_limit_cites_the_clauses_that_define_publisher_and_network()
 async fn a_click_between_a_decision_and_its_commit_does_not_outlive_the_commit() {
     use portal::state::CreditingChanges;
     use portal::tracking::abnormal::NotCredited;
-    use portal::tracking::writer::LinkCache;
+    use portal::tracking::writer::{read_link, LinkCache};
 
     let app = spawn_app().await;
     let manager = app.add_manager("lisa@partnerlink.example");
-    let anna = app.add_participant("anna@koopjes.nl", "publisher", "approved");
-    let membership = app.add_membership(anna.channel_id, "pending");
+    let anna = app.add_participant(
+        "anna@koopjes.nl",
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
+    let membership = app.add_membership(anna.channel_id, MembershipState::Pending);
     let programme = app.programme_id();
     let crediting = CreditingChanges::default();
     let mut writer = LinkCache::new(crediting.clone());
     let mut writer_conn = app.app_conn();
+    // As the judge does for each batch: the signal first, then the one cache rule.
     let mut judged = |cache: &mut LinkCache| {
+        cache.forget_if_changed();
         cache
-            .verdict(&mut writer_conn, programme, anna.channel_id)
+            .verdict((programme, anna.channel_id), false, || {
+                read_link(&mut writer_conn, programme, anna.channel_id)
+            })
             .unwrap()
             .expect("a link")
             .not_credited

@@ -11,7 +11,7 @@ use portal::db::ids::MeasureId;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::enforcement::{administrator, last_measure, object, picture, take, PDF};
+use crate::common::enforcement::{last_measure, object, picture, take, PDF};
 use crate::common::{csrf_token, spawn_app, TestApp, PASSWORD};
 use diesel::prelude::*;
 use portal::db::schema::objection_files;
@@ -121,7 +121,7 @@ async fn until_read(port: u16, connections: usize) {
 /// A participant with a measure to object to: (the participant's browser, its cookies, the
 /// notice's path).
 async fn deduction(app: &TestApp) -> (reqwest::Client, Arc<reqwest::cookie::Jar>, String) {
-    let boss = administrator(app, "beheer@partnerlink.nl").await;
+    let boss = app.administrator("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let r = take(
         app,
@@ -156,7 +156,7 @@ async fn deduction(app: &TestApp) -> (reqwest::Client, Arc<reqwest::cookie::Jar>
 
 /// A terminated participant's objection link: (its path, the measure).
 async fn termination(app: &TestApp) -> (String, MeasureId) {
-    let boss = administrator(app, "beheer@partnerlink.nl").await;
+    let boss = app.administrator("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let r = take(
         app,

@@ -29,6 +29,15 @@ pub fn lines(app: &TestApp, action: &str) -> Vec<Line> {
         .unwrap()
 }
 
+/// How many lines of `action` there are.
+pub fn count(app: &TestApp, action: &str) -> i64 {
+    audit_log::table
+        .filter(audit_log::action.eq(action))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap()
+}
+
 /// The one line of `action`; fails when there is none or more than one.
 pub fn only(app: &TestApp, action: &str) -> Line {
     let mut all = lines(app, action);

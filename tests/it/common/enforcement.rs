@@ -14,14 +14,6 @@ pub fn hidden(html: &str, name: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_owned())
 }
 
-/// An administrator (an account manager who also administers), logged in.
-pub async fn administrator(app: &TestApp, email: &str) -> reqwest::Client {
-    let id = app.add_manager(email);
-    // As `portal admin create --administrator` makes one.
-    portal::accounts::set_administrator(&mut app.conn(), id, true).unwrap();
-    app.client_for(email).await
-}
-
 /// Takes a measure on `participant_id`'s console page as a manager would: the page's CSRF
 /// token and one-time key, plus `fields` (`kind`, `clauses`, `reason`, …).
 pub async fn take(
@@ -54,6 +46,19 @@ pub async fn take(
         .send()
         .await
         .unwrap()
+}
+
+/// A measure taken with `take` (refused if the console does not take it), and its id: for a
+/// test that starts from a measure.
+pub async fn taken(
+    app: &TestApp,
+    client: &reqwest::Client,
+    participant_id: ParticipantId,
+    fields: &[(&str, &str)],
+) -> MeasureId {
+    let r = take(app, client, participant_id, fields).await;
+    assert_eq!(r.status().as_u16(), 303, "the measure is taken");
+    last_measure(app)
 }
 
 fn urlencoding(text: &str) -> String {
