@@ -4,6 +4,7 @@
 
 use diesel::prelude::*;
 
+use crate::db::ids::AccountId;
 use crate::db::schema::accounts;
 use crate::db::AnyConnection;
 use crate::domain::EmailAddress;
@@ -24,7 +25,7 @@ pub fn create_manager(
     email: &EmailAddress,
     password_hash: &str,
     lang: Lang,
-) -> Result<i64, CreateError> {
+) -> Result<AccountId, CreateError> {
     let result = diesel::insert_into(accounts::table)
         .values((
             accounts::email.eq(email.as_str()),
@@ -43,7 +44,7 @@ pub fn create_manager(
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub email: String,
     pub password_hash: String,
     pub role: Role,
@@ -95,7 +96,7 @@ pub fn find_by_email(
         .optional()
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Account>> {
+pub fn find(conn: &mut AnyConnection, id: AccountId) -> QueryResult<Option<Account>> {
     accounts::table
         .find(id)
         .select(Account::as_select())
@@ -105,7 +106,7 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Account>> {
 
 pub fn set_administrator(
     conn: &mut AnyConnection,
-    id: i64,
+    id: AccountId,
     administrator: bool,
 ) -> QueryResult<usize> {
     diesel::update(accounts::table.find(id))
@@ -113,7 +114,7 @@ pub fn set_administrator(
         .execute(conn)
 }
 
-pub fn activate(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
+pub fn activate(conn: &mut AnyConnection, id: AccountId) -> QueryResult<usize> {
     diesel::update(
         accounts::table
             .find(id)
@@ -123,7 +124,11 @@ pub fn activate(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
     .execute(conn)
 }
 
-pub fn set_password_hash(conn: &mut AnyConnection, id: i64, hash: &str) -> QueryResult<usize> {
+pub fn set_password_hash(
+    conn: &mut AnyConnection,
+    id: AccountId,
+    hash: &str,
+) -> QueryResult<usize> {
     diesel::update(accounts::table.find(id))
         .set(accounts::password_hash.eq(hash))
         .execute(conn)
@@ -133,7 +138,7 @@ pub fn set_password_hash(conn: &mut AnyConnection, id: i64, hash: &str) -> Query
 /// hash): a conversion whose click came from there is held as possible self-purchase (E.10.j).
 pub fn record_login_address(
     conn: &mut AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
     ip_hash: &[u8; 16],
 ) -> QueryResult<()> {
     use crate::db::schema::login_addresses as la;
@@ -162,7 +167,7 @@ pub fn record_login_address(
 /// Whether account `id` logs in with a second factor (`auth::second_factor`; an enrolment begun
 /// but not confirmed does not count). Here, below the login's code, since the extractors ask it
 /// on every request.
-pub fn has_second_factor(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+pub fn has_second_factor(conn: &mut AnyConnection, id: AccountId) -> QueryResult<bool> {
     use crate::db::schema::second_factors;
     let enabled: i64 = second_factors::table
         .filter(second_factors::account_id.eq(id))
@@ -173,7 +178,7 @@ pub fn has_second_factor(conn: &mut AnyConnection, id: i64) -> QueryResult<bool>
 }
 
 /// The account managers who may act now (activated, not disabled): (id, address), by address.
-pub fn active_managers(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, String)>> {
+pub fn active_managers(conn: &mut AnyConnection) -> QueryResult<Vec<(AccountId, String)>> {
     accounts::table
         .filter(accounts::role.eq(Role::Manager))
         .filter(accounts::activated_at.is_not_null())
@@ -187,7 +192,7 @@ pub fn active_managers(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, String
 pub fn manager_id_by_email(
     conn: &mut AnyConnection,
     email: &EmailAddress,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<AccountId>> {
     accounts::table
         .filter(accounts::email.eq(email.as_str()))
         .filter(accounts::role.eq(Role::Manager))

@@ -8,7 +8,7 @@ pub mod words;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::{ParticipantId, SecretId};
+use crate::db::ids::{AccountId, ParticipantId, SecretId};
 use crate::db::schema::audit_log;
 use crate::db::AnyConnection;
 
@@ -89,14 +89,14 @@ pub mod action {
 /// (a command on the server, the maintenance loop).
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub id: Option<i64>,
+    pub id: Option<AccountId>,
     pub name: String,
     pub ip_hash: Option<String>,
 }
 
 impl Actor {
     /// An account (`accounts::Account::actor`), from the address with this keyed hash.
-    pub fn account(id: i64, email: &str, ip_hash: &[u8; 16]) -> Actor {
+    pub fn account(id: AccountId, email: &str, ip_hash: &[u8; 16]) -> Actor {
         Actor {
             id: Some(id),
             name: email.to_owned(),

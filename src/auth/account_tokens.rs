@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use crate::db::ids::AccountId;
 use crate::db::schema::account_tokens;
 use crate::db::AnyConnection;
 use crate::tokens::{looks_like_token, random_token, sha256_hex};
@@ -36,7 +37,11 @@ pub enum TokenProblem {
 }
 
 /// A new token for `account_id`; earlier unused tokens of the same purpose stop working.
-pub fn issue(conn: &mut AnyConnection, account_id: i64, purpose: Purpose) -> QueryResult<String> {
+pub fn issue(
+    conn: &mut AnyConnection,
+    account_id: AccountId,
+    purpose: Purpose,
+) -> QueryResult<String> {
     let now = crate::db::now();
     diesel::update(
         account_tokens::table
@@ -64,13 +69,13 @@ pub fn check(
     conn: &mut AnyConnection,
     token: &str,
     purpose: Purpose,
-) -> QueryResult<Result<(i64, i64), TokenProblem>> {
+) -> QueryResult<Result<(i64, AccountId), TokenProblem>> {
     if !looks_like_token(token) {
         return Ok(Err(TokenProblem::Unknown));
     }
     let row: Option<(
         i64,
-        i64,
+        AccountId,
         chrono::NaiveDateTime,
         Option<chrono::NaiveDateTime>,
     )> = account_tokens::table
@@ -99,7 +104,7 @@ pub fn consume(
     conn: &mut AnyConnection,
     token: &str,
     purpose: Purpose,
-) -> QueryResult<Result<i64, TokenProblem>> {
+) -> QueryResult<Result<AccountId, TokenProblem>> {
     let (id, account_id) = match check(conn, token, purpose)? {
         Ok(found) => found,
         Err(problem) => return Ok(Err(problem)),
@@ -119,7 +124,7 @@ pub fn consume(
 }
 
 /// The account a token was issued to, valid or not: to answer in the account's language.
-pub fn owner(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<i64>> {
+pub fn owner(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<AccountId>> {
     if !looks_like_token(token) {
         return Ok(None);
     }

@@ -3,6 +3,7 @@
 
 use super::second_factor;
 use crate::accounts::{self, Account};
+use crate::db::ids::AccountId;
 use crate::db::AnyConnection;
 use crate::domain::{password, EmailAddress, Password};
 use crate::participants::standing::{self, Termination};
@@ -23,7 +24,7 @@ pub enum LoginOutcome {
     LoggedIn(Account, Landing),
     /// The password was right; the second factor is to come (or, for a manager without one,
     /// its enrolment). The session is not logged in yet.
-    SecondFactor(i64, second_factor::Needed),
+    SecondFactor(AccountId, second_factor::Needed),
     /// No login: the form is shown again, saying why.
     Refused(Refusal),
 }

@@ -17,7 +17,7 @@ use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 use crate::participants;
 use crate::state::AppState;
-use crate::web::extract::{CsrfForm, CurrentUser, InPath};
+use crate::web::extract::{AccountPage, CsrfForm, InPath};
 use crate::web::session::{self, PendingLogin};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
@@ -163,7 +163,11 @@ async fn login_submit(
             let enrol = step == second_factor::Needed::Enrolment;
             PendingLogin::start(&session, account_id, enrol)
                 .map_err(|e| AppError::Other(anyhow::anyhow!("session: {e}")))?;
-            tracing::info!(account_id, enrol, "password right, second factor to come");
+            tracing::info!(
+                account_id = account_id.get(),
+                enrol,
+                "password right, second factor to come"
+            );
             let next = if enrol { "/login/enrol" } else { "/login/code" };
             Ok(see_other(&ctx.href(next)))
         }
@@ -219,7 +223,7 @@ fn start_session(session: &Session, account: &Account) -> Result<(), AppError> {
             .insert(k, v)
             .map_err(|e| AppError::Other(anyhow::anyhow!("session: {e}")))
     };
-    insert(session::SESSION_ACCOUNT, account.id.into())?;
+    insert(session::SESSION_ACCOUNT, account.id.get().into())?;
     insert(session::SESSION_EMAIL, account.email.clone().into())?;
     insert(session::SESSION_ROLE, account.role.as_str().into())?;
     insert(session::SESSION_ADMIN, account.is_administrator().into())?;
@@ -244,7 +248,7 @@ pub(super) fn land(
     session
         .insert(session::SESSION_SECOND_FACTOR, second_factor)
         .map_err(|e| AppError::Other(anyhow::anyhow!("session: {e}")))?;
-    tracing::info!(account_id = account.id, second_factor, "logged in");
+    tracing::info!(account_id = account.id.get(), second_factor, "logged in");
     Ok(match landing {
         Landing::Home if account.is_manager() => ctx.href("/manage"),
         Landing::Home => ctx.href("/account"),
@@ -439,7 +443,7 @@ async fn reset_submit(
     if !used {
         return Err(AppError::NotFound);
     }
-    tracing::info!(account_id = account.id, "password reset");
+    tracing::info!(account_id = account.id.get(), "password reset");
     tell_password_changed(&state, &account).await;
     session.purge();
     Ok(see_other(&ctx.href("/login?notice=password-reset-done")))
@@ -460,18 +464,12 @@ struct DashboardPage {
     second_factor: bool,
 }
 
-async fn dashboard(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    if user.account.is_manager() {
-        return Ok(see_other(&ctx.href("/manage")));
+async fn dashboard(page: AccountPage) -> Result<HttpResponse, AppError> {
+    if page.who.account.is_manager() {
+        return Ok(see_other(&page.ctx.href("/manage")));
     }
-    let account_id = user.account.id;
-    let (participant, channels, unread_notices, rules_pending, second_factor) =
-        with_conn(&state, move |conn| {
+    let (participant, channels, unread_notices, rules_pending, second_factor) = page
+        .run(move |conn, account_id| -> Result<_, AppError> {
             let participant = participants::of_account(conn, account_id)?;
             let (channels, unread, pending) = match &participant {
                 Some(p) => (
@@ -485,14 +483,15 @@ async fn dashboard(
             Ok((participant, channels, unread, pending, second_factor))
         })
         .await?;
-    let notice = query.text(&ctx, NOTICES);
+    let notice = page.notice(NOTICES);
+    let ctx = page.ctx;
     render(&DashboardPage {
         kind: participant
             .as_ref()
             .map(|p| ctx.t(&format!("kind-{}", p.kind.as_str()))),
         company_name: participant.map(|p| p.company_name),
         ctx,
-        account: user.account,
+        account: page.who.account,
         channels,
         notice,
         unread_notices,
@@ -508,47 +507,52 @@ struct ChangePasswordPage {
     form: FormState,
 }
 
-async fn change_form(ctx: Ctx, _user: CurrentUser) -> Result<HttpResponse, AppError> {
+async fn change_form(page: AccountPage) -> Result<HttpResponse, AppError> {
     render(&ChangePasswordPage {
-        ctx,
+        ctx: page.ctx,
         form: FormState::new(),
     })
 }
 
 async fn change_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
     session: Session,
-    user: CurrentUser,
+    page: AccountPage,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let lang = ctx.lang;
+    let lang = page.ctx.lang;
+    let account = &page.who.account;
     let mut form = FormState::new();
     let current = data.get("current_password").to_owned();
-    let stored = user.account.password_hash.clone();
+    let stored = account.password_hash.clone();
     let current_ok = web::block(move || password::verify(&current, &stored)).await?;
     if !current_ok {
         form.fail(lang, "current_password", "error-current-password");
     }
-    let new = new_password(&mut form, lang, &data, &user.account.email);
+    let new = new_password(&mut form, lang, &data, &account.email);
     let Some(new) = new.filter(|_| current_ok) else {
-        return render_form(true, &ChangePasswordPage { ctx, form });
+        return render_form(
+            true,
+            &ChangePasswordPage {
+                ctx: page.ctx,
+                form,
+            },
+        );
     };
     let hash = web::block(move || new.hash()).await?;
-    let account_id = user.account.id;
-    with_conn(&state, move |conn| {
+    page.run(move |conn, account_id| {
         crate::db::write_transaction(conn, |conn| {
             accounts::set_password_hash(conn, account_id, &hash)?;
             // Every other session of the account ends; this one continues under a new key.
             session_store::end_other_sessions(conn, account_id, None)
         })
-        .map_err(AppError::from)
     })
     .await?;
-    start_session(&session, &user.account)?;
-    tracing::info!(account_id, "password changed");
-    tell_password_changed(&state, &user.account).await;
-    Ok(see_other(&ctx.href("/account?notice=password-changed")))
+    start_session(&session, account)?;
+    tracing::info!(account_id = account.id.get(), "password changed");
+    tell_password_changed(&page.state, account).await;
+    Ok(see_other(
+        &page.ctx.href("/account?notice=password-changed"),
+    ))
 }
 
 #[derive(Template)]
@@ -561,41 +565,32 @@ struct SessionsPage {
 }
 
 /// `/{lang}/account/sessions`: how many sessions the account has, and "log out everywhere else".
-async fn sessions_page(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let account_id = user.account.id;
-    let sessions = with_conn(&state, move |conn| {
-        Ok(session_store::sessions_of(conn, account_id)?)
-    })
-    .await?;
-    let notice = query.text(&ctx, &["sessions-ended"]);
+async fn sessions_page(page: AccountPage) -> Result<HttpResponse, AppError> {
+    let sessions = page.run(session_store::sessions_of).await?;
     render(&SessionsPage {
-        ctx,
+        notice: page.notice(&["sessions-ended"]),
+        ctx: page.ctx,
         sessions,
-        notice,
     })
 }
 
 /// Ends every other session of the account; this one continues under a new key.
 async fn end_other_sessions(
-    ctx: Ctx,
-    state: web::Data<AppState>,
     session: Session,
-    user: CurrentUser,
+    page: AccountPage,
     _data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let account_id = user.account.id;
-    let ended = with_conn(&state, move |conn| {
-        Ok(session_store::end_other_sessions(conn, account_id, None)?)
-    })
-    .await?;
-    start_session(&session, &user.account)?;
-    tracing::info!(account_id, ended, "logged out everywhere else");
+    let ended = page
+        .run(|conn, account_id| session_store::end_other_sessions(conn, account_id, None))
+        .await?;
+    let account = &page.who.account;
+    start_session(&session, account)?;
+    tracing::info!(
+        account_id = account.id.get(),
+        ended,
+        "logged out everywhere else"
+    );
     Ok(see_other(
-        &ctx.href("/account/sessions?notice=sessions-ended"),
+        &page.ctx.href("/account/sessions?notice=sessions-ended"),
     ))
 }

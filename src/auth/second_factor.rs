@@ -19,6 +19,7 @@ use rand::{Rng, RngCore};
 use sha2::Sha256;
 use totp_rs::{Algorithm, TOTP};
 
+use crate::db::ids::AccountId;
 use crate::db::schema::{recovery_codes, second_factors};
 use crate::db::AnyConnection;
 
@@ -127,10 +128,10 @@ fn cipher(secret_key: &[u8]) -> Aes256Gcm {
 }
 
 /// The secret encrypted for `account_id`: hex of a random 96-bit nonce and the ciphertext.
-pub fn seal(secret_key: &[u8], account_id: i64, secret: &[u8]) -> String {
+pub fn seal(secret_key: &[u8], account_id: AccountId, secret: &[u8]) -> String {
     let mut nonce = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
-    let aad = account_id.to_be_bytes();
+    let aad = account_id.get().to_be_bytes();
     let sealed = cipher(secret_key)
         .encrypt(
             Nonce::from_slice(&nonce),
@@ -146,13 +147,13 @@ pub fn seal(secret_key: &[u8], account_id: i64, secret: &[u8]) -> String {
 }
 
 /// The secret `seal` made, or `None` when it was sealed with another key or for another account.
-pub fn open(secret_key: &[u8], account_id: i64, sealed: &str) -> Option<Vec<u8>> {
+pub fn open(secret_key: &[u8], account_id: AccountId, sealed: &str) -> Option<Vec<u8>> {
     let bytes = hex::decode(sealed).ok()?;
     if bytes.len() < 12 {
         return None;
     }
     let (nonce, ciphertext) = bytes.split_at(12);
-    let aad = account_id.to_be_bytes();
+    let aad = account_id.get().to_be_bytes();
     cipher(secret_key)
         .decrypt(
             Nonce::from_slice(nonce),
@@ -234,7 +235,7 @@ pub enum Enrolment {
 pub fn begin(
     conn: &mut AnyConnection,
     secret_key: &[u8],
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Enrolment> {
     crate::db::write_transaction(conn, |conn| {
         let row: Option<(String, Option<chrono::NaiveDateTime>)> = second_factors::table
@@ -271,7 +272,7 @@ pub fn begin(
 pub fn confirm(
     conn: &mut AnyConnection,
     secret_key: &[u8],
-    account_id: i64,
+    account_id: AccountId,
     code: &str,
     unix_seconds: u64,
 ) -> QueryResult<Option<Vec<String>>> {
@@ -311,7 +312,7 @@ pub fn confirm(
 fn replace_recovery_codes(
     conn: &mut AnyConnection,
     secret_key: &[u8],
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Vec<String>> {
     diesel::delete(recovery_codes::table.filter(recovery_codes::account_id.eq(account_id)))
         .execute(conn)?;
@@ -343,7 +344,7 @@ pub enum Checked {
 pub fn check(
     conn: &mut AnyConnection,
     secret_key: &[u8],
-    account_id: i64,
+    account_id: AccountId,
     typed: &str,
     unix_seconds: u64,
 ) -> QueryResult<Checked> {
@@ -359,7 +360,7 @@ pub fn check(
     if let Some(code) = as_code(typed) {
         let Some(secret) = open(secret_key, account_id, &sealed) else {
             tracing::error!(
-                account_id,
+                account_id = account_id.get(),
                 "a second factor's secret cannot be read with this secret key"
             );
             return Ok(Checked::Refused);
@@ -401,7 +402,7 @@ pub fn check(
 }
 
 /// Recovery codes not used yet.
-pub fn recovery_codes_left(conn: &mut AnyConnection, account_id: i64) -> QueryResult<i64> {
+pub fn recovery_codes_left(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<i64> {
     recovery_codes::table
         .filter(recovery_codes::account_id.eq(account_id))
         .filter(recovery_codes::used_at.is_null())
@@ -411,7 +412,7 @@ pub fn recovery_codes_left(conn: &mut AnyConnection, account_id: i64) -> QueryRe
 
 /// Removes the account's second factor and its recovery codes (turned off by a publisher, or
 /// reset by an operator for a manager who lost both). Returns whether there was one.
-pub fn remove(conn: &mut AnyConnection, account_id: i64) -> QueryResult<bool> {
+pub fn remove(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<bool> {
     crate::db::write_transaction(conn, |conn| {
         diesel::delete(recovery_codes::table.filter(recovery_codes::account_id.eq(account_id)))
             .execute(conn)?;
@@ -425,7 +426,7 @@ pub fn remove(conn: &mut AnyConnection, account_id: i64) -> QueryResult<bool> {
 pub fn enable_with(
     conn: &mut AnyConnection,
     secret_key: &[u8],
-    account_id: i64,
+    account_id: AccountId,
     secret: &[u8],
 ) -> QueryResult<Vec<String>> {
     crate::db::write_transaction(conn, |conn| {
@@ -448,7 +449,7 @@ pub fn enable_with(
 pub fn secret_of(
     conn: &mut AnyConnection,
     secret_key: &[u8],
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Option<Vec<u8>>> {
     let sealed: Option<String> = second_factors::table
         .find(account_id)
@@ -515,14 +516,14 @@ mod tests {
     fn the_sealed_secret_opens_only_with_its_key_and_for_its_account() {
         let key = [7u8; 32];
         let secret = new_secret();
-        let sealed = seal(&key, 42, &secret);
+        let sealed = seal(&key, AccountId(42), &secret);
         assert!(!sealed.contains(&hex::encode(&secret)));
-        assert_eq!(open(&key, 42, &sealed), Some(secret.clone()));
-        assert_eq!(open(&[8u8; 32], 42, &sealed), None);
-        assert_eq!(open(&key, 43, &sealed), None);
-        assert_eq!(open(&key, 42, "zz"), None);
+        assert_eq!(open(&key, AccountId(42), &sealed), Some(secret.clone()));
+        assert_eq!(open(&[8u8; 32], AccountId(42), &sealed), None);
+        assert_eq!(open(&key, AccountId(43), &sealed), None);
+        assert_eq!(open(&key, AccountId(42), "zz"), None);
         // Two seals of one secret differ (a fresh nonce each time).
-        assert_ne!(seal(&key, 42, &secret), sealed);
+        assert_ne!(seal(&key, AccountId(42), &secret), sealed);
     }
 
     #[test]

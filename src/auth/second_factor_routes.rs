@@ -16,6 +16,7 @@ use super::routes::land;
 use super::second_factor::{self, Checked, Enrolment};
 use super::session_store;
 use crate::accounts::{self, Account};
+use crate::db::ids::AccountId;
 use crate::db::AnyConnection;
 use crate::domain::password;
 use crate::forms::FormState;
@@ -67,7 +68,10 @@ enum CodeResult {
 
 /// The account of a pending login, unless it was disabled or is no longer active meanwhile
 /// (then the password again, which says why).
-fn pending_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Option<Account>> {
+fn pending_account(
+    conn: &mut AnyConnection,
+    account_id: AccountId,
+) -> QueryResult<Option<Account>> {
     Ok(accounts::find(conn, account_id)?.filter(|a| a.is_active() && !a.is_disabled()))
 }
 
@@ -123,12 +127,15 @@ async fn code_submit(
         }
         CodeResult::Gone => Ok(login_again(&ctx)),
         CodeResult::Wrong => {
-            tracing::warn!(account_id, "second factor refused");
+            tracing::warn!(account_id = account_id.get(), "second factor refused");
             form.fail(lang, field, "error-second-factor-code-wrong");
             render_form(true, &CodePage { ctx, form })
         }
         CodeResult::Limited => {
-            tracing::warn!(account_id, "second factor refused: too many failures");
+            tracing::warn!(
+                account_id = account_id.get(),
+                "second factor refused: too many failures"
+            );
             form.fail(lang, field, "error-login-limited");
             crate::web::render_status(
                 actix_web::http::StatusCode::TOO_MANY_REQUESTS,
@@ -192,7 +199,7 @@ struct RecoveryCodesPage {
 /// The account and its enrolment's secret (begun now, or the one begun before).
 async fn begun(
     state: &web::Data<AppState>,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Option<(Account, Enrolment)>, AppError> {
     let key = state.settings.secret_key.clone();
     with_conn(state, move |conn| {
@@ -255,7 +262,10 @@ async fn enrol_at_login_submit(
     match done {
         None => Ok(login_again(&ctx)),
         Some((account, Some((codes, landing)))) => {
-            tracing::info!(account_id, "second factor enrolled at login");
+            tracing::info!(
+                account_id = account_id.get(),
+                "second factor enrolled at login"
+            );
             let next = land(&ctx, &session, &account, landing, true)?;
             render(&RecoveryCodesPage {
                 ctx: logged_in(ctx, &session),
@@ -377,7 +387,7 @@ async fn account_enrol(
     let Some(codes) = codes else {
         return enrol_again(ctx, &state, user.account, data.get("code"), false).await;
     };
-    tracing::info!(account_id, "second factor turned on");
+    tracing::info!(account_id = account_id.get(), "second factor turned on");
     land(&ctx, &session, &user.account, Landing::Stay, true)?;
     let next = ctx.href("/account/second-factor");
     render(&RecoveryCodesPage {
@@ -445,7 +455,10 @@ async fn turn_off(
     .await?;
     let problem = match result {
         OffResult::Done => {
-            tracing::info!(account_id = user.account.id, "second factor turned off");
+            tracing::info!(
+                account_id = user.account.id.get(),
+                "second factor turned off"
+            );
             return Ok(see_other(
                 &ctx.href("/account?notice=second-factor-turned-off"),
             ));

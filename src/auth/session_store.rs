@@ -10,6 +10,7 @@ use actix_web::cookie::time::Duration;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::ids::AccountId;
 use crate::db::schema::sessions;
 use crate::db::Pool;
 
@@ -35,7 +36,7 @@ fn expiry(ttl: &Duration) -> NaiveDateTime {
     crate::db::now() + chrono::Duration::seconds(ttl.whole_seconds())
 }
 
-fn account_of(state: &HashMap<String, String>) -> Option<i64> {
+fn account_of(state: &HashMap<String, String>) -> Option<AccountId> {
     state.get(ACCOUNT_KEY).and_then(|v| v.parse().ok())
 }
 
@@ -182,7 +183,7 @@ impl SessionStore for DbSessionStore {
 /// Ends every session of `account_id` except the one whose key hashes to `keep` (if any).
 pub fn end_other_sessions(
     conn: &mut crate::db::AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
     keep: Option<&str>,
 ) -> QueryResult<usize> {
     let mut query = diesel::delete(sessions::table)
@@ -197,7 +198,7 @@ pub fn end_other_sessions(
 /// When each of the account's sessions ends if left idle, soonest first.
 pub fn sessions_of(
     conn: &mut crate::db::AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Vec<NaiveDateTime>> {
     sessions::table
         .filter(sessions::account_id.eq(account_id))

@@ -10,7 +10,7 @@ pub mod screening;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::{ChannelId, MeasureId, MembershipId, ParticipantId, ProgrammeId};
+use crate::db::ids::{AccountId, ChannelId, MeasureId, MembershipId, ParticipantId, ProgrammeId};
 use crate::db::schema::{accounts, channels, memberships, participants, programmes};
 use crate::db::AnyConnection;
 use crate::participants::{MembershipState, Participant, ReviewState};
@@ -586,7 +586,7 @@ pub struct DecisionNotice {
 pub fn decide_channel(
     conn: &mut AnyConnection,
     channel_id: ChannelId,
-    manager_id: i64,
+    manager_id: AccountId,
     approve: bool,
     reason: Option<&str>,
 ) -> QueryResult<Option<DecisionNotice>> {
@@ -643,7 +643,7 @@ pub fn decide_channel(
 pub fn decide_membership(
     conn: &mut AnyConnection,
     membership_id: MembershipId,
-    manager_id: i64,
+    manager_id: AccountId,
     approve: bool,
     reason: Option<&str>,
 ) -> QueryResult<Option<DecisionNotice>> {
@@ -714,7 +714,7 @@ pub fn create_demo_publisher(
     let result =
         crate::db::write_transaction(conn, |conn| -> Result<ChannelId, diesel::result::Error> {
             let now = crate::db::now();
-            let account_id: i64 = diesel::insert_into(accounts::table)
+            let account_id: AccountId = diesel::insert_into(accounts::table)
                 .values((
                     accounts::email.eq(email.as_str()),
                     accounts::password_hash.eq(password_hash),

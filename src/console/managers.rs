@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::audit::{self, action};
+use crate::db::ids::AccountId;
 use crate::db::schema::accounts;
 use crate::db::AnyConnection;
 use crate::domain::{EmailAddress, Password};
@@ -30,7 +31,7 @@ pub enum ManagerChange {
 }
 
 /// The role and standing of account manager `id`: (administrator, disabled).
-fn manager_standing(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<(bool, bool)>> {
+fn manager_standing(conn: &mut AnyConnection, id: AccountId) -> QueryResult<Option<(bool, bool)>> {
     let row: Option<(bool, Option<chrono::NaiveDateTime>)> = accounts::table
         .find(id)
         .filter(accounts::role.eq(Role::Manager))
@@ -65,90 +66,126 @@ fn lock_administrators(conn: &mut AnyConnection) -> QueryResult<()> {
 
 /// Whether taking `id`'s administration away (demoting or disabling it) would leave no
 /// enabled administrator. Called under `lock_administrators`.
-fn is_last_administrator(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+fn is_last_administrator(conn: &mut AnyConnection, id: AccountId) -> QueryResult<bool> {
     let (administrator, disabled) = manager_standing(conn, id)?.unwrap_or((false, true));
     Ok(administrator && !disabled && enabled_administrators(conn)? <= 1)
 }
 
-/// Makes account manager `id` an administrator or a plain account manager. The last enabled
-/// administrator stays one.
-pub fn set_administrator_role(
+/// What an administrator changes of an account manager: its role (administrator or not) or its
+/// access (disabled or not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Administrator(bool),
+    Disabled(bool),
+}
+
+impl Change {
+    /// The change a form asks for: its `role` (`administrator` or `manager`) or its `access`
+    /// (`disable` or `enable`), as `field` names.
+    pub fn from_form(field: &str, data: &FormData) -> Option<Change> {
+        match (field, data.get(field)) {
+            ("role", "administrator") => Some(Change::Administrator(true)),
+            ("role", "manager") => Some(Change::Administrator(false)),
+            ("access", "disable") => Some(Change::Disabled(true)),
+            ("access", "enable") => Some(Change::Disabled(false)),
+            _ => None,
+        }
+    }
+
+    /// The notices of the page the administrator goes back to: done, and refused because the
+    /// account is the last enabled administrator.
+    pub fn notices(self) -> (&'static str, &'static str) {
+        match self {
+            Change::Administrator(_) => ("role-changed", "role-last-administrator"),
+            Change::Disabled(true) => ("manager-disabled", "access-last-administrator"),
+            Change::Disabled(false) => ("manager-enabled", "access-last-administrator"),
+        }
+    }
+
+    /// Whether it takes administration away (demoting or disabling).
+    fn takes_administration_away(self) -> bool {
+        matches!(self, Change::Administrator(false) | Change::Disabled(true))
+    }
+}
+
+/// Changes account manager `id`'s role or access, with its audit line. The last enabled
+/// administrator stays one and stays enabled. A disabled manager cannot log in, and every
+/// session it has ends at once, in the same transaction.
+pub fn change(
     conn: &mut AnyConnection,
     actor: &audit::Actor,
-    id: i64,
-    administrator: bool,
+    id: AccountId,
+    change: Change,
     now: chrono::NaiveDateTime,
 ) -> QueryResult<ManagerChange> {
     crate::db::write_transaction(conn, |conn| {
         lock_administrators(conn)?;
-        let Some((before, _)) = manager_standing(conn, id)? else {
+        let Some((administrator, disabled)) = manager_standing(conn, id)? else {
             return Ok(ManagerChange::NotFound);
         };
-        if before == administrator {
+        if change == Change::Administrator(administrator) || change == Change::Disabled(disabled) {
             return Ok(ManagerChange::Unchanged);
         }
-        if !administrator && is_last_administrator(conn, id)? {
+        if change.takes_administration_away() && is_last_administrator(conn, id)? {
             return Ok(ManagerChange::LastAdministrator);
         }
-        crate::accounts::set_administrator(conn, id, administrator)?;
-        let entry = audit::Entry::new(action::ROLE_CHANGED, format!("account {id}"))
-            .before(serde_json::json!({ "administrator": before }))
-            .after(serde_json::json!({ "administrator": administrator }));
+        let entry = match change {
+            Change::Administrator(to) => {
+                crate::accounts::set_administrator(conn, id, to)?;
+                audit::Entry::new(action::ROLE_CHANGED, format!("account {id}"))
+                    .before(json!({ "administrator": administrator }))
+                    .after(json!({ "administrator": to }))
+            }
+            Change::Disabled(to) => {
+                diesel::update(accounts::table.find(id))
+                    .set(accounts::disabled_at.eq(to.then_some(now)))
+                    .execute(conn)?;
+                let code = if to {
+                    action::MANAGER_DISABLED
+                } else {
+                    action::MANAGER_ENABLED
+                };
+                let mut after = json!({ "disabled": to, "administrator": administrator });
+                if to {
+                    let ended = crate::auth::session_store::end_other_sessions(conn, id, None)?;
+                    after["sessions_ended"] = ended.into();
+                }
+                audit::Entry::new(code, format!("account {id}"))
+                    .before(json!({ "disabled": disabled }))
+                    .after(after)
+            }
+        };
         audit::record(conn, actor, entry, now)?;
         Ok(ManagerChange::Changed)
     })
 }
 
-/// Disables (`disabled`) or enables account manager `id` again. A disabled manager cannot log
-/// in, and every session it has ends at once, in the same transaction; the last enabled
-/// administrator cannot be disabled.
+/// Makes account manager `id` an administrator or a plain account manager (`change`).
+pub fn set_administrator_role(
+    conn: &mut AnyConnection,
+    actor: &audit::Actor,
+    id: AccountId,
+    administrator: bool,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<ManagerChange> {
+    change(conn, actor, id, Change::Administrator(administrator), now)
+}
+
+/// Disables (`disabled`) or enables account manager `id` again (`change`).
 pub fn set_manager_disabled(
     conn: &mut AnyConnection,
     actor: &audit::Actor,
-    id: i64,
+    id: AccountId,
     disabled: bool,
     now: chrono::NaiveDateTime,
 ) -> QueryResult<ManagerChange> {
-    crate::db::write_transaction(conn, |conn| {
-        lock_administrators(conn)?;
-        let Some((administrator, before)) = manager_standing(conn, id)? else {
-            return Ok(ManagerChange::NotFound);
-        };
-        if before == disabled {
-            return Ok(ManagerChange::Unchanged);
-        }
-        if disabled && is_last_administrator(conn, id)? {
-            return Ok(ManagerChange::LastAdministrator);
-        }
-        diesel::update(accounts::table.find(id))
-            .set(accounts::disabled_at.eq(disabled.then_some(now)))
-            .execute(conn)?;
-        let ended = if disabled {
-            crate::auth::session_store::end_other_sessions(conn, id, None)?
-        } else {
-            0
-        };
-        let code = if disabled {
-            action::MANAGER_DISABLED
-        } else {
-            action::MANAGER_ENABLED
-        };
-        let mut after = serde_json::json!({ "disabled": disabled, "administrator": administrator });
-        if disabled {
-            after["sessions_ended"] = ended.into();
-        }
-        let entry = audit::Entry::new(code, format!("account {id}"))
-            .before(serde_json::json!({ "disabled": before }))
-            .after(after);
-        audit::record(conn, actor, entry, now)?;
-        Ok(ManagerChange::Changed)
-    })
+    change(conn, actor, id, Change::Disabled(disabled), now)
 }
 
 /// An account manager as the console lists it.
 #[derive(Debug, Clone, Queryable)]
 pub struct ManagerLine {
-    pub id: i64,
+    pub id: AccountId,
     pub email: String,
     pub administrator: bool,
     pub created_at: chrono::NaiveDateTime,
@@ -225,7 +262,7 @@ pub fn create(
     actor: &audit::Actor,
     new: &NewManager,
     now: chrono::NaiveDateTime,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<AccountId>> {
     let placeholder = Password::random_hash();
     crate::db::write_transaction(conn, |conn| {
         let id = match crate::accounts::create_manager(conn, &new.email, &placeholder, new.lang) {

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::audit::like_pattern;
-use crate::db::ids::{ParticipantId, ProgrammeId};
+use crate::db::ids::{AccountId, ParticipantId, ProgrammeId};
 use crate::db::schema::{
     accounts, channels, click_days, measures, memberships, participants, programmes,
 };
@@ -321,7 +321,7 @@ pub fn list(
 #[diesel(table_name = participants)]
 pub struct Profile {
     pub id: ParticipantId,
-    pub account_id: i64,
+    pub account_id: AccountId,
     #[diesel(select_expression = accounts::email)]
     pub email: String,
     #[diesel(select_expression = accounts::lang)]

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::states::BanKind;
 use crate::audit::{self, action, Actor};
-use crate::db::ids::MeasureId;
+use crate::db::ids::{AccountId, MeasureId};
 use crate::db::schema::{accounts, registration_bans};
 use crate::db::AnyConnection;
 use crate::domain::{EmailAddress, WebsiteUrl};
@@ -140,7 +140,10 @@ pub fn find(
 
 /// The ban in force that bars the participant of account `account_id`: by its address or by
 /// the domain of one of its channels.
-pub fn find_for_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Option<Ban>> {
+pub fn find_for_account(
+    conn: &mut AnyConnection,
+    account_id: AccountId,
+) -> QueryResult<Option<Ban>> {
     use crate::db::schema::{channels, participants};
     let email: String = accounts::table
         .find(account_id)
@@ -180,7 +183,7 @@ pub fn put(
     conn: &mut AnyConnection,
     target: &Target,
     reason: &str,
-    added_by: Option<i64>,
+    added_by: Option<AccountId>,
     measure_id: Option<MeasureId>,
     now: NaiveDateTime,
 ) -> QueryResult<(i64, bool)> {
@@ -227,7 +230,7 @@ pub fn put(
 pub fn lift_of_measure(
     conn: &mut AnyConnection,
     measure_id: MeasureId,
-    lifted_by: Option<i64>,
+    lifted_by: Option<AccountId>,
     reason: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {

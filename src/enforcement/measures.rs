@@ -21,7 +21,7 @@ use serde_json::json;
 use super::states::CureDecision;
 use crate::audit::{self, action, Actor};
 use crate::calendar::working_days::{self, Calendar};
-use crate::db::ids::{MeasureId, MembershipId, ParticipantId};
+use crate::db::ids::{AccountId, MeasureId, MembershipId, ParticipantId};
 use crate::db::schema::{accounts, channels, measure_clauses, measures, memberships, participants};
 use crate::db::AnyConnection;
 use crate::domain::Money;
@@ -169,7 +169,7 @@ fn take_in(
             crediting_changed: false,
         });
     }
-    let participant: Option<(i64, Option<NaiveDateTime>)> = participants::table
+    let participant: Option<(AccountId, Option<NaiveDateTime>)> = participants::table
         .find(participant_id)
         .select((participants::account_id, participants::terminated_at))
         .first(conn)
@@ -285,7 +285,7 @@ fn take_in(
 /// The address and the domains (comma-separated) a ban covers.
 fn ban_values(
     conn: &mut AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
     participant_id: ParticipantId,
     proposal: &Proposal,
 ) -> Result<(Option<String>, Option<String>), TakeError> {

@@ -15,7 +15,9 @@ use super::states::ObjectionDecision;
 use super::subjects::{self, Action, Subject, SubjectKind, What};
 use crate::audit::{self, action, Actor};
 use crate::calendar::working_days::{self, Calendar};
-use crate::db::ids::{CommissionId, MeasureId, ObjectionFileId, ObjectionId, ParticipantId};
+use crate::db::ids::{
+    AccountId, CommissionId, MeasureId, ObjectionFileId, ObjectionId, ParticipantId,
+};
 use crate::db::schema::{
     accounts, channels, memberships, objection_files, objections, participants,
 };
@@ -196,7 +198,7 @@ struct Row {
     due_on: NaiveDate,
     decision: Option<ObjectionDecision>,
     decision_reason: Option<String>,
-    decided_by: Option<i64>,
+    decided_by: Option<AccountId>,
     decided_at: Option<NaiveDateTime>,
     restored_to: Option<CommissionState>,
 }
@@ -242,7 +244,7 @@ fn load(conn: &mut AnyConnection, which: Which) -> QueryResult<Vec<Objection>> {
                 objection_files::stored_as,
             ))
             .load(conn)?;
-    let deciders: Vec<(i64, String)> = accounts::table
+    let deciders: Vec<(AccountId, String)> = accounts::table
         .filter(accounts::id.eq_any(rows.iter().filter_map(|r| r.decided_by).collect::<Vec<_>>()))
         .select((accounts::id, accounts::email))
         .load(conn)?;
@@ -335,14 +337,14 @@ pub fn evidence_file(
 pub struct Deciders {
     pub objection_id: ObjectionId,
     /// The manager who took the action: (id, address); `None` when the portal did.
-    pub taken_by: Option<(i64, String)>,
+    pub taken_by: Option<(AccountId, String)>,
     /// The other active account managers (by address): they decide. None: the one who took
     /// it is the only manager, and decides.
-    pub others: Vec<(i64, String)>,
+    pub others: Vec<(AccountId, String)>,
 }
 
 impl Deciders {
-    pub fn may_decide(&self, manager_id: i64) -> bool {
+    pub fn may_decide(&self, manager_id: AccountId) -> bool {
         match &self.taken_by {
             Some((taker, _)) => may_decide(*taker, manager_id, self.others.len()),
             None => true,
@@ -369,7 +371,7 @@ impl Deciders {
 
 /// The four-eyes rule: the manager who took an action does not decide the objection to it
 /// while another active manager (`others` of them) can.
-pub fn may_decide(taken_by: i64, manager_id: i64, others: usize) -> bool {
+pub fn may_decide(taken_by: AccountId, manager_id: AccountId, others: usize) -> bool {
     manager_id != taken_by || others == 0
 }
 
@@ -386,9 +388,9 @@ pub fn deciders(conn: &mut AnyConnection, objections: &[&Objection]) -> QueryRes
 
 fn deciders_of(
     conn: &mut AnyConnection,
-    active: &[(i64, String)],
+    active: &[(AccountId, String)],
     objection_id: ObjectionId,
-    taker: Option<i64>,
+    taker: Option<AccountId>,
 ) -> QueryResult<Deciders> {
     let taken_by = match taker {
         Some(id) => accounts::table
@@ -756,11 +758,13 @@ impl Undo<'_> {
 #[cfg(test)]
 mod tests {
     use super::may_decide;
+    use crate::db::ids::AccountId;
 
     #[test]
     fn the_manager_who_took_the_measure_decides_only_when_no_other_can() {
-        assert!(!may_decide(1, 1, 1), "another manager can: four eyes");
-        assert!(may_decide(1, 2, 1), "another manager decides");
-        assert!(may_decide(1, 1, 0), "the only manager decides");
+        let (one, two) = (AccountId(1), AccountId(2));
+        assert!(!may_decide(one, one, 1), "another manager can: four eyes");
+        assert!(may_decide(one, two, 1), "another manager decides");
+        assert!(may_decide(one, one, 0), "the only manager decides");
     }
 }

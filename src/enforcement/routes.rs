@@ -17,13 +17,13 @@ use super::subjects::{self, Action, Subject, SubjectKind};
 use super::telling::serve_evidence;
 use super::upload::{self, Received, UploadGate};
 use crate::audit::Actor;
-use crate::db::ids::{MeasureId, ObjectionFileId, ParticipantId, RulesVersionId};
+use crate::db::ids::{AccountId, MeasureId, ObjectionFileId, ParticipantId, RulesVersionId};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
 use crate::programme::versions::{self, ClauseChange, Version};
 use crate::state::AppState;
-use crate::web::extract::{self, CsrfForm, InPath};
+use crate::web::extract::{CsrfForm, InPath, ParticipantPage};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -74,17 +74,12 @@ impl ListPage {
     }
 }
 
-async fn list(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-) -> Result<HttpResponse, AppError> {
-    let participant_id = user.participant.id;
-    let measures = with_conn(&state, move |conn| {
-        Ok(measures::of_participant(conn, participant_id)?)
+async fn list(page: ParticipantPage) -> Result<HttpResponse, AppError> {
+    let measures = page.run(measures::of_participant).await?;
+    render(&ListPage {
+        ctx: page.ctx,
+        measures,
     })
-    .await?;
-    render(&ListPage { ctx, measures })
 }
 
 #[derive(Template)]
@@ -153,51 +148,37 @@ impl NoticePage {
     }
 }
 
-/// The measure of `participant_id` numbered `id`, with its objection; `None` for anyone else's.
+/// The signed-in participant's measure numbered `id`, with its objection (the notice marked
+/// read when `mark_read`); 404 for anyone else's.
 async fn load_notice(
-    state: &web::Data<AppState>,
-    participant_id: ParticipantId,
+    page: &ParticipantPage,
     id: MeasureId,
     mark_read: bool,
-) -> Result<Option<(Measure, Option<Objection>)>, AppError> {
-    with_conn(state, move |conn| {
-        let Some(measure) = measures::find(conn, id)? else {
-            return Ok(None);
+) -> Result<(Measure, Option<Objection>), AppError> {
+    page.run(move |conn, participant_id| {
+        let Some(measure) =
+            measures::find(conn, id)?.filter(|m| m.participant_id == participant_id)
+        else {
+            return Err(AppError::NotFound);
         };
-        if measure.participant_id != participant_id {
-            return Ok(None);
-        }
         if mark_read {
             measures::mark_read(conn, id, crate::db::now())?;
         }
-        let objection = objections::of_measure(conn, id)?;
-        Ok(Some((measure, objection)))
+        Ok((measure, objections::of_measure(conn, id)?))
     })
     .await
 }
 
 async fn show(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
+    page: ParticipantPage,
     InPath(id): InPath<MeasureId>,
-    query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (measure, objection) = load_notice(&state, user.participant.id, id, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let notice = query.text(&ctx, NOTICES);
+    let (measure, objection) = load_notice(&page, id, true).await?;
+    let notice = page.notice(NOTICES);
+    let place = ObjectionPage::of_notice(&page.ctx, id);
     render(&NoticePage {
-        objection_action: ctx.href(&format!("/account/notices/{id}/objection")),
-        evidence_base: ctx.href(&format!("/account/notices/{id}/evidence")),
-        logged_in: true,
-        today: today(),
-        form: FormState::new(),
-        cure_form: FormState::new(),
         notice,
-        ctx,
-        measure,
-        objection,
+        ..place.page(page.ctx, measure, objection)
     })
 }
 
@@ -300,19 +281,32 @@ struct ObjectionPage {
 }
 
 impl ObjectionPage {
-    fn render(
-        &self,
-        ctx: Ctx,
-        measure: Measure,
-        objection: Option<Objection>,
-        form: FormState,
-    ) -> NoticePage {
+    /// The notice of measure `id` in the account.
+    fn of_notice(ctx: &Ctx, id: MeasureId) -> ObjectionPage {
+        ObjectionPage {
+            action: ctx.href(&format!("/account/notices/{id}/objection")),
+            evidence_base: ctx.href(&format!("/account/notices/{id}/evidence")),
+            logged_in: true,
+        }
+    }
+
+    /// The termination link's page, without logging in (and without evidence links).
+    fn of_link(ctx: &Ctx, id: MeasureId, key: &str) -> ObjectionPage {
+        ObjectionPage {
+            action: ctx.href(&format!("/objection/{id}/{key}")),
+            evidence_base: String::new(),
+            logged_in: false,
+        }
+    }
+
+    /// The notice page of `measure`, with empty forms and no notice.
+    fn page(&self, ctx: Ctx, measure: Measure, objection: Option<Objection>) -> NoticePage {
         NoticePage {
             objection_action: self.action.clone(),
             evidence_base: self.evidence_base.clone(),
             logged_in: self.logged_in,
             today: today(),
-            form,
+            form: FormState::new(),
             cure_form: FormState::new(),
             notice: None,
             ctx,
@@ -417,7 +411,10 @@ fn notice_show<'a>(
     objection: Option<Objection>,
 ) -> Show<'a> {
     Box::new(move |ctx, form, status| {
-        let page = page.render(ctx, measure.clone(), objection.clone(), form);
+        let page = NoticePage {
+            form,
+            ..page.page(ctx, measure.clone(), objection.clone())
+        };
         crate::web::render_status(status, &page)
     })
 }
@@ -440,87 +437,86 @@ fn measure_submission<'a>(
 
 async fn object(
     req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
+    page: ParticipantPage,
     gate: web::Data<UploadGate>,
-    user: extract::SignedInParticipant,
     InPath(id): InPath<MeasureId>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     // Whose measure it is, before a byte of the upload is read.
-    let (measure, objection) = load_notice(&state, user.participant.id, id, false)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let actor = actor_of(&state, &req, &user.account);
-    let page = ObjectionPage {
-        action: ctx.href(&format!("/account/notices/{id}/objection")),
-        evidence_base: ctx.href(&format!("/account/notices/{id}/evidence")),
-        logged_in: true,
-    };
-    let done = ctx.href(&format!("/account/notices/{id}?notice=objection-filed"));
-    let sub = measure_submission(measure, objection, page, done);
-    objection_submitted(&req, ctx, &state, &gate, actor, sub, multipart).await
+    let (measure, objection) = load_notice(&page, id, false).await?;
+    let actor = page.actor();
+    let place = ObjectionPage::of_notice(&page.ctx, id);
+    let done = page
+        .ctx
+        .href(&format!("/account/notices/{id}?notice=objection-filed"));
+    let sub = measure_submission(measure, objection, place, done);
+    objection_submitted(&req, page.ctx, &page.state, &gate, actor, sub, multipart).await
 }
 
 async fn cured(
-    req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
+    page: ParticipantPage,
     InPath(id): InPath<MeasureId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let participant_id = user.participant.id;
+    let lang = page.ctx.lang;
     let mut cure_form = FormState::new();
     cure_form.set("cured_text", data.get("text"));
-    let text = check_text(&mut cure_form, ctx.lang, "cured_text", data.get("text"));
-    let (measure, objection) = load_notice(&state, participant_id, id, false)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let page = |ctx: Ctx, cure_form| NoticePage {
-        objection_action: ctx.href(&format!("/account/notices/{id}/objection")),
-        evidence_base: ctx.href(&format!("/account/notices/{id}/evidence")),
-        logged_in: true,
-        today: today(),
-        form: FormState::new(),
+    let text = check_text(&mut cure_form, lang, "cured_text", data.get("text"));
+    let (measure, objection) = load_notice(&page, id, false).await?;
+    let place = ObjectionPage::of_notice(&page.ctx, id);
+    let shown = |ctx: Ctx, cure_form| NoticePage {
         cure_form,
-        notice: None,
-        ctx,
-        measure: measure.clone(),
-        objection: objection.clone(),
+        ..place.page(ctx, measure.clone(), objection.clone())
     };
     let Some(text) = text else {
-        return render_form(true, &page(ctx, cure_form));
+        return render_form(true, &shown(page.ctx, cure_form));
     };
-    let actor = actor_of(&state, &req, &user.account);
-    let answered = with_conn(&state, move |conn| {
-        match measures::answer_cure(conn, &actor, participant_id, id, &text, crate::db::now()) {
-            Ok(()) => Ok(Ok(())),
-            Err(measures::CureError::Db(e)) => Err(e.into()),
-            Err(other) => Ok(Err(other)),
-        }
-    })
-    .await?;
+    let actor = page.actor();
+    let answered = page
+        .run(move |conn, participant_id| {
+            let now = crate::db::now();
+            match measures::answer_cure(conn, &actor, participant_id, id, &text, now) {
+                Ok(()) => Ok(Ok(())),
+                Err(measures::CureError::Db(e)) => Err(e),
+                Err(other) => Ok(Err(other)),
+            }
+        })
+        .await?;
     match answered {
-        Ok(()) => Ok(see_other(
-            &ctx.href(&format!("/account/notices/{id}?notice=cure-answered")),
-        )),
+        Ok(()) => {
+            Ok(see_other(&page.ctx.href(&format!(
+                "/account/notices/{id}?notice=cure-answered"
+            ))))
+        }
         Err(measures::CureError::NotFound) => Err(AppError::NotFound),
         Err(_) => {
-            cure_form.fail(ctx.lang, "cured_text", "error-cure-closed");
-            let page = page(ctx, cure_form);
+            cure_form.fail(lang, "cured_text", "error-cure-closed");
+            let page = shown(page.ctx, cure_form);
             crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
         }
     }
 }
 
 async fn evidence_file(
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
+    page: ParticipantPage,
     path: web::Path<(Lang, MeasureId, ObjectionFileId)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, file_id) = path.into_inner();
-    serve_evidence(&state, file_id, Some(user.participant.id)).await
+    serve_evidence(&page.state, file_id, Some(page.participant().id)).await
+}
+
+/// The account of a participant (a link's page acts for it without a login).
+fn account_of(
+    conn: &mut crate::db::AnyConnection,
+    participant_id: ParticipantId,
+) -> diesel::QueryResult<Option<crate::accounts::Account>> {
+    use crate::db::schema::participants;
+    use diesel::prelude::*;
+    let account_id: AccountId = participants::table
+        .find(participant_id)
+        .select(participants::account_id)
+        .first(conn)?;
+    crate::accounts::find(conn, account_id)
 }
 
 /// The termination (and the participant) a link is for; `None` when the key is wrong or the
@@ -540,15 +536,7 @@ async fn linked_termination(
         if measure.kind != MeasureKind::Terminate {
             return Ok(None);
         }
-        let account_id: i64 = {
-            use crate::db::schema::participants;
-            use diesel::prelude::*;
-            participants::table
-                .find(measure.participant_id)
-                .select(participants::account_id)
-                .first(conn)?
-        };
-        let account = crate::accounts::find(conn, account_id)?;
+        let account = account_of(conn, measure.participant_id)?;
         let objection = objections::of_measure(conn, id)?;
         Ok(account.map(|a| (measure, objection, a)))
     })
@@ -565,17 +553,10 @@ async fn token_show(
     let (_, id, key) = path.into_inner();
     let (measure, objection, _) = linked_termination(&state, id, &key).await?;
     let notice = query.text(&ctx, NOTICES);
+    let place = ObjectionPage::of_link(&ctx, id, &key);
     render(&NoticePage {
-        objection_action: ctx.href(&format!("/objection/{id}/{key}")),
-        evidence_base: String::new(),
-        logged_in: false,
-        today: today(),
-        form: FormState::new(),
-        cure_form: FormState::new(),
         notice,
-        ctx,
-        measure,
-        objection,
+        ..place.page(ctx, measure, objection)
     })
 }
 
@@ -591,13 +572,9 @@ async fn token_object(
     // The link's key and its termination, before a byte of the upload is read.
     let (measure, objection, account) = linked_termination(&state, id, &key).await?;
     let actor = actor_of(&state, &req, &account);
-    let page = ObjectionPage {
-        action: ctx.href(&format!("/objection/{id}/{key}")),
-        evidence_base: String::new(),
-        logged_in: false,
-    };
+    let place = ObjectionPage::of_link(&ctx, id, &key);
     let done = ctx.href(&format!("/objection/{id}/{key}?notice=objection-filed"));
-    let sub = measure_submission(measure, objection, page, done);
+    let sub = measure_submission(measure, objection, place, done);
     objection_submitted(&req, ctx, &state, &gate, actor, sub, multipart).await
 }
 
@@ -643,18 +620,10 @@ impl ActionsPage {
     }
 }
 
-async fn objections_list(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-) -> Result<HttpResponse, AppError> {
-    let participant_id = user.participant.id;
-    let actions = with_conn(&state, move |conn| {
-        actions_with_objections(conn, participant_id)
-    })
-    .await?;
+async fn objections_list(page: ParticipantPage) -> Result<HttpResponse, AppError> {
+    let actions = page.run(actions_with_objections).await?;
     render(&ActionsPage {
-        ctx,
+        ctx: page.ctx,
         actions,
         today: today(),
     })
@@ -707,11 +676,10 @@ impl ActionPage {
     }
 }
 
-/// The action `kind`/`id` of `participant_id`, with its objection; 404 for an unknown kind, a
-/// measure (its notice is its page) or anyone else's action.
+/// The signed-in participant's action `kind`/`id`, with its objection; 404 for an unknown
+/// kind, a measure (its notice is its page) or anyone else's action.
 async fn load_action(
-    state: &web::Data<AppState>,
-    participant_id: ParticipantId,
+    page: &ParticipantPage,
     kind: &str,
     id: i64,
 ) -> Result<(Action, Option<Objection>), AppError> {
@@ -719,15 +687,14 @@ async fn load_action(
         .filter(|k| *k != SubjectKind::Measure)
         .ok_or(AppError::NotFound)?;
     let subject = Subject::new(kind, id);
-    let found = with_conn(state, move |conn| {
+    page.run(move |conn, participant_id| {
         let calendar = crate::calendar::holidays::load(conn)?;
         let Some(action) = subjects::find(conn, &calendar, participant_id, subject)? else {
-            return Ok(None);
+            return Err(AppError::NotFound);
         };
-        Ok(Some((action, objections::of_subject(conn, subject)?)))
+        Ok((action, objections::of_subject(conn, subject)?))
     })
-    .await?;
-    found.ok_or(AppError::NotFound)
+    .await
 }
 
 fn action_page(
@@ -751,31 +718,27 @@ fn action_page(
 }
 
 async fn action_show(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
+    page: ParticipantPage,
     path: web::Path<(Lang, String, i64)>,
-    query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (_, kind, id) = path.into_inner();
-    let found = load_action(&state, user.participant.id, &kind, id).await?;
-    let notice = query.text(&ctx, NOTICES);
-    render(&action_page(ctx, found, FormState::new(), notice))
+    let found = load_action(&page, &kind, id).await?;
+    let notice = page.notice(NOTICES);
+    render(&action_page(page.ctx, found, FormState::new(), notice))
 }
 
 async fn action_object(
     req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
+    page: ParticipantPage,
     gate: web::Data<UploadGate>,
-    user: extract::SignedInParticipant,
     path: web::Path<(Lang, String, i64)>,
     multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (_, kind, id) = path.into_inner();
     // Whose action it is, before a byte of the upload is read.
-    let (action, objection) = load_action(&state, user.participant.id, &kind, id).await?;
-    let actor = actor_of(&state, &req, &user.account);
+    let (action, objection) = load_action(&page, &kind, id).await?;
+    let actor = page.actor();
+    let ParticipantPage { ctx, state, .. } = page;
     let done = ctx.href(&format!("{}?notice=objection-filed", action.subject.path()));
     let sub = Submission {
         subject: action.subject,
@@ -791,12 +754,11 @@ async fn action_object(
 }
 
 async fn action_evidence_file(
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
+    page: ParticipantPage,
     path: web::Path<(Lang, String, i64, ObjectionFileId)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, _, file_id) = path.into_inner();
-    serve_evidence(&state, file_id, Some(user.participant.id)).await
+    serve_evidence(&page.state, file_id, Some(page.participant().id)).await
 }
 
 // ---- a banned participant objects by a link (it cannot log in, F.11.g) ----
@@ -817,17 +779,11 @@ async fn linked_action(
         return Err(AppError::NotFound);
     }
     let found = with_conn(state, move |conn| {
-        use crate::db::schema::participants;
-        use diesel::prelude::*;
         let calendar = crate::calendar::holidays::load(conn)?;
         let Some(action) = subjects::find_any(conn, &calendar, subject)? else {
             return Ok(None);
         };
-        let account_id: i64 = participants::table
-            .find(action.participant_id)
-            .select(participants::account_id)
-            .first(conn)?;
-        let account = crate::accounts::find(conn, account_id)?;
+        let account = account_of(conn, action.participant_id)?;
         let objection = objections::of_subject(conn, subject)?;
         Ok(account.map(|a| (action, objection, a)))
     })
@@ -908,52 +864,32 @@ struct RulesPage {
     notice: Option<String>,
 }
 
-async fn rules_form(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let participant_id = user.participant.id;
-    let view = with_conn(&state, move |conn| {
-        Ok(versions::for_participant(conn, participant_id)?)
-    })
-    .await?;
+async fn rules_form(page: ParticipantPage) -> Result<HttpResponse, AppError> {
+    let view = page.run(versions::for_participant).await?;
     render(&RulesPage {
-        notice: query.text(&ctx, NOTICES),
-        ctx,
+        notice: page.notice(NOTICES),
+        ctx: page.ctx,
         version: view.version,
         changes: view.changes,
         accepted: view.accepted,
     })
 }
 
-async fn rules_accept(
-    req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let participant_id = user.participant.id;
+async fn rules_accept(page: ParticipantPage, data: CsrfForm) -> Result<HttpResponse, AppError> {
     let version_id: RulesVersionId = data
         .get("version")
         .parse()
         .map_err(|_| AppError::BadRequest)?;
-    let actor = actor_of(&state, &req, &user.account);
-    let accepted = with_conn(&state, move |conn| {
-        let now = crate::db::now();
-        Ok(versions::accept_in_force(
-            conn,
-            &actor,
-            participant_id,
-            version_id,
-            now,
-        )?)
-    })
-    .await?;
-    if !accepted {
-        return Ok(see_other(&ctx.href("/account/rules")));
-    }
-    Ok(see_other(&ctx.href("/account/rules?notice=rules-accepted")))
+    let actor = page.actor();
+    let accepted = page
+        .run(move |conn, participant_id| {
+            versions::accept_in_force(conn, &actor, participant_id, version_id, crate::db::now())
+        })
+        .await?;
+    let to = if accepted {
+        "/account/rules?notice=rules-accepted"
+    } else {
+        "/account/rules"
+    };
+    Ok(see_other(&page.ctx.href(to)))
 }

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use super::states::BanKind;
 use crate::calendar::working_days::{self, Calendar};
-use crate::db::ids::{AnyId, MeasureId, ParticipantId};
+use crate::db::ids::{AccountId, AnyId, MeasureId, ParticipantId};
 use crate::db::schema::{
     accounts, channels, commission_events, commissions, conversions, measures, memberships,
     participants, programmes, registration_bans,
@@ -79,7 +79,7 @@ pub struct Action {
     pub taken_at: NaiveDateTime,
     /// The account manager who took it (four eyes); `None` when the portal did (a coupon, the
     /// locking date, a self-purchase hold, an administrator's ban list).
-    pub taken_by: Option<i64>,
+    pub taken_by: Option<AccountId>,
     /// The last Hong Kong day an objection may be filed (G.12: 5 working days).
     pub claim_until: NaiveDate,
     /// Whether the action is still in force (a commission still rejected, a ban not lifted…).
@@ -193,7 +193,7 @@ fn measure(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Action>> {
         kind: MeasureKind,
         reason: String,
         taken_at: NaiveDateTime,
-        taken_by: i64,
+        taken_by: AccountId,
         claim_until: NaiveDate,
         lifted_at: Option<NaiveDateTime>,
     }
@@ -266,7 +266,7 @@ fn commission(
     } else {
         decided_at.unwrap_or(created_at)
     };
-    let taken_by: Option<i64> = if held_now {
+    let taken_by: Option<AccountId> = if held_now {
         None
     } else {
         commission_events::table
@@ -274,7 +274,7 @@ fn commission(
             .filter(commission_events::source.eq(EventSource::Manager))
             .order(commission_events::id.desc())
             .select(commission_events::decided_by)
-            .first::<Option<i64>>(conn)
+            .first::<Option<AccountId>>(conn)
             .optional()?
             .flatten()
     };
@@ -314,7 +314,7 @@ fn channel(conn: &mut AnyConnection, calendar: &Calendar, id: i64) -> QueryResul
         review_reason: Option<String>,
         updated_at: NaiveDateTime,
         reviewed_at: Option<NaiveDateTime>,
-        reviewed_by: Option<i64>,
+        reviewed_by: Option<AccountId>,
     }
     let row: Option<Row> = channels::table
         .find(id)
@@ -371,7 +371,7 @@ fn membership(
         reason: Option<String>,
         applied_at: NaiveDateTime,
         decided_at: Option<NaiveDateTime>,
-        decided_by: Option<i64>,
+        decided_by: Option<AccountId>,
     }
     let row: Option<Row> = memberships::table
         .inner_join(channels::table)
@@ -424,7 +424,7 @@ struct BanRow {
     reason: String,
     created_at: NaiveDateTime,
     measure_id: Option<MeasureId>,
-    added_by: Option<i64>,
+    added_by: Option<AccountId>,
     lifted_at: Option<NaiveDateTime>,
 }
 

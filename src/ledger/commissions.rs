@@ -155,7 +155,12 @@ pub fn insert(
         ))
         .returning(commissions::id)
         .get_result(conn)?;
-    record_event(conn, id, new.state, new.amount, new.reason, actor)?;
+    let first = Becomes {
+        state: new.state,
+        amount: new.amount,
+        reason: new.reason,
+    };
+    record_event(conn, id, first, actor)?;
     if new.state == CommissionState::Approved {
         let commission = find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
         enter_in_ledger(
@@ -188,7 +193,20 @@ pub fn change(
     if !allowed(commission.state, state) {
         return Err(changed_meanwhile());
     }
-    set_state(conn, commission, state, amount, reason, actor)
+    let to = Becomes {
+        state,
+        amount,
+        reason,
+    };
+    set_state(conn, commission, to, actor)
+}
+
+/// What a commission becomes by a change: its state, amount and reason, as its event records.
+#[derive(Debug, Clone, Copy)]
+struct Becomes<'a> {
+    state: CommissionState,
+    amount: i64,
+    reason: Option<&'a str>,
 }
 
 /// Writes the change `change` (or `restore_on_objection`) allowed: from the state it was read
@@ -196,11 +214,14 @@ pub fn change(
 fn set_state(
     conn: &mut AnyConnection,
     commission: &Commission,
-    state: CommissionState,
-    amount: i64,
-    reason: Option<&str>,
+    to: Becomes,
     actor: ChangedBy,
 ) -> QueryResult<bool> {
+    let Becomes {
+        state,
+        amount,
+        reason,
+    } = to;
     let decided_at = (state != CommissionState::Pending).then_some(actor.at);
     // From the state (and amount and hold) it was read in, or not at all.
     let updated = diesel::update(
@@ -220,7 +241,7 @@ fn set_state(
     if updated == 0 {
         return Err(changed_meanwhile());
     }
-    record_event(conn, commission.id, state, amount, reason, actor)?;
+    record_event(conn, commission.id, to, actor)?;
     // Approved for the first time (a reversed one put back on objection was in the ledger
     // already: `restore_on_objection` gives back what its reversal took).
     if state == CommissionState::Approved
@@ -260,7 +281,12 @@ pub fn restore_on_objection(
         return Err(changed_meanwhile());
     }
     let reason = Some(super::states::reason::OBJECTION_UPHELD);
-    set_state(conn, commission, state, commission.amount, reason, actor)?;
+    let to = Becomes {
+        state,
+        amount: commission.amount,
+        reason,
+    };
+    set_state(conn, commission, to, actor)?;
     if commission.state == CommissionState::Reversed {
         use crate::db::schema::ledger_entries;
         let taken: Vec<i64> = ledger_entries::table
@@ -343,30 +369,26 @@ pub fn set_held(
     if updated == 0 {
         return Err(changed_meanwhile());
     }
-    record_event(
-        conn,
-        commission.id,
-        commission.state,
-        commission.amount,
+    let to = Becomes {
+        state: commission.state,
+        amount: commission.amount,
         reason,
-        actor,
-    )
+    };
+    record_event(conn, commission.id, to, actor)
 }
 
 fn record_event(
     conn: &mut AnyConnection,
     commission_id: CommissionId,
-    state: CommissionState,
-    amount: i64,
-    reason: Option<&str>,
+    to: Becomes,
     actor: ChangedBy,
 ) -> QueryResult<()> {
     diesel::insert_into(commission_events::table)
         .values((
             commission_events::commission_id.eq(commission_id),
-            commission_events::state.eq(state.as_str()),
-            commission_events::amount.eq(amount),
-            commission_events::reason.eq(reason),
+            commission_events::state.eq(to.state.as_str()),
+            commission_events::amount.eq(to.amount),
+            commission_events::reason.eq(to.reason),
             commission_events::source.eq(actor.source),
             commission_events::decided_by.eq(actor.manager),
             commission_events::at.eq(actor.at),

@@ -23,7 +23,7 @@ use diesel::prelude::*;
 
 use super::pain001::{BankFile, Transfer};
 use super::states::EntryKind;
-use crate::db::ids::{ParticipantId, PayoutId, PayoutRunId};
+use crate::db::ids::{AccountId, ParticipantId, PayoutId, PayoutRunId};
 use crate::db::schema::{
     bank_accounts, bank_files, ledger_entries, participants, payout_runs, payouts, programmes,
 };
@@ -214,7 +214,7 @@ struct Due {
 pub fn run(
     conn: &mut AnyConnection,
     period: Period,
-    started_by: Option<i64>,
+    started_by: Option<AccountId>,
     payer: Option<Payer>,
     now: NaiveDateTime,
 ) -> Result<RunOutcome, PayoutError> {

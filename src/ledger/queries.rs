@@ -8,7 +8,8 @@ use rust_decimal::Decimal;
 use super::commissions::net_commission;
 use super::states::{Attribution, CommissionKind, CommissionState, EntryKind, OrderStatus};
 use crate::db::ids::{
-    CommissionGroupId, CommissionId, ConversionId, MeasureId, ParticipantId, ProgrammeId, SecretId,
+    AccountId, CommissionGroupId, CommissionId, ConversionId, MeasureId, ParticipantId,
+    ProgrammeId, SecretId,
 };
 use crate::db::schema::{
     channels, commission_group_texts, commission_groups, commissions, conversions, ledger_entries,
@@ -168,7 +169,7 @@ pub struct ConversionLine {
     /// Who entered it: the API with the secret that signed it, or a manager's import.
     pub entered_via: String,
     pub secret_id: Option<SecretId>,
-    pub imported_by: Option<i64>,
+    pub imported_by: Option<AccountId>,
 }
 
 /// A conversion as read for `conversion_lines`, before its commissions are added.
@@ -188,7 +189,7 @@ struct ConversionRow {
     participant_id: Option<ParticipantId>,
     entered_via: String,
     secret_id: Option<SecretId>,
-    imported_by: Option<i64>,
+    imported_by: Option<AccountId>,
 }
 
 /// A commission on one of those conversions.

@@ -1,7 +1,7 @@
 //! The states of orders, attributions, commissions and ledger entries, each mapped to the text
 //! the database stores in one place.
 
-use crate::db::ids::SecretId;
+use crate::db::ids::{AccountId, SecretId};
 use crate::db::stored_as_text;
 
 stored_as_text!(
@@ -131,7 +131,7 @@ pub mod reason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnteredBy {
     Api { secret_id: SecretId },
-    Import { manager_id: i64 },
+    Import { manager_id: AccountId },
 }
 
 impl EnteredBy {
@@ -158,7 +158,7 @@ impl EnteredBy {
         }
     }
 
-    pub fn manager_id(self) -> Option<i64> {
+    pub fn manager_id(self) -> Option<AccountId> {
         match self {
             EnteredBy::Import { manager_id } => Some(manager_id),
             EnteredBy::Api { .. } => None,

@@ -10,7 +10,7 @@ pub use states::{MeasureKind, MembershipState, ParticipantKind, Restriction, Rev
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::ParticipantId;
+use crate::db::ids::{AccountId, ParticipantId};
 use crate::db::schema::participants;
 use crate::db::AnyConnection;
 
@@ -25,7 +25,7 @@ pub struct Participant {
 
 /// Who a new participant is, as signup (or an operator) gives it.
 pub struct NewParticipant<'a> {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub kind: ParticipantKind,
     pub company_name: &'a str,
     pub contact_name: &'a str,
@@ -59,7 +59,10 @@ pub fn lock(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryRes
 }
 
 /// The participant of an account; account managers have none.
-pub fn of_account(conn: &mut AnyConnection, account_id: i64) -> QueryResult<Option<Participant>> {
+pub fn of_account(
+    conn: &mut AnyConnection,
+    account_id: AccountId,
+) -> QueryResult<Option<Participant>> {
     let row: Option<(
         ParticipantId,
         ParticipantKind,

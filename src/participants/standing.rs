@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{MeasureKind, Restriction};
-use crate::db::ids::{MeasureId, ParticipantId};
+use crate::db::ids::{AccountId, MeasureId, ParticipantId};
 use crate::db::schema::{measures, participants};
 use crate::db::AnyConnection;
 
@@ -56,7 +56,7 @@ pub fn terminated_at(
 }
 
 /// Whether the account belongs to a terminated participant.
-pub fn account_terminated(conn: &mut AnyConnection, account_id: i64) -> QueryResult<bool> {
+pub fn account_terminated(conn: &mut AnyConnection, account_id: AccountId) -> QueryResult<bool> {
     let count: i64 = participants::table
         .filter(participants::account_id.eq(account_id))
         .filter(participants::terminated_at.is_not_null())
@@ -110,7 +110,7 @@ impl Termination {
 /// The termination of the account's participant, if it is terminated.
 pub fn termination_of_account(
     conn: &mut AnyConnection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Option<Termination>> {
     let row: Option<(ParticipantId, Option<NaiveDateTime>)> = participants::table
         .filter(participants::account_id.eq(account_id))

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::audit::{self, action, Actor};
-use crate::db::ids::{ParticipantId, ProgrammeId, RulesVersionId};
+use crate::db::ids::{AccountId, ParticipantId, ProgrammeId, RulesVersionId};
 use crate::db::schema::{
     participants, programmes, rule_clauses, rules_acceptances, rules_versions,
 };
@@ -225,7 +225,7 @@ fn month_of(text: &str) -> Option<chrono::NaiveDate> {
 
 /// The programme's versions, oldest first, without their clauses.
 pub fn list(conn: &mut AnyConnection, programme_id: ProgrammeId) -> QueryResult<Vec<VersionLine>> {
-    let rows: Vec<(i32, NaiveDateTime, Option<i64>)> = rules_versions::table
+    let rows: Vec<(i32, NaiveDateTime, Option<AccountId>)> = rules_versions::table
         .filter(rules_versions::programme_id.eq(programme_id))
         .order(rules_versions::number)
         .select((
@@ -360,7 +360,7 @@ pub fn publish(
     anchor: &str,
     body: &str,
     summary: &Summaries,
-    by: i64,
+    by: AccountId,
     now: NaiveDateTime,
 ) -> Result<Version, PublishError> {
     crate::db::write_transaction(conn, |conn| {

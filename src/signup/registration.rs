@@ -7,6 +7,7 @@ use super::draft::ChannelInput;
 use crate::accounts::Role;
 use crate::auth::account_tokens::{self, Purpose};
 use crate::channels::fields::{check_channel_fields, name_error_key, ChannelFields, ChannelTyped};
+use crate::db::ids::AccountId;
 use crate::db::schema::accounts;
 use crate::db::AnyConnection;
 use crate::domain::participant::{self, clean_name};
@@ -105,7 +106,10 @@ pub fn is_banned(
 #[derive(Debug)]
 pub enum Outcome {
     /// A new account waits for activation with this token.
-    Created { account_id: i64, token: String },
+    Created {
+        account_id: AccountId,
+        token: String,
+    },
     /// The address had an account already; it is told so by mail, nothing was created.
     AlreadyRegistered { lang: Lang },
 }
@@ -125,7 +129,7 @@ pub fn complete(
             });
         }
         let now = crate::db::now();
-        let account_id: i64 = diesel::insert_into(accounts::table)
+        let account_id: AccountId = diesel::insert_into(accounts::table)
             .values((
                 accounts::email.eq(email.as_str()),
                 accounts::password_hash.eq(password_hash),

@@ -9,6 +9,7 @@ use super::draft::{self, ChannelInput, Draft, DraftData};
 use super::registration::{self, Outcome};
 use crate::accounts;
 use crate::auth::account_tokens::{self, Purpose, TokenProblem};
+use crate::db::ids::AccountId;
 use crate::domain::participant;
 use crate::domain::{EmailAddress, Password};
 use crate::forms::{FormData, FormState};
@@ -420,7 +421,7 @@ async fn send_signup_mail(state: &web::Data<AppState>, email: &EmailAddress, out
         .to_owned();
     let content = match outcome {
         Outcome::Created { account_id, token } => {
-            tracing::info!(account_id, "participant signed up");
+            tracing::info!(account_id = account_id.get(), "participant signed up");
             crate::mail::activation(
                 lang_of_outcome(state, account_id).await,
                 &format!("{base}/activate/{token}"),
@@ -436,7 +437,7 @@ async fn send_signup_mail(state: &web::Data<AppState>, email: &EmailAddress, out
     state.mailer.deliver(content, email.as_str()).await;
 }
 
-async fn lang_of_outcome(state: &web::Data<AppState>, account_id: i64) -> Lang {
+async fn lang_of_outcome(state: &web::Data<AppState>, account_id: AccountId) -> Lang {
     with_conn(state, move |conn| Ok(accounts::find(conn, account_id)?))
         .await
         .ok()
@@ -590,7 +591,10 @@ pub async fn activate_submit(
         }
     }
     if form.has_errors() {
-        tracing::warn!(account_id = account.id, "activation with a wrong password");
+        tracing::warn!(
+            account_id = account.id.get(),
+            "activation with a wrong password"
+        );
         let page = activation_page(&req, Some(lang), &token, form, None);
         return render_form(true, &page);
     }
@@ -610,7 +614,7 @@ pub async fn activate_submit(
     ctx.lang = lang;
     match activated {
         Ok(_) => {
-            tracing::info!(account_id = account.id, "account activated");
+            tracing::info!(account_id = account.id.get(), "account activated");
             render(&ActivatedPage { ctx, problem: None })
         }
         Err(problem) => {

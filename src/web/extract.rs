@@ -4,7 +4,10 @@
 //! - `Manager`: an account manager, the role read from the database, whose login passed the
 //!   second factor (else the login page), else a 403 page;
 //! - `CsrfForm`: a form body whose `csrf_token` is this session's, else a 403 page;
-//! - `InPath`: what the path holds after its language (an id, a token), else a 404 page.
+//! - `InPath`: what the path holds after its language (an id, a token), else a 404 page;
+//! - `Page`: what a signed-in page needs at once (the context, the state, who is signed in, the
+//!   `?notice=` of a redirect), with `run` for its query on a connection: `ParticipantPage` for
+//!   the participant's pages, `AccountPage` for any account's own (password, sessions).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,8 +16,10 @@ use actix_session::SessionExt;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 
 use super::session::SessionUser;
-use super::{see_other, with_conn, AppError};
+use super::{see_other, with_conn, AppError, Ctx, NoticeQuery};
 use crate::accounts::{self, Account};
+use crate::db::ids::{AccountId, ParticipantId};
+use crate::db::AnyConnection;
 use crate::forms::FormData;
 use crate::i18n::Lang;
 use crate::participants;
@@ -99,7 +104,7 @@ impl CurrentUser {
             // factor (issue 21, point 10): a password alone, or a session from before, does not.
             Some(account) if !super::session::passed_second_factor(&session) => {
                 tracing::warn!(
-                    account_id = account.id,
+                    account_id = account.id.get(),
                     "a manager's session without a second factor"
                 );
                 None
@@ -278,6 +283,119 @@ impl FromRequest for CsrfForm {
                 tracing::warn!(path = %super::redacted_path(req.path()), "form refused: CSRF token missing or wrong");
                 Err(AppError::Forbidden.into())
             }
+        })
+    }
+}
+
+/// Who a signed-in page is for: its account, and the id its queries take.
+pub trait SignedIn: FromRequest<Error = actix_web::Error> {
+    type Id: Copy + Send + 'static;
+
+    fn id(&self) -> Self::Id;
+
+    fn account(&self) -> &Account;
+}
+
+impl SignedIn for CurrentUser {
+    type Id = AccountId;
+
+    fn id(&self) -> AccountId {
+        self.account.id
+    }
+
+    fn account(&self) -> &Account {
+        &self.account
+    }
+}
+
+impl SignedIn for SignedInParticipant {
+    type Id = ParticipantId;
+
+    fn id(&self) -> ParticipantId {
+        self.participant.id
+    }
+
+    fn account(&self) -> &Account {
+        &self.account
+    }
+}
+
+/// What a signed-in page needs, extracted once instead of in every handler's signature: the
+/// page context, the application state, who is signed in (`Who`, refused as its own extractor
+/// refuses), and the `?notice=` a redirect left. `run` takes the page's query to a connection
+/// with who it is for.
+pub struct Page<Who> {
+    pub ctx: Ctx,
+    pub state: web::Data<AppState>,
+    pub who: Who,
+    /// The address the request came from (its keyed hash goes to the audit log).
+    address: Option<std::net::IpAddr>,
+    /// `None` where the query string is not one (a notice is then not shown).
+    notice: Option<NoticeQuery>,
+}
+
+/// A page of the logged-in participant (its channels, links, money, notices).
+pub type ParticipantPage = Page<SignedInParticipant>;
+
+/// A page of any logged-in account's own (its password, sessions, second factor).
+pub type AccountPage = Page<CurrentUser>;
+
+impl<Who: SignedIn> Page<Who> {
+    /// Runs `query` with a pooled connection on the blocking pool, given whose page it is:
+    /// `page.run(measures::of_participant)`.
+    pub async fn run<T, E, F>(&self, query: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut AnyConnection, Who::Id) -> Result<T, E> + Send + 'static,
+        E: Into<AppError>,
+        T: Send + 'static,
+    {
+        let id = self.who.id();
+        with_conn(&self.state, move |conn| query(conn, id).map_err(Into::into)).await
+    }
+
+    /// The message `?notice=NAME` names, when NAME is one of `allowed` (see `NoticeQuery`).
+    pub fn notice(&self, allowed: &[&str]) -> Option<String> {
+        self.notice.as_ref()?.text(&self.ctx, allowed)
+    }
+
+    /// Who acts in the audit log: this account, from the address of this request.
+    pub fn actor(&self) -> crate::audit::Actor {
+        self.who.account().actor(&self.ip_hash())
+    }
+
+    /// The keyed hash of the address the request came from (the login's limits count it).
+    pub fn ip_hash(&self) -> [u8; 16] {
+        self.state.ip_hasher.hash(self.address)
+    }
+}
+
+impl ParticipantPage {
+    pub fn participant(&self) -> &participants::Participant {
+        &self.who.participant
+    }
+}
+
+impl<Who: SignedIn + 'static> FromRequest for Page<Who> {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let who = Who::from_request(req, payload);
+        let ctx = Ctx::from_request(req);
+        let state = state_of(req);
+        let notice = web::Query::<NoticeQuery>::from_query(req.query_string())
+            .ok()
+            .map(web::Query::into_inner);
+        let address = crate::client_ip::client_ip(req);
+        Box::pin(async move {
+            let who = who.await?;
+            Ok(Page {
+                ctx,
+                state: state?,
+                who,
+                address,
+                notice,
+            })
         })
     }
 }

@@ -2,6 +2,7 @@
 
 use actix_session::Session;
 
+use crate::db::ids::AccountId;
 use crate::participants::Role;
 
 /// Session entries.
@@ -32,7 +33,7 @@ pub const ABSOLUTE_TIMEOUT_HOURS: i64 = 12;
 /// for an account use the extractors in `web::extract`, which check the database).
 #[derive(Debug, Clone)]
 pub struct SessionUser {
-    pub id: i64,
+    pub id: AccountId,
     pub email: String,
     pub role: Role,
     pub administrator: bool,
@@ -41,7 +42,7 @@ pub struct SessionUser {
 impl SessionUser {
     /// The session's user, unless the session is past its absolute lifetime.
     pub fn from_session(session: &Session) -> Option<SessionUser> {
-        let id = session.get::<i64>(SESSION_ACCOUNT).ok().flatten()?;
+        let id = session.get::<AccountId>(SESSION_ACCOUNT).ok().flatten()?;
         let auth_at = session.get::<i64>(SESSION_AUTH_AT).ok().flatten()?;
         let age = chrono::Utc::now().timestamp() - auth_at;
         if !(0..ABSOLUTE_TIMEOUT_HOURS * 3600).contains(&age) {
@@ -79,7 +80,7 @@ pub fn passed_second_factor(session: &Session) -> bool {
 /// `PENDING_MINUTES`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PendingLogin {
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// Unix seconds after which the password must be given again.
     pub until: i64,
     /// The account must enrol first (a manager without a second factor).
@@ -88,7 +89,7 @@ pub struct PendingLogin {
 
 impl PendingLogin {
     /// Puts the marker into a session renewed for it and emptied of any earlier login.
-    pub fn start(session: &Session, account_id: i64, enrol: bool) -> Result<(), String> {
+    pub fn start(session: &Session, account_id: AccountId, enrol: bool) -> Result<(), String> {
         session.renew();
         session.clear();
         let pending = PendingLogin {

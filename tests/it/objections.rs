@@ -5,7 +5,7 @@
 //! reinstates a terminated participant at any time.
 
 use crate::common;
-use crate::common::{MembershipState, ParticipantKind, ReviewState};
+use crate::common::{MembershipState, ReviewState};
 use portal::db::ids::{AccountId, AnyId, CommissionId, ObjectionId};
 
 use crate::common::enforcement::{object, take, PDF};
@@ -290,11 +290,7 @@ async fn an_upheld_objection_to_a_reversal_gives_back_what_it_took_once() {
 #[tokio::test]
 async fn an_upheld_objection_to_a_rejected_channel_approves_it() {
     let app = spawn_app().await;
-    let anna = app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Rejected,
-    );
+    let anna = app.add_publisher("anna@example.nl", ReviewState::Rejected);
     app.sql(&format!(
         "UPDATE channels SET review_reason = 'Geen eigen inhoud', reviewed_at = created_at WHERE id = {}",
         anna.channel_id
@@ -374,11 +370,7 @@ async fn an_upheld_objection_to_a_registration_ban_lifts_it() {
 #[tokio::test]
 async fn an_objection_after_the_claim_period_is_refused_with_a_clear_message() {
     let app = spawn_app().await;
-    let anna = app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Rejected,
-    );
+    let anna = app.add_publisher("anna@example.nl", ReviewState::Rejected);
     // Rejected a month ago: the 5 working days are over.
     app.sql(&format!(
         "UPDATE channels SET reviewed_at = created_at WHERE id = {}",
@@ -708,11 +700,7 @@ async fn the_manager_who_rejected_a_commission_does_not_decide_the_objection_to_
 async fn an_upheld_objection_to_a_rejected_membership_approves_it() {
     use portal::db::schema::memberships;
     let app = spawn_app().await;
-    let anna = app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    let anna = app.add_publisher("anna@example.nl", ReviewState::Approved);
     let membership = app.add_membership(anna.channel_id, MembershipState::Rejected);
     app.sql(&format!(
         "UPDATE memberships SET reason = 'Te weinig bezoekers', decided_at = applied_at WHERE id = {membership}"

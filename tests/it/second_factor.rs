@@ -3,7 +3,7 @@
 //! may turn it on and off. Codes are computed from the secret as the app would.
 
 use crate::common;
-use crate::common::{ParticipantKind, ReviewState};
+use crate::common::ReviewState;
 
 use crate::common::{location, recovery_codes, shown_secret, spawn_app, TestApp, PASSWORD};
 use portal::auth::second_factor;
@@ -386,11 +386,7 @@ async fn a_session_that_did_not_pass_the_second_factor_never_reaches_the_console
     let app = spawn_app().await;
     // A publisher logged in with its password alone is made an account manager meanwhile:
     // its session is refused by the console (and everywhere else) until it logs in again.
-    app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("anna@example.nl", ReviewState::Approved);
     let client = app.client_for("anna@example.nl").await;
     let (status, _) = app.page_with(&client, "/en/account").await;
     assert_eq!(status, 200);
@@ -409,11 +405,7 @@ async fn a_session_that_did_not_pass_the_second_factor_never_reaches_the_console
 #[tokio::test]
 async fn a_publisher_turns_two_step_login_on_and_off() {
     let app = spawn_app().await;
-    app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("anna@example.nl", ReviewState::Approved);
     let client = app.client_for("anna@example.nl").await;
     let elsewhere = app.client_for("anna@example.nl").await;
     let (_, dashboard) = app.page_with(&client, "/en/account").await;

@@ -6,7 +6,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::db::ids::{CommissionId, ParticipantId};
+use crate::db::ids::{AccountId, CommissionId, ParticipantId};
 use crate::db::schema::{accounts, participants};
 use crate::forms::FormState;
 use crate::ledger::decide::{self, Action, DecideError};
@@ -64,7 +64,7 @@ struct ConversionsPage {
     lines: Vec<ConversionLine>,
     participants: Vec<(ParticipantId, String)>,
     /// The accounts that imported the listed conversions: id, e-mail.
-    importers: Vec<(i64, String)>,
+    importers: Vec<(AccountId, String)>,
     chosen: Option<ParticipantId>,
     notice: Option<String>,
     problem: Option<Problem>,
@@ -155,7 +155,7 @@ async fn conversions_page(
     let (lines, participants, importers, currency) = with_conn(state, move |conn| {
         let lines = queries::conversion_lines(conn, scope, SHOWN)?;
         let currency = queries::programme_currency(conn)?;
-        let importer_ids: Vec<i64> = lines.iter().filter_map(|l| l.imported_by).collect();
+        let importer_ids: Vec<AccountId> = lines.iter().filter_map(|l| l.imported_by).collect();
         Ok((
             lines,
             participants::table
@@ -165,7 +165,7 @@ async fn conversions_page(
             accounts::table
                 .filter(accounts::id.eq_any(importer_ids))
                 .select((accounts::id, accounts::email))
-                .load::<(i64, String)>(conn)?,
+                .load::<(AccountId, String)>(conn)?,
             currency,
         ))
     })

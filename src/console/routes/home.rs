@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::channels::{ChannelForReview, DecisionNotice, MembershipForReview};
-use crate::db::ids::{ChannelId, MembershipId};
+use crate::db::ids::{AccountId, ChannelId, MembershipId};
 use crate::domain::participant;
 use crate::forms::FormData;
 use crate::i18n::Lang;
@@ -227,11 +227,13 @@ impl Subject {
         }
     }
 
+    /// Decides number `id` of this kind: the URL's number, a channel's or a membership's id,
+    /// typed here as the one or the other.
     fn decide(
         self,
         conn: &mut crate::db::AnyConnection,
         id: i64,
-        manager_id: i64,
+        manager_id: AccountId,
         approve: bool,
         reason: Option<&str>,
     ) -> diesel::QueryResult<Option<DecisionNotice>> {
@@ -302,7 +304,7 @@ async fn review(
     tracing::info!(
         subject = subject.name(),
         id,
-        manager_id,
+        manager_id = manager_id.get(),
         approve,
         "decision saved"
     );

@@ -3,184 +3,118 @@
 //! policies, contacts), the versions of the rules, and the holiday table working days are
 //! counted with. Every change is in the audit log with its values before and after.
 
-use actix_web::{web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::console::managers::{self, ManagerLine, NewManager};
+use crate::console::handler::{show, Console, FormPage};
+use crate::console::managers::{self, Change, ManagerChange, ManagerLine, NewManager};
+use crate::db::ids::AccountId;
+use crate::db::AnyConnection;
 use crate::forms::FormState;
-use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm, InPath};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::i18n::Lang;
+use crate::web::extract::{Administrator, CsrfForm, InPath, Manager};
+use crate::web::{AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/manage/managers", web::get().to(managers))
+    cfg.route("/manage/managers", web::get().to(show::<ManagersPage>))
         .route("/manage/managers", web::post().to(create_manager))
-        .route("/manage/managers/{id}/role", web::post().to(change_role))
+        // One handler: the URL names the setting a form changes.
+        .route("/manage/managers/{id}/role", web::post().to(change_manager))
         .route(
             "/manage/managers/{id}/access",
-            web::post().to(change_access),
+            web::post().to(change_manager),
         );
 }
-
-const NOTICES: &[&str] = &[
-    "manager-created",
-    "role-changed",
-    "role-last-administrator",
-    "manager-disabled",
-    "manager-enabled",
-    "access-last-administrator",
-];
 
 #[derive(Template)]
 #[template(path = "console/managers.html")]
 struct ManagersPage {
     ctx: Ctx,
     managers: Vec<ManagerLine>,
-    me: i64,
+    me: AccountId,
     form: FormState,
     notice: Option<String>,
 }
 
-impl ManagersPage {}
+impl FormPage for ManagersPage {
+    const PATH: &'static str = "/manage/managers";
+    const NOTICES: &'static [&'static str] = &[
+        "manager-created",
+        "role-changed",
+        "role-last-administrator",
+        "manager-disabled",
+        "manager-enabled",
+        "access-last-administrator",
+    ];
+    type Seat = Administrator;
+    type Data = Vec<ManagerLine>;
+    type Forms = FormState;
 
-async fn managers_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    admin: &Administrator,
-    form: FormState,
-    notice: Option<String>,
-) -> Result<ManagersPage, AppError> {
-    let managers = with_conn(state, |conn| Ok(managers::all(conn)?)).await?;
-    Ok(ManagersPage {
-        ctx,
-        managers,
-        me: admin.account.id,
-        form,
-        notice,
-    })
-}
+    fn load(conn: &mut AnyConnection, _: Lang) -> diesel::QueryResult<Vec<ManagerLine>> {
+        managers::all(conn)
+    }
 
-async fn managers(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx, NOTICES);
-    render(&managers_page(ctx, &state, &admin, FormState::new(), notice).await?)
+    fn build(
+        ctx: Ctx,
+        me: &Manager,
+        managers: Vec<ManagerLine>,
+        form: FormState,
+        notice: Option<String>,
+    ) -> Self {
+        ManagersPage {
+            ctx,
+            managers,
+            me: me.account.id,
+            form,
+            notice,
+        }
+    }
 }
 
 /// `email`, `lang`, `administrator` (`yes`): a new account manager, who chooses a password with
 /// the link mailed to it.
 async fn create_manager(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
+    console: Console<Administrator>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let new = match NewManager::from_form(&data, ctx.lang) {
+    let new = match NewManager::from_form(&data, console.lang()) {
         Ok(new) => new,
-        Err(form) => {
-            let page = managers_page(ctx, &state, &admin, form, None).await?;
-            return render_form(true, &page);
-        }
+        Err(form) => return console.refuse::<ManagersPage>(form).await,
     };
-    let actor = admin.actor();
     let email = new.email.clone();
-    let created = with_conn(&state, move |conn| {
-        Ok(managers::create(conn, &actor, &new, crate::db::now())?)
-    })
-    .await?;
+    let created = console
+        .write(move |conn, actor, now| managers::create(conn, actor, &new, now))
+        .await?;
     if created.is_none() {
-        let form = NewManager::refused(&data, ctx.lang);
-        let page = managers_page(ctx, &state, &admin, form, None).await?;
-        return crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page);
+        let form = NewManager::refused(&data, console.lang());
+        return console
+            .refuse_as::<ManagersPage>(StatusCode::CONFLICT, form)
+            .await;
     }
-    crate::auth::mailed_links::send(
-        &state,
-        email,
-        crate::auth::account_tokens::Purpose::PasswordReset,
-    )
-    .await?;
-    Ok(see_other(
-        &ctx.href("/manage/managers?notice=manager-created"),
-    ))
+    let reset = crate::auth::account_tokens::Purpose::PasswordReset;
+    crate::auth::mailed_links::send(&console.state, email, reset).await?;
+    Ok(console.done::<ManagersPage>("manager-created"))
 }
 
-/// Where a change of a manager's role or access sends the administrator back to.
-fn after_change(
-    ctx: &Ctx,
-    changed: managers::ManagerChange,
-    done: &str,
-    last: &str,
+/// `role` (`administrator` or `manager`) at `…/role`, `access` (`disable`: a manager who leaves
+/// is logged out at once and logs in no more; or `enable`) at `…/access`. The last enabled
+/// administrator stays one, and stays enabled.
+async fn change_manager(
+    console: Console<Administrator>,
+    req: HttpRequest,
+    InPath(id): InPath<AccountId>,
+    data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    use managers::ManagerChange;
-    let notice = match changed {
+    let field = req.path().rsplit('/').next().unwrap_or_default();
+    let change = Change::from_form(field, &data).ok_or(AppError::BadRequest)?;
+    let changed = console
+        .write(move |conn, actor, now| managers::change(conn, actor, id, change, now))
+        .await?;
+    let (done, last) = change.notices();
+    Ok(console.done::<ManagersPage>(match changed {
         ManagerChange::NotFound => return Err(AppError::NotFound),
         ManagerChange::Changed | ManagerChange::Unchanged => done,
         ManagerChange::LastAdministrator => last,
-    };
-    Ok(see_other(
-        &ctx.href(&format!("/manage/managers?notice={notice}")),
-    ))
-}
-
-/// `role`: `administrator` or `manager`. The last enabled administrator stays one.
-async fn change_role(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
-    InPath(id): InPath<i64>,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let administrator = match data.get("role") {
-        "administrator" => true,
-        "manager" => false,
-        _ => return Err(AppError::BadRequest),
-    };
-    let actor = admin.actor();
-    let changed = with_conn(&state, move |conn| {
-        Ok(managers::set_administrator_role(
-            conn,
-            &actor,
-            id,
-            administrator,
-            crate::db::now(),
-        )?)
-    })
-    .await?;
-    after_change(&ctx, changed, "role-changed", "role-last-administrator")
-}
-
-/// `access`: `disable` (a manager who leaves: logged out at once, no login any more) or
-/// `enable`. The last enabled administrator cannot be disabled.
-async fn change_access(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
-    InPath(id): InPath<i64>,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let disabled = match data.get("access") {
-        "disable" => true,
-        "enable" => false,
-        _ => return Err(AppError::BadRequest),
-    };
-    let actor = admin.actor();
-    let changed = with_conn(&state, move |conn| {
-        Ok(managers::set_manager_disabled(
-            conn,
-            &actor,
-            id,
-            disabled,
-            crate::db::now(),
-        )?)
-    })
-    .await?;
-    let done = if disabled {
-        "manager-disabled"
-    } else {
-        "manager-enabled"
-    };
-    after_change(&ctx, changed, done, "access-last-administrator")
+    }))
 }

@@ -7,7 +7,7 @@ use askama::Template;
 
 use crate::calendar::working_days::today;
 use crate::console::page::ConsoleWords;
-use crate::db::ids::ObjectionId;
+use crate::db::ids::{AccountId, ObjectionId};
 use crate::enforcement::objections::{self, DecideError, Objection};
 use crate::enforcement::states::ObjectionDecision;
 use crate::forms::{FormState, REASON};
@@ -34,7 +34,7 @@ struct ObjectionsPage {
     problem: Option<(ObjectionId, FormState)>,
     notice: Option<String>,
     /// The manager looking.
-    me: i64,
+    me: AccountId,
     /// Who decides each open objection (four eyes).
     deciders: Vec<objections::Deciders>,
 }

@@ -251,7 +251,7 @@ async fn new_secret(
             .ok_or(AppError::NotFound)
     })
     .await?;
-    tracing::info!(admin_id, "conversion API secret rotated");
+    tracing::info!(admin_id = admin_id.get(), "conversion API secret rotated");
     let page = payouts_page(ctx, &state, period_form(), None, Some(secret)).await?;
     let mut response = render(&page)?;
     response.headers_mut().insert(
