@@ -3,17 +3,24 @@
 //! what its type says (issue 21 point 3): a PDF must parse as one (lopdf) and have a page; a
 //! picture is decoded and encoded anew, which keeps the picture and nothing else (no script
 //! after the image's end, no metadata). SVG is not a picture we take. Files are stored under
-//! `{data_dir}/evidence/` with a random name, outside anything the web server serves, handed
-//! out only by the routes that check who asks, as `evidence-{number}.{type}` whatever the
-//! upload was called.
+//! `{data_dir}/evidence/` with a random name, outside anything the web server serves, and handed
+//! out by `serve` only, to the participant whose objection it is of (or a manager), as
+//! `evidence-{number}.{type}` whatever the upload was called.
 
-use crate::db::ids::ObjectionFileId;
 use std::cell::Cell;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use actix_web::{web, HttpResponse};
+use diesel::QueryResult;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+
+use crate::db::ids::{ObjectionFileId, ParticipantId};
+use crate::db::schema::{objection_files, objections};
+use crate::db::AnyConnection;
+use crate::state::AppState;
+use crate::web::{with_conn, AppError};
 
 pub const MAX_FILES: usize = 5;
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
@@ -278,6 +285,72 @@ pub fn remove(data_dir: &Path, stored: &[Stored]) {
     for file in stored {
         let _ = std::fs::remove_file(folder(data_dir).join(&file.stored_as));
     }
+}
+
+/// An evidence file as it is served: the participant whose objection it is of, the type its
+/// content was checked to be, and its name on disk.
+#[derive(diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = objection_files)]
+struct ServedFile {
+    #[diesel(select_expression = objections::participant_id)]
+    participant_id: ParticipantId,
+    content_type: String,
+    stored_as: String,
+}
+
+fn find(conn: &mut AnyConnection, file_id: ObjectionFileId) -> QueryResult<Option<ServedFile>> {
+    use diesel::prelude::*;
+    objection_files::table
+        .inner_join(objections::table)
+        .filter(objection_files::id.eq(file_id))
+        .select(ServedFile::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An evidence file, for the participant `owner` of its objection only, or for anyone (`None`:
+/// the console's managers); 404 otherwise.
+pub async fn serve(
+    state: &web::Data<AppState>,
+    file_id: ObjectionFileId,
+    owner: Option<ParticipantId>,
+) -> Result<HttpResponse, AppError> {
+    let data_dir = state.settings.data_dir.clone();
+    let found = with_conn(state, move |conn| {
+        let Some(file) = find(conn, file_id)? else {
+            return Ok(None);
+        };
+        if owner.is_some_and(|o| o != file.participant_id) {
+            return Ok(None);
+        }
+        let bytes = read(&data_dir, &file.stored_as).map_err(|e| AppError::Other(e.into()))?;
+        Ok(Some((file.content_type, bytes)))
+    })
+    .await?;
+    let (content_type, bytes) = found.ok_or(AppError::NotFound)?;
+    Ok(response(file_id, &content_type, bytes))
+}
+
+/// An evidence file as a download named by its number and type (`evidence-12.pdf`), with the
+/// type its content was checked to be, never sniffed (`nosniff`) and, should a browser show it
+/// anyway, in a sandbox without script or origin (issue 21 point 3).
+fn response(file_id: ObjectionFileId, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
+    use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+    let content_type =
+        FileType::parse(content_type).map_or("application/octet-stream", FileType::content_type);
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(download_name(
+                file_id,
+                content_type,
+            ))],
+        })
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes)
 }
 
 #[cfg(test)]

@@ -312,24 +312,6 @@ pub fn find(conn: &mut AnyConnection, id: ObjectionId) -> QueryResult<Option<Obj
     Ok(load(conn, Which::Id(id))?.into_iter().next())
 }
 
-/// An evidence file with the participant it belongs to: (participant, name, type, stored as).
-pub fn evidence_file(
-    conn: &mut AnyConnection,
-    file_id: ObjectionFileId,
-) -> QueryResult<Option<(ParticipantId, String, String, String)>> {
-    objection_files::table
-        .inner_join(objections::table)
-        .filter(objection_files::id.eq(file_id))
-        .select((
-            objections::participant_id,
-            objection_files::file_name,
-            objection_files::content_type,
-            objection_files::stored_as,
-        ))
-        .first(conn)
-        .optional()
-}
-
 /// Who decides an objection (G.12, four eyes): any active account manager but the one who
 /// took the action — unless that one is the only active manager. An action the portal took
 /// itself (a coupon, the locking date, a hold) is decided by any manager.

@@ -14,7 +14,6 @@ use super::notices;
 use super::objectable::{actions_with_objections, claim_deadline, decision_words, today};
 use super::objections::{self, FileError, Objection};
 use super::subjects::{self, Action, Subject, SubjectKind};
-use super::telling::serve_evidence;
 use super::upload::{self, Received, UploadGate};
 use crate::audit::Actor;
 use crate::db::ids::{AccountId, MeasureId, ObjectionFileId, ParticipantId, RulesVersionId};
@@ -502,7 +501,7 @@ async fn evidence_file(
     path: web::Path<(Lang, MeasureId, ObjectionFileId)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, file_id) = path.into_inner();
-    serve_evidence(&page.state, file_id, Some(page.participant().id)).await
+    evidence::serve(&page.state, file_id, Some(page.participant().id)).await
 }
 
 /// The account of a participant (a link's page acts for it without a login).
@@ -758,7 +757,7 @@ async fn action_evidence_file(
     path: web::Path<(Lang, String, i64, ObjectionFileId)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, _, _, file_id) = path.into_inner();
-    serve_evidence(&page.state, file_id, Some(page.participant().id)).await
+    evidence::serve(&page.state, file_id, Some(page.participant().id)).await
 }
 
 // ---- a banned participant objects by a link (it cannot log in, F.11.g) ----

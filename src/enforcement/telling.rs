@@ -1,65 +1,18 @@
 //! Telling the participant: the mail of a measure and of a decision on an objection, in its
-//! language, and serving an objection's evidence file.
+//! language.
 
-use actix_web::{web, HttpResponse};
+use actix_web::web;
 
-use super::evidence;
 use super::links::objection_key;
 use super::measures::{self, Measure};
 use super::notices;
 use super::objections;
 use super::subjects::{Action, SubjectKind};
-use crate::db::ids::{MeasureId, ObjectionFileId, ParticipantId};
+use crate::db::ids::MeasureId;
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
 use crate::state::AppState;
 use crate::web::{with_conn, AppError};
-
-/// Serves an evidence file: as a download named by its number and type (`evidence-12.pdf`),
-/// with the type its content was checked to be, never sniffed (`nosniff`) and, should a
-/// browser show it anyway, in a sandbox without script or origin (issue 21 point 3).
-pub fn file_response(file_id: ObjectionFileId, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
-    use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
-    let content_type = evidence::FileType::parse(content_type)
-        .map_or("application/octet-stream", evidence::FileType::content_type);
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(evidence::download_name(
-                file_id,
-                content_type,
-            ))],
-        })
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes)
-}
-
-/// An evidence file: of the participant `owner`'s own objections, or any (`None`, managers).
-pub async fn serve_evidence(
-    state: &web::Data<AppState>,
-    file_id: ObjectionFileId,
-    owner: Option<ParticipantId>,
-) -> Result<HttpResponse, AppError> {
-    let data_dir = state.settings.data_dir.clone();
-    let found = with_conn(state, move |conn| {
-        let Some((participant_id, _, content_type, stored_as)) =
-            objections::evidence_file(conn, file_id)?
-        else {
-            return Ok(None);
-        };
-        if owner.is_some_and(|o| o != participant_id) {
-            return Ok(None);
-        }
-        let bytes = evidence::read(&data_dir, &stored_as).map_err(|e| AppError::Other(e.into()))?;
-        Ok(Some((content_type, bytes)))
-    })
-    .await?;
-    let (content_type, bytes) = found.ok_or(AppError::NotFound)?;
-    Ok(file_response(file_id, &content_type, bytes))
-}
 
 /// Mails the participant the decision on its objection, in its language: for a measure the
 /// measure's mail, else the action's.

@@ -12,12 +12,13 @@ use crate::console::participants::{
     self as queries, ChannelLine, ClickQuality, ListQuery, ListResult, MembershipLine, Profile,
 };
 use crate::db::ids::{MeasureId, ObjectionFileId, ParticipantId};
+use crate::enforcement::evidence;
 use crate::enforcement::measures::{self, LiftError, Measure, Proposal, TakeError};
 use crate::enforcement::notices;
 use crate::enforcement::objections::{self, Objection};
 use crate::enforcement::proposal::new_request_key;
 use crate::enforcement::reinstatement;
-use crate::enforcement::telling::{serve_evidence, tell};
+use crate::enforcement::telling::tell;
 use crate::forms::{FormState, REASON};
 use crate::i18n::Lang;
 use crate::ledger::states::{CommissionKind, CommissionState};
@@ -604,7 +605,7 @@ async fn evidence_file(
     _manager: Manager,
     InPath(file_id): InPath<ObjectionFileId>,
 ) -> Result<HttpResponse, AppError> {
-    serve_evidence(&state, file_id, None).await
+    evidence::serve(&state, file_id, None).await
 }
 
 // ---- reinstatement: an administrator reinstates a terminated participant, with a reason ----
