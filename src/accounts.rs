@@ -193,10 +193,6 @@ pub fn manager_id_by_email(
     conn: &mut AnyConnection,
     email: &EmailAddress,
 ) -> QueryResult<Option<AccountId>> {
-    accounts::table
-        .filter(accounts::email.eq(email.as_str()))
-        .filter(accounts::role.eq(Role::Manager))
-        .select(accounts::id)
-        .first(conn)
-        .optional()
+    let account = find_by_email(conn, email)?;
+    Ok(account.filter(Account::is_manager).map(|a| a.id))
 }

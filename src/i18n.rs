@@ -418,20 +418,34 @@ mod tests {
 
     #[test]
     fn percentages_follow_each_language() {
-        assert_eq!(Lang::Nl.format_percent(d("7")), "7 %");
-        assert_eq!(Lang::Nl.format_percent(d("3.5")), "3,5 %");
-        assert_eq!(Lang::Nl.format_percent(d("0.8")), "0,8 %");
-        assert_eq!(Lang::En.format_percent(d("7")), "7%");
-        assert_eq!(Lang::En.format_percent(d("3.50")), "3.5%");
-        assert_eq!(Lang::En.format_percent(d("0.8")), "0.8%");
+        use Lang::{En, Nl};
+        for (lang, percent, text) in [
+            (Nl, "7", "7 %"),
+            (Nl, "3.5", "3,5 %"),
+            (Nl, "0.8", "0,8 %"),
+            (En, "7", "7%"),
+            (En, "3.50", "3.5%"),
+            (En, "0.8", "0.8%"),
+        ] {
+            assert_eq!(
+                lang.format_percent(d(percent)),
+                text,
+                "{percent} in {lang:?}"
+            );
+        }
     }
 
     #[test]
     fn large_numbers_are_grouped() {
-        assert_eq!(Lang::Nl.format_decimal(d("1234567.89")), "1.234.567,89");
-        assert_eq!(Lang::En.format_decimal(d("1234567.89")), "1,234,567.89");
-        assert_eq!(Lang::En.format_decimal(d("-1234")), "-1,234");
-        assert_eq!(Lang::En.format_decimal(d("123")), "123");
+        use Lang::{En, Nl};
+        for (lang, number, text) in [
+            (Nl, "1234567.89", "1.234.567,89"),
+            (En, "1234567.89", "1,234,567.89"),
+            (En, "-1234", "-1,234"),
+            (En, "123", "123"),
+        ] {
+            assert_eq!(lang.format_decimal(d(number)), text, "{number} in {lang:?}");
+        }
     }
 
     #[test]

@@ -376,6 +376,24 @@ impl MailContent {
         }
     }
 
+    /// Adds a paragraph before the button.
+    pub fn paragraph(mut self, text: String) -> MailContent {
+        self.paragraphs.push(text);
+        self
+    }
+
+    /// The button: its label and the absolute URL it opens.
+    pub fn action(mut self, label: String, link: &str) -> MailContent {
+        self.action = Some((label, link.to_owned()));
+        self
+    }
+
+    /// Adds a line after the button.
+    pub fn after(mut self, text: String) -> MailContent {
+        self.after_action.push(text);
+        self
+    }
+
     pub fn render(self, to: &str) -> Result<Mail, askama::Error> {
         use askama::Template;
         let text = MailText { content: &self }.render()?;
@@ -393,61 +411,53 @@ use crate::i18n::Lang;
 
 /// Sent at the end of signup: the one-time activation link.
 pub fn activation(lang: Lang, link: &str, valid_hours: i64) -> MailContent {
-    let mut mail = MailContent::new(lang, "mail-activation-subject");
-    mail.paragraphs.push(lang.t("mail-activation-intro"));
-    mail.action = Some((lang.t("mail-activation-action"), link.to_owned()));
-    mail.after_action
-        .push(lang.t_counts("mail-link-validity", &[("hours", valid_hours)], &[]));
-    mail.after_action.push(lang.t("mail-not-you"));
-    mail
+    MailContent::new(lang, "mail-activation-subject")
+        .paragraph(lang.t("mail-activation-intro"))
+        .action(lang.t("mail-activation-action"), link)
+        .after(link_validity(lang, valid_hours))
+        .after(lang.t("mail-not-you"))
+}
+
+/// How long a one-time link in a mail works.
+fn link_validity(lang: Lang, valid_hours: i64) -> String {
+    lang.t_counts("mail-link-validity", &[("hours", valid_hours)], &[])
 }
 
 /// Sent instead of an activation mail when the address has an account already, so the signup
 /// form never tells a stranger which addresses are registered.
 pub fn already_registered(lang: Lang, login_link: &str, reset_link: &str) -> MailContent {
-    let mut mail = MailContent::new(lang, "mail-existing-subject");
-    mail.paragraphs.push(lang.t("mail-existing-intro"));
-    mail.action = Some((lang.t("mail-existing-action"), login_link.to_owned()));
-    mail.after_action
-        .push(lang.t_args("mail-existing-forgot", &[("link", reset_link.to_owned())]));
-    mail.after_action.push(lang.t("mail-not-you"));
-    mail
+    MailContent::new(lang, "mail-existing-subject")
+        .paragraph(lang.t("mail-existing-intro"))
+        .action(lang.t("mail-existing-action"), login_link)
+        .after(lang.t_args("mail-existing-forgot", &[("link", reset_link.to_owned())]))
+        .after(lang.t("mail-not-you"))
 }
 
 /// A one-time link to choose a new password.
 pub fn password_reset(lang: Lang, link: &str, valid_hours: i64) -> MailContent {
-    let mut mail = MailContent::new(lang, "mail-reset-subject");
-    mail.paragraphs.push(lang.t("mail-reset-intro"));
-    mail.action = Some((lang.t("mail-reset-action"), link.to_owned()));
-    mail.after_action
-        .push(lang.t_counts("mail-link-validity", &[("hours", valid_hours)], &[]));
-    mail.after_action.push(lang.t("mail-reset-not-you"));
-    mail
+    MailContent::new(lang, "mail-reset-subject")
+        .paragraph(lang.t("mail-reset-intro"))
+        .action(lang.t("mail-reset-action"), link)
+        .after(link_validity(lang, valid_hours))
+        .after(lang.t("mail-reset-not-you"))
 }
 
 /// Sent when the bank details payouts go to were changed, so a change the participant did not
 /// make does not go unnoticed.
 pub fn bank_details_changed(lang: Lang, masked_iban: &str, link: &str) -> MailContent {
-    let mut mail = MailContent::new(lang, "mail-bank-subject");
-    mail.paragraphs
-        .push(lang.t_args("mail-bank-intro", &[("iban", masked_iban.to_owned())]));
-    mail.action = Some((lang.t("mail-bank-action"), link.to_owned()));
-    mail.after_action.push(lang.t("mail-bank-not-you"));
-    mail
+    MailContent::new(lang, "mail-bank-subject")
+        .paragraph(lang.t_args("mail-bank-intro", &[("iban", masked_iban.to_owned())]))
+        .action(lang.t("mail-bank-action"), link)
+        .after(lang.t("mail-bank-not-you"))
 }
 
 /// Sent when the account's password was changed or reset, so a change the owner did not make
 /// does not go unnoticed.
 pub fn password_changed(lang: Lang, reset_link: &str) -> MailContent {
-    let mut mail = MailContent::new(lang, "mail-password-changed-subject");
-    mail.paragraphs.push(lang.t("mail-password-changed-intro"));
-    mail.action = Some((
-        lang.t("mail-password-changed-action"),
-        reset_link.to_owned(),
-    ));
-    mail.after_action
-        .push(lang.t("mail-password-changed-not-you"));
-    mail
+    MailContent::new(lang, "mail-password-changed-subject")
+        .paragraph(lang.t("mail-password-changed-intro"))
+        .action(lang.t("mail-password-changed-action"), reset_link)
+        .after(lang.t("mail-password-changed-not-you"))
 }
 
 /// What a decision mail tells: the channel, the programme (for an application), the decision

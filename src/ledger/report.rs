@@ -408,8 +408,19 @@ mod tests {
         }
     }
 
-    fn fields(problems: Vec<Problem>) -> Vec<(&'static str, &'static str)> {
+    /// The problems `bad` is refused with: (field, message key) each.
+    fn refused(bad: &RawReport) -> Vec<(&'static str, &'static str)> {
+        let problems = bad.check(now()).unwrap_err();
         problems.into_iter().map(|p| (p.field, p.key)).collect()
+    }
+
+    /// A well-formed report as the API's JSON body.
+    fn good_json() -> serde_json::Value {
+        serde_json::json!({
+            "programme": "aliexpress", "click_id": "x", "order_ref": "AE-1001",
+            "order_amount": "129.95", "currency": "EUR", "commission_group": "sales",
+            "coupon_redeemed": false, "status": "pending", "occurred_at": "2026-11-29T14:03:00Z",
+        })
     }
 
     #[test]
@@ -440,7 +451,7 @@ mod tests {
         bad.occurred_at = "yesterday".into();
         bad.click_id = "x".repeat(101);
         assert_eq!(
-            fields(bad.check(now()).unwrap_err()),
+            refused(&bad),
             vec![
                 ("click_id", "error-conversion-ref-too-long"),
                 ("order_ref", "error-conversion-ref-empty"),
@@ -453,7 +464,7 @@ mod tests {
         bad.currency = "EURO".into();
         bad.occurred_at = "2026-11-29T15:06:00Z".into();
         assert_eq!(
-            fields(bad.check(now()).unwrap_err()),
+            refused(&bad),
             vec![
                 ("currency", "error-conversion-currency"),
                 ("occurred_at", "error-conversion-time-future"),
@@ -466,23 +477,23 @@ mod tests {
         let mut bad = raw();
         bad.status = "returned".into();
         assert_eq!(
-            fields(bad.check(now()).unwrap_err()),
+            refused(&bad),
             vec![("returned_amount", "error-conversion-returned-missing")]
         );
         bad.returned_amount = Some("130.00".into());
         assert_eq!(
-            fields(bad.check(now()).unwrap_err()),
+            refused(&bad),
             vec![("returned_amount", "error-conversion-returned-too-much")]
         );
         bad.returned_amount = Some("0".into());
         assert_eq!(
-            fields(bad.check(now()).unwrap_err()),
+            refused(&bad),
             vec![("returned_amount", "error-conversion-returned-missing")]
         );
         let mut bad = raw();
         bad.returned_amount = Some("1.00".into());
         assert_eq!(
-            fields(bad.check(now()).unwrap_err()),
+            refused(&bad),
             vec![(
                 "returned_amount",
                 "error-conversion-returned-without-return"
@@ -493,13 +504,7 @@ mod tests {
     #[test]
     fn a_json_body_of_the_wrong_shape_names_its_field() {
         use serde_json::json;
-        let good = || {
-            json!({
-                "programme": "aliexpress", "click_id": "x", "order_ref": "AE-1001",
-                "order_amount": "129.95", "currency": "EUR", "commission_group": "sales",
-                "coupon_redeemed": false, "status": "pending", "occurred_at": "2026-11-29T14:03:00Z",
-            })
-        };
+        let good = good_json;
         let read = |value| {
             RawReport::from_json(value)
                 .map(|r| (r.order_ref, r.returned_amount))
@@ -543,11 +548,7 @@ mod tests {
     fn coupon_codes_and_stock_are_optional_and_of_their_own_json_types() {
         use serde_json::json;
         let body = |field: &str, value: serde_json::Value| {
-            let mut body = json!({
-                "programme": "aliexpress", "click_id": "x", "order_ref": "AE-1001",
-                "order_amount": "129.95", "currency": "EUR", "commission_group": "sales",
-                "coupon_redeemed": false, "status": "pending", "occurred_at": "2026-11-29T14:03:00Z",
-            });
+            let mut body = good_json();
             if !field.is_empty() {
                 body[field] = value;
             }
@@ -593,12 +594,12 @@ mod tests {
         let mut bad = raw();
         bad.coupon_codes = Some(vec!["".into(), "A\u{200b}B".into()]);
         assert_eq!(
-            fields(bad.check(now()).unwrap_err()),
+            refused(&bad),
             vec![("coupon_codes", "error-conversion-ref-empty")]
         );
         bad.coupon_codes = Some(vec!["X".into(); COUPONS_MAX + 1]);
         assert_eq!(
-            fields(bad.check(now()).unwrap_err()),
+            refused(&bad),
             vec![("coupon_codes", "error-conversion-coupons-too-many")]
         );
         bad.coupon_codes = Some(vec!["X".into(); COUPONS_MAX]);
@@ -612,7 +613,7 @@ mod tests {
         bad.click_id = "019ab697e800\u{200b}aabbccddeeff00112233".into();
         bad.commission_group = "sa\u{7}les".into();
         assert_eq!(
-            fields(bad.check(now()).unwrap_err()),
+            refused(&bad),
             vec![
                 ("click_id", "error-conversion-ref-invisible"),
                 ("order_ref", "error-conversion-ref-invisible"),
@@ -627,7 +628,7 @@ mod tests {
             let mut bad = raw();
             bad.order_amount = amount.into();
             assert_eq!(
-                fields(bad.check(now()).unwrap_err()),
+                refused(&bad),
                 vec![("order_amount", "error-amount-too-precise")],
                 "{amount}"
             );
@@ -635,7 +636,7 @@ mod tests {
             bad.status = "returned".into();
             bad.returned_amount = Some(amount.into());
             assert_eq!(
-                fields(bad.check(now()).unwrap_err()),
+                refused(&bad),
                 vec![("returned_amount", "error-amount-too-precise")],
                 "{amount}"
             );

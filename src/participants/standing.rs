@@ -17,14 +17,7 @@ pub fn withholding(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
 ) -> QueryResult<Option<MeasureId>> {
-    measures::table
-        .filter(measures::participant_id.eq(participant_id))
-        .filter(measures::kind.eq(MeasureKind::Withhold))
-        .filter(measures::lifted_at.is_null())
-        .select(measures::id)
-        .order(measures::id.desc())
-        .first(conn)
-        .optional()
+    open_measure(conn, participant_id, MeasureKind::Withhold, None)
 }
 
 /// The open restriction on new applications (F.11.f), if any: its measure's id.
@@ -32,14 +25,29 @@ pub fn applications_restricted(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
 ) -> QueryResult<Option<MeasureId>> {
-    measures::table
+    let applications = Some(Restriction::Applications);
+    open_measure(conn, participant_id, MeasureKind::Restrict, applications)
+}
+
+/// The newest open (not lifted) measure of `kind` on the participant, of `restriction` when one
+/// is named: its id.
+fn open_measure(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+    kind: MeasureKind,
+    restriction: Option<Restriction>,
+) -> QueryResult<Option<MeasureId>> {
+    let open: Vec<(MeasureId, Option<Restriction>)> = measures::table
         .filter(measures::participant_id.eq(participant_id))
-        .filter(measures::kind.eq(MeasureKind::Restrict))
-        .filter(measures::restriction.eq(Restriction::Applications))
+        .filter(measures::kind.eq(kind))
         .filter(measures::lifted_at.is_null())
-        .select(measures::id)
-        .first(conn)
-        .optional()
+        .select((measures::id, measures::restriction))
+        .order(measures::id.desc())
+        .load(conn)?;
+    Ok(open
+        .into_iter()
+        .find(|(_, r)| restriction.is_none() || *r == restriction)
+        .map(|(id, _)| id))
 }
 
 /// When the participant was terminated (F.11.e), if it is.
