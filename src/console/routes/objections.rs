@@ -2,26 +2,27 @@
 //! every kind of enforcement action, and a manager other than the one who took the action
 //! decides each (four eyes).
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::calendar::working_days::today;
+use crate::console::handler::{show, Console, FormPage};
 use crate::console::page::ConsoleWords;
 use crate::db::ids::{AccountId, ObjectionId};
-use crate::enforcement::objections::{self, DecideError, Objection};
+use crate::db::AnyConnection;
+use crate::enforcement::objections::{self, DecideError, Deciders, Objection};
 use crate::enforcement::states::ObjectionDecision;
-use crate::forms::{FormState, REASON};
+use crate::forms::{FormData, FormState, REASON};
+use crate::i18n::Lang;
 use crate::ledger::states::CommissionState;
-use crate::state::AppState;
 use crate::web::extract::{CsrfForm, InPath, Manager};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::web::{AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/manage/objections", web::get().to(objections_page))
+    cfg.route("/manage/objections", web::get().to(show::<ObjectionsPage>))
         .route("/manage/objections/{id}/decision", web::post().to(decide));
 }
-
-const NOTICES: &[&str] = &["objection-decided", "objection-already-decided"];
 
 #[derive(Template)]
 #[template(path = "console/objections.html")]
@@ -36,11 +37,45 @@ struct ObjectionsPage {
     /// The manager looking.
     me: AccountId,
     /// Who decides each open objection (four eyes).
-    deciders: Vec<objections::Deciders>,
+    deciders: Vec<Deciders>,
+}
+
+impl FormPage for ObjectionsPage {
+    const PATH: &'static str = "/manage/objections";
+    const NOTICES: &'static [&'static str] = &["objection-decided", "objection-already-decided"];
+    type Seat = Manager;
+    type Data = (Vec<Objection>, Vec<Deciders>);
+    type Forms = Option<(ObjectionId, FormState)>;
+
+    fn load(conn: &mut AnyConnection, _: Lang) -> diesel::QueryResult<Self::Data> {
+        let all = objections::all(conn)?;
+        let open: Vec<&Objection> = all.iter().filter(|o| o.is_open()).collect();
+        let deciders = objections::deciders(conn, &open)?;
+        Ok((all, deciders))
+    }
+
+    fn build(
+        ctx: Ctx,
+        manager: &Manager,
+        (objections, deciders): Self::Data,
+        problem: Self::Forms,
+        notice: Option<String>,
+    ) -> Self {
+        ObjectionsPage {
+            words: ConsoleWords { lang: ctx.lang },
+            ctx,
+            objections,
+            today: today(),
+            problem,
+            notice,
+            me: manager.account.id,
+            deciders,
+        }
+    }
 }
 
 impl ObjectionsPage {
-    fn deciders_of(&self, o: &Objection) -> Option<&objections::Deciders> {
+    fn deciders_of(&self, o: &Objection) -> Option<&Deciders> {
         self.deciders.iter().find(|d| d.objection_id == o.id)
     }
 
@@ -88,115 +123,95 @@ impl ObjectionsPage {
     }
 }
 
-async fn objections_view(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    manager: &Manager,
-    problem: Option<(ObjectionId, FormState)>,
-    notice: Option<String>,
-) -> Result<ObjectionsPage, AppError> {
-    let (objections, deciders) = with_conn(state, |conn| {
-        let all = objections::all(conn)?;
-        let open: Vec<&Objection> = all.iter().filter(|o| o.is_open()).collect();
-        let deciders = objections::deciders(conn, &open)?;
-        Ok((all, deciders))
-    })
-    .await?;
-    Ok(ObjectionsPage {
-        words: ConsoleWords { lang: ctx.lang },
-        ctx,
-        objections,
-        today: today(),
-        problem,
-        notice,
-        me: manager.account.id,
-        deciders,
-    })
+/// A manager's decision on an objection, as its form gives it.
+struct Verdict {
+    upheld: bool,
+    /// What an upheld objection to a rejected commission puts it back to.
+    restore: Option<CommissionState>,
+    reason: String,
 }
 
-async fn objections_page(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx, NOTICES);
-    render(&objections_view(ctx, &state, &manager, None, notice).await?)
-}
-
-/// The state an upheld objection puts a rejected commission back to: `approved` (the default
-/// when the form offers no choice) or `pending`.
-fn restore_choice(text: &str) -> Result<Option<CommissionState>, ()> {
-    match text {
-        "" => Ok(None),
-        "approved" => Ok(Some(CommissionState::Approved)),
-        "pending" => Ok(Some(CommissionState::Pending)),
-        _ => Err(()),
+impl Verdict {
+    /// `decision` (`upheld` or `dismissed`), `reason`, and `restore` (`approved`, the default,
+    /// or `pending`).
+    fn from_form(data: &FormData, lang: Lang) -> Result<Verdict, FormState> {
+        let mut form = FormState::new();
+        form.set("decision", data.get("decision"));
+        form.set("reason", data.get("reason"));
+        form.set("restore", data.get("restore"));
+        let upheld = match ObjectionDecision::parse(data.get("decision")) {
+            Some(decision) => Some(decision == ObjectionDecision::Upheld),
+            None => {
+                form.fail(lang, "decision", "error-objection-decision");
+                None
+            }
+        };
+        let restore = match data.get("restore") {
+            "" => None,
+            "approved" => Some(CommissionState::Approved),
+            "pending" => Some(CommissionState::Pending),
+            _ => {
+                form.fail(lang, "restore", "error-objection-restore");
+                None
+            }
+        };
+        let reason = REASON.read(&mut form, lang, "reason", data.get("reason"));
+        match (upheld, reason, form.has_errors()) {
+            (Some(upheld), Some(reason), false) => Ok(Verdict {
+                upheld,
+                restore,
+                reason,
+            }),
+            _ => Err(form),
+        }
     }
 }
 
 async fn decide(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
+    console: Console,
     InPath(id): InPath<ObjectionId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::new();
-    form.set("decision", data.get("decision"));
-    form.set("reason", data.get("reason"));
-    form.set("restore", data.get("restore"));
-    let upheld = match ObjectionDecision::parse(data.get("decision")) {
-        Some(decision) => Some(decision == ObjectionDecision::Upheld),
-        None => {
-            form.fail(ctx.lang, "decision", "error-objection-decision");
-            None
-        }
+    let Verdict {
+        upheld,
+        restore,
+        reason,
+    } = match Verdict::from_form(&data, console.lang()) {
+        Ok(verdict) => verdict,
+        Err(form) => return console.refuse::<ObjectionsPage>(Some((id, form))).await,
     };
-    let restore = restore_choice(data.get("restore"))
-        .map_err(|()| form.fail(ctx.lang, "restore", "error-objection-restore"))
-        .ok()
-        .flatten();
-    let reason = REASON.read(&mut form, ctx.lang, "reason", data.get("reason"));
-    let (Some(upheld), Some(reason), false) = (upheld, reason, form.has_errors()) else {
-        let page = objections_view(ctx, &state, &manager, Some((id, form)), None).await?;
-        return render_form(true, &page);
-    };
-    let actor = manager.actor();
     let r = reason.clone();
-    let decided = with_conn(&state, move |conn| {
-        let now = crate::db::now();
-        // The action as it was objected to, for the mail (an upheld one is undone after).
-        let before = objections::find(conn, id)?.and_then(|o| o.action);
-        match objections::decide(conn, &actor, id, upheld, restore, &r, now) {
-            Ok(decided) => Ok(Ok((decided, before))),
-            Err(DecideError::Db(e)) => Err(e.into()),
-            Err(other) => Ok(Err(other)),
-        }
-    })
-    .await?;
-    if decided.as_ref().is_ok_and(|(d, _)| d.crediting_changed) {
-        // Committed: the click writer forgets what it knew of the participant's links.
-        state.crediting.changed();
-    }
+    let decided = console
+        .attempt(move |conn, actor, now| {
+            // The action as it was objected to, for the mail (an upheld one is undone after).
+            let before = objections::find(conn, id)?.and_then(|o| o.action);
+            objections::decide(conn, actor, id, upheld, restore, &r, now).map(|d| (d, before))
+        })
+        .await?;
+    console.crediting_changed(decided.as_ref().is_ok_and(|(d, _)| d.crediting_changed));
     match decided {
         Ok((decided, before)) => {
-            crate::enforcement::telling::tell_decision(&state, decided, before, upheld, reason)
-                .await?;
-            Ok(see_other(
-                &ctx.href("/manage/objections?notice=objection-decided"),
-            ))
+            crate::enforcement::telling::tell_decision(
+                &console.state,
+                decided,
+                before,
+                upheld,
+                reason,
+            )
+            .await?;
+            Ok(console.done::<ObjectionsPage>("objection-decided"))
         }
         Err(DecideError::NotFound) => Err(AppError::NotFound),
-        Err(DecideError::Decided) => Ok(see_other(
-            &ctx.href("/manage/objections?notice=objection-already-decided"),
-        )),
+        Err(DecideError::Decided) => {
+            Ok(console.done::<ObjectionsPage>("objection-already-decided"))
+        }
         Err(DecideError::OwnMeasure) => {
             // Four eyes: refused beside the objection, with who decides it instead.
             let mut form = FormState::new();
-            form.fail(ctx.lang, "decision", "error-objection-own-measure");
-            let page = objections_view(ctx, &state, &manager, Some((id, form)), None).await?;
-            crate::web::render_status(actix_web::http::StatusCode::FORBIDDEN, &page)
+            form.fail(console.lang(), "decision", "error-objection-own-measure");
+            console
+                .refuse_as::<ObjectionsPage>(StatusCode::FORBIDDEN, Some((id, form)))
+                .await
         }
         Err(e) => Err(AppError::Other(e.into())),
     }
