@@ -1,8 +1,7 @@
-//! What every console page shares: its words (deadlines, money, measures, shares of clicks; dates
-//! are `Ctx::date` and `Ctx::day`). A manager's reason is read by `forms::REASON`, the audit
-//! actor is `Manager::actor`.
+//! What every console page shares: its words (deadlines, measures, shares of clicks; dates are
+//! `Ctx::date` and `Ctx::day`, money `Ctx::money` in the programme's currency). A manager's
+//! reason is read by `forms::REASON`, the audit actor is `Manager::actor`.
 
-use crate::domain::{Currency, Money};
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
 
@@ -33,9 +32,5 @@ impl ConsoleWords {
 
     pub fn number(&self, n: &i64) -> String {
         self.lang.format_decimal(rust_decimal::Decimal::from(*n))
-    }
-
-    pub fn money(&self, minor: &i64) -> String {
-        Money::new(*minor, Currency::EUR).written(self.lang)
     }
 }

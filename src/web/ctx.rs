@@ -208,8 +208,12 @@ impl Ctx {
 
     /// An amount of `currency` in minor units (cents), in the page's language (`€ 1.234,56` /
     /// `€1,234.56`).
-    pub fn money(&self, minor: impl std::borrow::Borrow<i64>, currency: Currency) -> String {
-        Money::new(*minor.borrow(), currency).written(self.lang)
+    pub fn money(
+        &self,
+        minor: impl std::borrow::Borrow<i64>,
+        currency: impl std::borrow::Borrow<Currency>,
+    ) -> String {
+        Money::new(*minor.borrow(), *currency.borrow()).written(self.lang)
     }
 
     /// Where the header's account link points: the console for managers, the dashboard otherwise.

@@ -12,6 +12,7 @@ use crate::console::participants::{
     self as queries, ChannelLine, ClickQuality, ListQuery, ListResult, MembershipLine, Profile,
 };
 use crate::db::ids::{MeasureId, ObjectionFileId, ParticipantId};
+use crate::domain::Currency;
 use crate::enforcement::evidence;
 use crate::enforcement::measures::{self, LiftError, Measure, Proposal, TakeError};
 use crate::enforcement::notices;
@@ -133,12 +134,13 @@ async fn list(
     })
 }
 
-/// What a participant's page shows.
+/// What a participant's page shows: amounts in minor units of the programme's `currency`.
 struct Summary {
     conversions: i64,
     pending: i64,
     approved: i64,
     balance: i64,
+    currency: Currency,
 }
 
 #[derive(Template)]
@@ -382,6 +384,7 @@ async fn participant_page(
                 .map(|c| c.amount)
                 .sum(),
             balance: crate::ledger::payouts::balance(conn, participant_id)?,
+            currency: crate::ledger::queries::programme_currency(conn)?,
         };
         let mut history = Vec::new();
         for m in measures::of_participant(conn, participant_id)? {
