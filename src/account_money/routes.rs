@@ -2,7 +2,7 @@
 //! rates, earnings, conversions, the ledger with its running balance, payouts, CSV exports — and
 //! the bank details payouts go to.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::db::ids::{MeasureId, ParticipantId};
@@ -16,11 +16,10 @@ use crate::ledger::queries::{self, ConversionLine, LedgerLine, PayoutLine, Progr
 use crate::ledger::states::EntryKind;
 use crate::ledger::words::{is_held, month_label, CommissionWords};
 use crate::participants::explain::MeasureInWords;
-use crate::state::AppState;
 use crate::web::chart::{Bar, Chart};
 use crate::web::csv::Cell;
-use crate::web::extract::{self, CsrfForm, InPath};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::web::extract::{CsrfForm, InPath, ParticipantPage};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
     cfg.route("/account/commissions", web::get().to(overview))
@@ -186,16 +185,11 @@ pub fn masked_iban(iban: &str) -> String {
     Iban::parse(iban).map(|i| i.masked()).unwrap_or_default()
 }
 
-async fn overview(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-) -> Result<HttpResponse, AppError> {
-    let participant_id = user.participant.id;
-    let lang = ctx.lang;
+async fn overview(page: ParticipantPage) -> Result<HttpResponse, AppError> {
+    let lang = page.ctx.lang;
     let now = crate::db::now();
     let (commissions, ledger, threshold, bank, group_names, rates, withheld, currency, measures) =
-        with_conn(&state, move |conn| {
+        page.run(move |conn, participant_id| -> Result<_, AppError> {
             Ok((
                 queries::commission_lines(conn, participant_id)?,
                 queries::ledger_lines(conn, participant_id)?,
@@ -212,7 +206,7 @@ async fn overview(
     let lines = earnings::earnings(&commissions, &ledger);
     let balance: i64 = ledger.iter().map(|e| e.amount).sum();
     let waiting = Waiting::of(&commissions);
-    let next_run = earnings::next_payout_run(now.date(), state.settings.payout_day);
+    let next_run = earnings::next_payout_run(now.date(), page.state.settings.payout_day);
     // What that run pays, as `payouts::payable` will count it.
     let payable = earnings::Payable::of(&ledger, cutoff(next_run).and_time(chrono::NaiveTime::MIN));
     let page = OverviewPage {
@@ -222,7 +216,7 @@ async fn overview(
         next_run,
         group_names,
         rates,
-        ctx,
+        ctx: page.ctx,
         words: CommissionWords { lang, currency },
         balance,
         threshold,
@@ -265,31 +259,27 @@ impl ConversionsPage {
     }
 }
 
-async fn conversions(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-) -> Result<HttpResponse, AppError> {
-    let participant_id = user.participant.id;
-    let lang = ctx.lang;
-    let (lines, group_names, currency, objectable) = with_conn(&state, move |conn| {
-        Ok((
-            queries::conversion_lines(
-                conn,
-                queries::Scope::Participant(participant_id),
-                CONVERSIONS_SHOWN,
-            )?,
-            queries::group_names(conn, lang)?,
-            queries::programme_currency(conn)?,
-            crate::enforcement::objectable::Objectable::load(conn, lang, participant_id)?,
-        ))
-    })
-    .await?;
+async fn conversions(page: ParticipantPage) -> Result<HttpResponse, AppError> {
+    let lang = page.ctx.lang;
+    let (lines, group_names, currency, objectable) = page
+        .run(move |conn, participant_id| -> Result<_, AppError> {
+            Ok((
+                queries::conversion_lines(
+                    conn,
+                    queries::Scope::Participant(participant_id),
+                    CONVERSIONS_SHOWN,
+                )?,
+                queries::group_names(conn, lang)?,
+                queries::programme_currency(conn)?,
+                crate::enforcement::objectable::Objectable::load(conn, lang, participant_id)?,
+            ))
+        })
+        .await?;
     render(&ConversionsPage {
         lines,
         group_names,
         objectable,
-        ctx,
+        ctx: page.ctx,
         words: CommissionWords { lang, currency },
     })
 }
@@ -364,27 +354,23 @@ fn with_running_balance(lines: Vec<LedgerLine>) -> Vec<(LedgerLine, i64)> {
         .collect()
 }
 
-async fn ledger(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-) -> Result<HttpResponse, AppError> {
-    let participant_id = user.participant.id;
-    let lang = ctx.lang;
-    let (lines, payouts, currency, measures) = with_conn(&state, move |conn| {
-        Ok((
-            queries::ledger_lines(conn, participant_id)?,
-            queries::payout_lines(conn, participant_id)?,
-            queries::programme_currency(conn)?,
-            crate::participants::explain::of_participant(conn, participant_id)?,
-        ))
-    })
-    .await?;
+async fn ledger(page: ParticipantPage) -> Result<HttpResponse, AppError> {
+    let lang = page.ctx.lang;
+    let (lines, payouts, currency, measures) = page
+        .run(move |conn, participant_id| -> Result<_, AppError> {
+            Ok((
+                queries::ledger_lines(conn, participant_id)?,
+                queries::payout_lines(conn, participant_id)?,
+                queries::programme_currency(conn)?,
+                crate::participants::explain::of_participant(conn, participant_id)?,
+            ))
+        })
+        .await?;
     render(&LedgerPage {
         lines: with_running_balance(lines),
         payouts,
         measures,
-        ctx,
+        ctx: page.ctx,
         words: CommissionWords { lang, currency },
     })
 }
@@ -396,101 +382,101 @@ fn amount_cell(lang: Lang, currency: Currency, minor: i64) -> Cell {
 }
 
 async fn csv_export(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
+    page: ParticipantPage,
     InPath(file): InPath<String>,
 ) -> Result<HttpResponse, AppError> {
     if !matches!(file.as_str(), "conversions" | "ledger" | "payouts") {
         return Err(AppError::NotFound);
     }
-    let participant_id = user.participant.id;
-    let lang = ctx.lang;
+    let lang = page.ctx.lang;
     let name = file.clone();
-    let rows: Vec<Vec<Cell>> = with_conn(&state, move |conn| {
-        let currency = queries::programme_currency(conn)?;
-        let words = CommissionWords { lang, currency };
-        let t = |k: &str| Cell::text(lang.t(k));
-        Ok(match file.as_str() {
-            "conversions" => {
-                let names = queries::group_names(conn, lang)?;
-                let mut rows = vec![vec![
-                    t("conversion-order"),
-                    t("conversion-date"),
-                    t("conversion-group"),
-                    t("conversion-amount"),
-                    t("conversion-returned"),
-                    t("conversion-commission"),
-                    t("conversion-state"),
-                    t("conversion-reason"),
-                    t("conversion-locks-at"),
-                ]];
-                for l in queries::conversion_lines(
-                    conn,
-                    queries::Scope::Participant(participant_id),
-                    i64::MAX,
-                )? {
-                    let why = words.why(&l);
-                    rows.push(vec![
-                        Cell::text(&l.order_ref),
-                        Cell::number(l.occurred_at.format("%Y-%m-%d %H:%M")),
-                        Cell::text(names.get(&l.group_code).unwrap_or(&l.group_code)),
-                        amount_cell(lang, currency, l.order_amount),
-                        amount_cell(lang, currency, l.returned_amount),
-                        amount_cell(lang, currency, l.commission),
-                        Cell::text(words.state_of(&l)),
-                        Cell::text(why),
-                        Cell::number(
-                            l.locks_at
-                                .filter(|_| !is_held(&l))
-                                .map(|d| d.format("%Y-%m-%d").to_string())
-                                .unwrap_or_default(),
-                        ),
-                    ]);
+    let rows: Vec<Vec<Cell>> = page
+        .run(move |conn, participant_id| -> Result<_, AppError> {
+            let currency = queries::programme_currency(conn)?;
+            let words = CommissionWords { lang, currency };
+            let t = |k: &str| Cell::text(lang.t(k));
+            Ok(match file.as_str() {
+                "conversions" => {
+                    let names = queries::group_names(conn, lang)?;
+                    let mut rows = vec![vec![
+                        t("conversion-order"),
+                        t("conversion-date"),
+                        t("conversion-group"),
+                        t("conversion-amount"),
+                        t("conversion-returned"),
+                        t("conversion-commission"),
+                        t("conversion-state"),
+                        t("conversion-reason"),
+                        t("conversion-locks-at"),
+                    ]];
+                    for l in queries::conversion_lines(
+                        conn,
+                        queries::Scope::Participant(participant_id),
+                        i64::MAX,
+                    )? {
+                        let why = words.why(&l);
+                        rows.push(vec![
+                            Cell::text(&l.order_ref),
+                            Cell::number(l.occurred_at.format("%Y-%m-%d %H:%M")),
+                            Cell::text(names.get(&l.group_code).unwrap_or(&l.group_code)),
+                            amount_cell(lang, currency, l.order_amount),
+                            amount_cell(lang, currency, l.returned_amount),
+                            amount_cell(lang, currency, l.commission),
+                            Cell::text(words.state_of(&l)),
+                            Cell::text(why),
+                            Cell::number(
+                                l.locks_at
+                                    .filter(|_| !is_held(&l))
+                                    .map(|d| d.format("%Y-%m-%d").to_string())
+                                    .unwrap_or_default(),
+                            ),
+                        ]);
+                    }
+                    rows
                 }
-                rows
-            }
-            "ledger" => {
-                let measures = crate::participants::explain::of_participant(conn, participant_id)?;
-                let mut rows = vec![vec![
-                    t("ledger-date"),
-                    t("ledger-kind"),
-                    t("ledger-reason"),
-                    t("ledger-amount"),
-                    t("ledger-balance"),
-                ]];
-                for (l, balance) in
-                    with_running_balance(queries::ledger_lines(conn, participant_id)?)
-                {
-                    rows.push(vec![
-                        Cell::number(l.created_at.format("%Y-%m-%d %H:%M")),
-                        Cell::text(lang.t(&format!("entry-kind-{}", l.kind.as_str()))),
-                        Cell::text(match l.measure_id.and_then(|id| measures.get(&id)) {
-                            Some(m) => {
-                                format!("{} — {}", entry_reason(&words, &l), m.sentence(lang))
-                            }
-                            None => entry_reason(&words, &l),
-                        }),
-                        amount_cell(lang, currency, l.amount),
-                        amount_cell(lang, currency, balance),
-                    ]);
+                "ledger" => {
+                    let measures =
+                        crate::participants::explain::of_participant(conn, participant_id)?;
+                    let mut rows = vec![vec![
+                        t("ledger-date"),
+                        t("ledger-kind"),
+                        t("ledger-reason"),
+                        t("ledger-amount"),
+                        t("ledger-balance"),
+                    ]];
+                    for (l, balance) in
+                        with_running_balance(queries::ledger_lines(conn, participant_id)?)
+                    {
+                        rows.push(vec![
+                            Cell::number(l.created_at.format("%Y-%m-%d %H:%M")),
+                            Cell::text(lang.t(&format!("entry-kind-{}", l.kind.as_str()))),
+                            Cell::text(match l.measure_id.and_then(|id| measures.get(&id)) {
+                                Some(m) => {
+                                    format!("{} — {}", entry_reason(&words, &l), m.sentence(lang))
+                                }
+                                None => entry_reason(&words, &l),
+                            }),
+                            amount_cell(lang, currency, l.amount),
+                            amount_cell(lang, currency, balance),
+                        ]);
+                    }
+                    rows
                 }
-                rows
-            }
-            _ => {
-                let mut rows = vec![vec![t("payout-date"), t("payout-amount"), t("payout-iban")]];
-                for p in queries::payout_lines(conn, participant_id)? {
-                    rows.push(vec![
-                        Cell::number(p.created_at.format("%Y-%m-%d")),
-                        amount_cell(lang, currency, p.amount),
-                        Cell::text(masked_iban(&p.iban)),
-                    ]);
+                _ => {
+                    let mut rows =
+                        vec![vec![t("payout-date"), t("payout-amount"), t("payout-iban")]];
+                    for p in queries::payout_lines(conn, participant_id)? {
+                        rows.push(vec![
+                            Cell::number(p.created_at.format("%Y-%m-%d")),
+                            amount_cell(lang, currency, p.amount),
+                            Cell::text(masked_iban(&p.iban)),
+                        ]);
+                    }
+                    rows
                 }
-                rows
-            }
+            })
         })
-    })
-    .await?;
+        .await?;
     crate::web::csv::download(lang, &name, rows)
 }
 
@@ -509,37 +495,24 @@ impl BankPage {
     }
 }
 
-async fn bank_form(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let participant_id = user.participant.id;
-    let current = with_conn(&state, move |conn| {
-        Ok(payouts::bank_account(conn, participant_id)?)
-    })
-    .await?;
+async fn bank_form(page: ParticipantPage) -> Result<HttpResponse, AppError> {
+    let current = page.run(payouts::bank_account).await?;
     let mut form = FormState::new();
     if let Some(b) = &current {
         form.set("account_holder", b.holder.clone());
     }
-    let notice = query.text(&ctx, NOTICES);
+    let notice = page.notice(NOTICES);
     render(&BankPage {
-        ctx,
+        ctx: page.ctx,
         form,
         current,
         notice,
     })
 }
 
-async fn bank_submit(
-    ctx: Ctx,
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
+async fn bank_submit(page: ParticipantPage, data: CsrfForm) -> Result<HttpResponse, AppError> {
+    let ip_hash = page.ip_hash();
+    let (ctx, state, user) = page.into_parts();
     let lang = ctx.lang;
     let mut form = FormState::new();
     let iban_text = data.get("iban").trim().to_owned();
@@ -556,7 +529,6 @@ async fn bank_submit(
     // Changing where money goes asks for the password again: a session left open is not enough.
     // Each try counts against the login's limits (per account and address, and per account),
     // so guessing here and at the login together is limited as one (issue 21, point 8).
-    let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));
     let mut limited = false;
     if password.is_empty() {
         form.fail(lang, "password", "error-password-empty");

@@ -22,7 +22,7 @@ use crate::domain::password;
 use crate::forms::FormState;
 use crate::rate_limit::PasswordTry;
 use crate::state::AppState;
-use crate::web::extract::{CsrfForm, CurrentUser};
+use crate::web::extract::{AccountPage, CsrfForm};
 use crate::web::session::PendingLogin;
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
@@ -324,12 +324,8 @@ struct OnPage {
 }
 
 /// `/{lang}/account/second-factor`: turned on, with the form to turn it off; or the enrolment.
-async fn account_page(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-) -> Result<HttpResponse, AppError> {
-    show_account_page(ctx, &state, user.account, FormState::new()).await
+async fn account_page(page: AccountPage) -> Result<HttpResponse, AppError> {
+    show_account_page(page.ctx, &page.state, page.who.account, FormState::new()).await
 }
 
 async fn show_account_page(
@@ -367,12 +363,11 @@ async fn show_account_page(
 /// Turns the second factor on from the account page: this session goes on under a new key as
 /// one that passed it, every other session of the account ends (they did not).
 async fn account_enrol(
-    ctx: Ctx,
-    state: web::Data<AppState>,
     session: Session,
-    user: CurrentUser,
+    page: AccountPage,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
+    let (ctx, state, user) = page.into_parts();
     let key = state.settings.secret_key.clone();
     let code = data.get("code").to_owned();
     let account_id = user.account.id;
@@ -405,13 +400,9 @@ enum OffResult {
 }
 
 /// `POST /{lang}/account/second-factor/off`: the password and a code, and it is off.
-async fn turn_off(
-    req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
+async fn turn_off(page: AccountPage, data: CsrfForm) -> Result<HttpResponse, AppError> {
+    let ip_hash = page.ip_hash();
+    let (ctx, state, user) = page.into_parts();
     if user.account.is_manager() {
         // Required for account managers: there is no form for it, and none is taken.
         return Err(AppError::Forbidden);
@@ -430,7 +421,6 @@ async fn turn_off(
         form.set("code", typed_code);
         return show_account_page(ctx, &state, user.account, form).await;
     }
-    let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));
     let key = state.settings.secret_key.clone();
     let account = user.account.clone();
     let code = typed_code.clone();

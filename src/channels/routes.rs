@@ -6,16 +6,15 @@ use askama::Template;
 
 use super::fields::{check_channel_fields, is_seller_answer, ChannelFields, ChannelTyped};
 use super::{ApplyRefusal, ApplyRefusalOr, Channel};
-use crate::db::ids::{ChannelId, MeasureId, ParticipantId};
+use crate::db::ids::{ChannelId, MeasureId};
 use crate::domain::participant;
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
-use crate::participants::Participant;
 use crate::programme::account_programme;
 use crate::programme::queries::{self, Programme};
 use crate::state::AppState;
-use crate::web::extract::{self, CsrfForm};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::web::extract::{self, CsrfForm, ParticipantPage};
+use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/account/channels", web::get().to(list))
@@ -117,16 +116,14 @@ impl ChannelsPage {
 }
 
 async fn channels_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    participant: &Participant,
+    page: ParticipantPage,
     notice: Option<String>,
     apply_error: Option<(ChannelId, String)>,
 ) -> Result<ChannelsPage, AppError> {
-    let programme = account_programme(state).await?;
-    let (participant_id, programme_id, lang) = (participant.id, programme.id, ctx.lang);
-    let (channels, forbidden, keyword_policy, objectable, measures) =
-        with_conn(state, move |conn| {
+    let programme = account_programme(&page.state).await?;
+    let (programme_id, lang) = (programme.id, page.ctx.lang);
+    let (channels, forbidden, keyword_policy, objectable, measures) = page
+        .run(move |conn, participant_id| -> Result<_, AppError> {
             Ok((
                 super::channels_of(conn, participant_id, programme_id, None)?,
                 queries::forbidden_methods(conn, programme_id)?,
@@ -136,11 +133,12 @@ async fn channels_page(
             ))
         })
         .await?;
+    let participant = &page.who.participant;
     Ok(ChannelsPage {
         may_add: super::may_add_channel(participant, channels.len()),
         is_publisher: participant.kind.max_channels().is_some(),
         terminated: participant.terminated,
-        ctx,
+        ctx: page.ctx,
         programme,
         channels,
         forbidden,
@@ -152,15 +150,9 @@ async fn channels_page(
     })
 }
 
-async fn list(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let participant = user.participant;
-    let notice = query.text(&ctx, NOTICES);
-    render(&channels_page(ctx, &state, &participant, notice, None).await?)
+async fn list(page: ParticipantPage) -> Result<HttpResponse, AppError> {
+    let notice = page.notice(NOTICES);
+    render(&channels_page(page, notice, None).await?)
 }
 
 #[derive(Template)]
@@ -175,6 +167,26 @@ struct ChannelFormPage {
 }
 
 impl ChannelFormPage {
+    /// The form of a new channel.
+    fn new(ctx: Ctx, form: FormState) -> ChannelFormPage {
+        ChannelFormPage {
+            ctx,
+            form,
+            channel_id: None,
+            was_approved: false,
+        }
+    }
+
+    /// The form of `channel`, as it is or as sent.
+    fn of(ctx: Ctx, form: FormState, channel: &Channel) -> ChannelFormPage {
+        ChannelFormPage {
+            ctx,
+            form,
+            channel_id: Some(channel.id),
+            was_approved: channel.is_approved(),
+        }
+    }
+
     fn categories(&self) -> Vec<(&'static str, String)> {
         participant::category_options(self.ctx.lang)
     }
@@ -238,90 +250,57 @@ async fn refuse_barred(
     Ok(())
 }
 
-async fn new_form(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-) -> Result<HttpResponse, AppError> {
-    let participant = user.participant;
-    let count = channel_count(&state, participant.id).await?;
-    if !super::may_add_channel(&participant, count) {
-        return Ok(see_other(&ctx.href("/account/channels")));
+async fn new_form(page: ParticipantPage) -> Result<HttpResponse, AppError> {
+    let count = channel_count(&page).await?;
+    if !super::may_add_channel(page.participant(), count) {
+        return Ok(see_other(&page.ctx.href("/account/channels")));
     }
-    render(&ChannelFormPage {
-        ctx,
-        form: FormState::new(),
-        channel_id: None,
-        was_approved: false,
-    })
+    render(&ChannelFormPage::new(page.ctx, FormState::new()))
 }
 
-async fn channel_count(
-    state: &web::Data<AppState>,
-    participant_id: ParticipantId,
-) -> Result<usize, AppError> {
+/// How many channels the signed-in participant has.
+async fn channel_count(page: &ParticipantPage) -> Result<usize, AppError> {
     use crate::db::schema::channels;
     use diesel::prelude::*;
-    let n: i64 = with_conn(state, move |conn| {
-        Ok(channels::table
-            .filter(channels::participant_id.eq(participant_id))
-            .count()
-            .get_result(conn)?)
-    })
-    .await?;
+    let n: i64 = page
+        .run(move |conn, participant_id| {
+            channels::table
+                .filter(channels::participant_id.eq(participant_id))
+                .count()
+                .get_result(conn)
+        })
+        .await?;
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
-async fn new_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let participant = user.participant;
+async fn new_submit(page: ParticipantPage, data: CsrfForm) -> Result<HttpResponse, AppError> {
+    let lang = page.ctx.lang;
     let mut form = form_from(&data);
-    let fields = check(&mut form, ctx.lang, &data);
-    refuse_barred(&state, &mut form, ctx.lang, &fields).await?;
-    let count = channel_count(&state, participant.id).await?;
-    if !super::may_add_channel(&participant, count) {
-        form.fail(ctx.lang, "website_url", "error-channel-limit");
+    let fields = check(&mut form, lang, &data);
+    refuse_barred(&page.state, &mut form, lang, &fields).await?;
+    let count = channel_count(&page).await?;
+    if !super::may_add_channel(page.participant(), count) {
+        form.fail(lang, "website_url", "error-channel-limit");
     }
     let Some(fields) = fields.filter(|_| !form.has_errors()) else {
-        return render_form(
-            true,
-            &ChannelFormPage {
-                ctx,
-                form,
-                channel_id: None,
-                was_approved: false,
-            },
-        );
+        return render_form(true, &ChannelFormPage::new(page.ctx, form));
     };
-    let participant_id = participant.id;
-    let added = with_conn(&state, move |conn| {
-        Ok(super::add_channel(conn, &participant, &fields)?)
-    })
-    .await?;
+    let participant = page.participant().clone();
+    let added = page
+        .run(move |conn, _| super::add_channel(conn, &participant, &fields))
+        .await?;
     let Some(id) = added else {
         // Another form, sent at the same moment, added the channel the limit allows.
-        form.fail(ctx.lang, "website_url", "error-channel-limit");
-        return render_form(
-            true,
-            &ChannelFormPage {
-                ctx,
-                form,
-                channel_id: None,
-                was_approved: false,
-            },
-        );
+        form.fail(lang, "website_url", "error-channel-limit");
+        return render_form(true, &ChannelFormPage::new(page.ctx, form));
     };
     tracing::info!(
-        participant_id = participant_id.get(),
+        participant_id = page.participant().id.get(),
         channel_id = id.get(),
         "channel added"
     );
     Ok(see_other(
-        &ctx.href("/account/channels?notice=channel-added"),
+        &page.ctx.href("/account/channels?notice=channel-added"),
     ))
 }
 
@@ -329,7 +308,7 @@ async fn new_submit(
 /// (`/{lang}/account/channels/{id}…`). Someone else's channel looks exactly like one that does
 /// not exist: a 404.
 struct OwnChannel {
-    participant: Participant,
+    page: ParticipantPage,
     channel: Channel,
 }
 
@@ -341,29 +320,24 @@ impl actix_web::FromRequest for OwnChannel {
         req: &actix_web::HttpRequest,
         payload: &mut actix_web::dev::Payload,
     ) -> Self::Future {
-        let user = extract::SignedInParticipant::from_request(req, payload);
+        let page = ParticipantPage::from_request(req, payload);
         let path = web::Path::<(Lang, ChannelId)>::extract(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
-            let participant = user.await?.participant;
+            let page = page.await?;
             let (_, id) = path.await?.into_inner();
-            let state = state.ok_or(AppError::NotFound)?;
-            let programme = account_programme(&state).await?;
-            let participant_id = participant.id;
-            let channel = with_conn(&state, move |conn| {
-                Ok(super::own_channel(conn, participant_id, programme.id, id)?)
-            })
-            .await?
-            .ok_or(AppError::NotFound)?;
-            Ok(OwnChannel {
-                participant,
-                channel,
-            })
+            let programme = account_programme(&page.state).await?;
+            let channel = page
+                .run(move |conn, participant_id| {
+                    super::own_channel(conn, participant_id, programme.id, id)
+                })
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(OwnChannel { page, channel })
         })
     }
 }
 
-async fn edit_form(ctx: Ctx, own: OwnChannel) -> Result<HttpResponse, AppError> {
+async fn edit_form(own: OwnChannel) -> Result<HttpResponse, AppError> {
     let channel = own.channel;
     let mut form = FormState::new();
     form.set("website_url", &channel.website_url);
@@ -374,86 +348,54 @@ async fn edit_form(ctx: Ctx, own: OwnChannel) -> Result<HttpResponse, AppError> 
         form.set("is_platform_seller", "yes");
         form.set("storefront_url", storefront);
     }
-    render(&ChannelFormPage {
-        ctx,
-        form,
-        channel_id: Some(channel.id),
-        was_approved: channel.is_approved(),
-    })
+    render(&ChannelFormPage::of(own.page.ctx, form, &channel))
 }
 
-async fn edit_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    data: CsrfForm,
-    own: OwnChannel,
-) -> Result<HttpResponse, AppError> {
-    let OwnChannel {
-        participant,
-        channel,
-    } = own;
-    let id = channel.id;
+async fn edit_submit(data: CsrfForm, own: OwnChannel) -> Result<HttpResponse, AppError> {
+    let OwnChannel { page, channel } = own;
+    let (id, lang) = (channel.id, page.ctx.lang);
     let mut form = form_from(&data);
-    if participant.terminated {
-        form.fail(ctx.lang, "website_url", "error-terminated");
+    if page.participant().terminated {
+        form.fail(lang, "website_url", "error-terminated");
     }
-    let fields = check(&mut form, ctx.lang, &data);
-    refuse_barred(&state, &mut form, ctx.lang, &fields).await?;
+    let fields = check(&mut form, lang, &data);
+    refuse_barred(&page.state, &mut form, lang, &fields).await?;
     let Some(fields) = fields.filter(|_| !form.has_errors()) else {
-        return render_form(
-            true,
-            &ChannelFormPage {
-                ctx,
-                form,
-                channel_id: Some(channel.id),
-                was_approved: channel.is_approved(),
-            },
-        );
+        return render_form(true, &ChannelFormPage::of(page.ctx, form, &channel));
     };
-    let participant_id = participant.id;
-    let changed = with_conn(&state, move |conn| {
-        Ok(super::update_channel(conn, participant_id, id, &fields)?)
-    })
-    .await?;
-    if changed {
+    let changed = page
+        .run(move |conn, participant_id| super::update_channel(conn, participant_id, id, &fields))
+        .await?;
+    let notice = if changed {
         // Committed: the click writer forgets what it knew of the channel.
-        state.crediting.changed();
+        page.state.crediting.changed();
         tracing::info!(
-            participant_id = participant_id.get(),
+            participant_id = page.participant().id.get(),
             channel_id = id.get(),
             "channel changed, review again"
         );
-        Ok(see_other(
-            &ctx.href("/account/channels?notice=channel-saved"),
-        ))
+        "channel-saved"
     } else {
-        Ok(see_other(
-            &ctx.href("/account/channels?notice=channel-unchanged"),
-        ))
-    }
+        "channel-unchanged"
+    };
+    Ok(see_other(
+        &page.ctx.href(&format!("/account/channels?notice={notice}")),
+    ))
 }
 
-async fn apply(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _form: CsrfForm,
-    own: OwnChannel,
-) -> Result<HttpResponse, AppError> {
-    let OwnChannel {
-        participant,
-        channel,
-    } = own;
-    let id = channel.id;
-    let programme = account_programme(&state).await?;
-    let (p, c, programme_id) = (participant.clone(), channel.clone(), programme.id);
-    let result = with_conn(&state, move |conn| {
+async fn apply(_form: CsrfForm, own: OwnChannel) -> Result<HttpResponse, AppError> {
+    let OwnChannel { page, channel } = own;
+    let (id, ctx) = (channel.id, &page.ctx);
+    let programme = account_programme(&page.state).await?;
+    let (p, c, programme_id) = (page.participant().clone(), channel.clone(), programme.id);
+    let result = with_conn(&page.state, move |conn| {
         Ok(super::apply(conn, &p, &c, programme_id))
     })
     .await?;
     let refusal = match result {
         Ok(()) => {
             tracing::info!(
-                participant_id = participant.id.get(),
+                participant_id = page.participant().id.get(),
                 channel_id = id.get(),
                 "applied to programme"
             );
@@ -477,7 +419,7 @@ async fn apply(
             ctx.t_args("error-apply-forbidden", &[("methods", names.join(", "))])
         }
     };
-    let mut page = channels_page(ctx, &state, &participant, None, Some((id, message))).await?;
+    let mut page = channels_page(page, None, Some((id, message))).await?;
     // The restriction in words: its clauses and its reason, not only that there is one.
     if let ApplyRefusal::Restricted { measure_id } = refusal {
         if let (Some(measure), Some((_, message))) =

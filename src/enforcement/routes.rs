@@ -737,7 +737,7 @@ async fn action_object(
     // Whose action it is, before a byte of the upload is read.
     let (action, objection) = load_action(&page, &kind, id).await?;
     let actor = page.actor();
-    let ParticipantPage { ctx, state, .. } = page;
+    let (ctx, state, _) = page.into_parts();
     let done = ctx.href(&format!("{}?notice=objection-filed", action.subject.path()));
     let sub = Submission {
         subject: action.subject,

@@ -10,12 +10,10 @@ use crate::channels::Channel;
 use crate::domain::deeplink::{DeeplinkPolicy, DeeplinkRefusal};
 use crate::forms::FormState;
 use crate::i18n::Lang;
-use crate::participants::Participant;
 use crate::programme::account_programme;
 use crate::programme::queries::{self, Programme};
-use crate::state::AppState;
-use crate::web::extract;
-use crate::web::{render_form, with_conn, AppError, Ctx};
+use crate::web::extract::ParticipantPage;
+use crate::web::{render_form, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/account/links", web::get().to(page))
@@ -177,22 +175,21 @@ struct Loaded {
     deeplink_words: Vec<String>,
 }
 
-async fn load(
-    state: &web::Data<AppState>,
-    participant: &Participant,
-    lang: Lang,
-) -> Result<Loaded, AppError> {
-    let programme = account_programme(state).await?;
-    let (participant_id, programme_id) = (participant.id, programme.id);
-    let (channels, deeplinks, deeplink_words) = with_conn(state, move |conn| {
-        Ok((
-            crate::channels::channels_of(conn, participant_id, programme_id, None)?,
-            queries::deeplink_policy(conn, programme_id)?,
-            queries::programme_text(conn, programme_id, "deeplinking", lang)?,
-        ))
-    })
-    .await?;
-    let eligible = if participant.terminated {
+/// The programme, the signed-in participant's channels that may carry links, and the
+/// programme's deeplink policy.
+async fn load(page: &ParticipantPage) -> Result<Loaded, AppError> {
+    let programme = account_programme(&page.state).await?;
+    let (programme_id, lang) = (programme.id, page.ctx.lang);
+    let (channels, deeplinks, deeplink_words) = page
+        .run(move |conn, participant_id| -> Result<_, AppError> {
+            Ok((
+                crate::channels::channels_of(conn, participant_id, programme_id, None)?,
+                queries::deeplink_policy(conn, programme_id)?,
+                queries::programme_text(conn, programme_id, "deeplinking", lang)?,
+            ))
+        })
+        .await?;
+    let eligible = if page.participant().terminated {
         Vec::new()
     } else {
         channels
@@ -209,12 +206,11 @@ async fn load(
 }
 
 async fn page(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
+    page: ParticipantPage,
     query: web::Query<LinkQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let loaded = load(&state, &user.participant, ctx.lang).await?;
+    let loaded = load(&page).await?;
+    let (ctx, state, _) = page.into_parts();
     let asked = query.channel.is_some();
     let (mut form, checked) = check(&query, ctx.lang, &loaded);
     let generated = checked.map(|c| {
@@ -262,12 +258,11 @@ async fn page(
 
 /// The QR code as a file to download; takes the tracking link's own parameters.
 async fn qr_download(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
+    page: ParticipantPage,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let loaded = load(&state, &user.participant, ctx.lang).await?;
+    let loaded = load(&page).await?;
+    let (ctx, state, _) = page.into_parts();
     let params = LinkParams::from_query(req.query_string()).ok_or(AppError::NotFound)?;
     let query = LinkQuery {
         channel: Some(params.channel_id.to_string()),

@@ -17,10 +17,8 @@ use crate::db::schema::{channels, click_days, participants};
 use crate::db::AnyConnection;
 use crate::forms::FormState;
 use crate::i18n::Lang;
-use crate::participants::Participant;
-use crate::state::AppState;
 use crate::web::csv::Cell;
-use crate::web::extract;
+use crate::web::extract::ParticipantPage;
 use crate::web::{render_form, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -452,11 +450,11 @@ impl StatisticsPage {
 /// The asked period's lines, or, for a wrong period, the page with its messages and the input
 /// kept (the CSV link answers with that page too, instead of a broken file).
 async fn lines_for(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    participant: &Participant,
+    page: ParticipantPage,
     query: &PeriodQuery,
 ) -> Result<Result<StatisticsPage, HttpResponse>, AppError> {
+    let participant_id = page.participant().id;
+    let (ctx, state, _) = page.into_parts();
     let today = chrono::Utc::now().date_naive();
     let (form, asked) = read_query(query, ctx.lang, today);
     let Some((from, to, grouping)) = asked else {
@@ -478,7 +476,6 @@ async fn lines_for(
             },
         )?));
     };
-    let participant_id = participant.id;
     // On a report thread: a long period must not take a core from the click path. The page
     // shows the first `EPI_CHUNK` sub-IDs; the CSV file has them all.
     let (mut lines, totals) = state
@@ -510,12 +507,10 @@ async fn lines_for(
 }
 
 async fn page(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
+    page: ParticipantPage,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
-    match lines_for(ctx, &state, &user.participant, &query).await? {
+    match lines_for(page, &query).await? {
         Ok(page) => render_form(false, &page),
         Err(invalid) => Ok(invalid),
     }
@@ -525,19 +520,19 @@ async fn page(
 /// chunk at a time (sub-IDs `EPI_CHUNK` at a time, each chunk read once the one before has been
 /// handed to the connection), so the server holds one chunk whatever the file's length.
 async fn csv_export(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    user: extract::SignedInParticipant,
+    page: ParticipantPage,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, AppError> {
     let today = chrono::Utc::now().date_naive();
-    let Some((from, to, grouping)) = read_query(&query, ctx.lang, today).1 else {
+    let Some((from, to, grouping)) = read_query(&query, page.ctx.lang, today).1 else {
         // A wrong period: the page with its messages and the input kept, not a broken file.
-        return match lines_for(ctx, &state, &user.participant, &query).await? {
+        return match lines_for(page, &query).await? {
             Ok(page) => render_form(true, &page),
             Err(invalid) => Ok(invalid),
         };
     };
+    let participant_id = page.participant().id;
+    let (ctx, state, _) = page.into_parts();
     let format = crate::web::csv::Format::of(ctx.lang);
     let header = format.lines([[
         Cell::text(ctx.t(&format!("stats-group-{}", grouping.as_str()))),
@@ -545,7 +540,6 @@ async fn csv_export(
         Cell::text(ctx.t("stats-not-credited")),
         Cell::text(ctx.t("stats-total")),
     ]]);
-    let participant_id = user.participant.id;
     enum Next {
         From(Option<String>),
         Done,

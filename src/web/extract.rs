@@ -367,6 +367,11 @@ impl<Who: SignedIn> Page<Who> {
     pub fn ip_hash(&self) -> [u8; 16] {
         self.state.ip_hasher.hash(self.address)
     }
+
+    /// The context, the state and who, for a handler that passes them on one by one.
+    pub fn into_parts(self) -> (Ctx, web::Data<AppState>, Who) {
+        (self.ctx, self.state, self.who)
+    }
 }
 
 impl ParticipantPage {
