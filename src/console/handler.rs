@@ -94,6 +94,7 @@ refusals!(
     crate::enforcement::objections::DecideError,
     crate::enforcement::reinstatement::ReinstateError,
     crate::ledger::decide::DecideError,
+    crate::ledger::payouts::PayoutError,
     crate::programme::versions::PublishError,
 );
 

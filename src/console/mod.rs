@@ -9,6 +9,7 @@ pub mod handler;
 pub mod managers;
 pub mod page;
 pub mod participants;
+pub mod payouts;
 pub mod programme;
 pub mod routes;
 

@@ -8,13 +8,16 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use crate::config::Settings;
+use crate::console::handler::Console;
+use crate::console::payouts::{self as paying, Overview, PayerAccount, RunLine, SecretState};
 use crate::db::ids::PayoutRunId;
-use crate::forms::FormState;
-use crate::ledger::payouts::{self, Payer, Period, Run, RunOutcome};
+use crate::forms::{FormData, FormState};
+use crate::i18n::Lang;
+use crate::ledger::payouts::{Period, Run, RunOutcome};
 use crate::ledger::words::{month_label, CommissionWords};
-use crate::state::AppState;
 use crate::web::extract::{Administrator, CsrfForm, InPath};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::web::{render, render_form, AppError, Ctx, NoticeQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -27,22 +30,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 const NOTICES: &[&str] = &["payout-run-done", "payout-run-nobody"];
-
-/// A run as the page lists it: its payouts' count and total, and its file's message id.
-struct RunLine {
-    run: Run,
-    count: usize,
-    total: i64,
-    message_id: Option<String>,
-}
-
-/// The conversion API's secrets as an administrator may know them (never the secret itself,
-/// which is shown once, on the page that answers the rotation).
-struct SecretState {
-    current_since: Option<chrono::NaiveDateTime>,
-    /// When the replaced secret(s) stop working, if one still works.
-    previous_until: Option<chrono::NaiveDateTime>,
-}
 
 #[derive(Template)]
 #[template(path = "console/payouts.html")]
@@ -65,56 +52,28 @@ impl PayoutsPage {
     }
 }
 
+/// The page with the run's form as `form` says, a notice, and a new secret shown once.
 async fn payouts_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
+    console: Console<Administrator>,
     form: FormState,
     notice: Option<String>,
     secret: Option<String>,
 ) -> Result<PayoutsPage, AppError> {
     let now = crate::db::now();
-    let (runs, secrets, currency) = with_conn(state, move |conn| {
-        let mut out = Vec::new();
-        for run in payouts::runs(conn)? {
-            let rows = payouts::payouts_of_run(conn, run.id)?;
-            let message_id = payouts::message_id_of(conn, run.id)?;
-            out.push(RunLine {
-                count: rows.len(),
-                total: rows.iter().map(|r| r.amount).sum(),
-                message_id,
-                run,
-            });
-        }
-        let programme =
-            crate::ledger::intake::programme_terms(conn, crate::programme::ACCOUNT_PROGRAMME)?;
-        let secrets = match programme {
-            Some(terms) => {
-                let (current_since, previous_until) =
-                    crate::ledger::secrets::status(conn, terms.id, now)?;
-                SecretState {
-                    current_since,
-                    previous_until,
-                }
-            }
-            None => SecretState {
-                current_since: None,
-                previous_until: None,
-            },
-        };
-        Ok((
-            out,
-            secrets,
-            crate::ledger::queries::programme_currency(conn)?,
-        ))
-    })
-    .await?;
-    let lang = ctx.lang;
+    let Overview {
+        runs,
+        secrets,
+        currency,
+    } = console
+        .read(move |conn| paying::overview(conn, now))
+        .await?;
+    let lang = console.lang();
     Ok(PayoutsPage {
-        ctx,
+        ctx: console.ctx,
         words: CommissionWords { lang, currency },
         form,
         runs,
-        payer_ready: state.settings.payer_iban.is_some(),
+        payer_ready: console.state.settings.payer_iban.is_some(),
         notice,
         secret,
         secrets,
@@ -133,96 +92,66 @@ fn period_form() -> FormState {
     form
 }
 
+fn payer(settings: &Settings) -> PayerAccount {
+    PayerAccount {
+        name: settings.payer_name.clone(),
+        iban: settings.payer_iban.clone(),
+    }
+}
+
 async fn payout_runs(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _admin: Administrator,
+    console: Console<Administrator>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx, NOTICES);
-    render(&payouts_page(ctx, &state, period_form(), notice, None).await?)
+    let notice = query.text(&console.ctx, NOTICES);
+    render(&payouts_page(console, period_form(), notice, None).await?)
+}
+
+/// Reads the run's form: `period` (`2026-10`), a month begun, and the payer's account set.
+fn read_period(data: &FormData, lang: Lang, payer: &PayerAccount) -> Result<Period, FormState> {
+    let mut form = FormState::new();
+    form.set("period", data.get("period").trim());
+    let key = match Period::parse(data.get("period")) {
+        None => "error-period-format",
+        Some(p) if p.start() > crate::db::now() => "error-period-future",
+        Some(_) if payer.iban.is_none() => "error-payer-missing",
+        Some(p) => return Ok(p),
+    };
+    form.fail(lang, "period", key);
+    Err(form)
 }
 
 async fn payout_run(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
+    console: Console<Administrator>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::new();
-    form.set("period", data.get("period").trim());
-    let now = crate::db::now();
-    let period = Period::parse(data.get("period"));
-    match period {
-        None => form.fail(ctx.lang, "period", "error-period-format"),
-        Some(p) if p.start() > now => form.fail(ctx.lang, "period", "error-period-future"),
-        Some(_) if state.settings.payer_iban.is_none() => {
-            form.fail(ctx.lang, "period", "error-payer-missing")
-        }
-        Some(_) => {}
-    }
-    let (Some(period), Some(payer_iban)) = (
-        period.filter(|_| !form.has_errors()),
-        state.settings.payer_iban.clone(),
-    ) else {
-        let page = payouts_page(ctx, &state, form, None, None).await?;
-        return render_form(true, &page);
+    let from = payer(&console.state.settings);
+    let period = match read_period(&data, console.lang(), &from) {
+        Ok(period) => period,
+        Err(form) => return render_form(true, &payouts_page(console, form, None, None).await?),
     };
-    let admin_id = admin.account.id;
-    let payer_name = state.settings.payer_name.clone();
-    let actor = admin.actor();
-    let outcome = with_conn(&state, move |conn| {
-        let payer = Payer {
-            name: &payer_name,
-            iban: &payer_iban,
-        };
-        let outcome = payouts::run(conn, period, Some(admin_id), Some(payer), now)
-            .map_err(|e| AppError::Other(e.into()))?;
-        payouts::audit_run(conn, &actor, &outcome, now)?;
-        Ok(outcome)
-    })
-    .await?;
+    let by = console.who.account.id;
+    let outcome = console
+        .attempt(move |conn, actor, now| paying::pay(conn, actor, period, by, &from, now))
+        .await?
+        .map_err(|e| AppError::Other(e.into()))?;
     tracing::info!(period = %period, paid = outcome.paid().map_or(0, |s| s.payouts), "payout run");
-    let notice = match outcome {
-        RunOutcome::Paid(_) => "payout-run-done",
-        RunOutcome::NobodyToPay(_) => "payout-run-nobody",
-    };
-    Ok(see_other(
-        &ctx.href(&format!("/manage/payouts?notice={notice}")),
-    ))
+    Ok(console.back(match outcome {
+        RunOutcome::Paid(_) => "/manage/payouts?notice=payout-run-done",
+        RunOutcome::NobodyToPay(_) => "/manage/payouts?notice=payout-run-nobody",
+    }))
 }
 
 async fn bank_file(
-    state: web::Data<AppState>,
-    admin: Administrator,
+    console: Console<Administrator>,
     InPath(run_id): InPath<PayoutRunId>,
 ) -> Result<HttpResponse, AppError> {
-    let payer_name = state.settings.payer_name.clone();
-    let payer_iban = state.settings.payer_iban.clone();
-    let actor = admin.actor();
-    let (period, file) = with_conn(&state, move |conn| {
-        let Some(run) = payouts::find_run(conn, run_id)? else {
-            return Err(AppError::NotFound);
-        };
-        let payer = payer_iban.as_ref().map(|iban| Payer {
-            name: &payer_name,
-            iban,
-        });
-        let file = payouts::bank_file(conn, &run, payer)
-            .map_err(|e| AppError::Other(e.into()))?
-            .ok_or(AppError::NotFound)?;
-        let entry = crate::audit::Entry::new(
-            crate::audit::action::BANK_FILE_DOWNLOADED,
-            format!("payout run {}", run.id),
-        )
-        .after(serde_json::json!({
-            "message_id": file.message_id,
-            "sha256": file.sha256,
-        }));
-        crate::audit::record(conn, &actor, entry, crate::db::now())?;
-        Ok((run.period, file))
-    })
-    .await?;
+    let from = payer(&console.state.settings);
+    let (period, file) = console
+        .attempt(move |conn, actor, now| paying::bank_file(conn, actor, run_id, &from, now))
+        .await?
+        .map_err(|e| AppError::Other(e.into()))?
+        .ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok()
         .content_type("application/xml; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -237,26 +166,18 @@ async fn bank_file(
 }
 
 /// A new secret for the conversion API, shown once on the page that answers this POST (never
-/// again: it is not in any URL, and a reload asks to post again).
+/// again: it is not in any URL, and a reload asks to post again; the page is not stored).
 async fn new_secret(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
+    console: Console<Administrator>,
     _data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let admin_id = admin.account.id;
-    let actor = admin.actor();
-    let secret = with_conn(&state, move |conn| {
-        crate::ledger::secrets::rotate_recorded(conn, &actor, crate::db::now())?
-            .ok_or(AppError::NotFound)
-    })
-    .await?;
-    tracing::info!(admin_id = admin_id.get(), "conversion API secret rotated");
-    let page = payouts_page(ctx, &state, period_form(), None, Some(secret)).await?;
-    let mut response = render(&page)?;
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
+    let secret = console
+        .write(crate::ledger::secrets::rotate_recorded)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tracing::info!(
+        admin_id = console.who.account.id.get(),
+        "conversion API secret rotated"
     );
-    Ok(response)
+    render(&payouts_page(console, period_form(), None, Some(secret)).await?)
 }
