@@ -2,7 +2,7 @@
 //! password.
 
 use crate::common;
-use crate::common::{ParticipantKind, ReviewState};
+use crate::common::ReviewState;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -155,11 +155,7 @@ async fn portal_admin_disable_ends_a_managers_sessions_and_enable_lets_them_in_a
     let (ok, _, err) = admin_access(&app, "disable", "baas@partnerlink.nl");
     assert!(!ok);
     assert!(err.contains("last administrator"), "{err}");
-    app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("anna@example.nl", ReviewState::Approved);
     for email in ["anna@example.nl", "nobody@example.nl"] {
         let (ok, _, err) = admin_access(&app, "disable", email);
         assert!(!ok, "{email}");

@@ -6,7 +6,7 @@ use crate::common;
 use portal::db::ids::{AccountId, MeasureId};
 
 use crate::common::audit;
-use crate::common::enforcement::{last_measure, take};
+use crate::common::enforcement::{last_measure, taken, Measure};
 use crate::common::money::{click, report, secret, send};
 use crate::common::{location, spawn_app, TestApp, PASSWORD};
 use diesel::prelude::*;
@@ -176,11 +176,11 @@ async fn the_holiday_table_is_edited_and_counts_for_the_claim_period() {
     }
     assert_eq!(audit::count(&app, "holiday_changed"), 10);
     let anna = app.add_ready_publisher("anna@example.nl");
-    take(
+    taken(
         &app,
         &admin,
         anna.participant_id,
-        &[("kind", "warning"), ("clauses", "E.10.a"), ("reason", "x")],
+        Measure::warning(&["E.10.a"], "x"),
     )
     .await;
     let claim_until: chrono::NaiveDate = measures::table
@@ -363,18 +363,13 @@ async fn a_new_version_of_the_rules_is_diffed_mailed_accepted_and_cited_by_later
     let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     // A measure under version 1.
-    take(
+    let old_measure = taken(
         &app,
         &admin,
         anna.participant_id,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.c"),
-            ("reason", "Old"),
-        ],
+        Measure::warning(&["E.10.c"], "Old"),
     )
     .await;
-    let old_measure = last_measure(&app);
     let page = "/en/manage/rules";
     let r = app
         .submit_with(
@@ -479,18 +474,13 @@ async fn a_new_version_of_the_rules_is_diffed_mailed_accepted_and_cited_by_later
     assert_eq!(location(&r), "/en/account");
 
     // A measure now cites version 2 and quotes the new text; the old one keeps what it quoted.
-    take(
+    let new_measure = taken(
         &app,
         &admin,
         anna.participant_id,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.c"),
-            ("reason", "New"),
-        ],
+        Measure::warning(&["E.10.c"], "New"),
     )
     .await;
-    let new_measure = last_measure(&app);
     let quoted = |id: MeasureId| -> String {
         use portal::db::schema::measure_clauses;
         measure_clauses::table
@@ -518,26 +508,18 @@ async fn the_audit_log_page_filters_and_exports() {
     let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let bob = app.add_ready_publisher("bob@example.nl");
-    take(
+    taken(
         &app,
         &admin,
         anna.participant_id,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.a"),
-            ("reason", "For Anna"),
-        ],
+        Measure::warning(&["E.10.a"], "For Anna"),
     )
     .await;
-    take(
+    taken(
         &app,
         &admin,
         bob.participant_id,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.a"),
-            ("reason", "For Bob"),
-        ],
+        Measure::warning(&["E.10.a"], "For Bob"),
     )
     .await;
 

@@ -6,8 +6,11 @@
 
 use crate::common;
 
-use crate::common::money::{click, pass_locking_dates, report, secret, send};
+use crate::common::money::{
+    click, pass_locking_dates, planted_payout, planted_run, report, secret, send,
+};
 use crate::common::{spawn_app, TestApp, TestDatabase};
+use chrono::Timelike;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use portal::config::DatabaseKind;
@@ -62,14 +65,9 @@ async fn money_in_every_table(app: &TestApp) -> common::Participant {
         now,
     )
     .unwrap();
-    let at = now.format("%Y-%m-%d %H:%M:%S");
-    app.sql(&format!(
-        "INSERT INTO payout_runs (period, started_at, finished_at) VALUES ('2026-11', '{at}', '{at}');
-         INSERT INTO payouts (run_id, participant_id, amount, currency, iban, holder, created_at)
-         SELECT MAX(id), {}, 700, 'EUR', 'NL91ABNA0417164300', 'Anna de Vries', '{at}'
-         FROM payout_runs",
-        anna.participant_id
-    ));
+    let at = now.with_nanosecond(0).unwrap();
+    let run = planted_run(app, "2026-11", at, true);
+    planted_payout(app, run, anna.participant_id, 700, "Anna de Vries", at);
     // A manager's login is an audit line.
     app.manager("beheer@partnerlink.nl").await;
     for table in [

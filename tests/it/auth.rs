@@ -70,11 +70,7 @@ async fn status(client: &reqwest::Client, app: &TestApp, path: &str) -> u16 {
 #[tokio::test]
 async fn wrong_credentials_get_one_generic_message() {
     let app = spawn_app().await;
-    app.add_participant(
-        "known@example.org",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("known@example.org", ReviewState::Approved);
     let wrong_password = app
         .log_in(
             &app.new_client(),
@@ -121,11 +117,7 @@ async fn wrong_credentials_get_one_generic_message() {
 #[tokio::test]
 async fn five_failed_logins_lock_the_account_for_15_minutes() {
     let app = spawn_app().await;
-    app.add_participant(
-        "slot@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("slot@koopjes.nl", ReviewState::Approved);
     for _ in 0..5 {
         let r = app
             .log_in(
@@ -192,11 +184,7 @@ async fn forms_are_rate_limited_per_ip() {
 #[tokio::test]
 async fn login_renews_the_session_and_cookies_are_locked_down() {
     let app = spawn_app().await;
-    app.add_participant(
-        "cookie@example.org",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("cookie@example.org", ReviewState::Approved);
     let client = app.new_client();
     // A session that exists before login (signup's step 1 keeps a draft in it) is renewed.
     let r = app
@@ -241,11 +229,7 @@ async fn login_renews_the_session_and_cookies_are_locked_down() {
 #[tokio::test]
 async fn a_forgotten_password_is_reset_by_mail() {
     let app = spawn_app().await;
-    app.add_participant(
-        "vergeten@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("vergeten@koopjes.nl", ReviewState::Approved);
     // Logged in somewhere with the password that is about to be replaced.
     let elsewhere = app.client_for("vergeten@koopjes.nl").await;
 
@@ -307,11 +291,7 @@ async fn a_forgotten_password_is_reset_by_mail() {
 #[tokio::test]
 async fn a_new_reset_link_ends_the_older_ones_and_links_expire_after_48_hours() {
     let app = spawn_app().await;
-    app.add_participant(
-        "twee@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("twee@koopjes.nl", ReviewState::Approved);
     for _ in 0..2 {
         app.submit("/nl/password/forgot", &[("email", "twee@koopjes.nl")])
             .await;
@@ -347,11 +327,7 @@ async fn a_new_reset_link_ends_the_older_ones_and_links_expire_after_48_hours() 
 #[tokio::test]
 async fn forgot_password_mails_at_most_three_an_hour_per_address() {
     let app = spawn_app().await;
-    app.add_participant(
-        "vaak@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("vaak@koopjes.nl", ReviewState::Approved);
     for _ in 0..5 {
         let r = app
             .submit("/nl/password/forgot", &[("email", "vaak@koopjes.nl")])
@@ -368,11 +344,7 @@ async fn forgot_password_mails_at_most_three_an_hour_per_address() {
 #[tokio::test]
 async fn changing_the_password_logs_out_every_other_session() {
     let app = spawn_app().await;
-    app.add_participant(
-        "change@example.org",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("change@example.org", ReviewState::Approved);
     let laptop = app.client_for("change@example.org").await;
     let phone = app.client_for("change@example.org").await;
 
@@ -437,11 +409,7 @@ async fn account_managers_land_in_the_console_and_participants_may_not() {
     let r = manager.get(app.url("/en/account")).send().await.unwrap();
     assert_eq!(location(&r), "/en/manage");
 
-    app.add_participant(
-        "pub@example.org",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("pub@example.org", ReviewState::Approved);
     let publisher = app.new_client();
     let r = app
         .log_in(&publisher, "en", "pub@example.org", PASSWORD)
@@ -462,11 +430,7 @@ async fn account_managers_land_in_the_console_and_participants_may_not() {
 async fn a_request_moves_the_idle_deadline_and_sessions_end_after_30_idle_minutes() {
     use portal::db::schema::sessions;
     let app = spawn_app().await;
-    app.add_participant(
-        "idle@example.org",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("idle@example.org", ReviewState::Approved);
     let idle = app.client_for("idle@example.org").await;
     let deadline = || -> chrono::NaiveDateTime {
         sessions::table
@@ -508,11 +472,7 @@ async fn a_request_moves_the_idle_deadline_and_sessions_end_after_30_idle_minute
 async fn sessions_end_12_hours_after_login_however_active() {
     use portal::db::schema::sessions;
     let app = spawn_app().await;
-    app.add_participant(
-        "busy@example.org",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("busy@example.org", ReviewState::Approved);
     let busy = app.client_for("busy@example.org").await;
     let set_login_time = |seconds_ago: i64| {
         let state: String = sessions::table
@@ -603,11 +563,7 @@ async fn on_https_cookies_are_secure_and_hsts_is_sent() {
 #[tokio::test]
 async fn log_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one() {
     let app = spawn_app().await;
-    app.add_participant(
-        "overal@example.org",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    app.add_publisher("overal@example.org", ReviewState::Approved);
     let laptop = app.client_for("overal@example.org").await;
     let phone = app.client_for("overal@example.org").await;
     let (status_code, page) = app.page_with(&laptop, "/en/account/sessions").await;

@@ -2,7 +2,7 @@
 //! answer of their own — never a 500 "database is locked" on SQLite — and what they store adds up.
 
 use crate::common;
-use crate::common::{ParticipantKind, ReviewState};
+use crate::common::ReviewState;
 
 use crate::common::enforcement::hidden;
 use crate::common::{csrf_token, spawn_app, TestApp};
@@ -53,11 +53,7 @@ fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 #[tokio::test]
 async fn sixteen_saves_of_one_channel_at_once_all_answer() {
     let app = spawn_app().await;
-    let anna = app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Network,
-        ReviewState::Approved,
-    );
+    let anna = app.add_network("anna@example.nl", ReviewState::Approved);
     let client = app.client_for("anna@example.nl").await;
     let path = format!("/en/account/channels/{}", anna.channel_id);
     let bodies = (0..16)
@@ -77,11 +73,7 @@ async fn sixteen_saves_of_one_channel_at_once_all_answer() {
 #[tokio::test]
 async fn sixteen_new_channels_of_a_network_at_once_are_sixteen_channels() {
     let app = spawn_app().await;
-    let net = app.add_participant(
-        "net@example.nl",
-        ParticipantKind::Network,
-        ReviewState::Approved,
-    );
+    let net = app.add_network("net@example.nl", ReviewState::Approved);
     let client = app.client_for("net@example.nl").await;
     let bodies = (0..16)
         .map(|n| {
@@ -150,11 +142,7 @@ async fn sixteen_review_decisions_and_bank_saves_at_once_all_answer() {
     let mut bodies = Vec::new();
     let mut paths = Vec::new();
     for n in 0..16 {
-        let p = app.add_participant(
-            &format!("p{n}@example.nl"),
-            ParticipantKind::Publisher,
-            ReviewState::Pending,
-        );
+        let p = app.add_publisher(&format!("p{n}@example.nl"), ReviewState::Pending);
         paths.push(format!("/en/manage/channels/{}/review", p.channel_id));
         bodies.push(fields(&[("decision", "approve"), ("reason", "")]));
     }
@@ -219,11 +207,7 @@ async fn sixteen_review_decisions_and_bank_saves_at_once_all_answer() {
 #[tokio::test]
 async fn a_publisher_sending_the_new_channel_form_eight_times_at_once_gets_one_channel() {
     let app = spawn_app().await;
-    let anna = app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    let anna = app.add_publisher("anna@example.nl", ReviewState::Approved);
     app.sql(&format!(
         "DELETE FROM channels WHERE id = {}",
         anna.channel_id

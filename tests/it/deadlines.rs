@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use crate::common::enforcement::{last_measure, object, take, taken, PDF};
+use crate::common::enforcement::{last_measure, object, take, taken, Measure, MeasureKind, PDF};
 use crate::common::spawn_app;
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -125,12 +125,12 @@ async fn a_cure_period_ends_at_the_end_of_its_hong_kong_day() {
         &app,
         &admin,
         anna.participant_id,
-        &[
-            ("kind", "cure_period"),
-            ("clauses", "E.10.c"),
-            ("reason", "Bids on the brand name"),
-            ("deadline", &deadline.to_string()),
-        ],
+        Measure::new(
+            MeasureKind::CurePeriod,
+            &["E.10.c"],
+            "Bids on the brand name",
+        )
+        .with("deadline", &deadline.to_string()),
     )
     .await;
     let client = app.client_for("anna@example.nl").await;

@@ -2,12 +2,16 @@
 //! notices, cure periods and objections (G.12); the audit log.
 
 use crate::common;
-use crate::common::{MembershipState, ParticipantKind, ReviewState};
+use crate::common::{MembershipState, ReviewState};
 use portal::db::ids::{MeasureId, ObjectionId, ParticipantId};
 
 use crate::common::audit;
-use crate::common::enforcement::{hidden, last_measure, object, picture, take, taken, PDF};
-use crate::common::money::{balance, click, pass_locking_dates, report, secret, send};
+use crate::common::enforcement::{
+    hidden, last_measure, object, picture, take, taken, Measure, MeasureKind, PDF,
+};
+use crate::common::money::{
+    balance, bank, click, credit, pass_locking_dates, report, secret, send,
+};
 use crate::common::{location, spawn_app, TestApp, PASSWORD};
 use diesel::prelude::*;
 use portal::db::schema::{
@@ -323,14 +327,12 @@ async fn withheld_payments_are_skipped_by_payout_runs_until_the_measure_is_lifte
     let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
-    app.sql(&format!(
-        "INSERT INTO ledger_entries (participant_id, kind, amount, currency, created_at) \
-         VALUES ({p}, 'commission', 5000, 'EUR', '2026-01-01 00:00:00')"
-    ));
-    app.sql(&format!(
-        "INSERT INTO bank_accounts (participant_id, iban, holder, created_at) \
-         VALUES ({p}, 'NL91ABNA0417164300', 'Anna Koopjes', '2026-01-01 00:00:00')"
-    ));
+    let new_year = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    credit(&app, p, 5000, new_year);
+    bank(&app, p, "NL91ABNA0417164300", "Anna Koopjes");
     let r = take(
         &app,
         &boss,
@@ -416,13 +418,12 @@ async fn a_deduction_is_a_ledger_row_naming_its_measure_and_lifting_pays_it_back
         &app,
         &boss,
         p,
-        &[
-            ("kind", "deduct"),
-            ("clauses", "F.11.d"),
-            ("clauses", "E.10.d"),
-            ("reason", "Cookie stuffing damages."),
-            ("amount", "12,50"),
-        ],
+        Measure::new(
+            MeasureKind::Deduct,
+            &["F.11.d", "E.10.d"],
+            "Cookie stuffing damages.",
+        )
+        .with("amount", "12,50"),
     )
     .await;
     let rows: Vec<(String, i64, Option<MeasureId>, Option<String>)> = ledger_entries::table
@@ -492,12 +493,11 @@ async fn a_terminated_participant_cannot_log_in_earns_nothing_and_can_object_by_
         &app,
         &boss,
         p,
-        &[
-            ("kind", "terminate"),
-            ("clauses", "F.11.e"),
-            ("clauses", "E.10.c"),
-            ("reason", "Fraudulent traffic."),
-        ],
+        Measure::new(
+            MeasureKind::Terminate,
+            &["F.11.e", "E.10.c"],
+            "Fraudulent traffic.",
+        ),
     )
     .await;
 
@@ -648,23 +648,18 @@ async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
     let app = spawn_app().await;
     let boss = app.manager("beheer@partnerlink.nl").await;
     // Anna has an approved channel without a membership yet: she may apply.
-    let anna = app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    let anna = app.add_publisher("anna@example.nl", ReviewState::Approved);
     let p = anna.participant_id;
     let restriction = taken(
         &app,
         &boss,
         p,
-        &[
-            ("kind", "restrict"),
-            ("clauses", "F.11.f"),
-            ("clauses", "B.5.a"),
-            ("reason", "Until the review ends."),
-            ("restriction", "applications"),
-        ],
+        Measure::new(
+            MeasureKind::Restrict,
+            &["F.11.f", "B.5.a"],
+            "Until the review ends.",
+        )
+        .with("restriction", "applications"),
     )
     .await;
     let anna_browser = app.client_for("anna@example.nl").await;
@@ -698,14 +693,9 @@ async fn restrictions_stop_applications_or_end_a_membership_until_lifted() {
         &app,
         &boss,
         bob.participant_id,
-        &[
-            ("kind", "restrict"),
-            ("clauses", "F.11.f"),
-            ("clauses", "E.10.l"),
-            ("reason", "Coupon site."),
-            ("restriction", "membership"),
-            ("membership", &membership.to_string()),
-        ],
+        Measure::new(MeasureKind::Restrict, &["F.11.f", "E.10.l"], "Coupon site.")
+            .with("restriction", "membership")
+            .with("membership", &membership.to_string()),
     )
     .await;
     let state = |app: &TestApp| -> String {
@@ -736,14 +726,9 @@ async fn a_ban_bars_the_address_and_the_domains_from_signing_up_until_lifted() {
         &app,
         &boss,
         anna.participant_id,
-        &[
-            ("kind", "ban"),
-            ("clauses", "F.11.g"),
-            ("clauses", "E.10.j"),
-            ("reason", "Repeated fraud."),
-            ("ban", "email"),
-            ("ban", "domain"),
-        ],
+        Measure::new(MeasureKind::Ban, &["F.11.g", "E.10.j"], "Repeated fraud.")
+            .with("ban", "email")
+            .with("ban", "domain"),
     )
     .await;
     let r = app
@@ -785,13 +770,12 @@ async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on
         &app,
         &boss,
         p,
-        &[
-            ("kind", "cure_period"),
-            ("clauses", "F.11.b"),
-            ("clauses", "E.10.h"),
-            ("reason", "Remove the pop-ups."),
-            ("deadline", &deadline),
-        ],
+        Measure::new(
+            MeasureKind::CurePeriod,
+            &["F.11.b", "E.10.h"],
+            "Remove the pop-ups.",
+        )
+        .with("deadline", &deadline),
     )
     .await;
     let anna_browser = app.client_for("anna@example.nl").await;
@@ -833,20 +817,18 @@ async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on
     assert!(page.contains("accepted your fix") && !page.contains("name=\"text\" rows=\"5\""));
 
     // A second one runs past its deadline: the console's home page lists it.
-    take(
+    let second = taken(
         &app,
         &boss,
         p,
-        &[
-            ("kind", "cure_period"),
-            ("clauses", "F.11.b"),
-            ("clauses", "B.5.c"),
-            ("reason", "Fix the disclosure."),
-            ("deadline", &deadline),
-        ],
+        Measure::new(
+            MeasureKind::CurePeriod,
+            &["F.11.b", "B.5.c"],
+            "Fix the disclosure.",
+        )
+        .with("deadline", &deadline),
     )
     .await;
-    let second = last_measure(&app);
     app.sql(&format!(
         "UPDATE measures SET deadline = '2026-01-05' WHERE id = {second}"
     ));
@@ -888,20 +870,14 @@ async fn objections_carry_checked_evidence_are_decided_once_and_are_refused_afte
     let anna = app.add_ready_publisher("anna@example.nl");
     let bob = app.add_ready_publisher("bob@example.nl");
     let p = anna.participant_id;
-    take(
+    let id = taken(
         &app,
         &boss,
         p,
-        &[
-            ("kind", "deduct"),
-            ("clauses", "F.11.d"),
-            ("clauses", "E.10.j"),
-            ("reason", "Fake orders."),
-            ("amount", "20"),
-        ],
+        Measure::new(MeasureKind::Deduct, &["F.11.d", "E.10.j"], "Fake orders.")
+            .with("amount", "20"),
     )
     .await;
-    let id = last_measure(&app);
     let anna_browser = app.client_for("anna@example.nl").await;
     let notice = format!("/en/account/notices/{id}");
     let action = format!("{notice}/objection");
@@ -1067,18 +1043,13 @@ async fn objections_carry_checked_evidence_are_decided_once_and_are_refused_afte
     );
 
     // A measure whose claim period has ended: no button, and a direct POST is refused.
-    take(
+    let late = taken(
         &app,
         &boss,
         p,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.a"),
-            ("reason", "Old warning."),
-        ],
+        Measure::warning(&["E.10.a"], "Old warning."),
     )
     .await;
-    let late = last_measure(&app);
     app.sql(&format!(
         "UPDATE measures SET claim_until = '2026-01-09' WHERE id = {late}"
     ));
@@ -1219,20 +1190,13 @@ async fn an_upheld_objection_to_a_deduction_pays_it_back_with_a_new_ledger_row()
     let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
-    take(
+    let id = taken(
         &app,
         &boss,
         p,
-        &[
-            ("kind", "deduct"),
-            ("clauses", "F.11.d"),
-            ("clauses", "E.10.g"),
-            ("reason", "Damages."),
-            ("amount", "30"),
-        ],
+        Measure::new(MeasureKind::Deduct, &["F.11.d", "E.10.g"], "Damages.").with("amount", "30"),
     )
     .await;
-    let id = last_measure(&app);
     let anna_browser = app.client_for("anna@example.nl").await;
     let notice = format!("/nl/account/notices/{id}");
     let png = picture(image::ImageFormat::Png, 32, 20);
@@ -1298,11 +1262,7 @@ async fn the_participants_list_searches_filters_and_pages() {
     let app = spawn_app().await;
     let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@koopjes.nl");
-    let bob = app.add_participant(
-        "bob@example.be",
-        ParticipantKind::Network,
-        ReviewState::Approved,
-    );
+    let bob = app.add_network("bob@example.be", ReviewState::Approved);
     app.sql(&format!(
         "UPDATE participants SET country = 'BE' WHERE id = {}",
         bob.participant_id
@@ -1311,16 +1271,11 @@ async fn the_participants_list_searches_filters_and_pages() {
         "UPDATE channels SET screening_note = 'B.5.a: aliexpress' WHERE id = {}",
         bob.channel_id
     ));
-    take(
+    taken(
         &app,
         &boss,
         anna.participant_id,
-        &[
-            ("kind", "withhold"),
-            ("clauses", "F.11.c"),
-            ("clauses", "E.10.j"),
-            ("reason", "x"),
-        ],
+        Measure::new(MeasureKind::Withhold, &["F.11.c", "E.10.j"], "x"),
     )
     .await;
     // Anna's clicks in the last 30 days: 1 credited, 3 not.
@@ -1391,11 +1346,7 @@ async fn the_participants_list_searches_filters_and_pages() {
 
     // 60 more participants: two pages of 50.
     for n in 0..60 {
-        app.add_participant(
-            &format!("p{n}@example.org"),
-            ParticipantKind::Publisher,
-            ReviewState::Pending,
-        );
+        app.add_publisher(&format!("p{n}@example.org"), ReviewState::Pending);
     }
     let (_, first) = app.page_with(&boss, "/en/manage/participants").await;
     assert!(first.contains("Page 1 of 2") && first.contains("rel=\"next\""));
@@ -1409,20 +1360,13 @@ async fn unknown_or_foreign_ids_and_malformed_values_are_refused_cleanly() {
     let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let bob = app.add_ready_publisher("bob@example.nl");
-    take(
+    let id = taken(
         &app,
         &boss,
         anna.participant_id,
-        &[
-            ("kind", "deduct"),
-            ("clauses", "F.11.d"),
-            ("clauses", "E.10.g"),
-            ("reason", "x"),
-            ("amount", "5"),
-        ],
+        Measure::new(MeasureKind::Deduct, &["F.11.d", "E.10.g"], "x").with("amount", "5"),
     )
     .await;
-    let id = last_measure(&app);
     let home = "/en/manage";
     // Anna's measure lifted or accepted through Bob's page, a decision on no objection, a file
     // that does not exist: not found, nothing changed.
@@ -1488,11 +1432,7 @@ async fn unknown_or_foreign_ids_and_malformed_values_are_refused_cleanly() {
 async fn review_decisions_on_channels_and_memberships_are_in_the_audit_log_with_the_address_hash() {
     let app = spawn_app().await;
     let admin = app.administrator("admin@partnerlink.nl").await;
-    let anna = app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Pending,
-    );
+    let anna = app.add_publisher("anna@example.nl", ReviewState::Pending);
     let p = anna.participant_id;
     let channel_review = format!("/en/manage/channels/{}/review", anna.channel_id);
     let r = app
@@ -1561,18 +1501,13 @@ async fn an_objection_past_its_decision_date_is_marked_overdue_on_the_console() 
     let app = spawn_app().await;
     let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    take(
+    let id = taken(
         &app,
         &boss,
         anna.participant_id,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.i"),
-            ("reason", "Brand bidding."),
-        ],
+        Measure::warning(&["E.10.i"], "Brand bidding."),
     )
     .await;
-    let id = last_measure(&app);
     let anna_browser = app.client_for("anna@example.nl").await;
     let notice = format!("/en/account/notices/{id}");
     let r = object(
@@ -1738,33 +1673,26 @@ async fn a_lifted_warning_and_a_lifted_cure_period_show_as_lifted_to_the_partici
     let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
-    take(
+    let warning = taken(
         &app,
         &boss,
         p,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.i"),
-            ("reason", "Brand bidding seen."),
-        ],
+        Measure::warning(&["E.10.i"], "Brand bidding seen."),
     )
     .await;
-    let warning = last_measure(&app);
     let deadline = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).to_string();
-    take(
+    let cure = taken(
         &app,
         &boss,
         p,
-        &[
-            ("kind", "cure_period"),
-            ("clauses", "F.11.b"),
-            ("clauses", "E.10.h"),
-            ("reason", "Remove the pop-ups."),
-            ("deadline", &deadline),
-        ],
+        Measure::new(
+            MeasureKind::CurePeriod,
+            &["F.11.b", "E.10.h"],
+            "Remove the pop-ups.",
+        )
+        .with("deadline", &deadline),
     )
     .await;
-    let cure = last_measure(&app);
     let anna_browser = app.client_for("anna@example.nl").await;
     let (_, list) = app.page_with(&anna_browser, "/en/account/notices").await;
     assert_eq!(text_of(&list).matches(" in force").count(), 2, "{list}");
@@ -1935,12 +1863,7 @@ async fn objection_to_a_warning(
         app,
         boss,
         anna.participant_id,
-        &[
-            ("kind", "warning"),
-            ("clauses", "F.11.a"),
-            ("clauses", "E.10.i"),
-            ("reason", "Brand bidding seen on 28 November."),
-        ],
+        Measure::warning(&["F.11.a", "E.10.i"], "Brand bidding seen on 28 November."),
     )
     .await;
     let browser = app.client_for(&anna.email).await;
@@ -2205,15 +2128,11 @@ async fn the_measure_form_asks_the_kind_first_then_shows_only_its_fields_above_t
     let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let p = anna.participant_id;
-    take(
+    taken(
         &app,
         &boss,
         p,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.i"),
-            ("reason", "Brand bidding seen."),
-        ],
+        Measure::warning(&["E.10.i"], "Brand bidding seen."),
     )
     .await;
     for (lang, choose) in [
@@ -2314,19 +2233,17 @@ async fn the_audit_log_says_each_change_in_words_in_the_readers_language() {
     let app = spawn_app().await;
     let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    take(
+    let id = taken(
         &app,
         &admin,
         anna.participant_id,
-        &[
-            ("kind", "withhold"),
-            ("clauses", "E.10.j"),
-            ("clauses", "F.11.c"),
-            ("reason", "Orders from your own address."),
-        ],
+        Measure::new(
+            MeasureKind::Withhold,
+            &["E.10.j", "F.11.c"],
+            "Orders from your own address.",
+        ),
     )
     .await;
-    let id = last_measure(&app);
     assert_eq!(
         lift(
             &app,
@@ -2409,15 +2326,11 @@ async fn the_console_names_languages_and_roles_in_words_and_shows_measures_in_fo
     let admin = app.administrator("admin@partnerlink.nl").await;
     let boss = app.manager("beheer@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    take(
+    taken(
         &app,
         &admin,
         anna.participant_id,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.i"),
-            ("reason", "Brand bidding seen."),
-        ],
+        Measure::warning(&["E.10.i"], "Brand bidding seen."),
     )
     .await;
     for (lang, language, administrator, manager_role, warning) in [

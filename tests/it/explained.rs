@@ -2,10 +2,10 @@
 //! commission, a deduction and "why not paid yet" say what was decided, under which clause and
 //! why, with the measure's notice; counts take their plural forms.
 
-use crate::common::enforcement::{take, taken};
+use crate::common::enforcement::{take, taken, Measure, MeasureKind};
 use crate::common::money::{click, report, secret, send, IMPORT_HEADER};
+use crate::common::ReviewState;
 use crate::common::{csrf_token, spawn_app, TestApp, PASSWORD};
-use crate::common::{ParticipantKind, ReviewState};
 use chrono::Datelike;
 use diesel::prelude::*;
 use portal::db::ids::ParticipantId;
@@ -52,14 +52,9 @@ async fn a_restriction_shows_its_kind_clauses_and_reason_not_its_number() {
         &app,
         &boss,
         bob.participant_id,
-        &[
-            ("kind", "restrict"),
-            ("clauses", "F.11.f"),
-            ("clauses", "E.10.l"),
-            ("reason", "Coupon site."),
-            ("restriction", "membership"),
-            ("membership", &membership.to_string()),
-        ],
+        Measure::new(MeasureKind::Restrict, &["F.11.f", "E.10.l"], "Coupon site.")
+            .with("restriction", "membership")
+            .with("membership", &membership.to_string()),
     )
     .await;
     let browser = app.client_for("bob@example.nl").await;
@@ -108,13 +103,12 @@ async fn a_deduction_in_the_ledger_says_its_measure_in_words_with_its_notice() {
         &app,
         &boss,
         anna.participant_id,
-        &[
-            ("kind", "deduct"),
-            ("clauses", "F.11.d"),
-            ("clauses", "E.10.d"),
-            ("reason", "Cookie stuffing damages."),
-            ("amount", "12,50"),
-        ],
+        Measure::new(
+            MeasureKind::Deduct,
+            &["F.11.d", "E.10.d"],
+            "Cookie stuffing damages.",
+        )
+        .with("amount", "12,50"),
     )
     .await;
     let browser = app.client_for("anna@example.nl").await;
@@ -440,11 +434,7 @@ async fn a_refused_application_names_the_restriction_with_its_clauses_and_reason
     let app = spawn_app().await;
     let boss = app.manager("beheer@partnerlink.nl").await;
     // Anna's channel is approved, without a membership: she could apply.
-    let anna = app.add_participant(
-        "anna@example.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    let anna = app.add_publisher("anna@example.nl", ReviewState::Approved);
     let r = take(
         &app,
         &boss,

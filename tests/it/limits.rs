@@ -3,7 +3,7 @@
 //! per address and per account: `tests/auth.rs`, `tests/security.rs`; the conversion API's
 //! body limit: `tests/conversions.rs`; 3 MB bodies on every form: `tests/corpus.rs`.)
 
-use crate::common::enforcement::{object, pdf_of_size as pdf_of, taken};
+use crate::common::enforcement::{object, pdf_of_size as pdf_of, taken, Measure, MeasureKind};
 use crate::common::spawn_app;
 use diesel::prelude::*;
 use portal::db::schema::{objection_files, objections};
@@ -34,13 +34,8 @@ async fn an_upload_above_the_file_limit_is_refused_and_stores_nothing() {
         &app,
         &boss,
         anna.participant_id,
-        &[
-            ("kind", "deduct"),
-            ("clauses", "F.11.d"),
-            ("clauses", "E.10.j"),
-            ("reason", "Fake orders."),
-            ("amount", "20"),
-        ],
+        Measure::new(MeasureKind::Deduct, &["F.11.d", "E.10.j"], "Fake orders.")
+            .with("amount", "20"),
     )
     .await;
     let browser = app.client_for("anna@example.nl").await;

@@ -5,10 +5,10 @@
 
 use crate::common;
 use crate::common::audit;
-use crate::common::{ParticipantKind, ReviewState};
+use crate::common::ReviewState;
 use portal::db::ids::ChannelId;
 
-use crate::common::enforcement::taken;
+use crate::common::enforcement::{taken, Measure, MeasureKind};
 use crate::common::{location, TestApp, PASSWORD};
 use diesel::prelude::*;
 use portal::db::schema::{channels, registration_bans};
@@ -233,11 +233,7 @@ async fn account_managers_who_are_not_administrators_may_not_touch_the_lists() {
 async fn a_barred_domain_is_refused_at_signup_and_when_a_channel_is_added_or_changed() {
     let app = common::spawn_app().await;
     let admin = app.administrator("admin@partnerlink.nl").await;
-    let network = app.add_participant(
-        "net@koopjes.nl",
-        ParticipantKind::Network,
-        ReviewState::Approved,
-    );
+    let network = app.add_network("net@koopjes.nl", ReviewState::Approved);
     let client = app.client_for("net@koopjes.nl").await;
     app.submit_with(
         &admin,
@@ -360,14 +356,9 @@ async fn a_ban_measure_writes_into_the_ban_list_and_lifting_it_keeps_the_row() {
         &app,
         &admin,
         anna.participant_id,
-        &[
-            ("kind", "ban"),
-            ("clauses", "F.11.g"),
-            ("clauses", "E.10.j"),
-            ("reason", "Repeated fraud."),
-            ("ban", "email"),
-            ("ban", "domain"),
-        ],
+        Measure::new(MeasureKind::Ban, &["F.11.g", "E.10.j"], "Repeated fraud.")
+            .with("ban", "email")
+            .with("ban", "domain"),
     )
     .await;
     let (_, html) = app.page_with(&admin, "/en/manage/bans").await;
@@ -398,11 +389,7 @@ async fn a_ban_measure_writes_into_the_ban_list_and_lifting_it_keeps_the_row() {
 async fn a_brand_term_added_by_an_administrator_flags_a_new_channel_in_words() {
     let app = common::spawn_app().await;
     let admin = app.administrator("admin@partnerlink.nl").await;
-    app.add_participant(
-        "net@koopjes.nl",
-        ParticipantKind::Network,
-        ReviewState::Approved,
-    );
+    app.add_network("net@koopjes.nl", ReviewState::Approved);
     let client = app.client_for("net@koopjes.nl").await;
     // Not on the list yet: a channel with the name is not flagged.
     let r = add_channel(&app, &client, "en", "lazadadeals.nl", "Deals").await;
@@ -485,11 +472,7 @@ async fn a_brand_term_added_by_an_administrator_flags_a_new_channel_in_words() {
 async fn a_whole_word_term_does_not_flag_a_word_that_contains_it() {
     let app = common::spawn_app().await;
     let admin = app.administrator("admin@partnerlink.nl").await;
-    app.add_participant(
-        "net@koopjes.nl",
-        ParticipantKind::Network,
-        ReviewState::Approved,
-    );
+    app.add_network("net@koopjes.nl", ReviewState::Approved);
     let client = app.client_for("net@koopjes.nl").await;
     let page = "/en/manage/brands";
     let r = app
@@ -514,11 +497,7 @@ async fn a_domain_another_participant_uses_is_flagged_with_the_reason_naming_no_
     let app = common::spawn_app().await;
     // anna has a channel on anna-koopjes.nl (the fixture's domain).
     app.add_ready_publisher("anna@koopjes.nl");
-    app.add_participant(
-        "bob@example.org",
-        ParticipantKind::Network,
-        ReviewState::Approved,
-    );
+    app.add_network("bob@example.org", ReviewState::Approved);
     let bob = app.client_for("bob@example.org").await;
     let r = add_channel(&app, &bob, "en", "https://www.anna-koopjes.nl/bob", "Bob").await;
     assert_eq!(r.status().as_u16(), 303);
@@ -552,11 +531,7 @@ async fn a_domain_another_participant_uses_is_flagged_with_the_reason_naming_no_
 #[tokio::test]
 async fn a_dutch_participant_reads_a_screening_note_in_dutch() {
     let app = common::spawn_app().await;
-    let p = app.add_participant(
-        "jan@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Flagged,
-    );
+    let p = app.add_publisher("jan@koopjes.nl", ReviewState::Flagged);
     // As the migration stores the notes that were English text ("B.5.a: contains aliexpress").
     app.sql(&format!(
         "UPDATE channels SET screening_note = '[{{\"key\":\"brand\",\"args\":{{\"terms\":\"aliexpress\"}}}}]' WHERE id = {}",
@@ -629,16 +604,8 @@ async fn two_administrators_barring_and_lifting_the_same_domain_at_once_do_it_on
 async fn the_migration_turns_stored_english_notes_into_keys_with_arguments() {
     use portal::config::DatabaseKind;
     let app = common::spawn_app().await;
-    let p = app.add_participant(
-        "jan@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Flagged,
-    );
-    let other = app.add_participant(
-        "piet@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Flagged,
-    );
+    let p = app.add_publisher("jan@koopjes.nl", ReviewState::Flagged);
+    let other = app.add_publisher("piet@koopjes.nl", ReviewState::Flagged);
     app.sql(&format!(
         "UPDATE channels SET screening_note = 'B.5.a: contains ali, aliexpress' WHERE id = {}",
         p.channel_id

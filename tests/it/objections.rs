@@ -588,10 +588,7 @@ async fn an_administrator_reinstates_a_terminated_participant_after_the_claim_pe
 async fn an_account_manager_who_is_no_administrator_cannot_reinstate() {
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    app.sql(&format!(
-        "UPDATE participants SET terminated_at = CURRENT_TIMESTAMP WHERE id = {}",
-        anna.participant_id
-    ));
+    app.terminate(anna.participant_id);
     let manager = app.manager("beheer@partnerlink.nl").await;
     let (_, html) = app.page_with(&manager, "/en/manage/participants").await;
     let token = csrf_token(&html).unwrap_or_default();

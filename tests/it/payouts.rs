@@ -3,12 +3,16 @@
 use crate::common;
 use portal::db::ids::{ChannelId, ParticipantId, PayoutRunId};
 
-use crate::common::money::{balance, click, pass_locking_dates, report, secret, send};
+use crate::common::money::{
+    balance, bank, click, credit, enter, pass_locking_dates, planted_payout, planted_run, report,
+    secret, send,
+};
 use crate::common::{spawn_app, TestApp};
+use chrono::Timelike;
 use diesel::prelude::*;
 use portal::db::schema::{ledger_entries, payouts};
-use portal::domain::Iban;
 use portal::ledger::payouts::{self as run, Period};
+use portal::ledger::states::EntryKind;
 
 /// A completed order of `amount` through `channel_id`'s link, approved.
 async fn earn(app: &TestApp, key: &str, channel_id: ChannelId, order_ref: &str, amount: &str) {
@@ -18,17 +22,6 @@ async fn earn(app: &TestApp, key: &str, channel_id: ChannelId, order_ref: &str, 
     let (status, answer) = send(app, key, &order).await;
     assert_eq!(status, 201, "{answer}");
     pass_locking_dates(app);
-}
-
-fn bank(app: &TestApp, participant_id: ParticipantId, iban: &str, holder: &str) {
-    run::set_bank_account(
-        &mut app.conn(),
-        participant_id,
-        &Iban::parse(iban).unwrap(),
-        holder,
-        portal::db::now(),
-    )
-    .unwrap();
 }
 
 fn payer(app: &TestApp) -> run::Payer<'_> {
@@ -159,24 +152,19 @@ async fn a_run_left_unfinished_by_an_earlier_version_keeps_its_own_file_and_the_
     // What the portal before issue 20 could leave behind when killed between two participants'
     // transactions: Anna's payout and ledger entry stored, Bob's not, the run not finished and
     // no file written (that version wrote files on request).
-    let now = portal::db::now();
-    app.sql(&format!(
-        "INSERT INTO payout_runs (period, started_at) VALUES ('{}', '{}')",
-        Period::of(now.date()),
-        now.format("%Y-%m-%d %H:%M:%S")
-    ));
-    app.sql(&format!(
-        "INSERT INTO payouts (run_id, participant_id, amount, currency, iban, holder, created_at) \
-         VALUES (1, {}, 2800, 'EUR', 'NL91ABNA0417164300', 'Anna', '{}')",
+    let now = portal::db::now().with_nanosecond(0).unwrap();
+    let run = planted_run(&app, &Period::of(now.date()).to_string(), now, false);
+    let payout = planted_payout(&app, run, anna.participant_id, 2800, "Anna", now);
+    let kind = EntryKind::Payout;
+    enter(
+        &app,
         anna.participant_id,
-        now.format("%Y-%m-%d %H:%M:%S")
-    ));
-    app.sql(&format!(
-        "INSERT INTO ledger_entries (participant_id, kind, amount, currency, payout_id, reason, created_at) \
-         VALUES ({}, 'payout', -2800, 'EUR', 1, 'killed', '{}')",
-        anna.participant_id,
-        now.format("%Y-%m-%d %H:%M:%S")
-    ));
+        kind,
+        -2800,
+        Some(payout),
+        Some("killed"),
+        now,
+    );
     let next = pay(&app).expect("Bob is paid");
     assert_eq!((next.payouts, next.total.minor), (1, 2800));
     assert_eq!(paid(&app, anna.participant_id), [2800]);
@@ -514,19 +502,15 @@ fn a_payout_run_killed_with_sigkill_pays_nobody_twice_when_run_again() {
 /// runs would pay it) and bank details; returns their ids and balances.
 fn old_balances(app: &TestApp, amounts: &[i64]) -> Vec<(ParticipantId, i64)> {
     let long_ago = (portal::db::now() - chrono::Duration::days(95))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string();
+        .with_nanosecond(0)
+        .unwrap();
     amounts
         .iter()
         .enumerate()
         .map(|(n, amount)| {
             let who = app.add_ready_publisher(&format!("payee-{n}@example.nl"));
             bank(app, who.participant_id, "NL91ABNA0417164300", "Payee");
-            app.sql(&format!(
-                "INSERT INTO ledger_entries (participant_id, kind, amount, currency, created_at) \
-                 VALUES ({}, 'commission', {amount}, 'EUR', '{long_ago}')",
-                who.participant_id
-            ));
+            credit(app, who.participant_id, *amount, long_ago);
             (who.participant_id, *amount)
         })
         .collect()
@@ -663,18 +647,10 @@ async fn names_outside_the_sepa_set_never_break_the_bank_file() {
 async fn an_old_runs_file_asked_for_twice_at_once_is_written_once() {
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    let at = portal::db::now().format("%Y-%m-%d %H:%M:%S").to_string();
-    app.sql(&format!(
-        "INSERT INTO payout_runs (period, started_at) VALUES ('2026-11', '{at}')"
-    ));
-    app.sql(&format!(
-        "INSERT INTO payouts (run_id, participant_id, amount, currency, iban, holder, created_at) \
-         VALUES (1, {}, 2800, 'EUR', 'NL91ABNA0417164300', 'Anna', '{at}')",
-        anna.participant_id
-    ));
-    let the_run = run::find_run(&mut app.conn(), PayoutRunId(1))
-        .unwrap()
-        .unwrap();
+    let at = portal::db::now().with_nanosecond(0).unwrap();
+    let run_id = planted_run(&app, "2026-11", at, false);
+    planted_payout(&app, run_id, anna.participant_id, 2800, "Anna", at);
+    let the_run = run::find_run(&mut app.conn(), run_id).unwrap().unwrap();
     type Job<'a> = common::Job<'a, run::StoredFile>;
     let jobs: Vec<Job> = (0..2)
         .map(|_| -> Job {

@@ -4,7 +4,7 @@
 //! text may state a rate.
 
 use crate::common;
-use crate::common::{ParticipantKind, ReviewState};
+use crate::common::ReviewState;
 
 use crate::common::{location, spawn_app, TestApp};
 use diesel::prelude::*;
@@ -15,11 +15,8 @@ const KEYWORD: &str = "/nl/manage/programme/policies/keyword_marketing";
 /// A publisher whose approved channel declares keyword marketing applies to the programme;
 /// returns the answer's status and page.
 async fn apply_with_keyword_marketing(app: &TestApp, email: &str) -> (u16, String) {
-    let p = app.add_participant(email, ParticipantKind::Publisher, ReviewState::Approved);
-    app.sql(&format!(
-        "UPDATE channels SET promotion_methods = 'content,keyword_marketing' WHERE id = {}",
-        p.channel_id
-    ));
+    let p = app.add_publisher(email, ReviewState::Approved);
+    app.declare_methods(p.channel_id, &["content", "keyword_marketing"]);
     let client = app.client_for(&p.email).await;
     let apply = format!("/nl/account/channels/{}/apply", p.channel_id);
     let r = app

@@ -3,7 +3,7 @@
 //! version it quoted, and the summary of a new version reaches each participant in their
 //! language.
 
-use crate::common::enforcement::{last_measure, take};
+use crate::common::enforcement::{taken, Measure};
 use crate::common::{spawn_app, TestApp};
 use diesel::prelude::*;
 use portal::db::schema::{accounts, rule_clauses};
@@ -145,31 +145,21 @@ async fn a_notice_links_each_clause_in_the_version_it_quoted() {
     let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let anna_client = app.client_for("anna@example.nl").await;
-    take(
+    let under_v1 = taken(
         &app,
         &admin,
         anna.participant_id,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.c"),
-            ("reason", "Bids on the brand name"),
-        ],
+        Measure::warning(&["E.10.c"], "Bids on the brand name"),
     )
     .await;
-    let under_v1 = last_measure(&app);
     let old = publish_second_version(&app, &admin).await;
-    take(
+    let under_v2 = taken(
         &app,
         &admin,
         anna.participant_id,
-        &[
-            ("kind", "warning"),
-            ("clauses", "E.10.c"),
-            ("reason", "Bids on a misspelled brand name"),
-        ],
+        Measure::warning(&["E.10.c"], "Bids on a misspelled brand name"),
     )
     .await;
-    let under_v2 = last_measure(&app);
     assert_ne!(under_v1, under_v2);
 
     for lang in ["nl", "en"] {

@@ -390,7 +390,14 @@ async fn a_session_that_did_not_pass_the_second_factor_never_reaches_the_console
     let client = app.client_for("anna@example.nl").await;
     let (status, _) = app.page_with(&client, "/en/account").await;
     assert_eq!(status, 200);
-    app.sql("UPDATE accounts SET role = 'manager' WHERE email = 'anna@example.nl'");
+    // Written here: the portal makes managers only as managers, never from a participant.
+    use diesel::prelude::*;
+    use portal::db::schema::accounts;
+    use portal::participants::Role;
+    diesel::update(accounts::table.find(app.account_id("anna@example.nl")))
+        .set(accounts::role.eq(Role::Manager))
+        .execute(&mut *app.conn())
+        .unwrap();
     let r = client.get(app.url("/en/manage")).send().await.unwrap();
     assert_eq!(location(&r), "/en/login?notice=login-required");
     let r = client.get(app.url("/en/account")).send().await.unwrap();

@@ -3,7 +3,7 @@
 use crate::common;
 use portal::db::ids::ChannelId;
 
-use crate::common::{spawn_app, TestApp};
+use crate::common::{spawn_app, ReviewState, TestApp};
 use diesel::prelude::*;
 use portal::db::schema::{clicks, memberships};
 
@@ -67,10 +67,7 @@ async fn a_channel_that_now_declares_a_forbidden_method_loses_its_membership() {
     );
 
     // A manager approves the changed channel: its clicks are still not credited.
-    app.sql(&format!(
-        "UPDATE channels SET review_state = 'approved' WHERE id = {}",
-        anna.channel_id
-    ));
+    app.set_review_state(anna.channel_id, ReviewState::Approved);
     common::money::click(&app, anna.channel_id).await;
     let credited: bool = clicks::table
         .order(clicks::clicked_at.desc())

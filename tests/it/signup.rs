@@ -4,7 +4,9 @@
 use crate::common;
 use portal::db::ids::ParticipantId;
 
-use crate::common::{location, spawn_app, spawn_app_with, strip_tokens, Options, TestApp};
+use crate::common::{
+    location, spawn_app, spawn_app_with, strip_tokens, Options, ReviewState, TestApp,
+};
 use diesel::prelude::*;
 use portal::db::schema::{accounts, channels, participants};
 
@@ -591,17 +593,19 @@ async fn a_platform_seller_may_join_but_not_with_its_own_storefront_and_the_answ
         (true, Some("https://www.aliexpress.com/store/912345".into()))
     );
     // The account manager sees it when reviewing the channel.
-    app.sql("UPDATE accounts SET activated_at = created_at");
+    let seller = app.account_id("seller@example.org");
+    portal::accounts::activate(&mut app.conn(), seller).unwrap();
     let manager = app.manager("beheer@partnerlink.nl").await;
     let (_, html) = app.page_with(&manager, "/nl/manage").await;
     assert!(html.contains("Verkoopt op AliExpress (E.10.k)"));
     assert!(html.contains("https://www.aliexpress.com/store/912345"));
     // And on the participant's page, also once the channel is decided.
-    app.sql("UPDATE channels SET review_state = 'approved'");
     let participant: ParticipantId = participants::table
         .select(participants::id)
         .first(&mut app.conn())
         .unwrap();
+    let channel = common::fixtures::only_channel(&mut app.conn(), participant);
+    app.set_review_state(channel, ReviewState::Approved);
     let (_, html) = app
         .page_with(&manager, &format!("/en/manage/participants/{participant}"))
         .await;

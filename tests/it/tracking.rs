@@ -1,7 +1,7 @@
 //! Channels, programme membership, the link generator, the click redirect and statistics.
 
 use crate::common;
-use crate::common::{MembershipState, ParticipantKind, ReviewState};
+use crate::common::{MembershipState, ReviewState};
 use portal::db::ids::ChannelId;
 
 use crate::common::{location, spawn_app, spawn_app_with, Options, TestApp, BROWSER};
@@ -47,11 +47,7 @@ fn shown_link(html: &str) -> Option<String> {
 #[tokio::test]
 async fn a_publisher_goes_from_channel_to_credited_click() {
     let app = spawn_app().await;
-    let publisher = app.add_participant(
-        "anna@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Pending,
-    );
+    let publisher = app.add_publisher("anna@koopjes.nl", ReviewState::Pending);
     app.add_manager("manager@partnerlink.nl");
     let anna = app.client_for(&publisher.email).await;
     let manager = app.client_for("manager@partnerlink.nl").await;
@@ -451,28 +447,13 @@ async fn clicks_that_are_not_credited_say_why() {
     })
     .await;
     let ready = app.add_ready_publisher("ready@koopjes.nl");
-    let pending = app.add_participant(
-        "pending@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Pending,
-    );
+    let pending = app.add_publisher("pending@koopjes.nl", ReviewState::Pending);
     app.add_membership(pending.channel_id, MembershipState::Approved);
-    let no_membership = app.add_participant(
-        "solo@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
-    let applied = app.add_participant(
-        "applied@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    let no_membership = app.add_publisher("solo@koopjes.nl", ReviewState::Approved);
+    let applied = app.add_publisher("applied@koopjes.nl", ReviewState::Approved);
     app.add_membership(applied.channel_id, MembershipState::Pending);
     let ended = app.add_ready_publisher("ended@koopjes.nl");
-    app.sql(&format!(
-        "UPDATE participants SET terminated_at = CURRENT_TIMESTAMP WHERE id = {}",
-        ended.participant_id
-    ));
+    app.terminate(ended.participant_id);
 
     // The visitor still reaches the advertiser in every case.
     for (channel, agent) in [
@@ -598,11 +579,7 @@ async fn clicks_that_are_not_credited_say_why() {
 #[tokio::test]
 async fn statistics_add_up_to_the_stored_clicks() {
     let app = spawn_app().await;
-    let network = app.add_participant(
-        "network@koopjes.nl",
-        ParticipantKind::Network,
-        ReviewState::Approved,
-    );
+    let network = app.add_network("network@koopjes.nl", ReviewState::Approved);
     app.add_membership(network.channel_id, MembershipState::Approved);
     let second = app.add_channel(network.participant_id, "tweede.nl", ReviewState::Approved);
     app.add_membership(second, MembershipState::Approved);
@@ -692,16 +669,8 @@ async fn statistics_add_up_to_the_stored_clicks() {
 #[tokio::test]
 async fn channels_are_added_changed_and_screened() {
     let app = spawn_app().await;
-    let publisher = app.add_participant(
-        "one@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
-    let network = app.add_participant(
-        "many@koopjes.nl",
-        ParticipantKind::Network,
-        ReviewState::Approved,
-    );
+    let publisher = app.add_publisher("one@koopjes.nl", ReviewState::Approved);
+    let network = app.add_network("many@koopjes.nl", ReviewState::Approved);
     let pub_client = app.client_for(&publisher.email).await;
     let net_client = app.client_for(&network.email).await;
 
@@ -808,15 +777,8 @@ async fn channels_are_added_changed_and_screened() {
 #[tokio::test]
 async fn a_channel_with_keyword_marketing_is_told_before_it_applies() {
     let app = spawn_app().await;
-    let p = app.add_participant(
-        "sea@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
-    app.sql(&format!(
-        "UPDATE channels SET promotion_methods = 'content,keyword_marketing' WHERE id = {}",
-        p.channel_id
-    ));
+    let p = app.add_publisher("sea@koopjes.nl", ReviewState::Approved);
+    app.declare_methods(p.channel_id, &["content", "keyword_marketing"]);
     let client = app.client_for(&p.email).await;
     let (_, html) = app.page_with(&client, "/en/account/channels").await;
     assert!(
@@ -843,11 +805,7 @@ async fn a_channel_with_keyword_marketing_is_told_before_it_applies() {
 async fn nobody_sees_or_changes_another_participants_channels() {
     let app = spawn_app().await;
     let owner = app.add_ready_publisher("owner@koopjes.nl");
-    let intruder = app.add_participant(
-        "intruder@koopjes.nl",
-        ParticipantKind::Network,
-        ReviewState::Approved,
-    );
+    let intruder = app.add_network("intruder@koopjes.nl", ReviewState::Approved);
     let client = app.client_for(&intruder.email).await;
     let id = owner.channel_id;
     for path in [
@@ -951,11 +909,7 @@ async fn account_pages_render_in_both_languages() {
 #[tokio::test]
 async fn manager_decisions_refuse_bad_input_and_keep_the_reason() {
     let app = spawn_app().await;
-    let p = app.add_participant(
-        "wacht@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Pending,
-    );
+    let p = app.add_publisher("wacht@koopjes.nl", ReviewState::Pending);
     let manager = app.manager("beheer@partnerlink.nl").await;
     let review = format!("/nl/manage/channels/{}/review", p.channel_id);
     let long = "x".repeat(1001);
@@ -1340,11 +1294,7 @@ async fn a_click_between_a_decision_and_its_commit_does_not_outlive_the_commit()
 
     let app = spawn_app().await;
     let manager = app.add_manager("lisa@partnerlink.example");
-    let anna = app.add_participant(
-        "anna@koopjes.nl",
-        ParticipantKind::Publisher,
-        ReviewState::Approved,
-    );
+    let anna = app.add_publisher("anna@koopjes.nl", ReviewState::Approved);
     let membership = app.add_membership(anna.channel_id, MembershipState::Pending);
     let programme = app.programme_id();
     let crediting = CreditingChanges::default();

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use portal::db::ids::{MeasureId, ParticipantId};
 use portal::db::schema::measures;
+pub use portal::participants::MeasureKind;
 
 use super::{csrf_token, TestApp};
 
@@ -48,15 +49,41 @@ pub async fn take(
         .unwrap()
 }
 
-/// A measure taken with `take` (refused if the console does not take it), and its id: for a
-/// test that starts from a measure.
+/// A measure as the console's form sends it: its kind, the clauses it cites (in this order), the
+/// manager's reason, and the fields its kind adds (`amount`, `restriction`, `ban`, …).
+pub struct Measure<'a> {
+    fields: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Measure<'a> {
+    pub fn new(kind: MeasureKind, clauses: &[&'a str], reason: &'a str) -> Measure<'a> {
+        let mut fields = vec![("kind", kind.as_str())];
+        fields.extend(clauses.iter().map(|clause| ("clauses", *clause)));
+        fields.push(("reason", reason));
+        Measure { fields }
+    }
+
+    /// A warning (F.11.a) citing `clauses`.
+    pub fn warning(clauses: &[&'a str], reason: &'a str) -> Measure<'a> {
+        Measure::new(MeasureKind::Warning, clauses, reason)
+    }
+
+    /// One more field of the form (a field may repeat).
+    pub fn with(mut self, name: &'a str, value: &'a str) -> Measure<'a> {
+        self.fields.push((name, value));
+        self
+    }
+}
+
+/// `measure` taken on the console with `take` (refused if the console does not take it), and
+/// its id: for a test that starts from a measure.
 pub async fn taken(
     app: &TestApp,
     client: &reqwest::Client,
     participant_id: ParticipantId,
-    fields: &[(&str, &str)],
+    measure: Measure<'_>,
 ) -> MeasureId {
-    let r = take(app, client, participant_id, fields).await;
+    let r = take(app, client, participant_id, &measure.fields).await;
     assert_eq!(r.status().as_u16(), 303, "the measure is taken");
     last_measure(app)
 }

@@ -163,9 +163,20 @@ impl TestApp {
             .unwrap()
     }
 
+    /// An active publisher (one channel, A.1.g) whose channel is in `channel_state`.
+    pub fn add_publisher(&self, email: &str, channel_state: ReviewState) -> Participant {
+        self.add_participant(email, ParticipantKind::Publisher, channel_state)
+    }
+
+    /// An active network (channels without limit, A.1.f) whose first channel is in
+    /// `channel_state`.
+    pub fn add_network(&self, email: &str, channel_state: ReviewState) -> Participant {
+        self.add_participant(email, ParticipantKind::Network, channel_state)
+    }
+
     /// A publisher whose channel and membership are approved: ready to make links.
     pub fn add_ready_publisher(&self, email: &str) -> Participant {
-        let p = self.add_participant(email, ParticipantKind::Publisher, ReviewState::Approved);
+        let p = self.add_publisher(email, ReviewState::Approved);
         self.add_membership(p.channel_id, MembershipState::Approved);
         p
     }
@@ -217,6 +228,31 @@ impl TestApp {
     /// does.
     pub fn make_administrator(&self, id: AccountId) {
         portal::accounts::set_administrator(&mut self.conn(), id, true).unwrap();
+    }
+
+    /// Ends the participant's collaboration as termination (F.11.e) does, without the measure
+    /// (which mails a notice and writes an audit line the test is not about): the state written,
+    /// as only the measure writes it.
+    pub fn terminate(&self, participant_id: ParticipantId) {
+        use diesel::prelude::*;
+        use portal::db::schema::participants;
+        diesel::update(participants::table.find(participant_id))
+            .set(participants::terminated_at.eq(Some(portal::db::now())))
+            .execute(&mut *self.conn())
+            .unwrap();
+    }
+
+    /// The channel declares `methods` as its promotion methods, written here: through the
+    /// channel form the change would be screened and end the memberships whose programme forbids
+    /// a method (what security.rs tests), and these tests start from a channel that declared
+    /// them all along.
+    pub fn declare_methods(&self, channel_id: ChannelId, methods: &[&str]) {
+        use diesel::prelude::*;
+        use portal::db::schema::channels;
+        diesel::update(channels::table.find(channel_id))
+            .set(channels::promotion_methods.eq(methods.join(",")))
+            .execute(&mut *self.conn())
+            .unwrap();
     }
 
     /// The membership of the AliExpress programme of `channel_id` (the one `add_ready_publisher`

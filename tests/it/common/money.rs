@@ -1,9 +1,13 @@
 //! Conversions as the advertiser's system sends them: a real click, a programme secret, and a
 //! signed POST to the conversion API.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use portal::db::ids::{ChannelId, ParticipantId};
-use portal::db::schema::{clicks, conversions};
+use portal::db::ids::{ChannelId, ParticipantId, PayoutId, PayoutRunId};
+use portal::db::schema::{clicks, conversions, payout_runs, payouts};
+use portal::domain::{Currency, Iban, Money};
+use portal::ledger::entries::{self, NewEntry};
+use portal::ledger::states::EntryKind;
 use portal::ledger::{secrets, signature};
 
 use super::{TestApp, BROWSER};
@@ -101,6 +105,97 @@ pub async fn send(
 pub fn pass_locking_dates(app: &TestApp) -> usize {
     app.age("commissions", &["locks_at"], 400 * 86_400);
     portal::ledger::locking::settle_due(&mut app.conn(), portal::db::now()).unwrap()
+}
+
+/// `holder`'s account `iban` for the participant's payouts, stored as the bank form stores it.
+pub fn bank(app: &TestApp, participant_id: ParticipantId, iban: &str, holder: &str) {
+    portal::ledger::payouts::set_bank_account(
+        &mut app.conn(),
+        participant_id,
+        &Iban::parse(iban).unwrap(),
+        holder,
+        portal::db::now(),
+    )
+    .unwrap();
+}
+
+/// `cents` earned at `at`, through the ledger's own door (`entries::enter`) but without an order
+/// behind it: earning through the conversion API cannot date a ledger row in the past, and
+/// a payout run pays only what was earned before its period ended.
+pub fn credit(app: &TestApp, participant_id: ParticipantId, cents: i64, at: NaiveDateTime) {
+    enter(
+        app,
+        participant_id,
+        EntryKind::Commission,
+        cents,
+        None,
+        None,
+        at,
+    );
+}
+
+/// A row for the ledger through `entries::enter`, which holds the rule of signs.
+pub fn enter(
+    app: &TestApp,
+    participant_id: ParticipantId,
+    kind: EntryKind,
+    cents: i64,
+    payout_id: Option<PayoutId>,
+    reason: Option<&str>,
+    at: NaiveDateTime,
+) {
+    let entry = NewEntry {
+        participant_id,
+        kind,
+        amount: Money::new(cents, Currency::EUR),
+        commission_id: None,
+        payout_id,
+        measure_id: None,
+        reason,
+        at,
+    };
+    entries::enter(&mut app.conn(), entry).unwrap();
+}
+
+/// A payout run of `period` started at `at`, finished then too unless `finished` is false (what
+/// a run killed half-way leaves behind), with no payouts yet. Planted: the portal's
+/// `payouts::run` pays everyone due and finishes in one transaction, so it can make neither an
+/// unfinished run nor one that paid only what a test chooses.
+pub fn planted_run(app: &TestApp, period: &str, at: NaiveDateTime, finished: bool) -> PayoutRunId {
+    diesel::insert_into(payout_runs::table)
+        .values((
+            payout_runs::period.eq(period),
+            payout_runs::started_at.eq(at),
+            payout_runs::finished_at.eq(finished.then_some(at)),
+        ))
+        .returning(payout_runs::id)
+        .get_result(&mut *app.conn())
+        .unwrap()
+}
+
+/// A payout of `cents` to the participant's account NL91ABNA0417164300 held by `holder`, in
+/// `run_id` (planted, as `planted_run` says why), without its ledger row.
+pub fn planted_payout(
+    app: &TestApp,
+    run_id: PayoutRunId,
+    participant_id: ParticipantId,
+    cents: i64,
+    holder: &str,
+    at: NaiveDateTime,
+) -> PayoutId {
+    diesel::insert_into(payouts::table)
+        .values((
+            payouts::run_id.eq(run_id),
+            payouts::participant_id.eq(participant_id),
+            payouts::amount.eq(cents),
+            payouts::currency.eq(Currency::EUR.code()),
+            payouts::iban.eq("NL91ABNA0417164300"),
+            payouts::holder.eq(holder),
+            payouts::created_at.eq(at),
+        ))
+        .returning(payouts::id)
+        .get_result(&mut *app.conn())
+        .unwrap()
 }
 
 /// The participant's ledger balance in cents: the sum of its rows.
