@@ -240,20 +240,13 @@ fn take_in(
         now,
     )?;
     if let Some(cure_id) = proposal.escalates {
-        let escalated = diesel::update(
-            measures::table
-                .filter(measures::id.eq(cure_id))
-                .filter(measures::participant_id.eq(participant_id))
-                .filter(measures::kind.eq(MeasureKind::CurePeriod))
-                .filter(measures::cure_decision.is_null())
-                .filter(measures::lifted_at.is_null()),
-        )
-        .set((
-            measures::cure_decision.eq(CureDecision::Escalated),
-            measures::cure_decided_by.eq(actor.id),
-            measures::cure_decided_at.eq(now),
-        ))
-        .execute(conn)?;
+        let escalated = decide_cure(
+            conn,
+            actor,
+            (participant_id, cure_id),
+            CureDecision::Escalated,
+            now,
+        )?;
         if escalated == 0 {
             return Err(TakeError::NotEscalatable);
         }
@@ -675,16 +668,7 @@ fn load(
     }
     let rows: Vec<MeasureRow> = query.load(conn)?;
     let ids: Vec<MeasureId> = rows.iter().map(|r| r.id).collect();
-    let cited: Vec<(MeasureId, String, String, String)> = measure_clauses::table
-        .filter(measure_clauses::measure_id.eq_any(&ids))
-        .order((measure_clauses::measure_id, measure_clauses::position))
-        .select((
-            measure_clauses::measure_id,
-            measure_clauses::citation,
-            measure_clauses::anchor,
-            measure_clauses::body,
-        ))
-        .load(conn)?;
+    let cited = crate::participants::explain::cited_clauses(conn, &ids)?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -715,11 +699,11 @@ fn load(
                 lift_reason: r.lift_reason,
                 clauses: cited
                     .iter()
-                    .filter(|(id, ..)| *id == r.id)
-                    .map(|(_, citation, anchor, body)| Cited {
-                        citation: citation.clone(),
-                        anchor: anchor.clone(),
-                        body: body.clone(),
+                    .filter(|c| c.measure_id == r.id)
+                    .map(|c| Cited {
+                        citation: c.citation.clone(),
+                        anchor: c.anchor.clone(),
+                        body: c.body.clone(),
                     })
                     .collect(),
             }
@@ -824,6 +808,31 @@ pub fn answer_cure(
     })
 }
 
+/// Decides `participant`'s cure period `cure` (escalated by a new measure, or accepted): the
+/// number of rows changed, 0 when it was decided or lifted already.
+fn decide_cure(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    (participant_id, cure_id): (ParticipantId, MeasureId),
+    decision: CureDecision,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        measures::table
+            .filter(measures::id.eq(cure_id))
+            .filter(measures::participant_id.eq(participant_id))
+            .filter(measures::kind.eq(MeasureKind::CurePeriod))
+            .filter(measures::cure_decision.is_null())
+            .filter(measures::lifted_at.is_null()),
+    )
+    .set((
+        measures::cure_decision.eq(decision),
+        measures::cure_decided_by.eq(actor.id),
+        measures::cure_decided_at.eq(now),
+    ))
+    .execute(conn)
+}
+
 /// The manager accepts a participant's "fixed": the cure period ends.
 pub fn accept_cure(
     conn: &mut AnyConnection,
@@ -839,18 +848,13 @@ pub fn accept_cure(
             .first(conn)
             .optional()?;
         let participant_id = participant_id.ok_or(CureError::NotFound)?;
-        let changed = diesel::update(
-            measures::table
-                .find(measure_id)
-                .filter(measures::cure_decision.is_null())
-                .filter(measures::lifted_at.is_null()),
-        )
-        .set((
-            measures::cure_decision.eq(CureDecision::Accepted),
-            measures::cure_decided_by.eq(actor.id),
-            measures::cure_decided_at.eq(now),
-        ))
-        .execute(conn)?;
+        let changed = decide_cure(
+            conn,
+            actor,
+            (participant_id, measure_id),
+            CureDecision::Accepted,
+            now,
+        )?;
         if changed == 0 {
             return Err(CureError::Closed);
         }

@@ -118,7 +118,8 @@ fn payable_before(
     Ok(amounts.iter().sum())
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = bank_accounts)]
 pub struct BankAccount {
     pub iban: String,
     pub holder: String,
@@ -133,11 +134,7 @@ pub fn bank_account(
     bank_accounts::table
         .filter(bank_accounts::participant_id.eq(participant_id))
         .order(bank_accounts::id.desc())
-        .select((
-            bank_accounts::iban,
-            bank_accounts::holder,
-            bank_accounts::created_at,
-        ))
+        .select(BankAccount::as_select())
         .first(conn)
         .optional()
 }
@@ -372,7 +369,8 @@ pub fn audit_run(
     crate::audit::record(conn, actor, entry, now)
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = payouts)]
 pub struct PayoutRow {
     pub id: PayoutId,
     pub participant_id: ParticipantId,
@@ -382,7 +380,8 @@ pub struct PayoutRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = payout_runs)]
 pub struct Run {
     pub id: PayoutRunId,
     pub period: String,
@@ -393,24 +392,14 @@ pub struct Run {
 pub fn runs(conn: &mut AnyConnection) -> QueryResult<Vec<Run>> {
     payout_runs::table
         .order(payout_runs::id.desc())
-        .select((
-            payout_runs::id,
-            payout_runs::period,
-            payout_runs::started_at,
-            payout_runs::finished_at,
-        ))
+        .select(Run::as_select())
         .load(conn)
 }
 
 pub fn find_run(conn: &mut AnyConnection, run_id: PayoutRunId) -> QueryResult<Option<Run>> {
     payout_runs::table
         .find(run_id)
-        .select((
-            payout_runs::id,
-            payout_runs::period,
-            payout_runs::started_at,
-            payout_runs::finished_at,
-        ))
+        .select(Run::as_select())
         .first(conn)
         .optional()
 }
@@ -422,19 +411,13 @@ pub fn payouts_of_run(
     payouts::table
         .filter(payouts::run_id.eq(run_id))
         .order(payouts::id)
-        .select((
-            payouts::id,
-            payouts::participant_id,
-            payouts::amount,
-            payouts::iban,
-            payouts::holder,
-            payouts::created_at,
-        ))
+        .select(PayoutRow::as_select())
         .load(conn)
 }
 
 /// A run's bank file as stored.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = bank_files)]
 pub struct StoredFile {
     pub run_id: PayoutRunId,
     pub message_id: String,
@@ -483,15 +466,7 @@ fn write_bank_file(conn: &mut AnyConnection, run: &Run, payer: Payer) -> QueryRe
         xml,
     };
     diesel::insert_into(bank_files::table)
-        .values((
-            bank_files::run_id.eq(stored.run_id),
-            bank_files::message_id.eq(&stored.message_id),
-            bank_files::created_at.eq(stored.created_at),
-            bank_files::transactions.eq(stored.transactions),
-            bank_files::control_sum.eq(stored.control_sum),
-            bank_files::sha256.eq(&stored.sha256),
-            bank_files::xml.eq(&stored.xml),
-        ))
+        .values(&stored)
         .execute(conn)?;
     Ok(stored)
 }
@@ -533,15 +508,7 @@ pub fn message_id_of(conn: &mut AnyConnection, run_id: PayoutRunId) -> QueryResu
 fn stored_file(conn: &mut AnyConnection, run_id: PayoutRunId) -> QueryResult<Option<StoredFile>> {
     bank_files::table
         .filter(bank_files::run_id.eq(run_id))
-        .select((
-            bank_files::run_id,
-            bank_files::message_id,
-            bank_files::created_at,
-            bank_files::transactions,
-            bank_files::control_sum,
-            bank_files::sha256,
-            bank_files::xml,
-        ))
+        .select(StoredFile::as_select())
         .first(conn)
         .optional()
 }

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use super::commissions::net_commission;
+use super::commissions::{net_commission, Commission};
 use super::states::{Attribution, CommissionKind, CommissionState, EntryKind, OrderStatus};
 use crate::db::ids::{
     AccountId, CommissionGroupId, CommissionId, ConversionId, MeasureId, ParticipantId,
@@ -106,7 +106,8 @@ pub fn rate_tables(
 }
 
 /// A commission row with what the publisher needs to read it.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = commissions)]
 pub struct CommissionLine {
     pub id: CommissionId,
     pub kind: CommissionKind,
@@ -116,8 +117,11 @@ pub struct CommissionLine {
     pub reason: Option<String>,
     pub held: bool,
     pub locks_at: NaiveDateTime,
+    #[diesel(select_expression = conversions::order_ref)]
     pub order_ref: String,
+    #[diesel(select_expression = conversions::occurred_at)]
     pub occurred_at: NaiveDateTime,
+    #[diesel(select_expression = commission_groups::code)]
     pub group_code: String,
 }
 
@@ -129,19 +133,7 @@ pub fn commission_lines(
         .inner_join(conversions::table.inner_join(commission_groups::table))
         .filter(commissions::participant_id.eq(participant_id))
         .order(commissions::id)
-        .select((
-            commissions::id,
-            commissions::kind,
-            commissions::amount,
-            commissions::currency,
-            commissions::state,
-            commissions::reason,
-            commissions::held,
-            commissions::locks_at,
-            conversions::order_ref,
-            conversions::occurred_at,
-            commission_groups::code,
-        ))
+        .select(CommissionLine::as_select())
         .load(conn)
 }
 
@@ -192,20 +184,6 @@ struct ConversionRow {
     imported_by: Option<AccountId>,
 }
 
-/// A commission on one of those conversions.
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = commissions)]
-struct CommissionOfConversion {
-    id: CommissionId,
-    conversion_id: ConversionId,
-    kind: CommissionKind,
-    amount: i64,
-    state: CommissionState,
-    reason: Option<String>,
-    held: bool,
-    locks_at: NaiveDateTime,
-}
-
 /// Whose conversions: one participant's (their own pages, or a manager looking at them), or
 /// everyone's (a manager).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,10 +211,10 @@ pub fn conversion_lines(
         .load(conn)?;
     let ids: Vec<ConversionId> = rows.iter().map(|r| r.id).collect();
     // A conversion's commissions are its participant's: the scope holds for them too.
-    let rows_of_commission: Vec<CommissionOfConversion> = commissions::table
+    let rows_of_commission: Vec<Commission> = commissions::table
         .filter(commissions::conversion_id.eq_any(&ids))
         .order(commissions::id)
-        .select(CommissionOfConversion::as_select())
+        .select(Commission::as_select())
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -272,7 +250,8 @@ pub fn conversion_lines(
         .collect())
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ledger_entries)]
 pub struct LedgerLine {
     pub id: i64,
     pub kind: EntryKind,
@@ -282,6 +261,8 @@ pub struct LedgerLine {
     pub reason: Option<String>,
     pub created_at: NaiveDateTime,
     /// The order behind a commission's entry.
+    #[diesel(select_expression = conversions::order_ref.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<conversions::order_ref>)]
     pub order_ref: Option<String>,
     /// The measure behind a deduction (F.11.d) or its undoing.
     pub measure_id: Option<MeasureId>,
@@ -296,21 +277,12 @@ pub fn ledger_lines(
         .left_join(commissions::table.inner_join(conversions::table))
         .filter(ledger_entries::participant_id.eq(participant_id))
         .order(ledger_entries::id)
-        .select((
-            ledger_entries::id,
-            ledger_entries::kind,
-            ledger_entries::amount,
-            ledger_entries::currency,
-            ledger_entries::commission_id,
-            ledger_entries::reason,
-            ledger_entries::created_at,
-            conversions::order_ref.nullable(),
-            ledger_entries::measure_id,
-        ))
+        .select(LedgerLine::as_select())
         .load(conn)
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = payouts)]
 pub struct PayoutLine {
     pub id: i64,
     pub amount: i64,
@@ -326,13 +298,7 @@ pub fn payout_lines(
     payouts::table
         .filter(payouts::participant_id.eq(participant_id))
         .order(payouts::id.desc())
-        .select((
-            payouts::id,
-            payouts::amount,
-            payouts::currency,
-            payouts::iban,
-            payouts::created_at,
-        ))
+        .select(PayoutLine::as_select())
         .load(conn)
 }
 

@@ -114,6 +114,25 @@ impl MeasureInWords {
     }
 }
 
+/// A clause of the rules a measure cites, as stored with the measure (the text as it stood).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = measure_clauses)]
+pub struct CitedClause {
+    pub measure_id: MeasureId,
+    pub citation: String,
+    pub anchor: String,
+    pub body: String,
+}
+
+/// The clauses the measures `ids` cite, measure by measure, each measure's in its order.
+pub fn cited_clauses(conn: &mut AnyConnection, ids: &[MeasureId]) -> QueryResult<Vec<CitedClause>> {
+    measure_clauses::table
+        .filter(measure_clauses::measure_id.eq_any(ids))
+        .order((measure_clauses::measure_id, measure_clauses::position))
+        .select(CitedClause::as_select())
+        .load(conn)
+}
+
 /// Every measure of the participant, by id (taken and lifted alike: an old deduction in the
 /// ledger still names its measure).
 pub fn of_participant(
@@ -137,25 +156,17 @@ pub fn of_participant(
         .select(Row::as_select())
         .load(conn)?;
     let ids: Vec<MeasureId> = rows.iter().map(|r| r.id).collect();
-    let cited: Vec<(MeasureId, String, String)> = measure_clauses::table
-        .filter(measure_clauses::measure_id.eq_any(&ids))
-        .order((measure_clauses::measure_id, measure_clauses::position))
-        .select((
-            measure_clauses::measure_id,
-            measure_clauses::citation,
-            measure_clauses::anchor,
-        ))
-        .load(conn)?;
+    let cited = cited_clauses(conn, &ids)?;
     Ok(rows
         .into_iter()
         .map(|row| {
             let id = row.id;
             let clauses = cited
                 .iter()
-                .filter(|c| c.0 == id)
+                .filter(|c| c.measure_id == id)
                 .map(|c| Clause {
-                    citation: c.1.clone(),
-                    anchor: c.2.clone(),
+                    citation: c.citation.clone(),
+                    anchor: c.anchor.clone(),
                 })
                 .collect();
             (
