@@ -12,6 +12,7 @@ use super::working_days::Calendar;
 use crate::audit::{self, action, Actor};
 use crate::db::schema::holidays;
 use crate::db::AnyConnection;
+use crate::domain::text::NotText;
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 
@@ -130,14 +131,10 @@ pub struct ImportLine {
 /// optional header line `date,name`, blank lines ignored, names with a comma in double quotes.
 /// Every line is checked on its own and against the lines before it; nothing is stored.
 pub fn read_import(bytes: &[u8]) -> Result<Vec<ImportLine>, FileProblem> {
-    if bytes.len() > IMPORT_BYTES {
-        return Err(FileProblem::TooLarge);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| FileProblem::NotText)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\0') {
-        return Err(FileProblem::NotText);
-    }
+    let text = crate::domain::text::uploaded(bytes, IMPORT_BYTES).map_err(|e| match e {
+        NotText::TooLarge => FileProblem::TooLarge,
+        NotText::Binary => FileProblem::NotText,
+    })?;
     let mut lines: Vec<ImportLine> = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let raw = raw.trim_end_matches('\r');

@@ -27,6 +27,29 @@ pub enum Lines {
     Several,
 }
 
+/// Why an uploaded file (a CSV file of an import) cannot be read as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotText {
+    /// Larger than its import takes.
+    TooLarge,
+    /// Not UTF-8, or holding a NUL: no text a spreadsheet writes (and PostgreSQL refuses a NUL in
+    /// any query).
+    Binary,
+}
+
+/// An uploaded file of at most `limit` bytes as text, without the byte order marks a
+/// spreadsheet may write first.
+pub fn uploaded(bytes: &[u8], limit: usize) -> Result<&str, NotText> {
+    if bytes.len() > limit {
+        return Err(NotText::TooLarge);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| NotText::Binary)?;
+    if text.contains('\0') {
+        return Err(NotText::Binary);
+    }
+    Ok(text.trim_start_matches('\u{feff}'))
+}
+
 /// The characters of Unicode's general category Cf (format), Unicode 15.1. The direction
 /// controls are among them. Kept as a table here rather than a dependency: it changes rarely,
 /// and a new Cf character in a later Unicode version is at worst let through.
@@ -75,6 +98,15 @@ pub fn readable(text: &str, lines: Lines) -> Result<(), Unreadable> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_uploaded_file_is_text_of_its_size_without_byte_order_marks() {
+        assert_eq!(uploaded(b"date,name\n", 64), Ok("date,name\n"));
+        assert_eq!(uploaded("\u{feff}a,b".as_bytes(), 64), Ok("a,b"));
+        assert_eq!(uploaded(b"a,b", 2), Err(NotText::TooLarge));
+        assert_eq!(uploaded(b"\xff\xfe2", 64), Err(NotText::Binary));
+        assert_eq!(uploaded(b"a\0b", 64), Err(NotText::Binary));
+    }
 
     #[test]
     fn every_direction_control_is_refused() {

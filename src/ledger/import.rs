@@ -21,6 +21,7 @@ use super::states::{CommissionKind, CommissionState, EnteredBy};
 use crate::db::ids::{CommissionGroupId, ConversionId};
 use crate::db::schema::{commission_groups, commissions, conversions};
 use crate::db::AnyConnection;
+use crate::domain::text::NotText;
 
 /// An import file is at most this large (10,000 lines of the API's fields take about 1 MB).
 pub const FILE_LIMIT: usize = 2 * 1024 * 1024;
@@ -148,15 +149,10 @@ fn coupon_codes(text: &str) -> Option<Vec<String>> {
 
 /// Reads the file and checks each line's fields (nothing from the database yet).
 pub fn read(bytes: &[u8], now: NaiveDateTime) -> Result<Vec<ImportLine>, FileProblem> {
-    if bytes.len() > FILE_LIMIT {
-        return Err(FileProblem::TooLarge);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| FileProblem::NotText)?;
-    // A NUL is no text a spreadsheet writes (and PostgreSQL refuses it in any query).
-    if text.contains('\0') {
-        return Err(FileProblem::NotText);
-    }
-    let text = text.trim_start_matches('\u{feff}');
+    let text = crate::domain::text::uploaded(bytes, FILE_LIMIT).map_err(|e| match e {
+        NotText::TooLarge => FileProblem::TooLarge,
+        NotText::Binary => FileProblem::NotText,
+    })?;
     if text.trim().is_empty() {
         return Err(FileProblem::Empty);
     }
