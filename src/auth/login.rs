@@ -3,7 +3,7 @@
 
 use super::second_factor;
 use crate::accounts::{self, Account};
-use crate::db::ids::AccountId;
+use crate::db::ids::{AccountId, BanId};
 use crate::db::AnyConnection;
 use crate::domain::{password, EmailAddress, Password};
 use crate::participants::standing::{self, Termination};
@@ -40,7 +40,7 @@ pub enum Refusal {
     Disabled,
     /// The participant's address or a channel's domain is on the ban list (F.11.g): the ban, to
     /// object to it by its link (G.12).
-    Banned(i64),
+    Banned(BanId),
     /// An unknown address or a wrong password.
     Wrong,
     /// Too many tries for the address or the account.

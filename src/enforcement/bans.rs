@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::states::BanKind;
 use crate::audit::{self, action, Actor};
-use crate::db::ids::{AccountId, MeasureId};
+use crate::db::ids::{AccountId, BanId, MeasureId};
 use crate::db::schema::{accounts, registration_bans};
 use crate::db::AnyConnection;
 use crate::domain::{EmailAddress, WebsiteUrl};
@@ -79,7 +79,7 @@ fn domain_and_parents(domain: &str) -> Vec<String> {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = registration_bans)]
 pub struct Ban {
-    pub id: i64,
+    pub id: BanId,
     pub kind: BanKind,
     pub value: String,
     pub reason: String,
@@ -160,7 +160,7 @@ pub fn find_for_account(
 }
 
 /// One ban by its id, in force or lifted.
-pub fn by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Ban>> {
+pub fn by_id(conn: &mut AnyConnection, id: BanId) -> QueryResult<Option<Ban>> {
     ban_query!()
         .filter(registration_bans::id.eq(id))
         .first(conn)
@@ -186,8 +186,8 @@ pub fn put(
     added_by: Option<AccountId>,
     measure_id: Option<MeasureId>,
     now: NaiveDateTime,
-) -> QueryResult<(i64, bool)> {
-    let existing: Option<(i64, Option<NaiveDateTime>)> = registration_bans::table
+) -> QueryResult<(BanId, bool)> {
+    let existing: Option<(BanId, Option<NaiveDateTime>)> = registration_bans::table
         .filter(registration_bans::kind.eq(target.kind()))
         .filter(registration_bans::value.eq(target.value()))
         .select((registration_bans::id, registration_bans::lifted_at))
@@ -203,7 +203,7 @@ pub fn put(
                     registration_bans::added_by.eq(added_by),
                     registration_bans::measure_id.eq(measure_id),
                     registration_bans::lifted_at.eq(None::<NaiveDateTime>),
-                    registration_bans::lifted_by.eq(None::<i64>),
+                    registration_bans::lifted_by.eq(None::<AccountId>),
                     registration_bans::lift_reason.eq(None::<String>),
                 ))
                 .execute(conn)?;
@@ -251,9 +251,9 @@ pub fn lift_of_measure(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Added {
     /// Barred now (new, or a lifted ban in force again), with its audit line.
-    Added(i64),
+    Added(BanId),
     /// A ban in force bars it already: nothing written.
-    Already(i64),
+    Already(BanId),
 }
 
 /// An administrator bars `target`, with a reason and an audit line. Two administrators barring
@@ -301,7 +301,7 @@ fn add_once(
 pub fn lift(
     conn: &mut AnyConnection,
     actor: &Actor,
-    id: i64,
+    id: BanId,
     reason: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Ban>> {

@@ -16,7 +16,7 @@ use super::subjects::{self, Action, Subject, SubjectKind, What};
 use crate::audit::{self, action, Actor};
 use crate::calendar::working_days::{self, Calendar};
 use crate::db::ids::{
-    AccountId, CommissionId, MeasureId, ObjectionFileId, ObjectionId, ParticipantId,
+    AccountId, BanId, CommissionId, MeasureId, ObjectionFileId, ObjectionId, ParticipantId,
 };
 use crate::db::schema::{
     accounts, channels, memberships, objection_files, objections, participants,
@@ -635,7 +635,7 @@ impl Undo<'_> {
             SubjectKind::Ban => {
                 // A ban a measure made ends with its measure (and the measure's other bans).
                 let measure_id =
-                    crate::enforcement::bans::by_id(conn, id)?.and_then(|b| b.measure_id);
+                    crate::enforcement::bans::by_id(conn, BanId(id))?.and_then(|b| b.measure_id);
                 if let Some(measure_id) = measure_id {
                     match measures::lift_in(
                         conn,
@@ -649,8 +649,13 @@ impl Undo<'_> {
                         Err(e) => return Err(e.into()),
                     }
                 }
-                let lifted =
-                    crate::enforcement::bans::lift(conn, self.actor, id, self.reason, self.now)?;
+                let lifted = crate::enforcement::bans::lift(
+                    conn,
+                    self.actor,
+                    BanId(id),
+                    self.reason,
+                    self.now,
+                )?;
                 Ok((
                     json!({ "ban": id, "measure": measure_id, "lifted": true, "was_in_force": lifted.is_some() }),
                     false,

@@ -6,7 +6,7 @@
 use crate::common;
 use crate::common::audit;
 use crate::common::ReviewState;
-use portal::db::ids::ChannelId;
+use portal::db::ids::{BanId, ChannelId};
 
 use crate::common::enforcement::{taken, Measure, MeasureKind};
 use crate::common::{location, TestApp, PASSWORD};
@@ -14,8 +14,8 @@ use diesel::prelude::*;
 use portal::db::schema::{channels, registration_bans};
 
 /// The ban on `value`: (id, lifted, lift reason).
-fn ban(app: &TestApp, value: &str) -> (i64, bool, Option<String>) {
-    let (id, lifted_at, reason): (i64, Option<chrono::NaiveDateTime>, Option<String>) =
+fn ban(app: &TestApp, value: &str) -> (BanId, bool, Option<String>) {
+    let (id, lifted_at, reason): (BanId, Option<chrono::NaiveDateTime>, Option<String>) =
         registration_bans::table
             .filter(registration_bans::value.eq(value))
             .select((

@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::console::handler::{show, Console, FormPage};
+use crate::db::ids::BanId;
 use crate::db::AnyConnection;
 use crate::enforcement::bans::{add, all, lift, Added, Ban, Target};
 use crate::enforcement::states::BanKind;
@@ -26,7 +27,7 @@ struct BansPage {
     bans: Vec<Ban>,
     form: FormState,
     /// A lifting refused for want of a reason: the ban and the message.
-    lift_error: Option<(i64, String)>,
+    lift_error: Option<(BanId, String)>,
     notice: Option<String>,
 }
 
@@ -34,7 +35,7 @@ struct BansPage {
 #[derive(Default)]
 struct BanForms {
     add: FormState,
-    lift_error: Option<(i64, String)>,
+    lift_error: Option<(BanId, String)>,
 }
 
 impl FormPage for BansPage {
@@ -130,7 +131,7 @@ async fn add_submit(
 /// `reason`: why the ban is lifted.
 async fn lift_submit(
     console: Console<Administrator>,
-    InPath(id): InPath<i64>,
+    InPath(id): InPath<BanId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let reason = match written_text(data.get("reason"), REASON_MAX) {
