@@ -11,6 +11,7 @@ pub mod page;
 pub mod participants;
 pub mod payouts;
 pub mod programme;
+pub mod review;
 pub mod routes;
 
 pub use routes::configure;

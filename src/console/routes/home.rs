@@ -5,27 +5,25 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::channels::{ChannelForReview, DecisionNotice, MembershipForReview};
-use crate::db::ids::{AccountId, ChannelId, MembershipId};
+use crate::console::handler::{show, Console, FormPage};
+use crate::console::review::{self, Decision, FormProblem, Subject};
+use crate::db::AnyConnection;
 use crate::domain::participant;
-use crate::forms::FormData;
+use crate::enforcement::measures::Measure;
+use crate::enforcement::objections::Objection;
 use crate::i18n::Lang;
+use crate::mail::Waiting;
 use crate::state::AppState;
 use crate::tracking::stats::ChannelQuality;
 use crate::web::extract::{CsrfForm, Manager};
-use crate::web::{render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
+use crate::web::{AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/manage", web::get().to(index)).route(
-        "/manage/{subject:channels|memberships}/{id}/review",
-        web::post().to(review),
-    );
-}
-
-/// A decision form that was refused: which item, and the message for its reason field.
-struct FormProblem {
-    field_id: String,
-    message: String,
-    reason: String,
+    cfg.route("/manage", web::get().to(show::<ManagePage>))
+        .route(
+            "/manage/{subject:channels|memberships}/{id}/review",
+            web::post().to(review),
+        );
 }
 
 #[derive(Template)]
@@ -39,14 +37,79 @@ struct ManagePage {
     notice: Option<String>,
     problem: Option<FormProblem>,
     /// Cure periods past their deadline with no decision.
-    overdue_cures: Vec<crate::enforcement::measures::Measure>,
+    overdue_cures: Vec<Measure>,
     /// Objections waiting for a decision, by due date.
-    open_objections: Vec<crate::enforcement::objections::Objection>,
+    open_objections: Vec<Objection>,
     today: chrono::NaiveDate,
     /// Mails the queue could not send yet.
-    stuck_mail: Vec<crate::mail::Waiting>,
+    stuck_mail: Vec<Waiting>,
     /// For administrators: the holiday table runs out within 90 days (`calendar::warning`).
     holidays_warning: Option<String>,
+}
+
+/// What the home page reads.
+struct Queue {
+    channels: Vec<ChannelForReview>,
+    memberships: Vec<MembershipForReview>,
+    quality: Vec<ChannelQuality>,
+    overdue_cures: Vec<Measure>,
+    open_objections: Vec<Objection>,
+    stuck_mail: Vec<Waiting>,
+    holidays_covered_until: Option<chrono::NaiveDate>,
+}
+
+impl FormPage for ManagePage {
+    const PATH: &'static str = "/manage";
+    const NOTICES: &'static [&'static str] = &["decision-saved", "decision-gone"];
+    type Seat = Manager;
+    type Data = Queue;
+    type Forms = Option<FormProblem>;
+
+    fn load(conn: &mut AnyConnection, _: Lang) -> diesel::QueryResult<Queue> {
+        let since = chrono::Utc::now().date_naive()
+            - chrono::Days::new(crate::console::participants::QUALITY_DAYS - 1);
+        let (overdue_cures, open_objections) = crate::console::participants::overdue(conn)?;
+        Ok(Queue {
+            channels: crate::channels::channels_for_review(conn)?,
+            memberships: crate::channels::memberships_for_review(conn)?,
+            quality: crate::tracking::stats::channel_quality(conn, since)?,
+            overdue_cures,
+            open_objections,
+            stuck_mail: crate::mail::stuck(conn)?,
+            holidays_covered_until: crate::calendar::holidays::covered_until(conn)?,
+        })
+    }
+
+    fn build(
+        ctx: Ctx,
+        manager: &Manager,
+        queue: Queue,
+        problem: Option<FormProblem>,
+        notice: Option<String>,
+    ) -> Self {
+        let today = crate::calendar::working_days::today();
+        let holidays_warning = manager
+            .account
+            .is_administrator()
+            .then(|| {
+                crate::calendar::holidays::warning(ctx.lang, queue.holidays_covered_until, today)
+            })
+            .flatten();
+        ManagePage {
+            ctx,
+            email: manager.account.email.clone(),
+            channels: queue.channels,
+            memberships: queue.memberships,
+            quality: queue.quality,
+            notice,
+            problem,
+            overdue_cures: queue.overdue_cures,
+            open_objections: queue.open_objections,
+            today,
+            stuck_mail: queue.stuck_mail,
+            holidays_warning,
+        }
+    }
 }
 
 impl ManagePage {
@@ -106,86 +169,6 @@ impl ManagePage {
     }
 }
 
-const NOTICES: &[&str] = &["decision-saved", "decision-gone"];
-
-async fn page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    manager: &Manager,
-    notice: Option<String>,
-    problem: Option<FormProblem>,
-) -> Result<ManagePage, AppError> {
-    let since = chrono::Utc::now().date_naive()
-        - chrono::Days::new(crate::console::participants::QUALITY_DAYS - 1);
-    let (channels, memberships, quality, (overdue_cures, open_objections), stuck_mail) =
-        with_conn(state, move |conn| {
-            Ok((
-                crate::channels::channels_for_review(conn)?,
-                crate::channels::memberships_for_review(conn)?,
-                crate::tracking::stats::channel_quality(conn, since)?,
-                crate::console::participants::overdue(conn)?,
-                crate::mail::stuck(conn)?,
-            ))
-        })
-        .await?;
-    let today = crate::calendar::working_days::today();
-    let holidays_warning = if manager.account.is_administrator() {
-        let covered = with_conn(state, |conn| {
-            Ok(crate::calendar::holidays::covered_until(conn)?)
-        })
-        .await?;
-        crate::calendar::holidays::warning(ctx.lang, covered, today)
-    } else {
-        None
-    };
-    Ok(ManagePage {
-        ctx,
-        email: manager.account.email.clone(),
-        channels,
-        memberships,
-        quality,
-        notice,
-        problem,
-        overdue_cures,
-        open_objections,
-        today,
-        stuck_mail,
-        holidays_warning,
-    })
-}
-
-async fn index(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&ctx, NOTICES);
-    crate::web::render(&page(ctx, &state, &manager, notice, None).await?)
-}
-
-/// Reads `decision` (approve/reject) and `reason` (required to reject).
-fn read_decision(
-    data: &FormData,
-    lang: Lang,
-    field_id: String,
-) -> Result<(bool, Option<String>), FormProblem> {
-    let fail = |key: &str| FormProblem {
-        field_id: field_id.clone(),
-        message: lang.t(key),
-        reason: data.get("reason").to_owned(),
-    };
-    let reason = crate::forms::REASON
-        .check_optional(data.get("reason"))
-        .map_err(fail)?;
-    match (data.get("decision"), reason) {
-        ("approve", reason) => Ok((true, reason)),
-        ("reject", None) => Err(fail("error-reason-required")),
-        ("reject", reason) => Ok((false, reason)),
-        _ => Err(fail("error-decision")),
-    }
-}
-
 async fn tell(
     state: &web::Data<AppState>,
     notice: DecisionNotice,
@@ -209,105 +192,37 @@ async fn tell(
     state.mailer.deliver(content, &notice.email).await;
 }
 
-/// What a manager decides on: a channel waiting for review, or a membership application
-/// (`/manage/channels/{id}/review`, `/manage/memberships/{id}/review`).
-#[derive(Debug, Clone, Copy, serde::Deserialize)]
-enum Subject {
-    #[serde(rename = "channels")]
-    Channel,
-    #[serde(rename = "memberships")]
-    Membership,
-}
-
-impl Subject {
-    fn name(self) -> &'static str {
-        match self {
-            Subject::Channel => "channel",
-            Subject::Membership => "membership",
-        }
-    }
-
-    /// Decides number `id` of this kind: the URL's number, a channel's or a membership's id,
-    /// typed here as the one or the other.
-    fn decide(
-        self,
-        conn: &mut crate::db::AnyConnection,
-        id: i64,
-        manager_id: AccountId,
-        approve: bool,
-        reason: Option<&str>,
-    ) -> diesel::QueryResult<Option<DecisionNotice>> {
-        match self {
-            Subject::Channel => {
-                crate::channels::decide_channel(conn, ChannelId(id), manager_id, approve, reason)
-            }
-            Subject::Membership => crate::channels::decide_membership(
-                conn,
-                MembershipId(id),
-                manager_id,
-                approve,
-                reason,
-            ),
-        }
-    }
-}
-
 /// Approves or rejects `subject` number `id`, then tells the participant by mail. A decision on
 /// something no longer waiting (decided meanwhile by another manager) changes nothing.
 async fn review(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
+    console: Console,
     path: web::Path<(Lang, Subject, i64)>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let (_, subject, id) = path.into_inner();
-    let field_id = format!("reason-{}-{id}", subject.name());
-    let (approve, reason) = match read_decision(&data, ctx.lang, field_id) {
-        Ok(d) => d,
-        Err(problem) => {
-            let page = page(ctx, &state, &manager, None, Some(problem)).await?;
-            return render_form(true, &page);
-        }
+    let decision = match Decision::from_form(&data, console.lang(), subject, id) {
+        Ok(decision) => decision,
+        Err(problem) => return console.refuse::<ManagePage>(Some(problem)).await,
     };
-    let manager_id = manager.account.id;
-    let actor = manager.actor();
-    let r = reason.clone();
-    let decided = with_conn(&state, move |conn| {
-        let decided = crate::db::write_transaction(conn, |conn| {
-            let decided = subject.decide(conn, id, manager_id, approve, r.as_deref())?;
-            if let Some(notice) = &decided {
-                let action = match subject {
-                    Subject::Channel => crate::audit::action::CHANNEL_REVIEW,
-                    Subject::Membership => crate::audit::action::MEMBERSHIP_REVIEW,
-                };
-                let entry = crate::audit::Entry::new(action, format!("{} {id}", subject.name()))
-                    .participant(notice.participant_id)
-                    .before(serde_json::json!({ "state": "pending" }))
-                    .after(serde_json::json!({
-                        "state": if approve { "approved" } else { "rejected" },
-                        "reason": r,
-                    }));
-                crate::audit::record(conn, &actor, entry, crate::db::now())?;
-            }
-            Ok::<_, diesel::result::Error>(decided)
-        })?;
-        Ok(decided)
-    })
-    .await?;
+    let manager_id = console.who.account.id;
+    let (decided, decision) = console
+        .write(move |conn, actor, now| {
+            let decided = review::decide(conn, actor, (subject, id), manager_id, &decision, now);
+            decided.map(|d| (d, decision))
+        })
+        .await?;
     let Some(notice) = decided else {
-        return Ok(see_other(&ctx.href("/manage?notice=decision-gone")));
+        return Ok(console.done::<ManagePage>("decision-gone"));
     };
-    // Committed: the click writer forgets what it cached about links (`state::CreditingChanges`);
-    // told inside the transaction, a click judged in between would cache the old state again.
-    state.crediting.changed();
+    // Committed: the click writer forgets what it cached about links (`state::CreditingChanges`).
+    console.crediting_changed(true);
     tracing::info!(
         subject = subject.name(),
         id,
         manager_id = manager_id.get(),
-        approve,
+        approve = decision.approve,
         "decision saved"
     );
-    tell(&state, notice, approve, reason).await;
-    Ok(see_other(&ctx.href("/manage?notice=decision-saved")))
+    tell(&console.state, notice, decision.approve, decision.reason).await;
+    Ok(console.done::<ManagePage>("decision-saved"))
 }
