@@ -5,7 +5,7 @@ use crate::common;
 use crate::common::ReviewState;
 
 use crate::common::enforcement::hidden;
-use crate::common::{csrf_token, spawn_app, TestApp};
+use crate::common::{csrf_token, fixtures::manager_and_anna, spawn_app, TestApp};
 use diesel::prelude::*;
 
 /// Posts `fields` (plus the session's CSRF token) to `path` `n` times at once; returns the statuses.
@@ -105,9 +105,7 @@ async fn sixteen_new_channels_of_a_network_at_once_are_sixteen_channels() {
 
 #[tokio::test]
 async fn sixteen_measures_on_one_participant_at_once_are_sixteen_measures() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let page = format!("/en/manage/participants/{}", anna.participant_id);
     let html = boss
         .get(app.url(&format!("{page}?kind=deduct")))

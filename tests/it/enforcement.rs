@@ -2,7 +2,7 @@
 //! notices, cure periods and objections (G.12); the audit log.
 
 use crate::common;
-use crate::common::{MembershipState, ReviewState};
+use crate::common::{fixtures::manager_and_anna, MembershipState, ReviewState};
 use portal::db::ids::{MeasureId, ObjectionId, ParticipantId};
 
 use crate::common::audit;
@@ -12,7 +12,7 @@ use crate::common::enforcement::{
 use crate::common::money::{
     balance, bank, click, credit, pass_locking_dates, report, secret, send,
 };
-use crate::common::{location, spawn_app, TestApp, PASSWORD};
+use crate::common::{location, spawn_app, text_of, TestApp, PASSWORD};
 use diesel::prelude::*;
 use portal::db::schema::{
     audit_log, clicks, commissions, ledger_entries, measures, memberships, objections, participants,
@@ -35,24 +35,6 @@ fn audit_actions(app: &TestApp) -> Vec<String> {
         .unwrap()
 }
 
-/// The page's text with tags removed, for reading it as a person would.
-fn text_of(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 async fn lift(
     app: &TestApp,
     client: &reqwest::Client,
@@ -72,9 +54,7 @@ async fn lift(
 
 #[tokio::test]
 async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let bob = app.add_ready_publisher("bob@example.nl");
 
     let r = take(
@@ -177,9 +157,7 @@ async fn a_warning_is_mailed_shown_with_its_clauses_and_written_to_the_audit_log
 
 #[tokio::test]
 async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     // (the fields sent, the field that is wrong, what the page says)
     type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
     let cases: Vec<Case> = vec![
@@ -323,9 +301,7 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
 
 #[tokio::test]
 async fn withheld_payments_are_skipped_by_payout_runs_until_the_measure_is_lifted() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let p = anna.participant_id;
     let new_year = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
         .unwrap()
@@ -410,9 +386,7 @@ async fn withheld_payments_are_skipped_by_payout_runs_until_the_measure_is_lifte
 
 #[tokio::test]
 async fn a_deduction_is_a_ledger_row_naming_its_measure_and_lifting_pays_it_back() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let p = anna.participant_id;
     let id = taken(
         &app,
@@ -477,9 +451,7 @@ async fn a_deduction_is_a_ledger_row_naming_its_measure_and_lifting_pays_it_back
 
 #[tokio::test]
 async fn a_terminated_participant_cannot_log_in_earns_nothing_and_can_object_by_the_mailed_link() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let p = anna.participant_id;
     // A pending commission from before the termination.
     let key = secret(&app);
@@ -761,9 +733,7 @@ async fn a_ban_bars_the_address_and_the_domains_from_signing_up_until_lifted() {
 
 #[tokio::test]
 async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on_the_home_page() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let p = anna.participant_id;
     let deadline = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).to_string();
     let id = taken(
@@ -865,9 +835,7 @@ async fn a_cure_period_is_answered_accepted_or_escalated_and_overdue_ones_are_on
 #[tokio::test]
 async fn objections_carry_checked_evidence_are_decided_once_and_are_refused_after_the_claim_period()
 {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let bob = app.add_ready_publisher("bob@example.nl");
     let p = anna.participant_id;
     let id = taken(
@@ -1186,9 +1154,7 @@ async fn nobody_can_change_or_remove_an_audit_line() {
 
 #[tokio::test]
 async fn an_upheld_objection_to_a_deduction_pays_it_back_with_a_new_ledger_row() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let p = anna.participant_id;
     let id = taken(
         &app,
@@ -1356,9 +1322,7 @@ async fn the_participants_list_searches_filters_and_pages() {
 
 #[tokio::test]
 async fn unknown_or_foreign_ids_and_malformed_values_are_refused_cleanly() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let bob = app.add_ready_publisher("bob@example.nl");
     let id = taken(
         &app,
@@ -1498,9 +1462,7 @@ async fn review_decisions_on_channels_and_memberships_are_in_the_audit_log_with_
 
 #[tokio::test]
 async fn an_objection_past_its_decision_date_is_marked_overdue_on_the_console() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let id = taken(
         &app,
         &boss,
@@ -1573,9 +1535,7 @@ async fn an_objection_past_its_decision_date_is_marked_overdue_on_the_console() 
 
 #[tokio::test]
 async fn the_participant_page_shows_click_quality_conversions_and_the_ledger_summary() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let bob = app.add_ready_publisher("bob@example.nl");
     let p = anna.participant_id;
     let key = secret(&app);
@@ -1669,9 +1629,7 @@ async fn the_participant_page_shows_click_quality_conversions_and_the_ledger_sum
 #[tokio::test]
 async fn a_lifted_warning_and_a_lifted_cure_period_show_as_lifted_to_the_participant_and_in_the_audit_log(
 ) {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let p = anna.participant_id;
     let warning = taken(
         &app,
@@ -1782,9 +1740,7 @@ async fn a_lifted_warning_and_a_lifted_cure_period_show_as_lifted_to_the_partici
 #[tokio::test]
 async fn a_reason_or_objection_with_a_direction_control_or_invisible_character_is_refused_next_to_it(
 ) {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let p = anna.participant_id;
     let measures_taken = |app: &TestApp| -> i64 {
         measures::table
@@ -2054,9 +2010,7 @@ async fn take_in(
 async fn a_measure_must_cite_a_clause_the_participant_can_breach() {
     // F.11 applies "in the event of any breach": a penalty (F) or a definition (A) alone is
     // no breach; at least one clause of sections B to E must be cited.
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let p = anna.participant_id;
     for (lang, help, message) in [
         (
@@ -2124,9 +2078,7 @@ async fn a_measure_must_cite_a_clause_the_participant_can_breach() {
 
 #[tokio::test]
 async fn the_measure_form_asks_the_kind_first_then_shows_only_its_fields_above_the_history() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let p = anna.participant_id;
     taken(
         &app,

@@ -2,10 +2,11 @@
 //! commission, a deduction and "why not paid yet" say what was decided, under which clause and
 //! why, with the measure's notice; counts take their plural forms.
 
+use crate::common;
 use crate::common::enforcement::{take, taken, Measure, MeasureKind};
 use crate::common::money::{click, report, secret, send, IMPORT_HEADER};
 use crate::common::ReviewState;
-use crate::common::{csrf_token, spawn_app, TestApp, PASSWORD};
+use crate::common::{csrf_token, fixtures::manager_and_anna, spawn_app, TestApp, PASSWORD};
 use chrono::Datelike;
 use diesel::prelude::*;
 use portal::db::ids::ParticipantId;
@@ -13,25 +14,10 @@ use portal::db::schema::commissions;
 
 /// The page's text without its tags, spaces folded, the few entities askama writes undone.
 fn text_of(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&#x27;", "'")
+    common::text_of(html)
+        .replace("&#x27;", "'")
         .replace("&quot;", "\"")
         .replace("&amp;", "&")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// An amount of cents as the page of `lang` writes it (small amounts: no thousands).
@@ -96,9 +82,7 @@ async fn a_restriction_shows_its_kind_clauses_and_reason_not_its_number() {
 
 #[tokio::test]
 async fn a_deduction_in_the_ledger_says_its_measure_in_words_with_its_notice() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let id = taken(
         &app,
         &boss,
@@ -330,9 +314,7 @@ async fn why_not_paid_yet_names_the_next_payout_run_and_every_blocker() {
 
 #[tokio::test]
 async fn a_terminated_participant_is_told_what_becomes_of_the_money() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let r = take(
         &app,
         &boss,

@@ -4,6 +4,7 @@
 //! lock from the click writer and the other writers (SQLite has one writer at a time).
 
 use crate::common;
+use crate::common::fixtures::manager_and_anna;
 
 use crate::common::audit;
 use crate::common::money::{
@@ -41,9 +42,7 @@ fn big_file(click_id: &str, at: &str, n: usize, odd_ones: &[usize], group: &str)
 
 #[tokio::test]
 async fn a_ten_thousand_line_file_is_previewed_line_by_line_and_stored_whole_at_the_confirmation() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let (click_id, at) = click(&app, anna.channel_id).await;
 
     // Five orders name a group the programme does not have: the first, one on each side of the
@@ -125,9 +124,7 @@ async fn a_ten_thousand_line_file_is_previewed_line_by_line_and_stored_whole_at_
 
 #[tokio::test]
 async fn the_preview_tells_new_updated_unchanged_and_locked_lines_as_the_confirmation_finds_them() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
     // Stored before the file: one order that becomes final, then two still open.
@@ -270,9 +267,7 @@ async fn a_preview_needs_no_write_lock_while_another_writer_holds_it() {
 async fn the_import_takes_coupon_codes_and_stock_as_the_api_does() {
     use diesel::prelude::*;
     use portal::db::schema::{commissions, conversions};
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let (click_id, at) = click(&app, anna.channel_id).await;
     let header = "programme,click_id,order_ref,order_amount,currency,commission_group,coupon_redeemed,status,returned_amount,occurred_at,coupon_codes,in_stock\n";
     let file = format!(

@@ -2,6 +2,7 @@
 //! the API secret.
 
 use crate::common;
+use crate::common::fixtures::manager_and_anna;
 use portal::db::ids::SecretId;
 
 use crate::common::audit;
@@ -47,9 +48,7 @@ async fn decide(
 
 #[tokio::test]
 async fn a_manager_rejects_and_reverses_with_a_reason_the_participant_reads() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
     send(&app, &key, &report(&click_id, "P-1", "100.00", &at)).await;
@@ -181,9 +180,7 @@ async fn a_held_commission_is_approved_once_an_administrator_releases_it_and_nev
 
 #[tokio::test]
 async fn an_import_is_previewed_line_by_line_and_stores_all_or_nothing_once() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let (click_id, at) = click(&app, anna.channel_id).await;
     let bad = format!(
         "{HEADER}aliexpress,{click_id},I-1,129.95,EUR,sales,false,completed,,{at}\n\
@@ -376,9 +373,7 @@ async fn a_payout_run_from_the_console_gives_its_bank_file_and_the_secret_is_sho
 
 #[tokio::test]
 async fn a_large_import_is_confirmed_as_well_as_a_small_one() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let (click_id, at) = click(&app, anna.channel_id).await;
     // About 200 KB: URL-encoded in the confirmation it is far more than a form usually carries.
     let mut csv = HEADER.to_owned();
@@ -403,9 +398,7 @@ async fn a_large_import_is_confirmed_as_well_as_a_small_one() {
 
 #[tokio::test]
 async fn a_decision_with_an_unknown_action_or_an_overlong_reason_is_refused_with_its_words_kept() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
     send(&app, &key, &report(&click_id, "X-1", "100.00", &at)).await;
@@ -433,9 +426,7 @@ async fn a_decision_with_an_unknown_action_or_an_overlong_reason_is_refused_with
 
 #[tokio::test]
 async fn the_conversions_of_one_participant_are_listed_without_anyone_elses() {
-    let app = spawn_app().await;
-    let boss = app.manager("beheer@partnerlink.nl").await;
-    let anna = app.add_ready_publisher("anna@example.nl");
+    let (app, boss, anna) = manager_and_anna().await;
     let bob = app.add_ready_publisher("bob@example.nl");
     let key = secret(&app);
     for (who, order) in [(&anna, "ANNA-ORDER-1"), (&bob, "BOB-ORDER-1")] {

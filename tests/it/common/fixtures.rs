@@ -267,3 +267,12 @@ impl TestApp {
             .unwrap()
     }
 }
+
+/// Where most console tests start: the app, an account manager logged in
+/// (beheer@partnerlink.nl) and Anna (anna@example.nl), a publisher ready to make links.
+pub async fn manager_and_anna() -> (TestApp, reqwest::Client, Participant) {
+    let app = super::spawn_app().await;
+    let boss = app.manager("beheer@partnerlink.nl").await;
+    let anna = app.add_ready_publisher("anna@example.nl");
+    (app, boss, anna)
+}

@@ -533,6 +533,24 @@ pub fn strip_tokens(html: &str) -> String {
         .join("\n")
 }
 
+/// The page's text with tags removed and spaces folded, for reading it as a person would.
+pub fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The value of the first `csrf_token` field in a page.
 pub fn csrf_token(html: &str) -> Option<String> {
     let at = html.find("name=\"csrf_token\" value=\"")?;
