@@ -8,9 +8,34 @@ use actix_web::web;
 use super::account_tokens::{self, Purpose};
 use crate::accounts;
 use crate::domain::EmailAddress;
+use crate::forms::{FormData, FormState};
+use crate::i18n::Lang;
 use crate::rate_limit;
 use crate::state::AppState;
 use crate::web::{with_conn, AppError};
+
+/// A "send me a link" form as submitted: the address checked, then `send`. Gives the form to
+/// show again and whether a link was asked for: the form with the address's message when it is
+/// not one (nothing sent), else an empty one, the same whether or not the address is known.
+pub async fn requested(
+    state: &web::Data<AppState>,
+    lang: Lang,
+    data: &FormData,
+    purpose: Purpose,
+) -> Result<(FormState, bool), AppError> {
+    let mut form = FormState::new();
+    match EmailAddress::parse(data.get("email")) {
+        Ok(email) => {
+            send(state, email, purpose).await?;
+            Ok((form, true))
+        }
+        Err(e) => {
+            form.set("email", data.get("email"));
+            form.fail(lang, "email", e.message_key());
+            Ok((form, false))
+        }
+    }
+}
 
 /// Mails a new one-time link of `purpose` to `email` when that is an account that may use
 /// one: a reset link to any account (one not activated yet is activated by choosing a new

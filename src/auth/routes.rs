@@ -288,28 +288,9 @@ async fn forgot_submit(
     state: web::Data<AppState>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::new();
-    form.set("email", data.get("email"));
-    let email = match EmailAddress::parse(data.get("email")) {
-        Ok(e) => e,
-        Err(e) => {
-            form.fail(ctx.lang, "email", e.message_key());
-            return render_form(
-                true,
-                &ForgotPage {
-                    ctx,
-                    form,
-                    sent: false,
-                },
-            );
-        }
-    };
-    super::mailed_links::send(&state, email, Purpose::PasswordReset).await?;
-    render(&ForgotPage {
-        ctx,
-        form: FormState::new(),
-        sent: true,
-    })
+    let (form, sent) =
+        super::mailed_links::requested(&state, ctx.lang, &data, Purpose::PasswordReset).await?;
+    render_form(!sent, &ForgotPage { ctx, form, sent })
 }
 
 #[derive(Template)]

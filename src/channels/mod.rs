@@ -590,51 +590,29 @@ pub fn decide_channel(
     approve: bool,
     reason: Option<&str>,
 ) -> QueryResult<Option<DecisionNotice>> {
-    let notice =
-        crate::db::write_transaction(conn, |conn| -> QueryResult<Option<DecisionNotice>> {
-            let updated = diesel::update(
+    let state = if approve {
+        ReviewState::Approved
+    } else {
+        ReviewState::Rejected
+    };
+    decided(
+        conn,
+        |conn| {
+            diesel::update(
                 channels::table
                     .filter(channels::id.eq(channel_id))
                     .filter(channels::review_state.eq_any(ReviewState::OPEN)),
             )
             .set((
-                channels::review_state.eq(if approve {
-                    ReviewState::Approved
-                } else {
-                    ReviewState::Rejected
-                }),
+                channels::review_state.eq(state),
                 channels::review_reason.eq(reason),
                 channels::reviewed_by.eq(Some(manager_id)),
                 channels::reviewed_at.eq(Some(crate::db::now())),
             ))
-            .execute(conn)?;
-            if updated == 0 {
-                return Ok(None);
-            }
-            let (participant_id, email, lang, channel_name): (
-                ParticipantId,
-                String,
-                String,
-                String,
-            ) = channels::table
-                .inner_join(participants::table.inner_join(accounts::table))
-                .filter(channels::id.eq(channel_id))
-                .select((
-                    participants::id,
-                    accounts::email,
-                    accounts::lang,
-                    channels::name,
-                ))
-                .first(conn)?;
-            Ok(Some(DecisionNotice {
-                participant_id,
-                email,
-                lang,
-                channel_name,
-                programme_name: None,
-            }))
-        })?;
-    Ok(notice)
+            .execute(conn)
+        },
+        |conn| told_of(conn, channel_id, None),
+    )
 }
 
 /// Decides a pending membership application. `None` when there is no such application waiting.
@@ -647,56 +625,77 @@ pub fn decide_membership(
     approve: bool,
     reason: Option<&str>,
 ) -> QueryResult<Option<DecisionNotice>> {
-    let notice =
-        crate::db::write_transaction(conn, |conn| -> QueryResult<Option<DecisionNotice>> {
-            let updated = diesel::update(
+    let state = if approve {
+        MembershipState::Approved
+    } else {
+        MembershipState::Rejected
+    };
+    decided(
+        conn,
+        |conn| {
+            diesel::update(
                 memberships::table
                     .filter(memberships::id.eq(membership_id))
                     .filter(memberships::state.eq(MembershipState::Pending)),
             )
             .set((
-                memberships::state.eq(if approve {
-                    MembershipState::Approved
-                } else {
-                    MembershipState::Rejected
-                }),
+                memberships::state.eq(state),
                 memberships::reason.eq(reason),
                 memberships::decided_by.eq(Some(manager_id)),
                 memberships::decided_at.eq(Some(crate::db::now())),
             ))
-            .execute(conn)?;
-            if updated == 0 {
-                return Ok(None);
-            }
-            let (participant_id, email, lang, channel_name, programme_name): (
-                ParticipantId,
-                String,
-                String,
-                String,
-                String,
-            ) = memberships::table
+            .execute(conn)
+        },
+        |conn| {
+            let (channel_id, programme_name): (ChannelId, String) = memberships::table
                 .inner_join(programmes::table)
-                .inner_join(
-                    channels::table.inner_join(participants::table.inner_join(accounts::table)),
-                )
                 .filter(memberships::id.eq(membership_id))
-                .select((
-                    participants::id,
-                    accounts::email,
-                    accounts::lang,
-                    channels::name,
-                    programmes::name,
-                ))
+                .select((memberships::channel_id, programmes::name))
                 .first(conn)?;
-            Ok(Some(DecisionNotice {
-                participant_id,
-                email,
-                lang,
-                channel_name,
-                programme_name: Some(programme_name),
-            }))
-        })?;
-    Ok(notice)
+            told_of(conn, channel_id, Some(programme_name))
+        },
+    )
+}
+
+/// A decision in one transaction: `decide` marks it (no row when nothing was waiting any
+/// more: `None`), then `told` reads who is told of it.
+fn decided(
+    conn: &mut AnyConnection,
+    decide: impl FnOnce(&mut AnyConnection) -> QueryResult<usize>,
+    told: impl FnOnce(&mut AnyConnection) -> QueryResult<DecisionNotice>,
+) -> QueryResult<Option<DecisionNotice>> {
+    crate::db::write_transaction(conn, |conn| {
+        if decide(conn)? == 0 {
+            return Ok(None);
+        }
+        told(conn).map(Some)
+    })
+}
+
+/// Who is told of a decision on `channel_id` (or on its membership of `programme_name`).
+fn told_of(
+    conn: &mut AnyConnection,
+    channel_id: ChannelId,
+    programme_name: Option<String>,
+) -> QueryResult<DecisionNotice> {
+    let (participant_id, email, lang, channel_name): (ParticipantId, String, String, String) =
+        channels::table
+            .inner_join(participants::table.inner_join(accounts::table))
+            .filter(channels::id.eq(channel_id))
+            .select((
+                participants::id,
+                accounts::email,
+                accounts::lang,
+                channels::name,
+            ))
+            .first(conn)?;
+    Ok(DecisionNotice {
+        participant_id,
+        email,
+        lang,
+        channel_name,
+        programme_name,
+    })
 }
 
 /// For demonstrations and the benchmark: an active publisher whose channel and membership of

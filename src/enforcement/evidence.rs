@@ -493,22 +493,14 @@ mod tests {
 
     #[test]
     fn a_stored_file_is_offered_under_its_number_and_type() {
-        assert_eq!(
-            download_name(ObjectionFileId(12), "application/pdf"),
-            "evidence-12.pdf"
-        );
-        assert_eq!(
-            download_name(ObjectionFileId(3), "image/png"),
-            "evidence-3.png"
-        );
-        assert_eq!(
-            download_name(ObjectionFileId(4), "image/jpeg"),
-            "evidence-4.jpg"
-        );
-        assert_eq!(
-            download_name(ObjectionFileId(5), "text/html"),
-            "evidence-5.bin"
-        );
+        for (id, mime, name) in [
+            (12, "application/pdf", "evidence-12.pdf"),
+            (3, "image/png", "evidence-3.png"),
+            (4, "image/jpeg", "evidence-4.jpg"),
+            (5, "text/html", "evidence-5.bin"),
+        ] {
+            assert_eq!(download_name(ObjectionFileId(id), mime), name);
+        }
     }
 
     #[test]

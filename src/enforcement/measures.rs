@@ -240,14 +240,8 @@ fn take_in(
         now,
     )?;
     if let Some(cure_id) = proposal.escalates {
-        let escalated = decide_cure(
-            conn,
-            actor,
-            (participant_id, cure_id),
-            CureDecision::Escalated,
-            now,
-        )?;
-        if escalated == 0 {
+        let cure = (participant_id, MeasureId(cure_id));
+        if !decide_cure(conn, actor, cure, CureDecision::Escalated, now)? {
             return Err(TakeError::NotEscalatable);
         }
     }
@@ -808,15 +802,15 @@ pub fn answer_cure(
     })
 }
 
-/// Decides `participant`'s cure period `cure` (escalated by a new measure, or accepted): the
-/// number of rows changed, 0 when it was decided or lifted already.
+/// Decides a participant's cure period (escalated by a new measure, or accepted); false when
+/// it was decided or lifted already.
 fn decide_cure(
     conn: &mut AnyConnection,
     actor: &Actor,
     (participant_id, cure_id): (ParticipantId, MeasureId),
     decision: CureDecision,
     now: NaiveDateTime,
-) -> QueryResult<usize> {
+) -> QueryResult<bool> {
     diesel::update(
         measures::table
             .filter(measures::id.eq(cure_id))
@@ -831,6 +825,7 @@ fn decide_cure(
         measures::cure_decided_at.eq(now),
     ))
     .execute(conn)
+    .map(|changed| changed > 0)
 }
 
 /// The manager accepts a participant's "fixed": the cure period ends.
@@ -848,14 +843,8 @@ pub fn accept_cure(
             .first(conn)
             .optional()?;
         let participant_id = participant_id.ok_or(CureError::NotFound)?;
-        let changed = decide_cure(
-            conn,
-            actor,
-            (participant_id, measure_id),
-            CureDecision::Accepted,
-            now,
-        )?;
-        if changed == 0 {
+        let cure = (participant_id, measure_id);
+        if !decide_cure(conn, actor, cure, CureDecision::Accepted, now)? {
             return Err(CureError::Closed);
         }
         let entry = audit::Entry::new(action::CURE_DECIDED, format!("measure {measure_id}"))

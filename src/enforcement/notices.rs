@@ -85,22 +85,13 @@ pub fn taken_mail(lang: Lang, measure: &Measure, link: &str) -> MailContent {
 
 /// The mail sent when a measure is lifted by hand.
 pub fn lifted_mail(lang: Lang, measure: &Measure, reason: &str, link: &str) -> MailContent {
-    let mut mail = MailContent::new(lang, "mail-lifted-subject");
-    mail.subject = lang.t_args(
-        "mail-lifted-subject",
-        &[("measure", title(lang, measure.kind))],
-    );
-    mail.paragraphs.push(lang.t_args(
-        "mail-lifted-intro",
-        &[
-            ("measure", title(lang, measure.kind)),
-            ("date", lang.format_date(measure.taken_at.date())),
-        ],
-    ));
-    mail.paragraphs
-        .push(lang.t_args("mail-measure-reason", &[("reason", reason.to_owned())]));
-    mail.action = Some((lang.t("mail-measure-action"), link.to_owned()));
-    mail
+    about_measure(
+        lang,
+        measure,
+        ("mail-lifted-subject", "mail-lifted-intro"),
+        reason,
+        link,
+    )
 }
 
 /// The mail that tells the participant the decision on its objection.
@@ -111,18 +102,33 @@ pub fn decision_mail(
     reason: &str,
     link: &str,
 ) -> MailContent {
-    let key = if upheld {
+    let intro = if upheld {
         "mail-objection-upheld"
     } else {
         "mail-objection-rejected"
     };
-    let mut mail = MailContent::new(lang, "mail-objection-subject");
-    mail.subject = lang.t_args(
-        "mail-objection-subject",
-        &[("measure", title(lang, measure.kind))],
-    );
+    about_measure(
+        lang,
+        measure,
+        ("mail-objection-subject", intro),
+        reason,
+        link,
+    )
+}
+
+/// A mail about what became of `measure` (lifted, objection decided): the subject and the
+/// first paragraph name it and its date, then the reason and the link to the notice.
+fn about_measure(
+    lang: Lang,
+    measure: &Measure,
+    (subject, intro): (&str, &str),
+    reason: &str,
+    link: &str,
+) -> MailContent {
+    let mut mail = MailContent::new(lang, subject);
+    mail.subject = lang.t_args(subject, &[("measure", title(lang, measure.kind))]);
     mail.paragraphs.push(lang.t_args(
-        key,
+        intro,
         &[
             ("measure", title(lang, measure.kind)),
             ("date", lang.format_date(measure.taken_at.date())),

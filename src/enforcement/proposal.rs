@@ -29,6 +29,28 @@ fn typed_amount(text: &str) -> String {
     }
 }
 
+/// The measure form's fields of one value each, kept as typed when the form is shown again.
+const TYPED: [&str; 7] = [
+    "kind",
+    "reason",
+    "deadline",
+    "amount",
+    "restriction",
+    "membership",
+    "escalates",
+];
+
+/// The form as typed: its fields of one value, the clauses cited and what a ban covers.
+fn as_typed(data: &FormData, citations: Vec<String>) -> FormState {
+    let mut form = FormState::new();
+    for field in TYPED {
+        form.set(field, data.get(field));
+    }
+    form.set_all("clauses", citations);
+    form.set_all("ban", data.all("ban"));
+    form
+}
+
 impl Proposal {
     /// Reads the measure form; returns the proposal or the form with its errors (and everything
     /// typed kept).
@@ -38,27 +60,14 @@ impl Proposal {
         clauses: &[ClauseText],
         today: chrono::NaiveDate,
     ) -> Result<Proposal, FormState> {
-        let mut form = FormState::new();
-        for field in [
-            "kind",
-            "reason",
-            "deadline",
-            "amount",
-            "restriction",
-            "membership",
-            "request_key",
-            "escalates",
-        ] {
-            form.set(field, data.get(field));
-        }
         let citations: Vec<String> = data
             .all("clauses")
             .into_iter()
             .map(|c| c.trim().to_owned())
             .filter(|c| !c.is_empty())
             .collect();
-        form.set_all("clauses", citations.clone());
-        form.set_all("ban", data.all("ban"));
+        let mut form = as_typed(data, citations.clone());
+        form.set("request_key", data.get("request_key"));
         let kind = MeasureKind::parse(data.get("kind"));
         if kind.is_none() {
             form.fail(lang, "kind", "error-measure-kind");
@@ -161,20 +170,7 @@ impl Proposal {
             TakeError::NothingToBan => ("ban", "error-ban-nothing"),
             _ => ("kind", "error-not-escalatable"),
         };
-        let mut form = FormState::new();
-        for f in [
-            "kind",
-            "reason",
-            "deadline",
-            "amount",
-            "restriction",
-            "membership",
-            "escalates",
-        ] {
-            form.set(f, data.get(f));
-        }
-        form.set_all("clauses", self.citations.clone());
-        form.set_all("ban", data.all("ban"));
+        let mut form = as_typed(data, self.citations.clone());
         form.set("request_key", new_request_key());
         form.fail(lang, field, key);
         form

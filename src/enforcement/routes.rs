@@ -121,29 +121,55 @@ impl NoticePage {
         ))
     }
 
-    fn may_object(&self) -> bool {
-        self.objection.is_none() && self.measure.claim_open(self.today)
-    }
-
-    /// The claim period's last day, with its zone.
-    fn claim_deadline(&self) -> String {
-        claim_deadline(self.ctx.lang, self.measure.claim_until)
-    }
-
     fn may_answer_cure(&self) -> bool {
         self.logged_in
             && self.measure.kind == MeasureKind::CurePeriod
             && self.measure.cure_decision.is_none()
             && self.measure.lifted_at.is_none()
     }
+}
+
+impl ObjectionSection for NoticePage {
+    fn lang(&self) -> Lang {
+        self.ctx.lang
+    }
+
+    fn objection(&self) -> Option<&Objection> {
+        self.objection.as_ref()
+    }
+
+    fn claim(&self) -> (chrono::NaiveDate, bool) {
+        let m = &self.measure;
+        (m.claim_until, m.claim_open(self.today))
+    }
+}
+
+/// What `enforcement/_objection.html` asks of the page it is part of (a measure's notice, or
+/// another action's page), written once.
+trait ObjectionSection {
+    fn lang(&self) -> Lang;
+
+    fn objection(&self) -> Option<&Objection>;
+
+    /// The claim period's last day, and whether it is still open today.
+    fn claim(&self) -> (chrono::NaiveDate, bool);
+
+    fn may_object(&self) -> bool {
+        self.objection().is_none() && self.claim().1
+    }
+
+    /// The claim period's last day, with its zone.
+    fn claim_deadline(&self) -> String {
+        claim_deadline(self.lang(), self.claim().0)
+    }
 
     fn size(&self, bytes: &i64) -> String {
         let kb = rust_decimal::Decimal::from(*bytes) / rust_decimal::Decimal::from(1024);
-        format!("{} KB", self.ctx.lang.format_decimal(kb.round_dp(0)))
+        format!("{} KB", self.lang().format_decimal(kb.round_dp(0)))
     }
 
     fn decision_text(&self, o: &Objection) -> String {
-        decision_words(self.ctx.lang, o)
+        decision_words(self.lang(), o)
     }
 }
 
@@ -655,23 +681,20 @@ impl ActionPage {
             reason,
         ))
     }
+}
 
-    fn may_object(&self) -> bool {
-        self.objection.is_none() && self.action.claim_open(self.today)
+impl ObjectionSection for ActionPage {
+    fn lang(&self) -> Lang {
+        self.ctx.lang
     }
 
-    /// The claim period's last day, with its zone.
-    fn claim_deadline(&self) -> String {
-        claim_deadline(self.ctx.lang, self.action.claim_until)
+    fn objection(&self) -> Option<&Objection> {
+        self.objection.as_ref()
     }
 
-    fn size(&self, bytes: &i64) -> String {
-        let kb = rust_decimal::Decimal::from(*bytes) / rust_decimal::Decimal::from(1024);
-        format!("{} KB", self.ctx.lang.format_decimal(kb.round_dp(0)))
-    }
-
-    fn decision_text(&self, o: &Objection) -> String {
-        decision_words(self.ctx.lang, o)
+    fn claim(&self) -> (chrono::NaiveDate, bool) {
+        let a = &self.action;
+        (a.claim_until, a.claim_open(self.today))
     }
 }
 

@@ -463,29 +463,10 @@ async fn resend_submit(
     state: web::Data<AppState>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::new();
-    form.set("email", data.get("email"));
-    let email = match EmailAddress::parse(data.get("email")) {
-        Ok(e) => e,
-        Err(e) => {
-            form.fail(ctx.lang, "email", e.message_key());
-            return render_form(
-                true,
-                &ResendPage {
-                    ctx,
-                    form,
-                    sent: false,
-                },
-            );
-        }
-    };
-    crate::auth::mailed_links::send(&state, email, Purpose::Activation).await?;
     // The same answer whether or not the address is known.
-    render(&ResendPage {
-        ctx,
-        form: FormState::new(),
-        sent: true,
-    })
+    let (form, sent) =
+        crate::auth::mailed_links::requested(&state, ctx.lang, &data, Purpose::Activation).await?;
+    render_form(!sent, &ResendPage { ctx, form, sent })
 }
 
 /// The account behind a still-valid activation token and the token's state, read without
