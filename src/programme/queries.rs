@@ -278,6 +278,36 @@ pub struct RulesView {
     pub sections: Vec<RuleSection>,
 }
 
+/// The programme's clauses as they read now, in order, each with its section's letter.
+pub fn clauses(
+    conn: &mut AnyConnection,
+    programme_id: ProgrammeId,
+) -> QueryResult<Vec<(String, RuleClause)>> {
+    let rows: Vec<(String, String, String, i32, String)> = rule_clauses::table
+        .filter(rule_clauses::programme_id.eq(programme_id))
+        .order(rule_clauses::position)
+        .select((
+            rule_clauses::section_letter,
+            rule_clauses::anchor,
+            rule_clauses::label,
+            rule_clauses::depth,
+            rule_clauses::body,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(letter, anchor, label, depth, body)| {
+            let clause = RuleClause {
+                anchor,
+                label,
+                depth,
+                body,
+            };
+            (letter, clause)
+        })
+        .collect())
+}
+
 /// The rules of a programme. They are published in English only, whatever the page's language.
 pub fn load_rules(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<RulesView>> {
     let Some(programme) = find_programme(conn, slug)? else {
@@ -295,17 +325,6 @@ pub fn load_rules(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Ru
         .order(rule_sections::position)
         .select((rule_sections::letter, rule_sections::title))
         .load(conn)?;
-    let clause_rows: Vec<(String, String, String, i32, String)> = rule_clauses::table
-        .filter(rule_clauses::programme_id.eq(programme.id))
-        .order(rule_clauses::position)
-        .select((
-            rule_clauses::section_letter,
-            rule_clauses::anchor,
-            rule_clauses::label,
-            rule_clauses::depth,
-            rule_clauses::body,
-        ))
-        .load(conn)?;
     let mut sections: Vec<RuleSection> = section_rows
         .into_iter()
         .map(|(letter, title)| RuleSection {
@@ -314,14 +333,9 @@ pub fn load_rules(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Ru
             clauses: Vec::new(),
         })
         .collect();
-    for (letter, anchor, label, depth, body) in clause_rows {
+    for (letter, clause) in clauses(conn, programme.id)? {
         if let Some(section) = sections.iter_mut().find(|s| s.letter == letter) {
-            section.clauses.push(RuleClause {
-                anchor,
-                label,
-                depth,
-                body,
-            });
+            section.clauses.push(clause);
         }
     }
     Ok(Some(RulesView {

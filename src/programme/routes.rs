@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::cache::ProgrammePages;
@@ -89,22 +89,7 @@ async fn load_view(
     Ok(view)
 }
 
-/// The page an anonymous visitor is shown without a query string, if it is kept (see
-/// `ProgrammePages::page`): its path, and the kept body.
-fn kept_page(
-    req: &HttpRequest,
-    ctx: &Ctx,
-    pages: &ProgrammePages,
-) -> (Option<String>, Option<HttpResponse>) {
-    if ctx.user.is_some() || !req.query_string().is_empty() {
-        return (None, None);
-    }
-    let path = req.path().to_owned();
-    let kept = pages.page(&path).map(html);
-    (Some(path), kept)
-}
-
-/// Renders the page, and keeps it when it is an anonymous visitor's (`path` from `kept_page`).
+/// Renders the page, and keeps it when it is an anonymous visitor's (`path` from `Visit::kept`).
 fn render_kept(
     pages: &ProgrammePages,
     path: Option<String>,
@@ -124,68 +109,77 @@ fn html(body: web::Bytes) -> HttpResponse {
         .body(body)
 }
 
-async fn home(
+/// What every programme page takes from its request: the request itself (whether a kept copy
+/// may answer it), its context, the state and the kept pages.
+struct Visit {
     req: HttpRequest,
     ctx: Ctx,
     state: web::Data<AppState>,
     pages: web::Data<ProgrammePages>,
-) -> Result<HttpResponse, AppError> {
-    let slug = HOME_PROGRAMME.to_owned();
-    programme_page(&req, ctx, &state, &pages, slug, |ctx, view| HomePage {
-        ctx,
-        view,
-    })
-    .await
 }
 
-async fn show(
-    req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    pages: web::Data<ProgrammePages>,
-    InPath(slug): InPath<String>,
-) -> Result<HttpResponse, AppError> {
-    programme_page(&req, ctx, &state, &pages, slug, |ctx, view| ProgrammePage {
-        ctx,
-        view,
-    })
-    .await
+impl FromRequest for Visit {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let visit = |req: &HttpRequest| -> Result<Visit, actix_web::Error> {
+            Ok(Visit {
+                req: req.clone(),
+                ctx: Ctx::from_request(req),
+                state: web::Data::<AppState>::extract(req).into_inner()?,
+                pages: web::Data::<ProgrammePages>::extract(req).into_inner()?,
+            })
+        };
+        std::future::ready(visit(req))
+    }
+}
+
+impl Visit {
+    /// The page an anonymous visitor is shown without a query string, if it is kept (see
+    /// `ProgrammePages::page`): its path, and the kept body.
+    fn kept(&self) -> (Option<String>, Option<HttpResponse>) {
+        if self.ctx.user.is_some() || !self.req.query_string().is_empty() {
+            return (None, None);
+        }
+        let path = self.req.path().to_owned();
+        let kept = self.pages.page(&path).map(html);
+        (Some(path), kept)
+    }
+}
+
+async fn home(visit: Visit) -> Result<HttpResponse, AppError> {
+    let slug = HOME_PROGRAMME.to_owned();
+    programme_page(visit, slug, |ctx, view| HomePage { ctx, view }).await
+}
+
+async fn show(visit: Visit, InPath(slug): InPath<String>) -> Result<HttpResponse, AppError> {
+    programme_page(visit, slug, |ctx, view| ProgrammePage { ctx, view }).await
 }
 
 /// A page about programme `slug` (the home page, the programme's page): the copy kept for
 /// visitors when there is one, else made from the programme's view and kept.
 async fn programme_page<P: Template>(
-    req: &HttpRequest,
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    pages: &ProgrammePages,
+    visit: Visit,
     slug: String,
     page: impl FnOnce(Ctx, Arc<ProgrammeView>) -> P,
 ) -> Result<HttpResponse, AppError> {
-    let (path, kept) = kept_page(req, &ctx, pages);
+    let (path, kept) = visit.kept();
     if let Some(kept) = kept {
         return Ok(kept);
     }
-    let view = load_view(state, pages, &ctx, slug).await?;
-    render_kept(pages, path, &page(ctx, view))
+    let view = load_view(&visit.state, &visit.pages, &visit.ctx, slug).await?;
+    let page = page(visit.ctx, view);
+    render_kept(&visit.pages, path, &page)
 }
 
-async fn rules(
-    req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    pages: web::Data<ProgrammePages>,
-    InPath(slug): InPath<String>,
-) -> Result<HttpResponse, AppError> {
-    rules_page(req, ctx, state, pages, slug, None).await
+async fn rules(visit: Visit, InPath(slug): InPath<String>) -> Result<HttpResponse, AppError> {
+    rules_page(visit, slug, None).await
 }
 
 /// Version `number` of the rules; anything but the number of a version is not found.
 async fn rules_version(
-    req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    pages: web::Data<ProgrammePages>,
+    visit: Visit,
     path: web::Path<(Lang, String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, slug, number) = path.into_inner();
@@ -194,21 +188,21 @@ async fn rules_version(
         .ok()
         .filter(|n| *n > 0 && !number.starts_with('+'))
         .ok_or(AppError::NotFound)?;
-    rules_page(req, ctx, state, pages, slug, Some(number)).await
+    rules_page(visit, slug, Some(number)).await
 }
 
 async fn rules_page(
-    req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    pages: web::Data<ProgrammePages>,
+    visit: Visit,
     slug: String,
     number: Option<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let (page_path, kept) = kept_page(&req, &ctx, &pages);
+    let (page_path, kept) = visit.kept();
     if let Some(kept) = kept {
         return Ok(kept);
     }
+    let Visit {
+        ctx, state, pages, ..
+    } = visit;
     let rules = match pages.rules(&slug) {
         Some(view) => view,
         None => {

@@ -105,25 +105,14 @@ fn clauses_now(
     conn: &mut AnyConnection,
     programme_id: ProgrammeId,
 ) -> QueryResult<Vec<ClauseText>> {
-    let rows: Vec<(String, String, String, i32, String)> = rule_clauses::table
-        .filter(rule_clauses::programme_id.eq(programme_id))
-        .order(rule_clauses::position)
-        .select((
-            rule_clauses::section_letter,
-            rule_clauses::anchor,
-            rule_clauses::label,
-            rule_clauses::depth,
-            rule_clauses::body,
-        ))
-        .load(conn)?;
-    Ok(rows
+    Ok(super::queries::clauses(conn, programme_id)?
         .into_iter()
-        .map(|(section, anchor, label, depth, body)| ClauseText {
+        .map(|(section, c)| ClauseText {
             section,
-            anchor,
-            label,
-            depth,
-            body,
+            anchor: c.anchor,
+            label: c.label,
+            depth: c.depth,
+            body: c.body,
         })
         .collect())
 }
