@@ -1,5 +1,6 @@
-//! What the console's participants list and participant page read: small queries returning
-//! view structs.
+//! What the console's participants list and participant page read (small queries returning
+//! view structs), and the measures' changes as the participant page makes them: each checked to
+//! be the participant's in the URL.
 
 use std::collections::HashMap;
 
@@ -8,15 +9,20 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::audit::like_pattern;
-use crate::db::ids::{AccountId, ParticipantId, ProgrammeId};
+use crate::audit::Actor;
+use crate::db::ids::{AccountId, MeasureId, ParticipantId, ProgrammeId};
 use crate::db::schema::{
     accounts, channels, click_days, measures, memberships, participants, programmes,
 };
 use crate::db::AnyConnection;
-use crate::enforcement::measures::Measure;
+use crate::domain::Currency;
+use crate::enforcement::measures::{self as measure, CureError, LiftError, Lifted, Measure};
+use crate::enforcement::measures::{Proposal, TakeError, Taken};
 use crate::enforcement::objections::Objection;
 use crate::enforcement::states::CureDecision;
+use crate::ledger::states::{CommissionKind, CommissionState};
 use crate::participants::{MeasureKind, MembershipState, ParticipantKind, ReviewState};
+use crate::programme::versions::{self, ClauseText};
 
 /// The list's page size.
 pub const PAGE_SIZE: usize = 50;
@@ -166,7 +172,15 @@ pub fn click_quality(
     Ok(map)
 }
 
-/// The participants matching `query`, the page asked for.
+/// The countries participants are in, for the list's filter.
+pub fn countries(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
+    participants::table
+        .select(participants::country)
+        .distinct()
+        .order(participants::country)
+        .load(conn)
+}
+
 /// A participant as the list reads it, before its domains, measures and clicks are added.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = participants)]
@@ -182,6 +196,7 @@ struct ListRow {
     terminated_at: Option<NaiveDateTime>,
 }
 
+/// The participants matching `query`, the page asked for.
 pub fn list(
     conn: &mut AnyConnection,
     query: &ListQuery,
@@ -447,4 +462,146 @@ pub fn overdue(conn: &mut AnyConnection) -> QueryResult<(Vec<Measure>, Vec<Objec
         .filter(|o| o.is_open())
         .collect();
     Ok((cures, open))
+}
+
+/// What a participant's page shows of its money: amounts in minor units of the programme's
+/// `currency`.
+pub struct Summary {
+    pub conversions: i64,
+    pub pending: i64,
+    pub approved: i64,
+    pub balance: i64,
+    pub currency: Currency,
+}
+
+fn summary(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryResult<Summary> {
+    let commissions = crate::ledger::queries::commission_lines(conn, participant_id)?;
+    let amount = |state: CommissionState| {
+        commissions
+            .iter()
+            .filter(|c| c.state == state)
+            .map(|c| c.amount)
+            .sum()
+    };
+    Ok(Summary {
+        // One order row per conversion; a return is a row of its own, not a conversion.
+        conversions: commissions
+            .iter()
+            .filter(|c| c.kind == CommissionKind::Order)
+            .count() as i64,
+        pending: amount(CommissionState::Pending),
+        approved: amount(CommissionState::Approved),
+        balance: crate::ledger::payouts::balance(conn, participant_id)?,
+        currency: crate::ledger::queries::programme_currency(conn)?,
+    })
+}
+
+/// Everything a participant's page reads.
+pub struct ParticipantData {
+    pub profile: Profile,
+    pub channels: Vec<ChannelLine>,
+    pub memberships: Vec<MembershipLine>,
+    pub quality: ClickQuality,
+    pub summary: Summary,
+    /// Every measure with the objection to it, if any.
+    pub measures: Vec<(Measure, Option<Objection>)>,
+    pub acceptances: Vec<(i32, NaiveDateTime)>,
+    /// The clauses of the rules in force, their version's number, and the rules' sections.
+    pub clauses: Vec<ClauseText>,
+    pub rules_version: i32,
+    pub sections: Vec<(String, String)>,
+}
+
+/// Participant `participant_id`'s page as of `today`; `None` when there is no such participant.
+pub fn participant_data(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+    today: NaiveDate,
+) -> QueryResult<Option<ParticipantData>> {
+    let Some(profile) = profile(conn, participant_id)? else {
+        return Ok(None);
+    };
+    let since = today - chrono::Days::new(QUALITY_DAYS - 1);
+    let quality = click_quality(conn, since, Some(participant_id))?
+        .get(&participant_id)
+        .copied()
+        .unwrap_or_default();
+    let mut history = Vec::new();
+    for m in measure::of_participant(conn, participant_id)? {
+        let objection = crate::enforcement::objections::of_measure(conn, m.id)?;
+        history.push((m, objection));
+    }
+    let programme_id = crate::programme::current(conn)?;
+    let (clauses, rules_version) = versions::current(conn, programme_id)?
+        .map(|v| (v.clauses, v.number))
+        .unwrap_or_default();
+    Ok(Some(ParticipantData {
+        profile,
+        channels: channels_of(conn, participant_id)?,
+        memberships: memberships_of(conn, participant_id)?,
+        quality,
+        summary: summary(conn, participant_id)?,
+        measures: history,
+        acceptances: versions::acceptances(conn, participant_id)?,
+        clauses,
+        rules_version,
+        sections: rule_sections(conn, programme_id)?,
+    }))
+}
+
+/// The clauses of the rules in force: what a measure may cite.
+pub fn clauses_in_force(conn: &mut AnyConnection) -> QueryResult<Vec<ClauseText>> {
+    let programme_id = crate::programme::current(conn)?;
+    Ok(versions::current(conn, programme_id)?
+        .map(|v| v.clauses)
+        .unwrap_or_default())
+}
+
+/// Takes the measure `proposal` against `participant_id`, its deadlines counted in working days
+/// by the holiday table (`measures::take`).
+pub fn take_measure(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    participant_id: ParticipantId,
+    proposal: &Proposal,
+    now: NaiveDateTime,
+) -> Result<Taken, TakeError> {
+    let calendar = crate::calendar::holidays::load(conn)?;
+    measure::take(conn, actor, participant_id, proposal, &calendar, now)
+}
+
+/// Whether measure `measure_id` is `participant_id`'s: the URL names both.
+fn is_of(
+    conn: &mut AnyConnection,
+    participant_id: ParticipantId,
+    measure_id: MeasureId,
+) -> QueryResult<bool> {
+    Ok(measure::find(conn, measure_id)?.is_some_and(|m| m.participant_id == participant_id))
+}
+
+/// Lifts measure `measure_id` of `participant_id` with the manager's reason (`measures::lift`).
+pub fn lift_measure(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    (participant_id, measure_id): (ParticipantId, MeasureId),
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<Lifted, LiftError> {
+    if !is_of(conn, participant_id, measure_id)? {
+        return Err(LiftError::NotFound);
+    }
+    measure::lift(conn, actor, measure_id, reason, now)
+}
+
+/// Accepts the cure of cure period `measure_id` of `participant_id` (`measures::accept_cure`).
+pub fn accept_cure(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    (participant_id, measure_id): (ParticipantId, MeasureId),
+    now: NaiveDateTime,
+) -> Result<ParticipantId, CureError> {
+    if !is_of(conn, participant_id, measure_id)? {
+        return Err(CureError::NotFound);
+    }
+    measure::accept_cure(conn, actor, measure_id, now)
 }

@@ -3,31 +3,31 @@
 //! cure periods and objections, and the evidence files. Every handler takes `Manager`: anyone
 //! else gets the 403 page.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::calendar::working_days::today;
+use crate::console::handler::{Console, Seat};
 use crate::console::page::ConsoleWords;
 use crate::console::participants::{
     self as queries, ChannelLine, ClickQuality, ListQuery, ListResult, MembershipLine, Profile,
+    Summary,
 };
 use crate::db::ids::{MeasureId, ObjectionFileId, ParticipantId};
-use crate::domain::Currency;
 use crate::enforcement::evidence;
-use crate::enforcement::measures::{self, LiftError, Measure, Proposal, TakeError};
+use crate::enforcement::measures::{self, CureError, LiftError, Measure, Proposal, TakeError};
 use crate::enforcement::notices;
-use crate::enforcement::objections::{self, Objection};
+use crate::enforcement::objections::Objection;
 use crate::enforcement::proposal::new_request_key;
-use crate::enforcement::reinstatement;
+use crate::enforcement::reinstatement::{self, ReinstateError};
 use crate::enforcement::telling::tell;
 use crate::forms::{FormState, REASON};
 use crate::i18n::Lang;
-use crate::ledger::states::{CommissionKind, CommissionState};
 use crate::participants::MeasureKind;
-use crate::programme::versions::{self, ClauseText};
-use crate::state::AppState;
-use crate::web::extract::{Administrator, CsrfForm, InPath, Manager};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
+use crate::programme::versions::ClauseText;
+use crate::web::extract::{Administrator, CsrfForm, InPath};
+use crate::web::{render, render_status, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage/participants", web::get().to(list))
@@ -106,41 +106,21 @@ impl ListPage {
     }
 }
 
-async fn list(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _manager: Manager,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
+async fn list(console: Console, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let q = query.clone();
-    let (result, countries) = with_conn(&state, move |conn| {
-        use crate::db::schema::participants;
-        use diesel::prelude::*;
-        let countries: Vec<String> = participants::table
-            .select(participants::country)
-            .distinct()
-            .order(participants::country)
-            .load(conn)?;
-        Ok((queries::list(conn, &q, today())?, countries))
-    })
-    .await?;
+    let (result, countries) = console
+        .read(move |conn| Ok((queries::list(conn, &q, today())?, queries::countries(conn)?)))
+        .await?;
     render(&ListPage {
-        words: ConsoleWords { lang: ctx.lang },
-        ctx,
+        words: ConsoleWords {
+            lang: console.lang(),
+        },
+        ctx: console.ctx,
         query,
         result,
         countries,
     })
-}
-
-/// What a participant's page shows: amounts in minor units of the programme's `currency`.
-struct Summary {
-    conversions: i64,
-    pending: i64,
-    approved: i64,
-    balance: i64,
-    currency: Currency,
 }
 
 #[derive(Template)]
@@ -347,82 +327,46 @@ struct ShowQuery {
     kind: Option<String>,
 }
 
-async fn participant_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    participant_id: ParticipantId,
+/// The participant page's forms: the measure's (step one, or step two with a measure chosen, or
+/// sent back with its problems), a lift refused, and the measure being escalated.
+#[derive(Default)]
+struct MeasureForms {
     form: Option<FormState>,
     lift_problem: Option<(MeasureId, FormState)>,
     escalating: Option<i64>,
+}
+
+async fn participant_page<W: Seat>(
+    console: Console<W>,
+    participant_id: ParticipantId,
+    forms: MeasureForms,
     notice: Option<String>,
 ) -> Result<ParticipantPage, AppError> {
     let today = today();
-    let data = with_conn(state, move |conn| {
-        let Some(profile) = queries::profile(conn, participant_id)? else {
-            return Ok(None);
-        };
-        let since = today - chrono::Days::new(queries::QUALITY_DAYS - 1);
-        let quality = queries::click_quality(conn, since, Some(participant_id))?
-            .get(&participant_id)
-            .copied()
-            .unwrap_or_default();
-        let commissions = crate::ledger::queries::commission_lines(conn, participant_id)?;
-        let summary = Summary {
-            // One order row per conversion; a return is a row of its own, not a conversion.
-            conversions: commissions
-                .iter()
-                .filter(|c| c.kind == CommissionKind::Order)
-                .count() as i64,
-            pending: commissions
-                .iter()
-                .filter(|c| c.state == CommissionState::Pending)
-                .map(|c| c.amount)
-                .sum(),
-            approved: commissions
-                .iter()
-                .filter(|c| c.state == CommissionState::Approved)
-                .map(|c| c.amount)
-                .sum(),
-            balance: crate::ledger::payouts::balance(conn, participant_id)?,
-            currency: crate::ledger::queries::programme_currency(conn)?,
-        };
-        let mut history = Vec::new();
-        for m in measures::of_participant(conn, participant_id)? {
-            let objection = objections::of_measure(conn, m.id)?;
-            history.push((m, objection));
-        }
-        let programme_id = crate::programme::current(conn)?;
-        let version = versions::current(conn, programme_id)?;
-        let sections = queries::rule_sections(conn, programme_id)?;
-        Ok(Some((
-            profile,
-            queries::channels_of(conn, participant_id)?,
-            queries::memberships_of(conn, participant_id)?,
-            quality,
-            summary,
-            history,
-            versions::acceptances(conn, participant_id)?,
-            (version, sections),
-        )))
-    })
-    .await?;
-    let (profile, channels, memberships, quality, summary, history, acceptances, rules) =
-        data.ok_or(AppError::NotFound)?;
-    let (version, sections) = rules;
-    let (clauses, rules_version) = version.map(|v| (v.clauses, v.number)).unwrap_or_default();
+    let data = console
+        .read(move |conn| queries::participant_data(conn, participant_id, today))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let MeasureForms {
+        form,
+        lift_problem,
+        escalating,
+    } = forms;
     Ok(ParticipantPage {
-        words: ConsoleWords { lang: ctx.lang },
-        ctx,
-        profile,
-        channels,
-        memberships,
-        quality,
-        summary,
-        measures: history,
-        acceptances,
-        clauses,
-        sections,
-        rules_version,
+        words: ConsoleWords {
+            lang: console.lang(),
+        },
+        ctx: console.ctx,
+        profile: data.profile,
+        channels: data.channels,
+        memberships: data.memberships,
+        quality: data.quality,
+        summary: data.summary,
+        measures: data.measures,
+        acceptances: data.acceptances,
+        clauses: data.clauses,
+        sections: data.sections,
+        rules_version: data.rules_version,
         form: form.unwrap_or_else(|| fresh_form(escalating, None)),
         lift_problem,
         escalating,
@@ -431,10 +375,27 @@ async fn participant_page(
     })
 }
 
+/// The participant's page again with a refused form: 422 for a form's mistakes, 409 for a
+/// change the state of things refused.
+async fn refuse(
+    console: Console,
+    participant_id: ParticipantId,
+    status: StatusCode,
+    forms: MeasureForms,
+) -> Result<HttpResponse, AppError> {
+    render_status(
+        status,
+        &participant_page(console, participant_id, forms, None).await?,
+    )
+}
+
+/// 303 back to the participant's page with `notice`.
+fn back<W: Seat>(console: &Console<W>, id: ParticipantId, notice: &str) -> HttpResponse {
+    console.back(&format!("/manage/participants/{id}?notice={notice}"))
+}
+
 async fn show(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _manager: Manager,
+    console: Console,
     InPath(id): InPath<ParticipantId>,
     query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -442,52 +403,41 @@ async fn show(
         .notice
         .as_deref()
         .filter(|n| NOTICES.contains(n))
-        .map(|n| ctx.t(&format!("notice-{n}")));
+        .map(|n| console.ctx.t(&format!("notice-{n}")));
     let kind = query.kind.as_deref().and_then(MeasureKind::parse);
-    let form = fresh_form(query.escalate, kind);
-    let page = participant_page(ctx, &state, id, Some(form), None, query.escalate, notice).await?;
-    render(&page)
+    let forms = MeasureForms {
+        form: Some(fresh_form(query.escalate, kind)),
+        lift_problem: None,
+        escalating: query.escalate,
+    };
+    render(&participant_page(console, id, forms, notice).await?)
 }
 
+/// The measure's form (`Proposal::from_form`): a measure against the participant, citing
+/// clauses of the rules in force.
 async fn take(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
+    console: Console,
     InPath(id): InPath<ParticipantId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let today = today();
-    let clauses = with_conn(&state, |conn| {
-        let programme_id = crate::programme::current(conn)?;
-        Ok(versions::current(conn, programme_id)?
-            .map(|v| v.clauses)
-            .unwrap_or_default())
-    })
-    .await?;
+    let clauses = console.read(queries::clauses_in_force).await?;
     let escalating = data.get("escalates").parse().ok();
-    let proposal = match Proposal::from_form(&data, ctx.lang, &clauses, today) {
+    let proposal = match Proposal::from_form(&data, console.lang(), &clauses, today()) {
         Ok(p) => p,
         Err(form) => {
-            let page =
-                participant_page(ctx, &state, id, Some(form), None, escalating, None).await?;
-            return render_form(true, &page);
+            let forms = MeasureForms {
+                form: Some(form),
+                lift_problem: None,
+                escalating,
+            };
+            return refuse(console, id, StatusCode::UNPROCESSABLE_ENTITY, forms).await;
         }
     };
-    let actor = manager.actor();
     let p = proposal.clone();
-    let taken = with_conn(&state, move |conn| {
-        let calendar = crate::calendar::holidays::load(conn)?;
-        match measures::take(conn, &actor, id, &p, &calendar, crate::db::now()) {
-            Ok(t) => Ok(Ok(t)),
-            Err(TakeError::Db(e)) => Err(e.into()),
-            Err(other) => Ok(Err(other)),
-        }
-    })
-    .await?;
-    if taken.as_ref().is_ok_and(|t| t.crediting_changed) {
-        // Committed: the click writer forgets what it knew of the participant's links.
-        state.crediting.changed();
-    }
+    let taken = console
+        .attempt(move |conn, actor, now| queries::take_measure(conn, actor, id, &p, now))
+        .await?;
+    console.crediting_changed(taken.as_ref().is_ok_and(|t| t.crediting_changed));
     match taken {
         Ok(t) if t.new => {
             tracing::info!(
@@ -495,120 +445,87 @@ async fn take(
                 participant_id = id.get(),
                 "measure taken"
             );
-            tell(&state, t.measure_id, notices::taken_mail).await?;
-            Ok(see_other(&ctx.href(&format!(
-                "/manage/participants/{id}?notice=measure-taken"
-            ))))
+            tell(&console.state, t.measure_id, notices::taken_mail).await?;
+            Ok(back(&console, id, "measure-taken"))
         }
-        Ok(_) => Ok(see_other(
-            &ctx.href(&format!("/manage/participants/{id}?notice=measure-exists")),
-        )),
+        Ok(_) => Ok(back(&console, id, "measure-exists")),
         Err(TakeError::UnknownParticipant) => Err(AppError::NotFound),
         Err(problem) => {
-            let form = proposal.refused(&data, ctx.lang, &problem);
-            let page =
-                participant_page(ctx, &state, id, Some(form), None, escalating, None).await?;
-            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+            let forms = MeasureForms {
+                form: Some(proposal.refused(&data, console.lang(), &problem)),
+                lift_problem: None,
+                escalating,
+            };
+            refuse(console, id, StatusCode::CONFLICT, forms).await
         }
     }
 }
 
+/// `reason`: why the measure is lifted.
 async fn lift(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
+    console: Console,
     path: web::Path<(Lang, ParticipantId, MeasureId)>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let (_, id, measure_id) = path.into_inner();
     let mut form = FormState::new();
     form.set("reason", data.get("reason"));
-    let Some(reason) = REASON.read(&mut form, ctx.lang, "reason", data.get("reason")) else {
-        let page =
-            participant_page(ctx, &state, id, None, Some((measure_id, form)), None, None).await?;
-        return render_form(true, &page);
+    let Some(reason) = REASON.read(&mut form, console.lang(), "reason", data.get("reason")) else {
+        let forms = MeasureForms {
+            lift_problem: Some((measure_id, form)),
+            ..MeasureForms::default()
+        };
+        return refuse(console, id, StatusCode::UNPROCESSABLE_ENTITY, forms).await;
     };
-    let actor = manager.actor();
     let r = reason.clone();
-    let lifted = with_conn(&state, move |conn| {
-        // The measure must be this participant's.
-        match measures::find(conn, measure_id)? {
-            Some(m) if m.participant_id == id => {}
-            _ => return Ok(Err(LiftError::NotFound)),
-        }
-        match measures::lift(conn, &actor, measure_id, &r, crate::db::now()) {
-            Ok(lifted) => Ok(Ok(lifted)),
-            Err(LiftError::Db(e)) => Err(e.into()),
-            Err(other) => Ok(Err(other)),
-        }
-    })
-    .await?;
-    if lifted.as_ref().is_ok_and(|l| l.crediting_changed) {
-        // Committed: the click writer forgets what it knew of the participant's links.
-        state.crediting.changed();
-    }
+    let lifted = console
+        .attempt(move |conn, actor, now| {
+            queries::lift_measure(conn, actor, (id, measure_id), &r, now)
+        })
+        .await?;
+    console.crediting_changed(lifted.as_ref().is_ok_and(|l| l.crediting_changed));
     match lifted {
         Ok(_) => {
-            tell(&state, measure_id, move |lang, m, link| {
+            tell(&console.state, measure_id, move |lang, m, link| {
                 notices::lifted_mail(lang, m, &reason, link)
             })
             .await?;
-            Ok(see_other(&ctx.href(&format!(
-                "/manage/participants/{id}?notice=measure-lifted"
-            ))))
+            Ok(back(&console, id, "measure-lifted"))
         }
         Err(LiftError::NotFound) => Err(AppError::NotFound),
-        Err(LiftError::AlreadyLifted) => Ok(see_other(&ctx.href(&format!(
-            "/manage/participants/{id}?notice=measure-already-lifted"
-        )))),
+        Err(LiftError::AlreadyLifted) => Ok(back(&console, id, "measure-already-lifted")),
         Err(_) => {
-            form.fail(ctx.lang, "reason", "error-termination-lift");
-            let page =
-                participant_page(ctx, &state, id, None, Some((measure_id, form)), None, None)
-                    .await?;
-            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+            form.fail(console.lang(), "reason", "error-termination-lift");
+            let forms = MeasureForms {
+                lift_problem: Some((measure_id, form)),
+                ..MeasureForms::default()
+            };
+            refuse(console, id, StatusCode::CONFLICT, forms).await
         }
     }
 }
 
 async fn accept_cure(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
+    console: Console,
     path: web::Path<(Lang, ParticipantId, MeasureId)>,
     _data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
     let (_, id, measure_id) = path.into_inner();
-    let actor = manager.actor();
-    let accepted = with_conn(&state, move |conn| {
-        match measures::find(conn, measure_id)? {
-            Some(m) if m.participant_id == id => {}
-            _ => return Ok(Err(measures::CureError::NotFound)),
-        }
-        match measures::accept_cure(conn, &actor, measure_id, crate::db::now()) {
-            Ok(p) => Ok(Ok(p)),
-            Err(measures::CureError::Db(e)) => Err(e.into()),
-            Err(other) => Ok(Err(other)),
-        }
-    })
-    .await?;
+    let accepted = console
+        .attempt(move |conn, actor, now| queries::accept_cure(conn, actor, (id, measure_id), now))
+        .await?;
     match accepted {
-        Ok(_) => Ok(see_other(
-            &ctx.href(&format!("/manage/participants/{id}?notice=cure-accepted")),
-        )),
-        Err(measures::CureError::NotFound) => Err(AppError::NotFound),
-        Err(_) => Ok(see_other(
-            &ctx.href(&format!("/manage/participants/{id}?notice=cure-closed")),
-        )),
+        Ok(_) => Ok(back(&console, id, "cure-accepted")),
+        Err(CureError::NotFound) => Err(AppError::NotFound),
+        Err(_) => Ok(back(&console, id, "cure-closed")),
     }
 }
 
 async fn evidence_file(
-    state: web::Data<AppState>,
-    _manager: Manager,
+    console: Console,
     InPath(file_id): InPath<ObjectionFileId>,
 ) -> Result<HttpResponse, AppError> {
-    evidence::serve(&state, file_id, None).await
+    evidence::serve(&console.state, file_id, None).await
 }
 
 // ---- reinstatement: an administrator reinstates a terminated participant, with a reason ----
@@ -623,75 +540,67 @@ struct ReinstatePage {
     form: FormState,
 }
 
+/// The reinstatement's page with its form as `form` says, answered with `status`.
 async fn reinstate_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
+    console: Console<Administrator>,
     participant_id: ParticipantId,
+    status: StatusCode,
     form: FormState,
-) -> Result<ReinstatePage, AppError> {
-    let found = with_conn(state, move |conn| {
-        Ok(queries::terminated(conn, participant_id)?)
-    })
-    .await?;
+) -> Result<HttpResponse, AppError> {
+    let found = console
+        .read(move |conn| queries::terminated(conn, participant_id))
+        .await?;
     let (company_name, terminated) = found.ok_or(AppError::NotFound)?;
-    Ok(ReinstatePage {
-        ctx,
+    let page = ReinstatePage {
+        ctx: console.ctx,
         participant_id,
         company_name,
         terminated,
         form,
-    })
+    };
+    render_status(status, &page)
 }
 
 async fn reinstate_form(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _admin: Administrator,
+    console: Console<Administrator>,
     InPath(id): InPath<ParticipantId>,
 ) -> Result<HttpResponse, AppError> {
-    render(&reinstate_page(ctx, &state, id, FormState::new()).await?)
+    reinstate_page(console, id, StatusCode::OK, FormState::new()).await
 }
 
+/// `reason`: why the participant is reinstated (required).
 async fn reinstate(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    admin: Administrator,
+    console: Console<Administrator>,
     InPath(id): InPath<ParticipantId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
+    let lang = console.lang();
     let mut form = FormState::new();
     form.set("reason", data.get("reason"));
     let reason = if data.get("reason").trim().is_empty() {
-        form.fail(ctx.lang, "reason", "error-reinstate-reason-required");
+        form.fail(lang, "reason", "error-reinstate-reason-required");
         None
     } else {
-        REASON.read(&mut form, ctx.lang, "reason", data.get("reason"))
+        REASON.read(&mut form, lang, "reason", data.get("reason"))
     };
     let Some(reason) = reason else {
-        return render_form(true, &reinstate_page(ctx, &state, id, form).await?);
+        return reinstate_page(console, id, StatusCode::UNPROCESSABLE_ENTITY, form).await;
     };
-    let actor = admin.actor();
-    let done = with_conn(&state, move |conn| {
-        let now = crate::db::now();
-        match reinstatement::reinstate_participant(conn, &actor, id, &reason, now) {
-            Err(reinstatement::ReinstateError::Db(e)) => Err(e.into()),
-            other => Ok(other),
-        }
-    })
-    .await?;
+    let done = console
+        .attempt(move |conn, actor, now| {
+            reinstatement::reinstate_participant(conn, actor, id, &reason, now)
+        })
+        .await?;
     match done {
         Ok(()) => {
             // Committed: its clicks are credited again from the next one on.
-            state.crediting.changed();
-            Ok(see_other(&ctx.href(&format!(
-                "/manage/participants/{id}?notice=participant-reinstated"
-            ))))
+            console.crediting_changed(true);
+            Ok(back(&console, id, "participant-reinstated"))
         }
-        Err(reinstatement::ReinstateError::NotFound) => Err(AppError::NotFound),
+        Err(ReinstateError::NotFound) => Err(AppError::NotFound),
         Err(_) => {
-            form.fail(ctx.lang, "reason", "error-reinstate-not-terminated");
-            let page = reinstate_page(ctx, &state, id, form).await?;
-            crate::web::render_status(actix_web::http::StatusCode::CONFLICT, &page)
+            form.fail(lang, "reason", "error-reinstate-not-terminated");
+            reinstate_page(console, id, StatusCode::CONFLICT, form).await
         }
     }
 }
