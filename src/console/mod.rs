@@ -5,6 +5,7 @@
 //! features (`enforcement/`, `ledger/`, `programme/`, `audit/`), and no console module imports a
 //! participant-facing routes file. Templates: `templates/console/`.
 
+pub mod conversions;
 pub mod handler;
 pub mod managers;
 pub mod page;

@@ -3,19 +3,19 @@
 //! administrator's) and the CSV import with its preview. Payout runs, bank files and the
 //! conversion API's secret are the administrators' (`routes/payouts.rs`).
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use crate::console::conversions::{self as listed, CommissionDecision, Conversions};
+use crate::console::handler::Console;
 use crate::db::ids::{AccountId, CommissionId, ParticipantId};
-use crate::db::schema::{accounts, participants};
 use crate::forms::FormState;
 use crate::ledger::decide::{self, Action, DecideError};
-use crate::ledger::import::{self, Counts, ImportLine};
-use crate::ledger::queries::{self, ConversionLine, Scope};
+use crate::ledger::import::{self, Counts, FileProblem, ImportLine};
+use crate::ledger::queries::ConversionLine;
 use crate::ledger::words::CommissionWords;
-use crate::state::AppState;
-use crate::web::extract::{CsrfForm, InPath, Manager};
-use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
+use crate::web::extract::{CsrfForm, InPath};
+use crate::web::{render, render_form, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage/conversions", web::get().to(conversions))
@@ -36,8 +36,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// The list shows the newest this many conversions.
-const SHOWN: i64 = 300;
 const NOTICES: &[&str] = &["commission-decided", "commission-gone", "import-stored"];
 
 #[derive(serde::Deserialize)]
@@ -144,35 +142,22 @@ impl ConversionsPage {
 }
 
 async fn conversions_page(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
+    console: Console,
     chosen: Option<ParticipantId>,
     notice: Option<String>,
     problem: Option<Problem>,
 ) -> Result<ConversionsPage, AppError> {
-    use diesel::prelude::*;
-    let scope = chosen.map(Scope::Participant).unwrap_or(Scope::All);
-    let (lines, participants, importers, currency) = with_conn(state, move |conn| {
-        let lines = queries::conversion_lines(conn, scope, SHOWN)?;
-        let currency = queries::programme_currency(conn)?;
-        let importer_ids: Vec<AccountId> = lines.iter().filter_map(|l| l.imported_by).collect();
-        Ok((
-            lines,
-            participants::table
-                .order(participants::company_name)
-                .select((participants::id, participants::company_name))
-                .load::<(ParticipantId, String)>(conn)?,
-            accounts::table
-                .filter(accounts::id.eq_any(importer_ids))
-                .select((accounts::id, accounts::email))
-                .load::<(AccountId, String)>(conn)?,
-            currency,
-        ))
-    })
-    .await?;
-    let lang = ctx.lang;
+    let Conversions {
+        lines,
+        participants,
+        importers,
+        currency,
+    } = console
+        .read(move |conn| listed::conversions(conn, chosen))
+        .await?;
+    let lang = console.lang();
     Ok(ConversionsPage {
-        ctx,
+        ctx: console.ctx,
         words: CommissionWords { lang, currency },
         lines,
         participants,
@@ -184,15 +169,14 @@ async fn conversions_page(
 }
 
 async fn conversions(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _manager: Manager,
+    console: Console,
     query: web::Query<ConversionsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let chosen = query
         .participant
         .as_deref()
         .and_then(|p| p.parse::<ParticipantId>().ok());
+    let ctx = &console.ctx;
     let notice = match query.notice.as_deref() {
         Some("import-stored") => Some(ctx.lang.t_counts(
             "notice-import-stored",
@@ -206,88 +190,43 @@ async fn conversions(
         Some(name) if NOTICES.contains(&name) => Some(ctx.t(&format!("notice-{name}"))),
         _ => None,
     };
-    render(&conversions_page(ctx, &state, chosen, notice, None).await?)
+    render(&conversions_page(console, chosen, notice, None).await?)
 }
 
-fn data_action(action: Action) -> &'static str {
-    match action {
-        Action::Reject => "reject",
-        Action::Reverse => "reverse",
-        Action::Release => "release",
-    }
-}
-
+/// `action` (`reject`, `reverse`, `release`), `reason`, and `participant`: the list's filter to
+/// go back to.
 async fn decision(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
+    console: Console,
     InPath(commission_id): InPath<CommissionId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let lang = ctx.lang;
     let chosen = data.get("participant").parse::<ParticipantId>().ok();
-    let reason = data.get("reason").trim().to_owned();
-    let action = Action::parse(data.get("action"));
-    let problem = |key: &str| Problem {
-        commission_id,
-        message: lang.t(key),
-        reason: data.get("reason").to_owned(),
-    };
-    let refused = match action {
-        None => Some(problem("error-commission-action")),
-        // Separation of duties: a plain account manager cannot make a held commission payable.
-        Some(Action::Release) if !manager.account.is_administrator() => {
-            Some(problem("error-release-administrator"))
+    let administrator = console.who.account.is_administrator();
+    let decision = match CommissionDecision::from_form(&data, administrator) {
+        Ok(decision) => decision,
+        Err(key) => {
+            let problem = Problem {
+                commission_id,
+                message: console.ctx.t(key),
+                reason: data.get("reason").to_owned(),
+            };
+            let page = conversions_page(console, chosen, None, Some(problem)).await?;
+            return render_form(true, &page);
         }
-        Some(a) if a.needs_reason() && reason.is_empty() => Some(problem("error-reason-required")),
-        _ => crate::forms::REASON
-            .check_optional(&reason)
-            .err()
-            .map(problem),
     };
-    if let Some(problem) = refused {
-        let page = conversions_page(ctx, &state, chosen, None, Some(problem)).await?;
-        return render_form(true, &page);
-    }
-    let action = action.unwrap_or(Action::Reject);
-    let manager_id = manager.account.id;
-    let actor = manager.actor();
-    let why = Some(reason).filter(|r| !r.is_empty());
-    let result = with_conn(&state, move |conn| {
-        let now = crate::db::now();
-        let outcome = crate::db::write_transaction(
-            conn,
-            |conn| -> diesel::QueryResult<Result<(), DecideError>> {
-                match decide::decide(conn, commission_id, action, why.as_deref(), manager_id, now) {
-                    Ok(participant_id) => {
-                        let entry = crate::audit::Entry::new(
-                            crate::audit::action::COMMISSION_DECIDED,
-                            format!("commission {commission_id}"),
-                        )
-                        .participant(participant_id)
-                        .after(serde_json::json!({ "action": data_action(action), "reason": why }));
-                        crate::audit::record(conn, &actor, entry, now)?;
-                        Ok(Ok(()))
-                    }
-                    Err(DecideError::Db(e)) => Err(e),
-                    Err(e) => Ok(Err(e)),
-                }
-            },
-        )?;
-        Ok(outcome)
-    })
-    .await?;
-    let back = |notice: &str| {
-        let filter = chosen
-            .map(|p| format!("participant={p}&"))
-            .unwrap_or_default();
-        see_other(&ctx.href(&format!("/manage/conversions?{filter}notice={notice}")))
+    let by: (CommissionId, AccountId) = (commission_id, console.who.account.id);
+    let result = console
+        .attempt(move |conn, actor, now| listed::decide(conn, actor, by, &decision, now))
+        .await?;
+    let filter = chosen
+        .map(|p| format!("participant={p}&"))
+        .unwrap_or_default();
+    let notice = match result {
+        Ok(()) => "commission-decided",
+        Err(DecideError::NotFound) => return Err(AppError::NotFound),
+        Err(_) => "commission-gone",
     };
-    match result {
-        Ok(()) => Ok(back("commission-decided")),
-        Err(DecideError::NotFound) => Err(AppError::NotFound),
-        Err(_) => Ok(back("commission-gone")),
-    }
+    Ok(console.back(&format!("/manage/conversions?{filter}notice={notice}")))
 }
 
 #[derive(Template)]
@@ -390,115 +329,73 @@ impl ImportPage {
 const PROBLEMS_SHOWN: usize = 500;
 const SAMPLE_SHOWN: usize = 20;
 
-async fn import_form(ctx: Ctx, _manager: Manager) -> Result<HttpResponse, AppError> {
-    render(&ImportPage {
-        ctx,
-        form: FormState::new(),
-        lines: None,
-        counts: None,
-        content: String::new(),
-    })
+async fn import_form(console: Console) -> Result<HttpResponse, AppError> {
+    render(&ImportPage::new(console.ctx, FormState::new()))
 }
 
-/// Reads the uploaded form: the CSRF token and the file (at most `FILE_LIMIT` bytes).
-async fn read_upload(
-    multipart: actix_multipart::Multipart,
-) -> Result<(String, Result<Vec<u8>, import::FileProblem>), AppError> {
-    let (token, file) = crate::web::file_form::read(multipart, import::FILE_LIMIT).await?;
-    Ok((token, file.ok_or(import::FileProblem::TooLarge)))
-}
-
-async fn import_preview(
-    req: actix_web::HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _manager: Manager,
-    multipart: actix_multipart::Multipart,
-) -> Result<HttpResponse, AppError> {
-    let (token, file) = read_upload(multipart).await?;
-    if !crate::web::csrf::verify_request(&req, &token) {
-        return Err(AppError::Forbidden);
-    }
-    let bytes = match file {
-        Ok(b) => b,
-        Err(problem) => return import_file_problem(ctx, problem),
-    };
-    check_and_show(ctx, &state, bytes, None).await
-}
-
-fn import_file_problem(ctx: Ctx, problem: import::FileProblem) -> Result<HttpResponse, AppError> {
-    let mut form = FormState::new();
-    form.fail(ctx.lang, "file", problem.message_key());
-    render_form(
-        true,
-        &ImportPage {
+impl ImportPage {
+    /// The page before an upload, or with the file's problem.
+    fn new(ctx: Ctx, form: FormState) -> ImportPage {
+        ImportPage {
             ctx,
             form,
             lines: None,
             counts: None,
             content: String::new(),
-        },
-    )
+        }
+    }
 }
 
-/// Checks every line (storing nothing) and shows them; with `store`, stores the file when it
-/// has no problem.
-async fn check_and_show(
-    ctx: Ctx,
-    state: &web::Data<AppState>,
-    bytes: Vec<u8>,
-    store: Option<crate::audit::Actor>,
+/// `file`: a CSV file of conversions (at most `FILE_LIMIT` bytes), checked and shown, nothing
+/// stored.
+async fn import_preview(
+    req: HttpRequest,
+    console: Console,
+    multipart: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let now = crate::db::now();
-    let storing = store.is_some();
+    let (token, file) = crate::web::file_form::read(multipart, import::FILE_LIMIT).await?;
+    if !crate::web::csrf::verify_request(&req, &token) {
+        return Err(AppError::Forbidden);
+    }
+    match file {
+        Some(bytes) => check_and_show(console, bytes, false).await,
+        None => import_file_problem(console.ctx, FileProblem::TooLarge),
+    }
+}
+
+fn import_file_problem(ctx: Ctx, problem: FileProblem) -> Result<HttpResponse, AppError> {
+    let mut form = FormState::new();
+    form.fail(ctx.lang, "file", problem.message_key());
+    render_form(true, &ImportPage::new(ctx, form))
+}
+
+/// Checks every line (storing nothing) and shows them; `storing`, stores the file when it has
+/// no problem and sends the manager to the conversions with what it did.
+async fn check_and_show(
+    console: Console,
+    bytes: Vec<u8>,
+    storing: bool,
+) -> Result<HttpResponse, AppError> {
     // Reading a large file is work for a blocking thread, not for the server's worker, which
     // answers clicks meanwhile.
-    let checked = with_conn(state, move |conn| {
-        let mut lines = match import::read(&bytes, now) {
-            Ok(lines) => lines,
-            Err(problem) => return Ok(Err(problem)),
-        };
-        let counts = match &store {
-            // The preview reads only: no write transaction while a large file is checked.
-            None => import::preview(conn, &mut lines, now)?,
-            Some(actor) => crate::db::write_transaction(conn, |conn| {
-                // The manager who imports is who entered these conversions.
-                let manager_id = actor.id.ok_or(diesel::result::Error::NotFound)?;
-                let entered = crate::ledger::states::EnteredBy::Import { manager_id };
-                let counts = import::store(conn, &mut lines, entered, now)?;
-                if let Some(c) = &counts {
-                    let entry = crate::audit::Entry::new(
-                        crate::audit::action::CONVERSIONS_IMPORTED,
-                        format!("{} lines", lines.len()),
-                    )
-                    .after(serde_json::json!({
-                        "created": c.created,
-                        "updated": c.updated,
-                        "unchanged": c.unchanged,
-                    }));
-                    crate::audit::record(conn, actor, entry, now)?;
-                }
-                Ok::<_, diesel::result::Error>(counts)
-            })?,
-        };
-        Ok(Ok((lines, counts, bytes)))
-    })
-    .await?;
+    let checked = console
+        .write(move |conn, actor, now| {
+            listed::check_file(conn, storing.then_some(actor), bytes, now)
+        })
+        .await?;
     let (lines, counts, bytes) = match checked {
         Ok(checked) => checked,
-        Err(problem) => return import_file_problem(ctx, problem),
+        Err(problem) => return import_file_problem(console.ctx, problem),
     };
-    if storing {
-        if let Some(c) = counts {
-            return Ok(see_other(&ctx.href(&format!(
-                "/manage/conversions?notice=import-stored&created={}&updated={}&unchanged={}",
-                c.created, c.updated, c.unchanged
-            ))));
-        }
+    if let (true, Some(c)) = (storing, &counts) {
+        return Ok(console.back(&format!(
+            "/manage/conversions?notice=import-stored&created={}&updated={}&unchanged={}",
+            c.created, c.updated, c.unchanged
+        )));
     }
     let has_problems = counts.is_none();
     let page = ImportPage {
-        ctx,
+        ctx: console.ctx,
         form: FormState::new(),
         lines: Some(lines),
         counts,
@@ -507,13 +404,8 @@ async fn check_and_show(
     render_form(has_problems, &page)
 }
 
-async fn import_confirm(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    manager: Manager,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
+/// `content`: the previewed file's text, stored when no line has a problem.
+async fn import_confirm(console: Console, data: CsrfForm) -> Result<HttpResponse, AppError> {
     let bytes = data.get("content").as_bytes().to_vec();
-    let actor = manager.actor();
-    check_and_show(ctx, &state, bytes, Some(actor)).await
+    check_and_show(console, bytes, true).await
 }
