@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use super::click_ids::ClickIds;
 use super::held::HeldConnection;
-use super::link_cache::{self, LinkCache, LinkInfo};
+use super::link_cache::{self, LinkCache, LinkInfo, Unread};
 use super::row::ClickRow;
 use super::spool::Spool;
 use super::storage::Storage;
@@ -313,44 +313,36 @@ impl Judge {
         programme_id: ProgrammeId,
         channel_id: ChannelId,
     ) -> anyhow::Result<Option<LinkInfo>> {
-        let key = (programme_id, channel_id);
-        let known = self.links.known(key);
-        if let Some((at, info)) = known {
-            if at.elapsed() < CACHE_TTL || self.database_down() {
-                return Ok(info);
+        let resting = self.database_down();
+        let db = &mut self.db;
+        let verdict = self.links.verdict((programme_id, channel_id), resting, || {
+            let held = db.is_held();
+            match read_link(db, programme_id, channel_id) {
+                Err(_) if held => {
+                    db.release();
+                    read_link(db, programme_id, channel_id)
+                }
+                read => read,
             }
-        }
-        if self.database_down() {
-            anyhow::bail!("the database failed a moment ago");
-        }
-        let held = self.db.is_held();
-        let read = match self.read_link(programme_id, channel_id) {
-            Err(_) if held => {
-                self.db.release();
-                self.read_link(programme_id, channel_id)
-            }
-            read => read,
-        };
-        match read {
-            Ok(info) => {
-                self.links.remember(key, info);
-                Ok(info)
-            }
-            Err(e) => {
-                self.database_failed(&e);
-                known.map(|(_, info)| info).ok_or(e)
+        });
+        match verdict {
+            Ok(info) => Ok(info),
+            Err(Unread::Resting) => anyhow::bail!("the database failed a moment ago"),
+            Err(Unread::Failed { error, known }) => {
+                self.database_failed(&error);
+                known.ok_or(error)
             }
         }
     }
+}
 
-    fn read_link(
-        &mut self,
-        programme_id: ProgrammeId,
-        channel_id: ChannelId,
-    ) -> anyhow::Result<Option<LinkInfo>> {
-        let conn = self.db.get()?;
-        Ok(link_cache::read_link(conn, programme_id, channel_id)?)
-    }
+fn read_link(
+    db: &mut HeldConnection,
+    programme_id: ProgrammeId,
+    channel_id: ChannelId,
+) -> anyhow::Result<Option<LinkInfo>> {
+    let conn = db.get()?;
+    Ok(link_cache::read_link(conn, programme_id, channel_id)?)
 }
 
 /// A click's user agent and referrer as the ids of their rows in `user_agents` and `referrers`.

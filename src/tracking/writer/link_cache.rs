@@ -56,18 +56,6 @@ impl LinkCache {
         true
     }
 
-    /// The link as last read, and when.
-    pub(super) fn known(
-        &mut self,
-        link: (ProgrammeId, ChannelId),
-    ) -> Option<(Instant, Option<LinkInfo>)> {
-        self.links.get(&link).copied()
-    }
-
-    pub(super) fn remember(&mut self, link: (ProgrammeId, ChannelId), info: Option<LinkInfo>) {
-        self.links.put(link, (Instant::now(), info));
-    }
-
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         self.links.len()
@@ -78,26 +66,50 @@ impl LinkCache {
         self.links.contains(link)
     }
 
-    /// How a click on the link is judged now: after the signal is looked at, what is known of
-    /// it if younger than `CACHE_TTL`, else what `conn` reads. The judge does the same for each
-    /// batch, with its care for a database that is down on top.
-    pub fn verdict(
+    /// How a click on `link` is judged now — the one rule, for the judge and for the tests that
+    /// stand in for it (who look at the signal first, `forget_if_changed`, as the judge does per
+    /// batch): what is known of the link if younger than `CACHE_TTL`, or however old while
+    /// `resting` (the database failed a moment ago: a link clicked in the last minutes keeps
+    /// working through an outage); else what `read` reads now, remembered. While resting, a
+    /// link not known is not read; when the read fails, the caller hears what was known.
+    pub fn verdict<E>(
         &mut self,
-        conn: &mut AnyConnection,
-        programme_id: ProgrammeId,
-        channel_id: ChannelId,
-    ) -> QueryResult<Option<LinkInfo>> {
-        self.forget_if_changed();
-        let link = (programme_id, channel_id);
-        if let Some((at, info)) = self.known(link) {
-            if at.elapsed() < CACHE_TTL {
+        link: (ProgrammeId, ChannelId),
+        resting: bool,
+        read: impl FnOnce() -> Result<Option<LinkInfo>, E>,
+    ) -> Result<Option<LinkInfo>, Unread<E>> {
+        let known = self.links.get(&link).copied();
+        if let Some((at, info)) = known {
+            if resting || at.elapsed() < CACHE_TTL {
                 return Ok(info);
             }
         }
-        let info = read_link(conn, programme_id, channel_id)?;
-        self.remember(link, info);
-        Ok(info)
+        if resting {
+            return Err(Unread::Resting);
+        }
+        match read() {
+            Ok(info) => {
+                self.links.put(link, (Instant::now(), info));
+                Ok(info)
+            }
+            Err(error) => Err(Unread::Failed {
+                error,
+                known: known.map(|(_, info)| info),
+            }),
+        }
     }
+}
+
+/// Why `LinkCache::verdict` has no answer from the database.
+#[derive(Debug)]
+pub enum Unread<E> {
+    /// The database failed a moment ago and the link is not known: it was not asked.
+    Resting,
+    /// The read failed; what was known of the link, however old, if anything.
+    Failed {
+        error: E,
+        known: Option<Option<LinkInfo>>,
+    },
 }
 
 /// The link as the database has it now; `None` for a channel that does not exist.

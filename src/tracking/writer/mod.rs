@@ -31,7 +31,7 @@ use crate::config::{ClickDurability, DatabaseKind};
 use crate::db::Pool;
 use crate::state::CreditingChanges;
 use judge::Judge;
-pub use link_cache::{read_link, LinkCache, LinkInfo};
+pub use link_cache::{read_link, LinkCache, LinkInfo, Unread};
 use row::ClickRow;
 
 /// At most this many clicks are judged together (a commit may merge waiting batches).
