@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use crate::common::{spawn_app, TestApp};
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 
 const PASSWORD: &str = "een lange zin als wachtwoord";
 
@@ -80,8 +81,6 @@ struct Browser {
 
 impl Browser {
     async fn start(tools: &Tools, name: &str) -> Browser {
-        // lettre and hyper-rustls bring two crypto providers; name one.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -111,8 +110,7 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = std::time::Instant::now() + Duration::from_secs(60);
         let client = loop {
-            match ClientBuilder::rustls()
-                .unwrap()
+            match ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
                 .connect(&url)
                 .await
