@@ -7,7 +7,8 @@
 use crate::common;
 
 use crate::common::money::{
-    click, pass_locking_dates, planted_payout, planted_run, report, secret, send,
+    click, pass_locking_dates, plant_click, planted_payout, planted_run, report, secret, send,
+    PlantedClick,
 };
 use crate::common::{spawn_app, TestApp, TestDatabase};
 use chrono::Timelike;
@@ -357,26 +358,19 @@ async fn the_portals_role_makes_and_drops_click_months_only_through_the_owners_f
         .unwrap()
         .and_utc()
         .timestamp_millis();
-    let id = hex::encode(((u128::from(ms as u64) << 80) | 1).to_be_bytes());
-    let (id, hash) = match app.kind() {
-        DatabaseKind::Postgres => (
-            format!("'\\x{id}'::bytea"),
-            format!("'\\x{}'::bytea", "00".repeat(16)),
-        ),
-        DatabaseKind::Sqlite => (format!("X'{id}'"), format!("X'{}'", "00".repeat(16))),
+    let click = PlantedClick {
+        click_id: ((u128::from(ms as u64) << 80) | 1).to_be_bytes().to_vec(),
+        clicked_at: ms,
+        day: portal::tracking::day_number(month),
+        programme_id: app.programme_id(),
+        channel_id: p.channel_id,
+        participant_id: p.participant_id,
+        ip_hash: vec![0; 16],
+        user_agent: "Mozilla/5.0 (oud)",
+        credited: true,
+        reason: None,
     };
-    portal
-        .batch_execute(&format!(
-            "INSERT INTO user_agents (user_agent) VALUES ('Mozilla/5.0 (oud)');
-             INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id,
-                                 participant_id, ip_hash, user_agent_id, credited)
-             SELECT {id}, {ms}, {}, {}, {}, {}, {hash}, MAX(id), TRUE FROM user_agents",
-            portal::tracking::day_number(month),
-            app.programme_id(),
-            p.channel_id,
-            p.participant_id,
-        ))
-        .unwrap();
+    plant_click(portal, click);
     if app.kind() == DatabaseKind::Postgres {
         for statement in [
             "DROP TABLE clicks_2021_03",

@@ -10,7 +10,8 @@ use crate::common::enforcement::{
     hidden, last_measure, object, picture, take, taken, Measure, MeasureKind, PDF,
 };
 use crate::common::money::{
-    balance, bank, click, credit, pass_locking_dates, report, secret, send,
+    balance, bank, click, credit, pass_locking_dates, plant_click, report, secret, send,
+    PlantedClick,
 };
 use crate::common::{location, spawn_app, text_of, TestApp, PASSWORD};
 use diesel::prelude::*;
@@ -303,10 +304,7 @@ async fn a_measure_form_with_mistakes_says_so_per_field_and_keeps_what_was_typed
 async fn withheld_payments_are_skipped_by_payout_runs_until_the_measure_is_lifted() {
     let (app, boss, anna) = manager_and_anna().await;
     let p = anna.participant_id;
-    let new_year = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
-        .unwrap()
-        .and_hms_opt(0, 0, 0)
-        .unwrap();
+    let new_year = common::moment("2026-01-01 00:00:00");
     credit(&app, p, 5000, new_year);
     bank(&app, p, "NL91ABNA0417164300", "Anna Koopjes");
     let r = take(
@@ -1247,22 +1245,19 @@ async fn the_participants_list_searches_filters_and_pages() {
     // Anna's clicks in the last 30 days: 1 credited, 3 not.
     let day = portal::tracking::day_number(chrono::Utc::now().date_naive());
     for (n, credited) in [(1u8, true), (2, false), (3, false), (4, false)] {
-        let credited = if credited { "TRUE" } else { "FALSE" };
-        let (id, ip) = match app.kind() {
-            portal::config::DatabaseKind::Postgres => (
-                format!("'\\x{:032x}'::bytea", n),
-                "'\\x00'::bytea".to_owned(),
-            ),
-            portal::config::DatabaseKind::Sqlite => (format!("X'{:032x}'", n), "X'00'".to_owned()),
+        let click = PlantedClick {
+            click_id: (n as u128).to_be_bytes().to_vec(),
+            clicked_at: 0,
+            day,
+            programme_id: app.programme_id(),
+            channel_id: anna.channel_id,
+            participant_id: anna.participant_id,
+            ip_hash: vec![0],
+            user_agent: &format!("ua{n}"),
+            credited,
+            reason: None,
         };
-        app.sql(&format!(
-            "INSERT INTO user_agents (id, user_agent) VALUES ({n}, 'ua{n}');
-             INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id, participant_id, ip_hash, user_agent_id, credited, reason) \
-             VALUES ({id}, 0, {day}, {}, {}, {}, {ip}, {n}, {credited}, NULL)",
-            app.programme_id(),
-            anna.channel_id,
-            anna.participant_id
-        ));
+        plant_click(&mut app.conn(), click);
     }
     let list = |query: &'static str| {
         let app = &app;
@@ -1575,20 +1570,19 @@ async fn the_participant_page_shows_click_quality_conversions_and_the_ledger_sum
     assert_eq!(r.status().as_u16(), 303);
     // And a click that was not credited (a robot's), today.
     let day = portal::tracking::day_number(chrono::Utc::now().date_naive());
-    let (id, ip) = match app.kind() {
-        portal::config::DatabaseKind::Postgres => (
-            format!("'\\x{:032x}'::bytea", 901),
-            "'\\x00'::bytea".to_owned(),
-        ),
-        portal::config::DatabaseKind::Sqlite => (format!("X'{:032x}'", 901), "X'00'".to_owned()),
+    let robot = PlantedClick {
+        click_id: 901u128.to_be_bytes().to_vec(),
+        clicked_at: 0,
+        day,
+        programme_id: app.programme_id(),
+        channel_id: anna.channel_id,
+        participant_id: p,
+        ip_hash: vec![0],
+        user_agent: "robot",
+        credited: false,
+        reason: Some("bot"),
     };
-    app.sql(&format!(
-        "INSERT INTO user_agents (id, user_agent) VALUES (901, 'robot');
-         INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id, participant_id, ip_hash, user_agent_id, credited, reason) \
-         VALUES ({id}, 0, {day}, {}, {}, {p}, {ip}, 901, FALSE, 'bot')",
-        app.programme_id(),
-        anna.channel_id,
-    ));
+    plant_click(&mut app.conn(), robot);
     // Bob's order is not Anna's.
     let (bob_click, bob_at) = click(&app, bob.channel_id).await;
     assert_eq!(

@@ -5,10 +5,12 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::common::{test_settings, TestDatabase};
+use crate::common::fixtures;
+use crate::common::money::{plant_click, PlantedClick};
+use crate::common::{test_settings, ParticipantKind, ReviewState, TestDatabase};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use portal::db::ids::{AccountId, ChannelId, ParticipantId};
+use portal::db::ids::{AccountId, ParticipantId};
 use portal::db::schema::{commissions, ledger_entries};
 use portal::db::AnyConnection;
 use portal::domain::{money, Currency, Money, Rate};
@@ -52,50 +54,17 @@ fn participant(
     conn: &mut AnyConnection,
     n: usize,
 ) -> (ParticipantId, String, chrono::NaiveDateTime) {
-    use portal::db::schema::{accounts, channels, participants};
+    let email = format!("p{n}@example.nl");
+    let p = fixtures::participant(
+        conn,
+        &email,
+        ParticipantKind::Publisher,
+        ReviewState::Approved,
+    );
     let now = portal::db::now();
-    let account: i64 = diesel::insert_into(accounts::table)
-        .values((
-            accounts::email.eq(format!("p{n}@example.nl")),
-            accounts::password_hash.eq("x"),
-            accounts::role.eq("participant"),
-            accounts::lang.eq("nl"),
-            accounts::created_at.eq(now),
-            accounts::activated_at.eq(Some(now)),
-        ))
-        .returning(accounts::id)
-        .get_result(conn)
-        .unwrap();
-    let participant: ParticipantId = diesel::insert_into(participants::table)
-        .values((
-            participants::account_id.eq(account),
-            participants::kind.eq("publisher"),
-            participants::company_name.eq(format!("P{n}")),
-            participants::contact_name.eq("P"),
-            participants::country.eq("NL"),
-            participants::created_at.eq(now),
-        ))
-        .returning(participants::id)
-        .get_result(conn)
-        .unwrap();
-    let channel: ChannelId = diesel::insert_into(channels::table)
-        .values((
-            channels::participant_id.eq(participant),
-            channels::website_url.eq(format!("https://www.p{n}.nl/")),
-            channels::domain.eq(format!("p{n}.nl")),
-            channels::name.eq(format!("P{n}")),
-            channels::category.eq("content"),
-            channels::promotion_methods.eq("content"),
-            channels::review_state.eq("approved"),
-            channels::created_at.eq(now),
-            channels::updated_at.eq(now),
-        ))
-        .returning(channels::id)
-        .get_result(conn)
-        .unwrap();
     payouts::set_bank_account(
         conn,
-        participant,
+        p.participant_id,
         &portal::domain::Iban::parse("NL91ABNA0417164300").unwrap(),
         "P",
         now,
@@ -104,23 +73,23 @@ fn participant(
     // A credited click as the writer stores it.
     let ms = now.and_utc().timestamp_millis();
     let click_id = format!("{:012x}{:020x}", ms, n as u128 + 1);
-    let bytes = hex::encode([0xab; 16]);
-    let literal = |h: &str| match conn {
-        AnyConnection::Postgresql(_) => format!("'\\x{h}'::bytea"),
-        AnyConnection::Sqlite(_) => format!("X'{h}'"),
+    let click = PlantedClick {
+        click_id: hex::decode(&click_id).unwrap(),
+        clicked_at: ms,
+        day: ms.div_euclid(86_400_000) as i32,
+        programme_id: fixtures::programme_id(conn),
+        channel_id: p.channel_id,
+        participant_id: p.participant_id,
+        ip_hash: vec![0xab; 16],
+        user_agent: "UA",
+        credited: true,
+        reason: None,
     };
-    let (id_literal, ip_literal) = (literal(&click_id), literal(&bytes));
-    conn.batch_execute(&format!(
-        "INSERT INTO user_agents (user_agent) SELECT 'UA' WHERE NOT EXISTS (SELECT 1 FROM user_agents); \
-         INSERT INTO clicks (click_id, clicked_at, day, programme_id, channel_id, participant_id, ip_hash, user_agent_id, credited) \
-         VALUES ({id_literal}, {ms}, {}, (SELECT id FROM programmes WHERE slug = 'aliexpress'), {channel}, {participant}, {ip_literal}, (SELECT MIN(id) FROM user_agents), TRUE)",
-        ms.div_euclid(86_400_000),
-    ))
-    .unwrap();
+    plant_click(conn, click);
     let at = chrono::DateTime::from_timestamp(ms.div_euclid(1000), 0)
         .unwrap()
         .naive_utc();
-    (participant, click_id, at)
+    (p.participant_id, click_id, at)
 }
 
 const STATUSES: [OrderStatus; 4] = [

@@ -615,12 +615,16 @@ async fn a_platform_seller_may_join_but_not_with_its_own_storefront_and_the_answ
 #[tokio::test]
 async fn barred_addresses_and_domains_are_refused_without_saying_why() {
     let app = spawn_app().await;
-    app.sql(
-        "INSERT INTO registration_bans (kind, value, reason, created_at) VALUES \
-         ('email', 'banned@example.org', 'F.11.g fraud', '2026-01-01 00:00:00'), \
-         ('domain', 'spamdomain.net', 'F.11.g', '2026-01-01 00:00:00'), \
-         ('domain', 'badsite.com', 'F.11.g', '2026-01-01 00:00:00')",
-    );
+    use portal::enforcement::bans::{self, Target};
+    let new_year = common::moment("2026-01-01 00:00:00");
+    for (value, reason) in [
+        ("banned@example.org", "F.11.g fraud"),
+        ("spamdomain.net", "F.11.g"),
+        ("badsite.com", "F.11.g"),
+    ] {
+        let target = Target::parse(value).unwrap();
+        bans::put(&mut app.conn(), &target, reason, None, None, new_year).unwrap();
+    }
     for email in ["banned@example.org", "Anyone@SpamDomain.net"] {
         let r = app.submit("/en/signup", &[("email", email)]).await;
         assert_eq!(r.status().as_u16(), 422, "{email}");

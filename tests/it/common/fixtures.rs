@@ -41,6 +41,79 @@ pub fn only_channel(conn: &mut AnyConnection, participant_id: ParticipantId) -> 
         .unwrap()
 }
 
+/// An active participant (`publisher` or `network`) with one channel in `channel_state`, made
+/// as signup makes one (account, participant, a screened channel, the rules in force accepted)
+/// and activated as its activation link does; on a connection of its own for the tests that run
+/// without an app.
+pub fn participant(
+    conn: &mut AnyConnection,
+    email: &str,
+    kind: ParticipantKind,
+    channel_state: ReviewState,
+) -> Participant {
+    use portal::auth::account_tokens::{self, Purpose};
+    use portal::signup::registration::{self, Outcome, ValidChannel};
+    let address = portal::domain::EmailAddress::parse(email).expect("an e-mail address");
+    // anna@koopjes.nl → anna-koopjes.nl
+    let (local, host) = email.split_once('@').unwrap();
+    let domain = format!("{local}-{}.nl", host.split('.').next().unwrap());
+    let signup = ValidChannel {
+        channel: channel_fields(&domain),
+        kind,
+        company_name: format!("Bedrijf {email}"),
+        contact_name: "Jan Jansen".into(),
+        country: "NL".into(),
+    };
+    let outcome = registration::complete(
+        conn,
+        &address,
+        &signup,
+        PASSWORD_HASH.as_str(),
+        portal::i18n::Lang::Nl,
+    )
+    .unwrap();
+    let Outcome::Created { account_id, token } = outcome else {
+        panic!("{email} has an account already");
+    };
+    account_tokens::consume(conn, &token, Purpose::Activation)
+        .unwrap()
+        .expect("the activation token");
+    portal::accounts::activate(conn, account_id).unwrap();
+    let participant_id = portal::participants::of_account(conn, account_id)
+        .unwrap()
+        .expect("the participant")
+        .id;
+    let channel_id = only_channel(conn, participant_id);
+    set_review_state(conn, channel_id, channel_state);
+    Participant {
+        email: email.to_owned(),
+        account_id,
+        participant_id,
+        channel_id,
+    }
+}
+
+/// The AliExpress programme's id (the portal's seed).
+pub fn programme_id(conn: &mut AnyConnection) -> ProgrammeId {
+    use diesel::prelude::*;
+    use portal::db::schema::programmes;
+    programmes::table
+        .filter(programmes::slug.eq("aliexpress"))
+        .select(programmes::id)
+        .first(conn)
+        .unwrap()
+}
+
+/// A review's outcome without a review (see `TestApp::set_review_state`).
+pub fn set_review_state(conn: &mut AnyConnection, channel_id: ChannelId, state: ReviewState) {
+    use diesel::prelude::*;
+    use portal::db::schema::channels;
+    diesel::update(channels::table.find(channel_id))
+        .set(channels::review_state.eq(state))
+        .execute(conn)
+        .unwrap();
+}
+
 /// A participant as signup makes one, active, with one channel.
 #[derive(Debug, Clone)]
 pub struct Participant {
@@ -52,66 +125,18 @@ pub struct Participant {
 
 impl TestApp {
     pub fn programme_id(&self) -> ProgrammeId {
-        use diesel::prelude::*;
-        use portal::db::schema::programmes;
-        programmes::table
-            .filter(programmes::slug.eq("aliexpress"))
-            .select(programmes::id)
-            .first(&mut *self.conn())
-            .unwrap()
+        programme_id(&mut self.conn())
     }
 
-    /// An active participant (`publisher` or `network`) with one channel in `channel_state`,
-    /// made as signup makes one (account, participant, a screened channel, the rules in force
-    /// accepted) and activated as its activation link does.
+    /// An active participant (`publisher` or `network`) with one channel in `channel_state`:
+    /// `participant` on the test's connection.
     pub fn add_participant(
         &self,
         email: &str,
         kind: ParticipantKind,
         channel_state: ReviewState,
     ) -> Participant {
-        use portal::auth::account_tokens::{self, Purpose};
-        use portal::signup::registration::{self, Outcome, ValidChannel};
-        let address = portal::domain::EmailAddress::parse(email).expect("an e-mail address");
-        // anna@koopjes.nl → anna-koopjes.nl
-        let (local, host) = email.split_once('@').unwrap();
-        let domain = format!("{local}-{}.nl", host.split('.').next().unwrap());
-        let signup = ValidChannel {
-            channel: channel_fields(&domain),
-            kind,
-            company_name: format!("Bedrijf {email}"),
-            contact_name: "Jan Jansen".into(),
-            country: "NL".into(),
-        };
-        let mut conn = self.conn();
-        let outcome = registration::complete(
-            &mut conn,
-            &address,
-            &signup,
-            PASSWORD_HASH.as_str(),
-            portal::i18n::Lang::Nl,
-        )
-        .unwrap();
-        let Outcome::Created { account_id, token } = outcome else {
-            panic!("{email} has an account already");
-        };
-        account_tokens::consume(&mut conn, &token, Purpose::Activation)
-            .unwrap()
-            .expect("the activation token");
-        portal::accounts::activate(&mut conn, account_id).unwrap();
-        let participant_id = portal::participants::of_account(&mut conn, account_id)
-            .unwrap()
-            .expect("the participant")
-            .id;
-        let channel_id = only_channel(&mut conn, participant_id);
-        drop(conn);
-        self.set_review_state(channel_id, channel_state);
-        Participant {
-            email: email.to_owned(),
-            account_id,
-            participant_id,
-            channel_id,
-        }
+        participant(&mut self.conn(), email, kind, channel_state)
     }
 
     /// A channel for `domain` (named after it), promoting with content, in `state`: added as
@@ -136,12 +161,7 @@ impl TestApp {
     /// an open review, and a fixture's channel is flagged without a screening note or approved
     /// by nobody, which the portal cannot make — so the state is written here.
     pub fn set_review_state(&self, channel_id: ChannelId, state: ReviewState) {
-        use diesel::prelude::*;
-        use portal::db::schema::channels;
-        diesel::update(channels::table.find(channel_id))
-            .set(channels::review_state.eq(state))
-            .execute(&mut *self.conn())
-            .unwrap();
+        set_review_state(&mut self.conn(), channel_id, state);
     }
 
     /// A membership of the AliExpress programme in `state`. Planted: `channels::apply` asks an

@@ -533,6 +533,11 @@ pub fn strip_tokens(html: &str) -> String {
         .join("\n")
 }
 
+/// A moment as the database writes it: `moment("2026-01-01 00:00:00")`.
+pub fn moment(text: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").expect("a moment")
+}
+
 /// The page's text with tags removed and spaces folded, for reading it as a person would.
 pub fn text_of(html: &str) -> String {
     let mut out = String::new();

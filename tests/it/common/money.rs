@@ -3,8 +3,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use portal::db::ids::{ChannelId, ParticipantId, PayoutId, PayoutRunId};
+use portal::db::ids::{ChannelId, ParticipantId, PayoutId, PayoutRunId, ProgrammeId};
 use portal::db::schema::{clicks, conversions, payout_runs, payouts};
+use portal::db::AnyConnection;
 use portal::domain::{Currency, Iban, Money};
 use portal::ledger::entries::{self, NewEntry};
 use portal::ledger::states::EntryKind;
@@ -39,6 +40,59 @@ pub async fn click(app: &TestApp, channel_id: ChannelId) -> (String, String) {
         click_id,
         at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     )
+}
+
+/// A click as the click writer stores it, for a test that needs one of a chosen moment,
+/// verdict and user agent: the writer dates every click now and judges it itself, so such a click
+/// is planted (typed, through diesel) rather than followed.
+pub struct PlantedClick<'a> {
+    pub click_id: Vec<u8>,
+    /// Milliseconds since 1970.
+    pub clicked_at: i64,
+    /// `tracking::day_number` of its day.
+    pub day: i32,
+    pub programme_id: ProgrammeId,
+    pub channel_id: ChannelId,
+    pub participant_id: ParticipantId,
+    pub ip_hash: Vec<u8>,
+    /// Stored once in `user_agents`, as the writer stores each agent the first time it is seen.
+    pub user_agent: &'a str,
+    pub credited: bool,
+    pub reason: Option<&'a str>,
+}
+
+/// Stores `click` on `conn`.
+pub fn plant_click(conn: &mut AnyConnection, click: PlantedClick<'_>) {
+    use portal::db::schema::user_agents;
+    let known: Option<i64> = user_agents::table
+        .filter(user_agents::user_agent.eq(click.user_agent))
+        .select(user_agents::id)
+        .first(conn)
+        .optional()
+        .unwrap();
+    let user_agent_id = match known {
+        Some(id) => id,
+        None => diesel::insert_into(user_agents::table)
+            .values(user_agents::user_agent.eq(click.user_agent))
+            .returning(user_agents::id)
+            .get_result(conn)
+            .unwrap(),
+    };
+    diesel::insert_into(clicks::table)
+        .values((
+            clicks::click_id.eq(click.click_id),
+            clicks::clicked_at.eq(click.clicked_at),
+            clicks::day.eq(click.day),
+            clicks::programme_id.eq(click.programme_id),
+            clicks::channel_id.eq(click.channel_id),
+            clicks::participant_id.eq(click.participant_id),
+            clicks::ip_hash.eq(click.ip_hash),
+            clicks::user_agent_id.eq(user_agent_id),
+            clicks::credited.eq(click.credited),
+            clicks::reason.eq(click.reason),
+        ))
+        .execute(conn)
+        .unwrap();
 }
 
 /// A fresh secret for the programme (as `portal programme secret` makes one).
