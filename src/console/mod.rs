@@ -5,7 +5,9 @@
 //! features (`enforcement/`, `ledger/`, `programme/`, `audit/`), and no console module imports a
 //! participant-facing routes file. Templates: `templates/console/`.
 
+pub mod audit;
 pub mod conversions;
+pub mod filters;
 pub mod handler;
 pub mod managers;
 pub mod page;

@@ -64,21 +64,15 @@ impl ListQuery {
 
     /// The query string without `page`, for the pager's links.
     pub fn without_page(&self) -> String {
-        let mut out = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("q", &self.q),
-            ("status", &self.status),
-            ("kind", &self.kind),
-            ("country", &self.country),
-            ("flagged", &self.flagged),
-            ("share", &self.share),
-            ("open", &self.open),
-        ] {
-            if !v.trim().is_empty() {
-                out.append_pair(k, v.trim());
-            }
-        }
-        out.finish()
+        super::filters::query_string([
+            ("q", self.q.as_str()),
+            ("status", self.status.as_str()),
+            ("kind", self.kind.as_str()),
+            ("country", self.country.as_str()),
+            ("flagged", self.flagged.as_str()),
+            ("share", self.share.as_str()),
+            ("open", self.open.as_str()),
+        ])
     }
 }
 

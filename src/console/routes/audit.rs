@@ -6,23 +6,21 @@ use askama::Template;
 
 use crate::audit::words::{self, Change};
 use crate::audit::{action, lines, Filter, Line};
+use crate::console::audit::{self as found, Found};
+use crate::console::handler::Console;
 use crate::forms::FormState;
 use crate::i18n::Lang;
-use crate::state::AppState;
 use crate::web::csv::Cell;
 use crate::web::extract::Administrator;
-use crate::web::{render, render_form, with_conn, AppError, Ctx};
+use crate::web::{render, render_form, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage/audit", web::get().to(page))
         .route("/manage/audit.csv", web::get().to(csv));
 }
 
-/// Lines per page; the CSV has them all.
-pub const PAGE_SIZE: i64 = 100;
-
 #[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct AuditQuery {
+struct AuditQuery {
     #[serde(default)]
     actor: String,
     #[serde(default)]
@@ -38,18 +36,29 @@ pub struct AuditQuery {
 }
 
 impl AuditQuery {
+    /// The filters as typed, by their fields' names.
+    fn fields(&self) -> [(&'static str, &str); 5] {
+        [
+            ("actor", self.actor.as_str()),
+            ("subject", self.subject.as_str()),
+            ("action", self.action.as_str()),
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+        ]
+    }
+
+    /// The filters' form as typed.
+    fn form(&self) -> FormState {
+        let mut form = FormState::new();
+        for (k, v) in self.fields() {
+            form.set(k, v);
+        }
+        form
+    }
+
     /// The filter, or the form with a message per wrong field.
     fn filter(&self, lang: Lang) -> Result<Filter, FormState> {
-        let mut form = FormState::new();
-        for (k, v) in [
-            ("actor", &self.actor),
-            ("subject", &self.subject),
-            ("action", &self.action),
-            ("from", &self.from),
-            ("to", &self.to),
-        ] {
-            form.set(k, v.as_str());
-        }
+        let mut form = self.form();
         let date = |form: &mut FormState, field: &str, text: &str| {
             if text.trim().is_empty() {
                 return None;
@@ -93,19 +102,7 @@ impl AuditQuery {
     }
 
     fn without_page(&self) -> String {
-        let mut out = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("actor", &self.actor),
-            ("subject", &self.subject),
-            ("action", &self.action),
-            ("from", &self.from),
-            ("to", &self.to),
-        ] {
-            if !v.trim().is_empty() {
-                out.append_pair(k, v.trim());
-            }
-        }
-        out.finish()
+        crate::console::filters::query_string(self.fields())
     }
 }
 
@@ -121,6 +118,17 @@ struct AuditPage {
 }
 
 impl AuditPage {
+    fn new(ctx: Ctx, form: FormState, found: Found, query: String) -> AuditPage {
+        AuditPage {
+            ctx,
+            form,
+            lines: found.lines,
+            page: found.page,
+            more: found.more,
+            query,
+        }
+    }
+
     fn action_label(&self, code: &str) -> String {
         self.ctx
             .t(&format!("audit-action-{}", code.replace('_', "-")))
@@ -171,90 +179,42 @@ impl AuditPage {
 }
 
 async fn page(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _admin: Administrator,
+    console: Console<Administrator>,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let asked = query.page.unwrap_or(1);
-    let filter = match query.filter(ctx.lang) {
-        Ok(f) => f,
+    let (filter, form) = match query.filter(console.lang()) {
+        Ok(filter) => (filter, query.form()),
         Err(form) => {
-            return render_form(
-                true,
-                &AuditPage {
-                    ctx,
-                    form,
-                    lines: Vec::new(),
-                    page: 1,
-                    more: false,
-                    query: String::new(),
-                },
-            )
+            let nothing = Found {
+                lines: Vec::new(),
+                page: 1,
+                more: false,
+            };
+            let page = AuditPage::new(console.ctx, form, nothing, String::new());
+            return render_form(true, &page);
         }
     };
-    let (found, page_no, more) = with_conn(&state, move |conn| {
-        let pages = Pages::of(crate::audit::count(conn, &filter)?);
-        let page_no = pages.clamp(asked);
-        let found = lines(conn, &filter, pages.offset(page_no), PAGE_SIZE)?;
-        Ok((found, page_no, page_no < pages.last))
-    })
-    .await?;
-    let mut form = FormState::new();
-    for (k, v) in [
-        ("actor", &query.actor),
-        ("subject", &query.subject),
-        ("action", &query.action),
-        ("from", &query.from),
-        ("to", &query.to),
-    ] {
-        form.set(k, v.as_str());
-    }
-    render(&AuditPage {
-        ctx,
+    let found = console
+        .read(move |conn| found::find(conn, &filter, asked))
+        .await?;
+    render(&AuditPage::new(
+        console.ctx,
         form,
-        lines: found,
-        page: page_no,
-        more,
-        query: query.without_page(),
-    })
-}
-
-/// The pages of a list of `PAGE_SIZE` lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Pages {
-    /// The last page's number (1 for an empty list).
-    last: i64,
-}
-
-impl Pages {
-    fn of(lines: i64) -> Pages {
-        Pages {
-            last: (lines.max(0) / PAGE_SIZE + i64::from(lines % PAGE_SIZE > 0)).max(1),
-        }
-    }
-
-    /// The page shown when `asked` is asked for: below the first the first, past the last the
-    /// last, as the participants list does (issue 21, 7: `page=92233720368547760` overflowed).
-    fn clamp(self, asked: i64) -> i64 {
-        asked.clamp(1, self.last)
-    }
-
-    /// The first line of page `page` (a page `clamp` gave).
-    fn offset(self, page: i64) -> i64 {
-        (page - 1) * PAGE_SIZE
-    }
+        found,
+        query.without_page(),
+    ))
 }
 
 async fn csv(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    _admin: Administrator,
+    console: Console<Administrator>,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let lang = ctx.lang;
+    let lang = console.lang();
     let filter = query.filter(lang).map_err(|_| AppError::BadRequest)?;
-    let found = with_conn(&state, move |conn| Ok(lines(conn, &filter, 0, i64::MAX)?)).await?;
+    let found = console
+        .read(move |conn| lines(conn, &filter, 0, i64::MAX))
+        .await?;
     let text = |key: &str| Cell::text(lang.t(key));
     let mut rows = vec![vec![
         text("audit-at"),
@@ -279,34 +239,4 @@ async fn csv(
         ]);
     }
     crate::web::csv::download(lang, "audit", rows)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_past_the_last_or_before_the_first_are_the_last_and_the_first() {
-        assert_eq!(Pages::of(0).last, 1);
-        assert_eq!(Pages::of(1).last, 1);
-        assert_eq!(Pages::of(100).last, 1);
-        assert_eq!(Pages::of(101).last, 2);
-        assert_eq!(Pages::of(i64::MAX).last, i64::MAX / 100 + 1);
-        let three = Pages::of(250);
-        for (asked, shown) in [
-            (i64::MIN, 1),
-            (-1, 1),
-            (0, 1),
-            (1, 1),
-            (3, 3),
-            (4, 3),
-            (92_233_720_368_547_760, 3),
-            (i64::MAX, 3),
-        ] {
-            assert_eq!(three.clamp(asked), shown, "{asked}");
-        }
-        assert_eq!(three.offset(3), 200);
-        let most = Pages::of(i64::MAX);
-        assert_eq!(most.offset(most.clamp(i64::MAX)), i64::MAX / 100 * 100);
-    }
 }
