@@ -26,18 +26,44 @@ pub fn create_manager(
     password_hash: &str,
     lang: Lang,
 ) -> Result<AccountId, CreateError> {
-    let result = diesel::insert_into(accounts::table)
+    let new = NewAccount {
+        email,
+        password_hash,
+        role: Role::Manager,
+        lang,
+        active: true,
+    };
+    let result = insert(conn, &new, crate::db::now());
+    crate::db::on_unique_violation(result, || Err(CreateError::Exists(email.to_string())))
+}
+
+/// An account to create: a manager, or a participant's login.
+pub struct NewAccount<'a> {
+    pub email: &'a EmailAddress,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub lang: Lang,
+    /// Active from its creation (else from when its activation link is used).
+    pub active: bool,
+}
+
+/// Inserts the account `new`, created at `now`; a unique violation when the address has one.
+pub fn insert(
+    conn: &mut AnyConnection,
+    new: &NewAccount<'_>,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<AccountId> {
+    diesel::insert_into(accounts::table)
         .values((
-            accounts::email.eq(email.as_str()),
-            accounts::password_hash.eq(password_hash),
-            accounts::role.eq(Role::Manager),
-            accounts::lang.eq(lang.code()),
-            accounts::created_at.eq(crate::db::now()),
-            accounts::activated_at.eq(Some(crate::db::now())),
+            accounts::email.eq(new.email.as_str()),
+            accounts::password_hash.eq(new.password_hash),
+            accounts::role.eq(new.role),
+            accounts::lang.eq(new.lang.code()),
+            accounts::created_at.eq(now),
+            accounts::activated_at.eq(new.active.then_some(now)),
         ))
         .returning(accounts::id)
-        .get_result(conn);
-    crate::db::on_unique_violation(result, || Err(CreateError::Exists(email.to_string())))
+        .get_result(conn)
 }
 
 /// An account as login and the account pages need it.

@@ -7,7 +7,7 @@
 //!   `POST /{lang}/account/second-factor/off` (`password`, `code`) turns it off again.
 
 use actix_session::Session;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use diesel::QueryResult;
 
@@ -22,7 +22,7 @@ use crate::domain::password;
 use crate::forms::FormState;
 use crate::rate_limit::PasswordTry;
 use crate::state::AppState;
-use crate::web::extract::{AccountPage, CsrfForm};
+use crate::web::extract::{AccountPage, CsrfForm, SessionPage};
 use crate::web::session::PendingLogin;
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
@@ -35,6 +35,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) 
                 .wrap(limiter.governor())
                 .route(web::post().to(turn_off)),
         );
+}
+
+/// The login waiting for its second step: the enrolment (`enrol`) or the code.
+fn pending_step(page: &SessionPage, enrol: bool) -> Option<PendingLogin> {
+    PendingLogin::of(&page.who).filter(|p| p.enrol == enrol)
 }
 
 /// The login page again, saying the password must be given anew (no pending login, or an old one).
@@ -75,16 +80,12 @@ fn pending_account(
     Ok(accounts::find(conn, account_id)?.filter(|a| a.is_active() && !a.is_disabled()))
 }
 
-async fn code_submit(
-    req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let Some(pending) = PendingLogin::of(&session).filter(|p| !p.enrol) else {
-        return Ok(login_again(&ctx));
+async fn code_submit(page: SessionPage, data: CsrfForm) -> Result<HttpResponse, AppError> {
+    let Some(pending) = pending_step(&page, false) else {
+        return Ok(login_again(&page.ctx));
     };
+    let ip_hash = page.ip_hash();
+    let (ctx, state, session) = page.into_parts();
     let lang = ctx.lang;
     // The app's code, or else a recovery code from the other field.
     let (field, typed) = if data.get("recovery_code").trim().is_empty() {
@@ -97,7 +98,6 @@ async fn code_submit(
         form.fail(lang, "code", "error-second-factor-code-empty");
         return render_form(true, &CodePage { ctx, form });
     }
-    let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));
     let key = state.settings.secret_key.clone();
     let account_id = pending.account_id;
     let result = with_conn(&state, move |conn| {
@@ -212,14 +212,11 @@ async fn begun(
     .await
 }
 
-async fn enrol_at_login_form(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
-) -> Result<HttpResponse, AppError> {
-    let Some(pending) = PendingLogin::of(&session).filter(|p| p.enrol) else {
-        return Ok(login_again(&ctx));
+async fn enrol_at_login_form(page: SessionPage) -> Result<HttpResponse, AppError> {
+    let Some(pending) = pending_step(&page, true) else {
+        return Ok(login_again(&page.ctx));
     };
+    let (ctx, state, _) = page.into_parts();
     match begun(&state, pending.account_id).await? {
         Some((account, Enrolment::Pending(secret))) => render(&EnrolPage::new(
             ctx,
@@ -234,16 +231,14 @@ async fn enrol_at_login_form(
 }
 
 async fn enrol_at_login_submit(
-    req: HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
+    page: SessionPage,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let Some(pending) = PendingLogin::of(&session).filter(|p| p.enrol) else {
-        return Ok(login_again(&ctx));
+    let Some(pending) = pending_step(&page, true) else {
+        return Ok(login_again(&page.ctx));
     };
-    let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));
+    let ip_hash = page.ip_hash();
+    let (ctx, state, session) = page.into_parts();
     let key = state.settings.secret_key.clone();
     let code = data.get("code").to_owned();
     let account_id = pending.account_id;

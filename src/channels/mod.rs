@@ -713,17 +713,14 @@ pub fn create_demo_publisher(
     let result =
         crate::db::write_transaction(conn, |conn| -> Result<ChannelId, diesel::result::Error> {
             let now = crate::db::now();
-            let account_id: AccountId = diesel::insert_into(accounts::table)
-                .values((
-                    accounts::email.eq(email.as_str()),
-                    accounts::password_hash.eq(password_hash),
-                    accounts::role.eq(crate::participants::Role::Participant),
-                    accounts::lang.eq("nl"),
-                    accounts::created_at.eq(now),
-                    accounts::activated_at.eq(Some(now)),
-                ))
-                .returning(accounts::id)
-                .get_result(conn)?;
+            let new = crate::accounts::NewAccount {
+                email,
+                password_hash,
+                role: crate::participants::Role::Participant,
+                lang: crate::i18n::Lang::Nl,
+                active: true,
+            };
+            let account_id = crate::accounts::insert(conn, &new, now)?;
             let participant_id = crate::participants::create(
                 conn,
                 &crate::participants::NewParticipant {

@@ -129,20 +129,28 @@ impl NoticePage {
     }
 }
 
-impl ObjectionSection for NoticePage {
-    fn lang(&self) -> Lang {
-        self.ctx.lang
-    }
+/// `ObjectionSection` for a page with `ctx`, `objection` and `today`, whose `$subject` (a
+/// measure, an action) the objection is to.
+macro_rules! objection_section {
+    ($page:ty, $subject:ident) => {
+        impl ObjectionSection for $page {
+            fn lang(&self) -> Lang {
+                self.ctx.lang
+            }
 
-    fn objection(&self) -> Option<&Objection> {
-        self.objection.as_ref()
-    }
+            fn objection(&self) -> Option<&Objection> {
+                self.objection.as_ref()
+            }
 
-    fn claim(&self) -> (chrono::NaiveDate, bool) {
-        let m = &self.measure;
-        (m.claim_until, m.claim_open(self.today))
-    }
+            fn claim(&self) -> (chrono::NaiveDate, bool) {
+                let subject = &self.$subject;
+                (subject.claim_until, subject.claim_open(self.today))
+            }
+        }
+    };
 }
+
+objection_section!(NoticePage, measure);
 
 /// What `enforcement/_objection.html` asks of the page it is part of (a measure's notice, or
 /// another action's page), written once.
@@ -683,20 +691,7 @@ impl ActionPage {
     }
 }
 
-impl ObjectionSection for ActionPage {
-    fn lang(&self) -> Lang {
-        self.ctx.lang
-    }
-
-    fn objection(&self) -> Option<&Objection> {
-        self.objection.as_ref()
-    }
-
-    fn claim(&self) -> (chrono::NaiveDate, bool) {
-        let a = &self.action;
-        (a.claim_until, a.claim_open(self.today))
-    }
-}
+objection_section!(ActionPage, action);
 
 /// The signed-in participant's action `kind`/`id`, with its objection; 404 for an unknown
 /// kind, a measure (its notice is its page) or anyone else's action.

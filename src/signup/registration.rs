@@ -8,7 +8,6 @@ use crate::accounts::Role;
 use crate::auth::account_tokens::{self, Purpose};
 use crate::channels::fields::{check_channel_fields, name_error_key, ChannelFields, ChannelTyped};
 use crate::db::ids::AccountId;
-use crate::db::schema::accounts;
 use crate::db::AnyConnection;
 use crate::domain::participant::{self, clean_name};
 use crate::domain::EmailAddress;
@@ -129,16 +128,14 @@ pub fn complete(
             });
         }
         let now = crate::db::now();
-        let account_id: AccountId = diesel::insert_into(accounts::table)
-            .values((
-                accounts::email.eq(email.as_str()),
-                accounts::password_hash.eq(password_hash),
-                accounts::role.eq(Role::Participant),
-                accounts::lang.eq(lang.code()),
-                accounts::created_at.eq(now),
-            ))
-            .returning(accounts::id)
-            .get_result(conn)?;
+        let new = crate::accounts::NewAccount {
+            email,
+            password_hash,
+            role: Role::Participant,
+            lang,
+            active: false,
+        };
+        let account_id = crate::accounts::insert(conn, &new, now)?;
         let participant_id = crate::participants::create(
             conn,
             &crate::participants::NewParticipant {

@@ -16,7 +16,7 @@ use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 use crate::participants::ParticipantKind;
 use crate::state::AppState;
-use crate::web::extract::{CsrfForm, Extracted, Redirect};
+use crate::web::extract::{CsrfForm, Extracted, Redirect, SessionPage};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 #[derive(Template)]
@@ -166,12 +166,8 @@ async fn email_form(
     render(&EmailStep { ctx, form, notice })
 }
 
-async fn email_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
+async fn email_submit(page: SessionPage, data: CsrfForm) -> Result<HttpResponse, AppError> {
+    let (ctx, state, session) = page.into_parts();
     let lang = ctx.lang;
     let mut form = FormState::new();
     form.set("email", data.get("email"));
@@ -256,12 +252,11 @@ fn channel_input(data: &FormData) -> ChannelInput {
 }
 
 async fn channel_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
+    page: SessionPage,
     data: CsrfForm,
     SignupDraft(d): SignupDraft,
 ) -> Result<HttpResponse, AppError> {
+    let (ctx, state, session) = page.into_parts();
     let lang = ctx.lang;
     let input = channel_input(&data);
     let validated = registration::validate_channel(&input, lang);
@@ -334,12 +329,11 @@ async fn account_form(ctx: Ctx, SignupDraft(d): SignupDraft) -> Result<HttpRespo
 }
 
 async fn account_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
+    page: SessionPage,
     data: CsrfForm,
     SignupDraft(d): SignupDraft,
 ) -> Result<HttpResponse, AppError> {
+    let (ctx, state, session) = page.into_parts();
     let lang = ctx.lang;
     let Ok(email) = EmailAddress::parse(&d.email) else {
         return Ok(see_other(&ctx.href("/signup?expired=1")));

@@ -7,7 +7,8 @@
 //! - `InPath`: what the path holds after its language (an id, a token), else a 404 page;
 //! - `Page`: what a signed-in page needs at once (the context, the state, who is signed in, the
 //!   `?notice=` of a redirect), with `run` for its query on a connection: `ParticipantPage` for
-//!   the participant's pages, `AccountPage` for any account's own (password, sessions).
+//!   the participant's pages, `AccountPage` for any account's own (password, sessions),
+//!   `SessionPage` for the steps before a login (the second factor at login, the signup).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -340,6 +341,9 @@ pub type ParticipantPage = Page<SignedInParticipant>;
 /// A page of any logged-in account's own (its password, sessions, second factor).
 pub type AccountPage = Page<CurrentUser>;
 
+/// A step before anyone is signed in (the login's second factor, the signup), with its session.
+pub type SessionPage = Page<actix_session::Session>;
+
 impl<Who: SignedIn> Page<Who> {
     /// Runs `query` with a pooled connection on the blocking pool, given whose page it is:
     /// `page.run(measures::of_participant)`.
@@ -353,14 +357,16 @@ impl<Who: SignedIn> Page<Who> {
         with_conn(&self.state, move |conn| query(conn, id).map_err(Into::into)).await
     }
 
-    /// The message `?notice=NAME` names, when NAME is one of `allowed` (see `NoticeQuery`).
-    pub fn notice(&self, allowed: &[&str]) -> Option<String> {
-        self.notice.as_ref()?.text(&self.ctx, allowed)
-    }
-
     /// Who acts in the audit log: this account, from the address of this request.
     pub fn actor(&self) -> crate::audit::Actor {
         self.who.account().actor(&self.ip_hash())
+    }
+}
+
+impl<Who> Page<Who> {
+    /// The message `?notice=NAME` names, when NAME is one of `allowed` (see `NoticeQuery`).
+    pub fn notice(&self, allowed: &[&str]) -> Option<String> {
+        self.notice.as_ref()?.text(&self.ctx, allowed)
     }
 
     /// The keyed hash of the address the request came from (the login's limits count it).
@@ -380,7 +386,7 @@ impl ParticipantPage {
     }
 }
 
-impl<Who: SignedIn + 'static> FromRequest for Page<Who> {
+impl<Who: FromRequest<Error = actix_web::Error> + 'static> FromRequest for Page<Who> {
     type Error = actix_web::Error;
     type Future = Extracted<Self>;
 
