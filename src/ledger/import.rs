@@ -373,7 +373,7 @@ pub fn preview(
     let orders = order_commissions(conn, &updated_ids)?;
 
     let mut counts = Counts::default();
-    let all_fit = check_lines(lines, |report| {
+    let Ok(all_fit) = check_lines(lines, |report| {
         let Some(known) = programmes.get(&report.programme).and_then(Option::as_ref) else {
             return Ok::<_, std::convert::Infallible>(vec![unknown_programme()]);
         };
@@ -388,7 +388,7 @@ pub fn preview(
         }
         Ok(problems)
     });
-    Ok(matches!(all_fit, Ok(true)).then_some(counts))
+    Ok(all_fit.then_some(counts))
 }
 
 /// What the intake will do with `report` of an order that fits its programme (`stored`: the

@@ -153,38 +153,22 @@ mod tests {
 
     #[test]
     fn at_its_locking_date_a_commission_is_approved_only_for_a_completed_order() {
+        use reason::{COUPON_REDEEMED, NOT_COMPLETED_BY_LOCKING, ORDER_CANCELLED, ORDER_RETURNED};
         use CommissionState::{Approved, Rejected};
         use OrderStatus::*;
         let order = commission(CommissionKind::Order);
+        // (the order's status, coupon redeemed, amount returned; the state and reason it gets)
         let cases = [
             (Completed, false, 0, Approved, None),
             (Returned, false, 2_000, Approved, None),
             (Returned, false, 9_999, Approved, None),
-            (
-                Returned,
-                false,
-                10_000,
-                Rejected,
-                Some(reason::ORDER_RETURNED),
-            ),
-            (Completed, true, 0, Rejected, Some(reason::COUPON_REDEEMED)),
-            (
-                Returned,
-                true,
-                2_000,
-                Rejected,
-                Some(reason::COUPON_REDEEMED),
-            ),
-            (Pending, true, 0, Rejected, Some(reason::COUPON_REDEEMED)),
-            (Cancelled, false, 0, Rejected, Some(reason::ORDER_CANCELLED)),
-            (Cancelled, true, 0, Rejected, Some(reason::COUPON_REDEEMED)),
-            (
-                Pending,
-                false,
-                0,
-                Rejected,
-                Some(reason::NOT_COMPLETED_BY_LOCKING),
-            ),
+            (Returned, false, 10_000, Rejected, Some(ORDER_RETURNED)),
+            (Completed, true, 0, Rejected, Some(COUPON_REDEEMED)),
+            (Returned, true, 2_000, Rejected, Some(COUPON_REDEEMED)),
+            (Pending, true, 0, Rejected, Some(COUPON_REDEEMED)),
+            (Cancelled, false, 0, Rejected, Some(ORDER_CANCELLED)),
+            (Cancelled, true, 0, Rejected, Some(COUPON_REDEEMED)),
+            (Pending, false, 0, Rejected, Some(NOT_COMPLETED_BY_LOCKING)),
         ];
         for (status, coupon, returned, state, why) in cases {
             assert_eq!(
