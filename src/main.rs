@@ -327,7 +327,7 @@ fn create_manager(
 
 /// `portal admin disable` / `enable`: the console's change of access, from the server.
 fn manager_access(settings: &Settings, email: &str, disable: bool) -> anyhow::Result<()> {
-    use portal::console::managers::{self, ManagerChange};
+    use portal::console::managers::{self, Change, ManagerChange};
     let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let pool = startup::prepare_database(settings)?;
     let mut conn = pool.get()?;
@@ -340,7 +340,7 @@ fn manager_access(settings: &Settings, email: &str, disable: bool) -> anyhow::Re
     };
     let actor = portal::audit::Actor::command(command);
     let now = portal::db::now();
-    match managers::set_manager_disabled(&mut conn, &actor, id, disable, now)? {
+    match managers::change(&mut conn, &actor, id, Change::Disabled(disable), now)? {
         ManagerChange::Changed if disable => {
             println!("account manager {email} disabled; their sessions have ended")
         }

@@ -160,28 +160,6 @@ pub fn change(
     })
 }
 
-/// Makes account manager `id` an administrator or a plain account manager (`change`).
-pub fn set_administrator_role(
-    conn: &mut AnyConnection,
-    actor: &audit::Actor,
-    id: AccountId,
-    administrator: bool,
-    now: chrono::NaiveDateTime,
-) -> QueryResult<ManagerChange> {
-    change(conn, actor, id, Change::Administrator(administrator), now)
-}
-
-/// Disables (`disabled`) or enables account manager `id` again (`change`).
-pub fn set_manager_disabled(
-    conn: &mut AnyConnection,
-    actor: &audit::Actor,
-    id: AccountId,
-    disabled: bool,
-    now: chrono::NaiveDateTime,
-) -> QueryResult<ManagerChange> {
-    change(conn, actor, id, Change::Disabled(disabled), now)
-}
-
 /// An account manager as the console lists it.
 #[derive(Debug, Clone, Queryable)]
 pub struct ManagerLine {

@@ -369,7 +369,8 @@ pub struct ChannelLine {
     pub storefront_url: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+/// A membership as the participant page lists it (the query's columns, in their order).
+#[derive(Debug, Clone, Queryable)]
 pub struct MembershipLine {
     pub id: i64,
     pub channel_name: String,
@@ -393,7 +394,7 @@ pub fn memberships_of(
     conn: &mut AnyConnection,
     participant_id: ParticipantId,
 ) -> QueryResult<Vec<MembershipLine>> {
-    let rows: Vec<(i64, String, String, MembershipState, Option<String>)> = memberships::table
+    memberships::table
         .inner_join(channels::table)
         .inner_join(programmes::table)
         .filter(channels::participant_id.eq(participant_id))
@@ -405,19 +406,7 @@ pub fn memberships_of(
             memberships::state,
             memberships::reason,
         ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, channel_name, programme_name, state, reason)| MembershipLine {
-                id,
-                channel_name,
-                programme_name,
-                state,
-                reason,
-            },
-        )
-        .collect())
+        .load(conn)
 }
 
 /// The rules' sections, letter and title, in their order: the clause chooser groups by them.

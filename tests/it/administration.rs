@@ -945,7 +945,7 @@ async fn the_last_enabled_administrator_is_neither_demoted_nor_disabled() {
 /// orders them (without it both counted two and both went).
 #[tokio::test]
 async fn two_administrators_taking_each_other_away_at_once_leave_one() {
-    use portal::console::managers::{set_administrator_role, set_manager_disabled, ManagerChange};
+    use portal::console::managers::{change, Change, ManagerChange};
     let app = spawn_app().await;
     let ids: Vec<AccountId> = ["a@partnerlink.nl", "b@partnerlink.nl"]
         .iter()
@@ -958,12 +958,14 @@ async fn two_administrators_taking_each_other_away_at_once_leave_one() {
         let actor = |name: &str| portal::audit::Actor::command(name);
         let now = portal::db::now();
         let jobs: Vec<Job> = vec![
-            Box::new(move |conn| set_administrator_role(conn, &actor("a"), b, false, now).unwrap()),
+            Box::new(move |conn| {
+                change(conn, &actor("a"), b, Change::Administrator(false), now).unwrap()
+            }),
             Box::new(move |conn| {
                 if disable_second {
-                    set_manager_disabled(conn, &actor("b"), a, true, now).unwrap()
+                    change(conn, &actor("b"), a, Change::Disabled(true), now).unwrap()
                 } else {
-                    set_administrator_role(conn, &actor("b"), a, false, now).unwrap()
+                    change(conn, &actor("b"), a, Change::Administrator(false), now).unwrap()
                 }
             }),
         ];

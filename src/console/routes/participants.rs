@@ -329,11 +329,30 @@ struct ShowQuery {
 
 /// The participant page's forms: the measure's (step one, or step two with a measure chosen, or
 /// sent back with its problems), a lift refused, and the measure being escalated.
-#[derive(Default)]
 struct MeasureForms {
     form: Option<FormState>,
     lift_problem: Option<(MeasureId, FormState)>,
     escalating: Option<i64>,
+}
+
+impl MeasureForms {
+    /// The measure's form as `form` says, escalating measure `escalating`.
+    fn measure(form: FormState, escalating: Option<i64>) -> MeasureForms {
+        MeasureForms {
+            form: Some(form),
+            lift_problem: None,
+            escalating,
+        }
+    }
+
+    /// A lift of `measure_id` refused, with its form.
+    fn lift(measure_id: MeasureId, form: FormState) -> MeasureForms {
+        MeasureForms {
+            form: None,
+            lift_problem: Some((measure_id, form)),
+            escalating: None,
+        }
+    }
 }
 
 async fn participant_page<W: Seat>(
@@ -405,11 +424,7 @@ async fn show(
         .filter(|n| NOTICES.contains(n))
         .map(|n| console.ctx.t(&format!("notice-{n}")));
     let kind = query.kind.as_deref().and_then(MeasureKind::parse);
-    let forms = MeasureForms {
-        form: Some(fresh_form(query.escalate, kind)),
-        lift_problem: None,
-        escalating: query.escalate,
-    };
+    let forms = MeasureForms::measure(fresh_form(query.escalate, kind), query.escalate);
     render(&participant_page(console, id, forms, notice).await?)
 }
 
@@ -425,11 +440,7 @@ async fn take(
     let proposal = match Proposal::from_form(&data, console.lang(), &clauses, today()) {
         Ok(p) => p,
         Err(form) => {
-            let forms = MeasureForms {
-                form: Some(form),
-                lift_problem: None,
-                escalating,
-            };
+            let forms = MeasureForms::measure(form, escalating);
             return refuse(console, id, StatusCode::UNPROCESSABLE_ENTITY, forms).await;
         }
     };
@@ -451,11 +462,8 @@ async fn take(
         Ok(_) => Ok(back(&console, id, "measure-exists")),
         Err(TakeError::UnknownParticipant) => Err(AppError::NotFound),
         Err(problem) => {
-            let forms = MeasureForms {
-                form: Some(proposal.refused(&data, console.lang(), &problem)),
-                lift_problem: None,
-                escalating,
-            };
+            let form = proposal.refused(&data, console.lang(), &problem);
+            let forms = MeasureForms::measure(form, escalating);
             refuse(console, id, StatusCode::CONFLICT, forms).await
         }
     }
@@ -471,10 +479,7 @@ async fn lift(
     let mut form = FormState::new();
     form.set("reason", data.get("reason"));
     let Some(reason) = REASON.read(&mut form, console.lang(), "reason", data.get("reason")) else {
-        let forms = MeasureForms {
-            lift_problem: Some((measure_id, form)),
-            ..MeasureForms::default()
-        };
+        let forms = MeasureForms::lift(measure_id, form);
         return refuse(console, id, StatusCode::UNPROCESSABLE_ENTITY, forms).await;
     };
     let r = reason.clone();
@@ -496,10 +501,7 @@ async fn lift(
         Err(LiftError::AlreadyLifted) => Ok(back(&console, id, "measure-already-lifted")),
         Err(_) => {
             form.fail(console.lang(), "reason", "error-termination-lift");
-            let forms = MeasureForms {
-                lift_problem: Some((measure_id, form)),
-                ..MeasureForms::default()
-            };
+            let forms = MeasureForms::lift(measure_id, form);
             refuse(console, id, StatusCode::CONFLICT, forms).await
         }
     }
