@@ -86,15 +86,9 @@ async fn list(page: ParticipantPage) -> Result<HttpResponse, AppError> {
 struct NoticePage {
     ctx: Ctx,
     measure: Measure,
-    objection: Option<Objection>,
-    /// Where the objection form posts (the notice's own, or the termination link's).
-    objection_action: String,
-    /// Where evidence files are fetched from, before `/{file}`.
-    evidence_base: String,
-    /// False on the termination link's page (no cure answer, no account links there).
-    logged_in: bool,
-    today: chrono::NaiveDate,
-    form: FormState,
+    /// The objection to the measure (on the termination link's page: no cure answer, no
+    /// account links).
+    section: ObjectionSection,
     cure_form: FormState,
     notice: Option<String>,
 }
@@ -122,62 +116,47 @@ impl NoticePage {
     }
 
     fn may_answer_cure(&self) -> bool {
-        self.logged_in
+        self.section.logged_in
             && self.measure.kind == MeasureKind::CurePeriod
             && self.measure.cure_decision.is_none()
             && self.measure.lifted_at.is_none()
     }
 }
 
-/// `ObjectionSection` for a page with `ctx`, `objection` and `today`, whose `$subject` (a
-/// measure, an action) the objection is to.
-macro_rules! objection_section {
-    ($page:ty, $subject:ident) => {
-        impl ObjectionSection for $page {
-            fn lang(&self) -> Lang {
-                self.ctx.lang
-            }
-
-            fn objection(&self) -> Option<&Objection> {
-                self.objection.as_ref()
-            }
-
-            fn claim(&self) -> (chrono::NaiveDate, bool) {
-                let subject = &self.$subject;
-                (subject.claim_until, subject.claim_open(self.today))
-            }
-        }
-    };
+/// The objection part of a measure's notice or of another action's page
+/// (`enforcement/_objection.html`): the objection filed, or its form while the claim period
+/// runs, and where that form is sent.
+struct ObjectionSection {
+    lang: Lang,
+    objection: Option<Objection>,
+    /// Where the objection form posts (the page's own, or the link's).
+    action: String,
+    /// Where evidence files are fetched from, before `/{file}` (none on a link's page).
+    evidence_base: String,
+    /// False on a link's page, reached without logging in.
+    logged_in: bool,
+    /// The claim period's last day, and whether it is still open today.
+    claim: (chrono::NaiveDate, bool),
+    form: FormState,
 }
 
-objection_section!(NoticePage, measure);
-
-/// What `enforcement/_objection.html` asks of the page it is part of (a measure's notice, or
-/// another action's page), written once.
-trait ObjectionSection {
-    fn lang(&self) -> Lang;
-
-    fn objection(&self) -> Option<&Objection>;
-
-    /// The claim period's last day, and whether it is still open today.
-    fn claim(&self) -> (chrono::NaiveDate, bool);
-
+impl ObjectionSection {
     fn may_object(&self) -> bool {
-        self.objection().is_none() && self.claim().1
+        self.objection.is_none() && self.claim.1
     }
 
     /// The claim period's last day, with its zone.
     fn claim_deadline(&self) -> String {
-        claim_deadline(self.lang(), self.claim().0)
+        claim_deadline(self.lang, self.claim.0)
     }
 
     fn size(&self, bytes: &i64) -> String {
         let kb = rust_decimal::Decimal::from(*bytes) / rust_decimal::Decimal::from(1024);
-        format!("{} KB", self.lang().format_decimal(kb.round_dp(0)))
+        format!("{} KB", self.lang.format_decimal(kb.round_dp(0)))
     }
 
     fn decision_text(&self, o: &Objection) -> String {
-        decision_words(self.lang(), o)
+        decision_words(self.lang, o)
     }
 }
 
@@ -332,19 +311,35 @@ impl ObjectionPage {
         }
     }
 
-    /// The notice page of `measure`, with empty forms and no notice.
-    fn page(&self, ctx: Ctx, measure: Measure, objection: Option<Objection>) -> NoticePage {
-        NoticePage {
-            objection_action: self.action.clone(),
+    /// The objection section sent from here, with an empty form, to what may be objected to
+    /// until `claim_until`.
+    fn section(
+        &self,
+        lang: Lang,
+        objection: Option<Objection>,
+        claim_until: chrono::NaiveDate,
+        claim_open: bool,
+    ) -> ObjectionSection {
+        ObjectionSection {
+            lang,
+            objection,
+            action: self.action.clone(),
             evidence_base: self.evidence_base.clone(),
             logged_in: self.logged_in,
-            today: today(),
+            claim: (claim_until, claim_open),
             form: FormState::new(),
+        }
+    }
+
+    /// The notice page of `measure`, with empty forms and no notice.
+    fn page(&self, ctx: Ctx, measure: Measure, objection: Option<Objection>) -> NoticePage {
+        let open = measure.claim_open(today());
+        NoticePage {
+            section: self.section(ctx.lang, objection, measure.claim_until, open),
             cure_form: FormState::new(),
             notice: None,
             ctx,
             measure,
-            objection,
         }
     }
 }
@@ -444,10 +439,8 @@ fn notice_show<'a>(
     objection: Option<Objection>,
 ) -> Show<'a> {
     Box::new(move |ctx, form, status| {
-        let page = NoticePage {
-            form,
-            ..page.page(ctx, measure.clone(), objection.clone())
-        };
+        let mut page = page.page(ctx, measure.clone(), objection.clone());
+        page.section.form = form;
         crate::web::render_status(status, &page)
     })
 }
@@ -667,13 +660,9 @@ async fn objections_list(page: ParticipantPage) -> Result<HttpResponse, AppError
 struct ActionPage {
     ctx: Ctx,
     action: Action,
-    objection: Option<Objection>,
-    objection_action: String,
-    evidence_base: String,
-    /// False on the page a banned participant reaches by its link, without logging in.
-    logged_in: bool,
-    today: chrono::NaiveDate,
-    form: FormState,
+    /// The objection to the action (on the page a banned participant reaches by its link,
+    /// without logging in: no account links).
+    section: ObjectionSection,
     notice: Option<String>,
 }
 
@@ -690,8 +679,6 @@ impl ActionPage {
         ))
     }
 }
-
-objection_section!(ActionPage, action);
 
 /// The signed-in participant's action `kind`/`id`, with its objection; 404 for an unknown
 /// kind, a measure (its notice is its page) or anyone else's action.
@@ -721,15 +708,20 @@ fn action_page(
     notice: Option<String>,
 ) -> ActionPage {
     let path = action.subject.path();
-    ActionPage {
-        objection_action: ctx.href(&path),
+    let place = ObjectionPage {
+        action: ctx.href(&path),
         evidence_base: ctx.href(&format!("{path}/evidence")),
         logged_in: true,
-        today: today(),
+    };
+    let open = action.claim_open(today());
+    let section = ObjectionSection {
+        form,
+        ..place.section(ctx.lang, objection, action.claim_until, open)
+    };
+    ActionPage {
         ctx,
         action,
-        objection,
-        form,
+        section,
         notice,
     }
 }
@@ -816,9 +808,9 @@ fn linked_page(
     notice: Option<String>,
 ) -> ActionPage {
     let mut page = action_page(ctx, found, form, notice);
-    page.objection_action = path.to_owned();
-    page.evidence_base = String::new();
-    page.logged_in = false;
+    page.section.action = path.to_owned();
+    page.section.evidence_base = String::new();
+    page.section.logged_in = false;
     page
 }
 
