@@ -265,24 +265,7 @@ pub fn add(
     reason: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Added> {
-    crate::db::on_unique_violation(add_once(conn, actor, target, reason, now), || {
-        let id = registration_bans::table
-            .filter(registration_bans::kind.eq(target.kind()))
-            .filter(registration_bans::value.eq(target.value()))
-            .select(registration_bans::id)
-            .first(conn)?;
-        Ok(Added::Already(id))
-    })
-}
-
-fn add_once(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    target: &Target,
-    reason: &str,
-    now: NaiveDateTime,
-) -> QueryResult<Added> {
-    crate::db::write_transaction(conn, |conn| {
+    let added = crate::db::write_transaction(conn, |conn| {
         let (id, changed) = put(conn, target, reason, actor.id, None, now)?;
         if !changed {
             return Ok(Added::Already(id));
@@ -294,6 +277,14 @@ fn add_once(
         }));
         audit::record(conn, actor, entry, now)?;
         Ok(Added::Added(id))
+    });
+    crate::db::on_unique_violation(added, || {
+        let id = registration_bans::table
+            .filter(registration_bans::kind.eq(target.kind()))
+            .filter(registration_bans::value.eq(target.value()))
+            .select(registration_bans::id)
+            .first(conn)?;
+        Ok(Added::Already(id))
     })
 }
 

@@ -802,35 +802,27 @@ mod tests {
 
     #[test]
     fn a_version_is_dated_in_the_readers_language() {
-        let at = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap();
-        let seeded = VersionLine {
-            number: 1,
-            published_at: at("2026-12-01 09:00"),
-            seeded: true,
-        };
-        // The seeded version carries the rules' own month, not the day the portal started.
-        assert_eq!(
-            seeded.date_text(Lang::Nl, "September 2015"),
-            "september 2015"
-        );
-        assert_eq!(
-            seeded.date_text(Lang::En, "September 2015"),
-            "September 2015"
-        );
-        assert_eq!(seeded.date_text(Lang::En, "someday"), "1 December 2026");
-        let published = VersionLine {
-            number: 2,
-            published_at: at("2027-03-04 23:30"),
-            seeded: false,
-        };
-        assert_eq!(
-            published.date_text(Lang::Nl, "September 2015"),
-            "4 maart 2027"
-        );
-        assert_eq!(
-            published.date_text(Lang::En, "September 2015"),
-            "4 March 2027"
-        );
+        // The seeded version (1) carries the rules' own month, not the day the portal started.
+        let seeded = (1, "2026-12-01 09:00", true);
+        let published = (2, "2027-03-04 23:30", false);
+        for ((number, at, seeded), lang, month, dated) in [
+            (seeded, Lang::Nl, "September 2015", "september 2015"),
+            (seeded, Lang::En, "September 2015", "September 2015"),
+            (seeded, Lang::En, "someday", "1 December 2026"),
+            (published, Lang::Nl, "September 2015", "4 maart 2027"),
+            (published, Lang::En, "September 2015", "4 March 2027"),
+        ] {
+            let line = VersionLine {
+                number,
+                published_at: NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").unwrap(),
+                seeded,
+            };
+            assert_eq!(
+                line.date_text(lang, month),
+                dated,
+                "version {number} in {lang:?}"
+            );
+        }
     }
 
     #[test]
