@@ -312,11 +312,16 @@ mod tests {
 
     #[test]
     fn refused_characters_are_named_without_acting_on_the_message() {
-        assert_eq!(describe_char('Ω'), "“Ω”");
-        assert_eq!(describe_char('😀'), "“😀”");
-        assert_eq!(describe_char('\u{202E}'), "U+202E");
-        assert_eq!(describe_char('\u{FFFF}'), "U+FFFF");
-        assert_eq!(describe_char('\u{7}'), "U+0007");
-        assert_eq!(describe_char('\u{200B}'), "U+200B");
+        // A character that shows is quoted; one that does not, or acts on the text, is its code.
+        for (c, named) in [
+            ('Ω', "“Ω”"),
+            ('😀', "“😀”"),
+            ('\u{202E}', "U+202E"),
+            ('\u{FFFF}', "U+FFFF"),
+            ('\u{7}', "U+0007"),
+            ('\u{200B}', "U+200B"),
+        ] {
+            assert_eq!(describe_char(c), named, "{c:?}");
+        }
     }
 }
