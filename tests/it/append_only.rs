@@ -7,8 +7,8 @@
 use crate::common;
 
 use crate::common::money::{
-    click, pass_locking_dates, plant_click, planted_payout, planted_run, report, secret, send,
-    PlantedClick,
+    bank_on, click, pass_locking_dates, plant_click, planted_payout, planted_run, report, secret,
+    send, PlantedClick,
 };
 use crate::common::{spawn_app, TestApp, TestDatabase};
 use chrono::Timelike;
@@ -58,14 +58,12 @@ async fn money_in_every_table(app: &TestApp) -> common::Participant {
         assert_eq!(send(app, &key, &with_status(order, status)).await.0, 201);
     }
     let now = portal::db::now();
-    portal::ledger::payouts::set_bank_account(
+    bank_on(
         &mut app.app_conn(),
         anna.participant_id,
-        &portal::domain::Iban::parse("NL91ABNA0417164300").unwrap(),
+        "NL91ABNA0417164300",
         "Anna de Vries",
-        now,
-    )
-    .unwrap();
+    );
     let at = now.with_nanosecond(0).unwrap();
     let run = planted_run(app, "2026-11", at, true);
     planted_payout(app, run, anna.participant_id, 700, "Anna de Vries", at);

@@ -10,7 +10,7 @@ use crate::common::spawn_app;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use portal::calendar::working_days::deadline_day_moment;
-use portal::db::schema::{accounts, measures, objections};
+use portal::db::schema::{measures, objections};
 use portal::i18n::{Lang, READER_ZONE};
 
 #[tokio::test]
@@ -18,11 +18,7 @@ async fn every_deadline_says_hong_kong_time_and_the_time_in_the_netherlands() {
     let app = spawn_app().await;
     let admin = app.administrator("admin@partnerlink.nl").await;
     let anna = app.add_ready_publisher("anna@example.nl");
-    let bob = app.add_ready_publisher("bob@example.com");
-    diesel::update(accounts::table.filter(accounts::email.eq("bob@example.com")))
-        .set(accounts::lang.eq("en"))
-        .execute(&mut *app.conn())
-        .unwrap();
+    let bob = app.add_ready_publisher_in("bob@example.com", Lang::En);
 
     for (participant, email, lang) in [
         (&anna, "anna@example.nl", Lang::Nl),

@@ -4,12 +4,12 @@
 
 use crate::common;
 use crate::common::enforcement::{take, taken, Measure, MeasureKind};
-use crate::common::money::{click, report, secret, send, IMPORT_HEADER};
+use crate::common::money::{bank, click, credit, report, secret, send, IMPORT_HEADER};
 use crate::common::ReviewState;
 use crate::common::{csrf_token, fixtures::manager_and_anna, spawn_app, TestApp, PASSWORD};
 use chrono::Datelike;
 use diesel::prelude::*;
-use portal::db::ids::ParticipantId;
+
 use portal::db::schema::commissions;
 
 /// The page's text without its tags, spaces folded, the few entities askama writes undone.
@@ -213,21 +213,6 @@ async fn a_held_commission_is_explained_as_a_hold_not_as_waiting_for_its_date() 
     }
 }
 
-/// A commission of `cents` in the participant's ledger, approved at `at`.
-fn approved(app: &TestApp, participant_id: ParticipantId, cents: i64, at: chrono::NaiveDateTime) {
-    use portal::db::schema::ledger_entries;
-    diesel::insert_into(ledger_entries::table)
-        .values((
-            ledger_entries::participant_id.eq(participant_id),
-            ledger_entries::kind.eq("commission"),
-            ledger_entries::amount.eq(cents),
-            ledger_entries::currency.eq("EUR"),
-            ledger_entries::created_at.eq(at),
-        ))
-        .execute(&mut *app.conn())
-        .unwrap();
-}
-
 /// The next payout run's date with the default `PORTAL_PAYOUT_DAY` (1): today if today is the
 /// first, else the first of next month.
 fn next_first(today: chrono::NaiveDate) -> chrono::NaiveDate {
@@ -275,20 +260,18 @@ async fn why_not_paid_yet_names_the_next_payout_run_and_every_blocker() {
 
     // Above the threshold (approved long before the run's cutoff), with bank details: paid in
     // the next run, on its date.
-    approved(
+    credit(
         &app,
         anna.participant_id,
         3000,
         portal::db::now() - chrono::Days::new(40),
     );
-    portal::ledger::payouts::set_bank_account(
-        &mut app.conn(),
+    bank(
+        &app,
         anna.participant_id,
-        &portal::domain::Iban::parse("NL91ABNA0417164300").unwrap(),
+        "NL91ABNA0417164300",
         "Anna de Vries",
-        portal::db::now(),
-    )
-    .unwrap();
+    );
     for (lang, paid) in [
         (
             "en",
@@ -471,13 +454,13 @@ async fn what_is_approved_after_the_next_runs_cutoff_waits_for_the_run_after() {
     // The next run pays the month before it: what is approved from the first of its month on
     // waits for the run after it.
     let cutoff = next.with_day(1).unwrap().and_hms_opt(0, 0, 0).unwrap();
-    approved(
+    credit(
         &app,
         anna.participant_id,
         3000,
         cutoff - chrono::Days::new(40),
     );
-    approved(
+    credit(
         &app,
         anna.participant_id,
         700,

@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::common::fixtures;
-use crate::common::money::{plant_click, PlantedClick};
+use crate::common::money::{bank_on, plant_click, PlantedClick};
 use crate::common::{test_settings, ParticipantKind, ReviewState, TestDatabase};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -62,14 +62,7 @@ fn participant(
         ReviewState::Approved,
     );
     let now = portal::db::now();
-    payouts::set_bank_account(
-        conn,
-        p.participant_id,
-        &portal::domain::Iban::parse("NL91ABNA0417164300").unwrap(),
-        "P",
-        now,
-    )
-    .unwrap();
+    bank_on(conn, p.participant_id, "NL91ABNA0417164300", "P");
     // A credited click as the writer stores it.
     let ms = now.and_utc().timestamp_millis();
     let click_id = format!("{:012x}{:020x}", ms, n as u128 + 1);

@@ -7,7 +7,7 @@ use portal::db::ids::SecretId;
 
 use crate::common::audit;
 use crate::common::money::{
-    balance, click, pass_locking_dates, report, secret, send, stored_conversions as stored,
+    balance, bank, click, pass_locking_dates, report, secret, send, stored_conversions as stored,
     upload_import as upload, IMPORT_HEADER as HEADER,
 };
 use crate::common::{location, spawn_app, TestApp};
@@ -264,14 +264,7 @@ async fn a_payout_run_from_the_console_gives_its_bank_file_and_the_secret_is_sho
     order["status"] = "completed".into();
     send(&app, &key, &order).await;
     pass_locking_dates(&app);
-    portal::ledger::payouts::set_bank_account(
-        &mut app.conn(),
-        anna.participant_id,
-        &portal::domain::Iban::parse("NL91ABNA0417164300").unwrap(),
-        "Anna",
-        portal::db::now(),
-    )
-    .unwrap();
+    bank(&app, anna.participant_id, "NL91ABNA0417164300", "Anna");
     let path = "/en/manage/payouts";
     let r = app
         .submit_with(&boss, path, path, &[("period", "2026-13")])

@@ -332,16 +332,7 @@ async fn an_upheld_objection_to_a_registration_ban_lifts_it() {
     let colleague = app.manager("collega@partnerlink.nl").await;
     let client = app.client_for(&anna.email).await;
     // An administrator bans the domain of Anna's channel from the ban list (no measure).
-    let ban: i64 = diesel::insert_into(registration_bans::table)
-        .values((
-            registration_bans::kind.eq("domain"),
-            registration_bans::value.eq("anna-example.nl"),
-            registration_bans::reason.eq("Spam"),
-            registration_bans::created_at.eq(portal::db::now()),
-        ))
-        .returning(registration_bans::id)
-        .get_result(&mut *app.conn())
-        .unwrap();
+    let ban = app.add_ban("anna-example.nl", "Spam");
     let (_, list) = app.page_with(&client, "/nl/account/objections").await;
     assert!(
         list.contains("Registratieverbod op anna-example.nl"),
@@ -617,16 +608,7 @@ async fn a_banned_participant_objects_by_the_link_the_login_page_gives() {
     let app = spawn_app().await;
     let anna = app.add_ready_publisher("anna@example.nl");
     let colleague = app.manager("collega@partnerlink.nl").await;
-    let ban: i64 = diesel::insert_into(registration_bans::table)
-        .values((
-            registration_bans::kind.eq("email"),
-            registration_bans::value.eq("anna@example.nl"),
-            registration_bans::reason.eq("Spam"),
-            registration_bans::created_at.eq(portal::db::now()),
-        ))
-        .returning(registration_bans::id)
-        .get_result(&mut *app.conn())
-        .unwrap();
+    let ban = app.add_ban("anna@example.nl", "Spam");
     let browser = app.new_client();
     let r = app
         .log_in_password(&browser, "nl", &anna.email, common::PASSWORD)

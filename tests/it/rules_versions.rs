@@ -6,7 +6,8 @@
 use crate::common::enforcement::{taken, Measure};
 use crate::common::{spawn_app, TestApp};
 use diesel::prelude::*;
-use portal::db::schema::{accounts, rule_clauses};
+use portal::db::schema::rule_clauses;
+use portal::i18n::Lang;
 
 const ADMIN_RULES: &str = "/en/manage/rules";
 const ADDED: &str = "Brand bidding on misspellings of the brand is forbidden too.";
@@ -206,11 +207,7 @@ async fn a_new_version_is_summarised_to_each_participant_in_their_language() {
     let app = spawn_app().await;
     let admin = app.administrator("admin@partnerlink.nl").await;
     app.add_ready_publisher("anna@example.nl");
-    app.add_ready_publisher("bob@example.com");
-    diesel::update(accounts::table.filter(accounts::email.eq("bob@example.com")))
-        .set(accounts::lang.eq("en"))
-        .execute(&mut *app.conn())
-        .unwrap();
+    app.add_ready_publisher_in("bob@example.com", Lang::En);
 
     // Both summaries are asked for, with the message next to the one missing, in the page's
     // language, and what was typed kept.

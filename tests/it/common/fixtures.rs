@@ -4,8 +4,9 @@
 //! a decision with its reviewer could reach — written with diesel and the typed states, with the
 //! reason beside it. Every test's set-up comes from here, not from SQL of its own.
 
-use portal::db::ids::{AccountId, ChannelId, MembershipId, ParticipantId, ProgrammeId};
+use portal::db::ids::{AccountId, BanId, ChannelId, MembershipId, ParticipantId, ProgrammeId};
 use portal::db::AnyConnection;
+use portal::i18n::Lang;
 
 use super::{MembershipState, ParticipantKind, ReviewState, TestApp, MANAGER_SECRET};
 
@@ -51,6 +52,17 @@ pub fn participant(
     kind: ParticipantKind,
     channel_state: ReviewState,
 ) -> Participant {
+    signed_up(conn, email, kind, channel_state, Lang::Nl)
+}
+
+/// `participant`, signed up in `lang` (its mails and notices come in it).
+pub fn signed_up(
+    conn: &mut AnyConnection,
+    email: &str,
+    kind: ParticipantKind,
+    channel_state: ReviewState,
+    lang: Lang,
+) -> Participant {
     use portal::auth::account_tokens::{self, Purpose};
     use portal::signup::registration::{self, Outcome, ValidChannel};
     let address = portal::domain::EmailAddress::parse(email).expect("an e-mail address");
@@ -64,14 +76,8 @@ pub fn participant(
         contact_name: "Jan Jansen".into(),
         country: "NL".into(),
     };
-    let outcome = registration::complete(
-        conn,
-        &address,
-        &signup,
-        PASSWORD_HASH.as_str(),
-        portal::i18n::Lang::Nl,
-    )
-    .unwrap();
+    let outcome =
+        registration::complete(conn, &address, &signup, PASSWORD_HASH.as_str(), lang).unwrap();
     let Outcome::Created { account_id, token } = outcome else {
         panic!("{email} has an account already");
     };
@@ -196,9 +202,26 @@ impl TestApp {
 
     /// A publisher whose channel and membership are approved: ready to make links.
     pub fn add_ready_publisher(&self, email: &str) -> Participant {
-        let p = self.add_publisher(email, ReviewState::Approved);
+        self.add_ready_publisher_in(email, Lang::Nl)
+    }
+
+    /// `add_ready_publisher`, signed up in `lang`.
+    pub fn add_ready_publisher_in(&self, email: &str, lang: Lang) -> Participant {
+        let kind = ParticipantKind::Publisher;
+        let p = signed_up(&mut self.conn(), email, kind, ReviewState::Approved, lang);
         self.add_membership(p.channel_id, MembershipState::Approved);
         p
+    }
+
+    /// A registration ban on `value` (an address or a domain) that an administrator added from
+    /// the ban list, without its audit line: `enforcement::bans::put`.
+    pub fn add_ban(&self, value: &str, reason: &str) -> BanId {
+        use portal::enforcement::bans::{self, Target};
+        let target = Target::parse(value).expect("an address or a domain");
+        let now = portal::db::now();
+        bans::put(&mut self.conn(), &target, reason, None, None, now)
+            .unwrap()
+            .0
     }
 
     /// An account manager with the fixtures' password, enrolled in two-step login with

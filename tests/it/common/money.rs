@@ -163,8 +163,13 @@ pub fn pass_locking_dates(app: &TestApp) -> usize {
 
 /// `holder`'s account `iban` for the participant's payouts, stored as the bank form stores it.
 pub fn bank(app: &TestApp, participant_id: ParticipantId, iban: &str, holder: &str) {
+    bank_on(&mut app.conn(), participant_id, iban, holder);
+}
+
+/// `bank` on a connection of the test's choosing (the portal's role's, or one without an app).
+pub fn bank_on(conn: &mut AnyConnection, participant_id: ParticipantId, iban: &str, holder: &str) {
     portal::ledger::payouts::set_bank_account(
-        &mut app.conn(),
+        conn,
         participant_id,
         &Iban::parse(iban).unwrap(),
         holder,
