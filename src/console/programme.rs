@@ -251,52 +251,87 @@ fn typed(data: &FormData, fields: &[&str]) -> FormState {
     form
 }
 
-/// Reads a programme text's form: `body`, plain text that states no rate.
-pub fn text_from_form(data: &FormData, lang: Lang) -> Result<String, FormState> {
-    programme_text(data.get("body"), TEXT_MAX).map_err(|key| {
-        let mut form = typed(data, &["body"]);
-        form.fail(lang, "body", key);
-        form
-    })
+/// A change of one of the programme's stored rows as its form on the programme page gives it —
+/// a text, a policy or a contact, which the URL names by its `Key` — saved with its audit line.
+pub trait RowChange: Sized + Send + 'static {
+    type Key: Copy + std::fmt::Display + Send + 'static;
+    /// Its form's name on the page, before the key (`text` → `text-12`).
+    const FORM: &'static str;
+
+    /// The row the URL names (`None`: not found).
+    fn key(path: &str) -> Option<Self::Key>;
+
+    /// Reads the form; the form with its errors (and what was typed) otherwise.
+    fn from_form(key: Self::Key, data: &FormData, lang: Lang) -> Result<Self, FormState>;
+
+    /// Saves it with its audit line (none when nothing changed); false when the programme has
+    /// no such row.
+    fn save(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        key: Self::Key,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool>;
 }
 
-/// Saves text `id`'s new body, with its audit line (none when it is the same); false when the
-/// programme has no such text.
-pub fn save_text(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    id: i64,
-    body: &str,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    crate::db::write_transaction(conn, |conn| {
-        let before: Option<(String, String, String)> = programme_texts::table
-            .find(id)
-            .select((
-                programme_texts::lang,
-                programme_texts::section,
-                programme_texts::body,
-            ))
-            .first(conn)
-            .optional()?;
-        let Some((lang, section, before)) = before else {
-            return Ok(false);
-        };
-        if before == body {
-            return Ok(true);
-        }
-        diesel::update(programme_texts::table.find(id))
-            .set(programme_texts::body.eq(body))
-            .execute(conn)?;
-        let entry = audit::Entry::new(
-            action::TEXT_CHANGED,
-            format!("text {id} ({section}, {lang})"),
-        )
-        .before(json!({ "body": before }))
-        .after(json!({ "body": body }));
-        audit::record(conn, actor, entry, now)?;
-        Ok(true)
-    })
+/// A programme text's new paragraph (`body`): plain text that states no rate.
+pub struct TextChange(String);
+
+impl RowChange for TextChange {
+    type Key = i64;
+    const FORM: &'static str = "text";
+
+    fn key(path: &str) -> Option<i64> {
+        path.parse().ok()
+    }
+
+    fn from_form(_: i64, data: &FormData, lang: Lang) -> Result<Self, FormState> {
+        let body = programme_text(data.get("body"), TEXT_MAX).map_err(|key| {
+            let mut form = typed(data, &["body"]);
+            form.fail(lang, "body", key);
+            form
+        })?;
+        Ok(TextChange(body))
+    }
+
+    fn save(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let body = &self.0;
+        crate::db::write_transaction(conn, |conn| {
+            let before: Option<(String, String, String)> = programme_texts::table
+                .find(id)
+                .select((
+                    programme_texts::lang,
+                    programme_texts::section,
+                    programme_texts::body,
+                ))
+                .first(conn)
+                .optional()?;
+            let Some((lang, section, before)) = before else {
+                return Ok(false);
+            };
+            if before == *body {
+                return Ok(true);
+            }
+            diesel::update(programme_texts::table.find(id))
+                .set(programme_texts::body.eq(body))
+                .execute(conn)?;
+            let entry = audit::Entry::new(
+                action::TEXT_CHANGED,
+                format!("text {id} ({section}, {lang})"),
+            )
+            .before(json!({ "body": before }))
+            .after(json!({ "body": body }));
+            audit::record(conn, actor, entry, now)?;
+            Ok(true)
+        })
+    }
 }
 
 /// Longest note beside a policy.
@@ -319,10 +354,17 @@ pub struct PolicyChoice {
     pub window: Option<i32>,
 }
 
-impl PolicyChoice {
+impl RowChange for PolicyChoice {
+    type Key = PolicyKey;
+    const FORM: &'static str = "policy";
+
+    fn key(path: &str) -> Option<PolicyKey> {
+        PolicyKey::parse(path)
+    }
+
     /// Reads policy `key`'s form: `value` (one of the policy's values), `note_nl` and `note_en`
     /// (optional, no rates), and for the cookie period `session_window_minutes` (1 to 43 200).
-    pub fn from_form(key: PolicyKey, data: &FormData, lang: Lang) -> Result<Self, FormState> {
+    fn from_form(key: PolicyKey, data: &FormData, lang: Lang) -> Result<Self, FormState> {
         let mut form = typed(
             data,
             &["value", "note_nl", "note_en", "session_window_minutes"],
@@ -361,76 +403,77 @@ impl PolicyChoice {
             window,
         })
     }
-}
 
-/// Stores `choice` for `key` with an audit line of the fields that changed (none: no line);
-/// `false` when the programme has no such policy.
-pub fn save_policy(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    key: PolicyKey,
-    choice: &PolicyChoice,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    crate::db::write_transaction(conn, |conn| {
-        let programme_id = crate::programme::current(conn)?;
-        let this = programme_policies::table
-            .filter(programme_policies::programme_id.eq(programme_id))
-            .filter(programme_policies::key.eq(key));
-        let before: Option<(PolicyValue, Option<String>, Option<String>)> = this
-            .select((
-                programme_policies::value,
-                programme_policies::note_nl,
-                programme_policies::note_en,
-            ))
-            .first(conn)
-            .optional()?;
-        let Some((value, note_nl, note_en)) = before else {
-            return Ok(false);
-        };
-        let mut before = serde_json::Map::new();
-        let mut after = serde_json::Map::new();
-        if value != choice.value {
-            before.insert("value".into(), json!(value.as_str()));
-            after.insert("value".into(), json!(choice.value.as_str()));
-        }
-        for (field, old, new) in [
-            ("note_nl", &note_nl, &choice.note_nl),
-            ("note_en", &note_en, &choice.note_en),
-        ] {
-            if old != new {
-                before.insert(field.into(), json!(old));
-                after.insert(field.into(), json!(new));
+    /// Stores `choice` for `key` with an audit line of the fields that changed (none: no line);
+    /// `false` when the programme has no such policy.
+    fn save(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        key: PolicyKey,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let choice = self;
+        crate::db::write_transaction(conn, |conn| {
+            let programme_id = crate::programme::current(conn)?;
+            let this = programme_policies::table
+                .filter(programme_policies::programme_id.eq(programme_id))
+                .filter(programme_policies::key.eq(key));
+            let before: Option<(PolicyValue, Option<String>, Option<String>)> = this
+                .select((
+                    programme_policies::value,
+                    programme_policies::note_nl,
+                    programme_policies::note_en,
+                ))
+                .first(conn)
+                .optional()?;
+            let Some((value, note_nl, note_en)) = before else {
+                return Ok(false);
+            };
+            let mut before = serde_json::Map::new();
+            let mut after = serde_json::Map::new();
+            if value != choice.value {
+                before.insert("value".into(), json!(value.as_str()));
+                after.insert("value".into(), json!(choice.value.as_str()));
             }
-        }
-        diesel::update(this)
-            .set((
-                programme_policies::value.eq(choice.value),
-                programme_policies::note_nl.eq(&choice.note_nl),
-                programme_policies::note_en.eq(&choice.note_en),
-            ))
-            .execute(conn)?;
-        if let Some(window) = choice.window {
-            let old: i32 = programmes::table
-                .find(programme_id)
-                .select(programmes::session_window_minutes)
-                .first(conn)?;
-            if old != window {
-                diesel::update(programmes::table.find(programme_id))
-                    .set(programmes::session_window_minutes.eq(window))
-                    .execute(conn)?;
-                before.insert("session_window_minutes".into(), json!(old));
-                after.insert("session_window_minutes".into(), json!(window));
+            for (field, old, new) in [
+                ("note_nl", &note_nl, &choice.note_nl),
+                ("note_en", &note_en, &choice.note_en),
+            ] {
+                if old != new {
+                    before.insert(field.into(), json!(old));
+                    after.insert(field.into(), json!(new));
+                }
             }
-        }
-        if !after.is_empty() {
-            let entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
-                .before(serde_json::Value::Object(before))
-                .after(serde_json::Value::Object(after));
-            audit::record(conn, actor, entry, now)?;
-        }
-        Ok(true)
-    })
+            diesel::update(this)
+                .set((
+                    programme_policies::value.eq(choice.value),
+                    programme_policies::note_nl.eq(&choice.note_nl),
+                    programme_policies::note_en.eq(&choice.note_en),
+                ))
+                .execute(conn)?;
+            if let Some(window) = choice.window {
+                let old: i32 = programmes::table
+                    .find(programme_id)
+                    .select(programmes::session_window_minutes)
+                    .first(conn)?;
+                if old != window {
+                    diesel::update(programmes::table.find(programme_id))
+                        .set(programmes::session_window_minutes.eq(window))
+                        .execute(conn)?;
+                    before.insert("session_window_minutes".into(), json!(old));
+                    after.insert("session_window_minutes".into(), json!(window));
+                }
+            }
+            if !after.is_empty() {
+                let entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
+                    .before(serde_json::Value::Object(before))
+                    .after(serde_json::Value::Object(after));
+                audit::record(conn, actor, entry, now)?;
+            }
+            Ok(true)
+        })
+    }
 }
 
 /// A contact as an administrator types it: a name, and an address or none.
@@ -439,9 +482,16 @@ pub struct ContactChange {
     pub email: Option<String>,
 }
 
-impl ContactChange {
+impl RowChange for ContactChange {
+    type Key = i64;
+    const FORM: &'static str = "contact";
+
+    fn key(path: &str) -> Option<i64> {
+        path.parse().ok()
+    }
+
     /// Reads a contact's form: `name` (plain text), `email` (an address, or empty).
-    pub fn from_form(data: &FormData, lang: Lang) -> Result<Self, FormState> {
+    fn from_form(_: i64, data: &FormData, lang: Lang) -> Result<Self, FormState> {
         let mut form = typed(data, &["name", "email"]);
         let name = plain_text(data.get("name"), 200);
         if let Err(k) = name {
@@ -462,36 +512,36 @@ impl ContactChange {
             email: email.map(|e| e.as_str().to_owned()),
         })
     }
-}
 
-/// Saves contact `id` with its audit line; false when the programme has no such contact.
-pub fn save_contact(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    id: i64,
-    change: &ContactChange,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let ContactChange { name, email } = change;
-    crate::db::write_transaction(conn, |conn| {
-        let before: Option<(String, Option<String>)> = programme_contacts::table
-            .find(id)
-            .select((programme_contacts::name, programme_contacts::email))
-            .first(conn)
-            .optional()?;
-        let Some(before) = before else {
-            return Ok(false);
-        };
-        diesel::update(programme_contacts::table.find(id))
-            .set((
-                programme_contacts::name.eq(name),
-                programme_contacts::email.eq(email),
-            ))
-            .execute(conn)?;
-        let entry = audit::Entry::new(action::TEXT_CHANGED, format!("contact {id}"))
-            .before(json!({ "name": before.0, "email": before.1 }))
-            .after(json!({ "name": name, "email": email }));
-        audit::record(conn, actor, entry, now)?;
-        Ok(true)
-    })
+    /// Saves contact `id` with its audit line; false when the programme has no such contact.
+    fn save(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let ContactChange { name, email } = self;
+        crate::db::write_transaction(conn, |conn| {
+            let before: Option<(String, Option<String>)> = programme_contacts::table
+                .find(id)
+                .select((programme_contacts::name, programme_contacts::email))
+                .first(conn)
+                .optional()?;
+            let Some(before) = before else {
+                return Ok(false);
+            };
+            diesel::update(programme_contacts::table.find(id))
+                .set((
+                    programme_contacts::name.eq(name),
+                    programme_contacts::email.eq(email),
+                ))
+                .execute(conn)?;
+            let entry = audit::Entry::new(action::TEXT_CHANGED, format!("contact {id}"))
+                .before(json!({ "name": before.0, "email": before.1 }))
+                .after(json!({ "name": name, "email": email }));
+            audit::record(conn, actor, entry, now)?;
+            Ok(true)
+        })
+    }
 }

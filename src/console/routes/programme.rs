@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::console::handler::{show, Console, FormPage};
 use crate::console::programme::{self as stored, Contact, GroupRates, ProgrammeData, TextRow};
-use crate::console::programme::{ContactChange, NewRate, PolicyChoice};
+use crate::console::programme::{ContactChange, NewRate, PolicyChoice, RowChange, TextChange};
 use crate::db::AnyConnection;
 use crate::forms::FormState;
 use crate::i18n::Lang;
@@ -23,15 +23,18 @@ use crate::web::{AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manage/programme", web::get().to(show::<ProgrammePage>))
-        .route("/manage/programme/texts/{id}", web::post().to(save_text))
+        .route(
+            "/manage/programme/texts/{id}",
+            web::post().to(save::<TextChange>),
+        )
         .route("/manage/programme/rates", web::post().to(add_rate))
         .route(
             "/manage/programme/policies/{key}",
-            web::post().to(save_policy),
+            web::post().to(save::<PolicyChoice>),
         )
         .route(
             "/manage/programme/contacts/{id}",
-            web::post().to(save_contact),
+            web::post().to(save::<ContactChange>),
         );
 }
 
@@ -179,23 +182,6 @@ fn saved(
     Ok(console.done::<ProgrammePage>(notice))
 }
 
-/// `body`: the text's new paragraph.
-async fn save_text(
-    console: Console<Administrator>,
-    pages: web::Data<ProgrammePages>,
-    InPath(id): InPath<i64>,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let body = match stored::text_from_form(&data, console.lang()) {
-        Ok(body) => body,
-        Err(form) => return refused(console, format!("text-{id}"), form).await,
-    };
-    let done = console
-        .write(move |conn, actor, now| stored::save_text(conn, actor, id, &body, now))
-        .await?;
-    saved(&console, &pages, done, "programme-saved")
-}
-
 /// `group` (code), `rate` (percent: `3,5` or `3.5`), `effective_from` (today or later).
 async fn add_rate(
     console: Console<Administrator>,
@@ -217,38 +203,22 @@ async fn add_rate(
     saved(&console, &pages, true, "rate-added")
 }
 
-/// `value`, `note_nl`, `note_en`, and for the cookie period `session_window_minutes`
-/// (`PolicyChoice::from_form`).
-async fn save_policy(
+/// A text's (`body`), a policy's (`value`, `note_nl`, `note_en`, and for the cookie period
+/// `session_window_minutes`) or a contact's form (`name`, `email`): `RowChange` reads and saves
+/// each.
+async fn save<C: RowChange>(
     console: Console<Administrator>,
     pages: web::Data<ProgrammePages>,
     InPath(key): InPath<String>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let key = PolicyKey::parse(&key).ok_or(AppError::NotFound)?;
-    let choice = match PolicyChoice::from_form(key, &data, console.lang()) {
-        Ok(choice) => choice,
-        Err(form) => return refused(console, format!("policy-{key}"), form).await,
-    };
-    let done = console
-        .write(move |conn, actor, now| stored::save_policy(conn, actor, key, &choice, now))
-        .await?;
-    saved(&console, &pages, done, "programme-saved")
-}
-
-/// `name`, `email` (`ContactChange::from_form`).
-async fn save_contact(
-    console: Console<Administrator>,
-    pages: web::Data<ProgrammePages>,
-    InPath(id): InPath<i64>,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
-    let change = match ContactChange::from_form(&data, console.lang()) {
+    let key = C::key(&key).ok_or(AppError::NotFound)?;
+    let change = match C::from_form(key, &data, console.lang()) {
         Ok(change) => change,
-        Err(form) => return refused(console, format!("contact-{id}"), form).await,
+        Err(form) => return refused(console, format!("{}-{key}", C::FORM), form).await,
     };
     let done = console
-        .write(move |conn, actor, now| stored::save_contact(conn, actor, id, &change, now))
+        .write(move |conn, actor, now| change.save(conn, actor, key, now))
         .await?;
     saved(&console, &pages, done, "programme-saved")
 }
