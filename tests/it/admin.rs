@@ -125,10 +125,7 @@ async fn portal_admin_disable_ends_a_managers_sessions_and_enable_lets_them_in_a
     let app = common::spawn_app().await;
     let jan = app.add_manager("jan@partnerlink.nl");
     let boss = app.add_manager("baas@partnerlink.nl");
-    diesel::update(accounts::table.find(boss))
-        .set(accounts::administrator.eq(true))
-        .execute(&mut *app.conn())
-        .unwrap();
+    app.make_administrator(boss);
     let browser = app.client_for("jan@partnerlink.nl").await;
 
     let (ok, out, err) = admin_access(&app, "disable", "Jan@Partnerlink.nl");

@@ -880,9 +880,7 @@ async fn a_session_of_a_disabled_account_does_not_work_on_its_next_request() {
     let id = account_id(&app, "admin@partnerlink.nl");
     let (status, _) = app.page_with(&admin, "/en/manage/managers").await;
     assert_eq!(status, 200);
-    app.sql(&format!(
-        "UPDATE accounts SET disabled_at = CURRENT_TIMESTAMP WHERE id = {id}"
-    ));
+    app.disable_quietly(id);
     assert_eq!(sessions_of(&app, id), 1);
     let r = admin
         .get(app.url("/en/manage/managers"))
@@ -904,9 +902,8 @@ async fn the_last_enabled_administrator_is_neither_demoted_nor_disabled() {
     assert!(location(&r).ends_with("notice=access-last-administrator"));
     // A second administrator, disabled, is no administrator for this rule.
     let other = app.add_manager("oud@partnerlink.nl");
-    app.sql(&format!(
-        "UPDATE accounts SET administrator = TRUE, disabled_at = CURRENT_TIMESTAMP WHERE id = {other}"
-    ));
+    app.make_administrator(other);
+    app.disable_quietly(other);
     let r = access(&app, &admin, me, "disable").await;
     assert!(location(&r).ends_with("notice=access-last-administrator"));
     let r = app

@@ -1934,9 +1934,7 @@ async fn the_only_active_manager_decides_the_objection_to_their_own_measure() {
     let app = spawn_app().await;
     let boss = app.manager("beheer@partnerlink.nl").await;
     let left = app.add_manager("vertrokken@partnerlink.nl");
-    app.sql(&format!(
-        "UPDATE accounts SET disabled_at = CURRENT_TIMESTAMP WHERE id = {left}"
-    ));
+    app.disable_quietly(left);
     let anna = app.add_ready_publisher("anna@example.nl");
     let (_, objection) = objection_to_a_warning(&app, &boss, &anna).await;
     let action = format!("/manage/objections/{objection}/decision");

@@ -575,8 +575,6 @@ async fn an_operator_resets_a_lost_second_factor_and_the_next_login_enrols_again
 /// the enrolment: the password again, which says why (as the code step does).
 #[tokio::test]
 async fn a_manager_disabled_during_the_enrolment_is_not_logged_in_by_it() {
-    use diesel::prelude::*;
-    use portal::db::schema::accounts;
     let app = spawn_app().await;
     app.add_manager("beheer@partnerlink.nl");
     let id = app.add_manager_without_second_factor("nieuw@partnerlink.nl");
@@ -587,10 +585,7 @@ async fn a_manager_disabled_during_the_enrolment_is_not_logged_in_by_it() {
     assert_eq!(common::location(&r), "/en/login/enrol");
     let (status, page) = app.page_with(&client, "/en/login/enrol").await;
     assert_eq!(status, 200);
-    diesel::update(accounts::table.find(id))
-        .set(accounts::disabled_at.eq(Some(chrono::Utc::now().naive_utc())))
-        .execute(&mut *app.conn())
-        .unwrap();
+    app.disable_quietly(id);
     let code = portal::auth::second_factor::code_at(
         &common::shown_secret(&page),
         portal::auth::second_factor::now_seconds(),

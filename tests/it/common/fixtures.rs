@@ -298,6 +298,18 @@ impl TestApp {
             .unwrap();
     }
 
+    /// Disables account `id` behind the console's back, as an operator at the database would:
+    /// `disabled_at` set, its sessions and the audit log untouched (the console's
+    /// `set_manager_disabled` ends the sessions and writes an audit line).
+    pub fn disable_quietly(&self, id: AccountId) {
+        use diesel::prelude::*;
+        use portal::db::schema::accounts;
+        diesel::update(accounts::table.find(id))
+            .set(accounts::disabled_at.eq(Some(portal::db::now())))
+            .execute(&mut *self.conn())
+            .unwrap();
+    }
+
     /// The membership of the AliExpress programme of `channel_id` (the one `add_ready_publisher`
     /// made).
     pub fn membership_of(&self, channel_id: ChannelId) -> MembershipId {
