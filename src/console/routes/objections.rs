@@ -5,7 +5,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use chrono::NaiveDateTime;
 
+use crate::audit::Actor;
 use crate::calendar::working_days::today;
 use crate::console::handler::{show, Console, FormPage};
 use crate::console::page::ConsoleWords;
@@ -13,6 +15,8 @@ use crate::db::ids::{AccountId, ObjectionId};
 use crate::db::AnyConnection;
 use crate::enforcement::objections::{self, DecideError, Deciders, Objection};
 use crate::enforcement::states::ObjectionDecision;
+use crate::enforcement::subjects::Action;
+use crate::enforcement::telling::tell_decision;
 use crate::forms::{FormData, FormState, REASON};
 use crate::i18n::Lang;
 use crate::ledger::states::CommissionState;
@@ -167,38 +171,55 @@ impl Verdict {
     }
 }
 
+/// A decision taken, with what its mail says: the action as it was objected to (an upheld one
+/// is undone by the decision) and the verdict.
+struct Taken {
+    decided: objections::Decided,
+    before: Option<Action>,
+    verdict: Verdict,
+}
+
+impl Verdict {
+    /// Decides objection `id` so (`objections::decide`).
+    fn decide(
+        self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: ObjectionId,
+        now: NaiveDateTime,
+    ) -> Result<Taken, DecideError> {
+        let before = objections::find(conn, id)?.and_then(|o| o.action);
+        let (upheld, restore) = (self.upheld, self.restore);
+        let decided = objections::decide(conn, actor, id, upheld, restore, &self.reason, now)?;
+        Ok(Taken {
+            decided,
+            before,
+            verdict: self,
+        })
+    }
+}
+
 async fn decide(
     console: Console,
     InPath(id): InPath<ObjectionId>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let Verdict {
-        upheld,
-        restore,
-        reason,
-    } = match Verdict::from_form(&data, console.lang()) {
+    let verdict = match Verdict::from_form(&data, console.lang()) {
         Ok(verdict) => verdict,
         Err(form) => return console.refuse::<ObjectionsPage>(Some((id, form))).await,
     };
-    let r = reason.clone();
-    let decided = console
-        .attempt(move |conn, actor, now| {
-            // The action as it was objected to, for the mail (an upheld one is undone after).
-            let before = objections::find(conn, id)?.and_then(|o| o.action);
-            objections::decide(conn, actor, id, upheld, restore, &r, now).map(|d| (d, before))
-        })
+    let taken = console
+        .attempt(move |conn, actor, now| verdict.decide(conn, actor, id, now))
         .await?;
-    console.crediting_changed(decided.as_ref().is_ok_and(|(d, _)| d.crediting_changed));
-    match decided {
-        Ok((decided, before)) => {
-            crate::enforcement::telling::tell_decision(
-                &console.state,
-                decided,
-                before,
-                upheld,
-                reason,
-            )
-            .await?;
+    console.crediting_changed(taken.as_ref().is_ok_and(|t| t.decided.crediting_changed));
+    match taken {
+        Ok(Taken {
+            decided,
+            before,
+            verdict,
+        }) => {
+            let Verdict { upheld, reason, .. } = verdict;
+            tell_decision(&console.state, decided, before, upheld, reason).await?;
             Ok(console.done::<ObjectionsPage>("objection-decided"))
         }
         Err(DecideError::NotFound) => Err(AppError::NotFound),
