@@ -5,9 +5,9 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::db::ids::{MeasureId, ParticipantId};
-use crate::domain::sepa::{describe_char, AccountHolder, HolderError};
-use crate::domain::{Currency, Iban, Money};
+use super::bank::{self, masked_iban, BankForm, Submitted};
+use crate::db::ids::MeasureId;
+use crate::domain::{Currency, Money};
 use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::ledger::earnings::{self, EarningsLine, NotPaid, Waiting};
@@ -178,11 +178,6 @@ impl OverviewPage {
 /// The first day after the period a run on `run` pays (the month before): the first of its month.
 fn cutoff(run: chrono::NaiveDate) -> chrono::NaiveDate {
     payouts::Period::of(run).start().date()
-}
-
-/// A stored IBAN as pages and files show it: `NL91 **** **** **** 00`.
-pub fn masked_iban(iban: &str) -> String {
-    Iban::parse(iban).map(|i| i.masked()).unwrap_or_default()
 }
 
 async fn overview(page: ParticipantPage) -> Result<HttpResponse, AppError> {
@@ -514,76 +509,35 @@ async fn bank_submit(page: ParticipantPage, data: CsrfForm) -> Result<HttpRespon
     let ip_hash = page.ip_hash();
     let (ctx, state, user) = page.into_parts();
     let lang = ctx.lang;
-    let mut form = FormState::new();
-    let iban_text = data.get("iban").trim().to_owned();
-    let holder_text = data.get("account_holder").trim().to_owned();
-    let password = data.get("password").to_owned();
-    form.set("iban", iban_text.clone());
-    form.set("account_holder", holder_text.clone());
-    let iban = Iban::parse(&iban_text)
-        .map_err(|e| form.fail(lang, "iban", e.message_key()))
-        .ok();
-    let holder = AccountHolder::parse(&holder_text)
-        .map_err(|e| holder_refused(&mut form, lang, e))
-        .ok();
-    // Changing where money goes asks for the password again: a session left open is not enough.
-    // Each try counts against the login's limits (per account and address, and per account),
-    // so guessing here and at the login together is limited as one (issue 21, point 8).
-    let mut limited = false;
-    if password.is_empty() {
-        form.fail(lang, "password", "error-password-empty");
-    } else {
-        let attempt = crate::rate_limit::PasswordTry::new(&user.account.email, &ip_hash);
-        let hash = user.account.password_hash.clone();
-        // Argon2 takes ~15 ms: not on the request thread (nor is the count).
-        let checked = with_conn(&state, move |conn| {
-            if !attempt.record_then_check(conn)? {
-                return Ok(None);
-            }
-            let matches = crate::domain::password::verify(&password, &hash);
-            if matches {
-                attempt.succeeded(conn)?;
-            }
-            Ok(Some(matches))
-        })
-        .await?;
-        match checked {
-            None => {
-                limited = true;
-                form.fail(lang, "password", "error-password-limited");
-            }
-            Some(false) => form.fail(lang, "password", "error-password-wrong"),
-            Some(true) => {}
-        }
-    }
+    let form = BankForm::read(&data, lang);
     let participant_id = user.participant.id;
-    let (Some(iban), Some(holder), false) = (iban, holder, form.has_errors()) else {
-        let current = with_conn(&state, move |conn| {
-            Ok(payouts::bank_account(conn, participant_id)?)
-        })
-        .await?;
-        let page = BankPage {
-            ctx,
-            form,
-            current,
-            notice: None,
-        };
-        if limited {
-            return crate::web::render_status(
-                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-                &page,
-            );
-        }
-        return render_form(true, &page);
-    };
-    let masked = iban.masked();
-    let actor = user.account.actor(&ip_hash);
-    with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            save_bank_details(conn, &actor, participant_id, &iban, &holder)
-        })
+    let account = user.account.clone();
+    let submitted = with_conn(&state, move |conn| {
+        bank::submit(conn, form, &account, participant_id, &ip_hash, lang)
     })
     .await?;
+    let masked = match submitted {
+        Submitted::Saved { masked } => masked,
+        Submitted::Refused {
+            form,
+            current,
+            limited,
+        } => {
+            let page = BankPage {
+                ctx,
+                form,
+                current,
+                notice: None,
+            };
+            if limited {
+                return crate::web::render_status(
+                    actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                    &page,
+                );
+            }
+            return render_form(true, &page);
+        }
+    };
     tracing::info!(
         participant_id = participant_id.get(),
         "bank details changed"
@@ -602,52 +556,4 @@ async fn bank_submit(page: ParticipantPage, data: CsrfForm) -> Result<HttpRespon
         )
         .await;
     Ok(see_other(&ctx.href("/account/bank?notice=bank-saved")))
-}
-
-/// The holder's name refused, in words beside the field: what banks take, and which characters
-/// they would not (EPC's SEPA character set).
-fn holder_refused(form: &mut FormState, lang: Lang, error: HolderError) {
-    match error {
-        HolderError::Empty => form.fail(lang, "account_holder", "error-holder-empty"),
-        HolderError::TooLong => form.fail(lang, "account_holder", "error-holder-too-long"),
-        HolderError::Invisible => form.fail(lang, "account_holder", "error-holder-invisible"),
-        HolderError::Characters(chars) => {
-            let named: Vec<String> = chars.into_iter().map(describe_char).collect();
-            form.add_error(
-                "account_holder",
-                lang.t_args(
-                    "error-holder-characters",
-                    &[("characters", named.join(", "))],
-                ),
-            );
-        }
-    }
-}
-
-/// New bank details, with their audit line (old and new IBAN masked) in the same transaction:
-/// where money goes is never changed without a trace.
-fn save_bank_details(
-    conn: &mut crate::db::AnyConnection,
-    actor: &crate::audit::Actor,
-    participant_id: ParticipantId,
-    iban: &Iban,
-    holder: &AccountHolder,
-) -> Result<(), AppError> {
-    let before = payouts::bank_account(conn, participant_id)?;
-    let now = crate::db::now();
-    payouts::set_bank_account(conn, participant_id, iban, holder.as_str(), now)?;
-    let mut entry = crate::audit::Entry::new(
-        crate::audit::action::BANK_DETAILS_CHANGED,
-        format!("participant {participant_id}"),
-    )
-    .participant(participant_id)
-    .after(serde_json::json!({ "iban": iban.masked(), "holder": holder.as_str() }));
-    if let Some(old) = before {
-        entry = entry.before(serde_json::json!({
-            "iban": masked_iban(&old.iban),
-            "holder": old.holder,
-        }));
-    }
-    crate::audit::record(conn, actor, entry, now)?;
-    Ok(())
 }
