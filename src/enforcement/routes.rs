@@ -555,19 +555,15 @@ async fn linked_termination(
     if !key_matches(&state.settings.secret_key, id, key) {
         return Err(AppError::NotFound);
     }
-    let found = with_conn(state, move |conn| {
-        let Some(measure) = measures::find(conn, id)? else {
-            return Ok(None);
+    with_conn(state, move |conn| {
+        let terminated = measures::find(conn, id)?.filter(|m| m.kind == MeasureKind::Terminate);
+        let Some(measure) = terminated else {
+            return Err(AppError::NotFound);
         };
-        if measure.kind != MeasureKind::Terminate {
-            return Ok(None);
-        }
-        let account = account_of(conn, measure.participant_id)?;
-        let objection = objections::of_measure(conn, id)?;
-        Ok(account.map(|a| (measure, objection, a)))
+        let account = account_of(conn, measure.participant_id)?.ok_or(AppError::NotFound)?;
+        Ok((measure, objections::of_measure(conn, id)?, account))
     })
-    .await?;
-    found.ok_or(AppError::NotFound)
+    .await
 }
 
 async fn token_show(
@@ -787,17 +783,15 @@ async fn linked_action(
     if !action_key_matches(&state.settings.secret_key, subject, key) {
         return Err(AppError::NotFound);
     }
-    let found = with_conn(state, move |conn| {
+    with_conn(state, move |conn| {
         let calendar = crate::calendar::holidays::load(conn)?;
         let Some(action) = subjects::find_any(conn, &calendar, subject)? else {
-            return Ok(None);
+            return Err(AppError::NotFound);
         };
-        let account = account_of(conn, action.participant_id)?;
-        let objection = objections::of_subject(conn, subject)?;
-        Ok(account.map(|a| (action, objection, a)))
+        let account = account_of(conn, action.participant_id)?.ok_or(AppError::NotFound)?;
+        Ok((action, objections::of_subject(conn, subject)?, account))
     })
-    .await?;
-    found.ok_or(AppError::NotFound)
+    .await
 }
 
 fn linked_page(

@@ -8,7 +8,7 @@ use super::measures::{self, Measure};
 use super::notices;
 use super::objections;
 use super::subjects::{Action, SubjectKind};
-use crate::db::ids::MeasureId;
+use crate::db::ids::{MeasureId, ParticipantId};
 use crate::i18n::Lang;
 use crate::participants::MeasureKind;
 use crate::state::AppState;
@@ -31,24 +31,10 @@ pub async fn tell_decision(
         .await;
     }
     let participant_id = decided.participant_id;
-    let found = with_conn(state, move |conn| {
-        use crate::db::schema::{accounts, participants};
-        use diesel::prelude::*;
-        let Some(action) = before else {
-            return Ok(None);
-        };
-        let (email, lang): (String, String) = participants::table
-            .inner_join(accounts::table)
-            .filter(participants::id.eq(participant_id))
-            .select((accounts::email, accounts::lang))
-            .first(conn)?;
-        Ok(Some((action, email, lang)))
-    })
-    .await?;
-    let Some((action, email, lang)) = found else {
+    let Some(action) = before else {
         return Ok(());
     };
-    let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
+    let (email, lang) = with_conn(state, move |conn| Ok(address_of(conn, participant_id)?)).await?;
     let link = state
         .settings
         .base_url
@@ -58,6 +44,21 @@ pub async fn tell_decision(
     let content = notices::action_decision_mail(lang, &action, upheld, &reason, &link);
     state.mailer.deliver(content, &email).await;
     Ok(())
+}
+
+/// Where a participant is told: its account's address, and the language it chose.
+fn address_of(
+    conn: &mut crate::db::AnyConnection,
+    participant_id: ParticipantId,
+) -> diesel::QueryResult<(String, Lang)> {
+    use crate::db::schema::{accounts, participants};
+    use diesel::prelude::*;
+    let (email, lang): (String, String) = participants::table
+        .inner_join(accounts::table)
+        .filter(participants::id.eq(participant_id))
+        .select((accounts::email, accounts::lang))
+        .first(conn)?;
+    Ok((email, Lang::from_code(&lang).unwrap_or(Lang::DEFAULT)))
 }
 
 /// The link a notice mail points to.
@@ -90,20 +91,13 @@ pub async fn tell(
         let Some(measure) = measures::find(conn, measure_id)? else {
             return Ok(None);
         };
-        use crate::db::schema::{accounts, participants};
-        use diesel::prelude::*;
-        let (email, lang): (String, String) = participants::table
-            .inner_join(accounts::table)
-            .filter(participants::id.eq(measure.participant_id))
-            .select((accounts::email, accounts::lang))
-            .first(conn)?;
+        let (email, lang) = address_of(conn, measure.participant_id)?;
         Ok(Some((measure, email, lang)))
     })
     .await?;
     let Some((measure, email, lang)) = found else {
         return Ok(());
     };
-    let lang = Lang::from_code(&lang).unwrap_or(Lang::DEFAULT);
     let link = notice_link(state, lang, &measure);
     let content = what(lang, &measure, &link);
     state.mailer.deliver(content, &email).await;
