@@ -462,15 +462,15 @@ fn summary(conn: &mut AnyConnection, participant_id: ParticipantId) -> QueryResu
     let amount = |state: CommissionState| {
         commissions
             .iter()
-            .filter(|c| c.state == state)
-            .map(|c| c.amount)
+            .filter(|c| c.commission.state == state)
+            .map(|c| c.commission.amount)
             .sum()
     };
     Ok(Summary {
         // One order row per conversion; a return is a row of its own, not a conversion.
         conversions: commissions
             .iter()
-            .filter(|c| c.kind == CommissionKind::Order)
+            .filter(|c| c.commission.kind == CommissionKind::Order)
             .count() as i64,
         pending: amount(CommissionState::Pending),
         approved: amount(CommissionState::Approved),

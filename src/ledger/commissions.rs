@@ -32,6 +32,28 @@ pub struct Commission {
     pub locks_at: NaiveDateTime,
 }
 
+/// A sample for the unit tests of the ledger: a pending commission of EUR 7.00 at 7 % on
+/// conversion 1 (a return reverses commission 1); each test changes what it is about.
+#[cfg(test)]
+impl Commission {
+    pub(crate) fn sample(kind: CommissionKind) -> Commission {
+        Commission {
+            id: CommissionId(1),
+            conversion_id: ConversionId(1),
+            participant_id: ParticipantId(1),
+            kind,
+            reverses_id: (kind == CommissionKind::Return).then_some(CommissionId(1)),
+            rate_percent: "7".into(),
+            amount: 700,
+            currency: "EUR".into(),
+            state: CommissionState::Pending,
+            reason: None,
+            held: false,
+            locks_at: NaiveDateTime::default(),
+        }
+    }
+}
+
 /// The error of a change whose commission was changed by someone else since it was read.
 pub fn changed_meanwhile() -> diesel::result::Error {
     diesel::result::Error::DatabaseError(

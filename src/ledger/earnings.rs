@@ -92,14 +92,14 @@ pub fn earnings(commissions: &[CommissionLine], ledger: &[LedgerLine]) -> Vec<Ea
                 group: c.group_code.clone(),
                 figures: Earnings::default(),
             });
-        match c.state {
-            CommissionState::Pending => line.figures.pending += c.amount,
-            CommissionState::Rejected if c.kind == CommissionKind::Order => {
-                line.figures.rejected += c.amount
+        match c.commission.state {
+            CommissionState::Pending => line.figures.pending += c.commission.amount,
+            CommissionState::Rejected if c.commission.kind == CommissionKind::Order => {
+                line.figures.rejected += c.commission.amount
             }
             CommissionState::Rejected => {}
             CommissionState::Approved | CommissionState::Reversed => {
-                let (paid, unpaid) = entered.get(&c.id).copied().unwrap_or_default();
+                let (paid, unpaid) = entered.get(&c.commission.id).copied().unwrap_or_default();
                 line.figures.paid += paid;
                 line.figures.approved += unpaid;
             }
@@ -169,15 +169,15 @@ impl Waiting {
         let mut waiting = Waiting::default();
         for c in commissions
             .iter()
-            .filter(|c| c.state == CommissionState::Pending)
+            .filter(|c| c.commission.state == CommissionState::Pending)
         {
-            if c.held {
-                waiting.held += c.amount;
-                if c.kind == CommissionKind::Order {
+            if c.commission.held {
+                waiting.held += c.commission.amount;
+                if c.commission.kind == CommissionKind::Order {
                     waiting.held_orders += 1;
                 }
             } else {
-                waiting.pending += c.amount;
+                waiting.pending += c.commission.amount;
             }
         }
         waiting
@@ -263,6 +263,7 @@ pub fn next_payout_run(today: NaiveDate, payout_day: u32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::commissions::Commission;
     use chrono::NaiveDateTime;
     use proptest::prelude::*;
 
@@ -280,19 +281,19 @@ mod tests {
         amount: i64,
         state: CommissionState,
     ) -> CommissionLine {
+        let kind = if amount < 0 {
+            CommissionKind::Return
+        } else {
+            CommissionKind::Order
+        };
         CommissionLine {
-            id: CommissionId(id),
-            kind: if amount < 0 {
-                CommissionKind::Return
-            } else {
-                CommissionKind::Order
+            commission: Commission {
+                id: CommissionId(id),
+                amount,
+                state,
+                locks_at: at(month),
+                ..Commission::sample(kind)
             },
-            amount,
-            currency: "EUR".into(),
-            state,
-            reason: None,
-            held: false,
-            locks_at: at(month),
             order_ref: format!("O-{id}"),
             occurred_at: at(month),
             group_code: group.into(),
@@ -509,7 +510,7 @@ mod tests {
     #[test]
     fn held_commissions_are_apart_from_pending_ones() {
         let mut held = commission(1, 10, "sales", 700, CommissionState::Pending);
-        held.held = true;
+        held.commission.held = true;
         let lines = [
             held,
             commission(2, 10, "sales", 300, CommissionState::Pending),
@@ -569,7 +570,7 @@ mod tests {
             let total = totals(&earnings(&commissions, &ledger));
             prop_assert_eq!(total.approved + total.paid, earned);
             prop_assert!(total.paid <= paid_out);
-            let pending: i64 = commissions.iter().filter(|c| c.state == CommissionState::Pending).map(|c| c.amount).sum();
+            let pending: i64 = commissions.iter().filter(|c| c.commission.state == CommissionState::Pending).map(|c| c.commission.amount).sum();
             prop_assert_eq!(total.pending, pending);
         }
     }

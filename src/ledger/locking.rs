@@ -117,31 +117,6 @@ pub fn settle_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::ids::{CommissionId, ConversionId, ParticipantId};
-
-    fn at() -> NaiveDateTime {
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 1)
-            .unwrap()
-            .and_hms_opt(12, 0, 0)
-            .unwrap()
-    }
-
-    fn commission(kind: CommissionKind) -> Commission {
-        Commission {
-            id: CommissionId(1),
-            conversion_id: ConversionId(1),
-            participant_id: ParticipantId(1),
-            kind,
-            reverses_id: (kind == CommissionKind::Return).then_some(CommissionId(1)),
-            rate_percent: "7".into(),
-            amount: 700,
-            currency: "EUR".into(),
-            state: CommissionState::Pending,
-            reason: None,
-            held: false,
-            locks_at: at(),
-        }
-    }
 
     fn conversion(status: OrderStatus, coupon: bool, returned: i64) -> Conversion {
         Conversion {
@@ -156,7 +131,7 @@ mod tests {
         use reason::{COUPON_REDEEMED, NOT_COMPLETED_BY_LOCKING, ORDER_CANCELLED, ORDER_RETURNED};
         use CommissionState::{Approved, Rejected};
         use OrderStatus::*;
-        let order = commission(CommissionKind::Order);
+        let order = Commission::sample(CommissionKind::Order);
         // (the order's status, coupon redeemed, amount returned; the state and reason it gets)
         let cases = [
             (Completed, false, 0, Approved, None),
@@ -181,7 +156,7 @@ mod tests {
 
     #[test]
     fn a_return_follows_its_original() {
-        let row = commission(CommissionKind::Return);
+        let row = Commission::sample(CommissionKind::Return);
         let sold = conversion(OrderStatus::Returned, false, 2_000);
         assert_eq!(
             final_state(&row, &sold, Some(CommissionState::Approved)),

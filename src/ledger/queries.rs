@@ -105,18 +105,12 @@ pub fn rate_tables(
     Ok(tables)
 }
 
-/// A commission row with what the publisher needs to read it.
+/// A commission with its order as the publisher reads it: the reference, the time and the group.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = commissions)]
 pub struct CommissionLine {
-    pub id: CommissionId,
-    pub kind: CommissionKind,
-    pub amount: i64,
-    pub currency: String,
-    pub state: CommissionState,
-    pub reason: Option<String>,
-    pub held: bool,
-    pub locks_at: NaiveDateTime,
+    #[diesel(embed)]
+    pub commission: Commission,
     #[diesel(select_expression = conversions::order_ref)]
     pub order_ref: String,
     #[diesel(select_expression = conversions::occurred_at)]
