@@ -7,7 +7,7 @@
 //! for (`cargo test -- --include-ignored`, as CI runs them); asked for, a missing tool fails them.
 
 use crate::common;
-use portal::db::ids::{ChannelId, CommissionId, ObjectionId, ParticipantId};
+use portal::db::ids::{ChannelId, CommissionId, ParticipantId};
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -998,7 +998,7 @@ async fn enforcement_journey(app: &TestApp, b: &mut Browser, w: &Words) {
 /// commission is approved.
 async fn commission_objection_journey(app: &TestApp, b: &mut Browser, w: &Words) {
     use diesel::prelude::*;
-    use portal::db::schema::{clicks, commissions, conversions, objections, participants};
+    use portal::db::schema::{clicks, commissions, conversions, participants};
     let base = &app.address;
     let lang = w.lang;
     let publisher = format!("browser-{lang}@koopjes.nl");
@@ -1094,12 +1094,11 @@ async fn commission_objection_journey(app: &TestApp, b: &mut Browser, w: &Words)
     log_out(b).await;
 
     // Another manager than the one who rejected it upholds the objection.
-    let objection: ObjectionId = objections::table
-        .filter(objections::subject_kind.eq("commission"))
-        .filter(objections::subject_id.eq(commission))
-        .select(objections::id)
-        .first(&mut *app.conn())
-        .unwrap();
+    let objection = common::enforcement::objection_to(
+        app,
+        common::enforcement::SubjectKind::Commission,
+        commission,
+    );
     log_in(b, app, lang, &other_manager, "object-commission-decides").await;
     b.goto(
         &format!("{base}/{lang}/manage/objections"),

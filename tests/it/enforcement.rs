@@ -7,7 +7,8 @@ use portal::db::ids::{MeasureId, ObjectionId, ParticipantId};
 
 use crate::common::audit;
 use crate::common::enforcement::{
-    hidden, last_measure, object, picture, take, taken, Measure, MeasureKind, PDF,
+    hidden, last_measure, object, objection_to, picture, take, taken, Measure, MeasureKind,
+    SubjectKind, PDF,
 };
 use crate::common::money::{
     balance, bank, click, credit, pass_locking_dates, plant_click, report, secret, send,
@@ -1828,13 +1829,7 @@ async fn objection_to_a_warning(
     )
     .await;
     assert_eq!(r.status().as_u16(), 303);
-    let objection: ObjectionId = objections::table
-        .filter(objections::subject_kind.eq("measure"))
-        .filter(objections::subject_id.eq(measure))
-        .select(objections::id)
-        .first(&mut *app.conn())
-        .unwrap();
-    (measure, objection)
+    (measure, objection_to(app, SubjectKind::Measure, measure))
 }
 
 fn decision_of(app: &TestApp, objection: ObjectionId) -> Option<String> {

@@ -8,7 +8,7 @@ use crate::common;
 use crate::common::{MembershipState, ReviewState};
 use portal::db::ids::{AccountId, AnyId, CommissionId, ObjectionId};
 
-use crate::common::enforcement::{object, take, PDF};
+use crate::common::enforcement::{object, objection_to, take, SubjectKind, PDF};
 use crate::common::money::{balance, click, pass_locking_dates, report, secret, send};
 use crate::common::{csrf_token, spawn_app, Participant, TestApp};
 use diesel::prelude::*;
@@ -56,15 +56,6 @@ fn state_of(app: &TestApp, id: CommissionId) -> (String, bool) {
     commissions::table
         .find(id)
         .select((commissions::state, commissions::held))
-        .first(&mut *app.conn())
-        .unwrap()
-}
-
-fn objection_to(app: &TestApp, kind: &str, id: impl AnyId) -> ObjectionId {
-    objections::table
-        .filter(objections::subject_kind.eq(kind))
-        .filter(objections::subject_id.eq(id.number()))
-        .select(objections::id)
         .first(&mut *app.conn())
         .unwrap()
 }
@@ -142,7 +133,7 @@ async fn an_upheld_objection_to_a_rejected_commission_approves_it_once_in_both_l
     assert!(page.contains("U hebt op"), "the objection is shown: {page}");
     assert!(page.contains("beslist uiterlijk"), "{page}");
 
-    let objection = objection_to(&app, "commission", id);
+    let objection = objection_to(&app, SubjectKind::Commission, id);
     let r = decide_objection(&app, &colleague, objection, UPHELD).await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(state_of(&app, id), ("approved".into(), false));
@@ -190,7 +181,7 @@ async fn a_rejected_commission_may_go_back_to_pending_when_the_manager_picks_it(
             .status(),
         303
     );
-    let objection = objection_to(&app, "commission", id);
+    let objection = objection_to(&app, SubjectKind::Commission, id);
     let mut fields = UPHELD.to_vec();
     fields.push(("restore", "pending"));
     assert_eq!(
@@ -227,7 +218,7 @@ async fn an_upheld_objection_to_a_held_commission_releases_it() {
     );
     pass_locking_dates(&app);
     assert_eq!(state_of(&app, id), ("pending".into(), true), "still held");
-    let objection = objection_to(&app, "commission", id);
+    let objection = objection_to(&app, SubjectKind::Commission, id);
     assert_eq!(
         decide_objection(&app, &colleague, objection, UPHELD)
             .await
@@ -263,7 +254,7 @@ async fn an_upheld_objection_to_a_reversal_gives_back_what_it_took_once() {
             .status(),
         303
     );
-    let objection = objection_to(&app, "commission", id);
+    let objection = objection_to(&app, SubjectKind::Commission, id);
     assert_eq!(
         decide_objection(&app, &colleague, objection, UPHELD)
             .await
@@ -306,7 +297,7 @@ async fn an_upheld_objection_to_a_rejected_channel_approves_it() {
             .status(),
         303
     );
-    let objection = objection_to(&app, "channel", anna.channel_id);
+    let objection = objection_to(&app, SubjectKind::Channel, anna.channel_id);
     assert_eq!(
         decide_objection(&app, &colleague, objection, UPHELD)
             .await
@@ -342,7 +333,7 @@ async fn an_upheld_objection_to_a_registration_ban_lifts_it() {
         object_to(&app, &client, "nl", "ban", ban).await.status(),
         303
     );
-    let objection = objection_to(&app, "ban", ban);
+    let objection = objection_to(&app, SubjectKind::Ban, ban);
     assert_eq!(
         decide_objection(&app, &colleague, objection, UPHELD)
             .await
@@ -448,7 +439,7 @@ async fn two_managers_deciding_one_objection_at_once_decide_once() {
                 .status(),
             303
         );
-        ids.push((id, objection_to(&app, "commission", id)));
+        ids.push((id, objection_to(&app, SubjectKind::Commission, id)));
     }
     for (n, (id, objection)) in ids.iter().enumerate() {
         type Job<'a> = common::Job<'a, Result<Decided, DecideError>>;
@@ -633,7 +624,7 @@ async fn a_banned_participant_objects_by_the_link_the_login_page_gives() {
     .await;
     assert_eq!(r.status().as_u16(), 303);
     assert!(common::location(&r).contains("notice=objection-filed"));
-    let objection = objection_to(&app, "ban", ban);
+    let objection = objection_to(&app, SubjectKind::Ban, ban);
     assert_eq!(
         decide_objection(&app, &colleague, objection, UPHELD)
             .await
@@ -664,7 +655,7 @@ async fn the_manager_who_rejected_a_commission_does_not_decide_the_objection_to_
             .status(),
         303
     );
-    let objection = objection_to(&app, "commission", id);
+    let objection = objection_to(&app, SubjectKind::Commission, id);
     let (_, page) = app.page_with(&boss_client, "/en/manage/objections").await;
     assert!(!page.contains(&format!("/manage/objections/{objection}/decision")));
     let r = decide_objection(&app, &boss_client, objection, UPHELD).await;
@@ -696,7 +687,7 @@ async fn an_upheld_objection_to_a_rejected_membership_approves_it() {
             .status(),
         303
     );
-    let objection = objection_to(&app, "membership", membership);
+    let objection = objection_to(&app, SubjectKind::Membership, membership);
     assert_eq!(
         decide_objection(&app, &colleague, objection, UPHELD)
             .await

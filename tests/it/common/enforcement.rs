@@ -1,8 +1,9 @@
 //! Measures and objections as the console and the participant's pages make them.
 
 use diesel::prelude::*;
-use portal::db::ids::{MeasureId, ParticipantId};
+use portal::db::ids::{AnyId, MeasureId, ObjectionId, ParticipantId};
 use portal::db::schema::measures;
+pub use portal::enforcement::subjects::SubjectKind;
 pub use portal::participants::MeasureKind;
 
 use super::{csrf_token, TestApp};
@@ -90,6 +91,17 @@ pub async fn taken(
 
 fn urlencoding(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The objection to the action `kind` `id` (the one a test filed).
+pub fn objection_to(app: &TestApp, kind: SubjectKind, id: impl AnyId) -> ObjectionId {
+    use portal::db::schema::objections;
+    objections::table
+        .filter(objections::subject_kind.eq(kind))
+        .filter(objections::subject_id.eq(id.number()))
+        .select(objections::id)
+        .first(&mut *app.conn())
+        .unwrap()
 }
 
 /// The newest measure's id.
