@@ -114,7 +114,7 @@ async fn an_order_earns_up_to_the_last_second_of_the_window_and_not_after() {
     assert_eq!(earner(&app, "W-3"), None);
 
     // The window is the programme's setting: with 12 hours, 20 hours after the click is too late.
-    app.sql("UPDATE programmes SET session_window_minutes = 720");
+    app.set_session_window(720);
     assert_eq!(
         order(&app, &key, &click_id, "W-4", clicked + Duration::hours(20)).await,
         "outside_cookie_period"
@@ -181,7 +181,7 @@ async fn the_programme_page_states_the_session_window_from_its_setting() {
     assert!(nl.contains("binnen 24 uur wordt geplaatst na de klik"));
 
     let app = spawn_app().await;
-    app.sql("UPDATE programmes SET session_window_minutes = 90");
+    app.set_session_window(90);
     let (_, en) = app.page("/en/programmes/aliexpress").await;
     assert!(
         en.contains("Session based: 90 minutes after the click"),

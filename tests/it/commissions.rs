@@ -279,14 +279,14 @@ async fn each_conversion_shows_the_locking_date_fixed_when_it_arrived() {
         .naive_utc()
         .date();
     // 45 days to validate when L-1 arrives, 10 when L-2 does.
-    app.sql("UPDATE programmes SET validation_days = 45");
+    app.set_validation_days(45);
     assert_eq!(
         send(&app, &key, &report(&click_id, "L-1", "100.00", &at))
             .await
             .0,
         201
     );
-    app.sql("UPDATE programmes SET validation_days = 10");
+    app.set_validation_days(10);
     assert_eq!(
         send(&app, &key, &report(&click_id, "L-2", "100.00", &at))
             .await
@@ -309,7 +309,7 @@ async fn each_conversion_shows_the_locking_date_fixed_when_it_arrived() {
         assert!(row.trim_end().ends_with(&cell), "{order}: {row}");
     }
     // The programme's period changed again: the dates already fixed stay.
-    app.sql("UPDATE programmes SET validation_days = 90");
+    app.set_validation_days(90);
     let (_, nl) = app
         .page_with(&browser, "/nl/account/commissions/conversions")
         .await;

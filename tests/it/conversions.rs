@@ -421,7 +421,7 @@ async fn changing_the_validation_period_does_not_move_a_stored_locking_date() {
     let key = secret(&app);
     let (click_id, at) = click(&app, anna.channel_id).await;
     let (_, first) = send(&app, &key, &report(&click_id, "V-1", "10.00", &at)).await;
-    app.sql("UPDATE programmes SET validation_days = 60");
+    app.set_validation_days(60);
     let (_, second) = send(&app, &key, &report(&click_id, "V-2", "10.00", &at)).await;
     // An update of the first order answers with the date it got on arrival.
     let mut update = report(&click_id, "V-1", "12.00", &at);

@@ -310,6 +310,28 @@ impl TestApp {
             .unwrap();
     }
 
+    /// The programme's days to validate an order (its contract with the advertiser), written
+    /// here: the portal takes them from the programme's seed and has no form for them.
+    pub fn set_validation_days(&self, days: i32) {
+        use diesel::prelude::*;
+        use portal::db::schema::programmes;
+        diesel::update(programmes::table)
+            .set(programmes::validation_days.eq(days))
+            .execute(&mut *self.conn())
+            .unwrap();
+    }
+
+    /// The programme's session window after a click, written here without the cookie-period
+    /// policy the console's form changes with it (and its audit line).
+    pub fn set_session_window(&self, minutes: i32) {
+        use diesel::prelude::*;
+        use portal::db::schema::programmes;
+        diesel::update(programmes::table)
+            .set(programmes::session_window_minutes.eq(minutes))
+            .execute(&mut *self.conn())
+            .unwrap();
+    }
+
     /// The membership of the AliExpress programme of `channel_id` (the one `add_ready_publisher`
     /// made).
     pub fn membership_of(&self, channel_id: ChannelId) -> MembershipId {
