@@ -250,9 +250,7 @@ impl TestApp {
         )
         .unwrap()
     }
-}
 
-impl TestApp {
     /// An account manager (enrolled as `add_manager` makes one), logged in in a browser of its
     /// own.
     pub async fn manager(&self, email: &str) -> reqwest::Client {

@@ -4,6 +4,11 @@
 //! database (dropped at the end), owned and migrated by that user, with the app running as the
 //! least-privileged role `portal_app` (see `TestDatabase`); without it, its own SQLite file in a
 //! temporary folder.
+//!
+//! What a test starts from has one home each: `fixtures` (participants, channels, memberships,
+//! managers, bans, planted states — through the portal's own functions where it has them),
+//! `enforcement` (measures and objections), `money` (clicks, conversions, ledger rows, payouts)
+//! and `audit` (the log as a test reads it).
 
 pub mod audit;
 pub mod binary;
