@@ -17,7 +17,7 @@ use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 use crate::participants;
 use crate::state::AppState;
-use crate::web::extract::{AccountPage, CsrfForm, InPath};
+use crate::web::extract::{AccountPage, CsrfForm, InPath, SessionPage};
 use crate::web::session::{self, PendingLogin};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
@@ -138,19 +138,15 @@ async fn login_form(ctx: Ctx, query: web::Query<NoticeQuery>) -> Result<HttpResp
 
 /// `POST /{lang}/login` (`email`, `password`): logs in, sends on to the second factor, or
 /// shows the form again saying why not (`login::attempt` decides).
-async fn login_submit(
-    req: actix_web::HttpRequest,
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
-    data: CsrfForm,
-) -> Result<HttpResponse, AppError> {
+async fn login_submit(page: SessionPage, data: CsrfForm) -> Result<HttpResponse, AppError> {
+    let ip_hash = page.ip_hash();
+    let peer = page.address().map(|ip| ip.to_string()).unwrap_or_default();
+    let (ctx, state, session) = page.into_parts();
     let mut form = FormState::new();
     form.set("email", data.get("email"));
     let Some((email, password)) = login_input(&mut form, ctx.lang, &data) else {
         return render_form(true, &LoginPage::again(ctx, form));
     };
-    let ip_hash = state.ip_hasher.hash(crate::client_ip::client_ip(&req));
     let outcome = with_conn(&state, move |conn| {
         login::attempt(conn, &email, &password, &ip_hash)
     })
@@ -172,9 +168,6 @@ async fn login_submit(
             Ok(see_other(&ctx.href(next)))
         }
         LoginOutcome::Refused(refusal) => {
-            let peer = crate::client_ip::client_ip(&req)
-                .map(|ip| ip.to_string())
-                .unwrap_or_default();
             let secret_key = &state.settings.secret_key;
             let (status, page) = LoginPage::refused(ctx, form, refusal, &peer, secret_key);
             crate::web::render_status(status, &page)
@@ -363,12 +356,11 @@ fn new_password(
 }
 
 async fn reset_submit(
-    ctx: Ctx,
-    state: web::Data<AppState>,
-    session: Session,
+    page: SessionPage,
     InPath(token): InPath<String>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
+    let (ctx, state, session) = page.into_parts();
     let check_token = token.clone();
     let account = with_conn(&state, move |conn| {
         Ok(

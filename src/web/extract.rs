@@ -369,6 +369,11 @@ impl<Who> Page<Who> {
         self.notice.as_ref()?.text(&self.ctx, allowed)
     }
 
+    /// The address the request came from (the peer, or a trusted proxy's `X-Forwarded-For`).
+    pub fn address(&self) -> Option<std::net::IpAddr> {
+        self.address
+    }
+
     /// The keyed hash of the address the request came from (the login's limits count it).
     pub fn ip_hash(&self) -> [u8; 16] {
         self.state.ip_hasher.hash(self.address)
