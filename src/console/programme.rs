@@ -254,12 +254,10 @@ fn typed(data: &FormData, fields: &[&str]) -> FormState {
 /// A change of one of the programme's stored rows as its form on the programme page gives it —
 /// a text, a policy or a contact, which the URL names by its `Key` — saved with its audit line.
 pub trait RowChange: Sized + Send + 'static {
-    type Key: Copy + std::fmt::Display + Send + 'static;
+    /// The row the URL names, as the URL writes it (`12`, `cookie_period`).
+    type Key: Copy + std::fmt::Display + std::str::FromStr + Send + 'static;
     /// Its form's name on the page, before the key (`text` → `text-12`).
     const FORM: &'static str;
-
-    /// The row the URL names (`None`: not found).
-    fn key(path: &str) -> Option<Self::Key>;
 
     /// Reads the form; the form with its errors (and what was typed) otherwise.
     fn from_form(key: Self::Key, data: &FormData, lang: Lang) -> Result<Self, FormState>;
@@ -281,10 +279,6 @@ pub struct TextChange(String);
 impl RowChange for TextChange {
     type Key = i64;
     const FORM: &'static str = "text";
-
-    fn key(path: &str) -> Option<i64> {
-        path.parse().ok()
-    }
 
     fn from_form(_: i64, data: &FormData, lang: Lang) -> Result<Self, FormState> {
         let body = programme_text(data.get("body"), TEXT_MAX).map_err(|key| {
@@ -357,10 +351,6 @@ pub struct PolicyChoice {
 impl RowChange for PolicyChoice {
     type Key = PolicyKey;
     const FORM: &'static str = "policy";
-
-    fn key(path: &str) -> Option<PolicyKey> {
-        PolicyKey::parse(path)
-    }
 
     /// Reads policy `key`'s form: `value` (one of the policy's values), `note_nl` and `note_en`
     /// (optional, no rates), and for the cookie period `session_window_minutes` (1 to 43 200).
@@ -485,10 +475,6 @@ pub struct ContactChange {
 impl RowChange for ContactChange {
     type Key = i64;
     const FORM: &'static str = "contact";
-
-    fn key(path: &str) -> Option<i64> {
-        path.parse().ok()
-    }
 
     /// Reads a contact's form: `name` (plain text), `email` (an address, or empty).
     fn from_form(_: i64, data: &FormData, lang: Lang) -> Result<Self, FormState> {

@@ -14,6 +14,7 @@ mod text_enum;
 #[cfg(test)]
 pub(crate) use text_enum::check as text_check;
 pub(crate) use text_enum::stored_as_text;
+pub use text_enum::UnknownText;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

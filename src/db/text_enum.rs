@@ -35,6 +35,15 @@ macro_rules! stored_as_text {
             }
         }
 
+        /// `parse` for generic code (a URL's part names one: `"cookie_period".parse()`).
+        impl std::str::FromStr for $name {
+            type Err = crate::db::UnknownText;
+
+            fn from_str(text: &str) -> Result<$name, Self::Err> {
+                $name::parse(text).ok_or(crate::db::UnknownText)
+            }
+        }
+
         impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
         where
             DB: diesel::backend::Backend,
@@ -63,6 +72,10 @@ macro_rules! stored_as_text {
 }
 
 pub(crate) use stored_as_text;
+
+/// A text none of an enum's variants is stored as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownText;
 
 /// For the tests that hold each enum against its migration: the texts a column's CHECK
 /// constraint allows, and an enum's texts beside them.

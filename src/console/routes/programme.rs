@@ -212,7 +212,7 @@ async fn save<C: RowChange>(
     InPath(key): InPath<String>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let key = C::key(&key).ok_or(AppError::NotFound)?;
+    let key: C::Key = key.parse().map_err(|_| AppError::NotFound)?;
     let change = match C::from_form(key, &data, console.lang()) {
         Ok(change) => change,
         Err(form) => return refused(console, format!("{}-{key}", C::FORM), form).await,
