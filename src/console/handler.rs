@@ -1,14 +1,12 @@
-//! What every console handler shares, written once: the `Console` extractor (the page context,
-//! the app's state and the account manager or administrator acting), the connection it runs one
+//! What every console handler shares, written once: the `Console` extractor (the signed-in
+//! `Page` of an account manager or administrator: the page context, the app's state, who acts,
+//! the notice of a redirect), the connection it runs one
 //! query or one change on, and `FormPage`, the shape of a page with forms — read the form, on a
 //! problem show the page again with the form and its messages (422), else call one function of
 //! the feature and send the manager back to the page with a notice.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::http::StatusCode;
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
@@ -16,9 +14,7 @@ use diesel::QueryResult;
 use crate::audit::Actor;
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
-use crate::state::AppState;
-use crate::web::extract::{Administrator, Manager};
-use crate::web::NoticeQuery;
+use crate::web::extract::{Administrator, Manager, Page};
 use crate::web::{render, render_form, render_status, see_other, with_conn, AppError, Ctx};
 
 /// Who may open a console page: any account manager (`Manager`) or an administrator only
@@ -39,33 +35,11 @@ impl Seat for Administrator {
     }
 }
 
-/// What a console handler starts from: the page context, the app's state, and who acts — an
-/// account manager, or an administrator (`Console<Administrator>`; anyone else gets the 403
-/// page before the handler runs).
-pub struct Console<W: Seat = Manager> {
-    pub ctx: Ctx,
-    pub state: web::Data<AppState>,
-    pub who: W,
-}
-
-impl<W: Seat> FromRequest for Console<W> {
-    type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let ctx = Ctx::from_request(req);
-        let state = web::Data::<AppState>::extract(req);
-        let who = W::from_request(req, payload);
-        Box::pin(async move {
-            let who = who.await?;
-            Ok(Console {
-                ctx,
-                state: state.await?,
-                who,
-            })
-        })
-    }
-}
+/// What a console handler starts from: the signed-in page (`web::extract::Page`: the page
+/// context, the app's state, the `?notice=` of a redirect) whose `who` is an account manager,
+/// or an administrator (`Console<Administrator>`; anyone else gets the 403 page before the
+/// handler runs).
+pub type Console<W = Manager> = Page<W>;
 
 /// A change's refusal that may also be a database error: the refusal is the handler's to
 /// answer, the database error is the 500 page.
@@ -98,7 +72,7 @@ refusals!(
     crate::programme::versions::PublishError,
 );
 
-impl<W: Seat> Console<W> {
+impl<W: Seat> Page<W> {
     pub fn lang(&self) -> Lang {
         self.ctx.lang
     }
@@ -216,10 +190,7 @@ pub trait FormPage: Template + Sized + 'static {
 }
 
 /// `GET P::PATH`: the page with blank forms and the notice a redirect named.
-pub async fn show<P: FormPage>(
-    console: Console<P::Seat>,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&console.ctx, P::NOTICES);
+pub async fn show<P: FormPage>(console: Console<P::Seat>) -> Result<HttpResponse, AppError> {
+    let notice = console.notice(P::NOTICES);
     render(&console.page::<P>(P::Forms::default(), notice).await?)
 }

@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::ledger::payouts::{Period, Run, RunOutcome};
 use crate::ledger::words::{month_label, CommissionWords};
 use crate::web::extract::{Administrator, CsrfForm, InPath};
-use crate::web::{render, render_form, AppError, Ctx, NoticeQuery};
+use crate::web::{render, render_form, AppError, Ctx};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -99,11 +99,8 @@ fn payer(settings: &Settings) -> PayerAccount {
     }
 }
 
-async fn payout_runs(
-    console: Console<Administrator>,
-    query: web::Query<NoticeQuery>,
-) -> Result<HttpResponse, AppError> {
-    let notice = query.text(&console.ctx, NOTICES);
+async fn payout_runs(console: Console<Administrator>) -> Result<HttpResponse, AppError> {
+    let notice = console.notice(NOTICES);
     render(&payouts_page(console, period_form(), notice, None).await?)
 }
 
