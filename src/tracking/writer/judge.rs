@@ -22,7 +22,7 @@ use crate::db::schema::programmes;
 use crate::db::Pool;
 use crate::domain::deeplink::DeeplinkPolicy;
 use crate::state::CreditingChanges;
-use crate::tracking::abnormal::{Detector, NotCredited};
+use crate::tracking::abnormal::Detector;
 use crate::tracking::link::{with_click_id, LinkParams};
 
 /// What the writer caches about a programme; shared (`Arc`) so a click copies nothing of it.
@@ -189,7 +189,7 @@ impl Judge {
                 user_agent: draft.user_agent,
                 referrer: draft.referrer,
                 credited: reason.is_none(),
-                reason: reason.map(NotCredited::as_str),
+                reason,
             });
         }
         (!batch.rows.is_empty()).then_some(batch)

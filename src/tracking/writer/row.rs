@@ -4,11 +4,14 @@ use diesel::prelude::*;
 
 use crate::db::ids::{ChannelId, ParticipantId, ProgrammeId};
 use crate::db::schema::clicks;
+use crate::tracking::abnormal::NotCredited;
 
 /// A click's user agent and referrer as the ids of their rows in `user_agents` and `referrers`.
 pub(super) type TextIds = (i64, Option<i64>);
 
-/// A judged click, as it will be stored.
+/// A judged click, as it will be stored; a line of the spool file (JSON) while the database
+/// cannot take it.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(super) struct ClickRow {
     pub(super) click_id: [u8; 16],
     /// Milliseconds since 1970 (UTC).
@@ -24,7 +27,28 @@ pub(super) struct ClickRow {
     pub(super) user_agent: String,
     pub(super) referrer: Option<String>,
     pub(super) credited: bool,
-    pub(super) reason: Option<&'static str>,
+    /// Why it is not credited. In the spool file as its text; read back, a reason this version
+    /// does not know is kept as "not credited" without one.
+    #[serde(with = "reason_text")]
+    pub(super) reason: Option<NotCredited>,
+}
+
+mod reason_text {
+    use super::NotCredited;
+
+    pub fn serialize<S: serde::Serializer>(
+        reason: &Option<NotCredited>,
+        to: S,
+    ) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&reason.map(NotCredited::as_str), to)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        from: D,
+    ) -> Result<Option<NotCredited>, D::Error> {
+        let text: Option<String> = serde::Deserialize::deserialize(from)?;
+        Ok(text.as_deref().and_then(NotCredited::parse))
+    }
 }
 
 /// A `ClickRow` borrowed for diesel.
@@ -61,7 +85,7 @@ impl<'a> NewClick<'a> {
             user_agent_id,
             referrer_id,
             credited: row.credited,
-            reason: row.reason,
+            reason: row.reason.map(NotCredited::as_str),
         }
     }
 }

@@ -15,74 +15,12 @@ use diesel::prelude::*;
 use super::held::HeldConnection;
 use super::row::{ClickRow, NewClick};
 use super::texts::TextIdCache;
-use crate::db::ids::{ChannelId, ParticipantId, ProgrammeId};
+
 use crate::db::schema::clicks;
 use crate::db::{AnyConnection, Pool};
-use crate::tracking::abnormal::NotCredited;
 
 /// How often the spool thread tries the database while clicks wait in the spool.
 const RETRY_EVERY: Duration = Duration::from_millis(500);
-
-/// A click as a line of the spool file.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct SpooledClick {
-    click_id: [u8; 16],
-    clicked_at: i64,
-    day: i32,
-    programme_id: ProgrammeId,
-    channel_id: ChannelId,
-    participant_id: ParticipantId,
-    ad_id: Option<i64>,
-    epi: Option<String>,
-    ip_hash: [u8; 16],
-    user_agent: String,
-    referrer: Option<String>,
-    credited: bool,
-    reason: Option<String>,
-}
-
-impl SpooledClick {
-    fn of(row: &ClickRow) -> SpooledClick {
-        SpooledClick {
-            click_id: row.click_id,
-            clicked_at: row.clicked_at,
-            day: row.day,
-            programme_id: row.programme_id,
-            channel_id: row.channel_id,
-            participant_id: row.participant_id,
-            ad_id: row.ad_id,
-            epi: row.epi.clone(),
-            ip_hash: row.ip_hash,
-            user_agent: row.user_agent.clone(),
-            referrer: row.referrer.clone(),
-            credited: row.credited,
-            reason: row.reason.map(str::to_owned),
-        }
-    }
-
-    fn into_row(self) -> ClickRow {
-        ClickRow {
-            click_id: self.click_id,
-            clicked_at: self.clicked_at,
-            day: self.day,
-            programme_id: self.programme_id,
-            channel_id: self.channel_id,
-            participant_id: self.participant_id,
-            ad_id: self.ad_id,
-            epi: self.epi,
-            ip_hash: self.ip_hash,
-            user_agent: self.user_agent,
-            referrer: self.referrer,
-            credited: self.credited,
-            // A reason this version does not know is kept as "not credited" without one.
-            reason: self
-                .reason
-                .as_deref()
-                .and_then(NotCredited::parse)
-                .map(NotCredited::as_str),
-        }
-    }
-}
 
 /// The spool file, shared by the committers and the spool thread.
 pub(in crate::tracking::writer) struct Spool {
@@ -118,9 +56,7 @@ impl Spool {
     pub(in crate::tracking::writer) fn append(&self, rows: &[ClickRow]) -> std::io::Result<()> {
         let mut text = String::new();
         for row in rows {
-            text.push_str(
-                &serde_json::to_string(&SpooledClick::of(row)).map_err(std::io::Error::other)?,
-            );
+            text.push_str(&serde_json::to_string(row).map_err(std::io::Error::other)?);
             text.push('\n');
         }
         let _file = self.lock();
@@ -151,8 +87,7 @@ impl Spool {
                 .lines()
                 .map_while(Result::ok)
                 // A line cut short by a crash was never acknowledged: nothing to store.
-                .filter_map(|line| serde_json::from_str::<SpooledClick>(&line).ok())
-                .map(SpooledClick::into_row)
+                .filter_map(|line| serde_json::from_str::<ClickRow>(&line).ok())
                 .collect::<Vec<_>>(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(e.into()),
@@ -242,6 +177,8 @@ impl SpoolThread {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::ids::{ChannelId, ParticipantId, ProgrammeId};
+    use crate::tracking::abnormal::NotCredited;
     use crate::tracking::writer::test_support::sqlite_pool;
 
     fn row(n: u8) -> ClickRow {
@@ -258,7 +195,7 @@ mod tests {
             user_agent: "Mozilla/5.0".into(),
             referrer: None,
             credited: n.is_multiple_of(2),
-            reason: (n % 2 == 1).then_some("duplicate"),
+            reason: (n % 2 == 1).then_some(NotCredited::Duplicate),
         }
     }
 
@@ -314,5 +251,31 @@ mod tests {
         // A spool left from before a restart is found pending.
         std::fs::write(&spool.path, &kept).unwrap();
         assert!(Spool::open(&dir.path().join("spool")).unwrap().is_pending());
+    }
+
+    /// A spool line is the click row as JSON, its reason as text; a reason a later version wrote
+    /// and this one does not know is read as "not credited" without a reason.
+    #[test]
+    fn a_spooled_reason_this_version_does_not_know_is_stored_as_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = sqlite_pool(&dir);
+        crate::db::run_migrations(&mut pool.get().unwrap()).unwrap();
+        let spool = Spool::open(&dir.path().join("spool")).unwrap();
+        spool.append(&[row(1)]).unwrap();
+        let line = std::fs::read_to_string(&spool.path).unwrap();
+        assert!(line.contains(r#""reason":"duplicate""#), "{line}");
+        std::fs::write(
+            &spool.path,
+            line.replace(r#""duplicate""#, r#""a_later_reason""#),
+        )
+        .unwrap();
+        let mut db = HeldConnection::new(pool.clone());
+        let mut texts = TextIdCache::default();
+        assert_eq!(spool.store_all(&mut db, &mut texts).unwrap(), 1);
+        let stored: (bool, Option<String>) = clicks::table
+            .select((clicks::credited, clicks::reason))
+            .first(&mut *pool.get().unwrap())
+            .unwrap();
+        assert_eq!(stored, (false, None));
     }
 }

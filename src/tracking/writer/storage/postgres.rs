@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::super::row::{ClickRow, TextIds};
 use crate::db::ids::{ChannelId, ParticipantId, ProgrammeId};
+use crate::tracking::abnormal::NotCredited;
 
 /// /// the server more than storing the rows.
 pub(super) struct PgInsertClicks<'a> {
@@ -47,7 +48,7 @@ impl<'a> PgInsertClicks<'a> {
             user_agent_id: ids.iter().map(|&(user_agent, _)| user_agent).collect(),
             referrer_id: ids.iter().map(|&(_, referrer)| referrer).collect(),
             credited: column(rows, |r| r.credited),
-            reason: column(rows, |r| r.reason),
+            reason: column(rows, |r| r.reason.map(NotCredited::as_str)),
         }
     }
 }
