@@ -7,6 +7,7 @@ pub mod words;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use serde_json::json;
 
 use crate::db::ids::{AccountId, ParticipantId, SecretId};
 use crate::db::schema::audit_log;
@@ -159,6 +160,34 @@ impl Entry {
         self.after = Some(value);
         self
     }
+
+    /// Adds `field` to the values before and after when it changed (`old` ≠ `new`); a field
+    /// left as it was is not named.
+    pub fn changed<T: serde::Serialize + PartialEq>(
+        mut self,
+        field: &str,
+        old: T,
+        new: T,
+    ) -> Entry {
+        if old != new {
+            for (side, value) in [
+                (&mut self.before, json!(old)),
+                (&mut self.after, json!(new)),
+            ] {
+                if let serde_json::Value::Object(fields) =
+                    side.get_or_insert_with(|| serde_json::Value::Object(Default::default()))
+                {
+                    fields.insert(field.to_owned(), value);
+                }
+            }
+        }
+        self
+    }
+
+    /// Whether it records any change (`changed` found one, or `before`/`after` were set).
+    pub fn changes_anything(&self) -> bool {
+        self.before.is_some() || self.after.is_some()
+    }
 }
 
 pub fn record(
@@ -287,4 +316,32 @@ pub fn like_pattern(text: &str) -> String {
         })
         .collect();
     format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_names_only_the_fields_that_changed() {
+        let same = Entry::new("text_changed", "contact 1")
+            .changed("name", "Anna", "Anna")
+            .changed("email", None::<&str>, None);
+        assert!(!same.changes_anything());
+        assert_eq!((same.before, same.after), (None, None));
+
+        let entry = Entry::new("text_changed", "contact 1")
+            .changed("name", "Anna", "Anna")
+            .changed("email", None, Some("anna@example.nl"))
+            .changed("minutes", 1_440, 60);
+        assert!(entry.changes_anything());
+        assert_eq!(
+            entry.before,
+            Some(json!({ "email": null, "minutes": 1_440 }))
+        );
+        assert_eq!(
+            entry.after,
+            Some(json!({ "email": "anna@example.nl", "minutes": 60 }))
+        );
+    }
 }

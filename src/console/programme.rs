@@ -310,19 +310,17 @@ impl RowChange for TextChange {
             let Some((lang, section, before)) = before else {
                 return Ok(false);
             };
-            if before == *body {
-                return Ok(true);
-            }
-            diesel::update(programme_texts::table.find(id))
-                .set(programme_texts::body.eq(body))
-                .execute(conn)?;
             let entry = audit::Entry::new(
                 action::TEXT_CHANGED,
                 format!("text {id} ({section}, {lang})"),
             )
-            .before(json!({ "body": before }))
-            .after(json!({ "body": body }));
-            audit::record(conn, actor, entry, now)?;
+            .changed("body", before.as_str(), body.as_str());
+            if entry.changes_anything() {
+                diesel::update(programme_texts::table.find(id))
+                    .set(programme_texts::body.eq(body))
+                    .execute(conn)?;
+                audit::record(conn, actor, entry, now)?;
+            }
             Ok(true)
         })
     }
@@ -420,21 +418,10 @@ impl RowChange for PolicyChoice {
             let Some((value, note_nl, note_en)) = before else {
                 return Ok(false);
             };
-            let mut before = serde_json::Map::new();
-            let mut after = serde_json::Map::new();
-            if value != choice.value {
-                before.insert("value".into(), json!(value.as_str()));
-                after.insert("value".into(), json!(choice.value.as_str()));
-            }
-            for (field, old, new) in [
-                ("note_nl", &note_nl, &choice.note_nl),
-                ("note_en", &note_en, &choice.note_en),
-            ] {
-                if old != new {
-                    before.insert(field.into(), json!(old));
-                    after.insert(field.into(), json!(new));
-                }
-            }
+            let mut entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
+                .changed("value", value.as_str(), choice.value.as_str())
+                .changed("note_nl", &note_nl, &choice.note_nl)
+                .changed("note_en", &note_en, &choice.note_en);
             diesel::update(this)
                 .set((
                     programme_policies::value.eq(choice.value),
@@ -451,14 +438,10 @@ impl RowChange for PolicyChoice {
                     diesel::update(programmes::table.find(programme_id))
                         .set(programmes::session_window_minutes.eq(window))
                         .execute(conn)?;
-                    before.insert("session_window_minutes".into(), json!(old));
-                    after.insert("session_window_minutes".into(), json!(window));
                 }
+                entry = entry.changed("session_window_minutes", old, window);
             }
-            if !after.is_empty() {
-                let entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
-                    .before(serde_json::Value::Object(before))
-                    .after(serde_json::Value::Object(after));
+            if entry.changes_anything() {
                 audit::record(conn, actor, entry, now)?;
             }
             Ok(true)
@@ -514,19 +497,21 @@ impl RowChange for ContactChange {
                 .select((programme_contacts::name, programme_contacts::email))
                 .first(conn)
                 .optional()?;
-            let Some(before) = before else {
+            let Some((old_name, old_email)) = before else {
                 return Ok(false);
             };
-            diesel::update(programme_contacts::table.find(id))
-                .set((
-                    programme_contacts::name.eq(name),
-                    programme_contacts::email.eq(email),
-                ))
-                .execute(conn)?;
             let entry = audit::Entry::new(action::TEXT_CHANGED, format!("contact {id}"))
-                .before(json!({ "name": before.0, "email": before.1 }))
-                .after(json!({ "name": name, "email": email }));
-            audit::record(conn, actor, entry, now)?;
+                .changed("name", old_name.as_str(), name.as_str())
+                .changed("email", old_email.as_deref(), email.as_deref());
+            if entry.changes_anything() {
+                diesel::update(programme_contacts::table.find(id))
+                    .set((
+                        programme_contacts::name.eq(name),
+                        programme_contacts::email.eq(email),
+                    ))
+                    .execute(conn)?;
+                audit::record(conn, actor, entry, now)?;
+            }
             Ok(true)
         })
     }
