@@ -10,9 +10,10 @@ pub mod screening;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::{AccountId, ChannelId, MeasureId, MembershipId, ParticipantId, ProgrammeId};
+use crate::db::ids::{ChannelId, MeasureId, MembershipId, ParticipantId, ProgrammeId};
 use crate::db::schema::{accounts, channels, memberships, participants, programmes};
 use crate::db::AnyConnection;
+use crate::participants::reviews::{self, Review};
 use crate::participants::{MembershipState, Participant, ReviewState};
 use fields::ChannelFields;
 
@@ -586,31 +587,12 @@ pub struct DecisionNotice {
 pub fn decide_channel(
     conn: &mut AnyConnection,
     channel_id: ChannelId,
-    manager_id: AccountId,
-    approve: bool,
-    reason: Option<&str>,
+    review: Review,
 ) -> QueryResult<Option<DecisionNotice>> {
-    let state = if approve {
-        ReviewState::Approved
-    } else {
-        ReviewState::Rejected
-    };
+    let decision = review.decided(ReviewState::Approved, ReviewState::Rejected);
     decided(
         conn,
-        |conn| {
-            diesel::update(
-                channels::table
-                    .filter(channels::id.eq(channel_id))
-                    .filter(channels::review_state.eq_any(ReviewState::OPEN)),
-            )
-            .set((
-                channels::review_state.eq(state),
-                channels::review_reason.eq(reason),
-                channels::reviewed_by.eq(Some(manager_id)),
-                channels::reviewed_at.eq(Some(crate::db::now())),
-            ))
-            .execute(conn)
-        },
+        |conn| reviews::review_channel(conn, channel_id, &ReviewState::OPEN, decision),
         |conn| told_of(conn, channel_id, None),
     )
 }
@@ -621,31 +603,13 @@ pub fn decide_channel(
 pub fn decide_membership(
     conn: &mut AnyConnection,
     membership_id: MembershipId,
-    manager_id: AccountId,
-    approve: bool,
-    reason: Option<&str>,
+    review: Review,
 ) -> QueryResult<Option<DecisionNotice>> {
-    let state = if approve {
-        MembershipState::Approved
-    } else {
-        MembershipState::Rejected
-    };
+    let decision = review.decided(MembershipState::Approved, MembershipState::Rejected);
+    let pending = MembershipState::Pending;
     decided(
         conn,
-        |conn| {
-            diesel::update(
-                memberships::table
-                    .filter(memberships::id.eq(membership_id))
-                    .filter(memberships::state.eq(MembershipState::Pending)),
-            )
-            .set((
-                memberships::state.eq(state),
-                memberships::reason.eq(reason),
-                memberships::decided_by.eq(Some(manager_id)),
-                memberships::decided_at.eq(Some(crate::db::now())),
-            ))
-            .execute(conn)
-        },
+        |conn| reviews::decide_membership(conn, membership_id, pending, decision),
         |conn| {
             let (channel_id, programme_name): (ChannelId, String) = memberships::table
                 .inner_join(programmes::table)

@@ -11,6 +11,7 @@ use crate::db::ids::{AccountId, ChannelId, MembershipId};
 use crate::db::AnyConnection;
 use crate::forms::FormData;
 use crate::i18n::Lang;
+use crate::participants::reviews::Review;
 
 /// What a manager decides on: a channel waiting for review, or a membership application
 /// (`/manage/channels/{id}/review`, `/manage/memberships/{id}/review`).
@@ -89,18 +90,17 @@ pub fn decide(
 ) -> QueryResult<Option<DecisionNotice>> {
     let Decision { approve, reason } = decision;
     let (approve, reason) = (*approve, reason.as_deref());
+    let review = Review {
+        by: manager_id,
+        approve,
+        reason,
+    };
     crate::db::write_transaction(conn, |conn| {
         let decided = match subject {
-            Subject::Channel => {
-                crate::channels::decide_channel(conn, ChannelId(id), manager_id, approve, reason)?
+            Subject::Channel => crate::channels::decide_channel(conn, ChannelId(id), review)?,
+            Subject::Membership => {
+                crate::channels::decide_membership(conn, MembershipId(id), review)?
             }
-            Subject::Membership => crate::channels::decide_membership(
-                conn,
-                MembershipId(id),
-                manager_id,
-                approve,
-                reason,
-            )?,
         };
         if let Some(notice) = &decided {
             let code = match subject {

@@ -16,15 +16,15 @@ use super::subjects::{self, Action, Subject, SubjectKind, What};
 use crate::audit::{self, action, Actor};
 use crate::calendar::working_days::{self, Calendar};
 use crate::db::ids::{
-    AccountId, BanId, CommissionId, MeasureId, ObjectionFileId, ObjectionId, ParticipantId,
+    AccountId, BanId, ChannelId, CommissionId, MeasureId, MembershipId, ObjectionFileId,
+    ObjectionId, ParticipantId,
 };
-use crate::db::schema::{
-    accounts, channels, memberships, objection_files, objections, participants,
-};
+use crate::db::schema::{accounts, objection_files, objections, participants};
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
 use crate::ledger::commissions;
 use crate::ledger::states::{CommissionState, EventSource};
+use crate::participants::reviews::{self, Reviewed};
 use crate::participants::{MeasureKind, MembershipState, ReviewState};
 
 #[derive(Debug, thiserror::Error)]
@@ -555,6 +555,16 @@ struct Undo<'a> {
 }
 
 impl Undo<'_> {
+    /// A rejection undone: `state` (approved) with no reason, decided by this manager now.
+    fn approved<S>(&self, state: S) -> Reviewed<'static, S> {
+        Reviewed {
+            state,
+            reason: None,
+            by: self.actor.id,
+            at: self.now,
+        }
+    }
+
     /// Undoes the action `subject` in the caller's transaction; what was undone (for the audit
     /// line), and whether crediting of clicks changes (a termination, restriction, channel or
     /// membership). An action that changed meanwhile (a commission the advertiser approved, a
@@ -589,18 +599,12 @@ impl Undo<'_> {
                 Ok((self.commission(conn, CommissionId(id), restore)?, false))
             }
             SubjectKind::Channel => {
-                let changed = diesel::update(
-                    channels::table
-                        .find(id)
-                        .filter(channels::review_state.eq(ReviewState::Rejected)),
-                )
-                .set((
-                    channels::review_state.eq(ReviewState::Approved),
-                    channels::review_reason.eq(None::<String>),
-                    channels::reviewed_by.eq(self.actor.id),
-                    channels::reviewed_at.eq(Some(self.now)),
-                ))
-                .execute(conn)?;
+                let changed = reviews::review_channel(
+                    conn,
+                    ChannelId(id),
+                    &[ReviewState::Rejected],
+                    self.approved(ReviewState::Approved),
+                )?;
                 self.record(
                     conn,
                     action::CHANNEL_REVIEW,
@@ -613,18 +617,12 @@ impl Undo<'_> {
                 ))
             }
             SubjectKind::Membership => {
-                let changed = diesel::update(
-                    memberships::table
-                        .find(id)
-                        .filter(memberships::state.eq(MembershipState::Rejected)),
-                )
-                .set((
-                    memberships::state.eq(MembershipState::Approved),
-                    memberships::reason.eq(None::<String>),
-                    memberships::decided_by.eq(self.actor.id),
-                    memberships::decided_at.eq(Some(self.now)),
-                ))
-                .execute(conn)?;
+                let changed = reviews::decide_membership(
+                    conn,
+                    MembershipId(id),
+                    MembershipState::Rejected,
+                    self.approved(MembershipState::Approved),
+                )?;
                 let subject = format!("membership {id}");
                 self.record(conn, action::MEMBERSHIP_REVIEW, subject, changed)?;
                 Ok((

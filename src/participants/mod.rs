@@ -2,6 +2,7 @@
 //! memberships.
 
 pub mod explain;
+pub mod reviews;
 pub mod standing;
 mod states;
 

@@ -1316,7 +1316,12 @@ async fn a_click_between_a_decision_and_its_commit_does_not_outlive_the_commit()
 
     let mut console = app.conn();
     let notice = portal::db::write_transaction(&mut console, |conn| {
-        let notice = portal::channels::decide_membership(conn, membership, manager, true, None)?;
+        let review = portal::participants::reviews::Review {
+            by: manager,
+            approve: true,
+            reason: None,
+        };
+        let notice = portal::channels::decide_membership(conn, membership, review)?;
         // Not committed yet: a click now is judged as before the decision.
         assert_eq!(judged(&mut writer), pending, "a click before the commit");
         Ok::<_, diesel::result::Error>(notice)
