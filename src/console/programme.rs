@@ -262,15 +262,26 @@ pub trait RowChange: Sized + Send + 'static {
     /// Reads the form; the form with its errors (and what was typed) otherwise.
     fn from_form(key: Self::Key, data: &FormData, lang: Lang) -> Result<Self, FormState>;
 
-    /// Saves it with its audit line (none when nothing changed); false when the programme has
-    /// no such row.
-    fn save(
+    /// Stores it with its audit line (none when nothing changed) in the caller's transaction;
+    /// false when the programme has no such row.
+    fn store(
         &self,
         conn: &mut AnyConnection,
         actor: &Actor,
         key: Self::Key,
         now: NaiveDateTime,
     ) -> QueryResult<bool>;
+
+    /// `store` in one transaction: the row read, changed and its audit line written together.
+    fn save(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        key: Self::Key,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        crate::db::write_transaction(conn, |conn| self.store(conn, actor, key, now))
+    }
 }
 
 /// A programme text's new paragraph (`body`): plain text that states no rate.
@@ -289,7 +300,7 @@ impl RowChange for TextChange {
         Ok(TextChange(body))
     }
 
-    fn save(
+    fn store(
         &self,
         conn: &mut AnyConnection,
         actor: &Actor,
@@ -297,32 +308,30 @@ impl RowChange for TextChange {
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
         let body = &self.0;
-        crate::db::write_transaction(conn, |conn| {
-            let before: Option<(String, String, String)> = programme_texts::table
-                .find(id)
-                .select((
-                    programme_texts::lang,
-                    programme_texts::section,
-                    programme_texts::body,
-                ))
-                .first(conn)
-                .optional()?;
-            let Some((lang, section, before)) = before else {
-                return Ok(false);
-            };
-            let entry = audit::Entry::new(
-                action::TEXT_CHANGED,
-                format!("text {id} ({section}, {lang})"),
-            )
-            .changed("body", before.as_str(), body.as_str());
-            if entry.changes_anything() {
-                diesel::update(programme_texts::table.find(id))
-                    .set(programme_texts::body.eq(body))
-                    .execute(conn)?;
-                audit::record(conn, actor, entry, now)?;
-            }
-            Ok(true)
-        })
+        let before: Option<(String, String, String)> = programme_texts::table
+            .find(id)
+            .select((
+                programme_texts::lang,
+                programme_texts::section,
+                programme_texts::body,
+            ))
+            .first(conn)
+            .optional()?;
+        let Some((lang, section, before)) = before else {
+            return Ok(false);
+        };
+        let entry = audit::Entry::new(
+            action::TEXT_CHANGED,
+            format!("text {id} ({section}, {lang})"),
+        )
+        .changed("body", before.as_str(), body.as_str());
+        if entry.changes_anything() {
+            diesel::update(programme_texts::table.find(id))
+                .set(programme_texts::body.eq(body))
+                .execute(conn)?;
+            audit::record(conn, actor, entry, now)?;
+        }
+        Ok(true)
     }
 }
 
@@ -394,7 +403,7 @@ impl RowChange for PolicyChoice {
 
     /// Stores `choice` for `key` with an audit line of the fields that changed (none: no line);
     /// `false` when the programme has no such policy.
-    fn save(
+    fn store(
         &self,
         conn: &mut AnyConnection,
         actor: &Actor,
@@ -402,50 +411,48 @@ impl RowChange for PolicyChoice {
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
         let choice = self;
-        crate::db::write_transaction(conn, |conn| {
-            let programme_id = crate::programme::current(conn)?;
-            let this = programme_policies::table
-                .filter(programme_policies::programme_id.eq(programme_id))
-                .filter(programme_policies::key.eq(key));
-            let before: Option<(PolicyValue, Option<String>, Option<String>)> = this
-                .select((
-                    programme_policies::value,
-                    programme_policies::note_nl,
-                    programme_policies::note_en,
-                ))
-                .first(conn)
-                .optional()?;
-            let Some((value, note_nl, note_en)) = before else {
-                return Ok(false);
-            };
-            let mut entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
-                .changed("value", value.as_str(), choice.value.as_str())
-                .changed("note_nl", &note_nl, &choice.note_nl)
-                .changed("note_en", &note_en, &choice.note_en);
-            diesel::update(this)
-                .set((
-                    programme_policies::value.eq(choice.value),
-                    programme_policies::note_nl.eq(&choice.note_nl),
-                    programme_policies::note_en.eq(&choice.note_en),
-                ))
-                .execute(conn)?;
-            if let Some(window) = choice.window {
-                let old: i32 = programmes::table
-                    .find(programme_id)
-                    .select(programmes::session_window_minutes)
-                    .first(conn)?;
-                if old != window {
-                    diesel::update(programmes::table.find(programme_id))
-                        .set(programmes::session_window_minutes.eq(window))
-                        .execute(conn)?;
-                }
-                entry = entry.changed("session_window_minutes", old, window);
+        let programme_id = crate::programme::current(conn)?;
+        let this = programme_policies::table
+            .filter(programme_policies::programme_id.eq(programme_id))
+            .filter(programme_policies::key.eq(key));
+        let before: Option<(PolicyValue, Option<String>, Option<String>)> = this
+            .select((
+                programme_policies::value,
+                programme_policies::note_nl,
+                programme_policies::note_en,
+            ))
+            .first(conn)
+            .optional()?;
+        let Some((value, note_nl, note_en)) = before else {
+            return Ok(false);
+        };
+        let mut entry = audit::Entry::new(action::TEXT_CHANGED, format!("policy {key}"))
+            .changed("value", value.as_str(), choice.value.as_str())
+            .changed("note_nl", &note_nl, &choice.note_nl)
+            .changed("note_en", &note_en, &choice.note_en);
+        diesel::update(this)
+            .set((
+                programme_policies::value.eq(choice.value),
+                programme_policies::note_nl.eq(&choice.note_nl),
+                programme_policies::note_en.eq(&choice.note_en),
+            ))
+            .execute(conn)?;
+        if let Some(window) = choice.window {
+            let old: i32 = programmes::table
+                .find(programme_id)
+                .select(programmes::session_window_minutes)
+                .first(conn)?;
+            if old != window {
+                diesel::update(programmes::table.find(programme_id))
+                    .set(programmes::session_window_minutes.eq(window))
+                    .execute(conn)?;
             }
-            if entry.changes_anything() {
-                audit::record(conn, actor, entry, now)?;
-            }
-            Ok(true)
-        })
+            entry = entry.changed("session_window_minutes", old, window);
+        }
+        if entry.changes_anything() {
+            audit::record(conn, actor, entry, now)?;
+        }
+        Ok(true)
     }
 }
 
@@ -483,7 +490,7 @@ impl RowChange for ContactChange {
     }
 
     /// Saves contact `id` with its audit line; false when the programme has no such contact.
-    fn save(
+    fn store(
         &self,
         conn: &mut AnyConnection,
         actor: &Actor,
@@ -491,28 +498,26 @@ impl RowChange for ContactChange {
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
         let ContactChange { name, email } = self;
-        crate::db::write_transaction(conn, |conn| {
-            let before: Option<(String, Option<String>)> = programme_contacts::table
-                .find(id)
-                .select((programme_contacts::name, programme_contacts::email))
-                .first(conn)
-                .optional()?;
-            let Some((old_name, old_email)) = before else {
-                return Ok(false);
-            };
-            let entry = audit::Entry::new(action::TEXT_CHANGED, format!("contact {id}"))
-                .changed("name", old_name.as_str(), name.as_str())
-                .changed("email", old_email.as_deref(), email.as_deref());
-            if entry.changes_anything() {
-                diesel::update(programme_contacts::table.find(id))
-                    .set((
-                        programme_contacts::name.eq(name),
-                        programme_contacts::email.eq(email),
-                    ))
-                    .execute(conn)?;
-                audit::record(conn, actor, entry, now)?;
-            }
-            Ok(true)
-        })
+        let before: Option<(String, Option<String>)> = programme_contacts::table
+            .find(id)
+            .select((programme_contacts::name, programme_contacts::email))
+            .first(conn)
+            .optional()?;
+        let Some((old_name, old_email)) = before else {
+            return Ok(false);
+        };
+        let entry = audit::Entry::new(action::TEXT_CHANGED, format!("contact {id}"))
+            .changed("name", old_name.as_str(), name.as_str())
+            .changed("email", old_email.as_deref(), email.as_deref());
+        if entry.changes_anything() {
+            diesel::update(programme_contacts::table.find(id))
+                .set((
+                    programme_contacts::name.eq(name),
+                    programme_contacts::email.eq(email),
+                ))
+                .execute(conn)?;
+            audit::record(conn, actor, entry, now)?;
+        }
+        Ok(true)
     }
 }
