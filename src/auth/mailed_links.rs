@@ -3,7 +3,8 @@
 //! addresses are registered; the mail goes only to an account in the right state, at most
 //! three of a kind per address an hour.
 
-use actix_web::web;
+use actix_web::{web, HttpResponse};
+use askama::Template;
 
 use super::account_tokens::{self, Purpose};
 use crate::accounts;
@@ -12,12 +13,80 @@ use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 use crate::rate_limit;
 use crate::state::AppState;
-use crate::web::{with_conn, AppError};
+use crate::web::{render, render_form, with_conn, AppError, Ctx};
+
+/// The page of a "send me a link" form (`/password/forgot`, `/signup/resend`): one page,
+/// worded and addressed by its purpose.
+#[derive(Template)]
+#[template(path = "auth/mailed_link.html")]
+struct LinkRequestPage {
+    ctx: Ctx,
+    form: FormState,
+    sent: bool,
+    purpose: Purpose,
+}
+
+impl LinkRequestPage {
+    /// Its words: `part` is `title`, `sent` (the notice), `intro` or `submit` (the button),
+    /// under `forgot-` or `resend-` by purpose.
+    fn t(&self, part: &str) -> String {
+        let page = match self.purpose {
+            Purpose::PasswordReset => "forgot",
+            Purpose::Activation => "resend",
+        };
+        self.ctx.t(&format!("{page}-{part}"))
+    }
+
+    /// Where the form posts to, and what a password manager may fill in its address field.
+    fn action(&self) -> String {
+        self.ctx.href(match self.purpose {
+            Purpose::PasswordReset => "/password/forgot",
+            Purpose::Activation => "/signup/resend",
+        })
+    }
+
+    fn autocomplete(&self) -> &'static str {
+        match self.purpose {
+            Purpose::PasswordReset => "username",
+            Purpose::Activation => "email",
+        }
+    }
+}
+
+/// The empty form asking for a link of `purpose`.
+pub async fn form(ctx: Ctx, purpose: Purpose) -> Result<HttpResponse, AppError> {
+    render(&LinkRequestPage {
+        ctx,
+        form: FormState::new(),
+        sent: false,
+        purpose,
+    })
+}
+
+/// The form as submitted (see `requested`): shown again, with its message or that a link is on
+/// its way — the same answer whether or not the address is known.
+pub async fn submit(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    data: &FormData,
+    purpose: Purpose,
+) -> Result<HttpResponse, AppError> {
+    let (form, sent) = requested(&state, ctx.lang, data, purpose).await?;
+    render_form(
+        !sent,
+        &LinkRequestPage {
+            ctx,
+            form,
+            sent,
+            purpose,
+        },
+    )
+}
 
 /// A "send me a link" form as submitted: the address checked, then `send`. Gives the form to
 /// show again and whether a link was asked for: the form with the address's message when it is
 /// not one (nothing sent), else an empty one, the same whether or not the address is known.
-pub async fn requested(
+async fn requested(
     state: &web::Data<AppState>,
     lang: Lang,
     data: &FormData,

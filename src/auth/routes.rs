@@ -10,10 +10,10 @@ use super::account_tokens::{self, Purpose, TokenProblem};
 use super::login::{self, Landing, LoginOutcome, Refusal};
 use super::{second_factor, session_store};
 use crate::accounts::{self, Account};
-use crate::domain::{password, EmailAddress, Password};
+use crate::domain::{password, EmailAddress};
 use crate::enforcement::links;
 use crate::enforcement::subjects::{Subject, SubjectKind};
-use crate::forms::{FormData, FormState};
+use crate::forms::FormState;
 use crate::i18n::Lang;
 use crate::participants;
 use crate::state::AppState;
@@ -260,20 +260,8 @@ pub async fn logout(session: Session, data: CsrfForm) -> Result<HttpResponse, Ap
     )))
 }
 
-#[derive(Template)]
-#[template(path = "auth/forgot.html")]
-struct ForgotPage {
-    ctx: Ctx,
-    form: FormState,
-    sent: bool,
-}
-
 async fn forgot_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    render(&ForgotPage {
-        ctx,
-        form: FormState::new(),
-        sent: false,
-    })
+    super::mailed_links::form(ctx, Purpose::PasswordReset).await
 }
 
 async fn forgot_submit(
@@ -281,9 +269,7 @@ async fn forgot_submit(
     state: web::Data<AppState>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    let (form, sent) =
-        super::mailed_links::requested(&state, ctx.lang, &data, Purpose::PasswordReset).await?;
-    render_form(!sent, &ForgotPage { ctx, form, sent })
+    super::mailed_links::submit(ctx, state, &data, Purpose::PasswordReset).await
 }
 
 #[derive(Template)]
@@ -336,25 +322,6 @@ async fn reset_form(
     render(&page)
 }
 
-/// Checks a new password and its confirmation; errors go on `form`.
-fn new_password(
-    form: &mut FormState,
-    lang: Lang,
-    data: &FormData,
-    email: &str,
-) -> Option<Password> {
-    let email = EmailAddress::parse(email).ok()?;
-    let password = Password::parse_for(data.get("password"), &email)
-        .map_err(|e| form.fail(lang, "password", e.message_key()))
-        .ok();
-    if data.get("password_confirm").is_empty() {
-        form.fail(lang, "password_confirm", "error-password-confirm-empty");
-    } else if data.get("password_confirm") != data.get("password") {
-        form.fail(lang, "password_confirm", "error-password-mismatch");
-    }
-    password.filter(|_| !form.has_errors())
-}
-
 async fn reset_submit(
     page: SessionPage,
     InPath(token): InPath<String>,
@@ -385,7 +352,7 @@ async fn reset_submit(
         }
     };
     let mut form = FormState::new();
-    let Some(password) = new_password(&mut form, ctx.lang, &data, &account.email) else {
+    let Some(password) = super::new_password(&mut form, ctx.lang, &data, &account.email) else {
         return render_form(
             true,
             &ResetPage {
@@ -501,7 +468,7 @@ async fn change_submit(
     if !current_ok {
         form.fail(lang, "current_password", "error-current-password");
     }
-    let new = new_password(&mut form, lang, &data, &account.email);
+    let new = super::new_password(&mut form, lang, &data, &account.email);
     let Some(new) = new.filter(|_| current_ok) else {
         return render_form(
             true,

@@ -455,66 +455,42 @@ impl From<ApplyRefusal> for ApplyRefusalOr {
 }
 
 /// A channel waiting for review, as the account managers' queue shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = channels)]
 pub struct ChannelForReview {
     pub id: ChannelId,
     pub name: String,
     pub website_url: String,
     pub category: String,
-    pub promotion_methods: Vec<String>,
+    /// As stored, comma-separated: `promotion_methods()` lists them.
+    #[diesel(column_name = promotion_methods)]
+    stored_methods: String,
     pub review_state: ReviewState,
     /// What the screening found (`screening::text` puts it into words).
     pub screening_note: Option<String>,
     /// The participant's answer to "do you sell on AliExpress?" (E.10.k): its storefront.
     pub storefront_url: Option<String>,
+    #[diesel(select_expression = participants::company_name)]
     pub company_name: String,
+    #[diesel(select_expression = accounts::email)]
     pub email: String,
     pub updated_at: NaiveDateTime,
 }
 
-/// A channel waiting for review, as read before its methods are split.
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = channels)]
-struct ReviewRow {
-    id: ChannelId,
-    name: String,
-    website_url: String,
-    category: String,
-    promotion_methods: String,
-    review_state: ReviewState,
-    screening_note: Option<String>,
-    storefront_url: Option<String>,
-    #[diesel(select_expression = participants::company_name)]
-    company_name: String,
-    #[diesel(select_expression = accounts::email)]
-    email: String,
-    updated_at: NaiveDateTime,
+impl ChannelForReview {
+    pub fn promotion_methods(&self) -> Vec<String> {
+        methods_of(&self.stored_methods)
+    }
 }
 
 pub fn channels_for_review(conn: &mut AnyConnection) -> QueryResult<Vec<ChannelForReview>> {
-    let rows: Vec<ReviewRow> = channels::table
+    channels::table
         .inner_join(participants::table.inner_join(accounts::table))
         .filter(channels::review_state.eq_any(ReviewState::OPEN))
         .filter(accounts::activated_at.is_not_null())
         .order(channels::updated_at)
-        .select(ReviewRow::as_select())
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| ChannelForReview {
-            id: row.id,
-            name: row.name,
-            website_url: row.website_url,
-            category: row.category,
-            promotion_methods: methods_of(&row.promotion_methods),
-            review_state: row.review_state,
-            screening_note: row.screening_note,
-            storefront_url: row.storefront_url,
-            company_name: row.company_name,
-            email: row.email,
-            updated_at: row.updated_at,
-        })
-        .collect())
+        .select(ChannelForReview::as_select())
+        .load(conn)
 }
 
 /// A membership application waiting for a decision.

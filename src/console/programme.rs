@@ -262,25 +262,14 @@ pub trait RowChange: Sized + Send + 'static {
     /// Reads the form; the form with its errors (and what was typed) otherwise.
     fn from_form(key: Self::Key, data: &FormData, lang: Lang) -> Result<Self, FormState>;
 
-    /// Stores it with its audit line (none when nothing changed) in the caller's transaction;
+    /// Stores it, at `db::now()`, with its audit line (none when nothing changed) in the caller's
+    /// transaction;
     /// false when the programme has no such row.
-    fn store(
-        &self,
-        conn: &mut AnyConnection,
-        actor: &Actor,
-        key: Self::Key,
-        now: NaiveDateTime,
-    ) -> QueryResult<bool>;
+    fn store(&self, conn: &mut AnyConnection, actor: &Actor, key: Self::Key) -> QueryResult<bool>;
 
     /// `store` in one transaction: the row read, changed and its audit line written together.
-    fn save(
-        &self,
-        conn: &mut AnyConnection,
-        actor: &Actor,
-        key: Self::Key,
-        now: NaiveDateTime,
-    ) -> QueryResult<bool> {
-        crate::db::write_transaction(conn, |conn| self.store(conn, actor, key, now))
+    fn save(&self, conn: &mut AnyConnection, actor: &Actor, key: Self::Key) -> QueryResult<bool> {
+        crate::db::write_transaction(conn, |conn| self.store(conn, actor, key))
     }
 }
 
@@ -300,13 +289,8 @@ impl RowChange for TextChange {
         Ok(TextChange(body))
     }
 
-    fn store(
-        &self,
-        conn: &mut AnyConnection,
-        actor: &Actor,
-        id: i64,
-        now: NaiveDateTime,
-    ) -> QueryResult<bool> {
+    fn store(&self, conn: &mut AnyConnection, actor: &Actor, id: i64) -> QueryResult<bool> {
+        let now = crate::db::now();
         let body = &self.0;
         let before: Option<(String, String, String)> = programme_texts::table
             .find(id)
@@ -403,13 +387,8 @@ impl RowChange for PolicyChoice {
 
     /// Stores `choice` for `key` with an audit line of the fields that changed (none: no line);
     /// `false` when the programme has no such policy.
-    fn store(
-        &self,
-        conn: &mut AnyConnection,
-        actor: &Actor,
-        key: PolicyKey,
-        now: NaiveDateTime,
-    ) -> QueryResult<bool> {
+    fn store(&self, conn: &mut AnyConnection, actor: &Actor, key: PolicyKey) -> QueryResult<bool> {
+        let now = crate::db::now();
         let choice = self;
         let programme_id = crate::programme::current(conn)?;
         let this = programme_policies::table
@@ -490,13 +469,8 @@ impl RowChange for ContactChange {
     }
 
     /// Saves contact `id` with its audit line; false when the programme has no such contact.
-    fn store(
-        &self,
-        conn: &mut AnyConnection,
-        actor: &Actor,
-        id: i64,
-        now: NaiveDateTime,
-    ) -> QueryResult<bool> {
+    fn store(&self, conn: &mut AnyConnection, actor: &Actor, id: i64) -> QueryResult<bool> {
+        let now = crate::db::now();
         let ContactChange { name, email } = self;
         let before: Option<(String, Option<String>)> = programme_contacts::table
             .find(id)

@@ -11,12 +11,12 @@ use crate::accounts;
 use crate::auth::account_tokens::{self, Purpose, TokenProblem};
 use crate::db::ids::AccountId;
 use crate::domain::participant;
-use crate::domain::{EmailAddress, Password};
+use crate::domain::EmailAddress;
 use crate::forms::{FormData, FormState};
 use crate::i18n::Lang;
 use crate::participants::ParticipantKind;
 use crate::state::AppState;
-use crate::web::extract::{CsrfForm, Extracted, Redirect, SessionPage};
+use crate::web::extract::{CsrfForm, Extracted, Page, Redirect, SessionPage};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
 #[derive(Template)]
@@ -47,14 +47,6 @@ struct AccountStep {
 #[template(path = "signup/sent.html")]
 struct SentPage {
     ctx: Ctx,
-}
-
-#[derive(Template)]
-#[template(path = "signup/resend.html")]
-struct ResendPage {
-    ctx: Ctx,
-    form: FormState,
-    sent: bool,
 }
 
 #[derive(Template)]
@@ -140,6 +132,30 @@ impl actix_web::FromRequest for SignupDraft {
             draft
                 .map(SignupDraft)
                 .ok_or_else(|| Redirect(format!("/{}/signup?expired=1", lang.code())).into())
+        })
+    }
+}
+
+/// A signup step's session with the draft it keeps, for the steps that change the draft: a
+/// `Page<Drafted>` is the step's page, its session and its draft in one extractor.
+struct Drafted {
+    session: Session,
+    draft: Draft,
+}
+
+impl actix_web::FromRequest for Drafted {
+    type Error = actix_web::Error;
+    type Future = Extracted<Self>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        let session = actix_session::SessionExt::get_session(req);
+        let draft = SignupDraft::from_request(req, payload);
+        Box::pin(async move {
+            let SignupDraft(draft) = draft.await?;
+            Ok(Drafted { session, draft })
         })
     }
 }
@@ -251,12 +267,8 @@ fn channel_input(data: &FormData) -> ChannelInput {
     }
 }
 
-async fn channel_submit(
-    page: SessionPage,
-    data: CsrfForm,
-    SignupDraft(d): SignupDraft,
-) -> Result<HttpResponse, AppError> {
-    let (ctx, state, session) = page.into_parts();
+async fn channel_submit(page: Page<Drafted>, data: CsrfForm) -> Result<HttpResponse, AppError> {
+    let (ctx, state, Drafted { session, draft: d }) = page.into_parts();
     let lang = ctx.lang;
     let input = channel_input(&data);
     let validated = registration::validate_channel(&input, lang);
@@ -328,12 +340,8 @@ async fn account_form(ctx: Ctx, SignupDraft(d): SignupDraft) -> Result<HttpRespo
     })
 }
 
-async fn account_submit(
-    page: SessionPage,
-    data: CsrfForm,
-    SignupDraft(d): SignupDraft,
-) -> Result<HttpResponse, AppError> {
-    let (ctx, state, session) = page.into_parts();
+async fn account_submit(page: Page<Drafted>, data: CsrfForm) -> Result<HttpResponse, AppError> {
+    let (ctx, state, Drafted { session, draft: d }) = page.into_parts();
     let lang = ctx.lang;
     let Ok(email) = EmailAddress::parse(&d.email) else {
         return Ok(see_other(&ctx.href("/signup?expired=1")));
@@ -348,14 +356,7 @@ async fn account_submit(
     if accepted {
         form.set("accept_rules", "yes");
     }
-    let password = Password::parse_for(data.get("password"), &email)
-        .map_err(|e| form.fail(lang, "password", e.message_key()))
-        .ok();
-    if data.get("password_confirm").is_empty() {
-        form.fail(lang, "password_confirm", "error-password-confirm-empty");
-    } else if data.get("password_confirm") != data.get("password") {
-        form.fail(lang, "password_confirm", "error-password-mismatch");
-    }
+    let password = crate::auth::new_password(&mut form, lang, &data, email.as_str());
     if !accepted {
         form.fail(lang, "accept_rules", "error-accept-rules");
     }
@@ -445,11 +446,7 @@ async fn sent(ctx: Ctx) -> Result<HttpResponse, AppError> {
 }
 
 async fn resend_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    render(&ResendPage {
-        ctx,
-        form: FormState::new(),
-        sent: false,
-    })
+    crate::auth::mailed_links::form(ctx, Purpose::Activation).await
 }
 
 async fn resend_submit(
@@ -457,10 +454,7 @@ async fn resend_submit(
     state: web::Data<AppState>,
     data: CsrfForm,
 ) -> Result<HttpResponse, AppError> {
-    // The same answer whether or not the address is known.
-    let (form, sent) =
-        crate::auth::mailed_links::requested(&state, ctx.lang, &data, Purpose::Activation).await?;
-    render_form(!sent, &ResendPage { ctx, form, sent })
+    crate::auth::mailed_links::submit(ctx, state, &data, Purpose::Activation).await
 }
 
 /// The account behind a still-valid activation token and the token's state, read without

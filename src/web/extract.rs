@@ -185,14 +185,6 @@ impl Manager {
 /// programme's data. Anyone else gets the 403 page.
 pub struct Administrator(pub Manager);
 
-impl std::ops::Deref for Administrator {
-    type Target = Manager;
-
-    fn deref(&self) -> &Manager {
-        &self.0
-    }
-}
-
 impl FromRequest for Administrator {
     type Error = actix_web::Error;
     type Future = Extracted<Self>;

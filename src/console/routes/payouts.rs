@@ -9,7 +9,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::config::Settings;
-use crate::console::handler::Console;
+use crate::console::handler::{Console, Seat};
 use crate::console::payouts::{self as paying, Overview, PayerAccount, RunLine, SecretState};
 use crate::db::ids::PayoutRunId;
 use crate::forms::{FormData, FormState};
@@ -127,7 +127,7 @@ async fn payout_run(
         Ok(period) => period,
         Err(form) => return render_form(true, &payouts_page(console, form, None, None).await?),
     };
-    let by = console.who.account.id;
+    let by = console.who.manager().account.id;
     let outcome = console
         .attempt(move |conn, actor, now| paying::pay(conn, actor, period, by, &from, now))
         .await?
@@ -173,7 +173,7 @@ async fn new_secret(
         .await?
         .ok_or(AppError::NotFound)?;
     tracing::info!(
-        admin_id = console.who.account.id.get(),
+        admin_id = console.who.manager().account.id.get(),
         "conversion API secret rotated"
     );
     render(&payouts_page(console, period_form(), None, Some(secret)).await?)

@@ -218,7 +218,7 @@ async fn save<C: RowChange>(
         Err(form) => return refused(console, format!("{}-{key}", C::FORM), form).await,
     };
     let done = console
-        .write(move |conn, actor, now| change.save(conn, actor, key, now))
+        .write(move |conn, actor, _| change.save(conn, actor, key))
         .await?;
     saved(&console, &pages, done, "programme-saved")
 }
