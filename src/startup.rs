@@ -10,6 +10,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use anyhow::Context;
 
 use crate::config::Settings;
+use crate::db::once::Job;
 use crate::db::{self, Pool};
 use crate::state::CreditingChanges;
 use crate::state::{AppState, Limiter};
@@ -224,32 +225,35 @@ impl Limits {
 }
 
 /// Every ten minutes: make commissions whose locking date has passed final, and forget the
-/// conversion API's stale signatures, expired sessions, signup drafts and old rate-limit counts.
+/// conversion API's stale signatures, expired sessions, signup drafts and old rate-limit counts —
+/// on one instance at a time (`db::once`).
 async fn maintain(pool: Pool) {
     let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         interval.tick().await;
         let pool = pool.clone();
-        let result =
-            tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, usize, usize)> {
-                let mut conn = pool.get()?;
+        let result = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let mut conn = pool.get()?;
+            db::once::once(&mut conn, Job::Maintenance, |conn| -> anyhow::Result<_> {
                 let now = crate::db::now();
-                let settled = crate::ledger::locking::settle_due(&mut conn, now)?;
-                crate::ledger::signature::forget_stale(&mut conn, now.and_utc().timestamp())?;
+                let settled = crate::ledger::locking::settle_due(conn, now)?;
+                crate::ledger::signature::forget_stale(conn, now.and_utc().timestamp())?;
                 if settled > 0 {
                     tracing::info!(settled, "commissions final at their locking date");
                 }
                 Ok((
-                    crate::auth::session_store::purge_expired(&mut conn)?,
-                    crate::signup::draft::purge_expired(&mut conn)?,
-                    crate::rate_limit::purge_old(&mut conn)?,
+                    crate::auth::session_store::purge_expired(conn)?,
+                    crate::signup::draft::purge_expired(conn)?,
+                    crate::rate_limit::purge_old(conn)?,
                 ))
             })
-            .await;
+        })
+        .await;
         match result {
-            Ok(Ok((sessions, drafts, events))) => {
+            Ok(Ok(Some((sessions, drafts, events)))) => {
                 tracing::debug!(sessions, drafts, events, "expired rows purged")
             }
+            Ok(Ok(None)) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "purging expired rows failed"),
             Err(e) => tracing::warn!(error = %e, "purging expired rows failed"),
         }
@@ -257,7 +261,7 @@ async fn maintain(pool: Pool) {
 }
 
 /// At start and then every hour: the click log's months ahead exist (PostgreSQL), and clicks
-/// past the retention period are removed (`tracking::retention`).
+/// past the retention period are removed (`tracking::retention`), on one instance at a time.
 async fn retain_clicks(pool: Pool, months: u32) {
     let mut interval = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -265,15 +269,17 @@ async fn retain_clicks(pool: Pool, months: u32) {
         let pool = pool.clone();
         let result = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut conn = pool.get()?;
-            Ok(crate::tracking::retention::run(
-                &mut conn,
-                db::now().date(),
-                months,
-            )?)
+            db::once::once(&mut conn, Job::Retention, |conn| -> anyhow::Result<_> {
+                Ok(crate::tracking::retention::run(
+                    conn,
+                    db::now().date(),
+                    months,
+                )?)
+            })
         })
         .await;
         match result {
-            Ok(Ok(removed)) if removed.deleted > 0 || !removed.months.is_empty() => {
+            Ok(Ok(Some(removed))) if removed.deleted > 0 || !removed.months.is_empty() => {
                 tracing::info!(deleted = removed.deleted, months = ?removed.months, "old clicks removed")
             }
             Ok(Ok(_)) => {}

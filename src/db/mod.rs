@@ -6,6 +6,7 @@
 
 pub mod ids;
 mod joins;
+pub mod once;
 pub mod privileges;
 pub mod reports;
 pub mod schema;

@@ -462,3 +462,59 @@ fn typed_ids_are_written_and_read_as_their_numbers() {
     assert!(serde_json::from_str::<ProgrammeId>("\"twelve\"").is_err());
     assert_eq!(programme.to_string(), programme.get().to_string());
 }
+
+/// Two instances' periodic jobs (issue 24): while one instance runs a job — its connection holds
+/// the job's advisory lock, held here by a second connection of the same database as another
+/// instance would — the other skips that round without doing the work; once it is done, the
+/// next round runs. A job that panics still lets go. On SQLite (one instance) a job always runs.
+#[tokio::test]
+async fn a_job_running_on_one_instance_is_skipped_on_another_until_it_is_done() {
+    use portal::db::once::{once, Job};
+    use portal::db::AnyConnection;
+    let app = crate::common::spawn_app().await;
+    let mut here = app.pool.get().unwrap();
+    let work = |_: &mut AnyConnection| -> Result<&str, diesel::result::Error> { Ok("done") };
+    if app.kind() != portal::config::DatabaseKind::Postgres {
+        assert_eq!(once(&mut here, Job::Retention, work).unwrap(), Some("done"));
+        return;
+    }
+    let mut elsewhere = app.pool.get().unwrap();
+    let lock = |conn: &mut AnyConnection, sql: &str| {
+        diesel::sql_query(format!("SELECT {sql}({})", Job::Retention.key()))
+            .execute(conn)
+            .unwrap();
+    };
+    lock(&mut elsewhere, "pg_advisory_lock");
+    let mut ran = false;
+    let skipped = once(
+        &mut here,
+        Job::Retention,
+        |_| -> Result<(), diesel::result::Error> {
+            ran = true;
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!((skipped, ran), (None, false));
+    // Another job is not held up by this one.
+    assert_eq!(
+        once(&mut here, Job::Maintenance, work).unwrap(),
+        Some("done")
+    );
+    lock(&mut elsewhere, "pg_advisory_unlock");
+    assert_eq!(once(&mut here, Job::Retention, work).unwrap(), Some("done"));
+
+    // The job panics on this instance: the lock is released, the other instance can run it.
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = once(
+            &mut here,
+            Job::Retention,
+            |_| -> Result<(), diesel::result::Error> { panic!("the job failed") },
+        );
+    }));
+    assert!(panicked.is_err());
+    assert_eq!(
+        once(&mut elsewhere, Job::Retention, work).unwrap(),
+        Some("done")
+    );
+}
