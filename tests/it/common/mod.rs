@@ -119,6 +119,23 @@ pub struct TestDatabase {
     postgres: Option<(String, String)>,
 }
 
+/// A folder for a test's SQLite database: in memory (`/dev/shm`) where there is one. The
+/// database is the real thing, every commit still fsynced (`synchronous = FULL`); only the
+/// disk's flushes, which no test can tell from memory's, are not waited for (the suite on
+/// SQLite ran 8 % faster, README "Tests").
+fn sqlite_dir() -> tempfile::TempDir {
+    let shm = std::path::Path::new("/dev/shm");
+    if shm.is_dir() {
+        if let Ok(dir) = tempfile::Builder::new()
+            .prefix("portal-test")
+            .tempdir_in(shm)
+        {
+            return dir;
+        }
+    }
+    tempfile::tempdir().expect("temp dir")
+}
+
 /// The portal's role in the tests on PostgreSQL.
 pub const APP_ROLE: &str = "portal_app";
 const APP_PASSWORD: &str = "portal_app";
@@ -165,7 +182,7 @@ impl TestDatabase {
 
     /// A database with nothing in it (on PostgreSQL the portal's role can then not even read it).
     pub fn empty() -> TestDatabase {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = sqlite_dir();
         match std::env::var("PORTAL_TEST_DATABASE_URL") {
             Ok(server) if !server.trim().is_empty() => {
                 let server = server.trim().trim_end_matches('/').to_owned();
