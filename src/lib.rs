@@ -6,6 +6,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod changes;
 pub mod channels;
 pub mod client_ip;
 pub mod config;

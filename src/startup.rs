@@ -45,6 +45,8 @@ pub struct Application {
     click_retention_months: u32,
     /// Sends the mail queue while the server runs.
     mail_worker: crate::mail::MailSender,
+    /// Hears the changes other instances announce (PostgreSQL) while the server runs.
+    listening: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
 }
 
 impl Application {
@@ -62,7 +64,7 @@ impl Application {
         let click_retention_months = settings.click_retention_months;
         let footer_contact = {
             let mut conn = pool.get().context("cannot get a database connection")?;
-            programme::queries::publisher_team_contact(&mut conn)?
+            crate::state::FooterContact::new(programme::queries::publisher_team_contact(&mut conn)?)
         };
         let mailer = crate::mail::MailSender::from_settings(&settings)?.with_queue(pool.clone());
         let mail_worker = mailer.clone();
@@ -106,6 +108,10 @@ impl Application {
             crediting,
             reports,
         });
+        let listening = Box::pin(crate::changes::listen(
+            state.settings.database.clone(),
+            heard(state.clone(), programme_pages.clone()),
+        ));
         let limits = Limits {
             forms: limiter.clone(),
             clicks: std::sync::Arc::downgrade(&tracking.clone().into_inner()),
@@ -147,6 +153,7 @@ impl Application {
             mail_worker,
             limits,
             click_retention_months,
+            listening,
         })
     }
 
@@ -170,7 +177,9 @@ impl Application {
         ));
         let forgetting = tokio::spawn(self.limits.forget_idle_addresses());
         let mail = tokio::spawn(self.mail_worker.run_queue());
+        let listening = tokio::spawn(self.listening);
         let result = self.server.await;
+        listening.abort();
         maintenance.abort();
         retention.abort();
         forgetting.abort();
@@ -221,6 +230,23 @@ impl Limits {
                 "addresses kept by the rate limits"
             );
         }
+    }
+}
+
+/// What this instance does when any instance announces a change (`changes::listen`): the
+/// programme's pages forget what they kept and the footer's contact is read again, or the click
+/// writer forgets what it knew of links.
+fn heard(
+    state: web::Data<AppState>,
+    pages: web::Data<programme::cache::ProgrammePages>,
+) -> impl Fn(crate::changes::Change) + Send + Sync + 'static {
+    move |change| match change {
+        crate::changes::Change::Programme => {
+            pages.forget_all();
+            let state = state.clone();
+            tokio::task::spawn_blocking(move || programme::cache::read_footer_contact(&state));
+        }
+        crate::changes::Change::Crediting => state.crediting.changed(),
     }
 }
 

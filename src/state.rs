@@ -26,12 +26,31 @@ impl CreditingChanges {
     }
 }
 
+/// The footer's contact (the publisher team's name and address), as last read.
+#[derive(Default)]
+pub struct FooterContact(std::sync::RwLock<Option<(String, Option<String>)>>);
+
+impl FooterContact {
+    pub fn new(contact: Option<(String, Option<String>)>) -> FooterContact {
+        FooterContact(std::sync::RwLock::new(contact))
+    }
+
+    pub fn get(&self) -> Option<(String, Option<String>)> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set(&self, contact: Option<(String, Option<String>)>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = contact;
+    }
+}
+
 pub struct AppState {
     pub pool: Pool,
     pub settings: Settings,
     pub mailer: MailSender,
-    /// The publisher team's name and address for the footer, read once at start.
-    pub footer_contact: Option<(String, Option<String>)>,
+    /// The publisher team's name and address for the footer: read at start, and again when the
+    /// programme changes (`changes`).
+    pub footer_contact: FooterContact,
     /// Told of every change that decides whether clicks are credited; the click writer
     /// forgets what it cached when it moves.
     pub crediting: CreditingChanges,
@@ -39,6 +58,31 @@ pub struct AppState {
     pub reports: crate::db::reports::Reports,
     /// Hashes addresses as the click log does (for where participants log in from).
     pub ip_hasher: crate::ip_hash::IpHasher,
+}
+
+impl AppState {
+    /// After a change that credits clicks otherwise has committed: this instance's click writer
+    /// forgets what it knew of links, and so do the other instances' (`announce`).
+    pub async fn crediting_changed(&self) {
+        self.crediting.changed();
+        self.announce(crate::changes::Change::Crediting).await;
+    }
+
+    /// Tells every instance of `change` (PostgreSQL's `NOTIFY`, see `changes`), once this one has
+    /// forgotten what it kept. An announcement that fails is logged: the others read the
+    /// programme again within `programme::cache::FRESH_FOR`, and forget links at the next change.
+    pub async fn announce(&self, change: crate::changes::Change) {
+        let pool = self.pool.clone();
+        let sent = actix_web::web::block(move || -> anyhow::Result<()> {
+            Ok(crate::changes::announce(&mut *pool.get()?, change)?)
+        })
+        .await;
+        match sent {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, ?change, "cannot tell the other instances"),
+            Err(e) => tracing::warn!(error = %e, ?change, "cannot tell the other instances"),
+        }
+    }
 }
 
 /// Per-address limits on the forms that log in, sign up or send mail (POST only), shared by all

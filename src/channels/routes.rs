@@ -368,7 +368,7 @@ async fn edit_submit(data: CsrfForm, own: OwnChannel) -> Result<HttpResponse, Ap
         .await?;
     let notice = if changed {
         // Committed: the click writer forgets what it knew of the channel.
-        page.state.crediting.changed();
+        page.state.crediting_changed().await;
         tracing::info!(
             participant_id = page.participant().id.get(),
             channel_id = id.get(),

@@ -12,8 +12,10 @@ use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
 use crate::audit::Actor;
+use crate::changes::Change;
 use crate::db::AnyConnection;
 use crate::i18n::Lang;
+use crate::programme::cache::{read_footer_contact, ProgrammePages};
 use crate::web::extract::{Administrator, Manager, Page};
 use crate::web::{render, render_form, render_status, see_other, with_conn, AppError, Ctx};
 
@@ -121,10 +123,21 @@ impl<W: Seat> Page<W> {
     /// After a change has committed that credits a participant's clicks otherwise: the click
     /// writer forgets what it knew of their links (told before the commit, a click judged in
     /// between would cache the old state again).
-    pub fn crediting_changed(&self, changed: bool) {
+    /// Every instance's click writer is told (`AppState::crediting_changed`).
+    pub async fn crediting_changed(&self, changed: bool) {
         if changed {
-            self.state.crediting.changed();
+            self.state.crediting_changed().await;
         }
+    }
+
+    /// After a change of the programme's data has committed: this instance's programme pages
+    /// forget what they kept and its footer's contact is read again, and every other instance
+    /// is told to do the same (`changes`).
+    pub async fn programme_changed(&self, pages: &ProgrammePages) {
+        pages.forget_all();
+        let state = self.state.clone();
+        let _ = actix_web::web::block(move || read_footer_contact(&state)).await;
+        self.state.announce(Change::Programme).await;
     }
 
     /// 303 to `rest` (after the language) of the console.

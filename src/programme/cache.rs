@@ -1,9 +1,10 @@
 //! The programme pages from memory. A programme's texts, rates, policies, contacts and rules
 //! change only when an administrator edits them, yet every view of the programme page read
 //! them with eight queries (9.3k requests/s against 84.8k for a bare redirect). Each programme
-//! is read once per language and kept; an edit through this instance forgets everything at once
-//! (`forget_all`, called by the console's handlers), and what another instance edited is read
-//! again within `FRESH_FOR` — as is a new rate or rules version that comes into force with time.
+//! is read once per language and kept; an edit forgets everything at once on every instance
+//! (`forget_all`: the console's handlers call it through `Console::programme_changed`, which
+//! tells the other instances, see `changes`), and everything is read again within `FRESH_FOR` —
+//! for a new rate or rules version that comes into force with time.
 //! Only programmes that exist are kept, so asking for ever new slugs fills nothing. For anonymous
 //! visitors the rendered page itself is kept too (see `page`).
 
@@ -100,5 +101,19 @@ impl ProgrammePages {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+    }
+}
+
+/// Reads the footer's contact (the publisher team's) again, after the programme changed; a
+/// failed read keeps the one shown and says so in the log. Blocking: not on a request thread.
+pub fn read_footer_contact(state: &crate::state::AppState) {
+    let read = state
+        .pool
+        .get()
+        .map_err(anyhow::Error::from)
+        .and_then(|mut conn| Ok(super::queries::publisher_team_contact(&mut conn)?));
+    match read {
+        Ok(contact) => state.footer_contact.set(contact),
+        Err(e) => tracing::warn!(error = %e, "cannot read the footer's contact again"),
     }
 }

@@ -64,7 +64,7 @@ impl Ctx {
         }
         let footer_contact = req
             .app_data::<web::Data<AppState>>()
-            .and_then(|state| state.footer_contact.clone());
+            .and_then(|state| state.footer_contact.get());
         let session = actix_session::SessionExt::get_session(req);
         let user = session::SessionUser::from_session(&session);
         let anonymous_csrf = actix_web::HttpMessage::extensions(req)

@@ -22,6 +22,7 @@ mod enforcement;
 mod explained;
 mod holidays;
 mod import;
+mod instances;
 mod ledger_properties;
 mod limits;
 mod lists;

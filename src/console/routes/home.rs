@@ -215,7 +215,7 @@ async fn review(
         return Ok(console.done::<ManagePage>("decision-gone"));
     };
     // Committed: the click writer forgets what it cached about links (`state::CreditingChanges`).
-    console.crediting_changed(true);
+    console.crediting_changed(true).await;
     tracing::info!(
         subject = subject.name(),
         id,

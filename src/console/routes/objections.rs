@@ -211,7 +211,9 @@ async fn decide(
     let taken = console
         .attempt(move |conn, actor, now| verdict.decide(conn, actor, id, now))
         .await?;
-    console.crediting_changed(taken.as_ref().is_ok_and(|t| t.decided.crediting_changed));
+    console
+        .crediting_changed(taken.as_ref().is_ok_and(|t| t.decided.crediting_changed))
+        .await;
     match taken {
         Ok(Taken {
             decided,

@@ -448,7 +448,9 @@ async fn take(
     let taken = console
         .attempt(move |conn, actor, now| queries::take_measure(conn, actor, id, &p, now))
         .await?;
-    console.crediting_changed(taken.as_ref().is_ok_and(|t| t.crediting_changed));
+    console
+        .crediting_changed(taken.as_ref().is_ok_and(|t| t.crediting_changed))
+        .await;
     match taken {
         Ok(t) if t.new => {
             tracing::info!(
@@ -488,7 +490,9 @@ async fn lift(
             queries::lift_measure(conn, actor, (id, measure_id), &r, now)
         })
         .await?;
-    console.crediting_changed(lifted.as_ref().is_ok_and(|l| l.crediting_changed));
+    console
+        .crediting_changed(lifted.as_ref().is_ok_and(|l| l.crediting_changed))
+        .await;
     match lifted {
         Ok(_) => {
             tell(&console.state, measure_id, move |lang, m, link| {
@@ -596,7 +600,7 @@ async fn reinstate(
     match done {
         Ok(()) => {
             // Committed: its clicks are credited again from the next one on.
-            console.crediting_changed(true);
+            console.crediting_changed(true).await;
             Ok(back(&console, id, "participant-reinstated"))
         }
         Err(ReinstateError::NotFound) => Err(AppError::NotFound),

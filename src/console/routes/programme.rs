@@ -168,8 +168,9 @@ async fn refused(
 }
 
 /// After a change: none to save is the 404 page; else the public programme pages forget what
-/// they showed, and the administrator is sent back with `notice`.
-fn saved(
+/// they showed, on every instance (`Console::programme_changed`), and the administrator is sent
+/// back with `notice`.
+async fn saved(
     console: &Console<Administrator>,
     pages: &ProgrammePages,
     saved: bool,
@@ -178,7 +179,7 @@ fn saved(
     if !saved {
         return Err(AppError::NotFound);
     }
-    pages.forget_all();
+    console.programme_changed(pages).await;
     Ok(console.done::<ProgrammePage>(notice))
 }
 
@@ -200,7 +201,7 @@ async fn add_rate(
         let form = NewRate::refused(&data, console.lang());
         return refused(console, "rate".into(), form).await;
     }
-    saved(&console, &pages, true, "rate-added")
+    saved(&console, &pages, true, "rate-added").await
 }
 
 /// A text's (`body`), a policy's (`value`, `note_nl`, `note_en`, and for the cookie period
@@ -220,5 +221,5 @@ async fn save<C: RowChange>(
     let done = console
         .write(move |conn, actor, _| change.save(conn, actor, key))
         .await?;
-    saved(&console, &pages, done, "programme-saved")
+    saved(&console, &pages, done, "programme-saved").await
 }

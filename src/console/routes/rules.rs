@@ -104,7 +104,7 @@ async fn publish(
         let base_url = state.settings.base_url.as_str();
         versions::tell_participants(&state.mailer, base_url, &version, recipients).await;
     });
-    // The public programme pages show what was just saved.
-    pages.forget_all();
+    // The public programme pages show what was just saved, on every instance.
+    console.programme_changed(&pages).await;
     Ok(console.done::<RulesPage>("rules-published"))
 }

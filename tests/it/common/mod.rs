@@ -381,6 +381,32 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     }
 }
 
+/// Another instance of the portal beside a test's app: the same settings and database, as
+/// behind a load balancer, on a port and in a data folder (its click spool) of its own. It
+/// stops when dropped (before the app, which drops the database).
+pub struct Instance {
+    _server: RunningServer,
+    pub address: String,
+    _data: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Starts `Instance` on this app's database.
+    pub fn another_instance(&self) -> Instance {
+        let data = tempfile::tempdir().expect("temp dir");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut settings = self.settings.clone();
+        settings.bind = listener.local_addr().unwrap();
+        settings.data_dir = data.path().to_owned();
+        let (server, port) = RunningServer::start(settings, listener);
+        Instance {
+            _server: server,
+            address: format!("http://127.0.0.1:{port}"),
+            _data: data,
+        }
+    }
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
