@@ -251,66 +251,72 @@ fn heard(
 }
 
 /// Every ten minutes: make commissions whose locking date has passed final, and forget the
-/// conversion API's stale signatures, expired sessions, signup drafts and old rate-limit counts —
-/// on one instance at a time (`db::once`).
+/// conversion API's stale signatures, expired sessions, signup drafts and old rate-limit counts.
 async fn maintain(pool: Pool) {
-    let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
-    loop {
-        interval.tick().await;
-        let pool = pool.clone();
-        let result = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-            let mut conn = pool.get()?;
-            db::once::once(&mut conn, Job::Maintenance, |conn| -> anyhow::Result<_> {
-                let now = crate::db::now();
-                let settled = crate::ledger::locking::settle_due(conn, now)?;
-                crate::ledger::signature::forget_stale(conn, now.and_utc().timestamp())?;
-                if settled > 0 {
-                    tracing::info!(settled, "commissions final at their locking date");
-                }
-                Ok((
-                    crate::auth::session_store::purge_expired(conn)?,
-                    crate::signup::draft::purge_expired(conn)?,
-                    crate::rate_limit::purge_old(conn)?,
-                ))
-            })
-        })
-        .await;
-        match result {
-            Ok(Ok(Some((sessions, drafts, events)))) => {
-                tracing::debug!(sessions, drafts, events, "expired rows purged")
-            }
-            Ok(Ok(None)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "purging expired rows failed"),
-            Err(e) => tracing::warn!(error = %e, "purging expired rows failed"),
+    let round = |conn: &mut db::AnyConnection| -> anyhow::Result<_> {
+        let now = crate::db::now();
+        let settled = crate::ledger::locking::settle_due(conn, now)?;
+        crate::ledger::signature::forget_stale(conn, now.and_utc().timestamp())?;
+        if settled > 0 {
+            tracing::info!(settled, "commissions final at their locking date");
         }
-    }
+        Ok((
+            crate::auth::session_store::purge_expired(conn)?,
+            crate::signup::draft::purge_expired(conn)?,
+            crate::rate_limit::purge_old(conn)?,
+        ))
+    };
+    periodically(
+        pool,
+        600,
+        Job::Maintenance,
+        round,
+        |(sessions, drafts, events)| {
+            tracing::debug!(sessions, drafts, events, "expired rows purged")
+        },
+    )
+    .await
 }
 
 /// At start and then every hour: the click log's months ahead exist (PostgreSQL), and clicks
-/// past the retention period are removed (`tracking::retention`), on one instance at a time.
+/// past the retention period are removed (`tracking::retention`).
 async fn retain_clicks(pool: Pool, months: u32) {
-    let mut interval = tokio::time::interval(std::time::Duration::from_secs(3600));
+    let round = move |conn: &mut db::AnyConnection| -> anyhow::Result<_> {
+        Ok(crate::tracking::retention::run(
+            conn,
+            db::now().date(),
+            months,
+        )?)
+    };
+    periodically(pool, 3600, Job::Retention, round, |removed| {
+        if removed.deleted > 0 || !removed.months.is_empty() {
+            tracing::info!(deleted = removed.deleted, months = ?removed.months, "old clicks removed")
+        }
+    })
+    .await
+}
+
+/// Runs `round` of `job` at once and then every `seconds`, on the blocking pool and on one
+/// instance at a time (`db::once`: a round another instance is running is skipped); `done`
+/// hears what a round did, a failed round is logged.
+async fn periodically<T, R, D>(pool: Pool, seconds: u64, job: Job, round: R, done: D)
+where
+    T: Send + 'static,
+    R: Fn(&mut db::AnyConnection) -> anyhow::Result<T> + Clone + Send + 'static,
+    D: Fn(T),
+{
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(seconds));
     loop {
         interval.tick().await;
-        let pool = pool.clone();
-        let result = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-            let mut conn = pool.get()?;
-            db::once::once(&mut conn, Job::Retention, |conn| -> anyhow::Result<_> {
-                Ok(crate::tracking::retention::run(
-                    conn,
-                    db::now().date(),
-                    months,
-                )?)
-            })
-        })
-        .await;
+        let (pool, round) = (pool.clone(), round.clone());
+        let result =
+            tokio::task::spawn_blocking(move || db::once::once(&mut *pool.get()?, job, round))
+                .await;
         match result {
-            Ok(Ok(Some(removed))) if removed.deleted > 0 || !removed.months.is_empty() => {
-                tracing::info!(deleted = removed.deleted, months = ?removed.months, "old clicks removed")
-            }
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "removing old clicks failed"),
-            Err(e) => tracing::warn!(error = %e, "removing old clicks failed"),
+            Ok(Ok(Some(outcome))) => done(outcome),
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, ?job, "a periodic job failed"),
+            Err(e) => tracing::warn!(error = %e, ?job, "a periodic job failed"),
         }
     }
 }

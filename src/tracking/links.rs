@@ -2,7 +2,8 @@
 //! approved membership it shows the tracking link, an HTML snippet and a QR code (SVG).
 
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::web::{self, Query};
+use actix_web::HttpResponse;
 use askama::Template;
 
 use super::link::{is_valid_epi, parse_ad_id, LinkParams};
@@ -205,10 +206,7 @@ async fn load(page: &ParticipantPage) -> Result<Loaded, AppError> {
     })
 }
 
-async fn page(
-    page: ParticipantPage,
-    query: web::Query<LinkQuery>,
-) -> Result<HttpResponse, AppError> {
+async fn page(page: ParticipantPage, query: Query<LinkQuery>) -> Result<HttpResponse, AppError> {
     let loaded = load(&page).await?;
     let (ctx, state, _) = page.into_parts();
     let asked = query.channel.is_some();
