@@ -263,8 +263,7 @@ pub trait RowChange: Sized + Send + 'static {
     fn from_form(key: Self::Key, data: &FormData, lang: Lang) -> Result<Self, FormState>;
 
     /// Stores it, at `db::now()`, with its audit line (none when nothing changed) in the caller's
-    /// transaction;
-    /// false when the programme has no such row.
+    /// transaction; false when the programme has no such row.
     fn store(&self, conn: &mut AnyConnection, actor: &Actor, key: Self::Key) -> QueryResult<bool>;
 
     /// `store` in one transaction: the row read, changed and its audit line written together.

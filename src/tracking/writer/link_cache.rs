@@ -1,8 +1,8 @@
 //! What the click writer knows of links, and the signal that makes it forget. Per link
 //! (programme, channel): whose channel it is and why its clicks are not credited, whoever the
-//! visitor is (`crediting::link_verdict`). Kept `CACHE_TTL`, so a change made through another
-//! app instance applies within it; forgotten whenever `CreditingChanges` moved, so a change
-//! made through this instance applies to the next click — once it is committed and signalled.
+//! visitor is (`crediting::link_verdict`). Kept `CACHE_TTL`; forgotten whenever
+//! `CreditingChanges` moved, so a change applies to the next click once it is committed and
+//! signalled — made through this instance, or announced by another (`changes`, PostgreSQL).
 
 use std::num::NonZeroUsize;
 use std::time::Instant;
