@@ -12,8 +12,9 @@ use anyhow::Context;
 use crate::config::Settings;
 use crate::db::once::Job;
 use crate::db::{self, Pool};
+use crate::state::AppState;
 use crate::state::CreditingChanges;
-use crate::state::{AppState, Limiter};
+use crate::web::limiter::Limiter;
 use crate::{assets, programme, web as webx};
 
 /// Connects, migrates (as the owner when `PORTAL_MIGRATION_DATABASE_URL` is set, granting the

@@ -21,7 +21,7 @@ use crate::web::csv::Cell;
 use crate::web::extract::{CsrfForm, InPath, ParticipantPage};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
-pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::web::limiter::Limiter) {
     cfg.route("/account/commissions", web::get().to(overview))
         .route(
             "/account/commissions/conversions",

@@ -21,7 +21,7 @@ use crate::web::extract::{AccountPage, CsrfForm, InPath, SessionPage};
 use crate::web::session::{self, PendingLogin};
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx, NoticeQuery};
 
-pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::web::limiter::Limiter) {
     cfg.service(limiter.form("/login", login_form, login_submit))
         .service(limiter.form("/password/forgot", forgot_form, forgot_submit))
         .service(limiter.form("/password/reset/{token}", reset_form, reset_submit))

@@ -26,7 +26,7 @@ use crate::web::extract::{AccountPage, CsrfForm, SessionPage};
 use crate::web::session::PendingLogin;
 use crate::web::{render, render_form, see_other, with_conn, AppError, Ctx};
 
-pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::web::limiter::Limiter) {
     cfg.service(limiter.form("/login/code", code_form, code_submit))
         .service(limiter.form("/login/enrol", enrol_at_login_form, enrol_at_login_submit))
         .service(limiter.form("/account/second-factor", account_page, account_enrol))

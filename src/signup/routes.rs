@@ -98,7 +98,7 @@ impl ChannelStep {
     }
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::state::Limiter) {
+pub fn configure(cfg: &mut web::ServiceConfig, limiter: &crate::web::limiter::Limiter) {
     cfg.service(limiter.form("/signup", email_form, email_submit))
         .service(limiter.form("/signup/channel", channel_form, channel_submit))
         .service(limiter.form("/signup/account", account_form, account_submit))

@@ -11,6 +11,7 @@ pub mod ctx;
 pub mod error;
 pub mod extract;
 pub mod file_form;
+pub mod limiter;
 pub mod middleware;
 pub mod session;
 
