@@ -57,15 +57,13 @@ pub fn announce(conn: &mut AnyConnection, change: Change) -> QueryResult<()> {
 }
 
 /// Listens for the changes any instance announces (this one's too) and calls `heard` for each,
-/// until the task is dropped. After a lost connection it connects again and calls `heard` for
-/// every kind of change, since what was announced meanwhile is not known. Returns at once on
-/// SQLite.
+/// until the task is dropped. Each time it has connected (at start too: the instance read what
+/// it keeps before) it calls `heard` for every kind of change, since what was announced while
+/// nobody listened is not known. Returns at once on SQLite.
 pub async fn listen(database: DatabaseSettings, heard: impl Fn(Change) + Send + Sync + 'static) {
     if database.kind != DatabaseKind::Postgres {
         return;
     }
-    let heard = std::sync::Arc::new(heard);
-    let mut first = true;
     loop {
         let url = database.url.clone();
         let connected = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
@@ -83,10 +81,7 @@ pub async fn listen(database: DatabaseSettings, heard: impl Fn(Change) + Send + 
             }
             Err(_) => return,
         };
-        if !first {
-            Change::ALL.into_iter().for_each(|c| heard(c));
-        }
-        first = false;
+        Change::ALL.into_iter().for_each(&heard);
         // Reading what arrived never waits (libpq's PQconsumeInput), so it runs on this task.
         'connected: loop {
             tokio::time::sleep(LOOK_EVERY).await;

@@ -235,7 +235,7 @@ impl Limits {
 }
 
 /// What this instance does when any instance announces a change (`changes::listen`): the
-/// programme's pages forget what they kept and the footer's contact is read again, or the click
+/// footer's contact is read again and the programme's pages forget what they kept, or the click
 /// writer forgets what it knew of links.
 fn heard(
     state: web::Data<AppState>,
@@ -243,9 +243,12 @@ fn heard(
 ) -> impl Fn(crate::changes::Change) + Send + Sync + 'static {
     move |change| match change {
         crate::changes::Change::Programme => {
-            pages.forget_all();
-            let state = state.clone();
-            tokio::task::spawn_blocking(move || programme::cache::read_footer_contact(&state));
+            // The footer first: a page kept before it is read again would show the old one.
+            let (state, pages) = (state.clone(), pages.clone());
+            tokio::task::spawn_blocking(move || {
+                programme::cache::read_footer_contact(&state);
+                pages.forget_all();
+            });
         }
         crate::changes::Change::Crediting => state.crediting.changed(),
     }

@@ -130,13 +130,14 @@ impl<W: Seat> Page<W> {
         }
     }
 
-    /// After a change of the programme's data has committed: this instance's programme pages
-    /// forget what they kept and its footer's contact is read again, and every other instance
-    /// is told to do the same (`changes`).
+    /// After a change of the programme's data has committed: this instance reads its footer's
+    /// contact again and then its programme pages forget what they kept (in that order: a page
+    /// kept in between would show the old footer), and every other instance is told to do the
+    /// same (`changes`).
     pub async fn programme_changed(&self, pages: &ProgrammePages) {
-        pages.forget_all();
         let state = self.state.clone();
         let _ = actix_web::web::block(move || read_footer_contact(&state)).await;
+        pages.forget_all();
         self.state.announce(Change::Programme).await;
     }
 

@@ -98,8 +98,10 @@ impl actix_governor::KeyExtractor for ClientKey {
 /// A form's POST, let through by this instance's limit, counted in the database too when that is
 /// PostgreSQL: per address (its keyed hash, as the login's limits keep it) across every instance,
 /// the same number a minute (`rate_limit::record_then_check`: of posts at the same moment, only
-/// those within the limit pass). A 429 past it; the 503 page when the count cannot be read. On
-/// SQLite there is one instance and its own limit is the limit.
+/// those within the limit pass). The count is of the last 60 seconds, refused posts included,
+/// so an address that keeps posting past the limit stays refused until it pauses a minute. A
+/// 429 past it; the 503 page when the count cannot be read. On SQLite there is one instance and
+/// its own limit is the limit.
 async fn across_instances<B: MessageBody>(
     req: ServiceRequest,
     next: Next<B>,
