@@ -9,8 +9,9 @@
 # nginx-light`); builds target/release/portal when it is missing (or give PORTAL_BIN).
 #
 # What it sets up, as the README's deployment sections say:
-# - PostgreSQL: the owner `portal_owner` owns the database `portal_deploy` and migrates it; the
-#   instances connect as `portal_app`, which owns nothing (passwords made once, kept in RUN_DIR);
+# - PostgreSQL: the owner `portal_deploy_owner` owns the database `portal_deploy` and migrates
+#   it; the instances connect as `portal_deploy_app`, which owns nothing (the two roles of the
+#   README's "Deployment" under names of their own; passwords made once, kept in RUN_DIR);
 # - every instance: the same PORTAL_SECRET_KEY (made once), PORTAL_TRUSTED_PROXIES=127.0.0.1
 #   (the balancer), a data folder of its own (its click spool, its outbox) sharing one
 #   `evidence/` folder (on several machines: a shared filesystem);
@@ -24,6 +25,10 @@ PORT=${PORT:-8080}
 RUN=$(mkdir -p "${RUN_DIR:-target/deploy}" && cd "${RUN_DIR:-target/deploy}" && pwd)
 BIN=${PORTAL_BIN:-target/release/portal}
 DB=${PORTAL_DEPLOY_DATABASE:-portal_deploy}
+# Roles of their own, so that this never touches the roles of a real deployment or of the
+# tests (`portal_app`) on the same server.
+OWNER=${PORTAL_DEPLOY_OWNER:-portal_deploy_owner}
+APP=${PORTAL_DEPLOY_APP:-portal_deploy_app}
 PIDS=()
 
 stop_all() {
@@ -48,26 +53,26 @@ OWNER_PW=$(secret "$RUN/owner.password" 16)
 APP_PW=$(secret "$RUN/app.password" 16)
 SECRET_KEY=$(secret "$RUN/secret.key" 64)
 
-echo "== PostgreSQL: roles portal_owner and portal_app, database $DB"
+echo "== PostgreSQL: roles $OWNER and $APP, database $DB"
 pg_ctlcluster 15 main start >/dev/null 2>&1 || true
 for _ in $(seq 1 30); do runuser -u postgres -- pg_isready -q && break; sleep 1; done
 runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -d postgres <<SQL
 DO \$\$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal_owner') THEN
-    CREATE ROLE portal_owner LOGIN;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$OWNER') THEN
+    CREATE ROLE $OWNER LOGIN;
   END IF;
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal_app') THEN
-    CREATE ROLE portal_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$APP') THEN
+    CREATE ROLE $APP LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
   END IF;
 END \$\$;
-ALTER ROLE portal_owner PASSWORD '$OWNER_PW';
-ALTER ROLE portal_app PASSWORD '$APP_PW';
+ALTER ROLE $OWNER PASSWORD '$OWNER_PW';
+ALTER ROLE $APP PASSWORD '$APP_PW';
 SQL
 if ! runuser -u postgres -- psql -tAq -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
-  runuser -u postgres -- createdb -O portal_owner "$DB"
+  runuser -u postgres -- createdb -O "$OWNER" "$DB"
 fi
-APP_URL="postgres://portal_app:$APP_PW@127.0.0.1:5432/$DB"
-OWNER_URL="postgres://portal_owner:$OWNER_PW@127.0.0.1:5432/$DB"
+APP_URL="postgres://$APP:$APP_PW@127.0.0.1:5432/$DB"
+OWNER_URL="postgres://$OWNER:$OWNER_PW@127.0.0.1:5432/$DB"
 
 echo "== migrations and the programme, as the owner"
 mkdir -p "$RUN/shared/evidence"

@@ -53,7 +53,7 @@ s=$(status -b "$jar" -H "X-Forwarded-For: 192.0.2.1" -d "csrf_token=not-the-toke
 [ "$s" = 403 ] || fail "a wrong token on B: $s (403 expected)"
 
 echo "== a session made through the balancer works on both instances"
-APP_URL="postgres://portal_app:$(cat "$RUN/app.password")@127.0.0.1:5432/$DB"
+APP_URL="postgres://portal_deploy_app:$(cat "$RUN/app.password")@127.0.0.1:5432/$DB"
 BIN=${PORTAL_BIN:-target/release/portal}
 PW="Zonnebloem-Kastanje-77"
 link=$(echo "$PW" | PORTAL_DATA_DIR="$RUN/shared" PORTAL_SECRET_KEY="$(cat "$RUN/secret.key")" \
