@@ -58,8 +58,11 @@ pub fn announce(conn: &mut AnyConnection, change: Change) -> QueryResult<()> {
 
 /// Listens for the changes any instance announces (this one's too) and calls `heard` for each,
 /// until the task is dropped. Each time it has connected (at start too: the instance read what
-/// it keeps before) it calls `heard` for every kind of change, since what was announced while
-/// nobody listened is not known. Returns at once on SQLite.
+/// it keeps before) it calls `heard` with `Programme`, since what was announced while nobody
+/// listened is not known (the footer's contact is kept without an end). Not with `Crediting`:
+/// the click writer keeps a link 2 s at most anyway, and through an outage it keeps serving
+/// what it knew — forgetting it on reconnecting would answer clicks 503 while the database is
+/// still coming back. Returns at once on SQLite.
 pub async fn listen(database: DatabaseSettings, heard: impl Fn(Change) + Send + Sync + 'static) {
     if database.kind != DatabaseKind::Postgres {
         return;
@@ -81,7 +84,7 @@ pub async fn listen(database: DatabaseSettings, heard: impl Fn(Change) + Send + 
             }
             Err(_) => return,
         };
-        Change::ALL.into_iter().for_each(&heard);
+        heard(Change::Programme);
         // Reading what arrived never waits (libpq's PQconsumeInput), so it runs on this task.
         'connected: loop {
             tokio::time::sleep(LOOK_EVERY).await;
