@@ -70,8 +70,12 @@ impl AppState {
 
     /// Tells every instance of `change` (PostgreSQL's `NOTIFY`, see `changes`), once this one has
     /// forgotten what it kept. An announcement that fails is logged: the others read the
-    /// programme again within `programme::cache::FRESH_FOR`, and forget links at the next change.
+    /// programme again within `programme::cache::FRESH_FOR`, and links within the click writer's
+    /// 2 s. On SQLite (one instance) there is nobody to tell: no connection is taken.
     pub async fn announce(&self, change: crate::changes::Change) {
+        if self.settings.database.kind != crate::config::DatabaseKind::Postgres {
+            return;
+        }
         let pool = self.pool.clone();
         let sent = actix_web::web::block(move || -> anyhow::Result<()> {
             Ok(crate::changes::announce(&mut *pool.get()?, change)?)
